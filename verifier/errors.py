@@ -1,0 +1,51 @@
+"""The one error hierarchy of the verifier.
+
+Every problem a user can cause (a malformed derivation file, an expression that does not parse, an undeclared
+name, a bad command line) is a :class:`VerifierError`. Its message says what is wrong and, where it can, what to do;
+the CLI prints it on one line with the file and line, and exits with status 2. Anything else that escapes is a bug.
+"""
+
+from __future__ import annotations
+
+
+class VerifierError(Exception):
+    """Base of every error the verifier reports to a user (never shown as a traceback)."""
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+
+    def located(self, *, file: str | None = None, line: int | None = None) -> "VerifierError":
+        """Fill in the file and line where they are not known yet, and return self (for re-raising)."""
+        if self.file is None:
+            self.file = file
+        if self.line is None:
+            self.line = line
+        return self
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            where += ": "
+        return where + self.message
+
+
+class ExpressionError(VerifierError):
+    """An expression that cannot be parsed or built (syntax, unknown name, wrong arguments)."""
+
+
+class DerivationFileError(VerifierError):
+    """A derivation file that cannot be read: TOML syntax, wrong types, missing or duplicate keys."""
+
+
+class UsageError(VerifierError):
+    """A bad command line: unknown claim id, unknown option value, missing path."""

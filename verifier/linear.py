@@ -1,0 +1,130 @@
+"""Linear arithmetic over the rationals, tightened for integers: does a set of facts imply ``e >= 0``?
+
+Part of the trusted core. A fact is a linear constraint ``sum(a_v * v) + c >= 0`` (or ``> 0``). To show that facts
+``F`` imply ``e >= 0`` we add the negation ``-e > 0`` and eliminate variables one by one (Fourier-Motzkin): every
+derived constraint is a nonnegative combination of the ones before, so reaching ``c >= 0`` with ``c < 0`` (or
+``0 > 0``) proves that no point satisfies ``F`` and ``-e > 0`` together. For a constraint over integer variables
+only, dividing by the gcd of its coefficients and rounding the constant down (``2k - 1 > 0`` becomes ``k - 1 >= 0``)
+keeps every integer solution, so it is sound there and makes the test stronger. Anything non-linear is not decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from math import floor, gcd
+from typing import Iterable
+
+import sympy as sp
+
+#: Stop eliminating (and decide nothing) past this many constraints: the answer is then "not shown", never wrong.
+MAX_CONSTRAINTS = 4000
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """``sum(coeffs[v] * v) + const >= 0``, or ``> 0`` when ``strict``."""
+
+    coeffs: tuple[tuple[sp.Symbol, Fraction], ...]
+    const: Fraction
+    strict: bool = False
+
+    def coeff(self, v: sp.Symbol) -> Fraction:
+        """The coefficient of ``v`` (0 when absent)."""
+        for w, a in self.coeffs:
+            if w == v:
+                return a
+        return Fraction(0)
+
+
+def linear_form(expr: sp.Expr) -> tuple[dict[sp.Symbol, Fraction], Fraction] | None:
+    """``expr`` as ``(coefficients, constant)`` if it is linear in its symbols with rational coefficients."""
+    expr = sp.expand(expr)
+    coeffs: dict[sp.Symbol, Fraction] = {}
+    const = Fraction(0)
+    for term in sp.Add.make_args(expr):
+        c, rest = term.as_coeff_Mul()
+        if not c.is_Rational:
+            return None
+        value = Fraction(int(c.p), int(c.q))
+        if rest == 1:
+            const += value
+        elif isinstance(rest, sp.Symbol):
+            coeffs[rest] = coeffs.get(rest, Fraction(0)) + value
+        else:
+            return None
+    return {v: a for v, a in coeffs.items() if a != 0}, const
+
+
+def constraint(expr: sp.Expr, *, strict: bool = False) -> Constraint | None:
+    """The constraint ``expr >= 0`` (``> 0`` if strict), tightened for integers, or ``None`` if not linear."""
+    form = linear_form(expr)
+    if form is None:
+        return None
+    coeffs, const = form
+    return _tighten(Constraint(tuple(sorted(coeffs.items(), key=lambda kv: kv[0].sort_key())), const, strict))
+
+
+def _tighten(c: Constraint) -> Constraint:
+    """Over integer variables: ``A.v >= B`` with integer A, B, divided by gcd(A) with B rounded up."""
+    if not c.coeffs or not all(v.is_integer for v, _ in c.coeffs):
+        return c
+    scale = 1
+    for _, a in c.coeffs:
+        scale = scale * a.denominator // gcd(scale, a.denominator)
+    ints = [int(a * scale) for _, a in c.coeffs]
+    g = 0
+    for i in ints:
+        g = gcd(g, abs(i))
+    minus_const = -c.const * scale
+    bound = floor(minus_const) + 1 if c.strict else -floor(-minus_const)   # A.v >= bound
+    bound = -((-bound) // g)                                                # ceil(bound / g)
+    coeffs = tuple((v, Fraction(i // g)) for (v, _), i in zip(c.coeffs, ints))
+    return Constraint(coeffs, Fraction(-bound), False)
+
+
+def implies(facts: Iterable[Constraint], goal: sp.Expr, *, strict: bool = False) -> bool:
+    """Whether ``facts`` imply ``goal >= 0`` (``goal > 0`` if strict). ``False`` means "not shown"."""
+    negation = constraint(-goal, strict=not strict)
+    if negation is None:
+        return False
+    return infeasible(list(facts) + [negation])
+
+
+def infeasible(constraints: list[Constraint]) -> bool:
+    """Whether no rational point satisfies every constraint (shown by Fourier-Motzkin elimination)."""
+    current = [c for c in constraints]
+    while True:
+        for c in current:
+            if not c.coeffs and (c.const < 0 or (c.const == 0 and c.strict)):
+                return True
+        variables = {v for c in current for v, _ in c.coeffs}
+        if not variables:
+            return False
+        v = min(variables, key=lambda s: _cost(current, s))
+        pos = [c for c in current if c.coeff(v) > 0]
+        neg = [c for c in current if c.coeff(v) < 0]
+        rest = [c for c in current if c.coeff(v) == 0]
+        if len(rest) + len(pos) * len(neg) > MAX_CONSTRAINTS:
+            return False
+        for p in pos:
+            for n in neg:
+                rest.append(_combine(p, n, v))
+        current = list(dict.fromkeys(rest))
+
+
+def _cost(constraints: list[Constraint], v: sp.Symbol) -> tuple[int, str]:
+    pos = sum(1 for c in constraints if c.coeff(v) > 0)
+    neg = sum(1 for c in constraints if c.coeff(v) < 0)
+    return pos * neg - pos - neg, str(v)
+
+
+def _combine(p: Constraint, n: Constraint, v: sp.Symbol) -> Constraint:
+    a, b = p.coeff(v), -n.coeff(v)
+    coeffs: dict[sp.Symbol, Fraction] = {}
+    for w, x in p.coeffs:
+        coeffs[w] = coeffs.get(w, Fraction(0)) + x * b
+    for w, x in n.coeffs:
+        coeffs[w] = coeffs.get(w, Fraction(0)) + x * a
+    kept = tuple(sorted(((w, x) for w, x in coeffs.items() if x != 0 and w != v), key=lambda kv: kv[0].sort_key()))
+    return _tighten(Constraint(kept, p.const * b + n.const * a, p.strict or n.strict))

@@ -1,0 +1,233 @@
+"""The project's data: claims as read from derivation files, and the verdicts settled for them.
+
+A *claim* (one ``[[claim]]`` table) becomes a list of *obligations*: each relation of its ``statement``, each step of
+each chain, its ``exists``. Each obligation gets an :class:`Outcome` with one of five verdicts and the evidence the
+public contract (``derivation-format.md``, section 3) requires. Nothing here imports SymPy: reports, the cache and the
+CLI work on these plain values alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Verdict = Literal["proved", "checked", "refuted", "unknown", "error"]
+ObligationKind = Literal["statement", "step", "exists"]
+Expect = Literal["holds", "refuted"]
+
+#: From best to worst; a claim's verdict is the worst of its obligations'.
+VERDICTS: tuple[Verdict, ...] = ("proved", "checked", "unknown", "refuted", "error")
+_RANK = {v: r for r, v in enumerate(VERDICTS)}
+
+
+def worst(verdicts: list[Verdict]) -> Verdict:
+    """The worst verdict in the order error > refuted > unknown > checked > proved (``proved`` for none)."""
+    return max(verdicts, key=_RANK.__getitem__, default="proved")
+
+
+def meets(verdict: Verdict, expect: Expect) -> bool:
+    """Whether a claim's verdict meets its expectation (section 3 of the format)."""
+    if expect == "refuted":
+        return verdict == "refuted"
+    return verdict in ("proved", "checked")
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A named derivation of a claim: a chain of entries, each related to the one before."""
+
+    name: str | None
+    steps: tuple[str, ...]
+    step_lines: tuple[int | None, ...]
+    assume: tuple[str, ...] = ()
+    where: tuple[tuple[str, str], ...] = ()
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One ``[[claim]]`` of a derivation file, as written (expressions still text)."""
+
+    id: str
+    title: str
+    file: str
+    line: int | None
+    statements: tuple[str, ...] = ()
+    statement_lines: tuple[int | None, ...] = ()
+    chains: tuple[Chain, ...] = ()
+    exists: str | None = None
+    exists_line: int | None = None
+    assume: tuple[str, ...] = ()
+    where: tuple[tuple[str, str], ...] = ()
+    sizes: tuple[tuple[str, str], ...] = ()
+    expect: Expect = "holds"
+    latex: str | None = None
+    note: str | None = None
+    question: str | None = None
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One relation to settle. ``text`` is ``"lhs REL rhs"`` as shown to users."""
+
+    kind: ObligationKind
+    text: str
+    line: int | None
+    derivation: str | None = None
+    index: int | None = None
+
+
+@dataclass
+class Outcome:
+    """The verdict on one obligation and its evidence."""
+
+    obligation: Obligation
+    verdict: Verdict
+    method: str | None = None
+    seconds: float = 0.0
+    counterexample: dict[str, str] | None = None
+    values: dict[str, str] | None = None
+    sizes: str | None = None
+    message: str | None = None
+    bad_input: bool = False    # an error caused by the derivation file (exit status 2), not by the engine
+
+    def to_json(self) -> dict[str, Any]:
+        """The obligation's entry of the JSON report (section 5 of the format)."""
+        ob = self.obligation
+        out: dict[str, Any] = {
+            "kind": ob.kind, "derivation": ob.derivation, "index": ob.index, "text": ob.text,
+            "line": ob.line, "verdict": self.verdict, "method": self.method,
+            "seconds": round(self.seconds, 4),
+        }
+        for key in ("counterexample", "values", "sizes", "message"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        if self.bad_input:
+            out["bad_input"] = True
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Outcome":
+        """Rebuild an outcome from :meth:`to_json` (used by the cache and worker processes)."""
+        ob = Obligation(kind=data["kind"], text=data["text"], line=data.get("line"),
+                        derivation=data.get("derivation"), index=data.get("index"))
+        return cls(obligation=ob, verdict=data["verdict"], method=data.get("method"),
+                   seconds=data.get("seconds", 0.0), counterexample=data.get("counterexample"),
+                   values=data.get("values"), sizes=data.get("sizes"), message=data.get("message"),
+                   bad_input=bool(data.get("bad_input", False)))
+
+
+@dataclass
+class ClaimResult:
+    """A claim with the outcomes of all its obligations, in the order they are written."""
+
+    claim: Claim
+    outcomes: list[Outcome] = field(default_factory=list)
+    cached: bool = False
+
+    @property
+    def verdict(self) -> Verdict:
+        """The worst verdict of the claim's obligations."""
+        return worst([o.verdict for o in self.outcomes])
+
+    @property
+    def as_expected(self) -> bool:
+        """Whether the claim's verdict meets its ``expect``."""
+        return meets(self.verdict, self.claim.expect)
+
+    @property
+    def seconds(self) -> float:
+        """Time spent on the claim's obligations."""
+        return sum(o.seconds for o in self.outcomes)
+
+    def first_failure(self) -> Outcome | None:
+        """The outcome a reader should look at first: the first one that is not proved or checked."""
+        for o in self.outcomes:
+            if o.verdict not in ("proved", "checked"):
+                return o
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        """The claim's entry of the JSON report."""
+        c = self.claim
+        return {
+            "id": c.id, "title": c.title, "file": c.file, "line": c.line,
+            "verdict": self.verdict, "expect": c.expect, "as_expected": self.as_expected,
+            "note": c.note,
+            "obligations": [o.to_json() for o in self.outcomes],
+        }
+
+
+@dataclass
+class RunResult:
+    """Everything a run settled, in a stable order (library order of the claims)."""
+
+    results: list[ClaimResult]
+    seconds: float
+    tool_version: str
+    sympy_version: str
+    interrupted: bool = False
+
+    def counts(self) -> dict[str, int]:
+        """Claims per verdict, and how many did not meet their expectation."""
+        out = {"claims": len(self.results)}
+        for v in VERDICTS:
+            out[v] = sum(1 for r in self.results if r.verdict == v)
+        out["unexpected"] = sum(1 for r in self.results if not r.as_expected)
+        return out
+
+    @property
+    def ok(self) -> bool:
+        """Whether every selected claim met its expectation."""
+        return all(r.as_expected for r in self.results)
+
+    def to_json(self) -> dict[str, Any]:
+        """The whole JSON report (format 1)."""
+        summary: dict[str, Any] = self.counts()
+        summary["seconds"] = round(self.seconds, 3)
+        return {
+            "format": 1,
+            "tool": {"name": "verifier", "version": self.tool_version, "sympy": self.sympy_version},
+            "summary": summary,
+            "claims": [r.to_json() for r in self.results],
+        }
+
+
+#: Where an obligation comes from in its claim: (kind, chain number or None, statement or step number).
+Origin = tuple[ObligationKind, "int | None", int]
+
+
+def obligations(claim: Claim) -> list[tuple[Obligation, Origin]]:
+    """A claim's obligations in the order written: statements, then each chain's steps, then ``exists``."""
+    out: list[tuple[Obligation, Origin]] = []
+    for n, (text, line) in enumerate(zip(claim.statements, claim.statement_lines)):
+        out.append((Obligation("statement", text, line, None, n + 1 if len(claim.statements) > 1 else None),
+                    ("statement", None, n)))
+    for c, chain in enumerate(claim.chains):
+        for n in range(len(chain.steps) - 1):
+            text = f"{_strip_op(chain.steps[n])} {_op(chain.steps[n + 1])} {_strip_op(chain.steps[n + 1])}"
+            out.append((Obligation("step", " ".join(text.split()), chain.step_lines[n + 1], chain.name, n + 1),
+                        ("step", c, n)))
+    if claim.exists is not None:
+        out.append((Obligation("exists", claim.exists, claim.exists_line), ("exists", None, 0)))
+    return out
+
+
+_LEADING = ("<=", ">=", "==", "!=", "<", ">", "=")
+
+
+def _op(step: str) -> str:
+    s = step.lstrip()
+    for op in _LEADING:
+        if s.startswith(op):
+            return "=" if op == "==" else op
+    return "="
+
+
+def _strip_op(step: str) -> str:
+    s = step.strip()
+    for op in _LEADING:
+        if s.startswith(op):
+            return s[len(op):].strip()
+    return s

@@ -97,9 +97,25 @@ def _definite_sign(p: sp.Expr) -> int | None:
     return signs.pop() if len(signs) == 1 else None
 
 
+def at_point(facts: Facts, point: Mapping[sp.Basic, sp.Expr]) -> Facts:
+    """The facts with the ranges of zero-outside families evaluated at the point's sizes."""
+    families = tuple((b, lo.xreplace(dict(point)), hi.xreplace(dict(point)))
+                     for b, lo, hi in facts.families)
+    return Facts(facts.constraints, facts.unequal, families)
+
+
+def admissible(point: Mapping[sp.Basic, sp.Expr], facts: Facts) -> dict[sp.Basic, sp.Expr]:
+    """The point without values for entries that the out-of-bound-is-zero convention fixes to 0."""
+    local = at_point(facts, point)
+    return {k: v for k, v in point.items()
+            if not (isinstance(k, sp.Indexed) and apply_zero_outside(k, local) == 0)}
+
+
 def evaluate(e: sp.Expr, point: Mapping[sp.Basic, sp.Expr], facts: Facts) -> sp.Expr:
-    """``e`` at a point: every free name replaced, finite sums written out, the normal form taken."""
-    point = dict(point)
+    """``e`` at a point: every free name replaced, finite sums written out, the normal form taken. Entries of a
+    zero-outside family at an index outside its range are 0, whatever the point says."""
+    facts = at_point(facts, point)
+    point = admissible(point, facts)
     value = e
     for _ in range(2):  # entries x[1], x[2] ... appear only once sums over symbolic sizes are written out
         value = apply_zero_outside(value.xreplace(point), facts)
@@ -165,6 +181,7 @@ def confirm_at_point(relation: Relation, hypotheses: list[sp.Basic], point: Mapp
                      facts: Facts) -> PointCheck | None:
     """Evaluate a relation at a point that satisfies every hypothesis; ``None`` when either cannot be settled
     rigorously, or a hypothesis fails there, or a free name is left without a value."""
+    facts = at_point(facts, point)
     for h in hypotheses:
         value = _evaluate_condition(h, point, facts)
         if condition_truth(value) is not True:

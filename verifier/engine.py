@@ -72,7 +72,8 @@ def settle_case(case: Case, problem: Problem) -> Settled:
     if proof:
         return Settled("proved", method=proof)
     tried.append("symbolic normal form (no exact cancellation)")
-    found = _probe(case, problem, instances=6, per_instance=PROBE_POINTS)
+    found = _probe(case, problem, instances=40, per_instance=2) or \
+        _probe(case, problem, instances=6, per_instance=PROBE_POINTS)
     if found:
         return found
     tried.append("counterexample search at small sizes")
@@ -174,6 +175,7 @@ def _refuted(case: Case, point: dict, check: checker.PointCheck, method: str) ->
 
 
 def _show_point(case: Case, point: dict) -> dict[str, str]:
+    point = checker.admissible(point, case.facts)
     shown = {str(k): str(v) for k, v in case.values.items()}
     for k, v in sorted(point.items(), key=lambda kv: sp.default_sort_key(kv[0])):
         shown[str(k)] = str(v)

@@ -455,14 +455,32 @@ def normal(e: sp.Expr, facts: Facts) -> sp.Expr:
     return exp_atoms(e)
 
 
+def entry_outside(x: sp.Indexed, facts: Facts) -> bool:
+    """
+        F zero outside lo..hi       the facts imply e < lo or e > hi
+        ------------------------------------------------------------
+        F[e] = 0
+    """
+    rng = facts.family_range(x.base)
+    if rng is None or len(x.indices) != 1:
+        return False
+    (e,) = x.indices
+    lo, hi = rng
+    return facts.decide(sp.Lt(e, lo)) is True or facts.decide(sp.Gt(e, hi)) is True
+
+
 def _structural(e: sp.Basic, facts: Facts) -> sp.Basic:
+    if isinstance(e, sp.Indexed):
+        return sp.Integer(0) if entry_outside(e, facts) else e
     if isinstance(e, sp.Sum):
         return _sum(e, facts)
     if isinstance(e, sp.Limit):
         return _limit(e, facts)
+    if isinstance(e, (sp.Max, sp.Min)):
+        return _max_min(e, facts)
     if isinstance(e, sp.Piecewise):
         return _piecewise(e, facts)
-    if not e.args or isinstance(e, (sp.Symbol, sp.Indexed, sp.IndexedBase)):
+    if not e.args or isinstance(e, (sp.Symbol, sp.IndexedBase)):
         return e
     args = [_structural(a, facts) for a in e.args]
     if isinstance(e, sp.KroneckerDelta):
@@ -470,9 +488,39 @@ def _structural(e: sp.Basic, facts: Facts) -> sp.Basic:
         if decided is not None:
             return sp.Integer(1 if decided else 0)
         return sp.KroneckerDelta(*sorted(args, key=sp.default_sort_key))
-    if any(a is not b for a, b in zip(args, e.args)):
+    if isinstance(e, sp.Mul):
+        args = _drop_implied_indicators(args, facts)
+    if any(a is not b for a, b in zip(args, e.args)) or len(args) != len(e.args):
         return e.func(*args)
     return e
+
+
+def _max_min(e: sp.Basic, facts: Facts) -> sp.Basic:
+    """
+        the facts imply a >= b for every other argument b                (a <= b for Min)
+        -----------------------------------------------------------------------------------
+        Max(a, b, ...) = a                                                 (Min(a, b, ...) = a)
+    """
+    args = [_structural(a, facts) for a in e.args]
+    for a in args:
+        others = [b for b in args if b is not a]
+        if isinstance(e, sp.Max) and all(facts.nonneg(a - b) for b in others):
+            return a
+        if isinstance(e, sp.Min) and all(facts.nonneg(b - a) for b in others):
+            return a
+    return e.func(*args)
+
+
+def _drop_implied_indicators(factors: list[sp.Basic], facts: Facts) -> list[sp.Basic]:
+    """In a product, ``F[e] * Piecewise((1, C), (0, True))`` is ``F[e]`` when F's range implies C (see
+    :func:`piecewise_in_range`)."""
+    value = sp.Mul(*[f for f in factors if not _is_indicator(f)])
+    return [f for f in factors if not (_is_indicator(f) and piecewise_in_range(value, f.args[0][1], facts))]
+
+
+def _is_indicator(f: sp.Basic) -> bool:
+    return isinstance(f, sp.Piecewise) and len(f.args) == 2 and f.args[0][0] == 1 and f.args[1][0] == 0 \
+        and f.args[1][1] in (True, sp.true)
 
 
 def _piecewise(e: sp.Piecewise, facts: Facts) -> sp.Basic:
@@ -490,10 +538,25 @@ def _piecewise(e: sp.Piecewise, facts: Facts) -> sp.Basic:
         pieces.append((value, cond))
     if not pieces:
         return sp.nan
-    if len(pieces) == 2 and pieces[1][1] in (True, sp.true) and pieces[1][0] == 0 and \
-            piecewise_in_range(pieces[0][0], pieces[0][1], facts):
-        return pieces[0][0]
+    if len(pieces) == 2 and pieces[1][1] in (True, sp.true) and pieces[1][0] == 0:
+        value, cond = pieces[0]
+        if piecewise_in_range(value, cond, facts):
+            return value
+        if not any(p.exp.is_negative and not p.base.is_positive for p in value.atoms(sp.Pow)):
+            # v is defined everywhere, so v * 0 is 0 where the condition fails
+            return indicator(value, cond)
     return sp.Piecewise(*pieces)
+
+
+def indicator(value: sp.Expr, cond: sp.Basic) -> sp.Expr:
+    """
+        ------------------------------------------------------------------ (any value, any condition)
+        Piecewise((v, C), (0, True)) = v * Piecewise((1, C), (0, True))
+    so that a condition is one atom, however the value around it is written.
+    """
+    if value == 1:
+        return sp.Piecewise((1, cond), (0, True))
+    return value * sp.Piecewise((1, cond), (0, True))
 
 
 def _sum(e: sp.Sum, facts: Facts) -> sp.Expr:
@@ -513,7 +576,10 @@ def _sum(e: sp.Sum, facts: Facts) -> sp.Expr:
     f = _structural(f, inner)
     total: sp.Expr = sp.Integer(0)
     for c, g in split_linear(f, j):
-        total += c * _sum_term(g, j, n, facts, inner)
+        term = c * _sum_term(g, j, n, facts, inner)
+        if isinstance(term, sp.Mul):
+            term = sp.Mul(*_drop_implied_indicators(list(term.args), facts))
+        total += term
     return total
 
 
@@ -524,9 +590,8 @@ def _sum_term(g: sp.Expr, j: sp.Symbol, n: sp.Expr, facts: Facts, inner: Facts) 
     if nonempty:
         for factor in sp.Mul.make_args(g):
             if isinstance(factor, sp.KroneckerDelta):
-                x, y = factor.args
-                e = y if x == j else x if y == j else None
-                if e is not None and j not in e.free_symbols and e.is_integer:
+                e = _solve_for(j, factor.args[0] - factor.args[1])
+                if e is not None and e.is_integer:
                     rest = sp.Mul(*[f for f in sp.Mul.make_args(g) if f is not factor])
                     return _structural(collapse_delta(rest, j, e, n), facts)
         if vanishes_outside(g, j, n, inner):
@@ -534,6 +599,16 @@ def _sum_term(g: sp.Expr, j: sp.Symbol, n: sp.Expr, facts: Facts, inner: Facts) 
     level = _level(g)
     k = canonical_index(level)
     return sp.Sum(sp.cancel(g.xreplace({j: k})), (k, 1, n))
+
+
+def _solve_for(j: sp.Symbol, d: sp.Expr) -> sp.Expr | None:
+    """The value of ``j`` that makes ``d = s*j + c`` zero, when ``s = +-1`` and ``c`` does not involve ``j``."""
+    d = sp.expand(d)
+    s = d.coeff(j)
+    c = sp.expand(d - s * j)
+    if s not in (1, -1) or j in c.free_symbols:
+        return None
+    return sp.expand(-c / s)
 
 
 def _infinite_sum(g: sp.Expr, j: sp.Symbol, facts: Facts) -> sp.Expr:
@@ -568,13 +643,22 @@ def merge_sums(e: sp.Expr) -> sp.Expr:
         if j in c.free_symbols or len(s.limits) != 1:
             others.append(term)
             continue
-        groups.setdefault(tuple(s.limits[0]), []).append(c * s.function)
+        groups.setdefault((s.limits[0][1], s.limits[0][2]), []).append((j, c * s.function))
     total = sp.Add(*others)
-    for lim, parts in groups.items():
-        summand = sp.cancel(sp.together(sp.Add(*parts)))
+    for (lo, hi), parts in groups.items():
+        # One bound index for the group: the deepest one (sums inside a summand use shallower indices only).
+        k = max((j for j, _ in parts), key=lambda j: _level_of(j))
+        summand = sp.cancel(sp.together(sp.Add(*[f.xreplace({j: k}) for j, f in parts])))
         if summand != 0:
-            total += sp.Sum(summand, lim)
+            total += sp.Sum(summand, (k, lo, hi))
     return total
+
+
+def _level_of(j: sp.Symbol) -> int:
+    for level, d in _CANONICAL.items():
+        if d == j:
+            return level
+    return -1
 
 
 def families_of(infos: Iterable[tuple[sp.IndexedBase, sp.Expr, sp.Expr]]) -> tuple:

@@ -124,7 +124,7 @@ def _ranged(base: dict[sp.Symbol, sp.Integer], ranged: list[sp.Symbol], infos: d
                 for v in range(int(lo), int(hi) + 1):
                     assigned[s] = sp.Integer(v)
                     yield from rec(assigned, rest)
-                del assigned[s]
+                assigned.pop(s, None)
                 return
         # a bound that never becomes a number (depends on a name with no value): give up on this branch
 
@@ -167,7 +167,7 @@ def _show_relation(h: sp.Basic) -> str:
 def instantiate(e: Any, point: dict, case: Case) -> Any:
     """``e`` with integer names replaced (families' out-of-range entries become 0)."""
     value = e.xreplace(point)
-    return checker.apply_zero_outside(value, case.facts)
+    return checker.apply_zero_outside(value, checker.at_point(case.facts, point))
 
 
 def real_atoms(case: Case, point: dict, relations: list | None = None) -> list[sp.Basic]:
@@ -178,7 +178,8 @@ def real_atoms(case: Case, point: dict, relations: list | None = None) -> list[s
     for e in exprs:
         value = instantiate(e, point, case)
         if isinstance(value, sp.Expr):
-            value = normal(value, case.facts).replace(expu, sp.exp)
+            local = checker.at_point(case.facts, point)
+            value = checker.apply_zero_outside(normal(value, local).replace(expu, sp.exp), local)
         elif isinstance(value, sp.Basic):
             value = value.xreplace({})
         for s in value.free_symbols:

@@ -18,6 +18,7 @@ Declarations of ``[symbols]`` are read here too (:func:`declare`), in a small la
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Iterable, Sequence
@@ -26,13 +27,15 @@ import sympy as sp
 
 from verifier import names
 from verifier import parser as P
-from verifier.errors import ExpressionError
+from verifier.errors import ExpressionError, VerifierError
 
 Expr = sp.Expr
 
 #: Upper limit on exponents and literal sizes a file can ask SymPy to compute with eagerly.
 MAX_EXPONENT = 10_000
 MAX_VECTOR = 10_000
+#: Sums and products with numeric bounds and at most this many terms are built term by term.
+MAX_WRITTEN_OUT = 200
 
 _ASSUMPTION_WORDS = {
     "real": {"real": True}, "positive": {"positive": True}, "negative": {"negative": True},
@@ -155,6 +158,19 @@ def _check_exponent(value: Any, col: int) -> None:
         raise ExpressionError(f"exponent {value} is too large (at most {MAX_EXPONENT})", column=col)
 
 
+def _excerpt(node: P.Node, limit: int = 60) -> str:
+    text = P.unparse(node)
+    return f"'{text}'" if len(text) <= limit else f"'{text[:limit - 3]}...'"
+
+
+def _reason(err: Exception) -> str:
+    """SymPy's message on one line (its messages may span several, or be empty)."""
+    if isinstance(err, sp.SympifyError):
+        return "an argument is not a scalar expression (a vector, matrix, tuple or condition where a value belongs)"
+    text = " ".join(str(err).split()) or type(err).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
 def _binary(op: str, a: Any, b: Any, col: int) -> Any:
     if isinstance(a, Vec) or isinstance(b, Vec):
         return _vec_binary(op, a, b, col)
@@ -224,9 +240,14 @@ class Builder:
         return out
 
     def node(self, node: P.Node) -> Any:
-        """Build any node."""
+        """Build any node; SymPy's own complaints about ill-typed input become an :class:`ExpressionError`."""
         method = getattr(self, "_" + type(node).__name__)
-        return method(node)
+        try:
+            return method(node)
+        except (VerifierError, RecursionError, MemoryError):
+            raise
+        except Exception as err:  # SymPy signals ill-typed input with many exception types (TypeError, ShapeError...)
+            raise ExpressionError(f"cannot build {_excerpt(node)}: {_reason(err)}", column=node.col) from None
 
     # -- nodes --------------------------------------------------------------------------------------------------
 
@@ -252,7 +273,8 @@ class Builder:
             return CONSTANTS[name]
         if name in FUNCTIONS:
             raise ExpressionError(f"'{name}' is a function; call it with arguments", column=node.col)
-        raise ExpressionError(f"undeclared name '{name}': declare it in [symbols] or [define]", column=node.col)
+        raise ExpressionError(f"undeclared name '{name}': declare it in [symbols] or [define]"
+                              f"{self._suggest(name, call=False)}", column=node.col)
 
     def _abbreviation(self, definition: Definition, col: int) -> Any:
         cached = self.scope._cache.get(definition.name)
@@ -264,7 +286,10 @@ class Builder:
 
     def _expand(self, definition: Definition, frame: dict[str, Any], col: int) -> Any:
         if definition.name in self._expanding:
-            raise ExpressionError(f"definition '{definition.name}' refers to itself", column=col)
+            cycle = self._expanding[self._expanding.index(definition.name):] + [definition.name]
+            via = f" (through {' -> '.join(cycle)})" if len(cycle) > 2 else ""
+            raise ExpressionError(f"definition '{definition.name}' refers to itself{via}; a definition may use only "
+                                  "names declared or defined before it", column=col)
         self._expanding.append(definition.name)
         saved, self._locals = self._locals, [frame]
         try:
@@ -287,7 +312,16 @@ class Builder:
         return -value
 
     def _BinOp(self, node: P.BinOp) -> Any:
-        return _binary(node.op, self.value(node.left), self.value(node.right), node.col)
+        left, right = self.value(node.left), self.value(node.right)
+        # A vector acts entry by entry, lazily: a matrix or tuple beside it would fail only when an entry is read,
+        # far from this expression.
+        if isinstance(left, Vec) or isinstance(right, Vec):
+            other = right if isinstance(left, Vec) else left
+            if isinstance(other, (sp.MatrixBase, tuple)):
+                kind = "a matrix" if isinstance(other, sp.MatrixBase) else "a tuple"
+                raise ExpressionError(f"cannot combine a vector with {kind} by '{node.op}' (write the vector as "
+                                      "Matrix([...]) to use matrix arithmetic)", column=node.col)
+        return _binary(node.op, left, right, node.col)
 
     def _Compare(self, node: P.Compare) -> Any:
         values = [self.value(o) for o in node.operands]
@@ -302,6 +336,11 @@ class Builder:
         if len(node.items) > MAX_VECTOR:
             raise ExpressionError(f"vector literal too long (at most {MAX_VECTOR} entries)", column=node.col)
         items = [self.value(i) for i in node.items]
+        for item, child in zip(items, node.items):
+            if isinstance(item, (sp.MatrixBase, tuple)):
+                raise ExpressionError("a vector's entries are numbers or expressions (or rows [..] of a matrix), "
+                                      f"not {'a matrix' if isinstance(item, sp.MatrixBase) else 'a tuple'}",
+                                      column=child.col)
         if any(isinstance(i, Vec) for i in items):
             rows = []
             for item in items:
@@ -354,10 +393,24 @@ class Builder:
             return _apply(name, args, node.col)
         if name in self.scope.symbols or self._shadowed(name):
             raise ExpressionError(f"'{name}' is not a function", column=node.col)
-        raise ExpressionError(f"unknown function '{name}'", column=node.col)
+        raise ExpressionError(f"unknown function '{name}': use a built-in function or define it in [define]"
+                              f"{self._suggest(name, call=True)}", column=node.col)
 
     def _shadowed(self, name: str) -> bool:
         return any(name in frame for frame in self._locals)
+
+    def _suggest(self, name: str, *, call: bool) -> str:
+        """A 'did you mean' hint among the names the expression could have meant."""
+        if call:
+            known = set(FUNCTIONS) | {d for d, v in self.scope.definitions.items() if v.params is not None}
+        else:
+            known = set(CONSTANTS) | set(self.scope.symbols) | {d for d, v in self.scope.definitions.items()
+                                                                if v.params is None}
+            known |= {n for frame in self._locals for n in frame}
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+        if not close and name.lower() != name:
+            close = [k for k in sorted(known) if k.lower() == name.lower()][:1]
+        return f" (did you mean '{close[0]}'?)" if close else ""
 
     # -- binders ------------------------------------------------------------------------------------------------
 
@@ -391,6 +444,12 @@ def _sum_like(cls: type) -> Callable[[Builder, P.Call], Any]:
         var, lo_node, hi_node = b.limits(node.args[1], what)
         lo, hi = b.value(lo_node), b.value(hi_node)
         j = b.bind(var.id, var.col)
+        if isinstance(lo, sp.Integer) and isinstance(hi, sp.Integer) and 0 <= hi - lo + 1 <= MAX_WRITTEN_OUT:
+            # Numeric bounds: the terms themselves, built with the index as a number (vector literals and
+            # families then give their entries directly instead of a Piecewise over every position).
+            terms = [b.bounded(node.args[0], var, sp.Integer(v)) for v in range(int(lo), int(hi) + 1)]
+            if all(isinstance(t, sp.Expr) for t in terms):
+                return sp.Add(*terms) if cls is sp.Sum else sp.Mul(*terms)
         body = b.bounded(node.args[0], var, j)
         if isinstance(body, Vec):
             return body.map(lambda e: cls(e, (j, lo, hi)), f"{what}(...)")
@@ -571,20 +630,47 @@ def _apply(name: str, args: list[Any], col: int) -> Any:
 # -- declarations ---------------------------------------------------------------------------------------------
 
 
+def _usable_name(name: str) -> bool:
+    """Whether ``name`` reads back as that same plain name in an expression (not a keyword, not a dunder)."""
+    if not names.is_identifier(name):
+        return False
+    try:
+        node = P.parse_expression(name)
+    except ExpressionError:
+        return False
+    return isinstance(node, P.Name) and node.id == name
+
+
+def _name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be declared or defined, as in "'exp' is a built-in name" (``None`` when it can)."""
+    if name in FUNCTIONS or name in CONSTANTS:
+        return f"'{name}' is a built-in name; choose another"
+    if not _usable_name(name):
+        if names.is_identifier(name):
+            return f"'{name}' is a reserved word of the expression language; choose another"
+        return f"'{name}' is not a plain name (letters, digits and '_', not starting with a digit or '__')"
+    return None
+
+
 def declare(name: str, text: str, scope: Scope, *, file: str | None = None, line: int | None = None) -> SymbolInfo:
     """Read one ``[symbols]`` entry (``"integer 1..K"``, ``"in {0, 1}"``, ``"indexed real 1..m"`` ...)."""
-    if not names.is_identifier(name) or name in FUNCTIONS or name in CONSTANTS:
-        raise ExpressionError(f"'{name}' cannot be declared: it is not a plain name or is a built-in",
-                              file=file, line=line)
+    problem = _name_problem(name)
+    if problem:
+        raise ExpressionError(f"symbol {problem}", file=file, line=line)
     builder = Builder(scope, file=file)
     spec = text.strip()
+    if not spec:
+        raise ExpressionError(f"symbol '{name}' has an empty declaration; write e.g. {name} = \"real\"",
+                              file=file, line=line)
     try:
-        if spec.startswith("in ") or spec.startswith("in{"):
+        if spec == "in" or spec.startswith(("in ", "in{")):
             return _declare_domain(name, spec[2:].strip(), builder, line)
         words, lo, hi = _split_range(spec, builder)
     except ExpressionError as err:
         err.message = f"symbol '{name}' = {text!r}: {err.message}"
         raise err.located(file=file, line=line)
+    except RecursionError:
+        raise ExpressionError(f"symbol '{name}': declaration nested too deeply", file=file, line=line) from None
     indexed = "indexed" in words
     words = [w for w in words if w != "indexed"]
     for w in words:
@@ -592,6 +678,10 @@ def declare(name: str, text: str, scope: Scope, *, file: str | None = None, line
             allowed = ", ".join(sorted(_ASSUMPTION_WORDS))
             raise ExpressionError(f"symbol '{name}': unknown word '{w}' (allowed: indexed, {allowed}, a range "
                                   f"LO..HI, or 'in {{...}}')", file=file, line=line)
+    words = list(dict.fromkeys(words))
+    if lo is not None and hi is not None and (lo - hi).is_positive:
+        raise ExpressionError(f"symbol '{name}': the range {lo}..{hi} is empty (write the low bound first)",
+                              file=file, line=line)
     if lo is not None and not indexed and "integer" not in words:
         words.append("integer")
     assumptions: dict[str, bool] = {}
@@ -615,17 +705,24 @@ def _split_range(spec: str, builder: Builder) -> tuple[list[str], Expr | None, E
     head, _, hi_text = spec.partition("..")
     parts = head.split()
     # The low bound is the last word before '..'; everything before it is assumption words.
-    idx = len(parts) - 1
+    idx = len(parts)
     while idx > 0 and parts[idx - 1] not in _ASSUMPTION_WORDS and parts[idx - 1] != "indexed":
         idx -= 1
     words, lo_text = parts[:idx], " ".join(parts[idx:])
     if not lo_text or not hi_text.strip():
         raise ExpressionError("a range needs both bounds, as in 1..K")
-    lo, hi = builder.value(P.parse_expression(lo_text)), builder.value(P.parse_expression(hi_text))
-    for bound in (lo, hi):
-        if not isinstance(bound, sp.Expr) or (bound.is_number and not bound.is_Integer):
-            raise ExpressionError(f"range bound {bound} is not an integer")
-    return words, lo, hi
+    bounds = []
+    for text in (lo_text, hi_text):
+        bound = builder.value(P.parse_expression(text))
+        if not isinstance(bound, sp.Expr):
+            raise ExpressionError(f"range bound '{text.strip()}' is not a scalar: a bound is an integer "
+                                  "expression such as 1, K or K - 1")
+        if bound.is_number and not bound.is_Integer:
+            hint = " (for no bound, leave the range out: 'integer positive' or 'integer')" \
+                if bound.is_infinite or bound.has(sp.zoo) else ""
+            raise ExpressionError(f"range bound {bound} is not an integer{hint}")
+        bounds.append(bound)
+    return words, bounds[0], bounds[1]
 
 
 def _declare_domain(name: str, body: str, builder: Builder, line: int | None) -> SymbolInfo:
@@ -635,35 +732,61 @@ def _declare_domain(name: str, body: str, builder: Builder, line: int | None) ->
     inner = body[1:-1].strip()
     if not inner:
         raise ExpressionError("a finite domain needs at least one value")
+    # Parsed as a vector literal: "{1] + [2}" would parse as a sum of two vectors, not as a list of values.
     node = P.parse_expression(f"[{inner}]")
-    values = tuple(builder.value(i) for i in node.items)  # type: ignore[attr-defined]
-    for v in values:
+    if not isinstance(node, P.Vector):
+        raise ExpressionError("a finite domain is a list of numbers separated by commas, as in {0, 1}")
+    if len(node.items) > MAX_DOMAIN:
+        raise ExpressionError(f"a finite domain holds at most {MAX_DOMAIN} values (the engine checks each value as "
+                              "a case of its own); for a larger range write 'integer LO..HI'")
+    values: dict[Expr, None] = {}
+    for item in node.items:
+        v = builder.value(item)
         if not (isinstance(v, sp.Expr) and v.is_number):
-            raise ExpressionError(f"a finite domain holds numbers, got {v}")
+            raise ExpressionError(f"a finite domain holds numbers, got {P.unparse(item)}")
+        if not (v.is_real and v.is_finite):
+            raise ExpressionError(f"a finite domain holds finite real numbers, got {v}")
+        values[v] = None
     assumptions: dict[str, bool] = {}
     if all(v.is_integer for v in values):
         assumptions["integer"] = True
     elif all(v.is_real for v in values):
         assumptions["real"] = True
     words = tuple(assumptions)
-    return SymbolInfo(name, sp.Symbol(name, **assumptions), domain=values, words=words, line=line)
+    return SymbolInfo(name, sp.Symbol(name, **assumptions), domain=tuple(values), words=words, line=line)
+
+
+#: At most this many values in a finite domain ``in {...}``: the engine splits an obligation into one case per value,
+#: and no obligation may have more cases than this (``verifier.goals.MAX_CASES``).
+MAX_DOMAIN = 64
 
 
 def parse_signature(key: str) -> tuple[str, tuple[str, ...] | None]:
     """Split a ``[define]`` key: ``"sigma(z)"`` gives ``("sigma", ("z",))``, ``"f"`` gives ``("f", None)``."""
     key = key.strip()
-    if "(" not in key:
-        if not names.is_identifier(key):
-            raise ExpressionError(f"definition name '{key}' is not a plain name")
+    if "(" not in key and ")" not in key:
+        problem = _name_problem(key)
+        if problem:
+            raise ExpressionError(problem)
         return key, None
     name, _, rest = key.partition("(")
     name = name.strip()
-    if not rest.endswith(")") or not names.is_identifier(name):
-        raise ExpressionError(f"definition '{key}' should look like name(a, b)")
-    params = tuple(p.strip() for p in rest[:-1].split(",")) if rest[:-1].strip() else ()
+    rest = rest.strip()
+    if not rest.endswith(")") or "(" in rest or ")" in rest[:-1]:
+        raise ExpressionError("a function is defined as name(a, b) = \"...\", with plain parameter names inside "
+                              "one pair of parentheses")
+    problem = _name_problem(name)
+    if problem:
+        raise ExpressionError(problem)
+    inner = rest[:-1].strip()
+    params = tuple(p.strip() for p in inner.split(",")) if inner else ()
     for p in params:
-        if not names.is_identifier(p):
-            raise ExpressionError(f"definition '{key}': parameter '{p}' is not a plain name")
-    if len(set(params)) != len(params):
-        raise ExpressionError(f"definition '{key}': repeated parameter")
+        if not p:
+            raise ExpressionError("an empty parameter: write name(a, b), without a stray comma")
+        problem = _name_problem(p)
+        if problem:
+            raise ExpressionError(f"parameter {problem}")
+    repeated = sorted({p for p in params if params.count(p) > 1})
+    if repeated:
+        raise ExpressionError(f"parameter '{repeated[0]}' is repeated")
     return name, params

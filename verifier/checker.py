@@ -26,7 +26,7 @@ from typing import Mapping
 import sympy as sp
 
 from verifier import interval
-from verifier.rules import Facts, expu, merge_sums, normal
+from verifier.rules import Facts, expu, merge_sums, normal, peel
 
 Relation = tuple[sp.Expr, str, sp.Expr]   # (lhs, op, rhs), op in "=", "!=", "<", "<=", ">", ">="
 
@@ -48,8 +48,18 @@ def is_zero_polynomially(e: sp.Expr) -> bool:
     return sp.expand(num) == 0
 
 
-def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts) -> Confirmed | None:
-    """Confirm ``lhs = rhs`` for every allowed value, or return ``None``."""
+def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, *, splits: int = 2) -> Confirmed | None:
+    """Confirm ``lhs = rhs`` for every allowed value, or return ``None``.
+
+    When the normal form leaves a condition undecided (of a ``Piecewise`` or a ``KroneckerDelta``), the identity
+    is confirmed in both cases, up to ``splits`` conditions deep::
+
+        facts, C |- lhs = rhs        facts, not C |- lhs = rhs
+        ------------------------------------------------------
+                        facts |- lhs = rhs
+
+    In the case ``s = e`` for a symbol ``s``, ``s`` is replaced by ``e`` (equal values, so equal results).
+    """
     d = normal(lhs - rhs, facts)
     if is_zero_polynomially(d):
         return Confirmed("normal form: exact cancellation")
@@ -57,7 +67,80 @@ def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts) -> Confirmed | No
         merged = merge_sums(d)
         if is_zero_polynomially(merged):
             return Confirmed("normal form: sums combined, exact cancellation")
+        for front in (False, True):
+            peeled = peel(d, front=front)
+            if peeled != d and is_zero_polynomially(merge_sums(normal(peeled, facts))):
+                where = "first" if front else "last"
+                return Confirmed(f"normal form: {where} terms of a sum split off, sums combined, exact cancellation")
+    if splits <= 0:
+        return None
+    cond = _undecided_condition(d, facts)
+    if cond is None:
+        return None
+    cases = []
+    for branch in (cond, _negation(cond)):
+        if branch is None:
+            return None
+        l, r, f = lhs, rhs, facts.add(branch)
+        if isinstance(branch, sp.Eq):
+            s, e = _solved(branch)
+            if s is not None:
+                l, r = l.xreplace({s: e}), r.xreplace({s: e})
+        confirmed = confirm_identity(l, r, f, splits=splits - 1)
+        if confirmed is None:
+            return None
+        cases.append(confirmed.method)
+    return Confirmed(f"case split on {_show(cond)}: " + "; ".join(sorted(set(cases))))
+
+
+def _undecided_condition(d: sp.Expr, facts: Facts) -> sp.Basic | None:
+    """The first relation between integers, in a Piecewise condition or a KroneckerDelta, that the facts leave open."""
+    candidates: list[sp.Basic] = []
+    for x in sp.preorder_traversal(d):
+        if isinstance(x, sp.KroneckerDelta):
+            candidates.append(sp.Eq(*x.args))
+        elif isinstance(x, sp.Piecewise):
+            for _, c in x.args:
+                candidates.extend(a for a in sp.preorder_traversal(c)
+                                  if isinstance(a, sp.core.relational.Relational))
+    for c in candidates:
+        if isinstance(c, sp.core.relational.Relational) and not c.free_symbols & _bound(d) \
+                and all(s.is_integer for s in c.free_symbols) and facts.decide(c) is None:
+            return c
     return None
+
+
+def _bound(d: sp.Expr) -> set:
+    return {lim[0] for x in sp.preorder_traversal(d) if isinstance(x, sp.Sum) for lim in x.limits}
+
+
+def _negation(c: sp.Basic) -> sp.Basic | None:
+    table = {sp.Eq: sp.Ne, sp.Ne: sp.Eq, sp.Lt: sp.Ge, sp.Le: sp.Gt, sp.Gt: sp.Le, sp.Ge: sp.Lt}
+    for cls, neg in table.items():
+        if isinstance(c, cls):
+            return neg(c.lhs, c.rhs, evaluate=False)
+    return None
+
+
+def _solved(eq: sp.Eq) -> tuple[sp.Symbol | None, sp.Expr | None]:
+    """``eq`` as ``s = e`` with ``s`` a symbol not in ``e``, if it can be read so directly."""
+    for s, e in ((eq.lhs, eq.rhs), (eq.rhs, eq.lhs)):
+        if isinstance(s, sp.Symbol) and s not in e.free_symbols:
+            return s, e
+    d = sp.expand(eq.lhs - eq.rhs)
+    for s in sorted(d.free_symbols, key=sp.default_sort_key):
+        c = d.coeff(s)
+        if c in (1, -1) and s not in (d - c * s).free_symbols:
+            return s, sp.expand(-(d - c * s) / c)
+    return None, None
+
+
+def _show(c: sp.Basic) -> str:
+    ops = {sp.Eq: "=", sp.Ne: "!=", sp.Lt: "<", sp.Le: "<=", sp.Gt: ">", sp.Ge: ">="}
+    for cls, op in ops.items():
+        if isinstance(c, cls):
+            return f"{c.lhs} {op} {c.rhs}"
+    return str(c)
 
 
 def confirm_sign(e: sp.Expr, facts: Facts, *, strict: bool) -> Confirmed | None:

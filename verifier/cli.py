@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -19,7 +20,7 @@ from verifier import __version__
 from verifier.cache import CACHE_DIR, Cache, sympy_version
 from verifier.errors import UsageError, VerifierError
 from verifier.loader import Library, load_library
-from verifier.model import ClaimResult, RunResult
+from verifier.model import Claim, ClaimResult, RunResult
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 FORMATS = ("text", "json", "junit", "github", "markdown")
@@ -44,7 +45,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help=f"neither read nor write {CACHE_DIR}/")
     p.add_argument("--changed", nargs="?", const="", default=None, metavar="GIT_REF",
                    help="only claims in files changed since GIT_REF (default: the merge base with the default "
-                        "branch), and in files that use them")
+                        "branch, or HEAD on it), and in files that use them")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour in the text report (default: auto; NO_COLOR is honoured)")
     p.add_argument("--version", action="version", version=f"verify {__version__} (sympy {sympy_version()})")
@@ -58,13 +59,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (``verify all | head``): stop quietly; further writes to stdout would fail again.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        code = EXIT_FAILED
     if argv is None:
         sys.exit(code)
     return code
 
 
 def _main(argv: list[str]) -> int:
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as stop:  # argparse's usage errors (status 2), --help and --version (status 0)
+        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else EXIT_USAGE)
     try:
         return _run(args)
     except VerifierError as err:
@@ -77,6 +88,8 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     if args.timeout is not None and not args.timeout > 0:
         raise UsageError("--timeout must be a positive number of seconds")
+    if args.output and Path(args.output).is_dir():
+        raise UsageError(f"--output: '{args.output}' is a folder; give a file name")
     path = Path(args.derivations)
     if not path.exists():
         raise UsageError(f"no derivations at '{args.derivations}' (give a folder or a .toml file with "
@@ -86,8 +99,15 @@ def _run(args: argparse.Namespace) -> int:
         print(f"verify: error: {err}", file=sys.stderr)
 
     targets = list(args.targets) or ["all"]
+    if args.changed and (args.changed == "all" or library.select([args.changed])) \
+            and not _is_commit(args.changed, path):
+        # ``verify --changed all``: argparse took the command for the optional GIT_REF, but it names no commit.
+        targets = [args.changed, *args.targets]
+        args.changed = ""
     command = targets[0]
     if command == "list":
+        if len(targets) > 1:
+            raise UsageError("'list' takes no ids")
         return _list(library, args)
     if command == "show":
         if len(targets) != 2:
@@ -104,8 +124,10 @@ def _run(args: argparse.Namespace) -> int:
         changed = changed_files(library, path, args.changed)
         claims = [c for c in claims if c.file in changed]
         if not claims:
-            print("verify: no derivation file changed; nothing to verify", file=sys.stderr)
-            if args.format != "text" and not library.errors:
+            since = f" since {args.changed}" if args.changed else ""
+            print(f"verify: no selected claim is in a derivation file changed{since}; nothing to verify",
+                  file=sys.stderr)
+            if (args.format != "text" or args.output) and not library.errors:
                 _emit(_result([], 0.0), args)
             return EXIT_USAGE if library.errors else EXIT_OK
     run = verify(library, claims, args)
@@ -122,7 +144,7 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK if run.ok else EXIT_FAILED
 
 
-def verify(library: Library, claims: list, args: argparse.Namespace) -> RunResult:
+def verify(library: Library, claims: list[Claim], args: argparse.Namespace) -> RunResult:
     """Settle ``claims``, from the cache where possible."""
     start = time.perf_counter()
     timeout = args.timeout or 60.0
@@ -141,7 +163,7 @@ def verify(library: Library, claims: list, args: argparse.Namespace) -> RunResul
         for n, c in enumerate(claims):
             if results[n] is None:
                 results[n] = by_id[c.id]
-                if cache and not interrupted:
+                if cache:  # after Ctrl-C too: the cache keeps what was settled, never "interrupted"
                     cache.put(library, by_id[c.id])
     return _result([r for r in results if r is not None], time.perf_counter() - start, interrupted)
 
@@ -155,11 +177,30 @@ def _emit(run: RunResult, args: argparse.Namespace) -> None:
     color = {"always": True, "never": False}.get(args.color)
     if color is None:
         color = _auto_color(sys.stdout) if not args.output else False
-    text = render(run, args.format, color=color)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
+    _deliver(render(run, args.format, color=color), args)
+
+
+def _deliver(text: str, args: argparse.Namespace) -> None:
+    """Write a report to ``--output`` or to standard output. A regular file is replaced whole (a reader never sees
+    half a report); a symlink, a device or a pipe (``/dev/stdout``) is written through."""
+    if not args.output:
         _write(sys.stdout, text)
+        return
+    target = Path(args.output)
+    try:
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            with open(target, "w", encoding="utf-8") as out:
+                out.write(text)
+            return
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, target)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as err:
+        raise UsageError(f"--output: cannot write '{args.output}': {err.strerror or err}") from None
 
 
 def _auto_color(stream: TextIO) -> bool:
@@ -211,29 +252,44 @@ def _show(library: Library, cid: str, args: argparse.Namespace) -> int:
     if not claims:
         raise UsageError(f"unknown claim id: {cid} (see 'verify list')")
     run = verify(library, claims, args)
-    from verifier.show import render_show
-    color = {"always": True, "never": False}.get(args.color)
-    if color is None:
-        color = _auto_color(sys.stdout)
-    _write(sys.stdout, render_show(library, run.results[0], color=color))
     result = run.results[0]
-    if any(o.bad_input for o in result.outcomes):
+    if args.format != "text":
+        _emit(run, args)
+    else:
+        from verifier.show import render_show
+        color = {"always": True, "never": False}.get(args.color)
+        if color is None:
+            color = _auto_color(sys.stdout) if not args.output else False
+        width = None
+        if not args.output and sys.stdout.isatty():
+            width = max(40, shutil.get_terminal_size().columns)
+        _deliver(render_show(library, result, color=color, width=width), args)
+    if run.interrupted:
+        return EXIT_INTERRUPTED
+    if library.errors or any(o.bad_input for o in result.outcomes):
         return EXIT_USAGE
     return EXIT_OK if result.as_expected else EXIT_FAILED
 
 
 def changed_files(library: Library, path: Path, ref: str) -> set[str]:
-    """The library's files changed since ``ref`` (committed, staged, unstaged or untracked), and their users."""
+    """The library's files changed since ``ref`` (committed, staged, unstaged or untracked), and their users.
+
+    An empty ``ref`` means the merge base with the default branch, or ``HEAD`` on the default branch itself.
+    """
     top = _git(["rev-parse", "--show-toplevel"], path)
     if top is None:
-        raise UsageError("--changed needs a git repository")
+        raise UsageError("--changed needs a git repository (and git)")
     root = Path(top.strip())
     if not ref:
-        ref = _default_base(path)
-    if _git(["rev-parse", "--verify", "--quiet", ref + "^{commit}"], path) is None:
+        base = _default_base(path)
+        if base is None:  # a repository without a commit yet: every file is new
+            return set(library.files)
+        ref = base
+    if not _is_commit(ref, path):
         raise UsageError(f"--changed: unknown git reference '{ref}'")
-    names = (_git(["diff", "--name-only", ref, "--"], path) or "").splitlines()
-    names += (_git(["ls-files", "--others", "--exclude-standard"], path, cwd_root=root) or "").splitlines()
+    # -z: names as they are (no quoting of unusual characters); run at the top level, where names are relative to.
+    names = (_git(["diff", "--name-only", "-z", "--no-renames", ref, "--"], path, cwd_root=root) or "").split("\0")
+    names += (_git(["ls-files", "--others", "--exclude-standard", "-z"], path, cwd_root=root) or "").split("\0")
     changed_abs = {(root / n).resolve() for n in names if n}
     changed = {f for f in library.files if Path(f).resolve() in changed_abs}
     grew = True
@@ -246,22 +302,33 @@ def changed_files(library: Library, path: Path, ref: str) -> set[str]:
     return changed
 
 
-def _default_base(path: Path) -> str:
-    for candidate in ("origin/HEAD", "origin/main", "origin/master", "main", "master"):
-        if _git(["rev-parse", "--verify", "--quiet", candidate], path) is None:
+def _is_commit(ref: str, path: Path) -> bool:
+    return not ref.startswith("-") and _git(["rev-parse", "--verify", "--quiet", ref + "^{commit}"], path) is not None
+
+
+def _default_base(path: Path) -> str | None:
+    """The merge base of HEAD with the default branch; HEAD on that branch or without one; None without commits."""
+    head = _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], path)
+    if head is None:
+        return None
+    candidates = ["origin/HEAD", "origin/main", "origin/master"]
+    configured = (_git(["config", "init.defaultBranch"], path) or "").strip()
+    candidates += [b for b in (configured, "main", "master") if b]
+    for candidate in candidates:
+        if not _is_commit(candidate, path):
             continue
         base = _git(["merge-base", "HEAD", candidate], path)
         if base:
-            head = _git(["rev-parse", "HEAD"], path)
             # On the default branch itself the merge base is HEAD: then only uncommitted edits count.
-            return base.strip() if head is None or base.strip() != head.strip() else "HEAD"
+            return base.strip() if base.strip() != head.strip() else "HEAD"
     return "HEAD"
 
 
 def _git(args: list[str], path: Path, cwd_root: Path | None = None) -> str | None:
     cwd = cwd_root or (path if path.is_dir() else path.parent)
     try:
-        out = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=30)
+        out = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=30, check=False,
+                             encoding="utf-8", errors="surrogateescape")
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout if out.returncode == 0 else None

@@ -9,7 +9,8 @@ The parent never computes a verdict itself. It hands one obligation at a time to
 - when a worker dies (a crash, the memory limit), records ``error`` and starts a fresh worker.
 
 Outcomes land in slots fixed before the run, so the report's order never depends on which worker finished first.
-Ctrl-C stops the workers; what was settled so far is kept and the rest is marked ``unknown`` (interrupted).
+Ctrl-C stops the workers; what was settled so far is kept and the rest is marked ``unknown`` (interrupted). A
+SIGTERM (a cancelled CI job) is handled the same way, so that no worker is left running a hard obligation.
 """
 
 from __future__ import annotations
@@ -17,18 +18,21 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable
 
 from verifier.loader import Library
-from verifier.model import Claim, ClaimResult, Obligation, Outcome, obligations
+from verifier.model import Claim, ClaimResult, Outcome, obligations
 
 #: Default wall-clock limit per obligation, in seconds.
 DEFAULT_TIMEOUT = 60.0
 #: Address-space limit of a worker process, in bytes.
 MEMORY_LIMIT = 3 * 1024 ** 3
+#: The longest single wait for an answer; the selectors below cannot wait forever (``--timeout inf``).
+_MAX_WAIT = 3600.0
 
 Progress = Callable[[int, int], None]
 
@@ -43,6 +47,7 @@ class Task:
 
 def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory: int | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if memory:
         try:
             import resource
@@ -115,16 +120,20 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
     total = len(pending)
     done = 0
     ctx = mp.get_context("fork")
-    workers = [_Worker(ctx, library, claims, memory) for _ in range(max(1, min(jobs, total)))] if total else []
+    workers: list[_Worker] = []
     interrupted = False
+    installed, previous = _sigterm_as_interrupt()
     try:
+        for _ in range(max(1, min(jobs, total)) if total else 0):
+            workers.append(_Worker(ctx, library, claims, memory))
         while pending or any(w.task for w in workers):
-            for i, w in enumerate(workers):
+            for w in workers:
                 if w.task is None and pending:
                     w.give(pending.pop(), timeout)
             busy = [w for w in workers if w.task is not None]
             now = time.monotonic()
-            ready = wait([w.conn for w in busy], timeout=max(0.0, min(w.deadline for w in busy) - now))
+            ready = wait([w.conn for w in busy],
+                         timeout=min(_MAX_WAIT, max(0.0, min(w.deadline for w in busy) - now)))
             for i, w in enumerate(workers):
                 if w.task is None:
                     continue
@@ -135,10 +144,11 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                         outcome = Outcome.from_json(w.conn.recv())
                         outcome.obligation = ob
                     except (EOFError, OSError):
-                        code = w.proc.exitcode
-                        outcome = Outcome(ob, "error", seconds=time.monotonic() - w.started,
-                                          message=f"the worker process died (exit code {code}); the obligation "
-                                                  "may need more memory than allowed")
+                        seconds = time.monotonic() - w.started
+                        w.proc.join(timeout=5)  # reaped first, so that the exit code is known
+                        outcome = Outcome(ob, "error", seconds=seconds,
+                                          message=f"the worker process died ({_exit_reason(w.proc.exitcode)}); "
+                                                  "the obligation may need more memory than allowed")
                         w.kill()
                         workers[i] = w = _Worker(ctx, library, claims, memory)
                 elif time.monotonic() >= w.deadline:
@@ -163,12 +173,40 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                 except OSError:
                     pass
             w.kill()
+        if installed:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
     results = []
     for c, claim in enumerate(claims):
         outs = [o if o is not None else Outcome(obs[c][n], "unknown", message="interrupted before it was settled")
                 for n, o in enumerate(slots[c])]
         results.append(ClaimResult(claim, outs))
     return results, interrupted
+
+
+def _sigterm_as_interrupt() -> tuple[bool, Any]:
+    """Make SIGTERM raise KeyboardInterrupt in this process (main thread only): whether it did, and the handler it
+    replaced."""
+    if threading.current_thread() is not threading.main_thread():
+        return False, None
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        return True, signal.signal(signal.SIGTERM, interrupt)
+    except (ValueError, OSError):
+        return False, None
+
+
+def _exit_reason(code: int | None) -> str:
+    if code is None:
+        return "exit status unknown"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
 
 
 def default_jobs() -> int:

@@ -10,7 +10,10 @@ order, then each key and each string of a claim inside its block.
 
 from __future__ import annotations
 
+import bisect
+import difflib
 import hashlib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -109,6 +112,11 @@ def load_library(path: Path, *, display_root: Path | None = None) -> Library:
         except DerivationFileError as err:
             lib.errors.append(err)
             continue
+        except Exception as err:  # a loader bug must cost one file, never the run or a traceback
+            lib.errors.append(DerivationFileError(
+                f"internal error while reading this file ({type(err).__name__}: {err}); please report it",
+                file=shown))
+            continue
         lib.files[shown] = source
         pending.extend(source.used_paths)
     ids: dict[str, Claim] = {}
@@ -150,60 +158,128 @@ def load_file(p: Path, shown: str, *, root: Path, display_root: Path | None = No
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         raise DerivationFileError("file is not valid UTF-8 text", file=shown, line=line) from None
+    # Editors on Windows may start a file with a byte order mark, which TOML does not allow; it carries no meaning.
+    text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        msg = str(err)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        line = int(m.group(1)) if m else None
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
-        raise DerivationFileError(f"TOML syntax error: {msg}", file=shown, line=line) from None
+        raise _toml_error(str(err), text, shown) from None
+    except ValueError as err:  # tomllib lets Python's limit on the digits of an integer through
+        m = re.search(r"\d{4000,}", text)
+        line = text.count("\n", 0, m.start()) + 1 if m else None
+        reason = str(err).split(";")[0]
+        raise DerivationFileError(f"TOML syntax error: a number has too many digits ({reason})", file=shown,
+                                  line=line) from None
+    except RecursionError:
+        raise DerivationFileError("TOML syntax error: lists or tables nested too deeply", file=shown) from None
     return _read(data, text, shown, p, root, display_root)
 
 
+#: What to do about tomllib's most common complaints (matched at the start of its message).
+_TOML_HINTS = (
+    ("Illegal character '\\n'", "a string is not closed on this line: a \"...\" or '...' string must end on the "
+                                "line where it starts; use \"\"\"...\"\"\" or '''...''' for text over several lines"),
+    ("Expected \"'\"", "a '...' string is not closed"),
+    ("Unterminated string", "a \"\"\"...\"\"\" or '''...''' string is never closed"),
+    ("Invalid value", "a value must be a quoted string, a number, true or false, a list [...] or a table {...}, "
+                      "e.g. x = \"real\""),
+    ("Cannot overwrite a value", "a key is given twice in the same table"),
+    ("Cannot declare", "a table is declared twice: write [symbols] and [define] once per file, and each claim "
+                       "under its own [[claim]]"),
+    ("Unclosed array", "a list [...] is not closed with ']'"),
+    ("Unescaped '\\'", "in a \"...\" string a backslash starts an escape: write LaTeX in a '...' string, or "
+                        "double the backslash"),
+)
+
+
+def _toml_error(message: str, text: str, shown: str) -> DerivationFileError:
+    """A tomllib complaint as a one-line error with the line (the last line when it is the end of the file)."""
+    m = re.search(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document\)", message)
+    line = None
+    if m:
+        line = int(m.group(1)) if m.group(1) else max(1, len(text.rstrip("\n").split("\n")))
+        message = message[:m.start()] + message[m.end():]
+    for start, hint in _TOML_HINTS:
+        if message.startswith(start):
+            message = f"{message} ({hint})"
+            break
+    return DerivationFileError(f"TOML syntax error: {message}", file=shown, line=line)
+
+
 class _Lines:
-    """Line numbers recovered from the text of a file (1-based)."""
+    """Line numbers recovered from the text of a file (1-based; only line feeds end a line, as in tomllib).
+
+    Every lookup is a binary search in an index built once, so a large file costs time linear in its size.
+    """
+
+    _KEY = re.compile(r"""^[ \t]*(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|([A-Za-z0-9_-]+))[ \t]*=""", re.MULTILINE)
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self.claims = self._headers(r"\[\[\s*claim\s*\]\]")
-        self.chains = self._headers(r"\[\[\s*claim\s*\.\s*derivation\s*\]\]")
+        self.text = text
+        self.starts = [0]
+        self.starts.extend(m.end() for m in re.finditer("\n", text))
+        self.claims = self._headers(r"\[\[[ \t]*claim[ \t]*\]\]")
+        self.chains = self._headers(r"\[\[[ \t]*claim[ \t]*\.[ \t]*derivation[ \t]*\]\]")
+        self.keys: dict[str, list[int]] = {}
+        for m in self._KEY.finditer(text):
+            name = next(g for g in m.groups() if g is not None)
+            self.keys.setdefault(name, []).append(self.line_at(m.start()))
+
+    def line_at(self, offset: int) -> int:
+        """The line of a character offset."""
+        return bisect.bisect_right(self.starts, offset)
+
+    def offset(self, line: int | None) -> int:
+        """The offset where a line starts (0 for ``None``)."""
+        if line is None or line < 1:
+            return 0
+        return self.starts[min(line, len(self.starts)) - 1]
 
     def _headers(self, pattern: str) -> list[int]:
-        rx = re.compile(r"\s*" + pattern)
-        return [n for n, line in enumerate(self.lines, start=1) if rx.match(line)]
+        rx = re.compile(r"^[ \t]*" + pattern, re.MULTILINE)
+        return [self.line_at(m.start()) for m in rx.finditer(self.text)]
 
     def section(self, name: str) -> int | None:
-        rx = re.compile(r"\s*\[\s*" + re.escape(name) + r"\s*\]")
-        for n, line in enumerate(self.lines, start=1):
-            if rx.match(line):
-                return n
-        return None
+        """The line of the ``[name]`` header."""
+        m = re.search(r"^[ \t]*\[[ \t]*" + re.escape(name) + r"[ \t]*\]", self.text, re.MULTILINE)
+        return self.line_at(m.start()) if m else None
 
     def key(self, key: str, start: int | None, stop: int | None = None) -> int | None:
         """First line in [start, stop) that assigns ``key``."""
-        rx = re.compile(r'\s*("?)' + re.escape(key) + r'\1\s*=')
-        return self._find(lambda line: bool(rx.match(line)), start, stop)
-
-    def string(self, value: str, start: int | None, stop: int | None = None) -> int | None:
-        """First line in [start, stop) that contains the string ``value`` (or its first line)."""
-        needle = value.strip().splitlines()[0] if value.strip() else value
-        return self._find(lambda line: needle in line or _escaped(needle) in line, start, stop)
-
-    def _find(self, test: Any, start: int | None, stop: int | None) -> int | None:
-        lo = start or 1
-        hi = stop or len(self.lines) + 1
-        for n in range(lo, min(hi, len(self.lines) + 1)):
-            if test(self.lines[n - 1]):
-                return n
+        found = self.keys.get(key)
+        if not found:
+            return None
+        n = bisect.bisect_left(found, start or 1)
+        if n < len(found) and (stop is None or found[n] < stop):
+            return found[n]
         return None
 
-    def block_end(self, start: int | None) -> int | None:
-        """The line of the next ``[[claim]]`` header after ``start``."""
+    def string(self, value: str, after: int, stop: int | None = None) -> tuple[int, int] | None:
+        """Where the string ``value`` is written at or after offset ``after`` and before line ``stop``: its line and
+        the offset just past it (or past its first line, for a string over several lines)."""
+        limit = self.offset(stop) if stop is not None else len(self.text)
+        stripped = value.strip()
+        needles: list[str] = []
+        if stripped and "\n" not in stripped:
+            needles += [f'"{_escaped(value)}"', f"'{value}'", f'"{value}"']
+        if stripped:
+            first = stripped.split("\n", 1)[0]
+            needles += [_escaped(first), first]
+        else:
+            needles += ['""', "''"]
+        for needle in needles:
+            pos = self.text.find(needle, after, limit)
+            if pos >= 0:
+                return self.line_at(pos), pos + len(needle)
+        return None
+
+    def block_end(self, start: int | None, headers: list[int] | None = None) -> int | None:
+        """The line of the next header (of a claim, or of ``headers``) after ``start``."""
         if start is None:
             return None
-        later = [n for n in self.claims if n > start]
-        return later[0] if later else None
+        headers = self.claims if headers is None else headers
+        n = bisect.bisect_right(headers, start)
+        return headers[n] if n < len(headers) else None
 
 
 def _escaped(s: str) -> str:
@@ -219,26 +295,40 @@ def _read(data: dict[str, Any], text: str, shown: str, p: Path, root: Path,
 
     for key in data:
         if key not in FILE_KEYS:
-            raise fail(f"unknown top-level key '{key}' (allowed: {', '.join(sorted(FILE_KEYS))})",
-                       lines.key(key, 1))
+            raise fail(f"unknown top-level key '{_safe(key)}'{_did_you_mean(key, FILE_KEYS)} (allowed: "
+                       f"{', '.join(sorted(FILE_KEYS))})", lines.key(key, 1) or lines.section(key))
     question = _opt_str(data, "question", fail, lines.key("question", 1))
     title = _opt_str(data, "title", fail, lines.key("title", 1))
     uses_raw = data.get("use", [])
+    use_line = lines.key("use", 1)
     if not isinstance(uses_raw, list) or not all(isinstance(u, str) for u in uses_raw):
-        raise fail("'use' must be a list of file names, e.g. use = [\"_common.toml\"]", lines.key("use", 1))
+        raise fail(f"'use' must be a list of file names, e.g. use = [\"_common.toml\"], got {_type(uses_raw)}",
+                   use_line)
     uses, used_paths = [], []
     for u in uses_raw:
-        target = (p.parent / u).resolve()
-        if not target.is_file():
-            raise fail(f"'use' names a file that does not exist: {u}", lines.key("use", 1))
+        try:
+            target = (p.parent / u).resolve()
+            found = bool(u.strip()) and target.is_file()
+        except (OSError, ValueError):
+            found = False
+        if not found:
+            raise fail(f"'use' names a file that does not exist: {u!r} (names are relative to the folder of "
+                       f"{p.name})", use_line)
         uses.append(_display(target, display_root))
         used_paths.append(target)
     symbols = _table_of_strings(data, "symbols", lines, fail)
     definitions = _table_of_strings(data, "define", lines, fail)
+    declared = {name: line for name, _, line in symbols}
+    for key, _, line in definitions:
+        name = key.partition("(")[0].strip()
+        if name in declared:
+            raise fail(f"'{name}' is both declared in [symbols] (line {declared[name]}) and defined in [define]; "
+                       "rename one of them", line)
     claims_raw = data.get("claim", [])
     if not isinstance(claims_raw, list) or not all(isinstance(c, dict) for c in claims_raw):
-        raise fail("'claim' must be an array of tables: write each claim under [[claim]]", lines.claims[:1] and
-                   lines.claims[0] or None)
+        where = lines.claims[0] if lines.claims else lines.key("claim", 1) or lines.section("claim")
+        raise fail(f"'claim' must be an array of tables, got {_type(claims_raw)}: write each claim under "
+                   "[[claim]]", where)
     if p.name.startswith("_") and claims_raw:
         raise fail("files whose name starts with '_' hold shared definitions only, not claims",
                    lines.claims[0] if lines.claims else None)
@@ -258,9 +348,35 @@ def _opt_str(data: dict[str, Any], key: str, fail: Any, line: int | None) -> str
     return value
 
 
+def _did_you_mean(key: str, allowed: frozenset[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.7)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _safe(text: str) -> str:
+    """``text`` for a one-line message: control characters (a newline in a quoted key) escaped."""
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+
+
 def _type(value: Any) -> str:
+    if isinstance(value, list) and not value:
+        return "an empty list"
+    if isinstance(value, str) and not value.strip():
+        return "an empty string"
     return {str: "a string", int: "a number", float: "a number", bool: "a boolean", list: "a list",
-            dict: "a table"}.get(type(value), type(value).__name__)
+            dict: "a table"}.get(type(value), f"a {type(value).__name__}")
+
+
+def _strings(value: Any, what: str, example: str) -> str | None:
+    """Why ``value`` is not a list of strings (``None`` when it is one)."""
+    if isinstance(value, str):
+        return f"{what} must be a list of strings, got a string: write {example}"
+    if not isinstance(value, list):
+        return f"{what} must be a list of strings, got {_type(value)}: write {example}"
+    for n, item in enumerate(value, start=1):
+        if not isinstance(item, str):
+            return f"{what} must be a list of strings, but entry {n} is {_type(item)} (quote it)"
+    return None
 
 
 def _table_of_strings(data: dict[str, Any], name: str, lines: _Lines, fail: Any
@@ -268,12 +384,21 @@ def _table_of_strings(data: dict[str, Any], name: str, lines: _Lines, fail: Any
     table = data.get(name, {})
     start = lines.section(name)
     if not isinstance(table, dict):
-        raise fail(f"[{name}] must be a table of name = \"...\" entries", start)
+        raise fail(f"[{name}] must be a table of name = \"...\" entries, got {_type(table)}",
+                   start or lines.key(name, 1))
     out = []
     for key, value in table.items():
         line = lines.key(key, start) or start
+        if not key.isprintable():
+            raise fail(f"[{name}] '{_safe(key)}': a name cannot contain control characters", line)
         if not isinstance(value, str):
-            raise fail(f"[{name}] {key}: expected a string, got {_type(value)}", line)
+            if name == "symbols":
+                hint = ", e.g. \"real\" or \"integer 1..K\""
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                hint = f": quote it, \"{value}\""
+            else:
+                hint = ""
+            raise fail(f"[{name}] {_safe(key)}: expected a string, got {_type(value)}{hint}", line)
         out.append((key, value, line))
     return tuple(out)
 
@@ -281,13 +406,18 @@ def _table_of_strings(data: dict[str, Any], name: str, lines: _Lines, fail: Any
 def _claim(raw: dict[str, Any], header: int | None, lines: _Lines, shown: str, question: str | None,
            fail: Any) -> Claim:
     stop = lines.block_end(header)
+    # Keys of the claim itself come before its first [[claim.derivation]] (TOML puts later keys in the chain).
+    own_stop = lines.block_end(header, lines.chains)
+    if own_stop is None or (stop is not None and own_stop > stop):
+        own_stop = stop
 
     def line_of(key: str) -> int | None:
-        return lines.key(key, header, stop) or header
+        return lines.key(key, header, own_stop) or header
 
     for key in raw:
         if key not in CLAIM_KEYS:
-            raise fail(f"claim: unknown key '{key}' (allowed: {', '.join(sorted(CLAIM_KEYS))})", line_of(key))
+            raise fail(f"claim: unknown key '{_safe(key)}'{_did_you_mean(key, CLAIM_KEYS)} (allowed: "
+                       f"{', '.join(sorted(CLAIM_KEYS))})", line_of(key))
     for key in ("id", "title"):
         if key not in raw:
             raise fail(f"claim without '{key}': every [[claim]] needs an id and a title", header)
@@ -295,7 +425,7 @@ def _claim(raw: dict[str, Any], header: int | None, lines: _Lines, shown: str, q
             raise fail(f"claim '{key}' must be a non-empty string, got {_type(raw[key])}", line_of(key))
     cid = raw["id"].strip()
     if not _ID.match(cid):
-        raise fail(f"claim id '{cid}' may use only letters, digits, '_', '-' and '.'", line_of("id"))
+        raise fail(f"claim id '{_safe(cid)}' may use only letters, digits, '_', '-' and '.'", line_of("id"))
     if not any(k in raw for k in ("statement", "steps", "derivation", "exists")):
         raise fail(f"claim '{cid}' has nothing to check: give a statement, steps, a derivation or exists", header)
 
@@ -303,44 +433,56 @@ def _claim(raw: dict[str, Any], header: int | None, lines: _Lines, shown: str, q
     statement_lines: list[int | None] = []
     if "statement" in raw:
         value = raw["statement"]
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not items or not all(isinstance(s, str) for s in items):
-            raise fail(f"claim '{cid}': 'statement' must be a string or a list of strings", line_of("statement"))
         start = line_of("statement")
-        for s in items:
+        if not (isinstance(value, str) or (isinstance(value, list) and value
+                                           and all(isinstance(s, str) for s in value))):
+            raise fail(f"claim '{cid}': 'statement' must be a string or a non-empty list of strings, got "
+                       f"{_type(value)}", start)
+        cursor = lines.offset(start)
+        for s in [value] if isinstance(value, str) else value:
             statements.append(s)
-            statement_lines.append(lines.string(s, start, stop) or start)
+            found = lines.string(s, cursor, own_stop)
+            statement_lines.append(found[0] if found else start)
+            if found:
+                cursor = found[1]
 
     chains: list[Chain] = []
     if "steps" in raw:
-        chains.append(_chain({"steps": raw["steps"]}, None, line_of("steps"), stop, lines, cid, fail))
+        chains.append(_chain({"steps": raw["steps"]}, None, line_of("steps"), own_stop, lines, cid, fail))
     if "derivation" in raw:
         derivs = raw["derivation"]
         if not isinstance(derivs, list) or not all(isinstance(d, dict) for d in derivs):
-            raise fail(f"claim '{cid}': write each derivation under [[claim.derivation]]", line_of("derivation"))
+            raise fail(f"claim '{cid}': 'derivation' must be tables, got {_type(derivs)}: write each derivation "
+                       "under [[claim.derivation]]", line_of("derivation"))
         heads = [n for n in lines.chains if header is None or (n > header and (stop is None or n < stop))]
         names: set[str] = set()
         for n, d in enumerate(derivs):
             head = heads[n] if n < len(heads) else header
-            chain = _chain(d, d.get("name"), head, stop, lines, cid, fail)
+            chain_stop = heads[n + 1] if n + 1 < len(heads) else stop
+            chain = _chain(d, d.get("name"), head, chain_stop, lines, cid, fail)
             if chain.name in names:
-                raise fail(f"claim '{cid}': two derivations named '{chain.name}'", head)
+                raise fail(f"claim '{cid}': two derivations named '{_safe(chain.name or '')}'", head)
             names.add(chain.name or "")
             chains.append(chain)
 
     exists = raw.get("exists")
     if exists is not None and not isinstance(exists, str):
-        raise fail(f"claim '{cid}': 'exists' must be a string (one relation)", line_of("exists"))
+        raise fail(f"claim '{cid}': 'exists' must be a string (one relation), got {_type(exists)}",
+                   line_of("exists"))
     expect = raw.get("expect", "holds")
-    if expect not in ("holds", "refuted"):
+    if expect not in ("holds", "refuted") or isinstance(expect, bool):
         raise fail(f"claim '{cid}': expect must be \"holds\" or \"refuted\", got {expect!r}", line_of("expect"))
     for key in ("latex", "note"):
         if key in raw and not isinstance(raw[key], str):
             raise fail(f"claim '{cid}': '{key}' must be a string, got {_type(raw[key])}", line_of(key))
+    exists_line = None
+    if exists is not None:
+        found = lines.string(exists, lines.offset(line_of("exists")), own_stop)
+        exists_line = found[0] if found else line_of("exists")
     return Claim(
         id=cid, title=raw["title"].strip(), file=shown, line=header,
         statements=tuple(statements), statement_lines=tuple(statement_lines), chains=tuple(chains),
-        exists=exists, exists_line=line_of("exists") if exists is not None else None,
+        exists=exists, exists_line=exists_line,
         assume=_assume(raw, cid, fail, line_of("assume")), where=_where(raw, cid, fail, line_of("where")),
         sizes=_sizes(raw, cid, fail, line_of("sizes")), expect=expect, latex=raw.get("latex"),
         note=raw.get("note"), question=question,
@@ -349,56 +491,76 @@ def _claim(raw: dict[str, Any], header: int | None, lines: _Lines, shown: str, q
 
 def _chain(raw: dict[str, Any], name: Any, head: int | None, stop: int | None, lines: _Lines, cid: str,
            fail: Any) -> Chain:
+    """A chain: the claim's own ``steps`` (``name`` None, searched in [head, stop)) or a [[claim.derivation]]."""
     for key in raw:
         if key not in CHAIN_KEYS:
-            raise fail(f"claim '{cid}': unknown key '{key}' in a derivation (allowed: "
-                       f"{', '.join(sorted(CHAIN_KEYS))})", lines.key(key, head, stop) or head)
+            raise fail(f"claim '{cid}': unknown key '{_safe(key)}' in a derivation"
+                       f"{_did_you_mean(key, CHAIN_KEYS)} (allowed: {', '.join(sorted(CHAIN_KEYS))})",
+                       lines.key(key, head, stop) or head)
     if name is not None and not isinstance(name, str):
-        raise fail(f"claim '{cid}': a derivation's name must be a string, got {_type(name)}", head)
+        raise fail(f"claim '{cid}': a derivation's name must be a string, got {_type(name)}",
+                   lines.key("name", head, stop) or head)
+    label = f"claim '{cid}'" + (f", derivation '{_safe(name)}'" if name else "")
     steps = raw.get("steps")
     steps_line = lines.key("steps", head, stop) or head
-    if not isinstance(steps, list) or not all(isinstance(s, str) for s in steps):
-        raise fail(f"claim '{cid}': 'steps' must be a list of strings", steps_line)
+    if steps is None:
+        raise fail(f"{label}: a derivation needs steps = [\"...\", \"...\"]", head)
+    problem = _strings(steps, "'steps'", 'steps = ["first entry", "second entry", ...]')
+    if problem:
+        raise fail(f"{label}: {problem}", steps_line)
     if len(steps) < 2:
-        raise fail(f"claim '{cid}': a chain needs at least two entries (each step is compared with the one "
+        raise fail(f"{label}: a chain needs at least two entries (each step is compared with the one "
                    "before)", steps_line)
     step_lines: list[int | None] = []
-    cursor = steps_line
+    cursor = lines.offset(steps_line)
     for s in steps:
         found = lines.string(s, cursor, stop)
-        step_lines.append(found or cursor)
+        step_lines.append(found[0] if found else lines.line_at(cursor) if steps_line else None)
         if found:
-            cursor = found
+            cursor = found[1]
     where_line = lines.key("where", head, stop) or head
     return Chain(name=name, steps=tuple(steps), step_lines=tuple(step_lines),
-                 assume=_assume(raw, cid, fail, lines.key("assume", head, stop) or head),
-                 where=_where(raw, cid, fail, where_line), line=head)
+                 assume=_assume(raw, label, fail, lines.key("assume", head, stop) or head),
+                 where=_where(raw, label, fail, where_line), line=head)
 
 
 def _assume(raw: dict[str, Any], cid: str, fail: Any, line: int | None) -> tuple[str, ...]:
     value = raw.get("assume", [])
-    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
-        raise fail(f"claim '{cid}': 'assume' must be a list of relations, e.g. assume = [\"k != i\"]", line)
+    problem = _strings(value, "'assume'", 'assume = ["k != i"]')
+    if problem:
+        raise fail(f"{_who(cid)}: {problem}", line)
     return tuple(value)
+
+
+def _who(cid: str) -> str:
+    return cid if cid.startswith("claim '") else f"claim '{cid}'"
 
 
 def _where(raw: dict[str, Any], cid: str, fail: Any, line: int | None) -> tuple[tuple[str, str], ...]:
     value = raw.get("where", {})
     if not isinstance(value, dict):
-        raise fail(f"claim '{cid}': 'where' must be a table, e.g. where = {{ y = 1 }}", line)
+        raise fail(f"{_who(cid)}: 'where' must be a table, e.g. where = {{ y = 1 }}, got {_type(value)}", line)
     out = []
     for name, v in value.items():
         if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-            raise fail(f"claim '{cid}': where.{name} must be a number or an expression string, got {_type(v)}",
+            raise fail(f"{_who(cid)}: where.{_safe(name)} must be a number or an expression string, got {_type(v)}",
                        line)
+        if isinstance(v, float) and not math.isfinite(v):
+            raise fail(f"{_who(cid)}: where.{_safe(name)} must be a finite number, got {v}", line)
         out.append((name, repr(v) if isinstance(v, float) else str(v)))
     return tuple(out)
+
+
+#: Bounds on ``sizes``: a bounded check tries a few hundred instances at most, so more values only cost time.
+MAX_SIZE_VALUES = 1000
+MAX_SIZE = 1_000_000
 
 
 def _sizes(raw: dict[str, Any], cid: str, fail: Any, line: int | None) -> tuple[tuple[str, str], ...]:
     value = raw.get("sizes", {})
     if not isinstance(value, dict):
-        raise fail(f"claim '{cid}': 'sizes' must be a table, e.g. sizes = {{ K = \"1..6\" }}", line)
+        raise fail(f"claim '{cid}': 'sizes' must be a table, e.g. sizes = {{ K = \"1..6\" }}, got {_type(value)}",
+                   line)
     out = []
     for name, v in value.items():
         if isinstance(v, bool):
@@ -408,7 +570,20 @@ def _sizes(raw: dict[str, Any], cid: str, fail: Any, line: int | None) -> tuple[
         elif isinstance(v, list) and v and all(isinstance(i, int) and not isinstance(i, bool) for i in v):
             v = ",".join(str(i) for i in v)
         if not isinstance(v, str) or not re.fullmatch(r"\s*-?\d+\s*\.\.\s*-?\d+\s*|\s*-?\d+(\s*,\s*-?\d+)*\s*", v):
-            raise fail(f"claim '{cid}': sizes.{name} must be a range like \"1..6\", a list of integers or an "
+            raise fail(f"claim '{cid}': sizes.{_safe(name)} must be a range like \"1..6\", a list of integers or an "
                        "integer", line)
-        out.append((name, v.replace(" ", "")))
+        v = re.sub(r"\s", "", v)
+        numbers = re.findall(r"-?\d+", v)
+        if any(len(x.lstrip("-")) > len(str(MAX_SIZE)) for x in numbers):
+            raise fail(f"claim '{cid}': sizes.{_safe(name)} is too large (each size at most {MAX_SIZE}); a bounded "
+                       "check needs only small sizes", line)
+        values = [int(x) for x in numbers]
+        count = values[1] - values[0] + 1 if ".." in v else len(values)
+        if ".." in v and count < 1:
+            raise fail(f"claim '{cid}': sizes.{_safe(name)} = \"{v}\" is an empty range (write the low bound "
+                       "first)", line)
+        if count > MAX_SIZE_VALUES or any(abs(x) > MAX_SIZE for x in values):
+            raise fail(f"claim '{cid}': sizes.{_safe(name)} = \"{v}\" is too large (at most {MAX_SIZE_VALUES} "
+                       f"values, each at most {MAX_SIZE}); a bounded check needs only small sizes", line)
+        out.append((name, v))
     return tuple(out)

@@ -654,6 +654,34 @@ def merge_sums(e: sp.Expr) -> sp.Expr:
     return total
 
 
+def peel(e: sp.Expr, *, front: bool) -> sp.Expr:
+    """
+        c >= 0 an integer
+        ------------------------------------------------------------------------------------- (Karr: any m)
+        Sum(g(j), (j, 1, m + c)) = Sum(g(j), (j, 1, m)) + g(m + 1) + ... + g(m + c)             (back)
+        Sum(g(j), (j, 1, m + c)) = g(1) + ... + g(c) + Sum(g(j + c), (j, 1, m))                 (front)
+    applied to every sum whose upper bound exceeds, by a constant, the upper bound of another sum of ``e`` that
+    starts at 1, so that sums over the same range can then be combined.
+    """
+    sums = [x for x in e.atoms(sp.Sum) if len(x.limits) == 1 and x.limits[0][1] == 1]
+    uppers = {x.limits[0][2] for x in sums}
+    repl = {}
+    for x in sums:
+        j, _, n = x.limits[0]
+        for m in uppers:
+            c = sp.expand(n - m)
+            if c.is_Integer and 0 < int(c) <= MAX_TERMS:
+                g, c = x.function, int(c)
+                if front:
+                    head = sp.Add(*[g.xreplace({j: sp.Integer(t)}) for t in range(1, c + 1)])
+                    repl[x] = head + sp.Sum(g.xreplace({j: j + c}), (j, 1, m))
+                else:
+                    tail = sp.Add(*[g.xreplace({j: m + t}) for t in range(1, c + 1)])
+                    repl[x] = sp.Sum(g, (j, 1, m)) + tail
+                break
+    return e.xreplace(repl) if repl else e
+
+
 def _level_of(j: sp.Symbol) -> int:
     for level, d in _CANONICAL.items():
         if d == j:

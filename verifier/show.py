@@ -1,4 +1,9 @@
-"""``verify show ID``: one claim as a person reads it, each relation rendered by SymPy's unicode pretty printer."""
+"""``verify show ID``: one claim as a person reads it, each relation rendered by SymPy's unicode pretty printer.
+
+Each obligation gets a mark (✓ proved or checked, ✗ refuted, ? unknown, ! error), its relation as written, the
+relation as built (pretty-printed), and its evidence: the method, the sizes checked, or a counterexample with the
+values of both sides.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from verifier.errors import ExpressionError
 from verifier.goals import Problem, library_problems
 from verifier.loader import Library
 from verifier.model import ClaimResult, Outcome
-from verifier.report import describe, evidence
+from verifier.report import describe, evidence, verdict_label
 
 _MARKS = {"proved": "✓", "checked": "✓", "refuted": "✗", "unknown": "?", "error": "!"}
 _STYLES = {"proved": "green", "checked": "cyan", "refuted": "red", "unknown": "yellow", "error": "bold magenta"}
@@ -23,47 +28,74 @@ def render_show(library: Library, result: ClaimResult, *, color: bool, width: in
     from rich.text import Text
 
     buf = io.StringIO()
-    console = Console(file=buf, force_terminal=color, no_color=not color, width=width or 100,
-                      highlight=False, emoji=False, markup=False)
+    # Every automatic behaviour pinned, as in the text report: user text like "x[i]" is never markup.
+    console = Console(file=buf, force_terminal=color, no_color=not color,
+                      color_system="standard" if color else None, width=width or 100, force_jupyter=False,
+                      force_interactive=False, legacy_windows=False, highlight=False, emoji=False, markup=False,
+                      soft_wrap=True)  # the terminal wraps: rich re-wrapping would break the 2-D pretty printing
     claim = result.claim
     console.print(Text(f"{claim.id}  {claim.title}", style="bold"))
-    console.print(Text(f"{claim.file}:{claim.line}   verdict: {result.verdict}"
+    console.print(Text(f"{claim.file}:{claim.line}   verdict: {verdict_label(result)}"
                        f"{'' if result.as_expected else '  (unexpected: expected ' + claim.expect + ')'}",
                        style=_STYLES[result.verdict]))
     if claim.latex:
         console.print(Text(f"latex: {claim.latex}", style="dim"))
     if claim.note:
         console.print(Text(f"note: {claim.note}", style="dim"))
-    built = dict(library_problems(library, claim))
-    chain = object()
+    try:
+        built = dict(library_problems(library, claim))
+    except Exception:  # building for display only; the verdicts above were settled in isolation
+        built = {}
+    section: tuple[str, str | None] | None = None
     for outcome in result.outcomes:
         ob = outcome.obligation
-        if ob.derivation != chain:
-            chain = ob.derivation
-            heading = {"statement": "statement", "exists": "exists"}.get(ob.kind, "derivation")
-            if ob.kind == "step":
-                heading = f"derivation '{ob.derivation}'" if ob.derivation else "steps"
+        # A new heading per part of the claim: its statements, its own steps, each named chain, its exists.
+        if (ob.kind, ob.derivation) != section:
+            section = (ob.kind, ob.derivation)
+            heading = {"statement": "statement", "exists": "exists"}.get(ob.kind, "steps")
+            if ob.kind == "step" and ob.derivation:
+                heading = f"derivation '{ob.derivation}'"
             console.print()
             console.print(Text(heading, style="bold underline"))
         mark = _MARKS[outcome.verdict]
-        console.print(Text(f"{mark} {describe(outcome)}  [{outcome.verdict}]", style=_STYLES[outcome.verdict]))
-        console.print(Text(_pretty(built.get(ob), outcome), style=""))
+        console.print(Text(f"{mark} {describe(outcome)}  [{outcome.verdict}]  line {ob.line}"
+                           if ob.line is not None else f"{mark} {describe(outcome)}  [{outcome.verdict}]",
+                           style=_STYLES[outcome.verdict]))
+        console.print(Text(_indent(ob.text), style="italic"))
+        pretty = _pretty(built.get(ob), outcome, (width or 100) - 4)
+        if pretty and "".join(pretty.split()) != "".join(ob.text.split()):
+            console.print(Text(pretty, style=""))
         for line in evidence(outcome)[1:]:
             console.print(Text("    " + line, style="dim" if outcome.verdict in ("proved", "checked") else ""))
     return buf.getvalue()
 
 
-def _pretty(problem: "Problem | ExpressionError | None", outcome: Outcome) -> str:
+def _pretty(problem: "Problem | ExpressionError | None", outcome: Outcome, columns: int) -> str | None:
+    """The built relations of the obligation's first case, pretty-printed (``None`` when there is nothing to add)."""
     if not isinstance(problem, Problem) or not problem.cases:
-        return _indent(outcome.obligation.text)
+        return None
     case = problem.cases[0]
     parts = []
     for lhs, op, rhs in case.relations[:4]:
         try:
-            parts.append(sp.pretty(lhs, use_unicode=True) + "\n" + _OPS[op] + "\n" + sp.pretty(rhs, use_unicode=True))
+            parts.append(_pretty_relation(lhs, op, rhs, columns))
         except Exception:  # the pretty printer failing must not cost the report
             parts.append(outcome.obligation.text)
+    if len(case.relations) > 4:
+        parts.append(f"... and {len(case.relations) - 4} more relations")
+    if len(problem.cases) > 1:
+        shown = ", ".join(f"{k} = {v}" for k, v in case.values.items())
+        parts.append(f"(case {shown}; {len(problem.cases)} cases in all)")
     return _indent("\n\n".join(parts))
+
+
+def _pretty_relation(lhs: sp.Basic, op: str, rhs: sp.Basic, columns: int) -> str:
+    try:
+        relation = sp.Rel(lhs, rhs, "==" if op == "=" else op, evaluate=False)
+        return sp.pretty(relation, use_unicode=True, num_columns=columns)
+    except Exception:  # e.g. an operand SymPy cannot relate: one side above the other
+        return (sp.pretty(lhs, use_unicode=True, num_columns=columns) + "\n" + _OPS[op] + "\n"
+                + sp.pretty(rhs, use_unicode=True, num_columns=columns))
 
 
 def _indent(text: str) -> str:

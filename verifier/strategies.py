@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 import sympy as sp
 
-from verifier import checker
+from verifier import checker, linear
 from verifier.build import SymbolInfo
 from verifier.goals import Case, Problem
 from verifier.rules import expu, normal
@@ -61,21 +61,35 @@ def _int_symbols(e: Any) -> set[sp.Symbol]:
 
 def instances(case: Case, problem: Problem, *, max_size: int = DEFAULT_MAX_SIZE) -> InstanceSet:
     """Every assignment of the case's integer names within the bounded set (sizes first, then ranged indices)."""
+    key = (id(case), max_size)
+    cached = _INSTANCES.get(key)
+    if cached is not None and cached[0] is case:
+        return cached[1]
+    result = _instances(case, problem, max_size)
+    _INSTANCES[key] = (case, result)
+    return result
+
+
+_INSTANCES: dict[tuple[int, int], tuple[Case, InstanceSet]] = {}
+
+
+def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
     names = integer_names(case, problem)
     infos = problem.infos
     ranged = [s for s in names if s in infos and infos[s].lo is not None]
     sizes = [s for s in names if s not in ranged]
+    tests = [_IntTest(h) for h in case.hypotheses if _only_integers(h)]
+    bounds = {s: (_Linear(infos[s].lo), _Linear(infos[s].hi)) for s in ranged}
     while True:
         choices = {s: _size_values(s, infos.get(s), problem, max_size) for s in sizes}
-        out: list[dict[sp.Symbol, sp.Integer]] = []
+        out: list[dict[sp.Symbol, int]] = []
         total = 0
         for combo in itertools.product(*[choices[s] for s in sizes]):
-            base = dict(zip(sizes, combo))
-            for full in _ranged(base, ranged, infos):
+            for full in _ranged(dict(zip(sizes, combo)), ranged, bounds):
                 total += 1
                 if total > MAX_INSTANCES * 4:
                     break
-                if _satisfies(case.hypotheses, full):
+                if all(t(full) is not False for t in tests):
                     out.append(full)
         if len(out) <= MAX_INSTANCES or max_size <= 2:
             break
@@ -86,7 +100,51 @@ def instances(case: Case, problem: Problem, *, max_size: int = DEFAULT_MAX_SIZE)
     int_hyps = [h for h in case.hypotheses if _only_integers(h) and not _is_range(h, infos)]
     if int_hyps:
         desc += " with " + ", ".join(_show_relation(h) for h in int_hyps)
-    return InstanceSet(out[:MAX_INSTANCES], f"{desc} ({len(out[:MAX_INSTANCES])} instances)")
+    chosen = [{k: sp.Integer(v) for k, v in p.items()} for p in out[:MAX_INSTANCES]]
+    return InstanceSet(chosen, f"{desc} ({len(chosen)} instances)")
+
+
+class _Linear:
+    """A linear integer expression evaluated with Python integers (SymPy's relational evaluation is slow)."""
+
+    def __init__(self, e: sp.Expr) -> None:
+        form = linear.linear_form(e) if isinstance(e, sp.Expr) else None
+        self.expr = e
+        self.terms: list[tuple[sp.Symbol, Any]] | None = None
+        if form is not None:
+            coeffs, const = form
+            integral = const.denominator == 1 and all(a.denominator == 1 for a in coeffs.values())
+            self.terms = [(s, int(a) if integral else a) for s, a in coeffs.items()]
+            self.const = int(const) if integral else const
+
+    def __call__(self, values: dict) -> Any:
+        if self.terms is None:
+            v = self.expr.xreplace({k: sp.Integer(x) for k, x in values.items()})
+            return int(v) if v.is_Integer else None
+        total = self.const
+        for s, a in self.terms:
+            if s not in values:
+                return None
+            total += a * values[s]
+        return total
+
+
+class _IntTest:
+    """An integer hypothesis, evaluated fast: ``True``, ``False``, or ``None`` when it cannot be evaluated."""
+
+    _OPS = {sp.Eq: lambda x: x == 0, sp.Ne: lambda x: x != 0, sp.Lt: lambda x: x < 0, sp.Le: lambda x: x <= 0,
+            sp.Gt: lambda x: x > 0, sp.Ge: lambda x: x >= 0}
+
+    def __init__(self, h: sp.Basic) -> None:
+        self.h = h
+        self.op = next((f for cls, f in self._OPS.items() if isinstance(h, cls)), None)
+        self.diff = _Linear(h.lhs - h.rhs) if self.op is not None else None
+
+    def __call__(self, values: dict) -> bool | None:
+        if self.diff is None or self.op is None:
+            return checker.condition_truth(self.h.xreplace({k: sp.Integer(v) for k, v in values.items()}))
+        d = self.diff(values)
+        return None if d is None else bool(self.op(d))
 
 
 def _size_values(s: sp.Symbol, info: SymbolInfo | None, problem: Problem, max_size: int) -> list[int]:
@@ -105,40 +163,25 @@ def _describe_values(values: list[int]) -> str:
     return "{" + ", ".join(map(str, values)) + "}"
 
 
-def _ranged(base: dict[sp.Symbol, sp.Integer], ranged: list[sp.Symbol], infos: dict) -> Iterator[dict]:
-    if not ranged:
-        yield {k: sp.Integer(v) for k, v in base.items()}
-        return
-    assigned = {k: sp.Integer(v) for k, v in base.items()}
-    pending = list(ranged)
-
+def _ranged(base: dict[sp.Symbol, int], ranged: list[sp.Symbol], bounds: dict) -> Iterator[dict]:
+    """Extend an assignment of the sizes to the ranged indices, each within its bounds (bounds may use sizes and
+    other indices: an index is assigned once its bounds are numbers)."""
     def rec(assigned: dict, pending: list) -> Iterator[dict]:
         if not pending:
             yield dict(assigned)
             return
         for s in pending:
-            lo = infos[s].lo.xreplace(assigned)
-            hi = infos[s].hi.xreplace(assigned)
-            if lo.is_Integer and hi.is_Integer:
-                rest = [p for p in pending if p is not s]
-                for v in range(int(lo), int(hi) + 1):
-                    assigned[s] = sp.Integer(v)
-                    yield from rec(assigned, rest)
-                assigned.pop(s, None)
-                return
-        # a bound that never becomes a number (depends on a name with no value): give up on this branch
+            lo, hi = bounds[s][0](assigned), bounds[s][1](assigned)
+            if lo is None or hi is None:
+                continue
+            rest = [p for p in pending if p is not s]
+            for v in range(int(lo), int(hi) + 1):
+                assigned[s] = v
+                yield from rec(assigned, rest)
+            assigned.pop(s, None)
+            return
 
-    yield from rec(assigned, pending)
-
-
-def _satisfies(hyps: list[sp.Basic], point: dict) -> bool:
-    for h in hyps:
-        if not _only_integers(h):
-            continue
-        value = checker.condition_truth(h.xreplace(point))
-        if value is False:
-            return False
-    return True
+    yield from rec(dict(base), list(ranged))
 
 
 def _only_integers(h: sp.Basic) -> bool:
@@ -212,7 +255,7 @@ def _is_positive(a: sp.Basic) -> bool:
 
 def probe_instances(case: Case, problem: Problem) -> list[dict]:
     """A few integer instances to look for counterexamples at: small, but not degenerate ones first."""
-    found = instances(case, problem, max_size=4).assignments
+    found = instances(case, problem, max_size=3).assignments
     if not found:
         return [{}] if not integer_names(case, problem) else []
     # Prefer instances whose sizes are 2 or 3 (size 1 hides most index mistakes), then the rest.

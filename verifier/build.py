@@ -362,6 +362,9 @@ class Builder:
                 raise ExpressionError("an index must be a scalar expression", column=node.col)
             if i.is_number and not i.is_Integer:
                 raise ExpressionError(f"index {i} is not an integer", column=node.col)
+            if i.is_integer is not True:
+                raise ExpressionError(f"index {i} is not an integer expression: declare its names 'integer'",
+                                      column=node.col)
         if isinstance(base, Vec):
             return base.entry(idx)
         if isinstance(base, sp.MatrixBase):
@@ -568,8 +571,10 @@ def _piecewise(b: Builder, node: P.Call) -> Any:
         value, cond = pair
         if cond is True or cond is False:
             cond = sp.true if cond else sp.false
-        if not isinstance(cond, sp.logic.boolalg.Boolean) or isinstance(value, (Vec, tuple)):
-            raise ExpressionError("Piecewise expects pairs (value, condition)", column=arg.col)
+        if not isinstance(cond, sp.logic.boolalg.Boolean) or isinstance(cond, sp.Expr) \
+                or isinstance(value, (Vec, tuple)):
+            raise ExpressionError("Piecewise expects pairs (value, condition), the condition a relation such as "
+                                  "1 <= j <= k, or True", column=arg.col)
         pairs.append((value, cond))
     if not pairs:
         raise ExpressionError("Piecewise needs at least one pair", column=node.col)

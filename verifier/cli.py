@@ -131,15 +131,16 @@ def _run(args: argparse.Namespace) -> int:
                 _emit(_result([], 0.0), args)
             return EXIT_USAGE if library.errors else EXIT_OK
     run = verify(library, claims, args)
+    run.file_errors = [str(err) for err in library.errors]
     _emit(run, args)
     if run.interrupted:
         return EXIT_INTERRUPTED
     bad_input = library.errors or any(o.bad_input for r in run.results for o in r.outcomes)
     if bad_input:
-        for r in run.results:
-            for o in r.outcomes:
-                if o.bad_input:
-                    print(f"verify: error: {o.message}", file=sys.stderr)
+        # One line per distinct problem: a bad shared definition fails every obligation that uses it.
+        messages = dict.fromkeys(o.message for r in run.results for o in r.outcomes if o.bad_input)
+        for message in messages:
+            print(f"verify: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK if run.ok else EXIT_FAILED
 
@@ -263,7 +264,7 @@ def _show(library: Library, cid: str, args: argparse.Namespace) -> int:
         width = None
         if not args.output and sys.stdout.isatty():
             width = max(40, shutil.get_terminal_size().columns)
-        _deliver(render_show(library, result, color=color, width=width), args)
+        _deliver(render_show(library, result, color=color, width=width, budget=args.timeout or 10.0), args)
     if run.interrupted:
         return EXIT_INTERRUPTED
     if library.errors or any(o.bad_input for o in result.outcomes):

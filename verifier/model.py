@@ -168,6 +168,7 @@ class RunResult:
     tool_version: str
     sympy_version: str
     interrupted: bool = False
+    file_errors: list[str] = field(default_factory=list)   # "file:line: reason" of files that could not be read
 
     def counts(self) -> dict[str, int]:
         """Claims per verdict, and how many did not meet their expectation."""
@@ -179,19 +180,22 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
-        """Whether every selected claim met its expectation."""
-        return all(r.as_expected for r in self.results)
+        """Whether every selected claim met its expectation and every file could be read."""
+        return not self.file_errors and all(r.as_expected for r in self.results)
 
     def to_json(self) -> dict[str, Any]:
         """The whole JSON report (format 1)."""
         summary: dict[str, Any] = self.counts()
         summary["seconds"] = round(self.seconds, 3)
-        return {
+        out = {
             "format": 1,
             "tool": {"name": "verifier", "version": self.tool_version, "sympy": self.sympy_version},
             "summary": summary,
             "claims": [r.to_json() for r in self.results],
         }
+        if self.file_errors:
+            out["errors"] = list(self.file_errors)
+        return out
 
 
 #: Where an obligation comes from in its claim: (kind, chain number or None, statement or step number).

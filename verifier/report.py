@@ -93,7 +93,13 @@ def summary_line(run: RunResult) -> str:
 def status_line(run: RunResult) -> str:
     """``OK`` or ``FAILED (n unexpected)``."""
     unexpected = run.counts()["unexpected"]
-    return "OK" if unexpected == 0 else f"FAILED ({unexpected} unexpected)"
+    problems = []
+    if unexpected:
+        problems.append(f"{unexpected} unexpected")
+    if run.file_errors:
+        n = len(run.file_errors)
+        problems.append(f"{n} file{'s' if n != 1 else ''} could not be read")
+    return "OK" if not problems else f"FAILED ({', '.join(problems)})"
 
 
 def verdict_label(result: ClaimResult) -> str:

@@ -8,6 +8,9 @@ values of both sides.
 from __future__ import annotations
 
 import io
+import signal
+import threading
+from typing import Any
 
 import sympy as sp
 
@@ -22,8 +25,10 @@ _STYLES = {"proved": "green", "checked": "cyan", "refuted": "red", "unknown": "y
 _OPS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 
 
-def render_show(library: Library, result: ClaimResult, *, color: bool, width: int | None = None) -> str:
-    """The claim, its relations pretty-printed, a mark per obligation and its evidence."""
+def render_show(library: Library, result: ClaimResult, *, color: bool, width: int | None = None,
+                budget: float = 10.0) -> str:
+    """The claim, its relations pretty-printed, a mark per obligation and its evidence. Building the relations
+    for display gets ``budget`` seconds; past that the text is shown as written."""
     from rich.console import Console
     from rich.text import Text
 
@@ -42,10 +47,7 @@ def render_show(library: Library, result: ClaimResult, *, color: bool, width: in
         console.print(Text(f"latex: {claim.latex}", style="dim"))
     if claim.note:
         console.print(Text(f"note: {claim.note}", style="dim"))
-    try:
-        built = dict(library_problems(library, claim))
-    except Exception:  # building for display only; the verdicts above were settled in isolation
-        built = {}
+    built = _build_with_limit(library, claim, budget)
     section: tuple[str, str | None] | None = None
     for outcome in result.outcomes:
         ob = outcome.obligation
@@ -70,6 +72,30 @@ def render_show(library: Library, result: ClaimResult, *, color: bool, width: in
     return buf.getvalue()
 
 
+def _build_with_limit(library: Library, claim: Any, budget: float) -> dict:
+    """The claim's built problems for display, or nothing if building fails or outlasts ``budget`` seconds (the
+    verdicts were settled in isolated workers; this process has no other guard)."""
+    def expire(signum: int, frame: Any) -> None:
+        raise _Expired
+
+    use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
+    previous = signal.signal(signal.SIGALRM, expire) if use_alarm else None
+    if use_alarm:
+        signal.setitimer(signal.ITIMER_REAL, budget)
+    try:
+        return dict(library_problems(library, claim))
+    except (_Expired, Exception):
+        return {}
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+class _Expired(Exception):
+    """Building for display took too long."""
+
+
 def _pretty(problem: "Problem | ExpressionError | None", outcome: Outcome, columns: int) -> str | None:
     """The built relations of the obligation's first case, pretty-printed (``None`` when there is nothing to add)."""
     if not isinstance(problem, Problem) or not problem.cases:
@@ -90,6 +116,9 @@ def _pretty(problem: "Problem | ExpressionError | None", outcome: Outcome, colum
 
 
 def _pretty_relation(lhs: sp.Basic, op: str, rhs: sp.Basic, columns: int) -> str:
+    # Bound indices are Dummies (printed "_j"); for display, the names the file used.
+    names = {d: sp.Symbol(d.name, integer=True) for e in (lhs, rhs) for d in e.atoms(sp.Dummy)}
+    lhs, rhs = lhs.xreplace(names), rhs.xreplace(names)
     try:
         relation = sp.Rel(lhs, rhs, "==" if op == "=" else op, evaluate=False)
         return sp.pretty(relation, use_unicode=True, num_columns=columns)

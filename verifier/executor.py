@@ -16,6 +16,7 @@ SIGTERM (a cancelled CI job) is handled the same way, so that no worker is left 
 from __future__ import annotations
 
 import multiprocessing as mp
+from collections import deque
 import os
 import signal
 import threading
@@ -89,6 +90,7 @@ class _Worker:
         self.proc.start()
         child.close()
         self.task: Task | None = None
+        self.claim_no: int | None = None     # the claim whose problems this worker has built
         self.deadline = 0.0
         self.started = 0.0
 
@@ -107,6 +109,28 @@ class _Worker:
         self.conn.close()
 
 
+class _Queue:
+    """Obligations still to run, handed out so that a worker stays on the claim it has built: the next obligation
+    of its own claim, else the first claim nobody started, else one taken from the end of the longest claim."""
+
+    def __init__(self, sizes: list[int]) -> None:
+        self.left = [deque(range(n)) for n in sizes]
+        self.unstarted = deque(c for c, n in enumerate(sizes) if n)
+
+    def __bool__(self) -> bool:
+        return any(self.left)
+
+    def next_for(self, claim_no: int | None) -> Task:
+        if claim_no is not None and self.left[claim_no]:
+            return Task(claim_no, self.left[claim_no].popleft())
+        while self.unstarted:
+            c = self.unstarted.popleft()
+            if self.left[c]:
+                return Task(c, self.left[c].popleft())
+        c = max(range(len(self.left)), key=lambda n: len(self.left[n]))
+        return Task(c, self.left[c].pop())
+
+
 def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout: float,
                     progress: Progress | None = None, memory: int | None = MEMORY_LIMIT
                     ) -> tuple[list[ClaimResult], bool]:
@@ -115,9 +139,8 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
 
     obs = [[ob for ob, _ in obligations(c)] for c in claims]
     slots: list[list[Outcome | None]] = [[None] * len(o) for o in obs]
-    pending = [Task(c, o) for c in range(len(claims)) for o in range(len(obs[c]))]
-    pending.reverse()
-    total = len(pending)
+    pending = _Queue([len(o) for o in obs])
+    total = sum(len(o) for o in obs)
     done = 0
     ctx = mp.get_context("fork")
     workers: list[_Worker] = []
@@ -129,7 +152,8 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
         while pending or any(w.task for w in workers):
             for w in workers:
                 if w.task is None and pending:
-                    w.give(pending.pop(), timeout)
+                    w.give(pending.next_for(w.claim_no), timeout)
+                    w.claim_no = w.task.claim_no if w.task else None
             busy = [w for w in workers if w.task is not None]
             now = time.monotonic()
             ready = wait([w.conn for w in busy],

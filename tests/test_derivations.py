@@ -47,3 +47,28 @@ def test_each_question_meets_its_expectations(library: Library, cid: str) -> Non
                 assert fails_at(library, claim, outcome), (claim.id, outcome.obligation.text)
             if outcome.verdict == "checked":
                 assert outcome.sizes, claim.id
+
+
+@pytest.mark.slow
+def test_the_cli_reports_on_the_bundled_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """`verify q2.4 --format json` is the spec's JSON; `verify all --format junit` has one testcase per claim."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    from verifier.cli import main
+
+    monkeypatch.chdir(tmp_path)  # the cache goes to this folder, not the repository
+    assert main(["q2.4", "--derivations", str(ROOT), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["format"] == 1 and set(report) >= {"tool", "summary", "claims"}
+    (claim,) = report["claims"]
+    assert claim["id"] == "q2.4" and claim["verdict"] == "refuted" and claim["as_expected"] is True
+    refuted = [o for o in claim["obligations"] if o["verdict"] == "refuted"]
+    assert refuted and all(o["counterexample"] and {"lhs", "rhs"} <= set(o["values"]) for o in refuted)
+    assert {o["kind"] for o in claim["obligations"]} == {"statement", "step"}
+
+    assert main(["all", "--derivations", str(ROOT), "--format", "junit"]) == 0
+    suite = ET.fromstring(capsys.readouterr().out)
+    cases = suite.findall(".//testcase")
+    assert len(cases) == 21 and not suite.findall(".//failure") and not suite.findall(".//error")

@@ -12,17 +12,11 @@ import pytest
 
 import verifier
 import verifier.cache
+from libraries import COMMON
 from verifier.cache import CACHE_DIR, Cache
 from verifier.cli import main
 from verifier.loader import load_library
 from verifier.model import ClaimResult, Outcome, obligations
-
-COMMON = """\
-[symbols]
-x = "real"
-[define]
-"dbl(z)" = "2*z"
-"""
 
 Q1 = """\
 question = "q1"

@@ -12,35 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from libraries import COMMON, Q1
 from verifier.cli import main
-
-COMMON = """\
-[symbols]
-x = "real"
-[define]
-"dbl(z)" = "2*z"
-"""
-
-Q1 = """\
-question = "q1"
-use = ["_common.toml"]
-
-[[claim]]
-id = "q1.1"
-title = "Doubling"
-statement = "x + x = dbl(x)"
-
-[[claim]]
-id = "q1.2"
-title = "Off by one"
-statement = "x + 1 = x"
-
-[[claim]]
-id = "q1.3"
-title = "Known wrong"
-statement = "x + 1 = x"
-expect = "refuted"
-"""
 
 Q2 = """\
 question = "q2"

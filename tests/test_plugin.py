@@ -13,30 +13,10 @@ import verifier.engine  # noqa: F401
 from verifier.cli import main
 from verifier.pytest_plugin import is_derivation_file
 
+from libraries import COMMON, Q1
+
 pytest_plugins = ["pytester"]
 
-COMMON = '[symbols]\nx = "real"\n[define]\n"dbl(z)" = "2*z"\n'
-
-Q1 = """\
-question = "q1"
-use = ["_common.toml"]
-
-[[claim]]
-id = "q1.1"
-title = "Doubling"
-statement = "x + x = dbl(x)"
-
-[[claim]]
-id = "q1.2"
-title = "Off by one"
-statement = "x + 1 = x"
-
-[[claim]]
-id = "q1.3"
-title = "Known wrong"
-statement = "x + 1 = x"
-expect = "refuted"
-"""
 
 NOT_DERIVATIONS = {
     # TOML files that mention claims but are not derivation files: never collected.

@@ -1,8 +1,11 @@
-"""Where a cold run spends its time: phases and a cProfile of ``verify`` work done in one process.
+"""Where a run spends its time: phases and a cProfile of ``verify`` work done in one process.
 
 ``python -m bench.hotspots [--derivations DIR] [--profile] [all | ID ...]`` imports SymPy and the verifier, loads the
 library, then builds and settles the selected claims one obligation after another, in this process (the CLI spreads
 obligations over worker processes; here they run serially, so the sum is the CPU work a cold run has to do).
+
+``python -m bench.hotspots --cli [--cwd DIR] ARGS...`` instead runs ``verify ARGS`` through the CLI's own entry point
+in this process: meant for a warm run (every verdict cached, so no worker process is started).
 
 Without ``--profile`` it prints the phases' seconds as JSON (clean timings); with it, a cProfile of the same work:
 time per source file (the "what dominates" view), then the top functions by own and by cumulative time. The
@@ -12,13 +15,16 @@ profiler slows SymPy-heavy code down, so its seconds are inflated; compare share
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
+import os
 import pstats
 import sys
 import time
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -26,17 +32,23 @@ from typing import Any, Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure (or profile) a cold in-process run of the selected claims."""
     p = argparse.ArgumentParser(prog="python -m bench.hotspots", description=__doc__.splitlines()[0])
-    p.add_argument("targets", nargs="*", default=["all"], help="'all' or claim ids (default: all)")
+    p.add_argument("targets", nargs="*", default=["all"],
+                   help="'all' or claim ids (default: all); with --cli, the arguments of verify")
     p.add_argument("--derivations", type=Path, default=Path("derivations"))
+    p.add_argument("--cli", action="store_true", help="run the targets through verify's CLI (a warm run)")
+    p.add_argument("--cwd", type=Path, help="change to this folder first (where .verify_cache is)")
     p.add_argument("--profile", action="store_true", help="profile with cProfile instead of timing phases")
     p.add_argument("--top", type=int, default=25, help="rows of each profile table (default: 25)")
     args = p.parse_args(argv)
+    if args.cwd:
+        os.chdir(args.cwd)
+    work = partial(cli_phases, args.targets) if args.cli else partial(phases, args.derivations, args.targets)
     if not args.profile:
-        print(json.dumps(phases(args.derivations, args.targets)))
+        print(json.dumps(work()))
         return 0
     profiler = cProfile.Profile()
     profiler.enable()
-    timings = phases(args.derivations, args.targets)
+    timings = work()
     profiler.disable()
     print(render_profile(profiler, timings, args.top))
     return 0
@@ -75,6 +87,18 @@ def phases(derivations: Path, targets: list[str]) -> dict[str, Any]:
             "slowest_claims": [[cid, round(s, 3)] for cid, s in slowest]}
 
 
+def cli_phases(argv: list[str]) -> dict[str, Any]:
+    """Seconds spent importing the CLI and running ``verify ARGV`` through it (its report is discarded)."""
+    start = time.perf_counter()
+    from verifier.cli import main
+    import_cli = time.perf_counter() - start
+    t = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        status = main(argv)
+    return {"import_cli": import_cli, "run": time.perf_counter() - t, "total": time.perf_counter() - start,
+            "exit": status}
+
+
 def render_profile(profiler: cProfile.Profile, timings: dict[str, Any], top: int) -> str:
     """The profile as text: phases, own time per source file, then top functions by own and cumulative time."""
     stats = pstats.Stats(profiler)
@@ -82,11 +106,11 @@ def render_profile(profiler: cProfile.Profile, timings: dict[str, Any], top: int
     by_file: dict[str, float] = defaultdict(float)
     for (filename, _, _), row in stats.stats.items():  # type: ignore[attr-defined]
         by_file[_short(filename)] += row[2]
-    lines = ["phases under the profiler (inflated; compare shares): "
-             + ", ".join(f"{k} {timings[k]:.2f}s" for k in
-                         ("import_sympy", "import_verifier", "load", "build", "settle", "total")),
-             "slowest claims (build + settle): " + ", ".join(f"{c} {s:.2f}s" for c, s in timings["slowest_claims"]),
-             "", f"own time per source file (top {top}):"]
+    lines = ["phases under the profiler (inflated; compare shares): " + describe_phases(timings)]
+    if timings.get("slowest_claims"):
+        lines.append("slowest claims (build + settle): "
+                     + ", ".join(f"{c} {s:.2f}s" for c, s in timings["slowest_claims"]))
+    lines += ["", f"own time per source file (top {top}):"]
     for name, seconds in sorted(by_file.items(), key=lambda kv: -kv[1])[:top]:
         lines.append(f"  {100 * seconds / total:5.1f}%  {seconds:7.2f}s  {name}")
     for key, title in (("tottime", "own"), ("cumulative", "cumulative")):
@@ -98,7 +122,14 @@ def render_profile(profiler: cProfile.Profile, timings: dict[str, Any], top: int
     return "\n".join(lines) + "\n"
 
 
+def describe_phases(timings: dict[str, Any]) -> str:
+    """The phases' seconds on one line, in the order they ran."""
+    return ", ".join(f"{k.replace('_', ' ')} {v:.2f}s" for k, v in timings.items() if isinstance(v, float))
+
+
 def _short(filename: str) -> str:
+    if filename == "~":
+        return "(built-in functions)"
     """A source file relative to site-packages or to the project (``sympy/core/basic.py``)."""
     for marker in ("site-packages/", "/verifier/", "/bench/"):
         at = filename.find(marker)

@@ -6,6 +6,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,23 @@ def machine(repo: Path) -> dict[str, Any]:
         "verifier": _version("verifier"),
         "commit": _commit(repo),
     }
+
+
+def effective_cores(workers: int, loops: int = 3_000_000) -> float:
+    """How many cores this process tree gets now: ``workers`` CPU-bound processes run at once, compared with one
+    alone. Below ``workers`` when other tenants of a shared machine take CPU time: parallel runs then gain less."""
+    burn = [sys.executable, "-c", f"for _ in range({loops}): pass"]
+
+    def run(n: int) -> float:
+        start = time.perf_counter()
+        procs = [subprocess.Popen(burn) for _ in range(n)]
+        for p in procs:
+            p.wait()
+        return time.perf_counter() - start
+
+    alone = min(run(1) for _ in range(2))
+    together = min(run(workers) for _ in range(2))
+    return round(workers * alone / together, 2) if together > 0 else float(workers)
 
 
 def describe(m: dict[str, Any]) -> str:

@@ -18,6 +18,7 @@ import json
 import signal
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
@@ -56,7 +57,7 @@ def run_peer(derivations: Path, limit: float, out: TextIO) -> int:
     for claim in library.claims:
         start = time.perf_counter()
         try:
-            built: list[tuple[Any, Any]] = _limited(limit, lambda: library_problems(library, claim))
+            built: list[tuple[Any, Any]] = _limited(limit, partial(library_problems, library, claim))
             failure = None
         except _Timeout:
             built, failure = [], "timeout"
@@ -73,7 +74,7 @@ def run_peer(derivations: Path, limit: float, out: TextIO) -> int:
         for n, (ob, problem) in enumerate(built):
             start = time.perf_counter()
             try:
-                answer, reason = _limited(limit, lambda: decide(problem, sp.simplify))
+                answer, reason = _limited(limit, partial(decide, problem, sp.simplify))
             except _Timeout:
                 answer, reason = "timeout", f"no answer within {limit:g}s"
             except Exception as err:
@@ -102,7 +103,7 @@ def decide(problem: Any, simplify: Callable[[Any], Any]) -> tuple[str, str]:
     if ops:
         return "undecided", f"a relation {' '.join(ops)} (the peer only checks '=')"
     for lhs, _, rhs in relations:
-        if not simplify(lhs - rhs) == 0:
+        if simplify(lhs - rhs) != 0:
             return "nonzero", "simplify(lhs - rhs) is not 0"
     return "equal", "simplify(lhs - rhs) == 0"
 

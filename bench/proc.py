@@ -9,6 +9,7 @@ Sampling costs CPU, so it is only done in runs that are not timed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -47,34 +48,30 @@ class Run:
         return out
 
 
-def run(argv: Sequence[str], *, cwd: Path, timeout: float | None = None, sample_memory: bool = False,
+def run(argv: Sequence[str | Path], *, cwd: Path, timeout: float | None = None, sample_memory: bool = False,
         sample_interval: float = 0.05, stdout: Path | None = None) -> Run:
     """Run ``argv`` in ``cwd`` and measure it; past ``timeout`` seconds its whole process group is killed.
 
     Standard output goes to ``stdout`` (or is discarded); the end of standard error is kept for diagnostics.
     """
-    argv = [str(a) for a in argv]
-    with tempfile.TemporaryFile() as err:
-        out = open(stdout, "wb") if stdout else subprocess.DEVNULL
-        try:
-            start = time.perf_counter()
-            # A session of its own: a timeout kills the worker processes too, not only the parent.
-            proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                    start_new_session=True)
-            sampler = _TreeSampler(proc.pid, sample_interval) if sample_memory else None
-            timed_out = not _wait_exit(proc.pid, timeout)
-            if timed_out:
-                _kill_group(proc.pid)
-            _, status, usage = os.wait4(proc.pid, 0)
-            wall = time.perf_counter() - start
-        finally:
-            if stdout:
-                out.close()  # type: ignore[union-attr]
+    args = [str(a) for a in argv]
+    sink = open(stdout, "wb") if stdout else contextlib.nullcontext(subprocess.DEVNULL)
+    with tempfile.TemporaryFile() as err, sink as out:
+        start = time.perf_counter()
+        # A session of its own: a timeout kills the worker processes too, not only the parent.
+        proc = subprocess.Popen(args, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                start_new_session=True)
+        sampler = _TreeSampler(proc.pid, sample_interval) if sample_memory else None
+        timed_out = not _wait_exit(proc.pid, timeout)
+        if timed_out:
+            _kill_group(proc.pid)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
         peak = sampler.stop() if sampler else None
         err.seek(0)
         tail = err.read()[-4000:].decode("utf-8", errors="replace")
-    return Run(argv=argv, returncode=proc.returncode, wall=wall, cpu=usage.ru_utime + usage.ru_stime,
+    return Run(argv=args, returncode=proc.returncode, wall=wall, cpu=usage.ru_utime + usage.ru_stime,
                max_rss_mb=usage.ru_maxrss * 1024 / MB, timed_out=timed_out, tree_peak_mb=peak, stderr_tail=tail)
 
 

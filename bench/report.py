@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from bench.hotspots import describe_phases
 from bench.machine import describe
 
 
@@ -16,7 +17,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence
     def line(row: list[str]) -> str:
         return "  ".join(c.rjust(w) if right[n] else c.ljust(w) for n, (c, w) in enumerate(zip(row, widths))).rstrip()
 
-    return "\n".join([line(cells[0]), "  ".join("-" * w for w in widths)] + [line(r) for r in cells[1:]])
+    rule = "  ".join("-" * w for w in widths).rstrip()
+    return "\n".join([line(cells[0]), rule] + [line(r) for r in cells[1:]])
 
 
 def seconds(x: float | None) -> str:
@@ -29,20 +31,21 @@ def seconds(x: float | None) -> str:
 def render(results: dict[str, Any]) -> str:
     """The whole report."""
     out = [f"Machine: {describe(results['machine'])}",
-           f"Load average before/after: {_load(results['load_before'])} / {_load(results['load_after'])}",
-           f"Runs: median of {results['config']['repeat']} (interleaved rounds; naive peer: "
-           f"{results['config']['naive_repeat']}), verify with its default --jobs "
-           f"({results['machine']['usable_cores']} workers); library {results['config']['derivations']}",
+           (f"Load average before/after: {_load(results['load_before'])} / {_load(results['load_after'])}; "
+            f"cores this run could use at once (parallel CPU test) before/after: {results['cores_before']:.1f} / "
+            f"{results['cores_after']:.1f} of {results['machine']['usable_cores']}"),
+           (f"Runs: median of {results['config']['repeat']} (interleaved rounds; naive peer: "
+            f"{results['config']['naive_repeat']}), verify with its default --jobs "
+            f"({results['machine']['usable_cores']} workers); library {results['config']['derivations']}"),
            "", _measurements(results), "", _decisions(results), "", _scale(results), "", _memory(results), "",
            _targets(results)]
     if results.get("profiles"):
-        out += ["", "Profiles of failing targets (in-process, serial):"]
+        out += ["", "Profiles of failing or at-risk targets (in-process, serial, no worker processes):"]
         for p in results["profiles"]:
             ph = p["phases"]
-            out.append(f"  {p['target']}: import sympy {ph['import_sympy']:.2f}s, import verifier "
-                       f"{ph['import_verifier']:.2f}s, load {ph['load']:.2f}s, build {ph['build']:.2f}s, "
-                       f"settle {ph['settle']:.2f}s (total {ph['total']:.2f}s); slowest claims "
-                       + ", ".join(f"{c} {s:.2f}s" for c, s in ph["slowest_claims"][:5]))
+            slowest = ph.get("slowest_claims")
+            out.append(f"  {p['target']}: {describe_phases(ph)}"
+                       + ("; slowest claims " + ", ".join(f"{c} {s:.2f}s" for c, s in slowest[:5]) if slowest else ""))
             out.append(f"    full profile: {p['file']}")
     out += ["", f"JSON: {results['json']}"]
     return "\n".join(out) + "\n"
@@ -56,8 +59,13 @@ def _measurements(results: dict[str, Any]) -> str:
     rows = []
     for m in results["measurements"].values():
         flags = []
-        if m["exit_codes"] and any(c != m["expected_exit"] for c in m["exit_codes"]):
+        if any(c != 0 for c in m["exit_codes"]):
             flags.append(f"exit {sorted(set(m['exit_codes']))}")
+        if m.get("discarded"):
+            flags.append(f"{len(m['discarded'])} run(s) not warm, discarded: they refilled the cache (the "
+                         "verifier's source changed meanwhile)")
+        if m.get("not_warm_kept"):
+            flags.append(f"{m['not_warm_kept']} kept run(s) were not warm (the source kept changing)")
         if m.get("timed_out"):
             flags.append(f"{m['timed_out']} killed at the limit")
         rows.append([m["label"], seconds(m["median"]), seconds(m["min"]), seconds(m["max"]),
@@ -73,17 +81,17 @@ def _decisions(results: dict[str, Any]) -> str:
     lines = [f"Obligations decided ({e['obligations']} obligations in the library)",
              table(["who", "time", "decides correctly", "details"], [
                  ["engine (verify all --no-cache)", seconds(results["measurements"]["cold_all"]["median"]),
-                  e["decided"], f"proved {e['proved']}, refuted {e['refuted']}, checked {e['checked']}, "
-                                f"unknown {e['unknown']}, error {e['error']}"],
+                  e["decided"], (f"proved {e['proved']}, refuted {e['refuted']}, checked {e['checked']}, "
+                                 f"unknown {e['unknown']}, error {e['error']}")],
                  ["naive peer (simplify(lhs - rhs) == 0)", seconds(results["measurements"]["naive"]["median"]),
-                  n["correct"], f"correct-true {n['correct_true']}, correct-false {n['correct_false']}, "
-                                f"wrong {n['wrong']}, missed {n['missed']}, undecided {n['undecided']}, "
-                                f"timeout {n['timeout']}, unjudged {n['unjudged']}"]],
+                  n["correct"], (f"correct-true {n['correct_true']}, correct-false {n['correct_false']}, "
+                                 f"wrong {n['wrong']}, missed {n['missed']}, undecided {n['undecided']}, "
+                                 f"timeout {n['timeout']}, unjudged {n['unjudged']}")]],
                    [False, True, True, False]),
              "  correct-false: simplify left a nonzero on an obligation the engine refuted (a nonzero is no evidence",
              "  of falsity in general); missed: a nonzero on one the engine proved; undecided: inequalities, exists,",
-             f"  build or SymPy errors. Peer limit {results['config']['naive_limit']:g}s per obligation; in-process: "
-             f"build {seconds(n.get('build_seconds'))}, simplify {seconds(n.get('check_seconds'))}."]
+             (f"  build or SymPy errors. Peer limit {results['config']['naive_limit']:g}s per obligation; in-process "
+              f"(last run): build {seconds(n.get('build_seconds'))}, simplify {seconds(n.get('check_seconds'))}.")]
     if not n.get("consistent", True):
         lines.append("  note: the peer's answers differed between runs (timeouts near the limit); scored: last run")
     if n.get("mismatched"):
@@ -119,7 +127,11 @@ def _memory(results: dict[str, Any]) -> str:
 
 
 def _targets(results: dict[str, Any]) -> str:
-    rows = [["PASS" if t["pass"] else "FAIL", t["name"], t["measured"]] for t in results["targets"]]
+    rows = [["PASS" if t["pass"] else "FAIL", t["name"], t["measured"] + _risk(t)] for t in results["targets"]]
     passed = sum(t["pass"] for t in results["targets"])
     return (f"Targets ({passed}/{len(results['targets'])} pass)\n"
             + table(["", "target", "measured"], rows, [False, False, False]))
+
+
+def _risk(t: dict[str, Any]) -> str:
+    return "  (at risk: close to the limit)" if t["pass"] and t.get("at_risk") else ""

@@ -14,9 +14,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import importlib.util
 import os
+import re
 import tempfile
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,27 @@ _fingerprint: str | None = None
 
 
 def sympy_version() -> str:
-    """SymPy's version, read from its metadata (without importing it)."""
+    """SymPy's version, without importing SymPy: read from its ``release.py`` (fast), else from its metadata."""
+    global _SYMPY_VERSION
+    if _SYMPY_VERSION is None:
+        _SYMPY_VERSION = _sympy_version()
+    return _SYMPY_VERSION
+
+
+_SYMPY_VERSION: str | None = None
+
+
+def _sympy_version() -> str:
+    spec = importlib.util.find_spec("sympy")
+    if spec is not None and spec.origin:
+        try:
+            text = (Path(spec.origin).parent / "release.py").read_text(encoding="utf-8")
+            match = re.search(r"""^__version__\s*=\s*["']([^"']+)["']""", text, re.MULTILINE)
+            if match:
+                return match.group(1)
+        except OSError:
+            pass
+    from importlib import metadata
     try:
         return metadata.version("sympy")
     except metadata.PackageNotFoundError:

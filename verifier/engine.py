@@ -65,7 +65,7 @@ def settle_case(case: Case, problem: Problem) -> Settled:
     if problem.kind == "exists":
         return _witness(case, problem)
     tried: list[str] = []
-    found = _probe(case, problem, instances=1, per_instance=2)
+    found = _probe(case, problem, instances=1, per_instance=1, start=1)
     if found:
         return found
     proof = _prove(case)
@@ -105,11 +105,11 @@ def _confirm(lhs: sp.Expr, op: str, rhs: sp.Expr, facts: Facts) -> checker.Confi
     return None
 
 
-def _probe(case: Case, problem: Problem, *, instances: int, per_instance: int) -> Settled | None:
+def _probe(case: Case, problem: Problem, *, instances: int, per_instance: int, start: int = 0) -> Settled | None:
     for ints in strategies.probe_instances(case, problem)[:instances]:
         for rel in case.relations:
             atoms = strategies.real_atoms(case, ints, [rel])
-            for reals in strategies.points(atoms, per_instance):
+            for reals in strategies.points(atoms, per_instance, start=start):
                 point = {**ints, **reals}
                 check = checker.confirm_at_point(rel, case.hypotheses, point, case.facts)
                 if check is not None and not check.holds:

@@ -20,7 +20,6 @@ import sympy as sp
 from verifier import checker, linear
 from verifier.build import SymbolInfo
 from verifier.goals import Case, Problem
-from verifier.rules import expu, normal
 
 #: The most integer instances a bounded check tries.
 MAX_INSTANCES = 400
@@ -61,16 +60,19 @@ def _int_symbols(e: Any) -> set[sp.Symbol]:
 
 def instances(case: Case, problem: Problem, *, max_size: int = DEFAULT_MAX_SIZE) -> InstanceSet:
     """Every assignment of the case's integer names within the bounded set (sizes first, then ranged indices)."""
-    key = (id(case), max_size)
-    cached = _INSTANCES.get(key)
-    if cached is not None and cached[0] is case:
-        return cached[1]
-    result = _instances(case, problem, max_size)
-    _INSTANCES[key] = (case, result)
-    return result
+    # The obligations of one claim usually share their integer names and hypotheses: enumerate once for all.
+    names = integer_names(case, problem)
+    key = (tuple(names), tuple(str(h) for h in case.hypotheses if _only_integers(h)),
+           tuple((str(s), str(problem.infos[s].lo), str(problem.infos[s].hi)) for s in names if s in problem.infos),
+           tuple(sorted((k, tuple(v)) for k, v in problem.sizes.items())), max_size)
+    if key not in _INSTANCES:
+        if len(_INSTANCES) > 256:
+            _INSTANCES.clear()
+        _INSTANCES[key] = _instances(case, problem, max_size)
+    return _INSTANCES[key]
 
 
-_INSTANCES: dict[tuple[int, int], tuple[Case, InstanceSet]] = {}
+_INSTANCES: dict[tuple, InstanceSet] = {}
 
 
 def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
@@ -218,13 +220,11 @@ def real_atoms(case: Case, point: dict, relations: list | None = None) -> list[s
     atoms: set[sp.Basic] = set()
     rels = relations if relations is not None else case.relations
     exprs = [e for lhs, _, rhs in rels for e in (lhs, rhs)] + list(case.hypotheses)
+    local = checker.at_point(case.facts, point)
     for e in exprs:
         value = instantiate(e, point, case)
-        if isinstance(value, sp.Expr):
-            local = checker.at_point(case.facts, point)
-            value = checker.apply_zero_outside(normal(value, local).replace(expu, sp.exp), local)
-        elif isinstance(value, sp.Basic):
-            value = value.xreplace({})
+        if isinstance(value, sp.Basic):
+            value = checker.apply_zero_outside(_write_out_sums(value), local)
         for s in value.free_symbols:
             if isinstance(s, sp.Indexed) or (isinstance(s, sp.Symbol) and not s.is_integer):
                 atoms.add(s)
@@ -234,12 +234,32 @@ def real_atoms(case: Case, point: dict, relations: list | None = None) -> list[s
     return sorted(atoms, key=sp.default_sort_key)
 
 
-def points(atoms: list[sp.Basic], count: int, seed: int = 0) -> Iterator[dict]:
-    """Up to ``count`` assignments of values to ``atoms``: all zeros first, then varied small values."""
+def _write_out_sums(e: sp.Basic) -> sp.Basic:
+    """Sums with numeric bounds written out term by term, so that the entries they use appear."""
+    def numeric(x: sp.Basic) -> bool:
+        return isinstance(x, sp.Sum) and all(lim[1].is_Integer and lim[2].is_Integer
+                                             and int(lim[2]) - int(lim[1]) < 400 for lim in x.limits)
+
+    def expand(x: sp.Sum) -> sp.Expr:
+        f = x.function
+        for j, lo, hi in reversed(x.limits):
+            f = sp.Add(*[f.xreplace({j: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1)])
+        return f
+
+    for _ in range(4):  # sums inside sums
+        if not e.has(sp.Sum):
+            break
+        e = e.replace(numeric, expand)
+    return e
+
+
+def points(atoms: list[sp.Basic], count: int, seed: int = 0, start: int = 0) -> Iterator[dict]:
+    """Up to ``count`` assignments of values to ``atoms``: all zeros first, then varied small values (``start``
+    skips the first ones: the all-zero point is often a degenerate one where both sides agree)."""
     if not atoms:
         yield {}
         return
-    for n in range(count):
+    for n in range(start, start + count):
         point = {}
         for k, a in enumerate(atoms):
             pool = _POSITIVE if _is_positive(a) else _REALS

@@ -117,3 +117,21 @@ def test_an_input_error_is_an_error_verdict_naming_the_line(tmp_path: Path) -> N
     assert [o.verdict for o in result.outcomes] == ["proved", "error"]
     assert result.outcomes[1].bad_input and "unknown function 'nope'" in (result.outcomes[1].message or "")
     assert "t.toml:" in (result.outcomes[1].message or "")
+
+
+@pytest.mark.parametrize("claim, sizes", [
+    ('statement = "floor(K/2) + ceiling(K/2) = K"', "K in 1..5 (5 instances)"),
+    ('statement = "floor(i/2) + ceiling(i/2) = i"\nwhere = { K = 4 }', "i in 1..4 (4 instances)"),
+    ('statement = "floor(K/2) + ceiling(K/2) = K"\nsizes = { K = "3..8" }', "K in 3..8 (6 instances)"),
+])
+def test_what_no_rule_proves_is_checked_on_a_named_set(tmp_path: Path, claim: str, sizes: str) -> None:
+    result = run(tmp_path, claim)
+    assert [o.verdict for o in result.outcomes] == ["checked"]
+    assert result.outcomes[0].sizes == sizes
+
+
+def test_a_bounded_check_finds_what_sampling_missed(tmp_path: Path) -> None:
+    """False only at K = 5: the early probes use small sizes, the bounded check finds it and refutes it."""
+    result = run(tmp_path, 'statement = "KroneckerDelta(K, 5) = 0"')
+    assert result.verdict == "refuted"
+    assert result.first_failure().counterexample == {"K": "5"}

@@ -26,7 +26,6 @@ from verifier.errors import ExpressionError
 from verifier.goals import Case, Problem, library_problems
 from verifier.loader import Library
 from verifier.model import Claim, ClaimResult, Obligation, Outcome, Verdict, worst
-from verifier.rules import Facts
 
 #: Points tried per instance when probing for a counterexample or a witness.
 PROBE_POINTS = 14
@@ -84,25 +83,12 @@ def settle_case(case: Case, problem: Problem) -> Settled:
 
 def _prove(case: Case) -> str | None:
     methods = []
-    for lhs, op, rhs in case.relations:
-        confirmed = _confirm(lhs, op, rhs, case.facts)
+    for relation in case.relations:
+        confirmed = checker.confirm_relation(relation, case.facts)
         if confirmed is None:
             return None
         methods.append(confirmed.method)
     return "; ".join(sorted(set(methods))) if methods else "nothing to prove"
-
-
-def _confirm(lhs: sp.Expr, op: str, rhs: sp.Expr, facts: Facts) -> checker.Confirmed | None:
-    if op == "=":
-        return checker.confirm_identity(lhs, rhs, facts)
-    if op in ("<", "<="):
-        return checker.confirm_sign(rhs - lhs, facts, strict=op == "<")
-    if op in (">", ">="):
-        return checker.confirm_sign(lhs - rhs, facts, strict=op == ">")
-    if op == "!=":
-        return checker.confirm_sign(lhs - rhs, facts, strict=True) or \
-            checker.confirm_sign(rhs - lhs, facts, strict=True)
-    return None
 
 
 def _probe(case: Case, problem: Problem, *, instances: int, per_instance: int, start: int = 0) -> Settled | None:
@@ -123,13 +109,9 @@ def _bounded(case: Case, problem: Problem, tried: list[str]) -> Settled:
         return Settled("unknown", message="tried: " + "; ".join(tried + ["bounded check: no instance satisfies "
                                                                            "the hypotheses"]), tried=tried)
     for ints in inst.assignments:
-        facts = _facts_at(case, ints)
-        for lhs, op, rhs in case.relations:
-            a = strategies.instantiate(lhs, ints, case)
-            b = strategies.instantiate(rhs, ints, case)
-            if _confirm(a, op, b, facts) is not None:
+        for rel in case.relations:
+            if checker.confirm_instance(rel, case.hypotheses, ints, case.facts) is not None:
                 continue
-            rel = (lhs, op, rhs)
             atoms = strategies.real_atoms(case, ints, [rel])
             for reals in strategies.points(atoms, WITNESS_POINTS):
                 point = {**ints, **reals}
@@ -142,15 +124,6 @@ def _bounded(case: Case, problem: Problem, tried: list[str]) -> Settled:
                            message=f"tried: {'; '.join(tried)}; bounded check could not confirm the instance "
                                    f"{shown}, and found no counterexample there")
     return Settled("checked", method="bounded check: every instance confirmed exactly", sizes=inst.description)
-
-
-def _facts_at(case: Case, ints: dict) -> Facts:
-    facts = Facts(families=tuple((b, lo.xreplace(ints), hi.xreplace(ints)) for b, lo, hi in case.facts.families))
-    for h in case.hypotheses:
-        h = h.xreplace(ints)
-        if h not in (sp.true, True):
-            facts = facts.add(h)
-    return facts
 
 
 def _witness(case: Case, problem: Problem) -> Settled:

@@ -46,6 +46,12 @@ class Problem:
     cases: list[Case]
     infos: dict[Any, SymbolInfo]
     sizes: dict[str, list[int]] = field(default_factory=dict)
+    where: dict[Any, Any] = field(default_factory=dict)       # the ``where`` substitution applied to everything
+
+    def bounds(self, s: Any) -> tuple[Any, Any]:
+        """The declared range of a ranged name, with ``where`` applied."""
+        info = self.infos[s]
+        return _subst(info.lo, self.where), _subst(info.hi, self.where)
 
 
 def build_scope(files: list[SourceFile]) -> Scope:
@@ -113,7 +119,8 @@ class ProblemBuilder:
             if h is sp.false:
                 raise ExpressionError("the hypotheses contradict each other (an assume is false)", line=ob.line)
         cases = self._cases(relations, hyps, subst)
-        return Problem(ob, "exists" if kind == "exists" else "forall", cases, self.infos, self._sizes(ob.line))
+        return Problem(ob, "exists" if kind == "exists" else "forall", cases, self.infos, self._sizes(ob.line),
+                       subst)
 
     # -- pieces ---------------------------------------------------------------------------------------------
 

@@ -14,10 +14,11 @@ import sympy as sp
 #: Working precisions (bits) tried in turn.
 PRECISIONS = (80, 200, 600)
 
-_FUNCTIONS = {
-    sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan",
-    sp.sinh: "sinh", sp.cosh: "cosh", sp.tanh: "tanh",
-}
+#: Functions with an interval version in ``mpmath.iv`` (the hyperbolic ones are built from ``exp`` below).
+_FUNCTIONS = {sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan"}
+
+#: What can go wrong while enclosing: each means "not decided", never a value.
+_FAILURES = (ArithmeticError, ValueError, TypeError, AttributeError)
 
 
 class _Unsupported(Exception):
@@ -25,7 +26,10 @@ class _Unsupported(Exception):
 
 
 def sign(e: sp.Expr) -> int | None:
-    """-1, 0 or +1 for a number expression, or ``None`` when it cannot be decided rigorously."""
+    """-1, 0 or +1 for a number expression, or ``None`` when it cannot be decided rigorously.
+
+    0 only for an exact rational 0: an enclosure can show a number is not 0, never that it is.
+    """
     if not isinstance(e, sp.Expr) or e.free_symbols:
         return None
     if e.is_Rational:
@@ -33,10 +37,8 @@ def sign(e: sp.Expr) -> int | None:
     if e.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.I):
         return None
     for prec in PRECISIONS:
-        try:
-            with mpmath.workprec(prec):
-                box = _enclose(e)
-        except (_Unsupported, ZeroDivisionError, ValueError, OverflowError):
+        box = _box(e, prec)
+        if box is None:
             return None
         if box.a > 0:
             return 1
@@ -45,14 +47,38 @@ def sign(e: sp.Expr) -> int | None:
     return None
 
 
+def is_real(e: sp.Expr) -> bool:
+    """Whether ``e`` is certainly a real number: a rational, or an expression the real interval arithmetic below
+    encloses (it rejects ``I``, logarithms and fractional powers of numbers that may be <= 0, infinities)."""
+    if not isinstance(e, sp.Expr) or e.free_symbols:
+        return False
+    if e.is_Rational:
+        return True
+    if e.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.I):
+        return False
+    return _box(e, PRECISIONS[0]) is not None
+
+
 def enclose(e: sp.Expr, prec: int = 80) -> tuple[float, float] | None:
     """A rigorous enclosure ``(lo, hi)`` of a number expression, for display; ``None`` if unsupported."""
+    if not isinstance(e, sp.Expr) or e.free_symbols:
+        return None
+    box = _box(e, prec)
+    if box is None:
+        return None
+    return float(box.a), float(box.b)
+
+
+def _box(e: sp.Expr, prec: int) -> mpmath.iv.mpf | None:
+    """The enclosure at ``prec`` bits, or ``None`` when it fails or is not a finite interval."""
     try:
         with mpmath.workprec(prec):
             box = _enclose(e)
-    except (_Unsupported, ZeroDivisionError, ValueError, OverflowError):
+    except (_Unsupported, *_FAILURES):
         return None
-    return float(box.a), float(box.b)
+    if not (mpmath.isfinite(box.a) and mpmath.isfinite(box.b)):
+        return None
+    return box
 
 
 def _enclose(e: sp.Basic) -> mpmath.iv.mpf:
@@ -83,9 +109,7 @@ def _enclose(e: sp.Basic) -> mpmath.iv.mpf:
             n = int(expo)
             if abs(n) > 100_000:
                 raise _Unsupported
-            out = iv.mpf(1)
-            for _ in range(abs(n)):
-                out = out * b
+            out = b ** abs(n) if n else iv.mpf(1)   # mpmath's interval power: [0, 4] for [-1, 2]^2
             if n < 0:
                 if out.a <= 0 <= out.b:
                     raise ZeroDivisionError
@@ -101,6 +125,8 @@ def _enclose(e: sp.Basic) -> mpmath.iv.mpf:
         if x.b <= 0:
             return -x
         return iv.mpf([0, max(-x.a, x.b)])
+    if isinstance(e, (sp.sinh, sp.cosh, sp.tanh)):
+        return _hyperbolic(e, _enclose(e.args[0]))
     for fn, name in _FUNCTIONS.items():
         if isinstance(e, fn):
             x = _enclose(e.args[0])
@@ -108,3 +134,16 @@ def _enclose(e: sp.Basic) -> mpmath.iv.mpf:
                 raise _Unsupported
             return getattr(iv, name)(x)
     raise _Unsupported
+
+
+def _hyperbolic(e: sp.Basic, x: mpmath.iv.mpf) -> mpmath.iv.mpf:
+    """sinh, cosh, tanh through u = exp(x) (``mpmath.iv`` has none of them):
+    sinh = (u - 1/u)/2, cosh = (u + 1/u)/2, tanh = 1 - 2/(u^2 + 1). Each operation encloses its result, so the
+    whole does too (sinh and tanh use u monotonically, so their enclosures are tight)."""
+    iv = mpmath.iv
+    u = iv.exp(x)
+    if isinstance(e, sp.sinh):
+        return (u - 1 / u) / 2
+    if isinstance(e, sp.cosh):
+        return (u + 1 / u) / 2
+    return 1 - 2 / (u * u + 1)

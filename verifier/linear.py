@@ -62,7 +62,7 @@ def constraint(expr: sp.Expr, *, strict: bool = False) -> Constraint | None:
     if form is None:
         return None
     coeffs, const = form
-    return _tighten(Constraint(tuple(sorted(coeffs.items(), key=lambda kv: kv[0].sort_key())), const, strict))
+    return _tighten(Constraint(tuple(sorted(coeffs.items(), key=lambda kv: str(kv[0]))), const, strict))
 
 
 def _tighten(c: Constraint) -> Constraint:
@@ -98,10 +98,14 @@ def infeasible(constraints: list[Constraint]) -> bool:
         for c in current:
             if not c.coeffs and (c.const < 0 or (c.const == 0 and c.strict)):
                 return True
-        variables = {v for c in current for v, _ in c.coeffs}
-        if not variables:
+        counts: dict[sp.Symbol, list[int]] = {}
+        for c in current:
+            for w, a in c.coeffs:
+                counts.setdefault(w, [0, 0])[a < 0] += 1
+        if not counts:
             return False
-        v = min(variables, key=lambda s: _cost(current, s))
+        # Eliminate first the variable that creates the fewest new constraints (ties broken by name: stable).
+        v = min(counts, key=lambda w: (counts[w][0] * counts[w][1] - sum(counts[w]), str(w)))
         pos = [c for c in current if c.coeff(v) > 0]
         neg = [c for c in current if c.coeff(v) < 0]
         rest = [c for c in current if c.coeff(v) == 0]
@@ -113,12 +117,6 @@ def infeasible(constraints: list[Constraint]) -> bool:
         current = list(dict.fromkeys(rest))
 
 
-def _cost(constraints: list[Constraint], v: sp.Symbol) -> tuple[int, str]:
-    pos = sum(1 for c in constraints if c.coeff(v) > 0)
-    neg = sum(1 for c in constraints if c.coeff(v) < 0)
-    return pos * neg - pos - neg, str(v)
-
-
 def _combine(p: Constraint, n: Constraint, v: sp.Symbol) -> Constraint:
     a, b = p.coeff(v), -n.coeff(v)
     coeffs: dict[sp.Symbol, Fraction] = {}
@@ -126,5 +124,5 @@ def _combine(p: Constraint, n: Constraint, v: sp.Symbol) -> Constraint:
         coeffs[w] = coeffs.get(w, Fraction(0)) + x * b
     for w, x in n.coeffs:
         coeffs[w] = coeffs.get(w, Fraction(0)) + x * a
-    kept = tuple(sorted(((w, x) for w, x in coeffs.items() if x != 0 and w != v), key=lambda kv: kv[0].sort_key()))
+    kept = tuple(sorted(((w, x) for w, x in coeffs.items() if x != 0 and w != v), key=lambda kv: str(kv[0])))
     return _tighten(Constraint(kept, p.const * b + n.const * a, p.strict or n.strict))

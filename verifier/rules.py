@@ -13,14 +13,14 @@ normal form applies them bottom-up:
 4. ``Piecewise`` and ``KroneckerDelta`` are settled where the facts decide their conditions.
 
 What is trusted from SymPy: its constructors' automatic evaluation, ``diff`` (used while building), ``expand``,
-``together`` and ``cancel`` (polynomial arithmetic over the rationals) and ``xreplace``. Nothing here calls
-``simplify``, ``equals``, ``refine`` or ``is_zero``.
+``together`` and ``cancel`` (polynomial arithmetic over the rationals), ``xreplace`` and the assumptions declared on
+symbols (``is_real``, ``is_positive`` of a symbol or of an expression built from them). Nothing here calls
+``simplify``, ``equals``, ``refine`` or ``is_zero``; the sign of a number comes from :mod:`verifier.interval`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from fractions import Fraction
 from math import lcm
 from typing import Iterable
 
@@ -58,6 +58,12 @@ class Facts:
     def within(self, j: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> "Facts":
         """These facts and ``lo <= j <= hi``."""
         return self.add(sp.And(sp.Ge(j, lo, evaluate=False), sp.Le(j, hi, evaluate=False)))
+
+    def forget(self, s: sp.Symbol) -> "Facts":
+        """These facts without any that mention ``s`` (for an expression where ``s`` is a bound variable)."""
+        constraints = tuple(c for c in self.constraints if all(v != s for v, _ in c.coeffs))
+        unequal = frozenset(d for d in self.unequal if s not in d.free_symbols)
+        return replace(self, constraints=constraints, unequal=unequal)
 
     def nonneg(self, e: sp.Expr) -> bool:
         """Whether the facts imply ``e >= 0``."""
@@ -106,11 +112,14 @@ class Facts:
                 if s is None:
                     return None
                 return {sp.Lt: s < 0, sp.Le: s <= 0, sp.Gt: s > 0, sp.Ge: s >= 0}.get(type(cond))
-            holds = [self._holds(c) for c in _as_constraints(cond)]
-            if holds and all(holds):
+            constraints = _as_constraints(cond)
+            if not constraints:
+                return None     # not linear: nothing is known (an empty conjunction must not read as "implied")
+            if all(self._holds(c) for c in constraints):
                 return True
             negated = _negate(cond)
-            if negated is not None and all(self._holds(c) for c in _as_constraints(negated)):
+            opposite = _as_constraints(negated) if negated is not None else []
+            if opposite and all(self._holds(c) for c in opposite):
                 return False
         return None
 
@@ -192,11 +201,12 @@ def rewrite_hyperbolic(e: sp.Expr) -> sp.Expr:
 
 def exp_atoms(e: sp.Expr) -> sp.Expr:
     """
-        a1, ..., an rational     L_t a common denominator of every coefficient of t in the expression
+        a1, ..., an rational     t1, ..., tn real     L_t a common denominator of every coefficient of t
         -------------------------------------------------------------------------------------------------
         exp(a1*t1 + ... + an*tn + c) = exp(c) * expu(t1/L1)^(a1*L1) * ... * expu(tn/Ln)^(an*Ln)
 
-    (exp(u + v) = exp(u) exp(v) and exp(m u) = exp(u)^m for integer m, for every complex u, v.)
+    (exp(u + v) = exp(u) exp(v) and exp(m u) = exp(u)^m for integer m, for every complex u, v; the terms must be
+    real because ``expu`` is declared positive.) An ``exp`` whose argument is not known to be real is left alone.
     """
     e = e.replace(expu, sp.exp)
     exps = [x for x in sp.preorder_traversal(e) if isinstance(x, sp.exp)]
@@ -210,8 +220,11 @@ def exp_atoms(e: sp.Expr) -> sp.Expr:
             denominators[term] = lcm(denominators.get(term, 1), int(coeff.q))
 
     def convert(arg: sp.Expr) -> sp.Expr:
+        terms = _exp_terms(arg)
+        if not all(term.is_number or term.is_real is True for _, term in terms):
+            return sp.exp(arg)
         out: sp.Expr = sp.Integer(1)
-        for coeff, term in _exp_terms(arg):
+        for coeff, term in terms:
             if term == 1 or term.is_number:
                 out *= sp.exp(coeff * term)     # a number: SymPy evaluates exp(log(2)) = 2 exactly
             else:
@@ -280,11 +293,15 @@ def shift_to_one(f: sp.Expr, j: sp.Symbol, a: sp.Expr, b: sp.Expr) -> tuple[sp.E
 
 def write_out(f: sp.Expr, j: sp.Symbol, n: int) -> sp.Expr:
     """
-        n >= 0 an integer
-        ------------------------------------------------
-        Sum(f(j), (j, 1, n)) = f(1) + f(2) + ... + f(n)
+        n an integer
+        ------------------------------------------------------------------------------ (Karr's convention)
+        Sum(f(j), (j, 1, n)) = f(1) + f(2) + ... + f(n)            (n >= 0)
+        Sum(f(j), (j, 1, n)) = -(f(n + 1) + f(n + 2) + ... + f(0))  (n < 0)
+    (SymPy's convention too: ``Sum(f, (j, a, b)) = -Sum(f, (j, b + 1, a - 1))`` when ``b < a``.)
     """
-    return sp.Add(*[f.xreplace({j: sp.Integer(v)}) for v in range(1, n + 1)])
+    if n >= 0:
+        return sp.Add(*[f.xreplace({j: sp.Integer(v)}) for v in range(1, n + 1)])
+    return -sp.Add(*[f.xreplace({j: sp.Integer(v)}) for v in range(n + 1, 1)])
 
 
 def collapse_delta(g: sp.Expr, j: sp.Symbol, e: sp.Expr, n: sp.Expr) -> sp.Expr:
@@ -351,6 +368,21 @@ def vanishes_outside(g: sp.Expr, j: sp.Symbol, n: sp.Expr, facts: Facts) -> bool
             below = below or facts.positive(c - hi)              # j <= 0:   e >= c > hi
             above = above or facts.positive(lo - (c - n - 1))    # j >= n+1: e <= c - n - 1 < lo
     return below and above
+
+
+def finite_support(g: sp.Expr, j: sp.Symbol, facts: Facts) -> bool:
+    """Whether ``g(j)`` is 0 for all but finitely many integers ``j``: a factor ``F[s*j + c]^p`` (``s = +-1``,
+    ``p > 0``) of a family ``F`` that is zero outside a range. Only such sums over all integers are rewritten."""
+    for factor in sp.Mul.make_args(g):
+        base, expo = factor.as_base_exp()
+        if not (isinstance(base, sp.Indexed) and len(base.indices) == 1 and expo.is_positive
+                and facts.family_range(base.base) is not None):
+            continue
+        idx = sp.expand(base.indices[0])
+        s = idx.coeff(j)
+        if s in (1, -1) and j not in (idx - s * j).free_symbols:
+            return True
+    return False
 
 
 def canonical_infinite(g: sp.Expr, j: sp.Symbol, facts: Facts) -> sp.Expr:
@@ -427,7 +459,7 @@ def _limit(e: sp.Limit, facts: Facts) -> sp.Basic:
     f, z, point = e.args[0], e.args[1], e.args[2]
     if point not in (sp.oo, -sp.oo) or not isinstance(z, sp.Symbol) or not z.is_real:
         return e
-    body = normal(f, facts)
+    body = normal(f, facts.forget(z))   # z is bound here: what the facts say of the free z does not hold
     atoms = [a for a in body.atoms(expu) if z in a.free_symbols]
     scales = {sp.expand(a.args[0] / z) for a in atoms}
     if len(scales) != 1:
@@ -483,7 +515,7 @@ def _structural(e: sp.Basic, facts: Facts) -> sp.Basic:
     if not e.args or isinstance(e, (sp.Symbol, sp.IndexedBase)):
         return e
     args = [_structural(a, facts) for a in e.args]
-    if isinstance(e, sp.KroneckerDelta):
+    if isinstance(e, sp.KroneckerDelta) and len(args) == 2:    # (SymPy's 3-argument delta_range form is opaque)
         decided = facts.decide(sp.Eq(args[0], args[1]))
         if decided is not None:
             return sp.Integer(1 if decided else 0)
@@ -566,35 +598,37 @@ def _sum(e: sp.Sum, facts: Facts) -> sp.Expr:
     j, a, b = e.limits[0]
     if a == -sp.oo and b == sp.oo:
         return _infinite_sum(e.function, j, facts)
+    if not (a.is_finite and b.is_finite and (b - a).is_integer and j.is_integer):
+        return e    # a series, or a range that is not a run of integers: none of the rules below applies
     f, n = shift_to_one(e.function, j, a, b)
-    if n.is_Integer and int(n) <= MAX_TERMS:
-        if int(n) >= 0:
-            return _structural(write_out(f, j, int(n)), facts)
-        if int(n) == -1:
-            return sp.Integer(0)
-    inner = facts.within(j, 1, n)
+    if n.is_Integer and abs(int(n)) <= MAX_TERMS:
+        return _structural(write_out(f, j, int(n)), facts)
+    # The summand is used only at 1 <= j <= n when n >= 0; for n < 0 (Karr) at n + 1 <= j <= 0 instead.
+    inner = facts.within(j, 1, n) if facts.nonneg(n) else facts
     f = _structural(f, inner)
     total: sp.Expr = sp.Integer(0)
     for c, g in split_linear(f, j):
-        term = c * _sum_term(g, j, n, facts, inner)
+        term = c * _sum_term(g, j, n, facts)
         if isinstance(term, sp.Mul):
             term = sp.Mul(*_drop_implied_indicators(list(term.args), facts))
         total += term
     return total
 
 
-def _sum_term(g: sp.Expr, j: sp.Symbol, n: sp.Expr, facts: Facts, inner: Facts) -> sp.Expr:
+def _sum_term(g: sp.Expr, j: sp.Symbol, n: sp.Expr, facts: Facts) -> sp.Expr:
+    """``Sum(g, (j, 1, n))`` under ``facts``, which say nothing of ``j``: the facts of the summand's range would
+    imply ``n >= 1``, which the rules about the whole sum must not assume."""
     if j not in g.free_symbols:
         return sum_constant(g, n)
     nonempty = facts.nonneg(n)
     if nonempty:
         for factor in sp.Mul.make_args(g):
-            if isinstance(factor, sp.KroneckerDelta):
+            if isinstance(factor, sp.KroneckerDelta) and len(factor.args) == 2:
                 e = _solve_for(j, factor.args[0] - factor.args[1])
                 if e is not None and e.is_integer:
                     rest = sp.Mul(*[f for f in sp.Mul.make_args(g) if f is not factor])
                     return _structural(collapse_delta(rest, j, e, n), facts)
-        if vanishes_outside(g, j, n, inner):
+        if vanishes_outside(g, j, n, facts):
             return _infinite_sum(g, j, facts)
     level = _level(g)
     k = canonical_index(level)
@@ -614,9 +648,11 @@ def _solve_for(j: sp.Symbol, d: sp.Expr) -> sp.Expr | None:
 def _infinite_sum(g: sp.Expr, j: sp.Symbol, facts: Facts) -> sp.Expr:
     g = _structural(g, facts)
     total: sp.Expr = sp.Integer(0)
-    for c, term in split_linear(g, j):
-        if j not in term.free_symbols:
-            return sp.Sum(g, (j, -sp.oo, sp.oo))  # a constant over all integers: leave it alone (not finite)
+    pairs = split_linear(g, j)
+    if not all(finite_support(term, j, facts) for _, term in pairs):
+        # A series that may not converge: splitting it, or moving its index, could turn "undefined" into a value.
+        return sp.Sum(g, (j, -sp.oo, sp.oo))
+    for c, term in pairs:
         term = canonical_infinite(term, j, facts)
         k = canonical_index(_level(term))
         total += c * sp.Sum(sp.cancel(term.xreplace({j: k})), (k, -sp.oo, sp.oo))

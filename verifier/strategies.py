@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 import sympy as sp
 
@@ -63,7 +63,7 @@ def instances(case: Case, problem: Problem, *, max_size: int = DEFAULT_MAX_SIZE)
     # The obligations of one claim usually share their integer names and hypotheses: enumerate once for all.
     names = integer_names(case, problem)
     key = (tuple(names), tuple(str(h) for h in case.hypotheses if _only_integers(h)),
-           tuple((str(s), str(problem.infos[s].lo), str(problem.infos[s].hi)) for s in names if s in problem.infos),
+           tuple((str(s), str(problem.bounds(s))) for s in names if s in problem.infos),
            tuple(sorted((k, tuple(v)) for k, v in problem.sizes.items())), max_size)
     if key not in _INSTANCES:
         if len(_INSTANCES) > 256:
@@ -80,14 +80,19 @@ def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
     infos = problem.infos
     ranged = [s for s in names if s in infos and infos[s].lo is not None]
     sizes = [s for s in names if s not in ranged]
-    tests = [_IntTest(h) for h in case.hypotheses if _only_integers(h)]
-    bounds = {s: (_Linear(infos[s].lo), _Linear(infos[s].hi)) for s in ranged}
+    # Ranges are enforced by the enumeration itself; the other integer hypotheses prune it as soon as their names
+    # have values.
+    tests = [_IntTest(h) for h in case.hypotheses if _only_integers(h) and not _is_range(h, problem)]
+    bounds = {s: tuple(_Linear(b) for b in problem.bounds(s)) for s in ranged}
     while True:
         choices = {s: _size_values(s, infos.get(s), problem, max_size) for s in sizes}
         out: list[dict[sp.Symbol, int]] = []
         total = 0
         for combo in itertools.product(*[choices[s] for s in sizes]):
-            for full in _ranged(dict(zip(sizes, combo)), ranged, bounds):
+            base = dict(zip(sizes, combo))
+            if any(t(base) is False for t in tests):
+                continue
+            for full in _ranged(base, ranged, bounds, tests):
                 total += 1
                 if total > MAX_INSTANCES * 4:
                     break
@@ -97,9 +102,9 @@ def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
             break
         max_size -= 1
     parts = [f"{s} in {_describe_values(choices[s])}" for s in sizes]
-    parts += [f"{s} in {infos[s].lo}..{infos[s].hi}" for s in ranged]
+    parts += [f"{s} in {problem.bounds(s)[0]}..{problem.bounds(s)[1]}" for s in ranged]
     desc = ", ".join(parts) if parts else "no integer names"
-    int_hyps = [h for h in case.hypotheses if _only_integers(h) and not _is_range(h, infos)]
+    int_hyps = [h for h in case.hypotheses if _only_integers(h) and not _is_range(h, problem)]
     if int_hyps:
         desc += " with " + ", ".join(_show_relation(h) for h in int_hyps)
     chosen = [{k: sp.Integer(v) for k, v in p.items()} for p in out[:MAX_INSTANCES]]
@@ -165,9 +170,10 @@ def _describe_values(values: list[int]) -> str:
     return "{" + ", ".join(map(str, values)) + "}"
 
 
-def _ranged(base: dict[sp.Symbol, int], ranged: list[sp.Symbol], bounds: dict) -> Iterator[dict]:
+def _ranged(base: dict[sp.Symbol, int], ranged: list[sp.Symbol], bounds: dict,
+            tests: Sequence["_IntTest"] = ()) -> Iterator[dict]:
     """Extend an assignment of the sizes to the ranged indices, each within its bounds (bounds may use sizes and
-    other indices: an index is assigned once its bounds are numbers)."""
+    other indices: an index is assigned once its bounds are numbers), dropping branches a test already fails."""
     def rec(assigned: dict, pending: list) -> Iterator[dict]:
         if not pending:
             yield dict(assigned)
@@ -179,6 +185,8 @@ def _ranged(base: dict[sp.Symbol, int], ranged: list[sp.Symbol], bounds: dict) -
             rest = [p for p in pending if p is not s]
             for v in range(int(lo), int(hi) + 1):
                 assigned[s] = v
+                if any(t(assigned) is False for t in tests):
+                    continue
                 yield from rec(assigned, rest)
             assigned.pop(s, None)
             return
@@ -190,15 +198,15 @@ def _only_integers(h: sp.Basic) -> bool:
     return all(isinstance(s, sp.Symbol) and s.is_integer for s in h.free_symbols)
 
 
-def _is_range(h: sp.Basic, infos: dict) -> bool:
+def _is_range(h: sp.Basic, problem: Problem) -> bool:
+    """Whether ``h`` is a declared range or sign of a name (which the enumeration enforces by itself)."""
     if not isinstance(h, (sp.Ge, sp.Le)):
         return False
     s = h.lhs
-    if s not in infos:
+    if s not in problem.infos:
         return False
-    info = infos[s]
-    return (info.lo is not None and h.rhs in (info.lo, info.hi)) or (h.rhs == 1 and s.is_positive) or \
-        (h.rhs == 0 and s.is_nonnegative)
+    ranged = problem.infos[s].lo is not None and h.rhs in problem.bounds(s)
+    return ranged or (h.rhs == 1 and bool(s.is_positive)) or (h.rhs == 0 and bool(s.is_nonnegative))
 
 
 def _show_relation(h: sp.Basic) -> str:

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: verify test test-fast bench clean
+.PHONY: verify test test-slow test-all bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -15,12 +15,16 @@ $(STAMP): pyproject.toml
 verify: $(STAMP)
 	$(BIN)/verify all
 
+# The fast suite (property-based and mutation tests included, in their small variants), then the library.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not slow"
 	$(BIN)/verify all --no-cache
 
-test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+# The slow variants: the full mutation sweep, larger property runs, interrupt and timeout tests. CI runs them.
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow
+
+test-all: test test-slow
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)

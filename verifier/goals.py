@@ -108,7 +108,7 @@ class ProblemBuilder:
             rels = self._relation_text(claim.exists or "", ob.line)
         else:
             assert chain is not None
-            a = self._entry(chain_no, step_no, chain, ob.line)
+            a = self._entry_with_op(chain_no, step_no, chain)[1]
             op, b = self._entry_with_op(chain_no, step_no + 1, chain)
             rels = [(a, op, b)]
         hyps = [self._condition(t, ob.line) for t in assume_texts]
@@ -128,9 +128,6 @@ class ProblemBuilder:
         node = P.parse_relation(text)
         values = [self.builder.value(o) for o in node.operands]
         return [(a, op, b) for op, a, b in zip(node.ops, values, values[1:])]
-
-    def _entry(self, chain_no: int, i: int, chain: Chain, line: int | None) -> Any:
-        return self._entry_with_op(chain_no, i, chain)[1]
 
     def _entry_with_op(self, chain_no: int, i: int, chain: Chain) -> tuple[str, Any]:
         key = (chain_no, i)

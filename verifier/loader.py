@@ -97,7 +97,6 @@ def discover(path: Path) -> list[Path]:
 def load_library(path: Path, *, display_root: Path | None = None) -> Library:
     """Read every file of a library; unreadable files are collected in ``errors``, never raised."""
     lib = Library()
-    root = path if path.is_dir() else path.parent
     paths = discover(path)
     pending = list(paths)
     loaded: set[Path] = set()
@@ -108,7 +107,7 @@ def load_library(path: Path, *, display_root: Path | None = None) -> Library:
         loaded.add(p)
         shown = _display(p, display_root)
         try:
-            source = load_file(p, shown, root=root, display_root=display_root)
+            source = load_file(p, shown, display_root=display_root)
         except DerivationFileError as err:
             lib.errors.append(err)
             continue
@@ -145,7 +144,7 @@ def _display(p: Path, display_root: Path | None) -> str:
         return str(p)
 
 
-def load_file(p: Path, shown: str, *, root: Path, display_root: Path | None = None) -> SourceFile:
+def load_file(p: Path, shown: str, *, display_root: Path | None = None) -> SourceFile:
     """Read and check one derivation file."""
     try:
         raw = p.read_bytes()
@@ -172,7 +171,7 @@ def load_file(p: Path, shown: str, *, root: Path, display_root: Path | None = No
                                   line=line) from None
     except RecursionError:
         raise DerivationFileError("TOML syntax error: lists or tables nested too deeply", file=shown) from None
-    return _read(data, text, shown, p, root, display_root)
+    return _read(data, text, shown, p, display_root)
 
 
 #: What to do about tomllib's most common complaints (matched at the start of its message).
@@ -286,7 +285,7 @@ def _escaped(s: str) -> str:
     return s.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _read(data: dict[str, Any], text: str, shown: str, p: Path, root: Path,
+def _read(data: dict[str, Any], text: str, shown: str, p: Path,
           display_root: Path | None) -> SourceFile:
     lines = _Lines(text)
 

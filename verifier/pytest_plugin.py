@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from verifier.loader import FILE_KEYS, Library, load_file
+from verifier.loader import FILE_KEYS, Library
 
 _CHECKABLE = frozenset({"statement", "steps", "derivation", "exists"})
 _CLAIM_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*claim[ \t]*\]\]", re.MULTILINE)
@@ -119,4 +119,3 @@ class ClaimFailed(Exception):
         self.result = result
 
 
-__all__ = ["load_file"]

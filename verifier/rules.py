@@ -20,9 +20,8 @@ symbols (``is_real``, ``is_positive`` of a symbol or of an expression built from
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from math import lcm
-from typing import Iterable
 
 import sympy as sp
 
@@ -723,11 +722,3 @@ def _level_of(j: sp.Symbol) -> int:
         if d == j:
             return level
     return -1
-
-
-def families_of(infos: Iterable[tuple[sp.IndexedBase, sp.Expr, sp.Expr]]) -> tuple:
-    """The ``families`` field of :class:`Facts` from (base, lo, hi) triples."""
-    return tuple(infos)
-
-
-__all__ = ["Facts", "expu", "normal", "merge_sums", "rewrite_hyperbolic", "exp_atoms", "field"]

@@ -100,7 +100,7 @@ def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, *, splits: int = 
         if confirmed is None:
             return None
         cases.append(confirmed.method)
-    return Confirmed(f"case split on {_show(cond)}: " + "; ".join(sorted(set(cases))))
+    return Confirmed(f"case split on {show_relation(cond)}: " + "; ".join(sorted(set(cases))))
 
 
 def _leaks(result: sp.Expr, source: sp.Expr) -> bool:
@@ -191,9 +191,13 @@ def _solved(eq: sp.Eq) -> tuple[sp.Symbol | None, sp.Expr | None]:
     return None, None
 
 
-def _show(c: sp.Basic) -> str:
-    ops = {sp.Eq: "=", sp.Ne: "!=", sp.Lt: "<", sp.Le: "<=", sp.Gt: ">", sp.Ge: ">="}
-    for cls, op in ops.items():
+#: SymPy's relation classes and the operators the project writes for them.
+RELATION_OPS: dict[type, str] = {sp.Eq: "=", sp.Ne: "!=", sp.Lt: "<", sp.Le: "<=", sp.Gt: ">", sp.Ge: ">="}
+
+
+def show_relation(c: sp.Basic) -> str:
+    """A relation as the project writes it (``k != i``, ``K >= 2``), for reports."""
+    for cls, op in RELATION_OPS.items():
         if isinstance(c, cls):
             return f"{c.lhs} {op} {c.rhs}"
     return str(c)
@@ -369,8 +373,7 @@ def condition_truth(cond: sp.Basic) -> bool | None:
     if isinstance(cond, sp.Not):
         v = condition_truth(cond.args[0])
         return None if v is None else not v
-    ops = {sp.Eq: "=", sp.Ne: "!=", sp.Lt: "<", sp.Le: "<=", sp.Gt: ">", sp.Ge: ">="}
-    for cls, op in ops.items():
+    for cls, op in RELATION_OPS.items():
         if isinstance(cond, cls):
             return truth(cond.lhs, op, cond.rhs)
     return None
@@ -425,10 +428,7 @@ def _rational_condition(h: sp.Basic, point: Mapping[sp.Basic, sp.Expr]) -> bool 
     d = sp.expand(substitute(h.lhs - h.rhs, point))
     if not d.is_Rational:
         return None
-    return truth(d, _OPS[type(h)], sp.Integer(0)) if type(h) in _OPS else None
-
-
-_OPS = {sp.Eq: "=", sp.Ne: "!=", sp.Lt: "<", sp.Le: "<=", sp.Gt: ">", sp.Ge: ">="}
+    return truth(d, RELATION_OPS[type(h)], sp.Integer(0)) if type(h) in RELATION_OPS else None
 
 
 def _number(v: object) -> object:

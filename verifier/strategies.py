@@ -106,7 +106,7 @@ def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
     desc = ", ".join(parts) if parts else "no integer names"
     int_hyps = [h for h in case.hypotheses if _only_integers(h) and not _is_range(h, problem)]
     if int_hyps:
-        desc += " with " + ", ".join(_show_relation(h) for h in int_hyps)
+        desc += " with " + ", ".join(checker.show_relation(h) for h in int_hyps)
     chosen = [{k: sp.Integer(v) for k, v in p.items()} for p in out[:MAX_INSTANCES]]
     return InstanceSet(chosen, f"{desc} ({len(chosen)} instances)")
 
@@ -207,14 +207,6 @@ def _is_range(h: sp.Basic, problem: Problem) -> bool:
         return False
     ranged = problem.infos[s].lo is not None and h.rhs in problem.bounds(s)
     return ranged or (h.rhs == 1 and bool(s.is_positive)) or (h.rhs == 0 and bool(s.is_nonnegative))
-
-
-def _show_relation(h: sp.Basic) -> str:
-    ops = {sp.Eq: "=", sp.Ne: "!=", sp.Lt: "<", sp.Le: "<=", sp.Gt: ">", sp.Ge: ">="}
-    for cls, op in ops.items():
-        if isinstance(h, cls):
-            return f"{h.lhs} {op} {h.rhs}"
-    return str(h)
 
 
 def instantiate(e: Any, point: dict, case: Case) -> Any:

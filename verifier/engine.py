@@ -99,8 +99,23 @@ def _probe(case: Case, problem: Problem, *, instances: int, per_instance: int, s
                 point = {**ints, **reals}
                 check = checker.confirm_at_point(rel, case.hypotheses, point, case.facts)
                 if check is not None and not check.holds:
+                    point, check = _simpler(case, rel, ints, atoms, point, check)
                     return _refuted(case, point, check, "counterexample, exact evaluation")
     return None
+
+
+def _simpler(case: Case, rel: tuple, ints: dict, atoms: list, point: dict,
+             check: checker.PointCheck) -> tuple[dict, checker.PointCheck]:
+    """A counterexample easier to read, if one of the first (simplest) points also is one: all zeros, then small
+    integers."""
+    for reals in strategies.points(atoms, 3):
+        simple = {**ints, **reals}
+        if simple == point:
+            break
+        found = checker.confirm_at_point(rel, case.hypotheses, simple, case.facts)
+        if found is not None and not found.holds:
+            return simple, found
+    return point, check
 
 
 def _bounded(case: Case, problem: Problem, tried: list[str]) -> Settled:

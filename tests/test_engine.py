@@ -135,3 +135,11 @@ def test_a_bounded_check_finds_what_sampling_missed(tmp_path: Path) -> None:
     result = run(tmp_path, 'statement = "KroneckerDelta(K, 5) = 0"')
     assert result.verdict == "refuted"
     assert result.first_failure().counterexample == {"K": "5"}
+
+
+def test_a_bad_where_points_at_its_own_line(tmp_path: Path) -> None:
+    result = run(tmp_path, 'statement = "y = y"\n\nwhere = { y = 2 }')
+    (outcome,) = result.outcomes
+    assert outcome.verdict == "error" and outcome.bad_input
+    where_line = (tmp_path / "t.toml").read_text(encoding="utf-8").splitlines().index("where = { y = 2 }") + 1
+    assert f"t.toml:{where_line}: where: y = 2 is not in its domain {{0, 1}}" in (outcome.message or "")

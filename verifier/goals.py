@@ -100,7 +100,9 @@ class ProblemBuilder:
         claim = self.claim
         kind, chain_no, step_no = where
         chain: Chain | None = claim.chains[chain_no] if chain_no is not None else None
-        subst = self._where(claim.where + (chain.where if chain else ()), ob.line)
+        subst = self._where(claim.where, claim.where_line or ob.line)
+        if chain is not None and chain.where:
+            subst.update(self._where(chain.where, chain.where_line or ob.line))
         assume_texts = claim.assume + (chain.assume if chain else ())
         if kind == "statement":
             rels = self._relation_text(claim.statements[step_no], ob.line)

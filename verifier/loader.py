@@ -483,6 +483,7 @@ def _claim(raw: dict[str, Any], header: int | None, lines: _Lines, shown: str, q
         statements=tuple(statements), statement_lines=tuple(statement_lines), chains=tuple(chains),
         exists=exists, exists_line=exists_line,
         assume=_assume(raw, cid, fail, line_of("assume")), where=_where(raw, cid, fail, line_of("where")),
+        where_line=line_of("where") if "where" in raw else None,
         sizes=_sizes(raw, cid, fail, line_of("sizes")), expect=expect, latex=raw.get("latex"),
         note=raw.get("note"), question=question,
     )
@@ -520,7 +521,8 @@ def _chain(raw: dict[str, Any], name: Any, head: int | None, stop: int | None, l
     where_line = lines.key("where", head, stop) or head
     return Chain(name=name, steps=tuple(steps), step_lines=tuple(step_lines),
                  assume=_assume(raw, label, fail, lines.key("assume", head, stop) or head),
-                 where=_where(raw, label, fail, where_line), line=head)
+                 where=_where(raw, label, fail, where_line), line=head,
+                 where_line=where_line if "where" in raw else None)
 
 
 def _assume(raw: dict[str, Any], cid: str, fail: Any, line: int | None) -> tuple[str, ...]:

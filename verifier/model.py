@@ -42,6 +42,7 @@ class Chain:
     assume: tuple[str, ...] = ()
     where: tuple[tuple[str, str], ...] = ()
     line: int | None = None
+    where_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Claim:
     exists_line: int | None = None
     assume: tuple[str, ...] = ()
     where: tuple[tuple[str, str], ...] = ()
+    where_line: int | None = None
     sizes: tuple[tuple[str, str], ...] = ()
     expect: Expect = "holds"
     latex: str | None = None

@@ -244,7 +244,7 @@ UNBUILDABLE: list[tuple[str, str, str]] = [
     ("not a relation", statement("x + 1"), "bad.toml:6:1: expected a relation"),
     ("an empty statement", statement(""), "bad.toml:6:1: empty expression"),
     ("where names an undeclared symbol", HEAD + CLAIM + 'statement = "x = x"\nwhere = { zz = 1 }\n',
-     "bad.toml:6: where: 'zz' is not a declared scalar symbol"),
+     "bad.toml:7: where: 'zz' is not a declared scalar symbol"),
     ("an assume that is not a relation", HEAD + CLAIM + 'statement = "x = x"\nassume = ["x + 1"]\n',
      "bad.toml:6: assume: expected a relation"),
 ]

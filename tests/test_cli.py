@@ -238,3 +238,21 @@ def test_text_report_explains_the_failure(lib: Path, capsys: pytest.CaptureFixtu
     assert "expected to hold, got refuted at statement" in out
     x = Fraction(re.search(r"counterexample: x = (\S+)", out).group(1))
     assert f"lhs = {x + 1}" in out and f"rhs = {x}" in out
+
+
+def test_the_progress_bar_stays_quiet_on_short_runs_and_draws_on_long_ones() -> None:
+    import io
+
+    from verifier.cli import _Bar
+
+    quick = _Bar(io.StringIO())
+    quick(1, 10)
+    quick.close()
+    assert quick.stream.getvalue() == ""
+    slow = _Bar(io.StringIO())
+    slow.start -= 5
+    slow(5, 10)
+    drawn = slow.stream.getvalue()
+    assert "5/10 obligations" in drawn and drawn.count("█") == _Bar.WIDTH // 2
+    slow.close()
+    assert slow.stream.getvalue().endswith("\r")

@@ -222,18 +222,34 @@ def _write(stream: TextIO, text: str) -> None:
 
 
 class _Bar:
-    """A one-line progress counter on a terminal's standard error."""
+    """A one-line progress bar on a terminal's standard error, shown once a run has taken a second (short runs
+    stay quiet) and erased at the end."""
+
+    WIDTH = 30
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.start = time.monotonic()
+        self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
-        self.stream.write(f"\rverifying: {done}/{total} obligations ({time.monotonic() - self.start:.1f}s)")
-        self.stream.flush()
+        elapsed = time.monotonic() - self.start
+        if elapsed < 1.0 and done < total:
+            return
+        filled = self.WIDTH * done // max(total, 1)
+        bar = "█" * filled + "░" * (self.WIDTH - filled)
+        self._write(f"\rverifying {bar} {done}/{total} obligations {elapsed:.1f}s")
+        self.shown = True
 
     def close(self) -> None:
-        self.stream.write("\r" + " " * 60 + "\r")
+        if self.shown:
+            self._write("\r" + " " * (self.WIDTH + 50) + "\r")
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+        except UnicodeEncodeError:
+            self.stream.write(text.replace("█", "#").replace("░", "."))
         self.stream.flush()
 
 

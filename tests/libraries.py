@@ -27,3 +27,14 @@ title = "Known wrong"
 statement = "x + 1 = x"
 expect = "refuted"
 """
+
+Q2 = """\
+question = "q2"
+[symbols]
+a = "real"
+
+[[claim]]
+id = "q2.1"
+title = "Square"
+steps = ["(a + 1)^2", "a^2 + 2*a + 1"]
+"""

@@ -12,7 +12,7 @@ import pytest
 
 import verifier
 import verifier.cache
-from libraries import COMMON
+from libraries import COMMON, Q2
 from verifier.cache import CACHE_DIR, Cache
 from verifier.cli import main
 from verifier.loader import load_library
@@ -32,17 +32,6 @@ id = "q1.2"
 title = "Off by one"
 statement = "x + 1 = x"
 expect = "refuted"
-"""
-
-Q2 = """\
-question = "q2"
-[symbols]
-a = "real"
-
-[[claim]]
-id = "q2.1"
-title = "Square"
-steps = ["(a + 1)^2", "a^2 + 2*a + 1"]
 """
 
 

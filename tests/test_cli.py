@@ -13,19 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from libraries import COMMON, Q1
+from libraries import COMMON, Q1, Q2
 from verifier.cli import main
-
-Q2 = """\
-question = "q2"
-[symbols]
-a = "real"
-
-[[claim]]
-id = "q2.1"
-title = "Square"
-steps = ["(a + 1)^2", "a^2 + 2*a + 1"]
-"""
 
 Q10 = """\
 question = "q10"

@@ -61,9 +61,9 @@ def phases(derivations: Path, targets: list[str]) -> dict[str, Any]:
     import sympy  # noqa: F401
     import_sympy = time.perf_counter() - t
     t = time.perf_counter()
-    from verifier.engine import settle_obligation
-    from verifier.goals import library_problems
-    from verifier.loader import load_library
+    from verifier.search.engine import settle_obligation
+    from verifier.frontend.goals import library_problems
+    from verifier.frontend.loader import load_library
     import_verifier = time.perf_counter() - t
     t = time.perf_counter()
     library = load_library(derivations)

@@ -7,9 +7,9 @@ import re
 
 import sympy as sp
 
-from verifier.build import Builder
-from verifier.goals import Problem, build_scope, library_problems
-from verifier.loader import Library
+from verifier.frontend.build import Builder
+from verifier.frontend.goals import Problem, build_scope, library_problems
+from verifier.frontend.loader import Library
 from verifier.model import Claim, Outcome
 
 _ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[(.+)\]\Z")

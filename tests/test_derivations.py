@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from recheck import fails_at
-from verifier.engine import verify_claim
-from verifier.loader import Library, load_library
+from verifier.search.engine import verify_claim
+from verifier.frontend.loader import Library, load_library
 
 ROOT = Path(__file__).resolve().parent.parent / "derivations"
 

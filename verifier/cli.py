@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from verifier import __version__
-from verifier.cache import CACHE_DIR, Cache, sympy_version
+from verifier.runner.cache import CACHE_DIR, Cache, sympy_version
 from verifier.errors import UsageError, VerifierError
-from verifier.loader import Library, load_library
+from verifier.frontend.loader import Library, load_library
 from verifier.model import Claim, ClaimResult, RunResult
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -154,7 +154,7 @@ def verify(library: Library, claims: list[Claim], args: argparse.Namespace) -> R
     todo = [c for c, r in zip(claims, results) if r is None]
     interrupted = False
     if todo:
-        from verifier.executor import default_jobs, run_obligations
+        from verifier.runner.executor import default_jobs, run_obligations
         progress = _progress_bar(sys.stderr)
         fresh, interrupted = run_obligations(library, todo, jobs=args.jobs or default_jobs(), timeout=timeout,
                                              progress=progress)
@@ -174,7 +174,7 @@ def _result(results: list[ClaimResult], seconds: float, interrupted: bool = Fals
 
 
 def _emit(run: RunResult, args: argparse.Namespace) -> None:
-    from verifier.report import render
+    from verifier.outputs.report import render
     color = {"always": True, "never": False}.get(args.color)
     if color is None:
         color = _auto_color(sys.stdout) if not args.output else False
@@ -273,7 +273,7 @@ def _show(library: Library, cid: str, args: argparse.Namespace) -> int:
     if args.format != "text":
         _emit(run, args)
     else:
-        from verifier.show import render_show
+        from verifier.outputs.show import render_show
         color = {"always": True, "never": False}.get(args.color)
         if color is None:
             color = _auto_color(sys.stdout) if not args.output else False

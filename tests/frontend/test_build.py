@@ -1,0 +1,355 @@
+"""Tests of verifier.frontend.build: what expressions build to, what declarations and signatures mean, and exact errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sympy as sp
+
+from verifier.frontend import parser as P
+from verifier.frontend.build import Builder, Definition, Scope, SymbolInfo, Vec, declare, parse_signature
+from verifier.errors import ExpressionError
+
+SYMBOLS = [
+    ("x", "real"), ("y", "in {0, 1}"), ("K", "integer positive"), ("i", "integer 1..K"), ("m", "integer positive"),
+    ("g", "indexed real 1..m"), ("v", "indexed real"), ("w", "indexed real 1..3"),
+]
+DEFINITIONS = [("sigma(z)", "1/(1 + exp(-z))"), ("f", "sigma(x)"), ("sq(a, b)", "a^2 + b"), ("vec", "[x, 2*x]")]
+
+
+def make_scope() -> Scope:
+    """The names every expression below may use."""
+    scope = Scope()
+    for line, (name, text) in enumerate(SYMBOLS, start=2):
+        scope.symbols[name] = declare(name, text, scope, file="t.toml", line=line)
+    for line, (key, text) in enumerate(DEFINITIONS, start=20):
+        name, params = parse_signature(key)
+        scope.definitions[name] = Definition(name, params, P.parse_expression(text), text, file="t.toml", line=line)
+    return scope
+
+
+SCOPE = make_scope()
+S = {name: info.symbol for name, info in SCOPE.symbols.items()}
+X, Y, K, I, M, G, W = S["x"], S["y"], S["K"], S["i"], S["m"], S["g"], S["w"]
+
+
+def build(text: str) -> Any:
+    """Build ``text`` in a fresh builder (line 99 of ``t.toml``)."""
+    return Builder(SCOPE, file="t.toml").expression(text, line=99)
+
+
+def items(value: Any) -> list[Any]:
+    """The entries of a vector of known length."""
+    assert isinstance(value, Vec)
+    out = value.concrete_items()
+    assert out is not None
+    return out
+
+
+# -- good expressions ------------------------------------------------------------------------------------------
+
+SCALARS: list[tuple[str, Any]] = [
+    # exact numbers
+    ("0.25", sp.Rational(1, 4)), ("1/3", sp.Rational(1, 3)), ("1e-3", sp.Rational(1, 1000)), ("2.5e2", 250),
+    ("2^-1", sp.Rational(1, 2)), ("2**3", 8), ("2^3^2", 512), ("-x^2", -X**2), ("0^0", 1), ("1/0", sp.zoo),
+    # vector literals: indexed from 1, zero outside 1..len
+    ("[1, 2, 3][1]", 1), ("[1, 2, 3][3]", 3), ("[1, 2, 3][0]", 0), ("[1, 2, 3][4]", 0), ("[1, 2, 3][-1]", 0),
+    ("[1, 2, 3][i]", sp.Piecewise((1, sp.Eq(I, 1)), (2, sp.Eq(I, 2)), (3, sp.Eq(I, 3)), (0, True))),
+    ("len([1, 2, 3])", 3), ("len(g)", M), ("len(w)", 3), ("len(vector(n, (n, 2, K)))", K - 1),
+    ("len(Matrix([[1, 2], [3, 4]]))", 4),
+    ("flip([1, 2, 3])[1]", 3), ("flip([1, 2, 3])[4]", 0), ("flip(w)[1]", W[3]), ("flip(g)[1]", G[M]),
+    ("vector(n^2, (n, 1, 3))[2]", 4), ("vector(n, (n, 2, 4))[1]", 2), ("vector(n, (n, 2, 4))[0]", 0),
+    ("vector(n, (n, 2, 4))[4]", 0), ("vector(n, (n, 1, K))[i]", sp.Piecewise((I, K >= I), (0, True))),
+    # families with a range are zero outside it; without one they are not
+    ("g[0]", 0), ("g[m + 1]", 0), ("g[1]", G[1]), ("g[i]", G[I]), ("w[4]", 0), ("w[-2]", 0),
+    ("v[0]", sp.IndexedBase("v", real=True)[0]),
+    # functions, definitions, constants
+    ("Piecewise((1, x > 0), (0, True))", sp.Piecewise((1, X > 0), (0, True))),
+    ("Piecewise((x, x < 0), (-x, x >= 0))", sp.Piecewise((X, X < 0), (-X, X >= 0))),
+    ("f", 1 / (1 + sp.exp(-X))), ("sigma(0)", sp.Rational(1, 2)), ("sq(x, 1)", X**2 + 1), ("vec[2]", 2 * X),
+    ("diff(x^3, x, 2)", 6 * X), ("diff(g[1]*g[2], g[1])", G[2]), ("diff(x^2, x, 0)", X**2),
+    ("Matrix([[1, 2], [3, 4]])[2, 1]", 3), ("Matrix([[1, 2], [3, 4]])[3, 1]", 0), ("eye(2)[1, 1]", 1),
+    ("KroneckerDelta(i, 1)", sp.KroneckerDelta(I, 1)), ("Max(x, 1)", sp.Max(X, 1)), ("Abs(-2)", 2),
+    ("floor(7/2)", 3), ("ceiling(7/2)", 4), ("sqrt(4)", 2), ("exp(log(x))", X), ("E", sp.E), ("pi", sp.pi),
+    ("oo", sp.oo), ("y", Y),
+    # relations
+    ("x == 1", sp.Eq(X, 1)), ("x = 1", sp.Eq(X, 1)), ("x != 1", sp.Ne(X, 1)),
+    ("0 < x < 1", sp.And(sp.Lt(0, X), sp.Lt(X, 1))), ("x = 1 = 2", sp.false),
+]
+
+
+@pytest.mark.parametrize("text, expected", SCALARS, ids=[t for t, _ in SCALARS])
+def test_scalar(text: str, expected: Any) -> None:
+    assert build(text) == sp.sympify(expected)
+
+
+VECTORS: list[tuple[str, list[Any]]] = [
+    ("[1, 2, 3]", [1, 2, 3]), ("flip([1, 2, 3])", [3, 2, 1]), ("flip(w)", [W[3], W[2], W[1]]),
+    ("vector(n^2, (n, 1, 3))", [1, 4, 9]), ("vector(n, (n, 2, 4))", [2, 3, 4]), ("vector(n, (n, 1, 0))", []),
+    ("[1, 2] + [3, 4]", [4, 6]), ("2*[1, 2]", [2, 4]), ("[1, 2] - 1", [0, 1]), ("-[1, 2]", [-1, -2]),
+    ("exp([0, 1])", [1, sp.E]), ("diff([x^2, x], x)", [2 * X, 1]), ("flip(flip([1, 2, 3]))", [1, 2, 3]),
+    ("vector(j*x, (j, 1, 2))", [X, 2 * X]),
+]
+
+
+@pytest.mark.parametrize("text, expected", VECTORS, ids=[t for t, _ in VECTORS])
+def test_vector(text: str, expected: list[Any]) -> None:
+    assert items(build(text)) == [sp.sympify(e) for e in expected]
+
+
+def test_vector_lengths() -> None:
+    assert build("[1, 2, 3]").length == 3
+    assert build("flip(g)").length == M
+    assert build("vector(n, (n, 1, K))").length == K
+    assert build("g").concrete_items() is None
+
+
+def test_nested_vectors_are_matrices() -> None:
+    assert build("[[1, 2], [3, 4]]") == sp.Matrix([[1, 2], [3, 4]])
+    assert build("jacobian([x^2, x], [x])") == sp.Matrix([[2 * X], [1]])
+
+
+def test_sums_bind_a_fresh_index() -> None:
+    built = build("Sum(g[j], (j, 1, m))")
+    assert isinstance(built, sp.Sum)
+    (j, lo, hi), = built.limits
+    assert isinstance(j, sp.Dummy) and j.is_integer and (lo, hi) == (1, M)
+    assert built.function == G[j]
+    assert build("Sum(j, (j, 1, 3))").doit() == 6
+    assert build("Product(j, (j, 1, 4))").doit() == 24
+
+
+def test_a_bound_index_never_captures_a_declared_name() -> None:
+    built = build("Sum(i, (i, 1, 3))")
+    assert I not in built.free_symbols
+    assert built.doit() == 6
+
+
+def test_definition_parameters_are_local() -> None:
+    assert build("sigma(x) - sigma(x)") == 0
+    assert build("sq(sq(x, 0), 1)") == X**4 + 1
+
+
+# -- bad expressions: the exact message, with file, line and column ---------------------------------------------
+
+ERRORS: list[tuple[str, str]] = [
+    ("zz", "t.toml:99:1: undeclared name 'zz': declare it in [symbols] or [define]"),
+    ("X + 1", "t.toml:99:1: undeclared name 'X': declare it in [symbols] or [define] (did you mean 'x'?)"),
+    ("sigm(x)", "t.toml:99:1: unknown function 'sigm': use a built-in function or define it in [define] (did you "
+                "mean 'sigma'?)"),
+    ("foo(x)", "t.toml:99:1: unknown function 'foo': use a built-in function or define it in [define]"),
+    ("sigma", "t.toml:99:1: 'sigma' is a function of 1 argument(s); call it as sigma(z)"),
+    ("sigma(x, x)", "t.toml:99:1: sigma() takes 1 argument(s), got 2"),
+    ("f(x)", "t.toml:99:1: 'f' is not a function"),
+    ("x(1)", "t.toml:99:1: 'x' is not a function"),
+    ("exp", "t.toml:99:1: 'exp' is a function; call it with arguments"),
+    ("exp(x, 1)", "t.toml:99:1: exp() takes 1 argument, got 2"),
+    ("x.y", "t.toml:99:2: attribute access ('.') is not allowed"),
+    ("[1, 2, 3][2][1]", "t.toml:99:1: only indexed families, vectors and matrices can be indexed"),
+    ("x[1]", "t.toml:99:1: only indexed families, vectors and matrices can be indexed"),
+    ("g[3/2]", "t.toml:99:1: index 3/2 is not an integer"),
+    ("g[x]", "t.toml:99:1: index x is not an integer expression: declare its names 'integer'"),
+    ("Sum(x, (j, 1))", "t.toml:99:8: Sum expects limits (index, low, high), e.g. (j, 1, K)"),
+    ("Sum(x, (pi, 1, 2))", "t.toml:99:9: 'pi' cannot be used as an index"),
+    ("[1, 2] + [1, 2, 3]", "t.toml:99:1: vectors of different lengths (2 and 3)"),
+    ("x + (x < 1)", "t.toml:99:6: expected a value, found a relation"),
+    ("Piecewise((1, 2))", "t.toml:99:11: Piecewise expects pairs (value, condition), the condition a relation such as 1 <= j <= k, or True"),
+    ("Piecewise((1, x))", "t.toml:99:11: Piecewise expects pairs (value, condition), the condition a relation such as 1 <= j <= k, or True"),
+    ("Piecewise()", "t.toml:99:1: Piecewise needs at least one pair"),
+    ("diff(x, 1)", "t.toml:99:1: diff: differentiate with respect to a symbol or an entry x[k]"),
+    ("diff(x, x, 21)", "t.toml:99:1: diff: the order must be an integer from 0 to 20"),
+    ("len(x)", "t.toml:99:1: len: the argument must be a vector or a family with a declared range"),
+    ("flip(v)", "t.toml:99:1: flip: the argument must be a vector or a family with a declared range"),
+    ("eye(1001)", "t.toml:99:1: eye() needs integer sizes from 0 to 1000"),
+    ("x^100000", "t.toml:99:1: exponent 100000 is too large (at most 10000)"),
+    ("(2^9999)^9999", "t.toml:99:2: number too large to compute exactly"),
+    ("(1, 2) + 1", "t.toml:99:1: a tuple cannot take part in arithmetic"),
+    ("-(1, 2)", "t.toml:99:1: a tuple cannot be negated"),
+    ("vector(x, (n, 1, 20000))", "t.toml:99:1: vector too long (at most 10000 entries)"),
+    ("limit(x, 1, 0)", "t.toml:99:1: limit: the variable must be a symbol"),
+    ("eye(2) + 1", "t.toml:99:1: cannot build 'eye(2) + 1': unsupported operand type(s) for +: "
+                   "'MutableDenseMatrix' and 'One'"),
+    ("[[1, 2], [3]]", "t.toml:99:1: cannot build '[[1, 2], [3]]': mismatched dimensions"),
+    ("[1, 2] * eye(2)", "t.toml:99:1: cannot combine a vector with a matrix by '*' (write the vector as "
+                        "Matrix([...]) to use matrix arithmetic)"),
+    ("[eye(2), 1]", "t.toml:99:2: a vector's entries are numbers or expressions (or rows [..] of a matrix), not a "
+                    "matrix"),
+    ("[(1, 2)]", "t.toml:99:2: a vector's entries are numbers or expressions (or rows [..] of a matrix), not a "
+                 "tuple"),
+    ("Sum(x, (j, 1, [1]))", "t.toml:99:1: cannot build 'Sum(x, (j, 1, [1]))': an argument is not a scalar "
+                            "expression (a vector, matrix, tuple or condition where a value belongs)"),
+    ("(" * 300 + "x" + ")" * 300, "t.toml:99:201: expression nested too deeply (more than 200 levels)"),
+    ("", "t.toml:99:1: empty expression"),
+]
+
+
+@pytest.mark.parametrize("text, message", ERRORS, ids=[t[:40] for t, _ in ERRORS])
+def test_error(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        build(text)
+    assert str(caught.value) == message
+
+
+def test_errors_inside_a_definition_name_the_definition() -> None:
+    scope = make_scope()
+    scope.definitions["h"] = Definition("h", ("z",), P.parse_expression("z + zz"), "z + zz", file="t.toml", line=30)
+    with pytest.raises(ExpressionError) as caught:
+        Builder(scope, file="t.toml").expression("h(x)", line=99)
+    assert str(caught.value) == ("t.toml:30:5: in definition of 'h': undeclared name 'zz': declare it in [symbols] "
+                                 "or [define]")
+
+
+@pytest.mark.parametrize("definitions, message", [
+    ([("f", "f + 1")], "t.toml:1:1: in definition of 'f': definition 'f' refers to itself; a definition may use "
+                       "only names declared or defined before it"),
+    ([("f(z)", "f(z) + 1")], "t.toml:1:1: in definition of 'f': definition 'f' refers to itself; a definition may "
+                             "use only names declared or defined before it"),
+    ([("f(z)", "g(z)"), ("g(z)", "h(z)"), ("h(z)", "f(z)")],
+     "t.toml:3:1: in definition of 'h': definition 'f' refers to itself (through f -> g -> h -> f); a definition "
+     "may use only names declared or defined before it"),
+])
+def test_definitions_that_refer_to_themselves(definitions: list[tuple[str, str]], message: str) -> None:
+    scope = make_scope()
+    for line, (key, text) in enumerate(definitions, start=1):
+        name, params = parse_signature(key)
+        scope.definitions[name] = Definition(name, params, P.parse_expression(text), text, file="t.toml", line=line)
+    call = "f(x)" if scope.definitions["f"].params else "f"
+    with pytest.raises(ExpressionError) as caught:
+        Builder(scope, file="t.toml").expression(call, line=99)
+    assert str(caught.value) == message
+
+
+# -- declarations ------------------------------------------------------------------------------------------------
+
+def declared(text: str, name: str = "a") -> SymbolInfo:
+    """Declare ``name`` as ``text`` in the common scope (not stored)."""
+    return declare(name, text, SCOPE, file="t.toml", line=7)
+
+
+@pytest.mark.parametrize("text, indexed, words, lo, hi, domain, assumptions", [
+    ("real", False, ("real",), None, None, None, {"real": True}),
+    ("real real", False, ("real",), None, None, None, {"real": True}),
+    ("integer positive", False, ("integer", "positive"), None, None, None, {"integer": True, "positive": True}),
+    ("nonnegative integer", False, ("nonnegative", "integer"), None, None, None, {"nonnegative": True}),
+    ("integer 1..K", False, ("integer",), 1, K, None, {"integer": True, "positive": True}),
+    ("1..3", False, ("integer",), 1, 3, None, {"integer": True, "positive": True}),
+    ("integer 1 .. 3", False, ("integer",), 1, 3, None, {"integer": True, "positive": True}),
+    ("integer 0..K - 1", False, ("integer",), 0, K - 1, None, {"nonnegative": True}),
+    ("integer -1..3", False, ("integer",), -1, 3, None, {"integer": True, "positive": None}),
+    ("integer K..K", False, ("integer",), K, K, None, {"integer": True}),
+    ("indexed real", True, ("real",), None, None, None, {"real": True}),
+    ("indexed", True, (), None, None, None, {}),
+    ("indexed real 1..m", True, ("real",), 1, M, None, {"real": True}),
+    ("in {0, 1}", False, ("integer",), None, None, (0, 1), {"integer": True}),
+    ("in {0, 1, 1, 0}", False, ("integer",), None, None, (0, 1), {"integer": True}),
+    ("in{-1, 1}", False, ("integer",), None, None, (-1, 1), {"integer": True}),
+    ("in {1/2, 1}", False, ("real",), None, None, (sp.Rational(1, 2), 1), {"real": True, "integer": None}),
+    ("in {pi, E}", False, ("real",), None, None, (sp.pi, sp.E), {"real": True}),
+    ("  in { 2 }  ", False, ("integer",), None, None, (2,), {"integer": True}),
+])
+def test_declaration(text: str, indexed: bool, words: tuple[str, ...], lo: Any, hi: Any, domain: Any,
+                     assumptions: dict[str, bool | None]) -> None:
+    info = declared(text)
+    assert info.indexed is indexed
+    assert isinstance(info.symbol, sp.IndexedBase if indexed else sp.Symbol)
+    assert info.words == words
+    assert (info.lo, info.hi) == (lo, hi)
+    assert info.domain == (tuple(sp.sympify(d) for d in domain) if domain is not None else None)
+    assert info.line == 7
+    target = info.symbol[1] if indexed else info.symbol
+    for key, value in assumptions.items():
+        assert getattr(target, "is_" + key) is value, key
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("a", "integer 1..", "t.toml:7: symbol 'a' = 'integer 1..': a range needs both bounds, as in 1..K"),
+    ("a", "integer ..3", "t.toml:7: symbol 'a' = 'integer ..3': a range needs both bounds, as in 1..K"),
+    ("a", "in {1] + [2}", "t.toml:7: symbol 'a' = 'in {1] + [2}': a finite domain is a list of numbers separated "
+                          "by commas, as in {0, 1}"),
+    ("a", "in {1}[1]", "t.toml:7: symbol 'a' = 'in {1}[1]': a finite domain is written in {a, b, ...}"),
+    ("a", "in {}", "t.toml:7: symbol 'a' = 'in {}': a finite domain needs at least one value"),
+    ("a", "in", "t.toml:7: symbol 'a' = 'in': a finite domain is written in {a, b, ...}"),
+    ("a", "in x", "t.toml:7: symbol 'a' = 'in x': a finite domain is written in {a, b, ...}"),
+    ("a", "in {x}", "t.toml:7: symbol 'a' = 'in {x}': a finite domain holds numbers, got x"),
+    ("a", "in {(1, 2)}", "t.toml:7: symbol 'a' = 'in {(1, 2)}': a finite domain holds numbers, got (1, 2)"),
+    ("a", "in {oo}", "t.toml:7: symbol 'a' = 'in {oo}': a finite domain holds finite real numbers, got oo"),
+    ("a", "in {1}}", "t.toml:7:3: symbol 'a' = 'in {1}}': unexpected character '}'"),
+    ("a", "in {zz}", "t.toml:7:2: symbol 'a' = 'in {zz}': undeclared name 'zz': declare it in [symbols] or "
+                     "[define]"),
+    ("a", "reel", "t.toml:7: symbol 'a': unknown word 'reel' (allowed: indexed, complex, integer, negative, "
+                  "nonnegative, nonpositive, nonzero, positive, real, a range LO..HI, or 'in {...}')"),
+    ("a", "integer in {0, 1}", "t.toml:7: symbol 'a': unknown word 'in' (allowed: indexed, complex, integer, "
+                               "negative, nonnegative, nonpositive, nonzero, positive, real, a range LO..HI, or "
+                               "'in {...}')"),
+    ("a", "", "t.toml:7: symbol 'a' has an empty declaration; write e.g. a = \"real\""),
+    ("a", "positive negative", "t.toml:7: symbol 'a': contradictory assumptions ['positive', 'negative']"),
+    ("a", "real 1.5..3", "t.toml:7: symbol 'a' = 'real 1.5..3': range bound 3/2 is not an integer"),
+    ("a", "integer 1..oo", "t.toml:7: symbol 'a' = 'integer 1..oo': range bound oo is not an integer (for no "
+                           "bound, leave the range out: 'integer positive' or 'integer')"),
+    ("a", "integer [1, 2]..3", "t.toml:7: symbol 'a' = 'integer [1, 2]..3': range bound '[1, 2]' is not a "
+                               "scalar: a bound is an integer expression such as 1, K or K - 1"),
+    ("a", "integer 3..1", "t.toml:7: symbol 'a': the range 3..1 is empty (write the low bound first)"),
+    ("a", "integer 1...3", "t.toml:7:1: symbol 'a' = 'integer 1...3': a number must start with a digit, not '.'"),
+    ("a", "integer 0..10^10^10", "t.toml:7:1: symbol 'a' = 'integer 0..10^10^10': exponent 10000000000 is too "
+                                 "large (at most 10000)"),
+    ("lambda", "real", "t.toml:7: symbol 'lambda' is a reserved word of the expression language; choose another"),
+    ("in", "real", "t.toml:7: symbol 'in' is a reserved word of the expression language; choose another"),
+    ("exp", "real", "t.toml:7: symbol 'exp' is a built-in name; choose another"),
+    ("pi", "real", "t.toml:7: symbol 'pi' is a built-in name; choose another"),
+    ("__x", "real", "t.toml:7: symbol '__x' is not a plain name (letters, digits and '_', not starting with a "
+                    "digit or '__')"),
+    ("a b", "real", "t.toml:7: symbol 'a b' is not a plain name (letters, digits and '_', not starting with a "
+                    "digit or '__')"),
+])
+def test_declaration_error(name: str, text: str, message: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        declared(text, name)
+    assert str(caught.value) == message
+
+
+def test_a_domain_may_hold_at_most_64_values() -> None:
+    assert len(declared("in {" + ", ".join(map(str, range(64))) + "}").domain or ()) == 64
+    with pytest.raises(ExpressionError, match="a finite domain holds at most 64 values"):
+        declared("in {" + ", ".join(map(str, range(65))) + "}")
+
+
+# -- [define] signatures -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key, expected", [
+    ("f", ("f", None)), ("sigma(z)", ("sigma", ("z",))), ("S(v, i)", ("S", ("v", "i"))),
+    (" f ( z , w ) ", ("f", ("z", "w"))), ("f()", ("f", ())), ("f_2(x_1)", ("f_2", ("x_1",))),
+])
+def test_signature(key: str, expected: tuple[str, tuple[str, ...] | None]) -> None:
+    assert parse_signature(key) == expected
+
+
+@pytest.mark.parametrize("key, message", [
+    ("f(z", "a function is defined as name(a, b) = \"...\", with plain parameter names inside one pair of "
+            "parentheses"),
+    ("f(z))", "a function is defined as name(a, b) = \"...\", with plain parameter names inside one pair of "
+              "parentheses"),
+    ("f((z))", "a function is defined as name(a, b) = \"...\", with plain parameter names inside one pair of "
+               "parentheses"),
+    ("f(z)(y)", "a function is defined as name(a, b) = \"...\", with plain parameter names inside one pair of "
+                "parentheses"),
+    ("f z)", "a function is defined as name(a, b) = \"...\", with plain parameter names inside one pair of "
+             "parentheses"),
+    ("f(z,)", "an empty parameter: write name(a, b), without a stray comma"),
+    ("f(, z)", "an empty parameter: write name(a, b), without a stray comma"),
+    ("f(z, z)", "parameter 'z' is repeated"),
+    ("f(1)", "parameter '1' is not a plain name (letters, digits and '_', not starting with a digit or '__')"),
+    ("f(__z)", "parameter '__z' is not a plain name (letters, digits and '_', not starting with a digit or '__')"),
+    ("f(lambda)", "parameter 'lambda' is a reserved word of the expression language; choose another"),
+    ("f(exp)", "parameter 'exp' is a built-in name; choose another"),
+    ("", "'' is not a plain name (letters, digits and '_', not starting with a digit or '__')"),
+    ("(z)", "'' is not a plain name (letters, digits and '_', not starting with a digit or '__')"),
+    ("1f", "'1f' is not a plain name (letters, digits and '_', not starting with a digit or '__')"),
+    ("exp(z)", "'exp' is a built-in name; choose another"),
+    ("pi", "'pi' is a built-in name; choose another"),
+    ("for", "'for' is a reserved word of the expression language; choose another"),
+])
+def test_signature_error(key: str, message: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse_signature(key)
+    assert caught.value.message == message

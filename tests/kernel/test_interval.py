@@ -1,0 +1,89 @@
+"""Rigorous signs of closed-form numbers (:mod:`verifier.kernel.interval`).
+
+The sign is exact for rationals and comes from an mpmath interval enclosure otherwise: 0 only for an exact rational
+0, and ``None`` whenever the enclosure cannot exclude 0 (or the expression is not a real number at all).
+"""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from verifier.kernel import interval
+
+E, I, log, exp, sqrt = sp.E, sp.I, sp.log, sp.exp, sp.sqrt
+R = sp.Rational
+
+SIGNS = [
+    (R(3, 7), 1), (R(-3, 7), -1), (sp.Integer(0), 0),
+    (exp(1) - R(2718281828, 10**9), 1),          # e = 2.718281828459...
+    (exp(1) - R(2718281829, 10**9), -1),
+    (E - R(27182818284590452353602874713526, 10**31), 1),   # agrees with e to 31 digits
+    (E - R(27182818284590452353602874713527, 10**31), -1),
+    (log(2) - R(693147, 10**6), 1),              # log 2 = 0.693147180...
+    (log(2) - R(693148, 10**6), -1),
+    (exp(-50), 1), (-exp(-50), -1), (exp(-10**4), 1),
+    (exp(-50) - exp(-51), 1),
+    (sp.pi - R(314159265358979, 10**14), 1),
+    (sqrt(2) - R(14142135623730951, 10**16), -1),
+    (sp.tanh(1) - R(3, 4), 1), (sp.sinh(1) - R(11752, 10**4), 1),
+    (sp.cosh(1) - R(15430, 10**4), 1), (sp.cosh(1) - R(15431, 10**4), -1),
+    (sp.tanh(-30) + 1, 1),                       # 1 + tanh(-30) ~ 1.7e-26 > 0
+    (sp.Abs(-exp(-60)), 1),
+    (sp.sin(1) - R(8414709848, 10**10), 1),
+    (log(1 + exp(300)) - 300, 1),                # ~5e-131: low-precision evalf calls it 0 (SymPy #20733)
+]
+
+
+@pytest.mark.parametrize("e, expected", SIGNS, ids=[str(e) for e, _ in SIGNS])
+def test_sign(e: sp.Expr, expected: int) -> None:
+    assert interval.sign(e) == expected
+
+
+UNDECIDABLE = [
+    sp.Symbol("x"),                      # a free symbol: not a number
+    sp.Symbol("x", positive=True),       # even a positive one: sign() is for numbers only
+    exp(sp.Symbol("y")) - 1,
+    log(8) - 3 * log(2),                 # exactly 0, but not a rational 0: never reported as 0
+    sp.sin(sp.pi),                       # SymPy makes this 0 ...
+    sp.sin(sp.pi / 7) ** 2 + sp.cos(sp.pi / 7) ** 2 - 1,   # ... but not this exact 0
+    sqrt(-2), I, log(-2), sp.oo, -sp.oo, sp.zoo, sp.nan, sp.Float(0.5),
+    sp.floor(sqrt(2)) - 1 + sp.Symbol("z"),
+    sp.Sum(1 / sp.Symbol("j", integer=True) ** 2, (sp.Symbol("j", integer=True), 1, sp.oo)),
+]
+
+
+@pytest.mark.parametrize("e", UNDECIDABLE, ids=[str(e) for e in UNDECIDABLE])
+def test_undecidable_is_none_never_zero(e: sp.Expr) -> None:
+    s = interval.sign(e)
+    if e == 0:       # SymPy already evaluated it to the rational 0
+        assert s == 0
+    else:
+        assert s is None
+
+
+def test_exact_zero_only_for_rational_zero() -> None:
+    assert interval.sign(sqrt(2) ** 2 - 2) == 0          # SymPy evaluates it to the Integer 0
+    assert interval.sign(exp(log(3)) - 3) == 0
+    assert interval.sign(log(4) - 2 * log(2)) is None    # not evaluated by SymPy: undecided, not 0
+
+
+def test_is_real() -> None:
+    assert interval.is_real(R(1, 2)) and interval.is_real(log(2)) and interval.is_real(exp(-50))
+    assert not interval.is_real(I) and not interval.is_real(sqrt(-2)) and not interval.is_real(log(-2))
+    assert not interval.is_real(sp.Symbol("x", real=True)) and not interval.is_real(sp.oo)
+
+
+def test_enclosure_contains_the_value() -> None:
+    box = interval.enclose(log(2) - R(693147, 10**6))
+    assert box is not None and 1.8055e-7 < box[0] <= box[1] < 1.8057e-7
+    assert interval.enclose(sp.Symbol("x")) is None
+    assert interval.enclose(log(-1 - sp.Abs(sp.Integer(2)))) is None
+
+
+def test_tiny_difference_needs_precision() -> None:
+    """#20733 / #23086 (named in the project's SymPy notes): evalf at low precision can print 0 for a nonzero number.
+    The enclosure raises the precision instead, and never answers 0 for it."""
+    tiny = exp(-300) * (exp(R(1, 10**30)) - 1)      # ~5e-161
+    assert interval.sign(tiny) == 1
+    assert interval.sign(-tiny) == -1

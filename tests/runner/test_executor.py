@@ -1,0 +1,211 @@
+"""Tests of the executor: a hung or crashing obligation costs itself only, the order is stable, Ctrl-C keeps
+what was settled.
+
+Hangs and crashes are made by replacing :func:`verifier.search.engine.settle_obligation` before the workers are forked
+(they inherit the replacement), so no test depends on how long SymPy takes on a hard input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import verifier.search.engine
+from verifier.runner.cache import CACHE_DIR, Cache
+from verifier.runner.executor import run_obligations
+from verifier.frontend.loader import Library, load_library
+from verifier.model import Obligation, Outcome
+
+LIBRARY = """\
+question = "q1"
+[symbols]
+x = "real"
+y = "real"
+
+[[claim]]
+id = "q1.1"
+title = "Doubling"
+statement = "x + x = 2*x"
+
+[[claim]]
+id = "q1.2"
+title = "Off by one"
+statement = "x + 1 = x"
+
+[[claim]]
+id = "q1.3"
+title = "The special one"
+statement = "y*1 = y"
+
+[[claim]]
+id = "q1.4"
+title = "Steps"
+steps = ["(x + 1)^2", "x^2 + 2*x + 1", "x^2 + 2*x + 2"]
+"""
+
+SPECIAL = "y*1 = y"
+
+
+@pytest.fixture
+def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Library:
+    """The library above, read with the working directory at its folder."""
+    (tmp_path / "q1.toml").write_text(LIBRARY, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return load_library(tmp_path)
+
+
+def patch_special(monkeypatch: pytest.MonkeyPatch, action: Any) -> None:
+    """Make ``settle_obligation`` call ``action()`` on the special obligation (workers inherit it when forked)."""
+    real = verifier.search.engine.settle_obligation
+
+    def settle(ob: Obligation, problem: Any) -> Outcome:
+        if ob.text == SPECIAL:
+            action()
+        return real(ob, problem)
+
+    monkeypatch.setattr(verifier.search.engine, "settle_obligation", settle)
+
+
+def verdicts(results: list[Any]) -> dict[str, list[str]]:
+    """Claim id -> the verdicts of its obligations, in order."""
+    return {r.claim.id: [o.verdict for o in r.outcomes] for r in results}
+
+
+EXPECTED = {"q1.1": ["proved"], "q1.2": ["refuted"], "q1.3": ["proved"], "q1.4": ["proved", "refuted"]}
+
+
+def test_serial_and_parallel_runs_agree(library: Library) -> None:
+    calls: list[tuple[int, int]] = []
+    serial, interrupted = run_obligations(library, library.claims, jobs=1, timeout=30,
+                                          progress=lambda done, total: calls.append((done, total)))
+    parallel, _ = run_obligations(library, library.claims, jobs=3, timeout=30)
+    assert not interrupted
+    assert verdicts(serial) == verdicts(parallel) == EXPECTED
+    assert [r.claim.id for r in parallel] == ["q1.1", "q1.2", "q1.3", "q1.4"]
+    assert calls == [(n, 5) for n in range(1, 6)]
+    step = parallel[3].outcomes[1]
+    assert step.obligation.kind == "step" and step.obligation.index == 2 and step.counterexample
+
+
+def test_order_does_not_depend_on_which_worker_finishes_first(library: Library,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    patch_special(monkeypatch, lambda: time.sleep(0.3))
+    results, _ = run_obligations(library, library.claims, jobs=2, timeout=30)
+    assert [r.claim.id for r in results] == ["q1.1", "q1.2", "q1.3", "q1.4"]
+    assert verdicts(results) == EXPECTED
+
+
+def test_a_hung_obligation_times_out_and_the_others_keep_their_verdicts(library: Library,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    patch_special(monkeypatch, lambda: time.sleep(3600))
+    start = time.monotonic()
+    results, interrupted = run_obligations(library, library.claims, jobs=2, timeout=1.0)
+    assert time.monotonic() - start < 10
+    assert not interrupted
+    assert verdicts(results) == {**EXPECTED, "q1.3": ["unknown"]}
+    hung = results[2].outcomes[0]
+    assert hung.message is not None and hung.message.startswith("timeout") and "1s" in hung.message
+
+
+def test_a_crashed_worker_gives_error_and_the_run_continues(library: Library,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    patch_special(monkeypatch, lambda: os._exit(3))
+    results, interrupted = run_obligations(library, library.claims, jobs=1, timeout=30)
+    assert not interrupted
+    assert verdicts(results) == {**EXPECTED, "q1.3": ["error"]}
+    crashed = results[2].outcomes[0]
+    assert crashed.message is not None and "exit code 3" in crashed.message
+    assert not crashed.bad_input  # the engine's trouble, not the file's: exit status 1, not 2
+
+
+def test_an_engine_exception_costs_one_obligation(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom() -> None:
+        raise ZeroDivisionError("engine bug")
+
+    patch_special(monkeypatch, boom)
+    results, _ = run_obligations(library, library.claims, jobs=2, timeout=30)
+    assert verdicts(results) == {**EXPECTED, "q1.3": ["error"]}
+    assert "internal error in the engine: ZeroDivisionError" in (results[2].outcomes[0].message or "")
+
+
+DRIVER = """\
+import os, signal, sys, time
+import verifier.search.engine, verifier.cli
+
+# As in a terminal, whatever the test runner did with SIGINT.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+real = verifier.search.engine.settle_obligation
+
+def settle(ob, problem):
+    if ob.text == %r:
+        with open(os.environ["STUCK_MARKER"] + ".tmp", "w") as f:
+            f.write(str(os.getpid()))
+        os.replace(os.environ["STUCK_MARKER"] + ".tmp", os.environ["STUCK_MARKER"])
+        time.sleep(3600)
+    return real(ob, problem)
+
+verifier.search.engine.settle_obligation = settle
+sys.exit(verifier.cli.main(sys.argv[1:]))
+"""
+
+
+def gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (and been reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_interrupt_exits_130_and_reports_what_was_settled(tmp_path: Path, signum: int) -> None:
+    # q1.3 moved last, so that with one worker everything before it is settled when it gets stuck.
+    text = LIBRARY.replace('title = "The special one"', 'title = "Last"').replace(
+        'id = "q1.3"', 'id = "q1.9"')
+    parts = text.split("[[claim]]")
+    (tmp_path / "derivations").mkdir()
+    (tmp_path / "derivations" / "q1.toml").write_text(
+        "[[claim]]".join([parts[0], parts[1], parts[2], parts[4], parts[3]]), encoding="utf-8")
+    (tmp_path / "driver.py").write_text(DRIVER % SPECIAL, encoding="utf-8")
+    marker = tmp_path / "stuck"
+    proc = subprocess.Popen([sys.executable, "driver.py", "all", "--jobs", "1", "--format", "json"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "STUCK_MARKER": str(marker)})
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the stuck obligation was never reached"
+            time.sleep(0.05)
+        worker = int(marker.read_text(encoding="utf-8"))
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err
+    report = json.loads(out)
+    assert [(c["id"], c["verdict"]) for c in report["claims"]] == [
+        ("q1.1", "proved"), ("q1.2", "refuted"), ("q1.4", "refuted"), ("q1.9", "unknown")]
+    assert "interrupted" in report["claims"][3]["obligations"][0]["message"]
+    assert "Traceback" not in err
+    # What was settled is cached; the interrupted claim is not.
+    library = load_library(tmp_path / "derivations", display_root=tmp_path)
+    cache = Cache(tmp_path / CACHE_DIR, options={"timeout": 60.0})
+    assert {c.id: cache.get(library, c) is not None for c in library.claims} == \
+        {"q1.1": True, "q1.2": True, "q1.4": True, "q1.9": False}
+    deadline = time.monotonic() + 5
+    while not gone(worker):  # the worker stuck on the obligation was stopped, not orphaned
+        assert time.monotonic() < deadline, f"worker {worker} still running"
+        time.sleep(0.05)

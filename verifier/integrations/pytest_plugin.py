@@ -1,0 +1,121 @@
+"""A pytest plugin: ``pytest derivations/`` collects one test item per claim, named by its id.
+
+An item passes when its claim meets its expectation and fails with the same explanation as the text report.
+A ``.toml`` file is collected when it is a derivation file: a ``[[claim]]`` header on a line of its own, a name
+not starting with ``_``, and (when it parses) only the top-level keys of the format or claims with something to
+check. Other ``.toml`` files (``pyproject.toml``, tool configuration that happens to mention ``[[claim]]``) are
+left alone. A derivation file that cannot be read is a collection error naming the file, the line and the reason.
+With pytest-xdist the items spread over workers. Ctrl-C stops the session, as it does for Python tests.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from verifier.frontend.loader import FILE_KEYS, Library
+
+_CHECKABLE = frozenset({"statement", "steps", "derivation", "exists"})
+_CLAIM_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*claim[ \t]*\]\]", re.MULTILINE)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--verify-timeout``: the per-obligation limit for derivation items."""
+    group = parser.getgroup("verifier")
+    group.addoption("--verify-timeout", type=float, default=60.0,
+                    help="wall-clock limit per obligation for derivation items (default: 60)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Reject a ``--verify-timeout`` that would time every obligation out."""
+    timeout = config.getoption("--verify-timeout", default=60.0)
+    if timeout is not None and not timeout > 0:
+        raise pytest.UsageError("--verify-timeout must be a positive number of seconds")
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> "DerivationFile | None":
+    """Collect ``.toml`` derivation files (those with claims, not starting with '_')."""
+    if not is_derivation_file(file_path):
+        return None
+    return DerivationFile.from_parent(parent, path=file_path)
+
+
+def is_derivation_file(path: Path) -> bool:
+    """Whether ``path`` looks like a derivation file with claims (a broken one included, to report it)."""
+    if path.suffix != ".toml" or path.name.startswith("_") or path.name == "pyproject.toml":
+        return False
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    if not _CLAIM_HEADER.search(text):
+        return False
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return True  # a derivation file with a syntax error: collected, so that the error is reported
+    claims = data.get("claim")
+    if not isinstance(claims, list) or not all(isinstance(c, dict) for c in claims):
+        return False
+    # Only the format's keys at the top, or claims with something to check (then a misspelt top-level key is an
+    # error to report, not a reason to skip the file).
+    return set(data) <= FILE_KEYS or any(_CHECKABLE & set(c) for c in claims)
+
+
+class DerivationFile(pytest.File):
+    """A derivation file: one item per claim."""
+
+    def collect(self) -> Iterator["ClaimItem"]:
+        from verifier.frontend.loader import load_library
+        library = load_library(self.path, display_root=Path.cwd())
+        if library.errors:
+            # CollectError: pytest shows the message alone, without a traceback of the plugin.
+            raise self.CollectError("\n".join(str(e) for e in library.errors))
+        for claim in library.claims:
+            yield ClaimItem.from_parent(self, name=claim.id, library=library, claim=claim)
+
+
+class ClaimItem(pytest.Item):
+    """One claim: passes when it meets its expectation."""
+
+    def __init__(self, *, library: Library, claim: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.library = library
+        self.claim = claim
+        self.result: Any = None
+
+    def runtest(self) -> None:
+        from verifier.runner.executor import run_obligations
+        timeout = self.config.getoption("--verify-timeout")
+        results, interrupted = run_obligations(self.library, [self.claim], jobs=1, timeout=timeout)
+        if interrupted:  # the executor caught Ctrl-C to stop its worker; the session must stop too
+            raise KeyboardInterrupt
+        self.result = results[0]
+        if not self.result.as_expected:
+            raise ClaimFailed(self.result)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        """The same explanation as the text report."""
+        if isinstance(excinfo.value, ClaimFailed):
+            from verifier.outputs.report import failure_report, location, mismatch
+            result = excinfo.value.result
+            head = f"{location(result.claim.file, result.claim.line)}: {mismatch(result)}"
+            return "\n".join([head, *failure_report(result)])
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, (self.claim.line or 1) - 1, f"claim {self.claim.id}: {self.claim.title}"
+
+
+class ClaimFailed(Exception):
+    """A claim that did not meet its expectation."""
+
+    def __init__(self, result: Any) -> None:
+        super().__init__(result.claim.id)
+        self.result = result
+
+

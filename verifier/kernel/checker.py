@@ -1,0 +1,492 @@
+"""The trusted checker: the only code that can make a verdict ``proved``, ``checked`` or ``refuted``.
+
+Strategies (:mod:`verifier.search.strategies`) search, guess and call whatever SymPy offers; none of that is trusted.
+They hand this module a *proposal*, and a verdict exists only if a function here confirms it:
+
+- :func:`confirm_identity`: ``lhs = rhs`` for all allowed values. Both sides are brought to the normal form of
+  :mod:`verifier.kernel.rules` (each rule an equality with its premises discharged from the facts), and the difference must
+  cancel to the polynomial 0 over the rationals, its atoms (``expu(t)``, sums, entries, deltas) treated as independent
+  unknowns, which is stronger than needed. (An identity of rational functions holds wherever both sides are defined.)
+- :func:`confirm_sign`: ``e >= 0`` or ``e > 0``: after the normal form, ``e = N/D`` with ``N`` and ``D`` polynomials
+  whose every coefficient has one sign and whose every atom is positive.
+- :func:`confirm_at_point`: a relation, or its failure, at one point where every free name has a value: the point
+  gives every name a number its declaration allows, satisfies every hypothesis and fact, and the relation holds (a
+  witness) or fails (a counterexample), by exact rational arithmetic or by interval arithmetic
+  (:mod:`verifier.kernel.interval`) whose enclosure excludes the other outcome.
+- :func:`confirm_instance`: a relation at integer values of some names (one instance of a bounded check), for all
+  values of the others; the checker substitutes the values itself, then confirms as above.
+
+Sums follow Karr's convention, as SymPy's: ``Sum(f, (j, a, b)) = -Sum(f, (j, b + 1, a - 1))`` when ``b < a - 1``.
+
+The trusted core is this module with :mod:`verifier.kernel.rules`, :mod:`verifier.kernel.linear` and :mod:`verifier.kernel.interval`.
+It does no I/O and imports nothing of the CLI or the reports. What it takes from SymPy is listed in
+:mod:`verifier.kernel.rules`; nothing here calls ``simplify``, ``equals``, ``is_zero`` or ``refine``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping
+
+import sympy as sp
+
+from verifier.kernel import interval
+from verifier.kernel.rules import Facts, expu, merge_sums, normal, peel
+
+Relation = tuple[sp.Expr, str, sp.Expr]   # (lhs, op, rhs), op in "=", "!=", "<", "<=", ">", ">="
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """A confirmation: how the claim was confirmed (shown to users as the method)."""
+
+    method: str
+
+
+def is_zero_polynomially(e: sp.Expr) -> bool:
+    """Whether ``e``, read as a rational function of its atoms, is the zero function."""
+    if e == 0:
+        return True
+    num, den = sp.fraction(sp.together(e))
+    if sp.expand(den) == 0:
+        return False
+    return sp.expand(num) == 0
+
+
+def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, *, splits: int = 2) -> Confirmed | None:
+    """Confirm ``lhs = rhs`` for every allowed value, or return ``None``.
+
+    When the normal form leaves a condition undecided (of a ``Piecewise`` or a ``KroneckerDelta``), the identity
+    is confirmed in both cases, up to ``splits`` conditions deep::
+
+        facts, C |- lhs = rhs        facts, not C |- lhs = rhs
+        ------------------------------------------------------
+                        facts |- lhs = rhs
+
+    In the case ``s = e`` for a symbol ``s``, ``s`` is replaced by ``e`` (equal values, so equal results).
+    """
+    d = normal(lhs - rhs, facts)
+    if _leaks(d, lhs - rhs):
+        return None
+    if is_zero_polynomially(d):
+        return Confirmed("normal form: exact cancellation")
+    if facts.decide(sp.Eq(d, 0, evaluate=False)) is True:
+        return Confirmed("linear arithmetic from the hypotheses")
+    if d.has(sp.Sum):
+        merged = merge_sums(d)
+        if is_zero_polynomially(merged):
+            return Confirmed("normal form: sums combined, exact cancellation")
+        for front in (False, True):
+            peeled = peel(d, front=front)
+            if peeled != d and is_zero_polynomially(merge_sums(normal(peeled, facts))):
+                where = "first" if front else "last"
+                return Confirmed(f"normal form: {where} terms of a sum split off, sums combined, exact cancellation")
+    if splits <= 0:
+        return None
+    cond = _undecided_condition(d, facts)
+    if cond is None:
+        return None
+    cases = []
+    for branch in (cond, _negation(cond)):
+        if branch is None:
+            return None
+        l, r, f = lhs, rhs, facts.add(branch)
+        if isinstance(branch, sp.Eq):
+            s, e = _solved(branch)
+            if s is not None:
+                l, r = substitute(l, {s: e}), substitute(r, {s: e})
+        confirmed = confirm_identity(l, r, f, splits=splits - 1)
+        if confirmed is None:
+            return None
+        cases.append(confirmed.method)
+    return Confirmed(f"case split on {show_relation(cond)}: " + "; ".join(sorted(set(cases))))
+
+
+def _leaks(result: sp.Expr, source: sp.Expr) -> bool:
+    """Whether a normal form has a free name its source did not have: a bound index that escaped its sum (the
+    failure of SymPy issue #27359). The rules should never do this; a result that does is not trusted."""
+    def names(e: sp.Expr) -> set:
+        return {s for s in e.free_symbols if not isinstance(s, sp.Indexed)} | \
+            {x.base.label for x in e.atoms(sp.Indexed)}
+    return not names(result) <= names(source)
+
+
+def confirm_relation(relation: Relation, facts: Facts) -> Confirmed | None:
+    """Confirm ``lhs op rhs`` for every allowed value: :func:`confirm_identity` for ``=``, :func:`confirm_sign` for
+    the inequalities (``!=`` by a strict sign either way)."""
+    lhs, op, rhs = relation
+    if op == "=":
+        return confirm_identity(lhs, rhs, facts)
+    if op in ("<", "<="):
+        return confirm_sign(rhs - lhs, facts, strict=op == "<")
+    if op in (">", ">="):
+        return confirm_sign(lhs - rhs, facts, strict=op == ">")
+    if op == "!=":
+        return confirm_sign(lhs - rhs, facts, strict=True) or confirm_sign(rhs - lhs, facts, strict=True)
+    return None
+
+
+def confirm_instance(relation: Relation, hypotheses: list[sp.Basic], values: Mapping[sp.Basic, sp.Expr],
+                     facts: Facts) -> Confirmed | None:
+    """Confirm a relation at one instance of a bounded check: integer values for some names (sizes, indices), for
+    every value of the others.
+
+    The instance is made here, not by the caller: each value must be an integer that its name's declaration allows,
+    the relation's sides and the hypotheses are substituted (bound variables kept), entries of zero-outside families
+    outside their range become 0, and the substituted hypotheses are the facts.
+    """
+    values = {k: _number(v) for k, v in values.items()}
+    if not all(isinstance(k, sp.Symbol) and k.is_integer and isinstance(v, sp.Integer) and _allowed(k, v)
+               for k, v in values.items()):
+        return None
+    local = at_point(facts, values)
+    inst = Facts(families=local.families)
+    for h in hypotheses:
+        h = substitute(h, values)
+        if h is sp.false or h is False:
+            return Confirmed("vacuous: a hypothesis is false at this instance")
+        if h is not sp.true and h is not True:
+            inst = inst.add(h)
+    lhs, op, rhs = relation
+    lhs, rhs = (apply_zero_outside(substitute(_number(side), values), local) for side in (lhs, rhs))
+    return confirm_relation((lhs, op, rhs), inst)
+
+
+def _undecided_condition(d: sp.Expr, facts: Facts) -> sp.Basic | None:
+    """The first relation between integers, in a Piecewise condition or a KroneckerDelta, that the facts leave open."""
+    candidates: list[sp.Basic] = []
+    for x in sp.preorder_traversal(d):
+        if isinstance(x, sp.KroneckerDelta) and len(x.args) == 2:
+            candidates.append(sp.Eq(*x.args))
+        elif isinstance(x, sp.Piecewise):
+            for _, c in x.args:
+                candidates.extend(a for a in sp.preorder_traversal(c)
+                                  if isinstance(a, sp.core.relational.Relational))
+    for c in candidates:
+        if isinstance(c, sp.core.relational.Relational) and not c.free_symbols & _binders(d) \
+                and all(s.is_integer for s in c.free_symbols) and facts.decide(c) is None:
+            return c
+    return None
+
+
+def _negation(c: sp.Basic) -> sp.Basic | None:
+    table = {sp.Eq: sp.Ne, sp.Ne: sp.Eq, sp.Lt: sp.Ge, sp.Le: sp.Gt, sp.Gt: sp.Le, sp.Ge: sp.Lt}
+    for cls, neg in table.items():
+        if isinstance(c, cls):
+            return neg(c.lhs, c.rhs, evaluate=False)
+    return None
+
+
+def _solved(eq: sp.Eq) -> tuple[sp.Symbol | None, sp.Expr | None]:
+    """``eq`` as ``s = e`` with ``s`` a symbol not in ``e``, if it can be read so directly."""
+    for s, e in ((eq.lhs, eq.rhs), (eq.rhs, eq.lhs)):
+        if isinstance(s, sp.Symbol) and s not in e.free_symbols:
+            return s, e
+    d = sp.expand(eq.lhs - eq.rhs)
+    for s in sorted(d.free_symbols, key=sp.default_sort_key):
+        c = d.coeff(s)
+        if c in (1, -1) and s not in (d - c * s).free_symbols:
+            return s, sp.expand(-(d - c * s) / c)
+    return None, None
+
+
+#: SymPy's relation classes and the operators the project writes for them.
+RELATION_OPS: dict[type, str] = {sp.Eq: "=", sp.Ne: "!=", sp.Lt: "<", sp.Le: "<=", sp.Gt: ">", sp.Ge: ">="}
+
+
+def show_relation(c: sp.Basic) -> str:
+    """A relation as the project writes it (``k != i``, ``K >= 2``), for reports."""
+    for cls, op in RELATION_OPS.items():
+        if isinstance(c, cls):
+            return f"{c.lhs} {op} {c.rhs}"
+    return str(c)
+
+
+def confirm_sign(e: sp.Expr, facts: Facts, *, strict: bool) -> Confirmed | None:
+    """Confirm ``e > 0`` (strict) or ``e >= 0`` for every allowed value, or return ``None``."""
+    d = normal(e, facts)
+    if _leaks(d, e):
+        return None
+    if d.is_number:
+        s = interval.sign(d)
+        if s is not None and (s > 0 or (s == 0 and not strict)):
+            return Confirmed("exact evaluation")
+        return None
+    if facts.positive(d) if strict else facts.nonneg(d):
+        return Confirmed("linear arithmetic from the hypotheses")
+    num, den = sp.fraction(sp.together(d))
+    num, den = sp.expand(num), sp.expand(den)
+    sn, sd = _definite_sign(num, facts), _definite_sign(den, facts)
+    if sn is None or sd is None or sd[0] == 0:
+        return None
+    if sn[0] == 0:
+        return None if strict else Confirmed("normal form: zero")
+    if sn[0] * sd[0] > 0 and (sn[1] or not strict):
+        return Confirmed("normal form: positive coefficients over positive atoms")
+    return None
+
+
+def _definite_sign(p: sp.Expr, facts: Facts) -> tuple[int, bool] | None:
+    """The sign that every term of the expanded polynomial ``p`` has for all values of its atoms, and whether
+    ``p`` is then never 0: ``(0, False)`` for the zero polynomial, ``None`` when the terms' signs are not known.
+
+        every term c*t1^e1*...*tm^em with c > 0 rational, and each factor ti^ei with ti > 0 and ei real
+        (then ti^ei > 0), or ei an even integer and ti real (then ti^ei >= 0)
+        ---------------------------------------------------------------------------------------------
+        p >= 0; and p > 0 when some term has only factors of the first kind
+
+    An atom ``Sum(g, (j, 1, n))`` counts as positive when ``g > 0`` for every ``j`` and the facts imply ``n >= 1``.
+    """
+    if p == 0:
+        return 0, False
+    signs = set()
+    strict = False
+    for term in sp.Add.make_args(p):
+        c, rest = term.as_coeff_Mul()
+        if not c.is_Rational or c == 0:
+            return None
+        positive = True
+        for factor in sp.Mul.make_args(rest):
+            base, e = factor.as_base_exp()
+            if (_positive(base) or _positive_sum(base, facts)) and _real(e):
+                continue
+            if e.is_Integer and int(e) % 2 == 0 and _real(base):
+                positive = False    # an even power of a real is >= 0, and 0 where the base is
+                continue
+            return None
+        strict = strict or positive
+        signs.add(1 if c > 0 else -1)
+    return (signs.pop(), strict) if len(signs) == 1 else None
+
+
+def _positive(x: sp.Expr) -> bool:
+    """Certainly positive: a number by its rigorous enclosure (SymPy's ``is_positive`` of a number is a low-precision
+    float evaluation), anything else by its assumptions."""
+    return interval.sign(x) == 1 if x.is_number else x.is_positive is True
+
+
+def _positive_sum(x: sp.Expr, facts: Facts) -> bool:
+    """``Sum(g, (j, 1, n)) > 0``: at least one term (``n >= 1``; for ``n <= 0`` Karr's sum is 0 or of either sign),
+    and every term positive."""
+    if not (isinstance(x, sp.Sum) and len(x.limits) == 1 and x.limits[0][1] == 1):
+        return False
+    return _positive(x.function) and facts.positive(x.limits[0][2])
+
+
+def _real(x: sp.Expr) -> bool:
+    """Certainly real (numbers as in :func:`_positive`)."""
+    return interval.is_real(x) if x.is_number else x.is_real is True
+
+
+def at_point(facts: Facts, point: Mapping[sp.Basic, sp.Expr]) -> Facts:
+    """The facts with the ranges of zero-outside families evaluated at the point's sizes."""
+    families = tuple((b, lo.xreplace(dict(point)), hi.xreplace(dict(point)))
+                     for b, lo, hi in facts.families)
+    return Facts(facts.constraints, facts.unequal, families)
+
+
+def admissible(point: Mapping[sp.Basic, sp.Expr], facts: Facts) -> dict[sp.Basic, sp.Expr]:
+    """The point without values for entries that the out-of-bound-is-zero convention fixes to 0."""
+    local = at_point(facts, point)
+    return {k: v for k, v in point.items()
+            if not (isinstance(k, sp.Indexed) and apply_zero_outside(k, local) == 0)}
+
+
+def evaluate(e: sp.Expr, point: Mapping[sp.Basic, sp.Expr], facts: Facts) -> sp.Expr:
+    """``e`` at a point: every free name replaced, finite sums written out, the normal form taken. Entries of a
+    zero-outside family at an index outside its range are 0, whatever the point says."""
+    facts = at_point(facts, point)
+    point = admissible(point, facts)
+    value = e
+    for _ in range(2):  # entries x[1], x[2] ... appear only once sums over symbolic sizes are written out
+        value = apply_zero_outside(substitute(value, point), facts)
+        value = normal(value, facts).replace(expu, sp.exp)
+    return apply_zero_outside(value, facts)
+
+
+def substitute(e: sp.Basic, mapping: Mapping[sp.Basic, sp.Expr]) -> sp.Basic:
+    """``e.xreplace(mapping)``, except that a variable bound in ``e`` (of a ``Limit``, ``Sum`` or ``Product``) keeps
+    its meaning there: ``Limit(f(z), z, oo)`` at ``z = 0`` stays ``Limit(f(z), z, oo)``, not ``Limit(f(0), 0, oo)``."""
+    mapping = dict(mapping)
+    if not mapping or not isinstance(e, sp.Basic):
+        return e
+    if not any(v in mapping for v in _binders(e)):
+        return e.xreplace(mapping)
+    if isinstance(e, sp.Limit):
+        f, z, z0, direction = e.args
+        inner = {k: v for k, v in mapping.items() if k != z}
+        return sp.Limit(substitute(f, inner), z, substitute(z0, mapping), str(direction))
+    if isinstance(e, (sp.Sum, sp.Product)):
+        names = {lim[0] for lim in e.limits}
+        inner = {k: v for k, v in mapping.items() if k not in names}
+        limits = [(lim[0], substitute(lim[1], inner), substitute(lim[2], inner)) for lim in e.limits]
+        return e.func(substitute(e.function, inner), *limits)
+    return e.func(*[substitute(a, mapping) for a in e.args])
+
+
+def _binders(e: sp.Basic) -> set:
+    out: set = set()
+    for x in sp.preorder_traversal(e):
+        if isinstance(x, sp.Limit):
+            out.add(x.args[1])
+        elif isinstance(x, (sp.Sum, sp.Product)):
+            out |= {lim[0] for lim in x.limits}
+    return out
+
+
+def apply_zero_outside(e: sp.Expr, facts: Facts) -> sp.Expr:
+    """Replace entries ``F[n]`` with a numeric index outside ``F``'s declared numeric range by 0."""
+    repl = {}
+    for x in e.atoms(sp.Indexed):
+        rng = facts.family_range(x.base)
+        if rng is None or len(x.indices) != 1:
+            continue
+        (i,) = x.indices
+        lo, hi = rng
+        if i.is_Integer and lo.is_Integer and hi.is_Integer and not (lo <= i <= hi):
+            repl[x] = sp.Integer(0)
+    return e.xreplace(repl) if repl else e
+
+
+def truth(lhs: sp.Expr, op: str, rhs: sp.Expr) -> bool | None:
+    """Whether a relation between two numbers holds, decided exactly or by a rigorous enclosure (else ``None``)."""
+    if isinstance(lhs, sp.logic.boolalg.BooleanAtom) or isinstance(rhs, sp.logic.boolalg.BooleanAtom):
+        return None
+    s = interval.sign(sp.expand(lhs - rhs))
+    if s is None:
+        return None
+    return {"=": s == 0, "!=": s != 0, "<": s < 0, "<=": s <= 0, ">": s > 0, ">=": s >= 0}[op]
+
+
+def condition_truth(cond: sp.Basic) -> bool | None:
+    """Whether a condition on numbers (a relation, or And/Or/Not of them) holds, rigorously, else ``None``."""
+    if cond is sp.true or cond is True:
+        return True
+    if cond is sp.false or cond is False:
+        return False
+    if isinstance(cond, (sp.And, sp.Or)):
+        values = [condition_truth(a) for a in cond.args]
+        if isinstance(cond, sp.And):
+            return False if False in values else (None if None in values else True)
+        return True if True in values else (None if None in values else False)
+    if isinstance(cond, sp.Not):
+        v = condition_truth(cond.args[0])
+        return None if v is None else not v
+    for cls, op in RELATION_OPS.items():
+        if isinstance(cond, cls):
+            return truth(cond.lhs, op, cond.rhs)
+    return None
+
+
+@dataclass(frozen=True)
+class PointCheck:
+    """The relation at a point: both sides' values and whether the relation holds there."""
+
+    holds: bool
+    lhs: sp.Expr
+    rhs: sp.Expr
+
+
+def confirm_at_point(relation: Relation, hypotheses: list[sp.Basic], point: Mapping[sp.Basic, sp.Expr],
+                     facts: Facts) -> PointCheck | None:
+    """Evaluate a relation at a point that satisfies every hypothesis; ``None`` when either cannot be settled
+    rigorously, or a hypothesis fails there, or a free name is left without a value.
+
+    The point itself is checked first: every value is a closed-form number allowed by its name's declaration
+    (integer, real, positive ...), and every linear fact and disequality of ``facts`` holds there.
+    """
+    relation = (_number(relation[0]), relation[1], _number(relation[2]))
+    point = {k: _number(v) for k, v in point.items()}
+    if not all(isinstance(e, sp.Expr) for e in (relation[0], relation[2])):
+        return None
+    if not all(_allowed(k, v) for k, v in point.items()) or not _satisfies(facts, point):
+        return None
+    facts = at_point(facts, point)
+    for h in hypotheses:
+        value = _rational_condition(h, point)
+        if value is None:
+            value = condition_truth(_evaluate_condition(h, point, facts))
+        if value is not True:
+            return None
+    lhs, op, rhs = relation
+    a, b = evaluate(lhs, point, facts), evaluate(rhs, point, facts)
+    if (a.free_symbols or b.free_symbols or a.has(sp.Indexed) or b.has(sp.Indexed)
+            or a.has(sp.Sum) or b.has(sp.Sum)):
+        return None
+    holds = truth(a, op, b)
+    if holds is None:
+        return None
+    return PointCheck(holds, a, b)
+
+
+def _rational_condition(h: sp.Basic, point: Mapping[sp.Basic, sp.Expr]) -> bool | None:
+    """A relation between polynomials with rational values at the point, decided by exact rational arithmetic
+    (most hypotheses are ranges of integers); ``None`` for anything else."""
+    if not isinstance(h, sp.core.relational.Relational) or h.has(sp.Function, sp.Sum, sp.Indexed):
+        return None
+    d = sp.expand(substitute(h.lhs - h.rhs, point))
+    if not d.is_Rational:
+        return None
+    return truth(d, RELATION_OPS[type(h)], sp.Integer(0)) if type(h) in RELATION_OPS else None
+
+
+def _number(v: object) -> object:
+    """Python integers and fractions as SymPy numbers (nothing else is converted: no string is ever parsed)."""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int):
+        return sp.Integer(v)
+    if isinstance(v, Fraction):
+        return sp.Rational(v.numerator, v.denominator)
+    return v
+
+
+def _allowed(name: sp.Basic, value: sp.Basic) -> bool:
+    """Whether ``value`` is a number that the declaration of ``name`` (a symbol or an entry ``x[1]``) allows."""
+    if not (isinstance(name, sp.Symbol) or (isinstance(name, sp.Indexed) and all(i.is_Integer for i in name.indices))):
+        return False    # only names get values: giving exp(x) a value would not constrain x
+    if not isinstance(value, sp.Expr) or value.free_symbols or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return False
+    if name.is_integer and not value.is_Integer:
+        return False
+    if name.is_real and not interval.is_real(value):
+        return False
+    wanted = {"positive": {1}, "negative": {-1}, "nonnegative": {0, 1}, "nonpositive": {0, -1},
+              "nonzero": {1, -1}, "zero": {0}}
+    needed = [signs for key, signs in wanted.items() if getattr(name, "is_" + key) is True]
+    if needed:
+        s = interval.sign(value)
+        if s is None or not all(s in signs for signs in needed):
+            return False
+    return True
+
+
+def _satisfies(facts: Facts, point: Mapping[sp.Basic, sp.Expr]) -> bool:
+    """Whether every linear fact and every disequality of ``facts`` holds at the point (all their names given)."""
+    values = dict(point)
+    for c in facts.constraints:
+        if not all(v in values for v, _ in c.coeffs):
+            return False
+        total = sp.Rational(c.const.numerator, c.const.denominator) + \
+            sp.Add(*[sp.Rational(a.numerator, a.denominator) * values[v] for v, a in c.coeffs])
+        s = interval.sign(sp.expand(total))
+        if s is None or s < 0 or (s == 0 and c.strict):
+            return False
+    for d in facts.unequal:
+        value = d.xreplace(values)
+        if value.free_symbols:
+            return False
+        s = interval.sign(sp.expand(value))
+        if s is None or s == 0:
+            return False
+    return True
+
+
+def _evaluate_condition(cond: sp.Basic, point: Mapping[sp.Basic, sp.Expr], facts: Facts) -> sp.Basic:
+    if isinstance(cond, (sp.And, sp.Or, sp.Not)):
+        return cond.func(*[_evaluate_condition(a, point, facts) for a in cond.args])
+    if isinstance(cond, sp.core.relational.Relational):
+        lhs, rhs = evaluate(cond.lhs, point, facts), evaluate(cond.rhs, point, facts)
+        return cond.func(lhs, rhs, evaluate=False)
+    return substitute(cond, dict(point))

@@ -1,0 +1,168 @@
+"""The result cache in ``.verify_cache/``: a claim's outcomes, keyed by everything its verdict depends on.
+
+The key hashes the claim as read (every field, lines included), the ``[symbols]`` and ``[define]`` entries of every
+file it sees, the tool's version and a digest of the modules that decide verdicts (so an edited engine never reuses
+old verdicts), SymPy's version and the options that change verdicts (the timeout). Entries are written atomically
+(a temporary file renamed into place); an entry that cannot be read, belongs to another key or does not describe
+the claim's obligations exactly is ignored and rewritten. Outcomes that depend on the machine rather than the
+claim (timeouts, crashed workers, interrupted runs) are never stored. This module imports no SymPy, so a fully
+cached run never loads it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import importlib.util
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from verifier import __version__
+from verifier.frontend.loader import Library
+from verifier.model import VERDICTS, Claim, ClaimResult, Outcome, obligations
+
+CACHE_DIR = ".verify_cache"
+_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+        "# This file is a cache directory tag created by the verifier.\n"
+        "# For information about cache directory tags, see https://bford.info/cachedir/\n")
+_FORMAT = 1
+# Modules that only present verdicts: editing them must not throw the cache away.
+_PRESENTATION = frozenset({"__main__.py", "cli.py", "report.py", "show.py", "pytest_plugin.py", "cache.py"})
+_fingerprint: str | None = None
+
+
+def sympy_version() -> str:
+    """SymPy's version, without importing SymPy: read from its ``release.py`` (fast), else from its metadata."""
+    global _SYMPY_VERSION
+    if _SYMPY_VERSION is None:
+        _SYMPY_VERSION = _sympy_version()
+    return _SYMPY_VERSION
+
+
+_SYMPY_VERSION: str | None = None
+
+
+def _sympy_version() -> str:
+    spec = importlib.util.find_spec("sympy")
+    if spec is not None and spec.origin:
+        try:
+            text = (Path(spec.origin).parent / "release.py").read_text(encoding="utf-8")
+            match = re.search(r"""^__version__\s*=\s*["']([^"']+)["']""", text, re.MULTILINE)
+            if match:
+                return match.group(1)
+        except OSError:
+            pass
+    from importlib import metadata
+    try:
+        return metadata.version("sympy")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def tool_fingerprint() -> str:
+    """The tool's version and a digest of the source of the modules that decide verdicts (read once)."""
+    global _fingerprint
+    if _fingerprint is None:
+        digest = hashlib.sha256()
+        package = Path(__file__).resolve().parent
+        for source in sorted(package.glob("*.py")):
+            if source.name in _PRESENTATION:
+                continue
+            try:
+                digest.update(source.name.encode("utf-8") + b"\0" + source.read_bytes() + b"\0")
+            except OSError:
+                digest.update(source.name.encode("utf-8") + b"\0?\0")
+        _fingerprint = f"{__version__}+{digest.hexdigest()[:16]}"
+    return _fingerprint
+
+
+class Cache:
+    """A folder of cached claim results."""
+
+    def __init__(self, root: Path, *, options: dict[str, Any]) -> None:
+        self.root = root
+        self.options = options
+        self._sympy = sympy_version()
+
+    def key(self, library: Library, claim: Claim) -> str:
+        """The hash of everything the claim's verdict depends on."""
+        context = [(f.path, f.symbols, f.definitions) for f in library.context(claim)]
+        payload = json.dumps({
+            "format": _FORMAT, "tool": tool_fingerprint(), "sympy": self._sympy, "options": self.options,
+            "claim": dataclasses.asdict(claim), "context": context,
+        }, sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def get(self, library: Library, claim: Claim) -> ClaimResult | None:
+        """The cached result of a claim, or ``None``."""
+        key = self.key(library, claim)
+        path = self.root / "v1" / key[:2] / f"{key}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("key") != key or data.get("claim") != claim.id:
+                return None
+            outcomes = [Outcome.from_json(o) for o in data["outcomes"]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        if not _describes(claim, outcomes):
+            return None
+        return ClaimResult(claim, outcomes, cached=True)
+
+    def put(self, library: Library, result: ClaimResult) -> None:
+        """Store a claim's result, unless an outcome depends on the machine (timeout, crash, interruption)."""
+        if any(_transient(o) for o in result.outcomes):
+            return
+        key = self.key(library, result.claim)
+        folder = self.root / "v1" / key[:2]
+        data = {"key": key, "claim": result.claim.id, "outcomes": [o.to_json() for o in result.outcomes]}
+        try:
+            self._prepare()
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+        except OSError:
+            return  # a cache that cannot be written only costs time
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(data, out)
+            os.replace(tmp, folder / f"{key}.json")
+        except (OSError, ValueError, TypeError):
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+    def _prepare(self) -> None:
+        if (self.root / "CACHEDIR.TAG").exists():
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / ".gitignore").write_text("# Created by the verifier automatically.\n*\n", encoding="utf-8")
+        (self.root / "CACHEDIR.TAG").write_text(_TAG, encoding="utf-8")
+
+
+def _describes(claim: Claim, outcomes: list[Outcome]) -> bool:
+    """Whether cached outcomes are, one for one, the claim's obligations with well-formed verdicts."""
+    expected = [ob for ob, _ in obligations(claim)]
+    if len(outcomes) != len(expected):
+        return False
+    for o, ob in zip(outcomes, expected, strict=True):
+        if o.obligation != ob or o.verdict not in VERDICTS or not isinstance(o.seconds, (int, float)):
+            return False
+        for value in (o.counterexample, o.values):
+            if value is not None and not (isinstance(value, dict)
+                                          and all(isinstance(v, str) for v in value.values())):
+                return False
+        if any(v is not None and not isinstance(v, str) for v in (o.method, o.sizes, o.message)):
+            return False
+    return True
+
+
+def _transient(o: Outcome) -> bool:
+    message = o.message or ""
+    return o.verdict in ("unknown", "error") and not o.bad_input and (
+        message.startswith("timeout") or message.startswith("the worker process died")
+        or message.startswith("interrupted") or message.startswith("stopped:")
+        or message.startswith("internal error"))

@@ -1,0 +1,241 @@
+"""Running obligations in worker processes: a wall-clock limit and a memory limit each, killed when they hang.
+
+The parent never computes a verdict itself. It hands one obligation at a time to each of ``jobs`` worker processes
+(forked once, after SymPy is imported, so they start at once), waits for the first answer or deadline, and
+
+- on an answer, records the outcome;
+- past the deadline, kills the worker (a SIGALRM cannot interrupt SymPy's C-level big-integer work), records
+  ``unknown`` with the reason, and starts a fresh worker;
+- when a worker dies (a crash, the memory limit), records ``error`` and starts a fresh worker.
+
+Outcomes land in slots fixed before the run, so the report's order never depends on which worker finished first.
+Ctrl-C stops the workers; what was settled so far is kept and the rest is marked ``unknown`` (interrupted). A
+SIGTERM (a cancelled CI job) is handled the same way, so that no worker is left running a hard obligation.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections import deque
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Callable
+
+from verifier.frontend.loader import Library
+from verifier.model import Claim, ClaimResult, Outcome, obligations
+
+#: Default wall-clock limit per obligation, in seconds.
+DEFAULT_TIMEOUT = 60.0
+#: Address-space limit of a worker process, in bytes.
+MEMORY_LIMIT = 3 * 1024 ** 3
+#: The longest single wait for an answer; the selectors below cannot wait forever (``--timeout inf``).
+_MAX_WAIT = 3600.0
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One obligation to settle: the claim's position in the run and the obligation's position in the claim."""
+
+    claim_no: int
+    ob_no: int
+
+
+def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory: int | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if memory:
+        try:
+            import resource
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        except (ImportError, ValueError, OSError):
+            pass
+    from verifier.search.engine import settle_obligation
+    from verifier.frontend.goals import library_problems
+
+    built: dict[int, list[Any]] = {}
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        try:
+            if task.claim_no not in built:
+                built = {task.claim_no: library_problems(library, claims[task.claim_no])}
+            ob, problem = built[task.claim_no][task.ob_no]
+            outcome = settle_obligation(ob, problem)
+        except MemoryError:
+            ob = obligations(claims[task.claim_no])[task.ob_no][0]
+            outcome = Outcome(ob, "unknown", message="stopped: the memory limit was reached")
+        except RecursionError:
+            ob = obligations(claims[task.claim_no])[task.ob_no][0]
+            outcome = Outcome(ob, "unknown", message="stopped: expression too deep for the engine")
+        except Exception as err:  # an engine bug must cost one obligation, not the run
+            ob = obligations(claims[task.claim_no])[task.ob_no][0]
+            outcome = Outcome(ob, "error", message=f"internal error in the engine: {type(err).__name__}: {err}")
+        conn.send(outcome.to_json())
+
+
+class _Worker:
+    def __init__(self, ctx: Any, library: Library, claims: list[Claim], memory: int | None) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, library, claims, memory), daemon=True)
+        self.proc.start()
+        child.close()
+        self.task: Task | None = None
+        self.claim_no: int | None = None     # the claim whose problems this worker has built
+        self.deadline = 0.0
+        self.started = 0.0
+
+    def give(self, task: Task, timeout: float) -> None:
+        self.task = task
+        self.started = time.monotonic()
+        self.deadline = self.started + timeout
+        self.conn.send(task)
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+        except (OSError, AttributeError):
+            pass
+        self.proc.join(timeout=5)
+        self.conn.close()
+
+
+class _Queue:
+    """Obligations still to run, handed out so that a worker stays on the claim it has built: the next obligation
+    of its own claim, else the first claim nobody started, else one taken from the end of the longest claim."""
+
+    def __init__(self, sizes: list[int]) -> None:
+        self.left = [deque(range(n)) for n in sizes]
+        self.unstarted = deque(c for c, n in enumerate(sizes) if n)
+
+    def __bool__(self) -> bool:
+        return any(self.left)
+
+    def next_for(self, claim_no: int | None) -> Task:
+        if claim_no is not None and self.left[claim_no]:
+            return Task(claim_no, self.left[claim_no].popleft())
+        while self.unstarted:
+            c = self.unstarted.popleft()
+            if self.left[c]:
+                return Task(c, self.left[c].popleft())
+        c = max(range(len(self.left)), key=lambda n: len(self.left[n]))
+        return Task(c, self.left[c].pop())
+
+
+def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout: float,
+                    progress: Progress | None = None, memory: int | None = MEMORY_LIMIT
+                    ) -> tuple[list[ClaimResult], bool]:
+    """Settle every obligation of ``claims`` in worker processes. Returns the results and whether interrupted."""
+    import verifier.search.engine  # noqa: F401  (SymPy imported once, before forking, so workers start at once)
+
+    obs = [[ob for ob, _ in obligations(c)] for c in claims]
+    slots: list[list[Outcome | None]] = [[None] * len(o) for o in obs]
+    pending = _Queue([len(o) for o in obs])
+    total = sum(len(o) for o in obs)
+    done = 0
+    ctx = mp.get_context("fork")
+    workers: list[_Worker] = []
+    interrupted = False
+    installed, previous = _sigterm_as_interrupt()
+    try:
+        for _ in range(max(1, min(jobs, total)) if total else 0):
+            workers.append(_Worker(ctx, library, claims, memory))
+        while pending or any(w.task for w in workers):
+            for w in workers:
+                if w.task is None and pending:
+                    w.give(pending.next_for(w.claim_no), timeout)
+                    w.claim_no = w.task.claim_no if w.task else None
+            busy = [w for w in workers if w.task is not None]
+            now = time.monotonic()
+            ready = wait([w.conn for w in busy],
+                         timeout=min(_MAX_WAIT, max(0.0, min(w.deadline for w in busy) - now)))
+            for i, w in enumerate(workers):
+                if w.task is None:
+                    continue
+                task = w.task
+                ob = obs[task.claim_no][task.ob_no]
+                if w.conn in ready:
+                    try:
+                        outcome = Outcome.from_json(w.conn.recv())
+                        outcome.obligation = ob
+                    except (EOFError, OSError):
+                        seconds = time.monotonic() - w.started
+                        w.proc.join(timeout=5)  # reaped first, so that the exit code is known
+                        outcome = Outcome(ob, "error", seconds=seconds,
+                                          message=f"the worker process died ({_exit_reason(w.proc.exitcode)}); "
+                                                  "the obligation may need more memory than allowed")
+                        w.kill()
+                        workers[i] = w = _Worker(ctx, library, claims, memory)
+                elif time.monotonic() >= w.deadline:
+                    outcome = Outcome(ob, "unknown", seconds=timeout,
+                                      message=f"timeout: no verdict within {timeout:g}s (raise --timeout)")
+                    w.kill()
+                    workers[i] = w = _Worker(ctx, library, claims, memory)
+                else:
+                    continue
+                slots[task.claim_no][task.ob_no] = outcome
+                w.task = None
+                done += 1
+                if progress:
+                    progress(done, total)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        for w in workers:
+            if w.task is None and not interrupted:
+                try:
+                    w.conn.send(None)
+                except OSError:
+                    pass
+            w.kill()
+        if installed:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+    results = []
+    for c, claim in enumerate(claims):
+        outs = [o if o is not None else Outcome(obs[c][n], "unknown", message="interrupted before it was settled")
+                for n, o in enumerate(slots[c])]
+        results.append(ClaimResult(claim, outs))
+    return results, interrupted
+
+
+def _sigterm_as_interrupt() -> tuple[bool, Any]:
+    """Make SIGTERM raise KeyboardInterrupt in this process (main thread only): whether it did, and the handler it
+    replaced."""
+    if threading.current_thread() is not threading.main_thread():
+        return False, None
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        return True, signal.signal(signal.SIGTERM, interrupt)
+    except (ValueError, OSError):
+        return False, None
+
+
+def _exit_reason(code: int | None) -> str:
+    if code is None:
+        return "exit status unknown"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)

@@ -1,0 +1,1 @@
+"""The search: untrusted strategies that propose proofs, counterexamples and instances to the kernel."""

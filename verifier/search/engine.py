@@ -1,0 +1,203 @@
+"""Where a verdict is decided: one obligation, built, settled by strategies whose proposals the checker confirms.
+
+For a ``forall`` problem, each case (of the finite domains it uses) goes through, in order:
+
+1. a quick probe for a counterexample at one small instance (cheap, and most wrong steps fail here);
+2. a symbolic proof for every size: the normal form of :mod:`verifier.kernel.rules`, confirmed by
+   :func:`verifier.kernel.checker.confirm_identity` / :func:`~verifier.kernel.checker.confirm_sign` -> ``proved``;
+3. a wider probe for a counterexample -> ``refuted``;
+4. a bounded check over a finite set of sizes and indices, each instance confirmed exactly -> ``checked``;
+   an instance that fails is probed for a counterexample -> ``refuted``;
+5. otherwise ``unknown``, saying what was tried.
+
+An ``exists`` problem needs a witness confirmed at a point. The worst case decides: refuted > unknown > checked >
+proved.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from verifier.kernel import checker
+from verifier.search import strategies
+from verifier.errors import ExpressionError
+from verifier.frontend.goals import Case, Problem, library_problems
+from verifier.frontend.loader import Library
+from verifier.model import Claim, ClaimResult, Obligation, Outcome, Verdict, worst
+
+#: Points tried per instance when probing for a counterexample or a witness.
+PROBE_POINTS = 14
+WITNESS_POINTS = 40
+
+
+@dataclass
+class Settled:
+    """A verdict and its evidence, before it is attached to an obligation."""
+
+    verdict: Verdict
+    method: str | None = None
+    counterexample: dict[str, str] | None = None
+    values: dict[str, str] | None = None
+    sizes: str | None = None
+    message: str | None = None
+    tried: list[str] = field(default_factory=list)
+
+
+def settle(problem: Problem) -> Settled:
+    """Settle a built problem (all its cases)."""
+    if not problem.cases:
+        return Settled("proved", method="vacuous: no case satisfies the hypotheses")
+    results = [settle_case(case, problem) for case in problem.cases]
+    verdict = worst([r.verdict for r in results])
+    chosen = next(r for r in results if r.verdict == verdict)
+    if verdict in ("proved", "checked"):
+        methods = sorted({r.method for r in results if r.method})
+        sizes = sorted({r.sizes for r in results if r.sizes})
+        return Settled(verdict, method="; ".join(methods), sizes="; ".join(sizes) or None)
+    return chosen
+
+
+def settle_case(case: Case, problem: Problem) -> Settled:
+    """Settle one case of a problem."""
+    if problem.kind == "exists":
+        return _witness(case, problem)
+    tried: list[str] = []
+    found = _probe(case, problem, instances=1, per_instance=1, start=1)
+    if found:
+        return found
+    proof = _prove(case)
+    if proof:
+        return Settled("proved", method=proof)
+    tried.append("symbolic normal form (no exact cancellation)")
+    found = _probe(case, problem, instances=40, per_instance=2) or \
+        _probe(case, problem, instances=6, per_instance=PROBE_POINTS)
+    if found:
+        return found
+    tried.append("counterexample search at small sizes")
+    if strategies.integer_names(case, problem):
+        return _bounded(case, problem, tried)
+    return Settled("unknown", message="tried: " + "; ".join(tried), tried=tried)
+
+
+def _prove(case: Case) -> str | None:
+    methods = []
+    for relation in case.relations:
+        confirmed = checker.confirm_relation(relation, case.facts)
+        if confirmed is None:
+            return None
+        methods.append(confirmed.method)
+    return "; ".join(sorted(set(methods))) if methods else "nothing to prove"
+
+
+def _probe(case: Case, problem: Problem, *, instances: int, per_instance: int, start: int = 0) -> Settled | None:
+    for ints in strategies.probe_instances(case, problem)[:instances]:
+        for rel in case.relations:
+            atoms = strategies.real_atoms(case, ints, [rel])
+            for reals in strategies.points(atoms, per_instance, start=start):
+                point = {**ints, **reals}
+                check = checker.confirm_at_point(rel, case.hypotheses, point, case.facts)
+                if check is not None and not check.holds:
+                    point, check = _simpler(case, rel, ints, atoms, point, check)
+                    return _refuted(case, point, check, "counterexample, exact evaluation")
+    return None
+
+
+def _simpler(case: Case, rel: tuple, ints: dict, atoms: list, point: dict,
+             check: checker.PointCheck) -> tuple[dict, checker.PointCheck]:
+    """A counterexample easier to read, if one of the first (simplest) points also is one: all zeros, then small
+    integers."""
+    for reals in strategies.points(atoms, 3):
+        simple = {**ints, **reals}
+        if simple == point:
+            break
+        found = checker.confirm_at_point(rel, case.hypotheses, simple, case.facts)
+        if found is not None and not found.holds:
+            return simple, found
+    return point, check
+
+
+def _bounded(case: Case, problem: Problem, tried: list[str]) -> Settled:
+    inst = strategies.instances(case, problem)
+    if not inst.assignments:
+        return Settled("unknown", message="tried: " + "; ".join(tried + ["bounded check: no instance satisfies "
+                                                                           "the hypotheses"]), tried=tried)
+    for ints in inst.assignments:
+        for rel in case.relations:
+            if checker.confirm_instance(rel, case.hypotheses, ints, case.facts) is not None:
+                continue
+            atoms = strategies.real_atoms(case, ints, [rel])
+            for reals in strategies.points(atoms, WITNESS_POINTS):
+                point = {**ints, **reals}
+                check = checker.confirm_at_point(rel, case.hypotheses, point, case.facts)
+                if check is not None and not check.holds:
+                    return _refuted(case, point, check, "counterexample found by the bounded check, exact "
+                                                        "evaluation")
+            shown = ", ".join(f"{k} = {v}" for k, v in sorted(ints.items(), key=lambda kv: kv[0].name))
+            return Settled("unknown", sizes=inst.description,
+                           message=f"tried: {'; '.join(tried)}; bounded check could not confirm the instance "
+                                   f"{shown}, and found no counterexample there")
+    return Settled("checked", method="bounded check: every instance confirmed exactly", sizes=inst.description)
+
+
+def _witness(case: Case, problem: Problem) -> Settled:
+    for ints in strategies.probe_instances(case, problem)[:12]:
+        atoms = strategies.real_atoms(case, ints)
+        for reals in strategies.points(atoms, WITNESS_POINTS):
+            point = {**ints, **reals}
+            checks = [checker.confirm_at_point(rel, case.hypotheses, point, case.facts) for rel in case.relations]
+            if all(c is not None and c.holds for c in checks):
+                first = checks[0]
+                assert first is not None
+                return Settled("proved", method="witness, exact evaluation",
+                               counterexample=_show_point(case, point),
+                               values={"lhs": _show_value(first.lhs), "rhs": _show_value(first.rhs)})
+    return Settled("unknown", message="no witness found among small values (tried integers, simple fractions and "
+                                      "logarithms of small rationals)")
+
+
+def _refuted(case: Case, point: dict, check: checker.PointCheck, method: str) -> Settled:
+    return Settled("refuted", method=method, counterexample=_show_point(case, point),
+                   values={"lhs": _show_value(check.lhs), "rhs": _show_value(check.rhs)})
+
+
+def _show_point(case: Case, point: dict) -> dict[str, str]:
+    point = checker.admissible(point, case.facts)
+    shown = {str(k): str(v) for k, v in case.values.items()}
+    for k, v in sorted(point.items(), key=lambda kv: sp.default_sort_key(kv[0])):
+        shown[str(k)] = str(v)
+    return shown
+
+
+def _show_value(v: sp.Expr) -> str:
+    text = str(v)
+    if v.is_Rational:
+        return text
+    box = checker.interval.enclose(v)
+    if box is not None:
+        return f"{text} ≈ {sp.Float((box[0] + box[1]) / 2, 10)}"
+    return text
+
+
+# -- claims ---------------------------------------------------------------------------------------------------
+
+
+def settle_obligation(ob: Obligation, built: "Problem | ExpressionError") -> Outcome:
+    """The outcome of one obligation (an input error becomes verdict ``error``)."""
+    start = time.perf_counter()
+    if isinstance(built, ExpressionError):
+        return Outcome(ob, "error", message=str(built), seconds=time.perf_counter() - start, bad_input=True)
+    settled = settle(built)
+    return Outcome(ob, settled.verdict, method=settled.method, seconds=time.perf_counter() - start,
+                   counterexample=settled.counterexample, values=settled.values, sizes=settled.sizes,
+                   message=settled.message)
+
+
+def verify_claim(library: Library, claim: Claim) -> ClaimResult:
+    """Settle every obligation of a claim in this process (no time limit; see :mod:`verifier.runner.executor`)."""
+    result = ClaimResult(claim)
+    for ob, built in library_problems(library, claim):
+        result.outcomes.append(settle_obligation(ob, built))
+    return result

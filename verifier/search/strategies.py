@@ -1,0 +1,285 @@
+"""The engine's untrusted search: where to look for counterexamples and witnesses, and which sizes to check.
+
+Nothing here decides a verdict. Each function proposes (a point, a set of instances); the trusted checker
+(:mod:`verifier.kernel.checker`) confirms or rejects each proposal.
+
+- :func:`instances` enumerates the integer names of a problem (sizes such as ``K``, and indices in their declared
+  ranges) over a finite set: the ``sizes`` of the claim, or a small default, filtered by the integer hypotheses.
+- :func:`points` extends an instance with values for the remaining real names and entries: small integers,
+  simple fractions, and ``log`` of small rationals (so that ``exp`` of them is rational and evaluation stays exact).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any, Iterator, Sequence
+
+import sympy as sp
+
+from verifier.kernel import checker
+from verifier.kernel import linear
+from verifier.frontend.build import SymbolInfo
+from verifier.frontend.goals import Case, Problem
+
+#: The most integer instances a bounded check tries.
+MAX_INSTANCES = 400
+#: The default largest size for a size with no ``sizes`` entry.
+DEFAULT_MAX_SIZE = 5
+
+_REALS: tuple[sp.Expr, ...] = (
+    sp.Integer(0), sp.Integer(1), sp.Integer(-1), sp.Integer(2), sp.Rational(1, 2), sp.Integer(-2),
+    sp.log(2), -sp.log(2), sp.Integer(3), sp.Rational(-1, 2), sp.log(3), sp.Rational(3, 2), sp.Integer(-3),
+)
+_POSITIVE: tuple[sp.Expr, ...] = (sp.Integer(1), sp.Integer(2), sp.Rational(1, 2), sp.Integer(3),
+                                  sp.Rational(1, 3), sp.Integer(5))
+
+
+@dataclass
+class InstanceSet:
+    """The integer assignments of a bounded check, and how to describe the set to a reader."""
+
+    assignments: list[dict[sp.Symbol, sp.Integer]]
+    description: str
+
+
+def integer_names(case: Case, problem: Problem) -> list[sp.Symbol]:
+    """The free integer symbols of a case (sizes and indices), in a stable order."""
+    syms: set[sp.Symbol] = set()
+    for lhs, _, rhs in case.relations:
+        syms |= _int_symbols(lhs) | _int_symbols(rhs)
+    for h in case.hypotheses:
+        syms |= _int_symbols(h)
+    return sorted(syms, key=lambda s: s.name)
+
+
+def _int_symbols(e: Any) -> set[sp.Symbol]:
+    if not isinstance(e, sp.Basic):
+        return set()
+    return {s for s in e.free_symbols if isinstance(s, sp.Symbol) and s.is_integer}
+
+
+def instances(case: Case, problem: Problem, *, max_size: int = DEFAULT_MAX_SIZE) -> InstanceSet:
+    """Every assignment of the case's integer names within the bounded set (sizes first, then ranged indices)."""
+    # The obligations of one claim usually share their integer names and hypotheses: enumerate once for all.
+    names = integer_names(case, problem)
+    key = (tuple(names), tuple(str(h) for h in case.hypotheses if _only_integers(h)),
+           tuple((str(s), str(problem.bounds(s))) for s in names if s in problem.infos),
+           tuple(sorted((k, tuple(v)) for k, v in problem.sizes.items())), max_size)
+    if key not in _INSTANCES:
+        if len(_INSTANCES) > 256:
+            _INSTANCES.clear()
+        _INSTANCES[key] = _instances(case, problem, max_size)
+    return _INSTANCES[key]
+
+
+_INSTANCES: dict[tuple, InstanceSet] = {}
+
+
+def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
+    names = integer_names(case, problem)
+    infos = problem.infos
+    ranged = [s for s in names if s in infos and infos[s].lo is not None]
+    sizes = [s for s in names if s not in ranged]
+    # Ranges are enforced by the enumeration itself; the other integer hypotheses prune it as soon as their names
+    # have values.
+    tests = [_IntTest(h) for h in case.hypotheses if _only_integers(h) and not _is_range(h, problem)]
+    bounds = {s: tuple(_Linear(b) for b in problem.bounds(s)) for s in ranged}
+    while True:
+        choices = {s: _size_values(s, infos.get(s), problem, max_size) for s in sizes}
+        out: list[dict[sp.Symbol, int]] = []
+        total = 0
+        for combo in itertools.product(*[choices[s] for s in sizes]):
+            base = dict(zip(sizes, combo))
+            if any(t(base) is False for t in tests):
+                continue
+            for full in _ranged(base, ranged, bounds, tests):
+                total += 1
+                if total > MAX_INSTANCES * 4:
+                    break
+                if all(t(full) is not False for t in tests):
+                    out.append(full)
+        if len(out) <= MAX_INSTANCES or max_size <= 2:
+            break
+        max_size -= 1
+    parts = [f"{s} in {_describe_values(choices[s])}" for s in sizes]
+    parts += [f"{s} in {problem.bounds(s)[0]}..{problem.bounds(s)[1]}" for s in ranged]
+    desc = ", ".join(parts) if parts else "no integer names"
+    int_hyps = [h for h in case.hypotheses if _only_integers(h) and not _is_range(h, problem)]
+    if int_hyps:
+        desc += " with " + ", ".join(checker.show_relation(h) for h in int_hyps)
+    chosen = [{k: sp.Integer(v) for k, v in p.items()} for p in out[:MAX_INSTANCES]]
+    return InstanceSet(chosen, f"{desc} ({len(chosen)} instances)")
+
+
+class _Linear:
+    """A linear integer expression evaluated with Python integers (SymPy's relational evaluation is slow)."""
+
+    def __init__(self, e: sp.Expr) -> None:
+        form = linear.linear_form(e) if isinstance(e, sp.Expr) else None
+        self.expr = e
+        self.terms: list[tuple[sp.Symbol, Any]] | None = None
+        if form is not None:
+            coeffs, const = form
+            integral = const.denominator == 1 and all(a.denominator == 1 for a in coeffs.values())
+            self.terms = [(s, int(a) if integral else a) for s, a in coeffs.items()]
+            self.const = int(const) if integral else const
+
+    def __call__(self, values: dict) -> Any:
+        if self.terms is None:
+            v = self.expr.xreplace({k: sp.Integer(x) for k, x in values.items()})
+            return int(v) if v.is_Integer else None
+        total = self.const
+        for s, a in self.terms:
+            if s not in values:
+                return None
+            total += a * values[s]
+        return total
+
+
+class _IntTest:
+    """An integer hypothesis, evaluated fast: ``True``, ``False``, or ``None`` when it cannot be evaluated."""
+
+    _OPS = {sp.Eq: lambda x: x == 0, sp.Ne: lambda x: x != 0, sp.Lt: lambda x: x < 0, sp.Le: lambda x: x <= 0,
+            sp.Gt: lambda x: x > 0, sp.Ge: lambda x: x >= 0}
+
+    def __init__(self, h: sp.Basic) -> None:
+        self.h = h
+        self.op = next((f for cls, f in self._OPS.items() if isinstance(h, cls)), None)
+        self.diff = _Linear(h.lhs - h.rhs) if self.op is not None else None
+
+    def __call__(self, values: dict) -> bool | None:
+        if self.diff is None or self.op is None:
+            return checker.condition_truth(self.h.xreplace({k: sp.Integer(v) for k, v in values.items()}))
+        d = self.diff(values)
+        return None if d is None else bool(self.op(d))
+
+
+def _size_values(s: sp.Symbol, info: SymbolInfo | None, problem: Problem, max_size: int) -> list[int]:
+    if s.name in problem.sizes:
+        return problem.sizes[s.name]
+    if s.is_positive:
+        return list(range(1, max_size + 1))
+    if s.is_nonnegative:
+        return list(range(0, max_size + 1))
+    return list(range(-1, max_size + 1))
+
+
+def _describe_values(values: list[int]) -> str:
+    if values and values == list(range(values[0], values[-1] + 1)):
+        return f"{values[0]}..{values[-1]}"
+    return "{" + ", ".join(map(str, values)) + "}"
+
+
+def _ranged(base: dict[sp.Symbol, int], ranged: list[sp.Symbol], bounds: dict,
+            tests: Sequence["_IntTest"] = ()) -> Iterator[dict]:
+    """Extend an assignment of the sizes to the ranged indices, each within its bounds (bounds may use sizes and
+    other indices: an index is assigned once its bounds are numbers), dropping branches a test already fails."""
+    def rec(assigned: dict, pending: list) -> Iterator[dict]:
+        if not pending:
+            yield dict(assigned)
+            return
+        for s in pending:
+            lo, hi = bounds[s][0](assigned), bounds[s][1](assigned)
+            if lo is None or hi is None:
+                continue
+            rest = [p for p in pending if p is not s]
+            for v in range(int(lo), int(hi) + 1):
+                assigned[s] = v
+                if any(t(assigned) is False for t in tests):
+                    continue
+                yield from rec(assigned, rest)
+            assigned.pop(s, None)
+            return
+
+    yield from rec(dict(base), list(ranged))
+
+
+def _only_integers(h: sp.Basic) -> bool:
+    return all(isinstance(s, sp.Symbol) and s.is_integer for s in h.free_symbols)
+
+
+def _is_range(h: sp.Basic, problem: Problem) -> bool:
+    """Whether ``h`` is a declared range or sign of a name (which the enumeration enforces by itself)."""
+    if not isinstance(h, (sp.Ge, sp.Le)):
+        return False
+    s = h.lhs
+    if s not in problem.infos:
+        return False
+    ranged = problem.infos[s].lo is not None and h.rhs in problem.bounds(s)
+    return ranged or (h.rhs == 1 and bool(s.is_positive)) or (h.rhs == 0 and bool(s.is_nonnegative))
+
+
+def instantiate(e: Any, point: dict, case: Case) -> Any:
+    """``e`` with integer names replaced (families' out-of-range entries become 0)."""
+    value = e.xreplace(point)
+    return checker.apply_zero_outside(value, checker.at_point(case.facts, point))
+
+
+def real_atoms(case: Case, point: dict, relations: list | None = None) -> list[sp.Basic]:
+    """The names still free once the integer names have values: real symbols and entries ``x[1]``, ``x[2]``..."""
+    atoms: set[sp.Basic] = set()
+    rels = relations if relations is not None else case.relations
+    exprs = [e for lhs, _, rhs in rels for e in (lhs, rhs)] + list(case.hypotheses)
+    local = checker.at_point(case.facts, point)
+    for e in exprs:
+        value = instantiate(e, point, case)
+        if isinstance(value, sp.Basic):
+            value = checker.apply_zero_outside(_write_out_sums(value), local)
+        for s in value.free_symbols:
+            if isinstance(s, sp.Indexed) or (isinstance(s, sp.Symbol) and not s.is_integer):
+                atoms.add(s)
+        atoms |= {x for x in value.atoms(sp.Indexed) if all(i.is_Integer for i in x.indices)}
+    labels = {x.base.label for e in exprs if isinstance(e, sp.Basic) for x in e.atoms(sp.Indexed)}
+    atoms = {a for a in atoms if not isinstance(a, sp.IndexedBase) and a not in labels}
+    return sorted(atoms, key=sp.default_sort_key)
+
+
+def _write_out_sums(e: sp.Basic) -> sp.Basic:
+    """Sums with numeric bounds written out term by term, so that the entries they use appear."""
+    def numeric(x: sp.Basic) -> bool:
+        return isinstance(x, sp.Sum) and all(lim[1].is_Integer and lim[2].is_Integer
+                                             and int(lim[2]) - int(lim[1]) < 400 for lim in x.limits)
+
+    def expand(x: sp.Sum) -> sp.Expr:
+        f = x.function
+        for j, lo, hi in reversed(x.limits):
+            f = sp.Add(*[f.xreplace({j: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1)])
+        return f
+
+    for _ in range(4):  # sums inside sums
+        if not e.has(sp.Sum):
+            break
+        e = e.replace(numeric, expand)
+    return e
+
+
+def points(atoms: list[sp.Basic], count: int, seed: int = 0, start: int = 0) -> Iterator[dict]:
+    """Up to ``count`` assignments of values to ``atoms``: all zeros first, then varied small values (``start``
+    skips the first ones: the all-zero point is often a degenerate one where both sides agree)."""
+    if not atoms:
+        yield {}
+        return
+    for n in range(start, start + count):
+        point = {}
+        for k, a in enumerate(atoms):
+            pool = _POSITIVE if _is_positive(a) else _REALS
+            point[a] = pool[(n * (k + 1) + k + seed) % len(pool)] if n else pool[0]
+        yield point
+
+
+def _is_positive(a: sp.Basic) -> bool:
+    if isinstance(a, sp.Indexed):
+        return bool(a.base.is_positive) or bool(a.is_positive)
+    return bool(a.is_positive) or bool(a.is_nonnegative)
+
+
+def probe_instances(case: Case, problem: Problem) -> list[dict]:
+    """A few integer instances to look for counterexamples at: small, but not degenerate ones first."""
+    found = instances(case, problem, max_size=3).assignments
+    if not found:
+        return [{}] if not integer_names(case, problem) else []
+    # Prefer instances whose sizes are 2 or 3 (size 1 hides most index mistakes), then the rest.
+    def weight(p: dict) -> tuple:
+        return (sum(abs(int(v) - 2) for v in p.values()), [int(v) for v in p.values()])
+    return sorted(found, key=weight)

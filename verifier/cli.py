@@ -23,7 +23,7 @@ from verifier.frontend.loader import Library, load_library
 from verifier.model import Claim, ClaimResult, RunResult
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-FORMATS = ("text", "json", "junit", "github", "markdown")
+FORMATS = ("text", "json", "junit", "github", "markdown", "html")
 
 
 def parser() -> argparse.ArgumentParser:

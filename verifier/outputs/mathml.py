@@ -24,7 +24,10 @@ from xml.dom.minidom import Element, Node
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
+from sympy.printing.conventions import requires_partial
 from sympy.printing.mathml import MathMLPresentationPrinter
+from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.pretty.pretty_symbology import greek_unicode
 
 from verifier.errors import VerifierError
 from verifier.frontend import parser as P
@@ -131,14 +134,69 @@ class Printer(MathMLPresentationPrinter):
 
     def _print_Function(self, e: sp.Expr) -> Element:
         if isinstance(e, AppliedUndef):  # a definition of the file: its name as written, not lowercased
-            return self._el("mrow", self._token("mi", e.func.__name__), self._paren_comma_separated(*e.args))
+            return self._el("mrow", self._token("mi", _name(e.func.__name__)), self._paren_comma_separated(*e.args))
         return super()._print_Function(e)
 
     def _print_Symbol(self, sym: sp.Symbol, style: str = "plain") -> Element:
         # Declared names print as written; SymPy would read "w2" as w with subscript 2 and "x_in" as x sub "in".
         if sym.name in self.families:
             return self._print_IndexedBase(sp.IndexedBase(sym.name))
-        return self._token("mi", sym.name)
+        return self._token("mi", _name(sym.name))
+
+    def _print_Sum(self, e: sp.Sum) -> Element:
+        # The summand in parentheses only when it is a sum itself (SymPy also wraps products).
+        sign = "∑" if isinstance(e, sp.Sum) else "∏"
+        operators = []
+        for var, lo, hi in reversed(e.limits):  # SymPy lists the innermost limit first
+            below = self._row([self._print(var), self._token("mo", "="), self._print(lo)])
+            operators.append(self._el("munderover", self._token("mo", sign, largeop="true", movablelimits="false"),
+                                      below, self._print(hi)))
+        return self._row([*operators, self.parenthesize(e.function, PRECEDENCE["Mul"], strict=True)])
+
+    _print_Product = _print_Sum
+
+    def _print_Mul(self, e: sp.Mul) -> Element:
+        # The factors in the order written; a factor b^-n (a division) goes below a fraction bar.
+        factors = list(e.args)
+        negative = len(factors) > 1 and factors[0].is_Number and factors[0].is_negative
+        if negative:
+            factors[0] = -factors[0]
+        # A factor 1 (from -x written as -1*x, or a unit coefficient) is not shown beside others.
+        factors = [f for f in factors if f is not sp.S.One] or [sp.S.One]
+        above: list[sp.Basic] = []
+        below: list[sp.Basic] = []
+        for f in factors:
+            if f.is_Pow and f.exp.is_Rational and f.exp.is_negative:
+                below.append(f.base if f.exp == -1 else sp.Pow(f.base, -f.exp, evaluate=False))
+            else:
+                above.append(f)
+        body = self._product(above) if above else self._token("mn", "1")
+        if below:
+            body = self._el("mfrac", body, self._product(below))
+        return self._row([self._token("mo", "\u2212"), body]) if negative else body
+
+    def _product(self, factors: list[sp.Basic]) -> Element:
+        items: list[Element] = []
+        for n, f in enumerate(factors):
+            if n:
+                items.append(self._token("mo", "·" if f.is_Number else "\u2062"))
+            items.append(self.parenthesize(f, PRECEDENCE["Mul"], strict=True) if len(factors) > 1
+                         else self._print(f))
+        return items[0] if len(items) == 1 else self._row(items)
+
+    def _print_Derivative(self, e: sp.Derivative) -> Element:
+        # d^2/da^2 f, not SymPy's d^2/d^2 a; ∂ when there are several variables or the variable is an entry.
+        partial = requires_partial(e.expr) or any(isinstance(v, sp.Indexed) for v in e.variables)
+        d = "∂" if partial else "d"
+        total = sum(int(n) for _, n in e.variable_count)
+        below = []
+        for var, count in reversed(e.variable_count):
+            power = self._print(var) if count == 1 else self._el("msup", self._print(var), self._print(count))
+            below.append(self._row([self._token("mo", d, rspace="0"), power]))
+        above = self._token("mo", d, rspace="0") if total == 1 else self._el(
+            "msup", self._token("mo", d, rspace="0"), self._print(sp.Integer(total)))
+        fraction = self._el("mfrac", above, self._row(below))
+        return self._row([fraction, self.parenthesize(e.expr, PRECEDENCE["Mul"], strict=True)])
 
     _print_Dummy = _print_Symbol
 
@@ -169,9 +227,15 @@ class Printer(MathMLPresentationPrinter):
         return self._row([self.element(lhs), self._token("mo", OPERATORS[op]), self.element(rhs)])
 
     def math(self, body: Element, *, display: bool = True) -> str:
-        """A complete ``<math>`` element around ``body``."""
-        root = self._el("math", body, display="block" if display else "inline")
+        """A complete ``<math>`` element around ``body``, in display style (large operators, full-size fractions)
+        when ``display``; it flows inline either way, so the page decides its alignment."""
+        root = self._el("math", body, displaystyle="true" if display else "false")
         return root.toxml()
+
+
+def _name(name: str) -> str:
+    """A name as written, a Greek letter's name (``sigma``) as the letter."""
+    return greek_unicode.get(name, name)
 
 
 def _core(el: Element, printer: Printer) -> Element:

@@ -7,7 +7,8 @@
 - ``json``: the report of section 5 of ``derivation-format.md``, exactly as :meth:`RunResult.to_json` builds it;
 - ``junit``: JUnit XML, one test case per claim, for CI test-report viewers;
 - ``github``: GitHub Actions workflow commands (``::error``) that annotate the failing lines of a pull request;
-- ``markdown``: a summary for a pull-request comment or ``$GITHUB_STEP_SUMMARY``.
+- ``markdown``: a summary for a pull-request comment or ``$GITHUB_STEP_SUMMARY``;
+- ``html``: a self-contained page with the mathematics rendered (:mod:`verifier.outputs.html`, which imports SymPy).
 
 This module never imports SymPy (a fully cached run must not pay for it) and imports rich only for ``text``.
 Every format returns a string that ends with a newline.
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-FORMATS = ("text", "json", "junit", "github", "markdown")
+FORMATS = ("text", "json", "junit", "github", "markdown", "html")
 
 _HOLDS = ("proved", "checked")
 _VERDICT_STYLE = {
@@ -53,10 +54,16 @@ def render(run: RunResult, fmt: str, *, color: bool | None = None, width: int | 
         return render_text(run, color=default_color() if color is None else color, width=width)
     renderers: dict[str, Callable[[RunResult], str]] = {
         "json": render_json, "junit": render_junit, "github": render_github, "markdown": render_markdown,
+        "html": _render_html,
     }
     if fmt not in renderers:
         raise UsageError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return renderers[fmt](run)
+
+
+def _render_html(run: RunResult) -> str:
+    from verifier.outputs.html import render_html
+    return render_html(run)
 
 
 def default_color() -> bool:

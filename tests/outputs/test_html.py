@@ -1,0 +1,181 @@
+"""Tests of the HTML report (``--format html``): a self-contained page with every claim, its steps as MathML, marks,
+evidence, and plots of refuted steps."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Callable
+
+import pytest
+import sympy as sp
+
+from conftest import Run
+from verifier.frontend.loader import load_library
+from verifier.model import ClaimResult, Outcome, RunResult
+from verifier.outputs import html as page
+from verifier.outputs import plot
+
+LIBRARY = """\
+question = "q1"
+[symbols]
+x = "real"
+a = "real positive"
+
+[[claim]]
+id = "q1.1"
+title = "Adding fractions"
+note = "a note for the reader"
+statement = "a/(a + 1) + 1/(a + 1) = 1"
+steps = ["a/(a + 1) + 1/(a + 1)", "(a + 1)/(a + 1)", "1"]
+
+[[claim]]
+id = "q1.2"
+title = "A wrong step"
+steps = ["(x + 1)^2", "x^2 + 1"]
+
+[[claim]]
+id = "q1.3"
+title = "Undeclared <name>"
+statement = "x + zz = x"
+"""
+
+
+@pytest.fixture
+def report(write_library: Callable[[dict[str, str]], Path], verify_cli: Callable[..., Run], tmp_path: Path
+           ) -> Callable[..., str]:
+    """Write the library, run ``verify ARGS --format html --output report.html`` and return the page."""
+    write_library({"q1.toml": LIBRARY})
+
+    def run(*args: str) -> str:
+        verify_cli(*(args or ("all",)), "--format", "html", "--output", "report.html")
+        return (tmp_path / "report.html").read_text(encoding="utf-8")
+
+    return run
+
+
+def section(html: str, cid: str) -> str:
+    """The ``<section>`` of one claim."""
+    start = html.index(f'id="claim-{cid}"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_the_page_is_self_contained(report: Callable[..., str]) -> None:
+    html = report()
+    assert html.startswith("<!DOCTYPE html>")
+    for loader in ("<script", "<link", "<iframe", "<img", " src=", "@import"):
+        assert loader not in html.lower(), loader
+    # Links and references stay inside the page (the plots' clip paths are url(#id)); a URL appears only as an XML
+    # namespace name (SVG), which loads nothing.
+    assert all(h.startswith("#") for h in re.findall(r'href="([^"]*)"', html))
+    assert all(u.startswith("#") for u in re.findall(r"url\(([^)]*)\)", html))
+    without_namespaces = re.sub(r'xmlns(:\w+)?="[^"]*"', "", html)
+    assert "http://" not in without_namespaces and "https://" not in without_namespaces
+    assert "<style>" in html and "@media print" in html
+
+
+def test_summary_first_then_every_claim(report: Callable[..., str]) -> None:
+    html = report()
+    table = html.index('<table class="summary">')
+    assert table < html.index("<section")
+    for cid in ("q1.1", "q1.2", "q1.3"):
+        assert f'href="#claim-{cid}"' in html[table:html.index("</table>", table)]
+        assert f'<section class="claim' in html and f'id="claim-{cid}"' in html
+    # User text is escaped, never markup.
+    assert "Undeclared &lt;name&gt;" in html and "<name>" not in html
+
+
+def test_steps_are_mathml_with_their_marks(report: Callable[..., str]) -> None:
+    q11 = section(report(), "q1.1")
+    # The statement and three chain entries, each a <math> element; the two steps marked proved.
+    assert q11.count("<math") == 4
+    assert q11.count('class="m-proved"') >= 2
+    assert "a note for the reader" in q11
+
+
+def test_a_refutation_shows_the_counterexample_and_both_sides(report: Callable[..., str]) -> None:
+    q12 = section(report(), "q1.2")
+    assert "✗" in q12 and "refuted" in q12
+    assert "counterexample" in q12
+    assert "left side" in q12 and "right side" in q12 and "approximately" in q12
+    assert re.search(r"<code>x = -?\d+(/\d+)?</code>", q12)
+
+
+def test_a_refuted_step_in_one_variable_is_plotted(report: Callable[..., str]) -> None:
+    pytest.importorskip("matplotlib")
+    q12 = section(report(), "q1.2")
+    assert q12.count("<svg") == 1 and "</svg>" in q12
+
+
+def test_without_matplotlib_the_page_says_how_to_get_plots(report: Callable[..., str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(page, "_plotting_available", lambda: False)
+    html = report()
+    assert "<svg" not in html
+    assert "pip install &#x27;verifier[plot]&#x27;" in section(html, "q1.2")
+
+
+def test_text_that_cannot_be_built_is_shown_as_code(report: Callable[..., str]) -> None:
+    q13 = section(report(), "q1.3")
+    assert "<code>x + zz = x</code>" in q13 and "<math" not in q13
+
+
+def test_show_gives_the_page_for_one_claim(report: Callable[..., str]) -> None:
+    html = report("show", "q1.2")
+    assert 'id="claim-q1.2"' in html and 'id="claim-q1.1"' not in html
+
+
+def test_out_of_time_the_relations_are_text(write_library: Callable[[dict[str, str]], Path],
+                                            verify_cli: Callable[..., Run], tmp_path: Path) -> None:
+    write_library({"q1.toml": LIBRARY})
+    data = verify_cli("all", "--format", "json").json()
+    library = load_library(Path("derivations"))
+    results = [ClaimResult(c, [Outcome.from_json(o) for o in d["obligations"]])
+               for c, d in zip(library.claims, data["claims"])]
+    html = page.render_html(RunResult(results, 0.0, "0", sp.__version__), budget=0.0)
+    assert "<math" not in html and "<code>(x + 1)^2</code>" in html
+
+
+def test_exact_values_get_approximations() -> None:
+    # 16/81 = 0.19753086419..., log(2) = 0.69314718055994... (by hand / mpmath).
+    assert plot.approximate("16/81") == "0.1975308642"
+    assert plot.approximate("-log(2)") == "-0.6931471806"
+    assert plot.approximate("3") is None                    # already exact as a decimal
+    assert plot.approximate("__import__('os')") is None     # not the expression language: never evaluated
+    assert page._split_value("-2 - 2*log(2) ≈ -3.386294361") == ("-2 - 2*log(2)", "-3.386294361")
+
+
+def _problem(lhs: sp.Expr, rhs: sp.Expr) -> SimpleNamespace:
+    return SimpleNamespace(cases=[SimpleNamespace(values={}, relations=[(lhs, "=", rhs)])])
+
+
+def test_the_plot_line_goes_through_the_counterexample() -> None:
+    x = sp.Symbol("x", real=True)
+    line = plot.line_through(_problem((x + 1) ** 2, x ** 2 + 1), {"x": "1"})
+    assert line is not None
+    # At x = 1: (1 + 1)^2 = 4 and 1^2 + 1 = 2.
+    assert line.center == 1.0 and line.at == (4.0, 2.0) and line.label == "x"
+
+
+def test_with_several_variables_the_line_moves_one_that_changes_a_side() -> None:
+    # u - v = u + v at u = 0, v = 1: -1 against 1. Moving u changes both sides; the axis is u.
+    u, v = sp.symbols("u v", real=True)
+    line = plot.line_through(_problem(u - v, u + v), {"u": "0", "v": "1"})
+    assert line is not None and line.label == "u" and line.at == (-1.0, 1.0)
+
+
+def test_no_plot_without_a_real_variable_or_with_one_left_unset() -> None:
+    x, y = sp.symbols("x y", real=True)
+    assert plot.line_through(_problem(sp.Integer(2), sp.Integer(3)), {}) is None
+    assert plot.line_through(_problem(x + y, x), {"x": "1"}) is None      # y is not fixed by the counterexample
+
+
+def test_svg_is_inline_and_marks_the_counterexample() -> None:
+    pytest.importorskip("matplotlib")
+    x = sp.Symbol("x", real=True)
+    line = plot.line_through(_problem((x + 1) ** 2, x ** 2 + 1), {"x": "1"})
+    assert line is not None
+    svg = plot.svg(line)
+    assert svg is not None and svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert "<?xml" not in svg and "<!DOCTYPE" not in svg

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -197,4 +198,6 @@ def svg(line: Line, *, expired: Callable[[], bool] = lambda: False) -> str | Non
     start = text.find("<svg")
     if start < 0:
         return None
-    return text[start:].replace("<svg ", '<svg role="img" aria-label="both sides near the counterexample" ', 1)
+    # The RDF metadata names vocabularies by URL: dropped, so the page mentions no address at all.
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text[start:], flags=re.S)
+    return text.replace("<svg ", '<svg role="img" aria-label="both sides near the counterexample" ', 1)

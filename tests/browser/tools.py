@@ -16,10 +16,11 @@ HOW_TO_INSTALL = (f"no Chromium found: install Debian's chromium (apt-get instal
 
 
 def find_chromium() -> str | None:
-    """The Chromium to test with: ``$VERIFY_CHROMIUM``, else ``chromium`` or ``chromium-browser`` on the PATH."""
+    """The Chromium to test with: ``$VERIFY_CHROMIUM`` (``None`` when that is not an executable file), else
+    ``chromium`` or ``chromium-browser`` on the PATH."""
     given = os.environ.get(BROWSER_ENV)
     if given:
-        return given
+        return given if os.path.isfile(given) and os.access(given, os.X_OK) else None
     return next((path for path in map(shutil.which, ("chromium", "chromium-browser")) if path), None)
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"

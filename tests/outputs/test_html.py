@@ -13,7 +13,7 @@ import sympy as sp
 
 from conftest import Run
 from verifier.frontend.loader import load_library
-from verifier.model import ClaimResult, Outcome, RunResult
+from verifier.model import Claim, ClaimResult, Obligation, Outcome, RunResult
 from verifier.outputs import html as page
 from verifier.outputs import plot
 
@@ -179,3 +179,19 @@ def test_svg_is_inline_and_marks_the_counterexample() -> None:
     svg = plot.svg(line)
     assert svg is not None and svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
     assert "<?xml" not in svg and "<!DOCTYPE" not in svg
+
+
+def test_checked_shows_its_set_and_an_unread_line_says_not_read(tmp_path: Path) -> None:
+    # Outcomes made by hand: the page shows what it is given, for a claim whose file is gone (relations as text).
+    claim = Claim(id="s1", title="Sheet", file=str(tmp_path / "gone.toml"), line=3,
+                  statements=("K + 1 > K", "x ^^ 2"), statement_lines=(4, 5))
+    outcomes = [
+        Outcome(Obligation("statement", "K + 1 > K", 4, None, 1), "checked", method="exhaustive",
+                sizes="K in 1..6"),
+        Outcome(Obligation("statement", "x ^^ 2", 5, None, 2), "unknown", message="not read: '^^' is not an operator"),
+    ]
+    html = page.render_html(RunResult([ClaimResult(claim, outcomes)], 0.0, "0", sp.__version__))
+    s1 = section(html, "s1")
+    assert "<b>checked</b></span> · exhaustive<br>for K in 1..6" in s1
+    assert "<b>not read</b></span>" in s1 and "not read: &#x27;^^&#x27; is not an operator" in s1
+    assert "<code>K + 1 &gt; K</code>" in s1 and "line 5" in s1

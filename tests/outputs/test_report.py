@@ -73,7 +73,7 @@ def run() -> RunResult:
 
 
 def test_formats_are_the_cli_choices() -> None:
-    assert FORMATS == ("text", "json", "junit", "github", "markdown")
+    assert FORMATS == ("text", "json", "junit", "github", "markdown", "html")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -83,8 +83,8 @@ def test_every_format_renders_and_ends_with_a_newline(run: RunResult, fmt: str) 
 
 
 def test_unknown_format_is_a_usage_error(run: RunResult) -> None:
-    with pytest.raises(UsageError, match="html"):
-        render(run, "html")
+    with pytest.raises(UsageError, match="pdf"):
+        render(run, "pdf")
 
 
 def test_report_imports_neither_sympy_nor_rich_until_text() -> None:

@@ -160,7 +160,7 @@ def _claim_section(result: ClaimResult, libraries: "_Libraries", families: Any, 
     claim = result.claim
     where = f"{claim.file}:{claim.line}" if claim.line is not None else claim.file
     expect = "expected to hold" if claim.expect == "holds" else "expected to be refuted"
-    missed = "" if result.as_expected else f' · <span class="unexpected">unexpected ({_e(expect)})</span>'
+    missed = "" if result.as_expected else ' · <span class="unexpected">not as expected</span>'
     out = [f'<section class="claim{"" if result.as_expected else " missed"}" id="{_anchor(claim)}">',
            f"<h2>{_e(claim.id)} · {_e(claim.title)} {_badge(result.verdict, verdict_label(result))}</h2>",
            f'<p class="meta"><code>{_e(where)}</code> · {_e(expect)}{missed}</p>']

@@ -13,7 +13,7 @@ import pytest
 import sympy as sp
 
 from verifier.frontend.loader import load_library
-from verifier.outputs.mathml import Written, relation_mathml, to_mathml
+from verifier.outputs.mathml import Written, families_from_notation, relation_mathml, to_mathml
 
 #: The elements of MathML Core (the semantics/annotation elements left out: the printer writes none).
 CORE = {"math", "mi", "mn", "mo", "ms", "mspace", "mtext", "mrow", "mfrac", "msqrt", "mroot", "mstyle", "merror",
@@ -163,3 +163,11 @@ def test_an_abbreviation_stays_its_name(written: Written) -> None:
 def test_text_that_does_not_build_gives_none(written: Written) -> None:
     assert written.relation("a + undeclared = a") is None
     assert written.chain_entry("(a + ", True) is None
+
+
+def test_families_from_a_notation() -> None:
+    found = families_from_notation({"w2": r"\omega^{(2)}", "w1": "w^{(1)}", "x": r"\mathbf{x}", "h": "h^{(l)}"})
+    assert found == {"w2": ("ω", "2"), "w1": ("w", "1"), "h": ("h", "l")}
+    # A letter label is an identifier, a digit label a number: h^{(l)}_{i}.
+    out = to_mathml(sp.IndexedBase("h")[i], families=found)
+    assert "<msubsup><mi>h</mi><mrow><mi>i</mi></mrow><mrow><mo>(</mo><mi>l</mi><mo>)</mo></mrow></msubsup>" in out

@@ -97,7 +97,8 @@ footer { color: var(--muted); font-size: .85rem; margin-top: 2rem; }
 def render_html(run: RunResult, *, families: dict[str, tuple[str, str]] | None = None,
                 budget: float = 20.0) -> str:
     """The whole page for ``run``. Each claim's relations are built for display in the context of its library
-    (read again from the claim's file), with ``budget`` seconds per claim for building and plotting."""
+    (read again from the claim's file), with ``budget`` seconds per claim for building and plotting. ``families``
+    prints layer-labelled families (see :func:`verifier.outputs.mathml.families_from_notation`)."""
     libraries = _Libraries()
     plots = _plotting_available()
     parts = [_head(run), _summary(run)]
@@ -164,6 +165,8 @@ def _claim_section(result: ClaimResult, libraries: "_Libraries", families: Any, 
     out = [f'<section class="claim{"" if result.as_expected else " missed"}" id="{_anchor(claim)}">',
            f"<h2>{_e(claim.id)} · {_e(claim.title)} {_badge(result.verdict, verdict_label(result))}</h2>",
            f'<p class="meta"><code>{_e(where)}</code> · {_e(expect)}{missed}</p>']
+    if claim.latex:
+        out.append(f'<p class="meta">as written in LaTeX: <code>{_e(claim.latex)}</code></p>')
     if claim.note:
         out.append(f'<p class="note">{_e(claim.note)}</p>')
     library = libraries.get(claim)

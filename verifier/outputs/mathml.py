@@ -18,6 +18,7 @@ as the engine expanded it. Nothing here decides a verdict.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from typing import Any
 from xml.dom.minidom import Element, Node
@@ -115,18 +116,20 @@ class Printer(MathMLPresentationPrinter):
         subscripts = self._subscripts(e.indices)
         if name in self.families:
             letter, layer = self.families[name]
-            label = self._row([self._token("mo", "("), self._token("mn" if layer.isdigit() else "mi", layer),
-                               self._token("mo", ")")])
-            return self._el("msubsup", self._token("mi", letter), subscripts, label)
+            return self._el("msubsup", self._token("mi", letter), subscripts, self._layer(layer))
         return self._el("msub", self._token("mi", name), subscripts)
 
     def _print_IndexedBase(self, e: sp.IndexedBase) -> Element:
         name = str(e.label)
         if name in self.families:
             letter, layer = self.families[name]
-            return self._el("msup", self._token("mi", letter),
-                            self._row([self._token("mo", "("), self._token("mn", layer), self._token("mo", ")")]))
+            return self._el("msup", self._token("mi", letter), self._layer(layer))
         return self._token("mi", name)
+
+    def _layer(self, layer: str) -> Element:
+        """A layer label in parentheses, ``(2)``."""
+        return self._row([self._token("mo", "("), self._token("mn" if layer.isdigit() else "mi", layer),
+                          self._token("mo", ")")])
 
     def _print_Entry(self, e: Entry) -> Element:
         base, *indices = e.args
@@ -231,6 +234,20 @@ class Printer(MathMLPresentationPrinter):
         when ``display``; it flows inline either way, so the page decides its alignment."""
         root = self._el("math", body, displaystyle="true" if display else "false")
         return root.toxml()
+
+
+_LAYER = re.compile(r"\\?([A-Za-z]+)\s*\^\s*\{?\s*\(\s*([A-Za-z0-9]+)\s*\)\s*\}?")
+
+
+def families_from_notation(notation: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """Layer-labelled families from a notation that maps a family's name to how a sheet writes it:
+    ``{"w2": "\\omega^{(2)}"}`` gives ``{"w2": ("ω", "2")}``; entries of any other form are left out."""
+    out = {}
+    for name, written in notation.items():
+        match = _LAYER.fullmatch(written.strip())
+        if match:
+            out[name] = (_name(match.group(1)), match.group(2))
+    return out
 
 
 def _name(name: str) -> str:

@@ -82,6 +82,9 @@ ul.assignment li { background: var(--band); border-radius: .25rem; padding: .05r
 .hint { color: var(--muted); font-size: .85rem; }
 footer { color: var(--muted); font-size: .85rem; margin-top: 2rem; }
 @media print {
+  @page { margin: 15mm; }
+  thead { display: table-header-group; }
+  tr, .plot { break-inside: avoid; }
   body { max-width: none; padding: 0; font-size: 11pt; }
   a { text-decoration: none; }
   section.claim { border: none; border-top: 1px solid #999; border-radius: 0; padding: .5rem 0; }

@@ -69,6 +69,7 @@ table.steps td.math { max-width: 44rem; }
 div.math { overflow-x: auto; overflow-y: hidden; padding: .25rem 0; }
 table.steps td.verdict { width: 17rem; font-size: .9rem; }
 table.steps td.line { width: 4rem; color: var(--muted); font-size: .85rem; text-align: right; white-space: nowrap; }
+mtable.cases mtd { text-align: left; padding: .1em .6em .1em 0; }
 math { font-family: "STIX Two Math", "Latin Modern Math", "DejaVu Math TeX Gyre", "Cambria Math", math;
   font-size: 1.15rem; }
 .evidence { margin: .25rem 0 .5rem 2rem; font-size: .92rem; }

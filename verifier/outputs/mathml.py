@@ -104,7 +104,8 @@ class Printer(MathMLPresentationPrinter):
         return self._el("msub", self._token("mi", "δ"), self._subscripts(e.args))
 
     def _print_Piecewise(self, e: sp.Piecewise) -> Element:
-        table = self._el("mtable", columnalign="left left")
+        # columnalign for MathML 3 readers (Firefox); the class lets the page's CSS align the cells in MathML Core.
+        table = self._el("mtable", columnalign="left left", **{"class": "cases"})
         for value, cond in e.args:
             condition = (self._token("mtext", "otherwise") if cond is sp.true
                          else self._row([self._token("mtext", "if\u00a0"), self._print(cond)]))

@@ -81,7 +81,7 @@ def test_summary_first_then_every_claim(report: Callable[..., str]) -> None:
     assert table < html.index("<section")
     for cid in ("q1.1", "q1.2", "q1.3"):
         assert f'href="#claim-{cid}"' in html[table:html.index("</table>", table)]
-        assert f'<section class="claim' in html and f'id="claim-{cid}"' in html
+        assert '<section class="claim' in html and f'id="claim-{cid}"' in html
     # User text is escaped, never markup.
     assert "Undeclared &lt;name&gt;" in html and "<name>" not in html
 

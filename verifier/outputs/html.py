@@ -14,7 +14,7 @@ display (and plotting) runs under a time budget; past it, or when building fails
 from __future__ import annotations
 
 import html
-import io
+import importlib.util
 import re
 import signal
 import threading
@@ -24,14 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from verifier.model import Claim, ClaimResult, Outcome, RunResult, obligations
-from verifier.outputs.report import describe, status_line, summary_line, verdict_label
+from verifier.outputs.report import status_line, summary_line, verdict_label
 
 #: The distribution to install with the ``plot`` extra.
 DISTRIBUTION = "verifier"
 PLOT_HINT = f"pip install '{DISTRIBUTION}[plot]'"
 
 _MARKS = {"proved": "✓", "checked": "✓", "refuted": "✗", "unknown": "?", "error": "!"}
-_SIGNS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 
 _STYLE = """
 :root { --ink: #1d2330; --muted: #5b6475; --rule: #d8dce4; --paper: #ffffff; --band: #f4f6f9;
@@ -114,11 +113,6 @@ def render_html(run: RunResult, *, families: dict[str, tuple[str, str]] | None =
     parts.append(f"<footer>verify {_e(run.tool_version)} · SymPy {_e(run.sympy_version)}"
                  f"{'' if plots else ' · plots: ' + _e(PLOT_HINT)}</footer>")
     return "\n".join([*parts, "</body>", "</html>"]) + "\n"
-
-
-def render_claim_html(run: RunResult) -> str:
-    """``verify show ID --format html``: the page for a run of one claim (the same page, one claim long)."""
-    return render_html(run)
 
 
 # --- page parts -------------------------------------------------------------------------------------------
@@ -351,11 +345,7 @@ class _Libraries:
 
 
 def _plotting_available() -> bool:
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return importlib.util.find_spec("matplotlib") is not None
 
 
 @contextmanager

@@ -35,7 +35,10 @@ def parser() -> argparse.ArgumentParser:
                "ids ('q2.4', or 'q2' for every claim of question 2).")
     p.add_argument("targets", nargs="*", metavar="all|list|show|ID", help="what to verify (default: all)")
     p.add_argument("--derivations", default="derivations", metavar="PATH",
-                   help="a folder of derivation files or one .toml file (default: ./derivations)")
+                   help="a folder of derivation files, one .toml file, or an answer sheet (.md, .tex) "
+                        "(default: ./derivations)")
+    p.add_argument("--notation", metavar="FILE", default=None,
+                   help="the notation table that reads the sheets (default: SHEET.notation.toml beside a sheet)")
     p.add_argument("--format", default="text", choices=FORMATS, help="report format (default: text)")
     p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
@@ -94,7 +97,10 @@ def _run(args: argparse.Namespace) -> int:
     if not path.exists():
         raise UsageError(f"no derivations at '{args.derivations}' (give a folder or a .toml file with "
                          "--derivations)")
-    library = load_library(path)
+    notation = Path(args.notation) if args.notation else None
+    if notation is not None and not notation.is_file():
+        raise UsageError(f"--notation: no such file '{args.notation}'")
+    library = load_library(path, notation=notation)
     for err in library.errors:
         print(f"verify: error: {err}", file=sys.stderr)
 
@@ -166,7 +172,11 @@ def verify(library: Library, claims: list[Claim], args: argparse.Namespace) -> R
                 results[n] = by_id[c.id]
                 if cache:  # after Ctrl-C too: the cache keeps what was settled, never "interrupted"
                     cache.put(library, by_id[c.id])
-    return _result([r for r in results if r is not None], time.perf_counter() - start, interrupted)
+    settled = [r for r in results if r is not None]
+    if library.sheets:
+        from verifier.frontend.sheet import settle_unread
+        settle_unread(library.sheets, settled)
+    return _result(settled, time.perf_counter() - start, interrupted)
 
 
 def _result(results: list[ClaimResult], seconds: float, interrupted: bool = False) -> RunResult:

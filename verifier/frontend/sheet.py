@@ -1,0 +1,293 @@
+r"""Answer sheets (Markdown or LaTeX) read as claims: a heading per answer, a chain per display block.
+
+A heading line such as ``Answer 2.4``, ``#### Answer 1.4``, ``**Answer 5.3**`` or ``\section*{Answer 2.4}`` starts
+claim ``q2.4`` (the pattern and the prefix come from the notation table); the answer runs until the next heading or
+the next line of a question (``2.5 Show that ...``). Inside it, every display block (``$$...$$``, ``\[...\]``,
+``equation*``, ``align*``, and ``aligned`` inside them) is read:
+
+- the block's rows (``\\``) and cells (``&``) are joined; the formula is cut at its top-level relations
+  (``=``, ``\leq`` ...) into the entries of a chain, each related to the one before;
+- a block, a row or a cell that starts with a relation continues the chain before it (``&= ...``, or a block
+  ``$$= ...$$``); one that starts with a formula starts a new chain;
+- inline math (``$...$``) is not read.
+
+Every entry carries its line and column in the sheet. An entry that cannot be read keeps its LaTeX and the reason
+(:attr:`Entry.reason`); the steps that touch it are reported ``unknown`` with "not read: REASON" by
+:func:`settle_unread`, and the rest of the sheet is still checked.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field, replace
+
+from verifier.errors import ExpressionError
+from verifier.frontend import parser as P
+from verifier.frontend.latex import RELOPS, Token, read_tokens, scan
+from verifier.frontend.notation import Notation
+from verifier.model import Chain, Claim, ClaimResult, Outcome
+
+__all__ = ["Entry", "Sheet", "read_sheet", "settle_unread", "UNREAD"]
+
+#: The step text of an entry that was not read: it never parses, so it is never built as something else.
+UNREAD = "? not read"
+_BLOCK = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\begin\{((?:equation|align|gather|multline)\*?)\}(.+?)\\end\{\3\}",
+                    re.DOTALL)
+_WRAPPERS = frozenset({"aligned", "align", "align*", "split", "gathered", "gather", "gather*", "equation",
+                       "equation*", "multline", "multline*", "alignedat"})
+_DECORATION = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(?:\\(?:sub)*section\*?\{)?(.*?)\}?\s*(?:\*\*|__)?"
+                         r"\s*[:.]?\s*$")
+_OPS_TEXT = {"=": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=", "!=": "!="}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a chain as written in the sheet, and how it was read."""
+
+    op: str | None            # the relation to the entry before (None for a chain's first entry)
+    latex: str
+    line: int
+    col: int
+    reading: str | None       # the expression text, or None when not read
+    reason: str | None = None
+    reason_line: int | None = None
+    reason_col: int | None = None
+
+    def step(self) -> str:
+        """The entry as a step of a chain in the expression language."""
+        text = self.reading if self.reading is not None else UNREAD
+        return f"{self.op} {text}" if self.op else text
+
+
+@dataclass
+class Sheet:
+    """A sheet's reading: for each claim id, its chains of entries (in the order of the claim's chains)."""
+
+    path: str
+    chains: dict[str, list[list[Entry]]] = field(default_factory=dict)
+
+    def entries(self) -> list[Entry]:
+        """Every entry of every chain (each once)."""
+        return [e for chains in self.chains.values() for chain in chains for e in chain]
+
+
+class _Positions:
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a 0-based offset."""
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
+def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = "") -> tuple[list[Claim], Sheet]:
+    """The claims of a sheet and its reading. Never raises for the sheet's content: what cannot be read is
+    recorded in the entries."""
+    positions = _Positions(text)
+    lines = text.split("\n")
+    regions = _regions(lines, notation, positions)
+    sheet = Sheet(shown)
+    claims: list[Claim] = []
+    blocks = [(m.start(), m) for m in _BLOCK.finditer(text)]
+    for cid, title, heading_line, start, stop in regions:
+        full_id = id_prefix + cid
+        chains: list[list[Entry]] = []
+        chain_blocks: list[int] = []
+        number = 0
+        for offset, m in blocks:
+            if not start <= offset < stop:
+                continue
+            number += 1
+            settings = notation.block(cid, number)
+            if settings.skip:
+                continue
+            group = next(g for g in (2, 1, 4) if m.group(g) is not None)
+            for continues, entries in _read_block(m.group(group), m.start(group), settings.rules, positions):
+                if continues and chains and chain_blocks[-1] != -1:
+                    chains[-1].extend(entries)
+                else:
+                    if continues:   # nothing before it to continue: the block's first entry starts the chain
+                        entries = [replace(entries[0], op=None), *entries[1:]]
+                    chains.append(list(entries))
+                    chain_blocks.append(number)
+        kept = [(c, b) for c, b in zip(chains, chain_blocks) if len(c) >= 2]
+        if not kept:
+            continue
+        sheet.chains[full_id] = [c for c, _ in kept]
+        claims.append(_claim(full_id, cid, title, shown, heading_line, kept, notation, id_prefix))
+    return claims, sheet
+
+
+def _regions(lines: list[str], notation: Notation, positions: _Positions
+             ) -> list[tuple[str, str, int, int, int]]:
+    """(claim id, title, heading line, start offset, stop offset) of each answer."""
+    offsets = positions.starts
+    found: list[tuple[str, str, int, int]] = []
+    ends: list[int] = []
+    for n, line in enumerate(lines):
+        m = _DECORATION.match(line)
+        body = m.group(1) if m else line
+        head = notation.heading.fullmatch(body.strip())
+        if head:
+            found.append((notation.prefix + head.group(1), body.strip(), n + 1, offsets[n]))
+        elif notation.stop.search(line):
+            ends.append(offsets[n])
+    out = []
+    seen: set[str] = set()
+    for k, (cid, title, line, offset) in enumerate(found):
+        stop = min([e for e in ends if e > offset] + ([found[k + 1][3]] if k + 1 < len(found) else [])
+                   + [offsets[-1] + len(lines[-1]) + 1])
+        if cid in seen:
+            continue    # a repeated heading: the first answer counts
+        seen.add(cid)
+        out.append((cid, title, line, offsets[line - 1] + len(lines[line - 1]), stop))
+    return out
+
+
+def _read_block(content: str, base: int, rules, positions: _Positions) -> list[tuple[bool, list[Entry]]]:
+    """The chains a display block writes: (whether it continues the chain before, its entries)."""
+    try:
+        tokens = scan(content, base=base)
+    except ExpressionError as err:
+        return [(False, [_unread(None, content, base, err, positions)])]
+    tokens = _unwrap(tokens)
+    chains: list[tuple[bool, list[tuple[str | None, list[Token]]]]] = []
+    for row in _cut(tokens, lambda t: t.kind == "cmd" and t.text == "\\\\"):
+        for cell in _cut(row, lambda t: t.kind == "&"):
+            cell = _trim(cell)
+            if not cell:
+                continue
+            parts = _cut(cell, lambda t: _relop(t) is not None, keep=True)
+            starts_with_relation = _relop(cell[0]) is not None
+            entries = [(_relop(p[0]) if _relop(p[0]) else None, p[1:] if _relop(p[0]) else p) for p in parts]
+            if starts_with_relation and chains:
+                chains[-1][1].extend(entries)
+            else:
+                chains.append((starts_with_relation, entries))
+    out = []
+    for continues, raw in chains:
+        entries = [_entry(op, toks, content, base, rules, positions) for op, toks in raw]
+        out.append((continues, entries))
+    return out
+
+
+def _unwrap(tokens: list[Token]) -> list[Token]:
+    """Drop environments that only lay out lines (aligned, align* ...)."""
+    return [t for t in tokens if not (t.kind in ("begin", "end") and t.text in _WRAPPERS)]
+
+
+def _cut(tokens: list[Token], is_separator, keep: bool = False) -> list[list[Token]]:
+    """Split at separators outside brackets and environments; with ``keep`` a separator starts the next part."""
+    parts: list[list[Token]] = [[]]
+    depth = 0
+    for t in tokens:
+        if depth == 0 and is_separator(t):
+            parts.append([t] if keep else [])
+            continue
+        if t.kind in ("{", "(", "[", "begin"):
+            depth += 1
+        elif t.kind in ("}", ")", "]", "end"):
+            depth = max(0, depth - 1)
+        parts[-1].append(t)
+    return [p for p in parts if p]
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    """A cell without trailing punctuation."""
+    while tokens and tokens[-1].kind in (",", ".", ";"):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _relop(token: Token) -> str | None:
+    if token.kind in ("=", "<", ">"):
+        return token.kind
+    if token.kind == "cmd" and token.text in RELOPS:
+        return RELOPS[token.text]
+    return None
+
+
+def _entry(op: str | None, tokens: list[Token], content: str, base: int, rules, positions: _Positions) -> Entry:
+    first = tokens[0].col - 1 if tokens else base
+    last = tokens[-1].col - 1 + len(tokens[-1].text) if tokens else base
+    latex = _source(content, base, first, last)
+    line, col = positions.at(first)
+    try:
+        node = read_tokens(tokens, rules)
+        if isinstance(node, P.Compare):
+            raise ExpressionError("a relation inside an entry of a chain", column=node.col)
+        return Entry(op, latex, line, col, P.unparse(node))
+    except ExpressionError as err:
+        at = (err.column - 1) if err.column else first
+        reason_line, reason_col = positions.at(max(at, 0))
+        return Entry(op, latex, line, col, None, err.message, reason_line, reason_col)
+    except RecursionError:
+        return Entry(op, latex, line, col, None, "formula nested too deeply", line, col)
+
+
+def _source(content: str, base: int, first: int, last: int) -> str:
+    text = content[max(0, first - base):max(0, last - base)]
+    if text.count("{") > text.count("}"):   # a \begin{..} or \text{..} token is longer than its text
+        end = content.find("}", last - base)
+        text = content[first - base:end + 1] if end >= 0 else text
+    return " ".join(text.split())
+
+
+def _unread(op: str | None, content: str, base: int, err: ExpressionError, positions: _Positions) -> Entry:
+    line, col = positions.at(base)
+    at = (err.column - 1) if err.column else base
+    reason_line, reason_col = positions.at(at)
+    return Entry(op, " ".join(content.split()), line, col, None, err.message, reason_line, reason_col)
+
+
+def _claim(full_id: str, cid: str, title: str, shown: str, heading_line: int,
+           kept: list[tuple[list[Entry], int]], notation: Notation, id_prefix: str) -> Claim:
+    assume, where = notation.claim_settings(cid)
+    chains = []
+    names: dict[str, int] = {}
+    for entries, block in kept:
+        settings = notation.block(cid, block)
+        name = f"line {entries[0].line}"
+        names[name] = names.get(name, 0) + 1
+        if names[name] > 1:
+            name = f"{name} ({names[name]})"
+        chains.append(Chain(name=name, steps=tuple(e.step() for e in entries),
+                            step_lines=tuple(e.line for e in entries), assume=settings.assume,
+                            where=settings.where, line=entries[0].line,
+                            where_line=entries[0].line if settings.where else None))
+    question = id_prefix + cid.rsplit(".", 1)[0] if "." in cid else None
+    return Claim(id=full_id, title=title, file=shown, line=heading_line, chains=tuple(chains), assume=assume,
+                 where=where, where_line=heading_line if where else None, question=question)
+
+
+def settle_unread(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
+    """Give every step of a sheet that touches an entry not read (or whose reading cannot be built) the verdict
+    ``unknown``, "not read: REASON" at the sheet's line and column; the obligation's text shows the LaTeX."""
+    for result in results:
+        sheet = sheets.get(result.claim.file)
+        chains = sheet.chains.get(result.claim.id) if sheet else None
+        if not chains:
+            continue
+        names = [c.name for c in result.claim.chains]
+        for n, outcome in enumerate(result.outcomes):
+            ob = outcome.obligation
+            if ob.kind != "step" or ob.derivation not in names or ob.index is None:
+                continue
+            chain = chains[names.index(ob.derivation)]
+            left, right = chain[ob.index - 1], chain[ob.index]
+            bad = next((e for e in (left, right) if e.reading is None), None)
+            if bad is None and not (outcome.verdict == "error" and outcome.bad_input):
+                continue
+            if bad is not None:
+                reason = f"not read: {bad.reason} at {sheet.path}:{bad.reason_line}:{bad.reason_col}"
+            else:
+                reason = f"not read: {outcome.message} (the reading of {sheet.path}:{right.line}:{right.col})"
+            text = f"{_shown(left)} {right.op or '='} {_shown(right)}"
+            result.outcomes[n] = Outcome(replace(ob, text=text), "unknown", message=reason,
+                                         seconds=outcome.seconds)
+
+
+def _shown(entry: Entry) -> str:
+    return entry.reading if entry.reading is not None else f"[{entry.latex}]"

@@ -95,7 +95,7 @@ class Token:
 _CMD = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _BRACED_WORD = re.compile(r"\s*\{([^{}]*)\}")
-_HOLE = re.compile(r"\?([A-Za-z][A-Za-z0-9]*)")
+_HOLE = re.compile(r"\?([A-Za-z]+)")
 _PUNCT = frozenset("{}()[]^_+-*/=<>,&|'!.:;")
 
 
@@ -641,7 +641,7 @@ def _match(pattern: tuple[Token, ...], tokens: list[Token], start: int
             continue
         if pos >= len(tokens):
             return None
-        if n + 1 < len(pattern):
+        if n + 1 < len(pattern) and pattern[n + 1].kind != "hole":
             stop = pattern[n + 1].key()
             end, depth = pos, 0
             while end < len(tokens):

@@ -283,10 +283,18 @@ def settle_unread(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
             if bad is not None:
                 reason = f"not read: {bad.reason} at {sheet.path}:{bad.reason_line}:{bad.reason_col}"
             else:
-                reason = f"not read: {outcome.message} (the reading of {sheet.path}:{right.line}:{right.col})"
+                message = re.sub(r"^.*?:\d+(?::\d+)?: ", "", outcome.message or "", count=1)
+                culprit = next((e for e in (right, left) if e.reading and _mentions(e.reading, message)), right)
+                reason = f"not read: {message} (in the reading of {sheet.path}:{culprit.line}:{culprit.col})"
             text = f"{_shown(left)} {right.op or '='} {_shown(right)}"
             result.outcomes[n] = Outcome(replace(ob, text=text), "unknown", message=reason,
                                          seconds=outcome.seconds)
+
+
+def _mentions(reading: str, message: str) -> bool:
+    """Whether the name a build error quotes ('j') occurs in a reading."""
+    quoted = re.search(r"'([A-Za-z_][A-Za-z0-9_]*)'", message)
+    return quoted is not None and re.search(rf"\b{quoted.group(1)}\b", reading) is not None
 
 
 def _shown(entry: Entry) -> str:

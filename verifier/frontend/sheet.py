@@ -26,9 +26,9 @@ from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex import RELOPS, Token, read_tokens, scan
 from verifier.frontend.notation import Notation
-from verifier.model import Chain, Claim, ClaimResult, Outcome
+from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome
 
-__all__ = ["Entry", "Sheet", "read_sheet", "settle_unread", "UNREAD"]
+__all__ = ["Entry", "Sheet", "read_sheet", "settle_unread", "step_entries", "UNREAD"]
 
 #: The step text of an entry that was not read: it never parses, so it is never built as something else.
 UNREAD = "? not read"
@@ -262,30 +262,39 @@ def _claim(full_id: str, cid: str, title: str, shown: str, heading_line: int,
                  where=where, where_line=heading_line if where else None, question=question)
 
 
+def step_entries(sheets: dict[str, Sheet], claim: Claim, ob: Obligation) -> tuple[Entry, Entry] | None:
+    """The two sheet entries a step of a sheet's claim relates (``None`` for a claim not read from a sheet)."""
+    sheet = sheets.get(claim.file)
+    chains = sheet.chains.get(claim.id) if sheet else None
+    names = [c.name for c in claim.chains]
+    if not chains or ob.kind != "step" or ob.derivation not in names or ob.index is None:
+        return None
+    chain = chains[names.index(ob.derivation)]
+    if not 0 < ob.index < len(chain):
+        return None
+    return chain[ob.index - 1], chain[ob.index]
+
+
 def settle_unread(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
     """Give every step of a sheet that touches an entry not read (or whose reading cannot be built) the verdict
     ``unknown``, "not read: REASON" at the sheet's line and column; the obligation's text shows the LaTeX."""
     for result in results:
-        sheet = sheets.get(result.claim.file)
-        chains = sheet.chains.get(result.claim.id) if sheet else None
-        if not chains:
-            continue
-        names = [c.name for c in result.claim.chains]
         for n, outcome in enumerate(result.outcomes):
             ob = outcome.obligation
-            if ob.kind != "step" or ob.derivation not in names or ob.index is None:
+            pair = step_entries(sheets, result.claim, ob)
+            if pair is None:
                 continue
-            chain = chains[names.index(ob.derivation)]
-            left, right = chain[ob.index - 1], chain[ob.index]
+            left, right = pair
+            path = sheets[result.claim.file].path
             bad = next((e for e in (left, right) if e.reading is None), None)
             if bad is None and not (outcome.verdict == "error" and outcome.bad_input):
                 continue
             if bad is not None:
-                reason = f"not read: {bad.reason} at {sheet.path}:{bad.reason_line}:{bad.reason_col}"
+                reason = f"not read: {bad.reason} at {path}:{bad.reason_line}:{bad.reason_col}"
             else:
                 message = re.sub(r"^.*?:\d+(?::\d+)?: ", "", outcome.message or "", count=1)
                 culprit = next((e for e in (right, left) if e.reading and _mentions(e.reading, message)), right)
-                reason = f"not read: {message} (in the reading of {sheet.path}:{culprit.line}:{culprit.col})"
+                reason = f"not read: {message} (in the reading of {path}:{culprit.line}:{culprit.col})"
             text = f"{_shown(left)} {right.op or '='} {_shown(right)}"
             result.outcomes[n] = Outcome(replace(ob, text=text), "unknown", message=reason,
                                          seconds=outcome.seconds)

@@ -38,6 +38,7 @@ Limits are those of the expression parser: at most :data:`~.parser.MAX_TEXT` cha
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -162,7 +163,20 @@ def scan(text: str, *, base: int = 0, holes: bool = False) -> list[Token]:
             pos += 1
             continue
         raise ExpressionError(f"unexpected character {ch!r}", column=col)
+    _check_nesting(out)
     return _brace_scripts(out)
+
+
+def _check_nesting(tokens: list[Token]) -> None:
+    """At most :data:`~.parser.MAX_DEPTH` levels of brackets and environments."""
+    depth = 0
+    for t in tokens:
+        if t.kind in _OPENERS:
+            depth += 1
+            if depth > P.MAX_DEPTH:
+                raise ExpressionError(f"formula nested too deeply (more than {P.MAX_DEPTH} levels)", column=t.col)
+        elif t.kind in ("}", ")", "]", "end"):
+            depth -= 1
 
 
 def _brace_scripts(tokens: list[Token]) -> list[Token]:
@@ -493,10 +507,10 @@ class _Reader:
         if kind == "{":
             return self.whole(self.group(), token, relation=True)
         if kind == "|":
-            self.advance()
-            inner = self.sum()
-            self.expect("|")
-            return P.Call("Abs", (inner,), token.col)
+            end = _bar(self.tokens, self.pos)
+            inner = self.tokens[self.pos + 1:end]
+            self.pos = end + 1
+            return P.Call("Abs", (self.whole(inner, token),), token.col)
         if kind == "begin":
             return self.environment(token)
         if kind == "cmd":
@@ -620,7 +634,7 @@ class _Reader:
             except ExpressionError as err:
                 raise ExpressionError(f"the pattern '{pat.source}' reads as '{reading}', which is not an "
                                       f"expression: {err.message}", column=at.col) from None
-            return node
+            return _at(node, at.col)
         return None
 
 
@@ -668,6 +682,32 @@ def _match(pattern: tuple[Token, ...], tokens: list[Token], start: int
     return pos, holes
 
 
+def _bar(tokens: list[Token], start: int) -> int:
+    """The index of the ``|`` closing the one at ``start`` (outside brackets)."""
+    depth = 0
+    for n in range(start + 1, len(tokens)):
+        kind = tokens[n].kind
+        if kind == "|" and depth == 0:
+            return n
+        if kind in _OPENERS:
+            depth += 1
+        elif kind in ("}", ")", "]", "end"):
+            depth -= 1
+    raise ExpressionError("'|' is never closed", column=tokens[start].col)
+
+
+def _at(node: P.Node, col: int) -> P.Node:
+    """The same tree with every column set to ``col`` (a pattern's reading sits where the pattern matched)."""
+    changes: dict[str, object] = {"col": col}
+    for name in ("args", "indices", "items", "operands"):
+        if hasattr(node, name):
+            changes[name] = tuple(_at(child, col) for child in getattr(node, name))
+    for name in ("base", "left", "right", "operand"):
+        if hasattr(node, name):
+            changes[name] = _at(getattr(node, name), col)
+    return dataclasses.replace(node, **changes)  # type: ignore[type-var]
+
+
 def _split(tokens: list[Token], separator: str, at: Token) -> list[list[Token]]:
     """Split at ``separator`` tokens outside brackets and environments."""
     parts: list[list[Token]] = [[]]
@@ -705,8 +745,12 @@ def read_tokens(tokens: list[Token], rules: Rules) -> P.Node:
     if not tokens:
         raise ExpressionError("an empty formula", column=1)
     reader = _Reader(tokens, rules)
-    node = reader.relation()
-    reader.finish()
+    try:
+        node = reader.relation()
+        reader.finish()
+    except RecursionError:
+        raise ExpressionError(f"formula nested too deeply (more than {P.MAX_DEPTH} levels)",
+                              column=tokens[0].col) from None
     P.parse_expression(P.unparse(node))   # the reading must be an expression the builder accepts (depth, size)
     return node
 

@@ -138,7 +138,7 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_USAGE if library.errors else EXIT_OK
     run = verify(library, claims, args)
     run.file_errors = [str(err) for err in library.errors]
-    _emit(run, args)
+    _emit(run, args, library)
     if run.interrupted:
         return EXIT_INTERRUPTED
     bad_input = library.errors or any(o.bad_input for r in run.results for o in r.outcomes)
@@ -183,12 +183,34 @@ def _result(results: list[ClaimResult], seconds: float, interrupted: bool = Fals
     return RunResult(results, seconds, __version__, sympy_version(), interrupted=interrupted)
 
 
-def _emit(run: RunResult, args: argparse.Namespace) -> None:
+def _emit(run: RunResult, args: argparse.Namespace, library: Library | None = None) -> None:
     from verifier.outputs.report import render
     color = {"always": True, "never": False}.get(args.color)
     if color is None:
         color = _auto_color(sys.stdout) if not args.output else False
-    _deliver(render(run, args.format, color=color), args)
+    text = render(run, args.format, color=color)
+    if library is not None and library.sheets:
+        text = _with_sheet_summary(text, run, library, args.format)
+    _deliver(text, args)
+
+
+def _with_sheet_summary(text: str, run: RunResult, library: Library, fmt: str) -> str:
+    """A report with the per-sheet summary: a "sheets" field in JSON, a closing section in text and Markdown."""
+    import json
+
+    from verifier.frontend.sheet import summarize, summary_lines
+    summary = summarize(library.sheets, run.results)
+    if not summary:
+        return text
+    if fmt == "json":
+        data = json.loads(text)
+        data["sheets"] = summary
+        return json.dumps(data, indent=2) + "\n"
+    if fmt == "text":
+        return text + "\nSheets:\n" + "".join(f"  {line}\n" for line in summary_lines(summary))
+    if fmt == "markdown":
+        return text + "\n### Sheets\n\n" + "".join(f"- {line}\n" for line in summary_lines(summary))
+    return text
 
 
 def _deliver(text: str, args: argparse.Namespace) -> None:

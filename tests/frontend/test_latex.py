@@ -82,7 +82,7 @@ def test_reading_nodes() -> None:
     assert isinstance(node, Compare) and node.ops == ("<=",)
     derivative = node.operands[0]
     assert isinstance(derivative, Call) and derivative.func == "diff"
-    # A pattern's reading sits at the column where the pattern matched (\mathbf{x}_i at column 30).
+    # A pattern's reading sits at the column where the pattern matched (\mathbf{x}_i at column 26).
     assert derivative.args[1] == Index(Name("x", 26), (Name("i", 26),), 26)
 
 

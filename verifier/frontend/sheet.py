@@ -201,19 +201,27 @@ def _trim(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+#: Relations a sheet may write that are not checked: the step is reported as not read.
+_UNCHECKED = {r"\approx": "'\\approx' (an approximation) is not a relation that can be checked"}
+
+
 def _relop(token: Token) -> str | None:
     if token.kind in ("=", "<", ">"):
         return token.kind
     if token.kind == "cmd" and token.text in RELOPS:
         return RELOPS[token.text]
+    if token.kind == "cmd" and token.text in _UNCHECKED:
+        return token.text
     return None
 
 
 def _entry(op: str | None, tokens: list[Token], content: str, base: int, rules, positions: _Positions) -> Entry:
     first = tokens[0].col - 1 if tokens else base
-    last = tokens[-1].col - 1 + len(tokens[-1].text) if tokens else base
+    last = max(t.col - 1 + len(t.text) for t in tokens) if tokens else base
     latex = _source(content, base, first, last)
     line, col = positions.at(first)
+    if op in _UNCHECKED:
+        return Entry(op, latex, line, col, None, _UNCHECKED[op], line, col)
     try:
         node = read_tokens(tokens, rules)
         if isinstance(node, P.Compare):
@@ -308,3 +316,48 @@ def _mentions(reading: str, message: str) -> bool:
 
 def _shown(entry: Entry) -> str:
     return entry.reading if entry.reading is not None else f"[{entry.latex}]"
+
+
+def summarize(sheets: dict[str, Sheet], results: list[ClaimResult]) -> list[dict[str, object]]:
+    """One entry per sheet for a grader: its claims' verdicts, and which claims have a refuted step or a step not
+    read, with the lines."""
+    out: list[dict[str, object]] = []
+    for path in sheets:
+        mine = [r for r in results if r.claim.file == path]
+        if not mine:
+            continue
+        entry: dict[str, object] = {"sheet": path, "claims": len(mine)}
+        for verdict in ("proved", "checked", "refuted", "unknown", "error"):
+            entry[verdict] = sum(1 for r in mine if r.verdict == verdict)
+        entry["wrong"] = _lines_of(mine, lambda o: o.verdict == "refuted")
+        entry["not_read"] = _lines_of(mine, lambda o: o.verdict == "unknown"
+                                      and (o.message or "").startswith("not read:"))
+        out.append(entry)
+    return out
+
+
+def _lines_of(results: list[ClaimResult], chosen) -> list[dict[str, object]]:
+    found = []
+    for r in results:
+        lines = sorted({o.obligation.line for o in r.outcomes if chosen(o) and o.obligation.line is not None})
+        if lines:
+            found.append({"claim": r.claim.id, "lines": lines})
+    return found
+
+
+def summary_lines(summary: list[dict[str, object]]) -> list[str]:
+    """The per-sheet summary as lines of text: "alice.md: 17 claims; wrong: q2.4 (line 131); not read: ..."."""
+    lines = []
+    for entry in summary:
+        parts = [f"{entry['sheet']}: {entry['claims']} claims"]
+        for key, label in (("wrong", "wrong"), ("not_read", "not read")):
+            items = entry[key]
+            assert isinstance(items, list)
+            if items:
+                shown = ", ".join(f"{i['claim']} (line{'s' if len(i['lines']) > 1 else ''} "
+                                  f"{', '.join(str(n) for n in i['lines'])})" for i in items)
+                parts.append(f"{label}: {shown}")
+        if len(parts) == 1:
+            parts.append("every step read and none refuted")
+        lines.append("; ".join(parts))
+    return lines

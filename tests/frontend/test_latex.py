@@ -100,7 +100,8 @@ BAD = [
     (r"\begin{cases} a & \text{for } y = 1 \\ b \end{cases}", "one '&'", 40),
     (r"\begin{cases} a & y \end{cases}", "must be a relation", 19),
     (r"\foo + 1", "'\\foo' is not read", 1),
-    (r"a b c ]", "cannot read ']'", 7),
+    (r"a b c ]", "unmatched ']'", 7),
+    (r"a, b", "cannot read ','", 2),
     (r"\sqrt[3]{a}", "only square roots", 1),
 ]
 

@@ -168,15 +168,19 @@ def scan(text: str, *, base: int = 0, holes: bool = False) -> list[Token]:
 
 
 def _check_nesting(tokens: list[Token]) -> None:
-    """At most :data:`~.parser.MAX_DEPTH` levels of brackets and environments."""
-    depth = 0
+    """Brackets and environments closed in order, at most :data:`~.parser.MAX_DEPTH` levels deep."""
+    open_at: list[Token] = []
     for t in tokens:
         if t.kind in _OPENERS:
-            depth += 1
-            if depth > P.MAX_DEPTH:
+            open_at.append(t)
+            if len(open_at) > P.MAX_DEPTH:
                 raise ExpressionError(f"formula nested too deeply (more than {P.MAX_DEPTH} levels)", column=t.col)
         elif t.kind in ("}", ")", "]", "end"):
-            depth -= 1
+            if not open_at:
+                raise ExpressionError(f"unmatched '{t.text}'", column=t.col)
+            open_at.pop()
+    if open_at:
+        raise ExpressionError(f"'{open_at[-1].text}' is never closed", column=open_at[-1].col)
 
 
 def _brace_scripts(tokens: list[Token]) -> list[Token]:

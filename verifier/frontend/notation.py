@@ -28,7 +28,7 @@ One table serves every sheet written on the same template, so that the sheets th
     skip = true                               # or not read at all (the block is shown as "not read: skipped")
 
 Later tables win: a block's patterns over its claim's, a claim's over its question's, over the global ones. Among
-patterns, the longest is tried first. Loading checks the shape of the table and that every pattern parses; the
+patterns, the longest is tried first (then the innermost table's). Loading checks the shape of the table and that every pattern parses; the
 meaning of the expression texts is checked when a claim is built, like that of a derivation file.
 """
 
@@ -112,11 +112,11 @@ class Notation:
         """The reading rules of display block ``number`` (from 1) of a claim, with the block's own hypotheses."""
         layers = self._layers(claim_id)
         own = self.blocks.get((claim_id, number), Layer())
-        patterns: dict[str, Pattern] = {}
+        patterns: dict[str, tuple[int, Pattern]] = {}
         bounds: dict[str, tuple[str, str]] = {}
         operators: dict[str, str] = {}
-        for layer in [self.top, *layers, own]:
-            patterns.update(layer.patterns)
+        for rank, layer in enumerate([self.top, *layers, own]):
+            patterns.update((source, (rank, p)) for source, p in layer.patterns.items())
             bounds.update(layer.bounds)
             operators.update(layer.operators)
         symbols = {**self.known, **{name: text for name, text, _ in self.symbols}}
@@ -124,7 +124,8 @@ class Notation:
         abbreviations = set(self.known_abbreviations)
         for key, _, _ in self.definitions:
             (functions if "(" in key else abbreviations).add(key.partition("(")[0].strip())
-        ordered = tuple(sorted(patterns.values(), key=lambda p: -len(p.tokens)))
+        # The longest pattern first; among patterns as long, the innermost table's.
+        ordered = tuple(p for _, p in sorted(patterns.values(), key=lambda rp: (-len(rp[1].tokens), -rp[0])))
         rules = Rules(patterns=ordered, symbols=symbols, functions=frozenset(functions),
                       abbreviations=frozenset(abbreviations), bounds=bounds, operators=operators)
         return Settings(rules, own.assume, own.where, own.skip)

@@ -174,3 +174,24 @@ def test_a_sheet_without_notation_does_not_stop_the_others(tmp_path: Path,
     # b.md is checked; a.md has no table of its own and its folder holds two: a file error (exit 2).
     assert [c["id"] for c in report["claims"]] == ["b.md:q1.1"] and report["claims"][0]["verdict"] == "proved"
     assert code == 2 and "no notation table for this sheet" in captured.err
+
+
+def test_a_bad_declaration_is_reported_at_the_tables_line(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "s.md").write_text("**Answer 1.1**\n$$a = a$$\n", encoding="utf-8")
+    (tmp_path / "s.notation.toml").write_text('[symbols]\nb = "real"\na = "positive negative"\n',
+                                              encoding="utf-8")
+    code = main(["all", "--derivations", str(tmp_path / "s.md"), "--format", "json", "--no-cache"])
+    report = json.loads(capsys.readouterr().out)
+    (step,) = report["claims"][0]["obligations"]
+    # The declaration on line 3 of the table cannot hold: an error of the table, at its line (exit 2), not a
+    # line of the sheet that was not read.
+    assert code == 2 and step["verdict"] == "error" and "s.notation.toml:3" in step["message"]
+
+
+def test_unclosed_openers_are_read_in_linear_time(notation: Notation) -> None:
+    import time
+    text = "**Answer 1.1**\n$$a = a$$\n" + "\\[ " * 200_000
+    start = time.perf_counter()
+    claims, _ = read_sheet(text, "s.md", notation)
+    assert time.perf_counter() - start < 5 and [c.id for c in claims] == ["q1.1"]

@@ -189,9 +189,12 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
                                   line=raw[: err.start].count(b"\n") + 1) from None
     claims, sheet = read_sheet(text, shown, notation, id_prefix=id_prefix)
     lib.sheets[shown] = sheet
+    # The table is a file of the library of its own, so that its names are reported at its own lines.
+    lib.files.setdefault(notation.path, SourceFile(
+        notation.path, None, None, tuple(_display(u, display_root) for u in notation.used_paths),
+        notation.symbols, notation.definitions, (), notation.digest, notation.used_paths))
     digest = hashlib.sha256((text + "\0" + notation.digest).encode("utf-8")).hexdigest()
-    return SourceFile(shown, None, None, tuple(_display(u, display_root) for u in notation.used_paths),
-                      notation.symbols, notation.definitions, tuple(claims), digest, notation.used_paths)
+    return SourceFile(shown, None, None, (notation.path,), (), (), tuple(claims), digest, notation.used_paths)
 
 
 def _notation_for(sheet: Path, given: Path | None) -> Path | None:

@@ -235,11 +235,14 @@ def _strings_table(data: dict[str, Any], name: str, text: str, fail: Any
     table = data.get(name, {})
     if not isinstance(table, dict):
         raise fail(f"[{name}] must be a table of name = \"...\" entries", f"[{name}]")
+    header = re.search(rf"^\s*\[\s*{name}\s*\]", text, re.MULTILINE)
+    start = header.end() if header else 0
     out = []
     for key, value in table.items():
         if not isinstance(value, str):
             raise fail(f"[{name}] {key}: expected a string", key)
-        out.append((key, value, _line_of(text, f"{key} =") or _line_of(text, f'"{key}"')))
+        m = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE).search(text, start)
+        out.append((key, value, text.count("\n", 0, m.start()) + 1 if m else None))
     return tuple(out)
 
 

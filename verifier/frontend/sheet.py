@@ -32,8 +32,7 @@ __all__ = ["Entry", "Sheet", "read_sheet", "settle_unread", "step_entries", "UNR
 
 #: The step text of an entry that was not read: it never parses, so it is never built as something else.
 UNREAD = "? not read"
-_BLOCK = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\begin\{((?:equation|align|gather|multline)\*?)\}(.+?)\\end\{\3\}",
-                    re.DOTALL)
+_OPENER = re.compile(r"\$\$|\\\[|\\begin\{((?:equation|align|gather|multline)\*?)\}")
 _WRAPPERS = frozenset({"aligned", "align", "align*", "split", "gathered", "gather", "gather*", "equation",
                        "equation*", "multline", "multline*", "alignedat"})
 _DECORATION = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(?:\\(?:sub)*section\*?\{)?(.*?)\}?\s*(?:\*\*|__)?"
@@ -90,7 +89,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
     regions = _regions(lines, notation, positions)
     sheet = Sheet(shown)
     claims: list[Claim] = []
-    blocks = [(m.start(), m) for m in _BLOCK.finditer(text)]
+    blocks = _blocks(text)
     for cid, title, heading_line, start, stop in regions:
         full_id = id_prefix + cid
         chains: list[list[Entry]] = []
@@ -103,8 +102,8 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
             settings = notation.block(cid, number)
             if settings.skip:
                 continue
-            group = next(g for g in (2, 1, 4) if m.group(g) is not None)
-            for continues, entries in _read_block(m.group(group), m.start(group), settings.rules, positions):
+            content, base = m
+            for continues, entries in _read_block(content, base, settings.rules, positions):
                 if continues and chains and chain_blocks[-1] != -1:
                     chains[-1].extend(entries)
                 else:
@@ -118,6 +117,21 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
         sheet.chains[full_id] = [c for c, _ in kept]
         claims.append(_claim(full_id, cid, title, shown, heading_line, kept, notation, id_prefix))
     return claims, sheet
+
+
+def _blocks(text: str) -> list[tuple[int, tuple[str, int]]]:
+    """Each display block: (where it starts, (its content, the offset of the content)). One pass over the text:
+    after a block the search resumes past its end, and an opener never closed ends the search."""
+    out: list[tuple[int, tuple[str, int]]] = []
+    pos = 0
+    while (m := _OPENER.search(text, pos)) is not None:
+        closer = {"$$": "$$", "\\[": "\\]"}.get(m.group(), f"\\end{{{m.group(1)}}}")
+        end = text.find(closer, m.end())
+        if end < 0:
+            break
+        out.append((m.start(), (text[m.end():end], m.end())))
+        pos = end + len(closer)
+    return out
 
 
 def _regions(lines: list[str], notation: Notation, positions: _Positions
@@ -295,12 +309,16 @@ def settle_unread(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
             left, right = pair
             path = sheets[result.claim.file].path
             bad = next((e for e in (left, right) if e.reading is None), None)
-            if bad is None and not (outcome.verdict == "error" and outcome.bad_input):
+            # A build error located in the sheet is about a reading; one located elsewhere (the notation table, a
+            # used file) is an error of that file and stays one.
+            in_sheet = outcome.verdict == "error" and outcome.bad_input and \
+                (outcome.message or "").startswith(f"{path}:")
+            if bad is None and not in_sheet:
                 continue
             if bad is not None:
                 reason = f"not read: {bad.reason} at {path}:{bad.reason_line}:{bad.reason_col}"
             else:
-                message = re.sub(r"^.*?:\d+(?::\d+)?: ", "", outcome.message or "", count=1)
+                message = re.sub(rf"^{re.escape(path)}:\d+(?::\d+)?: ", "", outcome.message or "", count=1)
                 culprit = next((e for e in (right, left) if e.reading and _mentions(e.reading, message)), right)
                 reason = f"not read: {message} (in the reading of {path}:{culprit.line}:{culprit.col})"
             text = f"{_shown(left)} {right.op or '='} {_shown(right)}"

@@ -147,3 +147,11 @@ def test_pattern_errors() -> None:
         pattern(r"x_{?i}", "x[?j]")
     with pytest.raises(ExpressionError):
         pattern(r"x_{?i}", "x[?i")
+
+
+def test_tilde_star_needs_a_meaning() -> None:
+    rules = Rules(symbols={"a": "real", "b": "real"}, operators={r"\tilde{*}": "fconv"})
+    assert unparse(read(r"a \tilde{*} b", rules)) == "fconv(a, b)"
+    with pytest.raises(ExpressionError) as info:
+        read(r"a \tilde{*} b", Rules(symbols={"a": "real", "b": "real"}))
+    assert "no meaning" in info.value.message and info.value.column == 3

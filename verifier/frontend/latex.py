@@ -15,17 +15,19 @@ The grammar (EBNF; ``{ }`` repeats, ``[ ]`` is optional; tokens as the scanner g
     big        = ( "\sum" | "\prod" ) [ "_" group ] [ "^" group ] term          (* the body is one term *)
                | "\frac" "{" "\partial" "}" "{" "\partial" var "}" factor        (* d/dB F *)
                | FUNCTION power ;                                               (* \log x, \tanh(..) *)
-    power      = postfix [ "^" group ] ;
-    postfix    = primary { "_" group } ;
+    power      = postfix { "^" group } ;                 (* ^\top after a vector literal is a transpose *)
+    postfix    = primary { "_" group } ;                 (* an entry of an indexed family, or k_1 -> k1 *)
     primary    = PATTERN                                  (* the longest notation pattern that matches here *)
                | NUMBER | NAME [ "(" args ")" ]           (* a call only if NAME is a function *)
                | "e" "^" group                            (* exp *)
                | "\frac" group group                      (* a quotient, or a derivative d A / d B *)
                | "\sqrt" group | "\lceil" sum "\rceil" | "\lfloor" sum "\rfloor"
                | "(" args ")" | "[" args "]"              (* a group, or a vector when there is a comma *)
+               | "|" sum "|"                              (* Abs *)
                | "{" relation "}" | "\begin{cases}" cases "\end{cases}" ;
     cases      = value "&" condition { "\\" value "&" condition } ;   (* \text{for }, \text{if }, \text{otherwise} *)
     relop      = "=" | "<" | ">" | "\leq" | "\geq" | "\neq" ;
+    OPERATOR   = "*" | "\tilde{*}" ;                      (* only with a meaning under [operators] *)
 
 A single character after ``_`` or ``^`` is read as if it were in braces (``x_i`` is ``x_{i}``). ``\left`` and
 ``\right``, spacing (``\,``, ``\quad``) and ``\displaystyle`` are ignored; ``\dfrac`` and ``\tfrac`` are ``\frac``;
@@ -356,8 +358,8 @@ class _Reader:
             if token.kind == "cmd" and token.text in _TERM_OPS or token.kind == "/":
                 self.advance()
                 left = P.BinOp(_TERM_OPS[token.text] if token.kind == "cmd" else "/", left, self.factor(), left.col)
-            elif (name := self._operator(token)) is not None:
-                width = 2 if token.kind == "cmd" else 1
+            elif (operator := self._operator(token)) is not None:
+                name, width = operator
                 self.pos += width
                 left = P.Call(name, (left, self.factor()), left.col)
             elif token.kind == "*":
@@ -368,18 +370,18 @@ class _Reader:
             else:
                 return left
 
-    def _operator(self, token: Token) -> str | None:
-        """The function a binary operator of the notation stands for (``*``, or ``\\tilde{*}``)."""
-        if token.kind == "*":
-            return self.rules.operators.get("*")
+    def _operator(self, token: Token) -> tuple[str, int] | None:
+        """The function a binary operator of the notation stands for (``*`` or ``\\tilde{*}``), and how many
+        tokens the operator takes."""
+        if token.kind == "*" and "*" in self.rules.operators:
+            return self.rules.operators["*"], 1
         if token.kind == "cmd" and token.text == r"\tilde" and self.peek().kind == "{" and \
                 self.peek(2).kind == "*" and self.peek(3).kind == "}":
             name = self.rules.operators.get(r"\tilde{*}")
             if name is None:
                 raise ExpressionError("'\\tilde{*}' has no meaning in the notation (give it one under "
                                       "[operators])", column=token.col)
-            self.pos += 2   # with the 2 of the caller: the four tokens \tilde { * }
-            return name
+            return name, 4
         return None
 
     def _starts_factor(self, token: Token) -> bool:

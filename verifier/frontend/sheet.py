@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
-from verifier.frontend.latex import RELOPS, Token, read_tokens, scan
+from verifier.frontend.latex import RELOPS, Rules, Token, read_tokens, scan
 from verifier.frontend.notation import Notation
 from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome
 
-__all__ = ["Entry", "Sheet", "read_sheet", "settle_unread", "step_entries", "UNREAD"]
+__all__ = ["Entry", "Sheet", "read_sheet", "settle_unread", "step_entries", "summarize", "summary_lines", "UNREAD"]
 
 #: The step text of an entry that was not read: it never parses, so it is never built as something else.
 UNREAD = "? not read"
@@ -65,10 +66,6 @@ class Sheet:
 
     path: str
     chains: dict[str, list[list[Entry]]] = field(default_factory=dict)
-
-    def entries(self) -> list[Entry]:
-        """Every entry of every chain (each once)."""
-        return [e for chains in self.chains.values() for chain in chains for e in chain]
 
 
 class _Positions:
@@ -160,12 +157,12 @@ def _regions(lines: list[str], notation: Notation, positions: _Positions
     return out
 
 
-def _read_block(content: str, base: int, rules, positions: _Positions) -> list[tuple[bool, list[Entry]]]:
+def _read_block(content: str, base: int, rules: Rules, positions: _Positions) -> list[tuple[bool, list[Entry]]]:
     """The chains a display block writes: (whether it continues the chain before, its entries)."""
     try:
         tokens = scan(content, base=base)
     except ExpressionError as err:
-        return [(False, [_unread(None, content, base, err, positions)])]
+        return [(False, [_unscanned(content, base, err, positions)])]
     tokens = _unwrap(tokens)
     chains: list[tuple[bool, list[tuple[str | None, list[Token]]]]] = []
     for row in _cut(tokens, lambda t: t.kind == "cmd" and t.text == "\\\\"):
@@ -192,7 +189,7 @@ def _unwrap(tokens: list[Token]) -> list[Token]:
     return [t for t in tokens if not (t.kind in ("begin", "end") and t.text in _WRAPPERS)]
 
 
-def _cut(tokens: list[Token], is_separator, keep: bool = False) -> list[list[Token]]:
+def _cut(tokens: list[Token], is_separator: Callable[[Token], bool], keep: bool = False) -> list[list[Token]]:
     """Split at separators outside brackets and environments; with ``keep`` a separator starts the next part."""
     parts: list[list[Token]] = [[]]
     depth = 0
@@ -229,7 +226,9 @@ def _relop(token: Token) -> str | None:
     return None
 
 
-def _entry(op: str | None, tokens: list[Token], content: str, base: int, rules, positions: _Positions) -> Entry:
+def _entry(op: str | None, tokens: list[Token], content: str, base: int, rules: Rules,
+           positions: _Positions) -> Entry:
+    """One entry of a chain, read (or not, with the reason and where)."""
     first = tokens[0].col - 1 if tokens else base
     last = max(t.col - 1 + len(t.text) for t in tokens) if tokens else base
     latex = _source(content, base, first, last)
@@ -257,11 +256,12 @@ def _source(content: str, base: int, first: int, last: int) -> str:
     return " ".join(text.split())
 
 
-def _unread(op: str | None, content: str, base: int, err: ExpressionError, positions: _Positions) -> Entry:
+def _unscanned(content: str, base: int, err: ExpressionError, positions: _Positions) -> Entry:
+    """A block whose text cannot even be scanned: one entry, not read."""
     line, col = positions.at(base)
     at = (err.column - 1) if err.column else base
     reason_line, reason_col = positions.at(at)
-    return Entry(op, " ".join(content.split()), line, col, None, err.message, reason_line, reason_col)
+    return Entry(None, " ".join(content.split()), line, col, None, err.message, reason_line, reason_col)
 
 
 def _claim(full_id: str, cid: str, title: str, shown: str, heading_line: int,
@@ -354,7 +354,7 @@ def summarize(sheets: dict[str, Sheet], results: list[ClaimResult]) -> list[dict
     return out
 
 
-def _lines_of(results: list[ClaimResult], chosen) -> list[dict[str, object]]:
+def _lines_of(results: list[ClaimResult], chosen: Callable[[Outcome], bool]) -> list[dict[str, object]]:
     found = []
     for r in results:
         lines = sorted({o.obligation.line for o in r.outcomes if chosen(o) and o.obligation.line is not None})

@@ -195,16 +195,17 @@ def _emit(run: RunResult, args: argparse.Namespace, library: Library | None = No
 
 
 def _with_sheet_summary(text: str, run: RunResult, library: Library, fmt: str) -> str:
-    """A report with the per-sheet summary: a "sheets" field in JSON, a closing section in text and Markdown."""
+    """A report with the per-sheet summary: a "sheets" field in JSON (and each sheet step's column and LaTeX), a
+    closing section in text and Markdown."""
     import json
 
-    from verifier.frontend.sheet import summarize, summary_lines
+    from verifier.frontend.sheet import annotate, summarize, summary_lines
     summary = summarize(library.sheets, run.results)
     if not summary:
         return text
     if fmt == "json":
         data = json.loads(text)
-        data["sheets"] = summary
+        annotate(data, library.sheets, run.results)
         return json.dumps(data, indent=2) + "\n"
     if fmt == "text":
         return text + "\nSheets:\n" + "".join(f"  {line}\n" for line in summary_lines(summary))

@@ -112,6 +112,17 @@ def test_bundled_sheet_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
     decided = len(steps) - len(others)
     assert len(steps) >= 80 and decided >= 0.9 * len(steps)
     assert report["sheets"][0]["wrong"][0] == {"claim": "q2.4", "lines": [131]}
+    # Each step names its entry's column and LaTeX: the off-diagonal chain's first line starts at column 76.
+    first = next(o for cid, o in steps if cid == "q2.4" and o["verdict"] == "refuted")
+    assert first["column"] == 76 and first["latex"].startswith(r"\frac{-\sum_j e^{\mathbf{x}_j}")
+
+
+def test_show_gives_the_latex_beside_its_reading(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["show", "q1.1", "--derivations", str(SHEET), "--no-cache", "--color", "never"])
+    out = capsys.readouterr().out
+    # Answer 1.1 is "$$g(z) = 1/(1 + e^{-z})$$" on line 19: g(z) at column 3, the right side at column 10.
+    assert "19:3    g(z)" in out and "19:10  = 1/(1 + e^{-z})" in out
+    assert "read as: 1 / (1 + exp(-z))" in out
 
 
 def test_grading_a_folder_of_submissions(capsys: pytest.CaptureFixture[str]) -> None:

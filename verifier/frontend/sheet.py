@@ -29,7 +29,7 @@ from verifier.frontend.latex import RELOPS, Rules, Token, read_tokens, scan
 from verifier.frontend.notation import Notation
 from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome
 
-__all__ = ["Entry", "Sheet", "read_sheet", "settle_unread", "step_entries", "summarize", "summary_lines", "UNREAD"]
+__all__ = ["Entry", "Sheet", "read_sheet", "settle_unread", "step_entries", "summarize", "summary_lines", "annotate", "UNREAD"]
 
 #: The step text of an entry that was not read: it never parses, so it is never built as something else.
 UNREAD = "? not read"
@@ -379,3 +379,17 @@ def summary_lines(summary: list[dict[str, object]]) -> list[str]:
             parts.append("every step read and none refuted")
         lines.append("; ".join(parts))
     return lines
+
+
+def annotate(report: dict[str, object], sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
+    """Add to a JSON report (format 1) what a sheet knows: the per-sheet summary (``"sheets"``), and for each
+    step read from a sheet, the column and the LaTeX of its entry (``"column"``, ``"latex"``)."""
+    report["sheets"] = summarize(sheets, results)
+    claims = report.get("claims")
+    assert isinstance(claims, list)
+    for entry, result in zip(claims, results):
+        for ob_json, outcome in zip(entry["obligations"], result.outcomes):
+            pair = step_entries(sheets, result.claim, outcome.obligation)
+            if pair is not None:
+                ob_json["column"] = pair[1].col
+                ob_json["latex"] = pair[1].latex

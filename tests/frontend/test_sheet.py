@@ -206,3 +206,12 @@ def test_unclosed_openers_are_read_in_linear_time(notation: Notation) -> None:
     start = time.perf_counter()
     claims, _ = read_sheet(text, "s.md", notation)
     assert time.perf_counter() - start < 5 and [c.id for c in claims] == ["q1.1"]
+
+
+def test_a_block_that_cannot_be_scanned_is_cut_at_its_relations(notation: Notation) -> None:
+    # '@' is no LaTeX the reader knows: only the entry holding it is not read; the step b = b + 0 is still read.
+    text = "**Answer 1.1**\n$$a @ 1 = b = b + 0$$\n"
+    _, sheet = read_sheet(text, "s.md", notation)
+    (chain,) = sheet.chains["q1.1"]
+    assert [(e.op, e.reading) for e in chain] == [(None, None), ("=", "b"), ("=", "b + 0")]
+    assert "'@'" in (chain[0].reason or "") and (chain[0].reason_line, chain[0].reason_col) == (2, 5)

@@ -161,8 +161,8 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions) ->
     """The chains a display block writes: (whether it continues the chain before, its entries)."""
     try:
         tokens = scan(content, base=base)
-    except ExpressionError as err:
-        return [(False, [_unscanned(content, base, err, positions)])]
+    except ExpressionError:
+        return _by_relations(content, base, rules, positions)
     tokens = _unwrap(tokens)
     chains: list[tuple[bool, list[tuple[str | None, list[Token]]]]] = []
     for row in _cut(tokens, lambda t: t.kind == "cmd" and t.text == "\\\\"):
@@ -256,12 +256,48 @@ def _source(content: str, base: int, first: int, last: int) -> str:
     return " ".join(text.split())
 
 
-def _unscanned(content: str, base: int, err: ExpressionError, positions: _Positions) -> Entry:
-    """A block whose text cannot even be scanned: one entry, not read."""
-    line, col = positions.at(base)
-    at = (err.column - 1) if err.column else base
-    reason_line, reason_col = positions.at(at)
-    return Entry(None, " ".join(content.split()), line, col, None, err.message, reason_line, reason_col)
+#: Relations as written, for cutting a block that cannot be scanned as a whole.
+_TEXT_RELATIONS = ((r"\leq", "<="), (r"\geq", ">="), (r"\neq", "!="), (r"\le", "<="), (r"\ge", ">="),
+                   (r"\ne", "!="), ("=", "="), ("<", "<"), (">", ">"))
+
+
+def _by_relations(content: str, base: int, rules: Rules, positions: _Positions) -> list[tuple[bool, list[Entry]]]:
+    """A block that cannot be scanned as a whole (a stray character, too deep, too long): cut its text at the
+    relations outside braces and read each part alone, so that only the parts at fault are not read."""
+    cuts: list[tuple[int, int, str]] = []
+    depth, pos = 0, 0
+    while pos < len(content):
+        ch = content[pos]
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0 and ch in "\\=<>":
+            found = next(((text, op) for text, op in _TEXT_RELATIONS if content.startswith(text, pos)
+                          and not content[pos + len(text):pos + len(text) + 1].isalpha()), None)
+            if found:
+                cuts.append((pos, pos + len(found[0]), found[1]))
+                pos += len(found[0])
+                continue
+            if ch == "\\":
+                pos += 1   # a command or an escaped character is never a relation
+        pos += 1
+    bounds = [(0, None)] + [(end, op) for _, end, op in cuts]
+    stops = [start for start, _, _ in cuts] + [len(content)]
+    entries = []
+    for (start, op), stop in zip(bounds, stops):
+        piece = content[start:stop]
+        if not piece.strip():
+            continue
+        try:
+            tokens = _trim(_unwrap(scan(piece, base=base + start)))
+        except ExpressionError as err:
+            line, col = positions.at(base + start + len(piece) - len(piece.lstrip()))
+            reason_line, reason_col = positions.at((err.column - 1) if err.column else base + start)
+            entries.append(Entry(op, " ".join(piece.split()), line, col, None, err.message, reason_line, reason_col))
+            continue
+        if tokens:
+            entries.append(_entry(op, tokens, content, base, rules, positions))
+    if not entries:
+        return []
+    return [(entries[0].op is not None, entries)]
 
 
 def _claim(full_id: str, cid: str, title: str, shown: str, heading_line: int,

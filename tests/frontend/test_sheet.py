@@ -215,3 +215,10 @@ def test_a_block_that_cannot_be_scanned_is_cut_at_its_relations(notation: Notati
     (chain,) = sheet.chains["q1.1"]
     assert [(e.op, e.reading) for e in chain] == [(None, None), ("=", "b"), ("=", "b + 0")]
     assert "'@'" in (chain[0].reason or "") and (chain[0].reason_line, chain[0].reason_col) == (2, 5)
+
+
+def test_a_relation_with_nothing_after_it(notation: Notation) -> None:
+    _, sheet = read_sheet("**Answer 1.1**\n$$a = a =$$\n", "s.md", notation)
+    last = sheet.chains["q1.1"][0][-1]
+    # The second '=' is at column 9 of line 2 ("$$a = a =").
+    assert last.reading is None and last.reason == "nothing after '='" and (last.reason_line, last.reason_col) == (2, 9)

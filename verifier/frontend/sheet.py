@@ -101,7 +101,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                 continue
             content, base = m
             for continues, entries in _read_block(content, base, settings.rules, positions):
-                if continues and chains and chain_blocks[-1] != -1:
+                if continues and chains:
                     chains[-1].extend(entries)
                 else:
                     if continues:   # nothing before it to continue: the block's first entry starts the chain
@@ -164,7 +164,7 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions) ->
     except ExpressionError:
         return _by_relations(content, base, rules, positions)
     tokens = _unwrap(tokens)
-    chains: list[tuple[bool, list[tuple[str | None, list[Token]]]]] = []
+    chains: list[tuple[bool, list[tuple[str | None, list[Token], int]]]] = []   # (relation, tokens, offset)
     for row in _cut(tokens, lambda t: t.kind == "cmd" and t.text == "\\\\"):
         for cell in _cut(row, lambda t: t.kind == "&"):
             cell = _trim(cell)
@@ -172,14 +172,16 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions) ->
                 continue
             parts = _cut(cell, lambda t: _relop(t) is not None, keep=True)
             starts_with_relation = _relop(cell[0]) is not None
-            entries = [(_relop(p[0]) if _relop(p[0]) else None, p[1:] if _relop(p[0]) else p) for p in parts]
+            entries = [(_relop(p[0]), p[1:], p[0].col - 1) if _relop(p[0]) else (None, p, p[0].col - 1)
+                       for p in parts]
             if starts_with_relation and chains:
                 chains[-1][1].extend(entries)
             else:
                 chains.append((starts_with_relation, entries))
     out = []
     for continues, raw in chains:
-        entries = [_entry(op, toks, content, base, rules, positions) for op, toks in raw]
+        entries = [_entry(op, toks, content, base, rules, positions) if toks else
+                   _entry(op, toks, content, at, rules, positions) for op, toks, at in raw]
         out.append((continues, entries))
     return out
 
@@ -229,8 +231,10 @@ def _relop(token: Token) -> str | None:
 def _entry(op: str | None, tokens: list[Token], content: str, base: int, rules: Rules,
            positions: _Positions) -> Entry:
     """One entry of a chain, read (or not, with the reason and where)."""
-    first = tokens[0].col - 1 if tokens else base
-    last = max(t.col - 1 + len(t.text) for t in tokens) if tokens else base
+    if not tokens:
+        return Entry(op, "", *positions.at(base), None, f"nothing after '{op}'", *positions.at(base))
+    first = tokens[0].col - 1
+    last = max(t.col - 1 + len(t.text) for t in tokens)
     latex = _source(content, base, first, last)
     line, col = positions.at(first)
     if op in _UNCHECKED:

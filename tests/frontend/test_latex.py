@@ -31,6 +31,7 @@ RULES = Rules(
 GOOD = [
     (r"\frac{a}{b}", "a / b"),
     (r"\dfrac{1}{2} a", "1 / 2 * a"),
+    (r"\tfrac12 a + \frac1a", "1 / 2 * a + 1 / a"),           # the short form of one-character arguments
     (r"a \cdot b \times z", "a * b * z"),
     (r"2a b", "2 * a * b"),                                  # implicit multiplication
     (r"a^2 + b^{n+1}", "a^2 + b^(n + 1)"),

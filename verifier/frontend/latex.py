@@ -30,7 +30,8 @@ The grammar (EBNF; ``{ }`` repeats, ``[ ]`` is optional; tokens as the scanner g
     OPERATOR   = "*" | "\tilde{*}" ;                      (* only with a meaning under [operators] *)
 
 A single character after ``_`` or ``^`` is read as if it were in braces (``x_i`` is ``x_{i}``). ``\left`` and
-``\right``, spacing (``\,``, ``\quad``) and ``\displaystyle`` are ignored; ``\dfrac`` and ``\tfrac`` are ``\frac``;
+``\right``, spacing (``\,``, ``\quad``) and ``\displaystyle`` are ignored; ``\dfrac`` and ``\tfrac`` are ``\frac``,
+and ``\frac12`` is ``\frac{1}{2}``;
 ``\mathbf{x}``, ``\boldsymbol{x}`` are ``x`` unless a pattern says otherwise. ``e`` is Euler's number unless the
 notation declares it; ``\log`` and ``\ln`` are natural logarithms.
 
@@ -98,6 +99,7 @@ class Token:
 _CMD = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _BRACED_WORD = re.compile(r"\s*\{([^{}]*)\}")
+_SHORT_FRACTION = re.compile(r"\s*([0-9A-Za-z])\s*([0-9A-Za-z])")
 _HOLE = re.compile(r"\?([A-Za-z]+)")
 _PUNCT = frozenset("{}()[]^_+-*/=<>,&|'!.:;")
 
@@ -147,6 +149,12 @@ def scan(text: str, *, base: int = 0, holes: bool = False) -> list[Token]:
                 out.append(Token("set" + cmd if cmd in "{}" and m.group() in (r"\{", r"\}") else cmd, cmd, col))
                 continue
             out.append(Token("cmd", cmd, col))
+            if cmd == r"\frac" and (short := _SHORT_FRACTION.match(text, pos)):
+                for g in (1, 2):    # \frac12 is \frac{1}{2}
+                    at = base + short.start(g) + 1
+                    kind = "number" if short.group(g).isdigit() else "letter"
+                    out += [Token("{", "{", at), Token(kind, short.group(g), at), Token("}", "}", at)]
+                pos = short.end()
             continue
         if m := _NUMBER.match(text, pos):
             out.append(Token("number", m.group(), col))

@@ -4,6 +4,8 @@ read, with the exact column of the reason."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from verifier.errors import ExpressionError
 from verifier.frontend.latex import Rules, pattern, read, scan
@@ -156,3 +158,21 @@ def test_tilde_star_needs_a_meaning() -> None:
     with pytest.raises(ExpressionError) as info:
         read(r"a \tilde{*} b", Rules(symbols={"a": "real", "b": "real"}))
     assert "no meaning" in info.value.message and info.value.column == 3
+
+
+FRAGMENTS = [r"\frac", r"\sum_", r"\sum_{j=1}^{K}", "{", "}", "(", ")", "[", "]", "^", "_", "a", "b", "2", "+", "-",
+             "=", ",", "&", r"\\", r"\left(", r"\right)", r"\partial", r"\begin{cases}", r"\end{cases}",
+             r"\text{for }", r"\text{otherwise}", r"\mathbf{x}", "e", r"\log", r"\sigma", r"\leq", "|", "*",
+             r"\top", r"\sqrt", r"\dots", "?", "'", r"\tilde{*}", r"\frac12", r"\lceil", r"\rceil", " "]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=30))
+def test_any_formula_reads_or_says_why(parts: list[str]) -> None:
+    text = "".join(parts)
+    try:
+        node = read(text, RULES)
+    except ExpressionError as err:
+        assert err.column is None or 1 <= err.column <= len(text) + 1
+        return
+    assert unparse(parse_expression(unparse(node))) == unparse(node)

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from verifier.cli import main
 from verifier.frontend.loader import load_library
@@ -222,3 +224,21 @@ def test_a_relation_with_nothing_after_it(notation: Notation) -> None:
     last = sheet.chains["q1.1"][0][-1]
     # The second '=' is at column 9 of line 2 ("$$a = a =").
     assert last.reading is None and last.reason == "nothing after '='" and (last.reason_line, last.reason_col) == (2, 9)
+
+
+SHEET_FRAGMENTS = ["**Answer 1.1**\n", "#### Answer 1.2\n", "1.3 Show that\n", "$$", r"\[", r"\]", "a", "=", "b",
+                   "&=", r"\\", r"\begin{aligned}", r"\end{aligned}", r"\begin{equation*}", r"\end{equation*}",
+                   "{", "}", "\n", "@", r"\dots", "$", r"\approx", " "]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(SHEET_FRAGMENTS), max_size=40))
+def test_any_sheet_is_read_without_raising(notation: Notation, parts: list[str]) -> None:
+    text = "".join(parts)
+    claims, sheet = read_sheet(text, "s.md", notation)
+    lines = text.count("\n") + 1
+    for chains in sheet.chains.values():
+        for chain in chains:
+            assert len(chain) >= 2
+            for entry in chain:
+                assert 1 <= entry.line <= lines and (entry.reading is not None or entry.reason)

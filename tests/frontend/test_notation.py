@@ -109,3 +109,13 @@ def test_use_brings_names_of_derivation_files(tmp_path: Path) -> None:
     table = load_notation(write(tmp_path, 'use = ["_shared.toml"]\n'), "t")
     rules = table.block("q1.1", 1).rules
     assert unparse(read("s(z_1)", rules)) == "s(z[1])"
+
+
+def test_heading_prefix_and_stop_adapt_to_another_template(tmp_path: Path) -> None:
+    from verifier.frontend.sheet import read_sheet
+    table = load_notation(write(tmp_path, "heading = 'Problem\\s+(\\d+)'\nprefix = \"p\"\nstop = '^Hint'\n"
+                                          "[symbols]\na = \"real\"\n"), "t")
+    text = "## Problem 7\n$$a = a$$\nHint\n$$a = 2$$\n## Answer 1.1\n$$a = a$$\n"
+    claims, sheet = read_sheet(text, "s.md", table)
+    # "Problem 7" gives p7; the hint ends it (its block is not read); "Answer 1.1" is no heading here.
+    assert [c.id for c in claims] == ["p7"] and [len(c) for c in sheet.chains["p7"]] == [2]

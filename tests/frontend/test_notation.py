@@ -91,7 +91,7 @@ def test_longest_pattern_first(tmp_path: Path) -> None:
     ("heading = 'Answer'\n", "needs one group", 1),
     ("heading = 'Answer ('\n", "not a regular expression", 1),
     ("[claim.\"q1\"]\ncolour = 1\n", "unknown key 'colour'", 2),
-    ("[claim.\"q1\".block.0]\nassume = []\n", "numbered from 1", 1),
+    ("[claim.\"q1\".block.0]\nassume = []\n", "keyed by its number (from 1)", 1),
     ("use = [\"missing.toml\"]\n", "does not exist", 1),
     ("[symbols\n", "TOML syntax error", 1),
 ])
@@ -119,3 +119,13 @@ def test_heading_prefix_and_stop_adapt_to_another_template(tmp_path: Path) -> No
     claims, sheet = read_sheet(text, "s.md", table)
     # "Problem 7" gives p7; the hint ends it (its block is not read); "Answer 1.1" is no heading here.
     assert [c.id for c in claims] == ["p7"] and [len(c) for c in sheet.chains["p7"]] == [2]
+
+
+def test_a_block_keyed_by_the_words_before_it(tmp_path: Path) -> None:
+    from verifier.frontend.sheet import read_sheet
+    table = load_notation(write(tmp_path, '[symbols]\na = "real"\n[claim."q1.1".block."Off the diagonal"]\n'
+                                          'assume = ["a > 0"]\n'), "t")
+    text = "**Answer 1.1**\n$$a = a$$\nOff the diagonal:\n$$a = a + 0$$\n"
+    claims, _ = read_sheet(text, "s.md", table)
+    # Only the block after "Off the diagonal" gets the assumption, wherever it is in the answer.
+    assert [c.assume for c in claims[0].chains] == [(), ("a > 0",)]

@@ -23,8 +23,9 @@ One table serves every sheet written on the same template, so that the sheets th
     [claim."q2"]                              # for every claim of question 2 (or one claim: [claim."q2.4"])
     latex = { 'i' = "i" }                     # the same tables as above: latex, bounds, operators
     assume = ["K >= 2"]                       # and assume / where, as in a [[claim]]
-    [claim."q2.4".block.2]                    # the 2nd display block of the claim: latex, bounds, operators,
-    assume = ["j != i"]                       #   assume, where
+    [claim."q2.4".block.2]                    # the 2nd display block of the claim (or block."Out diagonal":
+    assume = ["j != i"]                       #   the blocks just after those words): latex, bounds, operators,
+                                              #   assume, where
     skip = true                               # or not read at all (the block is shown as "not read: skipped")
 
 Later tables win: a block's patterns over its claim's, a claim's over its question's, over the global ones. Among
@@ -93,7 +94,7 @@ class Notation:
     definitions: tuple[tuple[str, str, int | None], ...]
     top: Layer
     claims: dict[str, Layer]
-    blocks: dict[tuple[str, int], Layer]
+    blocks: dict[tuple[str, int | str], Layer]
     digest: str
     known: dict[str, str] = field(default_factory=dict)        # symbols of used files, for the reader
     known_functions: frozenset[str] = frozenset()
@@ -108,10 +109,15 @@ class Notation:
             where.update(layer.where)
         return assume, tuple(where.items())
 
-    def block(self, claim_id: str, number: int) -> Settings:
-        """The reading rules of display block ``number`` (from 1) of a claim, with the block's own hypotheses."""
+    def block(self, claim_id: str, number: int, lead: str = "") -> Settings:
+        """The reading rules of display block ``number`` (from 1) of a claim, with the block's own hypotheses.
+        ``lead`` is the sheet's text just before the block: a block table keyed by words (``block."Out
+        diagonal"``) applies to the blocks whose lead contains them, wherever they are in the answer."""
         layers = self._layers(claim_id)
-        own = self.blocks.get((claim_id, number), Layer())
+        own = self.blocks.get((claim_id, number))
+        if own is None:
+            own = next((layer for (cid, key), layer in self.blocks.items()
+                        if cid == claim_id and isinstance(key, str) and key in lead), Layer())
         patterns: dict[str, tuple[int, Pattern]] = {}
         bounds: dict[str, tuple[str, str]] = {}
         operators: dict[str, str] = {}
@@ -165,7 +171,7 @@ def load_notation(p: Path, shown: str) -> Notation:
     definitions = _strings_table(data, "define", text, fail)
     top = _layer(data, "the notation", fail, _TOP_KEYS)
     claims: dict[str, Layer] = {}
-    blocks: dict[tuple[str, int], Layer] = {}
+    blocks: dict[tuple[str, int | str], Layer] = {}
     raw_claims = data.get("claim", {})
     if not isinstance(raw_claims, dict):
         raise fail("'claim' must be tables: [claim.\"q2.4\"]", "claim")
@@ -177,9 +183,11 @@ def load_notation(p: Path, shown: str) -> Notation:
         if not isinstance(raw_blocks, dict):
             raise fail(f"claim.\"{cid}\".block must be tables: [claim.\"{cid}\".block.1]", cid)
         for number, block in raw_blocks.items():
-            if not number.isdigit() or int(number) < 1 or not isinstance(block, dict):
-                raise fail(f"claim.\"{cid}\".block.{number}: blocks are numbered from 1, each a table", cid)
-            blocks[(cid, int(number))] = _layer(block, f"claim \"{cid}\" block {number}", fail, _BLOCK_KEYS)
+            if (number.isdigit() and int(number) < 1) or not number.strip() or not isinstance(block, dict):
+                raise fail(f"claim.\"{cid}\".block.{number}: a block is a table keyed by its number (from 1) or "
+                           "by words of the text just before it", cid)
+            key: int | str = int(number) if number.isdigit() else number
+            blocks[(cid, key)] = _layer(block, f"claim \"{cid}\" block {number}", fail, _BLOCK_KEYS)
     known, functions, abbreviations = _used_names(used_paths)
     return Notation(shown, heading, prefix, stop, uses, used_paths, symbols, definitions, top, claims, blocks,
                     hashlib.sha256(text.encode("utf-8")).hexdigest(), known, functions, abbreviations)

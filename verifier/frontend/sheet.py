@@ -92,11 +92,12 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
         chains: list[list[Entry]] = []
         chain_blocks: list[int] = []
         number = 0
+        leads = _leads(text, blocks, start, stop)
         for offset, m in blocks:
             if not start <= offset < stop:
                 continue
             number += 1
-            settings = notation.block(cid, number)
+            settings = notation.block(cid, number, leads[number])
             if settings.skip:
                 continue
             content, base = m
@@ -112,7 +113,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
         if not kept:
             continue
         sheet.chains[full_id] = [c for c, _ in kept]
-        claims.append(_claim(full_id, cid, title, shown, heading_line, kept, notation, id_prefix))
+        claims.append(_claim(full_id, cid, title, shown, heading_line, kept, notation, id_prefix, leads))
     return claims, sheet
 
 
@@ -304,13 +305,24 @@ def _by_relations(content: str, base: int, rules: Rules, positions: _Positions) 
     return [(entries[0].op is not None, entries)]
 
 
+def _leads(text: str, blocks: list[tuple[int, tuple[str, int]]], start: int, stop: int) -> dict[int, str]:
+    """The text before each display block of an answer (since the block before), by block number."""
+    out: dict[int, str] = {}
+    lead_from = start
+    for offset, (content, base) in blocks:
+        if start <= offset < stop:
+            out[len(out) + 1] = text[lead_from:offset]
+            lead_from = base + len(content)
+    return out
+
+
 def _claim(full_id: str, cid: str, title: str, shown: str, heading_line: int,
-           kept: list[tuple[list[Entry], int]], notation: Notation, id_prefix: str) -> Claim:
+           kept: list[tuple[list[Entry], int]], notation: Notation, id_prefix: str, leads: dict[int, str]) -> Claim:
     assume, where = notation.claim_settings(cid)
     chains = []
     names: dict[str, int] = {}
     for entries, block in kept:
-        settings = notation.block(cid, block)
+        settings = notation.block(cid, block, leads.get(block, ""))
         name = f"line {entries[0].line}"
         names[name] = names.get(name, 0) + 1
         if names[name] > 1:

@@ -542,13 +542,13 @@ class _Reader:
 
     def named(self, name: str, token: Token) -> P.Node:
         """A name, applied to arguments when it is a function and ``(`` follows."""
-        if self.token.kind == "(" and self.rules.is_function(name):
+        if not self.rules.is_function(name):
+            return P.Name(name, token.col)
+        if self.token.kind == "(":
             return P.Call(name, self.arguments(), token.col)
-        if name in self.rules.functions or (name in FUNCTIONS and name not in self.rules.symbols):
-            if self._starts_factor(self.token):
-                return P.Call(name, (self.power(),), token.col)
-            raise ExpressionError(f"the function '{name}' needs an argument", column=token.col)
-        return P.Name(name, token.col)
+        if self._starts_factor(self.token):
+            return P.Call(name, (self.power(),), token.col)     # \log x, \tanh \frac{x}{2}
+        raise ExpressionError(f"the function '{name}' needs an argument", column=token.col)
 
     def arguments(self) -> tuple[P.Node, ...]:
         opener = self.token

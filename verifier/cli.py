@@ -35,7 +35,10 @@ def parser() -> argparse.ArgumentParser:
                "ids ('q2.4', or 'q2' for every claim of question 2).")
     p.add_argument("targets", nargs="*", metavar="all|list|show|ID", help="what to verify (default: all)")
     p.add_argument("--derivations", default="derivations", metavar="PATH",
-                   help="a folder of derivation files or one .toml file (default: ./derivations)")
+                   help="a folder of derivation files, one .toml file, or an answer sheet (.md, .tex) "
+                        "(default: ./derivations)")
+    p.add_argument("--notation", metavar="FILE", default=None,
+                   help="the notation table that reads the sheets (default: SHEET.notation.toml beside a sheet)")
     p.add_argument("--format", default="text", choices=FORMATS, help="report format (default: text)")
     p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
@@ -94,7 +97,10 @@ def _run(args: argparse.Namespace) -> int:
     if not path.exists():
         raise UsageError(f"no derivations at '{args.derivations}' (give a folder or a .toml file with "
                          "--derivations)")
-    library = load_library(path)
+    notation = Path(args.notation) if args.notation else None
+    if notation is not None and not notation.is_file():
+        raise UsageError(f"--notation: no such file '{args.notation}'")
+    library = load_library(path, notation=notation)
     for err in library.errors:
         print(f"verify: error: {err}", file=sys.stderr)
 
@@ -132,7 +138,7 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_USAGE if library.errors else EXIT_OK
     run = verify(library, claims, args)
     run.file_errors = [str(err) for err in library.errors]
-    _emit(run, args)
+    _emit(run, args, library)
     if run.interrupted:
         return EXIT_INTERRUPTED
     bad_input = library.errors or any(o.bad_input for r in run.results for o in r.outcomes)
@@ -166,19 +172,46 @@ def verify(library: Library, claims: list[Claim], args: argparse.Namespace) -> R
                 results[n] = by_id[c.id]
                 if cache:  # after Ctrl-C too: the cache keeps what was settled, never "interrupted"
                     cache.put(library, by_id[c.id])
-    return _result([r for r in results if r is not None], time.perf_counter() - start, interrupted)
+    settled = [r for r in results if r is not None]
+    if library.sheets:
+        from verifier.frontend.sheet import settle_unread
+        settle_unread(library.sheets, settled)
+    return _result(settled, time.perf_counter() - start, interrupted)
 
 
 def _result(results: list[ClaimResult], seconds: float, interrupted: bool = False) -> RunResult:
     return RunResult(results, seconds, __version__, sympy_version(), interrupted=interrupted)
 
 
-def _emit(run: RunResult, args: argparse.Namespace) -> None:
+def _emit(run: RunResult, args: argparse.Namespace, library: Library | None = None) -> None:
     from verifier.outputs.report import render
     color = {"always": True, "never": False}.get(args.color)
     if color is None:
         color = _auto_color(sys.stdout) if not args.output else False
-    _deliver(render(run, args.format, color=color), args)
+    text = render(run, args.format, color=color)
+    if library is not None and library.sheets:
+        text = _with_sheet_summary(text, run, library, args.format)
+    _deliver(text, args)
+
+
+def _with_sheet_summary(text: str, run: RunResult, library: Library, fmt: str) -> str:
+    """A report with the per-sheet summary: a "sheets" field in JSON (and each sheet step's column and LaTeX), a
+    closing section in text and Markdown."""
+    import json
+
+    from verifier.frontend.sheet import annotate, summarize, summary_lines
+    summary = summarize(library.sheets, run.results)
+    if not summary:
+        return text
+    if fmt == "json":
+        data = json.loads(text)
+        annotate(data, library.sheets, run.results)
+        return json.dumps(data, indent=2) + "\n"
+    if fmt == "text":
+        return text + "\nSheets:\n" + "".join(f"  {line}\n" for line in summary_lines(summary))
+    if fmt == "markdown":
+        return text + "\n### Sheets\n\n" + "".join(f"- {line}\n" for line in summary_lines(summary))
+    return text
 
 
 def _deliver(text: str, args: argparse.Namespace) -> None:

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from verifier.errors import DerivationFileError
+from verifier.frontend.notation import SUFFIX as NOTATION_SUFFIX, Notation, load_notation
+from verifier.frontend.sheet import Sheet, read_sheet
 from verifier.model import Chain, Claim
 
 CLAIM_KEYS = frozenset({"id", "title", "latex", "note", "statement", "steps", "derivation", "exists", "assume",
@@ -54,6 +56,7 @@ class Library:
     files: dict[str, SourceFile] = field(default_factory=dict)
     claims: list[Claim] = field(default_factory=list)
     errors: list[DerivationFileError] = field(default_factory=list)
+    sheets: dict[str, Sheet] = field(default_factory=dict)     # the reading of each sheet (Markdown, LaTeX)
 
     def context(self, claim: Claim) -> list[SourceFile]:
         """The files whose names a claim sees: used files first (depth first, each once), then its own."""
@@ -85,19 +88,34 @@ def _matches(claim: Claim, selector: str) -> bool:
     return claim.id == selector or claim.id.startswith(selector + ".") or claim.question == selector
 
 
-def discover(path: Path) -> list[Path]:
-    """The ``.toml`` files of a library folder (sorted), or the one file given."""
+SHEET_SUFFIXES = (".md", ".tex")
+
+
+def discover(path: Path, notation: Path | None = None) -> list[Path]:
+    """The files of a library folder (sorted), or the one file given.
+
+    A folder gives its ``.toml`` derivation files (notation tables ``*.notation.toml`` are not derivation files)
+    and, when a notation table applies to them (``notation``, or a ``*.notation.toml`` in the folder itself), the
+    sheets (``.md``, ``.tex``) at its top level: sheets in sub-folders are read only when that folder is given.
+    """
     if path.is_file():
         return [path]
     if not path.is_dir():
         raise DerivationFileError(f"no such file or folder: {path}", file=str(path))
-    return sorted(p for p in path.rglob("*.toml") if p.is_file())
+    tomls = sorted(p for p in path.rglob("*.toml") if p.is_file() and not p.name.endswith(NOTATION_SUFFIX))
+    if notation is None and not any(path.glob("*" + NOTATION_SUFFIX)):
+        return tomls
+    return tomls + sorted(p for p in path.iterdir() if p.suffix in SHEET_SUFFIXES and p.is_file())
 
 
-def load_library(path: Path, *, display_root: Path | None = None) -> Library:
-    """Read every file of a library; unreadable files are collected in ``errors``, never raised."""
+def load_library(path: Path, *, display_root: Path | None = None, notation: Path | None = None) -> Library:
+    """Read every file of a library; unreadable files are collected in ``errors``, never raised. Sheets are read
+    with ``notation`` (or the notation table beside them); with several sheets, claim ids start with the
+    sheet's file name (``alice.md:q2.4``)."""
     lib = Library()
-    paths = discover(path)
+    paths = discover(path, notation)
+    sheets = [p for p in paths if p.suffix in SHEET_SUFFIXES]
+    notations: dict[Path, Notation] = {}
     pending = list(paths)
     loaded: set[Path] = set()
     while pending:
@@ -107,7 +125,11 @@ def load_library(path: Path, *, display_root: Path | None = None) -> Library:
         loaded.add(p)
         shown = _display(p, display_root)
         try:
-            source = load_file(p, shown, display_root=display_root)
+            if p.suffix in SHEET_SUFFIXES:
+                source = _load_sheet(p, shown, lib, notations, notation, display_root,
+                                     f"{p.name}:" if len(sheets) > 1 else "")
+            else:
+                source = load_file(p, shown, display_root=display_root)
         except DerivationFileError as err:
             lib.errors.append(err)
             continue
@@ -144,8 +166,53 @@ def _display(p: Path, display_root: Path | None) -> str:
         return str(p)
 
 
+def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notation], given: Path | None,
+                display_root: Path | None, id_prefix: str) -> SourceFile:
+    """Read a sheet with its notation table into a :class:`SourceFile` (its reading goes to ``lib.sheets``)."""
+    table = _notation_for(p, given)
+    if table is None:
+        raise DerivationFileError(f"no notation table for this sheet: write {p.stem}{NOTATION_SUFFIX} beside it, "
+                                  "or give one with --notation FILE", file=shown)
+    table = table.resolve()
+    if table not in notations:
+        notations[table] = load_notation(table, _display(table, display_root))
+    notation = notations[table]
+    try:
+        raw = p.read_bytes()
+        if len(raw) > MAX_FILE_BYTES:
+            raise DerivationFileError(f"file too large ({len(raw)} bytes; at most {MAX_FILE_BYTES})", file=shown)
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except OSError as err:
+        raise DerivationFileError(f"cannot read file: {err.strerror}", file=shown) from None
+    except UnicodeDecodeError as err:
+        raise DerivationFileError("file is not valid UTF-8 text", file=shown,
+                                  line=raw[: err.start].count(b"\n") + 1) from None
+    claims, sheet = read_sheet(text, shown, notation, id_prefix=id_prefix)
+    lib.sheets[shown] = sheet
+    # The table is a file of the library of its own, so that its names are reported at its own lines.
+    lib.files.setdefault(notation.path, SourceFile(
+        notation.path, None, None, tuple(_display(u, display_root) for u in notation.used_paths),
+        notation.symbols, notation.definitions, (), notation.digest, notation.used_paths))
+    digest = hashlib.sha256((text + "\0" + notation.digest).encode("utf-8")).hexdigest()
+    return SourceFile(shown, None, None, (notation.path,), (), (), tuple(claims), digest, notation.used_paths)
+
+
+def _notation_for(sheet: Path, given: Path | None) -> Path | None:
+    """The notation table of a sheet: the one given, SHEET.notation.toml, or the only one in its folder."""
+    if given is not None:
+        return given
+    beside = sheet.with_name(sheet.stem + NOTATION_SUFFIX)
+    if beside.is_file():
+        return beside
+    found = sorted(sheet.parent.glob("*" + NOTATION_SUFFIX))
+    return found[0] if len(found) == 1 else None
+
+
 def load_file(p: Path, shown: str, *, display_root: Path | None = None) -> SourceFile:
     """Read and check one derivation file."""
+    if p.name.endswith(NOTATION_SUFFIX):
+        raise DerivationFileError("a notation table is not a derivation file: give the sheet it reads "
+                                  "(--derivations SHEET.md --notation TABLE)", file=shown)
     try:
         raw = p.read_bytes()
     except OSError as err:

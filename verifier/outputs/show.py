@@ -64,12 +64,29 @@ def render_show(library: Library, result: ClaimResult, *, color: bool, width: in
                            if ob.line is not None else f"{mark} {describe(outcome)}  [{outcome.verdict}]",
                            style=_STYLES[outcome.verdict]))
         console.print(Text(_indent(ob.text), style="italic"))
+        for line in _sheet_lines(library, claim, ob):
+            console.print(Text(line, style="dim"))
         pretty = _pretty(built.get(ob), outcome, (width or 100) - 4)
         if pretty and "".join(pretty.split()) != "".join(ob.text.split()):
             console.print(Text(pretty, style=""))
         for line in evidence(outcome)[1:]:
             console.print(Text("    " + line, style="dim" if outcome.verdict in ("proved", "checked") else ""))
     return buf.getvalue()
+
+
+def _sheet_lines(library: Library, claim: Any, ob: Any) -> list[str]:
+    """For a step read from a sheet: each entry's LaTeX, where it is, and how it was read."""
+    from verifier.frontend.sheet import step_entries
+
+    pair = step_entries(library.sheets, claim, ob)
+    if pair is None:
+        return []
+    out = []
+    for entry in pair if ob.index == 1 else pair[1:]:
+        reading = entry.reading if entry.reading is not None else f"not read: {entry.reason}"
+        out.append(f"    {entry.line}:{entry.col}  {entry.op or ' '} {entry.latex}")
+        out.append(f"    {' ' * len(f'{entry.line}:{entry.col}')}  read as: {reading}")
+    return out
 
 
 def _build_with_limit(library: Library, claim: Any, budget: float) -> dict:

@@ -1,0 +1,131 @@
+"""Tests of notation tables: layers (global, question, claim, block), pattern order, and errors with their line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from verifier.errors import DerivationFileError
+from verifier.frontend.latex import read
+from verifier.frontend.notation import load_notation
+from verifier.frontend.parser import unparse
+
+TABLE = """\
+prefix = "ex"
+
+[symbols]
+x = "indexed real"
+y = "real"
+K = "integer positive"
+
+[define]
+"h(t)" = "t^2"
+c = "2"
+
+[latex]
+'\\mathbf{x}_{?i}' = "x[?i]"
+'y' = "y"
+
+[bounds]
+j = "1..K"
+
+[claim."ex2"]
+latex = { 'y' = "2*y" }
+assume = ["K >= 2"]
+
+[claim."ex2.1"]
+latex = { 'y' = "3*y" }
+where = { K = 3 }
+
+[claim."ex2.1".block.2]
+latex = { 'y' = "4*y" }
+bounds = { j = "0..K" }
+assume = ["y > 0"]
+skip = false
+
+[claim."ex2.1".block.3]
+skip = true
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "t.notation.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_layers(tmp_path: Path) -> None:
+    table = load_notation(write(tmp_path, TABLE), "t")
+    assert table.prefix == "ex"
+    # y is read by the innermost table that maps it: global, then the question's, the claim's, the block's.
+    readings = {(cid, block): unparse(read("y", table.block(cid, block).rules))
+                for cid, block in [("ex1.1", 1), ("ex2.2", 1), ("ex2.1", 1), ("ex2.1", 2)]}
+    assert readings == {("ex1.1", 1): "y", ("ex2.2", 1): "2 * y", ("ex2.1", 1): "3 * y", ("ex2.1", 2): "4 * y"}
+    assert unparse(read(r"\sum_j \mathbf{x}_j", table.block("ex2.1", 2).rules)) == "Sum(x[j], (j, 0, K))"
+    assert unparse(read(r"\sum_j \mathbf{x}_j", table.block("ex2.1", 1).rules)) == "Sum(x[j], (j, 1, K))"
+    assert table.claim_settings("ex2.1") == (("K >= 2",), (("K", "3"),))
+    block = table.block("ex2.1", 2)
+    assert block.assume == ("y > 0",) and not block.skip
+    assert table.block("ex2.1", 3).skip
+
+
+def test_functions_and_abbreviations_from_define(tmp_path: Path) -> None:
+    rules = load_notation(write(tmp_path, TABLE), "t").block("ex1.1", 1).rules
+    # h is a function of the table: h(y) applies it; y(1 + y) is a product; c is an abbreviation.
+    assert unparse(read("h(y) + y(1 + y) + c", rules)) == "h(y) + y * (1 + y) + c"
+
+
+def test_longest_pattern_first(tmp_path: Path) -> None:
+    text = TABLE + "\n[claim.\"ex3\".latex]\n'\\mathbf{x}' = \"x\"\n'\\mathbf{x}_{0}' = \"y\"\n"
+    rules = load_notation(write(tmp_path, text), "t").block("ex3.1", 1).rules
+    assert unparse(read(r"\mathbf{x}_0 + \mathbf{x}_1", rules)) == "y + x[1]"
+
+
+@pytest.mark.parametrize("text, message, line", [
+    ("colour = 1\n", "unknown key 'colour'", 1),
+    ("[latex]\n'x_{?i' = \"x[?i]\"\n", "never closed", 2),
+    ("[latex]\n'x_{?i}' = \"x[?j]\"\n", "?j, which the pattern does not have", 2),
+    ("[bounds]\nj = \"1 to K\"\n", "bounds.j must be a range", 2),
+    ("[operators]\n'+' = \"plus\"\n", "operators:", 2),
+    ("heading = 'Answer'\n", "needs one group", 1),
+    ("heading = 'Answer ('\n", "not a regular expression", 1),
+    ("[claim.\"q1\"]\ncolour = 1\n", "unknown key 'colour'", 2),
+    ("[claim.\"q1\".block.0]\nassume = []\n", "keyed by its number (from 1)", 1),
+    ("use = [\"missing.toml\"]\n", "does not exist", 1),
+    ("[symbols\n", "TOML syntax error", 1),
+])
+def test_errors_name_the_line(tmp_path: Path, text: str, message: str, line: int) -> None:
+    with pytest.raises(DerivationFileError) as info:
+        load_notation(write(tmp_path, text), "t.notation.toml")
+    assert message in info.value.message
+    assert info.value.line == line
+    assert str(info.value).startswith(f"t.notation.toml:{line}: ")
+
+
+def test_use_brings_names_of_derivation_files(tmp_path: Path) -> None:
+    (tmp_path / "_shared.toml").write_text('[symbols]\nz = "indexed real"\n[define]\n"s(t)" = "t"\n',
+                                           encoding="utf-8")
+    table = load_notation(write(tmp_path, 'use = ["_shared.toml"]\n'), "t")
+    rules = table.block("q1.1", 1).rules
+    assert unparse(read("s(z_1)", rules)) == "s(z[1])"
+
+
+def test_heading_prefix_and_stop_adapt_to_another_template(tmp_path: Path) -> None:
+    from verifier.frontend.sheet import read_sheet
+    table = load_notation(write(tmp_path, "heading = 'Problem\\s+(\\d+)'\nprefix = \"p\"\nstop = '^Hint'\n"
+                                          "[symbols]\na = \"real\"\n"), "t")
+    text = "## Problem 7\n$$a = a$$\nHint\n$$a = 2$$\n## Answer 1.1\n$$a = a$$\n"
+    claims, sheet = read_sheet(text, "s.md", table)
+    # "Problem 7" gives p7; the hint ends it (its block is not read); "Answer 1.1" is no heading here.
+    assert [c.id for c in claims] == ["p7"] and [len(c) for c in sheet.chains["p7"]] == [2]
+
+
+def test_a_block_keyed_by_the_words_before_it(tmp_path: Path) -> None:
+    from verifier.frontend.sheet import read_sheet
+    table = load_notation(write(tmp_path, '[symbols]\na = "real"\n[claim."q1.1".block."Off the diagonal"]\n'
+                                          'assume = ["a > 0"]\n'), "t")
+    text = "**Answer 1.1**\n$$a = a$$\nOff the diagonal:\n$$a = a + 0$$\n"
+    claims, _ = read_sheet(text, "s.md", table)
+    # Only the block after "Off the diagonal" gets the assumption, wherever it is in the answer.
+    assert [c.assume for c in claims[0].chains] == [(), ("a > 0",)]

@@ -1,0 +1,244 @@
+"""Tests of answer sheets read as claims: headings, display blocks and chains, lines and columns, steps not read,
+the bundled sheet end to end, and grading a folder of submissions with one notation table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from verifier.cli import main
+from verifier.frontend.loader import load_library
+from verifier.frontend.notation import Notation, load_notation
+from verifier.frontend.sheet import read_sheet
+
+ROOT = Path(__file__).resolve().parents[2]
+SHEET = ROOT / "derivations" / "sheets" / "assignment-1-answers.md"
+TABLE = ROOT / "derivations" / "sheets" / "assignment-1-answers.notation.toml"
+SUBMISSIONS = Path(__file__).resolve().parent / "sheets" / "submissions"
+
+SMALL_TABLE = """\
+[symbols]
+a = "real"
+b = "real"
+x = "indexed real"
+K = "integer positive"
+[bounds]
+j = "1..K"
+[claim."q1.2".block.2]
+assume = ["a > 0"]
+"""
+
+
+@pytest.fixture
+def notation(tmp_path: Path) -> Notation:
+    path = tmp_path / "t.notation.toml"
+    path.write_text(SMALL_TABLE, encoding="utf-8")
+    return load_notation(path, "t.notation.toml")
+
+
+@pytest.mark.parametrize("heading, cid", [
+    ("Answer 2.4", "q2.4"),
+    ("#### Answer 1.4", "q1.4"),
+    ("**Answer 5.3**", "q5.3"),
+    ("\\section*{Answer 2.4}", "q2.4"),
+    ("### Answer 3", "q3"),
+])
+def test_headings(notation: Notation, heading: str, cid: str) -> None:
+    claims, _ = read_sheet(f"{heading}\n\n$$a = a$$\n", "s.md", notation)
+    assert [c.id for c in claims] == [cid]
+
+
+def test_a_question_line_ends_an_answer(notation: Notation) -> None:
+    text = "**Answer 1.1**\n\n$$a = a$$\n\n1.2 Show that\n\n$$b = b$$\n"
+    claims, sheet = read_sheet(text, "s.md", notation)
+    assert [len(c) for c in sheet.chains["q1.1"]] == [2]      # the question's block is not the answer's
+
+
+def test_blocks_chains_lines_and_columns(notation: Notation) -> None:
+    text = ("**Answer 1.2**\n"                                # line 1
+            "Inline $a = b$ is not read.\n"                   # line 2
+            "$$a + b = b + a$$\n"                             # line 3: a chain
+            "\\[\n"                                           # line 4
+            "\\begin{aligned} a &= a \\\\ &= 2a - a \\end{aligned}\n"   # line 5: &= continues
+            "\\]\n"
+            "$$= a + 0$$\n"                                   # line 7: continues the chain before
+            "\\begin{equation*} b \\leq b + 1 \\end{equation*}\n")      # line 8
+    claims, sheet = read_sheet(text, "s.md", notation)
+    chains = sheet.chains["q1.2"]
+    assert [[(e.op, e.reading) for e in chain] for chain in chains] == [
+        [(None, "a + b"), ("=", "b + a")],
+        [(None, "a"), ("=", "a"), ("=", "2 * a - a"), ("=", "a + 0")],
+        [(None, "b"), ("<=", "b + 1")],
+    ]
+    # Lines and columns counted by hand: "$$a + b" has 'a' at column 3 of line 3; "&= 2a" has '2' at column 30.
+    assert (chains[0][0].line, chains[0][0].col) == (3, 3)
+    assert (chains[1][2].line, chains[1][2].col) == (5, 30)
+    assert (chains[1][3].line, chains[1][3].col) == (7, 5)   # after the leading '= '
+    (claim,) = claims
+    assert [c.step_lines for c in claim.chains] == [(3, 3), (5, 5, 5, 7), (8, 8)]
+    assert claim.chains[1].assume == ("a > 0",)               # block 2 of q1.2 in the notation
+
+
+def test_cells_that_start_with_a_formula_start_a_chain(notation: Notation) -> None:
+    text = "**Answer 1.1**\n$$\\begin{aligned} a &= a + 0 & b &= b \\\\ a &= 1a \\end{aligned}$$\n"
+    _, sheet = read_sheet(text, "s.md", notation)
+    assert [[e.reading for e in c] for c in sheet.chains["q1.1"]] == [["a", "a + 0"], ["b", "b"], ["a", "1 * a"]]
+
+
+def test_an_entry_not_read_keeps_its_reason_and_column(notation: Notation) -> None:
+    text = "**Answer 1.1**\n$$a = a + \\dots = a$$\n"
+    claims, sheet = read_sheet(text, "s.md", notation)
+    entry = sheet.chains["q1.1"][0][1]
+    # '\dots' starts at column 11 of line 2 ("$$a = a + \dots").
+    assert entry.reading is None and "elided" in (entry.reason or "")
+    assert (entry.reason_line, entry.reason_col) == (2, 11)
+    assert claims[0].chains[0].steps[1].startswith("= ?")     # never parses: never built as something else
+
+
+def test_bundled_sheet_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["all", "--derivations", str(SHEET), "--format", "json", "--no-cache"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1                                          # the sheet has mistakes
+    steps = [(c["id"], o) for c in report["claims"] for o in c["obligations"]]
+    refuted = sorted({(cid, o["line"]) for cid, o in steps if o["verdict"] == "refuted"})
+    # The sheet's mistakes (see ../q2.toml, q4.toml, q5.toml): the off-diagonal first line of 2.4 (line 131), the
+    # detail lines y[3] and y[4] of 4.3 (lines 200, 201), the first display line of 5.2 (bound k_1, line 261) and
+    # the derivative line of 5.5 (line 317).
+    assert refuted == [("q2.4", 131), ("q4.3", 200), ("q4.3", 201), ("q5.2", 261), ("q5.5", 317)]
+    others = [o for _, o in steps if o["verdict"] not in ("proved", "checked", "refuted")]
+    assert all(o["verdict"] == "unknown" and o["message"].startswith("not read: ") for o in others)
+    decided = len(steps) - len(others)
+    assert len(steps) >= 80 and decided >= 0.9 * len(steps)
+    assert report["sheets"][0]["wrong"][0] == {"claim": "q2.4", "lines": [131]}
+    # Each step names its entry's column and LaTeX: the off-diagonal chain's first line starts at column 76.
+    first = next(o for cid, o in steps if cid == "q2.4" and o["verdict"] == "refuted")
+    assert first["column"] == 76 and first["latex"].startswith(r"\frac{-\sum_j e^{\mathbf{x}_j}")
+
+
+def test_show_gives_the_latex_beside_its_reading(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["show", "q1.1", "--derivations", str(SHEET), "--no-cache", "--color", "never"])
+    out = capsys.readouterr().out
+    # Answer 1.1 is "$$g(z) = 1/(1 + e^{-z})$$" on line 19: g(z) at column 3, the right side at column 10.
+    assert "19:3    g(z)" in out and "19:10  = 1/(1 + e^{-z})" in out
+    assert "read as: 1 / (1 + exp(-z))" in out
+
+
+def test_grading_a_folder_of_submissions(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["all", "--derivations", str(SUBMISSIONS), "--notation", str(TABLE), "--format", "json",
+                 "--no-cache"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    verdicts = {c["id"]: c["verdict"] for c in report["claims"]}
+    # Each mistake worked out by hand in alice.md and bob.tex:
+    assert verdicts == {
+        "alice.md:q1.1": "refuted",     # g(z) = 1/(1 + e^{z}) is not the sigmoid: at z = 1, 1/(1+e) != 1/(1+e^-1)
+        "alice.md:q1.3": "proved",
+        "alice.md:q1.4": "refuted",     # -y(1-f) - (1-y)f: at y = 0 it is -f, the derivative is f
+        "alice.md:q2.1": "proved",
+        "alice.md:q2.4": "proved",      # the off-diagonal line corrected
+        "alice.md:q3": "refuted",       # (tanh(x) + 1)/2 at x = 2: (tanh 2 + 1)/2 = 0.982 != sigma(2) = 0.881
+        "alice.md:q4.3": "refuted",     # valid: [1,2,3,4] * [2,0,1] = [5, 8], not [5, 7]; y[3], y[4] corrected
+        "alice.md:q5.1": "refuted",     # |a^2| = d - k1 - k2 + 2, not + 1
+        "alice.md:q5.2": "proved",      # the sum up to k_2 (corrected)
+        "bob.tex:q2.1": "refuted",      # "+ c" added: at c = 1 the two sides differ by 1
+        "bob.tex:q3": "proved",
+    }
+    alice = next(s for s in report["sheets"] if s["sheet"].endswith("alice.md"))
+    assert alice["not_read"] == [{"claim": "alice.md:q4.3", "lines": [70]}]    # the \approx line
+    assert {"claim": "alice.md:q4.3", "lines": [68]} in alice["wrong"]
+
+
+def test_text_report_names_sheets(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["all", "--derivations", str(SUBMISSIONS), "--notation", str(TABLE), "--no-cache", "--color", "never"])
+    out = capsys.readouterr().out
+    assert "Sheets:" in out and "bob.tex: 2 claims; wrong: bob.tex:q2.1 (line 8)" in out
+
+
+def test_default_library_reads_toml_only() -> None:
+    lib = load_library(ROOT / "derivations", display_root=ROOT)
+    assert len(lib.claims) == 21 and not lib.sheets and not lib.errors
+    assert all(c.file.endswith(".toml") for c in lib.claims)
+
+
+def test_folder_with_a_notation_table_reads_its_sheets() -> None:
+    lib = load_library(ROOT / "derivations" / "sheets", display_root=ROOT)
+    assert not lib.errors and len(lib.sheets) == 1 and len(lib.claims) == 17
+    assert lib.claims[0].id == "q1.1"                          # one sheet: ids are not prefixed
+
+
+def test_a_notation_table_is_not_a_derivation_file(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["list", "--derivations", str(TABLE)])
+    assert code == 2 and "a notation table is not a derivation file" in capsys.readouterr().err
+
+
+def test_a_sheet_without_notation_does_not_stop_the_others(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.md").write_text("**Answer 1.1**\n$$a = a$$\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("**Answer 1.1**\n$$b = b$$\n", encoding="utf-8")
+    (tmp_path / "b.notation.toml").write_text('[symbols]\nb = "real"\n', encoding="utf-8")
+    (tmp_path / "c.notation.toml").write_text('[symbols]\nc = "real"\n', encoding="utf-8")
+    code = main(["all", "--derivations", str(tmp_path), "--format", "json", "--no-cache"])
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    # b.md is checked; a.md has no table of its own and its folder holds two: a file error (exit 2).
+    assert [c["id"] for c in report["claims"]] == ["b.md:q1.1"] and report["claims"][0]["verdict"] == "proved"
+    assert code == 2 and "no notation table for this sheet" in captured.err
+
+
+def test_a_bad_declaration_is_reported_at_the_tables_line(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "s.md").write_text("**Answer 1.1**\n$$a = a$$\n", encoding="utf-8")
+    (tmp_path / "s.notation.toml").write_text('[symbols]\nb = "real"\na = "positive negative"\n',
+                                              encoding="utf-8")
+    code = main(["all", "--derivations", str(tmp_path / "s.md"), "--format", "json", "--no-cache"])
+    report = json.loads(capsys.readouterr().out)
+    (step,) = report["claims"][0]["obligations"]
+    # The declaration on line 3 of the table cannot hold: an error of the table, at its line (exit 2), not a
+    # line of the sheet that was not read.
+    assert code == 2 and step["verdict"] == "error" and "s.notation.toml:3" in step["message"]
+
+
+def test_unclosed_openers_are_read_in_linear_time(notation: Notation) -> None:
+    import time
+    text = "**Answer 1.1**\n$$a = a$$\n" + "\\[ " * 200_000
+    start = time.perf_counter()
+    claims, _ = read_sheet(text, "s.md", notation)
+    assert time.perf_counter() - start < 5 and [c.id for c in claims] == ["q1.1"]
+
+
+def test_a_block_that_cannot_be_scanned_is_cut_at_its_relations(notation: Notation) -> None:
+    # '@' is no LaTeX the reader knows: only the entry holding it is not read; the step b = b + 0 is still read.
+    text = "**Answer 1.1**\n$$a @ 1 = b = b + 0$$\n"
+    _, sheet = read_sheet(text, "s.md", notation)
+    (chain,) = sheet.chains["q1.1"]
+    assert [(e.op, e.reading) for e in chain] == [(None, None), ("=", "b"), ("=", "b + 0")]
+    assert "'@'" in (chain[0].reason or "") and (chain[0].reason_line, chain[0].reason_col) == (2, 5)
+
+
+def test_a_relation_with_nothing_after_it(notation: Notation) -> None:
+    _, sheet = read_sheet("**Answer 1.1**\n$$a = a =$$\n", "s.md", notation)
+    last = sheet.chains["q1.1"][0][-1]
+    # The second '=' is at column 9 of line 2 ("$$a = a =").
+    assert last.reading is None and last.reason == "nothing after '='" and (last.reason_line, last.reason_col) == (2, 9)
+
+
+SHEET_FRAGMENTS = ["**Answer 1.1**\n", "#### Answer 1.2\n", "1.3 Show that\n", "$$", r"\[", r"\]", "a", "=", "b",
+                   "&=", r"\\", r"\begin{aligned}", r"\end{aligned}", r"\begin{equation*}", r"\end{equation*}",
+                   "{", "}", "\n", "@", r"\dots", "$", r"\approx", " "]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(SHEET_FRAGMENTS), max_size=40))
+def test_any_sheet_is_read_without_raising(notation: Notation, parts: list[str]) -> None:
+    text = "".join(parts)
+    claims, sheet = read_sheet(text, "s.md", notation)
+    lines = text.count("\n") + 1
+    for chains in sheet.chains.values():
+        for chain in chains:
+            assert len(chain) >= 2
+            for entry in chain:
+                assert 1 <= entry.line <= lines and (entry.reading is not None or entry.reason)

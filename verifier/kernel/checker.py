@@ -25,14 +25,16 @@ It does no I/O and imports nothing of the CLI or the reports. What it takes from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import sympy as sp
 
-from verifier.kernel import interval
-from verifier.kernel.rules import Facts, expu, merge_sums, normal, peel
+from verifier.kernel import interval, linear
+from verifier.kernel.facts import Facts, admits, facts_from
+from verifier.kernel.rules import expu, merge_sums, normal, peel
+from verifier.kernel.verdicts import Checked, Proved, Refuted, Witness, made
 
 Relation = tuple[sp.Expr, str, sp.Expr]   # (lhs, op, rhs), op in "=", "!=", "<", "<=", ">", ">="
 
@@ -134,22 +136,26 @@ def confirm_instance(relation: Relation, hypotheses: list[sp.Basic], values: Map
 
     The instance is made here, not by the caller: each value must be an integer that its name's declaration allows,
     the relation's sides and the hypotheses are substituted (bound variables kept), entries of zero-outside families
-    outside their range become 0, and the substituted hypotheses are the facts.
+    outside their range become 0, and the facts are derived again from the declarations, the fixed values and the
+    substituted hypotheses.
     """
     values = {k: _number(v) for k, v in values.items()}
     if not all(isinstance(k, sp.Symbol) and k.is_integer and isinstance(v, sp.Integer) and _allowed(k, v)
-               for k, v in values.items()):
+               for k, v in values.items()) or not admits(facts, values):
         return None
     local = at_point(facts, values)
-    inst = Facts(families=local.families)
+    substituted = []
     for h in hypotheses:
         h = substitute(h, values)
-        if h is sp.false or h is False:
+        if condition_truth(h) is False:
             return Confirmed("vacuous: a hypothesis is false at this instance")
         if h is not sp.true and h is not True:
-            inst = inst.add(h)
+            substituted.append(h)
     lhs, op, rhs = relation
     lhs, rhs = (apply_zero_outside(substitute(_number(side), values), local) for side in (lhs, rhs))
+    inst = facts_from(facts.declarations, substituted, {**dict(facts.fixed), **values}, (lhs, rhs))
+    if not inst.consistent:
+        return None
     return confirm_relation((lhs, op, rhs), inst)
 
 
@@ -283,7 +289,7 @@ def at_point(facts: Facts, point: Mapping[sp.Basic, sp.Expr]) -> Facts:
     """The facts with the ranges of zero-outside families evaluated at the point's sizes."""
     families = tuple((b, lo.xreplace(dict(point)), hi.xreplace(dict(point)))
                      for b, lo, hi in facts.families)
-    return Facts(facts.constraints, facts.unequal, families)
+    return replace(facts, families=families)
 
 
 def admissible(point: Mapping[sp.Basic, sp.Expr], facts: Facts) -> dict[sp.Basic, sp.Expr]:
@@ -394,13 +400,15 @@ def confirm_at_point(relation: Relation, hypotheses: list[sp.Basic], point: Mapp
     rigorously, or a hypothesis fails there, or a free name is left without a value.
 
     The point itself is checked first: every value is a closed-form number allowed by its name's declaration
-    (integer, real, positive ...), and every linear fact and disequality of ``facts`` holds there.
+    (integer, sign words, interval ends, finite domain; an entry of a family outside its index range must be 0:
+    :func:`verifier.kernel.facts.admits`), and every linear fact and disequality of ``facts`` holds there.
     """
     relation = (_number(relation[0]), relation[1], _number(relation[2]))
     point = {k: _number(v) for k, v in point.items()}
     if not all(isinstance(e, sp.Expr) for e in (relation[0], relation[2])):
         return None
-    if not all(_allowed(k, v) for k, v in point.items()) or not _satisfies(facts, point):
+    if not all(_allowed(k, v) for k, v in point.items()) or not admits(facts, point) \
+            or not _satisfies(facts, point):
         return None
     facts = at_point(facts, point)
     for h in hypotheses:
@@ -490,3 +498,96 @@ def _evaluate_condition(cond: sp.Basic, point: Mapping[sp.Basic, sp.Expr], facts
         lhs, rhs = evaluate(cond.lhs, point, facts), evaluate(cond.rhs, point, facts)
         return cond.func(lhs, rhs, evaluate=False)
     return substitute(cond, dict(point))
+
+
+# -- verdicts: the only way out of the kernel ----------------------------------------------------------------
+
+
+def contradictory(hypotheses: Sequence[sp.Basic], facts: Facts) -> bool:
+    """Whether no allowed value satisfies the hypotheses: one of them is a false relation between numbers
+    (decided rigorously), or the linear facts admit no point.
+
+        some hypothesis h is false, or the linear facts F are infeasible
+        ----------------------------------------------------------------
+                    no allowed value satisfies the hypotheses
+    """
+    if any(not _free(h) and condition_truth(h) is False for h in hypotheses):
+        return True
+    return bool(facts.constraints) and linear.infeasible(list(facts.constraints))
+
+
+def _free(h: sp.Basic) -> bool:
+    return isinstance(h, sp.Basic) and bool(h.free_symbols)
+
+
+def prove(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic], facts: Facts) -> Proved | None:
+    """``proved``: every relation holds for every allowed value that satisfies the hypotheses (vacuously when none
+    does), each confirmed by :func:`confirm_relation`; ``None`` when one is not confirmed."""
+    if not facts.consistent:
+        return None
+    if contradictory(hypotheses, facts):
+        return made(Proved, method="vacuous: no allowed value satisfies the hypotheses")
+    methods = []
+    for relation in relations:
+        confirmed = confirm_relation(relation, facts)
+        if confirmed is None:
+            return None
+        methods.append(confirmed.method)
+    return made(Proved, method="; ".join(sorted(set(methods))) if methods else "nothing to prove")
+
+
+def refute(relation: Relation, hypotheses: Sequence[sp.Basic], point: Mapping[sp.Basic, sp.Expr], facts: Facts,
+           method: str) -> Refuted | None:
+    """``refuted``: the relation fails at the point, which every declaration allows and which satisfies every
+    hypothesis (:func:`confirm_at_point`); ``None`` otherwise."""
+    check = confirm_at_point(relation, list(hypotheses), point, facts)
+    if check is None or check.holds:
+        return None
+    return made(Refuted, method=method, point=_shown_point(point, facts), lhs=check.lhs, rhs=check.rhs)
+
+
+def witness(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic], point: Mapping[sp.Basic, sp.Expr],
+            facts: Facts) -> Proved | None:
+    """``proved`` for an ``exists``: every relation holds at the point, which every declaration allows and which
+    satisfies every hypothesis; ``None`` otherwise."""
+    if not relations:
+        return None
+    checks = [confirm_at_point(rel, list(hypotheses), point, facts) for rel in relations]
+    if not all(c is not None and c.holds for c in checks):
+        return None
+    first = checks[0]
+    assert first is not None
+    found = made(Witness, point=_shown_point(point, facts), lhs=first.lhs, rhs=first.rhs)
+    return made(Proved, method="witness, exact evaluation", witness=found)
+
+
+def no_witness_possible(cases: Sequence[tuple[Sequence[sp.Basic], Facts]]) -> Refuted | None:
+    """``refuted`` for an ``exists`` whose every case has contradictory hypotheses (an ``exists`` is never true
+    vacuously); ``None`` when some case may have a value."""
+    if not cases or not all(facts.consistent and contradictory(h, facts) for h, facts in cases):
+        return None
+    return made(Refuted, method="no allowed value satisfies the hypotheses", point={},
+                message="no value allowed by the declarations satisfies the hypotheses, so nothing exists")
+
+
+def check(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic],
+          instances: Sequence[Mapping[sp.Basic, sp.Expr]], facts: Facts, named: str, total: int
+          ) -> Checked | Mapping[sp.Basic, sp.Expr] | None:
+    """``checked``: every relation confirmed (:func:`confirm_instance`) at every instance of a finite set, which
+    ``named`` describes (a set of ``total`` instances; when more than the instances given, ``named`` must say which
+    were given). Returns the first instance that is not confirmed instead, for the caller to search there for a
+    counterexample; ``None`` when there is no instance. The verdict says how many instances were confirmed."""
+    if not instances or not facts.consistent:
+        return None
+    for values in instances:
+        for rel in relations:
+            if confirm_instance(rel, list(hypotheses), values, facts) is None:
+                return values
+    n = len(instances)
+    return made(Checked, method="bounded check: every instance confirmed exactly",
+                checked=f"{named}: {n} of {max(total, n)}", instances=n)
+
+
+def _shown_point(point: Mapping[sp.Basic, sp.Expr], facts: Facts) -> dict[sp.Basic, sp.Expr]:
+    """The point's values, without entries the zero-outside rule sets to 0."""
+    return admissible({k: _number(v) for k, v in point.items()}, facts)

@@ -149,17 +149,15 @@ BEYOND_RANDOM = 3
 def beyond(case: Case, problem: Problem, checked: InstanceSet, *, seed: int = 0) -> list[dict[sp.Symbol, sp.Integer]]:
     """Instances outside a bounded check, to search for a counterexample before ``checked`` is reported: each size
     up to twice the largest value checked (and below the smallest, when its declaration allows), a few random larger
-    sizes, and for each, the ends and the middle of every ranged index."""
+    sizes, and for each, the ends and the middle of every ranged index (those not checked already)."""
     names = integer_names(case, problem)
     infos = problem.infos
     ranged = [s for s in names if s in infos and infos[s].lo is not None]
     sizes = [s for s in names if s not in ranged]
-    if not sizes:
-        return []
     rng = random.Random(seed)
     further = {s: _further_values(s, checked.sizes.get(s) or [0], rng) for s in sizes}
-    levels = max(len(v) for v in further.values())
-    combos = []
+    levels = max((len(v) for v in further.values()), default=0)
+    combos: list[dict[sp.Symbol, int]] = [] if sizes else [{}]    # no size: the indices' ends and middles
     for k in range(levels):      # every size at its k-th further value together, then one size at a time
         combos.append({s: further[s][min(k, len(further[s]) - 1)] for s in sizes})
     for s in sizes:
@@ -168,7 +166,7 @@ def beyond(case: Case, problem: Problem, checked: InstanceSet, *, seed: int = 0)
     tests = _tests(case, problem)
     bounds = {s: tuple(_Linear(b) for b in problem.bounds(s)) for s in ranged}
     out: list[dict[sp.Symbol, sp.Integer]] = []
-    seen: set[tuple] = set()
+    seen = {tuple(sorted((str(k), int(v)) for k, v in p.items())) for p in checked.assignments}
     for base in combos:
         if any(t(base) is False for t in tests):
             continue

@@ -471,9 +471,16 @@ def _allowed(name: sp.Basic, value: sp.Basic) -> bool:
 
 
 def _satisfies(facts: Facts, point: Mapping[sp.Basic, sp.Expr]) -> bool:
-    """Whether every linear fact and every disequality of ``facts`` holds at the point (all their names given)."""
+    """Whether every linear fact and every disequality of ``facts`` that mentions a name of the point holds there
+    (all its names given).
+
+    A fact about none of the point's names is about names that neither the relation nor the hypotheses use (those
+    must all have values): the declarations of other relations of the same case, which do not bear on this one.
+    """
     values = dict(point)
     for c in facts.constraints:
+        if not any(v in values for v, _ in c.coeffs):
+            continue
         if not all(v in values for v, _ in c.coeffs):
             return False
         total = sp.Rational(c.const.numerator, c.const.denominator) + \
@@ -482,6 +489,8 @@ def _satisfies(facts: Facts, point: Mapping[sp.Basic, sp.Expr]) -> bool:
         if s is None or s < 0 or (s == 0 and c.strict):
             return False
     for d in facts.unequal:
+        if not d.free_symbols & set(values):
+            continue
         value = d.xreplace(values)
         if value.free_symbols:
             return False

@@ -12,6 +12,7 @@ makes a verdict from a counterexample or a witness.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Iterable, Mapping
 
 import sympy as sp
@@ -310,6 +311,17 @@ def allows(d: Declaration, value: sp.Expr, point: Mapping[sp.Basic, sp.Expr]) ->
     return True
 
 
+def _exact(v: object) -> object:
+    """Python integers and fractions as SymPy numbers (anything else as it is)."""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int):
+        return sp.Integer(v)
+    if isinstance(v, Fraction):
+        return sp.Rational(v.numerator, v.denominator)
+    return v
+
+
 def admits(facts: Facts, point: Mapping[sp.Basic, sp.Expr]) -> bool:
     """Whether every value of the point (and every fixed value) is one its declaration allows.
 
@@ -318,7 +330,8 @@ def admits(facts: Facts, point: Mapping[sp.Basic, sp.Expr]) -> bool:
     """
     if not facts.consistent:
         return False
-    full = {**dict(facts.fixed), **dict(point)}
+    point = {k: _exact(v) for k, v in point.items()}
+    full = {**dict(facts.fixed), **point}
     for name, value in point.items():
         if isinstance(name, sp.Indexed):
             d = facts.declaration(name.base)

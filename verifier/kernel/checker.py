@@ -255,7 +255,7 @@ def _definite_sign(p: sp.Expr, facts: Facts) -> tuple[int, bool] | None:
         positive = True
         for factor in sp.Mul.make_args(rest):
             base, e = factor.as_base_exp()
-            if (_positive(base) or _positive_sum(base, facts)) and _real(e):
+            if (_positive(base, facts) or _positive_sum(base, facts)) and _real(e):
                 continue
             if e.is_Integer and int(e) % 2 == 0 and _real(base):
                 positive = False    # an even power of a real is >= 0, and 0 where the base is
@@ -266,18 +266,36 @@ def _definite_sign(p: sp.Expr, facts: Facts) -> tuple[int, bool] | None:
     return (signs.pop(), strict) if len(signs) == 1 else None
 
 
-def _positive(x: sp.Expr) -> bool:
+def _positive(x: sp.Expr, facts: Facts) -> bool:
     """Certainly positive: a number by its rigorous enclosure (SymPy's ``is_positive`` of a number is a low-precision
-    float evaluation), anything else by its assumptions."""
-    return interval.sign(x) == 1 if x.is_number else x.is_positive is True
+    float evaluation), anything else by its assumptions, but only where every entry of a family with an index range
+    is known to be inside that range (outside, the entry is 0, whatever its words say)."""
+    if x.is_number:
+        return interval.sign(x) == 1
+    return _entries_in_range(x, facts) and x.is_positive is True
+
+
+def _entries_in_range(x: sp.Expr, facts: Facts) -> bool:
+    """Whether the facts place the index of every entry ``F[i]`` in ``x`` inside ``F``'s index range."""
+    for entry in x.atoms(sp.Indexed):
+        rng = facts.family_range(entry.base)
+        if rng is None:
+            continue
+        if len(entry.indices) != 1:
+            return False
+        (i,), (lo, hi) = entry.indices, rng
+        if not (facts.nonneg(i - lo) and facts.nonneg(hi - i)):
+            return False
+    return True
 
 
 def _positive_sum(x: sp.Expr, facts: Facts) -> bool:
     """``Sum(g, (j, 1, n)) > 0``: at least one term (``n >= 1``; for ``n <= 0`` Karr's sum is 0 or of either sign),
-    and every term positive."""
+    and every term positive (for ``1 <= j <= n``)."""
     if not (isinstance(x, sp.Sum) and len(x.limits) == 1 and x.limits[0][1] == 1):
         return False
-    return _positive(x.function) and facts.positive(x.limits[0][2])
+    j, _, n = x.limits[0]
+    return _positive(x.function, facts.within(j, sp.Integer(1), n)) and facts.positive(n)
 
 
 def _real(x: sp.Expr) -> bool:

@@ -490,3 +490,15 @@ def test_a_bounded_check_names_the_instances_it_confirmed() -> None:
     assert kernel.check([(KD, "<=", 1)], [], [{KD: sp.Integer(1)}, {KD: sp.Integer(2)}], DFACTS, "K in 1..2", 2) == \
         {KD: sp.Integer(2)}                                                      # 2 <= 1 is false
     assert kernel.check([rel], [], [], DFACTS, "nothing", 0) is None
+
+
+def test_the_words_of_a_family_hold_inside_its_range_only() -> None:
+    """q = "indexed positive 1..K": q[n] > 0 only for 1 <= n <= K; q[0] = 0. SymPy's assumption on the family's
+    symbol says every entry is positive; the kernel uses it only where the index is known to be in range."""
+    q = sp.IndexedBase("q", positive=True)
+    outside = make_facts(GE(K, 1), families=[(q, sp.Integer(1), K)])
+    inside = make_facts(GE(K, 1), GE(k, 1), LE(k, K), families=[(q, sp.Integer(1), K)])
+    assert checker.confirm_sign(q[k], outside, strict=True) is None
+    assert checker.confirm_sign(q[k] + 1, outside, strict=True) is None
+    assert checker.confirm_sign(q[k], inside, strict=True) is not None
+    assert checker.confirm_sign(q[k], make_facts(GE(k, 1)), strict=True) is not None     # no range: everywhere

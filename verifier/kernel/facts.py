@@ -236,6 +236,13 @@ def _declared_relations(facts: Facts, exprs: list[sp.Basic], fixed: Mapping[sp.S
     return out
 
 
+#: The relation to 0 that a sign word states, by the signs it allows.
+_SIGN_RELATION: dict[frozenset[int], type] = {
+    frozenset({1}): sp.Gt, frozenset({-1}): sp.Lt, frozenset({0, 1}): sp.Ge, frozenset({-1, 0}): sp.Le,
+    frozenset({-1, 1}): sp.Ne,
+}
+
+
 def _scalar_relations(d: Declaration, s: sp.Symbol, fixed: Mapping[sp.Symbol, sp.Expr]) -> list[sp.Basic]:
     """``lo <= s <= hi`` (strict at an open end), the signs, and the bounds of a finite domain of numbers."""
     out: list[sp.Basic] = []
@@ -246,18 +253,7 @@ def _scalar_relations(d: Declaration, s: sp.Symbol, fixed: Mapping[sp.Symbol, sp
             out.append((sp.Gt if d.values.lo_open else sp.Ge)(s, lo, evaluate=False))
         if hi is not None:
             out.append((sp.Lt if d.values.hi_open else sp.Le)(s, hi, evaluate=False))
-    for word in d.signs:
-        allowed = SIGN_WORDS[word]
-        if allowed == {1}:
-            out.append(sp.Gt(s, 0, evaluate=False))
-        elif allowed == {-1}:
-            out.append(sp.Lt(s, 0, evaluate=False))
-        elif allowed == {0, 1}:
-            out.append(sp.Ge(s, 0, evaluate=False))
-        elif allowed == {-1, 0}:
-            out.append(sp.Le(s, 0, evaluate=False))
-        else:
-            out.append(sp.Ne(s, 0, evaluate=False))
+    out.extend(_SIGN_RELATION[SIGN_WORDS[w]](s, 0, evaluate=False) for w in sorted(d.signs))
     if d.domain and all(v.is_Rational for v in d.domain):
         out.extend([sp.Ge(s, min(d.domain), evaluate=False), sp.Le(s, max(d.domain), evaluate=False)])
     return out

@@ -468,14 +468,18 @@ def test_a_witness_is_a_verdict_only_at_an_allowed_point() -> None:
 
 def test_an_exists_with_no_allowed_value_is_refuted_never_proved() -> None:
     """y in {0, 1} with y > 5: both cases have a false hypothesis (0 > 5, 1 > 5)."""
-    cases = [([sp.Gt(sp.Integer(v), 5, evaluate=False)], kernel.facts_from(DECLARATIONS, [], {YD: sp.Integer(v)}))
-             for v in (0, 1)]
+    relation = (sp.Integer(0), "<=", sp.Integer(1))
+    cases = [([relation], [sp.Gt(sp.Integer(v), 5, evaluate=False)],
+              kernel.facts_from(DECLARATIONS, [], {YD: sp.Integer(v)})) for v in (0, 1)]
     refuted = kernel.no_witness_possible(cases)
     assert isinstance(refuted, kernel.Refuted) and "nothing exists" in (refuted.message or "")
-    open_case = ([sp.Gt(RD, 0)], DFACTS)
+    open_case = ([relation], [sp.Gt(RD, 0)], DFACTS)
     assert kernel.no_witness_possible(cases + [open_case]) is None
+    false_case = ([(sp.Integer(1), "=", sp.Integer(0))], [], DFACTS)      # y = 0 in the case y = 1: 1 = 0 is false
+    assert isinstance(kernel.no_witness_possible(cases + [false_case]), kernel.Refuted)
     assert kernel.no_witness_possible([]) is None
-    assert kernel.prove([(KD, "=", KD + 1)], cases[0][0], cases[0][1]).method.startswith("vacuous")
+    proof = kernel.prove([(KD, "=", KD + 1)], cases[0][1], cases[0][2])
+    assert proof is not None and proof.method.startswith("vacuous")
 
 
 def test_a_bounded_check_names_the_instances_it_confirmed() -> None:

@@ -173,10 +173,10 @@ def test_an_exists_needs_a_witness_in_one_case_only(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("claim", ['assume = ["y > 5"]\nexists = "y >= 0"', 'assume = ["x > 1", "x < 0"]\n'
-                                   'exists = "x = x"'])
+                                   'exists = "x = x"', 'assume = ["y > 0"]\nexists = "y = 0"'])
 def test_an_exists_with_no_allowed_value_is_refuted(tmp_path: Path, claim: str) -> None:
-    """No y in {0, 1} has y > 5; no real x has x > 1 and x < 0: nothing exists, so the claim is refuted, with a
-    message, never proved vacuously."""
+    """No y in {0, 1} has y > 5; no real x has x > 1 and x < 0; y > 0 leaves y = 1, where y = 0 is false: nothing
+    exists, so the claim is refuted, with a message, never proved vacuously."""
     result = run(tmp_path, claim)
     assert [o.verdict for o in result.outcomes] == ["refuted"]
     assert "nothing exists" in (result.outcomes[0].message or "")

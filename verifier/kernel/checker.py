@@ -588,13 +588,23 @@ def witness(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic], point
     return made(Proved, method="witness, exact evaluation", witness=found)
 
 
-def no_witness_possible(cases: Sequence[tuple[Sequence[sp.Basic], Facts]]) -> Refuted | None:
-    """``refuted`` for an ``exists`` whose every case has contradictory hypotheses (an ``exists`` is never true
-    vacuously); ``None`` when some case may have a value."""
-    if not cases or not all(facts.consistent and contradictory(h, facts) for h, facts in cases):
+def no_witness_possible(cases: Sequence[tuple[Sequence[Relation], Sequence[sp.Basic], Facts]]) -> Refuted | None:
+    """``refuted`` for an ``exists`` (never true vacuously) when no case can have a witness: in each case
+    ``(relations, hypotheses, facts)`` the hypotheses are contradictory, or a relation with no free name is false;
+    ``None`` when some case may have one."""
+    def impossible(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic], facts: Facts) -> bool:
+        if not facts.consistent:
+            return False
+        if contradictory(hypotheses, facts):
+            return True
+        closed = [r for r in relations if not (_free(_number(r[0])) or _free(_number(r[2])))]
+        return any((c := confirm_at_point(r, [], {}, facts)) is not None and not c.holds for r in closed)
+
+    if not cases or not all(impossible(*case) for case in cases):
         return None
-    return made(Refuted, method="no allowed value satisfies the hypotheses", point={},
-                message="no value allowed by the declarations satisfies the hypotheses, so nothing exists")
+    return made(Refuted, method="no allowed value satisfies the hypotheses and the relation", point={},
+                message="in every case, no value allowed by the declarations satisfies the hypotheses and the "
+                        "relation, so nothing exists")
 
 
 def check(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic],

@@ -172,7 +172,7 @@ def _exists(problem: Problem) -> Settled:
         proof = _witness(case, problem)
         if proof:
             return _from_proved(proof, case)
-    refuted = kernel.no_witness_possible([(c.hypotheses, c.facts) for c in problem.cases])
+    refuted = kernel.no_witness_possible([(c.relations, c.hypotheses, c.facts) for c in problem.cases])
     if refuted:
         return _from_refuted(refuted, None)
     return _unknown("no witness found among small values (tried integers, simple fractions and logarithms of "

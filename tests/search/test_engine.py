@@ -129,6 +129,8 @@ def test_an_input_error_is_an_error_verdict_naming_the_line(tmp_path: Path) -> N
     ('statement = "floor(i/2) + ceiling(i/2) = i"\nwhere = { K = 4 }', "i in 1..4: 4 of 4"),
     ('statement = "floor(K/2) + ceiling(K/2) = K"\nsizes = { K = "3..8" }', "K in 3..8: 6 of 6"),
     ('statement = "floor(i/2) + ceiling(i/2) = i"', "K in 1..5, i in 1..K: 15 of 15"),     # 1 + 2 + ... + 5
+    # y = 0 reads 0 = 0 (proved); only the case y = 1 is checked, and the set says so.
+    ('statement = "y*floor(K/2) + y*ceiling(K/2) = y*K"', "y = 1: K in 1..5: 5 of 5"),
 ])
 def test_what_no_rule_proves_is_checked_on_a_named_set(tmp_path: Path, claim: str, sizes: str) -> None:
     """floor(n/2) + ceiling(n/2) = n for every integer n (n = 2m: m + m; n = 2m + 1: m + (m + 1)), which no rule

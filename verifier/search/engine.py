@@ -61,8 +61,11 @@ def _from_proved(proof: Proved, case: Case) -> Settled:
                    values={"lhs": _show_value(w.lhs), "rhs": _show_value(w.rhs)})
 
 
-def _from_checked(checked: Checked) -> Settled:
-    return Settled("checked", method=checked.method, sizes=checked.checked)
+def _from_checked(checked: Checked, case: Case) -> Settled:
+    """The set is named with the case it belongs to (``y = 1: K in 1..5: 5 of 5``) when there are finite-domain
+    values."""
+    where = ", ".join(f"{k} = {v}" for k, v in sorted(case.values.items(), key=lambda kv: str(kv[0])))
+    return Settled("checked", method=checked.method, sizes=f"{where}: {checked.checked}" if where else checked.checked)
 
 
 def _from_refuted(refuted: Refuted, case: Case | None) -> Settled:
@@ -154,7 +157,7 @@ def _bounded(case: Case, problem: Problem, tried: list[str]) -> Settled:
     if isinstance(result, Checked):
         beyond = strategies.beyond(case, problem, inst)
         found = _search(case, beyond, BEYOND_POINTS, 0, "counterexample beyond the bounded check, exact evaluation")
-        return found or _from_checked(result)
+        return found or _from_checked(result, case)
     found = _search(case, [dict(result)], WITNESS_POINTS, 0,
                     "counterexample found by the bounded check, exact evaluation")
     if found:

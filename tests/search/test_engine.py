@@ -151,6 +151,8 @@ def test_a_capped_bounded_check_says_which_instances_it_checked(tmp_path: Path) 
 @pytest.mark.parametrize("claim, point, lhs, rhs", [
     # K <= 5 holds at K = 1..5 (the default sizes) and fails at K = 6: 6 > 5.
     ('statement = "K <= 5"', {"K": "6"}, "6", "5"),
+    # K > 7 leaves no instance among the default sizes 1..5; beyond them, K = 8 is the first allowed: 8 > 5.
+    ('assume = ["K > 7"]\nstatement = "K <= 5"', {"K": "8"}, "8", "5"),
     # Product(n - i, i = -2..20) has the factor n - n = 0 exactly when -2 <= n <= 20; at n = 21 it is
     # 23 * 22 * ... * 1 = 23! = 25852016738884976640000.
     ('statement = "Product(n - i, (i, -2, 20)) = 0"\nsizes = { n = "-2..20" }', {"n": "21"},

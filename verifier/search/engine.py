@@ -152,8 +152,10 @@ def _bounded(case: Case, problem: Problem, tried: list[str]) -> Settled:
     result = kernel.check(case.relations, case.hypotheses, inst.assignments, case.facts, inst.description,
                            inst.total)
     if result is None:
-        return _unknown("tried: " + "; ".join(tried + ["bounded check: no instance satisfies the hypotheses"]),
-                        tried)
+        found = _search(case, strategies.beyond(case, problem, inst), BEYOND_POINTS, 0,
+                        "counterexample beyond the bounded check, exact evaluation")
+        return found or _unknown("tried: " + "; ".join(tried + ["bounded check: no instance satisfies the "
+                                                                "hypotheses"]), tried)
     if isinstance(result, Checked):
         beyond = strategies.beyond(case, problem, inst)
         found = _search(case, beyond, BEYOND_POINTS, 0, "counterexample beyond the bounded check, exact evaluation")

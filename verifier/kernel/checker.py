@@ -1,7 +1,9 @@
 """The trusted checker: the only code that can make a verdict ``proved``, ``checked`` or ``refuted``.
 
 Strategies (:mod:`verifier.search.strategies`) search, guess and call whatever SymPy offers; none of that is trusted.
-They hand this module a *proposal*, and a verdict exists only if a function here confirms it:
+They hand this module a *proposal*, and a verdict exists only if a function here confirms it. The verdict functions
+:func:`prove`, :func:`refute`, :func:`witness`, :func:`check` and :func:`no_witness_possible` return the kernel's
+verdict objects (:mod:`verifier.kernel.verdicts`), which nothing outside the kernel can construct; they rest on:
 
 - :func:`confirm_identity`: ``lhs = rhs`` for all allowed values. Both sides are brought to the normal form of
   :mod:`verifier.kernel.rules` (each rule an equality with its premises discharged from the facts), and the difference must

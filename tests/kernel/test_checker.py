@@ -494,6 +494,7 @@ def test_a_bounded_check_names_the_instances_it_confirmed() -> None:
     assert kernel.check([(KD, "<=", 1)], [], [{KD: sp.Integer(1)}, {KD: sp.Integer(2)}], DFACTS, "K in 1..2", 2) == \
         {KD: sp.Integer(2)}                                                      # 2 <= 1 is false
     assert kernel.check([rel], [], [], DFACTS, "nothing", 0) is None
+    assert kernel.check([rel], [], [{KD: sp.Integer(1)}, {KD: 1}], DFACTS, "K in 1..2", 2) is None   # one, twice
 
 
 def test_the_words_of_a_family_hold_inside_its_range_only() -> None:

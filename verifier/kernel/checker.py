@@ -615,8 +615,10 @@ def check(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic],
     """``checked``: every relation confirmed (:func:`confirm_instance`) at every instance of a finite set, which
     ``named`` describes (a set of ``total`` instances; when more than the instances given, ``named`` must say which
     were given). Returns the first instance that is not confirmed instead, for the caller to search there for a
-    counterexample; ``None`` when there is no instance. The verdict says how many instances were confirmed."""
-    if not instances or not facts.consistent:
+    counterexample; ``None`` when there is no instance, or an instance is repeated (the count would overstate what
+    was checked). The verdict says how many instances were confirmed."""
+    distinct = {tuple(sorted((str(k), _number(v)) for k, v in values.items())) for values in instances}
+    if not instances or not facts.consistent or len(distinct) != len(instances):
         return None
     for values in instances:
         for rel in relations:

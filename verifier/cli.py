@@ -45,6 +45,8 @@ def parser() -> argparse.ArgumentParser:
                    help="worker processes (default: the number of cores)")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                    help="wall-clock limit per obligation (default: 60)")
+    p.add_argument("--require-proof", action="store_true",
+                   help="fail the run (exit 1) when a claim is only checked on a finite set, not proved")
     p.add_argument("--no-cache", action="store_true", help=f"neither read nor write {CACHE_DIR}/")
     p.add_argument("--changed", nargs="?", const="", default=None, metavar="GIT_REF",
                    help="only claims in files changed since GIT_REF (default: the merge base with the default "
@@ -138,6 +140,7 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_USAGE if library.errors else EXIT_OK
     run = verify(library, claims, args)
     run.file_errors = [str(err) for err in library.errors]
+    run.require_proof = args.require_proof
     _emit(run, args, library)
     if run.interrupted:
         return EXIT_INTERRUPTED

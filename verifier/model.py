@@ -171,6 +171,7 @@ class RunResult:
     sympy_version: str
     interrupted: bool = False
     file_errors: list[str] = field(default_factory=list)   # "file:line: reason" of files that could not be read
+    require_proof: bool = False     # ``--require-proof``: a claim that is only ``checked`` fails the run
 
     def counts(self) -> dict[str, int]:
         """Claims per verdict, and how many did not meet their expectation."""
@@ -180,10 +181,15 @@ class RunResult:
         out["unexpected"] = sum(1 for r in self.results if not r.as_expected)
         return out
 
+    def unproved(self) -> list[ClaimResult]:
+        """The claims that fail the run only because ``require_proof`` is set: ``checked``, not ``proved``."""
+        return [r for r in self.results if r.verdict == "checked"] if self.require_proof else []
+
     @property
     def ok(self) -> bool:
-        """Whether every selected claim met its expectation and every file could be read."""
-        return not self.file_errors and all(r.as_expected for r in self.results)
+        """Whether every selected claim met its expectation (and, with ``require_proof``, none is only
+        ``checked``) and every file could be read."""
+        return not self.file_errors and all(r.as_expected for r in self.results) and not self.unproved()
 
     def to_json(self) -> dict[str, Any]:
         """The whole JSON report (format 1)."""

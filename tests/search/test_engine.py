@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import sympy as sp
 
 from recheck import fails_at
 
@@ -17,6 +18,7 @@ from verifier.model import ClaimResult
 HEADER = """
 [symbols]
 x = "real"
+n = "integer"
 y = "in {0, 1}"
 p = "positive"
 K = "integer positive"
@@ -85,11 +87,14 @@ def test_false_claims_are_refuted_with_a_counterexample_that_rechecks(tmp_path: 
     assert fails_at(library, library.claims[0], failing)
 
 
-def test_real_branch_cuts_are_not_proved(tmp_path: Path) -> None:
-    """log(a*b) = log(a) + log(b) and sqrt(x^2) = x are false for real values (a = b = -1; x = -1)."""
+def test_a_square_root_of_a_square_is_refuted_for_reals(tmp_path: Path) -> None:
+    """sqrt(x^2) = x is false for real x < 0 (at x = -1: sqrt(1) = 1, not -1)."""
     result = run(tmp_path, 'statement = "sqrt(x^2) = x"')
-    assert result.verdict in ("refuted", "unknown")
-    assert result.verdict != "proved"
+    assert result.verdict == "refuted"
+    failing = result.first_failure()
+    assert failing is not None and failing.counterexample is not None
+    assert sp.Rational(failing.counterexample["x"]) < 0
+    assert fails_at(load_library(tmp_path / "t.toml"), result.claim, failing)
 
 
 def test_a_hypothesis_decides_a_delta(tmp_path: Path) -> None:
@@ -120,14 +125,65 @@ def test_an_input_error_is_an_error_verdict_naming_the_line(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("claim, sizes", [
-    ('statement = "floor(K/2) + ceiling(K/2) = K"', "K in 1..5 (5 instances)"),
-    ('statement = "floor(i/2) + ceiling(i/2) = i"\nwhere = { K = 4 }', "i in 1..4 (4 instances)"),
-    ('statement = "floor(K/2) + ceiling(K/2) = K"\nsizes = { K = "3..8" }', "K in 3..8 (6 instances)"),
+    ('statement = "floor(K/2) + ceiling(K/2) = K"', "K in 1..5: 5 of 5"),
+    ('statement = "floor(i/2) + ceiling(i/2) = i"\nwhere = { K = 4 }', "i in 1..4: 4 of 4"),
+    ('statement = "floor(K/2) + ceiling(K/2) = K"\nsizes = { K = "3..8" }', "K in 3..8: 6 of 6"),
+    ('statement = "floor(i/2) + ceiling(i/2) = i"', "K in 1..5, i in 1..K: 15 of 15"),     # 1 + 2 + ... + 5
+    # y = 0 reads 0 = 0 (proved); only the case y = 1 is checked, and the set says so.
+    ('statement = "y*floor(K/2) + y*ceiling(K/2) = y*K"', "y = 1: K in 1..5: 5 of 5"),
 ])
 def test_what_no_rule_proves_is_checked_on_a_named_set(tmp_path: Path, claim: str, sizes: str) -> None:
+    """floor(n/2) + ceiling(n/2) = n for every integer n (n = 2m: m + m; n = 2m + 1: m + (m + 1)), which no rule
+    proves: checked, naming exactly the instances confirmed."""
     result = run(tmp_path, claim)
     assert [o.verdict for o in result.outcomes] == ["checked"]
     assert result.outcomes[0].sizes == sizes
+
+
+def test_a_capped_bounded_check_says_which_instances_it_checked(tmp_path: Path) -> None:
+    """With K = 32 the indices i, k range over 32 * 32 = 1024 pairs; the check stops at 400 and says so."""
+    result = run(tmp_path, 'statement = "floor((i + k)/2) + ceiling((i + k)/2) = i + k"\nwhere = { K = 32 }')
+    assert [o.verdict for o in result.outcomes] == ["checked"]
+    assert result.outcomes[0].sizes == "the first 400 of 1024 in the order (i, k) of i in 1..32, k in 1..32: " \
+                                       "400 of 1024"
+
+
+@pytest.mark.parametrize("claim, point, lhs, rhs", [
+    # K <= 5 holds at K = 1..5 (the default sizes) and fails at K = 6: 6 > 5.
+    ('statement = "K <= 5"', {"K": "6"}, "6", "5"),
+    # K > 7 leaves no instance among the default sizes 1..5; beyond them, K = 8 is the first allowed: 8 > 5.
+    ('assume = ["K > 7"]\nstatement = "K <= 5"', {"K": "8"}, "8", "5"),
+    # Product(n - i, i = -2..20) has the factor n - n = 0 exactly when -2 <= n <= 20; at n = 21 it is
+    # 23 * 22 * ... * 1 = 23! = 25852016738884976640000.
+    ('statement = "Product(n - i, (i, -2, 20)) = 0"\nsizes = { n = "-2..20" }', {"n": "21"},
+     "25852016738884976640000", "0"),
+])
+def test_a_bounded_check_is_not_checked_when_larger_sizes_refute(tmp_path: Path, claim: str, point: dict,
+                                                                   lhs: str, rhs: str) -> None:
+    result = run(tmp_path, claim)
+    assert result.verdict == "refuted", result.outcomes
+    failing = result.first_failure()
+    assert failing is not None and failing.counterexample == point
+    assert failing.values == {"lhs": lhs, "rhs": rhs}
+    assert "beyond the bounded check" in (failing.method or "")
+    assert fails_at(load_library(tmp_path / "t.toml"), result.claim, failing)
+
+
+def test_an_exists_needs_a_witness_in_one_case_only(tmp_path: Path) -> None:
+    """y in {0, 1}: y = 1 holds in the case y = 1 (and not in y = 0); one witness suffices."""
+    result = run(tmp_path, 'exists = "y = 1"')
+    assert [o.verdict for o in result.outcomes] == ["proved"]
+    assert result.outcomes[0].counterexample == {"y": "1"}
+
+
+@pytest.mark.parametrize("claim", ['assume = ["y > 5"]\nexists = "y >= 0"', 'assume = ["x > 1", "x < 0"]\n'
+                                   'exists = "x = x"', 'assume = ["y > 0"]\nexists = "y = 0"'])
+def test_an_exists_with_no_allowed_value_is_refuted(tmp_path: Path, claim: str) -> None:
+    """No y in {0, 1} has y > 5; no real x has x > 1 and x < 0; y > 0 leaves y = 1, where y = 0 is false: nothing
+    exists, so the claim is refuted, with a message, never proved vacuously."""
+    result = run(tmp_path, claim)
+    assert [o.verdict for o in result.outcomes] == ["refuted"]
+    assert "nothing exists" in (result.outcomes[0].message or "")
 
 
 def test_a_bounded_check_finds_what_sampling_missed(tmp_path: Path) -> None:

@@ -19,7 +19,8 @@ from verifier.frontend.build import Builder, Definition, Scope, SymbolInfo, Vec,
 from verifier.errors import ExpressionError
 from verifier.frontend.loader import Library, SourceFile
 from verifier.model import Chain, Claim, Obligation, obligations
-from verifier.kernel.rules import Facts
+from verifier.kernel import Declaration, Facts, Interval, facts_from
+from verifier.kernel.declarations import SIGN_WORDS
 
 Relation = tuple[sp.Expr, str, sp.Expr]
 
@@ -232,11 +233,10 @@ class ProblemBuilder:
             values = dict(zip(domain_syms, combo))
             rels = [(l.xreplace(values), op, r.xreplace(values)) for l, op, r in relations]
             hs = [h.xreplace(values) for h in hyps]
-            if any(h is sp.false for h in hs):
-                continue
+            # A case whose hypotheses are false is kept: the kernel decides that nothing satisfies them.
             hs = [h for h in hs if h is not sp.true]
             hs = self._range_hypotheses(rels, hs, subst) + hs
-            cases.append(Case(values, rels, hs, self._facts(hs, rels, subst)))
+            cases.append(Case(values, rels, hs, self._facts(hs, rels, {**subst, **values})))
         return cases
 
     def _range_hypotheses(self, rels: list[Relation], hyps: list[sp.Basic], subst: dict) -> list[sp.Basic]:
@@ -269,13 +269,22 @@ class ProblemBuilder:
                 out.append(sp.Ge(s, 0, evaluate=False))
         return [h for h in out if h is not sp.true]
 
-    def _facts(self, hyps: list[sp.Basic], rels: list[Relation], subst: dict) -> Facts:
-        facts = Facts(families=tuple(
-            (info.symbol, _subst(info.lo, subst), _subst(info.hi, subst))
-            for info in self.infos.values() if info.indexed and info.lo is not None))
-        for h in hyps:
-            facts = facts.add(h)
-        return facts
+    def _facts(self, hyps: list[sp.Basic], rels: list[Relation], fixed: dict) -> Facts:
+        """The case's facts, derived by the kernel from the declarations, the hypotheses and the fixed values."""
+        declarations = [declaration_of(info) for info in self.infos.values()]
+        return facts_from(declarations, hyps, fixed, [e for l, _, r in rels for e in (l, r)])
+
+
+def declaration_of(info: SymbolInfo) -> Declaration:
+    """A ``[symbols]`` entry as the kernel's :class:`Declaration` (the one place the two meet)."""
+    words = set(info.words)
+    signs = frozenset(w for w in words if w in SIGN_WORDS)
+    integer = "integer" in words
+    if info.indexed:
+        index_range = (info.lo, info.hi) if info.lo is not None else None
+        return Declaration(info.symbol, integer=integer, signs=signs, domain=info.domain, index_range=index_range)
+    values = Interval(info.lo, info.hi) if info.lo is not None else None
+    return Declaration(info.symbol, integer=integer, signs=signs, values=values, domain=info.domain)
 
 
 def _subst(e: Any, subst: dict) -> Any:

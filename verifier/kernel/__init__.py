@@ -1,1 +1,21 @@
-"""The trusted kernel: the only code that can confirm a verdict (see :mod:`verifier.kernel.checker`)."""
+"""The trusted kernel: the only code that can make a verdict ``proved``, ``checked`` or ``refuted``.
+
+Callers hand the kernel declarations (:class:`Declaration`), from which it derives its own :class:`Facts`
+(:func:`facts_from`), and proposals: relations to prove (:func:`prove`), a point (:func:`refute`, :func:`witness`), a
+finite set of instances (:func:`check`). What comes back is a verdict object (:class:`Proved`, :class:`Checked`,
+:class:`Refuted`, the :class:`Witness` of an ``exists``) or ``None``; only the kernel can construct those. The
+kernel imports nothing of the project outside this package.
+"""
+
+from verifier.kernel.checker import (check, confirm_at_point, confirm_instance, confirm_relation, contradictory,
+                                     no_witness_possible, prove, refute, witness)
+from verifier.kernel.declarations import Declaration, Interval
+from verifier.kernel.facts import Facts, admits, facts_from
+from verifier.kernel.interval import enclose
+from verifier.kernel.verdicts import Checked, ForgedVerdict, Proved, Refuted, Witness
+
+__all__ = [
+    "Checked", "Declaration", "Facts", "ForgedVerdict", "Interval", "Proved", "Refuted", "Witness",
+    "admits", "check", "confirm_at_point", "confirm_instance", "confirm_relation", "contradictory", "enclose", "facts_from",
+    "no_witness_possible", "prove", "refute", "witness",
+]

@@ -1,7 +1,9 @@
 """The trusted checker: the only code that can make a verdict ``proved``, ``checked`` or ``refuted``.
 
 Strategies (:mod:`verifier.search.strategies`) search, guess and call whatever SymPy offers; none of that is trusted.
-They hand this module a *proposal*, and a verdict exists only if a function here confirms it:
+They hand this module a *proposal*, and a verdict exists only if a function here confirms it. The verdict functions
+:func:`prove`, :func:`refute`, :func:`witness`, :func:`check` and :func:`no_witness_possible` return the kernel's
+verdict objects (:mod:`verifier.kernel.verdicts`), which nothing outside the kernel can construct; they rest on:
 
 - :func:`confirm_identity`: ``lhs = rhs`` for all allowed values. Both sides are brought to the normal form of
   :mod:`verifier.kernel.rules` (each rule an equality with its premises discharged from the facts), and the difference must
@@ -25,14 +27,16 @@ It does no I/O and imports nothing of the CLI or the reports. What it takes from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import sympy as sp
 
-from verifier.kernel import interval
-from verifier.kernel.rules import Facts, expu, merge_sums, normal, peel
+from verifier.kernel import interval, linear
+from verifier.kernel.facts import Facts, admits, facts_from
+from verifier.kernel.rules import expu, merge_sums, normal, peel
+from verifier.kernel.verdicts import Checked, Proved, Refuted, Witness, made
 
 Relation = tuple[sp.Expr, str, sp.Expr]   # (lhs, op, rhs), op in "=", "!=", "<", "<=", ">", ">="
 
@@ -134,22 +138,26 @@ def confirm_instance(relation: Relation, hypotheses: list[sp.Basic], values: Map
 
     The instance is made here, not by the caller: each value must be an integer that its name's declaration allows,
     the relation's sides and the hypotheses are substituted (bound variables kept), entries of zero-outside families
-    outside their range become 0, and the substituted hypotheses are the facts.
+    outside their range become 0, and the facts are derived again from the declarations, the fixed values and the
+    substituted hypotheses.
     """
     values = {k: _number(v) for k, v in values.items()}
     if not all(isinstance(k, sp.Symbol) and k.is_integer and isinstance(v, sp.Integer) and _allowed(k, v)
-               for k, v in values.items()):
+               for k, v in values.items()) or not admits(facts, values):
         return None
     local = at_point(facts, values)
-    inst = Facts(families=local.families)
+    substituted = []
     for h in hypotheses:
         h = substitute(h, values)
-        if h is sp.false or h is False:
+        if condition_truth(h) is False:
             return Confirmed("vacuous: a hypothesis is false at this instance")
         if h is not sp.true and h is not True:
-            inst = inst.add(h)
+            substituted.append(h)
     lhs, op, rhs = relation
     lhs, rhs = (apply_zero_outside(substitute(_number(side), values), local) for side in (lhs, rhs))
+    inst = facts_from(facts.declarations, substituted, {**dict(facts.fixed), **values}, (lhs, rhs))
+    if not inst.consistent:
+        return None
     return confirm_relation((lhs, op, rhs), inst)
 
 
@@ -249,7 +257,7 @@ def _definite_sign(p: sp.Expr, facts: Facts) -> tuple[int, bool] | None:
         positive = True
         for factor in sp.Mul.make_args(rest):
             base, e = factor.as_base_exp()
-            if (_positive(base) or _positive_sum(base, facts)) and _real(e):
+            if (_positive(base, facts) or _positive_sum(base, facts)) and _real(e):
                 continue
             if e.is_Integer and int(e) % 2 == 0 and _real(base):
                 positive = False    # an even power of a real is >= 0, and 0 where the base is
@@ -260,18 +268,36 @@ def _definite_sign(p: sp.Expr, facts: Facts) -> tuple[int, bool] | None:
     return (signs.pop(), strict) if len(signs) == 1 else None
 
 
-def _positive(x: sp.Expr) -> bool:
+def _positive(x: sp.Expr, facts: Facts) -> bool:
     """Certainly positive: a number by its rigorous enclosure (SymPy's ``is_positive`` of a number is a low-precision
-    float evaluation), anything else by its assumptions."""
-    return interval.sign(x) == 1 if x.is_number else x.is_positive is True
+    float evaluation), anything else by its assumptions, but only where every entry of a family with an index range
+    is known to be inside that range (outside, the entry is 0, whatever its words say)."""
+    if x.is_number:
+        return interval.sign(x) == 1
+    return _entries_in_range(x, facts) and x.is_positive is True
+
+
+def _entries_in_range(x: sp.Expr, facts: Facts) -> bool:
+    """Whether the facts place the index of every entry ``F[i]`` in ``x`` inside ``F``'s index range."""
+    for entry in x.atoms(sp.Indexed):
+        rng = facts.family_range(entry.base)
+        if rng is None:
+            continue
+        if len(entry.indices) != 1:
+            return False
+        (i,), (lo, hi) = entry.indices, rng
+        if not (facts.nonneg(i - lo) and facts.nonneg(hi - i)):
+            return False
+    return True
 
 
 def _positive_sum(x: sp.Expr, facts: Facts) -> bool:
     """``Sum(g, (j, 1, n)) > 0``: at least one term (``n >= 1``; for ``n <= 0`` Karr's sum is 0 or of either sign),
-    and every term positive."""
+    and every term positive (for ``1 <= j <= n``)."""
     if not (isinstance(x, sp.Sum) and len(x.limits) == 1 and x.limits[0][1] == 1):
         return False
-    return _positive(x.function) and facts.positive(x.limits[0][2])
+    j, _, n = x.limits[0]
+    return _positive(x.function, facts.within(j, sp.Integer(1), n)) and facts.positive(n)
 
 
 def _real(x: sp.Expr) -> bool:
@@ -283,7 +309,7 @@ def at_point(facts: Facts, point: Mapping[sp.Basic, sp.Expr]) -> Facts:
     """The facts with the ranges of zero-outside families evaluated at the point's sizes."""
     families = tuple((b, lo.xreplace(dict(point)), hi.xreplace(dict(point)))
                      for b, lo, hi in facts.families)
-    return Facts(facts.constraints, facts.unequal, families)
+    return replace(facts, families=families)
 
 
 def admissible(point: Mapping[sp.Basic, sp.Expr], facts: Facts) -> dict[sp.Basic, sp.Expr]:
@@ -394,13 +420,15 @@ def confirm_at_point(relation: Relation, hypotheses: list[sp.Basic], point: Mapp
     rigorously, or a hypothesis fails there, or a free name is left without a value.
 
     The point itself is checked first: every value is a closed-form number allowed by its name's declaration
-    (integer, real, positive ...), and every linear fact and disequality of ``facts`` holds there.
+    (integer, sign words, interval ends, finite domain; an entry of a family outside its index range must be 0:
+    :func:`verifier.kernel.facts.admits`), and every linear fact and disequality of ``facts`` holds there.
     """
     relation = (_number(relation[0]), relation[1], _number(relation[2]))
     point = {k: _number(v) for k, v in point.items()}
     if not all(isinstance(e, sp.Expr) for e in (relation[0], relation[2])):
         return None
-    if not all(_allowed(k, v) for k, v in point.items()) or not _satisfies(facts, point):
+    if not all(_allowed(k, v) for k, v in point.items()) or not admits(facts, point) \
+            or not _satisfies(facts, point):
         return None
     facts = at_point(facts, point)
     for h in hypotheses:
@@ -463,9 +491,16 @@ def _allowed(name: sp.Basic, value: sp.Basic) -> bool:
 
 
 def _satisfies(facts: Facts, point: Mapping[sp.Basic, sp.Expr]) -> bool:
-    """Whether every linear fact and every disequality of ``facts`` holds at the point (all their names given)."""
+    """Whether every linear fact and every disequality of ``facts`` that mentions a name of the point holds there
+    (all its names given).
+
+    A fact about none of the point's names is about names that neither the relation nor the hypotheses use (those
+    must all have values): the declarations of other relations of the same case, which do not bear on this one.
+    """
     values = dict(point)
     for c in facts.constraints:
+        if not any(v in values for v, _ in c.coeffs):
+            continue
         if not all(v in values for v, _ in c.coeffs):
             return False
         total = sp.Rational(c.const.numerator, c.const.denominator) + \
@@ -474,6 +509,8 @@ def _satisfies(facts: Facts, point: Mapping[sp.Basic, sp.Expr]) -> bool:
         if s is None or s < 0 or (s == 0 and c.strict):
             return False
     for d in facts.unequal:
+        if not d.free_symbols & set(values):
+            continue
         value = d.xreplace(values)
         if value.free_symbols:
             return False
@@ -490,3 +527,108 @@ def _evaluate_condition(cond: sp.Basic, point: Mapping[sp.Basic, sp.Expr], facts
         lhs, rhs = evaluate(cond.lhs, point, facts), evaluate(cond.rhs, point, facts)
         return cond.func(lhs, rhs, evaluate=False)
     return substitute(cond, dict(point))
+
+
+# -- verdicts: the only way out of the kernel ----------------------------------------------------------------
+
+
+def contradictory(hypotheses: Sequence[sp.Basic], facts: Facts) -> bool:
+    """Whether no allowed value satisfies the hypotheses: one of them is a false relation between numbers
+    (decided rigorously), or the linear facts admit no point.
+
+        some hypothesis h is false, or the linear facts F are infeasible
+        ----------------------------------------------------------------
+                    no allowed value satisfies the hypotheses
+    """
+    if any(not _free(h) and condition_truth(h) is False for h in hypotheses):
+        return True
+    return bool(facts.constraints) and linear.infeasible(list(facts.constraints))
+
+
+def _free(h: sp.Basic) -> bool:
+    return isinstance(h, sp.Basic) and bool(h.free_symbols)
+
+
+def prove(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic], facts: Facts) -> Proved | None:
+    """``proved``: every relation holds for every allowed value that satisfies the hypotheses (vacuously when none
+    does), each confirmed by :func:`confirm_relation`; ``None`` when one is not confirmed."""
+    if not facts.consistent:
+        return None
+    if contradictory(hypotheses, facts):
+        return made(Proved, method="vacuous: no allowed value satisfies the hypotheses")
+    methods = []
+    for relation in relations:
+        confirmed = confirm_relation(relation, facts)
+        if confirmed is None:
+            return None
+        methods.append(confirmed.method)
+    return made(Proved, method="; ".join(sorted(set(methods))) if methods else "nothing to prove")
+
+
+def refute(relation: Relation, hypotheses: Sequence[sp.Basic], point: Mapping[sp.Basic, sp.Expr], facts: Facts,
+           method: str) -> Refuted | None:
+    """``refuted``: the relation fails at the point, which every declaration allows and which satisfies every
+    hypothesis (:func:`confirm_at_point`); ``None`` otherwise."""
+    check = confirm_at_point(relation, list(hypotheses), point, facts)
+    if check is None or check.holds:
+        return None
+    return made(Refuted, method=method, point=_shown_point(point, facts), lhs=check.lhs, rhs=check.rhs)
+
+
+def witness(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic], point: Mapping[sp.Basic, sp.Expr],
+            facts: Facts) -> Proved | None:
+    """``proved`` for an ``exists``: every relation holds at the point, which every declaration allows and which
+    satisfies every hypothesis; ``None`` otherwise."""
+    if not relations:
+        return None
+    checks = [confirm_at_point(rel, list(hypotheses), point, facts) for rel in relations]
+    if not all(c is not None and c.holds for c in checks):
+        return None
+    first = checks[0]
+    assert first is not None
+    found = made(Witness, point=_shown_point(point, facts), lhs=first.lhs, rhs=first.rhs)
+    return made(Proved, method="witness, exact evaluation", witness=found)
+
+
+def no_witness_possible(cases: Sequence[tuple[Sequence[Relation], Sequence[sp.Basic], Facts]]) -> Refuted | None:
+    """``refuted`` for an ``exists`` (never true vacuously) when no case can have a witness: in each case
+    ``(relations, hypotheses, facts)`` the hypotheses are contradictory, or a relation with no free name is false;
+    ``None`` when some case may have one."""
+    def impossible(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic], facts: Facts) -> bool:
+        if not facts.consistent:
+            return False
+        if contradictory(hypotheses, facts):
+            return True
+        closed = [r for r in relations if not (_free(_number(r[0])) or _free(_number(r[2])))]
+        return any((c := confirm_at_point(r, [], {}, facts)) is not None and not c.holds for r in closed)
+
+    if not cases or not all(impossible(*case) for case in cases):
+        return None
+    return made(Refuted, method="no allowed value satisfies the hypotheses and the relation", point={},
+                message="in every case, no value allowed by the declarations satisfies the hypotheses and the "
+                        "relation, so nothing exists")
+
+
+def check(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic],
+          instances: Sequence[Mapping[sp.Basic, sp.Expr]], facts: Facts, named: str, total: int
+          ) -> Checked | Mapping[sp.Basic, sp.Expr] | None:
+    """``checked``: every relation confirmed (:func:`confirm_instance`) at every instance of a finite set, which
+    ``named`` describes (a set of ``total`` instances; when more than the instances given, ``named`` must say which
+    were given). Returns the first instance that is not confirmed instead, for the caller to search there for a
+    counterexample; ``None`` when there is no instance, or an instance is repeated (the count would overstate what
+    was checked). The verdict says how many instances were confirmed."""
+    distinct = {tuple(sorted((str(k), _number(v)) for k, v in values.items())) for values in instances}
+    if not instances or not facts.consistent or len(distinct) != len(instances):
+        return None
+    for values in instances:
+        for rel in relations:
+            if confirm_instance(rel, list(hypotheses), values, facts) is None:
+                return values
+    n = len(instances)
+    return made(Checked, method="bounded check: every instance confirmed exactly",
+                checked=f"{named}: {n} of {max(total, n)}", instances=n)
+
+
+def _shown_point(point: Mapping[sp.Basic, sp.Expr], facts: Facts) -> dict[sp.Basic, sp.Expr]:
+    """The point's values, without entries the zero-outside rule sets to 0."""
+    return admissible({k: _number(v) for k, v in point.items()}, facts)

@@ -1,6 +1,7 @@
 """The rewriting rules of the trusted core, and the normal form they build.
 
-Part of the trusted core (see :mod:`verifier.kernel.checker`). Each rule is one small function that returns an expression
+Part of the trusted core (see :mod:`verifier.kernel.checker`); what is known about the names comes from
+:mod:`verifier.kernel.facts`. Each rule is one small function that returns an expression
 *equal* to its input for every allowed value; its docstring draws the rule, premises over the conclusion. The
 normal form applies them bottom-up:
 
@@ -20,161 +21,18 @@ symbols (``is_real``, ``is_positive`` of a symbol or of an expression built from
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from math import lcm
 
 import sympy as sp
 
 from verifier.kernel import interval
-from verifier.kernel import linear
+from verifier.kernel.facts import Facts
 
 #: ``expu(t)`` stands for ``exp(t)``: a positive atom that SymPy leaves alone.
 expu = sp.Function("expu", positive=True)
 
 #: Sums with numeric bounds are written out term by term up to this many terms.
 MAX_TERMS = 400
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What is known about the integer (and real) symbols: linear constraints, disequalities, zero-outside ranges."""
-
-    constraints: tuple[linear.Constraint, ...] = ()
-    unequal: frozenset[sp.Expr] = frozenset()          # expressions known to be nonzero (a - b for a != b)
-    families: tuple[tuple[sp.IndexedBase, sp.Expr, sp.Expr], ...] = ()
-
-    def add(self, relation: sp.Basic) -> "Facts":
-        """These facts and one more relation (ignored when it is not linear: facts only ever help)."""
-        new = list(self.constraints)
-        unequal = set(self.unequal)
-        for rel in _conjuncts(relation):
-            if isinstance(rel, sp.Ne):
-                unequal.add(sp.expand(rel.lhs - rel.rhs))
-                continue
-            for c in _as_constraints(rel):
-                new.append(c)
-        return replace(self, constraints=tuple(new), unequal=frozenset(unequal))
-
-    def within(self, j: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> "Facts":
-        """These facts and ``lo <= j <= hi``."""
-        return self.add(sp.And(sp.Ge(j, lo, evaluate=False), sp.Le(j, hi, evaluate=False)))
-
-    def forget(self, s: sp.Symbol) -> "Facts":
-        """These facts without any that mention ``s`` (for an expression where ``s`` is a bound variable)."""
-        constraints = tuple(c for c in self.constraints if all(v != s for v, _ in c.coeffs))
-        unequal = frozenset(d for d in self.unequal if s not in d.free_symbols)
-        return replace(self, constraints=constraints, unequal=unequal)
-
-    def nonneg(self, e: sp.Expr) -> bool:
-        """Whether the facts imply ``e >= 0``."""
-        return linear.implies(self.constraints, e)
-
-    def positive(self, e: sp.Expr) -> bool:
-        """Whether the facts imply ``e > 0``."""
-        return linear.implies(self.constraints, e, strict=True)
-
-    def family_range(self, base: sp.IndexedBase) -> tuple[sp.Expr, sp.Expr] | None:
-        """The range outside which a family is zero, if it has one."""
-        for b, lo, hi in self.families:
-            if b == base:
-                return lo, hi
-        return None
-
-    def decide(self, cond: sp.Basic) -> bool | None:
-        """Settle a condition: ``True`` or ``False`` when the facts imply it or its negation, else ``None``."""
-        if cond is sp.true or cond is True:
-            return True
-        if cond is sp.false or cond is False:
-            return False
-        if isinstance(cond, sp.And):
-            results = [self.decide(a) for a in cond.args]
-            if any(r is False for r in results):
-                return False
-            return True if all(r is True for r in results) else None
-        if isinstance(cond, sp.Or):
-            results = [self.decide(a) for a in cond.args]
-            if any(r is True for r in results):
-                return True
-            return False if all(r is False for r in results) else None
-        if isinstance(cond, sp.Not):
-            r = self.decide(cond.args[0])
-            return None if r is None else not r
-        if isinstance(cond, (sp.Eq, sp.Ne)):
-            d = sp.expand(cond.lhs - cond.rhs)
-            equal = self._equal(d)
-            if equal is None:
-                return None
-            return equal if isinstance(cond, sp.Eq) else not equal
-        if isinstance(cond, sp.core.relational.Relational):
-            d = sp.expand(cond.lhs - cond.rhs)
-            if d.is_number:
-                s = interval.sign(d)
-                if s is None:
-                    return None
-                return {sp.Lt: s < 0, sp.Le: s <= 0, sp.Gt: s > 0, sp.Ge: s >= 0}.get(type(cond))
-            constraints = _as_constraints(cond)
-            if not constraints:
-                return None     # not linear: nothing is known (an empty conjunction must not read as "implied")
-            if all(self._holds(c) for c in constraints):
-                return True
-            negated = _negate(cond)
-            opposite = _as_constraints(negated) if negated is not None else []
-            if opposite and all(self._holds(c) for c in opposite):
-                return False
-        return None
-
-    def _equal(self, d: sp.Expr) -> bool | None:
-        if d == 0:
-            return True
-        if d.is_number:
-            s = interval.sign(d)
-            return None if s is None else s == 0
-        if d in self.unequal or -d in self.unequal:
-            return False
-        if self.positive(d) or self.positive(-d):
-            return False
-        if self.nonneg(d) and self.nonneg(-d):
-            return True
-        return None
-
-    def _holds(self, c: linear.Constraint) -> bool:
-        return linear.infeasible(list(self.constraints) + [_negated_constraint(c)])
-
-
-def _negated_constraint(c: linear.Constraint) -> linear.Constraint:
-    """``not (e >= 0)`` is ``-e > 0``; ``not (e > 0)`` is ``-e >= 0``."""
-    coeffs = tuple((v, -a) for v, a in c.coeffs)
-    return linear._tighten(linear.Constraint(coeffs, -c.const, not c.strict))
-
-
-def _conjuncts(relation: sp.Basic) -> list[sp.Basic]:
-    if isinstance(relation, sp.And):
-        return [r for a in relation.args for r in _conjuncts(a)]
-    return [relation]
-
-
-def _as_constraints(rel: sp.Basic) -> list[linear.Constraint]:
-    """A relation as linear constraints (``a = b`` gives two); none when it is not linear."""
-    if not isinstance(rel, sp.core.relational.Relational):
-        return []
-    d = rel.lhs - rel.rhs
-    if isinstance(rel, sp.Eq):
-        out = [linear.constraint(d), linear.constraint(-d)]
-    elif isinstance(rel, (sp.Ge, sp.Gt)):
-        out = [linear.constraint(d, strict=isinstance(rel, sp.Gt))]
-    elif isinstance(rel, (sp.Le, sp.Lt)):
-        out = [linear.constraint(-d, strict=isinstance(rel, sp.Lt))]
-    else:
-        return []
-    return [c for c in out if c is not None]
-
-
-def _negate(rel: sp.Basic) -> sp.Basic | None:
-    table = {sp.Ge: sp.Lt, sp.Gt: sp.Le, sp.Le: sp.Gt, sp.Lt: sp.Ge}
-    for cls, neg in table.items():
-        if isinstance(rel, cls):
-            return neg(rel.lhs, rel.rhs, evaluate=False)
-    return None
 
 
 # -- rule 1: hyperbolic functions through exp ----------------------------------------------------------------

@@ -103,6 +103,9 @@ def status_line(run: RunResult) -> str:
     problems = []
     if unexpected:
         problems.append(f"{unexpected} unexpected")
+    unproved = len(run.unproved())
+    if unproved:
+        problems.append(f"{unproved} checked but not proved, with --require-proof")
     if run.file_errors:
         n = len(run.file_errors)
         problems.append(f"{n} file{'s' if n != 1 else ''} could not be read")
@@ -203,6 +206,11 @@ def expected_refutation_note(result: ClaimResult) -> str:
     return note
 
 
+def checked_note(result: ClaimResult, outcome: Outcome) -> str:
+    """One line naming the set a ``checked`` obligation was checked on, e.g. ``q2.1 statement: K in 1..5: 5 of 5``."""
+    return f"{result.claim.id} {describe(outcome)}: {outcome.sizes or 'a finite set'}"
+
+
 def _unexpected(run: RunResult) -> list[ClaimResult]:
     return [r for r in run.results if not r.as_expected]
 
@@ -226,6 +234,12 @@ def render_text(run: RunResult, *, color: bool, width: int | None = None) -> str
         console.print(_claims_table(run))
     for result in _unexpected(run):
         _print_failure(console, result)
+    checked = [(r, o) for r in run.results for o in r.outcomes if o.verdict == "checked"]
+    if checked:
+        _line(console)
+        _line(console, "checked on a finite set only (not proved):", "dim")
+        for result, outcome in checked:
+            _line(console, f"  {checked_note(result, outcome)}", "dim")
     refutations = _expected_refutations(run)
     if refutations:
         _line(console)

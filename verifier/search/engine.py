@@ -6,22 +6,26 @@ For a ``forall`` problem, each case (of the finite domains it uses) goes through
 2. a symbolic proof for every size: the normal form of :mod:`verifier.kernel.rules`, confirmed by
    :func:`verifier.kernel.checker.confirm_identity` / :func:`~verifier.kernel.checker.confirm_sign` -> ``proved``;
 3. a wider probe for a counterexample -> ``refuted``;
-4. a bounded check over a finite set of sizes and indices, each instance confirmed exactly -> ``checked``;
-   an instance that fails is probed for a counterexample -> ``refuted``;
+4. a bounded check over a finite set of sizes and indices, each instance confirmed exactly, then a search for a
+   counterexample beyond it (sizes up to twice the largest checked, and a few larger ones) -> ``checked`` naming
+   exactly the set confirmed; an instance that fails is probed for a counterexample -> ``refuted``;
 5. otherwise ``unknown``, saying what was tried.
 
-An ``exists`` problem needs a witness confirmed at a point. The worst case decides: refuted > unknown > checked >
-proved.
+The worst case decides: refuted > unknown > checked > proved. An ``exists`` problem needs one witness, in any case
+of its finite domains, confirmed at a point; when no case has a value satisfying the hypotheses, it is refuted.
+Every ``proved``, ``checked`` and ``refuted`` comes from a kernel verdict object (:mod:`verifier.kernel.verdicts`).
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Mapping
 
 import sympy as sp
 
-from verifier.kernel import checker
+from verifier import kernel
+from verifier.kernel import Checked, Proved, Refuted
 from verifier.search import strategies
 from verifier.errors import ExpressionError
 from verifier.frontend.goals import Case, Problem, library_problems
@@ -31,11 +35,14 @@ from verifier.model import Claim, ClaimResult, Obligation, Outcome, Verdict, wor
 #: Points tried per instance when probing for a counterexample or a witness.
 PROBE_POINTS = 14
 WITNESS_POINTS = 40
+#: Points tried per instance beyond a bounded check.
+BEYOND_POINTS = 2
 
 
 @dataclass
 class Settled:
-    """A verdict and its evidence, before it is attached to an obligation."""
+    """A verdict and its evidence, before it is attached to an obligation. A ``proved``, ``checked`` or ``refuted``
+    one is made from a kernel verdict only (:func:`_from_proved`, :func:`_from_checked`, :func:`_from_refuted`)."""
 
     verdict: Verdict
     method: str | None = None
@@ -46,10 +53,39 @@ class Settled:
     tried: list[str] = field(default_factory=list)
 
 
+def _from_proved(proof: Proved, case: Case) -> Settled:
+    if proof.witness is None:
+        return Settled("proved", method=proof.method)
+    w = proof.witness
+    return Settled("proved", method=proof.method, counterexample=_show_point(case, w.point),
+                   values={"lhs": _show_value(w.lhs), "rhs": _show_value(w.rhs)})
+
+
+def _from_checked(checked: Checked, case: Case) -> Settled:
+    """The set is named with the case it belongs to (``y = 1: K in 1..5: 5 of 5``) when there are finite-domain
+    values."""
+    where = ", ".join(f"{k} = {v}" for k, v in sorted(case.values.items(), key=lambda kv: str(kv[0])))
+    return Settled("checked", method=checked.method, sizes=f"{where}: {checked.checked}" if where else checked.checked)
+
+
+def _from_refuted(refuted: Refuted, case: Case | None) -> Settled:
+    values = None
+    if refuted.lhs is not None and refuted.rhs is not None:
+        values = {"lhs": _show_value(refuted.lhs), "rhs": _show_value(refuted.rhs)}
+    point = _show_point(case, refuted.point) if case is not None else None
+    return Settled("refuted", method=refuted.method, counterexample=point, values=values, message=refuted.message)
+
+
+def _unknown(message: str, tried: list[str] | None = None, sizes: str | None = None) -> Settled:
+    return Settled("unknown", message=message, tried=list(tried or []), sizes=sizes)
+
+
 def settle(problem: Problem) -> Settled:
     """Settle a built problem (all its cases)."""
     if not problem.cases:
-        return Settled("proved", method="vacuous: no case satisfies the hypotheses")
+        return _unknown("nothing to settle: the problem has no case")
+    if problem.kind == "exists":
+        return _exists(problem)
     results = [settle_case(case, problem) for case in problem.cases]
     verdict = worst([r.verdict for r in results])
     chosen = next(r for r in results if r.verdict == verdict)
@@ -61,16 +97,14 @@ def settle(problem: Problem) -> Settled:
 
 
 def settle_case(case: Case, problem: Problem) -> Settled:
-    """Settle one case of a problem."""
-    if problem.kind == "exists":
-        return _witness(case, problem)
+    """Settle one case of a ``forall`` problem."""
     tried: list[str] = []
     found = _probe(case, problem, instances=1, per_instance=1, start=1)
     if found:
         return found
-    proof = _prove(case)
+    proof = kernel.prove(case.relations, case.hypotheses, case.facts)
     if proof:
-        return Settled("proved", method=proof)
+        return _from_proved(proof, case)
     tried.append("symbolic normal form (no exact cancellation)")
     found = _probe(case, problem, instances=40, per_instance=2) or \
         _probe(case, problem, instances=6, per_instance=PROBE_POINTS)
@@ -79,92 +113,88 @@ def settle_case(case: Case, problem: Problem) -> Settled:
     tried.append("counterexample search at small sizes")
     if strategies.integer_names(case, problem):
         return _bounded(case, problem, tried)
-    return Settled("unknown", message="tried: " + "; ".join(tried), tried=tried)
-
-
-def _prove(case: Case) -> str | None:
-    methods = []
-    for relation in case.relations:
-        confirmed = checker.confirm_relation(relation, case.facts)
-        if confirmed is None:
-            return None
-        methods.append(confirmed.method)
-    return "; ".join(sorted(set(methods))) if methods else "nothing to prove"
+    return _unknown("tried: " + "; ".join(tried), tried)
 
 
 def _probe(case: Case, problem: Problem, *, instances: int, per_instance: int, start: int = 0) -> Settled | None:
-    for ints in strategies.probe_instances(case, problem)[:instances]:
+    return _search(case, strategies.probe_instances(case, problem)[:instances], per_instance, start,
+                   "counterexample, exact evaluation")
+
+
+def _search(case: Case, instances: list[dict], per_instance: int, start: int, method: str) -> Settled | None:
+    """The first counterexample the kernel confirms among points extending ``instances``, made readable."""
+    for ints in instances:
         for rel in case.relations:
             atoms = strategies.real_atoms(case, ints, [rel])
             for reals in strategies.points(atoms, per_instance, start=start):
-                point = {**ints, **reals}
-                check = checker.confirm_at_point(rel, case.hypotheses, point, case.facts)
-                if check is not None and not check.holds:
-                    point, check = _simpler(case, rel, ints, atoms, point, check)
-                    return _refuted(case, point, check, "counterexample, exact evaluation")
+                refuted = kernel.refute(rel, case.hypotheses, {**ints, **reals}, case.facts, method)
+                if refuted is not None:
+                    return _from_refuted(_simpler(case, rel, ints, atoms, refuted), case)
     return None
 
 
-def _simpler(case: Case, rel: tuple, ints: dict, atoms: list, point: dict,
-             check: checker.PointCheck) -> tuple[dict, checker.PointCheck]:
+def _simpler(case: Case, rel: tuple, ints: dict, atoms: list, refuted: Refuted) -> Refuted:
     """A counterexample easier to read, if one of the first (simplest) points also is one: all zeros, then small
     integers."""
     for reals in strategies.points(atoms, 3):
         simple = {**ints, **reals}
-        if simple == point:
+        if simple == refuted.point:
             break
-        found = checker.confirm_at_point(rel, case.hypotheses, simple, case.facts)
-        if found is not None and not found.holds:
-            return simple, found
-    return point, check
+        found = kernel.refute(rel, case.hypotheses, simple, case.facts, refuted.method)
+        if found is not None:
+            return found
+    return refuted
 
 
 def _bounded(case: Case, problem: Problem, tried: list[str]) -> Settled:
+    """A bounded check; ``checked`` only once a search beyond the checked set found no counterexample."""
     inst = strategies.instances(case, problem)
-    if not inst.assignments:
-        return Settled("unknown", message="tried: " + "; ".join(tried + ["bounded check: no instance satisfies "
-                                                                           "the hypotheses"]), tried=tried)
-    for ints in inst.assignments:
-        for rel in case.relations:
-            if checker.confirm_instance(rel, case.hypotheses, ints, case.facts) is not None:
-                continue
-            atoms = strategies.real_atoms(case, ints, [rel])
-            for reals in strategies.points(atoms, WITNESS_POINTS):
-                point = {**ints, **reals}
-                check = checker.confirm_at_point(rel, case.hypotheses, point, case.facts)
-                if check is not None and not check.holds:
-                    return _refuted(case, point, check, "counterexample found by the bounded check, exact "
-                                                        "evaluation")
-            shown = ", ".join(f"{k} = {v}" for k, v in sorted(ints.items(), key=lambda kv: kv[0].name))
-            return Settled("unknown", sizes=inst.description,
-                           message=f"tried: {'; '.join(tried)}; bounded check could not confirm the instance "
-                                   f"{shown}, and found no counterexample there")
-    return Settled("checked", method="bounded check: every instance confirmed exactly", sizes=inst.description)
+    result = kernel.check(case.relations, case.hypotheses, inst.assignments, case.facts, inst.description,
+                           inst.total)
+    if result is None:
+        found = _search(case, strategies.beyond(case, problem, inst), BEYOND_POINTS, 0,
+                        "counterexample beyond the bounded check, exact evaluation")
+        return found or _unknown("tried: " + "; ".join(tried + ["bounded check: no instance satisfies the "
+                                                                "hypotheses"]), tried)
+    if isinstance(result, Checked):
+        beyond = strategies.beyond(case, problem, inst)
+        found = _search(case, beyond, BEYOND_POINTS, 0, "counterexample beyond the bounded check, exact evaluation")
+        return found or _from_checked(result, case)
+    found = _search(case, [dict(result)], WITNESS_POINTS, 0,
+                    "counterexample found by the bounded check, exact evaluation")
+    if found:
+        return found
+    shown = ", ".join(f"{k} = {v}" for k, v in sorted(result.items(), key=lambda kv: str(kv[0])))
+    return _unknown(f"tried: {'; '.join(tried)}; bounded check could not confirm the instance {shown}, and found "
+                    "no counterexample there", tried, sizes=inst.description)
 
 
-def _witness(case: Case, problem: Problem) -> Settled:
+def _exists(problem: Problem) -> Settled:
+    """An ``exists``: one confirmed witness in one case suffices; refuted when no case has an allowed value."""
+    for case in problem.cases:
+        if kernel.contradictory(case.hypotheses, case.facts):
+            continue
+        proof = _witness(case, problem)
+        if proof:
+            return _from_proved(proof, case)
+    refuted = kernel.no_witness_possible([(c.relations, c.hypotheses, c.facts) for c in problem.cases])
+    if refuted:
+        return _from_refuted(refuted, None)
+    return _unknown("no witness found among small values (tried integers, simple fractions and logarithms of "
+                    "small rationals)")
+
+
+def _witness(case: Case, problem: Problem) -> Proved | None:
     for ints in strategies.probe_instances(case, problem)[:12]:
         atoms = strategies.real_atoms(case, ints)
         for reals in strategies.points(atoms, WITNESS_POINTS):
-            point = {**ints, **reals}
-            checks = [checker.confirm_at_point(rel, case.hypotheses, point, case.facts) for rel in case.relations]
-            if all(c is not None and c.holds for c in checks):
-                first = checks[0]
-                assert first is not None
-                return Settled("proved", method="witness, exact evaluation",
-                               counterexample=_show_point(case, point),
-                               values={"lhs": _show_value(first.lhs), "rhs": _show_value(first.rhs)})
-    return Settled("unknown", message="no witness found among small values (tried integers, simple fractions and "
-                                      "logarithms of small rationals)")
+            proof = kernel.witness(case.relations, case.hypotheses, {**ints, **reals}, case.facts)
+            if proof is not None:
+                return proof
+    return None
 
 
-def _refuted(case: Case, point: dict, check: checker.PointCheck, method: str) -> Settled:
-    return Settled("refuted", method=method, counterexample=_show_point(case, point),
-                   values={"lhs": _show_value(check.lhs), "rhs": _show_value(check.rhs)})
-
-
-def _show_point(case: Case, point: dict) -> dict[str, str]:
-    point = checker.admissible(point, case.facts)
+def _show_point(case: Case, point: Mapping) -> dict[str, str]:
     shown = {str(k): str(v) for k, v in case.values.items()}
     for k, v in sorted(point.items(), key=lambda kv: sp.default_sort_key(kv[0])):
         shown[str(k)] = str(v)
@@ -175,7 +205,7 @@ def _show_value(v: sp.Expr) -> str:
     text = str(v)
     if v.is_Rational:
         return text
-    box = checker.interval.enclose(v)
+    box = kernel.enclose(v)
     if box is not None:
         return f"{text} ≈ {sp.Float((box[0] + box[1]) / 2, 10)}"
     return text

@@ -5,6 +5,8 @@ Nothing here decides a verdict. Each function proposes (a point, a set of instan
 
 - :func:`instances` enumerates the integer names of a problem (sizes such as ``K``, and indices in their declared
   ranges) over a finite set: the ``sizes`` of the claim, or a small default, filtered by the integer hypotheses.
+- :func:`beyond` proposes instances outside a bounded check (larger sizes), where a counterexample is searched for
+  before a claim is reported ``checked``.
 - :func:`points` extends an instance with values for the remaining real names and entries: small integers,
   simple fractions, and ``log`` of small rationals (so that ``exp`` of them is rational and evaluation stays exact).
 """
@@ -12,7 +14,8 @@ Nothing here decides a verdict. Each function proposes (a point, a set of instan
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, field
 from typing import Any, Iterator, Sequence
 
 import sympy as sp
@@ -37,10 +40,16 @@ _POSITIVE: tuple[sp.Expr, ...] = (sp.Integer(1), sp.Integer(2), sp.Rational(1, 2
 
 @dataclass
 class InstanceSet:
-    """The integer assignments of a bounded check, and how to describe the set to a reader."""
+    """The integer assignments of a bounded check, and how to describe the set to a reader.
+
+    ``description`` names exactly the assignments given: the whole set of ``total`` assignments, or, when
+    ``total`` is larger than the cap, which ones of it (the first ones in a stated order).
+    """
 
     assignments: list[dict[sp.Symbol, sp.Integer]]
     description: str
+    total: int
+    sizes: dict[sp.Symbol, list[int]] = field(default_factory=dict)
 
 
 def integer_names(case: Case, problem: Problem) -> list[sp.Symbol]:
@@ -83,23 +92,12 @@ def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
     sizes = [s for s in names if s not in ranged]
     # Ranges are enforced by the enumeration itself; the other integer hypotheses prune it as soon as their names
     # have values.
-    tests = [_IntTest(h) for h in case.hypotheses if _only_integers(h) and not _is_range(h, problem)]
+    tests = _tests(case, problem)
     bounds = {s: tuple(_Linear(b) for b in problem.bounds(s)) for s in ranged}
     while True:
         choices = {s: _size_values(s, infos.get(s), problem, max_size) for s in sizes}
-        out: list[dict[sp.Symbol, int]] = []
-        total = 0
-        for combo in itertools.product(*[choices[s] for s in sizes]):
-            base = dict(zip(sizes, combo))
-            if any(t(base) is False for t in tests):
-                continue
-            for full in _ranged(base, ranged, bounds, tests):
-                total += 1
-                if total > MAX_INSTANCES * 4:
-                    break
-                if all(t(full) is not False for t in tests):
-                    out.append(full)
-        if len(out) <= MAX_INSTANCES or max_size <= 2:
+        out, total = _enumerate(sizes, choices, ranged, bounds, tests)
+        if total <= MAX_INSTANCES or max_size <= 2 or all(s.name in problem.sizes for s in sizes):
             break
         max_size -= 1
     parts = [f"{s} in {_describe_values(choices[s])}" for s in sizes]
@@ -108,8 +106,117 @@ def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
     int_hyps = [h for h in case.hypotheses if _only_integers(h) and not _is_range(h, problem)]
     if int_hyps:
         desc += " with " + ", ".join(checker.show_relation(h) for h in int_hyps)
-    chosen = [{k: sp.Integer(v) for k, v in p.items()} for p in out[:MAX_INSTANCES]]
-    return InstanceSet(chosen, f"{desc} ({len(chosen)} instances)")
+    if total > len(out):
+        order = ", ".join(str(s) for s in sizes + ranged)
+        counted = f"{total}" if total < COUNT_LIMIT else f"more than {COUNT_LIMIT}"
+        desc = f"the first {len(out)} of {counted} in the order ({order}) of {desc}"
+    chosen = [{k: sp.Integer(v) for k, v in p.items()} for p in out]
+    return InstanceSet(chosen, desc, total, choices)
+
+
+#: Assignments beyond this many are not counted.
+COUNT_LIMIT = 100_000
+
+
+def _tests(case: Case, problem: Problem) -> list["_IntTest"]:
+    return [_IntTest(h) for h in case.hypotheses if _only_integers(h) and not _is_range(h, problem)]
+
+
+def _enumerate(sizes: list[sp.Symbol], choices: dict, ranged: list[sp.Symbol], bounds: dict,
+               tests: Sequence["_IntTest"]) -> tuple[list[dict[sp.Symbol, int]], int]:
+    """The first :data:`MAX_INSTANCES` assignments satisfying the tests, and how many there are in all."""
+    out: list[dict[sp.Symbol, int]] = []
+    total = 0
+    for combo in itertools.product(*[choices[s] for s in sizes]):
+        base = dict(zip(sizes, combo))
+        if any(t(base) is False for t in tests):
+            continue
+        for full in _ranged(base, ranged, bounds, tests):
+            if all(t(full) is not False for t in tests):
+                total += 1
+                if len(out) < MAX_INSTANCES:
+                    out.append(full)
+                if total >= COUNT_LIMIT:
+                    return out, total
+    return out, total
+
+
+#: Instances tried beyond a bounded check, and larger sizes drawn at random among them.
+BEYOND_INSTANCES = 40
+BEYOND_RANDOM = 3
+
+
+def beyond(case: Case, problem: Problem, checked: InstanceSet, *, seed: int = 0) -> list[dict[sp.Symbol, sp.Integer]]:
+    """Instances outside a bounded check, to search for a counterexample before ``checked`` is reported: each size
+    up to twice the largest value checked (and below the smallest, when its declaration allows), a few random larger
+    sizes, and for each, the ends and the middle of every ranged index (those not checked already)."""
+    names = integer_names(case, problem)
+    infos = problem.infos
+    ranged = [s for s in names if s in infos and infos[s].lo is not None]
+    sizes = [s for s in names if s not in ranged]
+    rng = random.Random(seed)
+    further = {s: _further_values(s, checked.sizes.get(s) or [0], rng) for s in sizes}
+    levels = max((len(v) for v in further.values()), default=0)
+    combos: list[dict[sp.Symbol, int]] = [] if sizes else [{}]    # no size: the indices' ends and middles
+    for k in range(levels):      # every size at its k-th further value together, then one size at a time
+        combos.append({s: further[s][min(k, len(further[s]) - 1)] for s in sizes})
+    for s in sizes:
+        top = {t: max(checked.sizes.get(t) or [0]) for t in sizes}
+        combos.extend({**top, s: v} for v in further[s])
+    tests = _tests(case, problem)
+    bounds = {s: tuple(_Linear(b) for b in problem.bounds(s)) for s in ranged}
+    out: list[dict[sp.Symbol, sp.Integer]] = []
+    seen = {tuple(sorted((str(k), int(v)) for k, v in p.items())) for p in checked.assignments}
+    for base in combos:
+        if any(t(base) is False for t in tests):
+            continue
+        for full in _sampled(base, ranged, bounds):
+            key = tuple(sorted((str(k), v) for k, v in full.items()))
+            if key in seen or any(t(full) is False for t in tests):
+                continue
+            seen.add(key)
+            out.append({k: sp.Integer(v) for k, v in full.items()})
+            if len(out) >= BEYOND_INSTANCES:
+                return out
+    return out
+
+
+def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random) -> list[int]:
+    """Values of a size outside the checked ones: up to twice the largest, below the smallest when the sign allows,
+    and a few random larger ones."""
+    lo, hi = min(checked), max(checked)
+    top = max(2 * hi, hi + 5)
+    above = list(range(hi + 1, top + 1))
+    floor = 1 if s.is_positive else (0 if s.is_nonnegative else None)
+    bottom = min(2 * lo, lo - 5) if floor is None else floor
+    below = [v for v in range(lo - 1, bottom - 1, -1) if floor is None or v >= floor]
+    larger = sorted(rng.sample(range(top + 1, 10 * top + 10), BEYOND_RANDOM))
+    out = []
+    for pair in itertools.zip_longest(above, below):     # nearest first, on both sides
+        out.extend(v for v in pair if v is not None)
+    return out + larger
+
+
+def _sampled(base: dict[sp.Symbol, int], ranged: list[sp.Symbol], bounds: dict) -> Iterator[dict]:
+    """Extend an assignment of the sizes to the ranged indices at the ends and the middle of each range."""
+    def rec(assigned: dict, pending: list) -> Iterator[dict]:
+        if not pending:
+            yield dict(assigned)
+            return
+        for s in pending:
+            lo, hi = bounds[s][0](assigned), bounds[s][1](assigned)
+            if lo is None or hi is None:
+                continue
+            rest = [p for p in pending if p is not s]
+            lo, hi = int(lo), int(hi)
+            for v in sorted({lo, lo + 1, (lo + hi) // 2, hi - 1, hi}):
+                if lo <= v <= hi:
+                    assigned[s] = v
+                    yield from rec(assigned, rest)
+            assigned.pop(s, None)
+            return
+
+    yield from rec(dict(base), list(ranged))
 
 
 class _Linear:

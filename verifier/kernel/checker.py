@@ -406,7 +406,7 @@ def apply_zero_outside(e: sp.Expr, facts: Facts) -> sp.Expr:
         lo, hi = rng
         if i.is_Integer and lo.is_Integer and hi.is_Integer and not (lo <= i <= hi):
             repl[x] = sp.Integer(0)
-    return e.xreplace(repl) if repl else e
+    return interval.settle(e, repl) if repl else e
 
 
 def truth(lhs: sp.Expr, op: str, rhs: sp.Expr) -> bool | None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable
 
 import sympy as sp
 
-from verifier.kernel import defined
+from verifier.kernel import defined, interval
 
 if TYPE_CHECKING:
     from verifier.kernel.rules import Facts
@@ -107,7 +107,7 @@ def write_out(f: sp.Expr, j: sp.Symbol, n: int) -> sp.Expr:
         -------------------------------------------------------------------------
         Sum(f(j), (j, 1, n)) = f(1) + f(2) + ... + f(n)     (0 when n <= 0: empty)
     """
-    return sp.Add(*[f.xreplace({j: sp.Integer(v)}) for v in range(1, n + 1)])
+    return sp.Add(*[interval.settle(f, {j: sp.Integer(v)}) for v in range(1, n + 1)])
 
 
 def write_out_product(f: sp.Expr, j: sp.Symbol, n: int) -> sp.Expr:
@@ -116,7 +116,7 @@ def write_out_product(f: sp.Expr, j: sp.Symbol, n: int) -> sp.Expr:
         -----------------------------------------------------------------------------
         Product(f(j), (j, 1, n)) = f(1) * f(2) * ... * f(n)     (1 when n <= 0: empty)
     """
-    return sp.Mul(*[f.xreplace({j: sp.Integer(v)}) for v in range(1, n + 1)])
+    return sp.Mul(*[interval.settle(f, {j: sp.Integer(v)}) for v in range(1, n + 1)])
 
 
 def empty(n: sp.Expr, facts: Facts) -> bool:
@@ -135,7 +135,7 @@ def collapse_delta(g: sp.Expr, j: sp.Symbol, e: sp.Expr, n: sp.Expr) -> sp.Expr:
         Sum(g(j) * KroneckerDelta(j, e), (j, 1, n)) = Piecewise((g(e), 1 <= e <= n), (0, True))
     (for every integer n: when n <= 0 no e satisfies the condition, and the sum is empty).
     """
-    return sp.Piecewise((g.xreplace({j: e}), sp.And(sp.Le(1, e), sp.Le(e, n))), (0, True))
+    return sp.Piecewise((interval.settle(g, {j: e}), sp.And(sp.Le(1, e), sp.Le(e, n))), (0, True))
 
 
 def sum_constant(c: sp.Expr, n: sp.Expr, facts: Facts) -> sp.Expr:
@@ -404,10 +404,10 @@ def peel(e: sp.Expr, facts: Facts, *, front: bool) -> sp.Expr:
             if c.is_Integer and 0 < int(c) <= MAX_TERMS and facts.nonneg(m):
                 g, c = x.function, int(c)
                 if front:
-                    head = sp.Add(*[g.xreplace({j: sp.Integer(t)}) for t in range(1, c + 1)])
+                    head = sp.Add(*[interval.settle(g, {j: sp.Integer(t)}) for t in range(1, c + 1)])
                     repl[x] = head + sp.Sum(g.xreplace({j: j + c}), (j, 1, m))
                 else:
-                    tail = sp.Add(*[g.xreplace({j: m + t}) for t in range(1, c + 1)])
+                    tail = sp.Add(*[interval.settle(g, {j: m + t}) for t in range(1, c + 1)])
                     repl[x] = sp.Sum(g, (j, 1, m)) + tail
                 break
     return e.xreplace(repl) if repl else e

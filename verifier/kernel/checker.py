@@ -292,7 +292,8 @@ def _definite_sign(p: sp.Expr, facts: Facts) -> tuple[int, bool] | None:
     ``p`` is then never 0: ``(0, False)`` for the zero polynomial, ``None`` when the terms' signs are not known.
 
         every term c*t1^e1*...*tm^em with c > 0 rational, and each factor ti^ei with ti > 0 and ei real
-        (then ti^ei > 0), or ei an even integer and ti real (then ti^ei >= 0)
+        (then ti^ei > 0), or ei an even integer and ti real (then ti^ei >= 0), or ei a rational non-integer and
+        ti real (then ti^ei >= 0 wherever it is defined as a real number)
         ---------------------------------------------------------------------------------------------
         p >= 0; and p > 0 when some term has only factors of the first kind
 
@@ -313,6 +314,9 @@ def _definite_sign(p: sp.Expr, facts: Facts) -> tuple[int, bool] | None:
                 continue
             if e.is_Integer and int(e) % 2 == 0 and _real(base):
                 positive = False    # an even power of a real is >= 0, and 0 where the base is
+                continue
+            if e.is_Rational and not e.is_Integer and _real(base):
+                positive = False    # a real root, where defined (base >= 0), is >= 0
                 continue
             return None
         strict = strict or positive

@@ -76,9 +76,8 @@ def rebuild(e: sp.Basic, args: tuple) -> sp.Basic:
         return sp.true if table[type(e)] else sp.false
     if all(a is b for a, b in zip(args, e.args)):
         return e
-    if original is not None and original is not held_original(e):
-        return e.func(*args, evaluate=False) if original in (sp.floor, sp.ceiling, sp.sign, sp.Abs, sp.Heaviside) \
-            else e.func(*args)
+    if original is not None and original is not held_original(e) and any(_irrational_inside(a) for a in args):
+        return e.func(*args, evaluate=False)    # SymPy would split off and evaluate the numeric part itself
     return e.func(*args)
 
 
@@ -128,6 +127,12 @@ def _round(x: sp.Expr, down: bool) -> sp.Integer | None:
         if lo == hi:
             return sp.Integer(int(lo))
     return None
+
+
+def _irrational_inside(a: sp.Basic) -> bool:
+    """Whether ``a`` has a number part that is not rational (``sqrt(2)``, ``pi``, ``exp(1)``)."""
+    return any(x.is_number and not x.is_Rational for x in sp.preorder_traversal(a)
+               if isinstance(x, (sp.Pow, sp.Function, sp.NumberSymbol)))
 
 
 def _is_number(a: sp.Basic) -> bool:

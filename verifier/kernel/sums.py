@@ -157,9 +157,10 @@ def sum_constant_in_range(c: sp.Expr, n: sp.Expr, facts: Facts) -> sp.Expr:
         c does not involve j      c = c' wherever 1 <= j <= n
         ----------------------------------------------------------------------
         Sum(c', (j, 1, n)) = Piecewise((n * c, n >= 1), (0, True))
-    (``n * c`` alone when the facts imply ``n >= 1``).
+    (``n * c`` alone when the facts imply ``n >= 1``, or ``n >= 0`` and ``c`` is defined everywhere, so that
+    ``0 * c = 0``).
     """
-    if facts.positive(n):
+    if facts.positive(n) or (facts.nonneg(n) and defined.everywhere(c)):
         return n * c
     return sp.Piecewise((n * c, sp.Ge(n, 1)), (0, True))
 

@@ -10,7 +10,8 @@ import mpmath
 import pytest
 import sympy as sp
 
-from verifier.kernel import interval
+from verifier.kernel import checker, interval
+from verifier.kernel.rules import Facts
 
 E, I, log, exp, sqrt = sp.E, sp.I, sp.log, sp.exp, sp.sqrt
 R = sp.Rational
@@ -155,3 +156,35 @@ def test_enclosures_of_untrusted_functions_contain_the_value() -> None:
     lo, hi = interval.enclose(sp.floor(NEAR, evaluate=False) + sp.Max(sqrt(2), 1, evaluate=False), prec=300)
     value = mp50(lambda: 1401 + mpmath.sqrt(2))        # the ends are rounded to floats for display
     assert abs(lo - value) < 1e-9 and abs(hi - value) < 1e-9
+
+
+# -- class 11 through the checker: claims about these numbers --------------------------------------------------
+
+#: (lhs, op, rhs, true?) with truth from mpmath at 50 digits: NEAR = 1401.955020345904723975...
+CLAIMS = [
+    (sp.floor(NEAR, evaluate=False), "=", 1402, False),
+    (sp.floor(NEAR, evaluate=False), "=", 1401, True),
+    (sp.ceiling(NEAR, evaluate=False), "=", 1402, True),
+    (sp.floor(NEAR, evaluate=False), "<", 1402, True),
+    (sp.Max(NEAR, R(140196, 100), evaluate=False), "=", R(140196, 100), True),     # 1401.955... < 1401.96
+    (sp.Min(NEAR, R(140195, 100), evaluate=False), "=", R(140195, 100), True),     # 1401.95 < 1401.955...
+    (sp.sign(NEAR - R(140196, 100), evaluate=False), "=", -1, True),
+    (sp.Abs(NEAR - R(140196, 100), evaluate=False), "=", R(140196, 100) - NEAR, True),
+    (NEAR, ">", R(140196, 100), False),
+    (NEAR, "<", R(140196, 100), True),
+]
+
+
+@pytest.mark.parametrize("lhs, op, rhs, true", CLAIMS, ids=[f"{op}{rhs}" for _, op, rhs, _ in CLAIMS])
+def test_claims_about_near_integers(lhs: sp.Expr, op: str, rhs: sp.Expr, true: bool) -> None:
+    relation = (lhs, op, sp.sympify(rhs))
+    proved = checker.confirm_relation(relation, Facts())
+    assert (proved is not None) is true
+    check = checker.confirm_at_point(relation, [], {}, Facts())
+    assert check is not None and check.holds is true
+
+
+def test_floor_of_a_name_at_a_point() -> None:
+    y = sp.Symbol("y", real=True)
+    check = checker.confirm_at_point((sp.floor(y * NEAR, evaluate=False), "=", sp.Integer(1402)), [], {y: 1}, Facts())
+    assert check is not None and not check.holds and check.lhs == 1401

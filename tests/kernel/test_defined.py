@@ -175,3 +175,21 @@ def test_inequality_with_an_undefined_right_side() -> None:
     assert check is not None and not check.holds and check.undefined == "rhs"
     # 1/x^2 > 0 is claimed where the left side is defined (x != 0), and there it holds
     assert checker.confirm_relation((rhs, ">", lhs), FACTS) is not None
+
+
+# -- Piecewise: a value needs to be defined only where its branch is chosen ----------------------------------------
+
+n = sp.Symbol("n", integer=True, nonnegative=True)
+
+
+def test_a_branch_value_is_needed_only_where_chosen() -> None:
+    pw = sp.Piecewise((1 / n, n > 0), (5, True))          # 1/n is used only for n > 0: defined everywhere
+    assert checker.defined_where(pw, sp.Integer(0), FACTS)
+    # log(x) used where x > -1 includes x in (-1, 0]: log(-1/2) is not real (mpmath: log(-0.5) = -0.69 + pi*i)
+    assert not_a_real_number(lambda: mpmath.log(mpmath.mpf(-0.5)))
+    pw = sp.Piecewise((sp.log(x), x > -1), (0, True))
+    assert not checker.defined_where(pw, sp.Integer(0), FACTS)
+    check = at(0, "=", pw, {x: R(-1, 2)})
+    assert check is not None and not check.holds and check.undefined == "rhs"
+    check = at(0, "=", pw, {x: -2})                          # the otherwise branch: 0 = 0
+    assert check is not None and check.holds

@@ -23,7 +23,8 @@ A relation is claimed where its left side is defined (:mod:`verifier.kernel.defi
 is confirmed only when ``rhs`` is shown defined wherever ``lhs`` is, and at a point where ``lhs`` is defined and
 ``rhs`` is not, the relation fails.
 
-The trusted core is this module with :mod:`verifier.kernel.rules`, :mod:`verifier.kernel.linear` and :mod:`verifier.kernel.interval`.
+The trusted core is this module with :mod:`verifier.kernel.rules`, :mod:`verifier.kernel.sums`,
+:mod:`verifier.kernel.defined`, :mod:`verifier.kernel.linear` and :mod:`verifier.kernel.interval`.
 It does no I/O and imports nothing of the CLI or the reports. What it takes from SymPy is listed in
 :mod:`verifier.kernel.rules`; nothing here calls ``simplify``, ``equals``, ``is_zero`` or ``refine``.
 """
@@ -78,7 +79,7 @@ def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, *, splits: int = 
     """
     if not (well_formed(lhs) and well_formed(rhs)) or not defined_where(rhs, lhs, facts):
         return None
-    return _confirm_identity(lhs, rhs, facts, splits)
+    return _confirm_identity(lhs, rhs, where_defined(lhs, facts), splits)
 
 
 def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
@@ -96,11 +97,16 @@ def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
     if not need:
         return True
     have = defined.conditions(given, sufficient=False)
-    local = facts
-    for c in have:
-        if isinstance(c, sp.core.relational.Relational) or isinstance(c, sp.And):
-            local = local.add(c)
+    local = where_defined(given, facts)
     return all(c in have or _discharged(c, local) for c in need)
+
+
+def where_defined(e: sp.Expr, facts: Facts) -> Facts:
+    """The facts and the conditions implied by ``e`` being defined: a relation is claimed only there."""
+    for c in defined.conditions(e, sufficient=False):
+        if isinstance(c, (sp.core.relational.Relational, sp.And)):
+            facts = facts.add(c)
+    return facts
 
 
 def _discharged(c: sp.Basic, facts: Facts) -> bool:
@@ -110,6 +116,12 @@ def _discharged(c: sp.Basic, facts: Facts) -> bool:
             value = normal(e, facts)
             return not value.has(sp.Limit) and defined.everywhere(value) and not value.has(sp.oo, -sp.oo, sp.zoo)
         return False
+    if isinstance(c, sp.Implies):       # a Piecewise branch's value, defined where the branch is chosen
+        premise, conclusion = c.args
+        if facts.decide(premise) is False:
+            return True
+        local = facts.add(premise)      # (the premise's linear parts: each a consequence of it)
+        return all(_discharged(x, local) for x in sp.And.make_args(conclusion))
     if facts.decide(c) is True:
         return True
     if isinstance(c, (sp.Gt, sp.Ge)) and c.rhs == 0:
@@ -176,6 +188,7 @@ def confirm_relation(relation: Relation, facts: Facts) -> Confirmed | None:
         return confirm_identity(lhs, rhs, facts)
     if not (well_formed(lhs) and well_formed(rhs)) or not defined_where(rhs, lhs, facts):
         return None
+    facts = where_defined(lhs, facts)
     if op in ("<", "<="):
         return confirm_sign(rhs - lhs, facts, strict=op == "<")
     if op in (">", ">="):

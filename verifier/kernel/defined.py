@@ -10,7 +10,8 @@ real-valued and finite:
 - ``tan(u)`` needs ``cos(u) != 0``; ``Heaviside(u)`` needs ``u != 0``: its value at the jump is a
   convention (SymPy's 1/2, or its second argument), which decides nothing here;
 - a ``Piecewise`` without an otherwise (``True``) branch is *partial*: undefined where no condition holds (the
-  derivative of ``Abs(x)`` is ``Piecewise((sign(x), Ne(x, 0)))``, undefined at the kink);
+  derivative of ``Abs(x)`` is ``Piecewise((sign(x), Ne(x, 0)))``, undefined at the kink); a branch's value needs
+  to be defined only where that branch is chosen (``Piecewise((1/n, n > 0), (5, True))`` is defined everywhere);
 - every argument must be defined (``0 * log(-1)`` is undefined);
 - a limit, a derivative, an integral, a sum whose summand is partial, and any function not listed here are defined
   where the checker can show their value is a real number; symbolically their condition is the opaque atom
@@ -82,8 +83,8 @@ def _own(e: sp.Basic, sufficient: bool) -> list[sp.Basic]:
         return []
     if isinstance(e, sp.Pow):
         b, x = e.args
-        if x.is_integer:
-            return [] if x.is_nonnegative else [sp.Ne(b, 0, evaluate=False)]
+        if x.is_integer:    # b^k for an integer k of unknown sign: b != 0 suffices, and is needed only if k < 0
+            return [] if x.is_nonnegative or not (sufficient or x.is_negative) else [sp.Ne(b, 0, evaluate=False)]
         if x.is_Rational:
             return [sp.Ge(b, 0, evaluate=False) if x > 0 else sp.Gt(b, 0, evaluate=False)]
         return [sp.Gt(b, 0, evaluate=False)] if sufficient else []
@@ -95,6 +96,11 @@ def _own(e: sp.Basic, sufficient: bool) -> list[sp.Basic]:
         return [sp.Ne(e.args[0], 0, evaluate=False)]
     if isinstance(e, sp.Function) and type(e).__name__ == "expu":
         return []
+    held = interval.held_original(e)
+    if held is sp.Heaviside:
+        return [sp.Ne(e.args[0], 0, evaluate=False)]
+    if held is not None:
+        return []       # floor, ceiling, sign, Abs, Max, Min of numbers, left undecided: defined
     return [DEFINED(e)]
 
 
@@ -111,15 +117,26 @@ def _bound_conditions(e: sp.Basic, sufficient: bool) -> tuple[sp.Basic, ...]:
 
 
 def _piecewise_conditions(e: sp.Piecewise, sufficient: bool) -> tuple[sp.Basic, ...]:
-    """A Piecewise: some condition holds (unless it has an otherwise branch), and the chosen value is defined (an
-    opaque ``defined(e)`` when a value has conditions of its own)."""
-    if any(_conditions(v, sufficient) for v, _ in e.args) or \
-            any(c.has(sp.Sum, sp.Limit, sp.Piecewise) for _, c in e.args):
+    """A Piecewise: some condition holds (unless it has an otherwise branch), and the value chosen is defined:
+    ``Implies(c_i and not c_1 ... and not c_(i-1), conditions of v_i)`` for each branch whose value has
+    conditions. (An opaque ``defined(e)`` when a condition or a value's condition is not a plain relation.)"""
+    if any(c.has(sp.Sum, sp.Limit, sp.Piecewise, sp.Integral, sp.Derivative) for _, c in e.args):
         return (DEFINED(e),)
-    if any(c in (True, sp.true) for _, c in e.args):
-        return ()
-    cond = sp.Or(*[c for _, c in e.args])
-    return () if cond in (True, sp.true) else (cond,)
+    out: list[sp.Basic] = []
+    if not any(c in (True, sp.true) for _, c in e.args):
+        cond = sp.Or(*[c for _, c in e.args])
+        if cond not in (True, sp.true):
+            out.append(cond)
+    earlier: list[sp.Basic] = []
+    for v, c in e.args:
+        conds = _conditions(v, sufficient)
+        if any(isinstance(x, sp.core.function.AppliedUndef) for x in conds):
+            return (DEFINED(e),)
+        if conds:
+            chosen = sp.And(c, *[sp.Not(x) for x in earlier])
+            out.append(sp.Implies(chosen, sp.And(*conds)))
+        earlier.append(c)
+    return tuple(x for x in out if x not in (True, sp.true))
 
 
 def _holds(c: sp.Basic) -> bool:

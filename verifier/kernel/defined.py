@@ -13,9 +13,9 @@ real-valued and finite:
   derivative of ``Abs(x)`` is ``Piecewise((sign(x), Ne(x, 0)))``, undefined at the kink); a branch's value needs
   to be defined only where that branch is chosen (``Piecewise((1/n, n > 0), (5, True))`` is defined everywhere);
 - every argument must be defined (``0 * log(-1)`` is undefined);
-- a limit, a derivative, an integral, a sum whose summand is partial, and any function not listed here are defined
-  where the checker can show their value is a real number; symbolically their condition is the opaque atom
-  ``defined(e)``, which only the same atom on the other side discharges.
+- a limit, a derivative, an integral, a series, a sum whose summand is partial, and any function not listed here
+  are defined where the checker can show their value is a real number; symbolically their condition is the opaque
+  atom ``defined(e)``, which only the same atom on the other side discharges (or, for a limit, its evaluation).
 
 :func:`conditions` lists conditions symbolically, :func:`at_point` decides definedness at a point.
 """
@@ -111,8 +111,9 @@ def _bound_conditions(e: sp.Basic, sufficient: bool) -> tuple[sp.Basic, ...]:
     for lim in e.limits:
         for bound in lim[1:]:
             out.extend(c for c in _conditions(bound, sufficient) if c not in out)
-    if _conditions(e.function, sufficient):
-        out.append(DEFINED(e))
+    infinite = any(b in (sp.oo, -sp.oo) for lim in e.limits for b in lim[1:])
+    if infinite or _conditions(e.function, sufficient):
+        out.append(DEFINED(e))      # a series may diverge; a partial summand is needed at every index
     return tuple(out)
 
 

@@ -42,18 +42,27 @@ def integer_bounds(limit: tuple) -> bool:
 
 
 def well_formed(e: sp.Basic) -> bool:
-    """Whether every ``Sum`` and ``Product`` in ``e`` has integer bounds (or runs over all integers, for a sum).
-    The checker decides nothing about an expression that is not: its meaning is an error of the file."""
+    """Whether every ``Sum`` and ``Product`` in ``e`` has integer bounds (a sum may also be a series: a bound
+    ``-oo`` or ``oo``, an opaque atom unless it has finite support). The checker decides nothing about an
+    expression that is not: its meaning is an error of the file."""
     for x in sp.preorder_traversal(e):
         if isinstance(x, (sp.Sum, sp.Product)):
             for lim in x.limits:
                 if len(lim) != 3:
                     return False
-                if isinstance(x, sp.Sum) and lim[1] == -sp.oo and lim[2] == sp.oo and lim[0].is_integer:
+                if isinstance(x, sp.Sum) and _series(lim):
                     continue
                 if not integer_bounds(lim):
                     return False
     return True
+
+
+def _series(limit: tuple) -> bool:
+    j, lo, hi = limit
+    ends = [b for b in (lo, hi) if b in (sp.oo, -sp.oo)]
+    finite = [b for b in (lo, hi) if b not in (sp.oo, -sp.oo)]
+    return bool(ends) and j.is_integer is True and all(b.is_integer is True for b in finite) \
+        and lo != sp.oo and hi != -sp.oo
 
 
 # -- canonical bound indices ---------------------------------------------------------------------------------

@@ -124,8 +124,7 @@ TRUE = [
     # K >= 2: Sum(1..K) = Sum(1..K-2) + v[K-1] + v[K] (by hand)
     ("peel two back, size known", sp.Sum(v[j], (j, 1, K - 2)), sp.Sum(v[j], (j, 1, K)) - v[K - 1] - v[K],
      [GE(K, 2)]),
-    # Z >= 0: peel; Z <= -1: both sides are 0 + v[Z + 1] * 0 ... by hand: left Sum(1..Z+1), right Sum(1..Z) + v[Z+1]
-    # agree for Z >= 0; the case split on the size Z >= 0 leaves Z < 0 where the right side's own Piecewise is 0
+    # by hand: for Z >= 0, Sum(1..Z+1) = Sum(1..Z) + v[Z+1]; for Z < 0 the right side is the left side itself
     ("peel under a case split", sp.Sum(v[j], (j, 1, Z + 1)),
      sp.Piecewise((sp.Sum(v[j], (j, 1, Z)) + v[Z + 1], Z >= 0), (sp.Sum(v[j], (j, 1, Z + 1)), True)), []),
     # change of index (families zero outside their ranges)

@@ -175,3 +175,55 @@ def test_sum_of_a_family_over_all_integers_still_widens() -> None:
     assert identity(sp.Sum(w[j], (j, 0, K + 3)), sp.Sum(w[j], (j, 1, K))) is not None
     point = {K: 2, w[1]: 1, w[2]: 2}
     assert not differ(sp.Sum(w[j], (j, 0, K + 3)), sp.Sum(w[j], (j, 1, K)), point, FAMILIES)
+
+
+# -- every rule where the range may be empty: FALSE rows (never proved, refuted at the point) and TRUE rows ---------
+
+#: (name, lhs, rhs, point where they differ). Z is an integer of any sign, m >= 0; each value by hand.
+EMPTY_FALSE = [
+    # split: Sum(1..Z) + Sum(Z+1..K) = Sum(1..K) needs 0 <= Z <= K; at Z = 3, K = 1: 6 + 0 vs 1 (v[j] = j)
+    ("split at a bound beyond the range", sp.Sum(v[j], (j, 1, Z)) + sp.Sum(v[j], (j, Z + 1, K)),
+     sp.Sum(v[j], (j, 1, K)), {Z: 3, K: 1, v[1]: 1, v[2]: 2, v[3]: 3}),
+    # Karr: Sum(K..1) = -Sum(2..K-1); at K = 3 the left side is empty (0), the right side -v[2] = -2
+    ("Karr reversal", sp.Sum(v[j], (j, K, 1)), -sp.Sum(v[j], (j, 2, K - 1)), {K: 3, v[2]: 2}),
+    # linearity with a constant: Sum(x + v[j], (j, 1, Z)) = Z*x + Sum(v[j]); at Z = -1: 0 vs -x = -1
+    ("constant pulled out for a negative size", sp.Sum(x + v[j], (j, 1, Z)), Z * x + sp.Sum(v[j], (j, 1, Z)),
+     {Z: -1, x: 1}),
+    # peel front: Sum(1..Z+1) = v[1] + Sum(v[j+1], 1..Z); at Z = -1: 0 vs v[1] = 1
+    ("peel front for a negative size", sp.Sum(v[j], (j, 1, Z + 1)), v[1] + sp.Sum(v[j + 1], (j, 1, Z)),
+     {Z: -1, v[1]: 1}),
+    # class 9 with an indicator: Sum(Piecewise((1, j <= Z), (0, True)), 1..Z) is max(Z, 0); at Z = -1: 0 vs -1
+    ("indicator summand, negative size", sp.Sum(sp.Piecewise((1, j <= Z), (0, True)), (j, 1, Z)), Z, {Z: -1}),
+    # a constant summand simplified under n >= 1 then times n: at n = 0 the sum is 0, not 2
+    ("constant simplified in range", sp.Sum(sp.Piecewise((2 / n0, n0 >= 1), (7, True)), (j, 1, n0)),
+     sp.Integer(2), {n0: 0}),
+]
+
+
+@pytest.mark.parametrize("name, lhs, rhs, point", EMPTY_FALSE, ids=[r[0] for r in EMPTY_FALSE])
+def test_rules_where_the_range_may_be_empty_false(name: str, lhs: sp.Expr, rhs: sp.Expr, point: dict) -> None:
+    assert differ(lhs, rhs, point, FAMILIES), name          # the referee: plain SymPy, empty ranges 0
+    assert identity(lhs, rhs) is None and identity(rhs, lhs) is None
+    check = at(lhs, "=", rhs, point)
+    assert check is not None and not check.holds
+
+
+EMPTY_TRUE = [
+    # Sum(1..Z) is max(Z, 0): with the Piecewise written out, an identity for every integer Z (by hand)
+    ("size of any sign", sp.Sum(sp.Integer(1), (j, 1, Z)), sp.Piecewise((Z, Z >= 0), (0, True)), []),
+    # m >= 0: the indicator of j <= m is 1 on the whole range: m terms of 1 (by hand; m = 0 gives 0 = 0)
+    ("indicator, nonnegative size", sp.Sum(sp.Piecewise((1, j <= m), (0, True)), (j, 1, m)), m, []),
+    # delta with the index in range, any size: the condition 1 <= k <= Z is a hypothesis (by hand)
+    ("delta, size of any sign", sp.Sum(v[j] * sp.KroneckerDelta(j, k), (j, 1, Z)), v[k], [GE(k, 1), LE(k, Z)]),
+    # Z <= 0: every sum over 1..Z is empty (by hand)
+    ("known empty", sp.Sum(v[j] * x, (j, 1, Z)) + sp.Product(v[j], (j, 1, Z)), sp.Integer(1), [LE(Z, 0)]),
+]
+
+
+@pytest.mark.parametrize("name, lhs, rhs, hyps", EMPTY_TRUE, ids=[r[0] for r in EMPTY_TRUE])
+def test_rules_where_the_range_may_be_empty_true(name: str, lhs: sp.Expr, rhs: sp.Expr, hyps: list) -> None:
+    for value in range(-3, 4):      # the referee agrees at every size the hypotheses allow, k = 1
+        point = {Z: value, m: max(value, 0), k: 1, x: 3, **{v[t]: t + 5 for t in range(-3, 5)}}
+        if all(bool(h.xreplace(point)) for h in hyps):
+            assert not differ(lhs, rhs, point, FAMILIES), (name, value)
+    assert identity(lhs, rhs, *hyps) is not None

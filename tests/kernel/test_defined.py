@@ -193,3 +193,21 @@ def test_a_branch_value_is_needed_only_where_chosen() -> None:
     assert check is not None and not check.holds and check.undefined == "rhs"
     check = at(0, "=", pw, {x: -2})                          # the otherwise branch: 0 = 0
     assert check is not None and check.holds
+
+
+# -- powers at a point: the exponent's value decides the condition -------------------------------------------------
+
+
+@pytest.mark.parametrize("base, expo, defined_there", [
+    (0, 2, True),              # 0^2 = 0
+    (0, -2, False),            # 1/0
+    (-1, R(1, 2), False),      # sqrt(-1) is not real
+    (-8, R(1, 3), False),      # a fractional power of a negative: undefined (the format's convention)
+    (-2, 3, True),             # (-2)^3 = -8
+    (0, R(1, 2), True),        # sqrt(0) = 0
+    (0, R(-1, 2), False),      # 1/sqrt(0)
+])
+def test_power_with_a_symbolic_exponent_at_a_point(base: int, expo: sp.Expr, defined_there: bool) -> None:
+    check = at(0, "=", x ** y, {x: base, y: expo})
+    assert check is not None
+    assert (check.undefined is None) is defined_there

@@ -194,13 +194,28 @@ def _at(e: sp.Basic, value: Valuation, judge: Judge, substitute) -> bool | None:
         return False
     if None in results:
         return None
-    own = _own(e, True)
+    own = _power_at(e, value) if isinstance(e, sp.Pow) else _own(e, True)
     if any(isinstance(c, sp.core.function.AppliedUndef) for c in own):
         return True if _real_number(value(e)) else None
     verdicts = [judge(c) for c in own]
     if False in verdicts:
         return False
     return None if None in verdicts else True
+
+
+def _power_at(e: sp.Pow, value: Valuation) -> list[sp.Basic]:
+    """The exact condition of ``b^x`` once the exponent's value is known: ``b != 0`` for a negative integer,
+    ``b >= 0`` for a positive non-integer, ``b > 0`` for a negative non-integer (``0^x = 0`` for ``x > 0``)."""
+    b, x = e.args
+    xv = x if x.is_number else value(x)
+    s = interval.sign(xv) if isinstance(xv, sp.Expr) else None
+    if s is None:
+        return [DEFINED(e)]
+    if xv.is_Integer:
+        return [] if s >= 0 else [sp.Ne(b, 0, evaluate=False)]
+    if not xv.is_Rational and not interval.is_real(xv):
+        return [DEFINED(e)]
+    return [sp.Ge(b, 0, evaluate=False) if s > 0 else sp.Gt(b, 0, evaluate=False)]
 
 
 def _sum_at(e: sp.Basic, value: Valuation, judge: Judge, substitute) -> bool | None:

@@ -6,7 +6,7 @@ the enclosure excludes 0 the sign is certain. Precision is raised a few times be
 ``evalf`` (which can print 0 for a tiny nonzero number, SymPy issue #23086) is never used.
 
 Nothing SymPy evaluates automatically is trusted for ``floor``, ``ceiling``, ``sign``, ``Abs``, ``Max``, ``Min``,
-``Heaviside`` or a comparison of numbers (SymPy issues #21039, #26368: ``floor`` of an algebraic number near an
+``Heaviside``, ``KroneckerDelta`` or a comparison of numbers (SymPy issues #21039, #26368: ``floor`` of an algebraic number near an
 integer). :func:`settle` rebuilds an expression (putting values for names on the way) and decides each such node of
 numbers here, exactly or by an enclosure that excludes every other outcome; a node it cannot decide becomes a
 *held* node (:data:`HELD`), an undefined function SymPy never evaluates, so nothing downstream reads a value into it.
@@ -32,7 +32,8 @@ class _Unsupported(Exception):
 
 
 #: The functions whose SymPy evaluation on numbers is not trusted.
-UNTRUSTED: tuple[type, ...] = (sp.floor, sp.ceiling, sp.sign, sp.Abs, sp.Max, sp.Min, sp.Heaviside)
+UNTRUSTED: tuple[type, ...] = (sp.floor, sp.ceiling, sp.sign, sp.Abs, sp.Max, sp.Min, sp.Heaviside,
+                               sp.KroneckerDelta)
 
 #: Each untrusted function's held form: ``floor_held(c)`` is ``floor(c)``, left undecided.
 HELD: dict[type, type] = {f: sp.Function(f"{f.__name__}_held", real=True) for f in UNTRUSTED}
@@ -96,6 +97,9 @@ def _decide(fn: type, args: tuple) -> sp.Expr | None:
     if fn is sp.Abs:
         s = sign(args[0])
         return None if s is None else (args[0] if s >= 0 else -args[0])
+    if fn is sp.KroneckerDelta:
+        s = sign(sp.expand(args[0] - args[1])) if len(args) == 2 else None
+        return None if s is None else sp.Integer(1 if s == 0 else 0)
     if fn is sp.Heaviside:
         s = sign(args[0])
         if s is None or s == 0:

@@ -211,3 +211,14 @@ def test_power_with_a_symbolic_exponent_at_a_point(base: int, expo: sp.Expr, def
     check = at(0, "=", x ** y, {x: base, y: expo})
     assert check is not None
     assert (check.undefined is None) is defined_there
+
+
+def test_a_subterm_of_the_left_side_is_defined_where_it_is() -> None:
+    # x^y is defined wherever the left side 2*x^y is (it is a factor of it); the identity holds by hand
+    assert checker.confirm_identity(2 * x ** y, x ** y + x ** y, FACTS) is not None
+    # but a branch of a Piecewise need not be defined: Piecewise((log(x), x > 0), (0, True)) is 0 at x = -1,
+    # where log(x) is not real
+    pw = sp.Piecewise((sp.log(x), x > 0), (0, True))
+    assert checker.confirm_identity(pw, sp.log(x), FACTS) is None
+    check = at(pw, "=", sp.log(x), {x: -1})
+    assert check is not None and not check.holds and check.undefined == "rhs"

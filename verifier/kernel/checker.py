@@ -89,11 +89,14 @@ def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
         -----------------------------------------------------------------------------------------------------
                                side is defined wherever given is
 
-    A condition is discharged when it is one of ``given``'s, when the facts with ``given``'s conditions decide it,
+    A sub-expression of ``side`` that is also a sub-expression of ``given`` (outside a Piecewise, a sum, a limit)
+    is defined there. A condition is discharged when it is one of ``given``'s, when the facts with ``given``'s conditions decide it,
     or, for ``u > 0``, ``u >= 0``, ``u != 0``, by :func:`confirm_sign`. An opaque ``defined(L)`` of a limit is
     discharged when the normal form evaluates the limit to an expression defined everywhere.
     """
     need = defined.conditions(side, sufficient=True)
+    if need:
+        need = defined.conditions_beyond(side, defined.strict_subterms(given))
     if not need:
         return True
     have = defined.conditions(given, sufficient=False)

@@ -54,6 +54,40 @@ def conditions(e: sp.Basic, *, sufficient: bool) -> tuple[sp.Basic, ...]:
     return _conditions(e, sufficient)
 
 
+def conditions_beyond(e: sp.Basic, known: frozenset) -> tuple[sp.Basic, ...]:
+    """Sufficient conditions for ``e`` to be defined, given that every expression in ``known`` is defined (its
+    conditions are left out)."""
+    if e in known:
+        return ()
+    if not isinstance(e, sp.Basic) or not e.args or isinstance(e, (sp.Symbol, sp.Indexed, sp.IndexedBase)) \
+            or isinstance(e, (sp.Sum, sp.Product, sp.Piecewise, sp.Limit, sp.Derivative, sp.Integral)):
+        return _conditions(e, True)
+    out: list[sp.Basic] = []
+    for a in e.args:
+        if isinstance(a, sp.Basic) and not isinstance(a, sp.logic.boolalg.Boolean):
+            out.extend(c for c in conditions_beyond(a, known) if c not in out)
+    out.extend(c for c in _own(e, True) if not _holds(c) and c not in out)
+    return tuple(out)
+
+
+def strict_subterms(e: sp.Basic) -> frozenset:
+    """The sub-expressions of ``e`` that are defined wherever ``e`` is: every one, except inside a ``Piecewise``
+    (a branch not chosen need not be defined), a sum or product (its range may be empty) and a limit, derivative or
+    integral (their bodies are not evaluated at the point)."""
+    out: set = set()
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if not isinstance(x, sp.Basic) or not x.args or x in out:
+            continue
+        out.add(x)
+        if isinstance(x, (sp.Sum, sp.Product, sp.Piecewise, sp.Limit, sp.Derivative, sp.Integral)) \
+                or isinstance(x, sp.logic.boolalg.Boolean):
+            continue
+        stack.extend(x.args)
+    return frozenset(out)
+
+
 def everywhere(e: sp.Basic) -> bool:
     """Whether ``e`` is defined for every value of its names (no condition at all)."""
     return not _conditions(e, True)

@@ -143,6 +143,13 @@ TRUE = [
     ("Min of size", sp.Min(K, 0), sp.Integer(0), []),
     ("Max of a length", sp.Max(0, N - k + 1), N - k + 1, [LE(k, N)]),
     ("Max of reals", sp.Max(x, x - 1), x, []),
+    # floor, ceiling, Abs, sign, Heaviside: integer parts out, signs from the facts (by hand)
+    ("floor of integer plus real", sp.floor(k + x + 1, evaluate=False), sp.floor(x) + k + 1, []),
+    ("ceiling of integer plus half", sp.ceiling(k + sp.Rational(1, 2), evaluate=False), k + 1, []),
+    ("Abs of a size minus one", sp.Abs(K - 1), K - 1, []),
+    ("Abs of a negative", sp.Abs(k - K - 1), K + 1 - k, [LE(k, K)]),
+    ("sign of a size", sp.sign(K), sp.Integer(1), []),
+    ("Heaviside of a size", sp.Heaviside(K - sp.Rational(1, 2)), sp.Integer(1), []),
     # limits of exp-rational functions
     ("limit +oo", sp.Limit(sigma(z), z, sp.oo), sp.Integer(1), []),
     ("limit -oo", sp.Limit(sigma(z), z, -sp.oo), sp.Integer(0), []),
@@ -219,6 +226,9 @@ FALSE = [
     ("summand simplified in its range, times an entry",
      sp.Sum(sp.Piecewise((1 / m, m > 0), (5, True)) * v[j], (j, 1, m)), sp.Integer(1), [], {m: 0}),
     ("Max of an integer", sp.Max(k, 0), k, [], {k: -1}),
+    ("floor of a half moved out", sp.floor(x + sp.Rational(1, 2), evaluate=False), sp.floor(x) + 1, [], {x: 0}),
+    ("Abs without a sign", sp.Abs(k), k, [], {k: -1}),
+    ("sign of a nonnegative size", sp.sign(m), sp.Integer(1), [], {m: 0}),
     ("Min of reals", sp.Min(x, y), x, [], {x: 1, y: 0}),
     ("limit wrong value", sp.Limit(sigma(z), z, sp.oo), sp.Rational(1, 2), [], {}),
     ("limit wrong end", sp.Limit(sigma(z), z, -sp.oo), sp.Integer(1), [], {}),

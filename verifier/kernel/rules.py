@@ -372,6 +372,10 @@ def _structural(e: sp.Basic, facts: Facts) -> sp.Basic:
         return _limit(e, facts)
     if isinstance(e, (sp.Max, sp.Min)):
         return _max_min(e, facts)
+    if isinstance(e, (sp.floor, sp.ceiling)):
+        return _round(e, facts)
+    if isinstance(e, (sp.Abs, sp.sign, sp.Heaviside)):
+        return _by_sign(e, facts)
     if isinstance(e, sp.Piecewise):
         return _piecewise(e, facts)
     if not e.args or isinstance(e, (sp.Symbol, sp.IndexedBase)):
@@ -403,6 +407,40 @@ def _max_min(e: sp.Basic, facts: Facts) -> sp.Basic:
         if isinstance(e, sp.Min) and all(facts.nonneg(b - a) for b in others):
             return a
     return interval.rebuild(e, tuple(args))
+
+
+def _round(e: sp.Basic, facts: Facts) -> sp.Basic:
+    """
+        k an integer
+        ---------------------------------------  (likewise ceiling)
+        floor(k + r) = k + floor(r)
+    where ``floor(r)`` of a number ``r`` is decided by :func:`verifier.kernel.interval.settle`, never by SymPy.
+    """
+    arg = _structural(e.args[0], facts)
+    whole = [t for t in sp.Add.make_args(sp.expand(arg)) if t.is_integer is True]
+    if not whole:
+        return interval.rebuild(e, (arg,))
+    rest = sp.expand(arg - sp.Add(*whole))
+    return sp.Add(*whole) + interval.settle(e.func(rest, evaluate=False))
+
+
+def _by_sign(e: sp.Basic, facts: Facts) -> sp.Basic:
+    """
+        the facts imply u > 0 (u < 0; u >= 0 for Abs)
+        ---------------------------------------------------------------------
+        Abs(u) = u (-u; u),  sign(u) = 1 (-1),  Heaviside(u) = 1 (0)
+    """
+    u = _structural(e.args[0], facts)
+    positive, negative = facts.positive(u), facts.positive(-u)
+    if isinstance(e, sp.Abs) and (positive or facts.nonneg(u)):
+        return u
+    if isinstance(e, sp.Abs) and (negative or facts.nonneg(-u)):
+        return -u
+    if positive:
+        return sp.Integer(1)
+    if negative:
+        return sp.Integer(-1 if isinstance(e, sp.sign) else 0)
+    return interval.rebuild(e, (u, *e.args[1:]))
 
 
 def _drop_implied_indicators(factors: list[sp.Basic], facts: Facts) -> list[sp.Basic]:

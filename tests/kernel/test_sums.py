@@ -227,3 +227,18 @@ def test_rules_where_the_range_may_be_empty_true(name: str, lhs: sp.Expr, rhs: s
         if all(bool(h.xreplace(point)) for h in hyps):
             assert not differ(lhs, rhs, point, FAMILIES), (name, value)
     assert identity(lhs, rhs, *hyps) is not None
+
+
+def test_sums_with_several_limits() -> None:
+    i = sp.Dummy("i", integer=True)
+    # SymPy folds Sum(Sum(f, (i, ...)), (j, ...)) into one Sum with two limits; each limit is a rule's own sum
+    inner_depends = sp.Sum(sp.Sum(1, (i, 1, j - 2)), (j, 1, 3))
+    assert len(inner_depends.limits) == 2
+    assert normal(inner_depends, Facts()) == 1      # j = 1, 2: empty; j = 3: one term (by hand)
+    double = sp.Sum(v[i] * v[j], (i, 1, Z), (j, 1, Z))
+    # (v[1] + ... + v[Z])^2 for Z >= 1 and 0 = 0^2 for Z <= 0 (by hand)
+    assert identity(double, sp.Sum(v[j], (j, 1, Z)) ** 2) is not None
+    point = {Z: 2, v[1]: 2, v[2]: 3}
+    assert plain_value(double, point) == 25
+    check = at(double, "=", sp.Integer(25), point)
+    assert check is not None and check.holds

@@ -267,15 +267,22 @@ def canonical_infinite(g: sp.Expr, j: sp.Symbol, facts: Facts) -> sp.Expr:
 def normal_sum(e: sp.Sum, facts: Facts, simplify: Simplify) -> sp.Expr:
     """The normal form of a sum: shifted to start at 1, empty or written out when its size is known, split by
     linearity, collapsed against deltas, widened over a zero-outside family; else a canonical ``Sum`` atom."""
-    if len(e.limits) != 1:
-        inner = sp.Sum(e.function, *e.limits[:-1])
-        return normal_sum(sp.Sum(inner, e.limits[-1]), facts, simplify)
-    j, a, b = e.limits[0]
+    if not all(len(lim) == 3 for lim in e.limits):
+        return e
+    f = e.function
+    for limit in e.limits:      # innermost first; never rebuilt as one Sum (SymPy would fold it back)
+        f = _sum_over(f, limit, facts, simplify)
+    return f
+
+
+def _sum_over(f: sp.Expr, limit: tuple, facts: Facts, simplify: Simplify) -> sp.Expr:
+    """The normal form of ``Sum(f, limit)`` for one limit."""
+    j, a, b = limit
     if a == -sp.oo and b == sp.oo and j.is_integer:
-        return _infinite_sum(e.function, j, facts, simplify)
-    if not integer_bounds(e.limits[0]):
-        return e    # a series, or bounds that are not integers: none of the rules applies
-    f, n = shift_to_one(e.function, j, a, b)
+        return _infinite_sum(f, j, facts, simplify)
+    if not integer_bounds(limit):
+        return sp.Sum(f, limit)     # a series, or bounds that are not integers: none of the rules applies
+    f, n = shift_to_one(f, j, a, b)
     if n.is_Integer and int(n) <= MAX_TERMS:
         return simplify(write_out(f, j, int(n)), facts)
     if empty(n, facts):

@@ -11,13 +11,16 @@ normal form applies them bottom-up:
    ``KroneckerDelta``, summed when their bounds are numbers, and widened to ``(-oo, oo)`` when a factor is a family
    that is zero outside its range (the out-of-bound-is-zero convention) and so vanishes outside the sum's range
    (:mod:`verifier.kernel.sums`; an empty range is 0, not Karr's convention);
-4. ``Piecewise`` and ``KroneckerDelta`` are settled where the facts decide their conditions.
+4. ``Piecewise`` and ``KroneckerDelta`` are settled where the facts decide their conditions;
+5. ``Max``/``Min`` where the facts order the arguments, ``Abs``/``sign``/``Heaviside`` where they decide the sign,
+   and integer parts are moved out of ``floor``/``ceiling``.
 
-Before anything else, ``floor``, ``ceiling``, ``sign``, ``Abs``, ``Max``, ``Min``, ``Heaviside`` of numbers and
-relations between numbers are decided rigorously (:func:`verifier.kernel.interval.settle`), never by SymPy.
+Before anything else, ``floor``, ``ceiling``, ``sign``, ``Abs``, ``Max``, ``Min``, ``Heaviside``, ``KroneckerDelta`` of
+numbers and relations between numbers are decided rigorously (:func:`verifier.kernel.interval.settle`), never by
+SymPy; every node is rebuilt through :func:`verifier.kernel.interval.rebuild`, which keeps it so.
 
-What is trusted from SymPy: its constructors' automatic evaluation (except for the functions just named), ``diff`` (used while building), ``expand``,
-``together`` and ``cancel`` (polynomial arithmetic over the rationals), ``xreplace`` and the assumptions declared on
+What is trusted from SymPy: its constructors' automatic evaluation (except for the functions just named, on numbers),
+``diff`` (used while building), ``expand``, ``together`` and ``cancel`` (polynomial arithmetic over the rationals), ``xreplace`` and the assumptions declared on
 symbols (``is_real``, ``is_positive`` of a symbol or of an expression built from them). Nothing here calls
 ``simplify``, ``equals``, ``refine`` or ``is_zero``; the sign of a number comes from :mod:`verifier.kernel.interval`.
 """

@@ -159,8 +159,10 @@ def _witness(case: Case, problem: Problem) -> Settled:
 
 
 def _refuted(case: Case, point: dict, check: checker.PointCheck, method: str) -> Settled:
-    return Settled("refuted", method=method, counterexample=_show_point(case, point),
-                   values={"lhs": _show_value(check.lhs), "rhs": _show_value(check.rhs)})
+    values = {"lhs": _show_value(check.lhs), "rhs": _show_value(check.rhs)}
+    if check.undefined:
+        values[check.undefined] = "undefined there (not a real number)"
+    return Settled("refuted", method=method, counterexample=_show_point(case, point), values=values)
 
 
 def _show_point(case: Case, point: dict) -> dict[str, str]:

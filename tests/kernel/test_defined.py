@@ -58,7 +58,7 @@ def not_a_real_number(f) -> bool:
     (sp.log(1 + sp.exp(x)), set()),                        # 1 + exp(x) > 0 by assumptions
     (1 / (1 + sp.exp(-x)), set()),
     (D_ABS, {sp.Ne(x, 0)}),
-    (sp.Heaviside(x), {sp.Ne(x, 0, evaluate=False)}),       # the value at the jump is a convention: undefined
+    (sp.Heaviside(x), set()),                             # defined; its value at the jump decides nothing
     (sp.Piecewise((x, x > 0), (1, True)), set()),
 ])
 def test_conditions(e: sp.Expr, expected: set) -> None:
@@ -161,6 +161,10 @@ def test_heaviside_at_zero_decides_nothing() -> None:
     for value in (0, R(1, 2), 1):
         assert at(sp.Heaviside(x), "=", value, {x: 0}) is None
         assert at(sp.Heaviside(x), "!=", value, {x: 0}) is None
+        assert at(value, "=", sp.Heaviside(x), {x: 0}) is None
+    # whatever its value there, x * Heaviside(x) = Max(x, 0) holds at x = 0 (0 = 0, by hand)
+    check = at(sp.Max(x, 0), "=", x * sp.Heaviside(x), {x: 0})
+    assert check is not None and check.holds
     check = at(sp.Heaviside(x), "=", 1, {x: R(1, 10)})          # H(1/10) = 1, by hand
     assert check is not None and check.holds
 

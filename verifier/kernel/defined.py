@@ -7,8 +7,9 @@ real-valued and finite:
 - ``log(u)`` needs ``u > 0``; ``b^x`` needs ``b != 0`` for a negative integer ``x``, ``b >= 0`` for a positive
   non-integer rational ``x`` (``sqrt``), ``b > 0`` for a negative non-integer ``x`` and for a symbolic exponent
   (only sufficient: ``0^x`` is defined for ``x > 0``);
-- ``tan(u)`` needs ``cos(u) != 0``; ``Heaviside(u)`` needs ``u != 0``: its value at the jump is a
-  convention (SymPy's 1/2, or its second argument), which decides nothing here;
+- ``tan(u)`` needs ``cos(u) != 0``; ``Heaviside(u)`` is defined everywhere, but its value at the jump is a
+  convention (SymPy's 1/2, or its second argument) that decides nothing here: it is a number never evaluated
+  (``0 * Heaviside(0) = 0``, ``Heaviside(0) = 1/2`` undecided);
 - a ``Piecewise`` without an otherwise (``True``) branch is *partial*: undefined where no condition holds (the
   derivative of ``Abs(x)`` is ``Piecewise((sign(x), Ne(x, 0)))``, undefined at the kink); a branch's value needs
   to be defined only where that branch is chosen (``Piecewise((1/n, n > 0), (5, True))`` is defined everywhere);
@@ -34,7 +35,7 @@ DEFINED = sp.Function("defined")
 
 #: Functions defined (as real numbers) for every real argument.
 TOTAL = (sp.exp, sp.sin, sp.cos, sp.atan, sp.sinh, sp.cosh, sp.tanh, sp.Abs, sp.sign, sp.floor, sp.ceiling,
-         sp.Max, sp.Min, sp.KroneckerDelta)
+         sp.Max, sp.Min, sp.KroneckerDelta, sp.Heaviside)
 
 #: Values of sub-expressions at the point under consideration (the checker's exact evaluation).
 Valuation = Callable[[sp.Expr], sp.Expr]
@@ -126,15 +127,10 @@ def _own(e: sp.Basic, sufficient: bool) -> list[sp.Basic]:
         return [sp.Gt(e.args[0], 0, evaluate=False)]
     if isinstance(e, sp.tan):
         return [sp.Ne(sp.cos(e.args[0]), 0, evaluate=False)]
-    if isinstance(e, sp.Heaviside):
-        return [sp.Ne(e.args[0], 0, evaluate=False)]
     if isinstance(e, sp.Function) and type(e).__name__ == "expu":
         return []
-    held = interval.held_original(e)
-    if held is sp.Heaviside:
-        return [sp.Ne(e.args[0], 0, evaluate=False)]
-    if held is not None:
-        return []       # floor, ceiling, sign, Abs, Max, Min of numbers, left undecided: defined
+    if interval.held_original(e) is not None:
+        return []       # floor, ceiling, sign, Abs, Max, Min, Heaviside of numbers, left undecided: defined
     return [DEFINED(e)]
 
 

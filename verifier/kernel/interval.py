@@ -103,7 +103,7 @@ def _decide(fn: type, args: tuple) -> sp.Expr | None:
     if fn is sp.Heaviside:
         s = sign(args[0])
         if s is None or s == 0:
-            return None     # undefined at the jump, whatever SymPy's H0 (see :mod:`verifier.kernel.defined`)
+            return None     # at the jump: a convention (SymPy's H0) that decides nothing
         return sp.Integer(1) if s > 0 else sp.Integer(0)
     for a in args:      # Max, Min: an argument at least (at most) every other one
         signs = [sign(sp.expand(a - b)) for b in args if b is not a]

@@ -44,10 +44,20 @@ def _zero_outside(e: sp.Expr, problem: Problem, point: dict) -> sp.Expr:
     return e.xreplace(repl)
 
 
+def _empty_ranges(e: sp.Basic) -> sp.Basic:
+    """A sum over a numeric range whose upper bound is below the lower one is 0, a product 1 (the format's meaning;
+    SymPy's ``doit`` follows Karr's convention instead)."""
+    def is_empty(x: sp.Basic) -> bool:
+        return isinstance(x, (sp.Sum, sp.Product)) and any(
+            lim[1].is_number and lim[2].is_number and bool(lim[2] < lim[1]) for lim in x.limits)
+    return e.replace(is_empty, lambda x: sp.Integer(0) if isinstance(x, sp.Sum) else sp.Integer(1))
+
+
 def value_at(e: sp.Expr, problem: Problem, point: dict) -> sp.Expr:
-    """``e`` at the point: substitute, write sums out, apply the out-of-bound-is-zero convention, repeat."""
+    """``e`` at the point: substitute, write sums out (empty ranges as 0), apply the out-of-bound-is-zero
+    convention, repeat."""
     for _ in range(3):
-        e = _zero_outside(e.xreplace(point), problem, point).doit()
+        e = _empty_ranges(_zero_outside(e.xreplace(point), problem, point)).doit()
     return e
 
 

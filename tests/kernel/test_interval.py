@@ -6,10 +6,12 @@ The sign is exact for rationals and comes from an mpmath interval enclosure othe
 
 from __future__ import annotations
 
+import mpmath
 import pytest
 import sympy as sp
 
-from verifier.kernel import interval
+from verifier.kernel import checker, interval
+from verifier.kernel.rules import Facts
 
 E, I, log, exp, sqrt = sp.E, sp.I, sp.log, sp.exp, sp.sqrt
 R = sp.Rational
@@ -87,3 +89,102 @@ def test_tiny_difference_needs_precision() -> None:
     tiny = exp(-300) * (exp(R(1, 10**30)) - 1)      # ~5e-161
     assert interval.sign(tiny) == 1
     assert interval.sign(-tiny) == -1
+
+
+# -- functions SymPy evaluates untrustworthily (class 11): floor, ceiling, sign, Abs, Max, Min, Heaviside ----------
+
+#: sqrt(2) / (541131238821888000 - 382637568482834149*sqrt(2)): mpmath at 50 digits gives 1401.95502034590472397...
+NEAR = sqrt(2) / (541131238821888000 - 382637568482834149 * sqrt(2))
+
+
+def mp50(f) -> mpmath.mpf:
+    with mpmath.workdps(50):
+        return f()
+
+
+def test_the_referee_value_of_the_near_integer() -> None:
+    value = mp50(lambda: mpmath.sqrt(2) / (541131238821888000 - 382637568482834149 * mpmath.sqrt(2)))
+    assert mpmath.floor(value) == 1401 and mpmath.ceil(value) == 1402
+    assert sp.floor(NEAR) == 1402       # SymPy's automatic evaluation is wrong here (SymPy #21039, #26368)
+
+
+@pytest.mark.parametrize("e, expected", [
+    (sp.floor(NEAR, evaluate=False), 1401),
+    (sp.ceiling(NEAR, evaluate=False), 1402),
+    (sp.floor(-NEAR, evaluate=False), -1402),
+    (sp.floor(sqrt(2), evaluate=False), 1),                 # 1.414...
+    (sp.ceiling(R(7, 2), evaluate=False), 4),
+    (sp.floor((1 + sqrt(2)) ** 2 - 2 * sqrt(2), evaluate=False), 3),   # exactly 3: expand shows it
+    (sp.sign(sqrt(2) - R(14142135623730951, 10**16), evaluate=False), -1),
+    (sp.Abs(sqrt(2) - R(14142135623730951, 10**16), evaluate=False),
+     R(14142135623730951, 10**16) - sqrt(2)),
+    (sp.Max(sqrt(2), R(141421356237, 10**11), evaluate=False), sqrt(2)),
+    (sp.Min(sqrt(2), R(141421356238, 10**11), evaluate=False), sqrt(2)),
+    (sp.Heaviside(NEAR - 1401, evaluate=False), 1),
+])
+def test_settle_decides_untrusted_functions_rigorously(e: sp.Expr, expected: sp.Expr) -> None:
+    assert sp.expand(interval.settle(e) - expected) == 0
+
+
+def test_settle_puts_values_in_without_sympy_evaluating() -> None:
+    y = sp.Symbol("y", real=True)
+    assert interval.settle(sp.floor(y * NEAR), {y: 1}) == 1401
+    assert interval.settle(sp.floor(y * NEAR) - 1401, {y: 1}) == 0
+    assert interval.sign(sp.floor(NEAR, evaluate=False) - 1401) == 0
+    assert interval.sign(sp.floor(NEAR, evaluate=False) - 1402) == -1
+
+
+def test_undecided_untrusted_functions_are_held() -> None:
+    # Heaviside at its jump: no value; floor of an exact integer that only an enclosure sees: undecided
+    held = interval.settle(sp.Heaviside(sp.Integer(0), evaluate=False))
+    assert interval.held_original(held) is sp.Heaviside
+    exact = sp.sqrt(2) * sp.sqrt(3) - sp.sqrt(6) + sp.log(2) + sp.log(3) - sp.log(6) + 2    # = 2, not evaluated
+    out = interval.settle(sp.floor(exact, evaluate=False))
+    assert interval.held_original(out) is sp.floor
+    assert interval.sign(out - 2) is None and interval.sign(out - 4) == -1   # floor(2 +- tiny) in [1, 2]
+    # a held node is never evaluated by SymPy later
+    assert (out + 1).subs({}) == out + 1
+
+
+def test_comparisons_of_numbers_are_decided_here() -> None:
+    rel = sp.Gt(NEAR, R(140196, 100), evaluate=False)        # 1401.955... > 1401.96 is false (referee above)
+    assert interval.settle(rel) is sp.false
+    assert interval.settle(sp.Lt(NEAR, R(140196, 100), evaluate=False)) is sp.true
+
+
+def test_enclosures_of_untrusted_functions_contain_the_value() -> None:
+    lo, hi = interval.enclose(sp.floor(NEAR, evaluate=False) + sp.Max(sqrt(2), 1, evaluate=False), prec=300)
+    value = mp50(lambda: 1401 + mpmath.sqrt(2))        # the ends are rounded to floats for display
+    assert abs(lo - value) < 1e-9 and abs(hi - value) < 1e-9
+
+
+# -- class 11 through the checker: claims about these numbers --------------------------------------------------
+
+#: (lhs, op, rhs, true?) with truth from mpmath at 50 digits: NEAR = 1401.955020345904723975...
+CLAIMS = [
+    (sp.floor(NEAR, evaluate=False), "=", 1402, False),
+    (sp.floor(NEAR, evaluate=False), "=", 1401, True),
+    (sp.ceiling(NEAR, evaluate=False), "=", 1402, True),
+    (sp.floor(NEAR, evaluate=False), "<", 1402, True),
+    (sp.Max(NEAR, R(140196, 100), evaluate=False), "=", R(140196, 100), True),     # 1401.955... < 1401.96
+    (sp.Min(NEAR, R(140195, 100), evaluate=False), "=", R(140195, 100), True),     # 1401.95 < 1401.955...
+    (sp.sign(NEAR - R(140196, 100), evaluate=False), "=", -1, True),
+    (sp.Abs(NEAR - R(140196, 100), evaluate=False), "=", R(140196, 100) - NEAR, True),
+    (NEAR, ">", R(140196, 100), False),
+    (NEAR, "<", R(140196, 100), True),
+]
+
+
+@pytest.mark.parametrize("lhs, op, rhs, true", CLAIMS, ids=[f"{op}{rhs}" for _, op, rhs, _ in CLAIMS])
+def test_claims_about_near_integers(lhs: sp.Expr, op: str, rhs: sp.Expr, true: bool) -> None:
+    relation = (lhs, op, sp.sympify(rhs))
+    proved = checker.confirm_relation(relation, Facts())
+    assert (proved is not None) is true
+    check = checker.confirm_at_point(relation, [], {}, Facts())
+    assert check is not None and check.holds is true
+
+
+def test_floor_of_a_name_at_a_point() -> None:
+    y = sp.Symbol("y", real=True)
+    check = checker.confirm_at_point((sp.floor(y * NEAR, evaluate=False), "=", sp.Integer(1402)), [], {y: 1}, Facts())
+    assert check is not None and not check.holds and check.lhs == 1401

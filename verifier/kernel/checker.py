@@ -18,9 +18,15 @@ verdict objects (:mod:`verifier.kernel.verdicts`), which nothing outside the ker
 - :func:`confirm_instance`: a relation at integer values of some names (one instance of a bounded check), for all
   values of the others; the checker substitutes the values itself, then confirms as above.
 
-Sums follow Karr's convention, as SymPy's: ``Sum(f, (j, a, b)) = -Sum(f, (j, b + 1, a - 1))`` when ``b < a - 1``.
+A sum over an empty range (upper bound below the lower one) is 0, a product 1 (:mod:`verifier.kernel.sums`; not
+Karr's convention, which SymPy's ``doit`` follows); nothing is decided about a sum whose bounds are not integers.
 
-The trusted core is this module with :mod:`verifier.kernel.rules`, :mod:`verifier.kernel.linear` and :mod:`verifier.kernel.interval`.
+A relation is claimed where its left side is defined (:mod:`verifier.kernel.defined`): ``lhs = rhs`` (or ``<`` ...)
+is confirmed only when ``rhs`` is shown defined wherever ``lhs`` is, and at a point where ``lhs`` is defined and
+``rhs`` is not, the relation fails.
+
+The trusted core is this module with :mod:`verifier.kernel.rules`, :mod:`verifier.kernel.sums`,
+:mod:`verifier.kernel.defined`, :mod:`verifier.kernel.linear` and :mod:`verifier.kernel.interval`.
 It does no I/O and imports nothing of the CLI or the reports. What it takes from SymPy is listed in
 :mod:`verifier.kernel.rules`; nothing here calls ``simplify``, ``equals``, ``is_zero`` or ``refine``.
 """
@@ -33,9 +39,10 @@ from typing import Mapping, Sequence
 
 import sympy as sp
 
-from verifier.kernel import interval, linear
+from verifier.kernel import defined, interval, linear
 from verifier.kernel.facts import Facts, admits, facts_from
-from verifier.kernel.rules import expu, merge_sums, normal, peel
+from verifier.kernel.rules import expu, normal
+from verifier.kernel.sums import merge_sums, peel, size_conditions, well_formed
 from verifier.kernel.verdicts import Checked, Proved, Refuted, Witness, made
 
 Relation = tuple[sp.Expr, str, sp.Expr]   # (lhs, op, rhs), op in "=", "!=", "<", "<=", ">", ">="
@@ -69,7 +76,68 @@ def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, *, splits: int = 
                         facts |- lhs = rhs
 
     In the case ``s = e`` for a symbol ``s``, ``s`` is replaced by ``e`` (equal values, so equal results).
+    The conditions split on include the sizes of sums (``n >= 0`` for ``Sum(g, (j, 1, n))``).
+
+    The identity is claimed where ``lhs`` is defined: ``rhs`` must be shown defined there (:func:`defined_where`).
     """
+    if not (well_formed(lhs) and well_formed(rhs)) or not defined_where(rhs, lhs, facts):
+        return None
+    return _confirm_identity(lhs, rhs, where_defined(lhs, facts), splits)
+
+
+def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
+    """Whether ``side`` is defined wherever ``given`` is (and the facts hold):
+
+        facts, the conditions implied by "given is defined" |- each condition sufficient for "side is defined"
+        -----------------------------------------------------------------------------------------------------
+                               side is defined wherever given is
+
+    A sub-expression of ``side`` that is also a sub-expression of ``given`` (outside a Piecewise, a sum, a limit)
+    is defined there. A condition is discharged when it is one of ``given``'s, when the facts with ``given``'s conditions decide it,
+    or, for ``u > 0``, ``u >= 0``, ``u != 0``, by :func:`confirm_sign`. An opaque ``defined(L)`` of a limit is
+    discharged when the normal form evaluates the limit to an expression defined everywhere.
+    """
+    need = defined.conditions(side, sufficient=True)
+    if need:
+        need = defined.conditions_beyond(side, defined.strict_subterms(given))
+    if not need:
+        return True
+    have = defined.conditions(given, sufficient=False)
+    local = where_defined(given, facts)
+    return all(c in have or _discharged(c, local) for c in need)
+
+
+def where_defined(e: sp.Expr, facts: Facts) -> Facts:
+    """The facts and the conditions implied by ``e`` being defined: a relation is claimed only there."""
+    for c in defined.conditions(e, sufficient=False):
+        if isinstance(c, (sp.core.relational.Relational, sp.And)):
+            facts = facts.add(c)
+    return facts
+
+
+def _discharged(c: sp.Basic, facts: Facts) -> bool:
+    if isinstance(c, sp.core.function.AppliedUndef):        # defined(e)
+        (e,) = c.args
+        if isinstance(e, sp.Limit):
+            value = normal(e, facts)
+            return not value.has(sp.Limit) and defined.everywhere(value) and not value.has(sp.oo, -sp.oo, sp.zoo)
+        return False
+    if isinstance(c, sp.Implies):       # a Piecewise branch's value, defined where the branch is chosen
+        premise, conclusion = c.args
+        if facts.decide(premise) is False:
+            return True
+        local = facts.add(premise)      # (the premise's linear parts: each a consequence of it)
+        return all(_discharged(x, local) for x in sp.And.make_args(conclusion))
+    if facts.decide(c) is True:
+        return True
+    if isinstance(c, (sp.Gt, sp.Ge)) and c.rhs == 0:
+        return confirm_sign(c.lhs, facts, strict=isinstance(c, sp.Gt)) is not None
+    if isinstance(c, sp.Ne) and c.rhs == 0:
+        return any(confirm_sign(s * c.lhs, facts, strict=True) is not None for s in (1, -1))
+    return False
+
+
+def _confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, splits: int) -> Confirmed | None:
     d = normal(lhs - rhs, facts)
     if _leaks(d, lhs - rhs):
         return None
@@ -82,13 +150,15 @@ def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, *, splits: int = 
         if is_zero_polynomially(merged):
             return Confirmed("normal form: sums combined, exact cancellation")
         for front in (False, True):
-            peeled = peel(d, front=front)
+            peeled = peel(d, facts, front=front)
             if peeled != d and is_zero_polynomially(merge_sums(normal(peeled, facts))):
                 where = "first" if front else "last"
                 return Confirmed(f"normal form: {where} terms of a sum split off, sums combined, exact cancellation")
     if splits <= 0:
         return None
     cond = _undecided_condition(d, facts)
+    if cond is None:
+        cond = next(iter(size_conditions(d, facts)), None)
     if cond is None:
         return None
     cases = []
@@ -100,7 +170,7 @@ def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, *, splits: int = 
             s, e = _solved(branch)
             if s is not None:
                 l, r = substitute(l, {s: e}), substitute(r, {s: e})
-        confirmed = confirm_identity(l, r, f, splits=splits - 1)
+        confirmed = _confirm_identity(l, r, f, splits - 1)
         if confirmed is None:
             return None
         cases.append(confirmed.method)
@@ -122,6 +192,9 @@ def confirm_relation(relation: Relation, facts: Facts) -> Confirmed | None:
     lhs, op, rhs = relation
     if op == "=":
         return confirm_identity(lhs, rhs, facts)
+    if not (well_formed(lhs) and well_formed(rhs)) or not defined_where(rhs, lhs, facts):
+        return None
+    facts = where_defined(lhs, facts)
     if op in ("<", "<="):
         return confirm_sign(rhs - lhs, facts, strict=op == "<")
     if op in (">", ">="):
@@ -212,7 +285,9 @@ def show_relation(c: sp.Basic) -> str:
 
 
 def confirm_sign(e: sp.Expr, facts: Facts, *, strict: bool) -> Confirmed | None:
-    """Confirm ``e > 0`` (strict) or ``e >= 0`` for every allowed value, or return ``None``."""
+    """Confirm ``e > 0`` (strict) or ``e >= 0`` for every allowed value where ``e`` is defined, or return ``None``."""
+    if not well_formed(e):
+        return None
     d = normal(e, facts)
     if _leaks(d, e):
         return None
@@ -240,7 +315,8 @@ def _definite_sign(p: sp.Expr, facts: Facts) -> tuple[int, bool] | None:
     ``p`` is then never 0: ``(0, False)`` for the zero polynomial, ``None`` when the terms' signs are not known.
 
         every term c*t1^e1*...*tm^em with c > 0 rational, and each factor ti^ei with ti > 0 and ei real
-        (then ti^ei > 0), or ei an even integer and ti real (then ti^ei >= 0)
+        (then ti^ei > 0), or ei an even integer and ti real (then ti^ei >= 0), or ei a rational non-integer and
+        ti real (then ti^ei >= 0 wherever it is defined as a real number)
         ---------------------------------------------------------------------------------------------
         p >= 0; and p > 0 when some term has only factors of the first kind
 
@@ -261,6 +337,9 @@ def _definite_sign(p: sp.Expr, facts: Facts) -> tuple[int, bool] | None:
                 continue
             if e.is_Integer and int(e) % 2 == 0 and _real(base):
                 positive = False    # an even power of a real is >= 0, and 0 where the base is
+                continue
+            if e.is_Rational and not e.is_Integer and _real(base):
+                positive = False    # a real root, where defined (base >= 0), is >= 0
                 continue
             return None
         strict = strict or positive
@@ -292,8 +371,8 @@ def _entries_in_range(x: sp.Expr, facts: Facts) -> bool:
 
 
 def _positive_sum(x: sp.Expr, facts: Facts) -> bool:
-    """``Sum(g, (j, 1, n)) > 0``: at least one term (``n >= 1``; for ``n <= 0`` Karr's sum is 0 or of either sign),
-    and every term positive (for ``1 <= j <= n``)."""
+    """``Sum(g, (j, 1, n)) > 0``: at least one term (``n >= 1``; for ``n <= 0`` the sum is empty, 0), and every
+    term positive (for ``1 <= j <= n``)."""
     if not (isinstance(x, sp.Sum) and len(x.limits) == 1 and x.limits[0][1] == 1):
         return False
     j, _, n = x.limits[0]
@@ -338,7 +417,7 @@ def substitute(e: sp.Basic, mapping: Mapping[sp.Basic, sp.Expr]) -> sp.Basic:
     if not mapping or not isinstance(e, sp.Basic):
         return e
     if not any(v in mapping for v in _binders(e)):
-        return e.xreplace(mapping)
+        return interval.settle(e, mapping)
     if isinstance(e, sp.Limit):
         f, z, z0, direction = e.args
         inner = {k: v for k, v in mapping.items() if k != z}
@@ -348,7 +427,7 @@ def substitute(e: sp.Basic, mapping: Mapping[sp.Basic, sp.Expr]) -> sp.Basic:
         inner = {k: v for k, v in mapping.items() if k not in names}
         limits = [(lim[0], substitute(lim[1], inner), substitute(lim[2], inner)) for lim in e.limits]
         return e.func(substitute(e.function, inner), *limits)
-    return e.func(*[substitute(a, mapping) for a in e.args])
+    return interval.rebuild(e, tuple(substitute(a, mapping) for a in e.args))
 
 
 def _binders(e: sp.Basic) -> set:
@@ -372,14 +451,14 @@ def apply_zero_outside(e: sp.Expr, facts: Facts) -> sp.Expr:
         lo, hi = rng
         if i.is_Integer and lo.is_Integer and hi.is_Integer and not (lo <= i <= hi):
             repl[x] = sp.Integer(0)
-    return e.xreplace(repl) if repl else e
+    return interval.settle(e, repl) if repl else e
 
 
 def truth(lhs: sp.Expr, op: str, rhs: sp.Expr) -> bool | None:
     """Whether a relation between two numbers holds, decided exactly or by a rigorous enclosure (else ``None``)."""
     if isinstance(lhs, sp.logic.boolalg.BooleanAtom) or isinstance(rhs, sp.logic.boolalg.BooleanAtom):
         return None
-    s = interval.sign(sp.expand(lhs - rhs))
+    s = interval.sign(sp.expand(interval.settle(lhs) - interval.settle(rhs)))
     if s is None:
         return None
     return {"=": s == 0, "!=": s != 0, "<": s < 0, "<=": s <= 0, ">": s > 0, ">=": s >= 0}[op]
@@ -407,11 +486,14 @@ def condition_truth(cond: sp.Basic) -> bool | None:
 
 @dataclass(frozen=True)
 class PointCheck:
-    """The relation at a point: both sides' values and whether the relation holds there."""
+    """The relation at a point: both sides' values and whether the relation holds there. When the right side is
+    undefined there (and the left side defined), the relation fails, ``undefined`` is ``"rhs"`` and ``rhs`` is
+    ``nan``: no value is reported for it."""
 
     holds: bool
     lhs: sp.Expr
     rhs: sp.Expr
+    undefined: str | None = None
 
 
 def confirm_at_point(relation: Relation, hypotheses: list[sp.Basic], point: Mapping[sp.Basic, sp.Expr],
@@ -425,7 +507,7 @@ def confirm_at_point(relation: Relation, hypotheses: list[sp.Basic], point: Mapp
     """
     relation = (_number(relation[0]), relation[1], _number(relation[2]))
     point = {k: _number(v) for k, v in point.items()}
-    if not all(isinstance(e, sp.Expr) for e in (relation[0], relation[2])):
+    if not all(isinstance(e, sp.Expr) and well_formed(e) for e in (relation[0], relation[2])):
         return None
     if not all(_allowed(k, v) for k, v in point.items()) or not admits(facts, point) \
             or not _satisfies(facts, point):
@@ -438,14 +520,33 @@ def confirm_at_point(relation: Relation, hypotheses: list[sp.Basic], point: Mapp
         if value is not True:
             return None
     lhs, op, rhs = relation
-    a, b = evaluate(lhs, point, facts), evaluate(rhs, point, facts)
-    if (a.free_symbols or b.free_symbols or a.has(sp.Indexed) or b.has(sp.Indexed)
-            or a.has(sp.Sum) or b.has(sp.Sum)):
+    left, right = (_defined_at(side, point, facts) for side in (lhs, rhs))
+    if left is not True or right is None:
+        return None     # the relation is claimed only where its left side is defined
+    a = evaluate(lhs, point, facts)
+    if not _is_value(a):
+        return None
+    if right is False:
+        return PointCheck(False, a, sp.nan, undefined="rhs")
+    b = evaluate(rhs, point, facts)
+    if not _is_value(b):
         return None
     holds = truth(a, op, b)
     if holds is None:
         return None
     return PointCheck(holds, a, b)
+
+
+def _defined_at(e: sp.Expr, point: Mapping[sp.Basic, sp.Expr], facts: Facts) -> bool | None:
+    """Whether ``e`` is defined (a real number) at the point, rigorously; ``None`` when undecided."""
+    return defined.at_point(e, lambda x: evaluate(x, point, facts),
+                            lambda c: condition_truth(_evaluate_condition(c, point, facts)), substitute)
+
+
+def _is_value(v: sp.Basic) -> bool:
+    """A number with nothing left unevaluated: no free name, entry, sum, held node or non-real part."""
+    return isinstance(v, sp.Expr) and not (v.free_symbols or v.has(sp.Indexed, sp.Sum, sp.Product, sp.nan, sp.zoo)) \
+        and not any(interval.held_original(f) for f in v.atoms(sp.core.function.AppliedUndef))
 
 
 def _rational_condition(h: sp.Basic, point: Mapping[sp.Basic, sp.Expr]) -> bool | None:
@@ -572,7 +673,8 @@ def refute(relation: Relation, hypotheses: Sequence[sp.Basic], point: Mapping[sp
     check = confirm_at_point(relation, list(hypotheses), point, facts)
     if check is None or check.holds:
         return None
-    return made(Refuted, method=method, point=_shown_point(point, facts), lhs=check.lhs, rhs=check.rhs)
+    return made(Refuted, method=method, point=_shown_point(point, facts), lhs=check.lhs, rhs=check.rhs,
+                undefined=check.undefined)
 
 
 def witness(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic], point: Mapping[sp.Basic, sp.Expr],

@@ -4,6 +4,12 @@ Part of the trusted core. A rational number's sign is read off exactly. Anything
 interval arithmetic (``mpmath.iv``), whose every operation returns an interval that contains the true result; when
 the enclosure excludes 0 the sign is certain. Precision is raised a few times before giving up. Low-precision
 ``evalf`` (which can print 0 for a tiny nonzero number, SymPy issue #23086) is never used.
+
+Nothing SymPy evaluates automatically is trusted for ``floor``, ``ceiling``, ``sign``, ``Abs``, ``Max``, ``Min``,
+``Heaviside``, ``KroneckerDelta`` or a comparison of numbers (SymPy issues #21039, #26368: ``floor`` of an algebraic number near an
+integer). :func:`settle` rebuilds an expression (putting values for names on the way) and decides each such node of
+numbers here, exactly or by an enclosure that excludes every other outcome; a node it cannot decide becomes a
+*held* node (:data:`HELD`), an undefined function SymPy never evaluates, so nothing downstream reads a value into it.
 """
 
 from __future__ import annotations
@@ -11,8 +17,8 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
-#: Working precisions (bits) tried in turn.
-PRECISIONS = (80, 200, 600)
+#: Working precisions (bits) tried in turn: a number within 2^-4000 of a decision point stays undecided.
+PRECISIONS = (80, 200, 600, 1500, 4000)
 
 #: Functions with an interval version in ``mpmath.iv`` (the hyperbolic ones are built from ``exp`` below).
 _FUNCTIONS = {sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan"}
@@ -25,6 +31,118 @@ class _Unsupported(Exception):
     pass
 
 
+#: The functions whose SymPy evaluation on numbers is not trusted.
+UNTRUSTED: tuple[type, ...] = (sp.floor, sp.ceiling, sp.sign, sp.Abs, sp.Max, sp.Min, sp.Heaviside,
+                               sp.KroneckerDelta)
+
+#: Each untrusted function's held form: ``floor_held(c)`` is ``floor(c)``, left undecided.
+HELD: dict[type, type] = {f: sp.Function(f"{f.__name__}_held", real=True) for f in UNTRUSTED}
+
+_ORIGINAL: dict[str, type] = {h.__name__: f for f, h in HELD.items()}
+
+
+def held_original(e: sp.Basic) -> type | None:
+    """The untrusted function a held node stands for, or ``None`` when ``e`` is not a held node."""
+    return _ORIGINAL.get(type(e).__name__) if isinstance(e, sp.core.function.AppliedUndef) else None
+
+
+def settle(e: sp.Basic, mapping: dict | None = None) -> sp.Basic:
+    """``e`` with the values of ``mapping`` put in (as ``xreplace``), rebuilt bottom-up so that every untrusted
+    function of numbers and every relation between numbers is decided rigorously here (or held), never by SymPy."""
+    mapping = {k: sp.Integer(v) if isinstance(v, int) and not isinstance(v, bool) else v
+               for k, v in (mapping or {}).items()}
+    return _settle(e, mapping)
+
+
+def _settle(e: sp.Basic, mapping: dict) -> sp.Basic:
+    if e in mapping:
+        return mapping[e]
+    if not isinstance(e, sp.Basic) or not e.args or isinstance(e, sp.IndexedBase):
+        return e
+    args = tuple(_settle(a, mapping) for a in e.args)
+    return rebuild(e, args)
+
+
+def rebuild(e: sp.Basic, args: tuple) -> sp.Basic:
+    """``e.func(*args)``, except that an untrusted function (or a held one) of numbers, and a relation between
+    numbers, is decided by :func:`decide` instead of by SymPy."""
+    original = held_original(e) or next((f for f in UNTRUSTED if isinstance(e, f)), None)
+    if original is not None and all(_is_number(a) for a in args):
+        return decide(original, args)
+    if isinstance(e, sp.core.relational.Relational) and all(_is_number(a) for a in args):
+        s = sign(sp.expand(args[0] - args[1]))
+        if s is None:
+            return e.func(*args, evaluate=False)
+        table = {sp.Eq: s == 0, sp.Ne: s != 0, sp.Lt: s < 0, sp.Le: s <= 0, sp.Gt: s > 0, sp.Ge: s >= 0}
+        return sp.true if table[type(e)] else sp.false
+    if all(a is b for a, b in zip(args, e.args)):
+        return e
+    if original is not None and original is not held_original(e) and any(_irrational_inside(a) for a in args):
+        return e.func(*args, evaluate=False)    # SymPy would split off and evaluate the numeric part itself
+    return e.func(*args)
+
+
+def decide(fn: type, args: tuple) -> sp.Expr:
+    """The value of an untrusted function of numbers, decided rigorously; its held form when undecided."""
+    value = _decide(fn, args)
+    return HELD[fn](*args) if value is None else value
+
+
+def _decide(fn: type, args: tuple) -> sp.Expr | None:
+    if fn in (sp.floor, sp.ceiling):
+        return _round(args[0], fn is sp.floor)
+    if fn is sp.sign:
+        s = sign(args[0])
+        return None if s is None else sp.Integer(s)
+    if fn is sp.Abs:
+        s = sign(args[0])
+        return None if s is None else (args[0] if s >= 0 else -args[0])
+    if fn is sp.KroneckerDelta:
+        s = sign(sp.expand(args[0] - args[1])) if len(args) == 2 else None
+        return None if s is None else sp.Integer(1 if s == 0 else 0)
+    if fn is sp.Heaviside:
+        s = sign(args[0])
+        if s is None or s == 0:
+            return None     # at the jump: a convention (SymPy's H0) that decides nothing
+        return sp.Integer(1) if s > 0 else sp.Integer(0)
+    for a in args:      # Max, Min: an argument at least (at most) every other one
+        signs = [sign(sp.expand(a - b)) for b in args if b is not a]
+        if all(t is not None and (t >= 0 if fn is sp.Max else t <= 0) for t in signs):
+            return a
+    return None
+
+
+def _round(x: sp.Expr, down: bool) -> sp.Integer | None:
+    """floor (``down``) or ceiling of a number: exact for a rational, else from an enclosure whose two ends round
+    to the same integer, precision raised until they do."""
+    if not x.is_Rational:
+        expanded = sp.expand(x)
+        x = expanded if expanded.is_Rational else x
+    if x.is_Rational:
+        return sp.Integer(sp.floor(x) if down else sp.ceiling(x))
+    if x.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.I):
+        return None
+    for prec in PRECISIONS:
+        box = _box(x, prec)
+        if box is None:
+            return None
+        with mpmath.workprec(prec):
+            lo, hi = (mpmath.floor(box.a), mpmath.floor(box.b)) if down else (mpmath.ceil(box.a), mpmath.ceil(box.b))
+        if lo == hi:
+            return sp.Integer(int(lo))
+    return None
+
+
+def _irrational_inside(a: sp.Basic) -> bool:
+    """Whether ``a`` has a number part that is not rational (``sqrt(2)``, ``pi``, ``exp(1)``)."""
+    return any(x.is_number and not x.is_Rational for x in sp.preorder_traversal(a)
+               if isinstance(x, (sp.Pow, sp.Function, sp.NumberSymbol)))
+
+
+def _is_number(a: sp.Basic) -> bool:
+    return isinstance(a, sp.Expr) and not a.free_symbols and not a.has(sp.Indexed)
+
+
 def sign(e: sp.Expr) -> int | None:
     """-1, 0 or +1 for a number expression, or ``None`` when it cannot be decided rigorously.
 
@@ -32,6 +150,8 @@ def sign(e: sp.Expr) -> int | None:
     """
     if not isinstance(e, sp.Expr) or e.free_symbols:
         return None
+    if not e.is_Rational and e.has(*UNTRUSTED):
+        e = sp.expand(settle(e))    # floor(c) - 1401 is exactly 0 once floor(c) is decided
     if e.is_Rational:
         return 1 if e.p > 0 else (-1 if e.p < 0 else 0)
     if e.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.I):
@@ -125,6 +245,27 @@ def _enclose(e: sp.Basic) -> mpmath.iv.mpf:
         if x.b <= 0:
             return -x
         return iv.mpf([0, max(-x.a, x.b)])
+    if isinstance(e, (sp.floor, sp.ceiling)) or held_original(e) in (sp.floor, sp.ceiling):
+        x = _enclose(e.args[0])
+        down = isinstance(e, sp.floor) or held_original(e) is sp.floor
+        rnd = mpmath.floor if down else mpmath.ceil
+        return iv.mpf([rnd(x.a), rnd(x.b)])
+    if isinstance(e, (sp.Max, sp.Min)) or held_original(e) in (sp.Max, sp.Min):
+        boxes = [_enclose(a) for a in e.args]
+        pick = max if isinstance(e, sp.Max) or held_original(e) is sp.Max else min
+        return iv.mpf([pick(b.a for b in boxes), pick(b.b for b in boxes)])
+    if isinstance(e, sp.sign) or held_original(e) is sp.sign:
+        x = _enclose(e.args[0])
+        return iv.mpf(1) if x.a > 0 else (iv.mpf(-1) if x.b < 0 else iv.mpf([-1, 1]))
+    if held_original(e) is sp.Abs:
+        return _enclose(sp.Abs(e.args[0], evaluate=False))
+    if isinstance(e, sp.Heaviside) or held_original(e) is sp.Heaviside:
+        x = _enclose(e.args[0])
+        if x.a > 0:
+            return iv.mpf(1)
+        if x.b < 0:
+            return iv.mpf(0)
+        raise _Unsupported
     if isinstance(e, (sp.sinh, sp.cosh, sp.tanh)):
         return _hyperbolic(e, _enclose(e.args[0]))
     for fn, name in _FUNCTIONS.items():

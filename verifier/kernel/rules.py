@@ -1,7 +1,6 @@
 """The rewriting rules of the trusted core, and the normal form they build.
 
-Part of the trusted core (see :mod:`verifier.kernel.checker`); what is known about the names comes from
-:mod:`verifier.kernel.facts`. Each rule is one small function that returns an expression
+Part of the trusted core (see :mod:`verifier.kernel.checker`). Each rule is one small function that returns an expression
 *equal* to its input for every allowed value; its docstring draws the rule, premises over the conclusion. The
 normal form applies them bottom-up:
 
@@ -10,29 +9,36 @@ normal form applies them bottom-up:
    another name, so that SymPy does not fold powers back);
 3. sums are shifted to start at 1, given a canonical bound index, split by linearity, collapsed against
    ``KroneckerDelta``, summed when their bounds are numbers, and widened to ``(-oo, oo)`` when a factor is a family
-   that is zero outside its range (the out-of-bound-is-zero convention) and so vanishes outside the sum's range;
-4. ``Piecewise`` and ``KroneckerDelta`` are settled where the facts decide their conditions.
+   that is zero outside its range (the out-of-bound-is-zero convention) and so vanishes outside the sum's range
+   (:mod:`verifier.kernel.sums`; an empty range is 0, not Karr's convention);
+4. ``Piecewise`` and ``KroneckerDelta`` are settled where the facts decide their conditions;
+5. ``Max``/``Min`` where the facts order the arguments, ``Abs``/``sign``/``Heaviside`` where they decide the sign,
+   and integer parts are moved out of ``floor``/``ceiling``.
 
-What is trusted from SymPy: its constructors' automatic evaluation, ``diff`` (used while building), ``expand``,
-``together`` and ``cancel`` (polynomial arithmetic over the rationals), ``xreplace`` and the assumptions declared on
+Before anything else, ``floor``, ``ceiling``, ``sign``, ``Abs``, ``Max``, ``Min``, ``Heaviside``, ``KroneckerDelta`` of
+numbers and relations between numbers are decided rigorously (:func:`verifier.kernel.interval.settle`), never by
+SymPy; every node is rebuilt through :func:`verifier.kernel.interval.rebuild`, which keeps it so.
+
+What is trusted from SymPy: its constructors' automatic evaluation (except for the functions just named, on numbers),
+``diff`` (used while building), ``expand``, ``together`` and ``cancel`` (polynomial arithmetic over the rationals), ``xreplace`` and the assumptions declared on
 symbols (``is_real``, ``is_positive`` of a symbol or of an expression built from them). Nothing here calls
 ``simplify``, ``equals``, ``refine`` or ``is_zero``; the sign of a number comes from :mod:`verifier.kernel.interval`.
 """
 
 from __future__ import annotations
 
+
 from math import lcm
 
 import sympy as sp
 
+from verifier.kernel import defined
 from verifier.kernel import interval
+from verifier.kernel import sums
 from verifier.kernel.facts import Facts
 
 #: ``expu(t)`` stands for ``exp(t)``: a positive atom that SymPy leaves alone.
 expu = sp.Function("expu", positive=True)
-
-#: Sums with numeric bounds are written out term by term up to this many terms.
-MAX_TERMS = 400
 
 
 # -- rule 1: hyperbolic functions through exp ----------------------------------------------------------------
@@ -109,155 +115,10 @@ def _exp_terms(arg: sp.Expr) -> list[tuple[sp.Rational, sp.Expr]]:
 def _bottom_up(e: sp.Basic, fn) -> sp.Basic:
     if not e.args or isinstance(e, (sp.Symbol, sp.Indexed, sp.IndexedBase)):
         return fn(e)
-    args = [_bottom_up(a, fn) for a in e.args]
+    args = tuple(_bottom_up(a, fn) for a in e.args)
     if any(a is not b for a, b in zip(args, e.args)):
-        e = e.func(*args)
+        e = interval.rebuild(e, args)
     return fn(e)
-
-
-# -- rule 3: sums --------------------------------------------------------------------------------------------
-
-
-def canonical_index(level: int) -> sp.Dummy:
-    """The bound index used by every normalised sum at nesting ``level`` (so equal sums are equal atoms)."""
-    return _CANONICAL.setdefault(level, sp.Dummy(f"j{level}", integer=True))
-
-
-_CANONICAL: dict[int, sp.Dummy] = {}
-
-
-def _level(e: sp.Basic) -> int:
-    """One more than the deepest canonical index bound inside ``e``."""
-    depth = 0
-    for x in sp.preorder_traversal(e):
-        if isinstance(x, sp.Sum):
-            for lim in x.limits:
-                for lvl, d in _CANONICAL.items():
-                    if lim[0] == d:
-                        depth = max(depth, lvl + 1)
-    return depth
-
-
-def shift_to_one(f: sp.Expr, j: sp.Symbol, a: sp.Expr, b: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
-    """
-        ------------------------------------------------------------ (any integers a, b; Karr's convention)
-        Sum(f(j), (j, a, b)) = Sum(f(j + a - 1), (j, 1, b - a + 1))
-    Returns the new summand and upper bound.
-    """
-    if a == 1:
-        return f, b
-    return f.xreplace({j: j + a - 1}), sp.expand(b - a + 1)
-
-
-def write_out(f: sp.Expr, j: sp.Symbol, n: int) -> sp.Expr:
-    """
-        n an integer
-        ------------------------------------------------------------------------------ (Karr's convention)
-        Sum(f(j), (j, 1, n)) = f(1) + f(2) + ... + f(n)            (n >= 0)
-        Sum(f(j), (j, 1, n)) = -(f(n + 1) + f(n + 2) + ... + f(0))  (n < 0)
-    (SymPy's convention too: ``Sum(f, (j, a, b)) = -Sum(f, (j, b + 1, a - 1))`` when ``b < a``.)
-    """
-    if n >= 0:
-        return sp.Add(*[f.xreplace({j: sp.Integer(v)}) for v in range(1, n + 1)])
-    return -sp.Add(*[f.xreplace({j: sp.Integer(v)}) for v in range(n + 1, 1)])
-
-
-def collapse_delta(g: sp.Expr, j: sp.Symbol, e: sp.Expr, n: sp.Expr) -> sp.Expr:
-    """
-        e an integer not involving j        n >= 0
-        ---------------------------------------------------------------------------------------
-        Sum(g(j) * KroneckerDelta(j, e), (j, 1, n)) = Piecewise((g(e), 1 <= e <= n), (0, True))
-    """
-    return sp.Piecewise((g.xreplace({j: e}), sp.And(sp.Le(1, e), sp.Le(e, n))), (0, True))
-
-
-def sum_constant(c: sp.Expr, n: sp.Expr) -> sp.Expr:
-    """
-        c does not involve j
-        --------------------------- (any integer n; Karr's convention)
-        Sum(c, (j, 1, n)) = n * c
-    """
-    return n * c
-
-
-def split_linear(f: sp.Expr, j: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr]]:
-    """
-        f = c1*g1 + ... + cm*gm, each ci free of j
-        ---------------------------------------------------------------
-        Sum(f, (j, 1, n)) = c1*Sum(g1, (j, 1, n)) + ... + cm*Sum(gm, (j, 1, n))
-    Returns the pairs (ci, gi), with gi = 1 for terms free of j.
-    """
-    pairs: dict[sp.Expr, sp.Expr] = {}
-    for term in sp.Add.make_args(sp.expand(f, deep=False)):
-        inside, outside = [], []
-        for factor in sp.Mul.make_args(term):
-            (inside if j in factor.free_symbols else outside).append(factor)
-        g = sp.Mul(*inside)
-        pairs[g] = pairs.get(g, sp.Integer(0)) + sp.Mul(*outside)
-    return [(c, g) for g, c in pairs.items() if c != 0]
-
-
-def vanishes_outside(g: sp.Expr, j: sp.Symbol, n: sp.Expr, facts: Facts) -> bool:
-    """Whether ``g(j) = 0`` for every integer ``j <= 0`` and every ``j >= n + 1``, because a factor of ``g`` is a
-    family entry ``F[e(j)]``, ``e = +-j + c``, whose index then lies outside the range where ``F`` may be nonzero.
-
-        F zero outside lo..hi      e(j) = s*j + c (s = +-1)      e(j) outside lo..hi for j <= 0 and for j >= n+1
-        -----------------------------------------------------------------------------------------------------
-        Sum(g(j), (j, 1, n)) = Sum(g(j), (j, -oo, oo))      (n >= 0: the sum has finite support)
-    """
-    below = above = False
-    for factor in sp.Mul.make_args(g):
-        base, expo = factor.as_base_exp()
-        if not (isinstance(base, sp.Indexed) and len(base.indices) == 1 and expo.is_positive):
-            continue
-        rng = facts.family_range(base.base)
-        if rng is None:
-            continue
-        lo, hi = rng
-        idx = sp.expand(base.indices[0])
-        s = idx.coeff(j)
-        c = sp.expand(idx - s * j)
-        if s not in (1, -1) or j in c.free_symbols:
-            continue
-        if s == 1:
-            below = below or facts.positive(lo - c)              # j <= 0:   e <= c < lo
-            above = above or facts.positive(n + 1 + c - hi)      # j >= n+1: e >= n + 1 + c > hi
-        else:
-            below = below or facts.positive(c - hi)              # j <= 0:   e >= c > hi
-            above = above or facts.positive(lo - (c - n - 1))    # j >= n+1: e <= c - n - 1 < lo
-    return below and above
-
-
-def finite_support(g: sp.Expr, j: sp.Symbol, facts: Facts) -> bool:
-    """Whether ``g(j)`` is 0 for all but finitely many integers ``j``: a factor ``F[s*j + c]^p`` (``s = +-1``,
-    ``p > 0``) of a family ``F`` that is zero outside a range. Only such sums over all integers are rewritten."""
-    for factor in sp.Mul.make_args(g):
-        base, expo = factor.as_base_exp()
-        if not (isinstance(base, sp.Indexed) and len(base.indices) == 1 and expo.is_positive
-                and facts.family_range(base.base) is not None):
-            continue
-        idx = sp.expand(base.indices[0])
-        s = idx.coeff(j)
-        if s in (1, -1) and j not in (idx - s * j).free_symbols:
-            return True
-    return False
-
-
-def canonical_infinite(g: sp.Expr, j: sp.Symbol, facts: Facts) -> sp.Expr:
-    """
-        ---------------------------------------------------------------------------- (finite support; s = +-1)
-        Sum(g(j), (j, -oo, oo)) = Sum(g(s*(j - c)), (j, -oo, oo))
-    choosing s, c so that the first family entry (by name) with index s*j + c becomes F[j].
-    """
-    entries = sorted((x for x in g.atoms(sp.Indexed) if len(x.indices) == 1 and j in x.indices[0].free_symbols
-                      and facts.family_range(x.base) is not None), key=lambda x: (str(x.base), sp.default_sort_key(x)))
-    for x in entries:
-        idx = sp.expand(x.indices[0])
-        s = idx.coeff(j)
-        c = sp.expand(idx - s * j)
-        if s in (1, -1) and j not in c.free_symbols:
-            return g.xreplace({j: s * (j - c)})
-    return g
 
 
 def piecewise_in_range(value: sp.Expr, cond: sp.Basic, facts: Facts) -> bool:
@@ -339,6 +200,8 @@ def _limit(e: sp.Limit, facts: Facts) -> sp.Basic:
 
 def normal(e: sp.Expr, facts: Facts) -> sp.Expr:
     """The normal form of ``e`` under ``facts``: equal to ``e`` for every allowed value."""
+    if e.has(*interval.UNTRUSTED, sp.core.relational.Relational):
+        e = interval.settle(e)
     e = rewrite_hyperbolic(e)
     e = exp_atoms(e)
     e = _structural(e, facts)
@@ -363,11 +226,17 @@ def _structural(e: sp.Basic, facts: Facts) -> sp.Basic:
     if isinstance(e, sp.Indexed):
         return sp.Integer(0) if entry_outside(e, facts) else e
     if isinstance(e, sp.Sum):
-        return _sum(e, facts)
+        return _drop_indicators_in_terms(sums.normal_sum(e, facts, _structural), facts)
+    if isinstance(e, sp.Product):
+        return sums.normal_product(e, facts, _structural)
     if isinstance(e, sp.Limit):
         return _limit(e, facts)
     if isinstance(e, (sp.Max, sp.Min)):
         return _max_min(e, facts)
+    if isinstance(e, (sp.floor, sp.ceiling)):
+        return _round(e, facts)
+    if isinstance(e, (sp.Abs, sp.sign, sp.Heaviside)):
+        return _by_sign(e, facts)
     if isinstance(e, sp.Piecewise):
         return _piecewise(e, facts)
     if not e.args or isinstance(e, (sp.Symbol, sp.IndexedBase)):
@@ -381,7 +250,7 @@ def _structural(e: sp.Basic, facts: Facts) -> sp.Basic:
     if isinstance(e, sp.Mul):
         args = _drop_implied_indicators(args, facts)
     if any(a is not b for a, b in zip(args, e.args)) or len(args) != len(e.args):
-        return e.func(*args)
+        return interval.rebuild(e, tuple(args)) if len(args) == len(e.args) else e.func(*args)
     return e
 
 
@@ -398,7 +267,41 @@ def _max_min(e: sp.Basic, facts: Facts) -> sp.Basic:
             return a
         if isinstance(e, sp.Min) and all(facts.nonneg(b - a) for b in others):
             return a
-    return e.func(*args)
+    return interval.rebuild(e, tuple(args))
+
+
+def _round(e: sp.Basic, facts: Facts) -> sp.Basic:
+    """
+        k an integer
+        ---------------------------------------  (likewise ceiling)
+        floor(k + r) = k + floor(r)
+    where ``floor(r)`` of a number ``r`` is decided by :func:`verifier.kernel.interval.settle`, never by SymPy.
+    """
+    arg = _structural(e.args[0], facts)
+    whole = [t for t in sp.Add.make_args(sp.expand(arg)) if t.is_integer is True]
+    if not whole:
+        return interval.rebuild(e, (arg,))
+    rest = sp.expand(arg - sp.Add(*whole))
+    return sp.Add(*whole) + interval.settle(e.func(rest, evaluate=False))
+
+
+def _by_sign(e: sp.Basic, facts: Facts) -> sp.Basic:
+    """
+        the facts imply u > 0 (u < 0; u >= 0 for Abs)
+        ---------------------------------------------------------------------
+        Abs(u) = u (-u; u),  sign(u) = 1 (-1),  Heaviside(u) = 1 (0)
+    """
+    u = _structural(e.args[0], facts)
+    positive, negative = facts.positive(u), facts.positive(-u)
+    if isinstance(e, sp.Abs) and (positive or facts.nonneg(u)):
+        return u
+    if isinstance(e, sp.Abs) and (negative or facts.nonneg(-u)):
+        return -u
+    if positive:
+        return sp.Integer(1)
+    if negative:
+        return sp.Integer(-1 if isinstance(e, sp.sign) else 0)
+    return interval.rebuild(e, (u, *e.args[1:]))
 
 
 def _drop_implied_indicators(factors: list[sp.Basic], facts: Facts) -> list[sp.Basic]:
@@ -406,6 +309,16 @@ def _drop_implied_indicators(factors: list[sp.Basic], facts: Facts) -> list[sp.B
     :func:`piecewise_in_range`)."""
     value = sp.Mul(*[f for f in factors if not _is_indicator(f)])
     return [f for f in factors if not (_is_indicator(f) and piecewise_in_range(value, f.args[0][1], facts))]
+
+
+def _drop_indicators_in_terms(e: sp.Expr, facts: Facts) -> sp.Expr:
+    """:func:`_drop_implied_indicators` in every term of a sum of products."""
+    terms = []
+    for t in sp.Add.make_args(e):
+        factors = list(sp.Mul.make_args(t))
+        kept = _drop_implied_indicators(factors, facts)
+        terms.append(t if len(kept) == len(factors) else sp.Mul(*kept))
+    return sp.Add(*terms)
 
 
 def _is_indicator(f: sp.Basic) -> bool:
@@ -432,7 +345,7 @@ def _piecewise(e: sp.Piecewise, facts: Facts) -> sp.Basic:
         value, cond = pieces[0]
         if piecewise_in_range(value, cond, facts):
             return value
-        if not any(p.exp.is_negative and not p.base.is_positive for p in value.atoms(sp.Pow)):
+        if defined.everywhere(value):
             # v is defined everywhere, so v * 0 is 0 where the condition fails
             return indicator(value, cond)
     return sp.Piecewise(*pieces)
@@ -449,135 +362,3 @@ def indicator(value: sp.Expr, cond: sp.Basic) -> sp.Expr:
     return value * sp.Piecewise((1, cond), (0, True))
 
 
-def _sum(e: sp.Sum, facts: Facts) -> sp.Expr:
-    if len(e.limits) != 1:
-        inner = sp.Sum(e.function, *e.limits[:-1])
-        return _sum(sp.Sum(inner, e.limits[-1]), facts)
-    j, a, b = e.limits[0]
-    if a == -sp.oo and b == sp.oo:
-        return _infinite_sum(e.function, j, facts)
-    if not (a.is_finite and b.is_finite and (b - a).is_integer and j.is_integer):
-        return e    # a series, or a range that is not a run of integers: none of the rules below applies
-    f, n = shift_to_one(e.function, j, a, b)
-    if n.is_Integer and abs(int(n)) <= MAX_TERMS:
-        return _structural(write_out(f, j, int(n)), facts)
-    # The summand is used only at 1 <= j <= n when n >= 0; for n < 0 (Karr) at n + 1 <= j <= 0 instead.
-    inner = facts.within(j, 1, n) if facts.nonneg(n) else facts
-    f = _structural(f, inner)
-    total: sp.Expr = sp.Integer(0)
-    for c, g in split_linear(f, j):
-        term = c * _sum_term(g, j, n, facts)
-        if isinstance(term, sp.Mul):
-            term = sp.Mul(*_drop_implied_indicators(list(term.args), facts))
-        total += term
-    return total
-
-
-def _sum_term(g: sp.Expr, j: sp.Symbol, n: sp.Expr, facts: Facts) -> sp.Expr:
-    """``Sum(g, (j, 1, n))`` under ``facts``, which say nothing of ``j``: the facts of the summand's range would
-    imply ``n >= 1``, which the rules about the whole sum must not assume."""
-    if j not in g.free_symbols:
-        return sum_constant(g, n)
-    nonempty = facts.nonneg(n)
-    if nonempty:
-        for factor in sp.Mul.make_args(g):
-            if isinstance(factor, sp.KroneckerDelta) and len(factor.args) == 2:
-                e = _solve_for(j, factor.args[0] - factor.args[1])
-                if e is not None and e.is_integer:
-                    rest = sp.Mul(*[f for f in sp.Mul.make_args(g) if f is not factor])
-                    return _structural(collapse_delta(rest, j, e, n), facts)
-        if vanishes_outside(g, j, n, facts):
-            return _infinite_sum(g, j, facts)
-    level = _level(g)
-    k = canonical_index(level)
-    return sp.Sum(sp.cancel(g.xreplace({j: k})), (k, 1, n))
-
-
-def _solve_for(j: sp.Symbol, d: sp.Expr) -> sp.Expr | None:
-    """The value of ``j`` that makes ``d = s*j + c`` zero, when ``s = +-1`` and ``c`` does not involve ``j``."""
-    d = sp.expand(d)
-    s = d.coeff(j)
-    c = sp.expand(d - s * j)
-    if s not in (1, -1) or j in c.free_symbols:
-        return None
-    return sp.expand(-c / s)
-
-
-def _infinite_sum(g: sp.Expr, j: sp.Symbol, facts: Facts) -> sp.Expr:
-    g = _structural(g, facts)
-    total: sp.Expr = sp.Integer(0)
-    pairs = split_linear(g, j)
-    if not all(finite_support(term, j, facts) for _, term in pairs):
-        # A series that may not converge: splitting it, or moving its index, could turn "undefined" into a value.
-        return sp.Sum(g, (j, -sp.oo, sp.oo))
-    for c, term in pairs:
-        term = canonical_infinite(term, j, facts)
-        k = canonical_index(_level(term))
-        total += c * sp.Sum(sp.cancel(term.xreplace({j: k})), (k, -sp.oo, sp.oo))
-    return total
-
-
-def merge_sums(e: sp.Expr) -> sp.Expr:
-    """
-        ci free of j
-        ------------------------------------------------------------------------
-        c1*Sum(g1, (j, lo, hi)) + c2*Sum(g2, (j, lo, hi)) = Sum(c1*g1 + c2*g2, (j, lo, hi))
-    applied to every group of terms over the same range, the merged summand brought to canonical form.
-    """
-    groups: dict[tuple, list[sp.Expr]] = {}
-    others: list[sp.Expr] = []
-    for term in sp.Add.make_args(sp.expand(e)):
-        sums = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.Sum)]
-        if len(sums) != 1:
-            others.append(term)
-            continue
-        s = sums[0]
-        c = sp.Mul(*[f for f in sp.Mul.make_args(term) if f is not s])
-        j = s.limits[0][0]
-        if j in c.free_symbols or len(s.limits) != 1:
-            others.append(term)
-            continue
-        groups.setdefault((s.limits[0][1], s.limits[0][2]), []).append((j, c * s.function))
-    total = sp.Add(*others)
-    for (lo, hi), parts in groups.items():
-        # One bound index for the group: the deepest one (sums inside a summand use shallower indices only).
-        k = max((j for j, _ in parts), key=lambda j: _level_of(j))
-        summand = sp.cancel(sp.together(sp.Add(*[f.xreplace({j: k}) for j, f in parts])))
-        if summand != 0:
-            total += sp.Sum(summand, (k, lo, hi))
-    return total
-
-
-def peel(e: sp.Expr, *, front: bool) -> sp.Expr:
-    """
-        c >= 0 an integer
-        ------------------------------------------------------------------------------------- (Karr: any m)
-        Sum(g(j), (j, 1, m + c)) = Sum(g(j), (j, 1, m)) + g(m + 1) + ... + g(m + c)             (back)
-        Sum(g(j), (j, 1, m + c)) = g(1) + ... + g(c) + Sum(g(j + c), (j, 1, m))                 (front)
-    applied to every sum whose upper bound exceeds, by a constant, the upper bound of another sum of ``e`` that
-    starts at 1, so that sums over the same range can then be combined.
-    """
-    sums = [x for x in e.atoms(sp.Sum) if len(x.limits) == 1 and x.limits[0][1] == 1]
-    uppers = {x.limits[0][2] for x in sums}
-    repl = {}
-    for x in sums:
-        j, _, n = x.limits[0]
-        for m in uppers:
-            c = sp.expand(n - m)
-            if c.is_Integer and 0 < int(c) <= MAX_TERMS:
-                g, c = x.function, int(c)
-                if front:
-                    head = sp.Add(*[g.xreplace({j: sp.Integer(t)}) for t in range(1, c + 1)])
-                    repl[x] = head + sp.Sum(g.xreplace({j: j + c}), (j, 1, m))
-                else:
-                    tail = sp.Add(*[g.xreplace({j: m + t}) for t in range(1, c + 1)])
-                    repl[x] = sp.Sum(g, (j, 1, m)) + tail
-                break
-    return e.xreplace(repl) if repl else e
-
-
-def _level_of(j: sp.Symbol) -> int:
-    for level, d in _CANONICAL.items():
-        if d == j:
-            return level
-    return -1

@@ -65,13 +65,15 @@ class Checked(_Verdict):
 @dataclass(frozen=True)
 class Refuted(_Verdict):
     """A relation fails at an allowed point that satisfies every hypothesis (a counterexample), or, for an
-    ``exists``, no allowed value satisfies the hypotheses (``point`` is then empty and ``message`` says so)."""
+    ``exists``, no allowed value satisfies the hypotheses (``point`` is then empty and ``message`` says so).
+    ``undefined`` is ``"rhs"`` when the relation fails because its right side is undefined at the point."""
 
     method: str
     point: Mapping[sp.Basic, sp.Expr]
     lhs: sp.Expr | None = None
     rhs: sp.Expr | None = None
     message: str | None = None
+    undefined: str | None = None
 
 
 def made(cls: type[V], **fields: object) -> V:

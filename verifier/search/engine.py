@@ -72,6 +72,8 @@ def _from_refuted(refuted: Refuted, case: Case | None) -> Settled:
     values = None
     if refuted.lhs is not None and refuted.rhs is not None:
         values = {"lhs": _show_value(refuted.lhs), "rhs": _show_value(refuted.rhs)}
+        if refuted.undefined:
+            values[refuted.undefined] = "undefined there (not a real number)"
     point = _show_point(case, refuted.point) if case is not None else None
     return Settled("refuted", method=refuted.method, counterexample=point, values=values, message=refuted.message)
 

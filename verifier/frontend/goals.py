@@ -19,6 +19,8 @@ from verifier.frontend.build import Builder, Definition, Scope, SymbolInfo, Vec,
 from verifier.errors import ExpressionError
 from verifier.frontend.loader import Library, SourceFile
 from verifier.model import Chain, Claim, Obligation, obligations
+from verifier.kernel import interval
+from verifier.kernel.declarations import SIGN_WORDS
 from verifier.kernel.rules import Facts
 
 Relation = tuple[sp.Expr, str, sp.Expr]
@@ -81,6 +83,7 @@ class ProblemBuilder:
         self.builder = Builder(scope, file=claim.file)
         self.infos = scope.by_symbol()
         self._entries: dict[tuple[int, int], Any] = {}
+        self._builders: dict[int | None, Builder] = {}
 
     def problems(self) -> list[tuple[Obligation, "Problem | ExpressionError"]]:
         """Every obligation of the claim with its problem, or the error that kept it from being built."""
@@ -100,38 +103,67 @@ class ProblemBuilder:
         claim = self.claim
         kind, chain_no, step_no = where
         chain: Chain | None = claim.chains[chain_no] if chain_no is not None else None
-        subst = self._where(claim.where, claim.where_line or ob.line)
+        items = list(claim.where)
+        lines = {name: claim.where_line or ob.line for name, _ in claim.where}
         if chain is not None and chain.where:
-            subst.update(self._where(chain.where, chain.where_line or ob.line))
+            items += list(chain.where)
+            lines.update({name: chain.where_line or ob.line for name, _ in chain.where})
+        subst, builder = self._where_builder(chain_no, items, lines)
         assume_texts = claim.assume + (chain.assume if chain else ())
         if kind == "statement":
-            rels = self._relation_text(claim.statements[step_no], ob.line)
+            rels = self._relation_text(builder, claim.statements[step_no], ob.line)
         elif kind == "exists":
-            rels = self._relation_text(claim.exists or "", ob.line)
+            rels = self._relation_text(builder, claim.exists or "", ob.line)
         else:
             assert chain is not None
-            a = self._entry_with_op(chain_no, step_no, chain)[1]
-            op, b = self._entry_with_op(chain_no, step_no + 1, chain)
+            a = self._entry_with_op(builder, chain_no, step_no, chain)[1]
+            op, b = self._entry_with_op(builder, chain_no, step_no + 1, chain)
             rels = [(a, op, b)]
-        hyps = [self._condition(t, ob.line) for t in assume_texts]
-        relations, extra = self._scalar_relations(rels, ob.line)
-        relations = [(_subst(l, subst), op, _subst(r, subst)) for l, op, r in relations]
-        hyps = [_subst(h, subst) for h in hyps + extra]
+        hyps = [_subst(self._condition(builder, t, ob.line), subst) for t in assume_texts]
         for h in hyps:
             if h is sp.false:
                 raise ExpressionError("the hypotheses contradict each other (an assume is false)", line=ob.line)
-        cases = self._cases(relations, hyps, subst)
+        groups = self._scalar_relations(rels, ob.line)
+        if kind == "exists" and any(local for _, local in groups):
+            raise ExpressionError("exists cannot compare vectors whose length is symbolic (the entries would have "
+                                  "to agree at every index, which one witness cannot show)", line=ob.line)
+        groups = [([(_subst(l, subst), op, _subst(r, subst)) for l, op, r in rels], [_subst(h, subst) for h in local])
+                  for rels, local in groups]
+        cases = self._cases(groups, hyps, subst)
         return Problem(ob, "exists" if kind == "exists" else "forall", cases, self.infos, self._sizes(ob.line),
                        subst)
 
+    def _where_builder(self, chain_no: int | None, items: list[tuple[str, str]], lines: dict[str, int | None]
+                       ) -> tuple[dict[Any, Any], Builder]:
+        """The ``where`` substitution and the builder that builds the obligation's text under it.
+
+        A ``where`` name is built as a fresh stand-in carrying only what its value provably is, then replaced by
+        the value: SymPy never simplifies under the declared words of a name whose value is given (a positive
+        ``z`` with ``where = { z = "-1" }`` must not turn ``sqrt(z^2)`` into ``z`` first)."""
+        subst = self._where(items, lines)
+        if not subst:
+            return subst, self.builder
+        builder = self._builders.get(chain_no)
+        if builder is None:
+            builder = Builder(self.scope, file=self.claim.file)
+            for symbol, value in list(subst.items()):
+                stand_in = sp.Dummy(symbol.name, **_provable_assumptions(value))
+                builder.rebound[symbol.name] = stand_in
+                subst[stand_in] = value
+            self._builders[chain_no] = builder
+        else:
+            for symbol in list(subst):
+                subst[builder.rebound[symbol.name]] = subst[symbol]
+        return subst, builder
+
     # -- pieces ---------------------------------------------------------------------------------------------
 
-    def _relation_text(self, text: str, line: int | None) -> list[tuple[Any, str, Any]]:
+    def _relation_text(self, builder: Builder, text: str, line: int | None) -> list[tuple[Any, str, Any]]:
         node = P.parse_relation(text)
-        values = [self.builder.value(o) for o in node.operands]
+        values = [builder.value(o) for o in node.operands]
         return [(a, op, b) for op, a, b in zip(node.ops, values, values[1:])]
 
-    def _entry_with_op(self, chain_no: int, i: int, chain: Chain) -> tuple[str, Any]:
+    def _entry_with_op(self, builder: Builder, chain_no: int, i: int, chain: Chain) -> tuple[str, Any]:
         key = (chain_no, i)
         if key not in self._entries:
             line = chain.step_lines[i]
@@ -139,32 +171,33 @@ class ProblemBuilder:
                 op, node = P.parse_step(chain.steps[i])
                 if i == 0 and op is not None:
                     raise ExpressionError("the first entry of a chain cannot start with a relation")
-                self._entries[key] = (op or "=", self.builder.value(node))
+                self._entries[key] = (op or "=", builder.value(node))
             except ExpressionError as err:
                 raise err.located(file=self.claim.file, line=line)
         return self._entries[key]
 
-    def _condition(self, text: str, line: int | None) -> sp.Basic:
-        value = self.builder.expression(text, line=line)
+    def _condition(self, builder: Builder, text: str, line: int | None) -> sp.Basic:
+        value = builder.expression(text, line=line)
         if not isinstance(value, sp.logic.boolalg.Boolean) or isinstance(value, sp.Expr):
             raise ExpressionError(f"assume: expected a relation, got {text!r}", line=line)
         return value
 
-    def _where(self, items: Iterable[tuple[str, str]], line: int | None) -> dict[Any, Any]:
+    def _where(self, items: list[tuple[str, str]], lines: dict[str, int | None]) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         for name, text in items:
+            line = lines.get(name)
             info = self.scope.symbols.get(name)
             if info is None or info.indexed:
                 raise ExpressionError(f"where: '{name}' is not a declared scalar symbol", line=line)
             value = self.builder.expression(text, line=line)
-            if not isinstance(value, sp.Expr):
+            if not isinstance(value, sp.Expr) or isinstance(value, sp.MatrixBase):
                 raise ExpressionError(f"where: {name} = {text!r} is not a scalar value", line=line)
-            if info.domain is not None and value not in info.domain:
-                raise ExpressionError(f"where: {name} = {value} is not in its domain "
-                                      f"{{{', '.join(map(str, info.domain))}}}", line=line)
-            if info.is_integer and value.is_number and not value.is_Integer:
-                raise ExpressionError(f"where: {name} is an integer, got {value}", line=line)
             out[info.symbol] = value
+        for name, _ in items:
+            info = self.scope.symbols[name]
+            problem = _violation(info, out[info.symbol], out)
+            if problem:
+                raise ExpressionError(f"where: {name} = {out[info.symbol]} {problem}", line=lines.get(name))
         return out
 
     def _sizes(self, line: int | None) -> dict[str, list[int]]:
@@ -180,48 +213,68 @@ class ProblemBuilder:
         return out
 
     def _scalar_relations(self, rels: list[tuple[Any, str, Any]], line: int | None
-                          ) -> tuple[list[Relation], list[sp.Basic]]:
-        out: list[Relation] = []
-        extra: list[sp.Basic] = []
+                          ) -> list[tuple[list[Relation], list[sp.Basic]]]:
+        """The scalar relations, in groups that each have their own local hypotheses: the first group has none;
+        an equality of vectors of symbolic length adds a group for its entries at a fresh index."""
+        main: list[Relation] = []
+        groups: list[tuple[list[Relation], list[sp.Basic]]] = [(main, [])]
         for a, op, b in rels:
             if isinstance(a, (Vec, sp.MatrixBase)) or isinstance(b, (Vec, sp.MatrixBase)):
                 if op not in ("=",):
                     raise ExpressionError(f"vectors can only be compared with '=', not '{op}'", line=line)
-                out.extend(self._vector_equality(a, b, extra, line))
+                self._vector_equality(a, b, groups, line)
             elif isinstance(a, sp.Expr) and isinstance(b, sp.Expr):
-                out.append((a, op, b))
+                main.append((a, op, b))
             else:
                 raise ExpressionError("a relation compares two values", line=line)
-        return out, extra
+        return groups
 
-    def _vector_equality(self, a: Any, b: Any, extra: list[sp.Basic], line: int | None) -> list[Relation]:
+    def _vector_equality(self, a: Any, b: Any, groups: list[tuple[list[Relation], list[sp.Basic]]],
+                         line: int | None) -> None:
+        """Two vectors are equal when their ranges and all their entries are (both are 0 outside their range)."""
+        main = groups[0][0]
         if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
             ma, mb = _as_matrix(a), _as_matrix(b)
-            if ma is None or mb is None or ma.shape != mb.shape:
-                raise ExpressionError("matrices of different shapes", line=line)
-            return [(x, "=", y) for x, y in zip(ma, mb)]
+            if ma is None or mb is None:
+                raise ExpressionError("a matrix can only be compared with a matrix or a vector of known length",
+                                      line=line)
+            if ma.shape != mb.shape:    # well formed, and false: the shapes differ
+                main.extend([(sp.Integer(ma.rows), "=", sp.Integer(mb.rows)),
+                             (sp.Integer(ma.cols), "=", sp.Integer(mb.cols))])
+                return
+            main.extend((x, "=", y) for x, y in zip(ma, mb))
+            return
         if not (isinstance(a, Vec) and isinstance(b, Vec)):
             raise ExpressionError("a vector can only be compared with a vector", line=line)
-        ia, ib = a.concrete_items(), b.concrete_items()
-        if ia is not None and ib is not None:
-            if len(ia) != len(ib):
-                raise ExpressionError(f"vectors of different lengths ({len(ia)} and {len(ib)})", line=line)
-            return [(x, "=", y) for x, y in zip(ia, ib)]
         if a.length is None or b.length is None:
             raise ExpressionError("cannot compare vectors whose length is not known", line=line)
-        t = sp.Symbol("t", integer=True)
-        self.infos[t] = SymbolInfo("t", t, lo=sp.Integer(1), hi=a.length, words=("integer",))
-        extra.extend([sp.Ge(t, 1), sp.Le(t, a.length)])
-        rels: list[Relation] = [(a.length, "=", b.length)]
-        rels.append((a.entry((t,)), "=", b.entry((t,))))
-        return rels
+        ia, ib = a.concrete_items(), b.concrete_items()
+        if ia is not None and ib is not None and a.first == b.first:
+            if len(ia) != len(ib):      # well formed, and false: the lengths differ
+                main.append((sp.Integer(len(ia)), "=", sp.Integer(len(ib))))
+                return
+            main.extend((x, "=", y) for x, y in zip(ia, ib))
+            return
+        main.append((a.length, "=", b.length))
+        if a.first != b.first:
+            main.append((a.first, "=", b.first))
+        # The entries at a fresh index t of a's range; t and its range belong to this group only.
+        t = sp.Dummy("t", integer=True)
+        self.infos[t] = SymbolInfo("t", t, lo=a.first, hi=a.last, words=("integer",))
+        local = [sp.Ge(t, a.first, evaluate=False), sp.Le(t, a.last, evaluate=False)]
+        groups.append(([(a.entry((t,)), "=", b.entry((t,)))], local))
 
-    def _cases(self, relations: list[Relation], hyps: list[sp.Basic], subst: dict) -> list[Case]:
+    def _cases(self, groups: list[tuple[list[Relation], list[sp.Basic]]], hyps: list[sp.Basic], subst: dict
+               ) -> list[Case]:
         used: set[Any] = set()
-        for l, _, r in relations:
-            used |= _symbols(l) | _symbols(r)
+        for relations, local in groups:
+            for l, _, r in relations:
+                used |= _symbols(l) | _symbols(r)
+            for h in local:
+                used |= _symbols(h)
         for h in hyps:
             used |= _symbols(h)
+        used = self._closure(used, subst)
         domain_syms = sorted((s for s in used if s in self.infos and self.infos[s].domain is not None),
                              key=lambda s: s.name)
         combos = list(itertools.product(*[self.infos[s].domain for s in domain_syms]))  # type: ignore[misc]
@@ -230,14 +283,33 @@ class ProblemBuilder:
         cases = []
         for combo in combos:
             values = dict(zip(domain_syms, combo))
-            rels = [(l.xreplace(values), op, r.xreplace(values)) for l, op, r in relations]
-            hs = [h.xreplace(values) for h in hyps]
-            if any(h is sp.false for h in hs):
-                continue
-            hs = [h for h in hs if h is not sp.true]
-            hs = self._range_hypotheses(rels, hs, subst) + hs
-            cases.append(Case(values, rels, hs, self._facts(hs, rels, subst)))
+            case_subst = {**subst, **values}
+            for relations, local in groups:
+                if not relations:
+                    continue
+                rels = [(l.xreplace(values), op, r.xreplace(values)) for l, op, r in relations]
+                hs = [h.xreplace(values) for h in hyps + local]
+                if any(h is sp.false for h in hs):
+                    continue
+                hs = [h for h in hs if h is not sp.true]
+                hs = self._range_hypotheses(rels, hs, case_subst) + hs
+                cases.append(Case(values, rels, hs, self._facts(hs, rels, case_subst)))
         return cases
+
+    def _closure(self, names: set[Any], subst: dict) -> set[Any]:
+        """``names`` and every name their declarations' bounds use, transitively (a finite-domain ``y`` used only
+        in ``h = "indexed real 1..y"`` is split into cases too)."""
+        todo, seen = set(names), set()
+        while todo:
+            s = todo.pop()
+            if s in seen:
+                continue
+            seen.add(s)
+            info = self.infos.get(s)
+            if info is not None:
+                for bound in _declared_bounds(info):
+                    todo |= _symbols(_subst(bound, subst))
+        return seen
 
     def _range_hypotheses(self, rels: list[Relation], hyps: list[sp.Basic], subst: dict) -> list[sp.Basic]:
         """Declared ranges and signs of every integer symbol the relations use, and of the bounds' symbols."""
@@ -262,6 +334,12 @@ class ProblemBuilder:
                 lo, hi = _subst(info.lo, subst), _subst(info.hi, subst)
                 out.extend([sp.Ge(s, lo, evaluate=False), sp.Le(s, hi, evaluate=False)])
                 todo |= _symbols(lo) | _symbols(hi)
+            elif info.declaration is not None and info.declaration.values is not None:
+                box = info.declaration.values     # a real interval
+                lo, hi = _subst(box.lo, subst), _subst(box.hi, subst)
+                out.append((sp.Gt if box.lo_open else sp.Ge)(s, lo, evaluate=False))
+                out.append((sp.Lt if box.hi_open else sp.Le)(s, hi, evaluate=False))
+                todo |= _symbols(lo) | _symbols(hi)
             # Unevaluated: SymPy would fold "K >= 1" to True for a positive integer K, losing the fact.
             if s.is_integer and s.is_positive:
                 out.append(sp.Ge(s, 1, evaluate=False))
@@ -276,6 +354,79 @@ class ProblemBuilder:
         for h in hyps:
             facts = facts.add(h)
         return facts
+
+
+def _declared_bounds(info: SymbolInfo) -> list[sp.Expr]:
+    """Every bound a declaration mentions: its range and its interval of values."""
+    out = [b for b in (info.lo, info.hi) if b is not None]
+    box = info.declaration.values if info.declaration is not None else None
+    if box is not None:
+        out += [b for b in (box.lo, box.hi) if b is not None]
+    return out
+
+
+def _provable_assumptions(value: sp.Expr) -> dict[str, bool]:
+    """What a ``where`` value is, as SymPy assumptions for its stand-in: read from exact rationals and from the
+    assumptions of the names in it, never from a numerical evaluation."""
+    if value.is_Rational:
+        keys = {"integer": value.is_Integer, "real": True, "positive": value > 0, "negative": value < 0,
+                "nonnegative": value >= 0, "nonpositive": value <= 0, "nonzero": value != 0}
+        return {k: True for k, v in keys.items() if v}
+    if value.is_number:
+        return {}
+    return {k: True for k in ("integer", "real", "positive", "negative", "nonnegative", "nonpositive", "nonzero")
+            if getattr(value, "is_" + k) is True}
+
+
+def _violation(info: SymbolInfo, value: sp.Expr, where: dict) -> str | None:
+    """Why ``value`` does not (provably) satisfy the declaration of ``info``, or ``None`` when it does."""
+    d = info.declaration
+    if d is None:
+        return None
+    if info.domain is not None:
+        if not any(_sign(value - v) == 0 for v in info.domain):
+            return f"is not in its domain {{{', '.join(map(str, info.domain))}}}"
+        return None
+    if d.integer and value.is_integer is not True:
+        return f"is not {'an integer' if value.is_number else 'provably an integer'}, but {info.name} is "                "declared integer"
+    words = set(info.words)
+    if (words & {"real", "integer"} or d.signs or d.values is not None) and not _is_real(value):
+        return f"is not {'real' if value.is_number else 'provably real'}, but {info.name} is declared real"
+    for word in sorted(d.signs):
+        allowed = SIGN_WORDS[word]
+        s = _sign(value)
+        if s is None:
+            if getattr(value, "is_" + word) is not True:
+                return f"is not provably {word}, as {info.name} is declared"
+        elif s not in allowed:
+            return f"is not {word}, as {info.name} is declared"
+    box = d.values
+    if box is not None:
+        for bound, open_, below in ((box.lo, box.lo_open, True), (box.hi, box.hi_open, False)):
+            if bound is None:
+                continue
+            gap = (value - bound) if below else (bound - value)
+            gap = sp.expand(_subst(gap, where))
+            s = _sign(gap)
+            ok = (s is not None and (s > 0 or (s == 0 and not open_))) or \
+                (s is None and (gap.is_positive if open_ else gap.is_nonnegative) is True)
+            if not ok:
+                side = ("above" if open_ else "at least") if below else ("below" if open_ else "at most")
+                return f"is not provably {side} {_subst(bound, where)}, as the declaration of {info.name} requires"
+    return None
+
+
+def _sign(e: sp.Expr) -> int | None:
+    """The sign of a number, exactly or by a rigorous enclosure; ``None`` for an expression with names."""
+    if not e.is_number:
+        return None
+    return interval.sign(e)
+
+
+def _is_real(value: sp.Expr) -> bool:
+    if value.is_number:
+        return bool(interval.is_real(value))
+    return value.is_real is True
 
 
 def _subst(e: Any, subst: dict) -> Any:

@@ -20,7 +20,8 @@ from verifier.errors import ExpressionError
 from verifier.frontend.loader import Library, SourceFile
 from verifier.model import Chain, Claim, Obligation, obligations
 from verifier.kernel import interval
-from verifier.kernel.declarations import SIGN_WORDS
+from verifier.kernel.declarations import SIGN_WORDS, Declaration
+from verifier.kernel.declarations import Interval as ValueInterval
 from verifier.kernel.rules import Facts
 
 Relation = tuple[sp.Expr, str, sp.Expr]
@@ -260,7 +261,8 @@ class ProblemBuilder:
             main.append((a.first, "=", b.first))
         # The entries at a fresh index t of a's range; t and its range belong to this group only.
         t = sp.Dummy("t", integer=True)
-        self.infos[t] = SymbolInfo("t", t, lo=a.first, hi=a.last, words=("integer",))
+        self.infos[t] = SymbolInfo("t", t, lo=a.first, hi=a.last, words=("integer",), declaration=Declaration(
+            t, integer=True, values=ValueInterval(a.first, a.last)))
         local = [sp.Ge(t, a.first, evaluate=False), sp.Le(t, a.last, evaluate=False)]
         groups.append(([(a.entry((t,)), "=", b.entry((t,)))], local))
 
@@ -275,9 +277,10 @@ class ProblemBuilder:
         for h in hyps:
             used |= _symbols(h)
         used = self._closure(used, subst)
-        domain_syms = sorted((s for s in used if s in self.infos and self.infos[s].domain is not None),
-                             key=lambda s: s.name)
-        combos = list(itertools.product(*[self.infos[s].domain for s in domain_syms]))  # type: ignore[misc]
+        domain_syms: list[Any] = sorted((s for s in used if s in self.infos and self.infos[s].domain is not None),
+                                        key=lambda s: s.name)
+        domain_syms += self._domain_entries(groups, hyps, subst)
+        combos = list(itertools.product(*[self._domain(s) for s in domain_syms]))
         if len(combos) > MAX_CASES:
             raise ExpressionError(f"too many cases of finite domains ({len(combos)}; at most {MAX_CASES})")
         cases = []
@@ -295,6 +298,35 @@ class ProblemBuilder:
                 hs = self._range_hypotheses(rels, hs, case_subst) + hs
                 cases.append(Case(values, rels, hs, self._facts(hs, rels, case_subst)))
         return cases
+
+    def _domain(self, s: Any) -> tuple[sp.Expr, ...]:
+        info = self.infos[s.base if isinstance(s, sp.Indexed) else s]
+        assert info.declaration is not None and info.declaration.domain is not None
+        return info.declaration.domain
+
+    def _domain_entries(self, groups: list[tuple[list[Relation], list[sp.Basic]]], hyps: list[sp.Basic],
+                        subst: dict) -> list[sp.Indexed]:
+        """The entries ``y[1]``, ``y[2]`` of families declared ``indexed in {...}`` that the relations use: each is
+        a name with a finite domain when its index is a number (inside the range, for a family with one)."""
+        exprs = [e for relations, local in groups for l, _, r in relations for e in (l, r)] + \
+            [h for _, local in groups for h in local] + list(hyps)
+        out: set[sp.Indexed] = set()
+        for e in exprs:
+            if not isinstance(e, sp.Basic):
+                continue
+            for x in e.free_symbols:
+                info = self.infos.get(x.base) if isinstance(x, sp.Indexed) else None
+                if info is None or info.declaration is None or info.declaration.domain is None:
+                    continue
+                if not all(i.is_Integer for i in x.indices):
+                    continue    # y[i] and y[k] are one entry when i = k: not independent names
+                rng = info.declaration.index_range
+                if rng is not None:
+                    lo, hi = (_subst(b, subst) for b in rng)
+                    if not (len(x.indices) == 1 and lo.is_Integer and hi.is_Integer and lo <= x.indices[0] <= hi):
+                        continue
+                out.add(x)
+        return sorted(out, key=sp.default_sort_key)
 
     def _closure(self, names: set[Any], subst: dict) -> set[Any]:
         """``names`` and every name their declarations' bounds use, transitively (a finite-domain ``y`` used only

@@ -295,7 +295,7 @@ class ProblemBuilder:
                 if any(h is sp.false for h in hs):
                     continue
                 hs = [h for h in hs if h is not sp.true]
-                hs = self._range_hypotheses(rels, hs, case_subst) + hs
+                hs = list(dict.fromkeys(self._range_hypotheses(rels, hs, case_subst) + hs))
                 cases.append(Case(values, rels, hs, self._facts(hs, rels, case_subst)))
         return cases
 
@@ -360,7 +360,7 @@ class ProblemBuilder:
             info = self.infos[s]
             if info.indexed:
                 if info.lo is not None:
-                    todo |= _symbols(info.lo) | _symbols(info.hi)
+                    todo |= _symbols(_subst(info.lo, subst)) | _symbols(_subst(info.hi, subst))
                 continue
             if info.lo is not None:
                 lo, hi = _subst(info.lo, subst), _subst(info.hi, subst)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -359,3 +360,195 @@ def test_signature_error(key: str, message: str) -> None:
     with pytest.raises(ExpressionError) as caught:
         parse_signature(key)
     assert caught.value.message == message
+
+
+# -- meaning (spec 2a) -----------------------------------------------------------------------------------------------
+
+def scope_with(*symbols: tuple[str, str]) -> Scope:
+    """The common scope plus ``symbols``."""
+    scope = make_scope()
+    for name, text in symbols:
+        scope.symbols[name] = declare(name, text, scope, file="t.toml", line=50)
+    return scope
+
+
+def build_in(scope: Scope, text: str) -> Any:
+    return Builder(scope, file="t.toml").expression(text, line=99)
+
+
+def test_a_real_range_is_an_interval_not_two_integers() -> None:
+    info = declared("real 0..1")
+    assert info.declaration is not None and info.declaration.values is not None
+    box = info.declaration.values
+    assert (box.lo, box.hi, box.lo_open, box.hi_open) == (0, 1, False, False)
+    assert info.symbol.is_integer is not True and info.symbol.is_real
+    assert info.lo is None      # not an integer range: the bounded check must not enumerate it
+
+
+@pytest.mark.parametrize("text, lo_open, hi_open", [
+    ("real (0, 1)", True, True), ("real [0, 1)", False, True), ("real (0, 1]", True, False),
+    ("real [0, 1]", False, False),
+])
+def test_open_and_half_open_intervals(text: str, lo_open: bool, hi_open: bool) -> None:
+    box = declared(text).declaration.values     # type: ignore[union-attr]
+    assert (box.lo, box.hi, box.lo_open, box.hi_open) == (0, 1, lo_open, hi_open)
+
+
+def test_a_familys_words_hold_inside_its_range_only() -> None:
+    info = declared("indexed positive 1..K", "p")
+    assert info.declaration is not None and info.declaration.signs == {"positive"}
+    assert info.declaration.index_range == (1, K)
+    # p[0] = 0 (outside 1..K): SymPy must not believe any entry positive, only nonnegative (0 and positives).
+    assert info.symbol[0].is_positive is not True
+    assert info.symbol[0].is_nonnegative is True
+
+
+def test_a_familys_value_interval_is_in_brackets() -> None:
+    info = declared("indexed real [0, 1] 1..K", "pw")
+    d = info.declaration
+    assert d is not None and d.index_range == (1, K) and d.values is not None
+    assert (d.values.lo, d.values.hi) == (0, 1)
+
+
+def test_a_finite_domain_family() -> None:
+    d = declared("indexed in {0, 1}", "yb").declaration
+    assert d is not None and d.domain == (0, 1) and d.index_range is None
+
+
+@pytest.mark.parametrize("text, message", [
+    ("positive negative", "the words negative and positive contradict each other (no number is both)"),
+    ("nonnegative negative", "the words negative and nonnegative contradict each other"),
+    ("in {}", "the finite domain {} is empty: the declaration allows no value"),
+    ("positive 0..0", "no number in [0, 0] is integer positive: the words contradict"),     # {0} has no positive
+    ("real (1, 1)", "the interval (1, 1) is empty"),
+    ("real [2, 1]", "the interval [2, 1] is empty"),
+    ("positive real [-2, 0]", "no number in [-2, 0] is positive: the words contradict"),
+    ("integer real (0, 1)", "no number in (0, 1) is integer: the words contradict"),        # no integer in (0, 1)
+    ("positive in {0, 1}", "the domain value 0 is not allowed by the other words of the declaration"),
+    ("indexed positive in {-1, 1} 1..K", "the domain value -1 is not allowed by the other words"),
+])
+def test_contradicting_declarations_are_errors(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError, match=re.escape(message)):
+        declared(text)
+
+
+def test_flip_and_len_of_a_family_not_starting_at_1() -> None:
+    scope = scope_with(("f0", "indexed real 0..K"))
+    f0 = scope.symbols["f0"].symbol
+    assert build_in(scope, "len(f0)") == K + 1                    # entries 0..K
+    assert build_in(scope, "flip(f0)[0]") == f0[K]                # reversed over 0..K: i -> 0 + K - i
+    assert build_in(scope, "flip(f0)[K]") == f0[0]
+    assert build_in(scope, "flip(f0)[1]") == f0[K - 1]
+    assert build_in(scope, "flip(g)[1]") == G[M]                  # from 1: i -> m + 1 - i, as before
+
+
+def test_a_vector_of_negative_length_is_empty() -> None:
+    mm = sp.Symbol("mm", integer=True)
+    scope = scope_with(("mm", "integer"))
+    length = build_in(scope, "len(vector(j, (j, 1, mm)))")
+    # j from 1 to mm has mm entries when mm >= 0, none when mm < 0.
+    assert [length.subs(mm, v) for v in (-3, 0, 2)] == [0, 0, 2]
+    assert build_in(scope, "len(vector(j, (j, 1, K)))") == K      # K positive: no Max left
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("([1, 2] + 1)[3]", 0), ("([1, 2] + 1)[2]", 3), ("exp([1, 2])[3]", 0), ("exp([1, 2])[0]", 0),
+    ("(2*[1, 2])[3]", 0), ("(1 - [1, 2])[1]", 0), ("flip([1, 2, 3])[4]", 0),
+])
+def test_entrywise_arithmetic_keeps_zero_outside(text: str, expected: Any) -> None:
+    assert build(text) == expected
+
+
+def test_entrywise_arithmetic_at_a_symbolic_index_is_zero_outside() -> None:
+    entry = build("([1, 2] + 1)[i]")
+    # i = 3 is outside 1..2: 0; i = 1: 1 + 1 = 2.
+    assert entry.subs(I, 3) == 0 and entry.subs(I, 1) == 2
+
+
+def test_sums_over_empty_numeric_ranges() -> None:
+    assert build("Sum(x, (j, 1, -3))") == 0        # empty: 0 (Karr's convention would give -4*x)
+    assert build("Product(x, (j, 1, -3))") == 1
+    assert build("Sum(x, (j, 3, 2))") == 0
+
+
+@pytest.mark.parametrize("text", ["Sum((-1)^(2*j), (j, 1/2, 3/2))", "Product(j, (j, 1, 5/2))",
+                                  "vector(j, (j, 1, x))", "Sum(j, (j, 1, sqrt(2)))"])
+def test_non_integer_bounds_are_errors(text: str) -> None:
+    with pytest.raises(ExpressionError, match="is not an integer"):
+        build(text)
+
+
+def test_floor_of_an_irrational_number_is_left_to_the_kernel() -> None:
+    value = build("floor(sqrt(2)/(541131238821888000 - 382637568482834149*sqrt(2)))")
+    assert isinstance(value, sp.floor)
+    # The true value, at 60 digits: 1401.999..., so the floor is 1401 (SymPy's automatic evaluation says 1402).
+    import mpmath
+    with mpmath.workdps(60):
+        exact = mpmath.sqrt(2) / (541131238821888000 - 382637568482834149 * mpmath.sqrt(2))
+        assert mpmath.floor(exact) == 1401
+
+
+def test_max_of_a_tiny_algebraic_number_builds() -> None:
+    value = build("Max(sqrt(2) - 1414213562373095/1000000000000000, 0)")
+    assert isinstance(value, sp.Max)
+    import mpmath
+    with mpmath.workdps(50):      # sqrt(2) = 1.41421356237309504..., so the difference is about 4.9e-17 > 0
+        assert mpmath.sqrt(2) - mpmath.mpf(1414213562373095) / 10**15 > 0
+
+
+def test_derivative_of_abs_is_undefined_at_the_kink() -> None:
+    d = build("diff(Abs(x), x)")
+    assert isinstance(d, sp.Piecewise) and len(d.args) == 1      # no otherwise branch
+    assert d.subs(X, 2) == 1 and d.subs(X, -2) == -1             # |x|' = sign(x) away from 0
+    assert d.subs(X, 0) is sp.nan                                 # no branch holds at 0
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("diff(Abs(x)^2, x)", 2 * X),                   # |x|^2 = x^2
+    ("diff(x*Abs(x), x)", 2 * sp.Abs(X)),           # (x|x|)' = 2|x|, also at 0
+    ("diff(Abs(x)^3, x)", 3 * X * sp.Abs(X)),       # (|x|^3)' = 3x|x|
+    ("diff(exp(x), x)", sp.exp(X)),
+])
+def test_differentiable_composites_stay_defined(text: str, expected: Any) -> None:
+    assert sp.simplify(build(text) - expected) == 0
+
+
+@pytest.mark.parametrize("text, kink", [
+    ("diff(Max(x, 0), x)", 0), ("diff(Min(x, 1), x)", 1), ("diff(Heaviside(x), x)", 0), ("diff(sign(x), x)", 0),
+    ("diff(floor(x), x)", 3), ("diff(ceiling(x), x)", -2),
+])
+def test_derivatives_at_kinks_and_jumps_are_undefined(text: str, kink: int) -> None:
+    d = build(text)
+    assert isinstance(d, sp.Piecewise) and len(d.args) == 1
+    assert d.subs(X, kink) is sp.nan
+    assert d.subs(X, sp.Rational(kink * 2 + 1, 2)) is not sp.nan     # half-way points are not kinks
+
+
+def test_derivative_of_floor_is_zero_off_the_integers() -> None:
+    d = build("diff(floor(x), x)")
+    assert d.subs(X, sp.Rational(1, 2)) == 0
+
+
+def test_derivative_with_respect_to_an_integer_is_an_error() -> None:
+    with pytest.raises(ExpressionError, match="K is an integer, and a function of an integer has no derivative"):
+        build("diff(Sum(j*x, (j, 1, K)), K)")
+
+
+def test_a_limit_variable_is_fresh_and_has_no_declared_words() -> None:
+    scope = scope_with(("zp", "positive"))
+    value = build_in(scope, "limit(1/(1 + exp(-Abs(zp))), zp, -oo)")
+    if isinstance(value, sp.Limit):
+        var = value.args[1]
+        assert var != scope.symbols["zp"].symbol and var.is_positive is None and var.is_real
+        assert value.args[0].has(sp.Abs)      # Abs(z) not simplified to z under the declared positivity
+    else:   # SymPy evaluated it: as z -> -oo, -|z| -> -oo, exp(-|z|) -> 0, so the limit is 1
+        assert value == 1
+
+
+def test_a_limit_variable_is_rebound_inside_definitions() -> None:
+    scope = make_scope()
+    scope.symbols["zp"] = declare("zp", "positive", scope)
+    scope.definitions["fz"] = Definition("fz", None, P.parse_expression("Abs(zp)"), "Abs(zp)")
+    value = build_in(scope, "limit(fz, zp, 0)")
+    # |z| -> 0 as z -> 0 from either side; built unsimplified it is Limit(Abs(z'), z', 0).
+    assert value == 0 or (isinstance(value, sp.Limit) and value.args[0] == sp.Abs(value.args[1]))

@@ -147,3 +147,20 @@ def test_a_real_interval_becomes_hypotheses(tmp_path: Path) -> None:
 def test_exists_over_vectors_of_symbolic_length_is_an_error(tmp_path: Path) -> None:
     assert "exists cannot compare vectors whose length is symbolic" in \
         error(tmp_path, 'exists = "vector(j, (j, 1, K)) = vector(j, (j, 1, K))"\n')
+
+
+# -- a family's words hold for its entries inside its range only -----------------------------------------------------
+
+def test_a_familys_words_are_hypotheses_inside_its_range(tmp_path: Path) -> None:
+    (tmp_path / "f.toml").write_text('[symbols]\nK = "integer positive"\ni = "integer"\n'
+                                     'p = "indexed positive 1..K"\nw = "indexed real [0, 1]"\n'
+                                     '[[claim]]\nid = "c"\ntitle = "t"\nstatement = "p[i] + p[2] + w[i] >= 0"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((_, built),) = library_problems(library, library.claims[0])
+    assert isinstance(built, Problem)
+    shown = {str(h) for h in built.cases[0].hypotheses}
+    # p[i] > 0 only for 1 <= i <= K (p[0] = 0); w has no range, so 0 <= w[i] <= 1 for every i.
+    assert "(i > K) | (i < 1) | (p[i] > 0)" in shown
+    assert "(2 > K) | (p[2] > 0)" in shown
+    assert "(w[i] >= 0) & (w[i] <= 1)" in shown
+    assert "p[i] > 0" not in shown

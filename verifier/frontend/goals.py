@@ -377,7 +377,34 @@ class ProblemBuilder:
                 out.append(sp.Ge(s, 1, evaluate=False))
             elif s.is_integer and s.is_nonnegative:
                 out.append(sp.Ge(s, 0, evaluate=False))
+        out += self._entry_hypotheses(rels, hyps, subst)
         return [h for h in out if h is not sp.true]
+
+    def _entry_hypotheses(self, rels: list[Relation], hyps: list[sp.Basic], subst: dict) -> list[sp.Basic]:
+        """What a family's declaration says of each entry the relations use: its words, interval or domain,
+        inside the family's range only (``p = "indexed positive 1..K"``: ``i < 1 or i > K or p[i] > 0``)."""
+        atoms: set[sp.Indexed] = set()
+        for e in [x for l, _, r in rels for x in (l, r)] + list(hyps):
+            if isinstance(e, sp.Basic):
+                atoms |= {x for x in e.free_symbols if isinstance(x, sp.Indexed)}
+        out: list[sp.Basic] = []
+        for x in sorted(atoms, key=sp.default_sort_key):
+            info = self.infos.get(x.base)
+            d = info.declaration if info is not None else None
+            if d is None:
+                continue
+            says = _entry_conditions(x, d, subst)
+            if not says:
+                continue
+            holds = sp.And(*says)
+            if d.index_range is not None:
+                if len(x.indices) != 1:
+                    continue
+                (i,) = x.indices
+                lo, hi = (_subst(b, subst) for b in d.index_range)
+                holds = sp.Or(sp.Lt(i, lo), sp.Gt(i, hi), holds)
+            out.append(holds)
+        return out
 
     def _facts(self, hyps: list[sp.Basic], rels: list[Relation], subst: dict) -> Facts:
         facts = Facts(families=tuple(
@@ -394,6 +421,23 @@ def _declared_bounds(info: SymbolInfo) -> list[sp.Expr]:
     box = info.declaration.values if info.declaration is not None else None
     if box is not None:
         out += [b for b in (box.lo, box.hi) if b is not None]
+    return out
+
+
+def _entry_conditions(x: sp.Indexed, d: Declaration, subst: dict) -> list[sp.Basic]:
+    """The conditions a declaration puts on one entry ``x`` (words, interval, domain), unevaluated."""
+    out: list[sp.Basic] = []
+    relation = {"positive": sp.Gt, "negative": sp.Lt, "nonnegative": sp.Ge, "nonpositive": sp.Le, "nonzero": sp.Ne}
+    for word in sorted(d.signs):
+        out.append(relation[word](x, 0, evaluate=False))
+    box = d.values
+    if box is not None:
+        if box.lo is not None:
+            out.append((sp.Gt if box.lo_open else sp.Ge)(x, _subst(box.lo, subst), evaluate=False))
+        if box.hi is not None:
+            out.append((sp.Lt if box.hi_open else sp.Le)(x, _subst(box.hi, subst), evaluate=False))
+    if d.domain is not None:
+        out.append(sp.Or(*[sp.Eq(x, v, evaluate=False) for v in d.domain]))
     return out
 
 

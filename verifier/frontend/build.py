@@ -400,7 +400,10 @@ class Builder:
         for op, a, b in zip(node.ops, values, values[1:]):
             if isinstance(a, (Vec, tuple)) or isinstance(b, (Vec, tuple)):
                 raise ExpressionError("a condition must compare scalars", column=node.col)
-            links.append(RELATIONS[op](a, b))
+            if _irrational_number(a) or _irrational_number(b):
+                links.append(RELATIONS[op](a, b, evaluate=False))     # decided by the kernel, not by SymPy
+            else:
+                links.append(RELATIONS[op](a, b))
         return sp.And(*links) if len(links) > 1 else links[0]
 
     def _Vector(self, node: P.Vector) -> Any:
@@ -1079,12 +1082,14 @@ def _assumptions(words: list[str], signs: frozenset[str], interval: tuple | None
         out["integer"] = True
     if not real:
         return out
+    # Only exact rational bounds and values are compared here: SymPy's numerical comparison of irrational numbers
+    # is not trusted, and an assumption SymPy believes is used by every simplification.
     values = _sign_set(signs)
     if interval is not None:
         lo, hi, lo_open, hi_open = interval
-        values = sp.Intersection(values, sp.Interval(lo if lo.is_number else -sp.oo, hi if hi.is_number else sp.oo,
-                                                     lo_open, hi_open))
-    if domain is not None:
+        values = sp.Intersection(values, sp.Interval(lo if lo.is_Rational else -sp.oo,
+                                                     hi if hi.is_Rational else sp.oo, lo_open, hi_open))
+    if domain is not None and all(v.is_Rational for v in domain):
         values = sp.FiniteSet(*domain)
     if zero_too:
         values = sp.Union(values, sp.FiniteSet(0))

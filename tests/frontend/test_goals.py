@@ -164,3 +164,16 @@ def test_a_familys_words_are_hypotheses_inside_its_range(tmp_path: Path) -> None
     assert "(2 > K) | (p[2] > 0)" in shown
     assert "(w[i] >= 0) & (w[i] <= 1)" in shown
     assert "p[i] > 0" not in shown
+
+
+def test_an_entry_known_to_be_inside_gets_the_words_directly(tmp_path: Path) -> None:
+    (tmp_path / "f.toml").write_text('[symbols]\nK = "integer positive"\ni = "integer 1..K"\n'
+                                     'p = "indexed positive 1..K"\n'
+                                     '[[claim]]\nid = "c"\ntitle = "t"\nstatement = "p[i] + p[K + 1] >= 0"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((_, built),) = library_problems(library, library.claims[0])
+    assert isinstance(built, Problem)
+    shown = {str(h) for h in built.cases[0].hypotheses}
+    # 1 <= i <= K puts p[i] inside; K + 1 is outside 1..K, so p[K + 1] = 0 and nothing is said of it.
+    assert "p[i] > 0" in shown
+    assert not any("p[K + 1]" in h for h in shown)

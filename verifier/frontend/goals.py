@@ -377,12 +377,17 @@ class ProblemBuilder:
                 out.append(sp.Ge(s, 1, evaluate=False))
             elif s.is_integer and s.is_nonnegative:
                 out.append(sp.Ge(s, 0, evaluate=False))
-        out += self._entry_hypotheses(rels, hyps, subst)
+        known = Facts()
+        for h in out + list(hyps):
+            known = known.add(h)
+        out += self._entry_hypotheses(rels, hyps, subst, known)
         return [h for h in out if h is not sp.true]
 
-    def _entry_hypotheses(self, rels: list[Relation], hyps: list[sp.Basic], subst: dict) -> list[sp.Basic]:
+    def _entry_hypotheses(self, rels: list[Relation], hyps: list[sp.Basic], subst: dict, known: Facts
+                          ) -> list[sp.Basic]:
         """What a family's declaration says of each entry the relations use: its words, interval or domain,
-        inside the family's range only (``p = "indexed positive 1..K"``: ``i < 1 or i > K or p[i] > 0``)."""
+        inside the family's range only (``p = "indexed positive 1..K"``: ``i < 1 or i > K or p[i] > 0``, or just
+        ``p[i] > 0`` when the ranges already known put ``i`` inside)."""
         atoms: set[sp.Indexed] = set()
         for e in [x for l, _, r in rels for x in (l, r)] + list(hyps):
             if isinstance(e, sp.Basic):
@@ -402,7 +407,11 @@ class ProblemBuilder:
                     continue
                 (i,) = x.indices
                 lo, hi = (_subst(b, subst) for b in d.index_range)
-                holds = sp.Or(sp.Lt(i, lo), sp.Gt(i, hi), holds)
+                inside = known.decide(sp.And(sp.Ge(i, lo, evaluate=False), sp.Le(i, hi, evaluate=False)))
+                if inside is False:
+                    continue
+                if inside is None:
+                    holds = sp.Or(sp.Lt(i, lo), sp.Gt(i, hi), holds)
             out.append(holds)
         return out
 

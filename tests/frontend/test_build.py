@@ -552,3 +552,10 @@ def test_a_limit_variable_is_rebound_inside_definitions() -> None:
     value = build_in(scope, "limit(fz, zp, 0)")
     # |z| -> 0 as z -> 0 from either side; built unsimplified it is Limit(Abs(z'), z', 0).
     assert value == 0 or (isinstance(value, sp.Limit) and value.args[0] == sp.Abs(value.args[1]))
+
+
+def test_a_jacobian_is_undefined_at_kinks_too() -> None:
+    jac = build("jacobian([Abs(x), x^2], [x])")
+    # d|x|/dx exists only for x != 0; d(x^2)/dx = 2x everywhere.
+    assert jac[0, 0].subs(X, 0) is sp.nan and jac[0, 0].subs(X, 3) == 1
+    assert jac[1, 0] == 2 * X

@@ -740,7 +740,10 @@ def _jacobian(b: Builder, node: P.Call) -> sp.Matrix:
     cols = xs.concrete_items() if isinstance(xs, Vec) else (list(xs) if isinstance(xs, sp.MatrixBase) else None)
     if rows is None or cols is None:
         raise ExpressionError("jacobian: both arguments must be vectors of known length", column=node.col)
-    return sp.Matrix([[sp.diff(r, c) for c in cols] for r in rows])
+    for c in cols:
+        if not isinstance(c, (sp.Symbol, sp.Indexed)) or c.is_integer:
+            raise ExpressionError("jacobian: the variables must be real names or entries x[k]", column=node.col)
+    return sp.Matrix([[derivative_where_defined(r, c) for c in cols] for r in rows])
 
 
 def _matrix(b: Builder, node: P.Call) -> sp.Matrix:

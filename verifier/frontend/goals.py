@@ -2,8 +2,12 @@
 
 For each obligation of a claim (:func:`verifier.model.obligations`) this module builds a :class:`Problem`: the
 relation(s) to settle, split over the cases of every finite domain the relation uses, with the hypotheses that the
-declarations (ranges, positivity), ``assume`` and ``where`` give. A relation between vectors becomes one relation
-per entry (or, for a symbolic length, one relation at a fresh index ``t`` in ``1..len``, plus the lengths).
+declarations (ranges, intervals, signs, a family's words inside its range), ``assume`` and ``where`` give. A
+relation between vectors becomes one relation per entry (or, for a symbolic length, the lengths, plus one relation
+at a fresh index of the first vector's range, in cases of its own so that the index's range stays local to it).
+Finite domains are split into cases: names used by the relations, names their declarations' bounds use
+(transitively), and entries at numeric indices of ``indexed in {...}`` families. ``where`` values are checked
+against their names' declarations.
 """
 
 from __future__ import annotations

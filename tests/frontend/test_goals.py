@@ -177,3 +177,70 @@ def test_an_entry_known_to_be_inside_gets_the_words_directly(tmp_path: Path) -> 
     # 1 <= i <= K puts p[i] inside; K + 1 is outside 1..K, so p[K + 1] = 0 and nothing is said of it.
     assert "p[i] > 0" in shown
     assert not any("p[K + 1]" in h for h in shown)
+
+
+# -- end to end: the meanings above never lead the engine to a wrong verdict -----------------------------------------
+
+MEANING_SYMBOLS = """[symbols]
+K = "integer positive"
+i = "integer 1..K"
+m = "integer"
+x = "real"
+t = "integer"
+pr = "real 0..1"
+q = "real (0, 1)"
+p = "indexed positive 1..K"
+yb = "indexed in {0, 1}"
+g = "indexed real [0, 1] 1..K"
+y = "in {1, 2}"
+h = "indexed real 1..y"
+f0 = "indexed real 0..K"
+z = "positive"
+"""
+
+# (kind, text, truth), the truth worked out by hand beside each.
+MEANING_CLAIMS = [
+    ("statement", "pr^2 = pr", False),                          # pr = 1/2: 1/4 != 1/2
+    ("statement", "pr*(1 - pr) = 0", False),                    # pr is any real in [0, 1], not only 0 or 1
+    ("exists", "q = 0", False),                                 # 0 is not in (0, 1)
+    ("statement", "p[i] > 0", True),                            # 1 <= i <= K: inside the range
+    ("statement", "p[0] = 0", True),                            # outside 1..K
+    ("statement", "p[t] > 0", False),                           # t = 0: p[0] = 0
+    ("statement", "yb[1]^2 = yb[1]", True),                     # 0^2 = 0, 1^2 = 1
+    ("statement", "yb[2] = 1", False),                          # yb[2] = 0 is allowed
+    ("statement", "g[0] = 0", True),                            # outside 1..K
+    ("statement", "g[1] >= 1/2", False),                        # g[1] = 0 is allowed
+    ("statement", "h[3] = 0", True),                            # 3 is outside 1..1 and 1..2
+    ("exists", "h[3] != 0", False),
+    ("statement", "flip(f0)[0] = f0[K]", True),                 # reversed over 0..K: 0 -> K
+    ("statement", "flip(f0)[1] = f0[K]", False),                # 1 -> K - 1, a different entry
+    ("statement", "len(f0) = K + 1", True),                     # entries 0..K
+    ("statement", "len(vector(j, (j, 1, m))) = m", False),      # m = -1: length 0
+    ("statement", "Sum(x, (j, 1, -2)) = 0", True),              # empty sum
+    ("statement", "vector(t, (j, 1, K)) = vector(j, (j, 1, K))", False),   # K = 2: [t, t] != [1, 2]
+    ("statement", "t >= 1", False),                             # t = 0 (no range leaks from a comparison)
+    ("exists", "diff(Abs(x), x) = 0", False),                   # |x|' = sign(x) = +-1 wherever it exists
+    ("statement", "diff(Abs(x), x)^2 = 1", True),               # wherever it exists
+    ("statement", "diff(x*Abs(x), x) = 2*Abs(x)", True),        # also at 0, where both are 0
+    ("statement", "diff(floor(x), x) = 1", False),              # 0 at x = 1/2
+    ("statement", "([1, 2] + 1)[3] = 1", False),                # the sum is 0 outside 1..2
+    ("statement", "exp([1, 2])[3] = 0", True),
+    ("statement", "[1, 2] = [1, 2, 0]", False),                 # lengths 2 and 3
+    ("statement", "limit(1/(1 + exp(-Abs(z))), z, -oo) = 0", False),   # -|z| -> -oo, so the limit is 1
+    ("statement", "floor(sqrt(2)/(541131238821888000 - 382637568482834149*sqrt(2))) = 1402", False),  # 1401
+]
+
+
+@pytest.mark.parametrize("kind, text, truth", MEANING_CLAIMS, ids=[c[1][:40] for c in MEANING_CLAIMS])
+def test_no_wrong_verdict(tmp_path: Path, kind: str, text: str, truth: bool) -> None:
+    from verifier.search.engine import settle_obligation
+
+    (tmp_path / "f.toml").write_text(MEANING_SYMBOLS + f'[[claim]]\nid = "c"\ntitle = "t"\n{kind} = "{text}"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    verdict = settle_obligation(ob, built).verdict
+    assert verdict != "error"
+    if truth:
+        assert verdict != "refuted"
+    else:
+        assert verdict not in ("proved", "checked")

@@ -91,7 +91,7 @@ def test_the_index_of_a_vector_comparison_is_fresh_and_local(tmp_path: Path) -> 
                                   sp.Symbol("K", integer=True, positive=True))]
     ((lhs, _, rhs),) = entries.relations
     (fresh,) = [s for s in rhs.free_symbols if isinstance(s, sp.Dummy)]
-    assert fresh != user_t and fresh.name == "t"
+    assert fresh != user_t and fresh.name == "t'"
     # Entry t' of vector(t, (j, 1, K)) is t (the user's) inside 1..K; of vector(j, ...) it is t' itself.
     assert lhs.subs(fresh, 2).subs(sp.Symbol("K", integer=True, positive=True), 3) == user_t
     assert rhs.subs(fresh, 2).subs(sp.Symbol("K", integer=True, positive=True), 3) == 2

@@ -264,8 +264,8 @@ class ProblemBuilder:
         if a.first != b.first:
             main.append((a.first, "=", b.first))
         # The entries at a fresh index t of a's range; t and its range belong to this group only.
-        t = sp.Dummy("t", integer=True)
-        self.infos[t] = SymbolInfo("t", t, lo=a.first, hi=a.last, words=("integer",), declaration=Declaration(
+        t = sp.Dummy("t'", integer=True)     # shown as _t', which no file can declare
+        self.infos[t] = SymbolInfo("t'", t, lo=a.first, hi=a.last, words=("integer",), declaration=Declaration(
             t, integer=True, values=ValueInterval(a.first, a.last)))
         local = [sp.Ge(t, a.first, evaluate=False), sp.Le(t, a.last, evaluate=False)]
         groups.append(([(a.entry((t,)), "=", b.entry((t,)))], local))

@@ -477,7 +477,8 @@ def _violation(info: SymbolInfo, value: sp.Expr, where: dict) -> str | None:
             return f"is not in its domain {{{', '.join(map(str, info.domain))}}}"
         return None
     if d.integer and value.is_integer is not True:
-        return f"is not {'an integer' if value.is_number else 'provably an integer'}, but {info.name} is "                "declared integer"
+        what = "an integer" if value.is_number else "provably an integer"
+        return f"is not {what}, but {info.name} is declared integer"
     words = set(info.words)
     if (words & {"real", "integer"} or d.signs or d.values is not None) and not _is_real(value):
         return f"is not {'real' if value.is_number else 'provably real'}, but {info.name} is declared real"

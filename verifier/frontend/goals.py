@@ -485,8 +485,8 @@ def _violation(info: SymbolInfo, value: sp.Expr, where: dict) -> str | None:
     for word in sorted(d.signs):
         allowed = SIGN_WORDS[word]
         s = _sign(value)
-        if s is None:
-            if getattr(value, "is_" + word) is not True:
+        if s is None:     # names in the value: their declared words decide; an unenclosable number: not shown
+            if value.is_number or getattr(value, "is_" + word) is not True:
                 return f"is not provably {word}, as {info.name} is declared"
         elif s not in allowed:
             return f"is not {word}, as {info.name} is declared"
@@ -499,7 +499,7 @@ def _violation(info: SymbolInfo, value: sp.Expr, where: dict) -> str | None:
             gap = sp.expand(_subst(gap, where))
             s = _sign(gap)
             ok = (s is not None and (s > 0 or (s == 0 and not open_))) or \
-                (s is None and (gap.is_positive if open_ else gap.is_nonnegative) is True)
+                (s is None and not gap.is_number and (gap.is_positive if open_ else gap.is_nonnegative) is True)
             if not ok:
                 side = ("above" if open_ else "at least") if below else ("below" if open_ else "at most")
                 return f"is not provably {side} {_subst(bound, where)}, as the declaration of {info.name} requires"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -69,7 +70,7 @@ SCALARS: list[tuple[str, Any]] = [
     ("Piecewise((x, x < 0), (-x, x >= 0))", sp.Piecewise((X, X < 0), (-X, X >= 0))),
     ("f", 1 / (1 + sp.exp(-X))), ("sigma(0)", sp.Rational(1, 2)), ("sq(x, 1)", X**2 + 1), ("vec[2]", 2 * X),
     ("diff(x^3, x, 2)", 6 * X), ("diff(g[1]*g[2], g[1])", G[2]), ("diff(x^2, x, 0)", X**2),
-    ("Matrix([[1, 2], [3, 4]])[2, 1]", 3), ("Matrix([[1, 2], [3, 4]])[3, 1]", 0), ("eye(2)[1, 1]", 1),
+    ("Matrix([[1, 2], [3, 4]])[2, 1]", 3), ("eye(2)[1, 1]", 1),
     ("KroneckerDelta(i, 1)", sp.KroneckerDelta(I, 1)), ("Max(x, 1)", sp.Max(X, 1)), ("Abs(-2)", 2),
     ("floor(7/2)", 3), ("ceiling(7/2)", 4), ("sqrt(4)", 2), ("exp(log(x))", X), ("E", sp.E), ("pi", sp.pi),
     ("oo", sp.oo), ("y", Y),
@@ -167,7 +168,10 @@ ERRORS: list[tuple[str, str]] = [
     ("(1, 2) + 1", "t.toml:99:1: a tuple cannot take part in arithmetic"),
     ("-(1, 2)", "t.toml:99:1: a tuple cannot be negated"),
     ("vector(x, (n, 1, 20000))", "t.toml:99:1: vector too long (at most 10000 entries)"),
-    ("limit(x, 1, 0)", "t.toml:99:1: limit: the variable must be a symbol"),
+    ("limit(x, 1, 0)", "t.toml:99:10: limit: the variable must be a name"),
+    # A matrix has no out-of-range convention (spec 2a): entry (3, 1) of a 2 x 2 matrix does not exist.
+    ("Matrix([[1, 2], [3, 4]])[3, 1]", "t.toml:99:1: matrix entry [3, 1] is out of range: the matrix is 2 x 2, "
+                                       "indexed from 1 (a matrix has no out-of-range-is-zero convention)"),
     ("eye(2) + 1", "t.toml:99:1: cannot build 'eye(2) + 1': unsupported operand type(s) for +: "
                    "'MutableDenseMatrix' and 'One'"),
     ("[[1, 2], [3]]", "t.toml:99:1: cannot build '[[1, 2], [3]]': mismatched dimensions"),
@@ -177,8 +181,7 @@ ERRORS: list[tuple[str, str]] = [
                     "matrix"),
     ("[(1, 2)]", "t.toml:99:2: a vector's entries are numbers or expressions (or rows [..] of a matrix), not a "
                  "tuple"),
-    ("Sum(x, (j, 1, [1]))", "t.toml:99:1: cannot build 'Sum(x, (j, 1, [1]))': an argument is not a scalar "
-                            "expression (a vector, matrix, tuple or condition where a value belongs)"),
+    ("Sum(x, (j, 1, [1]))", "t.toml:99:15: Sum: a bound must be a scalar"),
     ("(" * 300 + "x" + ")" * 300, "t.toml:99:201: expression nested too deeply (more than 200 levels)"),
     ("", "t.toml:99:1: empty expression"),
 ]
@@ -221,6 +224,10 @@ def test_definitions_that_refer_to_themselves(definitions: list[tuple[str, str]]
 
 
 # -- declarations ------------------------------------------------------------------------------------------------
+
+UNKNOWN = ("(allowed: indexed, complex, integer, negative, nonnegative, nonpositive, nonzero, positive, real, "
+           "'in {...}', an interval [a, b] or (a, b), a range LO..HI)")
+
 
 def declared(text: str, name: str = "a") -> SymbolInfo:
     """Declare ``name`` as ``text`` in the common scope (not stored)."""
@@ -265,31 +272,31 @@ def test_declaration(text: str, indexed: bool, words: tuple[str, ...], lo: Any, 
 @pytest.mark.parametrize("name, text, message", [
     ("a", "integer 1..", "t.toml:7: symbol 'a' = 'integer 1..': a range needs both bounds, as in 1..K"),
     ("a", "integer ..3", "t.toml:7: symbol 'a' = 'integer ..3': a range needs both bounds, as in 1..K"),
-    ("a", "in {1] + [2}", "t.toml:7: symbol 'a' = 'in {1] + [2}': a finite domain is a list of numbers separated "
-                          "by commas, as in {0, 1}"),
-    ("a", "in {1}[1]", "t.toml:7: symbol 'a' = 'in {1}[1]': a finite domain is written in {a, b, ...}"),
-    ("a", "in {}", "t.toml:7: symbol 'a' = 'in {}': a finite domain needs at least one value"),
+    ("a", "in {1] + [2}", "t.toml:7: symbol 'a' = 'in {1] + [2}': unbalanced brackets in '{1] + [2}'"),
+    ("a", "in {1}[1]", "t.toml:7: symbol 'a' = 'in {1}[1]': unknown word '[1]' " + UNKNOWN),
+    ("a", "in {}", "t.toml:7: symbol 'a' = 'in {}': the finite domain {} is empty: the declaration allows no value"),
     ("a", "in", "t.toml:7: symbol 'a' = 'in': a finite domain is written in {a, b, ...}"),
     ("a", "in x", "t.toml:7: symbol 'a' = 'in x': a finite domain is written in {a, b, ...}"),
     ("a", "in {x}", "t.toml:7: symbol 'a' = 'in {x}': a finite domain holds numbers, got x"),
     ("a", "in {(1, 2)}", "t.toml:7: symbol 'a' = 'in {(1, 2)}': a finite domain holds numbers, got (1, 2)"),
     ("a", "in {oo}", "t.toml:7: symbol 'a' = 'in {oo}': a finite domain holds finite real numbers, got oo"),
-    ("a", "in {1}}", "t.toml:7:3: symbol 'a' = 'in {1}}': unexpected character '}'"),
+    ("a", "in {1}}", "t.toml:7: symbol 'a' = 'in {1}}': unknown word '}' " + UNKNOWN),
     ("a", "in {zz}", "t.toml:7:2: symbol 'a' = 'in {zz}': undeclared name 'zz': declare it in [symbols] or "
                      "[define]"),
-    ("a", "reel", "t.toml:7: symbol 'a': unknown word 'reel' (allowed: indexed, complex, integer, negative, "
-                  "nonnegative, nonpositive, nonzero, positive, real, a range LO..HI, or 'in {...}')"),
-    ("a", "integer in {0, 1}", "t.toml:7: symbol 'a': unknown word 'in' (allowed: indexed, complex, integer, "
-                               "negative, nonnegative, nonpositive, nonzero, positive, real, a range LO..HI, or "
-                               "'in {...}')"),
+    ("a", "reel", "t.toml:7: symbol 'a' = 'reel': unknown word 'reel' " + UNKNOWN),
+    ("a", "integer in {0, 1/2}", "t.toml:7: symbol 'a' = 'integer in {0, 1/2}': the domain value 1/2 is not an "
+                                 "integer, though the declaration says 'integer'"),
     ("a", "", "t.toml:7: symbol 'a' has an empty declaration; write e.g. a = \"real\""),
-    ("a", "positive negative", "t.toml:7: symbol 'a': contradictory assumptions ['positive', 'negative']"),
-    ("a", "real 1.5..3", "t.toml:7: symbol 'a' = 'real 1.5..3': range bound 3/2 is not an integer"),
-    ("a", "integer 1..oo", "t.toml:7: symbol 'a' = 'integer 1..oo': range bound oo is not an integer (for no "
-                           "bound, leave the range out: 'integer positive' or 'integer')"),
-    ("a", "integer [1, 2]..3", "t.toml:7: symbol 'a' = 'integer [1, 2]..3': range bound '[1, 2]' is not a "
-                               "scalar: a bound is an integer expression such as 1, K or K - 1"),
-    ("a", "integer 3..1", "t.toml:7: symbol 'a': the range 3..1 is empty (write the low bound first)"),
+    ("a", "positive negative", "t.toml:7: symbol 'a' = 'positive negative': the words negative and positive "
+                               "contradict each other (no number is both)"),
+    ("a", "integer 1.5..3", "t.toml:7: symbol 'a' = 'integer 1.5..3': range bound 3/2 is not an integer (an "
+                            "integer range has integer bounds; a real interval is written 'real a..b' or with "
+                            "brackets, 'real [a, b]')"),
+    ("a", "integer 1..oo", "t.toml:7: symbol 'a' = 'integer 1..oo': bound oo is not a finite real number (for no "
+                           "bound, leave it out: 'real', 'integer positive')"),
+    ("a", "integer [1, 2]..3", "t.toml:7: symbol 'a' = 'integer [1, 2]..3': a range needs both bounds, as in 1..K"),
+    ("a", "integer 3..1", "t.toml:7: symbol 'a' = 'integer 3..1': the range 3..1 is empty (write the low bound "
+                          "first)"),
     ("a", "integer 1...3", "t.toml:7:1: symbol 'a' = 'integer 1...3': a number must start with a digit, not '.'"),
     ("a", "integer 0..10^10^10", "t.toml:7:1: symbol 'a' = 'integer 0..10^10^10': exponent 10000000000 is too "
                                  "large (at most 10000)"),
@@ -353,3 +360,202 @@ def test_signature_error(key: str, message: str) -> None:
     with pytest.raises(ExpressionError) as caught:
         parse_signature(key)
     assert caught.value.message == message
+
+
+# -- meaning (spec 2a) -----------------------------------------------------------------------------------------------
+
+def scope_with(*symbols: tuple[str, str]) -> Scope:
+    """The common scope plus ``symbols``."""
+    scope = make_scope()
+    for name, text in symbols:
+        scope.symbols[name] = declare(name, text, scope, file="t.toml", line=50)
+    return scope
+
+
+def build_in(scope: Scope, text: str) -> Any:
+    return Builder(scope, file="t.toml").expression(text, line=99)
+
+
+def test_a_real_range_is_an_interval_not_two_integers() -> None:
+    info = declared("real 0..1")
+    assert info.declaration is not None and info.declaration.values is not None
+    box = info.declaration.values
+    assert (box.lo, box.hi, box.lo_open, box.hi_open) == (0, 1, False, False)
+    assert info.symbol.is_integer is not True and info.symbol.is_real
+    assert info.lo is None      # not an integer range: the bounded check must not enumerate it
+
+
+@pytest.mark.parametrize("text, lo_open, hi_open", [
+    ("real (0, 1)", True, True), ("real [0, 1)", False, True), ("real (0, 1]", True, False),
+    ("real [0, 1]", False, False),
+])
+def test_open_and_half_open_intervals(text: str, lo_open: bool, hi_open: bool) -> None:
+    box = declared(text).declaration.values     # type: ignore[union-attr]
+    assert (box.lo, box.hi, box.lo_open, box.hi_open) == (0, 1, lo_open, hi_open)
+
+
+def test_a_familys_words_hold_inside_its_range_only() -> None:
+    info = declared("indexed positive 1..K", "p")
+    assert info.declaration is not None and info.declaration.signs == {"positive"}
+    assert info.declaration.index_range == (1, K)
+    # p[0] = 0 (outside 1..K): SymPy must not believe any entry positive, only nonnegative (0 and positives).
+    assert info.symbol[0].is_positive is not True
+    assert info.symbol[0].is_nonnegative is True
+
+
+def test_a_familys_value_interval_is_in_brackets() -> None:
+    info = declared("indexed real [0, 1] 1..K", "pw")
+    d = info.declaration
+    assert d is not None and d.index_range == (1, K) and d.values is not None
+    assert (d.values.lo, d.values.hi) == (0, 1)
+
+
+def test_a_finite_domain_family() -> None:
+    d = declared("indexed in {0, 1}", "yb").declaration
+    assert d is not None and d.domain == (0, 1) and d.index_range is None
+
+
+@pytest.mark.parametrize("text, message", [
+    ("positive negative", "the words negative and positive contradict each other (no number is both)"),
+    ("nonnegative negative", "the words negative and nonnegative contradict each other"),
+    ("in {}", "the finite domain {} is empty: the declaration allows no value"),
+    ("positive 0..0", "no number in [0, 0] is integer positive: the words contradict"),     # {0} has no positive
+    ("real (1, 1)", "the interval (1, 1) is empty"),
+    ("real [2, 1]", "the interval [2, 1] is empty"),
+    ("positive real [-2, 0]", "no number in [-2, 0] is positive: the words contradict"),
+    ("integer real (0, 1)", "no number in (0, 1) is integer: the words contradict"),        # no integer in (0, 1)
+    ("positive in {0, 1}", "the domain value 0 is not allowed by the other words of the declaration"),
+    ("indexed positive in {-1, 1} 1..K", "the domain value -1 is not allowed by the other words"),
+])
+def test_contradicting_declarations_are_errors(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError, match=re.escape(message)):
+        declared(text)
+
+
+def test_flip_and_len_of_a_family_not_starting_at_1() -> None:
+    scope = scope_with(("f0", "indexed real 0..K"))
+    f0 = scope.symbols["f0"].symbol
+    assert build_in(scope, "len(f0)") == K + 1                    # entries 0..K
+    assert build_in(scope, "flip(f0)[0]") == f0[K]                # reversed over 0..K: i -> 0 + K - i
+    assert build_in(scope, "flip(f0)[K]") == f0[0]
+    assert build_in(scope, "flip(f0)[1]") == f0[K - 1]
+    assert build_in(scope, "flip(g)[1]") == G[M]                  # from 1: i -> m + 1 - i, as before
+
+
+def test_a_vector_of_negative_length_is_empty() -> None:
+    mm = sp.Symbol("mm", integer=True)
+    scope = scope_with(("mm", "integer"))
+    length = build_in(scope, "len(vector(j, (j, 1, mm)))")
+    # j from 1 to mm has mm entries when mm >= 0, none when mm < 0.
+    assert [length.subs(mm, v) for v in (-3, 0, 2)] == [0, 0, 2]
+    assert build_in(scope, "len(vector(j, (j, 1, K)))") == K      # K positive: no Max left
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("([1, 2] + 1)[3]", 0), ("([1, 2] + 1)[2]", 3), ("exp([1, 2])[3]", 0), ("exp([1, 2])[0]", 0),
+    ("(2*[1, 2])[3]", 0), ("(1 - [1, 2])[1]", 0), ("flip([1, 2, 3])[4]", 0),
+])
+def test_entrywise_arithmetic_keeps_zero_outside(text: str, expected: Any) -> None:
+    assert build(text) == expected
+
+
+def test_entrywise_arithmetic_at_a_symbolic_index_is_zero_outside() -> None:
+    entry = build("([1, 2] + 1)[i]")
+    # i = 3 is outside 1..2: 0; i = 1: 1 + 1 = 2.
+    assert entry.subs(I, 3) == 0 and entry.subs(I, 1) == 2
+
+
+def test_sums_over_empty_numeric_ranges() -> None:
+    assert build("Sum(x, (j, 1, -3))") == 0        # empty: 0 (Karr's convention would give -4*x)
+    assert build("Product(x, (j, 1, -3))") == 1
+    assert build("Sum(x, (j, 3, 2))") == 0
+
+
+@pytest.mark.parametrize("text", ["Sum((-1)^(2*j), (j, 1/2, 3/2))", "Product(j, (j, 1, 5/2))",
+                                  "vector(j, (j, 1, x))", "Sum(j, (j, 1, sqrt(2)))"])
+def test_non_integer_bounds_are_errors(text: str) -> None:
+    with pytest.raises(ExpressionError, match="is not an integer"):
+        build(text)
+
+
+def test_floor_of_an_irrational_number_is_left_to_the_kernel() -> None:
+    value = build("floor(sqrt(2)/(541131238821888000 - 382637568482834149*sqrt(2)))")
+    assert isinstance(value, sp.floor)
+    # The true value, at 60 digits: 1401.999..., so the floor is 1401 (SymPy's automatic evaluation says 1402).
+    import mpmath
+    with mpmath.workdps(60):
+        exact = mpmath.sqrt(2) / (541131238821888000 - 382637568482834149 * mpmath.sqrt(2))
+        assert mpmath.floor(exact) == 1401
+
+
+def test_max_of_a_tiny_algebraic_number_builds() -> None:
+    value = build("Max(sqrt(2) - 1414213562373095/1000000000000000, 0)")
+    assert isinstance(value, sp.Max)
+    import mpmath
+    with mpmath.workdps(50):      # sqrt(2) = 1.41421356237309504..., so the difference is about 4.9e-17 > 0
+        assert mpmath.sqrt(2) - mpmath.mpf(1414213562373095) / 10**15 > 0
+
+
+def test_derivative_of_abs_is_undefined_at_the_kink() -> None:
+    d = build("diff(Abs(x), x)")
+    assert isinstance(d, sp.Piecewise) and len(d.args) == 1      # no otherwise branch
+    assert d.subs(X, 2) == 1 and d.subs(X, -2) == -1             # |x|' = sign(x) away from 0
+    assert d.subs(X, 0) is sp.nan                                 # no branch holds at 0
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("diff(Abs(x)^2, x)", 2 * X),                   # |x|^2 = x^2
+    ("diff(x*Abs(x), x)", 2 * sp.Abs(X)),           # (x|x|)' = 2|x|, also at 0
+    ("diff(Abs(x)^3, x)", 3 * X * sp.Abs(X)),       # (|x|^3)' = 3x|x|
+    ("diff(exp(x), x)", sp.exp(X)),
+])
+def test_differentiable_composites_stay_defined(text: str, expected: Any) -> None:
+    assert sp.simplify(build(text) - expected) == 0
+
+
+@pytest.mark.parametrize("text, kink", [
+    ("diff(Max(x, 0), x)", 0), ("diff(Min(x, 1), x)", 1), ("diff(Heaviside(x), x)", 0), ("diff(sign(x), x)", 0),
+    ("diff(floor(x), x)", 3), ("diff(ceiling(x), x)", -2),
+])
+def test_derivatives_at_kinks_and_jumps_are_undefined(text: str, kink: int) -> None:
+    d = build(text)
+    assert isinstance(d, sp.Piecewise) and len(d.args) == 1
+    assert d.subs(X, kink) is sp.nan
+    assert d.subs(X, sp.Rational(kink * 2 + 1, 2)) is not sp.nan     # half-way points are not kinks
+
+
+def test_derivative_of_floor_is_zero_off_the_integers() -> None:
+    d = build("diff(floor(x), x)")
+    assert d.subs(X, sp.Rational(1, 2)) == 0
+
+
+def test_derivative_with_respect_to_an_integer_is_an_error() -> None:
+    with pytest.raises(ExpressionError, match="K is an integer, and a function of an integer has no derivative"):
+        build("diff(Sum(j*x, (j, 1, K)), K)")
+
+
+def test_a_limit_variable_is_fresh_and_has_no_declared_words() -> None:
+    scope = scope_with(("zp", "positive"))
+    value = build_in(scope, "limit(1/(1 + exp(-Abs(zp))), zp, -oo)")
+    if isinstance(value, sp.Limit):
+        var = value.args[1]
+        assert var != scope.symbols["zp"].symbol and var.is_positive is None and var.is_real
+        assert value.args[0].has(sp.Abs)      # Abs(z) not simplified to z under the declared positivity
+    else:   # SymPy evaluated it: as z -> -oo, -|z| -> -oo, exp(-|z|) -> 0, so the limit is 1
+        assert value == 1
+
+
+def test_a_limit_variable_is_rebound_inside_definitions() -> None:
+    scope = make_scope()
+    scope.symbols["zp"] = declare("zp", "positive", scope)
+    scope.definitions["fz"] = Definition("fz", None, P.parse_expression("Abs(zp)"), "Abs(zp)")
+    value = build_in(scope, "limit(fz, zp, 0)")
+    # |z| -> 0 as z -> 0 from either side; built unsimplified it is Limit(Abs(z'), z', 0).
+    assert value == 0 or (isinstance(value, sp.Limit) and value.args[0] == sp.Abs(value.args[1]))
+
+
+def test_a_jacobian_is_undefined_at_kinks_too() -> None:
+    jac = build("jacobian([Abs(x), x^2], [x])")
+    # d|x|/dx exists only for x != 0; d(x^2)/dx = 2x everywhere.
+    assert jac[0, 0].subs(X, 0) is sp.nan and jac[0, 0].subs(X, 3) == 1
+    assert jac[1, 0] == 2 * X

@@ -11,9 +11,13 @@ matrices, or a :class:`Vec`: a family indexed from 1 (an indexed symbol, a vecto
 
 Declarations of ``[symbols]`` are read here too (:func:`declare`), in a small language of their own::
 
-    decl  := 'in' '{' expr (',' expr)* '}'
-           | ['indexed'] word* [expr '..' expr]
-    word  := real | positive | negative | nonnegative | nonpositive | nonzero | integer | complex
+    decl     := ['indexed'] word* ['in' '{' expr (',' expr)* '}'] [interval] [expr '..' expr]
+    interval := ('[' | '(') expr ',' expr (']' | ')')
+    word     := real | positive | negative | nonnegative | nonpositive | nonzero | integer | complex
+
+For a scalar, ``lo..hi`` is an integer range, or with ``real`` (and not ``integer``) the closed interval; for a
+family it is the index range outside which every entry is 0, and the values of its entries are an interval in
+brackets. The meaning is a :class:`~verifier.kernel.declarations.Declaration`.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import sympy as sp
 from verifier.frontend import names
 from verifier.frontend import parser as P
 from verifier.errors import ExpressionError, VerifierError
+from verifier.kernel.declarations import SIGN_WORDS, Declaration
+from verifier.kernel.declarations import Interval as ValueInterval
 
 Expr = sp.Expr
 
@@ -56,6 +62,7 @@ class SymbolInfo:
     hi: Expr | None = None
     words: tuple[str, ...] = ()
     line: int | None = None
+    declaration: Declaration | None = None      # what the declaration means, for the kernel
 
     @property
     def is_integer(self) -> bool:
@@ -96,29 +103,76 @@ class Scope:
 
 
 class Vec:
-    """A family indexed from 1: ``entry(idx)`` gives the entry at a tuple of indices, ``length`` its size if known."""
+    """A family of entries over the integer range ``first..last``, zero outside it (``last`` is ``None`` for a
+    family without a range): ``entry(idx)`` gives the entry at a tuple of indices. Vector literals and
+    ``vector(...)`` start at 1; a declared family starts where its range does."""
 
-    def __init__(self, entry: Callable[[tuple[Expr, ...]], Any], length: Expr | None, label: str,
-                 items: Sequence[Any] | None = None) -> None:
+    def __init__(self, entry: Callable[[tuple[Expr, ...]], Any], label: str, *, first: Expr = sp.Integer(1),
+                 last: Expr | None = None, items: Sequence[Any] | None = None) -> None:
         self.entry = entry
-        self.length = length
         self.label = label
+        self.first = sp.sympify(first)
+        self.last = last
         self.items = list(items) if items is not None else None
 
     def __repr__(self) -> str:
         return f"Vec({self.label})"
 
+    @property
+    def length(self) -> Expr | None:
+        """How many entries: ``last - first + 1``, or 0 when the range is empty (``Max`` unless SymPy can tell)."""
+        if self.last is None:
+            return None
+        return sp.Max(sp.expand(self.last - self.first + 1), 0)
+
+    def inside(self, i: Expr) -> sp.Basic:
+        """The condition that index ``i`` lies in the family's range."""
+        if self.last is None:
+            return sp.true
+        return sp.And(sp.Ge(i, self.first), sp.Le(i, self.last))
+
     def concrete_items(self) -> list[Any] | None:
-        """All entries when the length is a known integer, else ``None``."""
+        """All entries when the range is known numerically, else ``None``."""
         if self.items is not None:
             return self.items
-        if self.length is not None and self.length.is_Integer and 0 <= int(self.length) <= MAX_VECTOR:
-            return [self.entry((sp.Integer(i),)) for i in range(1, int(self.length) + 1)]
+        n = self.length
+        if n is not None and n.is_Integer and self.first.is_Integer and int(n) <= MAX_VECTOR:
+            return [self.entry((self.first + k,)) for k in range(int(n))]
         return None
 
+    def same_range(self, fn: Callable[[tuple[Expr, ...]], Any], label: str, *, keeps_zero: bool) -> "Vec":
+        """A new family over this one's range, with entries ``fn(idx)`` inside and 0 outside; ``keeps_zero`` says
+        that ``fn`` is already 0 wherever this family's entries are, so no guard is needed."""
+        if keeps_zero or self.last is None:
+            return Vec(fn, label, first=self.first, last=self.last)
+        return Vec(lambda idx: _guarded(self, idx, fn), label, first=self.first, last=self.last)
+
     def map(self, fn: Callable[[Any], Any], label: str) -> "Vec":
-        """Apply ``fn`` to every entry."""
-        return Vec(lambda idx: fn(self.entry(idx)), self.length, label)
+        """Apply ``fn`` to every entry (the result is again 0 outside the range: ``exp([1, 2])[3] = 0``)."""
+        return self.same_range(lambda idx: fn(self.entry(idx)), label, keeps_zero=_sends_zero_to_zero(fn))
+
+
+def _sends_zero_to_zero(fn: Callable[[Any], Any]) -> bool:
+    try:
+        out = fn(sp.Integer(0))
+    except Exception:  # an operation undefined at 0 (1/v) is guarded like any other
+        return False
+    return isinstance(out, sp.Expr) and out == 0
+
+
+def _guarded(v: Vec, idx: tuple[Expr, ...], fn: Callable[[tuple[Expr, ...]], Any]) -> Any:
+    """``fn(idx)`` where ``idx`` is inside ``v``'s range, 0 outside (decided now when the index allows it)."""
+    if len(idx) != 1:
+        return fn(idx)
+    inside = v.inside(idx[0])
+    if inside is sp.false:
+        return sp.Integer(0)
+    value = fn(idx)
+    if not isinstance(value, sp.Expr) or value == 0:
+        return value
+    if inside is sp.true:
+        return value
+    return sp.Piecewise((value, inside), (0, True))
 
 
 def _literal_entry(items: list[Any], idx: tuple[Expr, ...]) -> Any:
@@ -132,7 +186,7 @@ def _literal_entry(items: list[Any], idx: tuple[Expr, ...]) -> Any:
 
 def literal_vec(items: list[Any], label: str = "vector") -> Vec:
     """A vector literal: entries 1..len, zero outside."""
-    return Vec(lambda idx: _literal_entry(items, idx), sp.Integer(len(items)), label, items)
+    return Vec(lambda idx: _literal_entry(items, idx), label, last=sp.Integer(len(items)), items=items)
 
 
 def family_vec(info: SymbolInfo) -> Vec:
@@ -147,10 +201,9 @@ def family_vec(info: SymbolInfo) -> Vec:
                 return sp.Integer(0)
         return base[idx]
 
-    length = None
-    if info.lo is not None:
-        length = sp.expand(info.hi - info.lo + 1)
-    return Vec(entry, length, info.name)
+    if info.lo is None:
+        return Vec(entry, info.name, last=None)
+    return Vec(entry, info.name, first=info.lo, last=info.hi)
 
 
 def _check_exponent(value: Any, col: int) -> None:
@@ -198,18 +251,29 @@ def _binary(op: str, a: Any, b: Any, col: int) -> Any:
 
 
 def _vec_binary(op: str, a: Any, b: Any, col: int) -> Vec:
-    la = a.length if isinstance(a, Vec) else None
-    lb = b.length if isinstance(b, Vec) else None
-    if la is not None and lb is not None and (la - lb).is_nonzero:
-        raise ExpressionError(f"vectors of different lengths ({la} and {lb})", column=col)
+    va, vb = (a if isinstance(a, Vec) else None), (b if isinstance(b, Vec) else None)
+    if va is not None and vb is not None:
+        if va.last is not None and vb.last is not None:
+            if (va.length - vb.length).is_nonzero:
+                raise ExpressionError(f"vectors of different lengths ({va.length} and {vb.length})", column=col)
+            if (va.first - vb.first).is_nonzero:
+                raise ExpressionError(f"families over different ranges (from {va.first} and from {vb.first})",
+                                      column=col)
+    shape = va if va is not None and (va.last is not None or vb is None) else vb
+    assert shape is not None
 
     def entry(idx: tuple[Expr, ...]) -> Any:
         x = a.entry(idx) if isinstance(a, Vec) else a
         y = b.entry(idx) if isinstance(b, Vec) else b
         return _binary(op, x, y, col)
 
+    try:
+        keeps_zero = _binary(op, sp.Integer(0) if va else a, sp.Integer(0) if vb else b, col) == 0
+    except Exception:   # 0/0 and the like: guard the entries
+        keeps_zero = False
+    keeps_zero = keeps_zero and (va is None or vb is None or va.last is not None and vb.last is not None)
     label = f"({a.label if isinstance(a, Vec) else a} {op} {b.label if isinstance(b, Vec) else b})"
-    return Vec(entry, la if la is not None else lb, label)
+    return shape.same_range(entry, label, keeps_zero=keeps_zero)
 
 
 class Builder:
@@ -220,6 +284,9 @@ class Builder:
         self.file = file
         self._locals: list[dict[str, Any]] = []
         self._expanding: list[str] = []
+        #: Declared names given another value everywhere, definitions included: a ``where`` name's stand-in, or a
+        #: limit's variable.
+        self.rebound: dict[str, Any] = {}
 
     # -- entry points -------------------------------------------------------------------------------------------
 
@@ -260,6 +327,8 @@ class Builder:
         for frame in reversed(self._locals):
             if name in frame:
                 return frame[name]
+        if name in self.rebound:
+            return self.rebound[name]
         if name in self.scope.symbols:
             info = self.scope.symbols[name]
             return family_vec(info) if info.indexed else info.symbol
@@ -277,6 +346,8 @@ class Builder:
                               f"{self._suggest(name, call=False)}", column=node.col)
 
     def _abbreviation(self, definition: Definition, col: int) -> Any:
+        if self.rebound:    # the cache holds values built under the declared names
+            return self._expand(definition, {}, col)
         cached = self.scope._cache.get(definition.name)
         if cached is not None:
             return cached
@@ -329,7 +400,10 @@ class Builder:
         for op, a, b in zip(node.ops, values, values[1:]):
             if isinstance(a, (Vec, tuple)) or isinstance(b, (Vec, tuple)):
                 raise ExpressionError("a condition must compare scalars", column=node.col)
-            links.append(RELATIONS[op](a, b))
+            if _irrational_number(a) or _irrational_number(b):
+                links.append(RELATIONS[op](a, b, evaluate=False))     # decided by the kernel, not by SymPy
+            else:
+                links.append(RELATIONS[op](a, b))
         return sp.And(*links) if len(links) > 1 else links[0]
 
     def _Vector(self, node: P.Vector) -> Any:
@@ -371,10 +445,14 @@ class Builder:
             if not all(i.is_Integer for i in idx) or len(idx) not in (1, 2):
                 raise ExpressionError("a matrix takes one or two integer indices", column=node.col)
             pos = [int(i) - 1 for i in idx]
-            if len(pos) == 1:
-                return base[pos[0]] if 0 <= pos[0] < len(base) else sp.Integer(0)
-            r, c = pos
-            return base[r, c] if 0 <= r < base.rows and 0 <= c < base.cols else sp.Integer(0)
+            if len(pos) == 1 and 0 <= pos[0] < len(base):
+                return base[pos[0]]
+            if len(pos) == 2 and 0 <= pos[0] < base.rows and 0 <= pos[1] < base.cols:
+                return base[pos[0], pos[1]]
+            shown = ", ".join(str(i) for i in idx)
+            raise ExpressionError(f"matrix entry [{shown}] is out of range: the matrix is {base.rows} x {base.cols}, "
+                                  "indexed from 1 (a matrix has no out-of-range-is-zero convention)",
+                                  column=node.col)
         raise ExpressionError("only indexed families, vectors and matrices can be indexed", column=node.col)
 
     def _Call(self, node: P.Call) -> Any:
@@ -429,6 +507,18 @@ class Builder:
             raise ExpressionError(f"{what} expects limits (index, low, high), e.g. (j, 1, K)", column=node.col)
         return node.items[0], node.items[1], node.items[2]
 
+    def integer_bound(self, node: P.Node, what: str) -> Expr:
+        """A bound of a sum, product or vector: an integer expression, or an infinite one for a series."""
+        value = self.value(node)
+        if not isinstance(value, sp.Expr) or isinstance(value, sp.MatrixBase):
+            raise ExpressionError(f"{what}: a bound must be a scalar", column=node.col)
+        if value in (sp.oo, -sp.oo):
+            return value
+        if value.is_integer is not True:
+            hint = "" if value.is_number else " (declare its names 'integer')"
+            raise ExpressionError(f"{what}: the bound {value} is not an integer{hint}", column=node.col)
+        return value
+
     def bounded(self, body: P.Node, var: P.Name, value: Any) -> Any:
         """Build ``body`` with ``var`` bound to ``value``."""
         self._locals.append({var.id: value})
@@ -445,8 +535,10 @@ def _sum_like(cls: type) -> Callable[[Builder, P.Call], Any]:
         if len(node.args) != 2:
             raise ExpressionError(f"{what}(expr, (j, low, high)) takes 2 arguments", column=node.col)
         var, lo_node, hi_node = b.limits(node.args[1], what)
-        lo, hi = b.value(lo_node), b.value(hi_node)
+        lo, hi = b.integer_bound(lo_node, what), b.integer_bound(hi_node, what)
         j = b.bind(var.id, var.col)
+        if isinstance(lo, sp.Integer) and isinstance(hi, sp.Integer) and hi < lo:
+            return sp.Integer(0) if cls is sp.Sum else sp.Integer(1)     # empty: not Karr's convention
         if isinstance(lo, sp.Integer) and isinstance(hi, sp.Integer) and 0 <= hi - lo + 1 <= MAX_WRITTEN_OUT:
             # Numeric bounds: the terms themselves, built with the index as a number (vector literals and
             # families then give their entries directly instead of a Piecewise over every position).
@@ -467,26 +559,18 @@ def _vector(b: Builder, node: P.Call) -> Vec:
     if len(node.args) != 2:
         raise ExpressionError("vector(expr, (n, low, high)) takes 2 arguments", column=node.col)
     var, lo_node, hi_node = b.limits(node.args[1], "vector")
-    lo, hi = b.value(lo_node), b.value(hi_node)
+    lo, hi = b.integer_bound(lo_node, "vector"), b.integer_bound(hi_node, "vector")
+    if not (lo.is_finite and hi.is_finite):
+        raise ExpressionError("vector: the bounds must be finite", column=node.col)
     n = b.bind(var.id, var.col)
     body = b.bounded(node.args[0], var, n)
-    length = sp.expand(hi - lo + 1)
-
-    def entry(idx: tuple[Expr, ...]) -> Any:
-        if len(idx) != 1:
-            raise ExpressionError("a vector takes one index", column=node.col)
-        (i,) = idx
-        value = body.xreplace({n: lo + i - 1})
-        inside = sp.And(sp.Ge(i, 1), sp.Le(i, length))
-        if inside is sp.true:
-            return value
-        if inside is sp.false:
-            return sp.Integer(0)
-        return sp.Piecewise((value, inside), (0, True))
-
-    if length.is_Integer and int(length) > MAX_VECTOR:
+    if not isinstance(body, sp.Expr):
+        raise ExpressionError("vector(expr, ...): the entries must be scalars", column=node.col)
+    last = sp.expand(hi - lo + 1)
+    if last.is_Integer and int(last) > MAX_VECTOR:
         raise ExpressionError(f"vector too long (at most {MAX_VECTOR} entries)", column=node.col)
-    return Vec(entry, length, "vector(...)")
+    out = Vec(lambda idx: body.xreplace({n: lo + idx[0] - 1}), "vector(...)", last=last)
+    return out.same_range(out.entry, "vector(...)", keeps_zero=False)
 
 
 def _diff(b: Builder, node: P.Call) -> Any:
@@ -496,25 +580,132 @@ def _diff(b: Builder, node: P.Call) -> Any:
     var = b.value(node.args[1])
     if not (isinstance(var, sp.Symbol) or isinstance(var, sp.Indexed)):
         raise ExpressionError("diff: differentiate with respect to a symbol or an entry x[k]", column=node.col)
+    if var.is_integer:
+        raise ExpressionError(f"diff: {var} is an integer, and a function of an integer has no derivative; "
+                              "differentiate with respect to a real name", column=node.args[1].col)
     order = sp.Integer(1)
     if len(node.args) == 3:
         order = b.value(node.args[2])
         if not (isinstance(order, sp.Integer) and 0 <= int(order) <= 20):
             raise ExpressionError("diff: the order must be an integer from 0 to 20", column=node.col)
+
+    def derivative(e: Any) -> Any:
+        for _ in range(int(order)):
+            e = derivative_where_defined(e, var)
+        return e
+
     if isinstance(expr, Vec):
-        return expr.map(lambda e: sp.diff(e, var, int(order)), "diff(...)")
+        return expr.map(derivative, "diff(...)")
     if isinstance(expr, sp.MatrixBase):
-        return expr.diff(var, int(order))
-    return sp.diff(expr, var, int(order))
+        return expr.applyfunc(derivative)
+    return derivative(expr)
+
+
+def derivative_where_defined(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
+    """``de/dv`` where it exists: a partial ``Piecewise`` (no otherwise branch) undefined where an argument of
+    ``Abs``, ``sign``, ``Heaviside``, ``Max``, ``Min`` (through SymPy's ``sign`` and ``Heaviside`` in the
+    derivative) is at its kink, or an argument of ``floor``/``ceiling`` is an integer.
+
+    First the exact identities ``u*sign(u) = Abs(u)``, ``Abs(u)*sign(u) = u`` and ``u*DiracDelta(u) = 0`` (real u)
+    remove the kinks that SymPy's formula only seems to have (``Abs(x)^2``, ``x*Abs(x)`` are differentiable at 0);
+    a kink that remains makes the point undefined, even where a cancellation elsewhere would have made the
+    function differentiable (the point is then left out of what a relation claims, never given a wrong value).
+    """
+    d = _exact_signs(sp.diff(e, v))
+    conditions: list[sp.Basic] = []
+    repl: dict[sp.Basic, sp.Basic] = {}
+    for a in d.atoms(sp.sign, sp.Heaviside, sp.DiracDelta):
+        w = a.args[0]
+        if w.has(v):
+            conditions.append(sp.Ne(w, 0))
+            if isinstance(a, sp.DiracDelta):
+                repl[a] = sp.Integer(0)
+    for a in d.atoms(sp.Subs):      # the chain rule's Subs(Derivative(floor(t), t), t, u)
+        inner = a.expr.expr if isinstance(a.expr, sp.Derivative) else None
+        if isinstance(inner, (sp.floor, sp.ceiling)):
+            u = inner.args[0].xreplace(dict(zip(a.variables, a.point)))
+            conditions.append(sp.Ne(u, sp.floor(u)))
+            repl[a] = sp.Integer(0)
+    d = d.xreplace(repl) if repl else d
+    repl = {}
+    for a in d.atoms(sp.Derivative):
+        inner = a.expr
+        if isinstance(inner, (sp.floor, sp.ceiling)):
+            u = inner.args[0]
+            conditions.append(sp.Ne(u, sp.floor(u)))
+            repl[a] = sp.Integer(0)
+        else:
+            repl[a] = _bound_derivative(a)
+    d = d.xreplace(repl) if repl else d
+    if not conditions:
+        return d
+    return sp.Piecewise((d, sp.And(*conditions)))
+
+
+def _bound_derivative(a: sp.Derivative) -> sp.Basic:
+    """``Derivative(g(x), x)`` that SymPy left unevaluated, written as ``Subs(Derivative(g(t), t), t, x)`` with a
+    fresh ``t``, so that a value given to ``x`` later is a point, not a new variable of differentiation."""
+    fresh = {x: sp.Dummy(str(x), real=True) for x, _ in a.variable_count}
+    inner = sp.Derivative(a.expr.xreplace(fresh), *[(fresh[x], n) for x, n in a.variable_count])
+    return sp.Subs(inner, tuple(fresh.values()), tuple(fresh.keys()))
+
+
+def _exact_signs(d: Expr) -> Expr:
+    """Apply ``u*sign(u) = Abs(u)``, ``Abs(u)*sign(u) = u`` and ``u*DiracDelta(u) = 0`` inside products (real u)."""
+
+    def simplify_product(m: sp.Mul) -> Expr:
+        factors = list(m.args)
+        changed = True
+        while changed:
+            changed = False
+            for pos, f in enumerate(factors):
+                if not isinstance(f, (sp.sign, sp.DiracDelta)) or len(f.args) != 1 or f.args[0].is_real is not True:
+                    continue
+                u = f.args[0]
+                for other_pos, g in enumerate(factors):
+                    if other_pos == pos:
+                        continue
+                    base, power = g.as_base_exp()
+                    if not (power.is_Integer and power >= 1 and base in (u, sp.Abs(u))):
+                        continue
+                    if isinstance(f, sp.DiracDelta):
+                        return sp.Integer(0)
+                    rest = [x for k, x in enumerate(factors) if k not in (pos, other_pos)]
+                    new = (sp.Abs(u) if base == u else u) * base ** (power - 1)
+                    factors, changed = rest + [new], True
+                    break
+                if changed:
+                    break
+        return sp.Mul(*factors)
+
+    return d.replace(lambda x: isinstance(x, sp.Mul), simplify_product)
 
 
 def _limit(b: Builder, node: P.Call) -> Any:
     if len(node.args) != 3:
         raise ExpressionError("limit(expr, z, point) takes 3 arguments", column=node.col)
-    expr, var, point = (b.value(a) for a in node.args)
-    if not isinstance(var, sp.Symbol):
-        raise ExpressionError("limit: the variable must be a symbol", column=node.col)
-    return sp.Limit(expr, var, point)
+    var = node.args[1]
+    if not isinstance(var, P.Name):
+        raise ExpressionError("limit: the variable must be a name", column=var.col)
+    declared = b.value(var)
+    if not isinstance(declared, sp.Symbol):
+        raise ExpressionError("limit: the variable must be a scalar symbol", column=var.col)
+    point = b.value(node.args[2])
+    # Along the limit the variable takes every real value near the point: a fresh real name, with none of the
+    # declared name's other words (z positive, limit(f(z), z, -oo) is the limit of f).
+    z = sp.Dummy(var.id, real=True)
+    saved = b.rebound.get(var.id)
+    b.rebound[var.id] = z
+    try:
+        expr = b.bounded(node.args[0], var, z)
+    finally:
+        if saved is None:
+            del b.rebound[var.id]
+        else:
+            b.rebound[var.id] = saved
+    if not isinstance(expr, sp.Expr):
+        raise ExpressionError("limit of a non-scalar", column=node.col)
+    return sp.Limit(expr, z, point)
 
 
 def _len(b: Builder, node: P.Call) -> Expr:
@@ -536,8 +727,9 @@ def _flip(b: Builder, node: P.Call) -> Vec:
     if not isinstance(v, Vec) or v.length is None:
         raise ExpressionError("flip: the argument must be a vector or a family with a declared range",
                               column=node.col)
-    n = v.length
-    return Vec(lambda idx: v.entry((n - idx[0] + 1,)), n, f"flip({v.label})")
+    # Reversed over the family's own range first..last: entry i is entry first + last - i.
+    ends = v.first + v.last
+    return v.same_range(lambda idx: v.entry((ends - idx[0],)), f"flip({v.label})", keeps_zero=True)
 
 
 def _jacobian(b: Builder, node: P.Call) -> sp.Matrix:
@@ -548,7 +740,10 @@ def _jacobian(b: Builder, node: P.Call) -> sp.Matrix:
     cols = xs.concrete_items() if isinstance(xs, Vec) else (list(xs) if isinstance(xs, sp.MatrixBase) else None)
     if rows is None or cols is None:
         raise ExpressionError("jacobian: both arguments must be vectors of known length", column=node.col)
-    return sp.Matrix([[sp.diff(r, c) for c in cols] for r in rows])
+    for c in cols:
+        if not isinstance(c, (sp.Symbol, sp.Indexed)) or c.is_integer:
+            raise ExpressionError("jacobian: the variables must be real names or entries x[k]", column=node.col)
+    return sp.Matrix([[derivative_where_defined(r, c) for c in cols] for r in rows])
 
 
 def _matrix(b: Builder, node: P.Call) -> sp.Matrix:
@@ -607,6 +802,15 @@ RELATIONS: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
+#: Functions whose automatic evaluation at an irrational number SymPy may get wrong (a floor of an algebraic number
+#: near an integer, SymPy issues #21039, #26368): built unevaluated there, and decided rigorously by the kernel.
+_UNEVALUATED = frozenset({"floor", "ceiling", "sign", "Abs", "Max", "Min"})
+
+
+def _irrational_number(a: Any) -> bool:
+    return isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) and a.is_number and not a.is_Rational
+
+
 def _apply(name: str, args: list[Any], col: int) -> Any:
     if name in _UNARY:
         if len(args) != 1:
@@ -617,6 +821,8 @@ def _apply(name: str, args: list[Any], col: int) -> Any:
             return a.map(fn, f"{name}({a.label})")
         if isinstance(a, tuple):
             raise ExpressionError(f"{name}() of a tuple", column=col)
+        if name in _UNEVALUATED and _irrational_number(a):
+            return fn(a, evaluate=False)
         return fn(a)
     fn, lo, hi = _NARY[name]
     if not lo <= len(args) <= hi:
@@ -625,6 +831,8 @@ def _apply(name: str, args: list[Any], col: int) -> Any:
         if name == "diag" and len(args) == 1 and isinstance(args[0], Vec) and args[0].concrete_items():
             return sp.diag(*args[0].concrete_items())
         raise ExpressionError(f"{name}() of a vector or tuple", column=col)
+    if name in _UNEVALUATED and any(_irrational_number(a) for a in args):
+        return fn(*args, evaluate=False)
     if name in ("eye", "zeros"):
         if not all(isinstance(a, sp.Integer) and 0 <= int(a) <= 1000 for a in args):
             raise ExpressionError(f"{name}() needs integer sizes from 0 to 1000", column=col)
@@ -658,85 +866,249 @@ def _name_problem(name: str) -> str | None:
 
 
 def declare(name: str, text: str, scope: Scope, *, file: str | None = None, line: int | None = None) -> SymbolInfo:
-    """Read one ``[symbols]`` entry (``"integer 1..K"``, ``"in {0, 1}"``, ``"indexed real 1..m"`` ...)."""
+    """Read one ``[symbols]`` entry (``"integer 1..K"``, ``"real (0, 1)"``, ``"in {0, 1}"``,
+    ``"indexed real [0, 1] 1..m"`` ...) into a :class:`SymbolInfo` carrying its :class:`Declaration`."""
     problem = _name_problem(name)
     if problem:
         raise ExpressionError(f"symbol {problem}", file=file, line=line)
-    builder = Builder(scope, file=file)
     spec = text.strip()
     if not spec:
         raise ExpressionError(f"symbol '{name}' has an empty declaration; write e.g. {name} = \"real\"",
                               file=file, line=line)
     try:
-        if spec == "in" or spec.startswith(("in ", "in{")):
-            return _declare_domain(name, spec[2:].strip(), builder, line)
-        words, lo, hi = _split_range(spec, builder)
+        return _declare(name, spec, Builder(scope, file=file), line)
     except ExpressionError as err:
         err.message = f"symbol '{name}' = {text!r}: {err.message}"
         raise err.located(file=file, line=line)
     except RecursionError:
         raise ExpressionError(f"symbol '{name}': declaration nested too deeply", file=file, line=line) from None
-    indexed = "indexed" in words
-    words = [w for w in words if w != "indexed"]
-    for w in words:
-        if w not in _ASSUMPTION_WORDS:
-            allowed = ", ".join(sorted(_ASSUMPTION_WORDS))
-            raise ExpressionError(f"symbol '{name}': unknown word '{w}' (allowed: indexed, {allowed}, a range "
-                                  f"LO..HI, or 'in {{...}}')", file=file, line=line)
+
+
+@dataclass
+class _Parts:
+    """The pieces of a declaration's text, before they are given a meaning."""
+
+    words: list[str]
+    indexed: bool
+    domain: tuple[Expr, ...] | None = None
+    interval: tuple[Expr, Expr, bool, bool] | None = None
+    range: tuple[Expr, Expr] | None = None
+
+
+def _declare(name: str, spec: str, builder: Builder, line: int | None) -> SymbolInfo:
+    parts = _split_declaration(spec, builder)
+    words = parts.words
+    integer = "integer" in words
+    interval, index_range = parts.interval, None
+    if parts.range is not None:
+        lo, hi = parts.range
+        if parts.indexed:
+            index_range = _integer_range(lo, hi, "an index range")
+        elif "real" in words and not integer:
+            if interval is not None:
+                raise ExpressionError("give the values either as an interval or as LO..HI, not both")
+            interval = (lo, hi, False, False)
+        else:
+            if interval is not None:
+                raise ExpressionError("give the values either as an interval or as LO..HI, not both")
+            lo, hi = _integer_range(lo, hi, "an integer range")
+            interval, integer = (lo, hi, False, False), True
+    if parts.domain is not None and all(v.is_integer for v in parts.domain) and "real" not in words:
+        integer = True
+    if integer:
+        words = words + ["integer"]
+    elif (interval is not None or parts.domain is not None) and "complex" not in words:
+        words = words + ["real"]
     words = list(dict.fromkeys(words))
-    if lo is not None and hi is not None and (lo - hi).is_positive:
-        raise ExpressionError(f"symbol '{name}': the range {lo}..{hi} is empty (write the low bound first)",
-                              file=file, line=line)
-    if lo is not None and not indexed and "integer" not in words:
-        words.append("integer")
-    assumptions: dict[str, bool] = {}
-    for w in words:
-        assumptions.update(_ASSUMPTION_WORDS[w])
-    if lo is not None and not indexed and lo.is_number:
-        if lo >= 1:
-            assumptions["positive"] = True
-        elif lo >= 0:
-            assumptions["nonnegative"] = True
+    if "complex" in words and (interval is not None or parts.domain is not None):
+        raise ExpressionError("'complex' contradicts an interval or a finite domain of real numbers")
+    signs = frozenset(w for w in words if w in SIGN_WORDS)
+    _check_consistent(signs, integer, interval, parts.domain)
+    assumptions = _assumptions(words, signs, interval, parts.domain, zero_too=index_range is not None)
     try:
-        symbol = sp.IndexedBase(name, **assumptions) if indexed else sp.Symbol(name, **assumptions)
+        symbol = sp.IndexedBase(name, **assumptions) if parts.indexed else sp.Symbol(name, **assumptions)
     except Exception as err:  # SymPy rejects contradictory assumptions with its own exception types
-        raise ExpressionError(f"symbol '{name}': contradictory assumptions {words}", file=file, line=line) from err
-    return SymbolInfo(name, symbol, indexed=indexed, lo=lo, hi=hi, words=tuple(words), line=line)
+        raise ExpressionError(f"the words {' '.join(words)} contradict each other") from err
+    values = None if interval is None else ValueInterval(*interval)
+    declaration = Declaration(symbol, integer=integer, signs=signs, values=values, domain=parts.domain,
+                              index_range=index_range)
+    lo, hi = index_range if index_range is not None else (None, None)
+    if not parts.indexed and integer and interval is not None:
+        lo, hi = interval[0], interval[1]
+    return SymbolInfo(name, symbol, indexed=parts.indexed, domain=None if parts.indexed else parts.domain,
+                      lo=lo, hi=hi, words=tuple(words), line=line, declaration=declaration)
 
 
-def _split_range(spec: str, builder: Builder) -> tuple[list[str], Expr | None, Expr | None]:
-    if ".." not in spec:
-        return spec.split(), None, None
-    head, _, hi_text = spec.partition("..")
-    parts = head.split()
-    # The low bound is the last word before '..'; everything before it is assumption words.
-    idx = len(parts)
-    while idx > 0 and parts[idx - 1] not in _ASSUMPTION_WORDS and parts[idx - 1] != "indexed":
-        idx -= 1
-    words, lo_text = parts[:idx], " ".join(parts[idx:])
-    if not lo_text or not hi_text.strip():
-        raise ExpressionError("a range needs both bounds, as in 1..K")
-    bounds = []
-    for text in (lo_text, hi_text):
-        bound = builder.value(P.parse_expression(text))
-        if not isinstance(bound, sp.Expr):
-            raise ExpressionError(f"range bound '{text.strip()}' is not a scalar: a bound is an integer "
-                                  "expression such as 1, K or K - 1")
-        if bound.is_number and not bound.is_Integer:
-            hint = " (for no bound, leave the range out: 'integer positive' or 'integer')" \
-                if bound.is_infinite or bound.has(sp.zoo) else ""
-            raise ExpressionError(f"range bound {bound} is not an integer{hint}")
-        bounds.append(bound)
-    return words, bounds[0], bounds[1]
+def _split_declaration(spec: str, builder: Builder) -> _Parts:
+    """``['indexed'] word* ['in' '{'...'}'] [('['|'(') a ',' b (']'|')')] [lo '..' hi]``."""
+    words: list[str] = []
+    rest = spec
+    while True:
+        head, _, tail = rest.partition(" ")
+        if head not in _ASSUMPTION_WORDS and head != "indexed":
+            break
+        words.append(head)
+        rest = tail.strip()
+    indexed = "indexed" in words
+    parts = _Parts([w for w in words if w != "indexed"], indexed)
+    if rest == "in" or rest.startswith(("in ", "in{")):
+        rest = rest[2:].strip()
+        if not rest.startswith("{"):
+            raise ExpressionError("a finite domain is written in {a, b, ...}")
+        closing = _matching(rest)
+        parts.domain = _domain_values(rest[1:closing], builder)
+        rest = rest[closing + 1:].strip()
+    if rest[:1] in ("[", "(") and len(_top_level_split(rest[1:_matching(rest)])) > 1:
+        closing = _matching(rest)
+        ends = _top_level_split(rest[1:closing])
+        if rest[closing] not in "])" or len(ends) != 2:
+            raise ExpressionError("an interval is written [a, b], (a, b), [a, b) or (a, b], with two bounds")
+        lo, hi = (_bound(t, builder) for t in ends)
+        parts.interval = (lo, hi, rest[0] == "(", rest[closing] == ")")
+        rest = rest[closing + 1:].strip()
+    if rest:
+        if ".." not in rest:
+            allowed = ", ".join(sorted(_ASSUMPTION_WORDS))
+            raise ExpressionError(f"unknown word '{rest.split()[0]}' (allowed: indexed, {allowed}, 'in {{...}}', "
+                                  "an interval [a, b] or (a, b), a range LO..HI)")
+        lo_text, _, hi_text = rest.partition("..")
+        if not lo_text.strip() or not hi_text.strip():
+            raise ExpressionError("a range needs both bounds, as in 1..K")
+        parts.range = (_bound(lo_text, builder), _bound(hi_text, builder))
+    return parts
 
 
-def _declare_domain(name: str, body: str, builder: Builder, line: int | None) -> SymbolInfo:
-    body = body.strip()
-    if not (body.startswith("{") and body.endswith("}")):
-        raise ExpressionError("a finite domain is written in {a, b, ...}")
-    inner = body[1:-1].strip()
-    if not inner:
-        raise ExpressionError("a finite domain needs at least one value")
+def _matching(text: str) -> int:
+    """The position of the bracket closing the one that opens ``text``."""
+    # An interval may close with the other kind of bracket ([a, b) is half-open); inner brackets must match.
+    pairs = {")": "(", "]": "[", "}": "{"}
+    stack: list[str] = []
+    for pos, ch in enumerate(text):
+        if ch in "([{":
+            stack.append(ch)
+        elif ch in pairs:
+            if len(stack) == 1 and (text[0] in "([") == (ch in ")]"):
+                return pos
+            if not stack or stack.pop() != pairs[ch]:
+                break
+    raise ExpressionError(f"unbalanced brackets in {text!r}")
+
+
+def _top_level_split(text: str) -> list[str]:
+    """``text`` split at the commas outside brackets."""
+    out, depth, start = [], 0, 0
+    for pos, ch in enumerate(text):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if ch == "," and depth == 0:
+            out.append(text[start:pos])
+            start = pos + 1
+    return out + [text[start:]]
+
+
+def _bound(text: str, builder: Builder) -> Expr:
+    """One end of a range or interval: a finite real number or an expression of declared names."""
+    bound = builder.value(P.parse_expression(text))
+    if not isinstance(bound, sp.Expr) or isinstance(bound, sp.MatrixBase):
+        raise ExpressionError(f"bound '{text.strip()}' is not a scalar: a bound is a number or an expression such "
+                              "as K - 1")
+    if bound.is_number and not (bound.is_real and bound.is_finite):
+        raise ExpressionError(f"bound {bound} is not a finite real number (for no bound, leave it out: "
+                              "'real', 'integer positive')")
+    return bound
+
+
+def _integer_range(lo: Expr, hi: Expr, what: str) -> tuple[Expr, Expr]:
+    for bound in (lo, hi):
+        if bound.is_integer is not True:
+            raise ExpressionError(f"range bound {bound} is not an integer ({what} has integer bounds; a real "
+                                  "interval is written 'real a..b' or with brackets, 'real [a, b]')")
+    if (lo - hi).is_positive:
+        raise ExpressionError(f"the range {lo}..{hi} is empty (write the low bound first)")
+    return lo, hi
+
+
+def _sign_set(signs: frozenset[str]) -> sp.Set:
+    """The real numbers the sign words allow."""
+    allowed = frozenset({-1, 0, 1})
+    for w in signs:
+        allowed &= SIGN_WORDS[w]
+    pieces = {-1: sp.Interval.open(-sp.oo, 0), 0: sp.FiniteSet(0), 1: sp.Interval.open(0, sp.oo)}
+    return sp.Union(*[pieces[s] for s in sorted(allowed)]) if allowed else sp.S.EmptySet
+
+
+def _check_consistent(signs: frozenset[str], integer: bool, interval: tuple | None,
+                      domain: tuple[Expr, ...] | None) -> None:
+    """A declaration that allows no value at all is an error that says which words contradict."""
+    allowed = _sign_set(signs)
+    if allowed is sp.S.EmptySet:
+        raise ExpressionError(f"the words {' and '.join(sorted(signs))} contradict each other (no number is both)")
+    if interval is not None and all(b.is_number for b in interval[:2]):
+        lo, hi, lo_open, hi_open = interval
+        box = sp.Interval(lo, hi, lo_open, hi_open)
+        if box.is_empty:
+            raise ExpressionError(f"the interval {_show_interval(interval)} is empty")
+        allowed = sp.Intersection(allowed, box)
+        if integer:
+            allowed = sp.Intersection(allowed, sp.Range(sp.ceiling(lo), sp.floor(hi) + 1))
+        if allowed.is_empty:
+            said = " ".join(sorted(signs | ({"integer"} if integer else set())))
+            raise ExpressionError(f"no number in {_show_interval(interval)} is {said}: the words contradict")
+    if domain is not None:
+        for v in domain:
+            if integer and not v.is_integer:
+                raise ExpressionError(f"the domain value {v} is not an integer, though the declaration says "
+                                      "'integer'")
+            if allowed.contains(v) is not sp.true:
+                raise ExpressionError(f"the domain value {v} is not allowed by the other words of the declaration")
+
+
+def _show_interval(interval: tuple) -> str:
+    lo, hi, lo_open, hi_open = interval
+    return f"{'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
+
+
+def _assumptions(words: list[str], signs: frozenset[str], interval: tuple | None,
+                 domain: tuple[Expr, ...] | None, *, zero_too: bool) -> dict[str, bool]:
+    """The SymPy assumptions of the declared symbol: what holds for every value it can take. For a family with an
+    index range (``zero_too``) that includes the 0 outside the range: ``indexed positive 1..K`` gives nonnegative
+    entries, never positive ones."""
+    real = "real" in words or "integer" in words or bool(signs)
+    out: dict[str, bool] = {}
+    if "integer" in words:
+        out["integer"] = True
+    elif real:
+        out["real"] = True
+    elif "complex" in words:
+        out["complex"] = True
+    if domain is not None and all(v.is_integer for v in domain):
+        out["integer"] = True
+    if not real:
+        return out
+    # Only exact rational bounds and values are compared here: SymPy's numerical comparison of irrational numbers
+    # is not trusted, and an assumption SymPy believes is used by every simplification.
+    values = _sign_set(signs)
+    if interval is not None:
+        lo, hi, lo_open, hi_open = interval
+        values = sp.Intersection(values, sp.Interval(lo if lo.is_Rational else -sp.oo,
+                                                     hi if hi.is_Rational else sp.oo, lo_open, hi_open))
+    if domain is not None and all(v.is_Rational for v in domain):
+        values = sp.FiniteSet(*domain)
+    if zero_too:
+        values = sp.Union(values, sp.FiniteSet(0))
+    inf, sup = values.inf, values.sup
+    if inf.is_number and inf >= 0:
+        out["positive" if (inf > 0 or 0 not in values) else "nonnegative"] = True
+    elif sup.is_number and sup <= 0:
+        out["negative" if (sup < 0 or 0 not in values) else "nonpositive"] = True
+    elif 0 not in values and not zero_too:
+        out["nonzero"] = True
+    return out
+
+
+def _domain_values(inner: str, builder: Builder) -> tuple[Expr, ...]:
+    if not inner.strip():
+        raise ExpressionError("the finite domain {} is empty: the declaration allows no value")
     # Parsed as a vector literal: "{1] + [2}" would parse as a sum of two vectors, not as a list of values.
     node = P.parse_expression(f"[{inner}]")
     if not isinstance(node, P.Vector):
@@ -752,13 +1124,7 @@ def _declare_domain(name: str, body: str, builder: Builder, line: int | None) ->
         if not (v.is_real and v.is_finite):
             raise ExpressionError(f"a finite domain holds finite real numbers, got {v}")
         values[v] = None
-    assumptions: dict[str, bool] = {}
-    if all(v.is_integer for v in values):
-        assumptions["integer"] = True
-    elif all(v.is_real for v in values):
-        assumptions["real"] = True
-    words = tuple(assumptions)
-    return SymbolInfo(name, sp.Symbol(name, **assumptions), domain=tuple(values), words=words, line=line)
+    return tuple(values)
 
 
 #: At most this many values in a finite domain ``in {...}``: the engine splits an obligation into one case per value,

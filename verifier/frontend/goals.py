@@ -2,8 +2,12 @@
 
 For each obligation of a claim (:func:`verifier.model.obligations`) this module builds a :class:`Problem`: the
 relation(s) to settle, split over the cases of every finite domain the relation uses, with the hypotheses that the
-declarations (ranges, positivity), ``assume`` and ``where`` give. A relation between vectors becomes one relation
-per entry (or, for a symbolic length, one relation at a fresh index ``t`` in ``1..len``, plus the lengths).
+declarations (ranges, intervals, signs, a family's words inside its range), ``assume`` and ``where`` give. A
+relation between vectors becomes one relation per entry (or, for a symbolic length, the lengths, plus one relation
+at a fresh index of the first vector's range, in cases of its own so that the index's range stays local to it).
+Finite domains are split into cases: names used by the relations, names their declarations' bounds use
+(transitively), and entries at numeric indices of ``indexed in {...}`` families. ``where`` values are checked
+against their names' declarations.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from verifier.frontend.build import Builder, Definition, Scope, SymbolInfo, Vec,
 from verifier.errors import ExpressionError
 from verifier.frontend.loader import Library, SourceFile
 from verifier.model import Chain, Claim, Obligation, obligations
-from verifier.kernel import Declaration, Facts, Interval, facts_from
+from verifier.kernel import Declaration, Facts, facts_from, interval
 from verifier.kernel.declarations import SIGN_WORDS
+from verifier.kernel.declarations import Interval as ValueInterval
 
 Relation = tuple[sp.Expr, str, sp.Expr]
 
@@ -82,6 +87,7 @@ class ProblemBuilder:
         self.builder = Builder(scope, file=claim.file)
         self.infos = scope.by_symbol()
         self._entries: dict[tuple[int, int], Any] = {}
+        self._builders: dict[int | None, Builder] = {}
 
     def problems(self) -> list[tuple[Obligation, "Problem | ExpressionError"]]:
         """Every obligation of the claim with its problem, or the error that kept it from being built."""
@@ -101,38 +107,67 @@ class ProblemBuilder:
         claim = self.claim
         kind, chain_no, step_no = where
         chain: Chain | None = claim.chains[chain_no] if chain_no is not None else None
-        subst = self._where(claim.where, claim.where_line or ob.line)
+        items = list(claim.where)
+        lines = {name: claim.where_line or ob.line for name, _ in claim.where}
         if chain is not None and chain.where:
-            subst.update(self._where(chain.where, chain.where_line or ob.line))
+            items += list(chain.where)
+            lines.update({name: chain.where_line or ob.line for name, _ in chain.where})
+        subst, builder = self._where_builder(chain_no, items, lines)
         assume_texts = claim.assume + (chain.assume if chain else ())
         if kind == "statement":
-            rels = self._relation_text(claim.statements[step_no], ob.line)
+            rels = self._relation_text(builder, claim.statements[step_no], ob.line)
         elif kind == "exists":
-            rels = self._relation_text(claim.exists or "", ob.line)
+            rels = self._relation_text(builder, claim.exists or "", ob.line)
         else:
             assert chain is not None
-            a = self._entry_with_op(chain_no, step_no, chain)[1]
-            op, b = self._entry_with_op(chain_no, step_no + 1, chain)
+            a = self._entry_with_op(builder, chain_no, step_no, chain)[1]
+            op, b = self._entry_with_op(builder, chain_no, step_no + 1, chain)
             rels = [(a, op, b)]
-        hyps = [self._condition(t, ob.line) for t in assume_texts]
-        relations, extra = self._scalar_relations(rels, ob.line)
-        relations = [(_subst(l, subst), op, _subst(r, subst)) for l, op, r in relations]
-        hyps = [_subst(h, subst) for h in hyps + extra]
+        hyps = [_subst(self._condition(builder, t, ob.line), subst) for t in assume_texts]
         for h in hyps:
             if h is sp.false:
                 raise ExpressionError("the hypotheses contradict each other (an assume is false)", line=ob.line)
-        cases = self._cases(relations, hyps, subst)
+        groups = self._scalar_relations(rels, ob.line)
+        if kind == "exists" and any(local for _, local in groups):
+            raise ExpressionError("exists cannot compare vectors whose length is symbolic (the entries would have "
+                                  "to agree at every index, which one witness cannot show)", line=ob.line)
+        groups = [([(_subst(l, subst), op, _subst(r, subst)) for l, op, r in rels], [_subst(h, subst) for h in local])
+                  for rels, local in groups]
+        cases = self._cases(groups, hyps, subst)
         return Problem(ob, "exists" if kind == "exists" else "forall", cases, self.infos, self._sizes(ob.line),
                        subst)
 
+    def _where_builder(self, chain_no: int | None, items: list[tuple[str, str]], lines: dict[str, int | None]
+                       ) -> tuple[dict[Any, Any], Builder]:
+        """The ``where`` substitution and the builder that builds the obligation's text under it.
+
+        A ``where`` name is built as a fresh stand-in carrying only what its value provably is, then replaced by
+        the value: SymPy never simplifies under the declared words of a name whose value is given (a positive
+        ``z`` with ``where = { z = "-1" }`` must not turn ``sqrt(z^2)`` into ``z`` first)."""
+        subst = self._where(items, lines)
+        if not subst:
+            return subst, self.builder
+        builder = self._builders.get(chain_no)
+        if builder is None:
+            builder = Builder(self.scope, file=self.claim.file)
+            for symbol, value in list(subst.items()):
+                stand_in = sp.Dummy(symbol.name, **_provable_assumptions(value))
+                builder.rebound[symbol.name] = stand_in
+                subst[stand_in] = value
+            self._builders[chain_no] = builder
+        else:
+            for symbol in list(subst):
+                subst[builder.rebound[symbol.name]] = subst[symbol]
+        return subst, builder
+
     # -- pieces ---------------------------------------------------------------------------------------------
 
-    def _relation_text(self, text: str, line: int | None) -> list[tuple[Any, str, Any]]:
+    def _relation_text(self, builder: Builder, text: str, line: int | None) -> list[tuple[Any, str, Any]]:
         node = P.parse_relation(text)
-        values = [self.builder.value(o) for o in node.operands]
+        values = [builder.value(o) for o in node.operands]
         return [(a, op, b) for op, a, b in zip(node.ops, values, values[1:])]
 
-    def _entry_with_op(self, chain_no: int, i: int, chain: Chain) -> tuple[str, Any]:
+    def _entry_with_op(self, builder: Builder, chain_no: int, i: int, chain: Chain) -> tuple[str, Any]:
         key = (chain_no, i)
         if key not in self._entries:
             line = chain.step_lines[i]
@@ -140,32 +175,33 @@ class ProblemBuilder:
                 op, node = P.parse_step(chain.steps[i])
                 if i == 0 and op is not None:
                     raise ExpressionError("the first entry of a chain cannot start with a relation")
-                self._entries[key] = (op or "=", self.builder.value(node))
+                self._entries[key] = (op or "=", builder.value(node))
             except ExpressionError as err:
                 raise err.located(file=self.claim.file, line=line)
         return self._entries[key]
 
-    def _condition(self, text: str, line: int | None) -> sp.Basic:
-        value = self.builder.expression(text, line=line)
+    def _condition(self, builder: Builder, text: str, line: int | None) -> sp.Basic:
+        value = builder.expression(text, line=line)
         if not isinstance(value, sp.logic.boolalg.Boolean) or isinstance(value, sp.Expr):
             raise ExpressionError(f"assume: expected a relation, got {text!r}", line=line)
         return value
 
-    def _where(self, items: Iterable[tuple[str, str]], line: int | None) -> dict[Any, Any]:
+    def _where(self, items: list[tuple[str, str]], lines: dict[str, int | None]) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         for name, text in items:
+            line = lines.get(name)
             info = self.scope.symbols.get(name)
             if info is None or info.indexed:
                 raise ExpressionError(f"where: '{name}' is not a declared scalar symbol", line=line)
             value = self.builder.expression(text, line=line)
-            if not isinstance(value, sp.Expr):
+            if not isinstance(value, sp.Expr) or isinstance(value, sp.MatrixBase):
                 raise ExpressionError(f"where: {name} = {text!r} is not a scalar value", line=line)
-            if info.domain is not None and value not in info.domain:
-                raise ExpressionError(f"where: {name} = {value} is not in its domain "
-                                      f"{{{', '.join(map(str, info.domain))}}}", line=line)
-            if info.is_integer and value.is_number and not value.is_Integer:
-                raise ExpressionError(f"where: {name} is an integer, got {value}", line=line)
             out[info.symbol] = value
+        for name, _ in items:
+            info = self.scope.symbols[name]
+            problem = _violation(info, out[info.symbol], out)
+            if problem:
+                raise ExpressionError(f"where: {name} = {out[info.symbol]} {problem}", line=lines.get(name))
         return out
 
     def _sizes(self, line: int | None) -> dict[str, list[int]]:
@@ -181,63 +217,133 @@ class ProblemBuilder:
         return out
 
     def _scalar_relations(self, rels: list[tuple[Any, str, Any]], line: int | None
-                          ) -> tuple[list[Relation], list[sp.Basic]]:
-        out: list[Relation] = []
-        extra: list[sp.Basic] = []
+                          ) -> list[tuple[list[Relation], list[sp.Basic]]]:
+        """The scalar relations, in groups that each have their own local hypotheses: the first group has none;
+        an equality of vectors of symbolic length adds a group for its entries at a fresh index."""
+        main: list[Relation] = []
+        groups: list[tuple[list[Relation], list[sp.Basic]]] = [(main, [])]
         for a, op, b in rels:
             if isinstance(a, (Vec, sp.MatrixBase)) or isinstance(b, (Vec, sp.MatrixBase)):
                 if op not in ("=",):
                     raise ExpressionError(f"vectors can only be compared with '=', not '{op}'", line=line)
-                out.extend(self._vector_equality(a, b, extra, line))
+                self._vector_equality(a, b, groups, line)
             elif isinstance(a, sp.Expr) and isinstance(b, sp.Expr):
-                out.append((a, op, b))
+                main.append((a, op, b))
             else:
                 raise ExpressionError("a relation compares two values", line=line)
-        return out, extra
+        return groups
 
-    def _vector_equality(self, a: Any, b: Any, extra: list[sp.Basic], line: int | None) -> list[Relation]:
+    def _vector_equality(self, a: Any, b: Any, groups: list[tuple[list[Relation], list[sp.Basic]]],
+                         line: int | None) -> None:
+        """Two vectors are equal when their ranges and all their entries are (both are 0 outside their range)."""
+        main = groups[0][0]
         if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
             ma, mb = _as_matrix(a), _as_matrix(b)
-            if ma is None or mb is None or ma.shape != mb.shape:
-                raise ExpressionError("matrices of different shapes", line=line)
-            return [(x, "=", y) for x, y in zip(ma, mb)]
+            if ma is None or mb is None:
+                raise ExpressionError("a matrix can only be compared with a matrix or a vector of known length",
+                                      line=line)
+            if ma.shape != mb.shape:    # well formed, and false: the shapes differ
+                main.extend([(sp.Integer(ma.rows), "=", sp.Integer(mb.rows)),
+                             (sp.Integer(ma.cols), "=", sp.Integer(mb.cols))])
+                return
+            main.extend((x, "=", y) for x, y in zip(ma, mb))
+            return
         if not (isinstance(a, Vec) and isinstance(b, Vec)):
             raise ExpressionError("a vector can only be compared with a vector", line=line)
-        ia, ib = a.concrete_items(), b.concrete_items()
-        if ia is not None and ib is not None:
-            if len(ia) != len(ib):
-                raise ExpressionError(f"vectors of different lengths ({len(ia)} and {len(ib)})", line=line)
-            return [(x, "=", y) for x, y in zip(ia, ib)]
         if a.length is None or b.length is None:
             raise ExpressionError("cannot compare vectors whose length is not known", line=line)
-        t = sp.Symbol("t", integer=True)
-        self.infos[t] = SymbolInfo("t", t, lo=sp.Integer(1), hi=a.length, words=("integer",))
-        extra.extend([sp.Ge(t, 1), sp.Le(t, a.length)])
-        rels: list[Relation] = [(a.length, "=", b.length)]
-        rels.append((a.entry((t,)), "=", b.entry((t,))))
-        return rels
+        ia, ib = a.concrete_items(), b.concrete_items()
+        if ia is not None and ib is not None and a.first == b.first:
+            if len(ia) != len(ib):      # well formed, and false: the lengths differ
+                main.append((sp.Integer(len(ia)), "=", sp.Integer(len(ib))))
+                return
+            main.extend((x, "=", y) for x, y in zip(ia, ib))
+            return
+        main.append((a.length, "=", b.length))
+        if a.first != b.first:
+            main.append((a.first, "=", b.first))
+        # The entries at a fresh index t of a's range; t and its range belong to this group only.
+        t = sp.Dummy("t'", integer=True)     # shown as _t', which no file can declare
+        self.infos[t] = SymbolInfo("t'", t, lo=a.first, hi=a.last, words=("integer",), declaration=Declaration(
+            t, integer=True, values=ValueInterval(a.first, a.last)))
+        local = [sp.Ge(t, a.first, evaluate=False), sp.Le(t, a.last, evaluate=False)]
+        groups.append(([(a.entry((t,)), "=", b.entry((t,)))], local))
 
-    def _cases(self, relations: list[Relation], hyps: list[sp.Basic], subst: dict) -> list[Case]:
+    def _cases(self, groups: list[tuple[list[Relation], list[sp.Basic]]], hyps: list[sp.Basic], subst: dict
+               ) -> list[Case]:
         used: set[Any] = set()
-        for l, _, r in relations:
-            used |= _symbols(l) | _symbols(r)
+        for relations, local in groups:
+            for l, _, r in relations:
+                used |= _symbols(l) | _symbols(r)
+            for h in local:
+                used |= _symbols(h)
         for h in hyps:
             used |= _symbols(h)
-        domain_syms = sorted((s for s in used if s in self.infos and self.infos[s].domain is not None),
-                             key=lambda s: s.name)
-        combos = list(itertools.product(*[self.infos[s].domain for s in domain_syms]))  # type: ignore[misc]
+        used = self._closure(used, subst)
+        domain_syms: list[Any] = sorted((s for s in used if s in self.infos and self.infos[s].domain is not None),
+                                        key=lambda s: s.name)
+        domain_syms += self._domain_entries(groups, hyps, subst)
+        combos = list(itertools.product(*[self._domain(s) for s in domain_syms]))
         if len(combos) > MAX_CASES:
             raise ExpressionError(f"too many cases of finite domains ({len(combos)}; at most {MAX_CASES})")
         cases = []
         for combo in combos:
             values = dict(zip(domain_syms, combo))
-            rels = [(l.xreplace(values), op, r.xreplace(values)) for l, op, r in relations]
-            hs = [h.xreplace(values) for h in hyps]
-            # A case whose hypotheses are false is kept: the kernel decides that nothing satisfies them.
-            hs = [h for h in hs if h is not sp.true]
-            hs = self._range_hypotheses(rels, hs, subst) + hs
-            cases.append(Case(values, rels, hs, self._facts(hs, rels, {**subst, **values})))
+            case_subst = {**subst, **values}
+            for relations, local in groups:
+                if not relations:
+                    continue
+                rels = [(l.xreplace(values), op, r.xreplace(values)) for l, op, r in relations]
+                hs = [h.xreplace(values) for h in hyps + local]
+                # A case whose hypotheses are false is kept: the kernel decides that nothing satisfies them.
+                hs = [h for h in hs if h is not sp.true]
+                hs = list(dict.fromkeys(self._range_hypotheses(rels, hs, case_subst) + hs))
+                cases.append(Case(values, rels, hs, self._facts(hs, rels, case_subst)))
         return cases
+
+    def _domain(self, s: Any) -> tuple[sp.Expr, ...]:
+        info = self.infos[s.base if isinstance(s, sp.Indexed) else s]
+        assert info.declaration is not None and info.declaration.domain is not None
+        return info.declaration.domain
+
+    def _domain_entries(self, groups: list[tuple[list[Relation], list[sp.Basic]]], hyps: list[sp.Basic],
+                        subst: dict) -> list[sp.Indexed]:
+        """The entries ``y[1]``, ``y[2]`` of families declared ``indexed in {...}`` that the relations use: each is
+        a name with a finite domain when its index is a number (inside the range, for a family with one)."""
+        exprs = [e for relations, local in groups for l, _, r in relations for e in (l, r)] + \
+            [h for _, local in groups for h in local] + list(hyps)
+        out: set[sp.Indexed] = set()
+        for e in exprs:
+            if not isinstance(e, sp.Basic):
+                continue
+            for x in e.free_symbols:
+                info = self.infos.get(x.base) if isinstance(x, sp.Indexed) else None
+                if info is None or info.declaration is None or info.declaration.domain is None:
+                    continue
+                if not all(i.is_Integer for i in x.indices):
+                    continue    # y[i] and y[k] are one entry when i = k: not independent names
+                rng = info.declaration.index_range
+                if rng is not None:
+                    lo, hi = (_subst(b, subst) for b in rng)
+                    if not (len(x.indices) == 1 and lo.is_Integer and hi.is_Integer and lo <= x.indices[0] <= hi):
+                        continue
+                out.add(x)
+        return sorted(out, key=sp.default_sort_key)
+
+    def _closure(self, names: set[Any], subst: dict) -> set[Any]:
+        """``names`` and every name their declarations' bounds use, transitively (a finite-domain ``y`` used only
+        in ``h = "indexed real 1..y"`` is split into cases too)."""
+        todo, seen = set(names), set()
+        while todo:
+            s = todo.pop()
+            if s in seen:
+                continue
+            seen.add(s)
+            info = self.infos.get(s)
+            if info is not None:
+                for bound in _declared_bounds(info):
+                    todo |= _symbols(_subst(bound, subst))
+        return seen
 
     def _range_hypotheses(self, rels: list[Relation], hyps: list[sp.Basic], subst: dict) -> list[sp.Basic]:
         """Declared ranges and signs of every integer symbol the relations use, and of the bounds' symbols."""
@@ -256,18 +362,60 @@ class ProblemBuilder:
             info = self.infos[s]
             if info.indexed:
                 if info.lo is not None:
-                    todo |= _symbols(info.lo) | _symbols(info.hi)
+                    todo |= _symbols(_subst(info.lo, subst)) | _symbols(_subst(info.hi, subst))
                 continue
             if info.lo is not None:
                 lo, hi = _subst(info.lo, subst), _subst(info.hi, subst)
                 out.extend([sp.Ge(s, lo, evaluate=False), sp.Le(s, hi, evaluate=False)])
+                todo |= _symbols(lo) | _symbols(hi)
+            elif info.declaration is not None and info.declaration.values is not None:
+                box = info.declaration.values     # a real interval
+                lo, hi = _subst(box.lo, subst), _subst(box.hi, subst)
+                out.append((sp.Gt if box.lo_open else sp.Ge)(s, lo, evaluate=False))
+                out.append((sp.Lt if box.hi_open else sp.Le)(s, hi, evaluate=False))
                 todo |= _symbols(lo) | _symbols(hi)
             # Unevaluated: SymPy would fold "K >= 1" to True for a positive integer K, losing the fact.
             if s.is_integer and s.is_positive:
                 out.append(sp.Ge(s, 1, evaluate=False))
             elif s.is_integer and s.is_nonnegative:
                 out.append(sp.Ge(s, 0, evaluate=False))
+        known = Facts()
+        for h in out + list(hyps):
+            known = known.add(h)
+        out += self._entry_hypotheses(rels, hyps, subst, known)
         return [h for h in out if h is not sp.true]
+
+    def _entry_hypotheses(self, rels: list[Relation], hyps: list[sp.Basic], subst: dict, known: Facts
+                          ) -> list[sp.Basic]:
+        """What a family's declaration says of each entry the relations use: its words, interval or domain,
+        inside the family's range only (``p = "indexed positive 1..K"``: ``i < 1 or i > K or p[i] > 0``, or just
+        ``p[i] > 0`` when the ranges already known put ``i`` inside)."""
+        atoms: set[sp.Indexed] = set()
+        for e in [x for l, _, r in rels for x in (l, r)] + list(hyps):
+            if isinstance(e, sp.Basic):
+                atoms |= {x for x in e.free_symbols if isinstance(x, sp.Indexed)}
+        out: list[sp.Basic] = []
+        for x in sorted(atoms, key=sp.default_sort_key):
+            info = self.infos.get(x.base)
+            d = info.declaration if info is not None else None
+            if d is None:
+                continue
+            says = _entry_conditions(x, d, subst)
+            if not says:
+                continue
+            holds = sp.And(*says)
+            if d.index_range is not None:
+                if len(x.indices) != 1:
+                    continue
+                (i,) = x.indices
+                lo, hi = (_subst(b, subst) for b in d.index_range)
+                inside = known.decide(sp.And(sp.Ge(i, lo, evaluate=False), sp.Le(i, hi, evaluate=False)))
+                if inside is False:
+                    continue
+                if inside is None:
+                    holds = sp.Or(sp.Lt(i, lo), sp.Gt(i, hi), holds)
+            out.append(holds)
+        return out
 
     def _facts(self, hyps: list[sp.Basic], rels: list[Relation], fixed: dict) -> Facts:
         """The case's facts, derived by the kernel from the declarations, the hypotheses and the fixed values."""
@@ -276,15 +424,109 @@ class ProblemBuilder:
 
 
 def declaration_of(info: SymbolInfo) -> Declaration:
-    """A ``[symbols]`` entry as the kernel's :class:`Declaration` (the one place the two meet)."""
+    """A ``[symbols]`` entry as the kernel's :class:`Declaration` (the one place the two meet): the declaration
+    :func:`~verifier.frontend.build.declare` read, or, for a name the front end made itself, one from its words."""
+    if info.declaration is not None:
+        return info.declaration
     words = set(info.words)
     signs = frozenset(w for w in words if w in SIGN_WORDS)
     integer = "integer" in words
     if info.indexed:
         index_range = (info.lo, info.hi) if info.lo is not None else None
         return Declaration(info.symbol, integer=integer, signs=signs, domain=info.domain, index_range=index_range)
-    values = Interval(info.lo, info.hi) if info.lo is not None else None
+    values = ValueInterval(info.lo, info.hi) if info.lo is not None else None
     return Declaration(info.symbol, integer=integer, signs=signs, values=values, domain=info.domain)
+
+
+def _declared_bounds(info: SymbolInfo) -> list[sp.Expr]:
+    """Every bound a declaration mentions: its range and its interval of values."""
+    out = [b for b in (info.lo, info.hi) if b is not None]
+    box = info.declaration.values if info.declaration is not None else None
+    if box is not None:
+        out += [b for b in (box.lo, box.hi) if b is not None]
+    return out
+
+
+def _entry_conditions(x: sp.Indexed, d: Declaration, subst: dict) -> list[sp.Basic]:
+    """The conditions a declaration puts on one entry ``x`` (words, interval, domain), unevaluated."""
+    out: list[sp.Basic] = []
+    relation = {"positive": sp.Gt, "negative": sp.Lt, "nonnegative": sp.Ge, "nonpositive": sp.Le, "nonzero": sp.Ne}
+    for word in sorted(d.signs):
+        out.append(relation[word](x, 0, evaluate=False))
+    box = d.values
+    if box is not None:
+        if box.lo is not None:
+            out.append((sp.Gt if box.lo_open else sp.Ge)(x, _subst(box.lo, subst), evaluate=False))
+        if box.hi is not None:
+            out.append((sp.Lt if box.hi_open else sp.Le)(x, _subst(box.hi, subst), evaluate=False))
+    if d.domain is not None:
+        out.append(sp.Or(*[sp.Eq(x, v, evaluate=False) for v in d.domain]))
+    return out
+
+
+def _provable_assumptions(value: sp.Expr) -> dict[str, bool]:
+    """What a ``where`` value is, as SymPy assumptions for its stand-in: read from exact rationals and from the
+    assumptions of the names in it, never from a numerical evaluation."""
+    if value.is_Rational:
+        keys = {"integer": value.is_Integer, "real": True, "positive": value > 0, "negative": value < 0,
+                "nonnegative": value >= 0, "nonpositive": value <= 0, "nonzero": value != 0}
+        return {k: True for k, v in keys.items() if v}
+    if value.is_number:
+        return {}
+    return {k: True for k in ("integer", "real", "positive", "negative", "nonnegative", "nonpositive", "nonzero")
+            if getattr(value, "is_" + k) is True}
+
+
+def _violation(info: SymbolInfo, value: sp.Expr, where: dict) -> str | None:
+    """Why ``value`` does not (provably) satisfy the declaration of ``info``, or ``None`` when it does."""
+    d = info.declaration
+    if d is None:
+        return None
+    if info.domain is not None:
+        if not any(_sign(value - v) == 0 for v in info.domain):
+            return f"is not in its domain {{{', '.join(map(str, info.domain))}}}"
+        return None
+    if d.integer and value.is_integer is not True:
+        what = "an integer" if value.is_number else "provably an integer"
+        return f"is not {what}, but {info.name} is declared integer"
+    words = set(info.words)
+    if (words & {"real", "integer"} or d.signs or d.values is not None) and not _is_real(value):
+        return f"is not {'real' if value.is_number else 'provably real'}, but {info.name} is declared real"
+    for word in sorted(d.signs):
+        allowed = SIGN_WORDS[word]
+        s = _sign(value)
+        if s is None:     # names in the value: their declared words decide; an unenclosable number: not shown
+            if value.is_number or getattr(value, "is_" + word) is not True:
+                return f"is not provably {word}, as {info.name} is declared"
+        elif s not in allowed:
+            return f"is not {word}, as {info.name} is declared"
+    box = d.values
+    if box is not None:
+        for bound, open_, below in ((box.lo, box.lo_open, True), (box.hi, box.hi_open, False)):
+            if bound is None:
+                continue
+            gap = (value - bound) if below else (bound - value)
+            gap = sp.expand(_subst(gap, where))
+            s = _sign(gap)
+            ok = (s is not None and (s > 0 or (s == 0 and not open_))) or \
+                (s is None and not gap.is_number and (gap.is_positive if open_ else gap.is_nonnegative) is True)
+            if not ok:
+                side = ("above" if open_ else "at least") if below else ("below" if open_ else "at most")
+                return f"is not provably {side} {_subst(bound, where)}, as the declaration of {info.name} requires"
+    return None
+
+
+def _sign(e: sp.Expr) -> int | None:
+    """The sign of a number, exactly or by a rigorous enclosure; ``None`` for an expression with names."""
+    if not e.is_number:
+        return None
+    return interval.sign(e)
+
+
+def _is_real(value: sp.Expr) -> bool:
+    if value.is_number:
+        return bool(interval.is_real(value))
+    return value.is_real is True
 
 
 def _subst(e: Any, subst: dict) -> Any:

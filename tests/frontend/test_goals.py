@@ -1,0 +1,246 @@
+"""Tests of verifier.frontend.goals: what a claim's text means once built (spec section 2a), case by case.
+
+Every expected value is worked out by hand or with plain SymPy/mpmath on concrete numbers, and written beside it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from verifier.errors import ExpressionError
+from verifier.frontend.goals import Problem, library_problems
+from verifier.frontend.loader import load_library
+
+SYMBOLS = """
+[symbols]
+K = "integer positive"
+m = "integer"
+x = "real"
+t = "integer"
+t5 = "in {0, 5}"
+y = "in {1, 2}"
+h = "indexed real 1..y"
+yb = "indexed in {0, 1}"
+z = "positive"
+n = "integer"
+pr = "real 0..1"
+q = "real (0, 1)"
+"""
+
+
+def problems(tmp_path: Path, claim: str) -> list[Problem | ExpressionError]:
+    """The built obligations of the one claim ``c`` whose keys are ``claim``."""
+    (tmp_path / "f.toml").write_text(SYMBOLS + '[[claim]]\nid = "c"\ntitle = "t"\n' + claim)
+    library = load_library(tmp_path, display_root=tmp_path)
+    assert not library.errors, library.errors
+    return [built for _, built in library_problems(library, library.claims[0])]
+
+
+def one(tmp_path: Path, claim: str) -> Problem:
+    (built,) = problems(tmp_path, claim)
+    assert isinstance(built, Problem), built
+    return built
+
+
+def error(tmp_path: Path, claim: str) -> str:
+    (built,) = problems(tmp_path, claim)
+    assert isinstance(built, ExpressionError), built
+    return str(built)
+
+
+# -- where: values satisfy their declarations; nothing simplified under the old words ------------------------------
+
+@pytest.mark.parametrize("where, message", [
+    ('{ z = "-1" }', "f.toml:19: where: z = -1 is not positive, as z is declared"),     # -1 < 0
+    ('{ z = "0" }', "f.toml:19: where: z = 0 is not positive, as z is declared"),
+    ('{ n = "x" }', "f.toml:19: where: n = x is not provably an integer, but n is declared integer"),
+    ('{ n = "1/2" }', "f.toml:19: where: n = 1/2 is not an integer, but n is declared integer"),
+    ('{ y = "3" }', "f.toml:19: where: y = 3 is not in its domain {1, 2}"),
+    ('{ pr = "3/2" }', "f.toml:19: where: pr = 3/2 is not provably at most 1, as the declaration of pr requires"),
+    ('{ q = "0" }', "f.toml:19: where: q = 0 is not provably above 0, as the declaration of q requires"),
+    ('{ K = "sqrt(2)" }', "f.toml:19: where: K = sqrt(2) is not an integer, but K is declared integer"),
+])
+def test_a_where_value_outside_its_declaration_is_an_error(tmp_path: Path, where: str, message: str) -> None:
+    assert error(tmp_path, f'statement = "x = x"\nwhere = {where}\n') == message
+
+
+def test_a_where_value_inside_its_declaration_is_accepted(tmp_path: Path) -> None:
+    # 1/2 is in [0, 1]; 2 is in {1, 2}; K = 3 is a positive integer.
+    built = one(tmp_path, 'statement = "pr + y + K = 11/2"\nwhere = { pr = "1/2", y = "2", K = "3" }\n')
+    ((lhs, op, rhs),) = built.cases[0].relations
+    assert (lhs, op, rhs) == (sp.Rational(11, 2), "=", sp.Rational(11, 2))
+
+
+def test_where_builds_before_it_substitutes(tmp_path: Path) -> None:
+    # x real, x = -1: sqrt((-1)^2) = 1, not -1 (had x been simplified under some positive word first, it would be).
+    built = one(tmp_path, 'statement = "sqrt(x^2) = x"\nwhere = { x = "-1" }\n')
+    ((lhs, _, rhs),) = built.cases[0].relations
+    assert (lhs, rhs) == (1, -1)
+
+
+# -- names never capture ---------------------------------------------------------------------------------------------
+
+def test_the_index_of_a_vector_comparison_is_fresh_and_local(tmp_path: Path) -> None:
+    built = one(tmp_path, 'statement = "vector(t, (j, 1, K)) = vector(j, (j, 1, K))"\n')
+    user_t = next(s for s in built.infos if getattr(s, "name", None) == "t" and not isinstance(s, sp.Dummy))
+    lengths, entries = built.cases
+    assert lengths.relations == [(sp.Symbol("K", integer=True, positive=True), "=",
+                                  sp.Symbol("K", integer=True, positive=True))]
+    ((lhs, _, rhs),) = entries.relations
+    (fresh,) = [s for s in rhs.free_symbols if isinstance(s, sp.Dummy)]
+    assert fresh != user_t and fresh.name == "t'"
+    # Entry t' of vector(t, (j, 1, K)) is t (the user's) inside 1..K; of vector(j, ...) it is t' itself.
+    assert lhs.subs(fresh, 2).subs(sp.Symbol("K", integer=True, positive=True), 3) == user_t
+    assert rhs.subs(fresh, 2).subs(sp.Symbol("K", integer=True, positive=True), 3) == 2
+    # The fresh index's range 1 <= t' <= K is a hypothesis of its own case only.
+    assert not any(fresh in h.free_symbols for h in lengths.hypotheses)
+    assert any(fresh in h.free_symbols for h in entries.hypotheses)
+
+
+def test_a_finite_domain_name_called_t_does_not_interact(tmp_path: Path) -> None:
+    built = one(tmp_path, 'statement = "vector(t5 + j - t5, (j, 1, K)) = vector(j, (j, 1, K))"\n')
+    # t5 + j - t5 = j, so t5 is not used at all: no case split over {0, 5}.
+    assert all(not case.values for case in built.cases)
+
+
+def test_different_lengths_are_a_false_relation_not_an_error(tmp_path: Path) -> None:
+    built = one(tmp_path, 'statement = "[1, 2] = [1, 2, 0]"\n')
+    assert built.cases[0].relations == [(2, "=", 3)]       # lengths 2 and 3
+
+
+# -- finite domains: used in a bound, or as the values of a family's entries -----------------------------------------
+
+def test_a_finite_domain_name_used_only_in_a_range_is_split(tmp_path: Path) -> None:
+    built = one(tmp_path, 'statement = "h[3] = 0"\n')
+    ys = sorted(case.values[sp.Symbol("y", integer=True, positive=True)] for case in built.cases)
+    assert ys == [1, 2]
+    # In each case h is zero outside 1..y, with y's value: index 3 is outside 1..1 and 1..2.
+    h = next(s for s in built.infos if getattr(s, "name", None) == "h")
+    assert sorted(case.facts.family_range(h) for case in built.cases) == [(1, 1), (1, 2)]
+    assert all(not h.free_symbols for case in built.cases for h in case.hypotheses)
+
+
+def test_entries_of_a_finite_domain_family_are_split(tmp_path: Path) -> None:
+    built = one(tmp_path, 'statement = "yb[1]*(1 - yb[1]) = 0"\n')
+    # yb[1] in {0, 1}: 0*(1 - 0) = 0 and 1*(1 - 1) = 0.
+    assert sorted(str(case.values) for case in built.cases) == ["{yb[1]: 0}", "{yb[1]: 1}"]
+    assert all(case.relations == [(0, "=", 0)] for case in built.cases)
+
+
+def test_entries_at_symbolic_indices_are_not_split(tmp_path: Path) -> None:
+    # yb[i] and yb[k] are the same entry when i = k: independent cases would include impossible ones.
+    built = one(tmp_path, 'statement = "yb[K]*yb[m] = yb[m]*yb[K]"\n')
+    assert [case.values for case in built.cases] == [{}]
+
+
+# -- real intervals are hypotheses of the cases ----------------------------------------------------------------------
+
+def test_a_real_interval_becomes_hypotheses(tmp_path: Path) -> None:
+    built = one(tmp_path, 'statement = "pr + q >= 0"\n')
+    shown = sorted(str(h) for h in built.cases[0].hypotheses)
+    assert shown == ["pr <= 1", "pr >= 0", "q < 1", "q > 0"]
+
+
+def test_exists_over_vectors_of_symbolic_length_is_an_error(tmp_path: Path) -> None:
+    assert "exists cannot compare vectors whose length is symbolic" in \
+        error(tmp_path, 'exists = "vector(j, (j, 1, K)) = vector(j, (j, 1, K))"\n')
+
+
+# -- a family's words hold for its entries inside its range only -----------------------------------------------------
+
+def test_a_familys_words_are_hypotheses_inside_its_range(tmp_path: Path) -> None:
+    (tmp_path / "f.toml").write_text('[symbols]\nK = "integer positive"\ni = "integer"\n'
+                                     'p = "indexed positive 1..K"\nw = "indexed real [0, 1]"\n'
+                                     '[[claim]]\nid = "c"\ntitle = "t"\nstatement = "p[i] + p[2] + w[i] >= 0"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((_, built),) = library_problems(library, library.claims[0])
+    assert isinstance(built, Problem)
+    shown = {str(h) for h in built.cases[0].hypotheses}
+    # p[i] > 0 only for 1 <= i <= K (p[0] = 0); w has no range, so 0 <= w[i] <= 1 for every i.
+    assert "(i > K) | (i < 1) | (p[i] > 0)" in shown
+    assert "(2 > K) | (p[2] > 0)" in shown
+    assert "(w[i] >= 0) & (w[i] <= 1)" in shown
+    assert "p[i] > 0" not in shown
+
+
+def test_an_entry_known_to_be_inside_gets_the_words_directly(tmp_path: Path) -> None:
+    (tmp_path / "f.toml").write_text('[symbols]\nK = "integer positive"\ni = "integer 1..K"\n'
+                                     'p = "indexed positive 1..K"\n'
+                                     '[[claim]]\nid = "c"\ntitle = "t"\nstatement = "p[i] + p[K + 1] >= 0"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((_, built),) = library_problems(library, library.claims[0])
+    assert isinstance(built, Problem)
+    shown = {str(h) for h in built.cases[0].hypotheses}
+    # 1 <= i <= K puts p[i] inside; K + 1 is outside 1..K, so p[K + 1] = 0 and nothing is said of it.
+    assert "p[i] > 0" in shown
+    assert not any("p[K + 1]" in h for h in shown)
+
+
+# -- end to end: the meanings above never lead the engine to a wrong verdict -----------------------------------------
+
+MEANING_SYMBOLS = """[symbols]
+K = "integer positive"
+i = "integer 1..K"
+m = "integer"
+x = "real"
+t = "integer"
+pr = "real 0..1"
+q = "real (0, 1)"
+p = "indexed positive 1..K"
+yb = "indexed in {0, 1}"
+g = "indexed real [0, 1] 1..K"
+y = "in {1, 2}"
+h = "indexed real 1..y"
+f0 = "indexed real 0..K"
+z = "positive"
+"""
+
+# (kind, text, truth), the truth worked out by hand beside each.
+MEANING_CLAIMS = [
+    ("statement", "pr^2 = pr", False),                          # pr = 1/2: 1/4 != 1/2
+    ("statement", "pr*(1 - pr) = 0", False),                    # pr is any real in [0, 1], not only 0 or 1
+    ("exists", "q = 0", False),                                 # 0 is not in (0, 1)
+    ("statement", "p[i] > 0", True),                            # 1 <= i <= K: inside the range
+    ("statement", "p[0] = 0", True),                            # outside 1..K
+    ("statement", "p[t] > 0", False),                           # t = 0: p[0] = 0
+    ("statement", "yb[1]^2 = yb[1]", True),                     # 0^2 = 0, 1^2 = 1
+    ("statement", "yb[2] = 1", False),                          # yb[2] = 0 is allowed
+    ("statement", "g[0] = 0", True),                            # outside 1..K
+    ("statement", "g[1] >= 1/2", False),                        # g[1] = 0 is allowed
+    ("statement", "h[3] = 0", True),                            # 3 is outside 1..1 and 1..2
+    ("exists", "h[3] != 0", False),
+    ("statement", "flip(f0)[0] = f0[K]", True),                 # reversed over 0..K: 0 -> K
+    ("statement", "flip(f0)[1] = f0[K]", False),                # 1 -> K - 1, a different entry
+    ("statement", "len(f0) = K + 1", True),                     # entries 0..K
+    ("statement", "len(vector(j, (j, 1, m))) = m", False),      # m = -1: length 0
+    ("statement", "Sum(x, (j, 1, -2)) = 0", True),              # empty sum
+    ("statement", "vector(t, (j, 1, K)) = vector(j, (j, 1, K))", False),   # K = 2: [t, t] != [1, 2]
+    ("statement", "t >= 1", False),                             # t = 0 (no range leaks from a comparison)
+    ("exists", "diff(Abs(x), x) = 0", False),                   # |x|' = sign(x) = +-1 wherever it exists
+    ("statement", "diff(Abs(x), x)^2 = 1", True),               # wherever it exists
+    ("statement", "diff(x*Abs(x), x) = 2*Abs(x)", True),        # also at 0, where both are 0
+    ("statement", "diff(floor(x), x) = 1", False),              # 0 at x = 1/2
+    ("statement", "([1, 2] + 1)[3] = 1", False),                # the sum is 0 outside 1..2
+    ("statement", "exp([1, 2])[3] = 0", True),
+    ("statement", "[1, 2] = [1, 2, 0]", False),                 # lengths 2 and 3
+    ("statement", "limit(1/(1 + exp(-Abs(z))), z, -oo) = 0", False),   # -|z| -> -oo, so the limit is 1
+    ("statement", "floor(sqrt(2)/(541131238821888000 - 382637568482834149*sqrt(2))) = 1402", False),  # 1401
+]
+
+
+@pytest.mark.parametrize("kind, text, truth", MEANING_CLAIMS, ids=[c[1][:40] for c in MEANING_CLAIMS])
+def test_no_wrong_verdict(tmp_path: Path, kind: str, text: str, truth: bool) -> None:
+    from verifier.search.engine import settle_obligation
+
+    (tmp_path / "f.toml").write_text(MEANING_SYMBOLS + f'[[claim]]\nid = "c"\ntitle = "t"\n{kind} = "{text}"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    verdict = settle_obligation(ob, built).verdict
+    assert verdict != "error"
+    if truth:
+        assert verdict != "refuted"
+    else:
+        assert verdict not in ("proved", "checked")

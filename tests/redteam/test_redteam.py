@@ -11,6 +11,7 @@ once on the whole folder (the real CLI, ``--format json``, a per-obligation time
 - a counterexample (or a witness of a proved ``exists``) must satisfy every declaration and every ``assume`` of
   its claim, re-checked here with plain SymPy on the reported values, by a reading of the declarations written
   from section 2a, not the verifier's;
+- a ``checked`` verdict names its set of sizes, and that set has as many instances as it says were checked;
 - ``unknown`` is allowed, counted and printed.
 
 The truth of a claim is about the claim as a whole: a false claim has one false obligation (or several), so its
@@ -393,6 +394,10 @@ def test_the_declaration_reader_follows_section_2a() -> None:
     assert relation_at("sqrt(2)*10^20 < 141421356237309504881", {}) == "holds"
     assert relation_at("Sum(j, (j, 1, 3)) = 6", {}) is None
     assert relation_at("floor(x) = -1", x) is None
+    assert sizes_problem("i in 1..32, k in 1..32 (400 instances)").startswith("the evidence names 1024 instances")
+    assert sizes_problem("K in 1..5, m in -1..5 (35 instances)") == ""
+    assert sizes_problem(None) == "checked without naming the set of sizes"
+    assert sizes_problem("K in 1..5, ii in 1..K (15 instances)") == ""
     assert relation_at("Abs(x + 2) = Max(x, 1)", x) == "holds"
 
 
@@ -444,6 +449,9 @@ def judge(cid: str, entry: dict[str, Any] | None, stderr: str) -> Judged:
     elif truth == "true" and verdict == "refuted":
         wrong = "a true claim got refuted"
     if not wrong:
+        wrong = next((f"{o['kind']} '{o.get('text')}': {bad}" for o in obligations
+                      if o["verdict"] == "checked" and (bad := sizes_problem(o.get("sizes")))), "")
+    if not wrong:
         for o in obligations:
             point = o.get("counterexample") or {}
             expected = "fails" if o["verdict"] == "refuted" else "holds"
@@ -454,6 +462,33 @@ def judge(cid: str, entry: dict[str, Any] | None, stderr: str) -> Judged:
                 wrong = f"{what} outside the declared domain: {'; '.join(bad)}"
                 break
     return Judged(cid, cls, truth, verdict, wrong, detail)
+
+
+_SIZE_RANGE = re.compile(r"(\w+) in (-?\d+)\.\.(-?\d+)")
+_SIZE_SET = re.compile(r"(\w+) in \{([^}]*)\}")
+_INSTANCES = re.compile(r"\((\d+) instances?\)")
+
+
+def sizes_problem(sizes: str | None) -> str:
+    """What is wrong with a ``checked`` obligation's evidence (section 2a: it names exactly the set checked).
+
+    A missing set is wrong; a set of numeric ranges whose size (the product of their lengths) differs from the
+    instance count given beside it overstates or understates what was checked.
+    """
+    if not sizes:
+        return "checked without naming the set of sizes"
+    count = _INSTANCES.search(sizes)
+    ranges, sets = _SIZE_RANGE.findall(sizes), _SIZE_SET.findall(sizes)
+    if not count or " with " in sizes or len(ranges) + len(sets) != sizes.count(" in "):
+        return ""   # a filtered set or a range with symbolic bounds: its size is not read here
+    total = 1
+    for _, lo, hi in ranges:
+        total *= max(int(hi) - int(lo) + 1, 0)
+    for _, members in sets:
+        total *= len([m for m in members.split(",") if m.strip()])
+    if total != int(count.group(1)):
+        return f"the evidence names {total} instances but says {count.group(1)} were checked: {sizes!r}"
+    return ""
 
 
 def _show(o: dict[str, Any]) -> str:

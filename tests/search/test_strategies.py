@@ -134,3 +134,13 @@ def test_real_atoms_leave_out_entries_outside_a_range(tmp_path: Path) -> None:
     K = next(s for s in pr.infos if str(s) == "K")
     atoms = strategies.real_atoms(pr.cases[0], {K: sp.Integer(2)})
     assert sorted(map(str, atoms)) == ["g[1]", "g[2]", "x"]
+
+
+def test_beyond_tries_the_numbers_a_relation_mentions(tmp_path: Path) -> None:
+    """K < 1000 holds for K in 1..5 and fails first at K = 1000; (K - 41)*(K - 42) > 0 fails at K = 41 and 42
+    (a product with a zero factor); KroneckerDelta(K, 13) = 0 fails at K = 13 (by hand). Each such size is among the
+    instances tried beyond the bounded check."""
+    for statement, size in (("K < 1000", 1000), ("(K - 41)*(K - 42) > 0", 41), ("KroneckerDelta(K, 13) = 0", 13)):
+        pr = problem(tmp_path, f'statement = "{statement}"')
+        inst = strategies.instances(pr.cases[0], pr)
+        assert size in {named(a)["K"] for a in strategies.beyond(pr.cases[0], pr, inst)}, statement

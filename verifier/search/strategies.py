@@ -148,14 +148,16 @@ BEYOND_RANDOM = 3
 
 def beyond(case: Case, problem: Problem, checked: InstanceSet, *, seed: int = 0) -> list[dict[sp.Symbol, sp.Integer]]:
     """Instances outside a bounded check, to search for a counterexample before ``checked`` is reported: each size
-    up to twice the largest value checked (and below the smallest, when its declaration allows), a few random larger
-    sizes, and for each, the ends and the middle of every ranged index (those not checked already)."""
+    up to twice the largest value checked (and below the smallest, when its declaration allows), the integers next
+    to every number the relations and hypotheses mention (``K < 1000`` fails at 1000), a few random larger sizes,
+    and for each, the ends and the middle of every ranged index (those not checked already)."""
     names = integer_names(case, problem)
     infos = problem.infos
     ranged = [s for s in names if s in infos and infos[s].lo is not None]
     sizes = [s for s in names if s not in ranged]
     rng = random.Random(seed)
-    further = {s: _further_values(s, checked.sizes.get(s) or [0], rng) for s in sizes}
+    marks = _landmarks(case)
+    further = {s: _further_values(s, checked.sizes.get(s) or [0], rng, marks) for s in sizes}
     levels = max((len(v) for v in further.values()), default=0)
     combos: list[dict[sp.Symbol, int]] = [] if sizes else [{}]    # no size: the indices' ends and middles
     for k in range(levels):      # every size at its k-th further value together, then one size at a time
@@ -181,9 +183,28 @@ def beyond(case: Case, problem: Problem, checked: InstanceSet, *, seed: int = 0)
     return out
 
 
-def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random) -> list[int]:
+#: Numbers a relation mentions are followed up to this size (a larger size is costly to check exactly).
+LANDMARK_LIMIT = 10**4
+
+
+def _landmarks(case: Case) -> list[int]:
+    """The integers next to every number the case's relations and hypotheses mention: where a relation between
+    sizes changes its truth (``K < 1000``, ``(K - 41)*(K - 42) > 0``, ``KroneckerDelta(K, 13) = 0``)."""
+    exprs = [e for lhs, _, rhs in case.relations for e in (lhs, rhs)] + list(case.hypotheses)
+    out: set[int] = set()
+    for e in exprs:
+        if not isinstance(e, sp.Basic):
+            continue
+        for a in e.atoms(sp.Rational):
+            for c in (a, -a):     # K - 41 is K + (-41): its root is 41
+                if abs(c) <= LANDMARK_LIMIT:
+                    out |= {int(sp.floor(c)) - 1, int(sp.floor(c)), int(sp.ceiling(c)), int(sp.ceiling(c)) + 1}
+    return sorted(out)
+
+
+def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random, marks: Sequence[int] = ()) -> list[int]:
     """Values of a size outside the checked ones: up to twice the largest, below the smallest when the sign allows,
-    and a few random larger ones."""
+    the landmarks (numbers next to those the relations mention), and a few random larger ones."""
     lo, hi = min(checked), max(checked)
     top = max(2 * hi, hi + 5)
     above = list(range(hi + 1, top + 1))
@@ -194,6 +215,7 @@ def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random) -> lis
     out = []
     for pair in itertools.zip_longest(above, below):     # nearest first, on both sides
         out.extend(v for v in pair if v is not None)
+    out[2:2] = [v for v in marks if v not in checked and v not in out and (floor is None or v >= floor)]
     return out + larger
 
 

@@ -31,7 +31,7 @@ from typing import Mapping
 
 import sympy as sp
 
-from verifier.kernel import interval
+from verifier.kernel import interval, logs, nra
 from verifier.kernel.rules import Facts, expu, merge_sums, normal, peel
 
 Relation = tuple[sp.Expr, str, sp.Expr]   # (lhs, op, rhs), op in "=", "!=", "<", "<=", ">", ">="
@@ -82,6 +82,9 @@ def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, *, splits: int = 
             if peeled != d and is_zero_polynomially(merge_sums(normal(peeled, facts))):
                 where = "first" if front else "last"
                 return Confirmed(f"normal form: {where} terms of a sum split off, sums combined, exact cancellation")
+    found = _power_identity(d, facts)
+    if found is not None:
+        return found
     if splits <= 0:
         return None
     cond = _undecided_condition(d, facts)
@@ -101,6 +104,19 @@ def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, *, splits: int = 
             return None
         cases.append(confirmed.method)
     return Confirmed(f"case split on {show_relation(cond)}: " + "; ".join(sorted(set(cases))))
+
+
+def _power_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
+    """``d = 0`` by the logarithm rules (:mod:`verifier.kernel.logs`), then by nonlinear real arithmetic
+    (:mod:`verifier.kernel.nra`), for a normal form that does not cancel by itself."""
+    expanded = logs.expand_logs(d, lambda a: nra.positive(a, facts))
+    if expanded != d and not _leaks(expanded, d) and is_zero_polynomially(expanded):
+        return Confirmed("logarithm rules under positivity, exact cancellation")
+    # Only where the solver can add something: cases (Max, Min, Abs, sign) or logarithms.
+    if expanded.has(sp.Max, sp.Min, sp.Abs, sp.sign, sp.log) and \
+            isinstance(nra.decide(expanded, "=", facts), nra.Proof):
+        return Confirmed(nra.METHOD)
+    return None
 
 
 def _leaks(result: sp.Expr, source: sp.Expr) -> bool:
@@ -204,7 +220,19 @@ def show_relation(c: sp.Basic) -> str:
 
 
 def confirm_sign(e: sp.Expr, facts: Facts, *, strict: bool) -> Confirmed | None:
-    """Confirm ``e > 0`` (strict) or ``e >= 0`` for every allowed value, or return ``None``."""
+    """Confirm ``e > 0`` (strict) or ``e >= 0`` for every allowed value, or return ``None``: by the normal form,
+    else (a last resort) by the logarithm rules and nonlinear real arithmetic (:mod:`verifier.kernel.nra`)."""
+    found = _sign_by_normal_form(e, facts, strict=strict)
+    if found is not None:
+        return found
+    d = normal(e, facts)
+    if _leaks(d, e):
+        return None
+    d = logs.expand_logs(d, lambda a: nra.positive(a, facts))
+    return Confirmed(nra.METHOD) if isinstance(nra.decide(d, ">" if strict else ">=", facts), nra.Proof) else None
+
+
+def _sign_by_normal_form(e: sp.Expr, facts: Facts, *, strict: bool) -> Confirmed | None:
     d = normal(e, facts)
     if _leaks(d, e):
         return None

@@ -593,8 +593,8 @@ def indicator(value: sp.Expr, cond: sp.Basic) -> sp.Expr:
 
 def _sum(e: sp.Sum, facts: Facts) -> sp.Expr:
     if len(e.limits) != 1:
-        inner = sp.Sum(e.function, *e.limits[:-1])
-        return _sum(sp.Sum(inner, e.limits[-1]), facts)
+        from verifier.kernel import multisum     # (imports this module)
+        return multisum.nested(e, facts)
     j, a, b = e.limits[0]
     if a == -sp.oo and b == sp.oo:
         return _infinite_sum(e.function, j, facts)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from verifier.kernel import checker
+from verifier.kernel import checker, nra, rules
 from verifier.search import strategies
 from verifier.errors import ExpressionError
 from verifier.frontend.goals import Case, Problem, library_problems
@@ -73,7 +73,7 @@ def settle_case(case: Case, problem: Problem) -> Settled:
         return Settled("proved", method=proof)
     tried.append("symbolic normal form (no exact cancellation)")
     found = _probe(case, problem, instances=40, per_instance=2) or \
-        _probe(case, problem, instances=6, per_instance=PROBE_POINTS)
+        _probe(case, problem, instances=6, per_instance=PROBE_POINTS) or _solver_model(case, problem)
     if found:
         return found
     tried.append("counterexample search at small sizes")
@@ -102,6 +102,30 @@ def _probe(case: Case, problem: Problem, *, instances: int, per_instance: int, s
                 if check is not None and not check.holds:
                     point, check = _simpler(case, rel, ints, atoms, point, check)
                     return _refuted(case, point, check, "counterexample, exact evaluation")
+    return None
+
+
+#: The relation to decide for each operator: its two sides' difference, and the sign it must have.
+_SIGN_QUERY = {"=": (1, "="), ">=": (1, ">="), ">": (1, ">"), "<=": (-1, ">="), "<": (-1, ">")}
+
+
+def _solver_model(case: Case, problem: Problem) -> Settled | None:
+    """A model of the relation's failure from nonlinear real arithmetic (:mod:`verifier.kernel.nra`), as a
+    proposal: the checker re-checks it exactly at the point (names the model leaves out get 0)."""
+    if strategies.integer_names(case, problem):
+        return None
+    for rel in case.relations:
+        lhs, op, rhs = rel
+        if op not in _SIGN_QUERY:
+            continue
+        side, sign = _SIGN_QUERY[op]
+        model = nra.decide(rules.normal(side * (lhs - rhs), case.facts), sign, case.facts)
+        if not isinstance(model, nra.Model):
+            continue
+        point = {a: model.point.get(a, sp.Integer(0)) for a in strategies.real_atoms(case, {}, [rel])}
+        check = checker.confirm_at_point(rel, case.hypotheses, point, case.facts)
+        if check is not None and not check.holds:
+            return _refuted(case, point, check, "counterexample from a solver model, exact evaluation")
     return None
 
 

@@ -72,9 +72,14 @@ class _Abstraction:
         return self.unknowns[key]
 
 
-def decide(e: sp.Expr, op: str, facts: Facts, *, budget_ms: int = BUDGET_MS) -> Proof | Model | None:
+def decide(e: sp.Expr, op: str, facts: Facts, *, budget_ms: int = BUDGET_MS,
+           hypotheses: tuple[sp.Basic, ...] = ()) -> Proof | Model | None:
     """Decide ``e op 0`` (op one of ``>=``, ``>``, ``=``) for every value allowed by the facts: a :class:`Proof`,
     a :class:`Model` of its failure (a proposal), or ``None`` (not translatable, or the budget ran out).
+
+    ``hypotheses`` are relations that hold at every allowed point, in normal form (sums as canonical atoms, so that
+    a hypothesis ``Sum(y[k], (k, 1, K)) = 1`` and the sum in ``e`` are the same unknown); one that cannot be
+    translated is left out (fewer hypotheses: still sound).
 
     ``Max`` and ``Min`` are split into cases first (one solver call per case, each smaller)::
 
@@ -84,7 +89,7 @@ def decide(e: sp.Expr, op: str, facts: Facts, *, budget_ms: int = BUDGET_MS) -> 
     """
     cases = max_cases(e)
     for case, conditions in cases:
-        found = _decide_case(case, conditions, op, facts, budget_ms)
+        found = _decide_case(case, conditions, op, facts, budget_ms, hypotheses)
         if not isinstance(found, Proof):
             return found
     return Proof()
@@ -114,8 +119,13 @@ def max_cases(e: sp.Expr) -> list[tuple[sp.Expr, list[sp.Basic]]]:
 
 
 def _decide_case(e: sp.Expr, conditions: list[sp.Basic], op: str, facts: Facts,
-                 budget_ms: int) -> Proof | Model | None:
+                 budget_ms: int, hypotheses: tuple[sp.Basic, ...] = ()) -> Proof | Model | None:
     ab = _Abstraction(facts, budget_ms=budget_ms)
+    for h in hypotheses:
+        try:
+            ab.constraints.append(_condition(h, ab))
+        except (Untranslatable, z3.Z3Exception, RecursionError):
+            continue
     try:
         for c in conditions:
             ab.constraints.append(_condition(c, ab))
@@ -369,6 +379,32 @@ def _condition(c: sp.Basic, ab: _Abstraction) -> Any:
         if isinstance(c, cls):
             return fn(_translate(c.lhs, ab), _translate(c.rhs, ab))
     raise Untranslatable(c)
+
+
+def confirm_under(relation: tuple[sp.Expr, str, sp.Expr], hypotheses: list[sp.Basic], facts: Facts) -> str | None:
+    """Confirm ``lhs op rhs`` using every hypothesis, also those that are not linear (``Sum(y[k], (k, 1, K)) = 1``,
+    ``a*b = 1``), which the facts cannot hold: each side of each is brought to the normal form, then :func:`decide`.
+    Returns the method, or ``None``."""
+    from verifier.kernel import logs
+    from verifier.kernel.rules import normal
+
+    lhs, op, rhs = relation
+    flipped = {"<=": ">=", "<": ">"}
+    if op in flipped:
+        lhs, op, rhs = rhs, flipped[op], lhs
+    if op not in (">=", ">", "="):
+        return None
+    d = logs.expand_logs(normal(lhs - rhs, facts), lambda a: positive(a, facts))
+    found = decide(d, op, facts, hypotheses=normal_hypotheses(hypotheses, facts))
+    return METHOD + " with the hypotheses" if isinstance(found, Proof) else None
+
+
+def normal_hypotheses(hypotheses: list[sp.Basic], facts: Facts) -> tuple[sp.Basic, ...]:
+    """The relations among ``hypotheses``, each side in the normal form of :mod:`verifier.kernel.rules`."""
+    from verifier.kernel.rules import normal
+
+    return tuple(h.func(normal(h.lhs, facts), normal(h.rhs, facts), evaluate=False) for h in hypotheses
+                 if isinstance(h, sp.core.relational.Relational))
 
 
 def positive(a: sp.Expr, facts: Facts, *, budget_ms: int = 300) -> bool:

@@ -87,7 +87,12 @@ def _prove(case: Case) -> str | None:
     for relation in case.relations:
         confirmed = checker.confirm_relation(relation, case.facts)
         if confirmed is None:
-            return None
+            # Hypotheses the facts cannot hold (a sum equal to 1, a product): nonlinear real arithmetic with them.
+            nonlinear = [h for h in case.hypotheses if checker.Facts().add(h) == checker.Facts()]
+            method = nra.confirm_under(relation, nonlinear, case.facts) if nonlinear else None
+            if method is None:
+                return None
+            confirmed = checker.Confirmed(method)
         methods.append(confirmed.method)
     return "; ".join(sorted(set(methods))) if methods else "nothing to prove"
 
@@ -114,12 +119,13 @@ def _solver_model(case: Case, problem: Problem) -> Settled | None:
     proposal: the checker re-checks it exactly at the point (names the model leaves out get 0)."""
     if strategies.integer_names(case, problem):
         return None
+    hypotheses = nra.normal_hypotheses(case.hypotheses, case.facts)
     for rel in case.relations:
         lhs, op, rhs = rel
         if op not in _SIGN_QUERY:
             continue
         side, sign = _SIGN_QUERY[op]
-        model = nra.decide(rules.normal(side * (lhs - rhs), case.facts), sign, case.facts)
+        model = nra.decide(rules.normal(side * (lhs - rhs), case.facts), sign, case.facts, hypotheses=hypotheses)
         if not isinstance(model, nra.Model):
             continue
         point = {a: model.point.get(a, sp.Integer(0)) for a in strategies.real_atoms(case, {}, [rel])}

@@ -1,0 +1,85 @@
+"""Nonlinear real arithmetic (z3) in the kernel: proofs by unsat, models only as proposals, and the classical
+inequalities as lemmas. Every truth below is established by hand in the comment beside it."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from verifier.kernel import nra
+from verifier.kernel.rules import Facts, normal
+
+x, y, z, a, b = sp.symbols("x y z a b", real=True)
+u = sp.Symbol("u", positive=True)
+p, q = sp.symbols("p q", real=True)
+UNIT = Facts().add(sp.Gt(p, 0)).add(sp.Lt(p, 1)).add(sp.Gt(q, 0)).add(sp.Lt(q, 1))
+
+
+def decide(e: sp.Expr, op: str, facts: Facts = Facts()) -> object:
+    return nra.decide(normal(e, facts), op, facts)
+
+
+def test_a_square_is_nonnegative() -> None:
+    # (x - y)^2 >= 0 for real x, y.
+    assert isinstance(decide((x - y) ** 2, ">="), nra.Proof)
+
+
+def test_the_sigmoid_slope_is_at_most_a_quarter() -> None:
+    # sigma' = s(1 - s) <= 1/4 since (s - 1/2)^2 >= 0.
+    s = 1 / (1 + sp.exp(-z))
+    assert isinstance(decide(sp.Rational(1, 4) - sp.diff(s, z), ">="), nra.Proof)
+
+
+def test_a_false_inequality_gives_a_model_not_a_proof() -> None:
+    # x^2 >= x fails at x = 1/2 (1/4 < 1/2): a model, whose value makes x^2 - x negative when re-checked.
+    found = decide(x**2 - x, ">=")
+    assert isinstance(found, nra.Model)
+    v = found.point[x]
+    assert v**2 - v < 0
+
+
+def test_exp_is_above_its_tangent_and_log_below() -> None:
+    # exp(x) >= 1 + x and log(u) <= u - 1 (u > 0): convexity / concavity, tangents at 0 and 1.
+    assert isinstance(decide(sp.exp(x) - 1 - x, ">="), nra.Proof)
+    assert isinstance(decide(u - 1 - sp.log(u), ">="), nra.Proof)
+    # exp(x) >= 1 + x + x^2/2 is false at x = -1 (0.3679 < 0.5): never a proof.
+    assert not isinstance(decide(sp.exp(x) - 1 - x - x**2 / 2, ">="), nra.Proof)
+
+
+def test_gibbs_and_entropy_bounds() -> None:
+    # KL of two Bernoullis >= 0; binary entropy <= log 2, with equality at p = 1/2 (so not strictly).
+    kl = p * (sp.log(p) - sp.log(q)) + (1 - p) * (sp.log(1 - p) - sp.log(1 - q))
+    assert isinstance(decide(kl, ">=", UNIT), nra.Proof)
+    gap = sp.log(2) + p * sp.log(p) + (1 - p) * sp.log(1 - p)
+    assert isinstance(decide(gap, ">=", UNIT), nra.Proof)
+    assert not isinstance(decide(gap, ">", UNIT), nra.Proof)
+
+
+def test_log_sum_exp_bounds_by_max_cases() -> None:
+    # max(a, b) <= log(e^a + e^b) <= max(a, b) + log 2; not <= max(a, b) (a = b = 0: log 2 > 0).
+    lse = sp.log(sp.exp(a) + sp.exp(b))
+    assert isinstance(decide(lse - sp.Max(a, b), ">="), nra.Proof)
+    assert isinstance(decide(sp.Max(a, b) + sp.log(2) - lse, ">="), nra.Proof)
+    assert not isinstance(decide(sp.Max(a, b) - lse, ">="), nra.Proof)
+
+
+def test_a_log_of_a_term_not_proved_positive_is_not_used() -> None:
+    # log(x) for real x: nothing sound to say (x may be <= 0), so no proof of log(x)^2 >= 0 this way.
+    assert decide(sp.log(x) ** 2 + 1, ">") is None
+
+
+def test_abs_and_max_are_split_exactly() -> None:
+    # |a + b| <= |a| + |b|; |a + b| = |a| + |b| fails at a = 1, b = -1.
+    assert isinstance(decide(sp.Abs(a) + sp.Abs(b) - sp.Abs(a + b), ">="), nra.Proof)
+    assert not isinstance(decide(sp.Abs(a) + sp.Abs(b) - sp.Abs(a + b), "="), nra.Proof)
+
+
+def test_hypotheses_that_are_not_linear() -> None:
+    # a*b = 1 implies (a + b)^2 >= 4 ((a - b)^2 >= 0 and (a + b)^2 = (a - b)^2 + 4ab); not a + b >= 2 (a = b = -1).
+    assert nra.confirm_under(((a + b) ** 2, ">=", sp.Integer(4)), [sp.Eq(a * b, 1)], Facts()) is not None
+    assert nra.confirm_under((a + b, ">=", sp.Integer(2)), [sp.Eq(a * b, 1)], Facts()) is None
+
+
+def test_an_integer_is_relaxed_to_a_real_soundly() -> None:
+    # n^2 >= n holds for every integer n but not for n = 1/2: the relaxation may fail to prove it, never errs.
+    n = sp.Symbol("n", integer=True)
+    assert not isinstance(decide(n**2 - n - 1, ">="), nra.Proof)    # false at n = 0: -1

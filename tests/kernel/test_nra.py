@@ -83,3 +83,15 @@ def test_an_integer_is_relaxed_to_a_real_soundly() -> None:
     # n^2 >= n holds for every integer n but not for n = 1/2: the relaxation may fail to prove it, never errs.
     n = sp.Symbol("n", integer=True)
     assert not isinstance(decide(n**2 - n - 1, ">="), nra.Proof)    # false at n = 0: -1
+
+
+def test_a_sum_of_nonnegative_terms() -> None:
+    # sum_{j=1}^{n} w_j^2 >= 0 for n >= 0; sum_{j=1}^{n} w_j >= 0 is false (n = 1, w_1 = -1); with no fact on n
+    # (Karr: n < 0 reverses the range and flips the sign) the first is not proved either.
+    n = sp.Symbol("n", integer=True)
+    j = sp.Symbol("j", integer=True)
+    w = sp.IndexedBase("w", real=True)
+    facts = Facts().add(sp.Ge(n, 0))
+    assert isinstance(nra.decide(sp.Sum(w[j] ** 2, (j, 1, n)), ">=", facts), nra.Proof)
+    assert not isinstance(nra.decide(sp.Sum(w[j], (j, 1, n)), ">=", facts), nra.Proof)
+    assert not isinstance(nra.decide(sp.Sum(w[j] ** 2, (j, 1, n)), ">=", Facts()), nra.Proof)

@@ -231,9 +231,34 @@ def _translate(e: sp.Basic, ab: _Abstraction) -> Any:
         v = ab.fresh(e)
         ab.constraints.append(z3.And(v >= -1, v <= 1))
         return v
-    if isinstance(e, sp.Expr) and e.is_real is True or isinstance(e, sp.Sum) and _real_sum(e):
+    if isinstance(e, sp.Sum) and _real_sum(e):
+        return _sum(e, ab)
+    if isinstance(e, sp.Expr) and e.is_real is True:
         return ab.fresh(e)
     raise Untranslatable(e)
+
+
+def _sum(e: sp.Sum, ab: _Abstraction) -> Any:
+    """A finite sum as a fresh unknown, with its sign when every term has one:
+
+        b - a + 1 >= 0 (the range is not reversed)      a <= j <= b |- f(j) >= 0  (> 0, and b >= a)
+        ---------------------------------------------------------------------------------------------
+        Sum(f(j), (j, a, b)) >= 0                        (> 0)
+    """
+    if e in ab.unknowns:
+        return ab.unknowns[e]
+    v = ab.fresh(e)
+    if len(e.limits) == 1:
+        j, lo, hi = e.limits[0]
+        count = hi - lo + 1
+        if ab.facts.nonneg(count):
+            inner = ab.facts.forget(j).within(j, lo, hi)
+            budget = max(ab.budget_ms // 4, 50)
+            if ab.facts.positive(count) and isinstance(decide(e.function, ">", inner, budget_ms=budget), Proof):
+                ab.constraints.append(v > 0)
+            elif isinstance(decide(e.function, ">=", inner, budget_ms=budget), Proof):
+                ab.constraints.append(v >= 0)
+    return v
 
 
 def _real_arg(a: sp.Expr, ab: _Abstraction) -> Any:

@@ -71,7 +71,8 @@ def settle_case(case: Case, problem: Problem) -> Settled:
     proof = _prove(case)
     if proof:
         return Settled("proved", method=proof)
-    tried.append("symbolic normal form (no exact cancellation)")
+    tried.append("symbolic normal form, logarithm rules and nonlinear real arithmetic (z3) "
+                 f"(no proof; {_residual(case)})")
     found = _probe(case, problem, instances=40, per_instance=2) or \
         _probe(case, problem, instances=6, per_instance=PROBE_POINTS) or _solver_model(case, problem)
     if found:
@@ -112,6 +113,32 @@ def _probe(case: Case, problem: Problem, *, instances: int, per_instance: int, s
 
 #: The relation to decide for each operator: its two sides' difference, and the sign it must have.
 _SIGN_QUERY = {"=": (1, "="), ">=": (1, ">="), ">": (1, ">"), "<=": (-1, ">="), "<": (-1, ">")}
+
+
+#: A residual longer than this is cut in the message.
+RESIDUAL_CHARS = 160
+
+
+def _residual(case: Case) -> str:
+    """What the normal form leaves of the first relation (``lhs - rhs``), short, and which hypotheses share a name
+    with it (one of them, used differently, might close it)."""
+    lhs, op, rhs = case.relations[0]
+    try:
+        d = rules.normal(lhs - rhs, case.facts).replace(rules.expu, sp.exp)
+    except (RecursionError, TypeError, ValueError):
+        return "the normal form could not be taken"
+    text = str(d)
+    if len(text) > RESIDUAL_CHARS:
+        text = text[:RESIDUAL_CHARS - 3] + "..."
+    goal = {"=": "= 0", "!=": "!= 0", "<": "< 0", "<=": "<= 0", ">": "> 0", ">=": ">= 0"}.get(op, "")
+    def names(e: sp.Basic) -> set[str]:
+        return {str(x) for x in e.free_symbols} | {str(x.base) for x in e.atoms(sp.Indexed)}
+
+    # Declared ranges (a >= or <= between names) are always there: only the others are worth naming.
+    related = [checker.show_relation(h) for h in case.hypotheses
+               if names(h) & names(d) and not isinstance(h, (sp.Ge, sp.Le))]
+    hint = f"; hypotheses on the same names: {', '.join(related[:3])}" if related else ""
+    return f"left to show: {text} {goal}{hint}"
 
 
 def _solver_model(case: Case, problem: Problem) -> Settled | None:

@@ -229,7 +229,11 @@ def confirm_sign(e: sp.Expr, facts: Facts, *, strict: bool) -> Confirmed | None:
     if _leaks(d, e):
         return None
     d = logs.expand_logs(d, lambda a: nra.positive(a, facts))
-    return Confirmed(nra.METHOD) if isinstance(nra.decide(d, ">" if strict else ">=", facts), nra.Proof) else None
+    # Sums over one range combined first, so that a sum of squares is one sum of nonnegative terms.
+    for form in (d, merge_sums(d)) if d.has(sp.Sum) else (d,):
+        if isinstance(nra.decide(form, ">" if strict else ">=", facts), nra.Proof):
+            return Confirmed(nra.METHOD)
+    return None
 
 
 def _sign_by_normal_form(e: sp.Expr, facts: Facts, *, strict: bool) -> Confirmed | None:

@@ -158,7 +158,43 @@ def _point(model: Any, ab: _Abstraction) -> dict[sp.Basic, sp.Rational]:
         v = model.eval(var, model_completion=True)
         if z3.is_rational_value(v):
             out[name] = sp.Rational(v.numerator_as_long(), v.denominator_as_long())
+        elif z3.is_algebraic_value(v):
+            root = _quadratic_root(v)
+            if root is not None:
+                out[name] = root
     return out
+
+
+def _quadratic_root(v: Any) -> sp.Expr | None:
+    """An algebraic model value of degree at most 2 in radicals (``sqrt(2)`` for a model of ``x^2 = 2``)."""
+    coeffs = [sp.Integer(int(str(c))) for c in v.poly()]     # lowest degree first
+    if len(coeffs) != 3 or coeffs[2] == 0:
+        return None
+    c, b, a = coeffs
+    disc = b**2 - 4 * a * c
+    if disc < 0:
+        return None
+    roots = sorted({(-b - sp.sqrt(disc)) / (2 * a), (-b + sp.sqrt(disc)) / (2 * a)}, key=lambda r: float(r))
+    k = v.index() - 1     # z3 numbers the real roots from 1, in increasing order
+    return roots[k] if 0 <= k < len(roots) else None
+
+
+def witness(e: sp.Expr, op: str, facts: Facts, hypotheses: tuple[sp.Basic, ...] = (),
+            *, budget_ms: int = BUDGET_MS) -> Model | None:
+    """A proposal of a point where ``e op 0`` holds (op one of ``=``, ``!=``, ``<``, ``<=``, ``>``, ``>=``), for an
+    ``exists`` claim: a model of the facts, the hypotheses and the relation; the caller re-checks it exactly."""
+    ab = _Abstraction(facts, budget_ms=budget_ms)
+    try:
+        for h in hypotheses:
+            ab.constraints.append(_condition(h, ab))
+        value = _translate(e, ab)
+        _facts(ab)
+    except (Untranslatable, z3.Z3Exception, RecursionError):
+        return None
+    holds = {"=": value == 0, "!=": value != 0, "<": value < 0, "<=": value <= 0, ">": value > 0,
+             ">=": value >= 0}[op]
+    result, model = _check(ab.constraints + [holds], budget_ms)
+    return Model(_point(model, ab)) if result == z3.sat and model is not None else None
 
 
 def _facts(ab: _Abstraction) -> None:

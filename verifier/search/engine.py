@@ -211,8 +211,31 @@ def _witness(case: Case, problem: Problem) -> Settled:
                 return Settled("proved", method="witness, exact evaluation",
                                counterexample=_show_point(case, point),
                                values={"lhs": _show_value(first.lhs), "rhs": _show_value(first.rhs)})
+    found = _solver_witness(case, problem)
+    if found is not None:
+        return found
     return Settled("unknown", message="no witness found among small values (tried integers, simple fractions and "
-                                      "logarithms of small rationals)")
+                                      "logarithms of small rationals) nor from the solver")
+
+
+def _solver_witness(case: Case, problem: Problem) -> Settled | None:
+    """A witness proposed by a model of nonlinear real arithmetic (one relation, no integer names), re-checked
+    exactly at the point."""
+    if len(case.relations) != 1 or strategies.integer_names(case, problem):
+        return None
+    (rel,) = case.relations
+    lhs, op, rhs = rel
+    model = nra.witness(rules.normal(lhs - rhs, case.facts), op, case.facts,
+                        nra.normal_hypotheses(case.hypotheses, case.facts))
+    if model is None:
+        return None
+    point = {a: model.point.get(a, sp.Integer(0)) for a in strategies.real_atoms(case, {}, [rel])}
+    check = checker.confirm_at_point(rel, case.hypotheses, point, case.facts)
+    if check is None or not check.holds:
+        return None
+    return Settled("proved", method="witness from a solver model, exact evaluation",
+                   counterexample=_show_point(case, point),
+                   values={"lhs": _show_value(check.lhs), "rhs": _show_value(check.rhs)})
 
 
 def _refuted(case: Case, point: dict, check: checker.PointCheck, method: str) -> Settled:

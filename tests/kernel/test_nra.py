@@ -95,3 +95,15 @@ def test_a_sum_of_nonnegative_terms() -> None:
     assert isinstance(nra.decide(sp.Sum(w[j] ** 2, (j, 1, n)), ">=", facts), nra.Proof)
     assert not isinstance(nra.decide(sp.Sum(w[j], (j, 1, n)), ">=", facts), nra.Proof)
     assert not isinstance(nra.decide(sp.Sum(w[j] ** 2, (j, 1, n)), ">=", Facts()), nra.Proof)
+
+
+def test_a_max_inside_a_sum_is_not_split_globally() -> None:
+    # sum_{j=1}^{n} max(w_j, 0) >= sum_{j=1}^{n} w_j is true, but splitting "w_j >= 0" outside the sum would mean
+    # nothing; the split is not made there (the claim may stay unproved, never proved by a wrong case split), and
+    # sum_j max(w_j, 0) <= 0 is false (n = 1, w_1 = 1) and never proved.
+    n = sp.Symbol("n", integer=True)
+    j = sp.Symbol("j", integer=True)
+    w = sp.IndexedBase("w", real=True)
+    facts = Facts().add(sp.Ge(n, 1))
+    assert nra.max_cases(sp.Sum(sp.Max(w[j], 0), (j, 1, n))) == [(sp.Sum(sp.Max(w[j], 0), (j, 1, n)), [])]
+    assert not isinstance(nra.decide(-sp.Sum(sp.Max(w[j], 0), (j, 1, n)), ">=", facts), nra.Proof)

@@ -104,7 +104,7 @@ def max_cases(e: sp.Expr) -> list[tuple[sp.Expr, list[sp.Basic]]]:
     replaced by ``ai``, under ``ai >= aj`` for every j (``<=`` for ``Min``)."""
     cases: list[tuple[sp.Expr, list[sp.Basic]]] = [(e, [])]
     while True:
-        atoms = [x for x in sp.preorder_traversal(cases[0][0]) if isinstance(x, (sp.Max, sp.Min))
+        atoms = [x for x in _outside_binders(cases[0][0]) if isinstance(x, (sp.Max, sp.Min))
                  and not any(isinstance(y, (sp.Max, sp.Min)) for y in x.args for y in sp.preorder_traversal(y))]
         if not atoms or len(cases) * len(atoms[0].args) > MAX_CASES:
             return cases
@@ -116,6 +116,16 @@ def max_cases(e: sp.Expr) -> list[tuple[sp.Expr, list[sp.Basic]]]:
                 extra = [rel(a, b, evaluate=False) for b in atom.args if b is not a]
                 new.append((expr.xreplace({atom: a}), conds + extra))
         cases = new
+
+
+def _outside_binders(e: sp.Basic) -> list[sp.Basic]:
+    """The subexpressions of ``e`` not inside a sum, product or limit (where a bound index is free: a condition on
+    it would mean nothing outside)."""
+    out = [e]
+    if not isinstance(e, (sp.Sum, sp.Product, sp.Limit)):
+        for a in e.args:
+            out.extend(_outside_binders(a))
+    return out
 
 
 def _decide_case(e: sp.Expr, conditions: list[sp.Basic], op: str, facts: Facts,

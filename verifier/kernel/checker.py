@@ -31,7 +31,7 @@ from typing import Mapping
 
 import sympy as sp
 
-from verifier.kernel import interval, logs, nra
+from verifier.kernel import interval, logs
 from verifier.kernel.rules import Facts, expu, merge_sums, normal, peel
 
 Relation = tuple[sp.Expr, str, sp.Expr]   # (lhs, op, rhs), op in "=", "!=", "<", "<=", ">", ">="
@@ -108,13 +108,15 @@ def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, *, splits: int = 
 
 def _power_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
     """``d = 0`` by the logarithm rules (:mod:`verifier.kernel.logs`), then by nonlinear real arithmetic
-    (:mod:`verifier.kernel.nra`), for a normal form that does not cancel by itself."""
+    (:mod:`verifier.kernel.nra`), for a normal form that does not cancel by itself. Only where they can add
+    something: logarithms, or cases (``Max``, ``Min``, ``Abs``, ``sign``)."""
+    if not d.has(sp.log, sp.Max, sp.Min, sp.Abs, sp.sign):
+        return None
+    from verifier.kernel import nra     # z3 is imported only when a proof needs it
     expanded = logs.expand_logs(d, lambda a: nra.positive(a, facts))
     if expanded != d and not _leaks(expanded, d) and is_zero_polynomially(expanded):
         return Confirmed("logarithm rules under positivity, exact cancellation")
-    # Only where the solver can add something: cases (Max, Min, Abs, sign) or logarithms.
-    if expanded.has(sp.Max, sp.Min, sp.Abs, sp.sign, sp.log) and \
-            isinstance(nra.decide(expanded, "=", facts), nra.Proof):
+    if isinstance(nra.decide(expanded, "=", facts), nra.Proof):
         return Confirmed(nra.METHOD)
     return None
 
@@ -225,6 +227,7 @@ def confirm_sign(e: sp.Expr, facts: Facts, *, strict: bool) -> Confirmed | None:
     found = _sign_by_normal_form(e, facts, strict=strict)
     if found is not None:
         return found
+    from verifier.kernel import nra     # z3 is imported only when a proof needs it
     d = normal(e, facts)
     if _leaks(d, e):
         return None

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from verifier.kernel import checker, nra, rules
+from verifier.kernel import checker, rules
 from verifier.search import strategies
 from verifier.errors import ExpressionError
 from verifier.frontend.goals import Case, Problem, library_problems
@@ -89,6 +89,7 @@ def _prove(case: Case) -> str | None:
         confirmed = checker.confirm_relation(relation, case.facts)
         if confirmed is None:
             # Hypotheses the facts cannot hold (a sum equal to 1, a product): nonlinear real arithmetic with them.
+            from verifier.kernel import nra
             nonlinear = [h for h in case.hypotheses if checker.Facts().add(h) == checker.Facts()]
             method = nra.confirm_under(relation, nonlinear, case.facts) if nonlinear else None
             if method is None:
@@ -144,6 +145,7 @@ def _residual(case: Case) -> str:
 def _solver_model(case: Case, problem: Problem) -> Settled | None:
     """A model of the relation's failure from nonlinear real arithmetic (:mod:`verifier.kernel.nra`), as a
     proposal: the checker re-checks it exactly at the point (names the model leaves out get 0)."""
+    from verifier.kernel import nra     # z3 is imported only when needed
     if strategies.integer_names(case, problem):
         return None
     hypotheses = nra.normal_hypotheses(case.hypotheses, case.facts)
@@ -221,6 +223,7 @@ def _witness(case: Case, problem: Problem) -> Settled:
 def _solver_witness(case: Case, problem: Problem) -> Settled | None:
     """A witness proposed by a model of nonlinear real arithmetic (one relation, no integer names), re-checked
     exactly at the point."""
+    from verifier.kernel import nra
     if len(case.relations) != 1 or strategies.integer_names(case, problem):
         return None
     (rel,) = case.relations

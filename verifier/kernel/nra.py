@@ -21,6 +21,7 @@ a time budget; running out gives ``None``.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -87,9 +88,12 @@ def decide(e: sp.Expr, op: str, facts: Facts, *, budget_ms: int = BUDGET_MS,
         ---------------------------------------------------------------------------------------------------
         facts |- e op 0
     """
-    cases = max_cases(e)
-    for case, conditions in cases:
-        found = _decide_case(case, conditions, op, facts, budget_ms, hypotheses)
+    deadline = time.monotonic() + budget_ms / 1000
+    for case, conditions in max_cases(e):
+        left = int((deadline - time.monotonic()) * 1000)
+        if left <= 0:
+            return None     # the budget is for the whole call, all cases together
+        found = _decide_case(case, conditions, op, facts, left, hypotheses)
         if not isinstance(found, Proof):
             return found
     return Proof()

@@ -31,7 +31,7 @@ from typing import Mapping
 
 import sympy as sp
 
-from verifier.kernel import interval, logs
+from verifier.kernel import geometric, interval, logs
 from verifier.kernel.rules import Facts, expu, merge_sums, normal, peel
 
 Relation = tuple[sp.Expr, str, sp.Expr]   # (lhs, op, rhs), op in "=", "!=", "<", "<=", ">", ">="
@@ -85,6 +85,9 @@ def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, *, splits: int = 
     found = _power_identity(d, facts)
     if found is not None:
         return found
+    method = geometric.confirm(lhs, rhs, d, facts, confirm_identity, substitute, is_zero_polynomially)
+    if method is not None:
+        return Confirmed(method)
     if splits <= 0:
         return None
     cond = _undecided_condition(d, facts)

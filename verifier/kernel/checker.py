@@ -18,7 +18,9 @@ They hand this module a *proposal*, and a verdict exists only if a function here
 
 Sums follow Karr's convention, as SymPy's: ``Sum(f, (j, a, b)) = -Sum(f, (j, b + 1, a - 1))`` when ``b < a - 1``.
 
-The trusted core is this module with :mod:`verifier.kernel.rules`, :mod:`verifier.kernel.linear` and :mod:`verifier.kernel.interval`.
+The trusted core is this module with :mod:`verifier.kernel.rules`, :mod:`verifier.kernel.linear` and :mod:`verifier.kernel.interval`,
+and, as last resorts, :mod:`verifier.kernel.multisum`, :mod:`verifier.kernel.geometric`, :mod:`verifier.kernel.logs`,
+:mod:`verifier.kernel.inequalities` and :mod:`verifier.kernel.nra` (which trusts z3's ``unsat`` answer only).
 It does no I/O and imports nothing of the CLI or the reports. What it takes from SymPy is listed in
 :mod:`verifier.kernel.rules`; nothing here calls ``simplify``, ``equals``, ``is_zero`` or ``refine``.
 """

@@ -79,8 +79,9 @@ def _factors(p: sp.Expr) -> tuple[sp.Rational, list[tuple[sp.Expr, int]]] | None
         return p, []
     try:
         c, factors = sp.factor_list(p)
-    except (sp.PolynomialError, NotImplementedError, ValueError):
-        return None
+    except (sp.PolynomialError, sp.polys.polyerrors.BasePolynomialError, NotImplementedError, ValueError,
+            TypeError):
+        return None     # no factorization proposed: the log stays one atom
     if not c.is_Rational:
         return None
     if sp.expand(c * sp.Mul(*[f ** k for f, k in factors]) - p) != 0:

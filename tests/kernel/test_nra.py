@@ -107,3 +107,29 @@ def test_a_max_inside_a_sum_is_not_split_globally() -> None:
     facts = Facts().add(sp.Ge(n, 1))
     assert nra.max_cases(sp.Sum(sp.Max(w[j], 0), (j, 1, n))) == [(sp.Sum(sp.Max(w[j], 0), (j, 1, n)), [])]
     assert not isinstance(nra.decide(-sp.Sum(sp.Max(w[j], 0), (j, 1, n)), ">=", facts), nra.Proof)
+
+
+ATOMS = [x, y, sp.exp(x), sp.exp(-y), sp.log(1 + sp.exp(x)), sp.Max(x, y), sp.Abs(x - y), sp.log(2)]
+
+
+def _false_by_construction(coeffs: list[int], picks: list[tuple[int, int]], r: sp.Rational) -> sp.Expr:
+    """``q - q(0, 0) - r`` for a polynomial ``q`` in the atoms: at x = y = 0 it is exactly ``-r < 0``."""
+    q = sp.Add(*[c * ATOMS[i] * ATOMS[k] for c, (i, k) in zip(coeffs, picks)])
+    return q - q.subs({x: 0, y: 0}) - r
+
+
+def test_false_by_construction_is_never_proved() -> None:
+    # Each e below is -r < 0 at x = y = 0, so "e >= 0" is false: no proof, whatever the solver answers.
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(st.integers(-3, 3), min_size=1, max_size=4),
+           st.lists(st.tuples(st.integers(0, len(ATOMS) - 1), st.integers(0, len(ATOMS) - 1)), min_size=4,
+                    max_size=4),
+           st.fractions(min_value=sp.Rational(1, 100), max_value=5).map(lambda f: sp.Rational(f.numerator,
+                                                                                                f.denominator)))
+    def check(coeffs: list[int], picks: list[tuple[int, int]], r: sp.Rational) -> None:
+        e = _false_by_construction(coeffs, picks, r)
+        assert not isinstance(nra.decide(normal(e, Facts()), ">=", Facts(), budget_ms=300), nra.Proof)
+
+    check()

@@ -88,15 +88,22 @@ def _prove(case: Case) -> str | None:
     for relation in case.relations:
         confirmed = checker.confirm_relation(relation, case.facts)
         if confirmed is None:
-            # Hypotheses the facts cannot hold (a sum equal to 1, a product): nonlinear real arithmetic with them.
-            from verifier.kernel import nra
-            nonlinear = [h for h in case.hypotheses if checker.Facts().add(h) == checker.Facts()]
-            method = nra.confirm_under(relation, nonlinear, case.facts) if nonlinear else None
+            method = _prove_under_nonlinear_hypotheses(relation, case)
             if method is None:
                 return None
             confirmed = checker.Confirmed(method)
         methods.append(confirmed.method)
     return "; ".join(sorted(set(methods))) if methods else "nothing to prove"
+
+
+def _prove_under_nonlinear_hypotheses(relation: tuple, case: Case) -> str | None:
+    """The relation by nonlinear real arithmetic with the hypotheses that the facts cannot hold (a sum equal to 1,
+    a product): those that add nothing to empty facts."""
+    nonlinear = [h for h in case.hypotheses if checker.Facts().add(h) == checker.Facts()]
+    if not nonlinear:
+        return None
+    from verifier.kernel import nra     # z3 is imported only when needed
+    return nra.confirm_under(relation, nonlinear, case.facts)
 
 
 def _probe(case: Case, problem: Problem, *, instances: int, per_instance: int, start: int = 0) -> Settled | None:
@@ -110,10 +117,6 @@ def _probe(case: Case, problem: Problem, *, instances: int, per_instance: int, s
                     point, check = _simpler(case, rel, ints, atoms, point, check)
                     return _refuted(case, point, check, "counterexample, exact evaluation")
     return None
-
-
-#: The relation to decide for each operator: its two sides' difference, and the sign it must have.
-_SIGN_QUERY = {"=": (1, "="), ">=": (1, ">="), ">": (1, ">"), "<=": (-1, ">="), "<": (-1, ">")}
 
 
 #: A residual longer than this is cut in the message.
@@ -132,6 +135,7 @@ def _residual(case: Case) -> str:
     if len(text) > RESIDUAL_CHARS:
         text = text[:RESIDUAL_CHARS - 3] + "..."
     goal = {"=": "= 0", "!=": "!= 0", "<": "< 0", "<=": "<= 0", ">": "> 0", ">=": ">= 0"}.get(op, "")
+
     def names(e: sp.Basic) -> set[str]:
         return {str(x) for x in e.free_symbols} | {str(x.base) for x in e.atoms(sp.Indexed)}
 
@@ -140,6 +144,10 @@ def _residual(case: Case) -> str:
                if names(h) & names(d) and not isinstance(h, (sp.Ge, sp.Le))]
     hint = f"; hypotheses on the same names: {', '.join(related[:3])}" if related else ""
     return f"left to show: {text} {goal}{hint}"
+
+
+#: The relation to decide for each operator: its two sides' difference, and the sign it must have.
+_SIGN_QUERY = {"=": (1, "="), ">=": (1, ">="), ">": (1, ">"), "<=": (-1, ">="), "<": (-1, ">")}
 
 
 def _solver_model(case: Case, problem: Problem) -> Settled | None:

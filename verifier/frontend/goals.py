@@ -35,6 +35,7 @@ class Case:
     relations: list[Relation]
     hypotheses: list[sp.Basic]
     facts: Facts
+    symmetric: tuple[sp.IndexedBase, ...] = ()    # families symmetric by a hypothesis over all indices
 
 
 @dataclass
@@ -113,14 +114,19 @@ class ProblemBuilder:
             a = self._entry_with_op(chain_no, step_no, chain)[1]
             op, b = self._entry_with_op(chain_no, step_no + 1, chain)
             rels = [(a, op, b)]
-        hyps = [self._condition(t, ob.line) for t in assume_texts]
+        symmetric = tuple(f for f in (self._symmetry(t) for t in assume_texts) if f is not None)
+        hyps = [self._condition(t, ob.line) for t in assume_texts if self._symmetry(t) is None]
         relations, extra = self._scalar_relations(rels, ob.line)
         relations = [(_subst(l, subst), op, _subst(r, subst)) for l, op, r in relations]
         hyps = [_subst(h, subst) for h in hyps + extra]
+        if symmetric:
+            relations = [(symmetrised(l, symmetric), op, symmetrised(r, symmetric)) for l, op, r in relations]
+            hyps = [symmetrised(h, symmetric) for h in hyps]
         for h in hyps:
             if h is sp.false:
                 raise ExpressionError("the hypotheses contradict each other (an assume is false)", line=ob.line)
-        cases = self._cases(relations, hyps, subst)
+        cases = [Case(c.values, c.relations, c.hypotheses, c.facts, symmetric)
+                 for c in self._cases(relations, hyps, subst)]
         return Problem(ob, "exists" if kind == "exists" else "forall", cases, self.infos, self._sizes(ob.line),
                        subst)
 
@@ -143,6 +149,27 @@ class ProblemBuilder:
             except ExpressionError as err:
                 raise err.located(file=self.claim.file, line=line)
         return self._entries[key]
+
+    def _symmetry(self, text: str) -> sp.IndexedBase | None:
+        """The family ``F`` of a hypothesis over all indices ``F[i, j] = F[j, i]``: ``i`` and ``j`` are names that
+        are not declared (a declared ``i`` keeps its meaning: one value). ``None`` for any other text."""
+        try:
+            node = P.parse_relation(text)
+        except ExpressionError:
+            return None
+        if node.ops != ("=",) or not all(isinstance(o, P.Index) for o in node.operands):
+            return None
+        a, b = node.operands
+        if not (isinstance(a.base, P.Name) and isinstance(b.base, P.Name) and a.base.id == b.base.id
+                and len(a.indices) == 2 and len(b.indices) == 2
+                and all(isinstance(i, P.Name) for i in a.indices + b.indices)):
+            return None
+        (i, j), (k, m) = [x.id for x in a.indices], [x.id for x in b.indices]
+        info = self.scope.symbols.get(a.base.id)
+        free = not any(n in self.scope.symbols or n in self.scope.definitions for n in (i, j))
+        if not (i != j and (i, j) == (m, k) and free and info is not None and info.indexed):
+            return None
+        return info.symbol
 
     def _condition(self, text: str, line: int | None) -> sp.Basic:
         value = self.builder.expression(text, line=line)
@@ -276,6 +303,18 @@ class ProblemBuilder:
         for h in hyps:
             facts = facts.add(h)
         return facts
+
+
+def symmetrised(e: Any, families: tuple[sp.IndexedBase, ...]) -> Any:
+    """``e`` with every entry ``F[a, b]`` of a symmetric family replaced by ``(F[a, b] + F[b, a])/2``.
+
+    A claim holds for every symmetric ``F`` exactly when the claim so rewritten holds for every ``F``: the rewritten
+    claim at ``F`` is the claim at the symmetric ``(F + F^T)/2``, and at a symmetric ``F`` the two are the same."""
+    if not isinstance(e, sp.Basic):
+        return e
+    mapping = {x: (x + x.base[x.indices[1], x.indices[0]]) / 2 for x in e.atoms(sp.Indexed)
+               if x.base in families and len(x.indices) == 2}
+    return e.xreplace(mapping) if mapping else e
 
 
 def _subst(e: Any, subst: dict) -> Any:

@@ -111,7 +111,7 @@ def _probe(case: Case, problem: Problem, *, instances: int, per_instance: int, s
         for rel in case.relations:
             atoms = strategies.real_atoms(case, ints, [rel])
             for reals in strategies.points(atoms, per_instance, start=start):
-                point = {**ints, **reals}
+                point = symmetric_point({**ints, **reals}, case)
                 check = checker.confirm_at_point(rel, case.hypotheses, point, case.facts)
                 if check is not None and not check.holds:
                     point, check = _simpler(case, rel, ints, atoms, point, check)
@@ -165,11 +165,26 @@ def _solver_model(case: Case, problem: Problem) -> Settled | None:
         model = nra.decide(rules.normal(side * (lhs - rhs), case.facts), sign, case.facts, hypotheses=hypotheses)
         if not isinstance(model, nra.Model):
             continue
-        point = {a: model.point.get(a, sp.Integer(0)) for a in strategies.real_atoms(case, {}, [rel])}
+        given = {a: model.point.get(a, sp.Integer(0)) for a in strategies.real_atoms(case, {}, [rel])}
+        point = symmetric_point(given, case)
         check = checker.confirm_at_point(rel, case.hypotheses, point, case.facts)
         if check is not None and not check.holds:
             return _refuted(case, point, check, "counterexample from a solver model, exact evaluation")
     return None
+
+
+def symmetric_point(point: dict, case: Case) -> dict:
+    """The point with ``F[a, b]`` and ``F[b, a]`` both given their mean, for each family the hypotheses make
+    symmetric: a counterexample or witness is then shown at a symmetric ``F``. (The relation of such a case is
+    written in ``(F + F^T)/2``, whose value at the mean is its value at the point: nothing else changes.)"""
+    if not case.symmetric:
+        return point
+    out = dict(point)
+    for x, v in point.items():
+        if isinstance(x, sp.Indexed) and x.base in case.symmetric and len(x.indices) == 2:
+            other = x.base[x.indices[1], x.indices[0]]
+            out[x] = (v + point.get(other, v)) / 2
+    return out
 
 
 def _simpler(case: Case, rel: tuple, ints: dict, atoms: list, point: dict,
@@ -177,7 +192,7 @@ def _simpler(case: Case, rel: tuple, ints: dict, atoms: list, point: dict,
     """A counterexample easier to read, if one of the first (simplest) points also is one: all zeros, then small
     integers."""
     for reals in strategies.points(atoms, 3):
-        simple = {**ints, **reals}
+        simple = symmetric_point({**ints, **reals}, case)
         if simple == point:
             break
         found = checker.confirm_at_point(rel, case.hypotheses, simple, case.facts)
@@ -197,7 +212,7 @@ def _bounded(case: Case, problem: Problem, tried: list[str]) -> Settled:
                 continue
             atoms = strategies.real_atoms(case, ints, [rel])
             for reals in strategies.points(atoms, WITNESS_POINTS):
-                point = {**ints, **reals}
+                point = symmetric_point({**ints, **reals}, case)
                 check = checker.confirm_at_point(rel, case.hypotheses, point, case.facts)
                 if check is not None and not check.holds:
                     return _refuted(case, point, check, "counterexample found by the bounded check, exact "
@@ -213,7 +228,7 @@ def _witness(case: Case, problem: Problem) -> Settled:
     for ints in strategies.probe_instances(case, problem)[:12]:
         atoms = strategies.real_atoms(case, ints)
         for reals in strategies.points(atoms, WITNESS_POINTS):
-            point = {**ints, **reals}
+            point = symmetric_point({**ints, **reals}, case)
             checks = [checker.confirm_at_point(rel, case.hypotheses, point, case.facts) for rel in case.relations]
             if all(c is not None and c.holds for c in checks):
                 first = checks[0]
@@ -240,7 +255,8 @@ def _solver_witness(case: Case, problem: Problem) -> Settled | None:
                         nra.normal_hypotheses(case.hypotheses, case.facts))
     if model is None:
         return None
-    point = {a: model.point.get(a, sp.Integer(0)) for a in strategies.real_atoms(case, {}, [rel])}
+    given = {a: model.point.get(a, sp.Integer(0)) for a in strategies.real_atoms(case, {}, [rel])}
+    point = symmetric_point(given, case)
     check = checker.confirm_at_point(rel, case.hypotheses, point, case.facts)
     if check is None or not check.holds:
         return None

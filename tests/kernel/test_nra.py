@@ -133,3 +133,15 @@ def test_false_by_construction_is_never_proved() -> None:
         assert not isinstance(nra.decide(normal(e, Facts()), ">=", Facts(), budget_ms=300), nra.Proof)
 
     check()
+
+
+def test_cauchy_schwarz_over_sums() -> None:
+    # (sum_j w_j)^2 <= n sum_j w_j^2 for n >= 0 (Cauchy-Schwarz with ones); not (sum w)^2 <= sum w^2 (n = 2,
+    # w = (1, 1): 4 > 2).
+    n = sp.Symbol("n", integer=True)
+    j = sp.Symbol("j", integer=True)
+    w = sp.IndexedBase("w", real=True)
+    facts = Facts().add(sp.Ge(n, 0))
+    s, s2 = sp.Sum(w[j], (j, 1, n)), sp.Sum(w[j] ** 2, (j, 1, n))
+    assert isinstance(nra.decide(n * s2 - s**2, ">=", facts), nra.Proof)
+    assert not isinstance(nra.decide(s2 - s**2, ">=", facts), nra.Proof)

@@ -71,3 +71,16 @@ def lemmas(terms: list[LogTerm], constants: list[LogTerm], limit: int = 400) -> 
                 if p is not q and p is not c and q is not c:
                     out.append(scaled_log_ratio(p, q, c))
     return out[:limit]
+
+
+def cauchy_schwarz(s1: Any, s2: Any, s3: Any) -> Any:
+    """
+        s1 = Sum(f), s2 = Sum(g), s3 = Sum(h) over one range of n >= 0 terms
+        f^2 = g*h, g >= 0 and h >= 0 on the range
+        -----------------------------------------------------------------------  (Cauchy-Schwarz, with
+        s1^2 <= s2 * s3                                                              f = +-sqrt(g)*sqrt(h))
+
+    With ``h = 1`` (``s3 = n``): ``(sum f)^2 <= n * sum f^2``; with ``g = p`` and ``h = p*v^2``: a weighted variance
+    is nonnegative (the softmax Jacobian is positive semidefinite).
+    """
+    return s1 * s1 <= s2 * s3

@@ -21,6 +21,7 @@ a time budget; running out gives ``None``.
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -148,6 +149,7 @@ def _decide_case(e: sp.Expr, conditions: list[sp.Basic], op: str, facts: Facts,
     except (Untranslatable, z3.Z3Exception, RecursionError):
         return None
     lemmas = inequalities.lemmas([(z3.RealVal(0), z3.RealVal(1))] + ab.log_terms, ab.constants)
+    lemmas += _cauchy_schwarz(ab)
     failure = {">=": value < 0, ">": value <= 0, "=": value != 0}[op]
     result, model = _check(ab.constraints + lemmas + [failure], budget_ms)
     if result == z3.unsat:
@@ -309,6 +311,36 @@ def _sum(e: sp.Sum, ab: _Abstraction) -> Any:
             elif isinstance(decide(e.function, ">=", inner, budget_ms=budget), Proof):
                 ab.constraints.append(v >= 0)
     return v
+
+
+#: Cauchy-Schwarz is tried on at most this many sums over one range.
+MAX_CS_SUMS = 6
+
+
+def _cauchy_schwarz(ab: _Abstraction) -> list[Any]:
+    """:func:`inequalities.cauchy_schwarz` for every triple of sums of the abstraction over one range (and the
+    number of terms, the sum of 1) whose summands fit it."""
+    groups: dict[tuple, list[tuple[sp.Expr, Any]]] = {}
+    for key, var in ab.unknowns.items():
+        if isinstance(key, sp.Sum) and len(key.limits) == 1:
+            groups.setdefault(tuple(key.limits[0]), []).append((key.function, var))
+    out: list[Any] = []
+    for (j, lo, hi), sums in groups.items():
+        count = hi - lo + 1
+        if len(sums) > MAX_CS_SUMS or not ab.facts.nonneg(count):
+            continue
+        try:
+            terms = sums + [(sp.Integer(1), _translate(count, ab))]
+        except Untranslatable:
+            continue
+        inner = ab.facts.forget(j).within(j, lo, hi)
+        budget = max(ab.budget_ms // 8, 50)
+        nonneg = {f: f == 1 or isinstance(decide(f, ">=", inner, budget_ms=budget), Proof) for f, _ in terms}
+        for (f1, v1) in sums:
+            for (f2, v2), (f3, v3) in itertools.combinations_with_replacement(terms, 2):
+                if nonneg[f2] and nonneg[f3] and sp.expand(f1**2 - f2 * f3) == 0:
+                    out.append(inequalities.cauchy_schwarz(v1, v2, v3))
+    return out
 
 
 def _real_arg(a: sp.Expr, ab: _Abstraction) -> Any:

@@ -145,3 +145,16 @@ def test_cauchy_schwarz_over_sums() -> None:
     s, s2 = sp.Sum(w[j], (j, 1, n)), sp.Sum(w[j] ** 2, (j, 1, n))
     assert isinstance(nra.decide(n * s2 - s**2, ">=", facts), nra.Proof)
     assert not isinstance(nra.decide(s2 - s**2, ">=", facts), nra.Proof)
+
+
+def test_one_term_of_a_sum_of_nonnegative_terms() -> None:
+    # log(sum_j e^{x_j}) >= x_k for 1 <= k <= n; for k outside the range (k = n + 1) the term is not in the sum,
+    # and the claim fails (n = 1, x_1 = 0, x_2 = 1: 0 < 1): not proved there.
+    n = sp.Symbol("n", integer=True)
+    j, k = sp.symbols("j k", integer=True)
+    v = sp.IndexedBase("v", real=True)
+    lse = sp.log(sp.Sum(sp.exp(v[j]), (j, 1, n)))
+    inside = Facts().add(sp.Ge(n, 1)).add(sp.Ge(k, 1)).add(sp.Le(k, n))
+    assert isinstance(nra.decide(normal(lse - v[k], inside), ">=", inside), nra.Proof)
+    outside = Facts().add(sp.Ge(n, 1)).add(sp.Eq(k, n + 1))
+    assert not isinstance(nra.decide(normal(lse - v[k], outside), ">=", outside), nra.Proof)

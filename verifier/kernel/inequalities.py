@@ -84,3 +84,14 @@ def cauchy_schwarz(s1: Any, s2: Any, s3: Any) -> Any:
     is nonnegative (the softmax Jacobian is positive semidefinite).
     """
     return s1 * s1 <= s2 * s3
+
+
+def term_of_sum(term: Any, total: Any) -> Any:
+    """
+        lo <= k <= hi      g >= 0 on lo..hi
+        -----------------------------------
+        g(k) <= Sum(g, (j, lo, hi))
+
+    (One term of a sum of nonnegative terms is at most the sum: with the log rules, ``x[k] <= log-sum-exp``.)
+    """
+    return term <= total

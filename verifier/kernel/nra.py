@@ -145,10 +145,11 @@ def _decide_case(e: sp.Expr, conditions: list[sp.Basic], op: str, facts: Facts,
         for c in conditions:
             ab.constraints.append(_condition(c, ab))
         value = _translate(e, ab)
+        terms = _terms_of_sums(ab)
         _facts(ab)
     except (Untranslatable, z3.Z3Exception, RecursionError):
         return None
-    lemmas = inequalities.lemmas([(z3.RealVal(0), z3.RealVal(1))] + ab.log_terms, ab.constants)
+    lemmas = terms + inequalities.lemmas([(z3.RealVal(0), z3.RealVal(1))] + ab.log_terms, ab.constants)
     lemmas += _cauchy_schwarz(ab)
     failure = {">=": value < 0, ">": value <= 0, "=": value != 0}[op]
     result, model = _check(ab.constraints + lemmas + [failure], budget_ms)
@@ -311,6 +312,30 @@ def _sum(e: sp.Sum, ab: _Abstraction) -> Any:
             elif isinstance(decide(e.function, ">=", inner, budget_ms=budget), Proof):
                 ab.constraints.append(v >= 0)
     return v
+
+
+def _terms_of_sums(ab: _Abstraction) -> list[Any]:
+    """:func:`inequalities.term_of_sum` for every sum of the abstraction with terms >= 0, at every integer name
+    ``k`` that the facts place in its range."""
+    out: list[Any] = []
+    integers = sorted({s for x in ab.names for s in x.free_symbols if isinstance(s, sp.Symbol) and s.is_integer},
+                      key=sp.default_sort_key)
+    for key, var in list(ab.unknowns.items()):
+        if not (isinstance(key, sp.Sum) and len(key.limits) == 1):
+            continue
+        j, lo, hi = key.limits[0]
+        inside = [k for k in integers if ab.facts.nonneg(k - lo) and ab.facts.nonneg(hi - k)]
+        if not inside:
+            continue
+        inner = ab.facts.forget(j).within(j, lo, hi)
+        if not isinstance(decide(key.function, ">=", inner, budget_ms=max(ab.budget_ms // 8, 50)), Proof):
+            continue
+        for k in inside:
+            try:
+                out.append(inequalities.term_of_sum(_translate(key.function.xreplace({j: k}), ab), var))
+            except Untranslatable:
+                continue
+    return out
 
 
 #: Cauchy-Schwarz is tried on at most this many sums over one range.

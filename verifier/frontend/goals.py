@@ -15,7 +15,7 @@ from typing import Any, Iterable
 import sympy as sp
 
 from verifier.frontend import parser as P
-from verifier.frontend.build import Builder, Definition, Scope, SymbolInfo, Vec, declare, parse_signature
+from verifier.frontend.build import CONSTANTS, Builder, Definition, Scope, SymbolInfo, Vec, declare, parse_signature
 from verifier.errors import ExpressionError
 from verifier.frontend.loader import Library, SourceFile
 from verifier.model import Chain, Claim, Obligation, obligations
@@ -166,7 +166,7 @@ class ProblemBuilder:
             return None
         (i, j), (k, m) = [x.id for x in a.indices], [x.id for x in b.indices]
         info = self.scope.symbols.get(a.base.id)
-        free = not any(n in self.scope.symbols or n in self.scope.definitions for n in (i, j))
+        free = not any(n in self.scope.symbols or n in self.scope.definitions or n in CONSTANTS for n in (i, j))
         if not (i != j and (i, j) == (m, k) and free and info is not None and info.indexed):
             return None
         return info.symbol

@@ -179,6 +179,8 @@ def _rounds(config: Config, verify: list[str | Path], tmp: Path, cold_dir: Path,
         "cold_all": ("verify all --no-cache (cold)", [*verify, "all", "--no-cache"], cold_dir),
         "cold_claim": (f"verify {config.claim} --no-cache (cold)", [*verify, config.claim, "--no-cache"], cold_dir),
         "warm_all": ("verify all (warm cache)", [*verify, "all"], warm_dir),
+        "homework_all": ("verify all --no-cache of tests/homework (cold)",
+                         [*verify, "--derivations", REPO / "tests" / "homework", "all", "--no-cache"], tmp),
     }
     runs: dict[str, list[proc.Run]] = {name: [] for name in [*commands, "naive"]}
     naive_lines: list[list[dict[str, Any]]] = []

@@ -12,7 +12,7 @@ import pytest
 import sympy as sp
 
 from verifier.kernel import checker, defined
-from verifier.kernel.rules import Facts
+from verifier.kernel.facts import Facts
 
 x, y, s, t, z = sp.symbols("x y s t z", real=True)
 p = sp.Symbol("p", positive=True)

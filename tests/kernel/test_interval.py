@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 
 from verifier.kernel import checker, interval
-from verifier.kernel.rules import Facts
+from verifier.kernel.facts import Facts
 
 E, I, log, exp, sqrt = sp.E, sp.I, sp.log, sp.exp, sp.sqrt
 R = sp.Rational

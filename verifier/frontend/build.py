@@ -574,24 +574,33 @@ def _vector(b: Builder, node: P.Call) -> Vec:
 
 
 def _diff(b: Builder, node: P.Call) -> Any:
-    if len(node.args) not in (2, 3):
-        raise ExpressionError("diff(expr, v) or diff(expr, v, n) takes 2 or 3 arguments", column=node.col)
+    """``diff(f, v)``, ``diff(f, v, n)`` and several variables ``diff(f, u, v, ...)``, each optionally followed by
+    its order (``diff(f, w[a], 2, w[b])``), differentiated in the order written."""
+    if not 2 <= len(node.args) <= 21:
+        raise ExpressionError("diff(expr, v), diff(expr, v, n) or diff(expr, u, v, ...) takes 2 to 21 arguments",
+                              column=node.col)
     expr = b.value(node.args[0])
-    var = b.value(node.args[1])
-    if not (isinstance(var, sp.Symbol) or isinstance(var, sp.Indexed)):
-        raise ExpressionError("diff: differentiate with respect to a symbol or an entry x[k]", column=node.col)
-    if var.is_integer:
-        raise ExpressionError(f"diff: {var} is an integer, and a function of an integer has no derivative; "
-                              "differentiate with respect to a real name", column=node.args[1].col)
-    order = sp.Integer(1)
-    if len(node.args) == 3:
-        order = b.value(node.args[2])
-        if not (isinstance(order, sp.Integer) and 0 <= int(order) <= 20):
-            raise ExpressionError("diff: the order must be an integer from 0 to 20", column=node.col)
+    steps: list[tuple[Any, int]] = []
+    for arg in node.args[1:]:
+        value = b.value(arg)
+        if isinstance(value, sp.Integer) and steps:
+            if not 0 <= int(value) <= 20:
+                raise ExpressionError("diff: the order must be an integer from 0 to 20", column=node.col)
+            steps[-1] = (steps[-1][0], int(value))
+        elif isinstance(value, (sp.Symbol, sp.Indexed)):
+            if value.is_integer:
+                raise ExpressionError(f"diff: {value} is an integer, and a function of an integer has no "
+                                      "derivative; differentiate with respect to a real name", column=node.col)
+            steps.append((value, 1))
+        else:
+            raise ExpressionError("diff: differentiate with respect to a symbol or an entry x[k]", column=node.col)
+    if sum(order for _, order in steps) > 20:
+        raise ExpressionError("diff: the total order must be at most 20", column=node.col)
 
     def derivative(e: Any) -> Any:
-        for _ in range(int(order)):
-            e = derivative_where_defined(e, var)
+        for var, order in steps:
+            for _ in range(order):
+                e = derivative_where_defined(e, var)
         return e
 
     if isinstance(expr, Vec):

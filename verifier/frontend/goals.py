@@ -19,7 +19,7 @@ from typing import Any, Iterable
 import sympy as sp
 
 from verifier.frontend import parser as P
-from verifier.frontend.build import Builder, Definition, Scope, SymbolInfo, Vec, declare, parse_signature
+from verifier.frontend.build import CONSTANTS, Builder, Definition, Scope, SymbolInfo, Vec, declare, parse_signature
 from verifier.errors import ExpressionError
 from verifier.frontend.loader import Library, SourceFile
 from verifier.model import Chain, Claim, Obligation, obligations
@@ -41,6 +41,7 @@ class Case:
     relations: list[Relation]
     hypotheses: list[sp.Basic]
     facts: Facts
+    symmetric: tuple[sp.IndexedBase, ...] = ()    # families symmetric by a hypothesis over all indices
 
 
 @dataclass
@@ -123,7 +124,9 @@ class ProblemBuilder:
             a = self._entry_with_op(builder, chain_no, step_no, chain)[1]
             op, b = self._entry_with_op(builder, chain_no, step_no + 1, chain)
             rels = [(a, op, b)]
-        hyps = [_subst(self._condition(builder, t, ob.line), subst) for t in assume_texts]
+        symmetric = tuple(f for f in (self._symmetry(t) for t in assume_texts) if f is not None)
+        hyps = [_subst(self._condition(builder, t, ob.line), subst) for t in assume_texts
+                if self._symmetry(t) is None]
         for h in hyps:
             if h is sp.false:
                 raise ExpressionError("the hypotheses contradict each other (an assume is false)", line=ob.line)
@@ -133,7 +136,12 @@ class ProblemBuilder:
                                   "to agree at every index, which one witness cannot show)", line=ob.line)
         groups = [([(_subst(l, subst), op, _subst(r, subst)) for l, op, r in rels], [_subst(h, subst) for h in local])
                   for rels, local in groups]
-        cases = self._cases(groups, hyps, subst)
+        if symmetric:
+            groups = [([(symmetrised(l, symmetric), op, symmetrised(r, symmetric)) for l, op, r in rels],
+                       [symmetrised(h, symmetric) for h in local]) for rels, local in groups]
+            hyps = [symmetrised(h, symmetric) for h in hyps]
+        cases = [Case(c.values, c.relations, c.hypotheses, c.facts, symmetric)
+                 for c in self._cases(groups, hyps, subst)]
         return Problem(ob, "exists" if kind == "exists" else "forall", cases, self.infos, self._sizes(ob.line),
                        subst)
 
@@ -179,6 +187,27 @@ class ProblemBuilder:
             except ExpressionError as err:
                 raise err.located(file=self.claim.file, line=line)
         return self._entries[key]
+
+    def _symmetry(self, text: str) -> sp.IndexedBase | None:
+        """The family ``F`` of a hypothesis over all indices ``F[i, j] = F[j, i]``: ``i`` and ``j`` are names that
+        are not declared (a declared ``i`` keeps its meaning: one value). ``None`` for any other text."""
+        try:
+            node = P.parse_relation(text)
+        except ExpressionError:
+            return None
+        if node.ops != ("=",) or not all(isinstance(o, P.Index) for o in node.operands):
+            return None
+        a, b = node.operands
+        if not (isinstance(a.base, P.Name) and isinstance(b.base, P.Name) and a.base.id == b.base.id
+                and len(a.indices) == 2 and len(b.indices) == 2
+                and all(isinstance(i, P.Name) for i in a.indices + b.indices)):
+            return None
+        (i, j), (k, m) = [x.id for x in a.indices], [x.id for x in b.indices]
+        info = self.scope.symbols.get(a.base.id)
+        free = not any(n in self.scope.symbols or n in self.scope.definitions or n in CONSTANTS for n in (i, j))
+        if not (i != j and (i, j) == (m, k) and free and info is not None and info.indexed):
+            return None
+        return info.symbol
 
     def _condition(self, builder: Builder, text: str, line: int | None) -> sp.Basic:
         value = builder.expression(text, line=line)
@@ -527,6 +556,18 @@ def _is_real(value: sp.Expr) -> bool:
     if value.is_number:
         return bool(interval.is_real(value))
     return value.is_real is True
+
+
+def symmetrised(e: Any, families: tuple[sp.IndexedBase, ...]) -> Any:
+    """``e`` with every entry ``F[a, b]`` of a symmetric family replaced by ``(F[a, b] + F[b, a])/2``.
+
+    A claim holds for every symmetric ``F`` exactly when the claim so rewritten holds for every ``F``: the rewritten
+    claim at ``F`` is the claim at the symmetric ``(F + F^T)/2``, and at a symmetric ``F`` the two are the same."""
+    if not isinstance(e, sp.Basic):
+        return e
+    mapping = {x: (x + x.base[x.indices[1], x.indices[0]]) / 2 for x in e.atoms(sp.Indexed)
+               if x.base in families and len(x.indices) == 2}
+    return e.xreplace(mapping) if mapping else e
 
 
 def _subst(e: Any, subst: dict) -> Any:

@@ -26,7 +26,9 @@ is confirmed only when ``rhs`` is shown defined wherever ``lhs`` is, and at a po
 ``rhs`` is not, the relation fails.
 
 The trusted core is this module with :mod:`verifier.kernel.rules`, :mod:`verifier.kernel.sums`,
-:mod:`verifier.kernel.defined`, :mod:`verifier.kernel.linear` and :mod:`verifier.kernel.interval`.
+:mod:`verifier.kernel.defined`, :mod:`verifier.kernel.linear` and :mod:`verifier.kernel.interval`, and, as last
+resorts, :mod:`verifier.kernel.multisum`, :mod:`verifier.kernel.geometric`, :mod:`verifier.kernel.logs`,
+:mod:`verifier.kernel.inequalities` and :mod:`verifier.kernel.nra` (which trusts z3's ``unsat`` answer only).
 It does no I/O and imports nothing of the CLI or the reports. What it takes from SymPy is listed in
 :mod:`verifier.kernel.rules`; nothing here calls ``simplify``, ``equals``, ``is_zero`` or ``refine``.
 """
@@ -39,7 +41,7 @@ from typing import Mapping, Sequence
 
 import sympy as sp
 
-from verifier.kernel import defined, interval, linear
+from verifier.kernel import defined, geometric, interval, linear, logs
 from verifier.kernel.facts import Facts, admits, facts_from
 from verifier.kernel.rules import expu, normal
 from verifier.kernel.sums import merge_sums, peel, size_conditions, well_formed
@@ -154,6 +156,12 @@ def _confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, splits: int) -> 
             if peeled != d and is_zero_polynomially(merge_sums(normal(peeled, facts))):
                 where = "first" if front else "last"
                 return Confirmed(f"normal form: {where} terms of a sum split off, sums combined, exact cancellation")
+    found = _power_identity(d, facts)
+    if found is not None:
+        return found
+    method = geometric.confirm(lhs, rhs, d, facts, confirm_identity, substitute, is_zero_polynomially)
+    if method is not None:
+        return Confirmed(method)
     if splits <= 0:
         return None
     cond = _undecided_condition(d, facts)
@@ -175,6 +183,21 @@ def _confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, splits: int) -> 
             return None
         cases.append(confirmed.method)
     return Confirmed(f"case split on {show_relation(cond)}: " + "; ".join(sorted(set(cases))))
+
+
+def _power_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
+    """``d = 0`` by the logarithm rules (:mod:`verifier.kernel.logs`), then by nonlinear real arithmetic
+    (:mod:`verifier.kernel.nra`), for a normal form that does not cancel by itself. Only where they can add
+    something: logarithms, or cases (``Max``, ``Min``, ``Abs``, ``sign``)."""
+    if not d.has(sp.log, sp.Max, sp.Min, sp.Abs, sp.sign):
+        return None
+    from verifier.kernel import nra     # z3 is imported only when a proof needs it
+    expanded = logs.expand_logs(d, lambda a: nra.positive(a, facts))
+    if expanded != d and not _leaks(expanded, d) and is_zero_polynomially(expanded):
+        return Confirmed("logarithm rules under positivity, exact cancellation")
+    if isinstance(nra.decide(expanded, "=", facts), nra.Proof):
+        return Confirmed(nra.METHOD)
+    return None
 
 
 def _leaks(result: sp.Expr, source: sp.Expr) -> bool:
@@ -285,9 +308,27 @@ def show_relation(c: sp.Basic) -> str:
 
 
 def confirm_sign(e: sp.Expr, facts: Facts, *, strict: bool) -> Confirmed | None:
-    """Confirm ``e > 0`` (strict) or ``e >= 0`` for every allowed value where ``e`` is defined, or return ``None``."""
+    """Confirm ``e > 0`` (strict) or ``e >= 0`` for every allowed value where ``e`` is defined, or return ``None``:
+    by the normal form, else (a last resort) by the logarithm rules and nonlinear real arithmetic
+    (:mod:`verifier.kernel.nra`)."""
     if not well_formed(e):
         return None
+    found = _sign_by_normal_form(e, facts, strict=strict)
+    if found is not None:
+        return found
+    from verifier.kernel import nra     # z3 is imported only when a proof needs it
+    d = normal(e, facts)
+    if _leaks(d, e):
+        return None
+    d = logs.expand_logs(d, lambda a: nra.positive(a, facts))
+    # Sums over one range combined first, so that a sum of squares is one sum of nonnegative terms.
+    for form in (d, merge_sums(d)) if d.has(sp.Sum) else (d,):
+        if isinstance(nra.decide(form, ">" if strict else ">=", facts), nra.Proof):
+            return Confirmed(nra.METHOD)
+    return None
+
+
+def _sign_by_normal_form(e: sp.Expr, facts: Facts, *, strict: bool) -> Confirmed | None:
     d = normal(e, facts)
     if _leaks(d, e):
         return None
@@ -659,11 +700,28 @@ def prove(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic], facts: 
         return made(Proved, method="vacuous: no allowed value satisfies the hypotheses")
     methods = []
     for relation in relations:
-        confirmed = confirm_relation(relation, facts)
+        confirmed = confirm_relation(relation, facts) or _confirm_under_hypotheses(relation, hypotheses, facts)
         if confirmed is None:
             return None
         methods.append(confirmed.method)
     return made(Proved, method="; ".join(sorted(set(methods))) if methods else "nothing to prove")
+
+
+def _confirm_under_hypotheses(relation: Relation, hypotheses: Sequence[sp.Basic], facts: Facts) -> Confirmed | None:
+    """The relation by nonlinear real arithmetic using the hypotheses that the facts cannot hold (a sum equal to 1,
+    a product), where its left side is defined and its right side is shown defined there too::
+
+        facts, H |- rhs defined where lhs is        facts, H, lhs defined |- lhs op rhs   (z3: the negation unsat)
+        -------------------------------------------------------------------------------------------------------
+                                             facts, H |- lhs op rhs
+    """
+    nonlinear = [h for h in hypotheses if Facts().add(h) == Facts()]
+    lhs, _, rhs = relation
+    if not nonlinear or not (well_formed(lhs) and well_formed(rhs)) or not defined_where(rhs, lhs, facts):
+        return None
+    from verifier.kernel import nra     # z3 is imported only when a proof needs it
+    method = nra.confirm_under(relation, nonlinear, where_defined(lhs, facts))
+    return Confirmed(method) if method else None
 
 
 def refute(relation: Relation, hypotheses: Sequence[sp.Basic], point: Mapping[sp.Basic, sp.Expr], facts: Facts,
@@ -678,7 +736,7 @@ def refute(relation: Relation, hypotheses: Sequence[sp.Basic], point: Mapping[sp
 
 
 def witness(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic], point: Mapping[sp.Basic, sp.Expr],
-            facts: Facts) -> Proved | None:
+            facts: Facts, method: str = "witness, exact evaluation") -> Proved | None:
     """``proved`` for an ``exists``: every relation holds at the point, which every declaration allows and which
     satisfies every hypothesis; ``None`` otherwise."""
     if not relations:
@@ -689,7 +747,7 @@ def witness(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic], point
     first = checks[0]
     assert first is not None
     found = made(Witness, point=_shown_point(point, facts), lhs=first.lhs, rhs=first.rhs)
-    return made(Proved, method="witness, exact evaluation", witness=found)
+    return made(Proved, method=method, witness=found)
 
 
 def no_witness_possible(cases: Sequence[tuple[Sequence[Relation], Sequence[sp.Basic], Facts]]) -> Refuted | None:

@@ -269,6 +269,11 @@ def normal_sum(e: sp.Sum, facts: Facts, simplify: Simplify) -> sp.Expr:
     linearity, collapsed against deltas, widened over a zero-outside family; else a canonical ``Sum`` atom."""
     if not all(len(lim) == 3 for lim in e.limits):
         return e
+    if len(e.limits) > 1:
+        from verifier.kernel import multisum     # (imports this module)
+        done = multisum.nested(e, facts, simplify)
+        if done is not None:
+            return done
     f = e.function
     for limit in e.limits:      # innermost first; never rebuilt as one Sum (SymPy would fold it back)
         f = _sum_over(f, limit, facts, simplify)

@@ -25,7 +25,7 @@ from typing import Mapping
 import sympy as sp
 
 from verifier import kernel
-from verifier.kernel import Checked, Proved, Refuted
+from verifier.kernel import Checked, Proved, Refuted, rules
 from verifier.search import strategies
 from verifier.errors import ExpressionError
 from verifier.frontend.goals import Case, Problem, library_problems
@@ -107,9 +107,10 @@ def settle_case(case: Case, problem: Problem) -> Settled:
     proof = kernel.prove(case.relations, case.hypotheses, case.facts)
     if proof:
         return _from_proved(proof, case)
-    tried.append("symbolic normal form (no exact cancellation)")
+    tried.append("symbolic normal form, logarithm rules and nonlinear real arithmetic (z3) "
+                 f"(no proof; {_residual(case)})")
     found = _probe(case, problem, instances=40, per_instance=2) or \
-        _probe(case, problem, instances=6, per_instance=PROBE_POINTS)
+        _probe(case, problem, instances=6, per_instance=PROBE_POINTS) or _solver_model(case, problem)
     if found:
         return found
     tried.append("counterexample search at small sizes")
@@ -129,7 +130,8 @@ def _search(case: Case, instances: list[dict], per_instance: int, start: int, me
         for rel in case.relations:
             atoms = strategies.real_atoms(case, ints, [rel])
             for reals in strategies.points(atoms, per_instance, start=start):
-                refuted = kernel.refute(rel, case.hypotheses, {**ints, **reals}, case.facts, method)
+                refuted = kernel.refute(rel, case.hypotheses, symmetric_point({**ints, **reals}, case), case.facts,
+                                        method)
                 if refuted is not None:
                     return _from_refuted(_simpler(case, rel, ints, atoms, refuted), case)
     return None
@@ -139,7 +141,7 @@ def _simpler(case: Case, rel: tuple, ints: dict, atoms: list, refuted: Refuted) 
     """A counterexample easier to read, if one of the first (simplest) points also is one: all zeros, then small
     integers."""
     for reals in strategies.points(atoms, 3):
-        simple = {**ints, **reals}
+        simple = symmetric_point({**ints, **reals}, case)
         if simple == refuted.point:
             break
         found = kernel.refute(rel, case.hypotheses, simple, case.facts, refuted.method)
@@ -183,17 +185,103 @@ def _exists(problem: Problem) -> Settled:
     if refuted:
         return _from_refuted(refuted, None)
     return _unknown("no witness found among small values (tried integers, simple fractions and logarithms of "
-                    "small rationals)")
+                    "small rationals) nor from the solver")
 
 
 def _witness(case: Case, problem: Problem) -> Proved | None:
     for ints in strategies.probe_instances(case, problem)[:12]:
         atoms = strategies.real_atoms(case, ints)
         for reals in strategies.points(atoms, WITNESS_POINTS):
-            proof = kernel.witness(case.relations, case.hypotheses, {**ints, **reals}, case.facts)
+            proof = kernel.witness(case.relations, case.hypotheses, symmetric_point({**ints, **reals}, case),
+                                   case.facts)
             if proof is not None:
                 return proof
+    return _solver_witness(case, problem)
+
+
+#: A residual longer than this is cut in the message.
+RESIDUAL_CHARS = 160
+
+
+def _residual(case: Case) -> str:
+    """What the normal form leaves of the first relation (``lhs - rhs``), short, and which hypotheses share a name
+    with it (one of them, used differently, might close it)."""
+    lhs, op, rhs = case.relations[0]
+    try:
+        d = rules.normal(lhs - rhs, case.facts).replace(rules.expu, sp.exp)
+    except (RecursionError, TypeError, ValueError):
+        return "the normal form could not be taken"
+    text = str(d)
+    if len(text) > RESIDUAL_CHARS:
+        text = text[:RESIDUAL_CHARS - 3] + "..."
+    goal = {"=": "= 0", "!=": "!= 0", "<": "< 0", "<=": "<= 0", ">": "> 0", ">=": ">= 0"}.get(op, "")
+
+    def names(e: sp.Basic) -> set[str]:
+        return {str(x) for x in e.free_symbols} | {str(x.base) for x in e.atoms(sp.Indexed)}
+
+    # Declared ranges (a >= or <= between names) are always there: only the others are worth naming.
+    related = [kernel.show_relation(h) for h in case.hypotheses
+               if names(h) & names(d) and not isinstance(h, (sp.Ge, sp.Le))]
+    hint = f"; hypotheses on the same names: {', '.join(related[:3])}" if related else ""
+    return f"left to show: {text} {goal}{hint}"
+
+
+#: The relation to decide for each operator: its two sides' difference, and the sign it must have.
+_SIGN_QUERY = {"=": (1, "="), ">=": (1, ">="), ">": (1, ">"), "<=": (-1, ">="), "<": (-1, ">")}
+
+
+def _solver_model(case: Case, problem: Problem) -> Settled | None:
+    """A model of the relation's failure from nonlinear real arithmetic (:mod:`verifier.kernel.nra`), as a
+    proposal: the kernel re-checks it exactly at the point (names the model leaves out get 0)."""
+    from verifier.kernel import nra     # z3 is imported only when needed
+    if strategies.integer_names(case, problem):
+        return None
+    hypotheses = nra.normal_hypotheses(case.hypotheses, case.facts)
+    for rel in case.relations:
+        lhs, op, rhs = rel
+        if op not in _SIGN_QUERY:
+            continue
+        side, sign = _SIGN_QUERY[op]
+        model = nra.decide(rules.normal(side * (lhs - rhs), case.facts), sign, case.facts, hypotheses=hypotheses)
+        if not isinstance(model, nra.Model):
+            continue
+        given = {a: model.point.get(a, sp.Integer(0)) for a in strategies.real_atoms(case, {}, [rel])}
+        refuted = kernel.refute(rel, case.hypotheses, symmetric_point(given, case), case.facts,
+                                "counterexample from a solver model, exact evaluation")
+        if refuted is not None:
+            return _from_refuted(refuted, case)
     return None
+
+
+def _solver_witness(case: Case, problem: Problem) -> Proved | None:
+    """A witness proposed by a model of nonlinear real arithmetic (one relation, no integer names), re-checked by
+    the kernel exactly at the point."""
+    from verifier.kernel import nra     # z3 is imported only when needed
+    if len(case.relations) != 1 or strategies.integer_names(case, problem):
+        return None
+    (rel,) = case.relations
+    lhs, op, rhs = rel
+    model = nra.witness(rules.normal(lhs - rhs, case.facts), op, case.facts,
+                        nra.normal_hypotheses(case.hypotheses, case.facts))
+    if model is None:
+        return None
+    given = {a: model.point.get(a, sp.Integer(0)) for a in strategies.real_atoms(case, {}, [rel])}
+    return kernel.witness(case.relations, case.hypotheses, symmetric_point(given, case), case.facts,
+                          "witness from a solver model, exact evaluation")
+
+
+def symmetric_point(point: dict, case: Case) -> dict:
+    """The point with ``F[a, b]`` and ``F[b, a]`` both given their mean, for each family the hypotheses make
+    symmetric: a counterexample or witness is then shown at a symmetric ``F``. (The relation of such a case is
+    written in ``(F + F^T)/2``, whose value at the mean is its value at the point: nothing else changes.)"""
+    if not case.symmetric:
+        return point
+    out = dict(point)
+    for x, v in point.items():
+        if isinstance(x, sp.Indexed) and x.base in case.symmetric and len(x.indices) == 2:
+            other = x.base[x.indices[1], x.indices[0]]
+            out[x] = (v + point.get(other, v)) / 2
+    return out
 
 
 def _show_point(case: Case, point: Mapping) -> dict[str, str]:

@@ -1,0 +1,160 @@
+"""Nonlinear real arithmetic (z3) in the kernel: proofs by unsat, models only as proposals, and the classical
+inequalities as lemmas. Every truth below is established by hand in the comment beside it."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from verifier.kernel import nra
+from verifier.kernel.rules import Facts, normal
+
+x, y, z, a, b = sp.symbols("x y z a b", real=True)
+u = sp.Symbol("u", positive=True)
+p, q = sp.symbols("p q", real=True)
+UNIT = Facts().add(sp.Gt(p, 0)).add(sp.Lt(p, 1)).add(sp.Gt(q, 0)).add(sp.Lt(q, 1))
+
+
+def decide(e: sp.Expr, op: str, facts: Facts = Facts()) -> object:
+    return nra.decide(normal(e, facts), op, facts)
+
+
+def test_a_square_is_nonnegative() -> None:
+    # (x - y)^2 >= 0 for real x, y.
+    assert isinstance(decide((x - y) ** 2, ">="), nra.Proof)
+
+
+def test_the_sigmoid_slope_is_at_most_a_quarter() -> None:
+    # sigma' = s(1 - s) <= 1/4 since (s - 1/2)^2 >= 0.
+    s = 1 / (1 + sp.exp(-z))
+    assert isinstance(decide(sp.Rational(1, 4) - sp.diff(s, z), ">="), nra.Proof)
+
+
+def test_a_false_inequality_gives_a_model_not_a_proof() -> None:
+    # x^2 >= x fails at x = 1/2 (1/4 < 1/2): a model, whose value makes x^2 - x negative when re-checked.
+    found = decide(x**2 - x, ">=")
+    assert isinstance(found, nra.Model)
+    v = found.point[x]
+    assert v**2 - v < 0
+
+
+def test_exp_is_above_its_tangent_and_log_below() -> None:
+    # exp(x) >= 1 + x and log(u) <= u - 1 (u > 0): convexity / concavity, tangents at 0 and 1.
+    assert isinstance(decide(sp.exp(x) - 1 - x, ">="), nra.Proof)
+    assert isinstance(decide(u - 1 - sp.log(u), ">="), nra.Proof)
+    # exp(x) >= 1 + x + x^2/2 is false at x = -1 (0.3679 < 0.5): never a proof.
+    assert not isinstance(decide(sp.exp(x) - 1 - x - x**2 / 2, ">="), nra.Proof)
+
+
+def test_gibbs_and_entropy_bounds() -> None:
+    # KL of two Bernoullis >= 0; binary entropy <= log 2, with equality at p = 1/2 (so not strictly).
+    kl = p * (sp.log(p) - sp.log(q)) + (1 - p) * (sp.log(1 - p) - sp.log(1 - q))
+    assert isinstance(decide(kl, ">=", UNIT), nra.Proof)
+    gap = sp.log(2) + p * sp.log(p) + (1 - p) * sp.log(1 - p)
+    assert isinstance(decide(gap, ">=", UNIT), nra.Proof)
+    assert not isinstance(decide(gap, ">", UNIT), nra.Proof)
+
+
+def test_log_sum_exp_bounds_by_max_cases() -> None:
+    # max(a, b) <= log(e^a + e^b) <= max(a, b) + log 2; not <= max(a, b) (a = b = 0: log 2 > 0).
+    lse = sp.log(sp.exp(a) + sp.exp(b))
+    assert isinstance(decide(lse - sp.Max(a, b), ">="), nra.Proof)
+    assert isinstance(decide(sp.Max(a, b) + sp.log(2) - lse, ">="), nra.Proof)
+    assert not isinstance(decide(sp.Max(a, b) - lse, ">="), nra.Proof)
+
+
+def test_a_log_of_a_term_not_proved_positive_is_not_used() -> None:
+    # log(x) for real x: nothing sound to say (x may be <= 0), so no proof of log(x)^2 >= 0 this way.
+    assert decide(sp.log(x) ** 2 + 1, ">") is None
+
+
+def test_abs_and_max_are_split_exactly() -> None:
+    # |a + b| <= |a| + |b|; |a + b| = |a| + |b| fails at a = 1, b = -1.
+    assert isinstance(decide(sp.Abs(a) + sp.Abs(b) - sp.Abs(a + b), ">="), nra.Proof)
+    assert not isinstance(decide(sp.Abs(a) + sp.Abs(b) - sp.Abs(a + b), "="), nra.Proof)
+
+
+def test_hypotheses_that_are_not_linear() -> None:
+    # a*b = 1 implies (a + b)^2 >= 4 ((a - b)^2 >= 0 and (a + b)^2 = (a - b)^2 + 4ab); not a + b >= 2 (a = b = -1).
+    assert nra.confirm_under(((a + b) ** 2, ">=", sp.Integer(4)), [sp.Eq(a * b, 1)], Facts()) is not None
+    assert nra.confirm_under((a + b, ">=", sp.Integer(2)), [sp.Eq(a * b, 1)], Facts()) is None
+
+
+def test_an_integer_is_relaxed_to_a_real_soundly() -> None:
+    # n^2 >= n holds for every integer n but not for n = 1/2: the relaxation may fail to prove it, never errs.
+    n = sp.Symbol("n", integer=True)
+    assert not isinstance(decide(n**2 - n - 1, ">="), nra.Proof)    # false at n = 0: -1
+
+
+def test_a_sum_of_nonnegative_terms() -> None:
+    # sum_{j=1}^{n} w_j^2 >= 0 for n >= 0; sum_{j=1}^{n} w_j >= 0 is false (n = 1, w_1 = -1); with no fact on n
+    # (Karr: n < 0 reverses the range and flips the sign) the first is not proved either.
+    n = sp.Symbol("n", integer=True)
+    j = sp.Symbol("j", integer=True)
+    w = sp.IndexedBase("w", real=True)
+    facts = Facts().add(sp.Ge(n, 0))
+    assert isinstance(nra.decide(sp.Sum(w[j] ** 2, (j, 1, n)), ">=", facts), nra.Proof)
+    assert not isinstance(nra.decide(sp.Sum(w[j], (j, 1, n)), ">=", facts), nra.Proof)
+    assert not isinstance(nra.decide(sp.Sum(w[j] ** 2, (j, 1, n)), ">=", Facts()), nra.Proof)
+
+
+def test_a_max_inside_a_sum_is_not_split_globally() -> None:
+    # sum_{j=1}^{n} max(w_j, 0) >= sum_{j=1}^{n} w_j is true, but splitting "w_j >= 0" outside the sum would mean
+    # nothing; the split is not made there (the claim may stay unproved, never proved by a wrong case split), and
+    # sum_j max(w_j, 0) <= 0 is false (n = 1, w_1 = 1) and never proved.
+    n = sp.Symbol("n", integer=True)
+    j = sp.Symbol("j", integer=True)
+    w = sp.IndexedBase("w", real=True)
+    facts = Facts().add(sp.Ge(n, 1))
+    assert nra.max_cases(sp.Sum(sp.Max(w[j], 0), (j, 1, n))) == [(sp.Sum(sp.Max(w[j], 0), (j, 1, n)), [])]
+    assert not isinstance(nra.decide(-sp.Sum(sp.Max(w[j], 0), (j, 1, n)), ">=", facts), nra.Proof)
+
+
+ATOMS = [x, y, sp.exp(x), sp.exp(-y), sp.log(1 + sp.exp(x)), sp.Max(x, y), sp.Abs(x - y), sp.log(2)]
+
+
+def _false_by_construction(coeffs: list[int], picks: list[tuple[int, int]], r: sp.Rational) -> sp.Expr:
+    """``q - q(0, 0) - r`` for a polynomial ``q`` in the atoms: at x = y = 0 it is exactly ``-r < 0``."""
+    q = sp.Add(*[c * ATOMS[i] * ATOMS[k] for c, (i, k) in zip(coeffs, picks)])
+    return q - q.subs({x: 0, y: 0}) - r
+
+
+def test_false_by_construction_is_never_proved() -> None:
+    # Each e below is -r < 0 at x = y = 0, so "e >= 0" is false: no proof, whatever the solver answers.
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(st.integers(-3, 3), min_size=1, max_size=4),
+           st.lists(st.tuples(st.integers(0, len(ATOMS) - 1), st.integers(0, len(ATOMS) - 1)), min_size=4,
+                    max_size=4),
+           st.fractions(min_value=sp.Rational(1, 100), max_value=5).map(lambda f: sp.Rational(f.numerator,
+                                                                                                f.denominator)))
+    def check(coeffs: list[int], picks: list[tuple[int, int]], r: sp.Rational) -> None:
+        e = _false_by_construction(coeffs, picks, r)
+        assert not isinstance(nra.decide(normal(e, Facts()), ">=", Facts(), budget_ms=300), nra.Proof)
+
+    check()
+
+
+def test_cauchy_schwarz_over_sums() -> None:
+    # (sum_j w_j)^2 <= n sum_j w_j^2 for n >= 0 (Cauchy-Schwarz with ones); not (sum w)^2 <= sum w^2 (n = 2,
+    # w = (1, 1): 4 > 2).
+    n = sp.Symbol("n", integer=True)
+    j = sp.Symbol("j", integer=True)
+    w = sp.IndexedBase("w", real=True)
+    facts = Facts().add(sp.Ge(n, 0))
+    s, s2 = sp.Sum(w[j], (j, 1, n)), sp.Sum(w[j] ** 2, (j, 1, n))
+    assert isinstance(nra.decide(n * s2 - s**2, ">=", facts), nra.Proof)
+    assert not isinstance(nra.decide(s2 - s**2, ">=", facts), nra.Proof)
+
+
+def test_one_term_of_a_sum_of_nonnegative_terms() -> None:
+    # log(sum_j e^{x_j}) >= x_k for 1 <= k <= n; for k outside the range (k = n + 1) the term is not in the sum,
+    # and the claim fails (n = 1, x_1 = 0, x_2 = 1: 0 < 1): not proved there.
+    n = sp.Symbol("n", integer=True)
+    j, k = sp.symbols("j k", integer=True)
+    v = sp.IndexedBase("v", real=True)
+    lse = sp.log(sp.Sum(sp.exp(v[j]), (j, 1, n)))
+    inside = Facts().add(sp.Ge(n, 1)).add(sp.Ge(k, 1)).add(sp.Le(k, n))
+    assert isinstance(nra.decide(normal(lse - v[k], inside), ">=", inside), nra.Proof)
+    outside = Facts().add(sp.Ge(n, 1)).add(sp.Eq(k, n + 1))
+    assert not isinstance(nra.decide(normal(lse - v[k], outside), ">=", outside), nra.Proof)

@@ -1,0 +1,550 @@
+"""Nonlinear real arithmetic (z3's nlsat) for the algebraic core of a sign condition.
+
+Part of the trusted core, with z3 trusted for one answer only: ``unsat``. To prove ``e >= 0`` (or ``e > 0``, or
+``e = 0``) the expression is *abstracted*: every name becomes a real unknown and every other atom a fresh real unknown
+with only true constraints about it:
+
+- a symbol or an entry: its declared sign (an integer is relaxed to a real: fewer constraints, so still sound);
+- ``expu(t)`` (``exp(t)``): ``> 0``; ``log(a)``: only where ``a > 0`` is proved first (by the same solver), and
+  then the rules of :mod:`verifier.kernel.inequalities` hold between all these logarithms and exponentials;
+- ``log(c)`` of a positive number: a rigorous rational enclosure; ``sqrt(a)``: ``r >= 0, r^2 = a`` (it is only
+  defined where ``a >= 0``);
+- ``Max``, ``Min``, ``Abs``, ``sign`` and ``Piecewise``: exactly, by z3's if-then-else (a case split);
+- a sum, or any other real atom: a free real unknown.
+
+Every linear fact of the facts is added. If z3 answers ``unsat`` for *facts and constraints and not relation*, no
+real values of the unknowns satisfy them, so none of the values the abstracted atoms can take does either: the
+relation holds. A ``sat`` answer gives a model, which is only a proposal (the atoms' unknowns need not agree with
+the names' values): the caller re-checks it exactly before it becomes a counterexample or a witness. Each call has
+a time budget; running out gives ``None``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import sympy as sp
+import z3
+
+from verifier.kernel import inequalities, interval
+from verifier.kernel.facts import Facts
+from verifier.kernel.rules import expu
+
+#: The method named in a verdict proved here.
+METHOD = "nonlinear real arithmetic (z3)"
+
+#: Time budget of one solver call, in milliseconds.
+BUDGET_MS = 1500
+
+
+class Untranslatable(Exception):
+    """An atom that cannot be abstracted soundly (not known to be real, or a log of a term not proved positive)."""
+
+
+@dataclass
+class Proof:
+    """``unsat``: the relation holds for every value allowed by the facts."""
+
+    method: str = METHOD
+
+
+@dataclass
+class Model:
+    """A proposal: rational values of the names (symbols and entries) that z3 found."""
+
+    point: dict[sp.Basic, sp.Rational] = field(default_factory=dict)
+
+
+@dataclass
+class _Abstraction:
+    facts: Facts
+    unknowns: dict[sp.Basic, Any] = field(default_factory=dict)
+    constraints: list[Any] = field(default_factory=list)
+    names: dict[sp.Basic, Any] = field(default_factory=dict)     # symbols and entries: the model's coordinates
+    log_terms: list[inequalities.LogTerm] = field(default_factory=list)
+    constants: list[inequalities.LogTerm] = field(default_factory=list)
+    budget_ms: int = BUDGET_MS
+
+    def fresh(self, key: sp.Basic) -> Any:
+        if key not in self.unknowns:
+            self.unknowns[key] = z3.Real(f"a{len(self.unknowns)}")
+        return self.unknowns[key]
+
+
+def decide(e: sp.Expr, op: str, facts: Facts, *, budget_ms: int = BUDGET_MS,
+           hypotheses: tuple[sp.Basic, ...] = ()) -> Proof | Model | None:
+    """Decide ``e op 0`` (op one of ``>=``, ``>``, ``=``) for every value allowed by the facts: a :class:`Proof`,
+    a :class:`Model` of its failure (a proposal), or ``None`` (not translatable, or the budget ran out).
+
+    ``hypotheses`` are relations that hold at every allowed point, in normal form (sums as canonical atoms, so that
+    a hypothesis ``Sum(y[k], (k, 1, K)) = 1`` and the sum in ``e`` are the same unknown); one that cannot be
+    translated is left out (fewer hypotheses: still sound).
+
+    ``Max`` and ``Min`` are split into cases first (one solver call per case, each smaller)::
+
+        C1 or ... or Cn (ai is the largest, for some i)      facts, Ci |- e[Max := ai] op 0   for every i
+        ---------------------------------------------------------------------------------------------------
+        facts |- e op 0
+    """
+    deadline = time.monotonic() + budget_ms / 1000
+    for case, conditions in max_cases(e):
+        left = int((deadline - time.monotonic()) * 1000)
+        if left <= 0:
+            return None     # the budget is for the whole call, all cases together
+        found = _decide_case(case, conditions, op, facts, left, hypotheses)
+        if not isinstance(found, Proof):
+            return found
+    return Proof()
+
+
+#: At most this many cases from splitting Max and Min (past it, they are encoded by if-then-else).
+MAX_CASES = 16
+
+
+def max_cases(e: sp.Expr) -> list[tuple[sp.Expr, list[sp.Basic]]]:
+    """The cases of the first ``Max``/``Min`` of ``e`` (and then of the rest): ``e`` with ``Max(a1, ..., an)``
+    replaced by ``ai``, under ``ai >= aj`` for every j (``<=`` for ``Min``)."""
+    cases: list[tuple[sp.Expr, list[sp.Basic]]] = [(e, [])]
+    while True:
+        atoms = [x for x in _outside_binders(cases[0][0]) if isinstance(x, (sp.Max, sp.Min))
+                 and not any(isinstance(y, (sp.Max, sp.Min)) for y in x.args for y in sp.preorder_traversal(y))]
+        if not atoms or len(cases) * len(atoms[0].args) > MAX_CASES:
+            return cases
+        atom = atoms[0]
+        rel = sp.Ge if isinstance(atom, sp.Max) else sp.Le
+        new = []
+        for expr, conds in cases:
+            for a in atom.args:
+                extra = [rel(a, b, evaluate=False) for b in atom.args if b is not a]
+                new.append((expr.xreplace({atom: a}), conds + extra))
+        cases = new
+
+
+def _outside_binders(e: sp.Basic) -> list[sp.Basic]:
+    """The subexpressions of ``e`` not inside a sum, product or limit (where a bound index is free: a condition on
+    it would mean nothing outside)."""
+    out = [e]
+    if not isinstance(e, (sp.Sum, sp.Product, sp.Limit)):
+        for a in e.args:
+            out.extend(_outside_binders(a))
+    return out
+
+
+def _decide_case(e: sp.Expr, conditions: list[sp.Basic], op: str, facts: Facts,
+                 budget_ms: int, hypotheses: tuple[sp.Basic, ...] = ()) -> Proof | Model | None:
+    ab = _Abstraction(facts, budget_ms=budget_ms)
+    for h in hypotheses:
+        try:
+            ab.constraints.append(_condition(h, ab))
+        except (Untranslatable, z3.Z3Exception, RecursionError):
+            continue
+    try:
+        for c in conditions:
+            ab.constraints.append(_condition(c, ab))
+        value = _translate(e, ab)
+        terms = _terms_of_sums(ab)
+        _facts(ab)
+    except (Untranslatable, z3.Z3Exception, RecursionError):
+        return None
+    lemmas = terms + inequalities.lemmas([(z3.RealVal(0), z3.RealVal(1))] + ab.log_terms, ab.constants)
+    lemmas += _cauchy_schwarz(ab)
+    failure = {">=": value < 0, ">": value <= 0, "=": value != 0}[op]
+    result, model = _check(ab.constraints + lemmas + [failure], budget_ms)
+    if result == z3.unsat:
+        return Proof()
+    if result == z3.sat and model is not None:
+        return Model(_point(model, ab))
+    return None
+
+
+def _check(formulas: list[Any], budget_ms: int) -> tuple[Any, Any]:
+    solver = z3.SolverFor("QF_NRA")
+    solver.set("timeout", budget_ms)
+    solver.add(*formulas)
+    result = solver.check()
+    return result, (solver.model() if result == z3.sat else None)
+
+
+def _point(model: Any, ab: _Abstraction) -> dict[sp.Basic, sp.Rational]:
+    """The model's values of the names that are rational numbers (algebraic values are left out)."""
+    out = {}
+    for name, var in ab.names.items():
+        v = model.eval(var, model_completion=True)
+        if z3.is_rational_value(v):
+            out[name] = sp.Rational(v.numerator_as_long(), v.denominator_as_long())
+        elif z3.is_algebraic_value(v):
+            root = _quadratic_root(v)
+            if root is not None:
+                out[name] = root
+    return out
+
+
+def _quadratic_root(v: Any) -> sp.Expr | None:
+    """An algebraic model value of degree at most 2 in radicals (``sqrt(2)`` for a model of ``x^2 = 2``)."""
+    coeffs = [sp.Integer(int(str(c))) for c in v.poly()]     # lowest degree first
+    if len(coeffs) != 3 or coeffs[2] == 0:
+        return None
+    c, b, a = coeffs
+    disc = b**2 - 4 * a * c
+    if disc < 0:
+        return None
+    roots = sorted({(-b - sp.sqrt(disc)) / (2 * a), (-b + sp.sqrt(disc)) / (2 * a)}, key=lambda r: float(r))
+    k = v.index() - 1     # z3 numbers the real roots from 1, in increasing order
+    return roots[k] if 0 <= k < len(roots) else None
+
+
+def witness(e: sp.Expr, op: str, facts: Facts, hypotheses: tuple[sp.Basic, ...] = (),
+            *, budget_ms: int = BUDGET_MS) -> Model | None:
+    """A proposal of a point where ``e op 0`` holds (op one of ``=``, ``!=``, ``<``, ``<=``, ``>``, ``>=``), for an
+    ``exists`` claim: a model of the facts, the hypotheses and the relation; the caller re-checks it exactly."""
+    ab = _Abstraction(facts, budget_ms=budget_ms)
+    try:
+        for h in hypotheses:
+            ab.constraints.append(_condition(h, ab))
+        value = _translate(e, ab)
+        _facts(ab)
+    except (Untranslatable, z3.Z3Exception, RecursionError):
+        return None
+    holds = {"=": value == 0, "!=": value != 0, "<": value < 0, "<=": value <= 0, ">": value > 0,
+             ">=": value >= 0}[op]
+    result, model = _check(ab.constraints + [holds], budget_ms)
+    return Model(_point(model, ab)) if result == z3.sat and model is not None else None
+
+
+def _facts(ab: _Abstraction) -> None:
+    """Every fact over names that appear, as a constraint (facts over other names are true but unneeded)."""
+    ab.constraints.extend(_linear_facts(ab))
+    for d in ab.facts.unequal:
+        if all(s in ab.names for s in d.free_symbols):
+            try:
+                ab.constraints.append(_translate(d, ab) != 0)
+            except Untranslatable:
+                continue
+
+
+def _linear_facts(ab: _Abstraction) -> list[Any]:
+    """The linear facts over names that appear so far."""
+    out = []
+    for c in ab.facts.constraints:
+        if not all(v in ab.names for v, _ in c.coeffs):
+            continue
+        total = _rational(c.const) + z3.Sum([_rational(a) * ab.names[v] for v, a in c.coeffs] or [z3.RealVal(0)])
+        out.append(total > 0 if c.strict else total >= 0)
+    return out
+
+
+def _rational(q: Fraction) -> Any:
+    return z3.RealVal(f"{q.numerator}/{q.denominator}")
+
+
+def _translate(e: sp.Basic, ab: _Abstraction) -> Any:
+    if isinstance(e, sp.Rational):
+        return z3.RealVal(f"{e.p}/{e.q}")
+    if e.is_number and not e.has(sp.log):
+        return _number(e, ab)
+    if isinstance(e, (sp.Symbol, sp.Indexed)):
+        return _name(e, ab)
+    if isinstance(e, sp.Add):
+        return z3.Sum([_translate(a, ab) for a in e.args])
+    if isinstance(e, sp.Mul):
+        out = _translate(e.args[0], ab)
+        for a in e.args[1:]:
+            out = out * _translate(a, ab)
+        return out
+    if isinstance(e, sp.Pow):
+        return _power(e, ab)
+    if isinstance(e, expu):
+        return _exp(e.args[0], ab)
+    if isinstance(e, sp.exp):
+        if e.args[0].is_real is not True:
+            raise Untranslatable(e)
+        return _exp(e.args[0], ab)
+    if isinstance(e, sp.log):
+        return _log(e.args[0], ab)
+    if isinstance(e, (sp.Max, sp.Min)):
+        args = [_translate(a, ab) for a in e.args]
+        out = args[0]
+        for a in args[1:]:
+            out = z3.If(a > out, a, out) if isinstance(e, sp.Max) else z3.If(a < out, a, out)
+        return out
+    if isinstance(e, sp.Abs):
+        a = _real_arg(e.args[0], ab)
+        return z3.If(a >= 0, a, -a)
+    if isinstance(e, sp.sign):
+        a = _real_arg(e.args[0], ab)
+        return z3.If(a > 0, z3.RealVal(1), z3.If(a < 0, z3.RealVal(-1), z3.RealVal(0)))
+    if isinstance(e, sp.Piecewise):
+        return _piecewise(e, ab)
+    if isinstance(e, sp.KroneckerDelta) and len(e.args) == 2:
+        return z3.If(_translate(e.args[0], ab) == _translate(e.args[1], ab), z3.RealVal(1), z3.RealVal(0))
+    if isinstance(e, (sp.sin, sp.cos)) and e.args[0].is_real is True:
+        v = ab.fresh(e)
+        ab.constraints.append(z3.And(v >= -1, v <= 1))
+        return v
+    if isinstance(e, sp.Sum) and _real_sum(e):
+        return _sum(e, ab)
+    if isinstance(e, sp.Expr) and e.is_real is True:
+        return ab.fresh(e)
+    raise Untranslatable(e)
+
+
+def _sum(e: sp.Sum, ab: _Abstraction) -> Any:
+    """A finite sum as a fresh unknown, with its sign when every term has one:
+
+        b - a + 1 >= 0 (the range is not reversed)      a <= j <= b |- f(j) >= 0  (> 0, and b >= a)
+        ---------------------------------------------------------------------------------------------
+        Sum(f(j), (j, a, b)) >= 0                        (> 0)
+    """
+    if e in ab.unknowns:
+        return ab.unknowns[e]
+    v = ab.fresh(e)
+    if len(e.limits) == 1:
+        j, lo, hi = e.limits[0]
+        count = hi - lo + 1
+        if ab.facts.nonneg(count):
+            inner = ab.facts.forget(j).within(j, lo, hi)
+            budget = max(ab.budget_ms // 4, 50)
+            if ab.facts.positive(count) and isinstance(decide(e.function, ">", inner, budget_ms=budget), Proof):
+                ab.constraints.append(v > 0)
+            elif isinstance(decide(e.function, ">=", inner, budget_ms=budget), Proof):
+                ab.constraints.append(v >= 0)
+    return v
+
+
+def _terms_of_sums(ab: _Abstraction) -> list[Any]:
+    """:func:`inequalities.term_of_sum` for every sum of the abstraction with terms >= 0, at every integer name
+    ``k`` that the facts place in its range."""
+    out: list[Any] = []
+    integers = sorted({s for x in ab.names for s in x.free_symbols if isinstance(s, sp.Symbol) and s.is_integer},
+                      key=sp.default_sort_key)
+    for key, var in list(ab.unknowns.items()):
+        if not (isinstance(key, sp.Sum) and len(key.limits) == 1):
+            continue
+        j, lo, hi = key.limits[0]
+        inside = [k for k in integers if ab.facts.nonneg(k - lo) and ab.facts.nonneg(hi - k)]
+        if not inside:
+            continue
+        inner = ab.facts.forget(j).within(j, lo, hi)
+        if not isinstance(decide(key.function, ">=", inner, budget_ms=max(ab.budget_ms // 8, 50)), Proof):
+            continue
+        for k in inside:
+            try:
+                out.append(inequalities.term_of_sum(_translate(key.function.xreplace({j: k}), ab), var))
+            except Untranslatable:
+                continue
+    return out
+
+
+#: Cauchy-Schwarz is tried on at most this many sums over one range.
+MAX_CS_SUMS = 6
+
+
+def _cauchy_schwarz(ab: _Abstraction) -> list[Any]:
+    """:func:`inequalities.cauchy_schwarz` for every triple of sums of the abstraction over one range (and the
+    number of terms, the sum of 1) whose summands fit it."""
+    groups: dict[tuple, list[tuple[sp.Expr, Any]]] = {}
+    for key, var in ab.unknowns.items():
+        if isinstance(key, sp.Sum) and len(key.limits) == 1:
+            groups.setdefault(tuple(key.limits[0]), []).append((key.function, var))
+    out: list[Any] = []
+    for (j, lo, hi), sums in groups.items():
+        count = hi - lo + 1
+        if len(sums) > MAX_CS_SUMS or not ab.facts.nonneg(count):
+            continue
+        try:
+            terms = sums + [(sp.Integer(1), _translate(count, ab))]
+        except Untranslatable:
+            continue
+        inner = ab.facts.forget(j).within(j, lo, hi)
+        budget = max(ab.budget_ms // 8, 50)
+        nonneg = {f: f == 1 or isinstance(decide(f, ">=", inner, budget_ms=budget), Proof) for f, _ in terms}
+        for (f1, v1) in sums:
+            for (f2, v2), (f3, v3) in itertools.combinations_with_replacement(terms, 2):
+                if nonneg[f2] and nonneg[f3] and sp.expand(f1**2 - f2 * f3) == 0:
+                    out.append(inequalities.cauchy_schwarz(v1, v2, v3))
+    return out
+
+
+def _real_arg(a: sp.Expr, ab: _Abstraction) -> Any:
+    if a.is_real is not True and not isinstance(a, sp.Sum):
+        raise Untranslatable(a)
+    return _translate(a, ab)
+
+
+def _real_sum(s: sp.Sum) -> bool:
+    """A finite sum of real terms is real (bounds integers, or infinite sums left out)."""
+    return s.function.is_real is True and all(
+        lim[1].is_finite and lim[2].is_finite and lim[0].is_integer for lim in s.limits)
+
+
+def _name(x: sp.Basic, ab: _Abstraction) -> Any:
+    if x in ab.names:
+        return ab.names[x]
+    if x.is_real is not True:
+        raise Untranslatable(x)
+    v = z3.Real(f"n{len(ab.names)}")
+    ab.names[x] = v
+    # An entry of a family that is zero outside its range has its declared sign only inside the range.
+    inside = not isinstance(x, sp.Indexed) or ab.facts.family_range(x.base) is None
+    if inside:
+        if x.is_positive:
+            ab.constraints.append(v > 0)
+        elif x.is_nonnegative:
+            ab.constraints.append(v >= 0)
+        if x.is_negative:
+            ab.constraints.append(v < 0)
+        elif x.is_nonpositive:
+            ab.constraints.append(v <= 0)
+    return v
+
+
+def _number(e: sp.Expr, ab: _Abstraction) -> Any:
+    """A closed-form real number without logarithms: a fresh unknown inside its rigorous rational enclosure."""
+    lo, hi = _enclosure(e)
+    if lo == hi:
+        return z3.RealVal(f"{lo.p}/{lo.q}")
+    v = ab.fresh(e)
+    ab.constraints.append(z3.And(v >= z3.RealVal(f"{lo.p}/{lo.q}"), v <= z3.RealVal(f"{hi.p}/{hi.q}")))
+    return v
+
+
+def _enclosure(e: sp.Expr) -> tuple[sp.Rational, sp.Rational]:
+    """Exact rational ends of a rigorous enclosure of a number (mpmath's interval ends are binary fractions)."""
+    box = interval._box(e, 80)
+    if box is None:
+        raise Untranslatable(e)
+    ends = []
+    for end in box._mpi_:       # raw mpf tuples (sign, mantissa, exponent, bits): exact binary fractions
+        sign, man, exp, _ = end
+        if not isinstance(man, int) or not isinstance(exp, int):
+            raise Untranslatable(e)     # an infinite or undefined end
+        ends.append((-1) ** sign * sp.Integer(man) * sp.Integer(2) ** exp)
+    return ends[0], ends[1]
+
+
+def _power(e: sp.Pow, ab: _Abstraction) -> Any:
+    base, k = e.base, e.exp
+    if k.is_Integer:
+        b = _translate(base, ab)
+        n = int(k)
+        if abs(n) > 64:
+            raise Untranslatable(e)
+        out = z3.RealVal(1)
+        for _ in range(abs(n)):
+            out = out * b
+        return out if n >= 0 else 1 / out     # z3's x/0 is some number: only points where e is defined matter
+    if k == sp.Rational(1, 2) or k == sp.Rational(-1, 2):
+        b = _translate(base, ab)
+        r = ab.fresh(sp.sqrt(base))
+        ab.constraints.extend([r >= 0, r * r == b])
+        return r if k > 0 else 1 / r
+    if base == sp.E:
+        return _exp(k, ab)
+    raise Untranslatable(e)
+
+
+def _exp(t: sp.Expr, ab: _Abstraction) -> Any:
+    key = expu(t)
+    if key in ab.unknowns:
+        return ab.unknowns[key]
+    u = ab.fresh(key)
+    ab.constraints.append(u > 0)
+    ab.log_terms.append((_translate(t, ab), u))
+    return u
+
+
+def _log(a: sp.Expr, ab: _Abstraction) -> Any:
+    key = sp.log(a)
+    if key in ab.unknowns:
+        return ab.unknowns[key]
+    if a.is_Rational:
+        if a <= 0:
+            raise Untranslatable(key)
+        l = ab.fresh(key)
+        lo, hi = _enclosure(key)
+        ab.constraints.append(inequalities.log_bounds(l, z3.RealVal(f"{lo.p}/{lo.q}"), z3.RealVal(f"{hi.p}/{hi.q}")))
+        term = (l, z3.RealVal(f"{a.p}/{a.q}"))
+        ab.log_terms.append(term)
+        ab.constants.append(term)
+        return l
+    arg = _translate(a, ab)
+    if not _proved(ab.constraints + _linear_facts(ab) + [arg <= 0], ab.budget_ms):
+        raise Untranslatable(key)   # log of a term not proved positive: nothing sound to say about it
+    l = ab.fresh(key)
+    ab.log_terms.append((l, arg))
+    return l
+
+
+def _proved(negation: list[Any], budget_ms: int) -> bool:
+    result, _ = _check(negation, budget_ms)
+    return result == z3.unsat
+
+
+def _piecewise(e: sp.Piecewise, ab: _Abstraction) -> Any:
+    pieces = list(e.args)
+    value, cond = pieces[-1]
+    if cond not in (True, sp.true):
+        raise Untranslatable(e)     # not total: undefined where no condition holds
+    out = _translate(value, ab)
+    for value, cond in reversed(pieces[:-1]):
+        out = z3.If(_condition(cond, ab), _translate(value, ab), out)
+    return out
+
+
+def _condition(c: sp.Basic, ab: _Abstraction) -> Any:
+    if c is sp.true or c is True:
+        return z3.BoolVal(True)
+    if c is sp.false or c is False:
+        return z3.BoolVal(False)
+    if isinstance(c, sp.And):
+        return z3.And([_condition(a, ab) for a in c.args])
+    if isinstance(c, sp.Or):
+        return z3.Or([_condition(a, ab) for a in c.args])
+    if isinstance(c, sp.Not):
+        return z3.Not(_condition(c.args[0], ab))
+    ops = {sp.Eq: lambda a, b: a == b, sp.Ne: lambda a, b: a != b, sp.Lt: lambda a, b: a < b,
+           sp.Le: lambda a, b: a <= b, sp.Gt: lambda a, b: a > b, sp.Ge: lambda a, b: a >= b}
+    for cls, fn in ops.items():
+        if isinstance(c, cls):
+            return fn(_translate(c.lhs, ab), _translate(c.rhs, ab))
+    raise Untranslatable(c)
+
+
+def confirm_under(relation: tuple[sp.Expr, str, sp.Expr], hypotheses: list[sp.Basic], facts: Facts) -> str | None:
+    """Confirm ``lhs op rhs`` using every hypothesis, also those that are not linear (``Sum(y[k], (k, 1, K)) = 1``,
+    ``a*b = 1``), which the facts cannot hold: each side of each is brought to the normal form, then :func:`decide`.
+    Returns the method, or ``None``."""
+    from verifier.kernel import logs
+    from verifier.kernel.rules import normal
+
+    lhs, op, rhs = relation
+    flipped = {"<=": ">=", "<": ">"}
+    if op in flipped:
+        lhs, op, rhs = rhs, flipped[op], lhs
+    if op not in (">=", ">", "="):
+        return None
+    d = logs.expand_logs(normal(lhs - rhs, facts), lambda a: positive(a, facts))
+    found = decide(d, op, facts, hypotheses=normal_hypotheses(hypotheses, facts))
+    return METHOD + " with the hypotheses" if isinstance(found, Proof) else None
+
+
+def normal_hypotheses(hypotheses: list[sp.Basic], facts: Facts) -> tuple[sp.Basic, ...]:
+    """The relations among ``hypotheses``, each side in the normal form of :mod:`verifier.kernel.rules`."""
+    from verifier.kernel.rules import normal
+
+    return tuple(h.func(normal(h.lhs, facts), normal(h.rhs, facts), evaluate=False) for h in hypotheses
+                 if isinstance(h, sp.core.relational.Relational))
+
+
+def positive(a: sp.Expr, facts: Facts, *, budget_ms: int = 300) -> bool:
+    """Whether ``a > 0`` for every value allowed by the facts, proved by :func:`decide` (the premise test of the
+    logarithm rules of :mod:`verifier.kernel.logs`)."""
+    if a.is_number:
+        return interval.sign(a) == 1
+    if a.is_positive is True and not a.has(sp.Indexed):
+        return True
+    return isinstance(decide(a, ">", facts, budget_ms=budget_ms), Proof)

@@ -1,4 +1,4 @@
 """A symbolic derivation verifier: settles each claim of a derivation library as proved, checked, refuted,
 unknown or error, step by step."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

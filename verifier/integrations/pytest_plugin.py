@@ -10,17 +10,14 @@ With pytest-xdist the items spread over workers. Ctrl-C stops the session, as it
 
 from __future__ import annotations
 
-import re
-import tomllib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from verifier.frontend.loader import FILE_KEYS, Library
-
-_CHECKABLE = frozenset({"statement", "steps", "derivation", "exists"})
-_CLAIM_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*claim[ \t]*\]\]", re.MULTILINE)
+from verifier.frontend.loader import Library
+from verifier.integrations.detect import is_derivation_file
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -42,28 +39,6 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> "Derivatio
     if not is_derivation_file(file_path):
         return None
     return DerivationFile.from_parent(parent, path=file_path)
-
-
-def is_derivation_file(path: Path) -> bool:
-    """Whether ``path`` looks like a derivation file with claims (a broken one included, to report it)."""
-    if path.suffix != ".toml" or path.name.startswith("_") or path.name == "pyproject.toml":
-        return False
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    if not _CLAIM_HEADER.search(text):
-        return False
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return True  # a derivation file with a syntax error: collected, so that the error is reported
-    claims = data.get("claim")
-    if not isinstance(claims, list) or not all(isinstance(c, dict) for c in claims):
-        return False
-    # Only the format's keys at the top, or claims with something to check (then a misspelt top-level key is an
-    # error to report, not a reason to skip the file).
-    return set(data) <= FILE_KEYS or any(_CHECKABLE & set(c) for c in claims)
 
 
 class DerivationFile(pytest.File):

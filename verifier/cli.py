@@ -160,8 +160,7 @@ def _run(args: argparse.Namespace) -> int:
     unknown = library.unknown_selectors(selectors)
     if unknown:
         raise UsageError(f"unknown claim id(s): {', '.join(unknown)}{_nearest(library, unknown)} (see 'verify list')")
-    if args.shard:
-        claims = shard(claims, *args.shard)
+    if args.changed is not None:
         changed = changed_files(library, path, args.changed)
         claims = [c for c in claims if c.file in changed]
         if not claims:
@@ -171,6 +170,8 @@ def _run(args: argparse.Namespace) -> int:
             if (args.format != "text" or args.output) and not library.errors:
                 _emit(_result([], 0.0), args)
             return EXIT_USAGE if library.errors else EXIT_OK
+    if args.shard:
+        claims = shard(claims, *args.shard)
     run = verify(library, claims, args)
     run.file_errors = [str(err) for err in library.errors]
     _emit(run, args)
@@ -291,7 +292,7 @@ def verify(library: Library, claims: list[Claim], args: argparse.Namespace) -> R
     timeout = args.timeout or 60.0
     cache = None if args.no_cache else Cache(Path(CACHE_DIR), options={"timeout": timeout})
     results: list[ClaimResult | None] = [cache.get(library, c) if cache else None for c in claims]
-    todo = [c for c, r in zip(claims, results) if r is None]
+    todo = [c for c, r in zip(claims, results, strict=True) if r is None]
     lines = _settled_lines(sys.stderr, len(claims), getattr(args, "verbosity", 0))
     if lines:
         for r in results:

@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from libraries import COMMON, Q1
 
 # Imported here so that it outlives each in-process pytester session: pytester removes the modules a session
 # imported, and a second import of SymPy in one process does not give a working engine.
 import verifier.search.engine  # noqa: F401
 from verifier.cli import main
 from verifier.integrations.pytest_plugin import is_derivation_file
-
-from libraries import COMMON, Q1
 
 pytest_plugins = ["pytester"]
 

@@ -485,7 +485,8 @@ def test_annotations_are_capped_at_ten_and_the_rest_is_listed() -> None:
     lines = render(make_run(failing), "github").splitlines()
     errors = [line for line in lines if line.startswith("::error")]
     assert len(errors) == 10
-    assert "derivations/q8.toml:111: q8.11:" in "\n".join(lines) and "derivations/q8.toml:121: q8.12:" in "\n".join(lines)
+    log = "\n".join(lines)
+    assert "derivations/q8.toml:111: q8.11:" in log and "derivations/q8.toml:121: q8.12:" in log
     assert lines[-1].startswith("::notice") and "2 problem(s) past the first 10" in lines[-1]
 
 
@@ -507,7 +508,7 @@ def test_load_report_rejects_what_is_not_a_report() -> None:
     from verifier.outputs.report import load_report
     with pytest.raises(UsageError, match="not a report"):
         load_report('{"format": 2}', "r.json")
-    with pytest.raises(UsageError, match="r.json"):
+    with pytest.raises(UsageError, match=r"r\.json"):
         load_report("not json", "r.json")
 
 
@@ -526,7 +527,7 @@ def test_merge_refuses_disagreeing_shards() -> None:
     from verifier.outputs.report import merge_reports
     held = claim_result("q2.4", "Jacobian of softmax, off-diagonal", Q2, 40, [outcome("statement", "a = a", 41,
                                                                                        "proved")])
-    with pytest.raises(UsageError, match="q2.4 is refuted in one report and proved"):
+    with pytest.raises(UsageError, match=r"q2\.4 is refuted in one report and proved"):
         merge_reports([make_run([UNEXPECTED_REFUTATION]), make_run([held])])
 
 

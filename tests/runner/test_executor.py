@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 import verifier.search.engine
-from verifier.runner.cache import CACHE_DIR, Cache
-from verifier.runner.executor import run_obligations
 from verifier.frontend.loader import Library, load_library
 from verifier.model import Obligation, Outcome
+from verifier.runner.cache import CACHE_DIR, Cache
+from verifier.runner.executor import run_obligations
 
 LIBRARY = """\
 question = "q1"

@@ -62,7 +62,7 @@ def _wanted(config: pytest.Config, file_path: Path) -> bool:
     return any(resolved == path or path in resolved.parents for path in config.stash.get(_EXPLICIT, []))
 
 
-def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> "DerivationFile | None":
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DerivationFile | None:
     """Collect ``.toml`` derivation files (those with claims, not starting with '_') that are wanted."""
     if file_path.suffix != ".toml" or not _wanted(parent.config, file_path) or not is_derivation_file(file_path):
         return None
@@ -72,7 +72,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> "Derivatio
 class DerivationFile(pytest.File):
     """A derivation file: one item per claim."""
 
-    def collect(self) -> Iterator["ClaimItem"]:
+    def collect(self) -> Iterator[ClaimItem]:
         from verifier.frontend.loader import load_library
         library = load_library(self.path, display_root=Path.cwd())
         if library.errors:

@@ -402,7 +402,7 @@ def render_json(run: RunResult) -> str:
     on each claim taken from the cache (its times are those of the run that settled it) and ``"interrupted":
     true`` at the top when Ctrl-C stopped the run."""
     data = run.to_json()
-    for entry, result in zip(data["claims"], run.results):
+    for entry, result in zip(data["claims"], run.results, strict=True):
         if result.cached:
             entry["cached"] = True
     if run.interrupted:
@@ -565,7 +565,7 @@ def render_github(run: RunResult) -> str:
     then one ``::notice`` with the summary."""
     problems: list[tuple[str, dict[str, str | int | None], str]] = []
     for error in run.file_errors:
-        file, line, reason = split_file_error(error)
+        file, line, _ = split_file_error(error)
         problems.append((error, {"file": file, "line": line, "title": "verify: file cannot be read"}, error))
     for result in _unexpected(run):
         claim = result.claim

@@ -16,14 +16,15 @@ SIGTERM (a cancelled CI job) is handled the same way, so that no worker is left 
 from __future__ import annotations
 
 import multiprocessing as mp
-from collections import deque
 import os
 import signal
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any, Callable
+from typing import Any
 
 from verifier.frontend.loader import Library
 from verifier.model import Claim, ClaimResult, Outcome, obligations
@@ -58,8 +59,8 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         except (ImportError, ValueError, OSError):
             pass
-    from verifier.search.engine import settle_obligation
     from verifier.frontend.goals import library_problems
+    from verifier.search.engine import settle_obligation
 
     built: dict[int, list[Any]] = {}
     while True:

@@ -270,7 +270,8 @@ def test_list_as_json(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_an_unknown_id_suggests_the_nearest(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "q1.4")
-    suggested = re.search(r"unknown claim id\(s\): q1\.4 \(did you mean (.*)\?\)", err)
+    assert "unknown claim id(s): q1.4 (see 'verify list')" in err
+    suggested = re.search(r"\n  did you mean (.*)\?\n", err)
     assert code == 2 and suggested and set(suggested.group(1).split(", ")) == {"q1.1", "q1.2", "q1.3"}
     code, _, err = run(capsys, "show", "q2.2")
     assert code == 2 and "did you mean q2.1" in err

@@ -159,7 +159,7 @@ def _run(args: argparse.Namespace) -> int:
     claims = library.select(selectors) if selectors else list(library.claims)
     unknown = library.unknown_selectors(selectors)
     if unknown:
-        raise UsageError(f"unknown claim id(s): {', '.join(unknown)}{_nearest(library, unknown)} (see 'verify list')")
+        raise UsageError(f"unknown claim id(s): {', '.join(unknown)} (see 'verify list'){_nearest(library, unknown)}")
     if args.changed is not None:
         changed = changed_files(library, path, args.changed)
         claims = [c for c in claims if c.file in changed]
@@ -193,10 +193,10 @@ def _status(run: RunResult, *, print_bad_input: bool) -> int:
 
 
 def _nearest(library: Library, unknown: list[str]) -> str:
-    """`` (did you mean q1.2, q1.3?)`` for ids that match none, or nothing when nothing is near."""
+    """A second line, ``did you mean q1.2, q1.3?``, for ids that match none; nothing when nothing is near."""
     known = list(dict.fromkeys([c.id for c in library.claims] + [c.question for c in library.claims if c.question]))
     near = dict.fromkeys(m for u in unknown for m in difflib.get_close_matches(u, known, n=3, cutoff=0.5))
-    return f" (did you mean {', '.join(near)}?)" if near else ""
+    return f"\n  did you mean {', '.join(near)}?" if near else ""
 
 
 def _report(command: str, paths: list[str], args: argparse.Namespace) -> int:
@@ -477,7 +477,7 @@ def _list(library: Library, args: argparse.Namespace) -> int:
 def _show(library: Library, cid: str, args: argparse.Namespace) -> int:
     claims = [c for c in library.claims if c.id == cid]
     if not claims:
-        raise UsageError(f"unknown claim id: {cid}{_nearest(library, [cid])} (see 'verify list')")
+        raise UsageError(f"unknown claim id: {cid} (see 'verify list'){_nearest(library, [cid])}")
     run = verify(library, claims, args)
     result = run.results[0]
     if args.format != "text":

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The oldest and the newest SymPy the dependency range allows; `make test-sympy` tests each in a venv of its own.
-SYMPY_VERSIONS ?= 1.12 1.14.0
+SYMPY_VERSIONS ?= 1.13.1 1.14.0
 
 .PHONY: verify test test-slow test-all test-sympy lint lint-workflows bench sdist clean
 

@@ -20,7 +20,7 @@ def test_metadata() -> None:
     assert project["license"] == "MIT" and (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
     assert project["scripts"] == {"verify": "verifier.cli:main"}
     # A range, not a pin: torch pins its own SymPy.
-    assert [d for d in project["dependencies"] if d.startswith("sympy")] == ["sympy>=1.12,<1.15"]
+    assert [d for d in project["dependencies"] if d.startswith("sympy")] == ["sympy>=1.13.1,<1.15"]
     assert {"Homepage", "Source", "Issues"} <= set(project["urls"])
 
 

@@ -33,7 +33,6 @@ from verifier.runner.cache import CACHE_DIR, Cache, sympy_version
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 FORMATS = ("text", "json", "junit", "github", "markdown")
-COMMANDS = ("all", "list", "show", "files", "report", "merge")
 
 
 def parser() -> argparse.ArgumentParser:

@@ -40,3 +40,25 @@ def test_the_sdist_carries_the_tests_and_the_library(tmp_path: Path) -> None:
         assert wanted in names, wanted
     assert not any("node_modules" in name or "__pycache__" in name for name in names)
     assert "License-Expression: MIT" in metadata and "Name: derivation-verifier" in metadata
+
+
+@pytest.mark.slow
+def test_the_readme_install_line_works_from_a_tag(tmp_path: Path) -> None:
+    # The README's `pip install "derivation-verifier @ git+URL@v0.2.0"`, with a local repository for URL: a clone
+    # of this one, tagged as a release is.
+    from verifier import __version__
+    env = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+           "PATH": "/usr/bin:/bin"}
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(repo)], check=True, env=env)
+    subprocess.run(["git", "tag", f"v{__version__}"], cwd=repo, check=True, env=env)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f'pip install "derivation-verifier @ git+https://github.com/OWNER/REPO@v{__version__}"' in readme
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
+                    f"derivation-verifier @ git+file://{repo}@v{__version__}"], check=True, capture_output=True,
+                   timeout=600)
+    assert (target / "verifier" / "cli.py").is_file() and (target / "bin" / "verify").is_file()
+    (dist,) = target.glob("derivation_verifier-*.dist-info")
+    assert dist.name == f"derivation_verifier-{__version__}.dist-info"

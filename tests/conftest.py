@@ -21,6 +21,13 @@ collect_ignore_glob = ["homework/*.toml"]
 DEFAULT_OPTIONS = ("--no-cache", "--jobs", "2")
 
 
+@pytest.fixture(autouse=True)
+def _not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests see the CLI as a person does, also when the suite itself runs in CI: there ``CI`` adds a line per
+    claim to standard error (the tests of that line set it themselves)."""
+    monkeypatch.delenv("CI", raising=False)
+
+
 @dataclass
 class Run:
     """What one run of the CLI gave: exit status, standard output and standard error."""

@@ -12,8 +12,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-
 from libraries import COMMON, Q1, Q2
+
 from verifier.cli import main
 
 Q10 = """\
@@ -245,3 +245,116 @@ def test_the_progress_bar_stays_quiet_on_short_runs_and_draws_on_long_ones() -> 
     assert "5/10 obligations" in drawn and drawn.count("█") == _Bar.WIDTH // 2
     slow.close()
     assert slow.stream.getvalue().endswith("\r")
+
+
+# --- conventions: -q/-v, list --format json, nearest ids, lines in CI, ASCII marks, piped width ---------------
+
+
+def test_quiet_and_verbose(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, normal, _ = run(capsys, "q1", "--no-cache", "--color", "never")
+    _, quiet, _ = run(capsys, "q1", "--no-cache", "--color", "never", "-q")
+    _, verbose, _ = run(capsys, "q1", "--no-cache", "--color", "never", "-v")
+    assert "Doubling" in normal and "Doubling" not in quiet and "FAILED" in quiet
+    assert "statement: proved" in verbose and "statement: proved" not in normal
+
+
+def test_list_as_json(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "list", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["errors"] == []
+    assert [c["id"] for c in data["claims"]] == ["q1.1", "q1.2", "q1.3", "q10.1", "q2.1"]
+    assert data["claims"][0] == {"id": "q1.1", "title": "Doubling", "file": "derivations/q1.toml", "line": 4,
+                                 "question": "q1", "expect": "holds"}
+    assert run(capsys, "list", "--format", "junit")[0] == 2
+
+
+def test_an_unknown_id_suggests_the_nearest(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "q1.4")
+    assert "unknown claim id(s): q1.4 (see 'verify list')" in err
+    suggested = re.search(r"\n  did you mean (.*)\?\n", err)
+    assert code == 2 and suggested and set(suggested.group(1).split(", ")) == {"q1.1", "q1.2", "q1.3"}
+    code, _, err = run(capsys, "show", "q2.2")
+    assert code == 2 and "did you mean q2.1" in err
+    _, _, err = run(capsys, "zzzzzz")
+    assert "did you mean" not in err
+
+
+def test_in_ci_a_line_per_claim_as_it_settles(lib: Path, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    code, out, err = run(capsys, "q1", "--no-cache", "--format", "json")
+    lines = sorted(line for line in err.splitlines() if line.startswith("["))
+    assert code == 1 and len(lines) == 3, err
+    assert any(re.fullmatch(r"\[\d/3\] q1\.2 refuted ✗ \d+\.\d\ds", line) for line in lines), lines
+    assert any(re.fullmatch(r"\[\d/3\] q1\.3 refuted \(expected\) ✓ \d+\.\d\ds", line) for line in lines), lines
+    assert json.loads(out)["summary"]["claims"] == 3  # the report itself is untouched
+    _, _, quiet = run(capsys, "q1", "--no-cache", "-q")
+    assert not any(line.startswith("[") for line in quiet.splitlines())
+
+
+def test_marks_fall_back_to_ascii_when_the_terminal_cannot_print_them(lib: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "verifier", "q1", "--no-cache"], cwd=lib, capture_output=True,
+                          check=False, timeout=120, env={**os.environ, "PYTHONIOENCODING": "ascii", "NO_COLOR": "1",
+                                                         "CI": ""})
+    assert proc.returncode == 1
+    proc.stdout.decode("ascii")  # every byte is ASCII: no mark replaced by '?', none left out
+    assert b"?" not in proc.stdout and b" ok " in proc.stdout and b"X q1.2" in proc.stdout
+
+
+def test_a_piped_report_is_not_cut_at_80_columns(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    title = "A title long enough that an eighty-column table would have to cut it somewhere in the middle"
+    (lib / "derivations" / "q3.toml").write_text(
+        f'question = "q3"\n[symbols]\nx = "real"\n\n[[claim]]\nid = "q3.1"\ntitle = "{title}"\n'
+        'statement = "x = x"\n', encoding="utf-8")
+    _, out, _ = run(capsys, "q3", "--no-cache", "--color", "never")
+    assert title in out
+
+
+def test_the_progress_bar_fits_a_narrow_terminal() -> None:
+    import io
+
+    from verifier.cli import _Bar
+
+    for columns in (20, 40, 60, 200):
+        bar = _Bar(io.StringIO(), columns=columns)
+        bar.start -= 5
+        bar(123, 4567)
+        drawn = bar.stream.getvalue()
+        assert len(drawn.lstrip("\r")) <= columns - 1, (columns, drawn)
+        assert "123/4567" in drawn or columns < 30
+
+
+# --- shards, merge and report ---------------------------------------------------------------------------------
+
+
+def test_shards_are_disjoint_cover_everything_and_merge_to_one_run(lib: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    _, whole, _ = run(capsys, "all", "--format", "json", "--no-cache")
+    ids = []
+    for i in (1, 2, 3):
+        run(capsys, "all", "--shard", f"{i}/3", "--format", "json", "--output", f"s{i}.json", "--no-cache")
+        ids.append([c["id"] for c in json.loads((lib / f"s{i}.json").read_text(encoding="utf-8"))["claims"]])
+    # 5 claims in library order q1.1 q1.2 q1.3 q10.1 q2.1, dealt out in turn.
+    assert ids == [["q1.1", "q10.1"], ["q1.2", "q2.1"], ["q1.3"]]
+    code, merged, _ = run(capsys, "merge", "s1.json", "s2.json", "s3.json", "--format", "json")
+    assert code == 1  # q1.2 misses its expectation, as in the whole run
+    assert verdicts(merged) == verdicts(whole)
+    assert json.loads(merged)["summary"]["unexpected"] == json.loads(whole)["summary"]["unexpected"] == 1
+
+
+@pytest.mark.parametrize("shard", ["0/2", "3/2", "1/0", "a/b", "2"])
+def test_a_bad_shard_is_a_usage_error(lib: Path, capsys: pytest.CaptureFixture[str], shard: str) -> None:
+    code, _, err = run(capsys, "all", "--shard", shard)
+    assert code == 2 and "is not I/N" in err
+
+
+def test_one_run_renders_every_format(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (lib / "derivations" / "q3.toml").write_text('[[claim]]\nid = "q3.1"\ntitle = \n', encoding="utf-8")
+    code, _, _ = run(capsys, "all", "--format", "json", "--output", "r.json", "--no-cache")
+    assert code == 2  # q3.toml cannot be read
+    for fmt in ("text", "github", "markdown", "junit", "json"):
+        status, out, _ = run(capsys, "report", "r.json", "--format", fmt, "--color", "never")
+        assert status == 2 and "q1.2" in out, fmt
+        assert "derivations/q3.toml" in out, fmt  # the unreadable file is named in every format
+    code, _, err = run(capsys, "report", "missing.json")
+    assert code == 2 and "cannot read 'missing.json'" in err

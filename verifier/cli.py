@@ -1,26 +1,35 @@
 """The ``verify`` command: select claims, settle them (or take them from the cache), report, exit 0/1/2.
 
+Commands: ``all`` (the default), claim ids, ``list``, ``show ID``, ``files PATH...`` (the claims of the derivation
+files given and of the files that use them: what the pre-commit hook runs), ``report REPORT.json`` (a JSON report
+rendered in another format, so that one run gives every format) and ``merge REPORT.json...`` (the JSON reports of
+``--shard`` runs joined into one).
+
 Exit status: 0 when every selected claim met its expectation, 1 when one did not, 2 for a usage error, an unknown
 id, or a derivation file that cannot be read or built (each reported on one line with its file and line), 130 when
-interrupted. Reports go to standard output (or ``--output``); progress and messages go to standard error.
+interrupted. Reports go to standard output (or ``--output``); progress and messages go to standard error: a bar on a
+terminal, and in CI (standard error not a terminal, ``CI`` set) a line per claim as it settles.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TextIO
 
 from verifier import __version__
-from verifier.runner.cache import CACHE_DIR, Cache, sympy_version
 from verifier.errors import UsageError, VerifierError
 from verifier.frontend.loader import Library, load_library
 from verifier.model import Claim, ClaimResult, RunResult
+from verifier.runner.cache import CACHE_DIR, Cache, sympy_version
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 FORMATS = ("text", "json", "junit", "github", "markdown", "html")
@@ -31,9 +40,12 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="verify", description="Settle the claims of a derivation library: proved, checked, refuted, "
                                    "unknown or error, step by step.",
-        epilog="commands: 'all' (every claim), 'list' (ids and titles), 'show ID' (one claim, rendered), or claim "
-               "ids ('q2.4', or 'q2' for every claim of question 2).")
-    p.add_argument("targets", nargs="*", metavar="all|list|show|ID", help="what to verify (default: all)")
+        epilog="commands: 'all' (every claim), 'list' (ids and titles), 'show ID' (one claim, rendered), "
+               "'files PATH...' (the claims of these derivation files and of the files that use them), "
+               "'report REPORT.json' (a JSON report in another --format), 'merge REPORT.json...' (shards joined), "
+               "or claim ids ('q2.4', or 'q2' for every claim of question 2).")
+    p.add_argument("targets", nargs="*", metavar="all|list|show|files|report|merge|ID",
+                   help="what to verify (default: all)")
     p.add_argument("--derivations", default="derivations", metavar="PATH",
                    help="a folder of derivation files, one .toml file, or an answer sheet (.md, .tex) "
                         "(default: ./derivations)")
@@ -51,8 +63,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--changed", nargs="?", const="", default=None, metavar="GIT_REF",
                    help="only claims in files changed since GIT_REF (default: the merge base with the default "
                         "branch, or HEAD on it), and in files that use them")
+    p.add_argument("--shard", metavar="I/N", type=_shard,
+                   help="only the I-th of N equal parts of the selected claims (1 <= I <= N), in library order, so "
+                        "that a CI matrix spreads a library over machines; join the JSON reports with 'merge'")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour in the text report (default: auto; NO_COLOR is honoured)")
+    p.add_argument("-q", "--quiet", action="count", default=0,
+                   help="less output: no table of claims and no progress lines")
+    p.add_argument("-v", "--verbose", action="count", default=0,
+                   help="more output: every obligation in the text report, and a line per claim as it settles")
     p.add_argument("--version", action="version", version=f"verify {__version__} (sympy {sympy_version()})")
     return p
 
@@ -88,6 +107,20 @@ def _main(argv: list[str]) -> int:
         return EXIT_USAGE
 
 
+def _shard(text: str) -> tuple[int, int]:
+    """``I/N`` as ``(I, N)``, with 1 <= I <= N."""
+    index, sep, count = text.partition("/")
+    if not (sep and index.strip().isdigit() and count.strip().isdigit()) or not 1 <= int(index) <= int(count):
+        raise argparse.ArgumentTypeError(f"'{text}' is not I/N with 1 <= I <= N (e.g. 2/4)")
+    return int(index), int(count)
+
+
+def shard(claims: list[Claim], index: int, count: int) -> list[Claim]:
+    """The ``index``-th of ``count`` parts of ``claims`` (1-based): every ``count``-th claim in library order, so
+    that the parts are disjoint, cover every claim, differ in size by at most one, and do not depend on timing."""
+    return claims[index - 1::count]
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
@@ -95,6 +128,12 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError("--timeout must be a positive number of seconds")
     if args.output and Path(args.output).is_dir():
         raise UsageError(f"--output: '{args.output}' is a folder; give a file name")
+    args.verbosity = args.verbose - args.quiet
+    targets = list(args.targets)
+    if targets and targets[0] in ("report", "merge"):
+        return _report(targets[0], targets[1:], args)
+    if targets and targets[0] == "files":
+        return _files(targets[1:], args)
     path = Path(args.derivations)
     if not path.exists():
         raise UsageError(f"no derivations at '{args.derivations}' (give a folder or a .toml file with "
@@ -127,7 +166,7 @@ def _run(args: argparse.Namespace) -> int:
     claims = library.select(selectors) if selectors else list(library.claims)
     unknown = library.unknown_selectors(selectors)
     if unknown:
-        raise UsageError(f"unknown claim id(s): {', '.join(unknown)} (see 'verify list')")
+        raise UsageError(f"unknown claim id(s): {', '.join(unknown)} (see 'verify list'){_nearest(library, unknown)}")
     if args.changed is not None:
         changed = changed_files(library, path, args.changed)
         claims = [c for c in claims if c.file in changed]
@@ -138,20 +177,121 @@ def _run(args: argparse.Namespace) -> int:
             if (args.format != "text" or args.output) and not library.errors:
                 _emit(_result([], 0.0), args)
             return EXIT_USAGE if library.errors else EXIT_OK
+    if args.shard:
+        claims = shard(claims, *args.shard)
     run = verify(library, claims, args)
     run.file_errors = [str(err) for err in library.errors]
     run.require_proof = args.require_proof
     _emit(run, args, library)
+    return _status(run, print_bad_input=True)
+
+
+def _status(run: RunResult, *, print_bad_input: bool) -> int:
+    """The exit status of a run: 130 interrupted, 2 bad input, 1 a claim missed its expectation, else 0."""
     if run.interrupted:
         return EXIT_INTERRUPTED
-    bad_input = library.errors or any(o.bad_input for r in run.results for o in r.outcomes)
-    if bad_input:
-        # One line per distinct problem: a bad shared definition fails every obligation that uses it.
-        messages = dict.fromkeys(o.message for r in run.results for o in r.outcomes if o.bad_input)
-        for message in messages:
-            print(f"verify: error: {message}", file=sys.stderr)
+    if run.file_errors or any(o.bad_input for r in run.results for o in r.outcomes):
+        if print_bad_input:
+            # One line per distinct problem: a bad shared definition fails every obligation that uses it.
+            messages = dict.fromkeys(o.message for r in run.results for o in r.outcomes if o.bad_input)
+            for message in messages:
+                print(f"verify: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK if run.ok else EXIT_FAILED
+
+
+def _nearest(library: Library, unknown: list[str]) -> str:
+    """A second line, ``did you mean q1.2, q1.3?``, for ids that match none; nothing when nothing is near."""
+    known = list(dict.fromkeys([c.id for c in library.claims] + [c.question for c in library.claims if c.question]))
+    near = dict.fromkeys(m for u in unknown for m in difflib.get_close_matches(u, known, n=3, cutoff=0.5))
+    return f"\n  did you mean {', '.join(near)}?" if near else ""
+
+
+def _report(command: str, paths: list[str], args: argparse.Namespace) -> int:
+    """``verify report REPORT.json`` and ``verify merge REPORT.json...``: render saved JSON reports."""
+    from verifier.outputs.report import load_report, merge_reports
+    if command == "report" and len(paths) != 1:
+        raise UsageError("usage: verify report REPORT.json [--format F] [--output FILE]")
+    if not paths:
+        raise UsageError("usage: verify merge REPORT.json... [--format F] [--output FILE]")
+    runs = []
+    for name in paths:
+        try:
+            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise UsageError(f"{command}: cannot read '{name}': {getattr(err, 'strerror', None) or err}") from None
+        runs.append(load_report(text, name))
+    run = runs[0] if command == "report" else merge_reports(runs)
+    _emit(run, args)
+    return _status(run, print_bad_input=False)
+
+
+def _files(paths: list[str], args: argparse.Namespace) -> int:
+    """``verify files PATH...``: the claims of the derivation files given and of the files that use them; other
+    files (``pyproject.toml``, any TOML that is not a derivation file) are left alone. What the pre-commit hook
+    runs, with the file names pre-commit passes."""
+    from verifier.integrations.detect import is_derivation_source
+    if not paths:
+        raise UsageError("usage: verify files PATH...")
+    given = [Path(p) for p in paths]
+    missing = [str(p) for p in given if not p.is_file()]
+    if missing:
+        raise UsageError(f"files: no such file: {', '.join(missing)}")
+    sources = [p.resolve() for p in given if is_derivation_source(p)]
+    if args.verbosity > 0:
+        for p in given:
+            if p.resolve() not in sources:
+                print(f"verify: {p}: not a derivation file, left alone", file=sys.stderr)
+    if not sources:
+        print("verify: none of the files given is a derivation file; nothing to verify", file=sys.stderr)
+        return EXIT_OK
+    folders = sorted({p.parent for p in sources})
+    roots = [f for f in folders if not any(r in f.parents for r in folders)]
+    runs = []
+    for root in roots:
+        library = load_library(root)
+        wanted = {f for f in library.files if Path(f).resolve() in sources}
+        selected = _with_users(library, wanted)
+        claims = [c for c in library.claims if c.file in selected]
+        needed = _with_used(library, selected)
+        errors = [e for e in library.errors
+                  if e.file is None or e.file in needed or Path(e.file).resolve() in sources]
+        for err in errors:
+            print(f"verify: error: {err}", file=sys.stderr)
+        run = verify(library, claims, args)
+        run.file_errors = [str(err) for err in errors]
+        runs.append(run)
+    joined = RunResult([r for run in runs for r in run.results], sum(run.seconds for run in runs), __version__,
+                       sympy_version(), interrupted=any(run.interrupted for run in runs),
+                       file_errors=[e for run in runs for e in run.file_errors])
+    _emit(joined, args)
+    return _status(joined, print_bad_input=True)
+
+
+def _with_users(library: Library, files: set[str]) -> set[str]:
+    """``files`` and every library file that uses one of them, directly or through other files."""
+    found = set(files)
+    grew = True
+    while grew:
+        grew = False
+        for f, source in library.files.items():
+            if f not in found and any(u in found for u in source.uses):
+                found.add(f)
+                grew = True
+    return found
+
+
+def _with_used(library: Library, files: set[str]) -> set[str]:
+    """``files`` and every file they use, directly or through other files (read or not)."""
+    found = set(files)
+    todo = list(files)
+    while todo:
+        source = library.files.get(todo.pop())
+        for used in source.uses if source else ():
+            if used not in found:
+                found.add(used)
+                todo.append(used)
+    return found
 
 
 def verify(library: Library, claims: list[Claim], args: argparse.Namespace) -> RunResult:
@@ -160,13 +300,18 @@ def verify(library: Library, claims: list[Claim], args: argparse.Namespace) -> R
     timeout = args.timeout or 60.0
     cache = None if args.no_cache else Cache(Path(CACHE_DIR), options={"timeout": timeout})
     results: list[ClaimResult | None] = [cache.get(library, c) if cache else None for c in claims]
-    todo = [c for c, r in zip(claims, results) if r is None]
+    todo = [c for c, r in zip(claims, results, strict=True) if r is None]
+    lines = _settled_lines(sys.stderr, len(claims), getattr(args, "verbosity", 0))
+    if lines:
+        for r in results:
+            if r is not None:
+                lines(r)
     interrupted = False
     if todo:
         from verifier.runner.executor import default_jobs, run_obligations
-        progress = _progress_bar(sys.stderr)
+        progress = _progress_bar(sys.stderr) if lines is None else None
         fresh, interrupted = run_obligations(library, todo, jobs=args.jobs or default_jobs(), timeout=timeout,
-                                             progress=progress)
+                                             progress=progress, on_claim=lines)
         if progress:
             progress.close()
         by_id = {r.claim.id: r for r in fresh}
@@ -191,7 +336,12 @@ def _emit(run: RunResult, args: argparse.Namespace, library: Library | None = No
     color = {"always": True, "never": False}.get(args.color)
     if color is None:
         color = _auto_color(sys.stdout) if not args.output else False
-    text = render(run, args.format, color=color)
+    to_terminal = not args.output and _isatty(sys.stdout)
+    # A terminal gets its own width; a pipe or a file is never cut at 80 columns (no line is padded to this width).
+    width = None if to_terminal else 10_000
+    ascii_only = not args.output and not _can_print(sys.stdout, "✓✗…─")
+    text = render(run, args.format, color=color, width=width, ascii_only=ascii_only,
+                  verbosity=getattr(args, "verbosity", 0))
     if library is not None and library.sheets:
         text = _with_sheet_summary(text, run, library, args.format)
     _deliver(text, args)
@@ -215,6 +365,22 @@ def _with_sheet_summary(text: str, run: RunResult, library: Library, fmt: str) -
     if fmt == "markdown":
         return text + "\n### Sheets\n\n" + "".join(f"- {line}\n" for line in summary_lines(summary))
     return text
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _can_print(stream: TextIO, text: str) -> bool:
+    """Whether ``stream``'s encoding can carry ``text`` (a Latin-1 or ASCII terminal cannot carry ✓)."""
+    try:
+        text.encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def _deliver(text: str, args: argparse.Namespace) -> None:
@@ -259,51 +425,94 @@ def _write(stream: TextIO, text: str) -> None:
 
 class _Bar:
     """A one-line progress bar on a terminal's standard error, shown once a run has taken a second (short runs
-    stay quiet) and erased at the end."""
+    stay quiet) and erased at the end. It fits the terminal's width: the bar shrinks, then goes, then the text is
+    cut, so that the line never wraps (a wrapped line cannot be redrawn with a carriage return)."""
 
     WIDTH = 30
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, columns: int | None = None) -> None:
         self.stream = stream
+        self.columns = columns
         self.start = time.monotonic()
         self.shown = False
+        self.ascii = not _can_print(stream, "█░")
+
+    def _width(self) -> int:
+        if self.columns is not None:
+            return self.columns
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            return shutil.get_terminal_size().columns
 
     def __call__(self, done: int, total: int) -> None:
         elapsed = time.monotonic() - self.start
         if elapsed < 1.0 and done < total:
             return
-        filled = self.WIDTH * done // max(total, 1)
-        bar = "█" * filled + "░" * (self.WIDTH - filled)
-        self._write(f"\rverifying {bar} {done}/{total} obligations {elapsed:.1f}s")
+        columns = max(1, self._width() - 1)  # the last column stays free: some terminals wrap on it
+        text = f" {done}/{total} obligations {elapsed:.1f}s"
+        room = min(self.WIDTH, columns - len("verifying ") - len(text))
+        if room >= 5:
+            filled = room * done // max(total, 1)
+            full, empty = ("#", ".") if self.ascii else ("█", "░")
+            line = f"verifying {full * filled}{empty * (room - filled)}{text}"
+        else:
+            line = f"verifying{text}"
+        self._write("\r" + line[:columns])
         self.shown = True
 
     def close(self) -> None:
         if self.shown:
-            self._write("\r" + " " * (self.WIDTH + 50) + "\r")
+            self._write("\r" + " " * max(1, self._width() - 1) + "\r")
 
     def _write(self, text: str) -> None:
-        try:
-            self.stream.write(text)
-        except UnicodeEncodeError:
-            self.stream.write(text.replace("█", "#").replace("░", "."))
+        self.stream.write(text)
         self.stream.flush()
 
 
 def _progress_bar(stream: TextIO) -> _Bar | None:
-    return _Bar(stream) if stream.isatty() and not os.environ.get("CI") else None
+    return _Bar(stream) if _isatty(stream) and not os.environ.get("CI") else None
+
+
+def _settled_lines(stream: TextIO, total: int, verbosity: int) -> Callable[[ClaimResult], None] | None:
+    """In CI (standard error not a terminal, ``CI`` set) or with ``-v``: a line per claim as it settles, e.g.
+    ``[3/21] q2.4 refuted (expected) ✓ 0.41s``, so that a long run shows its progress in the log. None with
+    ``-q`` or at a terminal, where the bar shows progress."""
+    if verbosity < 0 or _isatty(stream) or not (os.environ.get("CI") or verbosity > 0):
+        return None
+    from verifier.outputs.report import verdict_label
+    marks = ("✓", "✗") if _can_print(stream, "✓✗") else ("ok", "X")
+    count = 0
+
+    def line(result: ClaimResult) -> None:
+        nonlocal count
+        count += 1
+        took = "cached" if result.cached else f"{result.seconds:.2f}s"
+        mark = marks[0] if result.as_expected else marks[1]
+        stream.write(f"[{count}/{total}] {result.claim.id} {verdict_label(result)} {mark} {took}\n")
+        stream.flush()
+
+    return line
 
 
 def _list(library: Library, args: argparse.Namespace) -> int:
-    width = max((len(c.id) for c in library.claims), default=2)
-    lines = [f"{c.id:<{width}}  {c.title}  ({c.file}:{c.line})" for c in library.claims]
-    _write(sys.stdout, "\n".join(lines) + ("\n" if lines else ""))
+    if args.format == "json":
+        entries = [{"id": c.id, "title": c.title, "file": c.file, "line": c.line, "question": c.question,
+                    "expect": c.expect} for c in library.claims]
+        _deliver(json.dumps({"claims": entries, "errors": [str(e) for e in library.errors]}, indent=2) + "\n", args)
+    elif args.format == "text":
+        width = max((len(c.id) for c in library.claims), default=2)
+        lines = [f"{c.id:<{width}}  {c.title}  ({c.file}:{c.line})" for c in library.claims]
+        _deliver("\n".join(lines) + ("\n" if lines else ""), args)
+    else:
+        raise UsageError("'list' writes --format text or json")
     return EXIT_USAGE if library.errors else EXIT_OK
 
 
 def _show(library: Library, cid: str, args: argparse.Namespace) -> int:
     claims = [c for c in library.claims if c.id == cid]
     if not claims:
-        raise UsageError(f"unknown claim id: {cid} (see 'verify list')")
+        raise UsageError(f"unknown claim id: {cid} (see 'verify list'){_nearest(library, [cid])}")
     run = verify(library, claims, args)
     result = run.results[0]
     if args.format != "text":
@@ -344,15 +553,7 @@ def changed_files(library: Library, path: Path, ref: str) -> set[str]:
     names = (_git(["diff", "--name-only", "-z", "--no-renames", ref, "--"], path, cwd_root=root) or "").split("\0")
     names += (_git(["ls-files", "--others", "--exclude-standard", "-z"], path, cwd_root=root) or "").split("\0")
     changed_abs = {(root / n).resolve() for n in names if n}
-    changed = {f for f in library.files if Path(f).resolve() in changed_abs}
-    grew = True
-    while grew:
-        grew = False
-        for f, source in library.files.items():
-            if f not in changed and any(u in changed for u in source.uses):
-                changed.add(f)
-                grew = True
-    return changed
+    return _with_users(library, {f for f in library.files if Path(f).resolve() in changed_abs})
 
 
 def _is_commit(ref: str, path: Path) -> bool:

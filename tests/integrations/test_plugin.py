@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from libraries import COMMON, Q1
 
 # Imported here so that it outlives each in-process pytester session: pytester removes the modules a session
 # imported, and a second import of SymPy in one process does not give a working engine.
 import verifier.search.engine  # noqa: F401
 from verifier.cli import main
 from verifier.integrations.pytest_plugin import is_derivation_file
-
-from libraries import COMMON, Q1
 
 pytest_plugins = ["pytester"]
 
@@ -75,14 +74,43 @@ def test_a_failure_reads_like_the_text_report(project: pytest.Pytester,
     assert "Traceback" not in result.stdout.str()
 
 
-def test_the_project_run_collects_its_tests_only(project: pytest.Pytester) -> None:
+def collected(result: pytest.RunResult) -> list[str]:
+    return sorted(line for line in result.outlines if "::" in line)
+
+
+ALL_ITEMS = ["derivations/q1.toml::q1.1", "derivations/q1.toml::q1.2", "derivations/q1.toml::q1.3",
+             "tests/test_plain.py::test_plain"]
+
+
+def test_a_plain_run_collects_no_derivation(project: pytest.Pytester) -> None:
     # testpaths = ["tests"]: the plugin adds nothing, and pyproject.toml is not a derivation file.
     result = project.runpytest()
     result.assert_outcomes(passed=1)
-    result = project.runpytest("--collect-only", "-q", ".")
-    items = [line for line in result.outlines if "::" in line]
-    assert sorted(items) == ["derivations/q1.toml::q1.1", "derivations/q1.toml::q1.2",
-                             "derivations/q1.toml::q1.3", "tests/test_plain.py::test_plain"]
+    # The root given explicitly is no opt-in either: a course repository's `pytest .` runs its own tests only.
+    assert collected(project.runpytest("--collect-only", "-q", ".")) == ["tests/test_plain.py::test_plain"]
+    (project.path / "pyproject.toml").write_text('[project]\nname = "demo"\n', encoding="utf-8")
+    assert collected(project.runpytest("--collect-only", "-q")) == ["tests/test_plain.py::test_plain"]
+
+
+def test_the_flag_collects_every_derivation_file(project: pytest.Pytester) -> None:
+    assert collected(project.runpytest("--collect-only", "-q", "--verify-derivations", ".")) == ALL_ITEMS
+
+
+@pytest.mark.slow
+def test_xdist_gives_the_same_verdicts(project: pytest.Pytester) -> None:
+    pytest.importorskip("xdist")
+    serial = project.runpytest_subprocess("derivations", "-rA", "-p", "no:randomly")
+    parallel = project.runpytest_subprocess("derivations", "-rA", "-n", "2")
+    for result in (serial, parallel):
+        result.assert_outcomes(passed=2, failed=1)
+    def verdicts(result: pytest.RunResult) -> list[str]:
+        return sorted(line.split(" - ")[0] for line in result.outlines if line.startswith(("PASSED", "FAILED")))
+    assert verdicts(serial) == verdicts(parallel) == [
+        "FAILED derivations/q1.toml::q1.2", "PASSED derivations/q1.toml::q1.1", "PASSED derivations/q1.toml::q1.3"]
+    assert "2 workers" in parallel.stdout.str() or "created: 2/2 workers" in parallel.stdout.str()
+    # A plain run with xdist collects no derivation either: the workers follow the controller's choice.
+    plain = project.runpytest_subprocess("-n", "2")
+    plain.assert_outcomes(passed=1)
 
 
 def test_an_unreadable_derivation_file_is_a_collection_error(project: pytest.Pytester) -> None:

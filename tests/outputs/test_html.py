@@ -113,7 +113,7 @@ def test_without_matplotlib_the_page_says_how_to_get_plots(report: Callable[...,
     monkeypatch.setattr(page, "_plotting_available", lambda: False)
     html = report()
     assert "<svg" not in html
-    assert "pip install &#x27;verifier[plot]&#x27;" in section(html, "q1.2")
+    assert "pip install &#x27;derivation-verifier[plot]&#x27;" in section(html, "q1.2")
 
 
 def test_text_that_cannot_be_built_is_shown_as_code(report: Callable[..., str]) -> None:

@@ -110,7 +110,9 @@ def test_report_imports_neither_sympy_nor_rich_until_text() -> None:
 
 def test_json_is_the_models_report(run: RunResult) -> None:
     data = json.loads(render(run, "json"))
-    assert data == run.to_json()
+    expected = run.to_json()
+    expected["claims"][-1]["cached"] = True  # ERROR, the last claim, came from the cache
+    assert data == expected
     assert set(data) == {"format", "tool", "summary", "claims"}
     assert data["format"] == 1
     assert set(data["tool"]) == {"name", "version", "sympy"}
@@ -158,9 +160,19 @@ def test_junit_testcase_attributes(run: RunResult) -> None:
     by_name = cases(run)
     assert list(by_name) == [r.claim.id for r in ALL]
     case = by_name["q2.4"]
-    assert (case.get("classname"), case.get("file"), case.get("line")) == ("q2", Q2, "40")
-    assert by_name["q1.7c"].get("classname") == "q1"  # no question: the file's stem
-    assert float(case.get("time", "nan")) == pytest.approx(0.4)
+    # The schema allows name, classname and time only; the place goes to the output.
+    assert set(case.attrib) == {"name", "classname", "time"}
+    assert case.get("classname") == "derivations.q2"
+    assert f"{Q2}:40: Jacobian of softmax" in (case.findtext("system-out") or "")
+    assert float(case.get("time", "nan")) == pytest.approx(0.4)  # 0 + 0.4, its two obligations
+
+
+def test_junit_cached_case_takes_no_time_and_says_so(run: RunResult) -> None:
+    case = cases(run)["q3.2"]
+    assert case.get("time") == "0.000"
+    assert "cached: settled by an earlier run" in (case.findtext("system-out") or "")
+    # The test cases' times add up to no more than the run: 0.12 + 0.5 + 0.02 + 0.4 + 10.0 + 0 = 11.04 <= 11.2345.
+    assert sum(float(c.get("time", "nan")) for c in cases(run).values()) <= 11.2345
 
 
 def test_junit_failures_and_errors_are_where_expected(run: RunResult) -> None:
@@ -413,3 +425,149 @@ class _Tty:
 
     def flush(self) -> None:
         pass
+
+
+# --- every problem named, in every format ------------------------------------------------------------------
+
+SCHEMA = Path(__file__).with_name("junit-10.xsd")
+FILE_ERROR = "derivations/q9.toml:3:7: expected '=' after a key"
+
+
+def with_file_error(results: list[ClaimResult] | None = None) -> RunResult:
+    run = make_run(results)
+    run.file_errors = [FILE_ERROR]
+    return run
+
+
+@pytest.mark.parametrize("results", [None, [PROVED], []], ids=["mixed", "passing", "empty"])
+def test_junit_validates_against_the_common_schema(results: list[ClaimResult] | None) -> None:
+    xmlschema = pytest.importorskip("xmlschema")
+    schema = xmlschema.XMLSchema(str(SCHEMA))
+    for run in (make_run(results), with_file_error(results)):
+        errors = list(schema.iter_errors(render(run, "junit")))
+        assert errors == [], errors[:3]
+
+
+def test_the_schema_rejects_what_the_old_report_wrote() -> None:
+    # The validator really checks: a test case with a `file` attribute (as written before) is invalid.
+    xmlschema = pytest.importorskip("xmlschema")
+    schema = xmlschema.XMLSchema(str(SCHEMA))
+    bad = '<testsuites><testsuite name="v" tests="1" failures="0" errors="0">' \
+          '<testcase name="a" file="d.toml"/></testsuite></testsuites>'
+    assert not schema.is_valid(bad)
+
+
+def test_junit_suite_has_a_timestamp_and_testsuites_no_skipped(run: RunResult) -> None:
+    root = ET.fromstring(render(run, "junit"))
+    assert "skipped" not in root.attrib
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", root.find("testsuite").get("timestamp", ""))  # type: ignore[union-attr]
+
+
+def test_a_file_that_cannot_be_read_is_in_every_format() -> None:
+    run = with_file_error([PROVED])
+    case = cases(run)["derivations/q9.toml"]
+    error = case.find("error")
+    assert error is not None and "expected '='" in error.get("message", "")
+    assert junit(run).get("errors") == "1" and junit(run).get("tests") == "2"
+    annotations = [line for line in render(run, "github").splitlines() if line.startswith("::error")]
+    assert annotations == ["::error file=derivations/q9.toml,line=3,title=verify%3A file cannot be read::"
+                           "derivations/q9.toml:3:7: expected '=' after a key"]
+    rows = table_rows(render(run, "markdown"))
+    assert any(row.startswith("| derivations/q9.toml:3 | cannot be read: expected '=' after a key | **error**")
+               for row in rows)
+    text = render(run, "text", color=False, width=100)
+    assert FILE_ERROR in text and text.rstrip().endswith("FAILED (1 file could not be read)")
+
+
+def test_annotations_are_capped_at_ten_and_the_rest_is_listed() -> None:
+    failing = [claim_result(f"q8.{n}", f"Wrong {n}", "derivations/q8.toml", 10 * n,
+                            [outcome("statement", "1 = 2", 10 * n + 1, "refuted")]) for n in range(1, 13)]
+    lines = render(make_run(failing), "github").splitlines()
+    errors = [line for line in lines if line.startswith("::error")]
+    assert len(errors) == 10
+    log = "\n".join(lines)
+    assert "derivations/q8.toml:111: q8.11:" in log and "derivations/q8.toml:121: q8.12:" in log
+    assert lines[-1].startswith("::notice") and "2 problem(s) past the first 10" in lines[-1]
+
+
+# --- reading reports back and joining shards ----------------------------------------------------------------
+
+
+def test_a_json_report_reads_back_to_the_same_reports(run: RunResult) -> None:
+    from verifier.outputs.report import load_report
+    run.file_errors = [FILE_ERROR]
+    again = load_report(render(run, "json"))
+    for fmt in ("json", "github", "markdown"):
+        assert render(again, fmt) == render(run, fmt)
+    assert render(again, "text", color=False, width=100) == render(run, "text", color=False, width=100)
+    strip = re.compile(r'timestamp="[^"]*"')
+    assert strip.sub("", render(again, "junit")) == strip.sub("", render(run, "junit"))
+
+
+def test_load_report_rejects_what_is_not_a_report() -> None:
+    from verifier.outputs.report import load_report
+    with pytest.raises(UsageError, match="not a report"):
+        load_report('{"format": 2}', "r.json")
+    with pytest.raises(UsageError, match=r"r\.json"):
+        load_report("not json", "r.json")
+
+
+def test_merge_joins_shards_once_each() -> None:
+    from verifier.outputs.report import merge_reports
+    a = make_run([PROVED, UNEXPECTED_REFUTATION], seconds=3.0)
+    b = make_run([CHECKED, UNEXPECTED_REFUTATION], seconds=5.0)
+    b.file_errors = [FILE_ERROR]
+    merged = merge_reports([a, b])
+    assert [r.claim.id for r in merged.results] == ["q2.1", "q2.4", "q2.2"]
+    assert merged.seconds == 5.0 and merged.file_errors == [FILE_ERROR]
+    assert merged.counts()["unexpected"] == 1
+
+
+def test_merge_refuses_disagreeing_shards() -> None:
+    from verifier.outputs.report import merge_reports
+    held = claim_result("q2.4", "Jacobian of softmax, off-diagonal", Q2, 40, [outcome("statement", "a = a", 41,
+                                                                                       "proved")])
+    with pytest.raises(UsageError, match=r"q2\.4 is refuted in one report and proved"):
+        merge_reports([make_run([UNEXPECTED_REFUTATION]), make_run([held])])
+
+
+# --- text conventions ---------------------------------------------------------------------------------------
+
+
+def test_expected_refutation_is_yellow_and_unknown_is_not(run: RunResult) -> None:
+    out = render(run, "text", color=True, width=120)
+    line = next(line for line in out.splitlines() if "q1.7c" in line and "MSE" in line)
+    assert "\x1b[33mrefuted (expected)" in line  # 33: yellow
+    unknown = next(line for line in out.splitlines() if "q3.1" in line and "A hard limit" in line)
+    assert "\x1b[33m" not in unknown
+
+
+def test_ascii_only_prints_no_character_outside_ascii(run: RunResult) -> None:
+    out = render(run, "text", color=False, width=80, ascii_only=True)
+    out.encode("ascii")  # raises if a mark or a rule were left
+    assert " ok " in out and "X q2.4" in out
+
+
+def test_quiet_leaves_the_table_out_and_verbose_lists_obligations(run: RunResult) -> None:
+    quiet = render(run, "text", color=False, width=100, verbosity=-1)
+    assert "Softmax is translation-invariant" not in quiet and "q2.4" in quiet
+    verbose = render(run, "text", color=False, width=200, verbosity=1)
+    assert "step 1 of derivation \"off-diagonal\": proved (simplify)" in verbose
+
+
+def test_interrupted_run_sums_unsettled_claims_in_one_line() -> None:
+    from verifier.outputs.report import INTERRUPTED_MESSAGE
+    stopped = [claim_result(f"q7.{n}", f"Stopped {n}", "derivations/q7.toml", n, [
+        outcome("step", f"a{k} = b{k}", n, "unknown", message=INTERRUPTED_MESSAGE, index=k) for k in range(1, 30)])
+        for n in range(1, 20)]
+    run = make_run([PROVED, *stopped])
+    run.interrupted = True
+    lines = render(run, "text", color=False, width=100).splitlines()
+    assert len(lines) < 12, lines  # 19 claims of 29 obligations each: one line, not a block per obligation
+    assert any(line.startswith("interrupted: 19 of 20 claims not settled (q7.1, q7.2") for line in lines)
+
+
+def test_piped_text_is_not_cut_at_80_columns() -> None:
+    long_title = "A remarkably long title that says far more than a table cell can show at eighty columns"
+    result = claim_result("q9.1", long_title, "q9.toml", 1, [outcome("statement", "x = x", 2, "proved")])
+    assert long_title in render(make_run([result]), "text", color=False, width=10_000)

@@ -9,14 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from libraries import COMMON, Q2
 
 import verifier
 import verifier.runner.cache
-from libraries import COMMON, Q2
-from verifier.runner.cache import CACHE_DIR, Cache
 from verifier.cli import main
 from verifier.frontend.loader import load_library
 from verifier.model import ClaimResult, Outcome, obligations
+from verifier.runner.cache import CACHE_DIR, Cache
 
 Q1 = """\
 question = "q1"

@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 import verifier.search.engine
-from verifier.runner.cache import CACHE_DIR, Cache
-from verifier.runner.executor import run_obligations
 from verifier.frontend.loader import Library, load_library
 from verifier.model import Obligation, Outcome
+from verifier.runner.cache import CACHE_DIR, Cache
+from verifier.runner.executor import run_obligations
 
 LIBRARY = """\
 question = "q1"
@@ -209,3 +209,37 @@ def test_interrupt_exits_130_and_reports_what_was_settled(tmp_path: Path, signum
     while not gone(worker):  # the worker stuck on the obligation was stopped, not orphaned
         assert time.monotonic() < deadline, f"worker {worker} still running"
         time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_ctrl_c_prints_one_short_summary(tmp_path: Path) -> None:
+    # Many claims, one stuck: the text report shows what was settled and one line for the rest, never a block per
+    # obligation left unsettled.
+    claims = "".join(f'\n[[claim]]\nid = "q2.{n}"\ntitle = "Later {n}"\nstatement = "x + {n} = {n} + x"\n'
+                     for n in range(1, 30))
+    (tmp_path / "derivations").mkdir()
+    (tmp_path / "derivations" / "q1.toml").write_text(LIBRARY + claims, encoding="utf-8")
+    (tmp_path / "driver.py").write_text(DRIVER % SPECIAL, encoding="utf-8")
+    marker = tmp_path / "stuck"
+    proc = subprocess.Popen([sys.executable, "driver.py", "all", "--jobs", "1", "--no-cache", "--color", "never"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "STUCK_MARKER": str(marker)})
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the stuck obligation was never reached"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err
+    lines = out.splitlines()
+    summary = [line for line in lines if line.startswith("interrupted: ")]
+    assert len(summary) == 1 and "claims not settled" in summary[0], out
+    assert "interrupted before it was settled" not in out  # no block per unsettled obligation
+    assert len(lines) < 25, out
+    assert "Traceback" not in err

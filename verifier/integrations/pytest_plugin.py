@@ -1,5 +1,9 @@
 """A pytest plugin: ``pytest derivations/`` collects one test item per claim, named by its id.
 
+Opt-in, as pytest-mypy's ``--mypy`` is: a plain ``pytest`` (its ``testpaths``, or ``pytest .``) collects nothing
+from derivation files. Derivation files are collected when given on the command line (a file, or a folder other
+than the root), or everywhere with ``--verify-derivations``.
+
 An item passes when its claim meets its expectation and fails with the same explanation as the text report.
 A ``.toml`` file is collected when it is a derivation file: a ``[[claim]]`` header on a line of its own, a name
 not starting with ``_``, and (when it parses) only the top-level keys of the format or claims with something to
@@ -10,66 +14,65 @@ With pytest-xdist the items spread over workers. Ctrl-C stops the session, as it
 
 from __future__ import annotations
 
-import re
-import tomllib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from verifier.frontend.loader import FILE_KEYS, Library
-
-_CHECKABLE = frozenset({"statement", "steps", "derivation", "exists"})
-_CLAIM_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*claim[ \t]*\]\]", re.MULTILINE)
+from verifier.frontend.loader import Library
+from verifier.integrations.detect import is_derivation_file
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """``--verify-timeout``: the per-obligation limit for derivation items."""
+    """``--verify-derivations`` (collect every derivation file) and ``--verify-timeout`` (the per-obligation
+    limit for derivation items)."""
     group = parser.getgroup("verifier")
+    group.addoption("--verify-derivations", action="store_true", default=False,
+                    help="collect every derivation file found (without it: only those given on the command line)")
     group.addoption("--verify-timeout", type=float, default=60.0,
                     help="wall-clock limit per obligation for derivation items (default: 60)")
 
 
+#: The paths given on the command line, resolved. pytest-xdist's workers parse the same command line, so each
+#: worker computes the same list and collects exactly what a run without xdist would.
+_EXPLICIT = pytest.StashKey[list[Path]]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Reject a ``--verify-timeout`` that would time every obligation out."""
+    """Reject a ``--verify-timeout`` that would time every obligation out; note the paths given explicitly."""
     timeout = config.getoption("--verify-timeout", default=60.0)
     if timeout is not None and not timeout > 0:
         raise pytest.UsageError("--verify-timeout must be a positive number of seconds")
+    explicit: list[Path] = []
+    if config.args_source == pytest.Config.ArgsSource.ARGS:
+        root = config.rootpath.resolve()
+        for arg in config.args:
+            path = (config.invocation_params.dir / arg.split("::")[0]).resolve()
+            if path.is_file() or (path.is_dir() and path != root):
+                explicit.append(path)
+    config.stash[_EXPLICIT] = explicit
 
 
-def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> "DerivationFile | None":
-    """Collect ``.toml`` derivation files (those with claims, not starting with '_')."""
-    if not is_derivation_file(file_path):
+def _wanted(config: pytest.Config, file_path: Path) -> bool:
+    """Whether a derivation file is to be collected: ``--verify-derivations``, or a path given explicitly."""
+    if config.getoption("--verify-derivations"):
+        return True
+    resolved = file_path.resolve()
+    return any(resolved == path or path in resolved.parents for path in config.stash.get(_EXPLICIT, []))
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DerivationFile | None:
+    """Collect ``.toml`` derivation files (those with claims, not starting with '_') that are wanted."""
+    if file_path.suffix != ".toml" or not _wanted(parent.config, file_path) or not is_derivation_file(file_path):
         return None
     return DerivationFile.from_parent(parent, path=file_path)
-
-
-def is_derivation_file(path: Path) -> bool:
-    """Whether ``path`` looks like a derivation file with claims (a broken one included, to report it)."""
-    if path.suffix != ".toml" or path.name.startswith("_") or path.name == "pyproject.toml":
-        return False
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    if not _CLAIM_HEADER.search(text):
-        return False
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return True  # a derivation file with a syntax error: collected, so that the error is reported
-    claims = data.get("claim")
-    if not isinstance(claims, list) or not all(isinstance(c, dict) for c in claims):
-        return False
-    # Only the format's keys at the top, or claims with something to check (then a misspelt top-level key is an
-    # error to report, not a reason to skip the file).
-    return set(data) <= FILE_KEYS or any(_CHECKABLE & set(c) for c in claims)
 
 
 class DerivationFile(pytest.File):
     """A derivation file: one item per claim."""
 
-    def collect(self) -> Iterator["ClaimItem"]:
+    def collect(self) -> Iterator[ClaimItem]:
         from verifier.frontend.loader import load_library
         library = load_library(self.path, display_root=Path.cwd())
         if library.errors:

@@ -23,11 +23,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from verifier import DISTRIBUTION
 from verifier.model import Claim, ClaimResult, Outcome, RunResult, obligations
 from verifier.outputs.report import status_line, summary_line, verdict_label
 
-#: The distribution to install with the ``plot`` extra.
-DISTRIBUTION = "verifier"
+#: How to get the plots: the ``plot`` extra of the distribution.
 PLOT_HINT = f"pip install '{DISTRIBUTION}[plot]'"
 
 _MARKS = {"proved": "✓", "checked": "✓", "refuted": "✗", "unknown": "?", "error": "!"}

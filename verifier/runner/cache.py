@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import importlib.util
+import json
 import os
 import re
 import tempfile

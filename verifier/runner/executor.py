@@ -16,17 +16,19 @@ SIGTERM (a cancelled CI job) is handled the same way, so that no worker is left 
 from __future__ import annotations
 
 import multiprocessing as mp
-from collections import deque
 import os
 import signal
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any, Callable
+from typing import Any
 
 from verifier.frontend.loader import Library
 from verifier.model import Claim, ClaimResult, Outcome, obligations
+from verifier.outputs.report import INTERRUPTED_MESSAGE
 
 #: Default wall-clock limit per obligation, in seconds.
 DEFAULT_TIMEOUT = 60.0
@@ -36,6 +38,8 @@ MEMORY_LIMIT = 3 * 1024 ** 3
 _MAX_WAIT = 3600.0
 
 Progress = Callable[[int, int], None]
+#: Called with each claim as soon as its last obligation is settled (claims settle in any order).
+Settled = Callable[[ClaimResult], None]
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,8 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         except (ImportError, ValueError, OSError):
             pass
-    from verifier.search.engine import settle_obligation
     from verifier.frontend.goals import library_problems
+    from verifier.search.engine import settle_obligation
 
     built: dict[int, list[Any]] = {}
     while True:
@@ -132,15 +136,22 @@ class _Queue:
 
 
 def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout: float,
-                    progress: Progress | None = None, memory: int | None = MEMORY_LIMIT
-                    ) -> tuple[list[ClaimResult], bool]:
-    """Settle every obligation of ``claims`` in worker processes. Returns the results and whether interrupted."""
+                    progress: Progress | None = None, memory: int | None = MEMORY_LIMIT,
+                    on_claim: Settled | None = None) -> tuple[list[ClaimResult], bool]:
+    """Settle every obligation of ``claims`` in worker processes. Returns the results and whether interrupted.
+
+    ``progress(done, total)`` is called after each obligation, ``on_claim(result)`` after each claim's last one.
+    """
     import verifier.search.engine  # noqa: F401  (SymPy imported once, before forking, so workers start at once)
 
     obs = [[ob for ob, _ in obligations(c)] for c in claims]
     slots: list[list[Outcome | None]] = [[None] * len(o) for o in obs]
     pending = _Queue([len(o) for o in obs])
     total = sum(len(o) for o in obs)
+    left = [len(o) for o in obs]
+    for c, n in enumerate(left):
+        if not n and on_claim:
+            on_claim(ClaimResult(claims[c], []))
     done = 0
     ctx = mp.get_context("fork")
     workers: list[_Worker] = []
@@ -185,8 +196,11 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                 slots[task.claim_no][task.ob_no] = outcome
                 w.task = None
                 done += 1
+                left[task.claim_no] -= 1
                 if progress:
                     progress(done, total)
+                if on_claim and not left[task.claim_no]:
+                    on_claim(ClaimResult(claims[task.claim_no], [o for o in slots[task.claim_no] if o]))
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -201,7 +215,7 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
             signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
     results = []
     for c, claim in enumerate(claims):
-        outs = [o if o is not None else Outcome(obs[c][n], "unknown", message="interrupted before it was settled")
+        outs = [o if o is not None else Outcome(obs[c][n], "unknown", message=INTERRUPTED_MESSAGE)
                 for n, o in enumerate(slots[c])]
         results.append(ClaimResult(claim, outs))
     return results, interrupted

@@ -590,7 +590,7 @@ def _diff(b: Builder, node: P.Call) -> Any:
         elif isinstance(value, (sp.Symbol, sp.Indexed)):
             if value.is_integer:
                 raise ExpressionError(f"diff: {value} is an integer, and a function of an integer has no "
-                                      "derivative; differentiate with respect to a real name", column=node.col)
+                                      "derivative; differentiate with respect to a real name", column=arg.col)
             steps.append((value, 1))
         else:
             raise ExpressionError("diff: differentiate with respect to a symbol or an entry x[k]", column=node.col)

@@ -199,3 +199,22 @@ def test_a_bad_where_points_at_its_own_line(tmp_path: Path) -> None:
     assert outcome.verdict == "error" and outcome.bad_input
     where_line = (tmp_path / "t.toml").read_text(encoding="utf-8").splitlines().index("where = { y = 2 }") + 1
     assert f"t.toml:{where_line}: where: y = 2 is not in its domain {{0, 1}}" in (outcome.message or "")
+
+
+def test_a_fixed_size_is_proved_for_every_size_first(tmp_path: Path) -> None:
+    """The softmax Jacobian entry, d S_i / d v_k = S_i (delta_ik - S_k), holds for every K (by hand: the quotient
+    rule), so at K = 64; the proof is for every K, not 4096 instances."""
+    result = run(tmp_path, '''
+        where = { K = "64" }
+        statement = "diff(exp(v[i])/Sum(exp(v[j]), (j, 1, K)), v[k]) = exp(v[i])/Sum(exp(v[j]), (j, 1, K))*(KroneckerDelta(i, k) - exp(v[k])/Sum(exp(v[j]), (j, 1, K)))"
+    ''')
+    (outcome,) = result.outcomes
+    assert outcome.verdict == "proved" and outcome.method.startswith("proved for every K, so at K = 64")
+
+
+def test_a_claim_true_only_at_its_fixed_size_is_not_proved_for_every_size(tmp_path: Path) -> None:
+    """K = 3 is false for K = 4 but true at the given K = 3 (by hand): the general proof fails, the instance holds."""
+    (outcome,) = run(tmp_path, 'where = { K = "3" }\nstatement = "K = 3"').outcomes
+    assert outcome.verdict == "proved" and "for every" not in (outcome.method or "")
+    (outcome,) = run(tmp_path, 'where = { K = "3" }\nstatement = "K = 4"').outcomes
+    assert outcome.verdict == "refuted"

@@ -54,6 +54,11 @@ class Problem:
     infos: dict[Any, SymbolInfo]
     sizes: dict[str, list[int]] = field(default_factory=dict)
     where: dict[Any, Any] = field(default_factory=dict)       # the ``where`` substitution applied to everything
+    #: For a ``forall`` with ``where`` values: the same obligation with the ``where`` names left as declared, one
+    #: case per case of ``cases``; proved for every allowed value, it holds at the given ones (tried first).
+    general: list[Case] = field(default_factory=list)
+    #: The ``where`` names (as declared) and their values, for that instantiation.
+    values: dict[Any, Any] = field(default_factory=dict)
 
     def bounds(self, s: Any) -> tuple[Any, Any]:
         """The declared range of a ranged name, with ``where`` applied."""
@@ -87,7 +92,7 @@ class ProblemBuilder:
         self.scope = scope
         self.builder = Builder(scope, file=claim.file)
         self.infos = scope.by_symbol()
-        self._entries: dict[tuple[int, int], Any] = {}
+        self._entries: dict[tuple[int, int, int], Any] = {}
         self._builders: dict[int | None, Builder] = {}
 
     def problems(self) -> list[tuple[Obligation, "Problem | ExpressionError"]]:
@@ -142,8 +147,31 @@ class ProblemBuilder:
             hyps = [symmetrised(h, symmetric) for h in hyps]
         cases = [Case(c.values, c.relations, c.hypotheses, c.facts, symmetric)
                  for c in self._cases(groups, hyps, subst)]
+        general, values = [], {}
+        if subst and kind != "exists" and not symmetric:
+            values = {s: v for s, v in subst.items() if not isinstance(s, sp.Dummy)}
+            general = self._general(ob, kind, chain_no, step_no, chain, assume_texts)
         return Problem(ob, "exists" if kind == "exists" else "forall", cases, self.infos, self._sizes(ob.line),
-                       subst)
+                       subst, general=general, values=values)
+
+    def _general(self, ob: Obligation, kind: str, chain_no: int | None, step_no: int, chain: Chain | None,
+                 assume_texts: tuple[str, ...]) -> list[Case]:
+        """The obligation built with its ``where`` names as declared (no value given), or ``[]`` when it cannot
+        be built so (then only the instance is tried)."""
+        builder = self.builder
+        try:
+            if kind == "statement":
+                rels = self._relation_text(builder, self.claim.statements[step_no], ob.line)
+            else:
+                assert chain is not None and chain_no is not None
+                a = self._entry_with_op(builder, chain_no, step_no, chain)[1]
+                op, b = self._entry_with_op(builder, chain_no, step_no + 1, chain)
+                rels = [(a, op, b)]
+            hyps = [self._condition(builder, t, ob.line) for t in assume_texts]
+            groups = self._scalar_relations(rels, ob.line)
+            return self._cases(groups, hyps, {})
+        except ExpressionError:
+            return []
 
     def _where_builder(self, chain_no: int | None, items: list[tuple[str, str]], lines: dict[str, int | None]
                        ) -> tuple[dict[Any, Any], Builder]:
@@ -176,7 +204,7 @@ class ProblemBuilder:
         return [(a, op, b) for op, a, b in zip(node.ops, values, values[1:])]
 
     def _entry_with_op(self, builder: Builder, chain_no: int, i: int, chain: Chain) -> tuple[str, Any]:
-        key = (chain_no, i)
+        key = (chain_no, i, id(builder))
         if key not in self._entries:
             line = chain.step_lines[i]
             try:

@@ -724,6 +724,52 @@ def _confirm_under_hypotheses(relation: Relation, hypotheses: Sequence[sp.Basic]
     return Confirmed(method) if method else None
 
 
+def _alpha_equal(a: sp.Basic, b: sp.Basic) -> bool:
+    """Whether two expressions are the same up to the names of their bound variables (each build of a sum makes
+    its own fresh index): SymPy's ``as_dummy`` renames every bound variable canonically, structurally."""
+    return bool(a.as_dummy() == b.as_dummy())
+
+
+#: One case of a problem as the kernel is handed it: its relations, hypotheses and facts.
+CaseData = tuple[Sequence[Relation], Sequence[sp.Basic], Facts]
+
+
+def prove_instance(general: Sequence[CaseData], values: Mapping[sp.Symbol, sp.Expr], instance: Sequence[CaseData]
+                   ) -> Proved | None:
+    """``proved`` for an obligation whose names were given values (``where``), from a proof for every value::
+
+        facts |- R(v) for every allowed v      every value v0 allowed by its declaration      R(v0) is the obligation
+        -------------------------------------------------------------------------------------------------------
+                                              the obligation holds
+
+    ``general`` and ``instance`` are the cases of the obligation with the names left free and with their values,
+    case by case; each instance relation must be the general one with the values put in (structurally), and each
+    general hypothesis, so substituted, true or among the instance's hypotheses. ``None`` when any of it fails.
+    """
+    if not general or len(general) != len(instance) or not values:
+        return None
+    methods = []
+    for (g_rels, g_hyps, g_facts), (i_rels, i_hyps, _) in zip(general, instance, strict=True):
+        if not admits(g_facts, values) or len(g_rels) != len(i_rels):
+            return None
+        for (gl, op, gr), (il, iop, ir) in zip(g_rels, i_rels, strict=True):
+            if op != iop or not _alpha_equal(substitute(gl, values), il) \
+                    or not _alpha_equal(substitute(gr, values), ir):
+                return None
+        given = {h.as_dummy() for h in i_hyps}
+        for h in g_hyps:
+            h = substitute(h, values)
+            if h.as_dummy() not in given and condition_truth(h) is not True:
+                return None
+        proof = prove(g_rels, g_hyps, g_facts)
+        if proof is None:
+            return None
+        methods.append(proof.method)
+    shown = ", ".join(f"{k} = {v}" for k, v in sorted(values.items(), key=lambda kv: str(kv[0])))
+    names = ", ".join(sorted(str(k) for k in values))
+    return made(Proved, method=f"proved for every {names}, so at {shown}: " + "; ".join(sorted(set(methods))))
+
+
 def refute(relation: Relation, hypotheses: Sequence[sp.Basic], point: Mapping[sp.Basic, sp.Expr], facts: Facts,
            method: str) -> Refuted | None:
     """``refuted``: the relation fails at the point, which every declaration allows and which satisfies every

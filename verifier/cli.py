@@ -340,8 +340,14 @@ def _emit(run: RunResult, args: argparse.Namespace, library: Library | None = No
     # A terminal gets its own width; a pipe or a file is never cut at 80 columns (no line is padded to this width).
     width = None if to_terminal else 10_000
     ascii_only = not args.output and not _can_print(sys.stdout, "✓✗…─")
-    text = render(run, args.format, color=color, width=width, ascii_only=ascii_only,
-                  verbosity=getattr(args, "verbosity", 0))
+    if args.format == "html" and library is not None and library.sheets:
+        # A sheet's page shows each line's LaTeX beside how it was read.
+        from verifier.frontend.sheet import sources
+        from verifier.outputs.html import render_html
+        text = render_html(run, sources=sources(library.sheets, run.results))
+    else:
+        text = render(run, args.format, color=color, width=width, ascii_only=ascii_only,
+                      verbosity=getattr(args, "verbosity", 0))
     if library is not None and library.sheets:
         text = _with_sheet_summary(text, run, library, args.format)
     _deliver(text, args)

@@ -195,3 +195,16 @@ def test_checked_shows_its_set_and_an_unread_line_says_not_read(tmp_path: Path) 
     assert "<b>checked</b></span> · exhaustive<br>for K in 1..6" in s1
     assert "<b>not read</b></span>" in s1 and "not read: &#x27;^^&#x27; is not an operator" in s1
     assert "<code>K + 1 &gt; K</code>" in s1 and "line 5" in s1
+
+
+def test_a_sheet_page_shows_each_line_beside_its_reading(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A sheet's step carries the LaTeX it was read from: Answer 1.1 of the bundled sheet is the line
+    ``$$g(z) = 1/(1 + e^{-z})$$``, whose second entry is ``1/(1 + e^{-z})``."""
+    from verifier.cli import main
+
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path / "sheet.html"
+    main(["q1.1", "--derivations", str(root / "derivations/sheets/assignment-1-answers.md"), "--format", "html",
+          "--output", str(out), "--no-cache", "--jobs", "1"])
+    page = out.read_text(encoding="utf-8")
+    assert '<div class="src"><code>1/(1 + e^{-z})</code></div>' in page

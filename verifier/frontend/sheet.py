@@ -433,6 +433,18 @@ def summary_lines(summary: list[dict[str, object]]) -> list[str]:
     return lines
 
 
+def sources(sheets: dict[str, Sheet], results: list[ClaimResult]) -> dict[tuple[str, int], str]:
+    """The LaTeX of every step read from a sheet, by claim id and line: what the HTML report shows beside the
+    reading."""
+    out: dict[tuple[str, int], str] = {}
+    for result in results:
+        for outcome in result.outcomes:
+            pair = step_entries(sheets, result.claim, outcome.obligation)
+            if pair is not None and outcome.obligation.line is not None:
+                out[(result.claim.id, outcome.obligation.line)] = pair[1].latex
+    return out
+
+
 def annotate(report: dict[str, object], sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
     """Add to a JSON report (format 1) what a sheet knows: the per-sheet summary (``"sheets"``), and for each
     step read from a sheet, the column and the LaTeX of its entry (``"column"``, ``"latex"``)."""

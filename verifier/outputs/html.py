@@ -67,6 +67,7 @@ table.steps td.mark { width: 1.5rem; font-size: 1.2rem; font-weight: 700; text-a
 table.steps td.math { max-width: 44rem; }
 div.math { overflow-x: auto; overflow-y: hidden; padding: .25rem 0; }
 table.steps td.verdict { width: 17rem; font-size: .9rem; }
+.src code { font-size: .8rem; color: var(--muted); white-space: pre-wrap; }
 table.steps td.line { width: 4rem; color: var(--muted); font-size: .85rem; text-align: right; white-space: nowrap; }
 mtable.cases mtd { text-align: left; padding: .1em .6em .1em 0; }
 math { font-family: "STIX Two Math", "Latin Modern Math", "DejaVu Math TeX Gyre", "Cambria Math", math;
@@ -98,15 +99,16 @@ footer { color: var(--muted); font-size: .85rem; margin-top: 2rem; }
 
 
 def render_html(run: RunResult, *, families: dict[str, tuple[str, str]] | None = None,
-                budget: float = 20.0) -> str:
+                budget: float = 20.0, sources: dict[tuple[str, int], str] | None = None) -> str:
     """The whole page for ``run``. Each claim's relations are built for display in the context of its library
     (read again from the claim's file), with ``budget`` seconds per claim for building and plotting. ``families``
-    prints layer-labelled families (see :func:`verifier.outputs.mathml.families_from_notation`)."""
+    prints layer-labelled families (see :func:`verifier.outputs.mathml.families_from_notation`); ``sources`` gives
+    the source text of a sheet's lines, by claim id and line, shown beside each step read from them."""
     libraries = _Libraries()
     plots = _plotting_available()
     parts = [_head(run), _summary(run)]
     for result in run.results:
-        parts.append(_claim_section(result, libraries, families, budget, plots))
+        parts.append(_claim_section(result, libraries, families, budget, plots, sources or {}))
     if run.file_errors:
         items = "".join(f"<li><code>{_e(err)}</code></li>" for err in run.file_errors)
         parts.append(f'<section class="errors"><h2>Files that could not be read</h2><ul>{items}</ul></section>')
@@ -155,7 +157,7 @@ def _summary(run: RunResult) -> str:
 
 
 def _claim_section(result: ClaimResult, libraries: "_Libraries", families: Any, budget: float,
-                   plots: bool) -> str:
+                   plots: bool, sources: dict[tuple[str, int], str]) -> str:
     claim = result.claim
     where = f"{claim.file}:{claim.line}" if claim.line is not None else claim.file
     expect = "expected to hold" if claim.expect == "holds" else "expected to be refuted"
@@ -170,9 +172,9 @@ def _claim_section(result: ClaimResult, libraries: "_Libraries", families: Any, 
     library = libraries.get(claim)
     try:
         with _time_limit(budget) as expired:
-            parts = _Display(result, library, families, plots, expired).parts()
+            parts = _Display(result, library, families, plots, expired, sources).parts()
     except _Expired:  # out of time between two guarded steps: the relations as text
-        parts = _Display(result, None, families, plots, lambda: True).parts()
+        parts = _Display(result, None, families, plots, lambda: True, sources).parts()
     out.extend(parts)
     out.append("</section>")
     return "\n".join(out)
@@ -182,8 +184,9 @@ class _Display:
     """One claim's statements, chains and ``exists``, each obligation with its mark and evidence."""
 
     def __init__(self, result: ClaimResult, library: Any, families: Any, plots: bool,
-                 expired: Callable[[], bool]) -> None:
+                 expired: Callable[[], bool], sources: dict[tuple[str, int], str] | None = None) -> None:
         self.result = result
+        self.sources = sources or {}
         self.library = library
         self.plots = plots
         self.expired = expired
@@ -246,6 +249,9 @@ class _Display:
             verdict = self._verdict(outcome)
             line = outcome.obligation.line if outcome.obligation.line is not None else line
         where = f"line {line}" if line is not None else ""
+        source = self.sources.get((self.result.claim.id, line)) if line is not None else None
+        if source is not None:
+            math += f'<div class="src"><code>{_e(source)}</code></div>'
         row = (f'<tr><td class="mark">{mark}</td><td class="math">{math}</td><td class="verdict">{verdict}</td>'
                f'<td class="line">{where}</td></tr>')
         if evidence_of is not None and evidence_of.verdict not in ("proved", "checked"):

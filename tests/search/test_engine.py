@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 import sympy as sp
-
 from recheck import fails_at
 
-from verifier.search.engine import verify_claim
 from verifier.frontend.loader import load_library
 from verifier.model import ClaimResult
+from verifier.search.engine import verify_claim
 
 HEADER = """
 [symbols]

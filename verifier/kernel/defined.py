@@ -23,8 +23,8 @@ real-valued and finite:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 import sympy as sp
 

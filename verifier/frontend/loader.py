@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from verifier.errors import DerivationFileError
-from verifier.frontend.notation import SUFFIX as NOTATION_SUFFIX, Notation, load_notation
+from verifier.frontend.notation import SUFFIX as NOTATION_SUFFIX
+from verifier.frontend.notation import Notation, load_notation
 from verifier.frontend.sheet import Sheet, read_sheet
 from verifier.model import Chain, Claim
 

@@ -29,8 +29,8 @@ One table serves every sheet written on the same template, so that the sheets th
     skip = true                               # or not read at all (the block is shown as "not read: skipped")
 
 Later tables win: a block's patterns over its claim's, a claim's over its question's, over the global ones. Among
-patterns, the longest is tried first (then the innermost table's). Loading checks the shape of the table and that every pattern parses; the
-meaning of the expression texts is checked when a claim is built, like that of a derivation file.
+patterns, the longest is tried first (then the innermost table's). Loading checks the shape of the table and that every
+pattern parses; the meaning of the expression texts is checked when a claim is built, like that of a derivation file.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from typing import Any
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend.latex import Pattern, Rules, pattern
 
-__all__ = ["Notation", "Settings", "load_notation", "DEFAULT_HEADING", "DEFAULT_STOP", "SUFFIX"]
+__all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "SUFFIX", "Notation", "Settings", "load_notation"]
 
 SUFFIX = ".notation.toml"
 DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?)"

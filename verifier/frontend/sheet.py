@@ -29,7 +29,8 @@ from verifier.frontend.latex import RELOPS, Rules, Token, read_tokens, scan
 from verifier.frontend.notation import Notation
 from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome
 
-__all__ = ["Entry", "Sheet", "read_sheet", "settle_unread", "step_entries", "summarize", "summary_lines", "annotate", "UNREAD"]
+__all__ = ["UNREAD", "Entry", "Sheet", "annotate", "read_sheet", "settle_unread", "step_entries", "summarize",
+           "summary_lines"]
 
 #: The step text of an entry that was not read: it never parses, so it is never built as something else.
 UNREAD = "? not read"
@@ -109,7 +110,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                         entries = [replace(entries[0], op=None), *entries[1:]]
                     chains.append(list(entries))
                     chain_blocks.append(number)
-        kept = [(c, b) for c, b in zip(chains, chain_blocks) if len(c) >= 2]
+        kept = [(c, b) for c, b in zip(chains, chain_blocks, strict=True) if len(c) >= 2]
         if not kept:
             continue
         sheet.chains[full_id] = [c for c, _ in kept]
@@ -287,7 +288,7 @@ def _by_relations(content: str, base: int, rules: Rules, positions: _Positions) 
     bounds = [(0, None)] + [(end, op) for _, end, op in cuts]
     stops = [start for start, _, _ in cuts] + [len(content)]
     entries = []
-    for (start, op), stop in zip(bounds, stops):
+    for (start, op), stop in zip(bounds, stops, strict=True):
         piece = content[start:stop]
         if not piece.strip():
             continue
@@ -439,8 +440,8 @@ def annotate(report: dict[str, object], sheets: dict[str, Sheet], results: list[
     report["sheets"] = summarize(sheets, results)
     claims = report.get("claims")
     assert isinstance(claims, list)
-    for entry, result in zip(claims, results):
-        for ob_json, outcome in zip(entry["obligations"], result.outcomes):
+    for entry, result in zip(claims, results, strict=False):
+        for ob_json, outcome in zip(entry["obligations"], result.outcomes, strict=False):
             pair = step_entries(sheets, result.claim, outcome.obligation)
             if pair is not None:
                 ob_json["column"] = pair[1].col

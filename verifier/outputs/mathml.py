@@ -399,7 +399,7 @@ class Written:
         with sp.evaluate(False):
             values = [b.value(o) for o in node.operands]
         ops: list[str | None] = [None, *node.ops]
-        return relation_mathml(list(zip(ops, values)), families=self.families)
+        return relation_mathml(list(zip(ops, values, strict=True)), families=self.families)
 
     def _entry(self, b: WrittenBuilder, text: str, first: bool) -> str:
         op, node = P.parse_step(text)

@@ -257,7 +257,7 @@ def _enclose(e: sp.Basic) -> mpmath.iv.mpf:
     if isinstance(e, sp.sign) or held_original(e) is sp.sign:
         x = _enclose(e.args[0])
         return iv.mpf(1) if x.a > 0 else (iv.mpf(-1) if x.b < 0 else iv.mpf([-1, 1]))
-    if held_original(e) is sp.Abs:
+    if held_original(e) == sp.Abs:   # `is` would make mypy narrow sp.Abs to `type | None`
         return _enclose(sp.Abs(e.args[0], evaluate=False))
     if isinstance(e, sp.Heaviside) or held_original(e) is sp.Heaviside:
         x = _enclose(e.args[0])

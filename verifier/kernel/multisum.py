@@ -71,7 +71,8 @@ def split_terms(f: sp.Expr, indices: list[sp.Symbol]) -> list[tuple[sp.Expr, sp.
     """
     pairs: dict[sp.Expr, sp.Expr] = {}
     for term in sp.Add.make_args(sp.expand(f)):
-        inside, outside = [], []
+        inside: list[sp.Basic] = []
+        outside: list[sp.Basic] = []
         for factor in sp.Mul.make_args(term):
             (inside if factor.free_symbols & set(indices) else outside).append(factor)
         g = sp.Mul(*inside)

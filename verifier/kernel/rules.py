@@ -28,6 +28,7 @@ from them). Nothing here calls ``simplify``, ``equals``, ``refine`` or ``is_zero
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from math import lcm
 
 import sympy as sp
@@ -110,7 +111,7 @@ def _exp_terms(arg: sp.Expr) -> list[tuple[sp.Rational, sp.Expr]]:
     return [(c, t) for t, c in collected.items() if c != 0]
 
 
-def _bottom_up(e: sp.Basic, fn) -> sp.Basic:
+def _bottom_up(e: sp.Basic, fn: Callable[[sp.Basic], sp.Basic]) -> sp.Basic:
     if not e.args or isinstance(e, (sp.Symbol, sp.Indexed, sp.IndexedBase)):
         return fn(e)
     args = tuple(_bottom_up(a, fn) for a in e.args)
@@ -325,7 +326,7 @@ def _is_indicator(f: sp.Basic) -> bool:
 
 
 def _piecewise(e: sp.Piecewise, facts: Facts) -> sp.Basic:
-    pieces = []
+    pieces: list[tuple[sp.Basic, sp.Basic]] = []
     for value, cond in e.args:
         decided = facts.decide(cond)
         if decided is False:

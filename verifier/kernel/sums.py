@@ -184,7 +184,8 @@ def split_linear(f: sp.Expr, j: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr]]:
     """
     pairs: dict[sp.Expr, sp.Expr] = {}
     for term in sp.Add.make_args(sp.expand(f, deep=False)):
-        inside, outside = [], []
+        inside: list[sp.Basic] = []
+        outside: list[sp.Basic] = []
         for factor in sp.Mul.make_args(term):
             (inside if j in factor.free_symbols else outside).append(factor)
         g = sp.Mul(*inside)

@@ -212,7 +212,7 @@ def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random, marks:
     bottom = min(2 * lo, lo - 5) if floor is None else floor
     below = [v for v in range(lo - 1, bottom - 1, -1) if floor is None or v >= floor]
     larger = sorted(rng.sample(range(top + 1, 10 * top + 10), BEYOND_RANDOM))
-    out = []
+    out: list[int] = []
     for pair in itertools.zip_longest(above, below):     # nearest first, on both sides
         out.extend(v for v in pair if v is not None)
     out[2:2] = [v for v in marks if v not in checked and v not in out and (floor is None or v >= floor)]

@@ -45,6 +45,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
@@ -717,14 +718,14 @@ def _bar(tokens: list[Token], start: int) -> int:
 
 def _at(node: P.Node, col: int) -> P.Node:
     """The same tree with every column set to ``col`` (a pattern's reading sits where the pattern matched)."""
-    changes: dict[str, object] = {"col": col}
+    changes: dict[str, Any] = {"col": col}
     for name in ("args", "indices", "items", "operands"):
         if hasattr(node, name):
             changes[name] = tuple(_at(child, col) for child in getattr(node, name))
     for name in ("base", "left", "right", "operand"):
         if hasattr(node, name):
             changes[name] = _at(getattr(node, name), col)
-    return dataclasses.replace(node, **changes)  # type: ignore[type-var]
+    return dataclasses.replace(node, **changes)
 
 
 def _split(tokens: list[Token], separator: str, at: Token) -> list[list[Token]]:

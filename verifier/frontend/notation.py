@@ -186,8 +186,8 @@ def load_notation(p: Path, shown: str) -> Notation:
             if (number.isdigit() and int(number) < 1) or not number.strip() or not isinstance(block, dict):
                 raise fail(f"claim.\"{cid}\".block.{number}: a block is a table keyed by its number (from 1) or "
                            "by words of the text just before it", cid)
-            key: int | str = int(number) if number.isdigit() else number
-            blocks[(cid, key)] = _layer(block, f"claim \"{cid}\" block {number}", fail, _BLOCK_KEYS)
+            block_key: int | str = int(number) if number.isdigit() else number
+            blocks[(cid, block_key)] = _layer(block, f"claim \"{cid}\" block {number}", fail, _BLOCK_KEYS)
     known, functions, abbreviations = _used_names(used_paths)
     return Notation(shown, heading, prefix, stop, uses, used_paths, symbols, definitions, top, claims, blocks,
                     hashlib.sha256(text.encode("utf-8")).hexdigest(), known, functions, abbreviations)

@@ -147,15 +147,15 @@ def _regions(lines: list[str], notation: Notation, positions: _Positions
             found.append((notation.prefix + head.group(1), body.strip(), n + 1, offsets[n]))
         elif notation.stop.search(line):
             ends.append(offsets[n])
-    out = []
+    out: list[tuple[str, str, int, int, int]] = []
     seen: set[str] = set()
-    for k, (cid, title, line, offset) in enumerate(found):
+    for k, (cid, title, heading_line, offset) in enumerate(found):
         stop = min([e for e in ends if e > offset] + ([found[k + 1][3]] if k + 1 < len(found) else [])
                    + [offsets[-1] + len(lines[-1]) + 1])
         if cid in seen:
             continue    # a repeated heading: the first answer counts
         seen.add(cid)
-        out.append((cid, title, line, offsets[line - 1] + len(lines[line - 1]), stop))
+        out.append((cid, title, heading_line, offsets[heading_line - 1] + len(lines[heading_line - 1]), stop))
     return out
 
 
@@ -180,11 +180,11 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions) ->
                 chains[-1][1].extend(entries)
             else:
                 chains.append((starts_with_relation, entries))
-    out = []
+    out: list[tuple[bool, list[Entry]]] = []
     for continues, raw in chains:
-        entries = [_entry(op, toks, content, base, rules, positions) if toks else
-                   _entry(op, toks, content, at, rules, positions) for op, toks, at in raw]
-        out.append((continues, entries))
+        read = [_entry(op, toks, content, base, rules, positions) if toks else
+                _entry(op, toks, content, at, rules, positions) for op, toks, at in raw]
+        out.append((continues, read))
     return out
 
 
@@ -408,7 +408,7 @@ def summarize(sheets: dict[str, Sheet], results: list[ClaimResult]) -> list[dict
 
 
 def _lines_of(results: list[ClaimResult], chosen: Callable[[Outcome], bool]) -> list[dict[str, object]]:
-    found = []
+    found: list[dict[str, object]] = []
     for r in results:
         lines = sorted({o.obligation.line for o in r.outcomes if chosen(o) and o.obligation.line is not None})
         if lines:

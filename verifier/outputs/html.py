@@ -254,7 +254,7 @@ class _Display:
         return row
 
     def _verdict(self, outcome: Outcome) -> str:
-        label = outcome.verdict
+        label: str = outcome.verdict
         if outcome.verdict == "unknown" and outcome.message and outcome.message.startswith("not read"):
             label = "not read"
         text = f'<span class="m-{outcome.verdict}"><b>{_e(label)}</b></span>'

@@ -24,9 +24,10 @@ import pstats
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,9 +62,9 @@ def phases(derivations: Path, targets: list[str]) -> dict[str, Any]:
     import sympy  # noqa: F401
     import_sympy = time.perf_counter() - t
     t = time.perf_counter()
-    from verifier.search.engine import settle_obligation
     from verifier.frontend.goals import library_problems
     from verifier.frontend.loader import load_library
+    from verifier.search.engine import settle_obligation
     import_verifier = time.perf_counter() - t
     t = time.perf_counter()
     library = load_library(derivations)

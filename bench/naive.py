@@ -18,9 +18,10 @@ import json
 import signal
 import sys
 import time
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Sequence, TextIO
+from typing import Any, TextIO
 
 _START = time.perf_counter()
 

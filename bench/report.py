@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from bench.hotspots import describe_phases
 from bench.machine import describe
@@ -15,7 +16,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence
     right = right or [n > 0 for n in range(len(headers))]
 
     def line(row: list[str]) -> str:
-        return "  ".join(c.rjust(w) if right[n] else c.ljust(w) for n, (c, w) in enumerate(zip(row, widths))).rstrip()
+        pairs = enumerate(zip(row, widths, strict=False))
+        return "  ".join(c.rjust(w) if right[n] else c.ljust(w) for n, (c, w) in pairs).rstrip()
 
     rule = "  ".join("-" * w for w in widths).rstrip()
     return "\n".join([line(cells[0]), rule] + [line(r) for r in cells[1:]])

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from recheck import fails_at
-from verifier.search.engine import verify_claim
+
 from verifier.frontend.loader import Library, load_library
+from verifier.search.engine import verify_claim
 
 ROOT = Path(__file__).resolve().parent.parent / "derivations"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from verifier.cli import main
-from verifier.model import (Chain, Claim, ClaimResult, Obligation, Outcome, RunResult, meets, obligations, worst)
+from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome, RunResult, meets, obligations, worst
 
 
 def claim(**fields: object) -> Claim:
@@ -96,6 +96,6 @@ def test_require_proof_on_the_command_line(tmp_path: Path, capsys: pytest.Captur
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "halves statement: K in 1..5: 5 of 5" in out and "OK" in out
-    assert main(args + ["--require-proof"]) == 1
+    assert main([*args, "--require-proof"]) == 1
     out = capsys.readouterr().out
     assert "FAILED (1 checked but not proved, with --require-proof)" in out

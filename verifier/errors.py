@@ -19,7 +19,7 @@ class VerifierError(Exception):
         self.line = line
         self.column = column
 
-    def located(self, *, file: str | None = None, line: int | None = None) -> "VerifierError":
+    def located(self, *, file: str | None = None, line: int | None = None) -> VerifierError:
         """Fill in the file and line where they are not known yet, and return self (for re-raising)."""
         if self.file is None:
             self.file = file

@@ -110,7 +110,7 @@ class Outcome:
         return out
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Outcome":
+    def from_json(cls, data: dict[str, Any]) -> Outcome:
         """Rebuild an outcome from :meth:`to_json` (used by the cache and worker processes)."""
         ob = Obligation(kind=data["kind"], text=data["text"], line=data.get("line"),
                         derivation=data.get("derivation"), index=data.get("index"))
@@ -213,7 +213,7 @@ Origin = tuple[ObligationKind, "int | None", int]
 def obligations(claim: Claim) -> list[tuple[Obligation, Origin]]:
     """A claim's obligations in the order written: statements, then each chain's steps, then ``exists``."""
     out: list[tuple[Obligation, Origin]] = []
-    for n, (text, line) in enumerate(zip(claim.statements, claim.statement_lines)):
+    for n, (text, line) in enumerate(zip(claim.statements, claim.statement_lines, strict=False)):
         out.append((Obligation("statement", text, line, None, n + 1 if len(claim.statements) > 1 else None),
                     ("statement", None, n)))
     for c, chain in enumerate(claim.chains):

@@ -1,4 +1,5 @@
-"""Tests of verifier.frontend.build: what expressions build to, what declarations and signatures mean, and exact errors."""
+"""Tests of verifier.frontend.build: what expressions build to, what declarations and signatures mean, and exact
+errors."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import Any
 import pytest
 import sympy as sp
 
+from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.build import Builder, Definition, Scope, SymbolInfo, Vec, declare, parse_signature
-from verifier.errors import ExpressionError
 
 SYMBOLS = [
     ("x", "real"), ("y", "in {0, 1}"), ("K", "integer positive"), ("i", "integer 1..K"), ("m", "integer positive"),
@@ -32,7 +33,7 @@ def make_scope() -> Scope:
 
 SCOPE = make_scope()
 S = {name: info.symbol for name, info in SCOPE.symbols.items()}
-X, Y, K, I, M, G, W = S["x"], S["y"], S["K"], S["i"], S["m"], S["g"], S["w"]
+X, Y, K, IDX, M, G, W = S["x"], S["y"], S["K"], S["i"], S["m"], S["g"], S["w"]
 
 
 def build(text: str) -> Any:
@@ -56,14 +57,14 @@ SCALARS: list[tuple[str, Any]] = [
     ("2^-1", sp.Rational(1, 2)), ("2**3", 8), ("2^3^2", 512), ("-x^2", -X**2), ("0^0", 1), ("1/0", sp.zoo),
     # vector literals: indexed from 1, zero outside 1..len
     ("[1, 2, 3][1]", 1), ("[1, 2, 3][3]", 3), ("[1, 2, 3][0]", 0), ("[1, 2, 3][4]", 0), ("[1, 2, 3][-1]", 0),
-    ("[1, 2, 3][i]", sp.Piecewise((1, sp.Eq(I, 1)), (2, sp.Eq(I, 2)), (3, sp.Eq(I, 3)), (0, True))),
+    ("[1, 2, 3][i]", sp.Piecewise((1, sp.Eq(IDX, 1)), (2, sp.Eq(IDX, 2)), (3, sp.Eq(IDX, 3)), (0, True))),
     ("len([1, 2, 3])", 3), ("len(g)", M), ("len(w)", 3), ("len(vector(n, (n, 2, K)))", K - 1),
     ("len(Matrix([[1, 2], [3, 4]]))", 4),
     ("flip([1, 2, 3])[1]", 3), ("flip([1, 2, 3])[4]", 0), ("flip(w)[1]", W[3]), ("flip(g)[1]", G[M]),
     ("vector(n^2, (n, 1, 3))[2]", 4), ("vector(n, (n, 2, 4))[1]", 2), ("vector(n, (n, 2, 4))[0]", 0),
-    ("vector(n, (n, 2, 4))[4]", 0), ("vector(n, (n, 1, K))[i]", sp.Piecewise((I, K >= I), (0, True))),
+    ("vector(n, (n, 2, 4))[4]", 0), ("vector(n, (n, 1, K))[i]", sp.Piecewise((IDX, K >= IDX), (0, True))),
     # families with a range are zero outside it; without one they are not
-    ("g[0]", 0), ("g[m + 1]", 0), ("g[1]", G[1]), ("g[i]", G[I]), ("w[4]", 0), ("w[-2]", 0),
+    ("g[0]", 0), ("g[m + 1]", 0), ("g[1]", G[1]), ("g[i]", G[IDX]), ("w[4]", 0), ("w[-2]", 0),
     ("v[0]", sp.IndexedBase("v", real=True)[0]),
     # functions, definitions, constants
     ("Piecewise((1, x > 0), (0, True))", sp.Piecewise((1, X > 0), (0, True))),
@@ -71,7 +72,7 @@ SCALARS: list[tuple[str, Any]] = [
     ("f", 1 / (1 + sp.exp(-X))), ("sigma(0)", sp.Rational(1, 2)), ("sq(x, 1)", X**2 + 1), ("vec[2]", 2 * X),
     ("diff(x^3, x, 2)", 6 * X), ("diff(g[1]*g[2], g[1])", G[2]), ("diff(x^2, x, 0)", X**2),
     ("Matrix([[1, 2], [3, 4]])[2, 1]", 3), ("eye(2)[1, 1]", 1),
-    ("KroneckerDelta(i, 1)", sp.KroneckerDelta(I, 1)), ("Max(x, 1)", sp.Max(X, 1)), ("Abs(-2)", 2),
+    ("KroneckerDelta(i, 1)", sp.KroneckerDelta(IDX, 1)), ("Max(x, 1)", sp.Max(X, 1)), ("Abs(-2)", 2),
     ("floor(7/2)", 3), ("ceiling(7/2)", 4), ("sqrt(4)", 2), ("exp(log(x))", X), ("E", sp.E), ("pi", sp.pi),
     ("oo", sp.oo), ("y", Y),
     # relations
@@ -123,7 +124,7 @@ def test_sums_bind_a_fresh_index() -> None:
 
 def test_a_bound_index_never_captures_a_declared_name() -> None:
     built = build("Sum(i, (i, 1, 3))")
-    assert I not in built.free_symbols
+    assert IDX not in built.free_symbols
     assert built.doit() == 6
 
 
@@ -155,8 +156,10 @@ ERRORS: list[tuple[str, str]] = [
     ("Sum(x, (pi, 1, 2))", "t.toml:99:9: 'pi' cannot be used as an index"),
     ("[1, 2] + [1, 2, 3]", "t.toml:99:1: vectors of different lengths (2 and 3)"),
     ("x + (x < 1)", "t.toml:99:6: expected a value, found a relation"),
-    ("Piecewise((1, 2))", "t.toml:99:11: Piecewise expects pairs (value, condition), the condition a relation such as 1 <= j <= k, or True"),
-    ("Piecewise((1, x))", "t.toml:99:11: Piecewise expects pairs (value, condition), the condition a relation such as 1 <= j <= k, or True"),
+    ("Piecewise((1, 2))",
+     "t.toml:99:11: Piecewise expects pairs (value, condition), the condition a relation such as 1 <= j <= k, or True"),
+    ("Piecewise((1, x))",
+     "t.toml:99:11: Piecewise expects pairs (value, condition), the condition a relation such as 1 <= j <= k, or True"),
     ("Piecewise()", "t.toml:99:1: Piecewise needs at least one pair"),
     ("diff(x, 1)", "t.toml:99:1: diff: differentiate with respect to a symbol or an entry x[k]"),
     ("diff(x, x, 21)", "t.toml:99:1: diff: the order must be an integer from 0 to 20"),
@@ -462,7 +465,7 @@ def test_entrywise_arithmetic_keeps_zero_outside(text: str, expected: Any) -> No
 def test_entrywise_arithmetic_at_a_symbolic_index_is_zero_outside() -> None:
     entry = build("([1, 2] + 1)[i]")
     # i = 3 is outside 1..2: 0; i = 1: 1 + 1 = 2.
-    assert entry.subs(I, 3) == 0 and entry.subs(I, 1) == 2
+    assert entry.subs(IDX, 3) == 0 and entry.subs(IDX, 1) == 2
 
 
 def test_sums_over_empty_numeric_ranges() -> None:

@@ -1,4 +1,5 @@
-"""Tests of verifier.frontend.loader on good input: line numbers, ``use``, selection by id and question, ``where`` and ``sizes``.
+"""Tests of verifier.frontend.loader on good input: line numbers, ``use``, selection by id and question, ``where`` and
+``sizes``.
 
 Malformed files are in ``test_hostile.py``.
 """
@@ -7,8 +8,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

@@ -54,7 +54,7 @@ def test_headings(notation: Notation, heading: str, cid: str) -> None:
 
 def test_a_question_line_ends_an_answer(notation: Notation) -> None:
     text = "**Answer 1.1**\n\n$$a = a$$\n\n1.2 Show that\n\n$$b = b$$\n"
-    claims, sheet = read_sheet(text, "s.md", notation)
+    _claims, sheet = read_sheet(text, "s.md", notation)
     assert [len(c) for c in sheet.chains["q1.1"]] == [2]      # the question's block is not the answer's
 
 
@@ -235,7 +235,7 @@ SHEET_FRAGMENTS = ["**Answer 1.1**\n", "#### Answer 1.2\n", "1.3 Show that\n", "
 @given(st.lists(st.sampled_from(SHEET_FRAGMENTS), max_size=40))
 def test_any_sheet_is_read_without_raising(notation: Notation, parts: list[str]) -> None:
     text = "".join(parts)
-    claims, sheet = read_sheet(text, "s.md", notation)
+    _claims, sheet = read_sheet(text, "s.md", notation)
     lines = text.count("\n") + 1
     for chains in sheet.chains.values():
         for chain in chains:

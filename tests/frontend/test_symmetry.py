@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import sympy as sp
-
 from search.test_engine import HEADER
+
 from verifier.frontend.goals import symmetrised
 from verifier.frontend.loader import load_library
 from verifier.model import ClaimResult

@@ -1,5 +1,5 @@
-"""The trusted checker (:mod:`verifier.kernel.checker`): signs, points, SymPy's known failure modes, and proposals from the
-untrusted strategies that are wrong on purpose.
+"""The trusted checker (:mod:`verifier.kernel.checker`): signs, points, SymPy's known failure modes, and proposals from
+the untrusted strategies that are wrong on purpose.
 
 Every FALSE row asserts that the checker returns ``None`` (never a confirmation); every point that is not allowed
 (violates a hypothesis or a declaration, or gives a value to something that is not a name) is rejected outright.
@@ -13,14 +13,14 @@ from typing import Any
 
 import pytest
 import sympy as sp
-
 from kernel.test_rules import FAMILIES, GE, LE, NE, K, N, a, b, g, i, k, make_facts, p, sigma, v, x, y, z
+
 from verifier import kernel
+from verifier.frontend.loader import load_library
 from verifier.kernel import checker
+from verifier.kernel.facts import Facts
 from verifier.search import engine, strategies
 from verifier.search.engine import verify_claim
-from verifier.frontend.loader import load_library
-from verifier.kernel.facts import Facts
 
 R = sp.Rational
 j = sp.Dummy("j", integer=True)
@@ -475,9 +475,9 @@ def test_an_exists_with_no_allowed_value_is_refuted_never_proved() -> None:
     refuted = kernel.no_witness_possible(cases)
     assert isinstance(refuted, kernel.Refuted) and "nothing exists" in (refuted.message or "")
     open_case = ([relation], [sp.Gt(RD, 0)], DFACTS)
-    assert kernel.no_witness_possible(cases + [open_case]) is None
+    assert kernel.no_witness_possible([*cases, open_case]) is None
     false_case = ([(sp.Integer(1), "=", sp.Integer(0))], [], DFACTS)      # y = 0 in the case y = 1: 1 = 0 is false
-    assert isinstance(kernel.no_witness_possible(cases + [false_case]), kernel.Refuted)
+    assert isinstance(kernel.no_witness_possible([*cases, false_case]), kernel.Refuted)
     assert kernel.no_witness_possible([]) is None
     proof = kernel.prove([(KD, "=", KD + 1)], cases[0][1], cases[0][2])
     assert proof is not None and proof.method.startswith("vacuous")

@@ -14,7 +14,10 @@ p, q = sp.symbols("p q", real=True)
 UNIT = Facts().add(sp.Gt(p, 0)).add(sp.Lt(p, 1)).add(sp.Gt(q, 0)).add(sp.Lt(q, 1))
 
 
-def decide(e: sp.Expr, op: str, facts: Facts = Facts()) -> object:
+NO_FACTS = Facts()
+
+
+def decide(e: sp.Expr, op: str, facts: Facts = NO_FACTS) -> object:
     return nra.decide(normal(e, facts), op, facts)
 
 
@@ -114,13 +117,14 @@ ATOMS = [x, y, sp.exp(x), sp.exp(-y), sp.log(1 + sp.exp(x)), sp.Max(x, y), sp.Ab
 
 def _false_by_construction(coeffs: list[int], picks: list[tuple[int, int]], r: sp.Rational) -> sp.Expr:
     """``q - q(0, 0) - r`` for a polynomial ``q`` in the atoms: at x = y = 0 it is exactly ``-r < 0``."""
-    q = sp.Add(*[c * ATOMS[i] * ATOMS[k] for c, (i, k) in zip(coeffs, picks)])
+    q = sp.Add(*[c * ATOMS[i] * ATOMS[k] for c, (i, k) in zip(coeffs, picks, strict=False)])
     return q - q.subs({x: 0, y: 0}) - r
 
 
 def test_false_by_construction_is_never_proved() -> None:
     # Each e below is -r < 0 at x = y = 0, so "e >= 0" is false: no proof, whatever the solver answers.
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
     @settings(max_examples=40, deadline=None)
     @given(st.lists(st.integers(-3, 3), min_size=1, max_size=4),

@@ -1,5 +1,5 @@
-"""The rewriting rules (:mod:`verifier.kernel.rules`), through :func:`verifier.kernel.checker.confirm_identity`: tables of TRUE
-identities (confirmed) and FALSE ones (never confirmed), rule by rule. (The sum rules one by one are in
+"""The rewriting rules (:mod:`verifier.kernel.rules`), through :func:`verifier.kernel.checker.confirm_identity`: tables
+of TRUE identities (confirmed) and FALSE ones (never confirmed), rule by rule. (The sum rules one by one are in
 ``test_sums.py``.)
 
 The FALSE rows are the ones a careless implementation of the rule would prove: a sum's range off by one, a change of
@@ -11,13 +11,12 @@ so a row cannot be "false" by mistake. This module also holds the small helpers 
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import pytest
 import sympy as sp
 
-from verifier.kernel import checker
-from verifier.kernel import rules
+from verifier.kernel import checker, rules
 from verifier.kernel.facts import Facts
 
 Family = tuple[sp.IndexedBase, sp.Expr, sp.Expr]
@@ -89,8 +88,8 @@ w = sp.IndexedBase("w", real=True)            # zero outside 1..K
 F = sp.IndexedBase("F", real=True)            # zero outside 1..1
 j, q = sp.Dummy("j", integer=True), sp.Dummy("q", integer=True)
 FAMILIES: list[Family] = [(g, sp.Integer(1), N), (w, sp.Integer(1), K), (F, sp.Integer(1), sp.Integer(1))]
-GE, LE, LT, NE = (lambda l, r: sp.Ge(l, r, evaluate=False)), (lambda l, r: sp.Le(l, r, evaluate=False)), \
-    (lambda l, r: sp.Lt(l, r, evaluate=False)), (lambda l, r: sp.Ne(l, r, evaluate=False))
+GE, LE, LT, NE = (lambda a, b: sp.Ge(a, b, evaluate=False)), (lambda a, b: sp.Le(a, b, evaluate=False)), \
+    (lambda a, b: sp.Lt(a, b, evaluate=False)), (lambda a, b: sp.Ne(a, b, evaluate=False))
 BASE = [GE(K, 1), GE(N, 1), GE(m, 0)]
 
 

@@ -18,22 +18,22 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from kernel.test_rules import differ, make_facts, plain_value
-from verifier.kernel import checker
-from verifier.search import strategies
-from verifier.search.engine import settle_obligation
+
 from verifier.frontend.goals import Problem, library_problems
 from verifier.frontend.loader import Library, load_library
+from verifier.kernel import checker
 from verifier.model import Claim
+from verifier.search import strategies
+from verifier.search.engine import settle_obligation
 
 R = sp.Rational
 x, y = sp.symbols("x y", real=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 import sympy as sp
+from kernel.test_rules import BASE, FAMILIES, GE, LE, F, K, Z, differ, g, j, k, m, make_facts, plain_value, v, w, x
 
-from kernel.test_rules import BASE, FAMILIES, F, GE, K, LE, Z, differ, g, j, k, m, make_facts, plain_value, v, w, x
 from verifier.kernel import checker, sums
 from verifier.kernel.rules import Facts, normal
 

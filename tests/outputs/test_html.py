@@ -4,14 +4,14 @@ evidence, and plots of refuted steps."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Callable
 
 import pytest
 import sympy as sp
-
 from conftest import Run
+
 from verifier.frontend.loader import load_library
 from verifier.model import Claim, ClaimResult, Obligation, Outcome, RunResult
 from verifier.outputs import html as page
@@ -132,7 +132,7 @@ def test_out_of_time_the_relations_are_text(write_library: Callable[[dict[str, s
     data = verify_cli("all", "--format", "json").json()
     library = load_library(Path("derivations"))
     results = [ClaimResult(c, [Outcome.from_json(o) for o in d["obligations"]])
-               for c, d in zip(library.claims, data["claims"])]
+               for c, d in zip(library.claims, data["claims"], strict=True)]
     html = page.render_html(RunResult(results, 0.0, "0", sp.__version__), budget=0.0)
     assert "<math" not in html and "<code>(x + 1)^2</code>" in html
 

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 import sympy as sp
-
 from recheck import fails_at
 
-from verifier.search.engine import verify_claim
 from verifier.frontend.loader import load_library
 from verifier.model import ClaimResult
+from verifier.search.engine import verify_claim
 
 HEADER = """
 [symbols]
@@ -204,10 +203,9 @@ def test_a_bad_where_points_at_its_own_line(tmp_path: Path) -> None:
 def test_a_fixed_size_is_proved_for_every_size_first(tmp_path: Path) -> None:
     """The softmax Jacobian entry, d S_i / d v_k = S_i (delta_ik - S_k), holds for every K (by hand: the quotient
     rule), so at K = 64; the proof is for every K, not 4096 instances."""
-    result = run(tmp_path, '''
-        where = { K = "64" }
-        statement = "diff(exp(v[i])/Sum(exp(v[j]), (j, 1, K)), v[k]) = exp(v[i])/Sum(exp(v[j]), (j, 1, K))*(KroneckerDelta(i, k) - exp(v[k])/Sum(exp(v[j]), (j, 1, K)))"
-    ''')
+    softmax = "exp(v[{}])/Sum(exp(v[j]), (j, 1, K))"
+    statement = f"diff({softmax.format('i')}, v[k]) = {softmax.format('i')}*(KroneckerDelta(i, k) - {softmax.format('k')})"
+    result = run(tmp_path, f'where = {{ K = "64" }}\nstatement = "{statement}"')
     (outcome,) = result.outcomes
     assert outcome.verdict == "proved" and outcome.method.startswith("proved for every K, so at K = 64")
 

@@ -45,12 +45,13 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.names import FUNCTIONS
 
-__all__ = ["Token", "Pattern", "Rules", "scan", "read", "read_tokens", "RELOPS"]
+__all__ = ["RELOPS", "Pattern", "Rules", "Token", "read", "read_tokens", "scan"]
 
 #: LaTeX relation commands and characters, and the expression language's operator for each.
 RELOPS = {"=": "=", "<": "<", ">": ">", r"\leq": "<=", r"\geq": ">=", r"\neq": "!=", r"\le": "<=",
@@ -102,6 +103,11 @@ _BRACED_WORD = re.compile(r"\s*\{([^{}]*)\}")
 _SHORT_FRACTION = re.compile(r"\s*([0-9A-Za-z])\s*([0-9A-Za-z])")
 _HOLE = re.compile(r"\?([A-Za-z]+)")
 _PUNCT = frozenset("{}()[]^_+-*/=<>,&|'!.:;")
+
+
+def _fill(replacement: str, texts: dict[str, str]) -> str:
+    """A pattern's replacement with each hole replaced by its text, in parentheses."""
+    return _HOLE.sub(lambda m: f"({texts[m.group(1)]})", replacement)
 
 
 def scan(text: str, *, base: int = 0, holes: bool = False) -> list[Token]:
@@ -317,7 +323,7 @@ class _Reader:
         self.pos = end + 1
         return inner
 
-    def sub(self, tokens: list[Token], at: Token) -> "_Reader":
+    def sub(self, tokens: list[Token], at: Token) -> _Reader:
         if self.depth >= P.MAX_DEPTH:
             raise ExpressionError(f"formula nested too deeply (more than {P.MAX_DEPTH} levels)", column=at.col)
         if not tokens:
@@ -363,7 +369,7 @@ class _Reader:
         left = self.factor()
         while True:
             token = self.token
-            if token.kind == "cmd" and token.text in _TERM_OPS or token.kind == "/":
+            if (token.kind == "cmd" and token.text in _TERM_OPS) or token.kind == "/":
                 self.advance()
                 left = P.BinOp(_TERM_OPS[token.text] if token.kind == "cmd" else "/", left, self.factor(), left.col)
             elif (operator := self._operator(token)) is not None:
@@ -642,7 +648,7 @@ class _Reader:
             at = self.token
             texts = {name: P.unparse(self.whole(tokens, at, relation=True)) for name, tokens in holes.items()}
             self.pos = end
-            reading = _HOLE.sub(lambda m: f"({texts[m.group(1)]})", pat.replacement)
+            reading = _fill(pat.replacement, texts)
             try:
                 node = P.parse_expression(reading)
             except ExpressionError as err:
@@ -712,14 +718,14 @@ def _bar(tokens: list[Token], start: int) -> int:
 
 def _at(node: P.Node, col: int) -> P.Node:
     """The same tree with every column set to ``col`` (a pattern's reading sits where the pattern matched)."""
-    changes: dict[str, object] = {"col": col}
+    changes: dict[str, Any] = {"col": col}
     for name in ("args", "indices", "items", "operands"):
         if hasattr(node, name):
             changes[name] = tuple(_at(child, col) for child in getattr(node, name))
     for name in ("base", "left", "right", "operand"):
         if hasattr(node, name):
             changes[name] = _at(getattr(node, name), col)
-    return dataclasses.replace(node, **changes)  # type: ignore[type-var]
+    return dataclasses.replace(node, **changes)
 
 
 def _split(tokens: list[Token], separator: str, at: Token) -> list[list[Token]]:

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from verifier.errors import DerivationFileError
-from verifier.frontend.notation import SUFFIX as NOTATION_SUFFIX, Notation, load_notation
+from verifier.frontend.notation import SUFFIX as NOTATION_SUFFIX
+from verifier.frontend.notation import Notation, load_notation
 from verifier.frontend.sheet import Sheet, read_sheet
 from verifier.model import Chain, Claim
 
@@ -143,10 +144,10 @@ def load_library(path: Path, *, display_root: Path | None = None, notation: Path
     ids: dict[str, Claim] = {}
     for p in paths:
         shown = _display(p.resolve(), display_root)
-        source = lib.files.get(shown)
-        if source is None:
+        given = lib.files.get(shown)
+        if given is None:
             continue
-        for claim in source.claims:
+        for claim in given.claims:
             if claim.id in ids:
                 first = ids[claim.id]
                 lib.errors.append(DerivationFileError(
@@ -232,10 +233,10 @@ def load_file(p: Path, shown: str, *, display_root: Path | None = None) -> Sourc
         raise _toml_error(str(err), text, shown) from None
     except ValueError as err:  # tomllib lets Python's limit on the digits of an integer through
         m = re.search(r"\d{4000,}", text)
-        line = text.count("\n", 0, m.start()) + 1 if m else None
+        digits_line = text.count("\n", 0, m.start()) + 1 if m else None
         reason = str(err).split(";")[0]
         raise DerivationFileError(f"TOML syntax error: a number has too many digits ({reason})", file=shown,
-                                  line=line) from None
+                                  line=digits_line) from None
     except RecursionError:
         raise DerivationFileError("TOML syntax error: lists or tables nested too deeply", file=shown) from None
     return _read(data, text, shown, p, display_root)

@@ -29,8 +29,8 @@ One table serves every sheet written on the same template, so that the sheets th
     skip = true                               # or not read at all (the block is shown as "not read: skipped")
 
 Later tables win: a block's patterns over its claim's, a claim's over its question's, over the global ones. Among
-patterns, the longest is tried first (then the innermost table's). Loading checks the shape of the table and that every pattern parses; the
-meaning of the expression texts is checked when a claim is built, like that of a derivation file.
+patterns, the longest is tried first (then the innermost table's). Loading checks the shape of the table and that every
+pattern parses; the meaning of the expression texts is checked when a claim is built, like that of a derivation file.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from typing import Any
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend.latex import Pattern, Rules, pattern
 
-__all__ = ["Notation", "Settings", "load_notation", "DEFAULT_HEADING", "DEFAULT_STOP", "SUFFIX"]
+__all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "SUFFIX", "Notation", "Settings", "load_notation"]
 
 SUFFIX = ".notation.toml"
 DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?)"
@@ -186,8 +186,8 @@ def load_notation(p: Path, shown: str) -> Notation:
             if (number.isdigit() and int(number) < 1) or not number.strip() or not isinstance(block, dict):
                 raise fail(f"claim.\"{cid}\".block.{number}: a block is a table keyed by its number (from 1) or "
                            "by words of the text just before it", cid)
-            key: int | str = int(number) if number.isdigit() else number
-            blocks[(cid, key)] = _layer(block, f"claim \"{cid}\" block {number}", fail, _BLOCK_KEYS)
+            block_key: int | str = int(number) if number.isdigit() else number
+            blocks[(cid, block_key)] = _layer(block, f"claim \"{cid}\" block {number}", fail, _BLOCK_KEYS)
     known, functions, abbreviations = _used_names(used_paths)
     return Notation(shown, heading, prefix, stop, uses, used_paths, symbols, definitions, top, claims, blocks,
                     hashlib.sha256(text.encode("utf-8")).hexdigest(), known, functions, abbreviations)

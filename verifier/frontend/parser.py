@@ -1,7 +1,8 @@
 r"""The expression language of derivation files: a hand-written scanner and recursive-descent parser.
 
 Text from a file is never evaluated: it is scanned and parsed into the small tree of frozen dataclasses below, and
-:mod:`verifier.frontend.build` turns that tree into SymPy objects. The grammar (EBNF; ``{ }`` repeats, ``[ ]`` is optional)::
+:mod:`verifier.frontend.build` turns that tree into SymPy objects. The grammar (EBNF; ``{ }`` repeats, ``[ ]`` is
+optional)::
 
     expression = comparison ;
     comparison = sum { relop sum } ;                    (* 0 < s < 1 is ONE Compare node *)
@@ -46,9 +47,9 @@ from typing import TypeAlias
 from verifier.errors import ExpressionError
 
 __all__ = [
-    "Num", "Name", "Call", "Index", "Vector", "Tuple", "BinOp", "Neg", "Compare", "Node",
-    "RELATIONS", "MAX_TEXT", "MAX_LITERAL", "MAX_EXPONENT", "MAX_DEPTH",
-    "parse_expression", "parse_relation", "parse_step", "names", "walk", "unparse",
+    "MAX_DEPTH", "MAX_EXPONENT", "MAX_LITERAL", "MAX_TEXT", "RELATIONS",
+    "BinOp", "Call", "Compare", "Index", "Name", "Neg", "Node", "Num", "Tuple", "Vector",
+    "names", "parse_expression", "parse_relation", "parse_step", "unparse", "walk",
 ]
 
 MAX_TEXT = 20_000
@@ -503,7 +504,7 @@ def _unparse(node: Node) -> tuple[str, int]:
             return f"{_wrap(left, precedence)} {op} {_wrap(right, precedence + 1)}", precedence
         case Compare(operands=operands, ops=ops):
             parts = [_wrap(operands[0], _P_SUM)]
-            for op, operand in zip(ops, operands[1:]):
+            for op, operand in zip(ops, operands[1:], strict=True):
                 parts += [op, _wrap(operand, _P_SUM)]
             return " ".join(parts), _P_COMPARE
     raise TypeError(f"not an expression node: {node!r}")

@@ -29,7 +29,8 @@ from verifier.frontend.latex import RELOPS, Rules, Token, read_tokens, scan
 from verifier.frontend.notation import Notation
 from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome
 
-__all__ = ["Entry", "Sheet", "read_sheet", "settle_unread", "step_entries", "summarize", "summary_lines", "annotate", "UNREAD"]
+__all__ = ["UNREAD", "Entry", "Sheet", "annotate", "read_sheet", "settle_unread", "step_entries", "summarize",
+           "summary_lines"]
 
 #: The step text of an entry that was not read: it never parses, so it is never built as something else.
 UNREAD = "? not read"
@@ -109,7 +110,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                         entries = [replace(entries[0], op=None), *entries[1:]]
                     chains.append(list(entries))
                     chain_blocks.append(number)
-        kept = [(c, b) for c, b in zip(chains, chain_blocks) if len(c) >= 2]
+        kept = [(c, b) for c, b in zip(chains, chain_blocks, strict=True) if len(c) >= 2]
         if not kept:
             continue
         sheet.chains[full_id] = [c for c, _ in kept]
@@ -146,15 +147,15 @@ def _regions(lines: list[str], notation: Notation, positions: _Positions
             found.append((notation.prefix + head.group(1), body.strip(), n + 1, offsets[n]))
         elif notation.stop.search(line):
             ends.append(offsets[n])
-    out = []
+    out: list[tuple[str, str, int, int, int]] = []
     seen: set[str] = set()
-    for k, (cid, title, line, offset) in enumerate(found):
+    for k, (cid, title, heading_line, offset) in enumerate(found):
         stop = min([e for e in ends if e > offset] + ([found[k + 1][3]] if k + 1 < len(found) else [])
                    + [offsets[-1] + len(lines[-1]) + 1])
         if cid in seen:
             continue    # a repeated heading: the first answer counts
         seen.add(cid)
-        out.append((cid, title, line, offsets[line - 1] + len(lines[line - 1]), stop))
+        out.append((cid, title, heading_line, offsets[heading_line - 1] + len(lines[heading_line - 1]), stop))
     return out
 
 
@@ -179,11 +180,11 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions) ->
                 chains[-1][1].extend(entries)
             else:
                 chains.append((starts_with_relation, entries))
-    out = []
+    out: list[tuple[bool, list[Entry]]] = []
     for continues, raw in chains:
-        entries = [_entry(op, toks, content, base, rules, positions) if toks else
-                   _entry(op, toks, content, at, rules, positions) for op, toks, at in raw]
-        out.append((continues, entries))
+        read = [_entry(op, toks, content, base, rules, positions) if toks else
+                _entry(op, toks, content, at, rules, positions) for op, toks, at in raw]
+        out.append((continues, read))
     return out
 
 
@@ -287,7 +288,7 @@ def _by_relations(content: str, base: int, rules: Rules, positions: _Positions) 
     bounds = [(0, None)] + [(end, op) for _, end, op in cuts]
     stops = [start for start, _, _ in cuts] + [len(content)]
     entries = []
-    for (start, op), stop in zip(bounds, stops):
+    for (start, op), stop in zip(bounds, stops, strict=True):
         piece = content[start:stop]
         if not piece.strip():
             continue
@@ -407,7 +408,7 @@ def summarize(sheets: dict[str, Sheet], results: list[ClaimResult]) -> list[dict
 
 
 def _lines_of(results: list[ClaimResult], chosen: Callable[[Outcome], bool]) -> list[dict[str, object]]:
-    found = []
+    found: list[dict[str, object]] = []
     for r in results:
         lines = sorted({o.obligation.line for o in r.outcomes if chosen(o) and o.obligation.line is not None})
         if lines:
@@ -451,8 +452,8 @@ def annotate(report: dict[str, object], sheets: dict[str, Sheet], results: list[
     report["sheets"] = summarize(sheets, results)
     claims = report.get("claims")
     assert isinstance(claims, list)
-    for entry, result in zip(claims, results):
-        for ob_json, outcome in zip(entry["obligations"], result.outcomes):
+    for entry, result in zip(claims, results, strict=False):
+        for ob_json, outcome in zip(entry["obligations"], result.outcomes, strict=False):
             pair = step_entries(sheets, result.claim, outcome.obligation)
             if pair is not None:
                 ob_json["column"] = pair[1].col

@@ -7,9 +7,19 @@ finite set of instances (:func:`check`). What comes back is a verdict object (:c
 kernel imports nothing of the project outside this package.
 """
 
-from verifier.kernel.checker import (check, confirm_at_point, confirm_instance, confirm_relation, contradictory,
-                                     no_witness_possible, prove, prove_instance, refute, show_relation,
-                                     witness)
+from verifier.kernel.checker import (
+    check,
+    confirm_at_point,
+    confirm_instance,
+    confirm_relation,
+    contradictory,
+    no_witness_possible,
+    prove,
+    prove_instance,
+    refute,
+    show_relation,
+    witness,
+)
 from verifier.kernel.declarations import Declaration, Interval
 from verifier.kernel.facts import Facts, admits, facts_from
 from verifier.kernel.interval import enclose
@@ -17,6 +27,6 @@ from verifier.kernel.verdicts import Checked, ForgedVerdict, Proved, Refuted, Wi
 
 __all__ = [
     "Checked", "Declaration", "Facts", "ForgedVerdict", "Interval", "Proved", "Refuted", "Witness",
-    "admits", "check", "confirm_at_point", "confirm_instance", "confirm_relation", "contradictory", "enclose", "facts_from",
-    "no_witness_possible", "prove", "prove_instance", "refute", "show_relation", "witness",
+    "admits", "check", "confirm_at_point", "confirm_instance", "confirm_relation", "contradictory", "enclose",
+    "facts_from", "no_witness_possible", "prove", "prove_instance", "refute", "show_relation", "witness",
 ]

@@ -23,8 +23,8 @@ real-valued and finite:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 import sympy as sp
 
@@ -42,6 +42,9 @@ Valuation = Callable[[sp.Expr], sp.Expr]
 
 #: Truth of a condition at the point under consideration: True, False or None (undecided).
 Judge = Callable[[sp.Basic], "bool | None"]
+
+#: Puts values for bound indices into an expression (a summand).
+Substitute = Callable[[sp.Basic, dict], sp.Basic]
 
 
 def conditions(e: sp.Basic, *, sufficient: bool) -> tuple[sp.Basic, ...]:
@@ -192,7 +195,7 @@ def _holds(c: sp.Basic) -> bool:
 
 
 def at_point(e: sp.Basic, value: Valuation, judge: Judge,
-             substitute: Callable[[sp.Basic, dict], sp.Basic]) -> bool | None:
+             substitute: Substitute) -> bool | None:
     """Whether ``e`` is defined at the point that ``value`` evaluates at: ``True``, ``False`` or ``None`` when it
     cannot be decided rigorously. ``judge`` decides a condition there; ``substitute`` puts a value for a bound
     index into a summand."""
@@ -201,7 +204,7 @@ def at_point(e: sp.Basic, value: Valuation, judge: Judge,
     return _at(e, value, judge, substitute)
 
 
-def _at(e: sp.Basic, value: Valuation, judge: Judge, substitute) -> bool | None:
+def _at(e: sp.Basic, value: Valuation, judge: Judge, substitute: Substitute) -> bool | None:
     if not isinstance(e, sp.Basic) or not e.args or isinstance(e, (sp.Symbol, sp.Indexed, sp.IndexedBase)):
         return True
     if everywhere(e):
@@ -248,7 +251,7 @@ def _power_at(e: sp.Pow, value: Valuation) -> list[sp.Basic]:
     return [sp.Ge(b, 0, evaluate=False) if s > 0 else sp.Gt(b, 0, evaluate=False)]
 
 
-def _sum_at(e: sp.Basic, value: Valuation, judge: Judge, substitute) -> bool | None:
+def _sum_at(e: sp.Basic, value: Valuation, judge: Judge, substitute: Substitute) -> bool | None:
     """A sum or product at a point: its bounds are integers there, and the summand is defined at every index in the
     range (an empty range needs nothing)."""
     if len(e.limits) != 1:

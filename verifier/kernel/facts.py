@@ -11,14 +11,13 @@ makes a verdict from a counterexample or a witness.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Iterable, Mapping
 
 import sympy as sp
 
-from verifier.kernel import interval
-from verifier.kernel import linear
+from verifier.kernel import interval, linear
 from verifier.kernel.declarations import SIGN_WORDS, Declaration
 
 
@@ -40,7 +39,7 @@ class Facts:
                 return d
         return None
 
-    def add(self, relation: sp.Basic) -> "Facts":
+    def add(self, relation: sp.Basic) -> Facts:
         """These facts and one more relation (ignored when it is not linear: facts only ever help)."""
         new = list(self.constraints)
         unequal = set(self.unequal)
@@ -52,11 +51,11 @@ class Facts:
                 new.append(c)
         return replace(self, constraints=tuple(new), unequal=frozenset(unequal))
 
-    def within(self, j: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> "Facts":
+    def within(self, j: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> Facts:
         """These facts and ``lo <= j <= hi``."""
         return self.add(sp.And(sp.Ge(j, lo, evaluate=False), sp.Le(j, hi, evaluate=False)))
 
-    def forget(self, s: sp.Symbol) -> "Facts":
+    def forget(self, s: sp.Symbol) -> Facts:
         """These facts without any that mention ``s`` (for an expression where ``s`` is a bound variable)."""
         constraints = tuple(c for c in self.constraints if all(v != s for v, _ in c.coeffs))
         unequal = frozenset(d for d in self.unequal if s not in d.free_symbols)
@@ -135,7 +134,7 @@ class Facts:
         return None
 
     def _holds(self, c: linear.Constraint) -> bool:
-        return linear.infeasible(list(self.constraints) + [_negated_constraint(c)])
+        return linear.infeasible([*self.constraints, _negated_constraint(c)])
 
 
 def _negated_constraint(c: linear.Constraint) -> linear.Constraint:

@@ -16,7 +16,7 @@ and the case ``c = 1`` is confirmed separately with ``c`` replaced by 1 (where t
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import sympy as sp
 

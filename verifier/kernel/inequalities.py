@@ -31,8 +31,8 @@ def log_ratio(p: LogTerm, q: LogTerm) -> Any:
     ``(l, a) = (t, exp(t))`` and ``(m, b) = (0, 1)`` it is ``exp(t) >= 1 + t``. It also gives monotonicity: ``a <= b``
     implies ``l - m <= (a - b)/b <= 0``, strictly when ``a < b``.
     """
-    (l, a), (m, b) = p, q
-    return b * (l - m) <= a - b
+    (log_a, a), (log_b, b) = p, q
+    return b * (log_a - log_b) <= a - b
 
 
 def scaled_log_ratio(p: LogTerm, q: LogTerm, c: LogTerm) -> Any:
@@ -44,17 +44,17 @@ def scaled_log_ratio(p: LogTerm, q: LogTerm, c: LogTerm) -> Any:
     Monotonicity with a constant factor: ``a <= c*b`` implies ``log(a) <= log(c) + log(b)`` (the log-sum-exp upper
     bound ``log(sum of K exponentials) <= max + log K``).
     """
-    (l, a), (m, b), (k, cv) = p, q, c
-    return cv * b * (l - k - m) <= a - cv * b
+    (log_a, a), (log_b, b), (log_c, cv) = p, q, c
+    return cv * b * (log_a - log_c - log_b) <= a - cv * b
 
 
-def log_bounds(l: Any, lo: Any, hi: Any) -> Any:
+def log_bounds(log_c: Any, lo: Any, hi: Any) -> Any:
     """
         lo < log(c) < hi     (lo, hi rational bounds from a rigorous enclosure of log(c), c > 0 a number)
         ---------------------------------------------------------------------------------------------
-        lo < l < hi           (l the unknown standing for log(c))
+        lo < log_c < hi       (log_c the unknown standing for log(c))
     """
-    return z3.And(lo < l, l < hi)
+    return z3.And(lo < log_c, log_c < hi)
 
 
 def lemmas(terms: list[LogTerm], constants: list[LogTerm], limit: int = 400) -> list[Any]:

@@ -6,10 +6,10 @@ the enclosure excludes 0 the sign is certain. Precision is raised a few times be
 ``evalf`` (which can print 0 for a tiny nonzero number, SymPy issue #23086) is never used.
 
 Nothing SymPy evaluates automatically is trusted for ``floor``, ``ceiling``, ``sign``, ``Abs``, ``Max``, ``Min``,
-``Heaviside``, ``KroneckerDelta`` or a comparison of numbers (SymPy issues #21039, #26368: ``floor`` of an algebraic number near an
-integer). :func:`settle` rebuilds an expression (putting values for names on the way) and decides each such node of
-numbers here, exactly or by an enclosure that excludes every other outcome; a node it cannot decide becomes a
-*held* node (:data:`HELD`), an undefined function SymPy never evaluates, so nothing downstream reads a value into it.
+``Heaviside``, ``KroneckerDelta`` or a comparison of numbers (SymPy issues #21039, #26368: ``floor`` of an algebraic
+number near an integer). :func:`settle` rebuilds an expression (putting values for names on the way) and decides each
+such node of numbers here, exactly or by an enclosure that excludes every other outcome; a node it cannot decide becomes
+a *held* node (:data:`HELD`), an undefined function SymPy never evaluates, so nothing downstream reads a value into it.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def rebuild(e: sp.Basic, args: tuple) -> sp.Basic:
             return e.func(*args, evaluate=False)
         table = {sp.Eq: s == 0, sp.Ne: s != 0, sp.Lt: s < 0, sp.Le: s <= 0, sp.Gt: s > 0, sp.Ge: s >= 0}
         return sp.true if table[type(e)] else sp.false
-    if all(a is b for a, b in zip(args, e.args)):
+    if all(a is b for a, b in zip(args, e.args, strict=False)):
         return e
     if original is not None and original is not held_original(e) and any(_irrational_inside(a) for a in args):
         return e.func(*args, evaluate=False)    # SymPy would split off and evaluate the numeric part itself
@@ -257,7 +257,7 @@ def _enclose(e: sp.Basic) -> mpmath.iv.mpf:
     if isinstance(e, sp.sign) or held_original(e) is sp.sign:
         x = _enclose(e.args[0])
         return iv.mpf(1) if x.a > 0 else (iv.mpf(-1) if x.b < 0 else iv.mpf([-1, 1]))
-    if held_original(e) is sp.Abs:
+    if held_original(e) == sp.Abs:   # `is` would make mypy narrow sp.Abs to `type | None`
         return _enclose(sp.Abs(e.args[0], evaluate=False))
     if isinstance(e, sp.Heaviside) or held_original(e) is sp.Heaviside:
         x = _enclose(e.args[0])

@@ -10,10 +10,10 @@ keeps every integer solution, so it is sound there and makes the test stronger. 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from math import floor, gcd
-from typing import Iterable
 
 import sympy as sp
 
@@ -79,7 +79,7 @@ def _tighten(c: Constraint) -> Constraint:
     minus_const = -c.const * scale
     bound = floor(minus_const) + 1 if c.strict else -floor(-minus_const)   # A.v >= bound
     bound = -((-bound) // g)                                                # ceil(bound / g)
-    coeffs = tuple((v, Fraction(i // g)) for (v, _), i in zip(c.coeffs, ints))
+    coeffs = tuple((v, Fraction(i // g)) for (v, _), i in zip(c.coeffs, ints, strict=True))
     return Constraint(coeffs, Fraction(-bound), False)
 
 
@@ -88,7 +88,7 @@ def implies(facts: Iterable[Constraint], goal: sp.Expr, *, strict: bool = False)
     negation = constraint(-goal, strict=not strict)
     if negation is None:
         return False
-    return infeasible(list(facts) + [negation])
+    return infeasible([*facts, negation])
 
 
 def infeasible(constraints: list[Constraint]) -> bool:

@@ -8,7 +8,7 @@ with the argument before it is used.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import sympy as sp
 
@@ -126,6 +126,6 @@ def _bottom_up(e: sp.Basic, fn: Callable[[sp.Basic], sp.Basic]) -> sp.Basic:
     if not e.args or isinstance(e, (sp.Symbol, sp.Indexed, sp.IndexedBase)):
         return fn(e)
     args = [_bottom_up(a, fn) for a in e.args]
-    if any(a is not b for a, b in zip(args, e.args)):
+    if any(a is not b for a, b in zip(args, e.args, strict=True)):
         e = e.func(*args)
     return fn(e)

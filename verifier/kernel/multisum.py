@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 MAX_GROUP = 4
 
 
-def nested(e: sp.Sum, facts: "Facts", simplify: sums.Simplify) -> sp.Expr | None:
+def nested(e: sp.Sum, facts: Facts, simplify: sums.Simplify) -> sp.Expr | None:
     """The normal form of a sum with several limits (see the module docstring), or ``None`` when its premise
     fails: a range that is not a run of integers, bounds that involve another index, or a range that the facts do
     not show nonempty.
@@ -71,7 +71,8 @@ def split_terms(f: sp.Expr, indices: list[sp.Symbol]) -> list[tuple[sp.Expr, sp.
     """
     pairs: dict[sp.Expr, sp.Expr] = {}
     for term in sp.Add.make_args(sp.expand(f)):
-        inside, outside = [], []
+        inside: list[sp.Basic] = []
+        outside: list[sp.Basic] = []
         for factor in sp.Mul.make_args(term):
             (inside if factor.free_symbols & set(indices) else outside).append(factor)
         g = sp.Mul(*inside)
@@ -79,11 +80,11 @@ def split_terms(f: sp.Expr, indices: list[sp.Symbol]) -> list[tuple[sp.Expr, sp.
     return [(c, g) for g, c in pairs.items() if c != 0]
 
 
-def _single(g: sp.Expr, j: sp.Symbol, n: sp.Expr, facts: "Facts", simplify: sums.Simplify) -> sp.Expr:
+def _single(g: sp.Expr, j: sp.Symbol, n: sp.Expr, facts: Facts, simplify: sums.Simplify) -> sp.Expr:
     return sums.normal_sum(sp.Sum(g, (j, 1, n)), facts, simplify)
 
 
-def _term(g: sp.Expr, limits: list[tuple[sp.Symbol, sp.Expr]], facts: "Facts", simplify: sums.Simplify) -> sp.Expr:
+def _term(g: sp.Expr, limits: list[tuple[sp.Symbol, sp.Expr]], facts: Facts, simplify: sums.Simplify) -> sp.Expr:
     """``Sum(g, (j1, 1, n1), ...)`` for one term ``g`` of the summand (every ``ni >= 1``)."""
     used = [(j, n) for j, n in limits if j in g.free_symbols]
     unused = [n for j, n in limits if j not in g.free_symbols]
@@ -110,7 +111,7 @@ def _term(g: sp.Expr, limits: list[tuple[sp.Symbol, sp.Expr]], facts: "Facts", s
     return product
 
 
-def _again(e: sp.Expr, limits: list[tuple[sp.Symbol, sp.Expr]], facts: "Facts", simplify: sums.Simplify
+def _again(e: sp.Expr, limits: list[tuple[sp.Symbol, sp.Expr]], facts: Facts, simplify: sums.Simplify
            ) -> sp.Expr:
     """``Sum(e, *limits)`` normalised, for an ``e`` with fewer sums over these indices than before."""
     total: sp.Expr = sp.Integer(0)

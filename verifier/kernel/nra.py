@@ -150,7 +150,7 @@ def _decide_case(e: sp.Expr, conditions: list[sp.Basic], op: str, facts: Facts,
         _facts(ab)
     except (Untranslatable, z3.Z3Exception, RecursionError):
         return None
-    lemmas = terms + inequalities.lemmas([(z3.RealVal(0), z3.RealVal(1))] + ab.log_terms, ab.constants)
+    lemmas = terms + inequalities.lemmas([(z3.RealVal(0), z3.RealVal(1)), *ab.log_terms], ab.constants)
     lemmas += _cauchy_schwarz(ab)
     failure = {">=": value < 0, ">": value <= 0, "=": value != 0}[op]
     result, model = _check(ab.constraints + lemmas + [failure], budget_ms)
@@ -211,7 +211,7 @@ def witness(e: sp.Expr, op: str, facts: Facts, hypotheses: tuple[sp.Basic, ...] 
         return None
     holds = {"=": value == 0, "!=": value != 0, "<": value < 0, "<=": value <= 0, ">": value > 0,
              ">=": value >= 0}[op]
-    result, model = _check(ab.constraints + [holds], budget_ms)
+    result, model = _check([*ab.constraints, holds], budget_ms)
     return Model(_point(model, ab)) if result == z3.sat and model is not None else None
 
 
@@ -356,7 +356,7 @@ def _cauchy_schwarz(ab: _Abstraction) -> list[Any]:
         if len(sums) > MAX_CS_SUMS or not ab.facts.nonneg(count):
             continue
         try:
-            terms = sums + [(sp.Integer(1), _translate(count, ab))]
+            terms = [*sums, (sp.Integer(1), _translate(count, ab))]
         except Untranslatable:
             continue
         inner = ab.facts.forget(j).within(j, lo, hi)
@@ -464,19 +464,20 @@ def _log(a: sp.Expr, ab: _Abstraction) -> Any:
     if a.is_Rational:
         if a <= 0:
             raise Untranslatable(key)
-        l = ab.fresh(key)
+        unknown = ab.fresh(key)
         lo, hi = _enclosure(key)
-        ab.constraints.append(inequalities.log_bounds(l, z3.RealVal(f"{lo.p}/{lo.q}"), z3.RealVal(f"{hi.p}/{hi.q}")))
-        term = (l, z3.RealVal(f"{a.p}/{a.q}"))
+        ab.constraints.append(inequalities.log_bounds(unknown, z3.RealVal(f"{lo.p}/{lo.q}"),
+                                                      z3.RealVal(f"{hi.p}/{hi.q}")))
+        term = (unknown, z3.RealVal(f"{a.p}/{a.q}"))
         ab.log_terms.append(term)
         ab.constants.append(term)
-        return l
+        return unknown
     arg = _translate(a, ab)
     if not _proved(ab.constraints + _linear_facts(ab) + [arg <= 0], ab.budget_ms):
         raise Untranslatable(key)   # log of a term not proved positive: nothing sound to say about it
-    l = ab.fresh(key)
-    ab.log_terms.append((l, arg))
-    return l
+    unknown = ab.fresh(key)
+    ab.log_terms.append((unknown, arg))
+    return unknown
 
 
 def _proved(negation: list[Any], budget_ms: int) -> bool:

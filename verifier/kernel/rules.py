@@ -1,7 +1,7 @@
 """The rewriting rules of the trusted core, and the normal form they build.
 
-Part of the trusted core (see :mod:`verifier.kernel.checker`). Each rule is one small function that returns an expression
-*equal* to its input for every allowed value; its docstring draws the rule, premises over the conclusion. The
+Part of the trusted core (see :mod:`verifier.kernel.checker`). Each rule is one small function that returns an
+expression *equal* to its input for every allowed value; its docstring draws the rule, premises over the conclusion. The
 normal form applies them bottom-up:
 
 1. hyperbolic functions are rewritten through ``exp``;
@@ -20,21 +20,20 @@ numbers and relations between numbers are decided rigorously (:func:`verifier.ke
 SymPy; every node is rebuilt through :func:`verifier.kernel.interval.rebuild`, which keeps it so.
 
 What is trusted from SymPy: its constructors' automatic evaluation (except for the functions just named, on numbers),
-``diff`` (used while building), ``expand``, ``together`` and ``cancel`` (polynomial arithmetic over the rationals), ``xreplace`` and the assumptions declared on
-symbols (``is_real``, ``is_positive`` of a symbol or of an expression built from them). Nothing here calls
-``simplify``, ``equals``, ``refine`` or ``is_zero``; the sign of a number comes from :mod:`verifier.kernel.interval`.
+``diff`` (used while building), ``expand``, ``together`` and ``cancel`` (polynomial arithmetic over the rationals),
+``xreplace`` and the assumptions declared on symbols (``is_real``, ``is_positive`` of a symbol or of an expression built
+from them). Nothing here calls ``simplify``, ``equals``, ``refine`` or ``is_zero``; the sign of a number comes from
+:mod:`verifier.kernel.interval`.
 """
 
 from __future__ import annotations
 
-
+from collections.abc import Callable
 from math import lcm
 
 import sympy as sp
 
-from verifier.kernel import defined
-from verifier.kernel import interval
-from verifier.kernel import sums
+from verifier.kernel import defined, interval, sums
 from verifier.kernel.facts import Facts
 
 #: ``expu(t)`` stands for ``exp(t)``: a positive atom that SymPy leaves alone.
@@ -112,11 +111,11 @@ def _exp_terms(arg: sp.Expr) -> list[tuple[sp.Rational, sp.Expr]]:
     return [(c, t) for t, c in collected.items() if c != 0]
 
 
-def _bottom_up(e: sp.Basic, fn) -> sp.Basic:
+def _bottom_up(e: sp.Basic, fn: Callable[[sp.Basic], sp.Basic]) -> sp.Basic:
     if not e.args or isinstance(e, (sp.Symbol, sp.Indexed, sp.IndexedBase)):
         return fn(e)
     args = tuple(_bottom_up(a, fn) for a in e.args)
-    if any(a is not b for a, b in zip(args, e.args)):
+    if any(a is not b for a, b in zip(args, e.args, strict=True)):
         e = interval.rebuild(e, args)
     return fn(e)
 
@@ -249,7 +248,7 @@ def _structural(e: sp.Basic, facts: Facts) -> sp.Basic:
         return sp.KroneckerDelta(*sorted(args, key=sp.default_sort_key))
     if isinstance(e, sp.Mul):
         args = _drop_implied_indicators(args, facts)
-    if any(a is not b for a, b in zip(args, e.args)) or len(args) != len(e.args):
+    if any(a is not b for a, b in zip(args, e.args, strict=False)) or len(args) != len(e.args):
         return interval.rebuild(e, tuple(args)) if len(args) == len(e.args) else e.func(*args)
     return e
 
@@ -327,7 +326,7 @@ def _is_indicator(f: sp.Basic) -> bool:
 
 
 def _piecewise(e: sp.Piecewise, facts: Facts) -> sp.Basic:
-    pieces = []
+    pieces: list[tuple[sp.Basic, sp.Basic]] = []
     for value, cond in e.args:
         decided = facts.decide(cond)
         if decided is False:

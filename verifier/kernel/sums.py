@@ -18,7 +18,8 @@ summand is used only inside the sum, and where it leaves the sum (a summand free
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
@@ -183,7 +184,8 @@ def split_linear(f: sp.Expr, j: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr]]:
     """
     pairs: dict[sp.Expr, sp.Expr] = {}
     for term in sp.Add.make_args(sp.expand(f, deep=False)):
-        inside, outside = [], []
+        inside: list[sp.Basic] = []
+        outside: list[sp.Basic] = []
         for factor in sp.Mul.make_args(term):
             (inside if j in factor.free_symbols else outside).append(factor)
         g = sp.Mul(*inside)
@@ -270,7 +272,7 @@ def normal_sum(e: sp.Sum, facts: Facts, simplify: Simplify) -> sp.Expr:
     if not all(len(lim) == 3 for lim in e.limits):
         return e
     if len(e.limits) > 1:
-        from verifier.kernel import multisum     # (imports this module)
+        from verifier.kernel import multisum  # (imports this module)
         done = multisum.nested(e, facts, simplify)
         if done is not None:
             return done

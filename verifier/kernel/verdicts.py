@@ -9,8 +9,9 @@ else raises :class:`ForgedVerdict`. Code outside the kernel receives these objec
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping, TypeVar
+from typing import TypeVar
 
 import sympy as sp
 

@@ -156,7 +156,7 @@ def _summary(run: RunResult) -> str:
             f'<th>time</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def _claim_section(result: ClaimResult, libraries: "_Libraries", families: Any, budget: float,
+def _claim_section(result: ClaimResult, libraries: _Libraries, families: Any, budget: float,
                    plots: bool, sources: dict[tuple[str, int], str]) -> str:
     claim = result.claim
     where = f"{claim.file}:{claim.line}" if claim.line is not None else claim.file
@@ -208,12 +208,13 @@ class _Display:
         if len(origins) != len(outcomes):  # outcomes that do not follow the claim's text: a flat list
             return [self._table([self._row(o, self._relation(o.obligation.text), o) for o in outcomes])]
         out: list[str] = []
-        statements = [(o, origin) for o, origin in zip(outcomes, origins) if origin[0] == "statement"]
+        statements = [(o, origin) for o, origin in zip(outcomes, origins, strict=True) if origin[0] == "statement"]
         if statements:
             out.append("<h3>statement</h3>")
             out.append(self._table([self._row(o, self._relation(o.obligation.text), o) for o, _ in statements]))
         for c, chain in enumerate(claim.chains):
-            steps = {origin[2]: o for o, origin in zip(outcomes, origins) if origin[0] == "step" and origin[1] == c}
+            steps = {origin[2]: o for o, origin in zip(outcomes, origins, strict=True)
+                     if origin[0] == "step" and origin[1] == c}
             out.append(f"<h3>{'derivation ' + _e(repr(chain.name)) if chain.name else 'steps'}</h3>")
             rows = []
             for n, text in enumerate(chain.steps):
@@ -221,7 +222,7 @@ class _Display:
                 math = self._entry(text, n == 0)
                 rows.append(self._row(outcome, math, outcome, line=chain.step_lines[n]))
             out.append(self._table(rows))
-        for o, origin in zip(outcomes, origins):
+        for o, origin in zip(outcomes, origins, strict=True):
             if origin[0] == "exists":
                 out.append("<h3>exists</h3>")
                 out.append(self._table([self._row(o, self._relation(o.obligation.text), o)]))
@@ -259,7 +260,7 @@ class _Display:
         return row
 
     def _verdict(self, outcome: Outcome) -> str:
-        label = outcome.verdict
+        label: str = outcome.verdict
         if outcome.verdict == "unknown" and outcome.message and outcome.message.startswith("not read"):
             label = "not read"
         text = f'<span class="m-{outcome.verdict}"><b>{_e(label)}</b></span>'

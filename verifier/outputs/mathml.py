@@ -261,18 +261,18 @@ def _core(el: Element, printer: Printer) -> Element:
     ``mfenced`` as an ``mrow`` with explicit fences."""
     for child in list(el.childNodes):
         if child.nodeType == Node.ELEMENT_NODE:
-            _core(child, printer)  # type: ignore[arg-type]
+            _core(child, printer)
     if el.tagName in ("mo", "mi") and el.firstChild is not None and el.firstChild.nodeType == Node.TEXT_NODE:
-        text = el.firstChild.data  # type: ignore[attr-defined]
+        text = el.firstChild.data
         if text in _REPLACE:
-            el.firstChild.data = _REPLACE[text]  # type: ignore[attr-defined]
+            el.firstChild.data = _REPLACE[text]
             if text == "&ExponentialE;" or text == "&dd;":
                 el.setAttribute("mathvariant", "normal")
-    if el.tagName == "mrow" and any(c.nodeType == Node.ELEMENT_NODE and c.tagName == "mtable"  # type: ignore
+    if el.tagName == "mrow" and any(c.nodeType == Node.ELEMENT_NODE and c.tagName == "mtable"
                                     for c in el.childNodes):
         for child in el.childNodes:
-            if child.nodeType == Node.ELEMENT_NODE and child.tagName == "mo":  # type: ignore[attr-defined]
-                child.setAttribute("stretchy", "true")  # type: ignore[attr-defined]
+            if child.nodeType == Node.ELEMENT_NODE and child.tagName == "mo":
+                child.setAttribute("stretchy", "true")
     if el.tagName in _NOT_CORE:
         row = printer.dom.createElement("mrow")
         opening, closing = el.getAttribute("open") or "(", el.getAttribute("close") or ")"
@@ -399,7 +399,7 @@ class Written:
         with sp.evaluate(False):
             values = [b.value(o) for o in node.operands]
         ops: list[str | None] = [None, *node.ops]
-        return relation_mathml(list(zip(ops, values)), families=self.families)
+        return relation_mathml(list(zip(ops, values, strict=True)), families=self.families)
 
     def _entry(self, b: WrittenBuilder, text: str, first: bool) -> str:
         op, node = P.parse_step(text)

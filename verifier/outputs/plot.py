@@ -175,7 +175,7 @@ def svg(line: Line, *, expired: Callable[[], bool] = lambda: False) -> str | Non
             return None
         ls.append(_at(line.lhs, line.t, x))
         rs.append(_at(line.rhs, line.t, x))
-    if sum(1 for a, b in zip(ls, rs) if not (math.isnan(a) or math.isnan(b))) < _MIN_POINTS:
+    if sum(1 for a, b in zip(ls, rs, strict=True) if not (math.isnan(a) or math.isnan(b))) < _MIN_POINTS:
         return None
     at = line.at
     settings = {"svg.hashsalt": "verify", "svg.fonttype": "path", "font.size": 9,

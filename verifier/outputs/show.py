@@ -113,7 +113,7 @@ class _Expired(Exception):
     """Building for display took too long."""
 
 
-def _pretty(problem: "Problem | ExpressionError | None", outcome: Outcome, columns: int) -> str | None:
+def _pretty(problem: Problem | ExpressionError | None, outcome: Outcome, columns: int) -> str | None:
     """The built relations of the obligation's first case, pretty-printed (``None`` when there is nothing to add)."""
     if not isinstance(problem, Problem) or not problem.cases:
         return None

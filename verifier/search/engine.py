@@ -19,18 +19,18 @@ Every ``proved``, ``checked`` and ``refuted`` comes from a kernel verdict object
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import sympy as sp
 
 from verifier import kernel
-from verifier.kernel import Checked, Proved, Refuted, rules
-from verifier.search import strategies
 from verifier.errors import ExpressionError
 from verifier.frontend.goals import Case, Problem, library_problems
 from verifier.frontend.loader import Library
+from verifier.kernel import Checked, Proved, Refuted, rules
 from verifier.model import Claim, ClaimResult, Obligation, Outcome, Verdict, worst
+from verifier.search import strategies
 
 #: Points tried per instance when probing for a counterexample or a witness.
 PROBE_POINTS = 14
@@ -164,8 +164,8 @@ def _bounded(case: Case, problem: Problem, tried: list[str]) -> Settled:
     if result is None:
         found = _search(case, strategies.beyond(case, problem, inst), BEYOND_POINTS, 0,
                         "counterexample beyond the bounded check, exact evaluation")
-        return found or _unknown("tried: " + "; ".join(tried + ["bounded check: no instance satisfies the "
-                                                                "hypotheses"]), tried)
+        return found or _unknown("tried: " + "; ".join([*tried, "bounded check: no instance satisfies the "
+                                                                  "hypotheses"]), tried)
     if isinstance(result, Checked):
         beyond = strategies.beyond(case, problem, inst)
         found = _search(case, beyond, BEYOND_POINTS, 0, "counterexample beyond the bounded check, exact evaluation")
@@ -239,7 +239,7 @@ _SIGN_QUERY = {"=": (1, "="), ">=": (1, ">="), ">": (1, ">"), "<=": (-1, ">="), 
 def _solver_model(case: Case, problem: Problem) -> Settled | None:
     """A model of the relation's failure from nonlinear real arithmetic (:mod:`verifier.kernel.nra`), as a
     proposal: the kernel re-checks it exactly at the point (names the model leaves out get 0)."""
-    from verifier.kernel import nra     # z3 is imported only when needed
+    from verifier.kernel import nra  # z3 is imported only when needed
     if strategies.integer_names(case, problem):
         return None
     hypotheses = nra.normal_hypotheses(case.hypotheses, case.facts)
@@ -262,7 +262,7 @@ def _solver_model(case: Case, problem: Problem) -> Settled | None:
 def _solver_witness(case: Case, problem: Problem) -> Proved | None:
     """A witness proposed by a model of nonlinear real arithmetic (one relation, no integer names), re-checked by
     the kernel exactly at the point."""
-    from verifier.kernel import nra     # z3 is imported only when needed
+    from verifier.kernel import nra  # z3 is imported only when needed
     if len(case.relations) != 1 or strategies.integer_names(case, problem):
         return None
     (rel,) = case.relations
@@ -310,7 +310,7 @@ def _show_value(v: sp.Expr) -> str:
 # -- claims ---------------------------------------------------------------------------------------------------
 
 
-def settle_obligation(ob: Obligation, built: "Problem | ExpressionError") -> Outcome:
+def settle_obligation(ob: Obligation, built: Problem | ExpressionError) -> Outcome:
     """The outcome of one obligation (an input error becomes verdict ``error``)."""
     start = time.perf_counter()
     if isinstance(built, ExpressionError):

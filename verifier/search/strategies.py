@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from typing import Any, ClassVar
 
 import sympy as sp
 
-from verifier.kernel import checker
-from verifier.kernel import linear
 from verifier.frontend.build import SymbolInfo
 from verifier.frontend.goals import Case, Problem
+from verifier.kernel import checker, linear
 
 #: The most integer instances a bounded check tries.
 MAX_INSTANCES = 400
@@ -118,17 +118,17 @@ def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
 COUNT_LIMIT = 100_000
 
 
-def _tests(case: Case, problem: Problem) -> list["_IntTest"]:
+def _tests(case: Case, problem: Problem) -> list[_IntTest]:
     return [_IntTest(h) for h in case.hypotheses if _only_integers(h) and not _is_range(h, problem)]
 
 
 def _enumerate(sizes: list[sp.Symbol], choices: dict, ranged: list[sp.Symbol], bounds: dict,
-               tests: Sequence["_IntTest"]) -> tuple[list[dict[sp.Symbol, int]], int]:
+               tests: Sequence[_IntTest]) -> tuple[list[dict[sp.Symbol, int]], int]:
     """The first :data:`MAX_INSTANCES` assignments satisfying the tests, and how many there are in all."""
     out: list[dict[sp.Symbol, int]] = []
     total = 0
     for combo in itertools.product(*[choices[s] for s in sizes]):
-        base = dict(zip(sizes, combo))
+        base = dict(zip(sizes, combo, strict=True))
         if any(t(base) is False for t in tests):
             continue
         for full in _ranged(base, ranged, bounds, tests):
@@ -212,7 +212,7 @@ def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random, marks:
     bottom = min(2 * lo, lo - 5) if floor is None else floor
     below = [v for v in range(lo - 1, bottom - 1, -1) if floor is None or v >= floor]
     larger = sorted(rng.sample(range(top + 1, 10 * top + 10), BEYOND_RANDOM))
-    out = []
+    out: list[int] = []
     for pair in itertools.zip_longest(above, below):     # nearest first, on both sides
         out.extend(v for v in pair if v is not None)
     out[2:2] = [v for v in marks if v not in checked and v not in out and (floor is None or v >= floor)]
@@ -269,8 +269,9 @@ class _Linear:
 class _IntTest:
     """An integer hypothesis, evaluated fast: ``True``, ``False``, or ``None`` when it cannot be evaluated."""
 
-    _OPS = {sp.Eq: lambda x: x == 0, sp.Ne: lambda x: x != 0, sp.Lt: lambda x: x < 0, sp.Le: lambda x: x <= 0,
-            sp.Gt: lambda x: x > 0, sp.Ge: lambda x: x >= 0}
+    _OPS: ClassVar[dict[type[sp.Basic], Callable[[Any], bool]]] = {
+        sp.Eq: lambda x: x == 0, sp.Ne: lambda x: x != 0, sp.Lt: lambda x: x < 0, sp.Le: lambda x: x <= 0,
+        sp.Gt: lambda x: x > 0, sp.Ge: lambda x: x >= 0}
 
     def __init__(self, h: sp.Basic) -> None:
         self.h = h
@@ -301,7 +302,7 @@ def _describe_values(values: list[int]) -> str:
 
 
 def _ranged(base: dict[sp.Symbol, int], ranged: list[sp.Symbol], bounds: dict,
-            tests: Sequence["_IntTest"] = ()) -> Iterator[dict]:
+            tests: Sequence[_IntTest] = ()) -> Iterator[dict]:
     """Extend an assignment of the sizes to the ranged indices, each within its bounds (bounds may use sizes and
     other indices: an index is assigned once its bounds are numbers), dropping branches a test already fails."""
     def rec(assigned: dict, pending: list) -> Iterator[dict]:

@@ -203,8 +203,8 @@ def test_a_bad_where_points_at_its_own_line(tmp_path: Path) -> None:
 def test_a_fixed_size_is_proved_for_every_size_first(tmp_path: Path) -> None:
     """The softmax Jacobian entry, d S_i / d v_k = S_i (delta_ik - S_k), holds for every K (by hand: the quotient
     rule), so at K = 64; the proof is for every K, not 4096 instances."""
-    softmax = "exp(v[{}])/Sum(exp(v[j]), (j, 1, K))"
-    statement = f"diff({softmax.format('i')}, v[k]) = {softmax.format('i')}*(KroneckerDelta(i, k) - {softmax.format('k')})"
+    s_i, s_k = (f"exp(v[{r}])/Sum(exp(v[j]), (j, 1, K))" for r in "ik")
+    statement = f"diff({s_i}, v[k]) = {s_i}*(KroneckerDelta(i, k) - {s_k})"
     result = run(tmp_path, f'where = {{ K = "64" }}\nstatement = "{statement}"')
     (outcome,) = result.outcomes
     assert outcome.verdict == "proved" and outcome.method.startswith("proved for every K, so at K = 64")

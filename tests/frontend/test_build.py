@@ -436,9 +436,13 @@ def test_flip_and_len_of_a_family_not_starting_at_1() -> None:
     scope = scope_with(("f0", "indexed real 0..K"))
     f0 = scope.symbols["f0"].symbol
     assert build_in(scope, "len(f0)") == K + 1                    # entries 0..K
-    assert build_in(scope, "flip(f0)[0]") == f0[K]                # reversed over 0..K: i -> 0 + K - i
-    assert build_in(scope, "flip(f0)[K]") == f0[0]
-    assert build_in(scope, "flip(f0)[1]") == f0[K - 1]
+    # flip gives a vector, indexed from 1: entry i is f0[K + 1 - i], for i in 1..K + 1.
+    assert build_in(scope, "flip(f0)[1]") == f0[K]
+    assert build_in(scope, "flip(f0)[K + 1]") == f0[0]
+    assert build_in(scope, "flip(f0)[2]") == f0[K - 1]
+    assert build_in(scope, "flip(f0)[0]") == 0                    # outside 1..K + 1: f0[K + 1], outside 0..K
+    assert build_in(scope, "len(flip(f0))") == K + 1
+    assert build_in(scope, "flip(f0)").first == 1
     assert build_in(scope, "flip(g)[1]") == G[M]                  # from 1: i -> m + 1 - i, as before
 
 

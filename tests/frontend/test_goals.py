@@ -212,8 +212,10 @@ MEANING_CLAIMS = [
     ("statement", "g[1] >= 1/2", False),                        # g[1] = 0 is allowed
     ("statement", "h[3] = 0", True),                            # 3 is outside 1..1 and 1..2
     ("exists", "h[3] != 0", False),
-    ("statement", "flip(f0)[0] = f0[K]", True),                 # reversed over 0..K: 0 -> K
-    ("statement", "flip(f0)[1] = f0[K]", False),                # 1 -> K - 1, a different entry
+    ("statement", "flip(f0)[1] = f0[K]", True),                 # a vector from 1: entry i is f0[K + 1 - i]
+    ("statement", "flip(f0)[K + 1] = f0[0]", True),             # the last of its K + 1 entries
+    ("statement", "flip(f0)[0] = f0[K]", False),                # index 0 is outside 1..K + 1: 0, and f0[K] = 1
+    ("statement", "len(flip(f0)) = K + 1", True),               # as many entries as f0
     ("statement", "len(f0) = K + 1", True),                     # entries 0..K
     ("statement", "len(vector(j, (j, 1, m))) = m", False),      # m = -1: length 0
     ("statement", "Sum(x, (j, 1, -2)) = 0", True),              # empty sum

@@ -6,8 +6,8 @@ declared symbols, the definitions and locally bound names (function parameters, 
 else is an :class:`ExpressionError` naming it.
 
 Values while building are SymPy expressions, booleans (conditions), tuples (``Sum`` limits, ``Piecewise`` pairs),
-matrices, or a :class:`Vec`: a family indexed from 1 (an indexed symbol, a vector literal, ``vector(...)``,
-``flip(v)``, or arithmetic on those, which acts entry by entry).
+matrices, or a :class:`Vec`: a family over an integer range (an indexed symbol, over its declared range; a vector
+literal, ``vector(...)`` or ``flip(v)``, indexed from 1; or arithmetic on those, which acts entry by entry).
 
 Declarations of ``[symbols]`` are read here too (:func:`declare`), in a small language of their own::
 
@@ -727,9 +727,11 @@ def _flip(b: Builder, node: P.Call) -> Vec:
     if not isinstance(v, Vec) or v.length is None:
         raise ExpressionError("flip: the argument must be a vector or a family with a declared range",
                               column=node.col)
-    # Reversed over the family's own range first..last: entry i is entry first + last - i.
-    ends = v.first + v.last
-    return v.same_range(lambda idx: v.entry((ends - idx[0],)), f"flip({v.label})", keeps_zero=True)
+    # A vector, indexed from 1 like every vector, whatever the range first..last of its argument: entry i is entry
+    # last + 1 - i (flip(f0)[1] = f0[K] for f0 over 0..K). Outside 1..len the argument's index is outside its range,
+    # where its entries are 0 already.
+    top = v.last + 1
+    return Vec(lambda idx: v.entry((top - idx[0],)), f"flip({v.label})", last=sp.expand(v.last - v.first + 1))
 
 
 def _jacobian(b: Builder, node: P.Call) -> sp.Matrix:

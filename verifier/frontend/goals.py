@@ -316,8 +316,8 @@ class ProblemBuilder:
         for e in exprs:
             if not isinstance(e, sp.Basic):
                 continue
-            for x in e.free_symbols:
-                info = self.infos.get(x.base) if isinstance(x, sp.Indexed) else None
+            for x in free_entries(e):
+                info = self.infos.get(x.base)
                 if info is None or info.declaration is None or info.declaration.domain is None:
                     continue
                 if not all(i.is_Integer for i in x.indices):
@@ -393,7 +393,7 @@ class ProblemBuilder:
         atoms: set[sp.Indexed] = set()
         for e in [x for l, _, r in rels for x in (l, r)] + list(hyps):
             if isinstance(e, sp.Basic):
-                atoms |= {x for x in e.free_symbols if isinstance(x, sp.Indexed)}
+                atoms |= free_entries(e)
         out: list[sp.Basic] = []
         for x in sorted(atoms, key=sp.default_sort_key):
             info = self.infos.get(x.base)
@@ -539,6 +539,16 @@ def _as_matrix(v: Any) -> sp.Matrix | None:
     if isinstance(v, Vec) and v.concrete_items() is not None:
         return sp.Matrix(v.concrete_items())
     return None
+
+
+def free_entries(e: Any) -> set[sp.Indexed]:
+    """The entries ``x[i]`` of ``e`` whose index is free in ``e``: not ``p[j]`` inside ``Sum(p[j], (j, 0, K))``,
+    which SymPy lists among the free symbols although its index ``j`` is bound."""
+    if not isinstance(e, sp.Basic):
+        return set()
+    free = e.free_symbols
+    return {x for x in free if isinstance(x, sp.Indexed)
+            and all(i.free_symbols <= free for i in x.indices)}
 
 
 def _symbols(e: Any) -> set[Any]:

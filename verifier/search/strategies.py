@@ -333,8 +333,10 @@ def real_atoms(case: Case, point: dict, relations: list | None = None) -> list[s
         value = instantiate(e, point, case)
         if isinstance(value, sp.Basic):
             value = checker.apply_zero_outside(_write_out_sums(value), local)
-        for s in value.free_symbols:
-            if isinstance(s, sp.Indexed) or (isinstance(s, sp.Symbol) and not s.is_integer):
+        free = value.free_symbols
+        for s in free:
+            if isinstance(s, sp.Indexed) and all(i.free_symbols <= free for i in s.indices) \
+                    or (isinstance(s, sp.Symbol) and not s.is_integer):
                 atoms.add(s)
         atoms |= {x for x in value.atoms(sp.Indexed) if all(i.is_Integer for i in x.indices)}
     labels = {x.base.label for e in exprs if isinstance(e, sp.Basic) for x in e.atoms(sp.Indexed)}

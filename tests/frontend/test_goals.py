@@ -246,3 +246,50 @@ def test_no_wrong_verdict(tmp_path: Path, kind: str, text: str, truth: bool) -> 
         assert verdict != "refuted"
     else:
         assert verdict not in ("proved", "checked")
+
+
+# (assume, kind, text, verdict): hypotheses that no allowed value satisfies, worked out by hand beside each.
+VACUOUS_CLAIMS = [
+    ("K < 0", "statement", "K = 0", "proved"),          # K is a positive integer: never below 0
+    ("K < 1", "statement", "K = 7", "proved"),          # K >= 1
+    ("x^2 < 0", "statement", "x = 1", "proved"),        # a real square is >= 0
+    ("y > 5", "statement", "y = 7", "proved"),          # y is 1 or 2 (both cases vacuous)
+    ("K < 0", "exists", "K = 0", "refuted"),            # no allowed K at all: nothing exists
+    ("x^2 < 0", "exists", "x = x", "refuted"),          # no real x with x^2 < 0
+]
+
+
+@pytest.mark.parametrize("assume, kind, text, expected", VACUOUS_CLAIMS,
+                         ids=[f"{c[0]} {c[1]}" for c in VACUOUS_CLAIMS])
+def test_hypotheses_nothing_satisfies(tmp_path: Path, assume: str, kind: str, text: str, expected: str) -> None:
+    from verifier.search.engine import settle_obligation
+
+    (tmp_path / "f.toml").write_text(MEANING_SYMBOLS + f'[[claim]]\nid = "c"\ntitle = "t"\nassume = ["{assume}"]\n'
+                                     f'{kind} = "{text}"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    outcome = settle_obligation(ob, built)
+    assert outcome.verdict == expected
+    if expected == "proved":
+        assert outcome.method is not None and outcome.method.startswith("vacuous")
+
+
+# Sums over a family's range that include an index outside it (the summand's entry p[j] is bound by the sum).
+BOUND_ENTRY_CLAIMS = [
+    ("Sum(p[j], (j, 0, K)) > 0", True),                 # p[0] = 0 and K >= 1 positive terms p[1..K]
+    ("Sum(p[j], (j, 0, K)) = Sum(p[j], (j, 1, K))", True),   # they differ by p[0] = 0
+    ("Sum(p[j], (j, 0, K)) = p[1]", False),             # K = 2: p[1] + p[2] != p[1] as p[2] > 0
+]
+
+
+@pytest.mark.parametrize("text, truth", BOUND_ENTRY_CLAIMS, ids=[c[0] for c in BOUND_ENTRY_CLAIMS])
+def test_an_entry_bound_by_a_sum_is_never_given_a_value(tmp_path: Path, text: str, truth: bool) -> None:
+    from verifier.search.engine import settle_obligation
+
+    (tmp_path / "f.toml").write_text(MEANING_SYMBOLS + f'[[claim]]\nid = "c"\ntitle = "t"\nstatement = "{text}"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    assert all(not h.has(sp.Dummy) or h.has(sp.Sum) for case in built.cases for h in case.hypotheses)
+    verdict = settle_obligation(ob, built).verdict
+    assert verdict != "error"
+    assert verdict == "refuted" if not truth else verdict != "refuted"

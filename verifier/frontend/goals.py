@@ -130,7 +130,7 @@ class ProblemBuilder:
         if kind == "exists" and any(local for _, local in groups):
             raise ExpressionError("exists cannot compare vectors whose length is symbolic (the entries would have "
                                   "to agree at every index, which one witness cannot show)", line=ob.line)
-        groups = [([(_subst(l, subst), op, _subst(r, subst)) for l, op, r in rels], [_subst(h, subst) for h in local])
+        groups = [([(_put(l, subst), op, _put(r, subst)) for l, op, r in rels], [_subst(h, subst) for h in local])
                   for rels, local in groups]
         cases = self._cases(groups, hyps, subst)
         return Problem(ob, "exists" if kind == "exists" else "forall", cases, self.infos, self._sizes(ob.line),
@@ -163,7 +163,7 @@ class ProblemBuilder:
 
     def _relation_text(self, builder: Builder, text: str, line: int | None) -> list[tuple[Any, str, Any]]:
         node = P.parse_relation(text)
-        values = [builder.value(o) for o in node.operands]
+        values = [builder.side(o) for o in node.operands]
         return [(a, op, b) for op, a, b in zip(node.ops, values, values[1:])]
 
     def _entry_with_op(self, builder: Builder, chain_no: int, i: int, chain: Chain) -> tuple[str, Any]:
@@ -174,7 +174,7 @@ class ProblemBuilder:
                 op, node = P.parse_step(chain.steps[i])
                 if i == 0 and op is not None:
                     raise ExpressionError("the first entry of a chain cannot start with a relation")
-                self._entries[key] = (op or "=", builder.value(node))
+                self._entries[key] = (op or "=", builder.side(node))
             except ExpressionError as err:
                 raise err.located(file=self.claim.file, line=line)
         return self._entries[key]
@@ -292,7 +292,7 @@ class ProblemBuilder:
             for relations, local in groups:
                 if not relations:
                     continue
-                rels = [(l.xreplace(values), op, r.xreplace(values)) for l, op, r in relations]
+                rels = [(_put(l, values), op, _put(r, values)) for l, op, r in relations]
                 hs = [h.xreplace(values) for h in hyps + local]
                 # A case whose hypotheses are false is kept: the kernel decides that nothing satisfies them.
                 hs = [h for h in hs if h is not sp.true]
@@ -526,6 +526,25 @@ def _is_real(value: sp.Expr) -> bool:
     if value.is_number:
         return bool(interval.is_real(value))
     return value.is_real is True
+
+
+def _put(side: Any, values: dict) -> Any:
+    """A side with ``values`` put in, a partial ``Piecewise`` kept unevaluated: where none of its conditions holds
+    any more it stays undefined (SymPy would make it ``nan``, a value)."""
+    if not values or not isinstance(side, sp.Basic):
+        return side
+    if isinstance(side, sp.Piecewise):
+        return sp.Piecewise(*[(_put(v, values), _held(c, values)) for v, c in side.args], evaluate=False)
+    return side.xreplace(values)
+
+
+def _held(condition: Any, values: dict) -> Any:
+    """A condition with ``values`` put in, its relations left unevaluated (a false one would drop its branch)."""
+    if not isinstance(condition, sp.Basic):
+        return condition
+    relations = condition.atoms(sp.core.relational.Relational)
+    return condition.xreplace({r: r.func(r.lhs.xreplace(values), r.rhs.xreplace(values), evaluate=False)
+                               for r in relations})
 
 
 def _subst(e: Any, subst: dict) -> Any:

@@ -293,3 +293,72 @@ def test_an_entry_bound_by_a_sum_is_never_given_a_value(tmp_path: Path, text: st
     verdict = settle_obligation(ob, built).verdict
     assert verdict != "error"
     assert verdict == "refuted" if not truth else verdict != "refuted"
+
+
+DEFINEDNESS_SYMBOLS = """[symbols]
+x = "real"
+u = "nonnegative"
+z = "positive"
+y = "in {0, 1}"
+K = "integer positive"
+
+[define]
+"r(t)" = "t/t"
+"""
+
+# (text, truth, refuted at): SymPy evaluates each right side into something defined everywhere; as written it is
+# undefined at the point given (worked out by hand), where the left side is defined, so the step is false there.
+DEFINEDNESS_CLAIMS = [
+    ("1 = x/x", {"x": "0"}),                            # 0/0
+    ("x = 1/(1/x)", {"x": "0"}),                        # 1/0
+    ("0 = log(x)*0", {"x": "0"}),                       # log(0) (also log(-1))
+    ("x = sqrt(x)^2", {"x": "-1"}),                     # sqrt(-1)
+    ("x = exp(log(x))", {"x": "0"}),                    # log(0)
+    ("u = exp(log(u))", {"u": "0"}),                    # log(0); u = 0 is allowed
+    ("1 = y/y", {"y": "0"}),                            # 0/0 in the case y = 0
+    ("1 = r(x - 1)", {"x": "1"}),                       # (x - 1)/(x - 1) at x = 1: 0/0
+]
+
+
+@pytest.mark.parametrize("text, point", DEFINEDNESS_CLAIMS, ids=[c[0] for c in DEFINEDNESS_CLAIMS])
+def test_a_right_side_undefined_as_written_is_refuted(tmp_path: Path, text: str, point: dict[str, str]) -> None:
+    from verifier.search.engine import settle_obligation
+
+    (tmp_path / "f.toml").write_text(DEFINEDNESS_SYMBOLS + f'[[claim]]\nid = "c"\ntitle = "t"\nstatement = "{text}"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    outcome = settle_obligation(ob, built)
+    assert outcome.verdict == "refuted"
+    assert outcome.counterexample == point
+    assert outcome.values is not None and outcome.values["rhs"].startswith("undefined there")
+
+
+# True claims: each side is defined wherever the left one is (worked out by hand).
+DEFINED_TRUE_CLAIMS = [
+    "x/x = 1",                                          # a step may remove an undefined point
+    "z = exp(log(z))",                                  # z > 0: log(z) is defined
+    "z/z = 1",
+    "x = log(exp(x))",                                  # exp(x) > 0 for every real x
+    "x^2/x = x",
+]
+
+
+@pytest.mark.parametrize("text", DEFINED_TRUE_CLAIMS)
+def test_a_side_defined_where_the_left_is_still_proves(tmp_path: Path, text: str) -> None:
+    from verifier.search.engine import settle_obligation
+
+    (tmp_path / "f.toml").write_text(DEFINEDNESS_SYMBOLS + f'[[claim]]\nid = "c"\ntitle = "t"\nstatement = "{text}"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    assert settle_obligation(ob, built).verdict == "proved"
+
+
+def test_a_chain_step_to_an_expression_undefined_as_written_is_refuted(tmp_path: Path) -> None:
+    from verifier.search.engine import settle_obligation
+
+    # x -> x^2/x: at x = 0 the left is 0 and the right 0/0.
+    (tmp_path / "f.toml").write_text(DEFINEDNESS_SYMBOLS + '[[claim]]\nid = "c"\ntitle = "t"\nsteps = ["x", "x^2/x"]\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    outcome = settle_obligation(ob, built)
+    assert outcome.verdict == "refuted" and outcome.counterexample == {"x": "0"}

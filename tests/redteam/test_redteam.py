@@ -357,9 +357,9 @@ def relation_at(text: str, names: dict[str, sp.Expr]) -> str | None:
     a, b = read_value(m.group(1), names), read_value(m.group(3), names)
     if a is None or b is None:
         return None
-    if a.is_extended_real is not True or a.is_finite is False:
+    if a.is_extended_real is not True or a.is_finite is False or written_undefined(m.group(1), names):
         return "left undefined"
-    if b.is_extended_real is not True or b.is_finite is False:
+    if b.is_extended_real is not True or b.is_finite is False or written_undefined(m.group(3), names):
         return "fails"
     diff = sp.N(a - b, 60)
     if not diff.is_Number:
@@ -373,6 +373,29 @@ def relation_at(text: str, names: dict[str, sp.Expr]) -> str | None:
     ops = {"<": diff < 0, "<=": diff <= 0, ">": diff > 0, ">=": diff >= 0, "=": diff == 0, "==": diff == 0,
            "!=": diff != 0}
     return "holds" if bool(ops[m.group(2)]) else "fails"
+
+
+def written_undefined(text: str, names: dict[str, sp.Expr]) -> bool:
+    """Whether the expression as written, read without SymPy's evaluation (which makes ``1/(1/0)`` 0 and
+    ``sqrt(-1)^2`` -1), divides by zero or takes a log or fractional power of a negative number at the point."""
+    try:
+        e = sp.parse_expr(text.replace("^", "**"), local_dict={**_VALUE_NAMES, **names},
+                          global_dict={"Integer": sp.Integer, "Rational": sp.Rational, "Float": sp.Float,
+                                       "Add": sp.Add, "Mul": sp.Mul, "Pow": sp.Pow}, evaluate=False)
+    except Exception:  # what read_value could read, this reads too; anything else is not judged here
+        return False
+    for sub in sp.preorder_traversal(e):
+        if isinstance(sub, sp.Pow):
+            base, exponent = (a.doit() for a in sub.args)
+            if not (base.is_number and exponent.is_number):
+                continue
+            if exponent.is_negative and base.is_zero or exponent.is_integer is False and base.is_negative:
+                return True
+        elif isinstance(sub, sp.log):
+            u = sub.args[0].doit()
+            if u.is_number and (u.is_zero or u.is_negative):
+                return True
+    return False
 
 
 def test_the_declaration_reader_follows_section_2a() -> None:
@@ -398,6 +421,12 @@ def test_the_declaration_reader_follows_section_2a() -> None:
     assert relation_at("2*log(x) = log(x^2)", x) == "left undefined"
     assert relation_at("x^2 = 1", x) == "holds"
     assert relation_at("1 = x/(x + 1)", x) == "fails"                # division by zero on the right
+    zero = {"x": sp.Integer(0)}
+    assert relation_at("x = 1/(1/x)", zero) == "fails"               # 1/0 on the right, though SymPy says 1/zoo = 0
+    assert relation_at("0 = log(x)*0", zero) == "fails"              # log(0) on the right
+    assert relation_at("x = sqrt(x)^2", x) == "fails"                # sqrt(-1) on the right
+    assert relation_at("x/x = 1", zero) == "left undefined"
+    assert relation_at("x = sqrt(x^2)", x) == "fails"                # sqrt(1) = 1 != -1: defined, and false
     assert relation_at("sqrt(2)*10^20 < 141421356237309504881", {}) == "holds"
     assert relation_at("Sum(j, (j, 1, 3)) = 6", {}) is None
     assert relation_at("floor(x) = -1", x) is None

@@ -320,11 +320,12 @@ def _carried(c: sp.Basic, own: set[sp.Basic]) -> bool:
         return False
     factors = sp.Mul.make_args(c.lhs)
     if isinstance(c, sp.Ne):
-        # u1^k1 * u2^k2 * c != 0 where each u_i != 0 (or u_i > 0) is carried: SymPy splits 1/(2*x*y).
-        bases = [f.as_base_exp()[0] for f in factors if not f.is_number]
-        return bool(bases) and all(
-            sp.Ne(u, 0, evaluate=False) in own or sp.Gt(u, 0, evaluate=False) in own
-            or defined.holds(sp.Ne(u, 0, evaluate=False)) for u in bases) \
+        # c * u1^k1 * u2^k2 != 0 where each u_i != 0 (or u_i > 0) is carried: SymPy splits 1/(2*x*y). A factor
+        # u^k with k < 0 is never 0 where it is defined (its own condition u != 0 was recorded when it was built).
+        powers = [f.as_base_exp() for f in factors if not f.is_number]
+        return bool(powers) and all(
+            k.is_negative or sp.Ne(u, 0, evaluate=False) in own or sp.Gt(u, 0, evaluate=False) in own
+            or defined.holds(sp.Ne(u, 0, evaluate=False)) for u, k in powers) \
             or kernel.confirm_relation((c.lhs, "!=", sp.Integer(0)), kernel.Facts()) is not None
     # u * (positive factors) > 0 (or >= 0) is carried by u > 0 (or u >= 0): SymPy writes sqrt(4*x) as 2*sqrt(x).
     rest = sp.Mul(*[f for f in factors if not (f.is_Rational and f > 0 or not f.is_number and f.is_positive)])

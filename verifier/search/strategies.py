@@ -36,6 +36,7 @@ _REALS: tuple[sp.Expr, ...] = (
 )
 _POSITIVE: tuple[sp.Expr, ...] = (sp.Integer(1), sp.Integer(2), sp.Rational(1, 2), sp.Integer(3),
                                   sp.Rational(1, 3), sp.Integer(5))
+_NONNEGATIVE: tuple[sp.Expr, ...] = (sp.Integer(0),) + _POSITIVE
 
 
 @dataclass
@@ -372,9 +373,14 @@ def points(atoms: list[sp.Basic], count: int, seed: int = 0, start: int = 0) -> 
     for n in range(start, start + count):
         point = {}
         for k, a in enumerate(atoms):
-            pool = _POSITIVE if _is_positive(a) else _REALS
+            pool = _NONNEGATIVE if _zero_allowed(a) else _POSITIVE if _is_positive(a) else _REALS
             point[a] = pool[(n * (k + 1) + k + seed) % len(pool)] if n else pool[0]
         yield point
+
+
+def _zero_allowed(a: sp.Basic) -> bool:
+    """A scalar declared nonnegative (not positive): 0 is allowed, and is where ``log`` and ``1/u`` fail."""
+    return isinstance(a, sp.Symbol) and bool(a.is_nonnegative) and not a.is_positive
 
 
 def _is_positive(a: sp.Basic) -> bool:

@@ -362,3 +362,16 @@ def test_a_chain_step_to_an_expression_undefined_as_written_is_refuted(tmp_path:
     ((ob, built),) = library_problems(library, library.claims[0])
     outcome = settle_obligation(ob, built)
     assert outcome.verdict == "refuted" and outcome.counterexample == {"x": "0"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("y/y = 1", "proved"),      # y = 1: 1 = 1; y = 0: the left side 0/0 is defined nowhere, nothing is claimed
+    ("y/y = 7", "refuted"),     # y = 1: 1 != 7
+])
+def test_a_left_side_undefined_in_a_case_claims_nothing_there(tmp_path: Path, text: str, expected: str) -> None:
+    from verifier.search.engine import settle_obligation
+
+    (tmp_path / "f.toml").write_text(DEFINEDNESS_SYMBOLS + f'[[claim]]\nid = "c"\ntitle = "t"\nstatement = "{text}"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    assert settle_obligation(ob, built).verdict == expected

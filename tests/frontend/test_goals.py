@@ -317,6 +317,9 @@ DEFINEDNESS_CLAIMS = [
     ("u = exp(log(u))", {"u": "0"}),                    # log(0); u = 0 is allowed
     ("1 = y/y", {"y": "0"}),                            # 0/0 in the case y = 0
     ("1 = r(x - 1)", {"x": "1"}),                       # (x - 1)/(x - 1) at x = 1: 0/0
+    ("0 = 0*diff(Abs(x), x)", {"x": "0"}),              # |x| has no derivative at 0
+    ("0 = 0*Piecewise((1, x > 0))", {"x": "0"}),        # no branch holds at x = 0
+    ("0 = 0*Piecewise((x/x, x > 0), (x/x, True))", {"x": "0"}),   # the second branch, 0/0, is chosen at 0
 ]
 
 
@@ -375,3 +378,16 @@ def test_a_left_side_undefined_in_a_case_claims_nothing_there(tmp_path: Path, te
     library = load_library(tmp_path, display_root=tmp_path)
     ((ob, built),) = library_problems(library, library.claims[0])
     assert settle_obligation(ob, built).verdict == expected
+
+
+def test_a_sum_with_a_partial_summand_that_sympy_drops_is_not_proved(tmp_path: Path) -> None:
+    from verifier.search.engine import settle_obligation
+
+    # 0*Sum(w[j]/w[j], ...) is 0 for SymPy; as written it is undefined wherever some w[j] = 0 (j in 1..K), and the
+    # left side 0 is defined there: false at K = 1, w[1] = 0.
+    (tmp_path / "f.toml").write_text('[symbols]\nK = "integer positive"\nw = "indexed real 1..K"\n[[claim]]\n'
+                                     'id = "c"\ntitle = "t"\nstatement = "0 = 0*Sum(w[j]/w[j], (j, 1, K))"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    assert not isinstance(built, ExpressionError)
+    assert settle_obligation(ob, built).verdict not in ("proved", "checked", "error")

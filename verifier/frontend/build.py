@@ -276,6 +276,15 @@ def _closed(build: Callable[[], Any]) -> Any:
     return _wrap(value, recorded)
 
 
+def _keep(value: Any) -> Any:
+    """Record what a built sum, product, limit, derivative or ``Piecewise`` itself needs to be defined (a partial
+    summand, a kink, no branch chosen), so that it is not lost if SymPy drops the value (``0*Sum(...)`` is 0)."""
+    if isinstance(value, sp.Expr) and not isinstance(value, sp.MatrixBase) and _FRAMES:
+        for c in defined.conditions(value, sufficient=False):
+            _record(c)
+    return value
+
+
 def _wrap(value: Any, recorded: Sequence[sp.Basic]) -> Any:
     """``value`` made undefined wherever a condition in ``recorded`` fails that it does not carry itself: a scalar
     as ``Piecewise((value, lost))``, a matrix entry by entry, a vector entry by entry as its entries are read (with
@@ -287,12 +296,19 @@ def _wrap(value: Any, recorded: Sequence[sp.Basic]) -> Any:
     if isinstance(value, sp.MatrixBase):
         return value.applyfunc(lambda e: _wrap(e, recorded))
     if isinstance(value, sp.Expr):
-        lost = _lost(value, recorded)
+        lost = [c if isinstance(c, sp.logic.boolalg.Boolean) else _opaque(c) for c in _lost(value, recorded)]
         # Unevaluated: a lost condition that is false (log(-1)) must stay, and SymPy would drop the branch.
         return sp.Piecewise((value, sp.And(*lost)), evaluate=False) if lost else value
     for c in recorded:
         _record(c)
     return value
+
+
+def _opaque(c: sp.Expr) -> sp.Basic:
+    """The kernel's opaque ``defined(e)`` (a sum with a partial summand, a limit... is defined) as a condition that
+    nothing decides: the side is then never proved, nor refuted at a point, through it. (``e`` itself cannot go
+    into a condition: SymPy rewrites a condition that holds a ``Piecewise``, and fails.)"""
+    return sp.Eq(defined.DEFINED(sp.Integer(0)), 1, evaluate=False)
 
 
 def _wrapped_vec(v: Vec, recorded: tuple[sp.Basic, ...]) -> Vec:
@@ -593,7 +609,7 @@ class Builder:
             return self._expand(definition, frame, node.col)
         special = _SPECIAL.get(name)
         if special is not None:
-            return special(self, node)
+            return _keep(special(self, node))
         if name in FUNCTIONS:
             args = [self.value(a) for a in node.args]
             return _apply(name, args, node.col)
@@ -889,6 +905,7 @@ def _piecewise(b: Builder, node: P.Call) -> Any:
     # A branch's condition is evaluated when no earlier one holds: what it needs, this branch and every later one
     # need; a branch's value needs its own conditions only where it is chosen.
     evaluated: list[sp.Basic] = []
+    wrapped = False
     for arg in node.args:
         if isinstance(arg, P.Tuple) and len(arg.items) == 2:
             with _frame() as needs:
@@ -897,6 +914,7 @@ def _piecewise(b: Builder, node: P.Call) -> Any:
             with _frame() as needs:
                 value = b.node(arg.items[0])
             pair: Any = (_wrap(value, evaluated + needs), cond)
+            wrapped = wrapped or pair[0] is not value
         else:
             pair = b.node(arg)
         if not isinstance(pair, tuple) or len(pair) != 2:
@@ -911,7 +929,9 @@ def _piecewise(b: Builder, node: P.Call) -> Any:
         pairs.append((value, cond))
     if not pairs:
         raise ExpressionError("Piecewise needs at least one pair", column=node.col)
-    return sp.Piecewise(*pairs)
+    # With a partial branch value, unevaluated: SymPy may merge nested Piecewise conditions, and a branch chosen
+    # where its value is undefined must not fall through to the next branch.
+    return sp.Piecewise(*pairs, evaluate=not wrapped)
 
 
 _SPECIAL: dict[str, Callable[[Builder, P.Call], Any]] = {

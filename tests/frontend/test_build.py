@@ -607,9 +607,14 @@ def test_conditions_stay_inside_their_binder() -> None:
 
 
 def test_a_branch_is_wrapped_where_it_is_chosen_only() -> None:
-    built = side("Piecewise((x/x, x > 0), (5, True))")
-    assert isinstance(built, sp.Piecewise) and built.args[-1] == (5, True)   # x = 0 gives 5: defined
-    assert built.args[0][0] == partial(1, sp.Ne(X, 0, evaluate=False))
+    built = side("Piecewise((x/x, x < 5), (5, True))")
+    assert isinstance(built, sp.Piecewise) and built.args[-1] == (5, True)   # x = 7 gives 5: defined
+    assert built.args[0][0] == partial(1, sp.Ne(X, 0, evaluate=False))         # x = 0 < 5 gives 0/0
+    # Where the branch is chosen (x > 0), x != 0: nothing to keep.
+    assert side("Piecewise((x/x, x > 0), (5, True))") == sp.Piecewise((1, X > 0), (5, True))
+    # A condition is evaluated whenever no earlier one holds: 0/0 at x = 0 makes the second branch undefined too.
+    # (SymPy drops the first branch, 1 > 2 being false.)
+    assert side("Piecewise((1, x/x > 2), (3, True))") == partial(3, sp.Ne(X, 0, evaluate=False))
 
 
 def test_a_definitions_conditions_apply_to_its_arguments() -> None:

@@ -285,18 +285,23 @@ def _keep(value: Any) -> Any:
     return value
 
 
-def _wrap(value: Any, recorded: Sequence[sp.Basic]) -> Any:
-    """``value`` made undefined wherever a condition in ``recorded`` fails that it does not carry itself: a scalar
-    as ``Piecewise((value, lost))``, a matrix entry by entry, a vector entry by entry as its entries are read (with
-    what reading an entry records). A condition or a tuple leaves the conditions to the enclosing frame."""
+def _wrap(value: Any, recorded: Sequence[sp.Basic], given: sp.Basic = sp.true) -> Any:
+    """``value`` made undefined wherever a condition in ``recorded`` fails that it does not carry itself (or that
+    ``given``, where the value is used, does not imply): a scalar as ``Piecewise((value, lost))``, a matrix entry by
+    entry, a vector entry by entry as its entries are read (with what reading an entry records). A condition or a
+    tuple leaves the conditions to the enclosing frame."""
     if isinstance(value, Vec):
         return _wrapped_vec(value, tuple(recorded))
     if not recorded:
         return value
     if isinstance(value, sp.MatrixBase):
-        return value.applyfunc(lambda e: _wrap(e, recorded))
+        return value.applyfunc(lambda e: _wrap(e, recorded, given))
     if isinstance(value, sp.Expr):
-        lost = [c if isinstance(c, sp.logic.boolalg.Boolean) else _opaque(c) for c in _lost(value, recorded)]
+        lost = _lost(value, recorded)
+        if lost and given is not sp.true:
+            facts = kernel.Facts().add(given)
+            lost = [c for c in lost if facts.decide(c) is not True]
+        lost = [c if isinstance(c, sp.logic.boolalg.Boolean) else _opaque(c) for c in lost]
         # Unevaluated: a lost condition that is false (log(-1)) must stay, and SymPy would drop the branch.
         return sp.Piecewise((value, sp.And(*lost)), evaluate=False) if lost else value
     for c in recorded:
@@ -913,7 +918,8 @@ def _piecewise(b: Builder, node: P.Call) -> Any:
             evaluated += [c for c in needs if c not in evaluated]
             with _frame() as needs:
                 value = b.node(arg.items[0])
-            pair: Any = (_wrap(value, evaluated + needs), cond)
+            given = cond if isinstance(cond, sp.logic.boolalg.Boolean) else sp.true
+            pair: Any = (_wrap(_wrap(value, needs, given), evaluated), cond)
             wrapped = wrapped or pair[0] is not value
         else:
             pair = b.node(arg)

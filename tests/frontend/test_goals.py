@@ -391,3 +391,20 @@ def test_a_sum_with_a_partial_summand_that_sympy_drops_is_not_proved(tmp_path: P
     ((ob, built),) = library_problems(library, library.claims[0])
     assert not isinstance(built, ExpressionError)
     assert settle_obligation(ob, built).verdict not in ("proved", "checked", "error")
+
+
+@pytest.mark.parametrize("assume, text, allowed", [
+    # An assume holds only where it is defined as written: x/x = 1 says x != 0 (SymPy makes it true everywhere).
+    ("x/x = 1", "x != 0", ("proved", "unknown")),       # true: x = 0 does not satisfy the assume
+    ("sqrt(x)^2 >= -5", "x >= 0", ("proved",)),         # sqrt(x) needs x >= 0: the statement is the hypothesis
+    ("x/x = 1", "x > 0", ("refuted",)),                 # x = -1: -1/-1 = 1, and -1 > 0 is false
+])
+def test_an_assume_holds_only_where_it_is_defined(tmp_path: Path, assume: str, text: str,
+                                                  allowed: tuple[str, ...]) -> None:
+    from verifier.search.engine import settle_obligation
+
+    (tmp_path / "f.toml").write_text(DEFINEDNESS_SYMBOLS + f'[[claim]]\nid = "c"\ntitle = "t"\nassume = ["{assume}"]\n'
+                                     f'statement = "{text}"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    assert settle_obligation(ob, built).verdict in allowed

@@ -442,6 +442,15 @@ class Builder:
         is (a division by zero, a log or fractional power of a negative), though SymPy's evaluation removed it."""
         return _closed(lambda: self.value(node))
 
+    def hypothesis(self, text: str, *, line: int | None = None) -> Any:
+        """Build an ``assume``: a condition that holds only where it is defined as written, so its conditions
+        (``x != 0`` for ``x/x = 1``, which SymPy makes true) are part of it."""
+        with _frame() as needs:
+            value = self.expression(text, line=line)
+        if not needs or not isinstance(value, sp.logic.boolalg.Boolean) or isinstance(value, sp.Expr):
+            return value
+        return sp.And(*[c for c in needs if isinstance(c, sp.logic.boolalg.Boolean)], value)
+
     def value(self, node: P.Node) -> Any:
         """Build a node that must be a value (not a relation)."""
         out = self.node(node)

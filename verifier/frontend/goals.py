@@ -180,7 +180,7 @@ class ProblemBuilder:
         return self._entries[key]
 
     def _condition(self, builder: Builder, text: str, line: int | None) -> sp.Basic:
-        value = builder.expression(text, line=line)
+        value = builder.hypothesis(text, line=line)
         if not isinstance(value, sp.logic.boolalg.Boolean) or isinstance(value, sp.Expr):
             raise ExpressionError(f"assume: expected a relation, got {text!r}", line=line)
         return value

@@ -439,9 +439,13 @@ def test_flip_and_len_of_a_family_not_starting_at_1() -> None:
     scope = scope_with(("f0", "indexed real 0..K"))
     f0 = scope.symbols["f0"].symbol
     assert build_in(scope, "len(f0)") == K + 1                    # entries 0..K
-    assert build_in(scope, "flip(f0)[0]") == f0[K]                # reversed over 0..K: i -> 0 + K - i
-    assert build_in(scope, "flip(f0)[K]") == f0[0]
-    assert build_in(scope, "flip(f0)[1]") == f0[K - 1]
+    # flip gives a vector, indexed from 1: entry i is f0[K + 1 - i], for i in 1..K + 1.
+    assert build_in(scope, "flip(f0)[1]") == f0[K]
+    assert build_in(scope, "flip(f0)[K + 1]") == f0[0]
+    assert build_in(scope, "flip(f0)[2]") == f0[K - 1]
+    assert build_in(scope, "flip(f0)[0]") == 0                    # outside 1..K + 1: f0[K + 1], outside 0..K
+    assert build_in(scope, "len(flip(f0))") == K + 1
+    assert build_in(scope, "flip(f0)").first == 1
     assert build_in(scope, "flip(g)[1]") == G[M]                  # from 1: i -> m + 1 - i, as before
 
 
@@ -562,3 +566,65 @@ def test_a_jacobian_is_undefined_at_kinks_too() -> None:
     # d|x|/dx exists only for x != 0; d(x^2)/dx = 2x everywhere.
     assert jac[0, 0].subs(X, 0) is sp.nan and jac[0, 0].subs(X, 3) == 1
     assert jac[1, 0] == 2 * X
+
+
+def side(text: str, scope: Scope = SCOPE) -> Any:
+    """Build ``text`` as a side of a relation (with the definedness SymPy's evaluation would lose)."""
+    return Builder(scope, file="t.toml").side(P.parse_expression(text))
+
+
+def partial(value: Any, condition: sp.Basic) -> sp.Piecewise:
+    return sp.Piecewise((value, condition), evaluate=False)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # SymPy makes each of these a value defined everywhere; as written, each is undefined where shown.
+    ("x/x", partial(1, sp.Ne(X, 0, evaluate=False))),                       # 0/0 at x = 0
+    ("x^2/x", partial(X, sp.Ne(X, 0, evaluate=False))),                     # 0/0 at x = 0
+    ("sqrt(x)^2", partial(X, sp.Ge(X, 0, evaluate=False))),                 # sqrt(-1) at x = -1
+    ("exp(log(x))", partial(X, sp.Gt(X, 0, evaluate=False))),               # log(0) at x = 0
+    ("log(x)*0", partial(0, sp.Gt(X, 0, evaluate=False))),                  # log(-1) at x = -1
+    ("(x^2 - 2)^2/(x^2 - 2)", partial(X**2 - 2, sp.Ne(X**2 - 2, 0, evaluate=False))),   # at x = sqrt(2)
+])
+def test_a_side_keeps_the_points_where_it_is_undefined(text: str, expected: sp.Basic) -> None:
+    assert side(text) == expected
+
+
+def test_a_side_that_keeps_its_conditions_is_not_wrapped() -> None:
+    # Each built value still carries the condition of every division, log and root as written.
+    for text in ["1/(1 + exp(-x))", "x/(x^2 + 1)", "1/(2*x)", "(x + 1)/(2*x + 2)", "sqrt(4*x)", "log(2*x)",
+                 "log(exp(x))", "1/x^2", "f", "sigma(x)/sigma(-x)", "Sum(1/j, (j, 1, K))", "x^(-1/2)"]:
+        assert not side(text).has(sp.Piecewise), text
+    # 1/(1/x) is x, defined at 0 for SymPy; as written it needs x != 0 (and 1/x != 0, which then holds).
+    assert side("1/(1/x)") == partial(X, sp.Ne(X, 0, evaluate=False))
+
+
+def test_conditions_stay_inside_their_binder() -> None:
+    built = side("Sum(w[j]/w[j], (j, 1, K))")
+    # The sum itself is not wrapped (an empty range needs nothing); its body is, with the bound index inside.
+    assert isinstance(built, sp.Sum) and isinstance(built.function, sp.Piecewise)
+    (j,) = built.variables
+    assert built.function.args[0][1].has(j)
+    vec = side("vector(1/(1/x), (n, 1, 2))")
+    assert items(vec) == [partial(X, sp.Ne(X, 0, evaluate=False))] * 2   # entries 1 and 2, both 1/(1/x)
+
+
+def test_a_branch_is_wrapped_where_it_is_chosen_only() -> None:
+    built = side("Piecewise((x/x, x < 5), (5, True))")
+    assert isinstance(built, sp.Piecewise) and built.args[-1] == (5, True)   # x = 7 gives 5: defined
+    assert built.args[0][0] == partial(1, sp.Ne(X, 0, evaluate=False))         # x = 0 < 5 gives 0/0
+    # Where the branch is chosen (x > 0), x != 0: nothing to keep.
+    assert side("Piecewise((x/x, x > 0), (5, True))") == sp.Piecewise((1, X > 0), (5, True))
+    # A condition is evaluated whenever no earlier one holds: 0/0 at x = 0 makes the second branch undefined too.
+    # (SymPy drops the first branch, 1 > 2 being false.)
+    assert side("Piecewise((1, x/x > 2), (3, True))") == partial(3, sp.Ne(X, 0, evaluate=False))
+
+
+def test_a_definitions_conditions_apply_to_its_arguments() -> None:
+    scope = make_scope()
+    for key, text in [("r(t)", "t/t"), ("h", "x/x")]:
+        name, params = parse_signature(key)
+        scope.definitions[name] = Definition(name, params, P.parse_expression(text), text, file="t.toml", line=30)
+    assert side("r(x + 1)", scope) == partial(1, sp.Ne(X + 1, 0, evaluate=False))   # (x + 1)/(x + 1)
+    assert side("h", scope) == partial(1, sp.Ne(X, 0, evaluate=False))
+    assert side("h", scope) == partial(1, sp.Ne(X, 0, evaluate=False))   # again, from the cache

@@ -212,8 +212,10 @@ MEANING_CLAIMS = [
     ("statement", "g[1] >= 1/2", False),                        # g[1] = 0 is allowed
     ("statement", "h[3] = 0", True),                            # 3 is outside 1..1 and 1..2
     ("exists", "h[3] != 0", False),
-    ("statement", "flip(f0)[0] = f0[K]", True),                 # reversed over 0..K: 0 -> K
-    ("statement", "flip(f0)[1] = f0[K]", False),                # 1 -> K - 1, a different entry
+    ("statement", "flip(f0)[1] = f0[K]", True),                 # a vector from 1: entry i is f0[K + 1 - i]
+    ("statement", "flip(f0)[K + 1] = f0[0]", True),             # the last of its K + 1 entries
+    ("statement", "flip(f0)[0] = f0[K]", False),                # index 0 is outside 1..K + 1: 0, and f0[K] = 1
+    ("statement", "len(flip(f0)) = K + 1", True),               # as many entries as f0
     ("statement", "len(f0) = K + 1", True),                     # entries 0..K
     ("statement", "len(vector(j, (j, 1, m))) = m", False),      # m = -1: length 0
     ("statement", "Sum(x, (j, 1, -2)) = 0", True),              # empty sum
@@ -244,3 +246,165 @@ def test_no_wrong_verdict(tmp_path: Path, kind: str, text: str, truth: bool) -> 
         assert verdict != "refuted"
     else:
         assert verdict not in ("proved", "checked")
+
+
+# (assume, kind, text, verdict): hypotheses that no allowed value satisfies, worked out by hand beside each.
+VACUOUS_CLAIMS = [
+    ("K < 0", "statement", "K = 0", "proved"),          # K is a positive integer: never below 0
+    ("K < 1", "statement", "K = 7", "proved"),          # K >= 1
+    ("x^2 < 0", "statement", "x = 1", "proved"),        # a real square is >= 0
+    ("y > 5", "statement", "y = 7", "proved"),          # y is 1 or 2 (both cases vacuous)
+    ("K < 0", "exists", "K = 0", "refuted"),            # no allowed K at all: nothing exists
+    ("x^2 < 0", "exists", "x = x", "refuted"),          # no real x with x^2 < 0
+]
+
+
+@pytest.mark.parametrize("assume, kind, text, expected", VACUOUS_CLAIMS,
+                         ids=[f"{c[0]} {c[1]}" for c in VACUOUS_CLAIMS])
+def test_hypotheses_nothing_satisfies(tmp_path: Path, assume: str, kind: str, text: str, expected: str) -> None:
+    from verifier.search.engine import settle_obligation
+
+    (tmp_path / "f.toml").write_text(MEANING_SYMBOLS + f'[[claim]]\nid = "c"\ntitle = "t"\nassume = ["{assume}"]\n'
+                                     f'{kind} = "{text}"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    outcome = settle_obligation(ob, built)
+    assert outcome.verdict == expected
+    if expected == "proved":
+        assert outcome.method is not None and outcome.method.startswith("vacuous")
+
+
+# Sums over a family's range that include an index outside it (the summand's entry p[j] is bound by the sum).
+BOUND_ENTRY_CLAIMS = [
+    ("Sum(p[j], (j, 0, K)) > 0", True),                 # p[0] = 0 and K >= 1 positive terms p[1..K]
+    ("Sum(p[j], (j, 0, K)) = Sum(p[j], (j, 1, K))", True),   # they differ by p[0] = 0
+    ("Sum(p[j], (j, 0, K)) = p[1]", False),             # K = 2: p[1] + p[2] != p[1] as p[2] > 0
+]
+
+
+@pytest.mark.parametrize("text, truth", BOUND_ENTRY_CLAIMS, ids=[c[0] for c in BOUND_ENTRY_CLAIMS])
+def test_an_entry_bound_by_a_sum_is_never_given_a_value(tmp_path: Path, text: str, truth: bool) -> None:
+    from verifier.search.engine import settle_obligation
+
+    (tmp_path / "f.toml").write_text(MEANING_SYMBOLS + f'[[claim]]\nid = "c"\ntitle = "t"\nstatement = "{text}"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    assert all(not h.has(sp.Dummy) or h.has(sp.Sum) for case in built.cases for h in case.hypotheses)
+    verdict = settle_obligation(ob, built).verdict
+    assert verdict != "error"
+    assert verdict == "refuted" if not truth else verdict != "refuted"
+
+
+DEFINEDNESS_SYMBOLS = """[symbols]
+x = "real"
+u = "nonnegative"
+z = "positive"
+y = "in {0, 1}"
+K = "integer positive"
+
+[define]
+"r(t)" = "t/t"
+"""
+
+# (text, truth, refuted at): SymPy evaluates each right side into something defined everywhere; as written it is
+# undefined at the point given (worked out by hand), where the left side is defined, so the step is false there.
+DEFINEDNESS_CLAIMS = [
+    ("1 = x/x", {"x": "0"}),                            # 0/0
+    ("x = 1/(1/x)", {"x": "0"}),                        # 1/0
+    ("0 = log(x)*0", {"x": "0"}),                       # log(0) (also log(-1))
+    ("x = sqrt(x)^2", {"x": "-1"}),                     # sqrt(-1)
+    ("x = exp(log(x))", {"x": "0"}),                    # log(0)
+    ("u = exp(log(u))", {"u": "0"}),                    # log(0); u = 0 is allowed
+    ("1 = y/y", {"y": "0"}),                            # 0/0 in the case y = 0
+    ("1 = r(x - 1)", {"x": "1"}),                       # (x - 1)/(x - 1) at x = 1: 0/0
+    ("0 = 0*diff(Abs(x), x)", {"x": "0"}),              # |x| has no derivative at 0
+    ("0 = 0*Piecewise((1, x > 0))", {"x": "0"}),        # no branch holds at x = 0
+    ("0 = 0*Piecewise((x/x, x > 0), (x/x, True))", {"x": "0"}),   # the second branch, 0/0, is chosen at 0
+]
+
+
+@pytest.mark.parametrize("text, point", DEFINEDNESS_CLAIMS, ids=[c[0] for c in DEFINEDNESS_CLAIMS])
+def test_a_right_side_undefined_as_written_is_refuted(tmp_path: Path, text: str, point: dict[str, str]) -> None:
+    from verifier.search.engine import settle_obligation
+
+    (tmp_path / "f.toml").write_text(DEFINEDNESS_SYMBOLS + f'[[claim]]\nid = "c"\ntitle = "t"\nstatement = "{text}"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    outcome = settle_obligation(ob, built)
+    assert outcome.verdict == "refuted"
+    assert outcome.counterexample == point
+    assert outcome.values is not None and outcome.values["rhs"].startswith("undefined there")
+
+
+# True claims: each side is defined wherever the left one is (worked out by hand).
+DEFINED_TRUE_CLAIMS = [
+    "x/x = 1",                                          # a step may remove an undefined point
+    "z = exp(log(z))",                                  # z > 0: log(z) is defined
+    "z/z = 1",
+    "x = log(exp(x))",                                  # exp(x) > 0 for every real x
+    "x^2/x = x",
+]
+
+
+@pytest.mark.parametrize("text", DEFINED_TRUE_CLAIMS)
+def test_a_side_defined_where_the_left_is_still_proves(tmp_path: Path, text: str) -> None:
+    from verifier.search.engine import settle_obligation
+
+    (tmp_path / "f.toml").write_text(DEFINEDNESS_SYMBOLS + f'[[claim]]\nid = "c"\ntitle = "t"\nstatement = "{text}"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    assert settle_obligation(ob, built).verdict == "proved"
+
+
+def test_a_chain_step_to_an_expression_undefined_as_written_is_refuted(tmp_path: Path) -> None:
+    from verifier.search.engine import settle_obligation
+
+    # x -> x^2/x: at x = 0 the left is 0 and the right 0/0.
+    (tmp_path / "f.toml").write_text(DEFINEDNESS_SYMBOLS + '[[claim]]\nid = "c"\ntitle = "t"\nsteps = ["x", "x^2/x"]\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    outcome = settle_obligation(ob, built)
+    assert outcome.verdict == "refuted" and outcome.counterexample == {"x": "0"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("y/y = 1", "proved"),      # y = 1: 1 = 1; y = 0: the left side 0/0 is defined nowhere, nothing is claimed
+    ("y/y = 7", "refuted"),     # y = 1: 1 != 7
+])
+def test_a_left_side_undefined_in_a_case_claims_nothing_there(tmp_path: Path, text: str, expected: str) -> None:
+    from verifier.search.engine import settle_obligation
+
+    (tmp_path / "f.toml").write_text(DEFINEDNESS_SYMBOLS + f'[[claim]]\nid = "c"\ntitle = "t"\nstatement = "{text}"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    assert settle_obligation(ob, built).verdict == expected
+
+
+def test_a_sum_with_a_partial_summand_that_sympy_drops_is_not_proved(tmp_path: Path) -> None:
+    from verifier.search.engine import settle_obligation
+
+    # 0*Sum(w[j]/w[j], ...) is 0 for SymPy; as written it is undefined wherever some w[j] = 0 (j in 1..K), and the
+    # left side 0 is defined there: false at K = 1, w[1] = 0.
+    (tmp_path / "f.toml").write_text('[symbols]\nK = "integer positive"\nw = "indexed real 1..K"\n[[claim]]\n'
+                                     'id = "c"\ntitle = "t"\nstatement = "0 = 0*Sum(w[j]/w[j], (j, 1, K))"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    assert not isinstance(built, ExpressionError)
+    assert settle_obligation(ob, built).verdict not in ("proved", "checked", "error")
+
+
+@pytest.mark.parametrize("assume, text, allowed", [
+    # An assume holds only where it is defined as written: x/x = 1 says x != 0 (SymPy makes it true everywhere).
+    ("x/x = 1", "x != 0", ("proved", "unknown")),       # true: x = 0 does not satisfy the assume
+    ("sqrt(x)^2 >= -5", "x >= 0", ("proved",)),         # sqrt(x) needs x >= 0: the statement is the hypothesis
+    ("x/x = 1", "x > 0", ("refuted",)),                 # x = -1: -1/-1 = 1, and -1 > 0 is false
+])
+def test_an_assume_holds_only_where_it_is_defined(tmp_path: Path, assume: str, text: str,
+                                                  allowed: tuple[str, ...]) -> None:
+    from verifier.search.engine import settle_obligation
+
+    (tmp_path / "f.toml").write_text(DEFINEDNESS_SYMBOLS + f'[[claim]]\nid = "c"\ntitle = "t"\nassume = ["{assume}"]\n'
+                                     f'statement = "{text}"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    assert settle_obligation(ob, built).verdict in allowed

@@ -508,3 +508,13 @@ def test_the_words_of_a_family_hold_inside_its_range_only() -> None:
     assert checker.confirm_sign(q[k] + 1, outside, strict=True) is None
     assert checker.confirm_sign(q[k], inside, strict=True) is not None
     assert checker.confirm_sign(q[k], make_facts(GE(k, 1)), strict=True) is not None     # no range: everywhere
+
+
+def test_an_identity_whose_left_side_is_defined_nowhere_holds_vacuously() -> None:
+    nowhere = sp.Piecewise((1, sp.Ne(0, 0, evaluate=False)), evaluate=False)     # 0/0 as written: never defined
+    confirmed = checker.confirm_identity(nowhere, sp.Integer(7), kernel.Facts())
+    assert confirmed is not None and confirmed.method.startswith("vacuous")
+    # Defined for x != 0, where it is 1, not 7: no confirmation.
+    somewhere = sp.Piecewise((1, sp.Ne(x, 0, evaluate=False)), evaluate=False)
+    assert checker.confirm_identity(somewhere, sp.Integer(7), kernel.Facts()) is None
+    assert checker.confirm_identity(somewhere, sp.Integer(1), kernel.Facts()) is not None

@@ -6,8 +6,8 @@ declared symbols, the definitions and locally bound names (function parameters, 
 else is an :class:`ExpressionError` naming it.
 
 Values while building are SymPy expressions, booleans (conditions), tuples (``Sum`` limits, ``Piecewise`` pairs),
-matrices, or a :class:`Vec`: a family indexed from 1 (an indexed symbol, a vector literal, ``vector(...)``,
-``flip(v)``, or arithmetic on those, which acts entry by entry).
+matrices, or a :class:`Vec`: a family over an integer range (an indexed symbol, over its declared range; a vector
+literal, ``vector(...)`` or ``flip(v)``, indexed from 1; or arithmetic on those, which acts entry by entry).
 
 Declarations of ``[symbols]`` are read here too (:func:`declare`), in a small language of their own::
 
@@ -18,20 +18,30 @@ Declarations of ``[symbols]`` are read here too (:func:`declare`), in a small la
 For a scalar, ``lo..hi`` is an integer range, or with ``real`` (and not ``integer``) the closed interval; for a
 family it is the index range outside which every entry is 0, and the values of its entries are an interval in
 brackets. The meaning is a :class:`~verifier.kernel.declarations.Declaration`.
+
+SymPy evaluates while it builds (``x/x`` is 1, ``sqrt(x)^2`` is ``x``, ``exp(log(u))`` is ``u``), which would lose
+the points where the written expression is undefined (section 2a). So every division, negative power, ``log``,
+``sqrt`` and fractional power records its condition while it is built, and a side whose built value no longer
+carries one of them is wrapped as a partial ``Piecewise((value, lost conditions))`` (:meth:`Builder.side`). Inside a
+sum, product, vector or limit the conditions wrap the body (they may mention its bound index, and an empty range
+needs none); in a ``Piecewise`` they wrap the branch that needs them.
 """
 
 from __future__ import annotations
 
 import difflib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import sympy as sp
 
 from verifier.frontend import names
 from verifier.frontend import parser as P
 from verifier.errors import ExpressionError, VerifierError
+from verifier import kernel
+from verifier.kernel import defined
 from verifier.kernel.declarations import SIGN_WORDS, Declaration
 from verifier.kernel.declarations import Interval as ValueInterval
 
@@ -154,7 +164,8 @@ class Vec:
 
 def _sends_zero_to_zero(fn: Callable[[Any], Any]) -> bool:
     try:
-        out = fn(sp.Integer(0))
+        with _frame():      # a probe: what it records is no part of the expression
+            out = fn(sp.Integer(0))
     except Exception:  # an operation undefined at 0 (1/v) is guarded like any other
         return False
     return isinstance(out, sp.Expr) and out == 0
@@ -224,6 +235,129 @@ def _reason(err: Exception) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
+# -- definedness that SymPy's evaluation would lose ---------------------------------------------------------------
+
+#: Open frames of conditions recorded while building, innermost last (see the module's docstring).
+_FRAMES: list[list[sp.Basic]] = []
+
+
+def _record(c: sp.Basic | None) -> None:
+    """Note that the expression being built needs ``c`` to be defined."""
+    if c is not None and _FRAMES and c not in _FRAMES[-1]:
+        _FRAMES[-1].append(c)
+
+
+@contextmanager
+def _frame() -> Iterator[list[sp.Basic]]:
+    """A new innermost frame: the conditions recorded while it is open go to it, and no further."""
+    frame: list[sp.Basic] = []
+    _FRAMES.append(frame)
+    try:
+        yield frame
+    finally:
+        _FRAMES.pop()
+
+
+def _power_condition(base: Expr, exponent: Expr) -> sp.Basic | None:
+    """What ``base^exponent`` needs to be defined: ``base != 0`` for a negative integer exponent, ``base >= 0`` for
+    a positive non-integer rational (``sqrt``), ``base > 0`` for a negative one; ``None`` otherwise (a symbolic
+    exponent needs nothing of every point: ``0^x`` is defined for ``x > 0``)."""
+    if exponent.is_integer:
+        return sp.Ne(base, 0, evaluate=False) if exponent.is_negative else None
+    if exponent.is_Rational:
+        return (sp.Ge if exponent > 0 else sp.Gt)(base, 0, evaluate=False)
+    return None
+
+
+def _closed(build: Callable[[], Any]) -> Any:
+    """``build()`` in a frame of its own, wrapped with the conditions its value lost (:func:`_wrap`)."""
+    with _frame() as recorded:
+        value = build()
+    return _wrap(value, recorded)
+
+
+def _keep(value: Any) -> Any:
+    """Record what a built sum, product, limit, derivative or ``Piecewise`` itself needs to be defined (a partial
+    summand, a kink, no branch chosen), so that it is not lost if SymPy drops the value (``0*Sum(...)`` is 0)."""
+    if isinstance(value, sp.Expr) and not isinstance(value, sp.MatrixBase) and _FRAMES:
+        for c in defined.conditions(value, sufficient=False):
+            _record(c)
+    return value
+
+
+def _wrap(value: Any, recorded: Sequence[sp.Basic], given: sp.Basic = sp.true) -> Any:
+    """``value`` made undefined wherever a condition in ``recorded`` fails that it does not carry itself (or that
+    ``given``, where the value is used, does not imply): a scalar as ``Piecewise((value, lost))``, a matrix entry by
+    entry, a vector entry by entry as its entries are read (with what reading an entry records). A condition or a
+    tuple leaves the conditions to the enclosing frame."""
+    if isinstance(value, Vec):
+        return _wrapped_vec(value, tuple(recorded))
+    if not recorded:
+        return value
+    if isinstance(value, sp.MatrixBase):
+        return value.applyfunc(lambda e: _wrap(e, recorded, given))
+    if isinstance(value, sp.Expr):
+        lost = _lost(value, recorded)
+        if lost and given is not sp.true:
+            facts = kernel.Facts().add(given)
+            lost = [c for c in lost if facts.decide(c) is not True]
+        lost = [c if isinstance(c, sp.logic.boolalg.Boolean) else _opaque(c) for c in lost]
+        # Unevaluated: a lost condition that is false (log(-1)) must stay, and SymPy would drop the branch.
+        return sp.Piecewise((value, sp.And(*lost)), evaluate=False) if lost else value
+    for c in recorded:
+        _record(c)
+    return value
+
+
+def _opaque(c: sp.Expr) -> sp.Basic:
+    """The kernel's opaque ``defined(e)`` (a sum with a partial summand, a limit... is defined) as a condition that
+    nothing decides: the side is then never proved, nor refuted at a point, through it. (``e`` itself cannot go
+    into a condition: SymPy rewrites a condition that holds a ``Piecewise``, and fails.)"""
+    return sp.Eq(defined.DEFINED(sp.Integer(0)), 1, evaluate=False)
+
+
+def _wrapped_vec(v: Vec, recorded: tuple[sp.Basic, ...]) -> Vec:
+    def entry(idx: tuple[Expr, ...]) -> Any:
+        with _frame() as inner:
+            e = v.entry(idx)
+        return _wrap(e, list(recorded) + inner)
+
+    items = [_wrap(x, recorded) for x in v.items] if v.items is not None else None
+    return Vec(entry, v.label, first=v.first, last=v.last, items=items)
+
+
+def _lost(value: Expr, recorded: Sequence[sp.Basic]) -> list[sp.Basic]:
+    """The conditions of ``recorded`` that ``value`` does not carry: not among the conditions the kernel reads from
+    ``value`` itself (:func:`verifier.kernel.defined.conditions`), up to constant and power factors, and not
+    holding for every value of their names."""
+    own = set(defined.conditions(value, sufficient=False))
+    return [c for c in recorded if not _carried(c, own)]
+
+
+def _carried(c: sp.Basic, own: set[sp.Basic]) -> bool:
+    if c in own or defined.holds(c):
+        return True
+    if not isinstance(c, (sp.Ne, sp.Gt, sp.Ge)) or c.rhs != 0:
+        return False
+    factors = sp.Mul.make_args(c.lhs)
+    if isinstance(c, sp.Ne):
+        # c * u1^k1 * u2^k2 != 0 where each u_i != 0 (or u_i > 0) is carried: SymPy splits 1/(2*x*y). A factor
+        # u^k with k < 0 is never 0 where it is defined (its own condition u != 0 was recorded when it was built).
+        powers = [f.as_base_exp() for f in factors if not f.is_number]
+        return bool(powers) and all(
+            k.is_negative or sp.Ne(u, 0, evaluate=False) in own or sp.Gt(u, 0, evaluate=False) in own
+            or defined.holds(sp.Ne(u, 0, evaluate=False)) for u, k in powers) \
+            or kernel.confirm_relation((c.lhs, "!=", sp.Integer(0)), kernel.Facts()) is not None
+    # u * (positive factors) > 0 (or >= 0) is carried by u > 0 (or u >= 0): SymPy writes sqrt(4*x) as 2*sqrt(x).
+    rest = sp.Mul(*[f for f in factors if not (f.is_Rational and f > 0 or not f.is_number and f.is_positive)])
+    if rest == 1 or sp.Gt(rest, 0, evaluate=False) in own \
+            or isinstance(c, sp.Ge) and sp.Ge(rest, 0, evaluate=False) in own:
+        return True
+    # The kernel's sign proof, for every value of the names (1 - sigma(a) > 0, from log(1 - f)*0).
+    op = ">" if isinstance(c, sp.Gt) else ">="
+    return kernel.confirm_relation((c.lhs, op, sp.Integer(0)), kernel.Facts()) is not None
+
+
 def _binary(op: str, a: Any, b: Any, col: int) -> Any:
     if isinstance(a, Vec) or isinstance(b, Vec):
         return _vec_binary(op, a, b, col)
@@ -240,12 +374,15 @@ def _binary(op: str, a: Any, b: Any, col: int) -> Any:
     if op == "/":
         if isinstance(b, sp.MatrixBase):
             raise ExpressionError("cannot divide by a matrix", column=col)
+        _record(sp.Ne(b, 0, evaluate=False))
         return a / b
     if op == "^":
         _check_exponent(b, col)
         if isinstance(a, sp.Basic) and a.is_Number and isinstance(b, sp.Basic) and b.is_Number:
             if abs(a) > 1 and abs(b) * max(1, sp.log(abs(a), 2).evalf(5)) > MAX_EXPONENT * 4:
                 raise ExpressionError("number too large to compute exactly", column=col)
+        if isinstance(a, sp.Expr) and isinstance(b, sp.Expr) and not isinstance(a, sp.MatrixBase):
+            _record(_power_condition(a, b))
         return a ** b
     raise ExpressionError(f"unknown operator {op!r}", column=col)
 
@@ -268,7 +405,8 @@ def _vec_binary(op: str, a: Any, b: Any, col: int) -> Vec:
         return _binary(op, x, y, col)
 
     try:
-        keeps_zero = _binary(op, sp.Integer(0) if va else a, sp.Integer(0) if vb else b, col) == 0
+        with _frame():      # a probe: what it records is no part of the expression
+            keeps_zero = _binary(op, sp.Integer(0) if va else a, sp.Integer(0) if vb else b, col) == 0
     except Exception:   # 0/0 and the like: guard the entries
         keeps_zero = False
     keeps_zero = keeps_zero and (va is None or vb is None or va.last is not None and vb.last is not None)
@@ -298,6 +436,20 @@ class Builder:
             raise err.located(file=self.file, line=line)
         except RecursionError:
             raise ExpressionError("expression nested too deeply", file=self.file, line=line) from None
+
+    def side(self, node: P.Node) -> Any:
+        """Build a side of a relation or an entry of a chain: a value, undefined wherever the expression as written
+        is (a division by zero, a log or fractional power of a negative), though SymPy's evaluation removed it."""
+        return _closed(lambda: self.value(node))
+
+    def hypothesis(self, text: str, *, line: int | None = None) -> Any:
+        """Build an ``assume``: a condition that holds only where it is defined as written, so its conditions
+        (``x != 0`` for ``x/x = 1``, which SymPy makes true) are part of it."""
+        with _frame() as needs:
+            value = self.expression(text, line=line)
+        if not needs or not isinstance(value, sp.logic.boolalg.Boolean) or isinstance(value, sp.Expr):
+            return value
+        return sp.And(*[c for c in needs if isinstance(c, sp.logic.boolalg.Boolean)], value)
 
     def value(self, node: P.Node) -> Any:
         """Build a node that must be a value (not a relation)."""
@@ -349,10 +501,13 @@ class Builder:
         if self.rebound:    # the cache holds values built under the declared names
             return self._expand(definition, {}, col)
         cached = self.scope._cache.get(definition.name)
-        if cached is not None:
-            return cached
-        value = self._expand(definition, {}, col)
-        self.scope._cache[definition.name] = value
+        if cached is None:
+            with _frame() as recorded:
+                value = self._expand(definition, {}, col)
+            cached = self.scope._cache[definition.name] = (value, tuple(recorded))
+        value, recorded = cached
+        for c in recorded:      # the conditions of the definition's body, each time it is used
+            _record(c)
         return value
 
     def _expand(self, definition: Definition, frame: dict[str, Any], col: int) -> Any:
@@ -468,7 +623,7 @@ class Builder:
             return self._expand(definition, frame, node.col)
         special = _SPECIAL.get(name)
         if special is not None:
-            return special(self, node)
+            return _keep(special(self, node))
         if name in FUNCTIONS:
             args = [self.value(a) for a in node.args]
             return _apply(name, args, node.col)
@@ -545,7 +700,7 @@ def _sum_like(cls: type) -> Callable[[Builder, P.Call], Any]:
             terms = [b.bounded(node.args[0], var, sp.Integer(v)) for v in range(int(lo), int(hi) + 1)]
             if all(isinstance(t, sp.Expr) for t in terms):
                 return sp.Add(*terms) if cls is sp.Sum else sp.Mul(*terms)
-        body = b.bounded(node.args[0], var, j)
+        body = _closed(lambda: b.bounded(node.args[0], var, j))
         if isinstance(body, Vec):
             return body.map(lambda e: cls(e, (j, lo, hi)), f"{what}(...)")
         if not isinstance(body, sp.Expr):
@@ -563,7 +718,7 @@ def _vector(b: Builder, node: P.Call) -> Vec:
     if not (lo.is_finite and hi.is_finite):
         raise ExpressionError("vector: the bounds must be finite", column=node.col)
     n = b.bind(var.id, var.col)
-    body = b.bounded(node.args[0], var, n)
+    body = _closed(lambda: b.bounded(node.args[0], var, n))
     if not isinstance(body, sp.Expr):
         raise ExpressionError("vector(expr, ...): the entries must be scalars", column=node.col)
     last = sp.expand(hi - lo + 1)
@@ -706,7 +861,7 @@ def _limit(b: Builder, node: P.Call) -> Any:
     saved = b.rebound.get(var.id)
     b.rebound[var.id] = z
     try:
-        expr = b.bounded(node.args[0], var, z)
+        expr = _closed(lambda: b.bounded(node.args[0], var, z))
     finally:
         if saved is None:
             del b.rebound[var.id]
@@ -736,9 +891,11 @@ def _flip(b: Builder, node: P.Call) -> Vec:
     if not isinstance(v, Vec) or v.length is None:
         raise ExpressionError("flip: the argument must be a vector or a family with a declared range",
                               column=node.col)
-    # Reversed over the family's own range first..last: entry i is entry first + last - i.
-    ends = v.first + v.last
-    return v.same_range(lambda idx: v.entry((ends - idx[0],)), f"flip({v.label})", keeps_zero=True)
+    # A vector, indexed from 1 like every vector, whatever the range first..last of its argument: entry i is entry
+    # last + 1 - i (flip(f0)[1] = f0[K] for f0 over 0..K). Outside 1..len the argument's index is outside its range,
+    # where its entries are 0 already.
+    top = v.last + 1
+    return Vec(lambda idx: v.entry((top - idx[0],)), f"flip({v.label})", last=sp.expand(v.last - v.first + 1))
 
 
 def _jacobian(b: Builder, node: P.Call) -> sp.Matrix:
@@ -768,8 +925,22 @@ def _matrix(b: Builder, node: P.Call) -> sp.Matrix:
 
 def _piecewise(b: Builder, node: P.Call) -> Any:
     pairs = []
+    # A branch's condition is evaluated when no earlier one holds: what it needs, this branch and every later one
+    # need; a branch's value needs its own conditions only where it is chosen.
+    evaluated: list[sp.Basic] = []
+    wrapped = False
     for arg in node.args:
-        pair = b.node(arg)
+        if isinstance(arg, P.Tuple) and len(arg.items) == 2:
+            with _frame() as needs:
+                cond = b.node(arg.items[1])
+            evaluated += [c for c in needs if c not in evaluated]
+            with _frame() as needs:
+                value = b.node(arg.items[0])
+            given = cond if isinstance(cond, sp.logic.boolalg.Boolean) else sp.true
+            pair: Any = (_wrap(_wrap(value, needs, given), evaluated), cond)
+            wrapped = wrapped or pair[0] is not value
+        else:
+            pair = b.node(arg)
         if not isinstance(pair, tuple) or len(pair) != 2:
             raise ExpressionError("Piecewise expects pairs (value, condition)", column=arg.col)
         value, cond = pair
@@ -782,7 +953,9 @@ def _piecewise(b: Builder, node: P.Call) -> Any:
         pairs.append((value, cond))
     if not pairs:
         raise ExpressionError("Piecewise needs at least one pair", column=node.col)
-    return sp.Piecewise(*pairs)
+    # With a partial branch value, unevaluated: SymPy may merge nested Piecewise conditions, and a branch chosen
+    # where its value is undefined must not fall through to the next branch.
+    return sp.Piecewise(*pairs, evaluate=not wrapped)
 
 
 _SPECIAL: dict[str, Callable[[Builder, P.Call], Any]] = {
@@ -816,6 +989,10 @@ RELATIONS: dict[str, Callable[[Any, Any], Any]] = {
 _UNEVALUATED = frozenset({"floor", "ceiling", "sign", "Abs", "Max", "Min"})
 
 
+#: What a function needs of its argument to be defined (a real number).
+_NEEDS: dict[str, Callable[..., sp.Basic]] = {"log": sp.Gt, "sqrt": sp.Ge}
+
+
 def _irrational_number(a: Any) -> bool:
     return isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) and a.is_number and not a.is_Rational
 
@@ -827,11 +1004,13 @@ def _apply(name: str, args: list[Any], col: int) -> Any:
         (a,) = args
         fn = _UNARY[name]
         if isinstance(a, Vec):
-            return a.map(fn, f"{name}({a.label})")
+            return a.map(lambda e: _apply(name, [e], col), f"{name}({a.label})")
         if isinstance(a, tuple):
             raise ExpressionError(f"{name}() of a tuple", column=col)
         if name in _UNEVALUATED and _irrational_number(a):
             return fn(a, evaluate=False)
+        if name in _NEEDS and isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase):
+            _record(_NEEDS[name](a, 0, evaluate=False))
         return fn(a)
     fn, lo, hi = _NARY[name]
     if not lo <= len(args) <= hi:

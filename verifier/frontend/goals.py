@@ -130,16 +130,15 @@ class ProblemBuilder:
             op, b = self._entry_with_op(builder, chain_no, step_no + 1, chain)
             rels = [(a, op, b)]
         symmetric = tuple(f for f in (self._symmetry(t) for t in assume_texts) if f is not None)
+        # An assume that is false for every allowed value is kept: the kernel proves a forall vacuously and
+        # refutes an exists (no allowed point).
         hyps = [_subst(self._condition(builder, t, ob.line), subst) for t in assume_texts
                 if self._symmetry(t) is None]
-        for h in hyps:
-            if h is sp.false:
-                raise ExpressionError("the hypotheses contradict each other (an assume is false)", line=ob.line)
         groups = self._scalar_relations(rels, ob.line)
         if kind == "exists" and any(local for _, local in groups):
             raise ExpressionError("exists cannot compare vectors whose length is symbolic (the entries would have "
                                   "to agree at every index, which one witness cannot show)", line=ob.line)
-        groups = [([(_subst(l, subst), op, _subst(r, subst)) for l, op, r in rels], [_subst(h, subst) for h in local])
+        groups = [([(_put(l, subst), op, _put(r, subst)) for l, op, r in rels], [_subst(h, subst) for h in local])
                   for rels, local in groups]
         if symmetric:
             groups = [([(symmetrised(l, symmetric), op, symmetrised(r, symmetric)) for l, op, r in rels],
@@ -200,7 +199,7 @@ class ProblemBuilder:
 
     def _relation_text(self, builder: Builder, text: str, line: int | None) -> list[tuple[Any, str, Any]]:
         node = P.parse_relation(text)
-        values = [builder.value(o) for o in node.operands]
+        values = [builder.side(o) for o in node.operands]
         return [(a, op, b) for op, a, b in zip(node.ops, values, values[1:])]
 
     def _entry_with_op(self, builder: Builder, chain_no: int, i: int, chain: Chain) -> tuple[str, Any]:
@@ -211,7 +210,7 @@ class ProblemBuilder:
                 op, node = P.parse_step(chain.steps[i])
                 if i == 0 and op is not None:
                     raise ExpressionError("the first entry of a chain cannot start with a relation")
-                self._entries[key] = (op or "=", builder.value(node))
+                self._entries[key] = (op or "=", builder.side(node))
             except ExpressionError as err:
                 raise err.located(file=self.claim.file, line=line)
         return self._entries[key]
@@ -238,7 +237,7 @@ class ProblemBuilder:
         return info.symbol
 
     def _condition(self, builder: Builder, text: str, line: int | None) -> sp.Basic:
-        value = builder.expression(text, line=line)
+        value = builder.hypothesis(text, line=line)
         if not isinstance(value, sp.logic.boolalg.Boolean) or isinstance(value, sp.Expr):
             raise ExpressionError(f"assume: expected a relation, got {text!r}", line=line)
         return value
@@ -350,7 +349,7 @@ class ProblemBuilder:
             for relations, local in groups:
                 if not relations:
                     continue
-                rels = [(l.xreplace(values), op, r.xreplace(values)) for l, op, r in relations]
+                rels = [(_put(l, values), op, _put(r, values)) for l, op, r in relations]
                 hs = [h.xreplace(values) for h in hyps + local]
                 # A case whose hypotheses are false is kept: the kernel decides that nothing satisfies them.
                 hs = [h for h in hs if h is not sp.true]
@@ -373,8 +372,8 @@ class ProblemBuilder:
         for e in exprs:
             if not isinstance(e, sp.Basic):
                 continue
-            for x in e.free_symbols:
-                info = self.infos.get(x.base) if isinstance(x, sp.Indexed) else None
+            for x in free_entries(e):
+                info = self.infos.get(x.base)
                 if info is None or info.declaration is None or info.declaration.domain is None:
                     continue
                 if not all(i.is_Integer for i in x.indices):
@@ -450,7 +449,7 @@ class ProblemBuilder:
         atoms: set[sp.Indexed] = set()
         for e in [x for l, _, r in rels for x in (l, r)] + list(hyps):
             if isinstance(e, sp.Basic):
-                atoms |= {x for x in e.free_symbols if isinstance(x, sp.Indexed)}
+                atoms |= free_entries(e)
         out: list[sp.Basic] = []
         for x in sorted(atoms, key=sp.default_sort_key):
             info = self.infos.get(x.base)
@@ -598,6 +597,25 @@ def symmetrised(e: Any, families: tuple[sp.IndexedBase, ...]) -> Any:
     return e.xreplace(mapping) if mapping else e
 
 
+def _put(side: Any, values: dict) -> Any:
+    """A side with ``values`` put in, a partial ``Piecewise`` kept unevaluated: where none of its conditions holds
+    any more it stays undefined (SymPy would make it ``nan``, a value)."""
+    if not values or not isinstance(side, sp.Basic):
+        return side
+    if isinstance(side, sp.Piecewise):
+        return sp.Piecewise(*[(_put(v, values), _held(c, values)) for v, c in side.args], evaluate=False)
+    return side.xreplace(values)
+
+
+def _held(condition: Any, values: dict) -> Any:
+    """A condition with ``values`` put in, its relations left unevaluated (a false one would drop its branch)."""
+    if not isinstance(condition, sp.Basic):
+        return condition
+    relations = condition.atoms(sp.core.relational.Relational)
+    return condition.xreplace({r: r.func(r.lhs.xreplace(values), r.rhs.xreplace(values), evaluate=False)
+                               for r in relations})
+
+
 def _subst(e: Any, subst: dict) -> Any:
     return e.xreplace(subst) if subst and isinstance(e, sp.Basic) else e
 
@@ -608,6 +626,16 @@ def _as_matrix(v: Any) -> sp.Matrix | None:
     if isinstance(v, Vec) and v.concrete_items() is not None:
         return sp.Matrix(v.concrete_items())
     return None
+
+
+def free_entries(e: Any) -> set[sp.Indexed]:
+    """The entries ``x[i]`` of ``e`` whose index is free in ``e``: not ``p[j]`` inside ``Sum(p[j], (j, 0, K))``,
+    which SymPy lists among the free symbols although its index ``j`` is bound."""
+    if not isinstance(e, sp.Basic):
+        return set()
+    free = e.free_symbols
+    return {x for x in free if isinstance(x, sp.Indexed)
+            and all(i.free_symbols <= free for i in x.indices)}
 
 
 def _symbols(e: Any) -> set[Any]:

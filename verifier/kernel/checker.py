@@ -81,10 +81,20 @@ def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, *, splits: int = 
     The conditions split on include the sizes of sums (``n >= 0`` for ``Sum(g, (j, 1, n))``).
 
     The identity is claimed where ``lhs`` is defined: ``rhs`` must be shown defined there (:func:`defined_where`).
+    Where ``lhs`` is defined nowhere, nothing is claimed::
+
+        facts, the conditions implied by "lhs is defined" are contradictory
+        -------------------------------------------------------------------
+                        facts |- lhs = rhs (vacuously)
     """
-    if not (well_formed(lhs) and well_formed(rhs)) or not defined_where(rhs, lhs, facts):
+    if not (well_formed(lhs) and well_formed(rhs)):
         return None
-    return _confirm_identity(lhs, rhs, where_defined(lhs, facts), splits)
+    local = where_defined(lhs, facts)
+    if local is not facts and (0 in local.unequal or contradictory((), local)):
+        return Confirmed("vacuous: the left side is defined nowhere here")
+    if not defined_where(rhs, lhs, facts):
+        return None
+    return _confirm_identity(lhs, rhs, local, splits)
 
 
 def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:

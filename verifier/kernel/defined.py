@@ -173,6 +173,12 @@ def _piecewise_conditions(e: sp.Piecewise, sufficient: bool) -> tuple[sp.Basic, 
     return tuple(x for x in out if x not in (True, sp.true))
 
 
+def holds(c: sp.Basic) -> bool:
+    """Whether a condition ``u > 0``, ``u >= 0`` or ``u != 0`` holds for every value of ``u``'s symbols (their
+    assumptions), or, for a number, by its rigorous sign; ``False`` when that is not shown."""
+    return _holds(c)
+
+
 def _holds(c: sp.Basic) -> bool:
     """Whether a condition ``u > 0``, ``u >= 0`` or ``u != 0`` holds by the assumptions of ``u``'s symbols (or, for
     a number, by its rigorous sign)."""

@@ -36,6 +36,7 @@ _REALS: tuple[sp.Expr, ...] = (
 )
 _POSITIVE: tuple[sp.Expr, ...] = (sp.Integer(1), sp.Integer(2), sp.Rational(1, 2), sp.Integer(3),
                                   sp.Rational(1, 3), sp.Integer(5))
+_NONNEGATIVE: tuple[sp.Expr, ...] = (sp.Integer(0), *_POSITIVE)
 
 
 @dataclass
@@ -356,8 +357,10 @@ def real_atoms(case: Case, point: dict, relations: list | None = None) -> list[s
         value = instantiate(e, point, case)
         if isinstance(value, sp.Basic):
             value = checker.apply_zero_outside(_write_out_sums(value), local)
-        for s in value.free_symbols:
-            if isinstance(s, sp.Indexed) or (isinstance(s, sp.Symbol) and not s.is_integer):
+        free = value.free_symbols
+        for s in free:
+            if (isinstance(s, sp.Indexed) and all(i.free_symbols <= free for i in s.indices)) \
+                    or (isinstance(s, sp.Symbol) and not s.is_integer):
                 atoms.add(s)
         atoms |= {x for x in value.atoms(sp.Indexed) if all(i.is_Integer for i in x.indices)}
     labels = {x.base.label for e in exprs if isinstance(e, sp.Basic) for x in e.atoms(sp.Indexed)}
@@ -393,9 +396,14 @@ def points(atoms: list[sp.Basic], count: int, seed: int = 0, start: int = 0) -> 
     for n in range(start, start + count):
         point = {}
         for k, a in enumerate(atoms):
-            pool = _POSITIVE if _is_positive(a) else _REALS
+            pool = _NONNEGATIVE if _zero_allowed(a) else _POSITIVE if _is_positive(a) else _REALS
             point[a] = pool[(n * (k + 1) + k + seed) % len(pool)] if n else pool[0]
         yield point
+
+
+def _zero_allowed(a: sp.Basic) -> bool:
+    """A scalar declared nonnegative (not positive): 0 is allowed, and is where ``log`` and ``1/u`` fail."""
+    return isinstance(a, sp.Symbol) and bool(a.is_nonnegative) and not a.is_positive
 
 
 def _is_positive(a: sp.Basic) -> bool:

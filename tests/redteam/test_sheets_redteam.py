@@ -5,7 +5,7 @@ verdict is judged against its truth, established by hand and written below: a tr
 a false one never ``proved`` or ``checked``, and no step may be ``error``. A step the reader cannot read with
 certainty is ``unknown`` ("not read: ..."), which is allowed: a guess that changes the meaning is not.
 
-Truths are those of a mathematician reading the sheet, with the names the notation table gives: ``x`` positive,
+Truths are those of a mathematician reading the sheet, with the names the notation table gives: ``x`` and ``u`` positive,
 ``t``, ``a``, ``b`` real, ``y`` in {0, 1}, ``v`` an indexed real family, ``\\sum_j`` over 1..K, and in question 8
 the letter ``e`` declared as the real ``a`` (not Euler's number).
 """
@@ -54,6 +54,11 @@ TRUTHS = {
     "q4.2": "true",    # d/dt t^2 = 2t.
     "q4.3": "true",    # log x + 1 = log(x) + 1.
     "q4.4": "true",    # x^-1 = 1/x for x > 0.
+    "q5.1": "true",    # log(xu) = log x + log u for x, u > 0: "\\log xu" is log(xu), as "\\log 2x" (q1.8).
+    "q5.2": "true",    # -(2^2) = -4: the minus applies to the power.
+    "q5.3": "true",    # (sqrt t)^2 = t where sqrt t is defined (t >= 0); nothing is claimed for t < 0.
+    "q5.4": "true",    # v_1 v_2 = v_2 v_1.
+    "q5.5": "true",    # (a/2) b = ab/2.
     "q8.1": "true",    # e^2 = e*e with e the real a.
     "q8.2": "false",   # e^(log 2) = 2 with e the real a fails at a = 1: 1 != 2.
 }

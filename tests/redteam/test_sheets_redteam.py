@@ -59,6 +59,10 @@ TRUTHS = {
     "q5.3": "true",    # (sqrt t)^2 = t where sqrt t is defined (t >= 0); nothing is claimed for t < 0.
     "q5.4": "true",    # v_1 v_2 = v_2 v_1.
     "q5.5": "true",    # (a/2) b = ab/2.
+    "q5.6": "true",    # |t| |t| = t^2.
+    "q5.7": "false",   # max(a, b)^2 >= a^2 fails at a = -2, b = 1: 1 < 4.
+    "q5.8": "true",    # |a - |b|| <= |a| + |b| by the triangle inequality.
+    "q5.9": "true",    # (v^2)_1 = v_1^2 = v_1 v_1, whichever way the superscript is read.
     "q8.1": "true",    # e^2 = e*e with e the real a.
     "q8.2": "false",   # e^(log 2) = 2 with e the real a fails at a = 1: 1 != 2.
 }

@@ -55,3 +55,18 @@ def test_a_declared_index_keeps_its_meaning(tmp_path: Path) -> None:
     # does not follow (i = k = 1 satisfies it while W[1, 2] = 1, W[2, 1] = 0).
     claim = 'assume = ["W[i, k] = W[k, i]"]\nstatement = "W[1, 2] = W[2, 1]"\n'
     assert run(tmp_path, claim).verdict == "refuted"
+
+
+def test_a_finite_valued_family_is_symmetric_entry_by_entry(tmp_path: Path) -> None:
+    """Averaging does not keep B in {0, 1} (the mean of 0 and 1 is 1/2), so its symmetry is stated entry by entry.
+    For symmetric B with entries in {0, 1} (by hand, over the two cases B[1, 2] = B[2, 1] = 0 or 1):
+    B[1, 2]*B[2, 1] = B[1, 2] holds, and E[1, 2] + E[2, 1] = 1 never does."""
+    path = tmp_path / "t.toml"
+    path.write_text('[symbols]\nB = "indexed in {0, 1}"\n[[claim]]\nid = "t"\ntitle = "t"\n'
+                    'assume = ["B[r, s] = B[s, r]"]\nstatement = "B[1, 2]*B[2, 1] = B[1, 2]"\n'
+                    '[[claim]]\nid = "u"\ntitle = "u"\n'
+                    'assume = ["B[r, s] = B[s, r]"]\nexists = "B[1, 2] + B[2, 1] = 1"\n', encoding="utf-8")
+    library = load_library(path)
+    assert not library.errors, library.errors
+    assert verify_claim(library, library.claims[0]).verdict == "proved"
+    assert verify_claim(library, library.claims[1]).verdict == "refuted"

@@ -140,6 +140,12 @@ class ProblemBuilder:
                                   "to agree at every index, which one witness cannot show)", line=ob.line)
         groups = [([(_put(l, subst), op, _put(r, subst)) for l, op, r in rels], [_subst(h, subst) for h in local])
                   for rels, local in groups]
+        # Averaging F and its transpose keeps a real family in its declaration, not an integer or finite-valued one:
+        # such a family's symmetry is stated entry by entry instead, for the entries the obligation uses.
+        entrywise = tuple(f for f in symmetric if not _closed_under_averaging(self.infos[f]))
+        symmetric = tuple(f for f in symmetric if f not in entrywise)
+        if entrywise:
+            hyps = hyps + _transposed_equal(groups, hyps, entrywise)
         if symmetric:
             groups = [([(symmetrised(l, symmetric), op, symmetrised(r, symmetric)) for l, op, r in rels],
                        [symmetrised(h, symmetric) for h in local]) for rels, local in groups]
@@ -583,6 +589,25 @@ def _is_real(value: sp.Expr) -> bool:
     if value.is_number:
         return bool(interval.is_real(value))
     return value.is_real is True
+
+
+def _closed_under_averaging(info: SymbolInfo) -> bool:
+    """Whether the mean of two allowed values of a family's entries is allowed (real values, an interval, signs):
+    the condition for reading its symmetry through :func:`symmetrised`."""
+    d = info.declaration
+    return d is None or (not d.integer and d.domain is None)
+
+
+def _transposed_equal(groups: list[tuple[list[Relation], list[sp.Basic]]], hyps: list[sp.Basic],
+                      families: tuple[sp.IndexedBase, ...]) -> list[sp.Basic]:
+    """``F[a, b] = F[b, a]`` for every entry ``F[a, b]`` of a symmetric family that the obligation uses: the claim
+    for every symmetric ``F`` is the claim for every value of these entries that satisfies these equalities (any
+    such values extend to a symmetric ``F``)."""
+    exprs = [e for rels, local in groups for l, _, r in rels for e in (l, r, *local)] + list(hyps)
+    entries = {x for e in exprs if isinstance(e, sp.Basic) for x in free_entries(e)
+               if x.base in families and len(x.indices) == 2}
+    return [sp.Eq(x, x.base[x.indices[1], x.indices[0]], evaluate=False)
+            for x in sorted(entries, key=sp.default_sort_key) if x.indices[0] != x.indices[1]]
 
 
 def symmetrised(e: Any, families: tuple[sp.IndexedBase, ...]) -> Any:

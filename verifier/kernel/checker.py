@@ -556,6 +556,16 @@ def confirm_at_point(relation: Relation, hypotheses: list[sp.Basic], point: Mapp
     (integer, sign words, interval ends, finite domain; an entry of a family outside its index range must be 0:
     :func:`verifier.kernel.facts.admits`), and every linear fact and disequality of ``facts`` holds there.
     """
+    try:
+        return _confirm_at_point(relation, hypotheses, point, facts)
+    except ValueError:
+        # SymPy's arithmetic can fail on some large numbers (a root of a large rational: "... is not a prime
+        # factor of ..."): nothing is decided at such a point.
+        return None
+
+
+def _confirm_at_point(relation: Relation, hypotheses: list[sp.Basic], point: Mapping[sp.Basic, sp.Expr],
+                      facts: Facts) -> PointCheck | None:
     relation = (_number(relation[0]), relation[1], _number(relation[2]))
     point = {k: _number(v) for k, v in point.items()}
     if not all(isinstance(e, sp.Expr) and well_formed(e) for e in (relation[0], relation[2])):

@@ -79,7 +79,12 @@ def rebuild(e: sp.Basic, args: tuple) -> sp.Basic:
         return e
     if original is not None and original is not held_original(e) and any(_irrational_inside(a) for a in args):
         return e.func(*args, evaluate=False)    # SymPy would split off and evaluate the numeric part itself
-    return e.func(*args)
+    try:
+        return e.func(*args)
+    except ValueError:
+        # SymPy's own evaluation can fail on large numbers (a root of a large rational: "... is not a prime factor
+        # of ..."); the node is then kept as it is, and its value is enclosed like any other.
+        return e.func(*args, evaluate=False)
 
 
 def decide(fn: type, args: tuple) -> sp.Expr:

@@ -30,17 +30,18 @@ needs none); in a ``Piecewise`` they wrap the branch that needs them.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 import sympy as sp
 
+from verifier import kernel
+from verifier.errors import ExpressionError, VerifierError
 from verifier.frontend import names
 from verifier.frontend import parser as P
-from verifier.errors import ExpressionError, VerifierError
-from verifier import kernel
 from verifier.kernel import defined
 from verifier.kernel.declarations import SIGN_WORDS, Declaration
 from verifier.kernel.declarations import Interval as ValueInterval
@@ -100,7 +101,7 @@ class Scope:
     definitions: dict[str, Definition] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    def merged(self, other: "Scope") -> "Scope":
+    def merged(self, other: Scope) -> Scope:
         """A new scope with ``other``'s names added after this one's (a ``use``d file's names come first)."""
         out = Scope(dict(self.symbols), dict(self.definitions))
         out.symbols.update(other.symbols)
@@ -150,14 +151,14 @@ class Vec:
             return [self.entry((self.first + k,)) for k in range(int(n))]
         return None
 
-    def same_range(self, fn: Callable[[tuple[Expr, ...]], Any], label: str, *, keeps_zero: bool) -> "Vec":
+    def same_range(self, fn: Callable[[tuple[Expr, ...]], Any], label: str, *, keeps_zero: bool) -> Vec:
         """A new family over this one's range, with entries ``fn(idx)`` inside and 0 outside; ``keeps_zero`` says
         that ``fn`` is already 0 wherever this family's entries are, so no guard is needed."""
         if keeps_zero or self.last is None:
             return Vec(fn, label, first=self.first, last=self.last)
         return Vec(lambda idx: _guarded(self, idx, fn), label, first=self.first, last=self.last)
 
-    def map(self, fn: Callable[[Any], Any], label: str) -> "Vec":
+    def map(self, fn: Callable[[Any], Any], label: str) -> Vec:
         """Apply ``fn`` to every entry (the result is again 0 outside the range: ``exp([1, 2])[3] = 0``)."""
         return self.same_range(lambda idx: fn(self.entry(idx)), label, keeps_zero=_sends_zero_to_zero(fn))
 
@@ -344,14 +345,14 @@ def _carried(c: sp.Basic, own: set[sp.Basic]) -> bool:
         # c * u1^k1 * u2^k2 != 0 where each u_i != 0 (or u_i > 0) is carried: SymPy splits 1/(2*x*y). A factor
         # u^k with k < 0 is never 0 where it is defined (its own condition u != 0 was recorded when it was built).
         powers = [f.as_base_exp() for f in factors if not f.is_number]
-        return bool(powers) and all(
+        return (bool(powers) and all(
             k.is_negative or sp.Ne(u, 0, evaluate=False) in own or sp.Gt(u, 0, evaluate=False) in own
-            or defined.holds(sp.Ne(u, 0, evaluate=False)) for u, k in powers) \
+            or defined.holds(sp.Ne(u, 0, evaluate=False)) for u, k in powers)) \
             or kernel.confirm_relation((c.lhs, "!=", sp.Integer(0)), kernel.Facts()) is not None
     # u * (positive factors) > 0 (or >= 0) is carried by u > 0 (or u >= 0): SymPy writes sqrt(4*x) as 2*sqrt(x).
-    rest = sp.Mul(*[f for f in factors if not (f.is_Rational and f > 0 or not f.is_number and f.is_positive)])
+    rest = sp.Mul(*[f for f in factors if not ((f.is_Rational and f > 0) or (not f.is_number and f.is_positive))])
     if rest == 1 or sp.Gt(rest, 0, evaluate=False) in own \
-            or isinstance(c, sp.Ge) and sp.Ge(rest, 0, evaluate=False) in own:
+            or (isinstance(c, sp.Ge) and sp.Ge(rest, 0, evaluate=False) in own):
         return True
     # The kernel's sign proof, for every value of the names (1 - sigma(a) > 0, from log(1 - f)*0).
     op = ">" if isinstance(c, sp.Gt) else ">="
@@ -409,7 +410,7 @@ def _vec_binary(op: str, a: Any, b: Any, col: int) -> Vec:
             keeps_zero = _binary(op, sp.Integer(0) if va else a, sp.Integer(0) if vb else b, col) == 0
     except Exception:   # 0/0 and the like: guard the entries
         keeps_zero = False
-    keeps_zero = keeps_zero and (va is None or vb is None or va.last is not None and vb.last is not None)
+    keeps_zero = keeps_zero and (va is None or vb is None or (va.last is not None and vb.last is not None))
     label = f"({a.label if isinstance(a, Vec) else a} {op} {b.label if isinstance(b, Vec) else b})"
     return shape.same_range(entry, label, keeps_zero=keeps_zero)
 

@@ -14,18 +14,18 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import sympy as sp
 
+from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.build import CONSTANTS, Builder, Definition, Scope, SymbolInfo, Vec, declare, parse_signature
-from verifier.errors import ExpressionError
 from verifier.frontend.loader import Library, SourceFile
-from verifier.model import Chain, Claim, Obligation, obligations
 from verifier.kernel import Declaration, Facts, facts_from, interval
 from verifier.kernel.declarations import SIGN_WORDS
 from verifier.kernel.declarations import Interval as ValueInterval
+from verifier.model import Chain, Claim, Obligation, obligations
 
 Relation = tuple[sp.Expr, str, sp.Expr]
 
@@ -95,7 +95,7 @@ class ProblemBuilder:
         self._entries: dict[tuple[int, int, int], Any] = {}
         self._builders: dict[int | None, Builder] = {}
 
-    def problems(self) -> list[tuple[Obligation, "Problem | ExpressionError"]]:
+    def problems(self) -> list[tuple[Obligation, Problem | ExpressionError]]:
         """Every obligation of the claim with its problem, or the error that kept it from being built."""
         out: list[tuple[Obligation, Problem | ExpressionError]] = []
         for ob, where in obligations(self.claim):
@@ -651,7 +651,7 @@ def _symbols(e: Any) -> set[Any]:
     return out
 
 
-def library_problems(library: Library, claim: Claim) -> list[tuple[Obligation, "Problem | ExpressionError"]]:
+def library_problems(library: Library, claim: Claim) -> list[tuple[Obligation, Problem | ExpressionError]]:
     """Build every obligation of a claim in the context of its library (errors kept per obligation)."""
     try:
         scope = build_scope(library.context(claim))

@@ -35,9 +35,9 @@ It does no I/O and imports nothing of the CLI or the reports. What it takes from
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Mapping, Sequence
 
 import sympy as sp
 
@@ -201,7 +201,7 @@ def _power_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
     something: logarithms, or cases (``Max``, ``Min``, ``Abs``, ``sign``)."""
     if not d.has(sp.log, sp.Max, sp.Min, sp.Abs, sp.sign):
         return None
-    from verifier.kernel import nra     # z3 is imported only when a proof needs it
+    from verifier.kernel import nra  # z3 is imported only when a proof needs it
     expanded = logs.expand_logs(d, lambda a: nra.positive(a, facts))
     if expanded != d and not _leaks(expanded, d) and is_zero_polynomially(expanded):
         return Confirmed("logarithm rules under positivity, exact cancellation")
@@ -326,7 +326,7 @@ def confirm_sign(e: sp.Expr, facts: Facts, *, strict: bool) -> Confirmed | None:
     found = _sign_by_normal_form(e, facts, strict=strict)
     if found is not None:
         return found
-    from verifier.kernel import nra     # z3 is imported only when a proof needs it
+    from verifier.kernel import nra  # z3 is imported only when a proof needs it
     d = normal(e, facts)
     if _leaks(d, e):
         return None
@@ -729,7 +729,7 @@ def _confirm_under_hypotheses(relation: Relation, hypotheses: Sequence[sp.Basic]
     lhs, _, rhs = relation
     if not nonlinear or not (well_formed(lhs) and well_formed(rhs)) or not defined_where(rhs, lhs, facts):
         return None
-    from verifier.kernel import nra     # z3 is imported only when a proof needs it
+    from verifier.kernel import nra  # z3 is imported only when a proof needs it
     method = nra.confirm_under(relation, nonlinear, where_defined(lhs, facts))
     return Confirmed(method) if method else None
 

@@ -1,7 +1,7 @@
 """Turning parsed expressions into SymPy objects, under the names a derivation file declares.
 
-The parser (:mod:`verifier.frontend.parser`) gives a tree; this module walks it and calls SymPy constructors directly, so
-nothing from a file is ever evaluated as Python. Only the names of :data:`FUNCTIONS` and :data:`CONSTANTS`, the
+The parser (:mod:`verifier.frontend.parser`) gives a tree; this module walks it and calls SymPy constructors directly,
+so nothing from a file is ever evaluated as Python. Only the names of :data:`FUNCTIONS` and :data:`CONSTANTS`, the
 declared symbols, the definitions and locally bound names (function parameters, ``Sum`` indices) resolve; anything
 else is an :class:`ExpressionError` naming it.
 

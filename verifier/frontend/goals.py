@@ -138,10 +138,10 @@ class ProblemBuilder:
         if kind == "exists" and any(local for _, local in groups):
             raise ExpressionError("exists cannot compare vectors whose length is symbolic (the entries would have "
                                   "to agree at every index, which one witness cannot show)", line=ob.line)
-        groups = [([(_put(l, subst), op, _put(r, subst)) for l, op, r in rels], [_subst(h, subst) for h in local])
-                  for rels, local in groups]
+        groups = [([(_put(lhs, subst), op, _put(rhs, subst)) for lhs, op, rhs in rels],
+                   [_subst(h, subst) for h in local]) for rels, local in groups]
         if symmetric:
-            groups = [([(symmetrised(l, symmetric), op, symmetrised(r, symmetric)) for l, op, r in rels],
+            groups = [([(symmetrised(lhs, symmetric), op, symmetrised(rhs, symmetric)) for lhs, op, rhs in rels],
                        [symmetrised(h, symmetric) for h in local]) for rels, local in groups]
             hyps = [symmetrised(h, symmetric) for h in hyps]
         cases = [Case(c.values, c.relations, c.hypotheses, c.facts, symmetric)
@@ -329,8 +329,8 @@ class ProblemBuilder:
                ) -> list[Case]:
         used: set[Any] = set()
         for relations, local in groups:
-            for l, _, r in relations:
-                used |= _symbols(l) | _symbols(r)
+            for lhs, _, rhs in relations:
+                used |= _symbols(lhs) | _symbols(rhs)
             for h in local:
                 used |= _symbols(h)
         for h in hyps:
@@ -349,7 +349,7 @@ class ProblemBuilder:
             for relations, local in groups:
                 if not relations:
                     continue
-                rels = [(_put(l, values), op, _put(r, values)) for l, op, r in relations]
+                rels = [(_put(lhs, values), op, _put(rhs, values)) for lhs, op, rhs in relations]
                 hs = [h.xreplace(values) for h in hyps + local]
                 # A case whose hypotheses are false is kept: the kernel decides that nothing satisfies them.
                 hs = [h for h in hs if h is not sp.true]
@@ -366,7 +366,7 @@ class ProblemBuilder:
                         subst: dict) -> list[sp.Indexed]:
         """The entries ``y[1]``, ``y[2]`` of families declared ``indexed in {...}`` that the relations use: each is
         a name with a finite domain when its index is a number (inside the range, for a family with one)."""
-        exprs = [e for relations, local in groups for l, _, r in relations for e in (l, r)] + \
+        exprs = [e for relations, local in groups for lhs, _, rhs in relations for e in (lhs, rhs)] + \
             [h for _, local in groups for h in local] + list(hyps)
         out: set[sp.Indexed] = set()
         for e in exprs:
@@ -404,8 +404,8 @@ class ProblemBuilder:
     def _range_hypotheses(self, rels: list[Relation], hyps: list[sp.Basic], subst: dict) -> list[sp.Basic]:
         """Declared ranges and signs of every integer symbol the relations use, and of the bounds' symbols."""
         todo = set()
-        for l, _, r in rels:
-            todo |= _symbols(l) | _symbols(r)
+        for lhs, _, rhs in rels:
+            todo |= _symbols(lhs) | _symbols(rhs)
         for h in hyps:
             todo |= _symbols(h)
         out: list[sp.Basic] = []
@@ -447,7 +447,7 @@ class ProblemBuilder:
         inside the family's range only (``p = "indexed positive 1..K"``: ``i < 1 or i > K or p[i] > 0``, or just
         ``p[i] > 0`` when the ranges already known put ``i`` inside)."""
         atoms: set[sp.Indexed] = set()
-        for e in [x for l, _, r in rels for x in (l, r)] + list(hyps):
+        for e in [x for lhs, _, rhs in rels for x in (lhs, rhs)] + list(hyps):
             if isinstance(e, sp.Basic):
                 atoms |= free_entries(e)
         out: list[sp.Basic] = []
@@ -476,7 +476,7 @@ class ProblemBuilder:
     def _facts(self, hyps: list[sp.Basic], rels: list[Relation], fixed: dict) -> Facts:
         """The case's facts, derived by the kernel from the declarations, the hypotheses and the fixed values."""
         declarations = [declaration_of(info) for info in self.infos.values()]
-        return facts_from(declarations, hyps, fixed, [e for l, _, r in rels for e in (l, r)])
+        return facts_from(declarations, hyps, fixed, [e for lhs, _, rhs in rels for e in (lhs, rhs)])
 
 
 def declaration_of(info: SymbolInfo) -> Declaration:

@@ -6,9 +6,10 @@ They hand this module a *proposal*, and a verdict exists only if a function here
 verdict objects (:mod:`verifier.kernel.verdicts`), which nothing outside the kernel can construct; they rest on:
 
 - :func:`confirm_identity`: ``lhs = rhs`` for all allowed values. Both sides are brought to the normal form of
-  :mod:`verifier.kernel.rules` (each rule an equality with its premises discharged from the facts), and the difference must
-  cancel to the polynomial 0 over the rationals, its atoms (``expu(t)``, sums, entries, deltas) treated as independent
-  unknowns, which is stronger than needed. (An identity of rational functions holds wherever both sides are defined.)
+  :mod:`verifier.kernel.rules` (each rule an equality with its premises discharged from the facts), and the difference
+  must cancel to the polynomial 0 over the rationals, its atoms (``expu(t)``, sums, entries, deltas) treated as
+  independent unknowns, which is stronger than needed. (An identity of rational functions holds wherever both sides
+  are defined.)
 - :func:`confirm_sign`: ``e >= 0`` or ``e > 0``: after the normal form, ``e = N/D`` with ``N`` and ``D`` polynomials
   whose every coefficient has one sign and whose every atom is positive.
 - :func:`confirm_at_point`: a relation, or its failure, at one point where every free name has a value: the point
@@ -105,9 +106,10 @@ def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
                                side is defined wherever given is
 
     A sub-expression of ``side`` that is also a sub-expression of ``given`` (outside a Piecewise, a sum, a limit)
-    is defined there. A condition is discharged when it is one of ``given``'s, when the facts with ``given``'s conditions decide it,
-    or, for ``u > 0``, ``u >= 0``, ``u != 0``, by :func:`confirm_sign`. An opaque ``defined(L)`` of a limit is
-    discharged when the normal form evaluates the limit to an expression defined everywhere.
+    is defined there. A condition is discharged when it is one of ``given``'s, when the facts with ``given``'s
+    conditions decide it, or, for ``u > 0``, ``u >= 0``, ``u != 0``, by :func:`confirm_sign`. An opaque
+    ``defined(L)`` of a limit is discharged when the normal form evaluates the limit to an expression defined
+    everywhere.
     """
     need = defined.conditions(side, sufficient=True)
     if need:
@@ -183,12 +185,12 @@ def _confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, splits: int) -> 
     for branch in (cond, _negation(cond)):
         if branch is None:
             return None
-        l, r, f = lhs, rhs, facts.add(branch)
+        left, right, f = lhs, rhs, facts.add(branch)
         if isinstance(branch, sp.Eq):
             s, e = _solved(branch)
             if s is not None:
-                l, r = substitute(l, {s: e}), substitute(r, {s: e})
-        confirmed = _confirm_identity(l, r, f, splits - 1)
+                left, right = substitute(left, {s: e}), substitute(right, {s: e})
+        confirmed = _confirm_identity(left, right, f, splits - 1)
         if confirmed is None:
             return None
         cases.append(confirmed.method)

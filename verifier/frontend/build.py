@@ -118,7 +118,7 @@ class Vec:
     family without a range): ``entry(idx)`` gives the entry at a tuple of indices. Vector literals and
     ``vector(...)`` start at 1; a declared family starts where its range does."""
 
-    def __init__(self, entry: Callable[[tuple[Expr, ...]], Any], label: str, *, first: Expr = sp.Integer(1),
+    def __init__(self, entry: Callable[[tuple[Expr, ...]], Any], label: str, *, first: Expr = sp.S.One,
                  last: Expr | None = None, items: Sequence[Any] | None = None) -> None:
         self.entry = entry
         self.label = label
@@ -434,7 +434,8 @@ class Builder:
         try:
             return self.node(P.parse_expression(text))
         except ExpressionError as err:
-            raise err.located(file=self.file, line=line)
+            err.located(file=self.file, line=line)
+            raise
         except RecursionError:
             raise ExpressionError("expression nested too deeply", file=self.file, line=line) from None
 
@@ -513,7 +514,7 @@ class Builder:
 
     def _expand(self, definition: Definition, frame: dict[str, Any], col: int) -> Any:
         if definition.name in self._expanding:
-            cycle = self._expanding[self._expanding.index(definition.name):] + [definition.name]
+            cycle = [*self._expanding[self._expanding.index(definition.name):], definition.name]
             via = f" (through {' -> '.join(cycle)})" if len(cycle) > 2 else ""
             raise ExpressionError(f"definition '{definition.name}' refers to itself{via}; a definition may use only "
                                   "names declared or defined before it", column=col)
@@ -553,7 +554,7 @@ class Builder:
     def _Compare(self, node: P.Compare) -> Any:
         values = [self.value(o) for o in node.operands]
         links = []
-        for op, a, b in zip(node.ops, values, values[1:]):
+        for op, a, b in zip(node.ops, values, values[1:], strict=False):
             if isinstance(a, (Vec, tuple)) or isinstance(b, (Vec, tuple)):
                 raise ExpressionError("a condition must compare scalars", column=node.col)
             if _irrational_number(a) or _irrational_number(b):
@@ -566,7 +567,7 @@ class Builder:
         if len(node.items) > MAX_VECTOR:
             raise ExpressionError(f"vector literal too long (at most {MAX_VECTOR} entries)", column=node.col)
         items = [self.value(i) for i in node.items]
-        for item, child in zip(items, node.items):
+        for item, child in zip(items, node.items, strict=True):
             if isinstance(item, (sp.MatrixBase, tuple)):
                 raise ExpressionError("a vector's entries are numbers or expressions (or rows [..] of a matrix), "
                                       f"not {'a matrix' if isinstance(item, sp.MatrixBase) else 'a tuple'}",
@@ -620,7 +621,7 @@ class Builder:
             if len(node.args) != len(definition.params):
                 raise ExpressionError(f"{name}() takes {len(definition.params)} argument(s), "
                                       f"got {len(node.args)}", column=node.col)
-            frame = {p: self.value(a) for p, a in zip(definition.params, node.args)}
+            frame = {p: self.value(a) for p, a in zip(definition.params, node.args, strict=True)}
             return self._expand(definition, frame, node.col)
         special = _SPECIAL.get(name)
         if special is not None:
@@ -788,7 +789,7 @@ def derivative_where_defined(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     for a in d.atoms(sp.Subs):      # the chain rule's Subs(Derivative(floor(t), t), t, u)
         inner = a.expr.expr if isinstance(a.expr, sp.Derivative) else None
         if isinstance(inner, (sp.floor, sp.ceiling)):
-            u = inner.args[0].xreplace(dict(zip(a.variables, a.point)))
+            u = inner.args[0].xreplace(dict(zip(a.variables, a.point, strict=True)))
             conditions.append(sp.Ne(u, sp.floor(u)))
             repl[a] = sp.Integer(0)
     d = d.xreplace(repl) if repl else d
@@ -837,7 +838,7 @@ def _exact_signs(d: Expr) -> Expr:
                         return sp.Integer(0)
                     rest = [x for k, x in enumerate(factors) if k not in (pos, other_pos)]
                     new = (sp.Abs(u) if base == u else u) * base ** (power - 1)
-                    factors, changed = rest + [new], True
+                    factors, changed = [*rest, new], True
                     break
                 if changed:
                     break
@@ -1068,7 +1069,8 @@ def declare(name: str, text: str, scope: Scope, *, file: str | None = None, line
         return _declare(name, spec, Builder(scope, file=file), line)
     except ExpressionError as err:
         err.message = f"symbol '{name}' = {text!r}: {err.message}"
-        raise err.located(file=file, line=line)
+        err.located(file=file, line=line)
+        raise
     except RecursionError:
         raise ExpressionError(f"symbol '{name}': declaration nested too deeply", file=file, line=line) from None
 
@@ -1105,9 +1107,9 @@ def _declare(name: str, spec: str, builder: Builder, line: int | None) -> Symbol
     if parts.domain is not None and all(v.is_integer for v in parts.domain) and "real" not in words:
         integer = True
     if integer:
-        words = words + ["integer"]
+        words = [*words, "integer"]
     elif (interval is not None or parts.domain is not None) and "complex" not in words:
-        words = words + ["real"]
+        words = [*words, "real"]
     words = list(dict.fromkeys(words))
     if "complex" in words and (interval is not None or parts.domain is not None):
         raise ExpressionError("'complex' contradicts an interval or a finite domain of real numbers")
@@ -1192,7 +1194,7 @@ def _top_level_split(text: str) -> list[str]:
         if ch == "," and depth == 0:
             out.append(text[start:pos])
             start = pos + 1
-    return out + [text[start:]]
+    return [*out, text[start:]]
 
 
 def _bound(text: str, builder: Builder) -> Expr:

@@ -78,7 +78,8 @@ def build_scope(files: list[SourceFile]) -> Scope:
                 body = P.parse_expression(text)
             except ExpressionError as err:
                 err.message = f"[define] {key}: {err.message}"
-                raise err.located(file=f.path, line=line)
+                err.located(file=f.path, line=line)
+                raise
             scope.definitions[name] = Definition(name, params, body, text, file=f.path, line=line)
             scope._cache.pop(name, None)
     return scope
@@ -200,7 +201,7 @@ class ProblemBuilder:
     def _relation_text(self, builder: Builder, text: str, line: int | None) -> list[tuple[Any, str, Any]]:
         node = P.parse_relation(text)
         values = [builder.side(o) for o in node.operands]
-        return [(a, op, b) for op, a, b in zip(node.ops, values, values[1:])]
+        return [(a, op, b) for op, a, b in zip(node.ops, values, values[1:], strict=False)]
 
     def _entry_with_op(self, builder: Builder, chain_no: int, i: int, chain: Chain) -> tuple[str, Any]:
         key = (chain_no, i, id(builder))
@@ -212,7 +213,8 @@ class ProblemBuilder:
                     raise ExpressionError("the first entry of a chain cannot start with a relation")
                 self._entries[key] = (op or "=", builder.side(node))
             except ExpressionError as err:
-                raise err.located(file=self.claim.file, line=line)
+                err.located(file=self.claim.file, line=line)
+                raise
         return self._entries[key]
 
     def _symmetry(self, text: str) -> sp.IndexedBase | None:
@@ -302,7 +304,7 @@ class ProblemBuilder:
                 main.extend([(sp.Integer(ma.rows), "=", sp.Integer(mb.rows)),
                              (sp.Integer(ma.cols), "=", sp.Integer(mb.cols))])
                 return
-            main.extend((x, "=", y) for x, y in zip(ma, mb))
+            main.extend((x, "=", y) for x, y in zip(ma, mb, strict=True))
             return
         if not (isinstance(a, Vec) and isinstance(b, Vec)):
             raise ExpressionError("a vector can only be compared with a vector", line=line)
@@ -313,7 +315,7 @@ class ProblemBuilder:
             if len(ia) != len(ib):      # well formed, and false: the lengths differ
                 main.append((sp.Integer(len(ia)), "=", sp.Integer(len(ib))))
                 return
-            main.extend((x, "=", y) for x, y in zip(ia, ib))
+            main.extend((x, "=", y) for x, y in zip(ia, ib, strict=True))
             return
         main.append((a.length, "=", b.length))
         if a.first != b.first:
@@ -344,7 +346,7 @@ class ProblemBuilder:
             raise ExpressionError(f"too many cases of finite domains ({len(combos)}; at most {MAX_CASES})")
         cases = []
         for combo in combos:
-            values = dict(zip(domain_syms, combo))
+            values = dict(zip(domain_syms, combo, strict=True))
             case_subst = {**subst, **values}
             for relations, local in groups:
                 if not relations:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeAlias, cast
 
 import sympy as sp
 
@@ -46,7 +46,7 @@ from verifier.kernel import defined
 from verifier.kernel.declarations import SIGN_WORDS, Declaration
 from verifier.kernel.declarations import Interval as ValueInterval
 
-Expr = sp.Expr
+Expr: TypeAlias = sp.Expr
 
 #: Upper limit on exponents and literal sizes a file can ask SymPy to compute with eagerly.
 MAX_EXPONENT = 10_000
@@ -392,7 +392,7 @@ def _vec_binary(op: str, a: Any, b: Any, col: int) -> Vec:
     va, vb = (a if isinstance(a, Vec) else None), (b if isinstance(b, Vec) else None)
     if va is not None and vb is not None:
         if va.last is not None and vb.last is not None:
-            if (va.length - vb.length).is_nonzero:
+            if (cast(Expr, va.length) - cast(Expr, vb.length)).is_nonzero:
                 raise ExpressionError(f"vectors of different lengths ({va.length} and {vb.length})", column=col)
             if (va.first - vb.first).is_nonzero:
                 raise ExpressionError(f"families over different ranges (from {va.first} and from {vb.first})",
@@ -507,8 +507,8 @@ class Builder:
             with _frame() as recorded:
                 value = self._expand(definition, {}, col)
             cached = self.scope._cache[definition.name] = (value, tuple(recorded))
-        value, recorded = cached
-        for c in recorded:      # the conditions of the definition's body, each time it is used
+        value, conditions = cached
+        for c in conditions:      # the conditions of the definition's body, each time it is used
             _record(c)
         return value
 
@@ -896,7 +896,7 @@ def _flip(b: Builder, node: P.Call) -> Vec:
     # A vector, indexed from 1 like every vector, whatever the range first..last of its argument: entry i is entry
     # last + 1 - i (flip(f0)[1] = f0[K] for f0 over 0..K). Outside 1..len the argument's index is outside its range,
     # where its entries are 0 already.
-    top = v.last + 1
+    top = cast(Expr, v.last) + 1
     return Vec(lambda idx: v.entry((top - idx[0],)), f"flip({v.label})", last=sp.expand(v.last - v.first + 1))
 
 
@@ -981,7 +981,7 @@ FUNCTIONS = names.FUNCTIONS
 CONSTANTS: dict[str, Any] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "True": sp.true, "False": sp.false}
 assert FUNCTIONS == frozenset(_UNARY) | frozenset(_NARY) | frozenset(_SPECIAL)
 assert names.CONSTANTS == frozenset(CONSTANTS)
-RELATIONS: dict[str, Callable[[Any, Any], Any]] = {
+RELATIONS: dict[str, Callable[..., Any]] = {
     "=": sp.Eq, "!=": sp.Ne, "<": sp.Lt, "<=": sp.Le, ">": sp.Gt, ">=": sp.Ge,
 }
 
@@ -1019,7 +1019,7 @@ def _apply(name: str, args: list[Any], col: int) -> Any:
         raise ExpressionError(f"{name}() takes {lo}..{hi} arguments, got {len(args)}", column=col)
     if any(isinstance(a, (Vec, tuple)) for a in args):
         if name == "diag" and len(args) == 1 and isinstance(args[0], Vec) and args[0].concrete_items():
-            return sp.diag(*args[0].concrete_items())
+            return sp.diag(*cast(list[Any], args[0].concrete_items()))
         raise ExpressionError(f"{name}() of a vector or tuple", column=col)
     if name in _UNEVALUATED and any(_irrational_number(a) for a in args):
         return fn(*args, evaluate=False)

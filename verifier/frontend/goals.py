@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import sympy as sp
 
@@ -103,7 +103,8 @@ class ProblemBuilder:
             try:
                 out.append((ob, self.problem(ob, where)))
             except ExpressionError as err:
-                out.append((ob, err.located(file=self.claim.file, line=ob.line)))
+                err.located(file=self.claim.file, line=ob.line)
+                out.append((ob, err))
             except RecursionError:
                 out.append((ob, ExpressionError("expression nested too deeply", file=self.claim.file,
                                                 line=ob.line)))
@@ -226,12 +227,12 @@ class ProblemBuilder:
             return None
         if node.ops != ("=",) or not all(isinstance(o, P.Index) for o in node.operands):
             return None
-        a, b = node.operands
+        a, b = cast(tuple[P.Index, P.Index], node.operands)
         if not (isinstance(a.base, P.Name) and isinstance(b.base, P.Name) and a.base.id == b.base.id
                 and len(a.indices) == 2 and len(b.indices) == 2
                 and all(isinstance(i, P.Name) for i in a.indices + b.indices)):
             return None
-        (i, j), (k, m) = [x.id for x in a.indices], [x.id for x in b.indices]
+        (i, j), (k, m) = [cast(P.Name, x).id for x in a.indices], [cast(P.Name, x).id for x in b.indices]
         info = self.scope.symbols.get(a.base.id)
         free = not any(n in self.scope.symbols or n in self.scope.definitions or n in CONSTANTS for n in (i, j))
         if not (i != j and (i, j) == (m, k) and free and info is not None and info.indexed):

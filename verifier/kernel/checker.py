@@ -308,7 +308,7 @@ def _solved(eq: sp.Eq) -> tuple[sp.Symbol | None, sp.Expr | None]:
 
 
 #: SymPy's relation classes and the operators the project writes for them.
-RELATION_OPS: dict[type, str] = {sp.Eq: "=", sp.Ne: "!=", sp.Lt: "<", sp.Le: "<=", sp.Gt: ">", sp.Ge: ">="}
+RELATION_OPS: dict[type[sp.Basic], str] = {sp.Eq: "=", sp.Ne: "!=", sp.Lt: "<", sp.Le: "<=", sp.Gt: ">", sp.Ge: ">="}
 
 
 def show_relation(c: sp.Basic) -> str:

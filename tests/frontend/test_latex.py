@@ -92,6 +92,7 @@ def test_reading_nodes() -> None:
 # (LaTeX, a fragment of the reason, the 1-based column of the reason), counted by hand.
 BAD = [
     (r"a + \dots", "elided", 5),
+    (r"\log 2a", "ambiguous", 7),                              # log(2a) or (log 2)*a: nothing guessed
     (r"a_{1} + b", "subscripted name 'a_{1}'", 1),             # a is declared, but not indexed
     (r"\sum_n z", "no bounds", 1),                            # no bounds for n in the notation
     (r"a \approx b", "approximation", 3),

@@ -316,7 +316,8 @@ def point_problems(src: ClaimSource, point: dict[str, str], relation: str | None
             lo, hi = (read_value(b, names) for b in decl.index_range)
             if None not in (index, lo, hi) and not lo <= index <= hi:
                 if value != 0:
-                    problems.append(f"{key} = {text} but {base} is 0 outside {decl.index_range[0]}..{decl.index_range[1]}")
+                    first, last = decl.index_range
+                    problems.append(f"{key} = {text} but {base} is 0 outside {first}..{last}")
                 continue
             if None in (index, lo, hi):
                 continue

@@ -5,7 +5,8 @@ verdict is judged against its truth, established by hand and written below: a tr
 a false one never ``proved`` or ``checked``, and no step may be ``error``. A step the reader cannot read with
 certainty is ``unknown`` ("not read: ..."), which is allowed: a guess that changes the meaning is not.
 
-Truths are those of a mathematician reading the sheet, with the names the notation table gives: ``x`` and ``u`` positive,
+Truths are those of a mathematician reading the sheet, with the names the notation table gives:
+``x`` and ``u`` positive,
 ``t``, ``a``, ``b`` real, ``y`` in {0, 1}, ``v`` an indexed real family, ``\\sum_j`` over 1..K, and in question 8
 the letter ``e`` declared as the real ``a`` (not Euler's number).
 """
@@ -86,7 +87,8 @@ def wrong_verdicts(report: dict) -> list[str]:
         truth = TRUTHS[claim["id"]]
         for o in claim["obligations"]:
             v = o["verdict"]
-            if v == "error" or (truth == "true" and v == "refuted") or (truth == "false" and v in ("proved", "checked")):
+            wrong = (truth == "true" and v == "refuted") or (truth == "false" and v in ("proved", "checked"))
+            if v == "error" or wrong:
                 out.append(f"{claim['id']}: truth {truth}, verdict {v}, read as {o.get('text')!r}"
                            f" {o.get('counterexample') or o.get('message') or ''}")
     return out

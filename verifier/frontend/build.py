@@ -1,7 +1,7 @@
 """Turning parsed expressions into SymPy objects, under the names a derivation file declares.
 
-The parser (:mod:`verifier.frontend.parser`) gives a tree; this module walks it and calls SymPy constructors directly, so
-nothing from a file is ever evaluated as Python. Only the names of :data:`FUNCTIONS` and :data:`CONSTANTS`, the
+The parser (:mod:`verifier.frontend.parser`) gives a tree; this module walks it and calls SymPy constructors directly,
+so nothing from a file is ever evaluated as Python. Only the names of :data:`FUNCTIONS` and :data:`CONSTANTS`, the
 declared symbols, the definitions and locally bound names (function parameters, ``Sum`` indices) resolve; anything
 else is an :class:`ExpressionError` naming it.
 
@@ -30,22 +30,23 @@ needs none); in a ``Piecewise`` they wrap the branch that needs them.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, TypeAlias, cast
 
 import sympy as sp
 
+from verifier import kernel
+from verifier.errors import ExpressionError, VerifierError
 from verifier.frontend import names
 from verifier.frontend import parser as P
-from verifier.errors import ExpressionError, VerifierError
-from verifier import kernel
 from verifier.kernel import defined
 from verifier.kernel.declarations import SIGN_WORDS, Declaration
 from verifier.kernel.declarations import Interval as ValueInterval
 
-Expr = sp.Expr
+Expr: TypeAlias = sp.Expr
 
 #: Upper limit on exponents and literal sizes a file can ask SymPy to compute with eagerly.
 MAX_EXPONENT = 10_000
@@ -100,7 +101,7 @@ class Scope:
     definitions: dict[str, Definition] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    def merged(self, other: "Scope") -> "Scope":
+    def merged(self, other: Scope) -> Scope:
         """A new scope with ``other``'s names added after this one's (a ``use``d file's names come first)."""
         out = Scope(dict(self.symbols), dict(self.definitions))
         out.symbols.update(other.symbols)
@@ -117,7 +118,7 @@ class Vec:
     family without a range): ``entry(idx)`` gives the entry at a tuple of indices. Vector literals and
     ``vector(...)`` start at 1; a declared family starts where its range does."""
 
-    def __init__(self, entry: Callable[[tuple[Expr, ...]], Any], label: str, *, first: Expr = sp.Integer(1),
+    def __init__(self, entry: Callable[[tuple[Expr, ...]], Any], label: str, *, first: Expr = sp.S.One,
                  last: Expr | None = None, items: Sequence[Any] | None = None) -> None:
         self.entry = entry
         self.label = label
@@ -150,14 +151,14 @@ class Vec:
             return [self.entry((self.first + k,)) for k in range(int(n))]
         return None
 
-    def same_range(self, fn: Callable[[tuple[Expr, ...]], Any], label: str, *, keeps_zero: bool) -> "Vec":
+    def same_range(self, fn: Callable[[tuple[Expr, ...]], Any], label: str, *, keeps_zero: bool) -> Vec:
         """A new family over this one's range, with entries ``fn(idx)`` inside and 0 outside; ``keeps_zero`` says
         that ``fn`` is already 0 wherever this family's entries are, so no guard is needed."""
         if keeps_zero or self.last is None:
             return Vec(fn, label, first=self.first, last=self.last)
         return Vec(lambda idx: _guarded(self, idx, fn), label, first=self.first, last=self.last)
 
-    def map(self, fn: Callable[[Any], Any], label: str) -> "Vec":
+    def map(self, fn: Callable[[Any], Any], label: str) -> Vec:
         """Apply ``fn`` to every entry (the result is again 0 outside the range: ``exp([1, 2])[3] = 0``)."""
         return self.same_range(lambda idx: fn(self.entry(idx)), label, keeps_zero=_sends_zero_to_zero(fn))
 
@@ -344,14 +345,14 @@ def _carried(c: sp.Basic, own: set[sp.Basic]) -> bool:
         # c * u1^k1 * u2^k2 != 0 where each u_i != 0 (or u_i > 0) is carried: SymPy splits 1/(2*x*y). A factor
         # u^k with k < 0 is never 0 where it is defined (its own condition u != 0 was recorded when it was built).
         powers = [f.as_base_exp() for f in factors if not f.is_number]
-        return bool(powers) and all(
+        return (bool(powers) and all(
             k.is_negative or sp.Ne(u, 0, evaluate=False) in own or sp.Gt(u, 0, evaluate=False) in own
-            or defined.holds(sp.Ne(u, 0, evaluate=False)) for u, k in powers) \
+            or defined.holds(sp.Ne(u, 0, evaluate=False)) for u, k in powers)) \
             or kernel.confirm_relation((c.lhs, "!=", sp.Integer(0)), kernel.Facts()) is not None
     # u * (positive factors) > 0 (or >= 0) is carried by u > 0 (or u >= 0): SymPy writes sqrt(4*x) as 2*sqrt(x).
-    rest = sp.Mul(*[f for f in factors if not (f.is_Rational and f > 0 or not f.is_number and f.is_positive)])
+    rest = sp.Mul(*[f for f in factors if not ((f.is_Rational and f > 0) or (not f.is_number and f.is_positive))])
     if rest == 1 or sp.Gt(rest, 0, evaluate=False) in own \
-            or isinstance(c, sp.Ge) and sp.Ge(rest, 0, evaluate=False) in own:
+            or (isinstance(c, sp.Ge) and sp.Ge(rest, 0, evaluate=False) in own):
         return True
     # The kernel's sign proof, for every value of the names (1 - sigma(a) > 0, from log(1 - f)*0).
     op = ">" if isinstance(c, sp.Gt) else ">="
@@ -391,7 +392,7 @@ def _vec_binary(op: str, a: Any, b: Any, col: int) -> Vec:
     va, vb = (a if isinstance(a, Vec) else None), (b if isinstance(b, Vec) else None)
     if va is not None and vb is not None:
         if va.last is not None and vb.last is not None:
-            if (va.length - vb.length).is_nonzero:
+            if (cast(Expr, va.length) - cast(Expr, vb.length)).is_nonzero:
                 raise ExpressionError(f"vectors of different lengths ({va.length} and {vb.length})", column=col)
             if (va.first - vb.first).is_nonzero:
                 raise ExpressionError(f"families over different ranges (from {va.first} and from {vb.first})",
@@ -409,7 +410,7 @@ def _vec_binary(op: str, a: Any, b: Any, col: int) -> Vec:
             keeps_zero = _binary(op, sp.Integer(0) if va else a, sp.Integer(0) if vb else b, col) == 0
     except Exception:   # 0/0 and the like: guard the entries
         keeps_zero = False
-    keeps_zero = keeps_zero and (va is None or vb is None or va.last is not None and vb.last is not None)
+    keeps_zero = keeps_zero and (va is None or vb is None or (va.last is not None and vb.last is not None))
     label = f"({a.label if isinstance(a, Vec) else a} {op} {b.label if isinstance(b, Vec) else b})"
     return shape.same_range(entry, label, keeps_zero=keeps_zero)
 
@@ -433,7 +434,8 @@ class Builder:
         try:
             return self.node(P.parse_expression(text))
         except ExpressionError as err:
-            raise err.located(file=self.file, line=line)
+            err.located(file=self.file, line=line)
+            raise
         except RecursionError:
             raise ExpressionError("expression nested too deeply", file=self.file, line=line) from None
 
@@ -505,14 +507,14 @@ class Builder:
             with _frame() as recorded:
                 value = self._expand(definition, {}, col)
             cached = self.scope._cache[definition.name] = (value, tuple(recorded))
-        value, recorded = cached
-        for c in recorded:      # the conditions of the definition's body, each time it is used
+        value, conditions = cached
+        for c in conditions:      # the conditions of the definition's body, each time it is used
             _record(c)
         return value
 
     def _expand(self, definition: Definition, frame: dict[str, Any], col: int) -> Any:
         if definition.name in self._expanding:
-            cycle = self._expanding[self._expanding.index(definition.name):] + [definition.name]
+            cycle = [*self._expanding[self._expanding.index(definition.name):], definition.name]
             via = f" (through {' -> '.join(cycle)})" if len(cycle) > 2 else ""
             raise ExpressionError(f"definition '{definition.name}' refers to itself{via}; a definition may use only "
                                   "names declared or defined before it", column=col)
@@ -552,7 +554,7 @@ class Builder:
     def _Compare(self, node: P.Compare) -> Any:
         values = [self.value(o) for o in node.operands]
         links = []
-        for op, a, b in zip(node.ops, values, values[1:]):
+        for op, a, b in zip(node.ops, values, values[1:], strict=False):
             if isinstance(a, (Vec, tuple)) or isinstance(b, (Vec, tuple)):
                 raise ExpressionError("a condition must compare scalars", column=node.col)
             if _irrational_number(a) or _irrational_number(b):
@@ -565,7 +567,7 @@ class Builder:
         if len(node.items) > MAX_VECTOR:
             raise ExpressionError(f"vector literal too long (at most {MAX_VECTOR} entries)", column=node.col)
         items = [self.value(i) for i in node.items]
-        for item, child in zip(items, node.items):
+        for item, child in zip(items, node.items, strict=True):
             if isinstance(item, (sp.MatrixBase, tuple)):
                 raise ExpressionError("a vector's entries are numbers or expressions (or rows [..] of a matrix), "
                                       f"not {'a matrix' if isinstance(item, sp.MatrixBase) else 'a tuple'}",
@@ -619,7 +621,7 @@ class Builder:
             if len(node.args) != len(definition.params):
                 raise ExpressionError(f"{name}() takes {len(definition.params)} argument(s), "
                                       f"got {len(node.args)}", column=node.col)
-            frame = {p: self.value(a) for p, a in zip(definition.params, node.args)}
+            frame = {p: self.value(a) for p, a in zip(definition.params, node.args, strict=True)}
             return self._expand(definition, frame, node.col)
         special = _SPECIAL.get(name)
         if special is not None:
@@ -787,7 +789,7 @@ def derivative_where_defined(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     for a in d.atoms(sp.Subs):      # the chain rule's Subs(Derivative(floor(t), t), t, u)
         inner = a.expr.expr if isinstance(a.expr, sp.Derivative) else None
         if isinstance(inner, (sp.floor, sp.ceiling)):
-            u = inner.args[0].xreplace(dict(zip(a.variables, a.point)))
+            u = inner.args[0].xreplace(dict(zip(a.variables, a.point, strict=True)))
             conditions.append(sp.Ne(u, sp.floor(u)))
             repl[a] = sp.Integer(0)
     d = d.xreplace(repl) if repl else d
@@ -836,7 +838,7 @@ def _exact_signs(d: Expr) -> Expr:
                         return sp.Integer(0)
                     rest = [x for k, x in enumerate(factors) if k not in (pos, other_pos)]
                     new = (sp.Abs(u) if base == u else u) * base ** (power - 1)
-                    factors, changed = rest + [new], True
+                    factors, changed = [*rest, new], True
                     break
                 if changed:
                     break
@@ -894,7 +896,7 @@ def _flip(b: Builder, node: P.Call) -> Vec:
     # A vector, indexed from 1 like every vector, whatever the range first..last of its argument: entry i is entry
     # last + 1 - i (flip(f0)[1] = f0[K] for f0 over 0..K). Outside 1..len the argument's index is outside its range,
     # where its entries are 0 already.
-    top = v.last + 1
+    top = cast(Expr, v.last) + 1
     return Vec(lambda idx: v.entry((top - idx[0],)), f"flip({v.label})", last=sp.expand(v.last - v.first + 1))
 
 
@@ -979,7 +981,7 @@ FUNCTIONS = names.FUNCTIONS
 CONSTANTS: dict[str, Any] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "True": sp.true, "False": sp.false}
 assert FUNCTIONS == frozenset(_UNARY) | frozenset(_NARY) | frozenset(_SPECIAL)
 assert names.CONSTANTS == frozenset(CONSTANTS)
-RELATIONS: dict[str, Callable[[Any, Any], Any]] = {
+RELATIONS: dict[str, Callable[..., Any]] = {
     "=": sp.Eq, "!=": sp.Ne, "<": sp.Lt, "<=": sp.Le, ">": sp.Gt, ">=": sp.Ge,
 }
 
@@ -1017,7 +1019,7 @@ def _apply(name: str, args: list[Any], col: int) -> Any:
         raise ExpressionError(f"{name}() takes {lo}..{hi} arguments, got {len(args)}", column=col)
     if any(isinstance(a, (Vec, tuple)) for a in args):
         if name == "diag" and len(args) == 1 and isinstance(args[0], Vec) and args[0].concrete_items():
-            return sp.diag(*args[0].concrete_items())
+            return sp.diag(*cast(list[Any], args[0].concrete_items()))
         raise ExpressionError(f"{name}() of a vector or tuple", column=col)
     if name in _UNEVALUATED and any(_irrational_number(a) for a in args):
         return fn(*args, evaluate=False)
@@ -1067,7 +1069,8 @@ def declare(name: str, text: str, scope: Scope, *, file: str | None = None, line
         return _declare(name, spec, Builder(scope, file=file), line)
     except ExpressionError as err:
         err.message = f"symbol '{name}' = {text!r}: {err.message}"
-        raise err.located(file=file, line=line)
+        err.located(file=file, line=line)
+        raise
     except RecursionError:
         raise ExpressionError(f"symbol '{name}': declaration nested too deeply", file=file, line=line) from None
 
@@ -1104,9 +1107,9 @@ def _declare(name: str, spec: str, builder: Builder, line: int | None) -> Symbol
     if parts.domain is not None and all(v.is_integer for v in parts.domain) and "real" not in words:
         integer = True
     if integer:
-        words = words + ["integer"]
+        words = [*words, "integer"]
     elif (interval is not None or parts.domain is not None) and "complex" not in words:
-        words = words + ["real"]
+        words = [*words, "real"]
     words = list(dict.fromkeys(words))
     if "complex" in words and (interval is not None or parts.domain is not None):
         raise ExpressionError("'complex' contradicts an interval or a finite domain of real numbers")
@@ -1191,7 +1194,7 @@ def _top_level_split(text: str) -> list[str]:
         if ch == "," and depth == 0:
             out.append(text[start:pos])
             start = pos + 1
-    return out + [text[start:]]
+    return [*out, text[start:]]
 
 
 def _bound(text: str, builder: Builder) -> Expr:

@@ -14,18 +14,18 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, cast
 
 import sympy as sp
 
+from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.build import CONSTANTS, Builder, Definition, Scope, SymbolInfo, Vec, declare, parse_signature
-from verifier.errors import ExpressionError
 from verifier.frontend.loader import Library, SourceFile
-from verifier.model import Chain, Claim, Obligation, obligations
 from verifier.kernel import Declaration, Facts, facts_from, interval
 from verifier.kernel.declarations import SIGN_WORDS
 from verifier.kernel.declarations import Interval as ValueInterval
+from verifier.model import Chain, Claim, Obligation, obligations
 
 Relation = tuple[sp.Expr, str, sp.Expr]
 
@@ -78,7 +78,8 @@ def build_scope(files: list[SourceFile]) -> Scope:
                 body = P.parse_expression(text)
             except ExpressionError as err:
                 err.message = f"[define] {key}: {err.message}"
-                raise err.located(file=f.path, line=line)
+                err.located(file=f.path, line=line)
+                raise
             scope.definitions[name] = Definition(name, params, body, text, file=f.path, line=line)
             scope._cache.pop(name, None)
     return scope
@@ -95,14 +96,15 @@ class ProblemBuilder:
         self._entries: dict[tuple[int, int, int], Any] = {}
         self._builders: dict[int | None, Builder] = {}
 
-    def problems(self) -> list[tuple[Obligation, "Problem | ExpressionError"]]:
+    def problems(self) -> list[tuple[Obligation, Problem | ExpressionError]]:
         """Every obligation of the claim with its problem, or the error that kept it from being built."""
         out: list[tuple[Obligation, Problem | ExpressionError]] = []
         for ob, where in obligations(self.claim):
             try:
                 out.append((ob, self.problem(ob, where)))
             except ExpressionError as err:
-                out.append((ob, err.located(file=self.claim.file, line=ob.line)))
+                err.located(file=self.claim.file, line=ob.line)
+                out.append((ob, err))
             except RecursionError:
                 out.append((ob, ExpressionError("expression nested too deeply", file=self.claim.file,
                                                 line=ob.line)))
@@ -138,8 +140,8 @@ class ProblemBuilder:
         if kind == "exists" and any(local for _, local in groups):
             raise ExpressionError("exists cannot compare vectors whose length is symbolic (the entries would have "
                                   "to agree at every index, which one witness cannot show)", line=ob.line)
-        groups = [([(_put(l, subst), op, _put(r, subst)) for l, op, r in rels], [_subst(h, subst) for h in local])
-                  for rels, local in groups]
+        groups = [([(_put(lhs, subst), op, _put(rhs, subst)) for lhs, op, rhs in rels],
+                   [_subst(h, subst) for h in local]) for rels, local in groups]
         # Averaging F and its transpose keeps a real family in its declaration, not an integer or finite-valued one:
         # such a family's symmetry is stated entry by entry instead, for the entries the obligation uses.
         entrywise = tuple(f for f in symmetric if not _closed_under_averaging(self.infos[f]))
@@ -147,7 +149,7 @@ class ProblemBuilder:
         if entrywise:
             hyps = hyps + _transposed_equal(groups, hyps, entrywise)
         if symmetric:
-            groups = [([(symmetrised(l, symmetric), op, symmetrised(r, symmetric)) for l, op, r in rels],
+            groups = [([(symmetrised(lhs, symmetric), op, symmetrised(rhs, symmetric)) for lhs, op, rhs in rels],
                        [symmetrised(h, symmetric) for h in local]) for rels, local in groups]
             hyps = [symmetrised(h, symmetric) for h in hyps]
         cases = [Case(c.values, c.relations, c.hypotheses, c.facts, symmetric)
@@ -206,7 +208,7 @@ class ProblemBuilder:
     def _relation_text(self, builder: Builder, text: str, line: int | None) -> list[tuple[Any, str, Any]]:
         node = P.parse_relation(text)
         values = [builder.side(o) for o in node.operands]
-        return [(a, op, b) for op, a, b in zip(node.ops, values, values[1:])]
+        return [(a, op, b) for op, a, b in zip(node.ops, values, values[1:], strict=False)]
 
     def _entry_with_op(self, builder: Builder, chain_no: int, i: int, chain: Chain) -> tuple[str, Any]:
         key = (chain_no, i, id(builder))
@@ -218,7 +220,8 @@ class ProblemBuilder:
                     raise ExpressionError("the first entry of a chain cannot start with a relation")
                 self._entries[key] = (op or "=", builder.side(node))
             except ExpressionError as err:
-                raise err.located(file=self.claim.file, line=line)
+                err.located(file=self.claim.file, line=line)
+                raise
         return self._entries[key]
 
     def _symmetry(self, text: str) -> sp.IndexedBase | None:
@@ -230,12 +233,12 @@ class ProblemBuilder:
             return None
         if node.ops != ("=",) or not all(isinstance(o, P.Index) for o in node.operands):
             return None
-        a, b = node.operands
+        a, b = cast(tuple[P.Index, P.Index], node.operands)
         if not (isinstance(a.base, P.Name) and isinstance(b.base, P.Name) and a.base.id == b.base.id
                 and len(a.indices) == 2 and len(b.indices) == 2
                 and all(isinstance(i, P.Name) for i in a.indices + b.indices)):
             return None
-        (i, j), (k, m) = [x.id for x in a.indices], [x.id for x in b.indices]
+        (i, j), (k, m) = [cast(P.Name, x).id for x in a.indices], [cast(P.Name, x).id for x in b.indices]
         info = self.scope.symbols.get(a.base.id)
         free = not any(n in self.scope.symbols or n in self.scope.definitions or n in CONSTANTS for n in (i, j))
         if not (i != j and (i, j) == (m, k) and free and info is not None and info.indexed):
@@ -308,7 +311,7 @@ class ProblemBuilder:
                 main.extend([(sp.Integer(ma.rows), "=", sp.Integer(mb.rows)),
                              (sp.Integer(ma.cols), "=", sp.Integer(mb.cols))])
                 return
-            main.extend((x, "=", y) for x, y in zip(ma, mb))
+            main.extend((x, "=", y) for x, y in zip(ma, mb, strict=True))
             return
         if not (isinstance(a, Vec) and isinstance(b, Vec)):
             raise ExpressionError("a vector can only be compared with a vector", line=line)
@@ -319,7 +322,7 @@ class ProblemBuilder:
             if len(ia) != len(ib):      # well formed, and false: the lengths differ
                 main.append((sp.Integer(len(ia)), "=", sp.Integer(len(ib))))
                 return
-            main.extend((x, "=", y) for x, y in zip(ia, ib))
+            main.extend((x, "=", y) for x, y in zip(ia, ib, strict=True))
             return
         main.append((a.length, "=", b.length))
         if a.first != b.first:
@@ -335,8 +338,8 @@ class ProblemBuilder:
                ) -> list[Case]:
         used: set[Any] = set()
         for relations, local in groups:
-            for l, _, r in relations:
-                used |= _symbols(l) | _symbols(r)
+            for lhs, _, rhs in relations:
+                used |= _symbols(lhs) | _symbols(rhs)
             for h in local:
                 used |= _symbols(h)
         for h in hyps:
@@ -350,12 +353,12 @@ class ProblemBuilder:
             raise ExpressionError(f"too many cases of finite domains ({len(combos)}; at most {MAX_CASES})")
         cases = []
         for combo in combos:
-            values = dict(zip(domain_syms, combo))
+            values = dict(zip(domain_syms, combo, strict=True))
             case_subst = {**subst, **values}
             for relations, local in groups:
                 if not relations:
                     continue
-                rels = [(_put(l, values), op, _put(r, values)) for l, op, r in relations]
+                rels = [(_put(lhs, values), op, _put(rhs, values)) for lhs, op, rhs in relations]
                 hs = [h.xreplace(values) for h in hyps + local]
                 # A case whose hypotheses are false is kept: the kernel decides that nothing satisfies them.
                 hs = [h for h in hs if h is not sp.true]
@@ -372,7 +375,7 @@ class ProblemBuilder:
                         subst: dict) -> list[sp.Indexed]:
         """The entries ``y[1]``, ``y[2]`` of families declared ``indexed in {...}`` that the relations use: each is
         a name with a finite domain when its index is a number (inside the range, for a family with one)."""
-        exprs = [e for relations, local in groups for l, _, r in relations for e in (l, r)] + \
+        exprs = [e for relations, local in groups for lhs, _, rhs in relations for e in (lhs, rhs)] + \
             [h for _, local in groups for h in local] + list(hyps)
         out: set[sp.Indexed] = set()
         for e in exprs:
@@ -410,8 +413,8 @@ class ProblemBuilder:
     def _range_hypotheses(self, rels: list[Relation], hyps: list[sp.Basic], subst: dict) -> list[sp.Basic]:
         """Declared ranges and signs of every integer symbol the relations use, and of the bounds' symbols."""
         todo = set()
-        for l, _, r in rels:
-            todo |= _symbols(l) | _symbols(r)
+        for lhs, _, rhs in rels:
+            todo |= _symbols(lhs) | _symbols(rhs)
         for h in hyps:
             todo |= _symbols(h)
         out: list[sp.Basic] = []
@@ -453,7 +456,7 @@ class ProblemBuilder:
         inside the family's range only (``p = "indexed positive 1..K"``: ``i < 1 or i > K or p[i] > 0``, or just
         ``p[i] > 0`` when the ranges already known put ``i`` inside)."""
         atoms: set[sp.Indexed] = set()
-        for e in [x for l, _, r in rels for x in (l, r)] + list(hyps):
+        for e in [x for lhs, _, rhs in rels for x in (lhs, rhs)] + list(hyps):
             if isinstance(e, sp.Basic):
                 atoms |= free_entries(e)
         out: list[sp.Basic] = []
@@ -482,7 +485,7 @@ class ProblemBuilder:
     def _facts(self, hyps: list[sp.Basic], rels: list[Relation], fixed: dict) -> Facts:
         """The case's facts, derived by the kernel from the declarations, the hypotheses and the fixed values."""
         declarations = [declaration_of(info) for info in self.infos.values()]
-        return facts_from(declarations, hyps, fixed, [e for l, _, r in rels for e in (l, r)])
+        return facts_from(declarations, hyps, fixed, [e for lhs, _, rhs in rels for e in (lhs, rhs)])
 
 
 def declaration_of(info: SymbolInfo) -> Declaration:
@@ -603,7 +606,7 @@ def _transposed_equal(groups: list[tuple[list[Relation], list[sp.Basic]]], hyps:
     """``F[a, b] = F[b, a]`` for every entry ``F[a, b]`` of a symmetric family that the obligation uses: the claim
     for every symmetric ``F`` is the claim for every value of these entries that satisfies these equalities (any
     such values extend to a symmetric ``F``)."""
-    exprs = [e for rels, local in groups for l, _, r in rels for e in (l, r, *local)] + list(hyps)
+    exprs = [e for rels, local in groups for lhs, _, rhs in rels for e in (lhs, rhs, *local)] + list(hyps)
     entries = {x for e in exprs if isinstance(e, sp.Basic) for x in free_entries(e)
                if x.base in families and len(x.indices) == 2}
     return [sp.Eq(x, x.base[x.indices[1], x.indices[0]], evaluate=False)
@@ -676,7 +679,7 @@ def _symbols(e: Any) -> set[Any]:
     return out
 
 
-def library_problems(library: Library, claim: Claim) -> list[tuple[Obligation, "Problem | ExpressionError"]]:
+def library_problems(library: Library, claim: Claim) -> list[tuple[Obligation, Problem | ExpressionError]]:
     """Build every obligation of a claim in the context of its library (errors kept per obligation)."""
     try:
         scope = build_scope(library.context(claim))

@@ -14,7 +14,7 @@ The grammar (EBNF; ``{ }`` repeats, ``[ ]`` is optional; tokens as the scanner g
     factor     = "-" factor | big | power ;
     big        = ( "\sum" | "\prod" ) [ "_" group ] [ "^" group ] term          (* the body is one term *)
                | "\frac" "{" "\partial" "}" "{" "\partial" var "}" factor        (* d/dB F *)
-               | FUNCTION power ;                                               (* \log x, \tanh(..) *)
+               | FUNCTION power ;          (* \log x, \tanh(..); \log 2x is not read: the argument is ambiguous *)
     power      = postfix { "^" group } ;                 (* ^\top after a vector literal is a transpose *)
     postfix    = primary { "_" group } ;                 (* an entry of an indexed family, or k_1 -> k1 *)
     primary    = PATTERN                                  (* the longest notation pattern that matches here *)
@@ -553,7 +553,13 @@ class _Reader:
         if self.token.kind == "(":
             return P.Call(name, self.arguments(), token.col)
         if self._starts_factor(self.token):
-            return P.Call(name, (self.power(),), token.col)     # \log x, \tanh \frac{x}{2}
+            call = P.Call(name, (self.power(),), token.col)     # \log x, \tanh \frac{x}{2}
+            if self._starts_factor(self.token):
+                # \log 2x: log(2x) to most readers, (log 2)*x to a grammar. Nothing is guessed.
+                raise ExpressionError(f"the argument of '{name}' without parentheses is ambiguous here: write "
+                                      f"{name}(...) around it, or put the factor after it first",
+                                      column=self.token.col)
+            return call
         raise ExpressionError(f"the function '{name}' needs an argument", column=token.col)
 
     def arguments(self) -> tuple[P.Node, ...]:

@@ -6,9 +6,10 @@ They hand this module a *proposal*, and a verdict exists only if a function here
 verdict objects (:mod:`verifier.kernel.verdicts`), which nothing outside the kernel can construct; they rest on:
 
 - :func:`confirm_identity`: ``lhs = rhs`` for all allowed values. Both sides are brought to the normal form of
-  :mod:`verifier.kernel.rules` (each rule an equality with its premises discharged from the facts), and the difference must
-  cancel to the polynomial 0 over the rationals, its atoms (``expu(t)``, sums, entries, deltas) treated as independent
-  unknowns, which is stronger than needed. (An identity of rational functions holds wherever both sides are defined.)
+  :mod:`verifier.kernel.rules` (each rule an equality with its premises discharged from the facts), and the difference
+  must cancel to the polynomial 0 over the rationals, its atoms (``expu(t)``, sums, entries, deltas) treated as
+  independent unknowns, which is stronger than needed. (An identity of rational functions holds wherever both sides
+  are defined.)
 - :func:`confirm_sign`: ``e >= 0`` or ``e > 0``: after the normal form, ``e = N/D`` with ``N`` and ``D`` polynomials
   whose every coefficient has one sign and whose every atom is positive.
 - :func:`confirm_at_point`: a relation, or its failure, at one point where every free name has a value: the point
@@ -35,9 +36,9 @@ It does no I/O and imports nothing of the CLI or the reports. What it takes from
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Mapping, Sequence
 
 import sympy as sp
 
@@ -105,9 +106,10 @@ def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
                                side is defined wherever given is
 
     A sub-expression of ``side`` that is also a sub-expression of ``given`` (outside a Piecewise, a sum, a limit)
-    is defined there. A condition is discharged when it is one of ``given``'s, when the facts with ``given``'s conditions decide it,
-    or, for ``u > 0``, ``u >= 0``, ``u != 0``, by :func:`confirm_sign`. An opaque ``defined(L)`` of a limit is
-    discharged when the normal form evaluates the limit to an expression defined everywhere.
+    is defined there. A condition is discharged when it is one of ``given``'s, when the facts with ``given``'s
+    conditions decide it, or, for ``u > 0``, ``u >= 0``, ``u != 0``, by :func:`confirm_sign`. An opaque
+    ``defined(L)`` of a limit is discharged when the normal form evaluates the limit to an expression defined
+    everywhere.
     """
     need = defined.conditions(side, sufficient=True)
     if need:
@@ -183,12 +185,12 @@ def _confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, splits: int) -> 
     for branch in (cond, _negation(cond)):
         if branch is None:
             return None
-        l, r, f = lhs, rhs, facts.add(branch)
+        left, right, f = lhs, rhs, facts.add(branch)
         if isinstance(branch, sp.Eq):
             s, e = _solved(branch)
             if s is not None:
-                l, r = substitute(l, {s: e}), substitute(r, {s: e})
-        confirmed = _confirm_identity(l, r, f, splits - 1)
+                left, right = substitute(left, {s: e}), substitute(right, {s: e})
+        confirmed = _confirm_identity(left, right, f, splits - 1)
         if confirmed is None:
             return None
         cases.append(confirmed.method)
@@ -201,7 +203,7 @@ def _power_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
     something: logarithms, or cases (``Max``, ``Min``, ``Abs``, ``sign``)."""
     if not d.has(sp.log, sp.Max, sp.Min, sp.Abs, sp.sign):
         return None
-    from verifier.kernel import nra     # z3 is imported only when a proof needs it
+    from verifier.kernel import nra  # z3 is imported only when a proof needs it
     expanded = logs.expand_logs(d, lambda a: nra.positive(a, facts))
     if expanded != d and not _leaks(expanded, d) and is_zero_polynomially(expanded):
         return Confirmed("logarithm rules under positivity, exact cancellation")
@@ -306,7 +308,7 @@ def _solved(eq: sp.Eq) -> tuple[sp.Symbol | None, sp.Expr | None]:
 
 
 #: SymPy's relation classes and the operators the project writes for them.
-RELATION_OPS: dict[type, str] = {sp.Eq: "=", sp.Ne: "!=", sp.Lt: "<", sp.Le: "<=", sp.Gt: ">", sp.Ge: ">="}
+RELATION_OPS: dict[type[sp.Basic], str] = {sp.Eq: "=", sp.Ne: "!=", sp.Lt: "<", sp.Le: "<=", sp.Gt: ">", sp.Ge: ">="}
 
 
 def show_relation(c: sp.Basic) -> str:
@@ -326,7 +328,7 @@ def confirm_sign(e: sp.Expr, facts: Facts, *, strict: bool) -> Confirmed | None:
     found = _sign_by_normal_form(e, facts, strict=strict)
     if found is not None:
         return found
-    from verifier.kernel import nra     # z3 is imported only when a proof needs it
+    from verifier.kernel import nra  # z3 is imported only when a proof needs it
     d = normal(e, facts)
     if _leaks(d, e):
         return None
@@ -739,7 +741,7 @@ def _confirm_under_hypotheses(relation: Relation, hypotheses: Sequence[sp.Basic]
     lhs, _, rhs = relation
     if not nonlinear or not (well_formed(lhs) and well_formed(rhs)) or not defined_where(rhs, lhs, facts):
         return None
-    from verifier.kernel import nra     # z3 is imported only when a proof needs it
+    from verifier.kernel import nra  # z3 is imported only when a proof needs it
     method = nra.confirm_under(relation, nonlinear, where_defined(lhs, facts))
     return Confirmed(method) if method else None
 

@@ -38,7 +38,9 @@ def test_gradient_of_a_quadratic_form() -> None:
     assert not confirm_identity(g, 2 * sp.Sum(W[k, j] * x[j], (j, 1, n)), FACTS)
 
 
-def test_bounds_that_depend_on_another_index_stay_one_atom() -> None:
-    # sum_{i=1}^{n} sum_{j=1}^{i} 1 = n(n+1)/2 is true, but a triangular range is not handled: no proof, no loop.
+def test_bounds_that_depend_on_another_index_are_summed_one_limit_at_a_time() -> None:
+    # sum_{i=1}^{n} sum_{j=1}^{i} 1 = sum_{i=1}^{n} i = n(n+1)/2 (n >= 1; at n = 3: 1 + 2 + 3 = 6): a triangular
+    # range is not a multiple sum's rule, but the inner sum is i and the outer one a polynomial sum in closed form.
     tri = sp.Sum(1, (j, 1, i), (i, 1, n))
-    assert confirm_identity(tri, n * (n + 1) / 2, FACTS) is None
+    assert confirm_identity(tri, n * (n + 1) / 2, FACTS) is not None
+    assert confirm_identity(tri, n * n / 2, FACTS) is None      # at n = 1: 1 != 1/2

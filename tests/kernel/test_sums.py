@@ -242,3 +242,24 @@ def test_sums_with_several_limits() -> None:
     assert plain_value(double, point) == 25
     check = at(double, "=", sp.Integer(25), point)
     assert check is not None and check.holds
+
+
+def test_polynomial_sums_in_closed_form_only_for_a_size_known_nonnegative() -> None:
+    """Sum(j, (j, 1, n)) = n(n + 1)/2 for n >= 0 (at n = 3: 1 + 2 + 3 = 6 = 3*4/2); for n = -2 the sum is empty
+    (0) while n(n + 1)/2 = 1, so without n >= 0 there is no closed form. Sum(j^2 + c*j, (j, 1, n)) =
+    n(n + 1)(2n + 1)/6 + c n(n + 1)/2 (at n = 2, c = 1: 1 + 1 + 4 + 2 = 8 = 5 + 3)."""
+    n = sp.Symbol("n", integer=True)
+    c = sp.Symbol("c", real=True)
+    nonneg = Facts().add(sp.Ge(n, 0, evaluate=False))
+    assert sums.polynomial_sum(j, j, n, nonneg) == sp.expand(n * (n + 1) / 2)
+    assert sums.polynomial_sum(j, j, n, Facts()) is None
+    closed = sums.polynomial_sum(j**2 + c * j, j, n, nonneg)
+    assert closed is not None and closed.subs({n: 2, c: 1}) == 8
+    assert sums.polynomial_sum(v[j] * j, j, n, nonneg) is None        # an entry depends on j: not a polynomial
+
+
+def test_a_summand_that_mentions_its_size_is_not_summed_in_closed_form() -> None:
+    """Sum(j/n, (j, 1, n)) is (n + 1)/2 for n >= 1 but 0 (empty) at n = 0, where (n + 1)/2 = 1/2 (by hand): the
+    closed form would meet n/n, which SymPy cancels even at n = 0."""
+    n = sp.Symbol("n", integer=True)
+    assert sums.polynomial_sum(j / n, j, n, Facts().add(sp.Ge(n, 0, evaluate=False))) is None

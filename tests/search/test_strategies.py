@@ -144,3 +144,12 @@ def test_beyond_tries_the_numbers_a_relation_mentions(tmp_path: Path) -> None:
         pr = problem(tmp_path, f'statement = "{statement}"')
         inst = strategies.instances(pr.cases[0], pr)
         assert size in {named(a)["K"] for a in strategies.beyond(pr.cases[0], pr, inst)}, statement
+
+
+def test_an_integer_model_proposes_where_a_polynomial_bound_fails(tmp_path: Path) -> None:
+    """K(K + 1)/2 <= 1000 K holds for 1 <= K <= 1999 and fails from K = 2000 on (K + 1 > 2000; by hand): the
+    integer solver proposes a K where it fails."""
+    pr = problem(tmp_path, 'statement = "Sum(j, (j, 1, K)) <= 1000*K"')
+    case = pr.cases[0]
+    (point,) = strategies.integer_failures(case, pr, case.relations[0])
+    assert named(point)["K"] >= 2000

@@ -331,8 +331,52 @@ def _sum_atom(g: sp.Expr, j: sp.Symbol, n: sp.Expr, facts: Facts, simplify: Simp
                 return simplify(collapse_delta(rest, j, e, n), facts)
     if vanishes_outside(g, j, n, facts):
         return _infinite_sum(g, j, facts, simplify)
+    closed = polynomial_sum(g, j, n, facts)
+    if closed is not None:
+        return simplify(closed, facts)
     k = canonical_index(_level(g))
     return sp.Sum(sp.cancel(g.xreplace({j: k})), (k, 1, n))
+
+
+#: A polynomial summand of at most this degree in its index is summed in closed form.
+MAX_POLYNOMIAL_DEGREE = 8
+
+
+def polynomial_sum(g: sp.Expr, j: sp.Symbol, n: sp.Expr, facts: Facts) -> sp.Expr | None:
+    """
+        g(j) a polynomial in j, free of n's names      F(0) = 0      F(m) - F(m - 1) = g(m)      n >= 0
+        --------------------------------------------------------------------------------------------
+        Sum(g(j), (j, 1, n)) = F(n)                                        (by induction on n)
+    ``F`` is proposed by SymPy's ``summation`` (not trusted) and both premises are checked here by polynomial
+    arithmetic; ``None`` when a premise does not hold (then the sum stays an atom).
+    """
+    if not facts.nonneg(n) or not _polynomial_in(g, j) or g.free_symbols & n.free_symbols:
+        # A summand that mentions the size (j/n, simplified under 1 <= j <= n) could meet its own bound in F(n),
+        # where SymPy would cancel n/n even at n = 0, the empty sum: such a sum stays an atom.
+        return None
+    m = sp.Dummy("m", integer=True)
+    try:
+        proposal = sp.summation(g, (j, 1, m))
+    except (ValueError, NotImplementedError, TypeError):
+        return None
+    if proposal.has(sp.Sum, sp.Piecewise) or not proposal.free_symbols <= (g.free_symbols - {j}) | {m}:
+        return None
+    if sp.expand(proposal.xreplace({m: sp.Integer(0)})) != 0:
+        return None
+    if sp.expand(proposal - proposal.xreplace({m: m - 1}) - g.xreplace({j: m})) != 0:
+        return None
+    return sp.expand(proposal.xreplace({m: n}))
+
+
+def _polynomial_in(g: sp.Expr, j: sp.Symbol) -> bool:
+    """Whether ``g`` is a polynomial in ``j`` of small degree whose every other part is free of ``j``."""
+    if j not in g.free_symbols:
+        return False
+    if any(j in a.free_symbols for a in g.atoms(sp.Function, sp.Indexed, sp.Sum, sp.Product, sp.Piecewise)):
+        return False
+    if not g.is_polynomial(j):
+        return False
+    return sp.degree(g, j) <= MAX_POLYNOMIAL_DEGREE
 
 
 def _solve_for(j: sp.Symbol, d: sp.Expr) -> sp.Expr | None:

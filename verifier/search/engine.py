@@ -116,7 +116,8 @@ def settle_case(case: Case, problem: Problem) -> Settled:
     tried.append("symbolic normal form, logarithm rules and nonlinear real arithmetic (z3) "
                  f"(no proof; {_residual(case)})")
     found = _probe(case, problem, instances=40, per_instance=2) or \
-        _probe(case, problem, instances=6, per_instance=PROBE_POINTS) or _solver_model(case, problem)
+        _probe(case, problem, instances=6, per_instance=PROBE_POINTS) or _solver_model(case, problem) or \
+        _integer_model(case, problem)
     if found:
         return found
     tried.append("counterexample search at small sizes")
@@ -256,6 +257,18 @@ def _solver_model(case: Case, problem: Problem) -> Settled | None:
                                 "counterexample from a solver model, exact evaluation")
         if refuted is not None:
             return _from_refuted(refuted, case)
+    return None
+
+
+def _integer_model(case: Case, problem: Problem) -> Settled | None:
+    """A counterexample over the integer names from an integer solver model (``N = 2000`` for a bound that fails
+    only there), re-checked by the kernel exactly at the point."""
+    for rel in case.relations:
+        for point in strategies.integer_failures(case, problem, rel):
+            refuted = kernel.refute(rel, case.hypotheses, point, case.facts,
+                                    "counterexample from an integer solver model, exact evaluation")
+            if refuted is not None:
+                return _from_refuted(refuted, case)
     return None
 
 

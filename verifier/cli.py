@@ -342,9 +342,12 @@ def _emit(run: RunResult, args: argparse.Namespace, library: Library | None = No
     ascii_only = not args.output and not _can_print(sys.stdout, "✓✗…─")
     if args.format == "html" and library is not None and library.sheets:
         # A sheet's page shows each line's LaTeX beside how it was read.
+        from verifier.frontend.notation import written_families
         from verifier.frontend.sheet import sources
         from verifier.outputs.html import render_html
-        text = render_html(run, sources=sources(library.sheets, run.results))
+        from verifier.outputs.mathml import families_from_notation
+        written = {k: v for n in library.notations for k, v in written_families(n).items()}
+        text = render_html(run, sources=sources(library.sheets, run.results), families=families_from_notation(written))
     else:
         text = render(run, args.format, color=color, width=width, ascii_only=ascii_only,
                       verbosity=getattr(args, "verbosity", 0))

@@ -129,3 +129,16 @@ def test_a_block_keyed_by_the_words_before_it(tmp_path: Path) -> None:
     claims, _ = read_sheet(text, "s.md", table)
     # Only the block after "Off the diagonal" gets the assumption, wherever it is in the answer.
     assert [c.assume for c in claims[0].chains] == [(), ("a > 0",)]
+
+
+def test_the_written_form_of_each_family_read_from_patterns() -> None:
+    """The bundled table reads '\\omega_{?p?q}^{(2)}' as om2[?p, ?q] and 'w_{?j}^2'-style superscripts as w2: the
+    sheet writes om2 as omega with the layer label (2), whatever its subscript."""
+    from verifier.frontend.loader import load_library
+    from verifier.frontend.notation import written_families
+
+    root = Path(__file__).resolve().parents[2]
+    library = load_library(root / "derivations/sheets/assignment-1-answers.md")
+    (notation,) = library.notations
+    written = written_families(notation)
+    assert written["om2"] == r"\omega^{(2)}" and written["om1"] == r"\omega^{(1)}"

@@ -58,6 +58,7 @@ class Library:
     claims: list[Claim] = field(default_factory=list)
     errors: list[DerivationFileError] = field(default_factory=list)
     sheets: dict[str, Sheet] = field(default_factory=dict)     # the reading of each sheet (Markdown, LaTeX)
+    notations: list[Notation] = field(default_factory=list)    # the notation tables the sheets were read with
 
     def context(self, claim: Claim) -> list[SourceFile]:
         """The files whose names a claim sees: used files first (depth first, each once), then its own."""
@@ -156,6 +157,7 @@ def load_library(path: Path, *, display_root: Path | None = None, notation: Path
                 continue
             ids[claim.id] = claim
             lib.claims.append(claim)
+    lib.notations = list(notations.values())
     return lib
 
 

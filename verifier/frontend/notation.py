@@ -291,3 +291,21 @@ def _layer(raw: dict[str, Any], label: str, fail: Any, allowed: frozenset[str]) 
     if not isinstance(skip, bool):
         raise fail(f"{label}: 'skip' must be true or false", "skip")
     return Layer(patterns, bounds, operators, tuple(assume), tuple((k, str(v)) for k, v in where.items()), skip)
+
+
+_ENTRY_READING = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[")
+_SUBSCRIPT = re.compile(r"_\{[^{}]*\}|_[A-Za-z0-9?]")
+
+
+def written_families(notation: Notation) -> dict[str, str]:
+    """How the sheet writes each family that a pattern reads as entries, without its subscript:
+    ``'\\omega_{?p?q}^{(2)}' = "om2[?p, ?q]"`` gives ``{"om2": "\\omega^{(2)}"}`` (for printing ``om2`` as the
+    sheet does, with its layer label)."""
+    out: dict[str, str] = {}
+    layers = [notation.top, *notation.claims.values(), *notation.blocks.values()]
+    for layer in layers:
+        for source, entry_pattern in layer.patterns.items():
+            match = _ENTRY_READING.match(entry_pattern.replacement)
+            if match:
+                out.setdefault(match.group(1), _SUBSCRIPT.sub("", source))
+    return out

@@ -237,12 +237,13 @@ class Printer(MathMLPresentationPrinter):
         return root.toxml()
 
 
-_LAYER = re.compile(r"\\?([A-Za-z]+)\s*\^\s*\{?\s*\(\s*([A-Za-z0-9]+)\s*\)\s*\}?")
+_LAYER = re.compile(r"\\?([A-Za-z]+)\s*\^\s*\{?\s*\(?\s*([A-Za-z0-9]+)\s*\)?\s*\}?")
 
 
 def families_from_notation(notation: Mapping[str, str]) -> dict[str, tuple[str, str]]:
     """Layer-labelled families from a notation that maps a family's name to how a sheet writes it:
-    ``{"w2": "\\omega^{(2)}"}`` gives ``{"w2": ("ω", "2")}``; entries of any other form are left out."""
+    ``{"w2": "\\omega^{(2)}"}`` (or ``"w^2"``, a superscript label) gives ``{"w2": ("ω", "2")}``; entries of any
+    other form are left out."""
     out = {}
     for name, written in notation.items():
         match = _LAYER.fullmatch(written.strip())

@@ -178,9 +178,8 @@ def svg(line: Line, *, expired: Callable[[], bool] = lambda: False) -> str | Non
     if sum(1 for a, b in zip(ls, rs, strict=True) if not (math.isnan(a) or math.isnan(b))) < _MIN_POINTS:
         return None
     at = line.at
-    settings = {"svg.hashsalt": "verify", "svg.fonttype": "path", "font.size": 9,
-                "font.family": "DejaVu Sans"}
-    with matplotlib.rc_context(settings):
+    with matplotlib.rc_context({"svg.hashsalt": "verify", "svg.fonttype": "path", "font.size": 9,
+                                "font.family": "DejaVu Sans"}):
         fig = Figure(figsize=(5.6, 2.8))
         ax = fig.add_subplot()
         ax.plot(xs, ls, color="#0b6e99", linewidth=1.6, label="left side")

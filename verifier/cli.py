@@ -301,7 +301,10 @@ def verify(library: Library, claims: list[Claim], args: argparse.Namespace) -> R
     cache = None if args.no_cache else Cache(Path(CACHE_DIR), options={"timeout": timeout})
     results: list[ClaimResult | None] = [cache.get(library, c) if cache else None for c in claims]
     todo = [c for c, r in zip(claims, results, strict=True) if r is None]
-    lines = _settled_lines(sys.stderr, len(claims), getattr(args, "verbosity", 0))
+    per_claim = _settled_lines(sys.stderr, len(claims), getattr(args, "verbosity", 0))
+    sheets = _sheet_lines(sys.stderr, claims) if len(library.sheets) > 1 and getattr(args, "verbosity", 0) >= 0 \
+        else None
+    lines = _both(per_claim, sheets) if per_claim or sheets else None
     if lines:
         for r in results:
             if r is not None:
@@ -309,7 +312,7 @@ def verify(library: Library, claims: list[Claim], args: argparse.Namespace) -> R
     interrupted = False
     if todo:
         from verifier.runner.executor import default_jobs, run_obligations
-        progress = _progress_bar(sys.stderr) if lines is None else None
+        progress = _progress_bar(sys.stderr) if per_claim is None else None
         fresh, interrupted = run_obligations(library, todo, jobs=args.jobs or default_jobs(), timeout=timeout,
                                              progress=progress, on_claim=lines)
         if progress:
@@ -502,6 +505,38 @@ def _settled_lines(stream: TextIO, total: int, verbosity: int) -> Callable[[Clai
         stream.flush()
 
     return line
+
+
+def _sheet_lines(stream: TextIO, claims: list[Claim]) -> Callable[[ClaimResult], None]:
+    """A line per sheet once all its claims are settled, when several sheets are graded together:
+    ``alice.md: 11 claims settled, 2 not as expected (q2.4, q5.2)``."""
+    left: dict[str, int] = {}
+    for c in claims:
+        left[c.file] = left.get(c.file, 0) + 1
+    missed: dict[str, list[str]] = {f: [] for f in left}
+
+    def line(result: ClaimResult) -> None:
+        sheet = result.claim.file
+        left[sheet] -= 1
+        if not result.as_expected:
+            missed[sheet].append(result.claim.id.rpartition(":")[2])
+        if left[sheet] == 0:
+            total = sum(1 for c in claims if c.file == sheet)
+            wrong = f", {len(missed[sheet])} not as expected ({', '.join(missed[sheet])})" if missed[sheet] else ""
+            stream.write(f"\r{sheet}: {total} claims settled{wrong}\n")
+            stream.flush()
+
+    return line
+
+
+def _both(first: Callable[[ClaimResult], None] | None, second: Callable[[ClaimResult], None] | None
+          ) -> Callable[[ClaimResult], None]:
+    """One callback that calls both (either may be missing)."""
+    def call(result: ClaimResult) -> None:
+        for f in (first, second):
+            if f is not None:
+                f(result)
+    return call
 
 
 def _list(library: Library, args: argparse.Namespace) -> int:

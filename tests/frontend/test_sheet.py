@@ -158,6 +158,14 @@ def test_text_report_names_sheets(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Sheets:" in out and "bob.tex: 2 claims; wrong: bob.tex:q2.1 (line 8)" in out
 
 
+def test_progress_shows_each_sheet_once_its_claims_are_settled(capsys: pytest.CaptureFixture[str]) -> None:
+    """bob.tex has two claims, q2.1 wrong (see above): one line for it on standard error when both are settled."""
+    main(["all", "--derivations", str(SUBMISSIONS), "--notation", str(TABLE), "--no-cache", "--color", "never"])
+    err = capsys.readouterr().err
+    assert "bob.tex: 2 claims settled, 1 not as expected (q2.1)" in err
+    assert "alice.md: 9 claims settled" in err
+
+
 def test_default_library_reads_toml_only() -> None:
     lib = load_library(ROOT / "derivations", display_root=ROOT)
     assert len(lib.claims) == 21 and not lib.sheets and not lib.errors

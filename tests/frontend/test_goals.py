@@ -408,3 +408,13 @@ def test_an_assume_holds_only_where_it_is_defined(tmp_path: Path, assume: str, t
     library = load_library(tmp_path, display_root=tmp_path)
     ((ob, built),) = library_problems(library, library.claims[0])
     assert settle_obligation(ob, built).verdict in allowed
+
+
+def test_a_polynomial_of_integers_is_known_integer_valued_from_a_grid() -> None:
+    """n(n + 1)/2 + 1 and n(n + 1)(2n + 1)/6 are integers for every integer n (sums of 1..n and of squares, by
+    hand); n/2 and n*m/2 are not (n = 1, m = 1 gives 1/2)."""
+    from verifier.frontend.goals import _integer_valued
+
+    n, m = sp.symbols("n m", integer=True)
+    assert _integer_valued(n * (n + 1) / 2 + 1) and _integer_valued(n * (n + 1) * (2 * n + 1) / 6)
+    assert not _integer_valued(n / 2) and not _integer_valued(n * m / 2)

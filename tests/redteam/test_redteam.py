@@ -470,6 +470,21 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], st
     return json.loads(done.stdout), done.stderr
 
 
+#: False claims over integer sizes whose first counterexample lies where the search beyond a bounded check does not
+#: reach (it tries sizes up to twice the largest checked, the integers next to every number the claim mentions and to
+#: the real roots of a polynomial relation, powers of 2 up to 4096, and solver models of polynomial relations): each is
+#: ``checked`` on the set it names, which is true of that set (section 3), and ``--require-proof`` rejects it. Listed
+#: here with the first failing size (by hand), so that a new miss fails the suite and a fixed one shows.
+KNOWN_MISSES = {
+    "lby.4": "K = 1516: K mod 37 = 36 and K mod 41 = 40 first together (a period of 37*41)",
+    "lby.8": "K = 450: 450! first exceeds 10^1000, and 450 terms are more than a product is written out with",
+    "lby.10": "K = 961 = 31^2: a root of a relation that is not a polynomial in K",
+    "lbm.3": "K = 1001 = 7*11*13: a product of the numbers the claim mentions",
+    "lbm.8": "K = 999: the telescoping sum is 999/1000 there, but it has more terms than are written out",
+    "lbm.9": "K = 4822: (1 + 1/K)^K first reaches 2718/1000 there, past every size tried",
+}
+
+
 def judge(cid: str, entry: dict[str, Any] | None, stderr: str) -> Judged:
     """Judge one claim's verdict against its truth."""
     src = sources()[cid]
@@ -487,6 +502,8 @@ def judge(cid: str, entry: dict[str, Any] | None, stderr: str) -> Judged:
         wrong = "" if verdict == "error" else f"an input the spec calls an error got {verdict}"
     elif verdict == "error":
         wrong = "a well-formed claim got error"
+    elif truth == "false" and verdict == "checked" and cid in KNOWN_MISSES:
+        wrong = ""      # a known miss of the search beyond the bounded check (see KNOWN_MISSES)
     elif truth == "false" and verdict in ("proved", "checked"):
         wrong = f"a false claim got {verdict}"
     elif truth == "true" and verdict == "refuted":
@@ -582,6 +599,13 @@ def test_zero_wrong_verdicts(report: tuple[dict[str, Any], str]) -> None:
     text = summary(judged)
     print(text)
     assert not [j for j in judged if j.wrong], text
+
+
+def test_the_known_misses_are_exactly_the_false_claims_checked(report: tuple[dict[str, Any], str]) -> None:
+    """Every false claim reported ``checked`` is a listed miss, and every listed miss is still reported ``checked``
+    (not proved: a proof of a false claim is a wrong verdict whatever this list says)."""
+    judged = judge_all(*report)
+    assert sorted(j.id for j in judged if j.truth == "false" and j.verdict == "checked") == sorted(KNOWN_MISSES)
 
 
 @pytest.mark.slow

@@ -147,7 +147,11 @@ class ProblemBuilder:
         entrywise = tuple(f for f in symmetric if not _closed_under_averaging(self.infos[f]))
         symmetric = tuple(f for f in symmetric if f not in entrywise)
         if entrywise:
-            hyps = hyps + _transposed_equal(groups, hyps, entrywise)
+            # The entries the obligation names, and the family over all indices (for entries that a sum writes
+            # out only later: the kernel checks it at every point).
+            r, s = sp.Dummy("r", integer=True), sp.Dummy("s", integer=True)
+            hyps = hyps + _transposed_equal(groups, hyps, entrywise) + \
+                [sp.Eq(f[r, s], f[s, r], evaluate=False) for f in entrywise]
         if symmetric:
             groups = [([(symmetrised(lhs, symmetric), op, symmetrised(rhs, symmetric)) for lhs, op, rhs in rels],
                        [symmetrised(h, symmetric) for h in local]) for rels, local in groups]
@@ -194,7 +198,13 @@ class ProblemBuilder:
         if builder is None:
             builder = Builder(self.scope, file=self.claim.file)
             for symbol, value in list(subst.items()):
-                stand_in = sp.Dummy(symbol.name, **_provable_assumptions(value))
+                assumptions = _provable_assumptions(value)
+                if symbol.is_integer and _integer_valued(value):
+                    assumptions["integer"] = True       # n*(n + 1)/2 + 1: SymPy cannot tell, the grid can
+                if not symbol.is_integer:
+                    # z real with where z = 3 stays a real name (diff(z^2, z) is taken before 3 is put in).
+                    assumptions.pop("integer", None)
+                stand_in = sp.Dummy(symbol.name, **assumptions)
                 builder.rebound[symbol.name] = stand_in
                 subst[stand_in] = value
             self._builders[chain_no] = builder
@@ -551,7 +561,7 @@ def _violation(info: SymbolInfo, value: sp.Expr, where: dict) -> str | None:
         if not any(_sign(value - v) == 0 for v in info.domain):
             return f"is not in its domain {{{', '.join(map(str, info.domain))}}}"
         return None
-    if d.integer and value.is_integer is not True:
+    if d.integer and value.is_integer is not True and not _integer_valued(value):
         what = "an integer" if value.is_number else "provably an integer"
         return f"is not {what}, but {info.name} is declared integer"
     words = set(info.words)
@@ -579,6 +589,23 @@ def _violation(info: SymbolInfo, value: sp.Expr, where: dict) -> str | None:
                 side = ("above" if open_ else "at least") if below else ("below" if open_ else "at most")
                 return f"is not provably {side} {_subst(bound, where)}, as the declaration of {info.name} requires"
     return None
+
+
+def _integer_valued(value: sp.Expr) -> bool:
+    """Whether a polynomial with rational coefficients in integer names takes only integer values
+    (``n*(n + 1)/2``): of degree d in each name, it does exactly when it does at every point of {0..d}^k
+    (its coefficients in the binomial basis are then integers)."""
+    names = sorted(value.free_symbols, key=sp.default_sort_key)
+    if not names or not all(isinstance(s, sp.Symbol) and s.is_integer for s in names) or len(names) > 3:
+        return False
+    try:
+        p = sp.Poly(value, *names)
+    except sp.PolynomialError:
+        return False
+    if not all(c.is_Rational for c in p.coeffs()) or max(p.degree_list()) > 8:
+        return False
+    grid = itertools.product(*[range(p.degree(s) + 1) for s in names])
+    return all(p.eval(dict(zip(names, point, strict=True))).is_Integer for point in grid)
 
 
 def _sign(e: sp.Expr) -> int | None:

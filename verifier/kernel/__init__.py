@@ -18,6 +18,7 @@ from verifier.kernel.checker import (
     prove_instance,
     refute,
     show_relation,
+    symmetric_family,
     witness,
 )
 from verifier.kernel.declarations import Declaration, Interval
@@ -28,5 +29,6 @@ from verifier.kernel.verdicts import Checked, ForgedVerdict, Proved, Refuted, Wi
 __all__ = [
     "Checked", "Declaration", "Facts", "ForgedVerdict", "Interval", "Proved", "Refuted", "Witness",
     "admits", "check", "confirm_at_point", "confirm_instance", "confirm_relation", "contradictory", "enclose",
-    "facts_from", "no_witness_possible", "prove", "prove_instance", "refute", "show_relation", "witness",
+    "facts_from", "no_witness_possible", "prove", "prove_instance", "refute", "show_relation", "symmetric_family",
+    "witness",
 ]

@@ -577,6 +577,11 @@ def _confirm_at_point(relation: Relation, hypotheses: list[sp.Basic], point: Map
         return None
     facts = at_point(facts, point)
     for h in hypotheses:
+        family = symmetric_family(h)
+        if family is not None:
+            if not _symmetric_at(family, point):
+                return None
+            continue
         value = _rational_condition(h, point)
         if value is None:
             value = condition_truth(_evaluate_condition(h, point, facts))
@@ -610,6 +615,31 @@ def _is_value(v: sp.Basic) -> bool:
     """A number with nothing left unevaluated: no free name, entry, sum, held node or non-real part."""
     return isinstance(v, sp.Expr) and not (v.free_symbols or v.has(sp.Indexed, sp.Sum, sp.Product, sp.nan, sp.zoo)) \
         and not any(interval.held_original(f) for f in v.atoms(sp.core.function.AppliedUndef))
+
+
+def symmetric_family(h: sp.Basic) -> sp.IndexedBase | None:
+    """The family ``F`` of a hypothesis ``F[r, s] = F[s, r]`` over all indices (``r``, ``s`` fresh names that
+    nothing else mentions: every ``r``, ``s``), else ``None``."""
+    if not isinstance(h, sp.Eq) or not all(isinstance(x, sp.Indexed) for x in h.args):
+        return None
+    a, b = h.args
+    if a.base != b.base or len(a.indices) != 2 or len(b.indices) != 2:
+        return None
+    r, s = a.indices
+    if not (isinstance(r, sp.Dummy) and isinstance(s, sp.Dummy) and r != s and b.indices == (s, r)):
+        return None
+    return a.base
+
+
+def _symmetric_at(family: sp.IndexedBase, point: Mapping[sp.Basic, sp.Expr]) -> bool:
+    """Whether the point gives ``F[a, b]`` and ``F[b, a]`` the same value wherever it gives both (an entry whose
+    transpose it leaves out extends to a symmetric ``F``)."""
+    for x, v in point.items():
+        if isinstance(x, sp.Indexed) and x.base == family and len(x.indices) == 2:
+            other = family[x.indices[1], x.indices[0]]
+            if other in point and interval.sign(sp.expand(point[other] - v)) != 0:
+                return False
+    return True
 
 
 def _rational_condition(h: sp.Basic, point: Mapping[sp.Basic, sp.Expr]) -> bool | None:

@@ -138,8 +138,19 @@ class Printer(MathMLPresentationPrinter):
 
     def _print_Function(self, e: sp.Expr) -> Element:
         if isinstance(e, AppliedUndef):  # a definition of the file: its name as written, not lowercased
-            return self._el("mrow", self._token("mi", _name(e.func.__name__)), self._paren_comma_separated(*e.args))
+            return self._el("mrow", self._token("mi", _name(e.func.__name__)), self._arguments(e.args))
         return super()._print_Function(e)
+
+    def _arguments(self, args: tuple[Any, ...]) -> Element:
+        """``(a, b, c)``: arguments in parentheses, comma separated (written here: SymPy's own helper for it is
+        private and not in every supported version)."""
+        parts: list[Element] = [self._token("mo", "(")]
+        for n, arg in enumerate(args):
+            if n:
+                parts.append(self._token("mo", ","))
+            parts.append(self._print(arg))
+        parts.append(self._token("mo", ")"))
+        return self._row(parts)
 
     def _print_Symbol(self, sym: sp.Symbol, style: str = "plain") -> Element:
         # Declared names print as written; SymPy would read "w2" as w with subscript 2 and "x_in" as x sub "in".
@@ -262,19 +273,16 @@ def _core(el: Element, printer: Printer) -> Element:
     ``mfenced`` as an ``mrow`` with explicit fences."""
     for child in list(el.childNodes):
         if child.nodeType == Node.ELEMENT_NODE:
-            _core(child, printer)
+            new = _core(child, printer)
+            if new is not child:
+                el.replaceChild(new, child)
     if el.tagName in ("mo", "mi") and el.firstChild is not None and el.firstChild.nodeType == Node.TEXT_NODE:
         text = el.firstChild.data
         if text in _REPLACE:
             el.firstChild.data = _REPLACE[text]
             if text == "&ExponentialE;" or text == "&dd;":
                 el.setAttribute("mathvariant", "normal")
-    if el.tagName == "mrow" and any(c.nodeType == Node.ELEMENT_NODE and c.tagName == "mtable"
-                                    for c in el.childNodes):
-        for child in el.childNodes:
-            if child.nodeType == Node.ELEMENT_NODE and child.tagName == "mo":
-                child.setAttribute("stretchy", "true")
-    if el.tagName in _NOT_CORE:
+    if el.tagName in _NOT_CORE:     # older SymPy writes mfenced
         row = printer.dom.createElement("mrow")
         opening, closing = el.getAttribute("open") or "(", el.getAttribute("close") or ")"
         if el.tagName == "mfenced":
@@ -283,7 +291,12 @@ def _core(el: Element, printer: Printer) -> Element:
             row.appendChild(child)
         if el.tagName == "mfenced":
             row.appendChild(printer._token("mo", closing))
-        return row
+        el = row
+    if el.tagName == "mrow" and any(c.nodeType == Node.ELEMENT_NODE and c.tagName == "mtable"
+                                    for c in el.childNodes):
+        for child in el.childNodes:
+            if child.nodeType == Node.ELEMENT_NODE and child.tagName == "mo":
+                child.setAttribute("stretchy", "true")
     return el
 
 

@@ -290,16 +290,24 @@ def _solver_witness(case: Case, problem: Problem) -> Proved | None:
 
 
 def symmetric_point(point: dict, case: Case) -> dict:
-    """The point with ``F[a, b]`` and ``F[b, a]`` both given their mean, for each family the hypotheses make
-    symmetric: a counterexample or witness is then shown at a symmetric ``F``. (The relation of such a case is
-    written in ``(F + F^T)/2``, whose value at the mean is its value at the point: nothing else changes.)"""
-    if not case.symmetric:
+    """The point made symmetric in each family the hypotheses make symmetric, so that a counterexample or witness is
+    proposed at a symmetric ``F``: a real family's ``F[a, b]`` and ``F[b, a]`` both get their mean (its relation is
+    written in ``(F + F^T)/2``, whose value at the mean is its value at the point); an integer or finite-valued
+    family's entry below the diagonal takes the value above it (the kernel checks the symmetry at the point)."""
+    copied = {f for f in map(kernel.symmetric_family, case.hypotheses) if f is not None}
+    if not case.symmetric and not copied:
         return point
     out = dict(point)
     for x, v in point.items():
         if isinstance(x, sp.Indexed) and x.base in case.symmetric and len(x.indices) == 2:
             other = x.base[x.indices[1], x.indices[0]]
             out[x] = (v + point.get(other, v)) / 2
+        elif isinstance(x, sp.Indexed) and x.base in copied and len(x.indices) == 2:
+            # An integer or finite-valued family: the entry below the diagonal takes the value above it.
+            a, b = x.indices
+            other = x.base[b, a]
+            if other in point and sp.default_sort_key(b) < sp.default_sort_key(a):
+                out[x] = point[other]
     return out
 
 

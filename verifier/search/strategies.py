@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import sympy as sp
+from mpmath.libmp.libhyper import NoConvergence
 
 from verifier.frontend.build import SymbolInfo
 from verifier.frontend.goals import Case, Problem
@@ -64,9 +65,12 @@ def integer_names(case: Case, problem: Problem) -> list[sp.Symbol]:
 
 
 def _int_symbols(e: Any) -> set[sp.Symbol]:
+    """The integer names of ``e``: not the label of a family (``B`` of ``B[j, 1]``, which SymPy lists among the
+    free symbols of a sum over its entries)."""
     if not isinstance(e, sp.Basic):
         return set()
-    return {s for s in e.free_symbols if isinstance(s, sp.Symbol) and s.is_integer}
+    labels = {x.base.label for x in e.atoms(sp.Indexed)}
+    return {s for s in e.free_symbols if isinstance(s, sp.Symbol) and s.is_integer and s not in labels}
 
 
 def instances(case: Case, problem: Problem, *, max_size: int = DEFAULT_MAX_SIZE) -> InstanceSet:
@@ -143,7 +147,7 @@ def _enumerate(sizes: list[sp.Symbol], choices: dict, ranged: list[sp.Symbol], b
 
 
 #: Instances tried beyond a bounded check, and larger sizes drawn at random among them.
-BEYOND_INSTANCES = 40
+BEYOND_INSTANCES = 64
 BEYOND_RANDOM = 3
 
 
@@ -184,23 +188,50 @@ def beyond(case: Case, problem: Problem, checked: InstanceSet, *, seed: int = 0)
     return out
 
 
+#: Sizes 16, 32, ... up to 2 to this power are tried beyond a bounded check.
+DOUBLING_UP_TO = 12
 #: Numbers a relation mentions are followed up to this size (a larger size is costly to check exactly).
 LANDMARK_LIMIT = 10**4
 
 
 def _landmarks(case: Case) -> list[int]:
-    """The integers next to every number the case's relations and hypotheses mention: where a relation between
-    sizes changes its truth (``K < 1000``, ``(K - 41)*(K - 42) > 0``, ``KroneckerDelta(K, 13) = 0``)."""
-    exprs = [e for lhs, _, rhs in case.relations for e in (lhs, rhs)] + list(case.hypotheses)
-    out: set[int] = set()
+    """The integers where a relation between sizes may change its truth: next to every number the case's relations
+    and hypotheses mention (``K < 1000``, ``KroneckerDelta(K, 13) = 0``), to the numerator and denominator of a
+    fraction (``K/(K + 1) < 999/1000``) and the integer square root of a large number (``floor(K^2/10^6) = 0``),
+    and next to the real roots of a relation that is a polynomial in one integer name (``K^3 <= 10^7*K`` fails
+    from 3163 on). Proposals only: each instance is checked exactly."""
+    relations = [lhs - rhs for lhs, _, rhs in case.relations if isinstance(lhs, sp.Basic) and isinstance(rhs, sp.Basic)]
+    exprs = relations + list(case.hypotheses)
+    found: set[sp.Rational] = set()
     for e in exprs:
-        if not isinstance(e, sp.Basic):
-            continue
-        for a in e.atoms(sp.Rational):
-            for c in (a, -a):     # K - 41 is K + (-41): its root is 41
-                if abs(c) <= LANDMARK_LIMIT:
-                    out |= {int(sp.floor(c)) - 1, int(sp.floor(c)), int(sp.ceiling(c)), int(sp.ceiling(c)) + 1}
+        if isinstance(e, sp.Basic):
+            for a in e.atoms(sp.Rational):
+                found |= {a, -a, sp.Integer(a.p), sp.Integer(a.q)}    # K - 41 is K + (-41): its root is 41
+                if abs(a) > LANDMARK_LIMIT and a.is_Integer:
+                    found.add(sp.Integer(sp.integer_nthroot(abs(int(a)), 2)[0]))
+    for d in relations:
+        found |= _roots(d)
+    out: set[int] = set()
+    for c in found:
+        if abs(c) <= LANDMARK_LIMIT:
+            out |= {int(sp.floor(c)) - 1, int(sp.floor(c)), int(sp.ceiling(c)), int(sp.ceiling(c)) + 1}
     return sorted(out)
+
+
+def _roots(d: sp.Expr) -> set[sp.Rational]:
+    """The real roots, rounded to rationals, of ``d`` when it is a polynomial of small degree in one integer name
+    (numerical: a proposal)."""
+    names = [s for s in d.free_symbols if isinstance(s, sp.Symbol)]
+    if len(names) != 1 or not names[0].is_integer or d.has(sp.Function, sp.Sum, sp.Product, sp.Indexed):
+        return set()
+    try:
+        p = sp.Poly(sp.expand(d), names[0])
+        if not 1 <= p.degree() <= 8:
+            return set()
+        roots = p.nroots(n=15, maxsteps=100)
+    except (sp.PolynomialError, NoConvergence, ValueError, TypeError):
+        return set()
+    return {sp.Rational(str(sp.re(r))) for r in roots if abs(sp.im(r)) < 1e-9 and abs(sp.re(r)) <= LANDMARK_LIMIT}
 
 
 def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random, marks: Sequence[int] = ()) -> list[int]:
@@ -217,6 +248,10 @@ def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random, marks:
     for pair in itertools.zip_longest(above, below):     # nearest first, on both sides
         out.extend(v for v in pair if v is not None)
     out[2:2] = [v for v in marks if v not in checked and v not in out and (floor is None or v >= floor)]
+    # Doubling reaches a size where an exponential or a factorial overtakes a bound (2^K < 10^300 fails at 997).
+    doubling = [2**k for k in range(4, DOUBLING_UP_TO + 1)]
+    doubling += [] if floor is not None else [-v for v in doubling]
+    out += [v for v in doubling if v not in checked and v not in out]
     return out + larger
 
 

@@ -217,3 +217,12 @@ def test_a_claim_true_only_at_its_fixed_size_is_not_proved_for_every_size(tmp_pa
     assert outcome.verdict == "proved" and "for every" not in (outcome.method or "")
     (outcome,) = run(tmp_path, 'where = { K = "3" }\nstatement = "K = 4"').outcomes
     assert outcome.verdict == "refuted"
+
+
+def test_a_where_value_inside_a_range_with_a_symbolic_bound(tmp_path: Path) -> None:
+    """k = "integer 1..K" with where k = 2 is a value of k exactly when K >= 2: with that assumed, K - k >= 0 holds
+    (by hand: K - 2 >= 0); without it, 2 is not provably in 1..K and the file is in error at the where line."""
+    (outcome,) = run(tmp_path, 'assume = ["K >= 2"]\nwhere = { k = "2" }\nstatement = "K - k >= 0"').outcomes
+    assert outcome.verdict == "proved"
+    (outcome,) = run(tmp_path, 'where = { k = "2" }\nstatement = "K - k >= 0"').outcomes
+    assert outcome.verdict == "error" and "at most K" in (outcome.message or "")

@@ -13,6 +13,7 @@ against their names' declarations.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -191,7 +192,7 @@ class ProblemBuilder:
         A ``where`` name is built as a fresh stand-in carrying only what its value provably is, then replaced by
         the value: SymPy never simplifies under the declared words of a name whose value is given (a positive
         ``z`` with ``where = { z = "-1" }`` must not turn ``sqrt(z^2)`` into ``z`` first)."""
-        subst = self._where(items, lines)
+        subst = self._where(items, lines, chain_no)
         if not subst:
             return subst, self.builder
         builder = self._builders.get(chain_no)
@@ -261,7 +262,27 @@ class ProblemBuilder:
             raise ExpressionError(f"assume: expected a relation, got {text!r}", line=line)
         return value
 
-    def _where(self, items: list[tuple[str, str]], lines: dict[str, int | None]) -> dict[Any, Any]:
+    def _provable_under_assume(self, chain_no: int | None) -> Callable[[sp.Expr, bool], bool]:
+        """Whether ``gap > 0`` (strict) or ``gap >= 0`` follows from the declarations and the ``assume``s of the
+        claim (and chain): ``k = "integer 1..K"`` with ``where = { k = 2 }`` needs ``K >= 2``, which an assume may
+        give."""
+        texts = self.claim.assume + (self.claim.chains[chain_no].assume if chain_no is not None else ())
+        assumes = []
+        for text in texts:
+            try:
+                assumes.append(self._condition(self.builder, text, None))
+            except ExpressionError:
+                continue        # reported where the assume is built for the obligation
+        declarations = [declaration_of(info) for info in self.infos.values()]
+
+        def holds(gap: sp.Expr, strict: bool) -> bool:
+            facts = facts_from(declarations, assumes, {}, [gap])
+            return facts.positive(gap) if strict else facts.nonneg(gap)
+
+        return holds
+
+    def _where(self, items: list[tuple[str, str]], lines: dict[str, int | None],
+               chain_no: int | None = None) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         for name, text in items:
             line = lines.get(name)
@@ -272,9 +293,10 @@ class ProblemBuilder:
             if not isinstance(value, sp.Expr) or isinstance(value, sp.MatrixBase):
                 raise ExpressionError(f"where: {name} = {text!r} is not a scalar value", line=line)
             out[info.symbol] = value
+        holds = self._provable_under_assume(chain_no)
         for name, _ in items:
             info = self.scope.symbols[name]
-            problem = _violation(info, out[info.symbol], out)
+            problem = _violation(info, out[info.symbol], out, holds)
             if problem:
                 raise ExpressionError(f"where: {name} = {out[info.symbol]} {problem}", line=lines.get(name))
         return out
@@ -552,8 +574,10 @@ def _provable_assumptions(value: sp.Expr) -> dict[str, bool]:
             if getattr(value, "is_" + k) is True}
 
 
-def _violation(info: SymbolInfo, value: sp.Expr, where: dict) -> str | None:
-    """Why ``value`` does not (provably) satisfy the declaration of ``info``, or ``None`` when it does."""
+def _violation(info: SymbolInfo, value: sp.Expr, where: dict,
+               holds: Callable[[sp.Expr, bool], bool] | None = None) -> str | None:
+    """Why ``value`` does not (provably) satisfy the declaration of ``info``, or ``None`` when it does; ``holds``
+    decides a bound that the value's own words leave open (from the declarations and the claim's assumes)."""
     d = info.declaration
     if d is None:
         return None
@@ -584,7 +608,8 @@ def _violation(info: SymbolInfo, value: sp.Expr, where: dict) -> str | None:
             gap = sp.expand(_subst(gap, where))
             s = _sign(gap)
             ok = (s is not None and (s > 0 or (s == 0 and not open_))) or \
-                (s is None and not gap.is_number and (gap.is_positive if open_ else gap.is_nonnegative) is True)
+                (s is None and not gap.is_number and (gap.is_positive if open_ else gap.is_nonnegative) is True) or \
+                (s is None and holds is not None and holds(gap, open_))
             if not ok:
                 side = ("above" if open_ else "at least") if below else ("below" if open_ else "at most")
                 return f"is not provably {side} {_subst(bound, where)}, as the declaration of {info.name} requires"

@@ -189,7 +189,17 @@ def facts_from(declarations: Iterable[Declaration], hypotheses: Iterable[sp.Basi
     families = tuple((d.name, _at(d.index_range[0], fixed), _at(d.index_range[1], fixed))
                      for d in declarations if d.indexed and d.index_range is not None)
     facts = Facts(families=families, declarations=declarations, fixed=tuple(fixed.items()))
-    facts = replace(facts, consistent=all(_fixed_allowed(facts.declaration(s), v, fixed) for s, v in fixed.items()))
+    consistent = True
+    for s, v in fixed.items():
+        d = facts.declaration(s)
+        ranged = _range_of_fixed(d, v, fixed)
+        if ranged is not None:
+            # A number whose declared range has bounds that are not numbers (k = 2 in 1..K): allowed exactly where
+            # it lies in that range, which restricts the problem to those values of the bounds' names.
+            hypotheses += ranged
+            d = replace(d, values=None) if d is not None else None
+        consistent = consistent and _fixed_allowed(d, v, fixed)
+    facts = replace(facts, consistent=consistent)
     for rel in _declared_relations(facts, hypotheses + list(expressions), fixed):
         facts = facts.add(rel)
     for h in hypotheses:
@@ -255,6 +265,25 @@ def _scalar_relations(d: Declaration, s: sp.Symbol, fixed: Mapping[sp.Symbol, sp
     out.extend(_SIGN_RELATION[SIGN_WORDS[w]](s, 0, evaluate=False) for w in sorted(d.signs))
     if d.domain and all(v.is_Rational for v in d.domain):
         out.extend([sp.Ge(s, min(d.domain), evaluate=False), sp.Le(s, max(d.domain), evaluate=False)])
+    return out
+
+
+def _range_of_fixed(d: Declaration | None, value: sp.Expr, fixed: Mapping[sp.Symbol, sp.Expr]
+                    ) -> list[sp.Basic] | None:
+    """``lo <= value <= hi`` (open ends strict) for a fixed number whose declared interval has a bound that is not a
+    number once the fixed values are in; ``None`` for any other fixed value."""
+    if d is None or d.values is None or not (isinstance(value, sp.Expr) and value.is_number):
+        return None
+    box = d.values
+    lo = _at(box.lo, fixed) if box.lo is not None else None
+    hi = _at(box.hi, fixed) if box.hi is not None else None
+    if all(b is None or b.is_number for b in (lo, hi)):
+        return None
+    out: list[sp.Basic] = []
+    if lo is not None:
+        out.append((sp.Lt if box.lo_open else sp.Le)(lo, value, evaluate=False))
+    if hi is not None:
+        out.append((sp.Lt if box.hi_open else sp.Le)(value, hi, evaluate=False))
     return out
 
 

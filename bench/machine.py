@@ -27,7 +27,7 @@ def machine(repo: Path) -> dict[str, Any]:
         "python": platform.python_version(),
         "python_executable": sys.executable,
         "sympy": _version("sympy"),
-        "verifier": _version("verifier"),
+        "verifier": _version("derivation-verifier"),
         "commit": _commit(repo),
     }
 

@@ -361,7 +361,8 @@ def _emit(run: RunResult, args: argparse.Namespace, library: Library | None = No
 
 def _with_sheet_summary(text: str, run: RunResult, library: Library, fmt: str) -> str:
     """A report with the per-sheet summary: a "sheets" field in JSON (and each sheet step's column and LaTeX), a
-    closing section in text and Markdown."""
+    closing section in text, Markdown and HTML, a notice per sheet in GitHub annotations (JUnit keeps its schema's
+    shape: one test case per claim, named by sheet)."""
     import json
 
     from verifier.frontend.sheet import annotate, summarize, summary_lines
@@ -376,6 +377,16 @@ def _with_sheet_summary(text: str, run: RunResult, library: Library, fmt: str) -
         return text + "\nSheets:\n" + "".join(f"  {line}\n" for line in summary_lines(summary))
     if fmt == "markdown":
         return text + "\n### Sheets\n\n" + "".join(f"- {line}\n" for line in summary_lines(summary))
+    if fmt == "github":     # a notice per sheet (GitHub shows ten per step), the rest in the log
+        from verifier.outputs.report import MAX_ANNOTATIONS
+        lines = list(zip(summary, summary_lines(summary), strict=True))
+        notices = "".join(f"::notice title=sheet {entry['sheet']}::{line}\n" for entry, line in lines[:MAX_ANNOTATIONS])
+        return text + notices + "".join(f"{line}\n" for _, line in lines[MAX_ANNOTATIONS:])
+    if fmt == "html":
+        import html
+
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in summary_lines(summary))
+        return text.replace("</body>", f'<section class="sheets"><h2>Sheets</h2><ul>{items}</ul></section>\n</body>', 1)
     return text
 
 

@@ -250,3 +250,13 @@ def test_any_sheet_is_read_without_raising(notation: Notation, parts: list[str])
             assert len(chain) >= 2
             for entry in chain:
                 assert 1 <= entry.line <= lines and (entry.reading is not None or entry.reason)
+
+
+def test_github_and_html_reports_name_each_sheet(capsys: pytest.CaptureFixture[str]) -> None:
+    """bob.tex has q2.1 wrong at line 8 (see above): a notice for the sheet in GitHub's annotations, a line in the
+    HTML page's sheet section."""
+    main(["all", "--derivations", str(SUBMISSIONS), "--notation", str(TABLE), "--no-cache", "--format", "github"])
+    assert "bob.tex: 2 claims; wrong: bob.tex:q2.1 (line 8)" in capsys.readouterr().out
+    main(["all", "--derivations", str(SUBMISSIONS), "--notation", str(TABLE), "--no-cache", "--format", "html"])
+    page = capsys.readouterr().out
+    assert '<section class="sheets">' in page and "bob.tex: 2 claims; wrong: bob.tex:q2.1 (line 8)" in page

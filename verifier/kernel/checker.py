@@ -38,12 +38,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from fractions import Fraction
 
 import sympy as sp
 
 from verifier.kernel import defined, geometric, interval, linear, logs
-from verifier.kernel.facts import Facts, admits, facts_from
+from verifier.kernel.facts import Facts, admits, exact_number, facts_from
 from verifier.kernel.rules import expu, normal
 from verifier.kernel.sums import merge_sums, peel, size_conditions, well_formed
 from verifier.kernel.verdicts import Checked, Proved, Refuted, Witness, made
@@ -249,7 +248,7 @@ def confirm_instance(relation: Relation, hypotheses: list[sp.Basic], values: Map
     outside their range become 0, and the facts are derived again from the declarations, the fixed values and the
     substituted hypotheses.
     """
-    values = {k: _number(v) for k, v in values.items()}
+    values = {k: exact_number(v) for k, v in values.items()}
     if not all(isinstance(k, sp.Symbol) and k.is_integer and isinstance(v, sp.Integer) and _allowed(k, v)
                for k, v in values.items()) or not admits(facts, values):
         return None
@@ -262,7 +261,7 @@ def confirm_instance(relation: Relation, hypotheses: list[sp.Basic], values: Map
         if h is not sp.true and h is not True:
             substituted.append(h)
     lhs, op, rhs = relation
-    lhs, rhs = (apply_zero_outside(substitute(_number(side), values), local) for side in (lhs, rhs))
+    lhs, rhs = (apply_zero_outside(substitute(exact_number(side), values), local) for side in (lhs, rhs))
     inst = facts_from(facts.declarations, substituted, {**dict(facts.fixed), **values}, (lhs, rhs))
     if not inst.consistent:
         return None
@@ -568,8 +567,8 @@ def confirm_at_point(relation: Relation, hypotheses: list[sp.Basic], point: Mapp
 
 def _confirm_at_point(relation: Relation, hypotheses: list[sp.Basic], point: Mapping[sp.Basic, sp.Expr],
                       facts: Facts) -> PointCheck | None:
-    relation = (_number(relation[0]), relation[1], _number(relation[2]))
-    point = {k: _number(v) for k, v in point.items()}
+    relation = (exact_number(relation[0]), relation[1], exact_number(relation[2]))
+    point = {k: exact_number(v) for k, v in point.items()}
     if not all(isinstance(e, sp.Expr) and well_formed(e) for e in (relation[0], relation[2])):
         return None
     if not all(_allowed(k, v) for k, v in point.items()) or not admits(facts, point) \
@@ -651,17 +650,6 @@ def _rational_condition(h: sp.Basic, point: Mapping[sp.Basic, sp.Expr]) -> bool 
     if not d.is_Rational:
         return None
     return truth(d, RELATION_OPS[type(h)], sp.Integer(0)) if type(h) in RELATION_OPS else None
-
-
-def _number(v: object) -> object:
-    """Python integers and fractions as SymPy numbers (nothing else is converted: no string is ever parsed)."""
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, int):
-        return sp.Integer(v)
-    if isinstance(v, Fraction):
-        return sp.Rational(v.numerator, v.denominator)
-    return v
 
 
 def _allowed(name: sp.Basic, value: sp.Basic) -> bool:
@@ -857,7 +845,7 @@ def no_witness_possible(cases: Sequence[tuple[Sequence[Relation], Sequence[sp.Ba
             return False
         if contradictory(hypotheses, facts):
             return True
-        closed = [r for r in relations if not (_free(_number(r[0])) or _free(_number(r[2])))]
+        closed = [r for r in relations if not (_free(exact_number(r[0])) or _free(exact_number(r[2])))]
         return any((c := confirm_at_point(r, [], {}, facts)) is not None and not c.holds for r in closed)
 
     if not cases or not all(impossible(*case) for case in cases):
@@ -875,7 +863,7 @@ def check(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic],
     were given). Returns the first instance that is not confirmed instead, for the caller to search there for a
     counterexample; ``None`` when there is no instance, or an instance is repeated (the count would overstate what
     was checked). The verdict says how many instances were confirmed."""
-    distinct = {tuple(sorted((str(k), _number(v)) for k, v in values.items())) for values in instances}
+    distinct = {tuple(sorted((str(k), exact_number(v)) for k, v in values.items())) for values in instances}
     if not instances or not facts.consistent or len(distinct) != len(instances):
         return None
     for values in instances:
@@ -889,4 +877,4 @@ def check(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic],
 
 def _shown_point(point: Mapping[sp.Basic, sp.Expr], facts: Facts) -> dict[sp.Basic, sp.Expr]:
     """The point's values, without entries the zero-outside rule sets to 0."""
-    return admissible({k: _number(v) for k, v in point.items()}, facts)
+    return admissible({k: exact_number(v) for k, v in point.items()}, facts)

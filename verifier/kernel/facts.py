@@ -335,8 +335,8 @@ def allows(d: Declaration, value: sp.Expr, point: Mapping[sp.Basic, sp.Expr]) ->
     return True
 
 
-def _exact(v: object) -> object:
-    """Python integers and fractions as SymPy numbers (anything else as it is)."""
+def exact_number(v: object) -> object:
+    """Python integers and fractions as SymPy numbers (nothing else is converted: no string is ever parsed)."""
     if isinstance(v, bool):
         return v
     if isinstance(v, int):
@@ -354,7 +354,7 @@ def admits(facts: Facts, point: Mapping[sp.Basic, sp.Expr]) -> bool:
     """
     if not facts.consistent:
         return False
-    point = {k: _exact(v) for k, v in point.items()}
+    point = {k: exact_number(v) for k, v in point.items()}
     full = {**dict(facts.fixed), **point}
     for name, value in point.items():
         if isinstance(name, sp.Indexed):

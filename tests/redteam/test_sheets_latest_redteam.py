@@ -9,12 +9,10 @@ the next function (``\\sin t \\cos t`` is sin(t) cos(t)).
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from redteam.sheet_judge import sheet_run, wrong_verdicts
 
 SHEET = Path(__file__).resolve().parent / "sheets" / "latest.md"
 
@@ -40,25 +38,7 @@ TRUTHS = {
 @pytest.fixture(scope="module")
 def sheet_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The JSON report of the CLI on the sheet."""
-    cwd = tmp_path_factory.mktemp("sheet")
-    done = subprocess.run([sys.executable, "-m", "verifier", "all", "--derivations", str(SHEET), "--format", "json",
-                           "--timeout", "10", "--no-cache"],
-                          cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
-    assert "Traceback" not in done.stderr, done.stderr
-    return json.loads(done.stdout)
-
-
-def wrong_verdicts(report: dict) -> list[str]:
-    """Each step whose verdict contradicts its truth, with what the reader made of it."""
-    out = []
-    for claim in report["claims"]:
-        truth = TRUTHS[claim["id"]]
-        for o in claim["obligations"]:
-            v = o["verdict"]
-            wrong = (truth == "true" and v == "refuted") or (truth == "false" and v in ("proved", "checked"))
-            if v == "error" or wrong:
-                out.append(f"{claim['id']}: truth {truth}, verdict {v}, read as {o.get('text')!r}")
-    return out
+    return sheet_run(SHEET, tmp_path_factory.mktemp("sheet"))
 
 
 def test_every_answer_of_the_sheet_is_reported(sheet_report: dict) -> None:
@@ -69,5 +49,5 @@ def test_every_answer_of_the_sheet_is_reported(sheet_report: dict) -> None:
 
 def test_no_reading_changes_the_meaning(sheet_report: dict) -> None:
     """No true step refuted, no false step proved or checked, no step in error."""
-    wrong = wrong_verdicts(sheet_report)
+    wrong = wrong_verdicts(sheet_report, TRUTHS)
     assert wrong == [], "\n".join(wrong)

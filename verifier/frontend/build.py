@@ -1114,7 +1114,7 @@ def _declare(name: str, spec: str, builder: Builder, line: int | None) -> Symbol
     if "complex" in words and (interval is not None or parts.domain is not None):
         raise ExpressionError("'complex' contradicts an interval or a finite domain of real numbers")
     signs = frozenset(w for w in words if w in SIGN_WORDS)
-    _check_consistent(signs, integer, interval, parts.domain)
+    check_consistent(signs, integer, interval, parts.domain)
     assumptions = _assumptions(words, signs, interval, parts.domain, zero_too=index_range is not None)
     try:
         symbol = sp.IndexedBase(name, **assumptions) if parts.indexed else sp.Symbol(name, **assumptions)
@@ -1228,7 +1228,7 @@ def _sign_set(signs: frozenset[str]) -> sp.Set:
     return sp.Union(*[pieces[s] for s in sorted(allowed)]) if allowed else sp.S.EmptySet
 
 
-def _check_consistent(signs: frozenset[str], integer: bool, interval: tuple | None,
+def check_consistent(signs: frozenset[str], integer: bool, interval: tuple | None,
                       domain: tuple[Expr, ...] | None) -> None:
     """A declaration that allows no value at all is an error that says which words contradict."""
     allowed = _sign_set(signs)

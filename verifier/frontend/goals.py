@@ -14,18 +14,29 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, cast
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 import sympy as sp
 
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
-from verifier.frontend.build import CONSTANTS, Builder, Definition, Scope, SymbolInfo, Vec, declare, parse_signature
+from verifier.frontend.build import (
+    CONSTANTS,
+    Builder,
+    Definition,
+    Scope,
+    SymbolInfo,
+    Vec,
+    check_consistent,
+    declare,
+    parse_signature,
+)
 from verifier.frontend.loader import Library, SourceFile
 from verifier.kernel import Declaration, Facts, facts_from, interval
 from verifier.kernel.declarations import SIGN_WORDS
 from verifier.kernel.declarations import Interval as ValueInterval
+from verifier.kernel.universal import AllIndices
 from verifier.model import Chain, Claim, Obligation, obligations
 
 Relation = tuple[sp.Expr, str, sp.Expr]
@@ -42,7 +53,8 @@ class Case:
     relations: list[Relation]
     hypotheses: list[sp.Basic]
     facts: Facts
-    symmetric: tuple[sp.IndexedBase, ...] = ()    # families symmetric by a hypothesis over all indices
+    symmetric: tuple[sp.IndexedBase, ...] = ()    # families read as symmetric (a hypothesis over all indices)
+    antisymmetric: tuple[sp.IndexedBase, ...] = ()
 
 
 @dataclass
@@ -96,6 +108,8 @@ class ProblemBuilder:
         self.infos = scope.by_symbol()
         self._entries: dict[tuple[int, int, int], Any] = {}
         self._builders: dict[int | None, Builder] = {}
+        #: The declarations of the obligation being built that its hypotheses over all indices strengthen.
+        self.folded: dict[Any, Declaration] = {}
 
     def problems(self) -> list[tuple[Obligation, Problem | ExpressionError]]:
         """Every obligation of the claim with its problem, or the error that kept it from being built."""
@@ -132,35 +146,24 @@ class ProblemBuilder:
             a = self._entry_with_op(builder, chain_no, step_no, chain)[1]
             op, b = self._entry_with_op(builder, chain_no, step_no + 1, chain)
             rels = [(a, op, b)]
-        symmetric = tuple(f for f in (self._symmetry(t) for t in assume_texts) if f is not None)
-        # An assume that is false for every allowed value is kept: the kernel proves a forall vacuously and
-        # refutes an exists (no allowed point).
-        hyps = [_subst(self._condition(builder, t, ob.line), subst) for t in assume_texts
-                if self._symmetry(t) is None]
+        read = self._assumptions(builder, assume_texts, ob.line)
+        self.folded = read.folded
+        hyps = [_subst(h, subst) for h in read.hypotheses]
         groups = self._scalar_relations(rels, ob.line)
         if kind == "exists" and any(local for _, local in groups):
             raise ExpressionError("exists cannot compare vectors whose length is symbolic (the entries would have "
                                   "to agree at every index, which one witness cannot show)", line=ob.line)
         groups = [([(_put(lhs, subst), op, _put(rhs, subst)) for lhs, op, rhs in rels],
                    [_subst(h, subst) for h in local]) for rels, local in groups]
-        # Averaging F and its transpose keeps a real family in its declaration, not an integer or finite-valued one:
-        # such a family's symmetry is stated entry by entry instead, for the entries the obligation uses.
-        entrywise = tuple(f for f in symmetric if not _closed_under_averaging(self.infos[f]))
-        symmetric = tuple(f for f in symmetric if f not in entrywise)
-        if entrywise:
-            # The entries the obligation names, and the family over all indices (for entries that a sum writes
-            # out only later: the kernel checks it at every point).
-            r, s = sp.Dummy("r", integer=True), sp.Dummy("s", integer=True)
-            hyps = hyps + _transposed_equal(groups, hyps, entrywise) + \
-                [sp.Eq(f[r, s], f[s, r], evaluate=False) for f in entrywise]
-        if symmetric:
-            groups = [([(symmetrised(lhs, symmetric), op, symmetrised(rhs, symmetric)) for lhs, op, rhs in rels],
-                       [symmetrised(h, symmetric) for h in local]) for rels, local in groups]
-            hyps = [symmetrised(h, symmetric) for h in hyps]
-        cases = [Case(c.values, c.relations, c.hypotheses, c.facts, symmetric)
+        averaged = read.symmetric + read.antisymmetric
+        if averaged:
+            groups = [([(read.averaged(lhs), op, read.averaged(rhs)) for lhs, op, rhs in rels],
+                       [read.averaged(h) for h in local]) for rels, local in groups]
+            hyps = [read.averaged(h) for h in hyps]
+        cases = [Case(c.values, c.relations, c.hypotheses, c.facts, read.symmetric, read.antisymmetric)
                  for c in self._cases(groups, hyps, subst)]
         general, values = [], {}
-        if subst and kind != "exists" and not symmetric:
+        if subst and kind != "exists" and not averaged:
             values = {s: v for s, v in subst.items() if not isinstance(s, sp.Dummy)}
             general = self._general(ob, kind, chain_no, step_no, chain, assume_texts)
         return Problem(ob, "exists" if kind == "exists" else "forall", cases, self.infos, self._sizes(ob.line),
@@ -179,7 +182,7 @@ class ProblemBuilder:
                 a = self._entry_with_op(builder, chain_no, step_no, chain)[1]
                 op, b = self._entry_with_op(builder, chain_no, step_no + 1, chain)
                 rels = [(a, op, b)]
-            hyps = [self._condition(builder, t, ob.line) for t in assume_texts]
+            hyps = self._assumptions(builder, assume_texts, ob.line).hypotheses
             groups = self._scalar_relations(rels, ob.line)
             return self._cases(groups, hyps, {})
         except ExpressionError:
@@ -235,26 +238,65 @@ class ProblemBuilder:
                 raise
         return self._entries[key]
 
-    def _symmetry(self, text: str) -> sp.IndexedBase | None:
-        """The family ``F`` of a hypothesis over all indices ``F[i, j] = F[j, i]``: ``i`` and ``j`` are names that
-        are not declared (a declared ``i`` keeps its meaning: one value). ``None`` for any other text."""
+    def _assumptions(self, builder: Builder, texts: tuple[str, ...], line: int | None) -> Assumptions:
+        """The ``assume`` texts, read: ordinary hypotheses, and hypotheses over all indices by kind."""
+        out = Assumptions()
+        for text in texts:
+            universal = self._universal(builder, text, line)
+            if universal is True:
+                continue
+            if universal is None:
+                # An assume that is false for every allowed value is kept: the kernel proves a forall vacuously
+                # and refutes an exists (no allowed point).
+                out.hypotheses.append(self._condition(builder, text, line))
+            else:
+                out.add(universal, self.infos, line)
+        return out
+
+    def _universal(self, builder: Builder, text: str, line: int | None) -> AllIndices | Literal[True] | None:
+        """An ``assume`` over all indices, built with its index variables bound (names declared nowhere that index a
+        family: ``r``, ``s`` in ``W[r, s] = W[s, r]``); ``None`` for an ordinary hypothesis; ``True`` for one that
+        the declarations make true (``x[j] >= 0`` for a positive ``x``), which adds nothing."""
         try:
             node = P.parse_relation(text)
         except ExpressionError:
+            return None     # reported when it is built as an ordinary hypothesis
+        known = set(self.scope.symbols) | set(self.scope.definitions) | set(CONSTANTS) | set(builder.rebound)
+        unknown = {n.id: n for n in P.walk(node) if isinstance(n, P.Name) and n.id not in known}
+        if not unknown:
             return None
-        if node.ops != ("=",) or not all(isinstance(o, P.Index) for o in node.operands):
-            return None
-        a, b = cast(tuple[P.Index, P.Index], node.operands)
-        if not (isinstance(a.base, P.Name) and isinstance(b.base, P.Name) and a.base.id == b.base.id
-                and len(a.indices) == 2 and len(b.indices) == 2
-                and all(isinstance(i, P.Name) for i in a.indices + b.indices)):
-            return None
-        (i, j), (k, m) = [cast(P.Name, x).id for x in a.indices], [cast(P.Name, x).id for x in b.indices]
-        info = self.scope.symbols.get(a.base.id)
-        free = not any(n in self.scope.symbols or n in self.scope.definitions or n in CONSTANTS for n in (i, j))
-        if not (i != j and (i, j) == (m, k) and free and info is not None and info.indexed):
-            return None
-        return info.symbol
+        variables = {name: sp.Dummy(name, integer=True) for name in unknown}
+        builder.rebound.update(variables)
+        try:
+            body = builder.hypothesis(text, line=line)
+        finally:
+            for name in variables:
+                del builder.rebound[name]
+        if body is sp.true or body is sp.false:
+            indexing = {n.id for x in P.walk(node) if isinstance(x, P.Index) for i in x.indices for n in P.walk(i)
+                        if isinstance(n, P.Name) and n.id in unknown}
+            if not indexing:
+                return None
+            if body is sp.true:
+                return True
+            raise ExpressionError("this hypothesis over all indices contradicts the declarations: no entry "
+                                  "satisfies it", file=self.claim.file, line=line)
+        free = body.free_symbols if isinstance(body, sp.Basic) else set()
+        used = [v for v in variables.values() if v in free]
+        if not used:
+            return None     # the names are all indices of sums, bound there
+        indexing = set().union(*[x.free_symbols for x in free if isinstance(x, sp.Indexed)])
+        for name, v in variables.items():
+            if v in free and v not in indexing:
+                raise ExpressionError(f"undeclared name '{name}': declare it in [symbols] or [define] (a name declared "
+                                      "nowhere may only index a family, in a hypothesis over all indices)",
+                                      file=self.claim.file, line=line, column=unknown[name].col)
+        return AllIndices(body, used)
+
+    def _declaration(self, info: SymbolInfo) -> Declaration:
+        """The declaration of a name for the obligation being built: a family's, with the bounds that hypotheses over
+        all its entries add."""
+        return self.folded.get(info.symbol) or declaration_of(info)
 
     def _condition(self, builder: Builder, text: str, line: int | None) -> sp.Basic:
         value = builder.hypothesis(text, line=line)
@@ -273,7 +315,7 @@ class ProblemBuilder:
                 assumes.append(self._condition(self.builder, text, None))
             except ExpressionError:
                 continue        # reported where the assume is built for the obligation
-        declarations = [declaration_of(info) for info in self.infos.values()]
+        declarations = [self._declaration(info) for info in self.infos.values()]
 
         def holds(gap: sp.Expr, strict: bool) -> bool:
             facts = facts_from(declarations, assumes, {}, [gap])
@@ -494,7 +536,7 @@ class ProblemBuilder:
         out: list[sp.Basic] = []
         for x in sorted(atoms, key=sp.default_sort_key):
             info = self.infos.get(x.base)
-            d = info.declaration if info is not None else None
+            d = self._declaration(info) if info is not None and info.declaration is not None else None
             if d is None:
                 continue
             says = _entry_conditions(x, d, subst)
@@ -516,7 +558,7 @@ class ProblemBuilder:
 
     def _facts(self, hyps: list[sp.Basic], rels: list[Relation], fixed: dict) -> Facts:
         """The case's facts, derived by the kernel from the declarations, the hypotheses and the fixed values."""
-        declarations = [declaration_of(info) for info in self.infos.values()]
+        declarations = [self._declaration(info) for info in self.infos.values()]
         return facts_from(declarations, hyps, fixed, [e for lhs, _, rhs in rels for e in (lhs, rhs)])
 
 
@@ -646,35 +688,173 @@ def _is_real(value: sp.Expr) -> bool:
     return value.is_real is True
 
 
-def _closed_under_averaging(info: SymbolInfo) -> bool:
-    """Whether the mean of two allowed values of a family's entries is allowed (real values, an interval, signs):
-    the condition for reading its symmetry through :func:`symmetrised`."""
-    d = info.declaration
-    return d is None or (not d.integer and d.domain is None)
+@dataclass
+class Assumptions:
+    """The ``assume`` texts of an obligation, read.
+
+    A hypothesis over all indices (:class:`~verifier.kernel.universal.AllIndices`) is used by kind:
+
+    - ``F[r, s] = F[s, r]`` (symmetric) and ``F[r, s] = -F[s, r]`` (antisymmetric) of a family whose values are
+      closed under averaging (real, no finite domain): the claim is read with every entry replaced by its symmetric
+      or antisymmetric part (:meth:`averaged`);
+    - a bound on every entry of one family (``x[i] > 0``, ``p[k] <= 1``): added to that family's declaration
+      (:attr:`folded`), whose words hold inside its index range, just as the hypothesis says;
+    - any other: handed to the kernel, which uses it through its instances at the entries the problem names.
+    """
+
+    hypotheses: list[sp.Basic] = field(default_factory=list)
+    symmetric: tuple[sp.IndexedBase, ...] = ()
+    antisymmetric: tuple[sp.IndexedBase, ...] = ()
+    folded: dict[Any, Declaration] = field(default_factory=dict)
+
+    def add(self, h: AllIndices, infos: dict[Any, SymbolInfo], line: int | None) -> None:
+        """Read one hypothesis over all indices (``infos``: the declared names)."""
+        transposition = _transposition(h)
+        if transposition is not None:
+            sign, family = transposition
+            if _closed_under_averaging(self.declaration(infos[family]), sign):
+                if sign == 1:
+                    self.symmetric += (family,)
+                else:
+                    self.antisymmetric += (family,)
+                return
+        bound = _entry_bound(h)
+        if bound is not None:
+            entry, op, c = bound
+            stronger = _strengthened(self.declaration(infos[entry.base]), entry, op, c, line)
+            if stronger is not None:
+                self.folded[entry.base] = stronger
+                return
+        self.hypotheses.append(h)
+
+    def declaration(self, info: SymbolInfo) -> Declaration:
+        """A name's declaration with the bounds read so far."""
+        return self.folded.get(info.symbol) or declaration_of(info)
+
+    def averaged(self, e: Any) -> Any:
+        """``e`` with every entry ``F[a, b]`` of a symmetric family replaced by ``(F[a, b] + F[b, a])/2``, and of an
+        antisymmetric one by ``(F[a, b] - F[b, a])/2``.
+
+        A claim holds for every symmetric ``F`` exactly when the claim so rewritten holds for every ``F``: the
+        rewritten claim at ``F`` is the claim at the symmetric ``(F + F^T)/2``, and at a symmetric ``F`` the two are
+        the same (likewise for ``(F - F^T)/2``, which is antisymmetric, and equal to ``F`` when ``F`` is)."""
+        if not isinstance(e, sp.Basic):
+            return e
+        sign = {f: 1 for f in self.symmetric} | {f: -1 for f in self.antisymmetric}
+        mapping = {x: (x + sign[x.base] * x.base[x.indices[1], x.indices[0]]) / 2 for x in e.atoms(sp.Indexed)
+                   if x.base in sign and len(x.indices) == 2}
+        return e.xreplace(mapping) if mapping else e
 
 
-def _transposed_equal(groups: list[tuple[list[Relation], list[sp.Basic]]], hyps: list[sp.Basic],
-                      families: tuple[sp.IndexedBase, ...]) -> list[sp.Basic]:
-    """``F[a, b] = F[b, a]`` for every entry ``F[a, b]`` of a symmetric family that the obligation uses: the claim
-    for every symmetric ``F`` is the claim for every value of these entries that satisfies these equalities (any
-    such values extend to a symmetric ``F``)."""
-    exprs = [e for rels, local in groups for lhs, _, rhs in rels for e in (lhs, rhs, *local)] + list(hyps)
-    entries = {x for e in exprs if isinstance(e, sp.Basic) for x in free_entries(e)
-               if x.base in families and len(x.indices) == 2}
-    return [sp.Eq(x, x.base[x.indices[1], x.indices[0]], evaluate=False)
-            for x in sorted(entries, key=sp.default_sort_key) if x.indices[0] != x.indices[1]]
+def _transposition(h: AllIndices) -> tuple[int, sp.IndexedBase] | None:
+    """``(1, F)`` for ``F[r, s] = F[s, r]`` over all indices, ``(-1, F)`` for ``F[r, s] = -F[s, r]``."""
+    body = h.body
+    if not isinstance(body, sp.Eq) or len(h.variables) != 2:
+        return None
+    r, s = h.variables
+    d = sp.expand(body.lhs - body.rhs)
+    for x in d.atoms(sp.Indexed):
+        if x.indices == (r, s):
+            family = x.base
+            if d in (family[r, s] - family[s, r], family[s, r] - family[r, s]):
+                return 1, family
+            if d in (family[r, s] + family[s, r], -family[r, s] - family[s, r]):
+                return -1, family
+    return None
 
 
-def symmetrised(e: Any, families: tuple[sp.IndexedBase, ...]) -> Any:
-    """``e`` with every entry ``F[a, b]`` of a symmetric family replaced by ``(F[a, b] + F[b, a])/2``.
+def _closed_under_averaging(d: Declaration, sign: int) -> bool:
+    """Whether the symmetric (``sign`` 1) or antisymmetric (-1) part of any family is allowed by its declaration:
+    real values, no finite domain, and for the antisymmetric part no sign or interval either (it takes both
+    signs)."""
+    if d.integer or d.domain is not None:
+        return False
+    return sign == 1 or (not d.signs and d.values is None)
 
-    A claim holds for every symmetric ``F`` exactly when the claim so rewritten holds for every ``F``: the rewritten
-    claim at ``F`` is the claim at the symmetric ``(F + F^T)/2``, and at a symmetric ``F`` the two are the same."""
-    if not isinstance(e, sp.Basic):
-        return e
-    mapping = {x: (x + x.base[x.indices[1], x.indices[0]]) / 2 for x in e.atoms(sp.Indexed)
-               if x.base in families and len(x.indices) == 2}
-    return e.xreplace(mapping) if mapping else e
+
+#: A relation between an entry and a number, turned round to put the entry on the left.
+_MIRRORED: dict[type, type] = {sp.Ge: sp.Le, sp.Gt: sp.Lt, sp.Le: sp.Ge, sp.Lt: sp.Gt, sp.Eq: sp.Eq, sp.Ne: sp.Ne}
+
+
+def _entry_bound(h: AllIndices) -> tuple[sp.Indexed, type, sp.Rational] | None:
+    """``(F[i, j, ...], op, c)`` for a hypothesis ``F[i, j, ...] op c`` over all indices: one entry whose indices
+    are the variables, each once, and a rational number."""
+    body = h.body
+    if type(body) not in _MIRRORED:
+        return None
+    op, entry, c = type(body), body.lhs, body.rhs
+    if not isinstance(entry, sp.Indexed):
+        op, entry, c = _MIRRORED[op], body.rhs, body.lhs
+    if not (isinstance(entry, sp.Indexed) and isinstance(c, sp.Rational)):
+        return None
+    if len(set(entry.indices)) != len(entry.indices) or set(entry.indices) != set(h.variables):
+        return None
+    return entry, op, c
+
+
+#: The sign word that ``entry op 0`` states.
+_SIGN_OF: dict[type, str] = {sp.Gt: "positive", sp.Ge: "nonnegative", sp.Lt: "negative", sp.Le: "nonpositive",
+                             sp.Ne: "nonzero"}
+
+
+def _strengthened(d: Declaration, entry: sp.Indexed, op: type, c: sp.Rational, line: int | None
+                  ) -> Declaration | None:
+    """``d`` with the bound ``entry op c`` added to its words, or ``None`` when it cannot be (a family with several
+    indices and a range, an end to compare that is not a rational number, ``!=`` a number other than 0). A bound
+    that leaves no value is an error, as contradictory words are."""
+    if d.index_range is not None and len(entry.indices) > 1:
+        return None
+    signs, values = d.signs, d.values
+    if c == 0 and op in _SIGN_OF:
+        signs = signs | {_SIGN_OF[op]}
+    elif op is sp.Ne:
+        return None
+    else:
+        values = _narrowed(values, op, c)
+        if values is None:
+            return None
+    box = None
+    if values is not None and values.lo is not None and values.hi is not None:
+        box = (values.lo, values.hi, values.lo_open, values.hi_open)
+    try:
+        check_consistent(signs, d.integer, box, d.domain)
+        _check_half_bounded(signs, values)
+    except ExpressionError as err:
+        err.message = f"this hypothesis over every entry of {d.name} contradicts its declaration: {err.message}"
+        err.located(line=line)
+        raise
+    return replace(d, signs=signs, values=values)
+
+
+def _check_half_bounded(signs: frozenset[str], values: ValueInterval | None) -> None:
+    """A bound on one side only against the sign words: ``x[i] > 1`` with ``negative`` allows nothing."""
+    if values is None or (values.lo is None) == (values.hi is None):
+        return
+    if values.lo is not None and (values.lo > 0 or (values.lo == 0 and values.lo_open)) and \
+            signs & {"negative", "nonpositive"}:
+        raise ExpressionError(f"no value above {values.lo} is {' '.join(sorted(signs))}")
+    if values.hi is not None and (values.hi < 0 or (values.hi == 0 and values.hi_open)) and \
+            signs & {"positive", "nonnegative"}:
+        raise ExpressionError(f"no value below {values.hi} is {' '.join(sorted(signs))}")
+
+
+def _narrowed(values: ValueInterval | None, op: type, c: sp.Rational) -> ValueInterval | None:
+    """The interval ``values`` intersected with ``{v : v op c}``; ``None`` when an end to compare is not rational."""
+    box = values or ValueInterval(None, None)
+    lo, hi, lo_open, hi_open = box.lo, box.hi, box.lo_open, box.hi_open
+    if op in (sp.Ge, sp.Gt, sp.Eq):
+        if lo is not None and not lo.is_Rational:
+            return None
+        strict = op is sp.Gt
+        if lo is None or c > lo or (c == lo and strict):
+            lo, lo_open = c, strict
+    if op in (sp.Le, sp.Lt, sp.Eq):
+        if hi is not None and not hi.is_Rational:
+            return None
+        strict = op is sp.Lt
+        if hi is None or c < hi or (c == hi and strict):
+            hi, hi_open = c, strict
+    return ValueInterval(lo, hi, lo_open, hi_open)
 
 
 def _put(side: Any, values: dict) -> Any:

@@ -1,8 +1,8 @@
 """The trusted kernel: the only code that can make a verdict ``proved``, ``checked`` or ``refuted``.
 
 Callers hand the kernel declarations (:class:`Declaration`), from which it derives its own :class:`Facts`
-(:func:`facts_from`), and proposals: relations to prove (:func:`prove`), a point (:func:`refute`, :func:`witness`), a
-finite set of instances (:func:`check`). What comes back is a verdict object (:class:`Proved`, :class:`Checked`,
+(:func:`facts_from`), hypotheses (:class:`AllIndices` for one over all indices), and proposals: relations to prove
+(:func:`prove`), a point (:func:`refute`, :func:`witness`), a finite set of instances (:func:`check`). What comes back is a verdict object (:class:`Proved`, :class:`Checked`,
 :class:`Refuted`, the :class:`Witness` of an ``exists``) or ``None``; only the kernel can construct those. The
 kernel imports nothing of the project outside this package.
 """
@@ -24,10 +24,11 @@ from verifier.kernel.checker import (
 from verifier.kernel.declarations import Declaration, Interval
 from verifier.kernel.facts import Facts, admits, facts_from
 from verifier.kernel.interval import enclose
+from verifier.kernel.universal import AllIndices
 from verifier.kernel.verdicts import Checked, ForgedVerdict, Proved, Refuted, Witness
 
 __all__ = [
-    "Checked", "Declaration", "Facts", "ForgedVerdict", "Interval", "Proved", "Refuted", "Witness",
+    "AllIndices", "Checked", "Declaration", "Facts", "ForgedVerdict", "Interval", "Proved", "Refuted", "Witness",
     "admits", "check", "confirm_at_point", "confirm_instance", "confirm_relation", "contradictory", "enclose",
     "facts_from", "no_witness_possible", "prove", "prove_instance", "refute", "show_relation", "symmetric_family",
     "witness",

@@ -27,7 +27,8 @@ is confirmed only when ``rhs`` is shown defined wherever ``lhs`` is, and at a po
 ``rhs`` is not, the relation fails.
 
 The trusted core is this module with :mod:`verifier.kernel.rules`, :mod:`verifier.kernel.sums`,
-:mod:`verifier.kernel.defined`, :mod:`verifier.kernel.linear` and :mod:`verifier.kernel.interval`, and, as last
+:mod:`verifier.kernel.defined`, :mod:`verifier.kernel.linear`, :mod:`verifier.kernel.interval` and
+:mod:`verifier.kernel.universal` (hypotheses over all indices), and, as last
 resorts, :mod:`verifier.kernel.multisum`, :mod:`verifier.kernel.geometric`, :mod:`verifier.kernel.logs`,
 :mod:`verifier.kernel.inequalities` and :mod:`verifier.kernel.nra` (which trusts z3's ``unsat`` answer only).
 It does no I/O and imports nothing of the CLI or the reports. What it takes from SymPy is listed in
@@ -45,6 +46,7 @@ from verifier.kernel import defined, geometric, interval, linear, logs
 from verifier.kernel.facts import Facts, admits, exact_number, facts_from
 from verifier.kernel.rules import expu, normal
 from verifier.kernel.sums import merge_sums, peel, size_conditions, well_formed
+from verifier.kernel.universal import AllIndices, instances
 from verifier.kernel.verdicts import Checked, Proved, Refuted, Witness, made
 
 Relation = tuple[sp.Expr, str, sp.Expr]   # (lhs, op, rhs), op in "=", "!=", "<", "<=", ">", ">="
@@ -576,9 +578,11 @@ def _confirm_at_point(relation: Relation, hypotheses: list[sp.Basic], point: Map
         return None
     facts = at_point(facts, point)
     for h in hypotheses:
-        family = symmetric_family(h)
-        if family is not None:
-            if not _symmetric_at(family, point):
+        if isinstance(h, AllIndices):
+            # Symmetry is the one hypothesis over all indices that a point can be checked against: the entries it
+            # leaves out extend to a symmetric family. For any other, what the point leaves out may not extend.
+            family = symmetric_family(h)
+            if family is None or not _symmetric_at(family, {**dict(facts.fixed), **point}):
                 return None
             continue
         value = _rational_condition(h, point)
@@ -617,15 +621,15 @@ def _is_value(v: sp.Basic) -> bool:
 
 
 def symmetric_family(h: sp.Basic) -> sp.IndexedBase | None:
-    """The family ``F`` of a hypothesis ``F[r, s] = F[s, r]`` over all indices (``r``, ``s`` fresh names that
-    nothing else mentions: every ``r``, ``s``), else ``None``."""
-    if not isinstance(h, sp.Eq) or not all(isinstance(x, sp.Indexed) for x in h.args):
+    """The family ``F`` of the hypothesis over all indices ``F[r, s] = F[s, r]``, else ``None``."""
+    if not isinstance(h, AllIndices) or len(h.variables) != 2:
         return None
-    a, b = h.args
-    if a.base != b.base or len(a.indices) != 2 or len(b.indices) != 2:
+    body = h.body
+    if not isinstance(body, sp.Eq) or not all(isinstance(x, sp.Indexed) for x in body.args):
         return None
-    r, s = a.indices
-    if not (isinstance(r, sp.Dummy) and isinstance(s, sp.Dummy) and r != s and b.indices == (s, r)):
+    a, b = body.args
+    r, s = h.variables
+    if a.base != b.base or {a.indices, b.indices} != {(r, s), (s, r)}:
         return None
     return a.base
 
@@ -722,7 +726,7 @@ def contradictory(hypotheses: Sequence[sp.Basic], facts: Facts) -> bool:
         ----------------------------------------------------------------
                     no allowed value satisfies the hypotheses
     """
-    if any(not _free(h) and condition_truth(h) is False for h in hypotheses):
+    if any(not _free(h) and not isinstance(h, AllIndices) and condition_truth(h) is False for h in hypotheses):
         return True
     return bool(facts.constraints) and linear.infeasible(list(facts.constraints))
 
@@ -736,6 +740,8 @@ def prove(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic], facts: 
     does), each confirmed by :func:`confirm_relation`; ``None`` when one is not confirmed."""
     if not facts.consistent:
         return None
+    sides = [side for lhs, _, rhs in relations for side in (lhs, rhs)]
+    hypotheses = [*hypotheses, *instances(hypotheses, sides, facts.families, facts.decide)]
     if contradictory(hypotheses, facts):
         return made(Proved, method="vacuous: no allowed value satisfies the hypotheses")
     methods = []
@@ -755,7 +761,7 @@ def _confirm_under_hypotheses(relation: Relation, hypotheses: Sequence[sp.Basic]
         -------------------------------------------------------------------------------------------------------
                                              facts, H |- lhs op rhs
     """
-    nonlinear = [h for h in hypotheses if Facts().add(h) == Facts()]
+    nonlinear = [h for h in hypotheses if not isinstance(h, AllIndices) and Facts().add(h) == Facts()]
     lhs, _, rhs = relation
     if not nonlinear or not (well_formed(lhs) and well_formed(rhs)) or not defined_where(rhs, lhs, facts):
         return None

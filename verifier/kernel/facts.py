@@ -2,8 +2,9 @@
 
 :func:`facts_from` is the one way the kernel's facts are made for a problem: from the :class:`Declaration` of every
 name (ranges, signs, value intervals, finite domains, families zero outside their index range), the problem's
-hypotheses (``assume``), and the values fixed for the problem (``where`` values, the case of a finite domain). No
-caller hands the kernel a range or a sign of a declared name.
+hypotheses (``assume``; one over all indices through its instances, :mod:`verifier.kernel.universal`), and the
+values fixed for the problem (``where`` values, the case of a finite domain). No caller hands the kernel a range or
+a sign of a declared name.
 
 :func:`admits` checks a point (values of names and entries) against every declaration; the checker calls it before it
 makes a verdict from a counterexample or a witness.
@@ -17,7 +18,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from verifier.kernel import interval, linear
+from verifier.kernel import interval, linear, universal
 from verifier.kernel.declarations import SIGN_WORDS, Declaration
 
 
@@ -44,6 +45,8 @@ class Facts:
         new = list(self.constraints)
         unequal = set(self.unequal)
         for rel in _conjuncts(relation):
+            if rel is sp.false:
+                rel = sp.Ge(sp.Integer(-1), 0, evaluate=False)     # no point satisfies it: as -1 >= 0
             if isinstance(rel, sp.Ne):
                 unequal.add(sp.expand(rel.lhs - rel.rhs))
                 continue
@@ -185,6 +188,7 @@ def facts_from(declarations: Iterable[Declaration], hypotheses: Iterable[sp.Basi
     """
     declarations = tuple(declarations)
     hypotheses = list(hypotheses)
+    expressions = list(expressions)
     fixed = dict(values or {})
     families = tuple((d.name, _at(d.index_range[0], fixed), _at(d.index_range[1], fixed))
                      for d in declarations if d.indexed and d.index_range is not None)
@@ -204,6 +208,10 @@ def facts_from(declarations: Iterable[Declaration], hypotheses: Iterable[sp.Basi
         facts = facts.add(rel)
     for h in hypotheses:
         facts = facts.add(h)
+    # Entries given values (a case of a finite domain) are instances too, with their values put in.
+    named = expressions + [k for k in fixed if isinstance(k, sp.Indexed)]
+    for h in universal.instances(hypotheses, named, facts.families, facts.decide):
+        facts = facts.add(_at(h, fixed))
     return replace(facts, constraints=tuple(dict.fromkeys(facts.constraints)))
 
 
@@ -252,7 +260,8 @@ _SIGN_RELATION: dict[frozenset[int], type] = {
 }
 
 
-def _scalar_relations(d: Declaration, s: sp.Symbol, fixed: Mapping[sp.Symbol, sp.Expr]) -> list[sp.Basic]:
+def _scalar_relations(d: Declaration, s: sp.Symbol | sp.Indexed, fixed: Mapping[sp.Symbol, sp.Expr]
+                      ) -> list[sp.Basic]:
     """``lo <= s <= hi`` (strict at an open end), the signs, and the bounds of a finite domain of numbers."""
     out: list[sp.Basic] = []
     # Unevaluated: SymPy would fold "K >= 1" to True for a positive integer K, losing the fact.
@@ -302,6 +311,28 @@ def _fixed_allowed(d: Declaration | None, value: sp.Expr, fixed: Mapping[sp.Symb
               frozenset({0, 1}): value.is_nonnegative, frozenset({-1, 0}): value.is_nonpositive,
               frozenset({-1, 1}): value.is_nonzero}
     return all(checks[SIGN_WORDS[w]] is True for w in d.signs) and d.domain is None and d.values is None
+
+
+def entry_relations(facts: Facts, x: sp.Indexed) -> list[sp.Basic]:
+    """What its family's declaration says of the entry ``x`` (its sign words, value interval and the ends of a
+    finite domain of numbers), when the facts place ``x`` inside the family's range (or it has none)::
+
+        x = F[i]      F declared with words W over lo..hi (or no range)      facts |- lo <= i <= hi
+        ------------------------------------------------------------------------------------------
+                                          x satisfies W
+    """
+    d = facts.declaration(x.base)
+    if d is None:
+        return []
+    if d.index_range is not None:
+        if len(x.indices) != 1:
+            return []
+        (i,) = x.indices
+        lo, hi = (_at(b, dict(facts.fixed)) for b in d.index_range)
+        if facts.decide(sp.And(sp.Ge(i, lo, evaluate=False), sp.Le(i, hi, evaluate=False), evaluate=False)) \
+                is not True:
+            return []
+    return _scalar_relations(d, x, dict(facts.fixed))
 
 
 def allows(d: Declaration, value: sp.Expr, point: Mapping[sp.Basic, sp.Expr]) -> bool:

@@ -30,9 +30,10 @@ from typing import Any
 import sympy as sp
 import z3
 
-from verifier.kernel import inequalities, interval
-from verifier.kernel.facts import Facts
+from verifier.kernel import defined, inequalities, interval
+from verifier.kernel.facts import Facts, entry_relations
 from verifier.kernel.rules import expu
+from verifier.kernel.sums import integer_bounds
 
 #: The method named in a verdict proved here.
 METHOD = "nonlinear real arithmetic (z3)"
@@ -285,7 +286,7 @@ def _translate(e: sp.Basic, ab: _Abstraction) -> Any:
         v = ab.fresh(e)
         ab.constraints.append(z3.And(v >= -1, v <= 1))
         return v
-    if isinstance(e, sp.Sum) and _real_sum(e):
+    if isinstance(e, sp.Sum) and (_real_sum(e) or _support(e, ab.facts) is not None):
         return _sum(e, ab)
     if isinstance(e, sp.Expr) and e.is_real is True:
         return ab.fresh(e)
@@ -303,7 +304,9 @@ def _sum(e: sp.Sum, ab: _Abstraction) -> Any:
         return ab.unknowns[e]
     v = ab.fresh(e)
     if len(e.limits) == 1:
-        j, lo, hi = e.limits[0]
+        j, lo, hi = _support(e, ab.facts) or e.limits[0]
+        if not integer_bounds((j, lo, hi)):
+            return v
         count = hi - lo + 1
         if ab.facts.nonneg(count):
             inner = ab.facts.forget(j).within(j, lo, hi)
@@ -315,6 +318,30 @@ def _sum(e: sp.Sum, ab: _Abstraction) -> Any:
     return v
 
 
+def _support(e: sp.Sum, facts: Facts) -> tuple[sp.Symbol, sp.Expr, sp.Expr] | None:
+    """For a sum over every integer whose terms vanish outside a finite range, that range (the sum over it is the
+    same sum)::
+
+        a factor F[j + c] of g, F zero outside lo..hi      g defined for every j
+        --------------------------------------------------------------------------
+        Sum(g(j), (j, -oo, oo)) = Sum(g(j), (j, lo - c, hi - c))
+    """
+    if len(e.limits) != 1:
+        return None
+    j, a, b = e.limits[0]
+    if (a, b) != (-sp.oo, sp.oo) or not j.is_integer or not defined.everywhere(e.function):
+        return None
+    for factor in sp.Mul.make_args(e.function):
+        base, expo = factor.as_base_exp()
+        if not (isinstance(base, sp.Indexed) and len(base.indices) == 1 and expo.is_positive):
+            continue
+        rng = facts.family_range(base.base)
+        shift = sp.expand(base.indices[0] - j)
+        if rng is not None and j not in shift.free_symbols and shift.is_integer:
+            return j, rng[0] - shift, rng[1] - shift
+    return None
+
+
 def _terms_of_sums(ab: _Abstraction) -> list[Any]:
     """:func:`inequalities.term_of_sum` for every sum of the abstraction with terms >= 0, at every integer name
     ``k`` that the facts place in its range."""
@@ -324,7 +351,9 @@ def _terms_of_sums(ab: _Abstraction) -> list[Any]:
     for key, var in list(ab.unknowns.items()):
         if not (isinstance(key, sp.Sum) and len(key.limits) == 1):
             continue
-        j, lo, hi = key.limits[0]
+        j, lo, hi = _support(key, ab.facts) or key.limits[0]
+        if not integer_bounds((j, lo, hi)):
+            continue
         inside = [k for k in integers if ab.facts.nonneg(k - lo) and ab.facts.nonneg(hi - k)]
         if not inside:
             continue
@@ -349,7 +378,9 @@ def _cauchy_schwarz(ab: _Abstraction) -> list[Any]:
     groups: dict[tuple, list[tuple[sp.Expr, Any]]] = {}
     for key, var in ab.unknowns.items():
         if isinstance(key, sp.Sum) and len(key.limits) == 1:
-            groups.setdefault(tuple(key.limits[0]), []).append((key.function, var))
+            limit = _support(key, ab.facts) or tuple(key.limits[0])
+            if integer_bounds(limit):
+                groups.setdefault(tuple(limit), []).append((key.function, var))
     out: list[Any] = []
     for (j, lo, hi), sums in groups.items():
         count = hi - lo + 1
@@ -399,6 +430,12 @@ def _name(x: sp.Basic, ab: _Abstraction) -> Any:
             ab.constraints.append(v < 0)
         elif x.is_nonpositive:
             ab.constraints.append(v <= 0)
+    if isinstance(x, sp.Indexed):
+        for rel in entry_relations(ab.facts, x):
+            try:
+                ab.constraints.append(_condition(rel, ab))
+            except (Untranslatable, z3.Z3Exception):
+                continue
     return v
 
 
@@ -534,11 +571,21 @@ def confirm_under(relation: tuple[sp.Expr, str, sp.Expr], hypotheses: list[sp.Ba
 
 
 def normal_hypotheses(hypotheses: list[sp.Basic], facts: Facts) -> tuple[sp.Basic, ...]:
-    """The relations among ``hypotheses``, each side in the normal form of :mod:`verifier.kernel.rules`."""
+    """The relations among ``hypotheses`` and their ``And``/``Or``/``Not``, each side of each relation in the normal
+    form of :mod:`verifier.kernel.rules`; anything else is left out (fewer hypotheses: still sound)."""
     from verifier.kernel.rules import normal
 
-    return tuple(h.func(normal(h.lhs, facts), normal(h.rhs, facts), evaluate=False) for h in hypotheses
-                 if isinstance(h, sp.core.relational.Relational))
+    def normalised(h: sp.Basic) -> sp.Basic | None:
+        if isinstance(h, sp.core.relational.Relational):
+            return h.func(normal(h.lhs, facts), normal(h.rhs, facts), evaluate=False)
+        if isinstance(h, (sp.And, sp.Or, sp.Not)):
+            args = [normalised(a) for a in h.args]
+            if any(a is None for a in args):
+                return None
+            return h.func(*args, evaluate=False)
+        return None
+
+    return tuple(n for n in map(normalised, hypotheses) if n is not None)
 
 
 def positive(a: sp.Expr, facts: Facts, *, budget_ms: int = 300) -> bool:

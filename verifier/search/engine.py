@@ -290,18 +290,20 @@ def _solver_witness(case: Case, problem: Problem) -> Proved | None:
 
 
 def symmetric_point(point: dict, case: Case) -> dict:
-    """The point made symmetric in each family the hypotheses make symmetric, so that a counterexample or witness is
-    proposed at a symmetric ``F``: a real family's ``F[a, b]`` and ``F[b, a]`` both get their mean (its relation is
-    written in ``(F + F^T)/2``, whose value at the mean is its value at the point); an integer or finite-valued
-    family's entry below the diagonal takes the value above it (the kernel checks the symmetry at the point)."""
+    """The point made symmetric (or antisymmetric) in each family the hypotheses make so, so that a counterexample or
+    witness is proposed at such an ``F``: a real family's ``F[a, b]`` and ``F[b, a]`` get their mean (its relation
+    is written in ``(F + F^T)/2``, whose value at the mean is its value at the point), or for an antisymmetric one
+    ``(F[a, b] - F[b, a])/2`` and its negative; an integer or finite-valued symmetric family's entry below the
+    diagonal takes the value above it (the kernel checks the symmetry at the point)."""
     copied = {f for f in map(kernel.symmetric_family, case.hypotheses) if f is not None}
-    if not case.symmetric and not copied:
+    sign = {f: 1 for f in case.symmetric} | {f: -1 for f in case.antisymmetric}
+    if not sign and not copied:
         return point
     out = dict(point)
     for x, v in point.items():
-        if isinstance(x, sp.Indexed) and x.base in case.symmetric and len(x.indices) == 2:
+        if isinstance(x, sp.Indexed) and x.base in sign and len(x.indices) == 2:
             other = x.base[x.indices[1], x.indices[0]]
-            out[x] = (v + point.get(other, v)) / 2
+            out[x] = (v + sign[x.base] * point.get(other, sign[x.base] * v)) / 2
         elif isinstance(x, sp.Indexed) and x.base in copied and len(x.indices) == 2:
             # An integer or finite-valued family: the entry below the diagonal takes the value above it.
             a, b = x.indices

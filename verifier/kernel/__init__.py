@@ -2,9 +2,10 @@
 
 Callers hand the kernel declarations (:class:`Declaration`), from which it derives its own :class:`Facts`
 (:func:`facts_from`), hypotheses (:class:`AllIndices` for one over all indices), and proposals: relations to prove
-(:func:`prove`), a point (:func:`refute`, :func:`witness`), a finite set of instances (:func:`check`). What comes back is a verdict object (:class:`Proved`, :class:`Checked`,
-:class:`Refuted`, the :class:`Witness` of an ``exists``) or ``None``; only the kernel can construct those. The
-kernel imports nothing of the project outside this package.
+(:func:`prove`), a point (:func:`refute`, :func:`witness`), a finite set of instances (:func:`check`). What comes
+back is a verdict object (:class:`Proved`, :class:`Checked`, :class:`Refuted`, the :class:`Witness` of an
+``exists``) or ``None``; only the kernel can construct those. The kernel imports nothing of the project outside this
+package.
 """
 
 from verifier.kernel.checker import (

@@ -1,17 +1,19 @@
 """Hypotheses over all indices: ``assume = ["x[i] <= x[i + 1]"]`` where ``i`` is declared nowhere.
 
-``AllIndices(G, (r, s))`` says that ``G(r, s)`` holds for every integer ``r, s`` at which every entry of ``G`` lies
-inside its family's index range (every integer, for a family declared without a range). Its variables are bound:
+``AllIndices(G, (r, s))`` says that ``G(r, s)`` holds for every integer ``r, s`` at which every index they take in
+``G`` lies inside its family's index range (every integer, for a family declared without a range): ``r`` in
+``Sum(W[r, j], (j, 1, n)) = 1`` ranges over the rows of ``W``. Its variables are bound:
 they are not names of the problem, no point gives them a value, and so no counterexample or witness is ever confirmed
 under such a hypothesis (the one exception is symmetry, which the checker verifies at a point). A proof uses it
 through its instances only, each derived here by one rule::
 
-    AllIndices(G, v)      a = the indices of an entry that the problem names, matched against an entry of G
-    --------------------------------------------------------------------------------------------------------
-         (some entry of G(a) lies outside its family's range)  or  G(a)
+    AllIndices(G, v)      a: values of v read off the entries that the problem names
+    ---------------------------------------------------------------------------------------
+    (an index that v takes in G lies outside its family's range at v = a)  or  G(a)
 
 The kernel derives the instances itself (:func:`instances`, called by :func:`~verifier.kernel.facts.facts_from` and
-the prover), at the entries ``x[a]`` free in the problem's expressions: not inside a sum, whose index is bound.
+the prover), at the indices of the entries the problem names (``x[a]``, or ``W[1, j]`` inside a sum over ``j``: the
+row 1), never at a sum's bound index.
 """
 
 from __future__ import annotations
@@ -67,35 +69,40 @@ def is_universal(h: object) -> bool:
 def instances(hypotheses: Iterable[sp.Basic], expressions: Iterable[sp.Basic],
               families: Sequence[tuple[sp.IndexedBase, sp.Expr, sp.Expr]],
               decide: Callable[[sp.Basic], bool | None]) -> list[sp.Basic]:
-    """The instances of every :class:`AllIndices` among ``hypotheses`` at the entries free in ``expressions`` and in
-    the other hypotheses. ``families`` gives each family with an index range and that range (as in
+    """The instances of every :class:`AllIndices` among ``hypotheses`` at the entries of ``expressions`` and of the
+    other hypotheses. ``families`` gives each family with an index range and that range (as in
     :class:`~verifier.kernel.facts.Facts`); ``decide`` settles whether an instance's entries lie inside their
     ranges: an instance inside is kept as it is, one outside is dropped, and an undecided one is guarded by the
-    condition that some entry lies outside."""
+    condition that some entry lies outside.
+
+    Any value of the variables gives a true instance; the entries only choose which are useful: an entry ``F[a]``
+    matched against an entry ``F[v + c]`` of ``G`` gives ``v = a - c`` (positions of ``G`` that are not a variable
+    plus an integer are not matched), where ``a`` uses only names free in the problem (not a sum's index)."""
     hypotheses = list(hypotheses)
     universal = [h for h in hypotheses if isinstance(h, AllIndices)]
     if not universal:
         return []
-    entries: set[sp.Indexed] = set()
-    for e in list(expressions) + [h for h in hypotheses if not isinstance(h, AllIndices)]:
-        entries |= _free_entries(e)
+    exprs = [e for e in list(expressions) + [h for h in hypotheses if not isinstance(h, AllIndices)]
+             if isinstance(e, sp.Basic)]
+    free = set().union(*[e.free_symbols for e in exprs]) if exprs else set()
+    entries = {x for e in exprs for x in e.atoms(sp.Indexed)}
     ranges = {base: (lo, hi) for base, lo, hi in families}
     out: list[sp.Basic] = []
     for h in universal:
         made: list[sp.Basic] = []
-        for binding in _bindings(h, sorted(entries, key=sp.default_sort_key)):
+        for binding in _bindings(h, sorted(entries, key=sp.default_sort_key), free):
             if len(made) >= MAX_INSTANCES:
                 break
-            instance = _guarded(h.body.xreplace(binding), ranges, decide)
+            instance = _guarded(h, binding, ranges, decide)
             if instance is not None and instance not in made:
                 made.append(instance)
         out.extend(made)
     return out
 
 
-def _bindings(h: AllIndices, entries: list[sp.Indexed]) -> list[dict[sp.Dummy, sp.Expr]]:
-    """Every value of the variables that turns some entry of ``G`` into one of ``entries``: an index written as a
-    variable plus an integer (``x[i + 1]``) is solved for the variable; other indices must match exactly."""
+def _bindings(h: AllIndices, entries: list[sp.Indexed], free: set[sp.Basic]) -> list[dict[sp.Dummy, sp.Expr]]:
+    """Every value of the variables that some entry of ``entries`` gives by :func:`_match` against an entry of
+    ``G``, using only the names ``free``."""
     variables = set(h.variables)
     patterns = [x for x in h.body.atoms(sp.Indexed) if x.free_symbols & variables]
     found: list[dict[sp.Dummy, sp.Expr]] = []
@@ -104,7 +111,8 @@ def _bindings(h: AllIndices, entries: list[sp.Indexed]) -> list[dict[sp.Dummy, s
             if entry.base != pattern.base or len(entry.indices) != len(pattern.indices):
                 continue
             binding = _match(pattern.indices, entry.indices, variables)
-            if binding is not None and set(binding) == variables and binding not in found:
+            if binding is not None and set(binding) == variables and binding not in found \
+                    and all(value.free_symbols <= free for value in binding.values()):
                 found.append(binding)
     return found
 
@@ -114,16 +122,12 @@ def _match(pattern: Sequence[sp.Expr], indices: Sequence[sp.Expr], variables: se
     binding: dict[sp.Dummy, sp.Expr] = {}
     for p, a in zip(pattern, indices, strict=True):
         used = p.free_symbols & variables
-        if not used:
-            if sp.expand(p - a) != 0:
-                return None
-            continue
         if len(used) != 1:
-            return None
+            continue
         (v,) = used
         shift = sp.expand(p - v)
         if not shift.is_Integer:
-            return None
+            continue
         value = sp.expand(a - shift)
         if binding.get(v, value) != value:
             return None
@@ -131,15 +135,19 @@ def _match(pattern: Sequence[sp.Expr], indices: Sequence[sp.Expr], variables: se
     return binding
 
 
-def _guarded(instance: sp.Basic, ranges: Mapping[sp.IndexedBase, tuple[sp.Expr, sp.Expr]],
+def _guarded(h: AllIndices, binding: Mapping[sp.Dummy, sp.Expr],
+             ranges: Mapping[sp.IndexedBase, tuple[sp.Expr, sp.Expr]],
              decide: Callable[[sp.Basic], bool | None]) -> sp.Basic | None:
-    """``instance`` where its entries lie inside their ranges (every index of a ranged family); ``None`` when one
-    lies outside (the hypothesis says nothing there)."""
+    """``G`` at ``binding`` where the indices the variables take lie inside their families' ranges; ``None`` when
+    one lies outside (the hypothesis says nothing there)."""
+    variables = set(h.variables)
     ends: dict[tuple[sp.Expr, sp.Expr, sp.Expr], None] = {}
-    for x in sorted(_free_entries(instance), key=sp.default_sort_key):
+    for x in sorted(h.body.atoms(sp.Indexed), key=sp.default_sort_key):
         if x.base in ranges:
             lo, hi = ranges[x.base]
-            ends.update(dict.fromkeys((i, lo, hi) for i in x.indices))
+            ends.update(dict.fromkeys((i.xreplace(dict(binding)), lo, hi) for i in x.indices
+                                      if i.free_symbols & variables))
+    instance = h.body.xreplace(dict(binding))
     if not ends:
         return instance
     # Unevaluated: SymPy would settle "i >= 1" from i's assumptions, which only the facts may do.
@@ -151,11 +159,3 @@ def _guarded(instance: sp.Basic, ranges: Mapping[sp.IndexedBase, tuple[sp.Expr, 
         return None
     outside = [r for i, lo, hi in ends for r in (sp.Lt(i, lo, evaluate=False), sp.Gt(i, hi, evaluate=False))]
     return sp.Or(*outside, instance, evaluate=False)
-
-
-def _free_entries(e: object) -> set[sp.Indexed]:
-    """The entries of ``e`` whose indices are free in ``e`` (not bound by a sum)."""
-    if not isinstance(e, sp.Basic):
-        return set()
-    free = e.free_symbols
-    return {x for x in free if isinstance(x, sp.Indexed) and all(i.free_symbols <= free for i in x.indices)}

@@ -37,7 +37,7 @@ It does no I/O and imports nothing of the CLI or the reports. What it takes from
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import sympy as sp
@@ -46,7 +46,7 @@ from verifier.kernel import defined, geometric, interval, linear, logs
 from verifier.kernel.facts import Facts, admits, exact_number, facts_from
 from verifier.kernel.rules import expu, normal
 from verifier.kernel.sums import merge_sums, peel, size_conditions, well_formed
-from verifier.kernel.universal import AllIndices, instances
+from verifier.kernel.universal import AllIndices, Definition, definitions, instances, rewrite
 from verifier.kernel.verdicts import Checked, Proved, Refuted, Witness, made
 
 Relation = tuple[sp.Expr, str, sp.Expr]   # (lhs, op, rhs), op in "=", "!=", "<", "<=", ">", ">="
@@ -744,6 +744,9 @@ def prove(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic], facts: 
     hypotheses = [*hypotheses, *instances(hypotheses, sides, facts.families, facts.decide)]
     if contradictory(hypotheses, facts):
         return made(Proved, method="vacuous: no allowed value satisfies the hypotheses")
+    defs = definitions(hypotheses)
+    if defs:
+        relations = [_defined_entries_put(r, defs, facts) for r in relations]
     methods = []
     for relation in relations:
         confirmed = confirm_relation(relation, facts) or _confirm_under_hypotheses(relation, hypotheses, facts)
@@ -751,6 +754,17 @@ def prove(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic], facts: 
             return None
         methods.append(confirmed.method)
     return made(Proved, method="; ".join(sorted(set(methods))) if methods else "nothing to prove")
+
+
+def _defined_entries_put(relation: Relation, defs: Sequence[Definition], facts: Facts) -> Relation:
+    """The relation with the entries of families that a hypothesis over all indices defines replaced by their
+    values (:func:`verifier.kernel.universal.rewrite`)."""
+    def within(j: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> Callable[[sp.Basic], bool | None]:
+        return facts.forget(j).within(j, lo, hi).decide
+
+    lhs, op, rhs = relation
+    put = [rewrite(side, defs, facts.families, facts.decide, within) for side in (lhs, rhs)]
+    return put[0], op, put[1]
 
 
 def _confirm_under_hypotheses(relation: Relation, hypotheses: Sequence[sp.Basic], facts: Facts) -> Confirmed | None:

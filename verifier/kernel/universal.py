@@ -23,6 +23,8 @@ from typing import Any
 
 import sympy as sp
 
+from verifier.kernel import interval
+
 #: At most this many instances of one hypothesis: a problem naming more entries uses only the first ones.
 MAX_INSTANCES = 200
 
@@ -159,3 +161,64 @@ def _guarded(h: AllIndices, binding: Mapping[sp.Dummy, sp.Expr],
         return None
     outside = [r for i, lo, hi in ends for r in (sp.Lt(i, lo, evaluate=False), sp.Gt(i, hi, evaluate=False))]
     return sp.Or(*outside, instance, evaluate=False)
+
+
+#: A definition read from a hypothesis over all indices: the family, its index variables, and the value of its entry.
+Definition = tuple[sp.IndexedBase, tuple[sp.Dummy, ...], sp.Expr]
+
+
+def definitions(hypotheses: Iterable[sp.Basic]) -> list[Definition]:
+    """The hypotheses over all indices that give every entry of a family: ``F[v1, ..., vk] = e`` with distinct
+    variables ``v``, and ``e`` not mentioning ``F``."""
+    out: list[Definition] = []
+    for h in hypotheses:
+        if not (isinstance(h, AllIndices) and isinstance(h.body, sp.Eq)):
+            continue
+        for entry, value in (h.body.args, h.body.args[::-1]):
+            if isinstance(entry, sp.Indexed) and set(entry.indices) == set(h.variables) \
+                    and len(set(entry.indices)) == len(entry.indices) and not value.has(entry.base) \
+                    and isinstance(value, sp.Expr):
+                out.append((entry.base, tuple(entry.indices), value))
+                break
+    return out
+
+
+def rewrite(e: sp.Expr, defs: Sequence[Definition], families: Sequence[tuple[sp.IndexedBase, sp.Expr, sp.Expr]],
+            decide: Callable[[sp.Basic], bool | None],
+            within: Callable[[sp.Symbol, sp.Expr, sp.Expr], Callable[[sp.Basic], bool | None]]) -> sp.Expr:
+    """``e`` with every entry of a defined family replaced by its value, where its indices provably lie inside the
+    family's range (``decide``; inside a sum over ``j``, with ``lo <= j <= hi`` known: ``within``)::
+
+        F[v] = e(v) for every v in F's range      a in F's range
+        ---------------------------------------------------------
+                            F[a] = e(a)
+    """
+    if not defs or not isinstance(e, sp.Basic):
+        return e
+    table = {base: (variables, value) for base, variables, value in defs}
+    ranges = {base: (lo, hi) for base, lo, hi in families}
+
+    def walk(x: sp.Basic, decide: Callable[[sp.Basic], bool | None]) -> sp.Basic:
+        if isinstance(x, sp.Indexed) and x.base in table:
+            variables, value = table[x.base]
+            if len(variables) == len(x.indices) and _inside(x, ranges, decide):
+                return interval.settle(value, dict(zip(variables, x.indices, strict=True)))
+            return x
+        if isinstance(x, sp.Sum) and len(x.limits) == 1 and len(x.limits[0]) == 3:
+            j, lo, hi = x.limits[0]
+            return sp.Sum(walk(x.function, within(j, lo, hi)), (j, lo, hi))
+        if not x.args or isinstance(x, (sp.Sum, sp.Product, sp.Derivative, AllIndices)) or not x.has(*table):
+            return x
+        # Rebuilt as the kernel rebuilds: floor, sign, Max... of numbers held, not evaluated by SymPy.
+        return interval.rebuild(x, tuple(walk(a, decide) for a in x.args))
+
+    return walk(e, decide)
+
+
+def _inside(x: sp.Indexed, ranges: Mapping[sp.IndexedBase, tuple[sp.Expr, sp.Expr]],
+            decide: Callable[[sp.Basic], bool | None]) -> bool:
+    if x.base not in ranges:
+        return True
+    lo, hi = ranges[x.base]
+    return decide(sp.And(*[r for i in x.indices for r in (sp.Ge(i, lo, evaluate=False), sp.Le(i, hi, evaluate=False))],
+                         evaluate=False)) is True

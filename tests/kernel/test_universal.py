@@ -1,0 +1,86 @@
+"""Hypotheses over all indices in the kernel: the instances it derives, the definitions it reads, and that no
+point is ever confirmed under one (symmetry aside). Truths by hand in the comments."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from verifier.kernel import AllIndices, Declaration, facts_from, prove, refute
+from verifier.kernel.universal import definitions, instances, rewrite
+
+x = sp.IndexedBase("x", real=True)
+y = sp.IndexedBase("y", real=True)
+K = sp.Symbol("K", integer=True, positive=True)
+i = sp.Symbol("i", integer=True)
+r = sp.Dummy("r", integer=True)
+s = sp.Dummy("s", integer=True)
+
+
+def never(_: sp.Basic) -> bool | None:
+    return None
+
+
+def test_bound_variables_are_not_free_names() -> None:
+    h = AllIndices(sp.Le(x[r], x[r + 1]), (r,))
+    assert h.free_symbols == {x.label}    # the name x, as for any entry; not r, not x[r]
+    assert h.as_dummy() == AllIndices(sp.Le(x[s], x[s + 1]), (s,)).as_dummy()
+
+
+def test_instances_at_the_indices_the_problem_names() -> None:
+    # x[r] <= x[r + 1] for every r; the problem names x[1] and x[3]: the instances at r = 1 (from x[1] as x[r]),
+    # r = 0 (x[1] as x[r + 1]), r = 3 and r = 2.
+    h = AllIndices(sp.Le(x[r], x[r + 1]), (r,))
+    got = set(instances([h], [x[1] + x[3]], (), never))
+    assert got == {sp.Le(x[1], x[2]), sp.Le(x[0], x[1]), sp.Le(x[3], x[4]), sp.Le(x[2], x[3])}
+
+
+def test_an_instance_outside_the_range_is_guarded_or_dropped() -> None:
+    # x zero outside 1..K: at r = i (undecided) the instance holds only where 1 <= i <= K.
+    h = AllIndices(sp.Ge(x[r], 1), (r,))
+    (guarded,) = instances([h], [x[i]], ((x, sp.Integer(1), K),), never)
+    assert isinstance(guarded, sp.Or) and sp.Ge(x[i], 1) in guarded.args
+    assert sp.Lt(i, 1, evaluate=False) in guarded.args and sp.Gt(i, K, evaluate=False) in guarded.args
+    # Decided outside: no instance (x[0] = 0 need not be >= 1).
+    assert instances([h], [x[0]], ((x, sp.Integer(1), K),), lambda c: False) == []
+
+
+def test_a_bound_index_is_never_an_instance() -> None:
+    # Inside Sum(x[j], (j, 1, K)) the index j is bound: x[j] gives no instance (j means nothing outside the sum).
+    j = sp.Dummy("j", integer=True)
+    h = AllIndices(sp.Ge(x[r], 0), (r,))
+    assert instances([h], [sp.Sum(x[j], (j, 1, K))], (), never) == []
+
+
+def test_definitions_and_their_rewriting() -> None:
+    # y[r] = 2 x[r] for every r (no ranges): Sum(y[j], (j, 1, K)) = Sum(2 x[j], (j, 1, K)).
+    j = sp.Dummy("j", integer=True)
+    h = AllIndices(sp.Eq(y[r], 2 * x[r]), (r,))
+    defs = definitions([h])
+    assert defs == [(y, (r,), 2 * x[r])]
+    out = rewrite(sp.Sum(y[j], (j, 1, K)) + y[1], defs, (), never, lambda *_: never)
+    assert out == sp.Sum(2 * x[j], (j, 1, K)) + 2 * x[1]
+    # A ranged y (zero outside 1..K): y[K + 1] is 0, not 2 x[K + 1]; it is left as it is.
+    assert rewrite(y[K + 1], defs, ((y, sp.Integer(1), K),), lambda c: False, lambda *_: never) == y[K + 1]
+    # Not a definition: y on both sides, or an index used twice.
+    assert definitions([AllIndices(sp.Eq(y[r], y[r + 1]), (r,))]) == []
+    assert definitions([AllIndices(sp.Eq(y[r, r], 1), (r,))]) == []
+
+
+def test_no_counterexample_is_confirmed_under_a_general_hypothesis() -> None:
+    # y[1] = x[1] fails at x[1] = 1, y[1] = 2, which satisfies y[r] = 2 x[r] at r = 1; whether the other entries
+    # can be chosen is not decided in general, so the kernel refuses the point.
+    facts = facts_from([Declaration(x), Declaration(y)])
+    h = AllIndices(sp.Eq(y[r], 2 * x[r]), (r,))
+    point = {x[1]: sp.Integer(1), y[1]: sp.Integer(2)}
+    assert refute((y[1], "=", x[1]), [h], point, facts, "test") is None
+    assert refute((y[1], "=", x[1]), [], point, facts, "test") is not None
+
+
+def test_a_proof_by_instances() -> None:
+    # x[r] <= x[r + 1] for every r gives x[1] <= x[3] through x[2].
+    h = AllIndices(sp.Le(x[r], x[r + 1]), (r,))
+    rel = (x[1], "<=", x[3])
+    facts = facts_from([Declaration(x)], [h], {}, [x[1], x[3]])
+    assert prove([rel], [h], facts) is not None
+    # Without it, x[1] = 1, x[3] = 0 is a counterexample: nothing is proved.
+    assert prove([rel], [], facts_from([Declaration(x)], [], {}, [x[1], x[3]])) is None

@@ -32,9 +32,10 @@ MAX_INSTANCES = 200
 class AllIndices(sp.logic.boolalg.Boolean):
     """``G(v)`` for every value of the index variables ``v`` that keeps every entry of ``G`` inside its range."""
 
-    def __new__(cls, body: sp.Basic, variables: Sequence[sp.Dummy]) -> AllIndices:
-        if not variables or not all(isinstance(v, sp.Dummy) and v.is_integer for v in variables):
-            raise ValueError("the variables of a hypothesis over all indices are integer Dummy symbols")
+    def __new__(cls, body: sp.Basic, variables: Sequence[sp.Symbol]) -> AllIndices:
+        # SymPy's as_dummy renames bound variables to plain Dummies (without their assumptions): any symbol.
+        if not variables or not all(isinstance(v, sp.Symbol) for v in variables):
+            raise ValueError("the variables of a hypothesis over all indices are symbols")
         return sp.Basic.__new__(cls, body, sp.Tuple(*variables))
 
     @property
@@ -43,12 +44,12 @@ class AllIndices(sp.logic.boolalg.Boolean):
         return self.args[0]
 
     @property
-    def variables(self) -> tuple[sp.Dummy, ...]:
+    def variables(self) -> tuple[sp.Symbol, ...]:
         """The bound index variables."""
         return tuple(self.args[1])
 
     @property
-    def bound_symbols(self) -> list[sp.Dummy]:
+    def bound_symbols(self) -> list[sp.Symbol]:
         """The variables, as SymPy's binders report theirs (``as_dummy`` renames them canonically)."""
         return list(self.variables)
 

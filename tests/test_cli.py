@@ -358,3 +358,13 @@ def test_one_run_renders_every_format(lib: Path, capsys: pytest.CaptureFixture[s
         assert "derivations/q3.toml" in out, fmt  # the unreadable file is named in every format
     code, _, err = run(capsys, "report", "missing.json")
     assert code == 2 and "cannot read 'missing.json'" in err
+
+
+def test_progress_lines_show_a_sheets_unread_steps_as_unknown(capsys: pytest.CaptureFixture[str]) -> None:
+    # Answer 2.3 of the bundled sheet has two steps that are not read (an elided list, '\dots'): the claim is
+    # unknown in the report, and its progress line says so too, not "error".
+    sheet = Path(__file__).resolve().parents[1] / "derivations" / "sheets" / "assignment-1-answers.md"
+    _, out, err = run(capsys, "q2.3", "--no-cache", "--color", "never", "-v", "--jobs", "1", "--derivations",
+                      str(sheet))
+    assert "[1/1] q2.3 unknown" in err
+    assert "not read: '\\dots'" in out

@@ -304,7 +304,7 @@ def verify(library: Library, claims: list[Claim], args: argparse.Namespace) -> R
     per_claim = _settled_lines(sys.stderr, len(claims), getattr(args, "verbosity", 0))
     sheets = _sheet_lines(sys.stderr, claims) if len(library.sheets) > 1 and getattr(args, "verbosity", 0) >= 0 \
         else None
-    lines = _both(per_claim, sheets) if per_claim or sheets else None
+    lines = _unread_settled(library, _both(per_claim, sheets)) if per_claim or sheets else None
     if lines:
         for r in results:
             if r is not None:
@@ -328,6 +328,19 @@ def verify(library: Library, claims: list[Claim], args: argparse.Namespace) -> R
         from verifier.frontend.sheet import settle_unread
         settle_unread(library.sheets, settled)
     return _result(settled, time.perf_counter() - start, interrupted)
+
+
+def _unread_settled(library: Library, lines: Callable[[ClaimResult], None]) -> Callable[[ClaimResult], None]:
+    """``lines``, called after a sheet's unread steps are made ``unknown`` (as in the report)."""
+    if not library.sheets:
+        return lines
+    from verifier.frontend.sheet import settle_unread
+
+    def settled(result: ClaimResult) -> None:
+        settle_unread(library.sheets, [result])
+        lines(result)
+
+    return settled
 
 
 def _result(results: list[ClaimResult], seconds: float, interrupted: bool = False) -> RunResult:

@@ -183,3 +183,13 @@ def test_an_undeclared_name_outside_an_index_is_an_error(tmp_path: Path) -> None
     (outcome,) = verify_claim(library, library.claims[0]).outcomes
     assert outcome.verdict == "error"
     assert "undeclared name 'kk'" in (outcome.message or "")
+
+
+def test_a_hypothesis_with_two_variables_in_separate_entries(tmp_path: Path) -> None:
+    # x[r] = x[s] for every r, s (a constant vector): x[1] = x[3], instance r = 1, s = 3.
+    symbols = 'x = "indexed real"'
+    assert run_with(tmp_path, symbols, 'assume = ["x[r] = x[s]"]\nstatement = "x[1] = x[3]"\n').verdict == "proved"
+    # x[1] = 2 x[3] is false for the constant vector 1 (1 != 2): never proved; no counterexample is confirmed
+    # under a hypothesis of this kind.
+    assert run_with(tmp_path, symbols, 'assume = ["x[r] = x[s]"]\nstatement = "x[1] = 2*x[3]"\n'
+                    ).verdict == "unknown"

@@ -18,6 +18,7 @@ row 1), never at a sum's bound index.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -94,8 +95,6 @@ def instances(hypotheses: Iterable[sp.Basic], expressions: Iterable[sp.Basic],
     for h in universal:
         made: list[sp.Basic] = []
         for binding in _bindings(h, sorted(entries, key=sp.default_sort_key), free):
-            if len(made) >= MAX_INSTANCES:
-                break
             instance = _guarded(h, binding, ranges, decide)
             if instance is not None and instance not in made:
                 made.append(instance)
@@ -103,26 +102,30 @@ def instances(hypotheses: Iterable[sp.Basic], expressions: Iterable[sp.Basic],
     return out
 
 
-def _bindings(h: AllIndices, entries: list[sp.Indexed], free: set[sp.Basic]) -> list[dict[sp.Dummy, sp.Expr]]:
-    """Every value of the variables that some entry of ``entries`` gives by :func:`_match` against an entry of
-    ``G``, using only the names ``free``."""
-    variables = set(h.variables)
-    patterns = [x for x in h.body.atoms(sp.Indexed) if x.free_symbols & variables]
-    found: list[dict[sp.Dummy, sp.Expr]] = []
+def _bindings(h: AllIndices, entries: list[sp.Indexed], free: set[sp.Basic]) -> list[dict[sp.Symbol, sp.Expr]]:
+    """The values of the variables read off ``entries`` by :func:`_match` against the entries of ``G`` (using only
+    the names ``free``), every variable's values combined with every other's (``x[r] = x[s]`` at ``x[1]`` and
+    ``x[2]`` gives r, s in {1, 2}), at most :data:`MAX_INSTANCES` of them."""
+    variables = h.variables
+    patterns = [x for x in h.body.atoms(sp.Indexed) if x.free_symbols & set(variables)]
+    values: dict[sp.Symbol, list[sp.Expr]] = {v: [] for v in variables}
     for pattern in sorted(patterns, key=sp.default_sort_key):
         for entry in entries:
             if entry.base != pattern.base or len(entry.indices) != len(pattern.indices):
                 continue
-            binding = _match(pattern.indices, entry.indices, variables)
-            if binding is not None and set(binding) == variables and binding not in found \
-                    and all(value.free_symbols <= free for value in binding.values()):
-                found.append(binding)
-    return found
+            binding = _match(pattern.indices, entry.indices, set(variables)) or {}
+            for v, value in binding.items():
+                if value.free_symbols <= free and value not in values[v]:
+                    values[v].append(value)
+    combined = itertools.islice(itertools.product(*[values[v] for v in variables]), MAX_INSTANCES)
+    return [dict(zip(variables, chosen, strict=True)) for chosen in combined]
 
 
-def _match(pattern: Sequence[sp.Expr], indices: Sequence[sp.Expr], variables: set[sp.Dummy]
-           ) -> dict[sp.Dummy, sp.Expr] | None:
-    binding: dict[sp.Dummy, sp.Expr] = {}
+def _match(pattern: Sequence[sp.Expr], indices: Sequence[sp.Expr], variables: set[sp.Symbol]
+           ) -> dict[sp.Symbol, sp.Expr] | None:
+    """The values of the variables that make ``pattern`` (indices ``v + c``) the ``indices``; ``None`` when one
+    variable would need two values."""
+    binding: dict[sp.Symbol, sp.Expr] = {}
     for p, a in zip(pattern, indices, strict=True):
         used = p.free_symbols & variables
         if len(used) != 1:
@@ -138,7 +141,7 @@ def _match(pattern: Sequence[sp.Expr], indices: Sequence[sp.Expr], variables: se
     return binding
 
 
-def _guarded(h: AllIndices, binding: Mapping[sp.Dummy, sp.Expr],
+def _guarded(h: AllIndices, binding: Mapping[sp.Symbol, sp.Expr],
              ranges: Mapping[sp.IndexedBase, tuple[sp.Expr, sp.Expr]],
              decide: Callable[[sp.Basic], bool | None]) -> sp.Basic | None:
     """``G`` at ``binding`` where the indices the variables take lie inside their families' ranges; ``None`` when
@@ -165,7 +168,7 @@ def _guarded(h: AllIndices, binding: Mapping[sp.Dummy, sp.Expr],
 
 
 #: A definition read from a hypothesis over all indices: the family, its index variables, and the value of its entry.
-Definition = tuple[sp.IndexedBase, tuple[sp.Dummy, ...], sp.Expr]
+Definition = tuple[sp.IndexedBase, tuple[sp.Symbol, ...], sp.Expr]
 
 
 def definitions(hypotheses: Iterable[sp.Basic]) -> list[Definition]:

@@ -108,8 +108,8 @@ class ProblemBuilder:
         self.infos = scope.by_symbol()
         self._entries: dict[tuple[int, int, int], Any] = {}
         self._builders: dict[int | None, Builder] = {}
-        #: The declarations of the obligation being built that its hypotheses over all indices strengthen.
-        self.folded: dict[Any, Declaration] = {}
+        #: The ``assume`` texts of the obligation being built, read (its declarations strengthened by them).
+        self.read = Assumptions()
 
     def problems(self) -> list[tuple[Obligation, Problem | ExpressionError]]:
         """Every obligation of the claim with its problem, or the error that kept it from being built."""
@@ -147,7 +147,7 @@ class ProblemBuilder:
             op, b = self._entry_with_op(builder, chain_no, step_no + 1, chain)
             rels = [(a, op, b)]
         read = self._assumptions(builder, assume_texts, ob.line)
-        self.folded = read.folded
+        self.read = read
         hyps = [_subst(h, subst) for h in read.hypotheses]
         groups = self._scalar_relations(rels, ob.line)
         if kind == "exists" and any(local for _, local in groups):
@@ -296,7 +296,7 @@ class ProblemBuilder:
     def _declaration(self, info: SymbolInfo) -> Declaration:
         """The declaration of a name for the obligation being built: a family's, with the bounds that hypotheses over
         all its entries add."""
-        return self.folded.get(info.symbol) or declaration_of(info)
+        return self.read.declaration(info)
 
     def _condition(self, builder: Builder, text: str, line: int | None) -> sp.Basic:
         value = builder.hypothesis(text, line=line)
@@ -315,7 +315,7 @@ class ProblemBuilder:
                 assumes.append(self._condition(self.builder, text, None))
             except ExpressionError:
                 continue        # reported where the assume is built for the obligation
-        declarations = [self._declaration(info) for info in self.infos.values()]
+        declarations = [declaration_of(info) for info in self.infos.values()]
 
         def holds(gap: sp.Expr, strict: bool) -> bool:
             facts = facts_from(declarations, assumes, {}, [gap])

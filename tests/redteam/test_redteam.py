@@ -363,8 +363,8 @@ def instance_problems(src: ClaimSource, hyp: str, point: dict[str, str], names: 
             if found is not None and set(found) == set(variables) and found not in bindings:
                 bindings.append(found)
     for binding in bindings:
-        text = _instance_text(src, hyp, binding, values, names, outside_is_vacuous=bool(variables))
-        if text is not None and satisfied(text, names) is False:
+        instance = _instance_text(src, hyp, binding, values, names, outside_is_vacuous=bool(variables))
+        if instance is not None and satisfied(instance, names) is False:
             where = ", ".join(f"{v} = {binding[v]}" for v in variables)
             return [f"assume '{hyp}' fails" + (f" at {where}" if where else " there")]
     return []
@@ -509,7 +509,8 @@ def test_the_declaration_reader_follows_section_2a() -> None:
     assert point_problems(src, {"K": "2", "p[1]": "-1"}) == ["p[1] = -1 is not 'indexed positive 1..K'"]
     every = ClaimSource(Path("x.toml"), {"id": "x", "assume": ["W[r, s] = W[s, r]", "x[j] + 0*x[j + 5] >= 1"]},
                         {"K": "integer nonnegative", "W": "indexed real", "x": "indexed real 1..K"})
-    assert point_problems(every, {"W[1, 2]": "1", "W[2, 1]": "2"}) == ["assume 'W[r, s] = W[s, r]' fails at r = 1, s = 2"]
+    assert point_problems(every, {"W[1, 2]": "1", "W[2, 1]": "2"}) == [
+        "assume 'W[r, s] = W[s, r]' fails at r = 1, s = 2"]
     assert point_problems(every, {"W[1, 2]": "1"}) == []              # W[2, 1] not given: not judged
     assert point_problems(every, {"K": "1", "x[1]": "0"}) == []         # x[6] lies outside 1..1: nothing said
     assert point_problems(every, {"K": "6", "x[1]": "0", "x[6]": "0"}) == [

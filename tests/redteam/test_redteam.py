@@ -326,11 +326,101 @@ def point_problems(src: ClaimSource, point: dict[str, str], relation: str | None
     for hyp in src.table.get("assume", []):
         if satisfied(hyp, names) is False:
             problems.append(f"assume '{hyp}' fails there")
+        elif "[" in hyp:
+            problems += instance_problems(src, hyp, point, names)
     found = relation_at(relation, names) if relation else None
     if found is not None and found != expected:
         problems.append(f"'{relation}' {found} there (plain SymPy)")
     return problems
 
+
+
+_ENTRY_IN = re.compile(r"([A-Za-z_]\w*)\[([^\[\]]+)\]")
+
+
+def instance_problems(src: ClaimSource, hyp: str, point: dict[str, str], names: dict[str, sp.Expr]) -> list[str]:
+    """An ``assume`` that names entries, at a point: its instances at the entries the point gives values to.
+
+    Names inside brackets that are declared nowhere are index variables over all indices: each value of them that
+    turns an entry of the hypothesis into an entry of the point is an instance, and an instance with an entry outside
+    its family's index range says nothing. An entry the point leaves out, or a hypothesis with a sum, is not judged.
+    """
+    if "Sum(" in hyp or "Product(" in hyp:
+        return []
+    variables = sorted({w for m in _ENTRY_IN.finditer(hyp) for w in re.findall(r"[A-Za-z_]\w*", m.group(2))
+                        if w not in src.symbols and w not in names and w not in _VALUE_NAMES})
+    values: dict[tuple[str, tuple[sp.Expr, ...]], sp.Expr] = {}
+    for key, text in point.items():
+        entry, value = _ENTRY.match(key), read_value(text, names)
+        if entry and value is not None:
+            index = tuple(read_value(t, names) for t in entry.group(2).split(","))
+            if None not in index:
+                values[(entry.group(1), index)] = value
+    bindings: list[dict[str, sp.Expr]] = [] if variables else [{}]
+    for m in _ENTRY_IN.finditer(hyp):
+        for base, index in values:
+            found = _solve_indices(m.group(2).split(","), index, variables, names) if base == m.group(1) else None
+            if found is not None and set(found) == set(variables) and found not in bindings:
+                bindings.append(found)
+    for binding in bindings:
+        instance = _instance_text(src, hyp, binding, values, names, outside_is_vacuous=bool(variables))
+        if instance is not None and satisfied(instance, names) is False:
+            where = ", ".join(f"{v} = {binding[v]}" for v in variables)
+            return [f"assume '{hyp}' fails" + (f" at {where}" if where else " there")]
+    return []
+
+
+def _solve_indices(pattern: list[str], index: tuple[sp.Expr, ...], variables: list[str],
+                   names: dict[str, sp.Expr]) -> dict[str, sp.Expr] | None:
+    """The values of the index variables that make the written indices ``pattern`` equal ``index``: an index that is
+    one variable plus a constant is solved for it; any other index is left to the instance to check."""
+    if len(pattern) != len(index):
+        return None
+    symbols = {v: sp.Symbol(v, integer=True) for v in variables}
+    binding: dict[str, sp.Expr] = {}
+    for text, value in zip(pattern, index, strict=True):
+        if not _VALUE_CHARS.match(text):
+            return None
+        try:
+            e = sp.parse_expr(text.replace("^", "**"), local_dict={**names, **symbols})
+        except Exception:  # an index this reader cannot read is not solved
+            return None
+        used = [v for v in variables if symbols[v] in e.free_symbols]
+        if len(used) != 1 or not (e - symbols[used[0]]).is_number:
+            continue
+        solved = value - (e - symbols[used[0]])
+        if binding.setdefault(used[0], solved) != solved:
+            return None
+    return binding
+
+
+def _instance_text(src: ClaimSource, hyp: str, binding: dict[str, sp.Expr],
+                   values: dict[tuple[str, tuple[sp.Expr, ...]], sp.Expr], names: dict[str, sp.Expr],
+                   outside_is_vacuous: bool) -> str | None:
+    """``hyp`` with every entry replaced by its value at the point (0 outside a family's range), or None when an
+    entry has no value there or, over all indices, lies outside its range (the instance says nothing)."""
+    scope = {**names, **binding}
+    out, last = [], 0
+    for m in _ENTRY_IN.finditer(hyp):
+        index = tuple(read_value(t, scope) for t in m.group(2).split(","))
+        if None in index:
+            return None
+        base = m.group(1)
+        decl = declaration(src.symbols[base]) if base in src.symbols else None
+        value = values.get((base, index))
+        if decl and decl.index_range:
+            lo, hi = (read_value(b, names) for b in decl.index_range)
+            if lo is None or hi is None:
+                return None
+            if not all(lo <= i <= hi for i in index):
+                if outside_is_vacuous:
+                    return None
+                value = sp.Integer(0)
+        if value is None:
+            return None
+        out += [hyp[last:m.start()], f"({value})"]
+        last = m.end()
+    return "".join(out) + hyp[last:]
 
 _REL = re.compile(r"(.+?)\s*(<=|>=|!=|==|<|>|=)\s*(.+)\Z")
 
@@ -417,6 +507,17 @@ def test_the_declaration_reader_follows_section_2a() -> None:
     assert point_problems(src, {"y": "1", "h[2]": "2"}) == [
         "h[2] = 2 but h is 0 outside 1..y", "assume 'y > 5' fails there"]
     assert point_problems(src, {"K": "2", "p[1]": "-1"}) == ["p[1] = -1 is not 'indexed positive 1..K'"]
+    every = ClaimSource(Path("x.toml"), {"id": "x", "assume": ["W[r, s] = W[s, r]", "x[j] + 0*x[j + 5] >= 1"]},
+                        {"K": "integer nonnegative", "W": "indexed real", "x": "indexed real 1..K"})
+    assert point_problems(every, {"W[1, 2]": "1", "W[2, 1]": "2"}) == [
+        "assume 'W[r, s] = W[s, r]' fails at r = 1, s = 2"]
+    assert point_problems(every, {"W[1, 2]": "1"}) == []              # W[2, 1] not given: not judged
+    assert point_problems(every, {"K": "1", "x[1]": "0"}) == []         # x[6] lies outside 1..1: nothing said
+    assert point_problems(every, {"K": "6", "x[1]": "0", "x[6]": "0"}) == [
+        "assume 'x[j] + 0*x[j + 5] >= 1' fails at j = 1"]
+    one = ClaimSource(Path("x.toml"), {"id": "x", "assume": ["p[i] >= 0"]}, {"i": "integer 1..n", "p": "indexed real"})
+    assert point_problems(one, {"n": "2", "i": "2", "p[1]": "-1", "p[2]": "0"}) == []   # i declared: one entry
+    assert point_problems(one, {"n": "2", "i": "1", "p[1]": "-1"}) == ["assume 'p[i] >= 0' fails there"]
     x = {"x": sp.Integer(-1)}
     assert relation_at("log(x^2) = 2*log(x)", x) == "fails"          # right side undefined at -1
     assert relation_at("2*log(x) = log(x^2)", x) == "left undefined"

@@ -134,14 +134,43 @@ def test_a_bound_on_every_entry_under_a_sum(tmp_path: Path) -> None:
                     ).verdict == "refuted"
 
 
-def test_a_bound_that_contradicts_the_declaration_is_an_error(tmp_path: Path) -> None:
+def test_a_hypothesis_nothing_satisfies(tmp_path: Path) -> None:
+    # No positive x has x[j] < 0 at every j (x has no range: every j): "1 = 2" holds vacuously, as under any
+    # assume that no allowed value satisfies; and an exists under it has no witness.
+    symbols = 'x = "indexed positive"'
+    assert run_with(tmp_path, symbols, 'assume = ["x[j] < 0"]\nstatement = "1 = 2"\n').verdict == "proved"
+    assert run_with(tmp_path, symbols, 'assume = ["x[j] < 0"]\nexists = "x[1] = 1"\n').verdict == "refuted"
+    # For x over 1..K with K >= 0, "x[j] > x[j] + 1" at every j in 1..K says that 1..K is empty: K = 0 follows, and
+    # "K = 1" is false (K = 0 satisfies the hypothesis); it is not an error.
+    symbols = 'K = "integer nonnegative"\ny = "indexed real 1..K"'
+    assert run_with(tmp_path, symbols, 'assume = ["y[j] > y[j] + 1"]\nstatement = "K = 0"\n').verdict == "proved"
+    assert run_with(tmp_path, symbols, 'assume = ["y[j] > y[j] + 1"]\nstatement = "K = 1"\n').verdict != "proved"
+    # Two bounds that contradict each other say the same: K = 0.
+    assert run_with(tmp_path, symbols, 'assume = ["y[j] >= 1", "y[j] <= 0"]\nstatement = "K = 0"\n'
+                    ).verdict != "refuted"
+
+
+def test_an_entry_that_sympy_cancels_still_limits_the_indices(tmp_path: Path) -> None:
+    # x[j] + 0*x[j + 5] >= 1 holds at the j with j and j + 5 both in 1..K: at K = 1 there is none, so x[1] = 0 is
+    # allowed and "x[K] >= 1" (with K >= 1) is false. Never proved.
+    symbols = 'K = "integer positive"\nx = "indexed real 1..K"'
+    result = run_with(tmp_path, symbols, 'assume = ["x[j] + 0*x[j + 5] >= 1"]\nstatement = "x[K] >= 1"\n')
+    assert result.verdict != "proved"
+    # A name that cancels out of every index it is written in is an error that says so.
     path = tmp_path / "t.toml"
-    path.write_text('[symbols]\nx = "indexed positive"\n[[claim]]\nid = "t"\ntitle = "t"\n'
-                    'assume = ["x[j] < 0"]\nstatement = "1 = 2"\n', encoding="utf-8")
+    path.write_text('[symbols]\np = "indexed real"\n[[claim]]\nid = "t"\ntitle = "t"\n'
+                    'assume = ["p[j - j + 1] >= 0"]\nstatement = "p[1] >= 0"\n', encoding="utf-8")
     library = load_library(path)
     (outcome,) = verify_claim(library, library.claims[0]).outcomes
-    assert outcome.verdict == "error"
-    assert "contradicts" in (outcome.message or "")
+    assert outcome.verdict == "error" and "cancels out of every index" in (outcome.message or "")
+
+
+def test_a_bound_read_before_a_symmetry(tmp_path: Path) -> None:
+    # Antisymmetric and nonnegative: A[1, 2] >= 0 and A[1, 2] = -A[2, 1] <= 0, so A[1, 2] = 0, in either order of
+    # the assumes; the antisymmetric part of a nonnegative family is not nonnegative, so A is not averaged.
+    symbols = 'A = "indexed real"'
+    for assume in ('["A[r, s] = -A[s, r]", "A[r, s] >= 0"]', '["A[r, s] >= 0", "A[r, s] = -A[s, r]"]'):
+        assert run_with(tmp_path, symbols, f'assume = {assume}\nstatement = "A[1, 2] = 0"\n').verdict != "refuted"
 
 
 def test_a_general_hypothesis_proves_through_its_instances(tmp_path: Path) -> None:

@@ -28,10 +28,11 @@ def test_bound_variables_are_not_free_names() -> None:
 
 def test_instances_at_the_indices_the_problem_names() -> None:
     # x[r] <= x[r + 1] for every r; the problem names x[1] and x[3]: the instances at r = 1 (from x[1] as x[r]),
-    # r = 0 (x[1] as x[r + 1]), r = 3 and r = 2.
+    # r = 0 (x[1] as x[r + 1]), r = 3 and r = 2, then at the entries of those (x[0], x[2], x[4]): r = -1 ... 4, and
+    # once more: r = -2 ... 5. Nothing beyond the three rounds.
     h = AllIndices(sp.Le(x[r], x[r + 1]), (r,))
     got = set(instances([h], [x[1] + x[3]], (), never))
-    assert got == {sp.Le(x[1], x[2]), sp.Le(x[0], x[1]), sp.Le(x[3], x[4]), sp.Le(x[2], x[3])}
+    assert got == {sp.Le(x[a], x[a + 1]) for a in range(-2, 6)}
 
 
 def test_an_instance_outside_the_range_is_guarded_or_dropped() -> None:
@@ -56,11 +57,18 @@ def test_definitions_and_their_rewriting() -> None:
     j = sp.Dummy("j", integer=True)
     h = AllIndices(sp.Eq(y[r], 2 * x[r]), (r,))
     defs = definitions([h])
-    assert defs == [(y, (r,), 2 * x[r])]
+    assert [d[1:] for d in defs] == [(y, (r,), 2 * x[r])]
     out = rewrite(sp.Sum(y[j], (j, 1, K)) + y[1], defs, (), never, lambda *_: never)
     assert out == sp.Sum(2 * x[j], (j, 1, K)) + 2 * x[1]
     # A ranged y (zero outside 1..K): y[K + 1] is 0, not 2 x[K + 1]; it is left as it is.
     assert rewrite(y[K + 1], defs, ((y, sp.Integer(1), K),), lambda c: False, lambda *_: never) == y[K + 1]
+    # With x over 1..K - 1 and y over 1..K, the hypothesis says nothing at r = K (x[K] is outside): y[K] stays.
+    ranged = ((y, sp.Integer(1), K), (x, sp.Integer(1), K - 1))
+
+    def inside_y_only(c: sp.Basic) -> bool:
+        return all(a.rhs != K - 1 for a in c.args)     # K <= K - 1 (x's range at r = K) is not shown
+
+    assert rewrite(y[K], defs, ranged, inside_y_only, lambda *_: never) == y[K]
     # Not a definition: y on both sides, or an index used twice.
     assert definitions([AllIndices(sp.Eq(y[r], y[r + 1]), (r,))]) == []
     assert definitions([AllIndices(sp.Eq(y[r, r], 1), (r,))]) == []

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import sympy as sp
 
@@ -241,57 +241,62 @@ class ProblemBuilder:
     def _assumptions(self, builder: Builder, texts: tuple[str, ...], line: int | None) -> Assumptions:
         """The ``assume`` texts, read: ordinary hypotheses, and hypotheses over all indices by kind."""
         out = Assumptions()
+        universal: list[AllIndices] = []
         for text in texts:
-            universal = self._universal(builder, text, line)
-            if universal is True:
-                continue
-            if universal is None:
+            read = self._universal(builder, text, line)
+            if read is None:
                 # An assume that is false for every allowed value is kept: the kernel proves a forall vacuously
                 # and refutes an exists (no allowed point).
                 out.hypotheses.append(self._condition(builder, text, line))
-            else:
-                out.add(universal, self.infos, line)
+            elif read is not True:
+                universal.append(read)
+        out.read(universal, self.infos)
         return out
 
     def _universal(self, builder: Builder, text: str, line: int | None) -> AllIndices | Literal[True] | None:
-        """An ``assume`` over all indices, built with its index variables bound (names declared nowhere that index a
-        family: ``r``, ``s`` in ``W[r, s] = W[s, r]``); ``None`` for an ordinary hypothesis; ``True`` for one that
-        the declarations make true (``x[j] >= 0`` for a positive ``x``), which adds nothing."""
+        """An ``assume`` over all indices, built with its index variables bound (names declared nowhere, written
+        free in an index: ``r``, ``s`` in ``W[r, s] = W[s, r]``), and the entries they index as written; ``None``
+        for an ordinary hypothesis; ``True`` for one that the declarations make true at every index (``x[j] >= 0``
+        for a positive ``x``)."""
         try:
             node = P.parse_relation(text)
         except ExpressionError:
             return None     # reported when it is built as an ordinary hypothesis
         known = set(self.scope.symbols) | set(self.scope.definitions) | set(CONSTANTS) | set(builder.rebound)
-        unknown = {n.id: n for n in P.walk(node) if isinstance(n, P.Name) and n.id not in known}
+        occurrences = _free_occurrences(node)
+        unknown = {name: n for name, n, _ in occurrences if name not in known}
         if not unknown:
             return None
-        variables = {name: sp.Dummy(name, integer=True) for name in unknown}
-        builder.rebound.update(variables)
-        try:
-            body = builder.hypothesis(text, line=line)
-        finally:
-            for name in variables:
-                del builder.rebound[name]
-        if body is sp.true or body is sp.false:
-            indexing = {n.id for x in P.walk(node) if isinstance(x, P.Index) for i in x.indices for n in P.walk(i)
-                        if isinstance(n, P.Name) and n.id in unknown}
-            if not indexing:
-                return None
-            if body is sp.true:
-                return True
-            raise ExpressionError("this hypothesis over all indices contradicts the declarations: no entry "
-                                  "satisfies it", file=self.claim.file, line=line)
-        free = body.free_symbols if isinstance(body, sp.Basic) else set()
-        used = [v for v in variables.values() if v in free]
-        if not used:
-            return None     # the names are all indices of sums, bound there
-        indexing = set().union(*[x.free_symbols for x in free if isinstance(x, sp.Indexed)])
-        for name, v in variables.items():
-            if v in free and v not in indexing:
+        indexing = {name for name, _, in_index in occurrences if in_index and name in unknown}
+        for name, n in unknown.items():
+            if name not in indexing:
                 raise ExpressionError(f"undeclared name '{name}': declare it in [symbols] or [define] (a name declared "
                                       "nowhere may only index a family, in a hypothesis over all indices)",
-                                      file=self.claim.file, line=line, column=unknown[name].col)
-        return AllIndices(body, used)
+                                      file=self.claim.file, line=line, column=n.col)
+        variables = {name: sp.Dummy(name, integer=True) for name in unknown}
+        saved = dict(builder.rebound)
+        written = []
+        try:
+            builder.rebound.update(variables)
+            body = builder.hypothesis(text, line=line)
+            for entry, bound in _indexed_by(node, set(unknown)):
+                # An entry alone, outside its sums: a sum's own index there is any integer (only the positions
+                # that a variable indexes matter).
+                builder.rebound.update({b: sp.Dummy(b, integer=True) for b in bound})
+                written.append(builder.value(entry))
+                builder.rebound.update(variables)
+        finally:
+            builder.rebound.clear()
+            builder.rebound.update(saved)
+        entries = sorted({x for x in written if isinstance(x, sp.Indexed)}, key=sp.default_sort_key)
+        taken = set().union(*[x.free_symbols for x in entries])
+        for name, v in variables.items():
+            if v not in taken:
+                raise ExpressionError(f"'{name}' cancels out of every index it is written in: write the hypothesis "
+                                      "without it", file=self.claim.file, line=line, column=unknown[name].col)
+        if body is sp.true:
+            return True
+        return AllIndices(body, list(variables.values()), entries)
 
     def _declaration(self, info: SymbolInfo) -> Declaration:
         """The declaration of a name for the obligation being built: a family's, with the bounds that hypotheses over
@@ -707,25 +712,30 @@ class Assumptions:
     antisymmetric: tuple[sp.IndexedBase, ...] = ()
     folded: dict[Any, Declaration] = field(default_factory=dict)
 
-    def add(self, h: AllIndices, infos: dict[Any, SymbolInfo], line: int | None) -> None:
-        """Read one hypothesis over all indices (``infos``: the declared names)."""
-        transposition = _transposition(h)
-        if transposition is not None:
-            sign, family = transposition
-            if _closed_under_averaging(self.declaration(infos[family]), sign):
+    def read(self, universal: list[AllIndices], infos: dict[Any, SymbolInfo]) -> None:
+        """Sort the hypotheses over all indices by kind (``infos``: the declared names). Bounds come first, so that
+        a symmetry is read against the declaration they make (the antisymmetric part of a nonnegative family is
+        not nonnegative); a hypothesis whose entries SymPy cancelled (``x[j] + 0*x[j + 5]``) is never a bound or a
+        symmetry, since it holds at fewer indices than its remaining entries."""
+        rest = []
+        for h in universal:
+            bound = _entry_bound(h) if _as_written(h) else None
+            stronger = _strengthened(self.declaration(infos[bound[0].base]), *bound) if bound else None
+            if stronger is not None:
+                self.folded[stronger.name] = stronger
+            else:
+                rest.append(h)
+        for h in rest:
+            transposition = _transposition(h) if _as_written(h) else None
+            if transposition is not None and _closed_under_averaging(self.declaration(infos[transposition[1]]),
+                                                                     transposition[0]):
+                sign, family = transposition
                 if sign == 1:
                     self.symmetric += (family,)
                 else:
                     self.antisymmetric += (family,)
-                return
-        bound = _entry_bound(h)
-        if bound is not None:
-            entry, op, c = bound
-            stronger = _strengthened(self.declaration(infos[entry.base]), entry, op, c, line)
-            if stronger is not None:
-                self.folded[entry.base] = stronger
-                return
-        self.hypotheses.append(h)
+            else:
+                self.hypotheses.append(h)
 
     def declaration(self, info: SymbolInfo) -> Declaration:
         """A name's declaration with the bounds read so far."""
@@ -744,6 +754,58 @@ class Assumptions:
         mapping = {x: (x + sign[x.base] * x.base[x.indices[1], x.indices[0]]) / 2 for x in e.atoms(sp.Indexed)
                    if x.base in sign and len(x.indices) == 2}
         return e.xreplace(mapping) if mapping else e
+
+
+def _scoped(node: P.Node) -> list[tuple[P.Node, frozenset[str], bool]]:
+    """Every node with the names bound around it (by a sum, product or vector: ``j`` in ``Sum(f, (j, 1, n))``
+    inside ``f``, not in the bounds) and whether it lies inside an index."""
+    out: list[tuple[P.Node, frozenset[str], bool]] = []
+    stack: list[tuple[P.Node, frozenset[str], bool]] = [(node, frozenset(), False)]
+    while stack:
+        current, bound, in_index = stack.pop()
+        out.append((current, bound, in_index))
+        if isinstance(current, P.Call):
+            limits = [a for a in current.args if isinstance(a, P.Tuple) and len(a.items) == 3
+                      and isinstance(a.items[0], P.Name)]
+            inner = bound | {cast(P.Name, t.items[0]).id for t in limits}
+            for a in current.args:
+                if a in limits:
+                    stack.extend((b, bound, in_index) for b in a.items[1:])
+                else:
+                    stack.append((a, inner, in_index))
+        elif isinstance(current, P.Index):
+            stack.append((current.base, bound, in_index))
+            stack.extend((i, bound, True) for i in current.indices)
+        elif isinstance(current, (P.Vector, P.Tuple)):
+            stack.extend((i, bound, in_index) for i in current.items)
+        elif isinstance(current, P.BinOp):
+            stack.extend([(current.left, bound, in_index), (current.right, bound, in_index)])
+        elif isinstance(current, P.Neg):
+            stack.append((current.operand, bound, in_index))
+        elif isinstance(current, P.Compare):
+            stack.extend((o, bound, in_index) for o in current.operands)
+    return out
+
+
+def _free_occurrences(node: P.Node) -> list[tuple[str, P.Name, bool]]:
+    """The names written free (not bound by a sum around them), each with whether it is inside an index."""
+    return [(n.id, n, in_index) for n, bound, in_index in _scoped(node)
+            if isinstance(n, P.Name) and n.id not in bound]
+
+
+def _indexed_by(node: P.Node, names: set[str]) -> list[tuple[P.Index, frozenset[str]]]:
+    """The entries with one of ``names`` free in an index, each with the names bound around it."""
+    out = []
+    for x, bound, _ in _scoped(node):
+        if isinstance(x, P.Index) and any(isinstance(n, P.Name) and n.id in names - bound
+                                          for i in x.indices for n in P.walk(i)):
+            out.append((x, bound))
+    return out
+
+
+def _as_written(h: AllIndices) -> bool:
+    """Whether the hypothesis still holds every entry written in it (SymPy cancelled none)."""
+    return {x for x in h.body.atoms(sp.Indexed) if x.free_symbols & set(h.variables)} == set(h.written)
 
 
 def _transposition(h: AllIndices) -> tuple[int, sp.IndexedBase] | None:
@@ -797,11 +859,11 @@ _SIGN_OF: dict[type, str] = {sp.Gt: "positive", sp.Ge: "nonnegative", sp.Lt: "ne
                              sp.Ne: "nonzero"}
 
 
-def _strengthened(d: Declaration, entry: sp.Indexed, op: type, c: sp.Rational, line: int | None
-                  ) -> Declaration | None:
-    """``d`` with the bound ``entry op c`` added to its words, or ``None`` when it cannot be (a family with several
-    indices and a range, an end to compare that is not a rational number, ``!=`` a number other than 0). A bound
-    that leaves no value is an error, as contradictory words are."""
+def _strengthened(d: Declaration, entry: sp.Indexed, op: type, c: sp.Rational) -> Declaration | None:
+    """``d`` with the bound ``entry op c`` added to its words, or ``None`` when it cannot be: a family with several
+    indices and a range, an end to compare that is not a rational number, ``!=`` a number other than 0, or words
+    that would then allow no value (a hypothesis nothing satisfies, which the kernel reads as such: vacuous, or
+    where the family's range may be empty, a statement that it is)."""
     if d.index_range is not None and len(entry.indices) > 1:
         return None
     signs, values = d.signs, d.values
@@ -814,28 +876,14 @@ def _strengthened(d: Declaration, entry: sp.Indexed, op: type, c: sp.Rational, l
         if values is None:
             return None
     box = None
-    if values is not None and values.lo is not None and values.hi is not None:
-        box = (values.lo, values.hi, values.lo_open, values.hi_open)
+    if values is not None:
+        box = (values.lo if values.lo is not None else -sp.oo, values.hi if values.hi is not None else sp.oo,
+               values.lo_open, values.hi_open)
     try:
         check_consistent(signs, d.integer, box, d.domain)
-        _check_half_bounded(signs, values)
-    except ExpressionError as err:
-        err.message = f"this hypothesis over every entry of {d.name} contradicts its declaration: {err.message}"
-        err.located(line=line)
-        raise
+    except ExpressionError:
+        return None
     return replace(d, signs=signs, values=values)
-
-
-def _check_half_bounded(signs: frozenset[str], values: ValueInterval | None) -> None:
-    """A bound on one side only against the sign words: ``x[i] > 1`` with ``negative`` allows nothing."""
-    if values is None or (values.lo is None) == (values.hi is None):
-        return
-    if values.lo is not None and (values.lo > 0 or (values.lo == 0 and values.lo_open)) and \
-            signs & {"negative", "nonpositive"}:
-        raise ExpressionError(f"no value above {values.lo} is {' '.join(sorted(signs))}")
-    if values.hi is not None and (values.hi < 0 or (values.hi == 0 and values.hi_open)) and \
-            signs & {"positive", "nonnegative"}:
-        raise ExpressionError(f"no value below {values.hi} is {' '.join(sorted(signs))}")
 
 
 def _narrowed(values: ValueInterval | None, op: type, c: sp.Rational) -> ValueInterval | None:

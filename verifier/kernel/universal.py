@@ -31,13 +31,21 @@ MAX_INSTANCES = 200
 
 
 class AllIndices(sp.logic.boolalg.Boolean):
-    """``G(v)`` for every value of the index variables ``v`` that keeps every entry of ``G`` inside its range."""
+    """``G(v)`` for every value of the index variables ``v`` at which every index they take in the entries written
+    in the hypothesis lies inside its family's range.
 
-    def __new__(cls, body: sp.Basic, variables: Sequence[sp.Symbol]) -> AllIndices:
+    ``written`` are those entries as the file writes them (``x[j + 5]`` in ``x[j] + 0*x[j + 5] >= 1``, which SymPy
+    cancels from ``G``): they, not ``G``, say where the variables range."""
+
+    def __new__(cls, body: sp.Basic, variables: Sequence[sp.Symbol], written: Sequence[sp.Indexed] = ()
+                ) -> AllIndices:
         # SymPy's as_dummy renames bound variables to plain Dummies (without their assumptions): any symbol.
         if not variables or not all(isinstance(v, sp.Symbol) for v in variables):
             raise ValueError("the variables of a hypothesis over all indices are symbols")
-        return sp.Basic.__new__(cls, body, sp.Tuple(*variables))
+        if not written:
+            written = sorted((x for x in body.atoms(sp.Indexed) if x.free_symbols & set(variables)),
+                             key=sp.default_sort_key)
+        return sp.Basic.__new__(cls, body, sp.Tuple(*variables), sp.Tuple(*written))
 
     @property
     def body(self) -> sp.Basic:
@@ -50,64 +58,110 @@ class AllIndices(sp.logic.boolalg.Boolean):
         return tuple(self.args[1])
 
     @property
+    def written(self) -> tuple[sp.Indexed, ...]:
+        """The entries indexed by the variables, as written."""
+        return tuple(self.args[2])
+
+    @property
     def bound_symbols(self) -> list[sp.Symbol]:
         """The variables, as SymPy's binders report theirs (``as_dummy`` renames them canonically)."""
         return list(self.variables)
 
     @property
     def free_symbols(self) -> set[sp.Basic]:
-        """The names of ``G`` other than the variables and the entries indexed by them."""
+        """The names of ``G`` and of the written entries, other than the variables and the entries they index."""
         bound = set(self.variables)
-        return {s for s in self.body.free_symbols
-                if s not in bound and not (isinstance(s, sp.Indexed) and s.free_symbols & bound)}
+        names = self.body.free_symbols.union(*[x.free_symbols for x in self.written])
+        return {s for s in names if s not in bound and not (isinstance(s, sp.Indexed) and s.free_symbols & bound)}
 
     def _eval_subs(self, old: Any, new: Any) -> Any:
         return self if old in self.variables else None
 
 
-def is_universal(h: object) -> bool:
-    """Whether ``h`` is a hypothesis over all indices."""
-    return isinstance(h, AllIndices)
+Ranges = Mapping[sp.IndexedBase, tuple[sp.Expr, sp.Expr]]
+Decide = Callable[[sp.Basic], "bool | None"]
+
+#: Rounds of instances at the entries of instances (``p[j] <= p[j + 1]`` at ``p[1]`` and ``p[4]`` needs two).
+ROUNDS = 3
 
 
 def instances(hypotheses: Iterable[sp.Basic], expressions: Iterable[sp.Basic],
-              families: Sequence[tuple[sp.IndexedBase, sp.Expr, sp.Expr]],
-              decide: Callable[[sp.Basic], bool | None]) -> list[sp.Basic]:
+              families: Sequence[tuple[sp.IndexedBase, sp.Expr, sp.Expr]], decide: Decide) -> list[sp.Basic]:
     """The instances of every :class:`AllIndices` among ``hypotheses`` at the entries of ``expressions`` and of the
-    other hypotheses. ``families`` gives each family with an index range and that range (as in
-    :class:`~verifier.kernel.facts.Facts`); ``decide`` settles whether an instance's entries lie inside their
-    ranges: an instance inside is kept as it is, one outside is dropped, and an undecided one is guarded by the
-    condition that some entry lies outside.
+    other hypotheses, then at the entries of those instances (:data:`ROUNDS` in all). ``families`` gives each
+    family with an index range and that range (as in :class:`~verifier.kernel.facts.Facts`); ``decide`` settles
+    whether the indices an instance gives its variables lie inside their ranges: an instance inside is kept as it
+    is, one outside is dropped, and an undecided one is guarded by the condition that some index lies outside. A
+    hypothesis that SymPy made false says that no index is inside (:func:`_nowhere`).
 
     Any value of the variables gives a true instance; the entries only choose which are useful: an entry ``F[a]``
-    matched against an entry ``F[v + c]`` of ``G`` gives ``v = a - c`` (positions of ``G`` that are not a variable
+    matched against an entry ``F[v + c]`` of the hypothesis gives ``v = a - c`` (positions that are not a variable
     plus an integer are not matched), where ``a`` uses only names free in the problem (not a sum's index)."""
     hypotheses = list(hypotheses)
     universal = [h for h in hypotheses if isinstance(h, AllIndices)]
     if not universal:
         return []
+    ranges = {base: (lo, hi) for base, lo, hi in families}
     exprs = [e for e in list(expressions) + [h for h in hypotheses if not isinstance(h, AllIndices)]
              if isinstance(e, sp.Basic)]
     free = set().union(*[e.free_symbols for e in exprs]) if exprs else set()
-    entries = {x for e in exprs for x in e.atoms(sp.Indexed)}
-    ranges = {base: (lo, hi) for base, lo, hi in families}
-    out: list[sp.Basic] = []
-    for h in universal:
-        made: list[sp.Basic] = []
-        for binding in _bindings(h, sorted(entries, key=sp.default_sort_key), free):
-            instance = _guarded(h, binding, ranges, decide)
-            if instance is not None and instance not in made:
-                made.append(instance)
-        out.extend(made)
+    out = [c for h in universal if h.body is sp.false for c in [_nowhere(h, ranges)] if c is not None]
+    entries: set[sp.Indexed] = set()
+    for _ in range(ROUNDS):
+        new = {x for e in exprs for x in e.atoms(sp.Indexed)} - entries
+        if not new:
+            break
+        entries |= new
+        exprs = []
+        for h in universal:
+            if h.body is sp.false:
+                continue
+            made = 0
+            for binding in _bindings(h, sorted(entries, key=sp.default_sort_key), free):
+                instance = _guarded(h, binding, ranges, decide)
+                if instance is not None and instance not in out and made < MAX_INSTANCES:
+                    out.append(instance)
+                    exprs.append(instance)
+                    made += 1
     return out
 
 
+def _nowhere(h: AllIndices, ranges: Ranges) -> sp.Basic | None:
+    """What a hypothesis false at every index says: that no value of some variable puts all its written indices
+    inside their ranges. A variable written ``v + c`` in a family over ``lo..hi`` lies in ``lo - c..hi - c``, and
+    an intersection of such spans is empty when one's low end exceeds another's high end::
+
+        AllIndices(false, v)      v + c_i in lo_i..hi_i for the written indices i of v (ranged families)
+        -------------------------------------------------------------------------------------------------
+                 lo_i - c_i > hi_k - c_k for some variable v and some i, k of v   (false if none)
+
+    ``None`` when a written index of a ranged family is not one variable plus an integer (nothing is derived)."""
+    spans: dict[sp.Symbol, list[tuple[sp.Expr, sp.Expr]]] = {v: [] for v in h.variables}
+    for x in h.written:
+        if x.base not in ranges:
+            continue
+        lo, hi = ranges[x.base]
+        for i in x.indices:
+            used = sorted(i.free_symbols & set(h.variables), key=str)
+            if not used:
+                continue
+            shift = sp.expand(i - used[0])
+            if len(used) != 1 or not shift.is_Integer:
+                return None
+            spans[used[0]].append((lo - shift, hi - shift))
+    empty = [sp.Gt(a, b, evaluate=False)
+             for found in spans.values() for (a, _), (_, b) in itertools.product(found, found)]
+    if not empty:
+        return sp.false
+    return empty[0] if len(empty) == 1 else sp.Or(*empty, evaluate=False)
+
+
 def _bindings(h: AllIndices, entries: list[sp.Indexed], free: set[sp.Basic]) -> list[dict[sp.Symbol, sp.Expr]]:
-    """The values of the variables read off ``entries`` by :func:`_match` against the entries of ``G`` (using only
-    the names ``free``), every variable's values combined with every other's (``x[r] = x[s]`` at ``x[1]`` and
-    ``x[2]`` gives r, s in {1, 2}), at most :data:`MAX_INSTANCES` of them."""
+    """The values of the variables read off ``entries`` by :func:`_match` against the entries of the hypothesis
+    (using only the names ``free``), every variable's values combined with every other's (``x[r] = x[s]`` at
+    ``x[1]`` and ``x[2]`` gives r, s in {1, 2}), at most :data:`MAX_INSTANCES` of them."""
     variables = h.variables
-    patterns = [x for x in h.body.atoms(sp.Indexed) if x.free_symbols & set(variables)]
+    patterns = {x for x in h.body.atoms(sp.Indexed) if x.free_symbols & set(variables)} | set(h.written)
     values: dict[sp.Symbol, list[sp.Expr]] = {v: [] for v in variables}
     for pattern in sorted(patterns, key=sp.default_sort_key):
         for entry in entries:
@@ -141,34 +195,44 @@ def _match(pattern: Sequence[sp.Expr], indices: Sequence[sp.Expr], variables: se
     return binding
 
 
-def _guarded(h: AllIndices, binding: Mapping[sp.Symbol, sp.Expr],
-             ranges: Mapping[sp.IndexedBase, tuple[sp.Expr, sp.Expr]],
-             decide: Callable[[sp.Basic], bool | None]) -> sp.Basic | None:
-    """``G`` at ``binding`` where the indices the variables take lie inside their families' ranges; ``None`` when
-    one lies outside (the hypothesis says nothing there)."""
+def _inside(h: AllIndices, binding: Mapping[sp.Symbol, sp.Expr], ranges: Ranges) -> list[sp.Basic]:
+    """``lo <= i <= hi`` for every index ``i`` that the variables take (at ``binding``) in a written entry of a
+    family over ``lo..hi``."""
     variables = set(h.variables)
     ends: dict[tuple[sp.Expr, sp.Expr, sp.Expr], None] = {}
-    for x in sorted(h.body.atoms(sp.Indexed), key=sp.default_sort_key):
+    for x in h.written:
         if x.base in ranges:
             lo, hi = ranges[x.base]
             ends.update(dict.fromkeys((i.xreplace(dict(binding)), lo, hi) for i in x.indices
                                       if i.free_symbols & variables))
-    instance = h.body.xreplace(dict(binding))
-    if not ends:
-        return instance
     # Unevaluated: SymPy would settle "i >= 1" from i's assumptions, which only the facts may do.
-    known = decide(sp.And(*[r for i, lo, hi in ends for r in (sp.Ge(i, lo, evaluate=False),
-                                                              sp.Le(i, hi, evaluate=False))], evaluate=False))
+    return [r for i, lo, hi in ends for r in (sp.Ge(i, lo, evaluate=False), sp.Le(i, hi, evaluate=False))]
+
+
+def _guarded(h: AllIndices, binding: Mapping[sp.Symbol, sp.Expr], ranges: Ranges, decide: Decide
+             ) -> sp.Basic | None:
+    """``G`` at ``binding`` where the indices the variables take lie inside their families' ranges; ``None`` when
+    one lies outside (the hypothesis says nothing there)."""
+    instance = h.body.xreplace(dict(binding))
+    inside = _inside(h, binding, ranges)
+    if not inside:
+        return instance
+    known = decide(sp.And(*inside, evaluate=False))
     if known is True:
         return instance
     if known is False:
         return None
-    outside = [r for i, lo, hi in ends for r in (sp.Lt(i, lo, evaluate=False), sp.Gt(i, hi, evaluate=False))]
-    return sp.Or(*outside, instance, evaluate=False)
+    return sp.Or(*[_negated(r) for r in inside], instance, evaluate=False)
 
 
-#: A definition read from a hypothesis over all indices: the family, its index variables, and the value of its entry.
-Definition = tuple[sp.IndexedBase, tuple[sp.Symbol, ...], sp.Expr]
+def _negated(r: sp.Basic) -> sp.Basic:
+    """``i < lo`` for ``i >= lo`` and ``i > hi`` for ``i <= hi``, unevaluated."""
+    return (sp.Lt if isinstance(r, sp.Ge) else sp.Gt)(r.lhs, r.rhs, evaluate=False)
+
+
+#: A definition read from a hypothesis over all indices: the hypothesis, the family, its index variables, and the
+#: value of its entry.
+Definition = tuple[AllIndices, sp.IndexedBase, tuple[sp.Symbol, ...], sp.Expr]
 
 
 def definitions(hypotheses: Iterable[sp.Basic]) -> list[Definition]:
@@ -182,32 +246,36 @@ def definitions(hypotheses: Iterable[sp.Basic]) -> list[Definition]:
             if isinstance(entry, sp.Indexed) and set(entry.indices) == set(h.variables) \
                     and len(set(entry.indices)) == len(entry.indices) and not value.has(entry.base) \
                     and isinstance(value, sp.Expr):
-                out.append((entry.base, tuple(entry.indices), value))
+                out.append((h, entry.base, tuple(entry.indices), value))
                 break
     return out
 
 
 def rewrite(e: sp.Expr, defs: Sequence[Definition], families: Sequence[tuple[sp.IndexedBase, sp.Expr, sp.Expr]],
-            decide: Callable[[sp.Basic], bool | None],
-            within: Callable[[sp.Symbol, sp.Expr, sp.Expr], Callable[[sp.Basic], bool | None]]) -> sp.Expr:
-    """``e`` with every entry of a defined family replaced by its value, where its indices provably lie inside the
-    family's range (``decide``; inside a sum over ``j``, with ``lo <= j <= hi`` known: ``within``)::
+            decide: Decide, within: Callable[[sp.Symbol, sp.Expr, sp.Expr], Decide]) -> sp.Expr:
+    """``e`` with every entry of a defined family replaced by its value, where the indices it gives the variables
+    provably lie inside the ranges of the hypothesis's written entries (``decide``; inside a sum over ``j``, with
+    ``lo <= j <= hi`` known: ``within``)::
 
-        F[v] = e(v) for every v in F's range      a in F's range
-        ---------------------------------------------------------
-                            F[a] = e(a)
+        F[v] = e(v) for every v inside      a inside
+        ---------------------------------------------
+                        F[a] = e(a)
     """
     if not defs or not isinstance(e, sp.Basic):
         return e
-    table = {base: (variables, value) for base, variables, value in defs}
+    table = {base: (h, variables, value) for h, base, variables, value in defs}
     ranges = {base: (lo, hi) for base, lo, hi in families}
 
-    def walk(x: sp.Basic, decide: Callable[[sp.Basic], bool | None]) -> sp.Basic:
+    def walk(x: sp.Basic, decide: Decide) -> sp.Basic:
         if isinstance(x, sp.Indexed) and x.base in table:
-            variables, value = table[x.base]
-            if len(variables) == len(x.indices) and _inside(x, ranges, decide):
-                return interval.settle(value, dict(zip(variables, x.indices, strict=True)))
-            return x
+            h, variables, value = table[x.base]
+            if len(variables) != len(x.indices):
+                return x
+            binding = dict(zip(variables, x.indices, strict=True))
+            inside = _inside(h, binding, ranges)
+            if inside and decide(sp.And(*inside, evaluate=False)) is not True:
+                return x
+            return interval.settle(value, binding)
         if isinstance(x, sp.Sum) and len(x.limits) == 1 and len(x.limits[0]) == 3:
             j, lo, hi = x.limits[0]
             return sp.Sum(walk(x.function, within(j, lo, hi)), (j, lo, hi))
@@ -217,12 +285,3 @@ def rewrite(e: sp.Expr, defs: Sequence[Definition], families: Sequence[tuple[sp.
         return interval.rebuild(x, tuple(walk(a, decide) for a in x.args))
 
     return walk(e, decide)
-
-
-def _inside(x: sp.Indexed, ranges: Mapping[sp.IndexedBase, tuple[sp.Expr, sp.Expr]],
-            decide: Callable[[sp.Basic], bool | None]) -> bool:
-    if x.base not in ranges:
-        return True
-    lo, hi = ranges[x.base]
-    return decide(sp.And(*[r for i in x.indices for r in (sp.Ge(i, lo, evaluate=False), sp.Le(i, hi, evaluate=False))],
-                         evaluate=False)) is True

@@ -76,18 +76,26 @@ def _int_symbols(e: Any) -> set[sp.Symbol]:
 def instances(case: Case, problem: Problem, *, max_size: int = DEFAULT_MAX_SIZE) -> InstanceSet:
     """Every assignment of the case's integer names within the bounded set (sizes first, then ranged indices)."""
     # The obligations of one claim usually share their integer names and hypotheses: enumerate once for all.
+    return _cached(_instances_key(case, problem, max_size), lambda: _instances(case, problem, max_size))
+
+
+def _instances_key(case: Case, problem: Problem, max_size: int) -> tuple:
+    """What the instances of a case depend on: its integer names, their hypotheses, ranges and sizes."""
     names = integer_names(case, problem)
-    key = (tuple(names), tuple(str(h) for h in case.hypotheses if _only_integers(h)),
-           tuple((str(s), str(problem.bounds(s))) for s in names if s in problem.infos),
-           tuple(sorted((k, tuple(v)) for k, v in problem.sizes.items())), max_size)
+    return (tuple(names), tuple(h for h in case.hypotheses if _only_integers(h)),
+            tuple((s, problem.bounds(s)) for s in names if s in problem.infos),
+            tuple(sorted((k, tuple(v)) for k, v in problem.sizes.items())), max_size)
+
+
+_INSTANCES: dict[tuple, Any] = {}
+
+
+def _cached(key: tuple, make: Callable[[], Any]) -> Any:
     if key not in _INSTANCES:
         if len(_INSTANCES) > 256:
             _INSTANCES.clear()
-        _INSTANCES[key] = _instances(case, problem, max_size)
+        _INSTANCES[key] = make()
     return _INSTANCES[key]
-
-
-_INSTANCES: dict[tuple, InstanceSet] = {}
 
 
 def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
@@ -95,16 +103,7 @@ def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
     infos = problem.infos
     ranged = [s for s in names if s in infos and infos[s].lo is not None]
     sizes = [s for s in names if s not in ranged]
-    # Ranges are enforced by the enumeration itself; the other integer hypotheses prune it as soon as their names
-    # have values.
-    tests = _tests(case, problem)
-    bounds = {s: tuple(_Linear(b) for b in problem.bounds(s)) for s in ranged}
-    while True:
-        choices = {s: _size_values(s, infos.get(s), problem, max_size) for s in sizes}
-        out, total = _enumerate(sizes, choices, ranged, bounds, tests)
-        if total <= MAX_INSTANCES or max_size <= 2 or all(s.name in problem.sizes for s in sizes):
-            break
-        max_size -= 1
+    out, total, choices = _assignments(case, problem, max_size, COUNT_LIMIT)
     parts = [f"{s} in {_describe_values(choices[s])}" for s in sizes]
     parts += [f"{s} in {problem.bounds(s)[0]}..{problem.bounds(s)[1]}" for s in ranged]
     desc = ", ".join(parts) if parts else "no integer names"
@@ -119,6 +118,27 @@ def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
     return InstanceSet(chosen, desc, total, choices)
 
 
+def _assignments(case: Case, problem: Problem, max_size: int, count_limit: int
+                 ) -> tuple[list[dict[sp.Symbol, int]], int, dict[sp.Symbol, list[int]]]:
+    """The first :data:`MAX_INSTANCES` assignments within the bounded set, how many there are (counted up to
+    ``count_limit``), and the values of each size. The largest size shrinks (down to 2) while there are more than
+    :data:`MAX_INSTANCES`, unless every size has its ``sizes`` entry."""
+    names = integer_names(case, problem)
+    infos = problem.infos
+    ranged = [s for s in names if s in infos and infos[s].lo is not None]
+    sizes = [s for s in names if s not in ranged]
+    # Ranges are enforced by the enumeration itself; the other integer hypotheses prune it as soon as their names
+    # have values.
+    tests = _tests(case, problem)
+    bounds = {s: tuple(_Linear(b) for b in problem.bounds(s)) for s in ranged}
+    while True:
+        choices = {s: _size_values(s, infos.get(s), problem, max_size) for s in sizes}
+        out, total = _enumerate(sizes, choices, ranged, bounds, tests, count_limit)
+        if total <= MAX_INSTANCES or max_size <= 2 or all(s.name in problem.sizes for s in sizes):
+            return out, total, choices
+        max_size -= 1
+
+
 #: Assignments beyond this many are not counted.
 COUNT_LIMIT = 100_000
 
@@ -128,8 +148,9 @@ def _tests(case: Case, problem: Problem) -> list[_IntTest]:
 
 
 def _enumerate(sizes: list[sp.Symbol], choices: dict, ranged: list[sp.Symbol], bounds: dict,
-               tests: Sequence[_IntTest]) -> tuple[list[dict[sp.Symbol, int]], int]:
-    """The first :data:`MAX_INSTANCES` assignments satisfying the tests, and how many there are in all."""
+               tests: Sequence[_IntTest], count_limit: int) -> tuple[list[dict[sp.Symbol, int]], int]:
+    """The first :data:`MAX_INSTANCES` assignments satisfying the tests, and how many there are in all (counted up
+    to ``count_limit``)."""
     out: list[dict[sp.Symbol, int]] = []
     total = 0
     for combo in itertools.product(*[choices[s] for s in sizes]):
@@ -141,7 +162,7 @@ def _enumerate(sizes: list[sp.Symbol], choices: dict, ranged: list[sp.Symbol], b
                 total += 1
                 if len(out) < MAX_INSTANCES:
                     out.append(full)
-                if total >= COUNT_LIMIT:
+                if total >= count_limit:
                     return out, total
     return out, total
 
@@ -177,7 +198,7 @@ def beyond(case: Case, problem: Problem, checked: InstanceSet, *, seed: int = 0)
     for base in combos:
         if any(t(base) is False for t in tests):
             continue
-        for full in _sampled(base, ranged, bounds):
+        for full in _ranged(base, ranged, bounds, sampled=True):
             key = tuple(sorted((str(k), v) for k, v in full.items()))
             if key in seen or any(t(full) is False for t in tests):
                 continue
@@ -255,28 +276,6 @@ def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random, marks:
     return out + larger
 
 
-def _sampled(base: dict[sp.Symbol, int], ranged: list[sp.Symbol], bounds: dict) -> Iterator[dict]:
-    """Extend an assignment of the sizes to the ranged indices at the ends and the middle of each range."""
-    def rec(assigned: dict, pending: list) -> Iterator[dict]:
-        if not pending:
-            yield dict(assigned)
-            return
-        for s in pending:
-            lo, hi = bounds[s][0](assigned), bounds[s][1](assigned)
-            if lo is None or hi is None:
-                continue
-            rest = [p for p in pending if p is not s]
-            lo, hi = int(lo), int(hi)
-            for v in sorted({lo, lo + 1, (lo + hi) // 2, hi - 1, hi}):
-                if lo <= v <= hi:
-                    assigned[s] = v
-                    yield from rec(assigned, rest)
-            assigned.pop(s, None)
-            return
-
-    yield from rec(dict(base), list(ranged))
-
-
 class _Linear:
     """A linear integer expression evaluated with Python integers (SymPy's relational evaluation is slow)."""
 
@@ -338,9 +337,10 @@ def _describe_values(values: list[int]) -> str:
 
 
 def _ranged(base: dict[sp.Symbol, int], ranged: list[sp.Symbol], bounds: dict,
-            tests: Sequence[_IntTest] = ()) -> Iterator[dict]:
+            tests: Sequence[_IntTest] = (), *, sampled: bool = False) -> Iterator[dict]:
     """Extend an assignment of the sizes to the ranged indices, each within its bounds (bounds may use sizes and
-    other indices: an index is assigned once its bounds are numbers), dropping branches a test already fails."""
+    other indices: an index is assigned once its bounds are numbers), dropping branches a test already fails. Each
+    index takes every value of its range, or with ``sampled`` only the ends and the middle."""
     def rec(assigned: dict, pending: list) -> Iterator[dict]:
         if not pending:
             yield dict(assigned)
@@ -350,7 +350,10 @@ def _ranged(base: dict[sp.Symbol, int], ranged: list[sp.Symbol], bounds: dict,
             if lo is None or hi is None:
                 continue
             rest = [p for p in pending if p is not s]
-            for v in range(int(lo), int(hi) + 1):
+            lo, hi = int(lo), int(hi)
+            values = sorted(v for v in {lo, lo + 1, (lo + hi) // 2, hi - 1, hi} if lo <= v <= hi) if sampled \
+                else range(lo, hi + 1)
+            for v in values:
                 assigned[s] = v
                 if any(t(assigned) is False for t in tests):
                     continue
@@ -448,14 +451,25 @@ def _is_positive(a: sp.Basic) -> bool:
 
 
 def probe_instances(case: Case, problem: Problem) -> list[dict]:
-    """A few integer instances to look for counterexamples at: small, but not degenerate ones first."""
-    found = instances(case, problem, max_size=3).assignments
+    """A few integer instances to look for counterexamples at: small, but not degenerate ones first. They are the
+    assignments of :func:`instances` with sizes up to 3, found without counting all of them."""
+    return _cached(("probe", *_instances_key(case, problem, PROBE_MAX_SIZE)), lambda: _probe_instances(case, problem))
+
+
+#: The largest size (by default) of the instances probed for a counterexample.
+PROBE_MAX_SIZE = 3
+
+
+def _probe_instances(case: Case, problem: Problem) -> list[dict]:
+    # Counting one past the cap says whether the sizes must shrink, as it does for a bounded check.
+    found, _, _ = _assignments(case, problem, PROBE_MAX_SIZE, MAX_INSTANCES + 1)
     if not found:
         return [{}] if not integer_names(case, problem) else []
+
     # Prefer instances whose sizes are 2 or 3 (size 1 hides most index mistakes), then the rest.
     def weight(p: dict) -> tuple:
         return (sum(abs(int(v) - 2) for v in p.values()), [int(v) for v in p.values()])
-    return sorted(found, key=weight)
+    return [{k: sp.Integer(v) for k, v in p.items()} for p in sorted(found, key=weight)]
 
 
 #: The time one integer solver call may take, in milliseconds.

@@ -17,14 +17,17 @@ import itertools
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from functools import partial
+from typing import Any, ClassVar, TypeVar
 
 import sympy as sp
 from mpmath.libmp.libhyper import NoConvergence
 
 from verifier.frontend.build import SymbolInfo
 from verifier.frontend.goals import Case, Problem
-from verifier.kernel import checker, linear
+from verifier.kernel import Facts, checker, linear
+
+T = TypeVar("T")
 
 #: The most integer instances a bounded check tries.
 MAX_INSTANCES = 400
@@ -64,13 +67,19 @@ def integer_names(case: Case, problem: Problem) -> list[sp.Symbol]:
     return sorted(syms, key=lambda s: s.name)
 
 
-def _int_symbols(e: Any) -> set[sp.Symbol]:
+def _int_symbols(e: Any) -> frozenset[sp.Symbol]:
     """The integer names of ``e``: not the label of a family (``B`` of ``B[j, 1]``, which SymPy lists among the
     free symbols of a sum over its entries)."""
     if not isinstance(e, sp.Basic):
-        return set()
-    labels = {x.base.label for x in e.atoms(sp.Indexed)}
-    return {s for s in e.free_symbols if isinstance(s, sp.Symbol) and s.is_integer and s not in labels}
+        return frozenset()
+
+    def names() -> frozenset[sp.Symbol]:
+        labels = {x.base.label for x in e.atoms(sp.Indexed)}
+        return frozenset(s for s in e.free_symbols if isinstance(s, sp.Symbol) and s.is_integer and s not in labels)
+    return _cached((e,), names, _NAMES, 4096)
+
+
+_NAMES: dict[tuple, frozenset[sp.Symbol]] = {}
 
 
 def instances(case: Case, problem: Problem, *, max_size: int = DEFAULT_MAX_SIZE) -> InstanceSet:
@@ -90,12 +99,13 @@ def _instances_key(case: Case, problem: Problem, max_size: int) -> tuple:
 _INSTANCES: dict[tuple, Any] = {}
 
 
-def _cached(key: tuple, make: Callable[[], Any]) -> Any:
-    if key not in _INSTANCES:
-        if len(_INSTANCES) > 256:
-            _INSTANCES.clear()
-        _INSTANCES[key] = make()
-    return _INSTANCES[key]
+def _cached(key: tuple, make: Callable[[], T], table: dict = _INSTANCES, size: int = 256) -> T:
+    """``make()``, made once per key in ``table`` (emptied when it holds more than ``size`` entries)."""
+    if key not in table:
+        if len(table) > size:
+            table.clear()
+        table[key] = make()
+    return table[key]
 
 
 def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
@@ -379,31 +389,38 @@ def _is_range(h: sp.Basic, problem: Problem) -> bool:
     return ranged or (h.rhs == 1 and bool(s.is_positive)) or (h.rhs == 0 and bool(s.is_nonnegative))
 
 
-def instantiate(e: Any, point: dict, case: Case) -> Any:
-    """``e`` with integer names replaced (families' out-of-range entries become 0)."""
-    value = e.xreplace(point)
-    return checker.apply_zero_outside(value, checker.at_point(case.facts, point))
-
-
 def real_atoms(case: Case, point: dict, relations: list | None = None) -> list[sp.Basic]:
     """The names still free once the integer names have values: real symbols and entries ``x[1]``, ``x[2]``..."""
-    atoms: set[sp.Basic] = set()
     rels = relations if relations is not None else case.relations
     exprs = [e for lhs, _, rhs in rels for e in (lhs, rhs)] + list(case.hypotheses)
     local = checker.at_point(case.facts, point)
+    # The obligations of a claim share hypotheses and, along a chain, sides: each expression is written out once.
+    where = (frozenset(point.items()), local.families)
+    atoms: set[sp.Basic] = set()
+    labels: set[sp.Basic] = set()
     for e in exprs:
-        value = instantiate(e, point, case)
-        if isinstance(value, sp.Basic):
-            value = checker.apply_zero_outside(_write_out_sums(value), local)
-        free = value.free_symbols
-        for s in free:
-            if (isinstance(s, sp.Indexed) and all(i.free_symbols <= free for i in s.indices)) \
-                    or (isinstance(s, sp.Symbol) and not s.is_integer):
-                atoms.add(s)
-        atoms |= {x for x in value.atoms(sp.Indexed) if all(i.is_Integer for i in x.indices)}
-    labels = {x.base.label for e in exprs if isinstance(e, sp.Basic) for x in e.atoms(sp.Indexed)}
+        found, named = _cached((e, where), partial(_atoms_at, e, point, local), _ATOMS, 4096)
+        atoms |= found
+        labels |= named
     atoms = {a for a in atoms if not isinstance(a, sp.IndexedBase) and a not in labels}
     return sorted(atoms, key=sp.default_sort_key)
+
+
+_ATOMS: dict[tuple, tuple[frozenset, frozenset]] = {}
+
+
+def _atoms_at(e: Any, point: dict, local: Facts) -> tuple[frozenset, frozenset]:
+    """The names and entries free in ``e`` once written out at the point (integer names aside), and the labels of
+    the families ``e`` uses."""
+    value = checker.apply_zero_outside(e.xreplace(point), local)
+    if isinstance(value, sp.Basic):
+        value = checker.apply_zero_outside(_write_out_sums(value), local)
+    free = value.free_symbols
+    atoms = {s for s in free if (isinstance(s, sp.Indexed) and all(i.free_symbols <= free for i in s.indices))
+             or (isinstance(s, sp.Symbol) and not s.is_integer)}
+    atoms |= {x for x in value.atoms(sp.Indexed) if all(i.is_Integer for i in x.indices)}
+    labels = {x.base.label for x in e.atoms(sp.Indexed)} if isinstance(e, sp.Basic) else set()
+    return frozenset(atoms), frozenset(labels)
 
 
 def _write_out_sums(e: sp.Basic) -> sp.Basic:

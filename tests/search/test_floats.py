@@ -74,6 +74,9 @@ UNDECIDED = [
     sp.Piecewise((1, a > 1)),                  # no branch applies: undefined there
     sp.Piecewise((1, a > sp.log(2)), (2, True)),   # a condition at its boundary
     sp.floor(3 * b - sp.Rational(1, 2)),       # floor at an integer (1), from a non-integer argument
+    # phi^40 = L_40 - psi^40 = 228826127 - 4.4e-9 (Lucas number L_40; psi = -1/phi): the floor is 228826126, but
+    # the float of phi^40 is only known to about 1e-7.
+    sp.floor((c / 2 + sp.sqrt(5) / 2)**40),
     sp.Heaviside(a - sp.log(2)),               # at the jump, a convention the kernel never evaluates
     sp.tan(sp.pi / 2 * c),                     # where cos is 0
     sp.KroneckerDelta(K, 2) * sp.log(-b),      # 0 * log(-1/2) is undefined, not 0
@@ -99,6 +102,9 @@ def test_undecided(expr: sp.Expr) -> None:
     ((a, ">=", b), True),                               # log 2 > 1/2
     ((a + sp.Rational(1, 10**12), "=", a), True),                     # below the tolerance: counts as holding
     ((sp.log(-b), "=", c), None),                       # a side without a value
+    ((sp.Integer(10**50 + 1), "=", sp.Integer(10**50)), None),    # no float holds 10^50 + 1
+    ((sp.cos(sp.Rational(1, 10**25) * c), "=", c), None),        # cos(10^-25) = 1 - 5e-51: 1/10^25 is no float
+    ((3**(40 * c), "=", 3**(40 * c) + 1), None),                  # 3^40 > 2^52: + 1 is lost in floats
 ])
 def test_screen(relation: tuple, expected: bool | None) -> None:
     assert floats.screen(relation, POINT) is expected

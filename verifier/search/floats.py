@@ -70,7 +70,10 @@ def screen(relation: tuple[sp.Basic, str, sp.Basic], point: Point) -> bool | Non
     if a is None or b is None:
         return None
     if op == "=":
-        return abs(a - b) <= TOLERANCE * (1 + abs(a) + abs(b))
+        if abs(a - b) > TOLERANCE * (1 + abs(a) + abs(b)):
+            return False
+        # Agreement proves nothing where a float cannot even hold the numbers (10^50 + 1 = 10^50).
+        return None if walk.rounded_input or max(abs(a), abs(b)) > EXACT_INTEGERS else True
     return _compare(a, b, op, exact=False)
 
 
@@ -121,6 +124,7 @@ class _Walk:
         self.point = point
         self.bound: dict[sp.Basic, float] = {}
         self.left = BUDGET
+        self.rounded_input = False     # a number of the expression is not a float (1/10^25, 10^50 + 1)
 
     def value_or_none(self, e: sp.Basic) -> float | None:
         try:
@@ -160,9 +164,9 @@ class _Walk:
             return _finite(total(self.value(e.args[0])))
         raise _Undecided
 
-    @staticmethod
-    def _number(e: sp.Basic) -> float:
+    def _number(self, e: sp.Basic) -> float:
         if isinstance(e, sp.Rational):
+            self.rounded_input = self.rounded_input or max(abs(e.p), e.q) > EXACT_INTEGERS
             return _finite(e.p / e.q)
         if isinstance(e, (sp.Float, sp.NumberSymbol)):
             return _finite(float(e))
@@ -219,7 +223,7 @@ class _Walk:
         x = self.value(e.args[0])
         exact = _integral(e.args[0]) and abs(x) <= EXACT_INTEGERS
         if isinstance(e, (sp.floor, sp.ceiling)):
-            if not exact and self.near_zero(x - round(x)):
+            if not exact and abs(x - round(x)) <= TOLERANCE * (1 + abs(x)):
                 raise _Undecided
             return float(math.floor(x) if isinstance(e, sp.floor) else math.ceil(x))
         if isinstance(e, sp.Heaviside):

@@ -76,7 +76,7 @@ def _int_symbols(e: Any) -> frozenset[sp.Symbol]:
     def names() -> frozenset[sp.Symbol]:
         labels = {x.base.label for x in e.atoms(sp.Indexed)}
         return frozenset(s for s in e.free_symbols if isinstance(s, sp.Symbol) and s.is_integer and s not in labels)
-    return _cached((e,), names, _NAMES, 4096)
+    return _cached(_NAMES, (e,), names, 4096)
 
 
 _NAMES: dict[tuple, frozenset[sp.Symbol]] = {}
@@ -85,7 +85,7 @@ _NAMES: dict[tuple, frozenset[sp.Symbol]] = {}
 def instances(case: Case, problem: Problem, *, max_size: int = DEFAULT_MAX_SIZE) -> InstanceSet:
     """Every assignment of the case's integer names within the bounded set (sizes first, then ranged indices)."""
     # The obligations of one claim usually share their integer names and hypotheses: enumerate once for all.
-    return _cached(_instances_key(case, problem, max_size), lambda: _instances(case, problem, max_size))
+    return _cached(_INSTANCES, _instances_key(case, problem, max_size), lambda: _instances(case, problem, max_size))
 
 
 def _instances_key(case: Case, problem: Problem, max_size: int) -> tuple:
@@ -99,7 +99,7 @@ def _instances_key(case: Case, problem: Problem, max_size: int) -> tuple:
 _INSTANCES: dict[tuple, Any] = {}
 
 
-def _cached(key: tuple, make: Callable[[], T], table: dict = _INSTANCES, size: int = 256) -> T:
+def _cached(table: dict, key: tuple, make: Callable[[], T], size: int = 256) -> T:
     """``make()``, made once per key in ``table`` (emptied when it holds more than ``size`` entries)."""
     if key not in table:
         if len(table) > size:
@@ -399,7 +399,7 @@ def real_atoms(case: Case, point: dict, relations: list | None = None) -> list[s
     atoms: set[sp.Basic] = set()
     labels: set[sp.Basic] = set()
     for e in exprs:
-        found, named = _cached((e, where), partial(_atoms_at, e, point, local), _ATOMS, 4096)
+        found, named = _cached(_ATOMS, (e, where), partial(_atoms_at, e, point, local), 4096)
         atoms |= found
         labels |= named
     atoms = {a for a in atoms if not isinstance(a, sp.IndexedBase) and a not in labels}
@@ -467,14 +467,15 @@ def _is_positive(a: sp.Basic) -> bool:
     return bool(a.is_positive) or bool(a.is_nonnegative)
 
 
+#: The largest size (by default) of the instances probed for a counterexample.
+PROBE_MAX_SIZE = 3
+
+
 def probe_instances(case: Case, problem: Problem) -> list[dict]:
     """A few integer instances to look for counterexamples at: small, but not degenerate ones first. They are the
     assignments of :func:`instances` with sizes up to 3, found without counting all of them."""
-    return _cached(("probe", *_instances_key(case, problem, PROBE_MAX_SIZE)), lambda: _probe_instances(case, problem))
-
-
-#: The largest size (by default) of the instances probed for a counterexample.
-PROBE_MAX_SIZE = 3
+    return _cached(_INSTANCES, ("probe", *_instances_key(case, problem, PROBE_MAX_SIZE)),
+                   lambda: _probe_instances(case, problem))
 
 
 def _probe_instances(case: Case, problem: Problem) -> list[dict]:

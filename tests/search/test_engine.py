@@ -10,6 +10,7 @@ import pytest
 import sympy as sp
 from recheck import fails_at
 
+from verifier import kernel
 from verifier.frontend.loader import load_library
 from verifier.model import ClaimResult
 from verifier.search.engine import verify_claim
@@ -226,3 +227,48 @@ def test_a_where_value_inside_a_range_with_a_symbolic_bound(tmp_path: Path) -> N
     assert outcome.verdict == "proved"
     (outcome,) = run(tmp_path, 'where = { k = "2" }\nstatement = "K - k >= 0"').outcomes
     assert outcome.verdict == "error" and "at most K" in (outcome.message or "")
+
+
+@pytest.mark.parametrize("claim, point", [
+    # (x + 1)^2 = x^2 + 1 fails at x = 1: 4 != 2 (by hand; x = 0 gives 1 = 1, so the point is not made simpler).
+    ('statement = "(x + 1)^2 = x^2 + 1"', {"x": "1"}),
+    # The softmax Jacobian without its diagonal term: at i = k the right side lacks S(v, i) > 0.
+    ('statement = "diff(S(v, i), v[k]) = -S(v, i)*S(v, k)"', None),
+])
+def test_the_quick_probe_refutes_a_wrong_step_before_any_proof(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               claim: str, point: dict | None) -> None:
+    """The float screen lets a failing point through to the kernel: refuted without a proof being tried."""
+    def no_proof(*args: object) -> None:
+        raise AssertionError("a proof was tried")
+    monkeypatch.setattr(kernel, "prove", no_proof)
+    result = run(tmp_path, claim)
+    assert result.verdict == "refuted", result.outcomes
+    failing = result.first_failure()
+    assert failing is not None and failing.method == "counterexample, exact evaluation"
+    if point is not None:
+        assert failing.counterexample == point and failing.values == {"lhs": "4", "rhs": "2"}
+    assert fails_at(load_library(tmp_path / "t.toml"), result.claim, failing)
+
+
+def test_the_quick_probe_checks_exactly_only_where_the_floats_may_see_a_failure(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """sigma(x) + sigma(-x) = 1 holds at every x (1/(1 + e^-x) + 1/(1 + e^x) = (e^x + 1)/(1 + e^x)): the floats
+    agree at the probed point, so the kernel is not asked to refute it there before the proof."""
+    calls: list[tuple] = []
+    refute = kernel.refute
+
+    def counted(*args: object) -> object:
+        calls.append(args)
+        return refute(*args)  # type: ignore[arg-type]
+    monkeypatch.setattr(kernel, "refute", counted)
+    result = run(tmp_path, 'statement = "sigma(x) + sigma(-x) = 1"')
+    assert result.verdict == "proved" and calls == []
+
+
+def test_a_difference_below_the_float_tolerance_is_still_refuted(tmp_path: Path) -> None:
+    """x + 10^-12 = x is false everywhere (the sides differ by 10^-12): the floats cannot tell the sides apart, the
+    exact probe after the proof attempt can."""
+    result = run(tmp_path, 'statement = "x + 10^(-12) = x"')
+    assert result.verdict == "refuted", result.outcomes
+    failing = result.first_failure()
+    assert failing is not None and fails_at(load_library(tmp_path / "t.toml"), result.claim, failing)

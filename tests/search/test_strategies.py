@@ -128,6 +128,30 @@ def test_probes_prefer_sizes_near_two(tmp_path: Path) -> None:
     assert named(first) == {"K": 2}
 
 
+def test_probe_instances_in_order_of_distance_from_two(tmp_path: Path) -> None:
+    """Sizes up to 3: K in 1..3, i in 1..K: (1, 1), (2, 1), (2, 2), (3, 1), (3, 2), (3, 3), of weights
+    |K - 2| + |i - 2| = 2, 1, 0, 2, 1, 2; ties in the order of (K, i) (by hand)."""
+    pr = problem(tmp_path, 'statement = "floor(i/2) + ceiling(i/2) = i"')
+    found = [(a["K"], a["i"]) for a in map(named, strategies.probe_instances(pr.cases[0], pr))]
+    assert found == [(2, 2), (2, 1), (3, 2), (1, 1), (3, 1), (3, 3)]
+
+
+def test_probe_instances_shrink_the_sizes_as_a_bounded_check_does(tmp_path: Path) -> None:
+    """Six sizes in 1..3 make 3^6 = 729 > 400 instances: the sizes shrink to 1..2, 2^6 = 64 instances, the first
+    with every size 2 (by hand)."""
+    sizes = ["A", "B", "C", "D", "F", "G"]
+    path = tmp_path / "t.toml"
+    path.write_text("[symbols]\n" + "".join(f'{s} = "integer positive"\n' for s in sizes)
+                    + '\n[[claim]]\nid = "t"\ntitle = "t"\nstatement = "' + " + ".join(sizes) + ' >= 6"\n',
+                    encoding="utf-8")
+    library = load_library(path)
+    (_, pr), *_ = library_problems(library, library.claims[0])
+    assert isinstance(pr, Problem)
+    found = [named(a) for a in strategies.probe_instances(pr.cases[0], pr)]
+    assert len(found) == 64 and all(set(a.values()) <= {1, 2} for a in found)
+    assert found[0] == dict.fromkeys(sizes, 2)
+
+
 def test_real_atoms_leave_out_entries_outside_a_range(tmp_path: Path) -> None:
     """g is zero outside 1..K: at K = 2, the sum over 0..3 uses g[1], g[2] only (g[0] and g[3] are 0)."""
     pr = problem(tmp_path, 'statement = "Sum(g[j], (j, 0, K + 1)) = x"')

@@ -2,7 +2,9 @@
 
 For a ``forall`` problem, each case (of the finite domains it uses) goes through, in order:
 
-1. a quick probe for a counterexample at one small instance (cheap, and most wrong steps fail here);
+1. a quick probe for a counterexample at one small instance (cheap, and most wrong steps fail here): the point is
+   screened by a float evaluation (:mod:`verifier.search.floats`), and checked exactly only where the relation may
+   fail (the wider probe of step 3 checks that point again exactly, whatever the floats said);
 2. a symbolic proof for every size: the normal form of :mod:`verifier.kernel.rules`, confirmed by
    :func:`verifier.kernel.checker.confirm_identity` / :func:`~verifier.kernel.checker.confirm_sign` -> ``proved``;
 3. a wider probe for a counterexample -> ``refuted``;
@@ -30,7 +32,7 @@ from verifier.frontend.goals import Case, Problem, library_problems
 from verifier.frontend.loader import Library
 from verifier.kernel import Checked, Proved, Refuted, rules
 from verifier.model import Claim, ClaimResult, Obligation, Outcome, Verdict, worst
-from verifier.search import strategies
+from verifier.search import floats, strategies
 
 #: Points tried per instance when probing for a counterexample or a witness.
 PROBE_POINTS = 14
@@ -107,7 +109,7 @@ def settle(problem: Problem) -> Settled:
 def settle_case(case: Case, problem: Problem) -> Settled:
     """Settle one case of a ``forall`` problem."""
     tried: list[str] = []
-    found = _probe(case, problem, instances=1, per_instance=1, start=1)
+    found = _probe(case, problem, instances=1, per_instance=1, start=1, screened=True)
     if found:
         return found
     proof = kernel.prove(case.relations, case.hypotheses, case.facts)
@@ -126,19 +128,24 @@ def settle_case(case: Case, problem: Problem) -> Settled:
     return _unknown("tried: " + "; ".join(tried), tried)
 
 
-def _probe(case: Case, problem: Problem, *, instances: int, per_instance: int, start: int = 0) -> Settled | None:
+def _probe(case: Case, problem: Problem, *, instances: int, per_instance: int, start: int = 0,
+           screened: bool = False) -> Settled | None:
     return _search(case, strategies.probe_instances(case, problem)[:instances], per_instance, start,
-                   "counterexample, exact evaluation")
+                   "counterexample, exact evaluation", screened=screened)
 
 
-def _search(case: Case, instances: list[dict], per_instance: int, start: int, method: str) -> Settled | None:
-    """The first counterexample the kernel confirms among points extending ``instances``, made readable."""
+def _search(case: Case, instances: list[dict], per_instance: int, start: int, method: str, *,
+            screened: bool = False) -> Settled | None:
+    """The first counterexample the kernel confirms among points extending ``instances``, made readable. With
+    ``screened``, a point where the floats say the relation clearly holds is not checked exactly."""
     for ints in instances:
         for rel in case.relations:
             atoms = strategies.real_atoms(case, ints, [rel])
             for reals in strategies.points(atoms, per_instance, start=start):
-                refuted = kernel.refute(rel, case.hypotheses, symmetric_point({**ints, **reals}, case), case.facts,
-                                        method)
+                point = symmetric_point({**ints, **reals}, case)
+                if screened and floats.screen(rel, floats.Point(point, case.facts.families)):
+                    continue
+                refuted = kernel.refute(rel, case.hypotheses, point, case.facts, method)
                 if refuted is not None:
                     return _from_refuted(_simpler(case, rel, ints, atoms, refuted), case)
     return None

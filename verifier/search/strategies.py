@@ -17,14 +17,17 @@ import itertools
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from functools import partial
+from typing import Any, ClassVar, TypeVar
 
 import sympy as sp
 from mpmath.libmp.libhyper import NoConvergence
 
 from verifier.frontend.build import SymbolInfo
 from verifier.frontend.goals import Case, Problem
-from verifier.kernel import checker, linear
+from verifier.kernel import Facts, checker, linear
+
+T = TypeVar("T")
 
 #: The most integer instances a bounded check tries.
 MAX_INSTANCES = 400
@@ -64,30 +67,45 @@ def integer_names(case: Case, problem: Problem) -> list[sp.Symbol]:
     return sorted(syms, key=lambda s: s.name)
 
 
-def _int_symbols(e: Any) -> set[sp.Symbol]:
+def _int_symbols(e: Any) -> frozenset[sp.Symbol]:
     """The integer names of ``e``: not the label of a family (``B`` of ``B[j, 1]``, which SymPy lists among the
     free symbols of a sum over its entries)."""
     if not isinstance(e, sp.Basic):
-        return set()
-    labels = {x.base.label for x in e.atoms(sp.Indexed)}
-    return {s for s in e.free_symbols if isinstance(s, sp.Symbol) and s.is_integer and s not in labels}
+        return frozenset()
+
+    def names() -> frozenset[sp.Symbol]:
+        labels = {x.base.label for x in e.atoms(sp.Indexed)}
+        return frozenset(s for s in e.free_symbols if isinstance(s, sp.Symbol) and s.is_integer and s not in labels)
+    return _cached(_NAMES, (e,), names, 4096)
+
+
+_NAMES: dict[tuple, frozenset[sp.Symbol]] = {}
 
 
 def instances(case: Case, problem: Problem, *, max_size: int = DEFAULT_MAX_SIZE) -> InstanceSet:
     """Every assignment of the case's integer names within the bounded set (sizes first, then ranged indices)."""
     # The obligations of one claim usually share their integer names and hypotheses: enumerate once for all.
+    return _cached(_INSTANCES, _instances_key(case, problem, max_size), lambda: _instances(case, problem, max_size))
+
+
+def _instances_key(case: Case, problem: Problem, max_size: int) -> tuple:
+    """What the instances of a case depend on: its integer names, their hypotheses, ranges and sizes."""
     names = integer_names(case, problem)
-    key = (tuple(names), tuple(str(h) for h in case.hypotheses if _only_integers(h)),
-           tuple((str(s), str(problem.bounds(s))) for s in names if s in problem.infos),
-           tuple(sorted((k, tuple(v)) for k, v in problem.sizes.items())), max_size)
-    if key not in _INSTANCES:
-        if len(_INSTANCES) > 256:
-            _INSTANCES.clear()
-        _INSTANCES[key] = _instances(case, problem, max_size)
-    return _INSTANCES[key]
+    return (tuple(names), tuple(h for h in case.hypotheses if _only_integers(h)),
+            tuple((s, problem.bounds(s)) for s in names if s in problem.infos),
+            tuple(sorted((k, tuple(v)) for k, v in problem.sizes.items())), max_size)
 
 
-_INSTANCES: dict[tuple, InstanceSet] = {}
+_INSTANCES: dict[tuple, Any] = {}
+
+
+def _cached(table: dict, key: tuple, make: Callable[[], T], size: int = 256) -> T:
+    """``make()``, made once per key in ``table`` (emptied when it holds more than ``size`` entries)."""
+    if key not in table:
+        if len(table) > size:
+            table.clear()
+        table[key] = make()
+    return table[key]
 
 
 def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
@@ -95,16 +113,7 @@ def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
     infos = problem.infos
     ranged = [s for s in names if s in infos and infos[s].lo is not None]
     sizes = [s for s in names if s not in ranged]
-    # Ranges are enforced by the enumeration itself; the other integer hypotheses prune it as soon as their names
-    # have values.
-    tests = _tests(case, problem)
-    bounds = {s: tuple(_Linear(b) for b in problem.bounds(s)) for s in ranged}
-    while True:
-        choices = {s: _size_values(s, infos.get(s), problem, max_size) for s in sizes}
-        out, total = _enumerate(sizes, choices, ranged, bounds, tests)
-        if total <= MAX_INSTANCES or max_size <= 2 or all(s.name in problem.sizes for s in sizes):
-            break
-        max_size -= 1
+    out, total, choices = _assignments(case, problem, max_size, COUNT_LIMIT)
     parts = [f"{s} in {_describe_values(choices[s])}" for s in sizes]
     parts += [f"{s} in {problem.bounds(s)[0]}..{problem.bounds(s)[1]}" for s in ranged]
     desc = ", ".join(parts) if parts else "no integer names"
@@ -119,6 +128,27 @@ def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
     return InstanceSet(chosen, desc, total, choices)
 
 
+def _assignments(case: Case, problem: Problem, max_size: int, count_limit: int
+                 ) -> tuple[list[dict[sp.Symbol, int]], int, dict[sp.Symbol, list[int]]]:
+    """The first :data:`MAX_INSTANCES` assignments within the bounded set, how many there are (counted up to
+    ``count_limit``), and the values of each size. The largest size shrinks (down to 2) while there are more than
+    :data:`MAX_INSTANCES`, unless every size has its ``sizes`` entry."""
+    names = integer_names(case, problem)
+    infos = problem.infos
+    ranged = [s for s in names if s in infos and infos[s].lo is not None]
+    sizes = [s for s in names if s not in ranged]
+    # Ranges are enforced by the enumeration itself; the other integer hypotheses prune it as soon as their names
+    # have values.
+    tests = _tests(case, problem)
+    bounds = {s: tuple(_Linear(b) for b in problem.bounds(s)) for s in ranged}
+    while True:
+        choices = {s: _size_values(s, infos.get(s), problem, max_size) for s in sizes}
+        out, total = _enumerate(sizes, choices, ranged, bounds, tests, count_limit)
+        if total <= MAX_INSTANCES or max_size <= 2 or all(s.name in problem.sizes for s in sizes):
+            return out, total, choices
+        max_size -= 1
+
+
 #: Assignments beyond this many are not counted.
 COUNT_LIMIT = 100_000
 
@@ -128,8 +158,9 @@ def _tests(case: Case, problem: Problem) -> list[_IntTest]:
 
 
 def _enumerate(sizes: list[sp.Symbol], choices: dict, ranged: list[sp.Symbol], bounds: dict,
-               tests: Sequence[_IntTest]) -> tuple[list[dict[sp.Symbol, int]], int]:
-    """The first :data:`MAX_INSTANCES` assignments satisfying the tests, and how many there are in all."""
+               tests: Sequence[_IntTest], count_limit: int) -> tuple[list[dict[sp.Symbol, int]], int]:
+    """The first :data:`MAX_INSTANCES` assignments satisfying the tests, and how many there are in all (counted up
+    to ``count_limit``)."""
     out: list[dict[sp.Symbol, int]] = []
     total = 0
     for combo in itertools.product(*[choices[s] for s in sizes]):
@@ -141,7 +172,7 @@ def _enumerate(sizes: list[sp.Symbol], choices: dict, ranged: list[sp.Symbol], b
                 total += 1
                 if len(out) < MAX_INSTANCES:
                     out.append(full)
-                if total >= COUNT_LIMIT:
+                if total >= count_limit:
                     return out, total
     return out, total
 
@@ -177,7 +208,7 @@ def beyond(case: Case, problem: Problem, checked: InstanceSet, *, seed: int = 0)
     for base in combos:
         if any(t(base) is False for t in tests):
             continue
-        for full in _sampled(base, ranged, bounds):
+        for full in _ranged(base, ranged, bounds, sampled=True):
             key = tuple(sorted((str(k), v) for k, v in full.items()))
             if key in seen or any(t(full) is False for t in tests):
                 continue
@@ -255,28 +286,6 @@ def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random, marks:
     return out + larger
 
 
-def _sampled(base: dict[sp.Symbol, int], ranged: list[sp.Symbol], bounds: dict) -> Iterator[dict]:
-    """Extend an assignment of the sizes to the ranged indices at the ends and the middle of each range."""
-    def rec(assigned: dict, pending: list) -> Iterator[dict]:
-        if not pending:
-            yield dict(assigned)
-            return
-        for s in pending:
-            lo, hi = bounds[s][0](assigned), bounds[s][1](assigned)
-            if lo is None or hi is None:
-                continue
-            rest = [p for p in pending if p is not s]
-            lo, hi = int(lo), int(hi)
-            for v in sorted({lo, lo + 1, (lo + hi) // 2, hi - 1, hi}):
-                if lo <= v <= hi:
-                    assigned[s] = v
-                    yield from rec(assigned, rest)
-            assigned.pop(s, None)
-            return
-
-    yield from rec(dict(base), list(ranged))
-
-
 class _Linear:
     """A linear integer expression evaluated with Python integers (SymPy's relational evaluation is slow)."""
 
@@ -338,9 +347,10 @@ def _describe_values(values: list[int]) -> str:
 
 
 def _ranged(base: dict[sp.Symbol, int], ranged: list[sp.Symbol], bounds: dict,
-            tests: Sequence[_IntTest] = ()) -> Iterator[dict]:
+            tests: Sequence[_IntTest] = (), *, sampled: bool = False) -> Iterator[dict]:
     """Extend an assignment of the sizes to the ranged indices, each within its bounds (bounds may use sizes and
-    other indices: an index is assigned once its bounds are numbers), dropping branches a test already fails."""
+    other indices: an index is assigned once its bounds are numbers), dropping branches a test already fails. Each
+    index takes every value of its range, or with ``sampled`` only the ends and the middle."""
     def rec(assigned: dict, pending: list) -> Iterator[dict]:
         if not pending:
             yield dict(assigned)
@@ -350,7 +360,10 @@ def _ranged(base: dict[sp.Symbol, int], ranged: list[sp.Symbol], bounds: dict,
             if lo is None or hi is None:
                 continue
             rest = [p for p in pending if p is not s]
-            for v in range(int(lo), int(hi) + 1):
+            lo, hi = int(lo), int(hi)
+            values = sorted(v for v in {lo, lo + 1, (lo + hi) // 2, hi - 1, hi} if lo <= v <= hi) if sampled \
+                else range(lo, hi + 1)
+            for v in values:
                 assigned[s] = v
                 if any(t(assigned) is False for t in tests):
                     continue
@@ -376,31 +389,38 @@ def _is_range(h: sp.Basic, problem: Problem) -> bool:
     return ranged or (h.rhs == 1 and bool(s.is_positive)) or (h.rhs == 0 and bool(s.is_nonnegative))
 
 
-def instantiate(e: Any, point: dict, case: Case) -> Any:
-    """``e`` with integer names replaced (families' out-of-range entries become 0)."""
-    value = e.xreplace(point)
-    return checker.apply_zero_outside(value, checker.at_point(case.facts, point))
-
-
 def real_atoms(case: Case, point: dict, relations: list | None = None) -> list[sp.Basic]:
     """The names still free once the integer names have values: real symbols and entries ``x[1]``, ``x[2]``..."""
-    atoms: set[sp.Basic] = set()
     rels = relations if relations is not None else case.relations
     exprs = [e for lhs, _, rhs in rels for e in (lhs, rhs)] + list(case.hypotheses)
     local = checker.at_point(case.facts, point)
+    # The obligations of a claim share hypotheses and, along a chain, sides: each expression is written out once.
+    where = (frozenset(point.items()), local.families)
+    atoms: set[sp.Basic] = set()
+    labels: set[sp.Basic] = set()
     for e in exprs:
-        value = instantiate(e, point, case)
-        if isinstance(value, sp.Basic):
-            value = checker.apply_zero_outside(_write_out_sums(value), local)
-        free = value.free_symbols
-        for s in free:
-            if (isinstance(s, sp.Indexed) and all(i.free_symbols <= free for i in s.indices)) \
-                    or (isinstance(s, sp.Symbol) and not s.is_integer):
-                atoms.add(s)
-        atoms |= {x for x in value.atoms(sp.Indexed) if all(i.is_Integer for i in x.indices)}
-    labels = {x.base.label for e in exprs if isinstance(e, sp.Basic) for x in e.atoms(sp.Indexed)}
+        found, named = _cached(_ATOMS, (e, where), partial(_atoms_at, e, point, local), 4096)
+        atoms |= found
+        labels |= named
     atoms = {a for a in atoms if not isinstance(a, sp.IndexedBase) and a not in labels}
     return sorted(atoms, key=sp.default_sort_key)
+
+
+_ATOMS: dict[tuple, tuple[frozenset, frozenset]] = {}
+
+
+def _atoms_at(e: Any, point: dict, local: Facts) -> tuple[frozenset, frozenset]:
+    """The names and entries free in ``e`` once written out at the point (integer names aside), and the labels of
+    the families ``e`` uses."""
+    value = checker.apply_zero_outside(e.xreplace(point), local)
+    if isinstance(value, sp.Basic):
+        value = checker.apply_zero_outside(_write_out_sums(value), local)
+    free = value.free_symbols
+    atoms = {s for s in free if (isinstance(s, sp.Indexed) and all(i.free_symbols <= free for i in s.indices))
+             or (isinstance(s, sp.Symbol) and not s.is_integer)}
+    atoms |= {x for x in value.atoms(sp.Indexed) if all(i.is_Integer for i in x.indices)}
+    labels = {x.base.label for x in e.atoms(sp.Indexed)} if isinstance(e, sp.Basic) else set()
+    return frozenset(atoms), frozenset(labels)
 
 
 def _write_out_sums(e: sp.Basic) -> sp.Basic:
@@ -447,15 +467,27 @@ def _is_positive(a: sp.Basic) -> bool:
     return bool(a.is_positive) or bool(a.is_nonnegative)
 
 
+#: The largest size (by default) of the instances probed for a counterexample.
+PROBE_MAX_SIZE = 3
+
+
 def probe_instances(case: Case, problem: Problem) -> list[dict]:
-    """A few integer instances to look for counterexamples at: small, but not degenerate ones first."""
-    found = instances(case, problem, max_size=3).assignments
+    """A few integer instances to look for counterexamples at: small, but not degenerate ones first. They are the
+    assignments of :func:`instances` with sizes up to 3, found without counting all of them."""
+    return _cached(_INSTANCES, ("probe", *_instances_key(case, problem, PROBE_MAX_SIZE)),
+                   lambda: _probe_instances(case, problem))
+
+
+def _probe_instances(case: Case, problem: Problem) -> list[dict]:
+    # Counting one past the cap says whether the sizes must shrink, as it does for a bounded check.
+    found, _, _ = _assignments(case, problem, PROBE_MAX_SIZE, MAX_INSTANCES + 1)
     if not found:
         return [{}] if not integer_names(case, problem) else []
+
     # Prefer instances whose sizes are 2 or 3 (size 1 hides most index mistakes), then the rest.
     def weight(p: dict) -> tuple:
         return (sum(abs(int(v) - 2) for v in p.values()), [int(v) for v in p.values()])
-    return sorted(found, key=weight)
+    return [{k: sp.Integer(v) for k, v in p.items()} for p in sorted(found, key=weight)]
 
 
 #: The time one integer solver call may take, in milliseconds.

@@ -19,17 +19,21 @@ from pathlib import Path
 from typing import Any
 
 from bench import proc
-from bench.libraries import copy_library, small_claims_library, softmax_library
+from bench.libraries import chain_library, copy_library, small_claims_library, softmax_library, softmax_where_library
 from bench.machine import effective_cores, machine
 from bench.naive import read_lines
 from bench.report import render, seconds
 from bench.scoring import engine_counts, score
+from verifier.frontend.loader import load_library
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 
 #: The project's targets ("Fast"): ratios to ``import sympy`` measured in the same run, and peak memory.
 WARM_MAX, CLAIM_MAX, ALL_MAX, MEMORY_MAX_MB = 0.5, 4.0, 12.0, 500.0
+#: Issue 10's targets: a homework claim's cold cost against a bundled one's, the softmax Jacobian at a given size
+#: with free indices (engine seconds), and a chain of sum rewrites (wall seconds).
+HOMEWORK_MAX, WHERE_SIZE, WHERE_MAX, CHAIN_STEPS, CHAIN_MAX = 2.0, 64, 1.0, 200, 5.0
 #: A target this close to its limit (value >= AT_RISK * limit) is flagged, and profiled even when it passes.
 AT_RISK = 0.9
 #: Sampling period of the memory run.
@@ -140,6 +144,8 @@ def run_benchmark(config: Config) -> dict[str, Any]:
 
         results["measurements"], naive_lines = _rounds(config, verify, tmp, cold_dir, warm_dir)
         results["engine"] = engine_counts(report)
+        results["bundled_claims"] = len(report["claims"])
+        results["homework_claims"] = len(load_library(REPO / "tests" / "homework").claims)
         results["naive"] = _naive_score(report, naive_lines)
 
         _say("memory: verify all --no-cache, sampling the process tree")
@@ -156,6 +162,10 @@ def run_benchmark(config: Config) -> dict[str, Any]:
             "claims": _with_marginals([_scale_point(f"{n} claims", verify, tmp / f"claims-{n}",
                                                     partial(small_claims_library, count=n), config.repeat)
                                        for n in config.counts]),
+            "power": [_scale_point(f"softmax Jacobian, where K = {WHERE_SIZE}, free i, k", verify, tmp / "where",
+                                   partial(softmax_where_library, size=WHERE_SIZE), config.repeat),
+                      _scale_point(f"a chain of {CHAIN_STEPS} sum rewrites", verify, tmp / "chain",
+                                   partial(chain_library, steps=CHAIN_STEPS), config.repeat)],
         }
         results["targets"] = targets(results, config)
         results["profiles"] = _profiles(results, config, cold_dir, warm_dir) if config.profile else []
@@ -324,6 +334,10 @@ def targets(results: dict[str, Any], config: Config) -> list[dict[str, Any]]:
     m, engine, naive = results["measurements"], results["engine"], results["naive"]
     warm, one, cold, peer = m["warm_all"], m["cold_claim"], m["cold_all"], m["naive"]
     memory = results["memory"]
+    homework, homework_claims = m["homework_all"], results["homework_claims"]
+    bundled_claims = results["bundled_claims"]
+    per_claim = (homework["median"] / max(homework_claims, 1)) / (cold["median"] / max(bundled_claims, 1))
+    where, chain = results["scale"]["power"]
 
     def ratio(x: dict[str, Any]) -> str:
         return f"{x['ratio']:.2f}x ({seconds(x['median'])} / {seconds(m['import_sympy']['median'])})"
@@ -341,7 +355,21 @@ def targets(results: dict[str, Any], config: Config) -> list[dict[str, Any]]:
          "at_risk": False, "measured": f"{engine['decided']} vs {naive['correct']} of {engine['obligations']}"},
         _target(f"peak memory of verify all --no-cache < {MEMORY_MAX_MB:g} MB", memory["max_rss_mb"], MEMORY_MAX_MB,
                 f"{memory['max_rss_mb']:.0f} MB max RSS of one process{tree}", strict=True),
+        _target(f"a homework claim costs at most {HOMEWORK_MAX:g}x a bundled one (cold, per claim)", per_claim,
+                HOMEWORK_MAX, f"{per_claim:.2f}x ({1000 * homework['median'] / max(homework_claims, 1):.0f} ms vs "
+                f"{1000 * cold['median'] / max(bundled_claims, 1):.0f} ms)"),
+        _proved(where, f"softmax Jacobian, where K = {WHERE_SIZE}, proved in < {WHERE_MAX:g} s of engine time",
+                where["engine_seconds"], WHERE_MAX),
+        _proved(chain, f"a chain of {CHAIN_STEPS} sum rewrites proved in < {CHAIN_MAX:g} s (wall)", chain["median"],
+                CHAIN_MAX),
     ]
+
+
+def _proved(point: dict[str, Any], name: str, value: float, limit: float) -> dict[str, Any]:
+    """A target met when every obligation of a generated library is proved in less than ``limit`` seconds."""
+    target = _target(name, value, limit, f"{seconds(value)}, {point['verdicts']}", strict=True)
+    target["pass"] = target["pass"] and point["verdicts"] == f"{point['obligations']} proved"
+    return target
 
 
 def _target(name: str, value: float, limit: float, measured: str, strict: bool = False) -> dict[str, Any]:

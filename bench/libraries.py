@@ -66,6 +66,36 @@ def softmax_library(root: Path, size: int | None) -> Path:
     return dest
 
 
+def softmax_where_library(root: Path, size: int) -> Path:
+    """The softmax Jacobian entry with its size given (``where = { K = size }``) and its indices i, k free."""
+    dest = root / "derivations"
+    dest.mkdir(parents=True)
+    text = _SOFTMAX.format(label=f"K = {size}, free i and k", where=f"K = {size}", assume="")
+    (dest / "softmax.toml").write_text(text, encoding="utf-8")
+    return dest
+
+
+#: Three forms of one sum, with a term m added and taken away: every entry of the chain is the same value.
+_CHAIN_FORMS = (
+    "Sum((x[j] + 1)^2 + 2*x[j] + {m}, (j, 1, K)) - {m}*K",
+    "Sum(x[j]^2 + 4*x[j] + {m} + 1, (j, 1, K)) - {m}*K",
+    "Sum(x[j]^2, (j, 1, K)) + 4*Sum(x[j], (j, 1, K)) + Sum({m}, (j, 1, K)) + K - {m}*K",
+)
+
+
+def chain_library(root: Path, steps: int) -> Path:
+    """One claim whose derivation is a chain of ``steps`` rewrites of a sum over a symbolic range (expanding,
+    splitting by linearity, a constant summed), each step a true equality."""
+    dest = root / "derivations"
+    dest.mkdir(parents=True)
+    entries = [_CHAIN_FORMS[n % len(_CHAIN_FORMS)].format(m=n + 1) for n in range(steps + 1)]
+    text = ('[symbols]\nK = "integer nonnegative"\nx = "indexed real"\n\n[[claim]]\nid = "chain"\n'
+            f'title = "A chain of {steps} sum rewrites"\n\n[[claim.derivation]]\nsteps = [\n'
+            + "".join(f'  "{e}",\n' for e in entries) + "]\n")
+    (dest / "chain.toml").write_text(text, encoding="utf-8")
+    return dest
+
+
 def small_claims_library(root: Path, count: int) -> Path:
     """A library of ``count`` independent small claims with distinct ids and distinct constants."""
     dest = root / "derivations"

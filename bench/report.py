@@ -112,6 +112,10 @@ def _scale(results: dict[str, Any]) -> str:
              f"{1000 * r['engine_seconds'] / r['claims']:.0f} ms", r["verdicts"], _exit(r)] for r in sc]
     out.append(table(["claims", "obligations", "wall", "wall/claim", "marginal/claim", "engine/claim", "verdicts",
                       ""], rows, [True, True, True, True, True, True, False, False]))
+    rows = [[r["label"], seconds(r["median"]), seconds(r["engine_seconds"]), r["verdicts"], _exit(r)]
+            for r in results["scale"]["power"]]
+    out += ["", "Power: a claim at a given size proved for every size first, and a long chain (verify all --no-cache)",
+            table(["library", "wall", "engine (settle)", "verdicts", ""], rows, [False, True, True, False, False])]
     return "\n".join(out)
 
 

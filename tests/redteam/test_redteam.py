@@ -583,7 +583,11 @@ KNOWN_MISSES = {
     "lbm.3": "K = 1001 = 7*11*13: a product of the numbers the claim mentions",
     "lbm.8": "K = 999: the telescoping sum is 999/1000 there, but it has more terms than are written out",
     "lbm.9": "K = 4822: (1 + 1/K)^K first reaches 2718/1000 there, past every size tried",
+    "lbm.11": "K = 30: F(30) = 832040, and 30 is none of the sizes tried beyond 1..5 (about 9 s of exact floors; "
+              "under load it reaches the 10 s limit and is unknown instead)",
 }
+#: Misses whose search beyond the bounded check is close to the per-obligation limit: ``checked`` or ``unknown``.
+SLOW_MISSES = {"lbm.11"}
 
 
 def judge(cid: str, entry: dict[str, Any] | None, stderr: str) -> Judged:
@@ -706,7 +710,9 @@ def test_the_known_misses_are_exactly_the_false_claims_checked(report: tuple[dic
     """Every false claim reported ``checked`` is a listed miss, and every listed miss is still reported ``checked``
     (not proved: a proof of a false claim is a wrong verdict whatever this list says)."""
     judged = judge_all(*report)
-    assert sorted(j.id for j in judged if j.truth == "false" and j.verdict == "checked") == sorted(KNOWN_MISSES)
+    checked = {j.id for j in judged if j.truth == "false" and j.verdict == "checked"}
+    unknown = {j.id for j in judged if j.verdict == "unknown"}
+    assert checked <= set(KNOWN_MISSES) and set(KNOWN_MISSES) - checked <= SLOW_MISSES & unknown
 
 
 @pytest.mark.slow

@@ -146,7 +146,7 @@ class ProblemBuilder:
             a = self._entry_with_op(builder, chain_no, step_no, chain)[1]
             op, b = self._entry_with_op(builder, chain_no, step_no + 1, chain)
             rels = [(a, op, b)]
-        read = self._assumptions(builder, assume_texts, ob.line)
+        read = self._assumptions(builder, assume_texts, ob.line, [e for rel in rels for e in (rel[0], rel[2])])
         self.read = read
         hyps = [_subst(h, subst) for h in read.hypotheses]
         groups = self._scalar_relations(rels, ob.line)
@@ -182,7 +182,8 @@ class ProblemBuilder:
                 a = self._entry_with_op(builder, chain_no, step_no, chain)[1]
                 op, b = self._entry_with_op(builder, chain_no, step_no + 1, chain)
                 rels = [(a, op, b)]
-            hyps = self._assumptions(builder, assume_texts, ob.line).hypotheses
+            hyps = self._assumptions(builder, assume_texts, ob.line, [e for rel in rels for e in (rel[0], rel[2])]
+                                     ).hypotheses
             groups = self._scalar_relations(rels, ob.line)
             return self._cases(groups, hyps, {})
         except ExpressionError:
@@ -238,8 +239,10 @@ class ProblemBuilder:
                 raise
         return self._entries[key]
 
-    def _assumptions(self, builder: Builder, texts: tuple[str, ...], line: int | None) -> Assumptions:
-        """The ``assume`` texts, read: ordinary hypotheses, and hypotheses over all indices by kind."""
+    def _assumptions(self, builder: Builder, texts: tuple[str, ...], line: int | None, used: list[Any]
+                     ) -> Assumptions:
+        """The ``assume`` texts, read: ordinary hypotheses, and hypotheses over all indices by kind (``used``: the
+        obligation's sides, whose entries say how many indices each family is used with)."""
         out = Assumptions()
         universal: list[AllIndices] = []
         for text in texts:
@@ -250,7 +253,11 @@ class ProblemBuilder:
                 out.hypotheses.append(self._condition(builder, text, line))
             elif read is not True:
                 universal.append(read)
-        out.read(universal, self.infos)
+        exprs = [e for e in used + out.hypotheses if isinstance(e, sp.Basic)]
+        arities: dict[sp.IndexedBase, set[int]] = {}
+        for x in {x for e in exprs for x in e.atoms(sp.Indexed)}:
+            arities.setdefault(x.base, set()).add(len(x.indices))
+        out.read(universal, self.infos, arities)
         return out
 
     def _universal(self, builder: Builder, text: str, line: int | None) -> AllIndices | Literal[True] | None:
@@ -712,14 +719,19 @@ class Assumptions:
     antisymmetric: tuple[sp.IndexedBase, ...] = ()
     folded: dict[Any, Declaration] = field(default_factory=dict)
 
-    def read(self, universal: list[AllIndices], infos: dict[Any, SymbolInfo]) -> None:
+    def read(self, universal: list[AllIndices], infos: dict[Any, SymbolInfo],
+             arities: dict[sp.IndexedBase, set[int]]) -> None:
         """Sort the hypotheses over all indices by kind (``infos``: the declared names). Bounds come first, so that
         a symmetry is read against the declaration they make (the antisymmetric part of a nonnegative family is
         not nonnegative); a hypothesis whose entries SymPy cancelled (``x[j] + 0*x[j + 5]``) is never a bound or a
-        symmetry, since it holds at fewer indices than its remaining entries."""
+        symmetry, since it holds at fewer indices than its remaining entries. A bound is folded only when the
+        obligation uses the family's entries with the bound's number of indices alone (``arities``): the words of
+        a declaration hold for entries with any number of indices, and ``M[1]`` and ``M[1, 2]`` are unrelated."""
         rest = []
         for h in universal:
             bound = _entry_bound(h) if _as_written(h) else None
+            if bound is not None and arities.get(bound[0].base, set()) - {len(bound[0].indices)}:
+                bound = None
             stronger = _strengthened(self.declaration(infos[bound[0].base]), *bound) if bound else None
             if stronger is not None:
                 self.folded[stronger.name] = stronger
@@ -865,6 +877,10 @@ def _strengthened(d: Declaration, entry: sp.Indexed, op: type, c: sp.Rational) -
     that would then allow no value (a hypothesis nothing satisfies, which the kernel reads as such: vacuous, or
     where the family's range may be empty, a statement that it is)."""
     if d.index_range is not None and len(entry.indices) > 1:
+        return None
+    if d.values is not None and not all(end is None or end.is_Rational for end in (d.values.lo, d.values.hi)):
+        # An end that is a name (real [0, K]) could leave no value at some sizes once narrowed: a point that names
+        # no entry would not show it. Such a bound stays a hypothesis.
         return None
     signs, values = d.signs, d.values
     if c == 0 and op in _SIGN_OF:

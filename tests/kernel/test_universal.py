@@ -58,17 +58,17 @@ def test_definitions_and_their_rewriting() -> None:
     h = AllIndices(sp.Eq(y[r], 2 * x[r]), (r,))
     defs = definitions([h])
     assert [d[1:] for d in defs] == [(y, (r,), 2 * x[r])]
-    out = rewrite(sp.Sum(y[j], (j, 1, K)) + y[1], defs, (), never, lambda *_: never)
+    out = rewrite(sp.Sum(y[j], (j, 1, K)) + y[1], defs, (), lambda _: never)
     assert out == sp.Sum(2 * x[j], (j, 1, K)) + 2 * x[1]
     # A ranged y (zero outside 1..K): y[K + 1] is 0, not 2 x[K + 1]; it is left as it is.
-    assert rewrite(y[K + 1], defs, ((y, sp.Integer(1), K),), lambda c: False, lambda *_: never) == y[K + 1]
+    assert rewrite(y[K + 1], defs, ((y, sp.Integer(1), K),), lambda _: lambda c: False) == y[K + 1]
     # With x over 1..K - 1 and y over 1..K, the hypothesis says nothing at r = K (x[K] is outside): y[K] stays.
     ranged = ((y, sp.Integer(1), K), (x, sp.Integer(1), K - 1))
 
     def inside_y_only(c: sp.Basic) -> bool:
         return all(a.rhs != K - 1 for a in c.args)     # K <= K - 1 (x's range at r = K) is not shown
 
-    assert rewrite(y[K], defs, ranged, inside_y_only, lambda *_: never) == y[K]
+    assert rewrite(y[K], defs, ranged, lambda _: inside_y_only) == y[K]
     # Not a definition: y on both sides, or an index used twice.
     assert definitions([AllIndices(sp.Eq(y[r], y[r + 1]), (r,))]) == []
     assert definitions([AllIndices(sp.Eq(y[r, r], 1), (r,))]) == []
@@ -92,3 +92,11 @@ def test_a_proof_by_instances() -> None:
     assert prove([rel], [h], facts) is not None
     # Without it, x[1] = 1, x[3] = 0 is a counterexample: nothing is proved.
     assert prove([rel], [], facts_from([Declaration(x)], [], {}, [x[1], x[3]])) is None
+
+
+def test_definitions_inside_nested_sums() -> None:
+    # y[r] = 2 x[r] (no ranges) inside Sum(Sum(y[j], (j, 1, K)), (a, 1, K)): every y[j] is 2 x[j].
+    j, a = sp.Dummy("j", integer=True), sp.Dummy("a", integer=True)
+    defs = definitions([AllIndices(sp.Eq(y[r], 2 * x[r]), (r,))])
+    nested = sp.Sum(y[j] * x[a], (j, 1, K), (a, 1, K))
+    assert rewrite(nested, defs, (), lambda _: never) == sp.Sum(2 * x[j] * x[a], (j, 1, K), (a, 1, K))

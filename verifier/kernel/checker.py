@@ -759,11 +759,14 @@ def prove(relations: Sequence[Relation], hypotheses: Sequence[sp.Basic], facts: 
 def _defined_entries_put(relation: Relation, defs: Sequence[Definition], facts: Facts) -> Relation:
     """The relation with the entries of families that a hypothesis over all indices defines replaced by their
     values (:func:`verifier.kernel.universal.rewrite`)."""
-    def within(j: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> Callable[[sp.Basic], bool | None]:
-        return facts.forget(j).within(j, lo, hi).decide
+    def within(limits: Sequence[tuple[sp.Symbol, sp.Expr, sp.Expr]]) -> Callable[[sp.Basic], bool | None]:
+        inner = facts
+        for j, lo, hi in limits:
+            inner = inner.forget(j).within(j, lo, hi)
+        return inner.decide
 
     lhs, op, rhs = relation
-    put = [rewrite(side, defs, facts.families, facts.decide, within) for side in (lhs, rhs)]
+    put = [rewrite(side, defs, facts.families, within) for side in (lhs, rhs)]
     return put[0], op, put[1]
 
 

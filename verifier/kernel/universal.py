@@ -251,11 +251,14 @@ def definitions(hypotheses: Iterable[sp.Basic]) -> list[Definition]:
     return out
 
 
+Limits = Sequence[tuple[sp.Symbol, sp.Expr, sp.Expr]]
+
+
 def rewrite(e: sp.Expr, defs: Sequence[Definition], families: Sequence[tuple[sp.IndexedBase, sp.Expr, sp.Expr]],
-            decide: Decide, within: Callable[[sp.Symbol, sp.Expr, sp.Expr], Decide]) -> sp.Expr:
+            within: Callable[[Limits], Decide]) -> sp.Expr:
     """``e`` with every entry of a defined family replaced by its value, where the indices it gives the variables
-    provably lie inside the ranges of the hypothesis's written entries (``decide``; inside a sum over ``j``, with
-    ``lo <= j <= hi`` known: ``within``)::
+    provably lie inside the ranges of the hypothesis's written entries (``within(limits)`` decides with the facts
+    and ``lo <= j <= hi`` for the indices of the sums around the entry)::
 
         F[v] = e(v) for every v inside      a inside
         ---------------------------------------------
@@ -266,22 +269,21 @@ def rewrite(e: sp.Expr, defs: Sequence[Definition], families: Sequence[tuple[sp.
     table = {base: (h, variables, value) for h, base, variables, value in defs}
     ranges = {base: (lo, hi) for base, lo, hi in families}
 
-    def walk(x: sp.Basic, decide: Decide) -> sp.Basic:
+    def walk(x: sp.Basic, limits: tuple[tuple[sp.Symbol, sp.Expr, sp.Expr], ...]) -> sp.Basic:
         if isinstance(x, sp.Indexed) and x.base in table:
             h, variables, value = table[x.base]
             if len(variables) != len(x.indices):
                 return x
             binding = dict(zip(variables, x.indices, strict=True))
             inside = _inside(h, binding, ranges)
-            if inside and decide(sp.And(*inside, evaluate=False)) is not True:
+            if inside and within(limits)(sp.And(*inside, evaluate=False)) is not True:
                 return x
             return interval.settle(value, binding)
-        if isinstance(x, sp.Sum) and len(x.limits) == 1 and len(x.limits[0]) == 3:
-            j, lo, hi = x.limits[0]
-            return sp.Sum(walk(x.function, within(j, lo, hi)), (j, lo, hi))
+        if isinstance(x, sp.Sum) and all(len(lim) == 3 for lim in x.limits) and x.has(*table):
+            return sp.Sum(walk(x.function, limits + tuple(tuple(lim) for lim in x.limits)), *x.limits)
         if not x.args or isinstance(x, (sp.Sum, sp.Product, sp.Derivative, AllIndices)) or not x.has(*table):
             return x
         # Rebuilt as the kernel rebuilds: floor, sign, Max... of numbers held, not evaluated by SymPy.
-        return interval.rebuild(x, tuple(walk(a, decide) for a in x.args))
+        return interval.rebuild(x, tuple(walk(a, limits) for a in x.args))
 
-    return walk(e, decide)
+    return walk(e, ())

@@ -13,6 +13,7 @@ against their names' declarations.
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, cast
@@ -978,7 +979,26 @@ def _symbols(e: Any) -> set[Any]:
 def library_problems(library: Library, claim: Claim) -> list[tuple[Obligation, Problem | ExpressionError]]:
     """Build every obligation of a claim in the context of its library (errors kept per obligation)."""
     try:
-        scope = build_scope(library.context(claim))
+        scope = _scope_of(library.context(claim))
     except ExpressionError as err:
         return [(ob, err) for ob, _ in obligations(claim)]
     return ProblemBuilder(claim, scope).problems()
+
+
+#: The scopes of the last few contexts: the claims of one file share one (their declarations are built once).
+_SCOPES: OrderedDict[tuple[int, ...], tuple[list[SourceFile], Scope]] = OrderedDict()
+_SCOPES_KEPT = 8
+
+
+def _scope_of(files: list[SourceFile]) -> Scope:
+    """:func:`build_scope` of ``files``, from the cache when the same file objects were built last (the cache holds
+    the files themselves, so an identity is never reused while its entry lives)."""
+    key = tuple(map(id, files))
+    if key in _SCOPES:
+        _SCOPES.move_to_end(key)
+        return _SCOPES[key][1]
+    scope = build_scope(files)
+    _SCOPES[key] = (files, scope)
+    if len(_SCOPES) > _SCOPES_KEPT:
+        _SCOPES.popitem(last=False)
+    return scope

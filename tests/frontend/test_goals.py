@@ -418,3 +418,24 @@ def test_a_polynomial_of_integers_is_known_integer_valued_from_a_grid() -> None:
     n, m = sp.symbols("n m", integer=True)
     assert _integer_valued(n * (n + 1) / 2 + 1) and _integer_valued(n * (n + 1) * (2 * n + 1) / 6)
     assert not _integer_valued(n / 2) and not _integer_valued(n * m / 2)
+
+
+def test_claims_of_one_file_share_their_declarations_and_a_new_library_gets_its_own(tmp_path: Path) -> None:
+    # Two claims of one file: the declared K is one object for both. The same file read again (a new library, K
+    # now declared otherwise) is built afresh: K is nonnegative there, not positive.
+    path = tmp_path / "t.toml"
+    text = '[symbols]\nK = "integer {words}"\n[[claim]]\nid = "a"\ntitle = "a"\nstatement = "K = K"\n' \
+           '[[claim]]\nid = "b"\ntitle = "b"\nstatement = "K + 1 = 1 + K"\n'
+    path.write_text(text.format(words="positive"), encoding="utf-8")
+    library = load_library(path)
+    (_, first), = library_problems(library, library.claims[0])
+    (_, second), = library_problems(library, library.claims[1])
+    assert isinstance(first, Problem) and isinstance(second, Problem)
+    k_first = next(s for s in first.infos if str(s) == "K")
+    assert k_first in second.infos and k_first.is_positive
+    path.write_text(text.format(words="nonnegative"), encoding="utf-8")
+    other = load_library(path)
+    (_, third), = library_problems(other, other.claims[0])
+    assert isinstance(third, Problem)
+    k_third = next(s for s in third.infos if str(s) == "K")
+    assert k_third.is_nonnegative and k_third.is_positive is None

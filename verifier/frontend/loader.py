@@ -18,13 +18,17 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from verifier.errors import DerivationFileError
-from verifier.frontend.notation import SUFFIX as NOTATION_SUFFIX
-from verifier.frontend.notation import Notation, load_notation
-from verifier.frontend.sheet import Sheet, read_sheet
 from verifier.model import Chain, Claim
+
+if TYPE_CHECKING:     # the sheet reader is imported only when a library has a sheet (a run from the cache needs none)
+    from verifier.frontend.notation import Notation
+    from verifier.frontend.sheet import Sheet
+
+#: The name ending of a notation table (``SHEET.notation.toml``), which is not a derivation file.
+NOTATION_SUFFIX = ".notation.toml"
 
 CLAIM_KEYS = frozenset({"id", "title", "latex", "note", "statement", "steps", "derivation", "exists", "assume",
                         "where", "sizes", "expect"})
@@ -178,6 +182,7 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
                                   "or give one with --notation FILE", file=shown)
     table = table.resolve()
     if table not in notations:
+        from verifier.frontend.notation import load_notation
         notations[table] = load_notation(table, _display(table, display_root))
     notation = notations[table]
     try:
@@ -190,6 +195,7 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
     except UnicodeDecodeError as err:
         raise DerivationFileError("file is not valid UTF-8 text", file=shown,
                                   line=raw[: err.start].count(b"\n") + 1) from None
+    from verifier.frontend.sheet import read_sheet
     claims, sheet = read_sheet(text, shown, notation, id_prefix=id_prefix)
     lib.sheets[shown] = sheet
     # The table is a file of the library of its own, so that its names are reported at its own lines.

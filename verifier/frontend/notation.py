@@ -44,10 +44,11 @@ from typing import Any
 
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend.latex import Pattern, Rules, pattern
+from verifier.frontend.loader import NOTATION_SUFFIX
 
 __all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "SUFFIX", "Notation", "Settings", "load_notation"]
 
-SUFFIX = ".notation.toml"
+SUFFIX = NOTATION_SUFFIX
 DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?)"
 #: A question's text ends an answer: "2.1 Show ...", "- 1.2 What ...", "**Question 2**", a Markdown heading.
 DEFAULT_STOP = r"^\s*(?:[-*]\s+)?\d+\.\d+\s+\S|^\s*\*\*Question\b|^#{1,6}\s|^\s*\\(?:sub)*section\*?\{"

@@ -44,7 +44,7 @@ def test_the_sdist_carries_the_tests_and_the_library(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_the_readme_install_line_works_from_a_tag(tmp_path: Path) -> None:
-    # The README's `pip install "derivation-verifier @ git+URL@v0.2.0"`, with a local repository for URL: a clone
+    # The README's `pip install "derivation-verifier @ git+URL@v0.3.0"`, with a local repository for URL: a clone
     # of this one, tagged as a release is.
     from verifier import __version__
     env = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "t",
@@ -52,7 +52,7 @@ def test_the_readme_install_line_works_from_a_tag(tmp_path: Path) -> None:
            "PATH": "/usr/bin:/bin"}
     repo = tmp_path / "repo"
     subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(repo)], check=True, env=env)
-    subprocess.run(["git", "tag", f"v{__version__}"], cwd=repo, check=True, env=env)
+    subprocess.run(["git", "tag", "-f", f"v{__version__}"], cwd=repo, check=True, env=env, capture_output=True)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f'pip install "derivation-verifier @ git+https://github.com/OWNER/REPO@v{__version__}"' in readme
     target = tmp_path / "site"

@@ -100,3 +100,22 @@ def test_definitions_inside_nested_sums() -> None:
     defs = definitions([AllIndices(sp.Eq(y[r], 2 * x[r]), (r,))])
     nested = sp.Sum(y[j] * x[a], (j, 1, K), (a, 1, K))
     assert rewrite(nested, defs, (), lambda _: never) == sp.Sum(2 * x[j] * x[a], (j, 1, K), (a, 1, K))
+
+
+def test_definitions_inside_a_triangular_sum() -> None:
+    # y[r] = 2 x[r] for r in 1..K (y and x over 1..K): in Sum(Sum(y[j], (j, 1, m)), (m, 1, K)), 1 <= j <= m <= K
+    # puts every y[j] inside, which needs the inner bound j <= m kept while m is bound: the limits outermost first.
+    j, m = sp.Dummy("j", integer=True), sp.Dummy("m", integer=True)
+    defs = definitions([AllIndices(sp.Eq(y[r], 2 * x[r]), (r,))])
+    ranged = ((y, sp.Integer(1), K), (x, sp.Integer(1), K))
+    facts = facts_from([Declaration(x, index_range=(sp.Integer(1), K)), Declaration(y, index_range=(sp.Integer(1), K)),
+                        Declaration(K, integer=True)], [sp.Ge(K, 1)], {}, [K])
+
+    def within(limits: list[tuple[sp.Symbol, sp.Expr, sp.Expr]]) -> object:
+        inner = facts
+        for v, lo, hi in limits:
+            inner = inner.forget(v).within(v, lo, hi)
+        return inner.decide
+
+    triangular = sp.Sum(y[j], (j, 1, m), (m, 1, K))
+    assert rewrite(triangular, defs, ranged, within) == sp.Sum(2 * x[j], (j, 1, m), (m, 1, K))

@@ -676,6 +676,16 @@ class Builder:
             raise ExpressionError(f"{what}: the bound {value} is not an integer{hint}", column=node.col)
         return value
 
+    @contextmanager
+    def binding(self, values: dict[str, Any]) -> Iterator[None]:
+        """Names bound to ``values`` while the block builds, as a sum binds its index: seen by the text being built,
+        not inside the bodies of definitions it uses (a definition's names are its own)."""
+        self._locals.append(values)
+        try:
+            yield
+        finally:
+            self._locals.pop()
+
     def bounded(self, body: P.Node, var: P.Name, value: Any) -> Any:
         """Build ``body`` with ``var`` bound to ``value``."""
         self._locals.append({var.id: value})

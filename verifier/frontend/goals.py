@@ -147,7 +147,8 @@ class ProblemBuilder:
             a = self._entry_with_op(builder, chain_no, step_no, chain)[1]
             op, b = self._entry_with_op(builder, chain_no, step_no + 1, chain)
             rels = [(a, op, b)]
-        read = self._assumptions(builder, assume_texts, ob.line, [e for rel in rels for e in (rel[0], rel[2])])
+        read = self._assumptions(builder, assume_texts, ob.line,
+                                 [e for rel in rels for e in (rel[0], rel[2])] + list(subst.values()))
         self.read = read
         hyps = [_subst(h, subst) for h in read.hypotheses]
         groups = self._scalar_relations(rels, ob.line)
@@ -254,7 +255,10 @@ class ProblemBuilder:
                 out.hypotheses.append(self._condition(builder, text, line))
             elif read is not True:
                 universal.append(read)
-        exprs = [e for e in used + out.hypotheses if isinstance(e, sp.Basic)]
+        # Every entry the obligation may name: its sides (vectors and matrices entry by entry), the values of
+        # its where names, and every hypothesis, those over all indices included.
+        exprs = [e for e in _entries_of(used) + out.hypotheses + universal if isinstance(e, sp.Basic)]
+        exprs += [x for h in universal for x in h.written]
         arities: dict[sp.IndexedBase, set[int]] = {}
         for x in {x for e in exprs for x in e.atoms(sp.Indexed)}:
             arities.setdefault(x.base, set()).add(len(x.indices))
@@ -282,20 +286,15 @@ class ProblemBuilder:
                                       "nowhere may only index a family, in a hypothesis over all indices)",
                                       file=self.claim.file, line=line, column=n.col)
         variables = {name: sp.Dummy(name, integer=True) for name in unknown}
-        saved = dict(builder.rebound)
         written = []
-        try:
-            builder.rebound.update(variables)
+        # Bound as a sum binds its index: the names of a [define] body used here stay that definition's own.
+        with builder.binding(variables):
             body = builder.hypothesis(text, line=line)
             for entry, bound in _indexed_by(node, set(unknown)):
                 # An entry alone, outside its sums: a sum's own index there is any integer (only the positions
                 # that a variable indexes matter).
-                builder.rebound.update({b: sp.Dummy(b, integer=True) for b in bound})
-                written.append(builder.value(entry))
-                builder.rebound.update(variables)
-        finally:
-            builder.rebound.clear()
-            builder.rebound.update(saved)
+                with builder.binding({b: sp.Dummy(b, integer=True) for b in bound}):
+                    written.append(builder.value(entry))
         entries = sorted({x for x in written if isinstance(x, sp.Indexed)}, key=sp.default_sort_key)
         taken = set().union(*[x.free_symbols for x in entries])
         for name, v in variables.items():
@@ -767,6 +766,21 @@ class Assumptions:
         mapping = {x: (x + sign[x.base] * x.base[x.indices[1], x.indices[0]]) / 2 for x in e.atoms(sp.Indexed)
                    if x.base in sign and len(x.indices) == 2}
         return e.xreplace(mapping) if mapping else e
+
+
+def _entries_of(values: list[Any]) -> list[Any]:
+    """The SymPy expressions in ``values``: a matrix's entries, a vector's entries at a fresh index and its
+    concrete items, and expressions as they are."""
+    out: list[Any] = []
+    for v in values:
+        if isinstance(v, sp.MatrixBase):
+            out.extend(v)
+        elif isinstance(v, Vec):
+            out.append(v.entry((sp.Dummy("t", integer=True),)))
+            out.extend(v.concrete_items() or ())
+        else:
+            out.append(v)
+    return out
 
 
 def _scoped(node: P.Node) -> list[tuple[P.Node, frozenset[str], bool]]:

@@ -280,7 +280,10 @@ def rewrite(e: sp.Expr, defs: Sequence[Definition], families: Sequence[tuple[sp.
                 return x
             return interval.settle(value, binding)
         if isinstance(x, sp.Sum) and all(len(lim) == 3 for lim in x.limits) and x.has(*table):
-            return sp.Sum(walk(x.function, limits + tuple(tuple(lim) for lim in x.limits)), *x.limits)
+            # SymPy lists a sum's limits innermost first; the facts take them outermost first, so that an inner
+            # bound that names an outer index (j <= m) is kept when the outer index is forgotten and bound again.
+            inner = tuple(tuple(lim) for lim in reversed(x.limits))
+            return sp.Sum(walk(x.function, limits + inner), *x.limits)
         if not x.args or isinstance(x, (sp.Sum, sp.Product, sp.Derivative, AllIndices)) or not x.has(*table):
             return x
         # Rebuilt as the kernel rebuilds: floor, sign, Max... of numbers held, not evaluated by SymPy.

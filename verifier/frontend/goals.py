@@ -255,6 +255,8 @@ class ProblemBuilder:
                 out.hypotheses.append(self._condition(builder, text, line))
             elif read is not True:
                 universal.append(read)
+        if not universal:
+            return out
         # Every entry the obligation may name: its sides (vectors and matrices entry by entry), the values of
         # its where names, and every hypothesis, those over all indices included.
         exprs = [e for e in _entries_of(used) + out.hypotheses + universal if isinstance(e, sp.Basic)]

@@ -7,7 +7,7 @@ import re
 
 import sympy as sp
 
-from verifier.frontend.build import Builder
+from verifier.frontend.builder import Builder
 from verifier.frontend.goals import Problem, build_scope, library_problems
 from verifier.frontend.loader import Library
 from verifier.model import Claim, Outcome

@@ -22,18 +22,12 @@ import sympy as sp
 
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
-from verifier.frontend.build import (
-    CONSTANTS,
-    Builder,
-    Definition,
-    Scope,
-    SymbolInfo,
-    Vec,
-    check_consistent,
-    declare,
-    parse_signature,
-)
+from verifier.frontend.builder import Builder
+from verifier.frontend.builtins import CONSTANTS
+from verifier.frontend.declarations import check_consistent, declare, parse_signature
 from verifier.frontend.loader import Library, SourceFile
+from verifier.frontend.scope import Definition, Scope, SymbolInfo
+from verifier.frontend.values import Vec
 from verifier.kernel import Declaration, Facts, facts_from, interval
 from verifier.kernel.declarations import SIGN_WORDS
 from verifier.kernel.declarations import Interval as ValueInterval
@@ -95,7 +89,7 @@ def build_scope(files: list[SourceFile]) -> Scope:
                 err.located(file=f.path, line=line)
                 raise
             scope.definitions[name] = Definition(name, params, body, text, file=f.path, line=line)
-            scope._cache.pop(name, None)
+            scope.cache.pop(name, None)
     return scope
 
 
@@ -578,7 +572,8 @@ class ProblemBuilder:
 
 def declaration_of(info: SymbolInfo) -> Declaration:
     """A ``[symbols]`` entry as the kernel's :class:`Declaration` (the one place the two meet): the declaration
-    :func:`~verifier.frontend.build.declare` read, or, for a name the front end made itself, one from its words."""
+    :func:`~verifier.frontend.declarations.declare` read, or, for a name the front end made itself, one from its
+    words."""
     if info.declaration is not None:
         return info.declaration
     words = set(info.words)

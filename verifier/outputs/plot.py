@@ -58,7 +58,8 @@ def approximate(text: str, digits: int = 10) -> str | None:
 
 
 def _number(text: str) -> sp.Expr | None:
-    from verifier.frontend.build import Builder, Scope
+    from verifier.frontend.builder import Builder
+    from verifier.frontend.scope import Scope
 
     try:
         value = Builder(Scope()).expression(text)

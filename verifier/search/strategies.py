@@ -23,8 +23,8 @@ from typing import Any, ClassVar, TypeVar
 import sympy as sp
 from mpmath.libmp.libhyper import NoConvergence
 
-from verifier.frontend.build import SymbolInfo
 from verifier.frontend.goals import Case, Problem
+from verifier.frontend.scope import SymbolInfo
 from verifier.kernel import Facts, checker, linear
 
 T = TypeVar("T")

@@ -28,8 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kernel.test_rules import differ, make_facts, plain_value
 
-from verifier.frontend.goals import Problem, library_problems
 from verifier.frontend.loader import Library, load_library
+from verifier.frontend.problem import Problem
+from verifier.frontend.problem_builder import library_problems
 from verifier.kernel import checker
 from verifier.model import Claim
 from verifier.search import strategies

@@ -1,5 +1,5 @@
-"""The declaration language of ``[symbols]`` (:func:`declare`) and the signatures of ``[define]`` keys
-(:func:`parse_signature`).
+"""The declaration language of ``[symbols]`` (:func:`declare`), the signatures of ``[define]`` keys
+(:func:`parse_signature`), and the scope a list of files declares (:func:`build_scope`).
 
 A declaration is written in a small language of its own::
 
@@ -14,8 +14,9 @@ brackets. The meaning is a :class:`~verifier.kernel.declarations.Declaration`.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import sympy as sp
 
@@ -24,9 +25,12 @@ from verifier.frontend import names
 from verifier.frontend import parser as P
 from verifier.frontend.builder import Builder
 from verifier.frontend.builtins import CONSTANTS, FUNCTIONS
-from verifier.frontend.scope import Scope, SymbolInfo
+from verifier.frontend.scope import Definition, Scope, SymbolInfo
 from verifier.kernel.declarations import SIGN_WORDS, Declaration
 from verifier.kernel.declarations import Interval as ValueInterval
+
+if TYPE_CHECKING:
+    from verifier.frontend.loader import SourceFile
 
 Expr: TypeAlias = sp.Expr
 
@@ -324,7 +328,7 @@ def _domain_values(inner: str, builder: Builder) -> tuple[Expr, ...]:
 
 
 #: At most this many values in a finite domain ``in {...}``: the engine splits an obligation into one case per value,
-#: and no obligation may have more cases than this (``verifier.frontend.goals.MAX_CASES``).
+#: and no obligation may have more cases than this (``verifier.frontend.problem_builder.MAX_CASES``).
 MAX_DOMAIN = 64
 
 
@@ -357,3 +361,42 @@ def parse_signature(key: str) -> tuple[str, tuple[str, ...] | None]:
     if repeated:
         raise ExpressionError(f"parameter '{repeated[0]}' is repeated")
     return name, params
+
+
+def build_scope(files: list[SourceFile]) -> Scope:
+    """Declare the symbols and definitions of ``files`` in order (used files first)."""
+    scope = Scope()
+    for f in files:
+        for name, text, line in f.symbols:
+            scope.symbols[name] = declare(name, text, scope, file=f.path, line=line)
+        for key, text, line in f.definitions:
+            try:
+                name, params = parse_signature(key)
+                body = P.parse_expression(text)
+            except ExpressionError as err:
+                err.message = f"[define] {key}: {err.message}"
+                err.located(file=f.path, line=line)
+                raise
+            scope.definitions[name] = Definition(name, params, body, text, file=f.path, line=line)
+            scope.cache.pop(name, None)
+    return scope
+
+
+
+#: The scopes of the last few contexts: the claims of one file share one (their declarations are built once).
+_SCOPES: OrderedDict[tuple[int, ...], tuple[list[SourceFile], Scope]] = OrderedDict()
+_SCOPES_KEPT = 8
+
+
+def scope_of(files: list[SourceFile]) -> Scope:
+    """:func:`build_scope` of ``files``, from the cache when the same file objects were built last (the cache holds
+    the files themselves, so an identity is never reused while its entry lives)."""
+    key = tuple(map(id, files))
+    if key in _SCOPES:
+        _SCOPES.move_to_end(key)
+        return _SCOPES[key][1]
+    scope = build_scope(files)
+    _SCOPES[key] = (files, scope)
+    if len(_SCOPES) > _SCOPES_KEPT:
+        _SCOPES.popitem(last=False)
+    return scope

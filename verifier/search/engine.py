@@ -28,8 +28,9 @@ import sympy as sp
 
 from verifier import kernel
 from verifier.errors import ExpressionError
-from verifier.frontend.goals import Case, Problem, library_problems
 from verifier.frontend.loader import Library
+from verifier.frontend.problem import Case, Problem
+from verifier.frontend.problem_builder import library_problems
 from verifier.kernel import Checked, Proved, Refuted, rules
 from verifier.model import Claim, ClaimResult, Obligation, Outcome, Verdict, worst
 from verifier.search import floats, strategies

@@ -23,7 +23,7 @@ from typing import Any, ClassVar, TypeVar
 import sympy as sp
 from mpmath.libmp.libhyper import NoConvergence
 
-from verifier.frontend.goals import Case, Problem
+from verifier.frontend.problem import Case, Problem
 from verifier.frontend.scope import SymbolInfo
 from verifier.kernel import Facts, checker, linear
 

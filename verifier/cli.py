@@ -27,7 +27,7 @@ from typing import TextIO
 
 from verifier import __version__
 from verifier.errors import UsageError, VerifierError
-from verifier.frontend.loader import Library, load_library
+from verifier.frontend.library import Library, load_library
 from verifier.model import Claim, ClaimResult, RunResult
 from verifier.runner.cache import CACHE_DIR, Cache, sympy_version
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from verifier.frontend.loader import Library
+from verifier.frontend.library import Library
 from verifier.integrations.detect import is_derivation_file
 
 
@@ -73,7 +73,7 @@ class DerivationFile(pytest.File):
     """A derivation file: one item per claim."""
 
     def collect(self) -> Iterator[ClaimItem]:
-        from verifier.frontend.loader import load_library
+        from verifier.frontend.library import load_library
         library = load_library(self.path, display_root=Path.cwd())
         if library.errors:
             # CollectError: pytest shows the message alone, without a traceback of the plugin.

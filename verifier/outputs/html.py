@@ -342,7 +342,7 @@ class _Libraries:
 
     def get(self, claim: Claim) -> Any:
         if claim.file not in self._by_file:
-            from verifier.frontend.loader import load_library
+            from verifier.frontend.library import load_library
             try:
                 library = load_library(Path(claim.file))
                 self._by_file[claim.file] = library if claim.file in library.files else None

@@ -15,7 +15,7 @@ from typing import Any
 import sympy as sp
 
 from verifier.errors import ExpressionError
-from verifier.frontend.loader import Library
+from verifier.frontend.library import Library
 from verifier.frontend.problem import Problem
 from verifier.frontend.problem_builder import library_problems
 from verifier.model import ClaimResult, Outcome

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from verifier.frontend.loader import Library
+from verifier.frontend.library import Library
 from verifier.model import Claim, ClaimResult, Outcome, obligations
 from verifier.outputs.report import INTERRUPTED_MESSAGE
 

@@ -309,7 +309,7 @@ class _Display:
 
     def _problem(self, outcome: Outcome) -> Any:
         if self._problems is None:
-            from verifier.frontend.goals import library_problems
+            from verifier.frontend.problem_builder import library_problems
             try:
                 self._problems = dict(library_problems(self.library, self.result.claim))
             except Exception:  # display only: a claim that no longer builds has no plot

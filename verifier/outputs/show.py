@@ -15,8 +15,9 @@ from typing import Any
 import sympy as sp
 
 from verifier.errors import ExpressionError
-from verifier.frontend.goals import Problem, library_problems
 from verifier.frontend.loader import Library
+from verifier.frontend.problem import Problem
+from verifier.frontend.problem_builder import library_problems
 from verifier.model import ClaimResult, Outcome
 from verifier.outputs.report import describe, evidence, verdict_label
 

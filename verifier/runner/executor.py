@@ -64,7 +64,7 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         except (ImportError, ValueError, OSError):
             pass
-    from verifier.frontend.goals import library_problems
+    from verifier.frontend.problem_builder import library_problems
     from verifier.search.engine import settle_obligation
 
     built: dict[int, list[Any]] = {}

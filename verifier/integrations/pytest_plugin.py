@@ -104,7 +104,7 @@ class ClaimItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The same explanation as the text report."""
         if isinstance(excinfo.value, ClaimFailed):
-            from verifier.outputs.report import failure_report, location, mismatch
+            from verifier.outputs.words import failure_report, location, mismatch
             result = excinfo.value.result
             head = f"{location(result.claim.file, result.claim.line)}: {mismatch(result)}"
             return "\n".join([head, *failure_report(result)])

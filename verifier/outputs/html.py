@@ -25,7 +25,7 @@ from typing import Any
 
 from verifier import DISTRIBUTION
 from verifier.model import Claim, ClaimResult, Outcome, RunResult, obligations
-from verifier.outputs.report import status_line, summary_line, verdict_label
+from verifier.outputs.words import status_line, summary_line, verdict_label
 
 #: How to get the plots: the ``plot`` extra of the distribution.
 PLOT_HINT = f"pip install '{DISTRIBUTION}[plot]'"

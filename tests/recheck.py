@@ -9,7 +9,7 @@ import sympy as sp
 
 from verifier.frontend.builder import Builder
 from verifier.frontend.declarations import build_scope
-from verifier.frontend.loader import Library
+from verifier.frontend.library import Library
 from verifier.frontend.problem import Problem
 from verifier.frontend.problem_builder import library_problems
 from verifier.model import Claim, Outcome

@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 
 from verifier.errors import ExpressionError
-from verifier.frontend.loader import load_library
+from verifier.frontend.library import load_library
 from verifier.frontend.problem import Problem
 from verifier.frontend.problem_builder import library_problems
 

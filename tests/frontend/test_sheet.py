@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from verifier.cli import main
 from verifier.errors import DerivationFileError
-from verifier.frontend.loader import load_library
+from verifier.frontend.library import load_library
 from verifier.frontend.notation import Notation, load_notation
 from verifier.frontend.sheet import read_sheet
 

@@ -16,7 +16,7 @@ import sympy as sp
 from kernel.test_rules import FAMILIES, GE, LE, NE, K, N, a, b, g, i, k, make_facts, p, sigma, v, x, y, z
 
 from verifier import kernel
-from verifier.frontend.loader import load_library
+from verifier.frontend.library import load_library
 from verifier.kernel import evaluation, identity
 from verifier.kernel.facts import Facts
 from verifier.search import engine, strategies

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kernel.test_rules import differ, make_facts, plain_value
 
-from verifier.frontend.loader import Library, load_library
+from verifier.frontend.library import Library, load_library
 from verifier.frontend.problem import Problem
 from verifier.frontend.problem_builder import library_problems
 from verifier.kernel import evaluation, identity

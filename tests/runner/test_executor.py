@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import verifier.search.engine
-from verifier.frontend.loader import Library, load_library
+from verifier.frontend.library import Library, load_library
 from verifier.model import Obligation, Outcome
 from verifier.runner.cache import CACHE_DIR, Cache
 from verifier.runner.executor import run_obligations

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from verifier.frontend.loader import load_library
+from verifier.frontend.library import load_library
 from verifier.frontend.problem import Problem
 from verifier.frontend.problem_builder import library_problems
 from verifier.search import strategies

@@ -30,7 +30,7 @@ from verifier.kernel.declarations import SIGN_WORDS, Declaration
 from verifier.kernel.declarations import Interval as ValueInterval
 
 if TYPE_CHECKING:
-    from verifier.frontend.loader import SourceFile
+    from verifier.frontend.tomlfile import SourceFile
 
 Expr: TypeAlias = sp.Expr
 

@@ -50,7 +50,7 @@ from typing import Any
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex import Pattern, Rules, pattern
-from verifier.frontend.loader import MAX_FILE_BYTES, NOTATION_SUFFIX
+from verifier.frontend.tomlfile import MAX_FILE_BYTES, NOTATION_SUFFIX
 
 __all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "MAX_PATTERNS", "SUFFIX", "Notation", "Settings", "load_notation",
            "repository_root"]

@@ -31,7 +31,7 @@ from verifier.frontend.assumptions import (
 )
 from verifier.frontend.builder import Builder
 from verifier.frontend.declarations import scope_of
-from verifier.frontend.loader import Library
+from verifier.frontend.library import Library
 from verifier.frontend.problem import Case, Problem, Relation, substituted
 from verifier.frontend.scope import Scope, SymbolInfo
 from verifier.frontend.values import Vec

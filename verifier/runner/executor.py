@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from verifier.frontend.loader import Library
-from verifier.model import Claim, ClaimResult, Outcome, obligations
-from verifier.outputs.report import INTERRUPTED_MESSAGE
+from verifier.frontend.library import Library
+from verifier.model import INTERRUPTED_MESSAGE, Claim, ClaimResult, Outcome, obligations
 from verifier.runner.lifeline import tie_to_parent
 
 #: Default wall-clock limit per obligation, in seconds.

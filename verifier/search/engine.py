@@ -28,7 +28,7 @@ import sympy as sp
 
 from verifier import kernel
 from verifier.errors import ExpressionError
-from verifier.frontend.loader import Library
+from verifier.frontend.library import Library
 from verifier.frontend.problem import Case, Problem
 from verifier.frontend.problem_builder import library_problems
 from verifier.kernel import Checked, Proved, Refuted, rules

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from verifier.kernel import defined, geometric, interval, logs
+from verifier.kernel import defined, geometric, interval, logs, zeros
 from verifier.kernel.evaluation import (
     allowed,
     apply_zero_outside,
@@ -94,7 +94,8 @@ def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
 
     A sub-expression of ``side`` that is also a sub-expression of ``given`` (outside a Piecewise, a sum, a limit)
     is defined there. A condition is discharged when it is one of ``given``'s, when the facts with ``given``'s
-    conditions decide it, or, for ``u > 0``, ``u >= 0``, ``u != 0``, by :func:`confirm_sign`. An opaque
+    conditions decide it, or, for ``u > 0``, ``u >= 0``, ``u != 0``, by :func:`confirm_sign`; ``u != 0`` also when
+    ``u``'s zero set lies inside that of a nonzero expression of ``given``'s (:mod:`verifier.kernel.zeros`). An opaque
     ``defined(L)`` of a limit is discharged when the normal form evaluates the limit to an expression defined
     everywhere.
     """
@@ -105,7 +106,17 @@ def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
         return True
     have = defined.conditions(given, sufficient=False)
     local = where_defined(given, facts)
-    return all(c in have or _discharged(c, local) for c in need)
+    known = [c.lhs - c.rhs for c in have if isinstance(c, (sp.Ne, sp.Gt, sp.Lt))]
+    return all(c in have or _discharged(c, local) or _nonzero_by_zero_sets(c, known, local) for c in need)
+
+
+def _nonzero_by_zero_sets(c: sp.Basic, known: list[sp.Expr], facts: Facts) -> bool:
+    """``u != 0`` where every expression of ``known`` (and every one the facts know) is nonzero, by comparing zero
+    sets (:mod:`verifier.kernel.zeros`): ``1/((x - 1)*(x + 1))`` is defined wherever ``1/(x^2 - 1)`` is."""
+    if not (isinstance(c, sp.Ne) and c.rhs == 0):
+        return False
+    return zeros.nonzero(c.lhs, [*known, *facts.unequal], lambda f: any(
+        confirm_sign(s * f, facts, strict=True) is not None for s in (1, -1)))
 
 
 def where_defined(e: sp.Expr, facts: Facts) -> Facts:

@@ -110,7 +110,9 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                         entries = [replace(entries[0], op=None), *entries[1:]]
                     chains.append(list(entries))
                     chain_blocks.append(number)
-        kept = [(c, b) for c, b in zip(chains, chain_blocks, strict=True) if len(c) >= 2]
+        # A block that is one formula not read is still reported, as a step from it to itself: never dropped.
+        kept = [(c if len(c) >= 2 else [c[0], replace(c[0], op="=")], b)
+                for c, b in zip(chains, chain_blocks, strict=True) if len(c) >= 2 or c[0].reading is None]
         if not kept:
             continue
         sheet.chains[full_id] = [c for c, _ in kept]

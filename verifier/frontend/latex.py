@@ -60,11 +60,10 @@ from fractions import Fraction
 
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
-from verifier.frontend.latex_calculus import euclidean_norm, is_scalar, leibniz, numerator, order_of, substitute
-from verifier.frontend.latex_patterns import Pattern, Rules, fill, match, pattern, placed
+from verifier.frontend.latex_calculus import denominator_part, euclidean_norm, is_scalar, leibniz, numerator, substitute
+from verifier.frontend.latex_patterns import Pattern, Rules, RunIndex, fill, match, pattern, placed
 from verifier.frontend.latex_tokens import (
     CLOSERS,
-    OPENERS,
     RELOPS,
     Token,
     TokenKind,
@@ -108,6 +107,7 @@ class _Reader:
         self.pos = 0
         self.rules = rules
         self.depth = depth
+        self.index: RunIndex | None = None
 
     # -- helpers
     @property
@@ -120,6 +120,12 @@ class _Reader:
             return self.tokens[n]
         col = self.tokens[-1].col + len(self.tokens[-1].text) if self.tokens else 1
         return Token(K.STOP, "", col)
+
+    def runs(self) -> RunIndex:
+        """The index of where placeholders' runs end in these tokens (built once)."""
+        if self.index is None:
+            self.index = RunIndex(self.tokens)
+        return self.index
 
     def advance(self) -> Token:
         token = self.token
@@ -234,7 +240,7 @@ class _Reader:
         if token.kind == K.MINUS:
             self.advance()
             return P.Neg(self.factor(), token.col)
-        if any(match(p.tokens, self.tokens, self.pos) for p in self.rules.patterns):
+        if any(match(p.tokens, self.tokens, self.pos, self.runs()) for p in self.rules.patterns):
             return self.power()
         if self.is_cmd(r"\sum", r"\prod"):
             return self.big(token)
@@ -305,28 +311,19 @@ class _Reader:
         above 1, innermost (last written) first."""
         d = bottom[0]
         found: list[P.Node] = []
-        total = 0
         top_order, _ = numerator(top)
-        for part in split(bottom, lambda t: t.key() == d.key())[1:]:
-            order = 1
-            if top_order > 1 and part and part[-1].kind == K.RBRACE:    # else h_n^1 is a name, not an order
-                opener = next(n for n in range(len(part) - 1, -1, -1)
-                              if part[n].kind in OPENERS and closing(part, n) == len(part) - 1)
-                if opener >= 1 and part[opener - 1].kind == K.CARET:
-                    order, part = order_of(part[opener + 1:-1], part[opener - 1]), part[:opener - 1]
-            if not part or part[0].kind in (K.CARET, K.UNDERSCORE):
-                raise ExpressionError(f"'{d.text}' without a variable after it", column=d.col)
+        parts_below = [denominator_part(part, d, top_order) for part in split(bottom, lambda t: t.key() == d.key())[1:]]
+        if d.kind != K.CMD and len(parts_below) > 1:
+            raise ExpressionError("several variables below 'd' (write \\partial)", column=d.col)
+        for part, order in parts_below:
             var = self.whole(part, d)
             if not isinstance(var, (P.Name, P.Index)):
                 raise ExpressionError(f"cannot differentiate with respect to '{P.unparse(var)}' (not a variable)",
                                       column=part[0].col)
             found = [var, *([P.Num(Fraction(order), var.col)] if order > 1 else []), *found]
-            total += order
-        if d.kind != K.CMD and len(found) - (len(found) > 1 and isinstance(found[1], P.Num)) > 1:
-            raise ExpressionError("several variables below 'd' (write \\partial)", column=d.col)
-        if top_order != total:
-            raise ExpressionError(f"the derivative's orders differ: {top_order} above, {total} below",
-                                  column=at.col)
+        if top_order != sum(order for _, order in parts_below):
+            raise ExpressionError(f"the derivative's orders differ: {top_order} above, "
+                                  f"{sum(order for _, order in parts_below)} below", column=at.col)
         return tuple(found)
 
     def nabla(self, token: Token) -> P.Node:
@@ -557,7 +554,7 @@ class _Reader:
 
     def _pattern(self) -> P.Node | None:
         for pat in self.rules.patterns:
-            found = match(pat.tokens, self.tokens, self.pos)
+            found = match(pat.tokens, self.tokens, self.pos, self.runs())
             if found is None:
                 continue
             end, holes = found

@@ -12,10 +12,10 @@ from typing import Any
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex_patterns import Rules
-from verifier.frontend.latex_tokens import Token, TokenKind, closing
+from verifier.frontend.latex_tokens import OPENERS, Token, TokenKind, closing
 from verifier.frontend.names import CONSTANTS
 
-__all__ = ["euclidean_norm", "is_d", "is_scalar", "leibniz", "numerator", "order_of", "substitute"]
+__all__ = ["denominator_part", "euclidean_norm", "is_d", "is_scalar", "leibniz", "numerator", "order_of", "substitute"]
 
 K = TokenKind
 #: Functions whose value is a number when their arguments are.
@@ -46,6 +46,20 @@ def numerator(top: list[Token]) -> tuple[int, list[Token]]:
         end = closing(top, 2)
         return order_of(top[3:end], top[1]), top[end + 1:]
     return 1, top[1:]
+
+
+def denominator_part(part: list[Token], d: Token, top_order: int) -> tuple[list[Token], int]:
+    """One ``x^2`` after a differential ``d`` below a derivative: the variable's tokens and its order. The exponent is
+    an order only when the numerator has one (``d^2``); otherwise ``h_n^1`` is a name, not an order."""
+    order = 1
+    if top_order > 1 and part and part[-1].kind == K.RBRACE:
+        opener = next(n for n in range(len(part) - 1, -1, -1)
+                      if part[n].kind in OPENERS and closing(part, n) == len(part) - 1)
+        if opener >= 1 and part[opener - 1].kind == K.CARET:
+            order, part = order_of(part[opener + 1:-1], part[opener - 1]), part[:opener - 1]
+    if not part or part[0].kind in (K.CARET, K.UNDERSCORE):
+        raise ExpressionError(f"'{d.text}' without a variable after it", column=d.col)
+    return part, order
 
 
 def order_of(tokens: list[Token], at: Token) -> int:

@@ -15,6 +15,7 @@ A placeholder used twice must take the same tokens both times.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from verifier.frontend import parser as P
 from verifier.frontend.latex_tokens import ARITY, CLOSERS, OPENERS, Token, TokenKind, closing, scan
 from verifier.frontend.names import FUNCTIONS
 
-__all__ = ["Pattern", "Rules", "fill", "match", "pattern", "placed"]
+__all__ = ["Pattern", "Rules", "RunIndex", "fill", "match", "pattern", "placed"]
 
 K = TokenKind
 _HOLE = re.compile(r"\?([A-Za-z]+)")
@@ -89,10 +90,10 @@ def fill(replacement: str, texts: dict[str, str]) -> str:
     return _HOLE.sub(lambda m: f"({texts[m.group(1)]})", replacement)
 
 
-def match(pattern: tuple[Token, ...], tokens: list[Token], start: int
+def match(pattern: tuple[Token, ...], tokens: list[Token], start: int, index: RunIndex | None = None
           ) -> tuple[int, dict[str, list[Token]]] | None:
     """Match ``pattern`` at ``tokens[start]``: the end position and what each hole took (as the module docstring
-    says), or ``None``."""
+    says), or ``None``. ``index``: the :class:`RunIndex` of ``tokens``, when they are matched again and again."""
     holes: dict[str, list[Token]] = {}
     pos = start
     for n, want in enumerate(pattern):
@@ -111,7 +112,7 @@ def match(pattern: tuple[Token, ...], tokens: list[Token], start: int
             braced = tokens[pos].kind == K.LBRACE and closing(tokens, pos) + 1 == end
             taken = tokens[pos + 1:end - 1] if braced else tokens[pos:end]
         else:
-            end = _run_end(tokens, pos, after)
+            end = (index or RunIndex(tokens)).run_end(pos, after)
             if end is None:
                 return None
             taken = tokens[pos:end]
@@ -143,21 +144,38 @@ def _atom_end(tokens: list[Token], pos: int, *, scripts: bool) -> int | None:
     return end
 
 
-def _run_end(tokens: list[Token], pos: int, stop: Token) -> int | None:
-    """The end of the shortest balanced run of tokens from ``pos`` followed by a token like ``stop``."""
-    end, depth = pos, 0
-    while end < len(tokens):
-        kind = tokens[end].kind
-        if depth == 0 and end > pos and tokens[end].key() == stop.key():
-            return end
-        if kind in OPENERS:
-            depth += 1
-        elif kind in CLOSERS:
-            depth -= 1
-            if depth < 0:
-                return None
-        end += 1
-    return None
+class RunIndex:
+    """Where a placeholder's run can end in a token list: each token's nesting depth, and the positions of each token
+    and of each closing bracket by depth. A pattern that starts with a placeholder is tried at every factor of a
+    formula; with the index, finding where its run ends is a search, not a scan to the end (which made reading
+    quadratic in the formula)."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.depths: list[int] = []
+        self.at: dict[tuple[tuple[str, str], int], list[int]] = {}
+        self.closers: dict[int, list[int]] = {}
+        depth = 0
+        for n, t in enumerate(tokens):
+            self.depths.append(depth)
+            self.at.setdefault((t.key(), depth), []).append(n)
+            if t.kind in OPENERS:
+                depth += 1
+            elif t.kind in CLOSERS:
+                self.closers.setdefault(depth, []).append(n)
+                depth -= 1
+
+    def run_end(self, pos: int, stop: Token) -> int | None:
+        """The first token after ``pos`` like ``stop`` at the depth of ``pos``, with no bracket closed between (a
+        run is balanced and never empty); ``None`` if there is none."""
+        depth = self.depths[pos]
+        candidates = self.at.get((stop.key(), depth), [])
+        k = bisect.bisect_right(candidates, pos)
+        if k == len(candidates):
+            return None
+        end = candidates[k]
+        closers = self.closers.get(depth, [])
+        j = bisect.bisect_left(closers, pos)
+        return None if j < len(closers) and closers[j] < end else end
 
 
 def placed(node: P.Node, col: int) -> P.Node:

@@ -198,8 +198,8 @@ def _confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, splits: int) -> 
 def _power_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
     """``d = 0`` by the logarithm rules (:mod:`verifier.kernel.logs`), then by nonlinear real arithmetic
     (:mod:`verifier.kernel.nra`), for a normal form that does not cancel by itself. Only where they can add
-    something: logarithms, or cases (``Max``, ``Min``, ``Abs``, ``sign``)."""
-    if not d.has(sp.log, sp.Max, sp.Min, sp.Abs, sp.sign):
+    something: logarithms, or cases (``Max``, ``Min``, ``Abs``, ``sign``, ``Piecewise`` conditions over the reals)."""
+    if not d.has(sp.log, sp.Max, sp.Min, sp.Abs, sp.sign, sp.Piecewise):
         return None
     from verifier.kernel import nra  # z3 is imported only when a proof needs it
     expanded = logs.expand_logs(d, lambda a: nra.positive(a, facts))
@@ -233,6 +233,10 @@ def confirm_relation(relation: Relation, facts: Facts) -> Confirmed | None:
     if op in (">", ">="):
         return confirm_sign(lhs - rhs, facts, strict=op == ">")
     if op == "!=":
+        if facts.decide(sp.Ne(lhs, rhs, evaluate=False)) is True:
+            return Confirmed("linear arithmetic from the hypotheses")
+        if _nonzero_by_zero_sets(sp.Ne(lhs - rhs, 0, evaluate=False), [], facts):
+            return Confirmed("zero sets: each factor divides a nonzero hypothesis")
         return confirm_sign(lhs - rhs, facts, strict=True) or confirm_sign(rhs - lhs, facts, strict=True)
     return None
 

@@ -67,9 +67,9 @@ class Result:
     """A claim settled: its ``verdict`` (the worst of its steps), the ``method`` and ``counterexample`` of the step
     that decided it, and every step. ``holds`` says whether it met its expectation."""
 
-    def __init__(self, result: ClaimResult, libraries: dict[str, Any] | None = None) -> None:
+    def __init__(self, result: ClaimResult, library: Any = None) -> None:
         self.claim_result = result
-        self._libraries = libraries or {}
+        self._library = library
         self.steps: tuple[Step, ...] = tuple(Step.of(o) for o in result.outcomes)
 
     @property
@@ -127,10 +127,8 @@ class Result:
         return str(self)
 
     def _repr_html_(self) -> str:
-        from verifier.outputs.html import render_fragment
         from verifier.runner.session import run_result
-        return render_fragment(run_result([self.claim_result], self.claim_result.seconds),
-                               libraries=self._libraries)
+        return _html(run_result([self.claim_result], self.claim_result.seconds), self._library)
 
 
 class Report:
@@ -140,7 +138,7 @@ class Report:
     def __init__(self, run: RunResult, library: Any = None) -> None:
         self.run = run
         self._library = library
-        self.claims: tuple[Result, ...] = tuple(Result(r) for r in run.results)
+        self.claims: tuple[Result, ...] = tuple(Result(r, library) for r in run.results)
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -181,8 +179,7 @@ class Report:
         return str(self)
 
     def _repr_html_(self) -> str:
-        from verifier.outputs.html import render_fragment
-        return render_fragment(self.run)
+        return _html(self.run, self._library)
 
 
 def check(statement: str | Sequence[str], *, symbols: Mapping[str, str] | None = None,
@@ -239,6 +236,14 @@ def run(path: str | Path, notation: str | Path | None = None, *, select: Sequenc
     return Report(result, library=library)
 
 
+def _html(run: RunResult, library: Any) -> str:
+    """The HTML of a notebook's output: MathML and plots computed in ``library`` (where the claims were read)."""
+    from verifier.display.prepare import for_page
+    from verifier.outputs.html import render_fragment
+    for_page(run, library)
+    return render_fragment(run)
+
+
 def _settle(raw: dict[str, Any], symbols: Mapping[str, str] | None, define: Mapping[str, str] | None,
             assume: Sequence[str], where: Mapping[str, Value] | None,
             sizes: Mapping[str, Value | Sequence[int]] | None, expect: Expect, timeout: float | None) -> Result:
@@ -262,5 +267,5 @@ def _settle(raw: dict[str, Any], symbols: Mapping[str, str] | None, define: Mapp
         from verifier.errors import UsageError
         raise UsageError("timeout must be a positive number of seconds")
     run_ = settle(library, library.claims, SessionOptions(jobs=1, timeout=timeout, use_cache=False))
-    return Result(run_.results[0], {source.path: library})
+    return Result(run_.results[0], library)
 

@@ -27,9 +27,12 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("search", ("verifier.search",)),
     ("runner", ("verifier.runner",)),
     ("outputs", ("verifier.outputs",)),
-    ("integrations", ("verifier.integrations",)),
+    ("integrations", ("verifier.integrations", "verifier.api")),
     ("cli", ("verifier.cli", "verifier.__main__")),
 ]
+#: The one import allowed to go up a layer: the package's root loads its Python API when first used (PEP 562), so
+#: that ``import verifier`` imports nothing else and ``verifier.check`` still works.
+UPWARD = frozenset({("verifier", "verifier.api")})
 #: Besides their own layer, the outputs import only these: they render plain data, never build it.
 OUTPUTS_MAY_IMPORT = ("verifier", "verifier.errors", "verifier.model")
 
@@ -62,8 +65,10 @@ def layer(name: str) -> int:
 
 def imports(path: Path, known: dict[str, Path]) -> list[tuple[str, int]]:
     """The project's modules a file imports, with the line: ``from P import M`` names the module ``P.M`` when there
-    is one, else ``P``; a relative import is resolved against the file's package."""
+    is one, else ``P``; a relative import is resolved against the file's package. The import of :data:`UPWARD` is
+    left out."""
     package = _package(path, known)
+    me = next(n for n, p in known.items() if p == path)
     out = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -79,7 +84,7 @@ def imports(path: Path, known: dict[str, Path]) -> list[tuple[str, int]]:
             for alias in node.names:
                 target = f"{source}.{alias.name}"
                 out.append((target if target in known else source, node.lineno))
-    return out
+    return [(target, line) for target, line in out if (me, target) not in UPWARD]
 
 
 def _package(path: Path, known: dict[str, Path]) -> str:

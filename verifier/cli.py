@@ -27,7 +27,7 @@ from typing import TextIO
 
 from verifier import __version__
 from verifier.errors import UsageError, VerifierError
-from verifier.frontend.loader import Library, load_library
+from verifier.frontend.library import Library, load_library
 from verifier.model import Claim, ClaimResult, RunResult
 from verifier.runner.cache import CACHE_DIR, Cache, sympy_version
 
@@ -209,7 +209,7 @@ def _nearest(library: Library, unknown: list[str]) -> str:
 
 def _report(command: str, paths: list[str], args: argparse.Namespace) -> int:
     """``verify report REPORT.json`` and ``verify merge REPORT.json...``: render saved JSON reports."""
-    from verifier.outputs.report import load_report, merge_reports
+    from verifier.outputs.jsonreport import load_report, merge_reports
     if command == "report" and len(paths) != 1:
         raise UsageError("usage: verify report REPORT.json [--format F] [--output FILE]")
     if not paths:
@@ -391,7 +391,7 @@ def _with_sheet_summary(text: str, run: RunResult, library: Library, fmt: str) -
     if fmt == "markdown":
         return text + "\n### Sheets\n\n" + "".join(f"- {line}\n" for line in summary_lines(summary))
     if fmt == "github":     # a notice per sheet (GitHub shows ten per step), the rest in the log
-        from verifier.outputs.report import MAX_ANNOTATIONS
+        from verifier.outputs.github import MAX_ANNOTATIONS
         lines = list(zip(summary, summary_lines(summary), strict=True))
         notices = "".join(f"::notice title=sheet {entry['sheet']}::{line}\n" for entry, line in lines[:MAX_ANNOTATIONS])
         return text + notices + "".join(f"{line}\n" for _, line in lines[MAX_ANNOTATIONS:])
@@ -516,7 +516,7 @@ def _settled_lines(stream: TextIO, total: int, verbosity: int) -> Callable[[Clai
     ``-q`` or at a terminal, where the bar shows progress."""
     if verbosity < 0 or _isatty(stream) or not (os.environ.get("CI") or verbosity > 0):
         return None
-    from verifier.outputs.report import verdict_label
+    from verifier.outputs.words import verdict_label
     marks = ("✓", "✗") if _can_print(stream, "✓✗") else ("ok", "X")
     count = 0
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from verifier.frontend.loader import Library
+from verifier.frontend.library import Library
 from verifier.integrations.detect import is_derivation_file
 
 
@@ -73,7 +73,7 @@ class DerivationFile(pytest.File):
     """A derivation file: one item per claim."""
 
     def collect(self) -> Iterator[ClaimItem]:
-        from verifier.frontend.loader import load_library
+        from verifier.frontend.library import load_library
         library = load_library(self.path, display_root=Path.cwd())
         if library.errors:
             # CollectError: pytest shows the message alone, without a traceback of the plugin.
@@ -104,7 +104,7 @@ class ClaimItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The same explanation as the text report."""
         if isinstance(excinfo.value, ClaimFailed):
-            from verifier.outputs.report import failure_report, location, mismatch
+            from verifier.outputs.words import failure_report, location, mismatch
             result = excinfo.value.result
             head = f"{location(result.claim.file, result.claim.line)}: {mismatch(result)}"
             return "\n".join([head, *failure_report(result)])

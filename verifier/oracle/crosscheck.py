@@ -21,7 +21,7 @@ import mpmath
 
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
-from verifier.frontend.loader import Library
+from verifier.frontend.library import Library
 from verifier.model import Claim, Outcome, obligations
 from verifier.oracle import declarations, evaluate
 from verifier.oracle.evaluate import Definition, Point

@@ -14,6 +14,7 @@ import random
 import re
 import time
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -22,14 +23,17 @@ import mpmath
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.library import Library
+from verifier.frontend.tomlfile import SourceFile
 from verifier.model import Claim, Outcome, obligations
 from verifier.oracle import declarations, evaluate
 from verifier.oracle.evaluate import Definition, Point
 from verifier.oracle.points import Scene, assign, candidates, critical_values
-from verifier.oracle.values import DPS, CannotTell, Number, Undefined, show
+from verifier.oracle.values import CannotTell, Number, Undefined, show
 
-#: Seconds a ``proved`` relation is looked at, at most (a ``checked`` one also at a few large sizes).
-BUDGET = 0.05
+#: The time a verdict is looked at: this share of the time the engine spent on it, and at least the floor (a
+#: ``checked`` one, rarer and with large sizes to try, gets more).
+SHARE, FLOOR = 0.1, 0.004
+CHECKED_SHARE, CHECKED_FLOOR = 0.5, 0.2
 #: Random points tried after the critical ones.
 RANDOM_POINTS = 12
 #: Sizes a ``checked`` relation is also looked at (a bound that fails only past the checked set).
@@ -55,8 +59,7 @@ def review(library: Library, claim: Claim, outcome: Outcome) -> Outcome:
         return outcome
     start = time.perf_counter()
     try:
-        with mpmath.workdps(DPS):
-            found = disagreement(library, claim, outcome)
+        found = disagreement(library, claim, outcome)
     except _ERRORS:
         found = None
     if found is None:
@@ -66,17 +69,26 @@ def review(library: Library, claim: Claim, outcome: Outcome) -> Outcome:
                    message=f"internal disagreement: {found} (please report it)")
 
 
-def disagreement(library: Library, claim: Claim, outcome: Outcome) -> str | None:
-    """What the evaluator finds wrong with ``outcome``, or ``None``."""
+def disagreement(library: Library, claim: Claim, outcome: Outcome, budget: float | None = None) -> str | None:
+    """What the evaluator finds wrong with ``outcome``, or ``None``; a ``proved`` or ``checked`` relation is looked
+    at for ``budget`` seconds (by default a share of the engine's time on it)."""
     ob = read(library, claim, outcome)
     if ob is None:
         return None
+    with mpmath.workdps(evaluate.digits([ob.relation, *ob.hypotheses], ob.scene.definitions)):
+        return _disagreement(ob, claim, outcome, budget)
+
+
+def _disagreement(ob: Obligation, claim: Claim, outcome: Outcome, budget: float | None) -> str | None:
     if outcome.counterexample:
         return _at_given_point(ob, outcome)
     if outcome.verdict in ("proved", "checked") and ob.kind != "exists":
         large = outcome.verdict == "checked"
+        if budget is None:
+            budget = max(CHECKED_FLOOR, CHECKED_SHARE * outcome.seconds) if large else \
+                max(FLOOR, SHARE * outcome.seconds)
         seed = zlib.crc32(f"{claim.id}:{outcome.obligation.text}".encode())
-        return _forall(ob, seed, large)
+        return _forall(ob, seed, large, time.perf_counter() + budget)
     return None
 
 
@@ -87,11 +99,47 @@ def read(library: Library, claim: Claim, outcome: Outcome) -> Obligation | None:
     if origin is None or claim.file not in library.files:
         return None
     chain = claim.chains[origin[1]] if origin[0] == "step" and origin[1] is not None else None
+    context = _context(library, claim)
+    if context is None:
+        return None
+    decls, defs = context
+    where = {k: P.parse_expression(v) for k, v in (dict(claim.where) | dict(chain.where if chain else ())).items()}
+    texts = [*claim.assume, *(chain.assume if chain else ())]
+    hypotheses = [P.parse_relation(t) for t in texts]
+    known = set(decls) | set(defs) | _BUILTIN
+    for h in hypotheses:
+        if _free_names(h, defs) - known:
+            return None   # a hypothesis over all indices: its instances are not all looked at
+    relation = P.parse_relation(outcome.obligation.text)
+    only = _closure([relation, *hypotheses, *where.values()], decls, defs, where)
+    if any(decls[n].complex for n in only if n in decls):
+        return None
+    return Obligation(origin[0], relation, hypotheses, Scene(decls, defs, where, only))
+
+
+#: The declarations and definitions of the last few contexts (a claim's files), by their files' contents.
+_CONTEXTS: dict[tuple[str, ...], tuple[dict[str, declarations.Decl], dict[str, Definition]] | None] = {}
+
+
+def _context(library: Library, claim: Claim) -> tuple[dict[str, declarations.Decl], dict[str, Definition]] | None:
+    files = library.context(claim)
+    key = tuple(f"{f.path}:{f.digest}" for f in files)
+    if key not in _CONTEXTS:
+        if len(_CONTEXTS) > 16:
+            _CONTEXTS.clear()
+        _CONTEXTS[key] = _read_context(files)
+    return _CONTEXTS[key]
+
+
+def _read_context(files: list[SourceFile]) -> tuple[dict[str, declarations.Decl], dict[str, Definition]] | None:
     decls: dict[str, declarations.Decl] = {}
     defs: dict[str, Definition] = {}
-    for f in library.context(claim):
+    for f in files:
         for name, text, _ in f.symbols:
-            decls[name] = declarations.read(name, text)
+            try:
+                decls[name] = declarations.read(name, text)
+            except CannotTell:
+                decls[name] = declarations.Decl(name, False, False, frozenset(), complex=True)
         for key, text, _ in f.definitions:
             match = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*", key)
             if match is None:
@@ -99,17 +147,27 @@ def read(library: Library, claim: Claim, outcome: Outcome) -> Obligation | None:
             params = None if match.group(2) is None else tuple(p.strip() for p in match.group(2).split(",")
                                                                if p.strip())
             defs[match.group(1)] = Definition(params, P.parse_expression(text))
-    if any(d.complex for d in decls.values()):
-        return None
-    where = dict(claim.where) | dict(chain.where if chain else ())
-    scene = Scene(decls, defs, {k: P.parse_expression(v) for k, v in where.items()})
-    texts = [*claim.assume, *(chain.assume if chain else ())]
-    hypotheses = [P.parse_relation(t) for t in texts]
-    known = set(decls) | set(defs) | _BUILTIN
-    for h in hypotheses:
-        if _free_names(h, defs) - known:
-            return None   # a hypothesis over all indices: its instances are not all looked at
-    return Obligation(origin[0], P.parse_relation(outcome.obligation.text), hypotheses, scene)
+    return decls, defs
+
+
+def _closure(nodes: list[P.Node], decls: dict[str, declarations.Decl], defs: dict[str, Definition],
+             where: dict[str, P.Node]) -> set[str]:
+    """The declared names ``nodes`` are written with, through definitions, declarations' bounds and where
+    values."""
+    todo = set().union(*(_mentioned(n) for n in nodes))
+    seen: set[str] = set()
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        if n in defs:
+            todo |= _mentioned(defs[n].body)
+        if n in decls:
+            todo |= decls[n].bound_names()
+        if n in where:
+            todo |= _mentioned(where[n])
+    return {n for n in seen if n in decls}
 
 
 def _free_names(node: P.Node, defs: dict[str, Definition]) -> set[str]:
@@ -130,27 +188,11 @@ def _free_names(node: P.Node, defs: dict[str, Definition]) -> set[str]:
                     for item in a.items[1:]:
                         visit(item, bound)
             return
-        for child in _children(n):
+        for child in evaluate.children(n):
             visit(child, bound)
 
     visit(node, frozenset())
     return out
-
-
-def _children(n: P.Node) -> tuple[P.Node, ...]:
-    if isinstance(n, P.Call):
-        return n.args
-    if isinstance(n, P.Index):
-        return (n.base, *n.indices)
-    if isinstance(n, (P.Vector, P.Tuple)):
-        return n.items
-    if isinstance(n, P.BinOp):
-        return (n.left, n.right)
-    if isinstance(n, P.Neg):
-        return (n.operand,)
-    if isinstance(n, P.Compare):
-        return n.operands
-    return ()
 
 
 def allowed(ob: Obligation, point: Point) -> bool:
@@ -198,13 +240,15 @@ def _describe(ob: Obligation, point: Point) -> str:
     return ", ".join(parts) or "the only point"
 
 
-def _forall(ob: Obligation, seed: int, large: bool) -> str | None:
+def _forall(ob: Obligation, seed: int, large: bool, deadline: float) -> str | None:
+    """A point the hypotheses allow where the relation fails, looked for until ``deadline``: the generic point,
+    then each name at its critical values and simple ones, then random points."""
     scene = ob.scene
     base_point = assign(scene, {}, None, seed)
     if base_point is None:
         return None
+    names = [n for n in scene.order if n in _needed(ob) and n not in scene.where]
     base = {n: v for n, v in base_point.scalars.items() if n not in scene.where}
-    deadline = time.perf_counter() + BUDGET * (4 if large else 1)
 
     def look(point: Point) -> None:
         for h in ob.hypotheses:
@@ -212,21 +256,28 @@ def _forall(ob: Obligation, seed: int, large: bool) -> str | None:
         for operand in ob.relation.operands:
             evaluate.value(operand, point)
 
-    tries: list[dict[str, Number]] = [base]
-    for n in base:
-        special = list(candidates(scene.decls[n], base_point))[:8]
-        try:
-            special = critical_values(scene, base, n, seed, look) + special
-        except _ERRORS:
-            pass
-        tries += [{**base, n: v} for v in special]
-        if large and scene.decls[n].integer:
-            tries += [{**base, n: Fraction(s)} for s in LARGE_SIZES]
-    rng = random.Random(seed)
-    for k, chosen in enumerate(tries + [{}] * RANDOM_POINTS):
+    def tries() -> Iterator[tuple[dict[str, Number], random.Random | None]]:
+        yield base, None
+        for n in names:
+            special = list(candidates(scene.decls[n], base_point))[:6]
+            if large and scene.decls[n].integer:
+                special += [Fraction(s) for s in LARGE_SIZES]
+            yield from (({**base, n: v}, None) for v in special[:2])
+            if time.perf_counter() > deadline:
+                return
+            try:
+                special = critical_values(scene, base, n, seed, look) + special[2:]
+            except _ERRORS:
+                special = special[2:]
+            yield from (({**base, n: v}, None) for v in special)
+        rng = random.Random(seed)
+        for _ in range(RANDOM_POINTS):
+            yield {}, rng
+
+    for k, (chosen, rng) in enumerate(tries()):
         if time.perf_counter() > deadline:
             break
-        found = _try(ob, chosen, rng if k >= len(tries) else None, seed + k)
+        found = _try(ob, chosen, rng, seed + k)
         if found:
             return found
     return None
@@ -251,20 +302,7 @@ def _mentioned(node: P.Node) -> set[str]:
 
 def _needed(ob: Obligation) -> set[str]:
     """The declared scalars the relation and hypotheses are written with, through definitions and bounds."""
-    todo = _mentioned(ob.relation).union(*(_mentioned(h) for h in ob.hypotheses))
-    seen: set[str] = set()
-    while todo:
-        n = todo.pop()
-        if n in seen:
-            continue
-        seen.add(n)
-        if n in ob.scene.definitions:
-            todo |= _mentioned(ob.scene.definitions[n].body)
-        if n in ob.scene.decls:
-            todo |= ob.scene.decls[n].bound_names()
-        if n in ob.scene.where:
-            todo |= P.names(ob.scene.where[n])
-    return {n for n in seen if n in ob.scene.decls and not ob.scene.decls[n].indexed}
+    return {n for n, d in ob.scene.decls.items() if not d.indexed}
 
 
 def _at_given_point(ob: Obligation, outcome: Outcome) -> str | None:

@@ -88,6 +88,49 @@ class Point:
         return self.families[name].get(idx)
 
 
+def digits(nodes: list[P.Node], definitions: dict[str, Definition]) -> int:
+    """The working precision (decimal digits) derivatives nested as deeply as in ``nodes`` need: 30, and for each
+    level of nesting the digits its step takes away."""
+    memo: dict[str, int] = {}
+
+    def depth(n: P.Node, active: frozenset[str]) -> int:
+        if isinstance(n, P.Call):
+            inner = max((depth(a, active) for a in n.args), default=0)
+            if n.func == "diff":
+                inner += sum(int(a.value) if isinstance(a, P.Num) else 1 for a in n.args[1:]) - \
+                    sum(1 for a in n.args[1:] if isinstance(a, P.Num))
+            if n.func in definitions and n.func not in active:
+                if n.func not in memo:
+                    memo[n.func] = depth(definitions[n.func].body, active | {n.func})
+                inner = max(inner, memo[n.func] + max((depth(a, active) for a in n.args), default=0))
+            return inner
+        if isinstance(n, P.Name) and n.id in definitions and n.id not in active:
+            if n.id not in memo:
+                memo[n.id] = depth(definitions[n.id].body, active | {n.id})
+            return memo[n.id]
+        return max((depth(c, active) for c in children(n)), default=0)
+
+    levels = max((depth(n, frozenset()) for n in nodes), default=0)
+    return 30 + sum(12 + 12 * d for d in range(min(levels, len(STEPS))))
+
+
+def children(n: P.Node) -> tuple[P.Node, ...]:
+    """The nodes directly under ``n``."""
+    if isinstance(n, P.Call):
+        return n.args
+    if isinstance(n, P.Index):
+        return (n.base, *n.indices)
+    if isinstance(n, (P.Vector, P.Tuple)):
+        return n.items
+    if isinstance(n, P.BinOp):
+        return (n.left, n.right)
+    if isinstance(n, P.Neg):
+        return (n.operand,)
+    if isinstance(n, P.Compare):
+        return n.operands
+    return ()
+
+
 def value(node: P.Node, point: Point, local: dict[str, Value] | None = None) -> Value:
     """The value of ``node`` at ``point`` (bound names in ``local``)."""
     return _Eval(point).value(node, local or {})

@@ -40,9 +40,13 @@ class Scene:
     decls: dict[str, Decl]
     definitions: dict[str, Definition]
     where: dict[str, P.Node] = field(default_factory=dict)
+    #: The names a point gives values to (``None``: every declared name); the others are never looked at.
+    only: set[str] | None = None
     order: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if self.only is not None:
+            self.decls = {n: d for n, d in self.decls.items() if n in self.only}
         scalars = [n for n, d in self.decls.items() if not d.indexed] + [n for n in self.where
                                                                       if n not in self.decls]
         seen: set[str] = set()
@@ -155,6 +159,7 @@ def _family(decl: Decl, point: Point, seed: int,
         lo, hi = (integer(_value_number(b, point)) for b in decl.index_range)
         ranges = (lo, hi)
     drawn: dict[tuple[int, ...], Number] = {}
+    pools: list[list[Number]] = []
 
     def entry(idx: tuple[int, ...]) -> Number:
         if entries is not None:
@@ -163,7 +168,9 @@ def _family(decl: Decl, point: Point, seed: int,
             raise CannotTell(f"the entry {decl.name}{list(idx)} is not given")
         if idx not in drawn:
             rng = random.Random(zlib.crc32(f"{seed}:{decl.name}:{idx}".encode()))
-            pool = candidates(decl, point)
+            if not pools:
+                pools.append(candidates(decl, point))
+            pool = pools[0]
             if not pool:
                 raise CannotTell(f"no value allowed for {decl.name}")
             drawn[idx] = rng.choice(pool)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from verifier.cli import changed_files, main
+from verifier.cli import main
+from verifier.cli.git import changed_files
 from verifier.frontend.library import load_library
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

@@ -176,3 +176,29 @@ def _notation_for(sheet: Path, given: Path | None) -> Path | None:
         return beside
     found = sorted(sheet.parent.glob("*" + NOTATION_SUFFIX))
     return found[0] if len(found) == 1 else None
+
+
+def with_users(library: Library, files: set[str]) -> set[str]:
+    """``files`` and every library file that uses one of them, directly or through other files."""
+    found = set(files)
+    grew = True
+    while grew:
+        grew = False
+        for f, source in library.files.items():
+            if f not in found and any(u in found for u in source.uses):
+                found.add(f)
+                grew = True
+    return found
+
+
+def with_used(library: Library, files: set[str]) -> set[str]:
+    """``files`` and every file they use, directly or through other files (read or not)."""
+    found = set(files)
+    todo = list(files)
+    while todo:
+        source = library.files.get(todo.pop())
+        for used in source.uses if source else ():
+            if used not in found:
+                found.add(used)
+                todo.append(used)
+    return found

@@ -92,12 +92,13 @@ class ClaimItem(pytest.Item):
         self.result: Any = None
 
     def runtest(self) -> None:
-        from verifier.runner.executor import run_obligations
-        timeout = self.config.getoption("--verify-timeout")
-        results, interrupted = run_obligations(self.library, [self.claim], jobs=1, timeout=timeout)
-        if interrupted:  # the executor caught Ctrl-C to stop its worker; the session must stop too
+        from verifier.runner.session import SessionOptions, settle
+        # One worker per item (pytest-xdist spreads the items), and no cache: a test run leaves no files behind.
+        options = SessionOptions(jobs=1, timeout=self.config.getoption("--verify-timeout"), use_cache=False)
+        run = settle(self.library, [self.claim], options)
+        if run.interrupted:  # the executor caught Ctrl-C to stop its worker; the session must stop too
             raise KeyboardInterrupt
-        self.result = results[0]
+        self.result = run.results[0]
         if not self.result.as_expected:
             raise ClaimFailed(self.result)
 

@@ -60,7 +60,7 @@ def review(library: Library, claim: Claim, outcome: Outcome) -> Outcome:
     start = time.perf_counter()
     try:
         found = disagreement(library, claim, outcome)
-    except _ERRORS:
+    except Exception:   # a fault of the evaluator never costs a verdict (the fuzzer and the tests see it)
         found = None
     if found is None:
         return outcome
@@ -206,9 +206,11 @@ def allowed(ob: Obligation, point: Point) -> bool:
     return True
 
 
-def truth(rel: P.Compare, point: Point, *, exists: bool = False) -> tuple[bool, list[str]]:
+def truth(rel: P.Compare, point: Point, *, exists: bool = False, lenient: bool = True) -> tuple[bool, list[str]]:
     """Whether the relation holds at ``point`` as the format reads it (claimed where each left side is defined; a
-    right side undefined there makes it fail), with both sides' values shown."""
+    right side undefined there makes it fail), with both sides' values shown. With ``lenient``, two sides equal as
+    far as can be seen satisfy ``=``, ``<=``, ``>=`` (to find a relation false); without it, that cannot be told
+    (to find it true)."""
     shown: list[str] = []
     for k, op in enumerate(rel.ops):
         try:
@@ -223,7 +225,7 @@ def truth(rel: P.Compare, point: Point, *, exists: bool = False) -> tuple[bool, 
         except Undefined:
             return False, [*shown, f"lhs = {show(a)}", "rhs undefined"]
         shown += [f"lhs = {show(a)}", f"rhs = {show(b)}"]
-        if not evaluate.relation(op, a, b):
+        if not evaluate.relation(op, a, b, lenient=lenient):
             return False, shown
     return True, shown
 
@@ -336,7 +338,7 @@ def _at_given_point(ob: Obligation, outcome: Outcome) -> str | None:
     if not allowed(ob, point):
         return f"the point {outcome.counterexample} does not satisfy the hypotheses"
     witness = ob.kind == "exists"
-    holds, shown = truth(ob.relation, point, exists=witness)
+    holds, shown = truth(ob.relation, point, exists=witness, lenient=witness)
     if holds == witness:
         return None
     said = "holds" if holds else "fails"

@@ -20,6 +20,7 @@ import mpmath
 from verifier.frontend import parser as P
 from verifier.oracle.values import (
     CannotTell,
+    Close,
     Number,
     Undefined,
     Vec,
@@ -144,18 +145,27 @@ def holds(node: P.Node, point: Point, local: dict[str, Value] | None = None) -> 
     return out
 
 
-def relation(op: str, a: Value, b: Value) -> bool:
-    """``a op b`` for two values (two vectors are equal when their lengths and all entries are)."""
+def relation(op: str, a: Value, b: Value, *, lenient: bool = False) -> bool:
+    """``a op b`` for two values (two vectors are equal when their lengths and all entries are). Two approximate
+    values equal as far as can be seen satisfy ``=``, ``<=``, ``>=`` when ``lenient`` (a relation is then not
+    found false); otherwise the evaluator cannot tell."""
     if isinstance(a, Vec) or isinstance(b, Vec):
         if not (isinstance(a, Vec) and isinstance(b, Vec)) or op not in ("=", "!="):
             raise CannotTell("a relation between a vector and a number")
         n = a.length()
-        same = n == b.length() and all(compare(a.entry(a.lo + k), b.entry(b.lo + k)) == 0  # type: ignore[operator]
-                                       for k in range(n))
+        if n != b.length():
+            return op == "!="
+        assert a.lo is not None and b.lo is not None
+        same = all(relation("=", a.entry(a.lo + k), b.entry(b.lo + k), lenient=lenient) for k in range(n))
         return same if op == "=" else not same
     if isinstance(a, bool) or isinstance(b, bool):
         raise CannotTell("a truth value compared")
-    c = compare(a, b)
+    try:
+        c = compare(a, b)
+    except Close:
+        if lenient and op in ("=", "<=", ">="):
+            return True
+        raise
     return {"=": c == 0, "!=": c != 0, "<": c < 0, "<=": c <= 0, ">": c > 0, ">=": c >= 0}[op]
 
 
@@ -286,12 +296,15 @@ class _Eval:
             best = nums[0]
             for x in nums[1:]:
                 self.note(sub(x, best))
-                c = compare(x, best)
+                try:
+                    c = compare(x, best)
+                except Close:
+                    continue    # equal as far as can be seen: either is the value
                 if (c > 0) if f == "Max" else (c < 0):
                     best = x
             return best
         if f == "KroneckerDelta" and len(values) == 2:
-            return Fraction(int(compare(_num(values[0]), _num(values[1])) == 0))
+            return Fraction(int(compare(integer(_num(values[0])), integer(_num(values[1]))) == 0))
         if f in ("And", "Or") and all(isinstance(v, bool) for v in values):
             return all(values) if f == "And" else any(values)
         if f == "Not" and len(values) == 1 and isinstance(values[0], bool):

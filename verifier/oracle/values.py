@@ -123,16 +123,20 @@ def sign(v: Number) -> int:
     return 1 if v > 0 else -1
 
 
+class Close(CannotTell):
+    """Two approximate values within :data:`SAME` of each other: equal as far as the evaluator can see."""
+
+
 def compare(a: Number, b: Number) -> int:
-    """The sign of ``a - b``: exact for rationals; approximate values within :data:`SAME` (relative) are equal,
-    and between :data:`SAME` and :data:`APART` the evaluator cannot tell."""
+    """The sign of ``a - b``: exact for rationals; approximate values within :data:`SAME` (relative) raise
+    :class:`Close`, and between :data:`SAME` and :data:`APART` the evaluator cannot tell."""
     if isinstance(a, Fraction) and isinstance(b, Fraction):
         return (a > b) - (a < b)
     x, y = approx(a), approx(b)
     scale = max(mpmath.mpf(1), abs(x), abs(y))
     gap = (x - y) / scale
     if abs(gap) <= SAME:
-        return 0
+        raise Close("two values equal as far as can be seen")
     if abs(gap) <= APART:
         raise CannotTell("two values too close to call")
     return 1 if gap > 0 else -1

@@ -34,6 +34,8 @@ from verifier.oracle.values import CannotTell, Number, Undefined, show
 #: ``checked`` one, rarer and with large sizes to try, gets more).
 SHARE, FLOOR = 0.1, 0.004
 CHECKED_SHARE, CHECKED_FLOOR = 0.5, 0.2
+#: Points always looked at, whatever the time (the generic point, then each name at 0, 1, -1, ...).
+MIN_POINTS = 6
 #: Random points tried after the critical ones.
 RANDOM_POINTS = 12
 #: Sizes a ``checked`` relation is also looked at (a bound that fails only past the checked set).
@@ -264,20 +266,20 @@ def _forall(ob: Obligation, seed: int, large: bool, deadline: float) -> str | No
             special = list(candidates(scene.decls[n], base_point))[:6]
             if large and scene.decls[n].integer:
                 special += [Fraction(s) for s in LARGE_SIZES]
-            yield from (({**base, n: v}, None) for v in special[:2])
+            yield from (({**base, n: v}, None) for v in special[:3])
             if time.perf_counter() > deadline:
                 return
             try:
-                special = critical_values(scene, base, n, seed, look) + special[2:]
+                special = critical_values(scene, base, n, seed, look) + special[3:]
             except _ERRORS:
-                special = special[2:]
+                special = special[3:]
             yield from (({**base, n: v}, None) for v in special)
         rng = random.Random(seed)
         for _ in range(RANDOM_POINTS):
             yield {}, rng
 
     for k, (chosen, rng) in enumerate(tries()):
-        if time.perf_counter() > deadline:
+        if k >= MIN_POINTS and time.perf_counter() > deadline:
             break
         found = _try(ob, chosen, rng, seed + k)
         if found:

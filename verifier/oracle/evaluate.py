@@ -304,7 +304,7 @@ class _Eval:
                     best = x
             return best
         if f == "KroneckerDelta" and len(values) == 2:
-            return Fraction(int(compare(integer(_num(values[0])), integer(_num(values[1]))) == 0))
+            return Fraction(int(integer(_num(values[0])) == integer(_num(values[1]))))
         if f in ("And", "Or") and all(isinstance(v, bool) for v in values):
             return all(values) if f == "And" else any(values)
         if f == "Not" and len(values) == 1 and isinstance(values[0], bool):

@@ -9,19 +9,23 @@ from pathlib import Path
 import verifier
 
 ROOT = Path(verifier.__file__).parent
-#: The only project modules the evaluator may reach: the parser, the library reader (with the sheet reader it
-#: imports for Markdown and LaTeX files) and the plain data. Anything
-#: else of the project (the builder and whatever it is split into, the obligations, the kernel, the engine) is
-#: forbidden, and so is SymPy.
-ALLOWED = ("verifier.oracle", "verifier.errors", "verifier.model", "verifier.frontend.parser",
-           "verifier.frontend.library", "verifier.frontend.tomlfile", "verifier.frontend.names",
-           "verifier.frontend.sheet", "verifier.frontend.notation", "verifier.frontend.latex")
+#: The only project modules the evaluator may reach: the parser and the plain data. Anything else of the project
+#: (the builder and whatever it is split into, the obligations, the kernel, the engine) is forbidden, and so is
+#: SymPy.
+ALLOWED = ("verifier.oracle", "verifier.errors", "verifier.model", "verifier.frontend.parser")
 PACKAGES = ("verifier", "verifier.frontend")
 
 
 def _imports(path: Path) -> set[str]:
+    """The modules a file imports when it runs (not those under ``if TYPE_CHECKING:``, for types only)."""
+    tree = ast.parse(path.read_text())
+    typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
+                   and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING"
+                   for stmt in block.body for n in ast.walk(stmt)}
     out: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             out |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:

@@ -17,18 +17,21 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import mpmath
 
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
-from verifier.frontend.library import Library
-from verifier.frontend.tomlfile import SourceFile
 from verifier.model import Claim, Outcome, obligations
 from verifier.oracle import declarations, evaluate
 from verifier.oracle.evaluate import Definition, Point
 from verifier.oracle.points import Scene, assign, candidates, critical_values
 from verifier.oracle.values import CannotTell, Number, Undefined, show
+
+if TYPE_CHECKING:   # for types only: the evaluator reads a library's files, it needs none of its readers
+    from verifier.frontend.library import Library
+    from verifier.frontend.tomlfile import SourceFile
 
 #: The time a verdict is looked at: this share of the time the engine spent on it, and at least the floor (a
 #: ``checked`` one, rarer and with large sizes to try, gets more).

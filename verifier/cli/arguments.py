@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from verifier import __version__
 from verifier.outputs.report import FORMATS
 from verifier.runner.cache import CACHE_DIR, sympy_version
+from verifier.runner.session import DEFAULT_TIMEOUT
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -34,7 +35,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="worker processes (default: the number of cores)")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                   help="wall-clock limit per obligation (default: 60)")
+                   help=f"wall-clock limit per obligation (default: {DEFAULT_TIMEOUT:g})")
     p.add_argument("--require-proof", action="store_true",
                    help="fail the run (exit 1) when a claim is only checked on a finite set, not proved")
     p.add_argument("--no-cache", action="store_true", help=f"neither read nor write {CACHE_DIR}/")

@@ -128,7 +128,7 @@ def _round(x: sp.Expr, down: bool) -> sp.Integer | None:
     if x.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.I):
         return None
     for prec in PRECISIONS:
-        box = _box(x, prec)
+        box = enclosure(x, prec)
         if box is None:
             return None
         with mpmath.workprec(prec):
@@ -162,7 +162,7 @@ def sign(e: sp.Expr) -> int | None:
     if e.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.I):
         return None
     for prec in PRECISIONS:
-        box = _box(e, prec)
+        box = enclosure(e, prec)
         if box is None:
             return None
         if box.a > 0:
@@ -181,20 +181,20 @@ def is_real(e: sp.Expr) -> bool:
         return True
     if e.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.I):
         return False
-    return _box(e, PRECISIONS[0]) is not None
+    return enclosure(e, PRECISIONS[0]) is not None
 
 
 def enclose(e: sp.Expr, prec: int = 80) -> tuple[float, float] | None:
     """A rigorous enclosure ``(lo, hi)`` of a number expression, for display; ``None`` if unsupported."""
     if not isinstance(e, sp.Expr) or e.free_symbols:
         return None
-    box = _box(e, prec)
+    box = enclosure(e, prec)
     if box is None:
         return None
     return float(box.a), float(box.b)
 
 
-def _box(e: sp.Expr, prec: int) -> mpmath.iv.mpf | None:
+def enclosure(e: sp.Expr, prec: int) -> mpmath.iv.mpf | None:
     """The enclosure at ``prec`` bits, or ``None`` when it fails or is not a finite interval."""
     try:
         with mpmath.workprec(prec):

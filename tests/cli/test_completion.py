@@ -37,7 +37,11 @@ def test_bash_completes_a_command_and_a_claim_id(tmp_path: Path, capsys: pytest.
     (bin_dir / "verify").chmod(0o755)
     probe = f"source {script}; COMP_WORDS=(verify @TYPED@); COMP_CWORD=1; _verify; echo \"${{COMPREPLY[*]}}\""
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin"}
-    shw = subprocess.run([bash, "-c", probe.replace("@TYPED@", "sh")], capture_output=True, text=True, env=env, check=True)
-    assert shw.stdout.split() == ["show"]
-    ids = subprocess.run([bash, "-c", probe.replace("@TYPED@", "q2")], capture_output=True, text=True, env=env, check=True)
-    assert ids.stdout.split() == ["q2.4"]
+
+    def complete(typed: str) -> list[str]:
+        out = subprocess.run([bash, "-c", probe.replace("@TYPED@", typed)], capture_output=True, text=True, env=env,
+                             check=True)
+        return out.stdout.split()
+
+    assert complete("sh") == ["show"]
+    assert complete("q2") == ["q2.4"]

@@ -17,6 +17,7 @@ from verifier import __version__
 from verifier.cli import config as cfg
 from verifier.outputs.report import FORMATS
 from verifier.runner.cache import CACHE_DIR, sympy_version
+from verifier.runner.session import DEFAULT_TIMEOUT
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -79,7 +80,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="worker processes (default: the number of cores)")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                   help="wall-clock limit per obligation (default: 60)")
+                   help=f"wall-clock limit per obligation (default: {DEFAULT_TIMEOUT:g})")
     p.add_argument("--require-proof", action="store_true", default=None,
                    help="fail the run (exit 1) when a claim is only checked on a finite set, not proved")
     p.add_argument("--no-cache", action="store_true", help=f"neither read nor write {CACHE_DIR}/")

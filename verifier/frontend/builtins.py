@@ -344,9 +344,6 @@ CONNECTIVES = frozenset({"And", "Or", "Not"})
 CONSTANTS: dict[str, Any] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "True": sp.true, "False": sp.false}
 assert FUNCTIONS == frozenset(_UNARY) | frozenset(_NARY) | frozenset(SPECIAL)
 assert names.CONSTANTS == frozenset(CONSTANTS)
-RELATIONS: dict[str, Callable[..., Any]] = {
-    "=": sp.Eq, "!=": sp.Ne, "<": sp.Lt, "<=": sp.Le, ">": sp.Gt, ">=": sp.Ge,
-}
 
 
 #: Functions whose automatic evaluation at an irrational number SymPy may get wrong (a floor of an algebraic number
@@ -358,11 +355,25 @@ _UNEVALUATED = frozenset({"floor", "ceiling", "sign", "Abs", "Max", "Min"})
 _NEEDS: dict[str, Callable[..., sp.Basic]] = {"log": sp.Gt, "sqrt": sp.Ge}
 
 
+def _log_base(args: list[Any], col: int) -> Any:
+    """``log(u, b)``, the logarithm of ``u`` to the base ``b`` (SymPy's two-argument log): ``log(u)/log(b)``,
+    defined where ``u > 0``, ``b > 0`` and ``b != 1``."""
+    u, b = args
+    if not all(isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) for a in args):
+        raise ExpressionError("log(u, b) takes two scalars: the number and the base", column=col)
+    record(sp.Gt(u, 0, evaluate=False))
+    record(sp.Gt(b, 0, evaluate=False))
+    record(sp.Ne(b, 1, evaluate=False))
+    return sp.log(u, b)
+
+
 def irrational_number(a: Any) -> bool:
     return isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) and a.is_number and not a.is_Rational
 
 
 def apply_function(name: str, args: list[Any], col: int) -> Any:
+    if name == "log" and len(args) == 2:
+        return _log_base(args, col)
     if name in _UNARY:
         if len(args) != 1:
             raise ExpressionError(f"{name}() takes 1 argument, got {len(args)}", column=col)

@@ -32,8 +32,6 @@ from verifier.frontend.library import Library
 from verifier.model import INTERRUPTED_MESSAGE, Claim, ClaimResult, Outcome, obligations
 from verifier.runner.lifeline import tie_to_parent
 
-#: Default wall-clock limit per obligation, in seconds.
-DEFAULT_TIMEOUT = 60.0
 #: Address-space limit of a worker process, in bytes.
 MEMORY_LIMIT = 3 * 1024 ** 3
 #: The longest single wait for an answer; the selectors below cannot wait forever (``--timeout inf``).

@@ -26,7 +26,6 @@ from verifier.frontend.builtins import (
     CONNECTIVES,
     CONSTANTS,
     FUNCTIONS,
-    RELATIONS,
     SPECIAL,
     apply_function,
     irrational_number,
@@ -43,6 +42,7 @@ from verifier.frontend.values import (
     record,
     recording,
 )
+from verifier.kernel.relations import RELATION_CLASSES
 
 Expr: TypeAlias = sp.Expr
 
@@ -277,9 +277,9 @@ class Builder:
             if isinstance(a, (Vec, tuple)) or isinstance(b, (Vec, tuple)):
                 raise ExpressionError("a condition must compare scalars", column=node.col)
             if irrational_number(a) or irrational_number(b):
-                links.append(RELATIONS[op](a, b, evaluate=False))     # decided by the kernel, not by SymPy
+                links.append(RELATION_CLASSES[op](a, b, evaluate=False))     # decided by the kernel, not by SymPy
             else:
-                links.append(RELATIONS[op](a, b))
+                links.append(RELATION_CLASSES[op](a, b))
         return sp.And(*links) if len(links) > 1 else links[0]
 
     def _Vector(self, node: P.Vector) -> Any:

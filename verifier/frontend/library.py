@@ -32,6 +32,7 @@ class Library:
     errors: list[DerivationFileError] = field(default_factory=list)
     sheets: dict[str, Sheet] = field(default_factory=dict)     # the reading of each sheet (Markdown, LaTeX)
     notations: list[Notation] = field(default_factory=list)    # the notation tables the sheets were read with
+    claim_scopes: dict[str, SourceFile] = field(default_factory=dict)   # a sheet's claim id -> its own [symbols]
 
     def context(self, claim: Claim) -> list[SourceFile]:
         """The files whose names a claim sees: used files first (depth first, each once), then its own."""
@@ -47,6 +48,8 @@ class Library:
             order.append(self.files[path])
 
         visit(claim.file)
+        if claim.id in self.claim_scopes:     # a claim's own declarations come last: they win
+            order.append(self.claim_scopes[claim.id])
         return order
 
     def select(self, ids: list[str]) -> list[Claim]:
@@ -159,6 +162,10 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
     from verifier.frontend.sheet import read_sheet
     claims, sheet = read_sheet(text, shown, notation, id_prefix=id_prefix)
     lib.sheets[shown] = sheet
+    for claim in claims:
+        own = notation.claim_symbols(claim.id.removeprefix(id_prefix))
+        if own:
+            lib.claim_scopes[claim.id] = SourceFile(notation.path, None, None, (), own, (), (), notation.digest)
     # The table is a file of the library of its own, so that its names are reported at its own lines.
     lib.files.setdefault(notation.path, SourceFile(
         notation.path, None, None, tuple(display_path(u, display_root) for u in notation.used_paths),

@@ -33,7 +33,7 @@ from verifier.kernel.evaluation import (
     substitute,
 )
 from verifier.kernel.facts import Facts, admits, exact_number, facts_from
-from verifier.kernel.relations import Relation, show_relation
+from verifier.kernel.relations import NEGATED, Relation, show_relation
 from verifier.kernel.rules import normal
 from verifier.kernel.sums import merge_sums, peel, size_conditions, well_formed
 
@@ -345,8 +345,7 @@ def _undecided_condition(d: sp.Expr, facts: Facts) -> sp.Basic | None:
 
 
 def _negation(c: sp.Basic) -> sp.Basic | None:
-    table = {sp.Eq: sp.Ne, sp.Ne: sp.Eq, sp.Lt: sp.Ge, sp.Le: sp.Gt, sp.Gt: sp.Le, sp.Ge: sp.Lt}
-    for cls, neg in table.items():
+    for cls, neg in NEGATED.items():
         if isinstance(c, cls):
             return neg(c.lhs, c.rhs, evaluate=False)
     return None

@@ -17,6 +17,8 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
+from verifier.kernel.relations import RELATION_OPS, sign_satisfies
+
 #: Working precisions (bits) tried in turn: a number within 2^-4000 of a decision point stays undecided.
 PRECISIONS = (80, 200, 600, 1500, 4000)
 
@@ -76,8 +78,7 @@ def rebuild(e: sp.Basic, args: tuple) -> sp.Basic:
         s = sign(sp.expand(args[0] - args[1]))
         if s is None:
             return e.func(*args, evaluate=False)
-        table = {sp.Eq: s == 0, sp.Ne: s != 0, sp.Lt: s < 0, sp.Le: s <= 0, sp.Gt: s > 0, sp.Ge: s >= 0}
-        return sp.true if table[type(e)] else sp.false
+        return sp.true if sign_satisfies(s, RELATION_OPS[type(e)]) else sp.false
     if all(a is b for a, b in zip(args, e.args, strict=False)):
         return e
     if original is not None and original is not held_original(e) and any(_irrational_inside(a) for a in args):

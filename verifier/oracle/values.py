@@ -1,0 +1,158 @@
+"""The reference evaluator's numbers: exact rationals where possible, mpmath floats at high precision elsewhere.
+
+A value is a :class:`fractions.Fraction` (exact) or an :class:`mpmath.mpf` (approximate, carried at :data:`DPS`
+digits). Comparisons of approximate values keep a margin: within :data:`SAME` of each other they count as equal,
+apart by more than :data:`APART` as different, and in between the evaluator cannot tell. Vectors are
+:class:`Vec`: entries over an integer range, 0 outside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TypeAlias
+
+import mpmath
+
+#: Working precision (decimal digits) of approximate values; nested derivatives need the room.
+DPS = 90
+#: Relative distance under which two approximate values are taken as equal, and over which as different.
+SAME = mpmath.mpf(10) ** -20
+APART = mpmath.mpf(10) ** -9
+#: An exact rational whose numerator or denominator is longer than this many bits is carried approximately.
+MAX_BITS = 3000
+
+Number: TypeAlias = Fraction | mpmath.mpf
+
+
+class Undefined(Exception):
+    """The expression as written is undefined at the point (a division by zero, a log of a number <= 0, ...)."""
+
+
+class CannotTell(Exception):
+    """The evaluator cannot tell the value (too close to call, a construct it does not evaluate, too large)."""
+
+
+@dataclass(frozen=True)
+class Vec:
+    """A vector or one-index family: entries ``get(i)`` for ``lo <= i <= hi`` (``None``: no range), 0 outside."""
+
+    lo: int | None
+    hi: int | None
+    get: Callable[[int], Number]
+
+    def entry(self, i: int) -> Number:
+        """The entry at ``i``, 0 outside the range."""
+        if self.lo is not None and self.hi is not None and not self.lo <= i <= self.hi:
+            return Fraction(0)
+        return self.get(i)
+
+    def length(self) -> int:
+        """The number of entries (an unranged family has none to count)."""
+        if self.lo is None or self.hi is None:
+            raise CannotTell("the length of a family without a range")
+        return max(self.hi - self.lo + 1, 0)
+
+
+def exact(v: Number) -> bool:
+    """Whether ``v`` is exact."""
+    return isinstance(v, Fraction)
+
+
+def tidy(v: Number) -> Number:
+    """``v``, carried approximately once it is too long to carry exactly."""
+    if isinstance(v, Fraction) and (v.numerator.bit_length() > MAX_BITS or v.denominator.bit_length() > MAX_BITS):
+        return approx(v)
+    return v
+
+
+def approx(v: Number) -> mpmath.mpf:
+    """``v`` as an mpmath float."""
+    if isinstance(v, Fraction):
+        return mpmath.mpf(v.numerator) / v.denominator
+    return v
+
+
+def pair(a: Number, b: Number) -> tuple[Number, Number]:
+    """``a`` and ``b`` of one kind (Python has no arithmetic between a Fraction and an mpf)."""
+    if isinstance(a, Fraction) and isinstance(b, Fraction):
+        return a, b
+    return approx(a), approx(b)
+
+
+def add(a: Number, b: Number) -> Number:
+    """``a + b``."""
+    x, y = pair(a, b)
+    return tidy(x + y)
+
+
+def sub(a: Number, b: Number) -> Number:
+    """``a - b``."""
+    x, y = pair(a, b)
+    return tidy(x - y)
+
+
+def mul(a: Number, b: Number) -> Number:
+    """``a * b``."""
+    x, y = pair(a, b)
+    return tidy(x * y)
+
+
+def div(a: Number, b: Number) -> Number:
+    """``a / b`` (``b`` not 0)."""
+    x, y = pair(a, b)
+    return tidy(x / y)
+
+
+def integer(v: Number) -> int:
+    """``v`` as a Python integer, when it is exactly one."""
+    if isinstance(v, Fraction) and v.denominator == 1:
+        return v.numerator
+    if isinstance(v, Fraction):
+        raise CannotTell(f"{v} is not an integer")
+    raise CannotTell("an integer that is not known exactly")
+
+
+def sign(v: Number) -> int:
+    """-1, 0 or 1; an approximate value too close to 0 cannot be told."""
+    if isinstance(v, Fraction):
+        return (v > 0) - (v < 0)
+    if abs(v) <= SAME:
+        raise CannotTell("a sign too close to 0")
+    return 1 if v > 0 else -1
+
+
+class Close(CannotTell):
+    """Two approximate values within :data:`SAME` of each other: equal as far as the evaluator can see."""
+
+
+def compare(a: Number, b: Number) -> int:
+    """The sign of ``a - b``: exact for rationals; approximate values within :data:`SAME` (relative) raise
+    :class:`Close`, and between :data:`SAME` and :data:`APART` the evaluator cannot tell."""
+    if isinstance(a, Fraction) and isinstance(b, Fraction):
+        return (a > b) - (a < b)
+    x, y = approx(a), approx(b)
+    scale = max(mpmath.mpf(1), abs(x), abs(y))
+    gap = (x - y) / scale
+    if abs(gap) <= SAME:
+        raise Close("two values equal as far as can be seen")
+    if abs(gap) <= APART:
+        raise CannotTell("two values too close to call")
+    return 1 if gap > 0 else -1
+
+
+def show(v: Number | Vec) -> str:
+    """A short text for a value (in a disagreement message)."""
+    if isinstance(v, Vec):
+        if v.lo is None or v.hi is None or v.hi - v.lo > 8:
+            return "a vector"
+        return "[" + ", ".join(show(v.entry(i)) for i in range(v.lo, v.hi + 1)) + "]"
+    if isinstance(v, Fraction) and len(str(v)) <= 40:
+        return str(v)
+    return ("≈ " if isinstance(v, Fraction) else "") + mpmath.nstr(approx(v), 15)
+
+
+def parse_number(text: str) -> Fraction:
+    """An exact number from a plain rational text (``"3"``, ``"-1/2"``)."""
+    return Fraction(text.strip())

@@ -17,7 +17,8 @@ Part of the trusted core (see :mod:`verifier.kernel.identity`). Two rules:
       Piecewise((v, c), ...) = the same Piecewise with c replaced by True (or False)
 
   (the value of a ``Piecewise`` depends only on the truth of its conditions), with ``c`` decided by the caller's
-  sign rules; a condition with a variable bound inside the expression is left alone.
+  sign rules; a condition with a variable bound inside the expression (of a sum, a product, a limit, a derivative)
+  is left alone.
 """
 
 from __future__ import annotations
@@ -62,8 +63,12 @@ def _fact_terms(facts: Facts) -> list[sp.Expr]:
 
 def settled(d: sp.Expr, decide: Callable[[sp.Basic], bool | None]) -> sp.Expr:
     """``d`` with the relations in its ``Piecewise`` conditions that ``decide`` settles replaced by their truth (the
-    second rule); relations that mention a variable bound in ``d`` are left alone."""
-    bound = {lim[0] for x in sp.preorder_traversal(d) if isinstance(x, (sp.Sum, sp.Product)) for lim in x.limits}
+    second rule); relations that mention a variable bound in ``d`` are left alone (the facts speak of the free name,
+    not of a limit's variable that has its name)."""
+    bound = {lim[0] for x in sp.preorder_traversal(d) if isinstance(x, (sp.Sum, sp.Product)) for lim in x.limits} | \
+        {x.args[1] for x in sp.preorder_traversal(d) if isinstance(x, sp.Limit)} | \
+        {v for x in sp.preorder_traversal(d) if isinstance(x, (sp.Derivative, sp.Integral, sp.Subs))
+         for v in x.variables}
     relations: list[sp.Basic] = []
     for pw in d.atoms(sp.Piecewise):
         for _, cond in pw.args:

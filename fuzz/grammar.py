@@ -201,9 +201,10 @@ class Grammar:
         """A random claim true by construction (or left to the evaluator)."""
         template = self.rng.choice(list(TEMPLATES))
         keys, truth = TEMPLATES[template](self)
-        if "statement" in keys and self.rng.random() < 0.15 and "where" not in keys:
+        free = "statement" in keys and "where" not in keys and "assume" not in keys and template != "kink"
+        if free and self.rng.random() < 0.15:
             keys["where"] = {"x": str(self.number())}
-        if "statement" in keys and self.rng.random() < 0.1 and "assume" not in keys:
+        elif free and self.rng.random() < 0.1:
             keys["assume"] = [self.rng.choice(["x > 0", "y <= x", "x*y >= 1", "n >= 2", "x != 0"])]
         return Generated(cid, keys, truth, template)
 

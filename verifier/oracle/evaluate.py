@@ -16,11 +16,13 @@ from fractions import Fraction
 from typing import Any
 
 import mpmath
+from mpmath import iv
 
 from verifier.frontend import parser as P
 from verifier.oracle.values import (
     CannotTell,
     Close,
+    Interval,
     Number,
     Undefined,
     Vec,
@@ -28,9 +30,11 @@ from verifier.oracle.values import (
     approx,
     compare,
     div,
+    ends,
     integer,
     mul,
     sign,
+    size,
     sub,
     tidy,
 )
@@ -217,9 +221,9 @@ class _Eval:
         if name in p.definitions and p.definitions[name].params is None:
             return self.value(p.definitions[name].body, {})
         if name == "pi":
-            return +mpmath.pi
+            return +iv.pi
         if name == "E":
-            return +mpmath.e
+            return +iv.e
         if name in ("True", "False"):
             return name == "True"
         raise CannotTell(f"the name {name} has no value here")
@@ -289,6 +293,11 @@ class _Eval:
             bound = {p: self.value(a, local) for p, a in zip(d.params, args, strict=True)}
             return self.value(d.body, bound)
         values = [self.value(a, local) for a in args]
+        if f == "log" and len(values) == 2:
+            base = _num(values[1])
+            if compare(base, Fraction(1)) == 0:
+                raise Undefined("a logarithm to the base 1")
+            return div(_log(self, _num(values[0])), _log(self, base))
         if f in _UNARY and len(values) == 1:
             return _map1(values[0], lambda x: _UNARY[f](self, x))
         if f in ("Max", "Min") and values:
@@ -450,26 +459,31 @@ def _slope(f: Callable[[Number], Number], t0: Number, h: Fraction) -> Number:
     f0 = f(t0)
     up, down = f(add(t0, h)), f(sub(t0, h))
     right, left = div(sub(up, f0), h), div(sub(f0, down), h)
-    scale = 1 + abs(approx(right)) + abs(approx(left))
-    gap = abs(approx(sub(right, left)))
+    scale = 1 + size(right) + size(left)
+    gap = size(sub(right, left))
     if gap > scale * mpmath.mpf(10) ** -4:
         raise Undefined("not differentiable here (the one-sided slopes differ)")
     if gap > scale * mpmath.mpf(10) ** -8:
         raise CannotTell("one-sided slopes too close to call")
-    if abs(approx(right)) > STEEP or abs(approx(left)) > STEEP:
+    if size(right) > STEEP or size(left) > STEEP:
         finer = h / 1000
         fine_right = div(sub(f(add(t0, finer)), f0), finer)
         fine_left = div(sub(f0, f(sub(t0, finer))), finer)
         for coarse, fine in ((right, fine_right), (left, fine_left)):
-            ratio = abs(approx(fine)) / max(abs(approx(coarse)), mpmath.mpf(1))
+            ratio = size(fine) / max(size(coarse), mpmath.mpf(1))
             if ratio > 100:
                 raise Undefined("not differentiable here (the function jumps)")
-            if abs(approx(sub(fine, coarse))) > abs(approx(coarse)) * mpmath.mpf(10) ** -6:
+            if size(sub(fine, coarse)) > size(coarse) * mpmath.mpf(10) ** -6:
                 raise CannotTell("a steep slope")
     half = h / 2
     right = sub(mul(Fraction(2), div(sub(f(add(t0, half)), f0), half)), right)
     left = sub(mul(Fraction(2), div(sub(f0, f(sub(t0, half))), half)), left)
-    return div(add(right, left), Fraction(2))
+    estimate = div(add(right, left), Fraction(2))
+    # A difference quotient is not the derivative, even when it is exact: its truncation error is of the order of
+    # h^2 (times the third derivative); the value is given as an interval wider than that.
+    slack = (mpmath.mpf(h.numerator) / h.denominator) ** mpmath.mpf(1.75) * (1 + size(estimate))
+    lo, hi = ends(estimate)
+    return iv.mpf([lo - slack, hi + slack])
 
 
 def _rational_root(a: Fraction, q: int) -> Fraction | None:
@@ -510,14 +524,14 @@ def _entrywise(a: Value, b: Value, fn: Callable[[Number, Number], Value]) -> Vec
 # -- functions of one number ------------------------------------------------------------------------------------
 
 def _exp(ev: _Eval, x: Number) -> Number:
-    return Fraction(1) if x == 0 else mpmath.exp(approx(x))
+    return Fraction(1) if x == 0 else iv.exp(approx(x))
 
 
 def _log(ev: _Eval, x: Number) -> Number:
     ev.note(x)
     if sign(x) <= 0:
         raise Undefined("the log of a number <= 0")
-    return Fraction(0) if x == 1 else mpmath.log(approx(x))
+    return Fraction(0) if x == 1 else iv.log(approx(x))
 
 
 def _sqrt(ev: _Eval, x: Number) -> Number:
@@ -528,7 +542,7 @@ def _sqrt(ev: _Eval, x: Number) -> Number:
         root = _rational_root(x, 2)
         if root is not None:
             return root
-    return mpmath.sqrt(approx(x))
+    return iv.sqrt(approx(x))
 
 
 def _abs(ev: _Eval, x: Number) -> Number:
@@ -554,32 +568,95 @@ def _floor(ev: _Eval, x: Number, up: bool = False) -> Number:
         n = -((-x.numerator) // x.denominator) if up else x.numerator // x.denominator
         ev.note(sub(x, Fraction(n)))
         return Fraction(n)
-    n = int(mpmath.ceil(x) if up else mpmath.floor(x))
-    if abs(approx(x) - mpmath.nint(x)) <= mpmath.mpf(10) ** -30:
+    lo, hi = ends(x)
+    rounded = (mpmath.ceil(lo), mpmath.ceil(hi)) if up else (mpmath.floor(lo), mpmath.floor(hi))
+    if rounded[0] != rounded[1]:
         raise CannotTell("the floor of a number too close to an integer")
-    return Fraction(n)
+    return Fraction(int(rounded[0]))
 
 
-def _trig(fn: Callable[[Any], Any], at_zero: int | None) -> Callable[[_Eval, Number], Number]:
+def _exps(x: Number) -> tuple[Interval, Interval]:
+    u = approx(x)
+    return iv.exp(u), iv.exp(-u)
+
+
+def _sinh(ev: _Eval, x: Number) -> Number:
+    if x == 0:
+        return Fraction(0)
+    up, down = _exps(x)
+    return (up - down) / 2
+
+
+def _cosh(ev: _Eval, x: Number) -> Number:
+    if x == 0:
+        return Fraction(1)
+    up, down = _exps(x)
+    return (up + down) / 2
+
+
+def _tanh(ev: _Eval, x: Number) -> Number:
+    if x == 0:
+        return Fraction(0)
+    # 1 - 2/(e^(2x) + 1): one occurrence of x, so the enclosure stays tight.
+    return 1 - 2 / (iv.exp(2 * approx(x)) + 1)
+
+
+def _trig(fn: Callable[[Any], Any], at_zero: int) -> Callable[[_Eval, Number], Number]:
     def apply(ev: _Eval, x: Number) -> Number:
-        if at_zero is not None and x == 0:
+        if x == 0:
             return Fraction(at_zero)
         return fn(approx(x))
     return apply
 
 
 def _tan(ev: _Eval, x: Number) -> Number:
-    c = mpmath.cos(approx(x))
-    if abs(c) <= mpmath.mpf(10) ** -30:
-        raise CannotTell("tan too close to a pole")
-    return Fraction(0) if x == 0 else mpmath.sin(approx(x)) / c
+    if x == 0:
+        return Fraction(0)
+    c = iv.cos(approx(x))
+    if sign(c) == 0:
+        raise Undefined("tan at a pole")
+    return iv.sin(approx(x)) / c
+
+
+def _monotone(fn: Callable[[Any], Any], increasing: bool, lo: int | None = None, hi: int | None = None,
+              strict: bool = False, at_zero: int | None = None) -> Callable[[_Eval, Number], Number]:
+    """A monotone function of one number, defined on [lo, hi] (open ends when ``strict``): its value on an
+    interval is its values at the ends, widened by a few units of the last digit."""
+    def apply(ev: _Eval, x: Number) -> Number:
+        for end, below in ((lo, True), (hi, False)):
+            if end is not None:
+                ev.note(sub(x, Fraction(end)))
+                c = compare(x, Fraction(end))
+                if (c < 0 or (strict and c == 0)) if below else (c > 0 or (strict and c == 0)):
+                    raise Undefined(f"{fn.__name__} outside its domain")
+        if at_zero is not None and x == 0:
+            return Fraction(at_zero)
+        a, b = ends(approx(x))
+        ya, yb = (fn(a), fn(b)) if increasing else (fn(b), fn(a))
+        slack = mpmath.mpf(10) ** (5 - mpmath.mp.dps) * (1 + max(abs(ya), abs(yb)))
+        return iv.mpf([ya - slack, yb + slack])
+    return apply
+
+
+def _reciprocal(fn: Callable[[Any], Any]) -> Callable[[_Eval, Number], Number]:
+    def apply(ev: _Eval, x: Number) -> Number:
+        d = fn(approx(x))
+        if sign(d) == 0:
+            raise Undefined("a pole")
+        return 1 / d
+    return apply
 
 
 _UNARY: dict[str, Callable[[_Eval, Number], Number]] = {
     "exp": _exp, "log": _log, "sqrt": _sqrt, "Abs": _abs, "sign": _sign, "Heaviside": _heaviside,
     "floor": _floor, "ceiling": lambda ev, x: _floor(ev, x, up=True), "tan": _tan,
-    "sin": _trig(mpmath.sin, 0), "cos": _trig(mpmath.cos, 1), "sinh": _trig(mpmath.sinh, 0),
-    "cosh": _trig(mpmath.cosh, 1), "tanh": _trig(mpmath.tanh, 0),
+    "sin": _trig(iv.sin, 0), "cos": _trig(iv.cos, 1), "sinh": _sinh, "cosh": _cosh, "tanh": _tanh,
+    "sec": _reciprocal(iv.cos), "csc": _reciprocal(iv.sin),
+    "cot": lambda ev, x: mul(_trig(iv.cos, 1)(ev, x), _reciprocal(iv.sin)(ev, x)),
+    "atan": _monotone(mpmath.atan, True, at_zero=0), "asinh": _monotone(mpmath.asinh, True, at_zero=0),
+    "asin": _monotone(mpmath.asin, True, -1, 1, at_zero=0), "acos": _monotone(mpmath.acos, False, -1, 1),
+    "acosh": _monotone(mpmath.acosh, True, lo=1), "atanh": _monotone(mpmath.atanh, True, -1, 1, strict=True,
+                                                                   at_zero=0),
 }
 
 _SPECIAL: dict[str, Callable[[_Eval, tuple[P.Node, ...], dict[str, Value]], Value]] = {

@@ -210,7 +210,8 @@ class Grammar:
 
 
 def _s(e: Smooth) -> str:
-    return e.text()
+    """An expression's text in parentheses, safe as an operand anywhere (``A^2`` with ``A = x^3``)."""
+    return f"({e.text()})"
 
 
 Template = Callable[[Grammar], tuple[dict[str, object], "bool | None"]]

@@ -22,8 +22,9 @@ def parser() -> argparse.ArgumentParser:
         epilog="commands: 'all' (every claim), 'list' (ids and titles), 'show ID' (one claim, rendered), "
                "'files PATH...' (the claims of these derivation files and of the files that use them), "
                "'report REPORT.json' (a JSON report in another --format), 'merge REPORT.json...' (shards joined), "
+               "'init SHEET' (write SHEET.notation.toml, a notation table inferred from an answer sheet), "
                "or claim ids ('q2.4', or 'q2' for every claim of question 2).")
-    p.add_argument("targets", nargs="*", metavar="all|list|show|files|report|merge|ID",
+    p.add_argument("targets", nargs="*", metavar="all|list|show|files|report|merge|init|ID",
                    help="what to verify (default: all)")
     p.add_argument("--derivations", default="derivations", metavar="PATH",
                    help="a folder of derivation files, one .toml file, or an answer sheet (.md, .tex) "
@@ -31,7 +32,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--notation", metavar="FILE", default=None,
                    help="the notation table that reads the sheets (default: SHEET.notation.toml beside a sheet)")
     p.add_argument("--format", default="text", choices=FORMATS, help="report format (default: text)")
-    p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    p.add_argument("--output", metavar="FILE", help="write the report (or init's table) to FILE instead of standard "
+                                                    "output (SHEET.notation.toml)")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="worker processes (default: the number of cores)")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",

@@ -19,15 +19,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-import mpmath
-
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 from verifier.model import Claim, Outcome, obligations
 from verifier.oracle import declarations, evaluate
 from verifier.oracle.evaluate import Definition, Point
 from verifier.oracle.points import Scene, assign, candidates, critical_values
-from verifier.oracle.values import CannotTell, Number, Undefined, show
+from verifier.oracle.values import INTERVAL, CannotTell, Number, Undefined, show, working
 
 if TYPE_CHECKING:   # for types only: the evaluator reads a library's files, it needs none of its readers
     from verifier.frontend.library import Library
@@ -80,7 +78,7 @@ def disagreement(library: Library, claim: Claim, outcome: Outcome, budget: float
     ob = read(library, claim, outcome)
     if ob is None:
         return None
-    with mpmath.workdps(evaluate.digits([ob.relation, *ob.hypotheses], ob.scene.definitions)):
+    with working(evaluate.digits([ob.relation, *ob.hypotheses], ob.scene.definitions)):
         return _disagreement(ob, claim, outcome, budget)
 
 
@@ -319,7 +317,7 @@ def _at_given_point(ob: Obligation, outcome: Outcome) -> str | None:
     entries: dict[tuple[str, tuple[int, ...]], Number] = {}
     for key, text in outcome.counterexample.items():
         v = evaluate.value(P.parse_expression(text), Point({}, {}, {}))
-        if isinstance(v, bool) or not isinstance(v, (Fraction, mpmath.mpf)):
+        if isinstance(v, bool) or not isinstance(v, (Fraction, INTERVAL)):
             return None
         target = P.parse_expression(key)
         if isinstance(target, P.Name):

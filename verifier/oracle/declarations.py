@@ -11,12 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-import mpmath
-
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 from verifier.oracle.evaluate import Point, value
-from verifier.oracle.values import CannotTell, Number, compare, sign
+from verifier.oracle.values import INTERVAL, CannotTell, Number, compare, sign
 
 _WORDS = frozenset({"real", "positive", "negative", "nonnegative", "nonpositive", "nonzero", "integer", "complex"})
 #: The signs (-1, 0, 1) each word allows.
@@ -65,7 +63,7 @@ class Decl:
 
 def _number(node: P.Node, point: Point) -> Number:
     v = value(node, point)
-    if isinstance(v, (Fraction, mpmath.mpf)):
+    if isinstance(v, (Fraction, INTERVAL)):
         return v
     raise CannotTell("a bound that is not a number")
 

@@ -16,8 +16,10 @@ from fractions import Fraction
 from typing import Any
 
 import mpmath
+from mpmath import iv
 
 from verifier.frontend import parser as P
+from verifier.oracle.functions import UNARY, rational_root
 from verifier.oracle.values import (
     CannotTell,
     Close,
@@ -28,9 +30,11 @@ from verifier.oracle.values import (
     approx,
     compare,
     div,
+    ends,
     integer,
     mul,
     sign,
+    size,
     sub,
     tidy,
 )
@@ -217,9 +221,9 @@ class _Eval:
         if name in p.definitions and p.definitions[name].params is None:
             return self.value(p.definitions[name].body, {})
         if name == "pi":
-            return +mpmath.pi
+            return +iv.pi
         if name == "E":
-            return +mpmath.e
+            return +iv.e
         if name in ("True", "False"):
             return name == "True"
         raise CannotTell(f"the name {name} has no value here")
@@ -262,7 +266,7 @@ class _Eval:
                 raise Undefined("a power of 0 that is not positive")
             return Fraction(0)
         if isinstance(a, Fraction) and isinstance(b, Fraction):
-            root = _rational_root(a, b.denominator)
+            root = rational_root(a, b.denominator)
             if root is not None and abs(b.numerator) <= 4000:
                 return tidy(root ** b.numerator)
         return approx(a) ** approx(b)
@@ -289,8 +293,13 @@ class _Eval:
             bound = {p: self.value(a, local) for p, a in zip(d.params, args, strict=True)}
             return self.value(d.body, bound)
         values = [self.value(a, local) for a in args]
-        if f in _UNARY and len(values) == 1:
-            return _map1(values[0], lambda x: _UNARY[f](self, x))
+        if f == "log" and len(values) == 2:
+            base = _num(values[1])
+            if compare(base, Fraction(1)) == 0:
+                raise Undefined("a logarithm to the base 1")
+            return div(UNARY["log"](self.note, _num(values[0])), UNARY["log"](self.note, base))
+        if f in UNARY and len(values) == 1:
+            return _map1(values[0], lambda x: UNARY[f](self.note, x))
         if f in ("Max", "Min") and values:
             nums = [_num(v) for v in values]
             best = nums[0]
@@ -450,44 +459,31 @@ def _slope(f: Callable[[Number], Number], t0: Number, h: Fraction) -> Number:
     f0 = f(t0)
     up, down = f(add(t0, h)), f(sub(t0, h))
     right, left = div(sub(up, f0), h), div(sub(f0, down), h)
-    scale = 1 + abs(approx(right)) + abs(approx(left))
-    gap = abs(approx(sub(right, left)))
+    scale = 1 + size(right) + size(left)
+    gap = size(sub(right, left))
     if gap > scale * mpmath.mpf(10) ** -4:
         raise Undefined("not differentiable here (the one-sided slopes differ)")
     if gap > scale * mpmath.mpf(10) ** -8:
         raise CannotTell("one-sided slopes too close to call")
-    if abs(approx(right)) > STEEP or abs(approx(left)) > STEEP:
+    if size(right) > STEEP or size(left) > STEEP:
         finer = h / 1000
         fine_right = div(sub(f(add(t0, finer)), f0), finer)
         fine_left = div(sub(f0, f(sub(t0, finer))), finer)
         for coarse, fine in ((right, fine_right), (left, fine_left)):
-            ratio = abs(approx(fine)) / max(abs(approx(coarse)), mpmath.mpf(1))
+            ratio = size(fine) / max(size(coarse), mpmath.mpf(1))
             if ratio > 100:
                 raise Undefined("not differentiable here (the function jumps)")
-            if abs(approx(sub(fine, coarse))) > abs(approx(coarse)) * mpmath.mpf(10) ** -6:
+            if size(sub(fine, coarse)) > size(coarse) * mpmath.mpf(10) ** -6:
                 raise CannotTell("a steep slope")
     half = h / 2
     right = sub(mul(Fraction(2), div(sub(f(add(t0, half)), f0), half)), right)
     left = sub(mul(Fraction(2), div(sub(f0, f(sub(t0, half))), half)), left)
-    return div(add(right, left), Fraction(2))
-
-
-def _rational_root(a: Fraction, q: int) -> Fraction | None:
-    """The exact ``q``-th root of a positive rational, when it is rational."""
-    if q > 64:
-        return None
-    num, den = _int_root(a.numerator, q), _int_root(a.denominator, q)
-    return None if num is None or den is None else Fraction(num, den)
-
-
-def _int_root(n: int, q: int) -> int | None:
-    r = round(n ** (1.0 / q)) if n.bit_length() < 1000 else None
-    if r is None:
-        return None
-    for c in (r - 1, r, r + 1):
-        if c >= 0 and c ** q == n:
-            return c
-    return None
+    estimate = div(add(right, left), Fraction(2))
+    # A difference quotient is not the derivative, even when it is exact: its truncation error is of the order of
+    # h^2 (times the third derivative); the value is given as an interval wider than that.
+    slack = (mpmath.mpf(h.numerator) / h.denominator) ** mpmath.mpf(1.75) * (1 + size(estimate))
+    lo, hi = ends(estimate)
+    return iv.mpf([lo - slack, hi + slack])
 
 
 def _map1(v: Value, fn: Callable[[Number], Number]) -> Value:
@@ -506,81 +502,6 @@ def _entrywise(a: Value, b: Value, fn: Callable[[Number, Number], Value]) -> Vec
     assert isinstance(b, Vec)
     return Vec(b.lo, b.hi, lambda i: _num(fn(a, b.get(i))))
 
-
-# -- functions of one number ------------------------------------------------------------------------------------
-
-def _exp(ev: _Eval, x: Number) -> Number:
-    return Fraction(1) if x == 0 else mpmath.exp(approx(x))
-
-
-def _log(ev: _Eval, x: Number) -> Number:
-    ev.note(x)
-    if sign(x) <= 0:
-        raise Undefined("the log of a number <= 0")
-    return Fraction(0) if x == 1 else mpmath.log(approx(x))
-
-
-def _sqrt(ev: _Eval, x: Number) -> Number:
-    ev.note(x)
-    if sign(x) < 0:
-        raise Undefined("the square root of a negative number")
-    if isinstance(x, Fraction):
-        root = _rational_root(x, 2)
-        if root is not None:
-            return root
-    return mpmath.sqrt(approx(x))
-
-
-def _abs(ev: _Eval, x: Number) -> Number:
-    ev.note(x)
-    return x if sign(x) >= 0 else -x
-
-
-def _sign(ev: _Eval, x: Number) -> Number:
-    ev.note(x)
-    return Fraction(sign(x))
-
-
-def _heaviside(ev: _Eval, x: Number) -> Number:
-    ev.note(x)
-    s = sign(x)
-    if s == 0:
-        raise CannotTell("Heaviside(0) is defined but never decided")
-    return Fraction(int(s > 0))
-
-
-def _floor(ev: _Eval, x: Number, up: bool = False) -> Number:
-    if isinstance(x, Fraction):
-        n = -((-x.numerator) // x.denominator) if up else x.numerator // x.denominator
-        ev.note(sub(x, Fraction(n)))
-        return Fraction(n)
-    n = int(mpmath.ceil(x) if up else mpmath.floor(x))
-    if abs(approx(x) - mpmath.nint(x)) <= mpmath.mpf(10) ** -30:
-        raise CannotTell("the floor of a number too close to an integer")
-    return Fraction(n)
-
-
-def _trig(fn: Callable[[Any], Any], at_zero: int | None) -> Callable[[_Eval, Number], Number]:
-    def apply(ev: _Eval, x: Number) -> Number:
-        if at_zero is not None and x == 0:
-            return Fraction(at_zero)
-        return fn(approx(x))
-    return apply
-
-
-def _tan(ev: _Eval, x: Number) -> Number:
-    c = mpmath.cos(approx(x))
-    if abs(c) <= mpmath.mpf(10) ** -30:
-        raise CannotTell("tan too close to a pole")
-    return Fraction(0) if x == 0 else mpmath.sin(approx(x)) / c
-
-
-_UNARY: dict[str, Callable[[_Eval, Number], Number]] = {
-    "exp": _exp, "log": _log, "sqrt": _sqrt, "Abs": _abs, "sign": _sign, "Heaviside": _heaviside,
-    "floor": _floor, "ceiling": lambda ev, x: _floor(ev, x, up=True), "tan": _tan,
-    "sin": _trig(mpmath.sin, 0), "cos": _trig(mpmath.cos, 1), "sinh": _trig(mpmath.sinh, 0),
-    "cosh": _trig(mpmath.cosh, 1), "tanh": _trig(mpmath.tanh, 0),
-}
 
 _SPECIAL: dict[str, Callable[[_Eval, tuple[P.Node, ...], dict[str, Value]], Value]] = {
     "Sum": lambda ev, a, loc: ev.sum_like(a, loc, False),

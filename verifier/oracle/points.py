@@ -16,12 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-import mpmath
-
 from verifier.frontend import parser as P
 from verifier.oracle.declarations import Decl
 from verifier.oracle.evaluate import Definition, Family, Point, value
-from verifier.oracle.values import CannotTell, Number, Undefined, integer
+from verifier.oracle.values import INTERVAL, CannotTell, Number, Undefined, integer
 
 F = Fraction
 #: Values a real name is tried at, beside its critical ones and its interval's ends.
@@ -122,7 +120,7 @@ def assign(scene: Scene, chosen: dict[str, Number], rng: random.Random | None, s
     for n in scene.order:
         if n in scene.where:
             v = value(scene.where[n], point)
-            if not isinstance(v, (Fraction, mpmath.mpf)):
+            if not isinstance(v, (Fraction, INTERVAL)):
                 raise CannotTell("a where value that is not a number")
             scalars[n] = v
             continue

@@ -1,29 +1,59 @@
-"""The reference evaluator's numbers: exact rationals where possible, mpmath floats at high precision elsewhere.
+"""The reference evaluator's numbers: exact rationals where possible, rigorous intervals elsewhere.
 
-A value is a :class:`fractions.Fraction` (exact) or an :class:`mpmath.mpf` (approximate, carried at :data:`DPS`
-digits). Comparisons of approximate values keep a margin: within :data:`SAME` of each other they count as equal,
-apart by more than :data:`APART` as different, and in between the evaluator cannot tell. Vectors are
-:class:`Vec`: entries over an integer range, 0 outside it.
+A value is a :class:`fractions.Fraction` (exact) or an mpmath interval (:data:`Interval`, an enclosure of the exact
+value, carried at the working precision of :func:`working`). Two values are ordered only when their enclosures are
+apart by more than :data:`APART` (relative); within :data:`SAME` of each other they are equal as far as can be seen
+(:class:`Close`), and otherwise the evaluator cannot tell. Vectors are :class:`Vec`: entries over an integer range,
+0 outside it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import mpmath
+from mpmath import iv
 
-#: Working precision (decimal digits) of approximate values; nested derivatives need the room.
-DPS = 90
-#: Relative distance under which two approximate values are taken as equal, and over which as different.
+#: The greatest working precision (decimal digits): nested derivatives need the room.
+DPS = 110
+#: Relative distance under which two values count as equal, and over which as different.
 SAME = mpmath.mpf(10) ** -20
 APART = mpmath.mpf(10) ** -9
-#: An exact rational whose numerator or denominator is longer than this many bits is carried approximately.
+#: An exact rational whose numerator or denominator is longer than this many bits is carried as an interval.
 MAX_BITS = 3000
 
-Number: TypeAlias = Fraction | mpmath.mpf
+Interval: TypeAlias = Any     # mpmath.iv.mpf (its class is not exported)
+INTERVAL = type(iv.mpf(1))
+Number: TypeAlias = Fraction | Interval
+
+
+@contextmanager
+def working(dps: int) -> Iterator[None]:
+    """Intervals (and mpmath floats) carried at ``dps`` decimal digits inside the block."""
+    saved = iv.dps, mpmath.mp.dps
+    iv.dps = mpmath.mp.dps = dps
+    try:
+        yield
+    finally:
+        iv.dps, mpmath.mp.dps = saved
+
+
+def ends(v: Number) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """The ends of ``v``'s enclosure."""
+    if isinstance(v, Fraction):
+        x = mpmath.mpf(v.numerator) / v.denominator
+        return x, x
+    return mpmath.mpf(v.a), mpmath.mpf(v.b)
+
+
+def size(v: Number) -> mpmath.mpf:
+    """An upper bound of ``|v|``."""
+    lo, hi = ends(v)
+    return max(abs(lo), abs(hi))
 
 
 class Undefined(Exception):
@@ -67,10 +97,10 @@ def tidy(v: Number) -> Number:
     return v
 
 
-def approx(v: Number) -> mpmath.mpf:
-    """``v`` as an mpmath float."""
+def approx(v: Number) -> Interval:
+    """``v`` as an interval."""
     if isinstance(v, Fraction):
-        return mpmath.mpf(v.numerator) / v.denominator
+        return iv.mpf(v.numerator) / v.denominator if v.denominator != 1 else iv.mpf(v.numerator)
     return v
 
 
@@ -115,12 +145,17 @@ def integer(v: Number) -> int:
 
 
 def sign(v: Number) -> int:
-    """-1, 0 or 1; an approximate value too close to 0 cannot be told."""
+    """-1, 0 or 1; an interval that holds 0 cannot be told."""
     if isinstance(v, Fraction):
         return (v > 0) - (v < 0)
-    if abs(v) <= SAME:
-        raise CannotTell("a sign too close to 0")
-    return 1 if v > 0 else -1
+    lo, hi = ends(v)
+    if lo > 0:
+        return 1
+    if hi < 0:
+        return -1
+    if lo == 0 and hi == 0:
+        return 0
+    raise CannotTell("a sign too close to 0")
 
 
 class Close(CannotTell):
@@ -132,14 +167,15 @@ def compare(a: Number, b: Number) -> int:
     :class:`Close`, and between :data:`SAME` and :data:`APART` the evaluator cannot tell."""
     if isinstance(a, Fraction) and isinstance(b, Fraction):
         return (a > b) - (a < b)
-    x, y = approx(a), approx(b)
-    scale = max(mpmath.mpf(1), abs(x), abs(y))
-    gap = (x - y) / scale
-    if abs(gap) <= SAME:
+    scale = max(mpmath.mpf(1), size(a), size(b))
+    lo, hi = ends(approx(a) - approx(b))
+    if max(abs(lo), abs(hi)) <= SAME * scale:
         raise Close("two values equal as far as can be seen")
-    if abs(gap) <= APART:
-        raise CannotTell("two values too close to call")
-    return 1 if gap > 0 else -1
+    if lo > APART * scale:
+        return 1
+    if hi < -APART * scale:
+        return -1
+    raise CannotTell("two values too close to call")
 
 
 def show(v: Number | Vec) -> str:
@@ -150,7 +186,8 @@ def show(v: Number | Vec) -> str:
         return "[" + ", ".join(show(v.entry(i)) for i in range(v.lo, v.hi + 1)) + "]"
     if isinstance(v, Fraction) and len(str(v)) <= 40:
         return str(v)
-    return ("≈ " if isinstance(v, Fraction) else "") + mpmath.nstr(approx(v), 15)
+    lo, hi = ends(v)
+    return "≈ " + mpmath.nstr((lo + hi) / 2, 15)
 
 
 def parse_number(text: str) -> Fraction:

@@ -244,7 +244,8 @@ class Builder:
         except ExpressionError as err:
             if err.line is None and definition.line is not None:
                 err.message = f"in definition of '{definition.name}': {err.message}"
-                err.file, err.line = definition.file, definition.line
+                err.file = definition.file
+                err.located(line=definition.line, column=definition.column)
             raise
         finally:
             self._locals = saved

@@ -47,10 +47,7 @@ mean either and it is not read. A function's argument without parentheses is the
 ``f^{-1}`` (an inverse, or a reciprocal?) is not read. ``\mathbf{x}``, ``\boldsymbol{x}`` are ``x`` unless a
 pattern says otherwise; ``\log`` and ``\ln`` are natural logarithms. ``\mathbb{E}`` (an expectation), ``\dots``,
 ``\approx``, matrices and a gradient with respect to a vector are not read: the notation's patterns can say what
-they mean.
-
-Limits are those of the expression parser: at most :data:`~.parser.MAX_TEXT` characters and
-:data:`~.parser.MAX_DEPTH` levels of nesting.
+they mean. Limits are those of the expression parser (:data:`~.parser.MAX_TEXT`, :data:`~.parser.MAX_DEPTH`).
 """
 
 from __future__ import annotations
@@ -61,7 +58,7 @@ from fractions import Fraction
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex_calculus import denominator_part, euclidean_norm, is_scalar, leibniz, numerator, substitute
-from verifier.frontend.latex_patterns import Pattern, Rules, RunIndex, fill, match, pattern, placed
+from verifier.frontend.latex_patterns import Pattern, Rules, RunIndex, fill, match, pattern, placed, two_letters
 from verifier.frontend.latex_tokens import (
     CLOSERS,
     RELOPS,
@@ -118,7 +115,7 @@ class _Reader:
         n = self.pos + k
         if n < len(self.tokens):
             return self.tokens[n]
-        col = self.tokens[-1].col + len(self.tokens[-1].text) if self.tokens else 1
+        col = self.tokens[-1].col + max(self.tokens[-1].width, 1) if self.tokens else 1
         return Token(K.STOP, "", col)
 
     def runs(self) -> RunIndex:
@@ -359,15 +356,19 @@ class _Reader:
         while self.token.kind == K.UNDERSCORE:
             under = self.advance()
             node = self._subscript(node, self.group(), under)
+            if isinstance(node, P.Name) and node.id in self.rules.functions:     # L_{CE}(p, t)
+                return self.application(node.id, under)
         return node
 
     def _subscript(self, node: P.Node, tokens: list[Token], at: Token) -> P.Node:
         """``x_{i}``: an entry of a declared family, or a name written with its subscript (``k_1`` is ``k1``)."""
         if isinstance(node, P.Name):
             joined = node.id + "".join(t.text for t in tokens)
-            if all(t.kind in (K.LETTER, K.NUMBER) for t in tokens) and self.rules.is_value(joined):
+            if all(t.kind in (K.LETTER, K.NUMBER) for t in tokens) and (
+                    self.rules.is_value(joined) or joined in self.rules.functions):
                 return P.Name(joined, node.col)
             if self.rules.is_family(node.id):
+                two_letters(tokens)
                 return P.Index(node, (self.whole(tokens, at),), node.col)
         shown = P.unparse(node) + "_{" + " ".join(t.text for t in tokens) + "}"
         raise ExpressionError(f"the subscripted name '{shown}' is not in the notation", column=node.col)
@@ -559,6 +560,7 @@ class _Reader:
                 continue
             end, holes = found
             at = self.token
+            pat.check_subscripts(holes)
             texts = {name: P.unparse(self.whole(tokens, at, relation=True)) for name, tokens in holes.items()}
             self.pos = end
             reading = fill(pat.replacement, texts)

@@ -33,6 +33,7 @@ class Library:
     sheets: dict[str, Sheet] = field(default_factory=dict)     # the reading of each sheet (Markdown, LaTeX)
     notations: list[Notation] = field(default_factory=list)    # the notation tables the sheets were read with
     claim_scopes: dict[str, SourceFile] = field(default_factory=dict)   # a sheet's claim id -> its own [symbols]
+    notes: list[str] = field(default_factory=list)             # what a reader of the run should know (one line each)
 
     def context(self, claim: Claim) -> list[SourceFile]:
         """The files whose names a claim sees: used files first (depth first, each once), then its own."""
@@ -140,15 +141,6 @@ def load_library(path: Path, *, display_root: Path | None = None, notation: Path
 def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notation], given: Path | None,
                 display_root: Path | None, id_prefix: str) -> SourceFile:
     """Read a sheet with its notation table into a :class:`SourceFile` (its reading goes to ``lib.sheets``)."""
-    table = _notation_for(p, given)
-    if table is None:
-        raise DerivationFileError(f"no notation table for this sheet: write {p.stem}{NOTATION_SUFFIX} beside it, "
-                                  "or give one with --notation FILE", file=shown)
-    table = table.resolve()
-    if table not in notations:
-        from verifier.frontend.notation import load_notation
-        notations[table] = load_notation(table, display_path(table, display_root))
-    notation = notations[table]
     try:
         raw = p.read_bytes()
         if len(raw) > MAX_FILE_BYTES:
@@ -159,6 +151,17 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
     except UnicodeDecodeError as err:
         raise DerivationFileError("file is not valid UTF-8 text", file=shown,
                                   line=raw[: err.start].count(b"\n") + 1) from None
+    table = _notation_for(p, given)
+    if table is None:
+        from verifier.frontend.infer import inferred_notation
+        notation = inferred_notation(text, p, shown)
+        lib.notes.append(f"{shown}: declarations inferred; `verify init {shown}` writes them for you to correct")
+    else:
+        table = table.resolve()
+        if table not in notations:
+            from verifier.frontend.notation import load_notation
+            notations[table] = load_notation(table, display_path(table, display_root))
+        notation = notations[table]
     from verifier.frontend.sheet import read_sheet
     claims, sheet = read_sheet(text, shown, notation, id_prefix=id_prefix)
     lib.sheets[shown] = sheet

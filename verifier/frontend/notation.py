@@ -54,7 +54,7 @@ from verifier.frontend.latex import Pattern, Rules, pattern
 from verifier.frontend.tomlfile import MAX_FILE_BYTES, NOTATION_SUFFIX
 
 __all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "MAX_PATTERNS", "SUFFIX", "Notation", "Settings", "load_notation",
-           "repository_root"]
+           "notation_from_text", "repository_root"]
 
 SUFFIX = NOTATION_SUFFIX
 DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?)"
@@ -185,10 +185,6 @@ def repository_root(path: Path) -> Path:
 def load_notation(p: Path, shown: str, *, root: Path | None = None) -> Notation:
     """Read and check a notation table; raises :class:`DerivationFileError` with the line of the problem. Its
     ``use`` files must be inside ``root`` (by default :func:`repository_root` of the table)."""
-    def fail(message: str, needle: str | None = None) -> DerivationFileError:
-        line = _line_of(text, needle) if needle else None
-        return DerivationFileError(message, file=shown, line=line)
-
     try:
         raw = p.read_bytes()
         if len(raw) > MAX_FILE_BYTES:
@@ -199,6 +195,15 @@ def load_notation(p: Path, shown: str, *, root: Path | None = None) -> Notation:
     except UnicodeDecodeError as err:
         raise DerivationFileError("file is not valid UTF-8 text", file=shown,
                                   line=raw[:err.start].count(b"\n") + 1) from None
+    return notation_from_text(text, p, shown, root=root)
+
+
+def notation_from_text(text: str, p: Path, shown: str, *, root: Path | None = None) -> Notation:
+    """A notation table from its text, as if read from ``p`` (which locates its ``use`` files)."""
+    def fail(message: str, needle: str | None = None) -> DerivationFileError:
+        line = _line_of(text, needle) if needle else None
+        return DerivationFileError(message, file=shown, line=line)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

@@ -479,6 +479,30 @@ def angle_points(atoms: list[sp.Basic], relation: tuple) -> Iterator[dict]:
                 yield {**base, a: angle}
 
 
+#: Where inside a bounded interval names are put: these fractions of the way from its lower to its upper end.
+_INSIDE: tuple[sp.Rational, ...] = (sp.Rational(1, 2), sp.Rational(1, 3), sp.Rational(3, 4), sp.Rational(1, 5))
+
+
+def interval_points(atoms: list[sp.Basic], facts: Facts) -> Iterator[dict]:
+    """Assignments that put every name declared in a bounded interval with numeric ends at points inside it (each
+    its own fraction of the way, in turn), the others at small values."""
+    ends = {}
+    for a in atoms:
+        d = facts.declaration(a) if isinstance(a, sp.Symbol) else None
+        iv = d.values if d is not None else None
+        if iv is not None and iv.lo is not None and iv.hi is not None and iv.lo.is_number and iv.hi.is_number:
+            ends[a] = (iv.lo, iv.hi)
+    if not ends:
+        return
+    names = list(ends)
+    for n in range(len(_INSIDE) ** min(len(names), 2)):
+        base = next(points(atoms, 1, start=n % 3 + 1), {})
+        for k, a in enumerate(names):
+            lo, hi = ends[a]
+            base[a] = lo + _INSIDE[(n // len(_INSIDE) ** k) % len(_INSIDE)] * (hi - lo)
+        yield base
+
+
 def _zero_allowed(a: sp.Basic) -> bool:
     """A scalar declared nonnegative (not positive): 0 is allowed, and is where ``log`` and ``1/u`` fail."""
     return isinstance(a, sp.Symbol) and bool(a.is_nonnegative) and not a.is_positive

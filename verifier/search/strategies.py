@@ -18,7 +18,7 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 import sympy as sp
 from mpmath.libmp.libhyper import NoConvergence
@@ -27,7 +27,7 @@ from verifier.frontend.problem import Case, Problem
 from verifier.frontend.scope import SymbolInfo
 from verifier.kernel import Facts, linear
 from verifier.kernel.evaluation import apply_zero_outside, at_point, condition_truth
-from verifier.kernel.relations import show_relation
+from verifier.kernel.relations import RELATION_OPS, mirrored, show_relation, sign_satisfies
 
 T = TypeVar("T")
 
@@ -316,20 +316,16 @@ class _Linear:
 class _IntTest:
     """An integer hypothesis, evaluated fast: ``True``, ``False``, or ``None`` when it cannot be evaluated."""
 
-    _OPS: ClassVar[dict[type[sp.Basic], Callable[[Any], bool]]] = {
-        sp.Eq: lambda x: x == 0, sp.Ne: lambda x: x != 0, sp.Lt: lambda x: x < 0, sp.Le: lambda x: x <= 0,
-        sp.Gt: lambda x: x > 0, sp.Ge: lambda x: x >= 0}
-
     def __init__(self, h: sp.Basic) -> None:
         self.h = h
-        self.op = next((f for cls, f in self._OPS.items() if isinstance(h, cls)), None)
+        self.op = next((op for cls, op in RELATION_OPS.items() if isinstance(h, cls)), None)
         self.diff = _Linear(h.lhs - h.rhs) if self.op is not None else None
 
     def __call__(self, values: dict) -> bool | None:
         if self.diff is None or self.op is None:
             return condition_truth(self.h.xreplace({k: sp.Integer(v) for k, v in values.items()}))
         d = self.diff(values)
-        return None if d is None else bool(self.op(d))
+        return None if d is None else sign_satisfies((d > 0) - (d < 0), self.op)
 
 
 def _size_values(s: sp.Symbol, info: SymbolInfo | None, problem: Problem, max_size: int) -> list[int]:
@@ -550,8 +546,7 @@ def integer_failures(case: Case, problem: Problem, relation: tuple) -> list[dict
 
     names = integer_names(case, problem)
     lhs, op, rhs = relation
-    flip = {"<=": ">=", "<": ">"}
-    side, goal = (-1, flip[op]) if op in flip else (1, op)
+    side, goal = (-1, mirrored(op)) if op in ("<=", "<") else (1, op)
     if goal not in ("=", ">=", ">", "!=") or not names:
         return []
     d = rules.normal(side * (lhs - rhs), case.facts)

@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=environment_number("FUZZ_N", 200), help="claims (FUZZ_N)")
     parser.add_argument("--seed", type=int, default=environment_number("FUZZ_SEED", 1), help="seed (FUZZ_SEED)")
     parser.add_argument("--jobs", type=int, default=environment_number("FUZZ_JOBS", 2))
-    parser.add_argument("--timeout", type=float, default=5.0, help="seconds per obligation")
+    parser.add_argument("--timeout", type=float, default=3.0, help="seconds per obligation")
     parser.add_argument("--keep", type=Path, help="keep the generated libraries in this folder")
     args = parser.parse_args(argv)
     # A stopped run stops the verifier it is waiting for (subprocess.run kills its child on any exception).

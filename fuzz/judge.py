@@ -175,7 +175,7 @@ def _evidence(report: dict) -> str:
     return ""
 
 
-def run(n: int, seed: int, *, jobs: int = 2, timeout: float = 5.0, keep: Path | None = None,
+def run(n: int, seed: int, *, jobs: int = 2, timeout: float = 3.0, keep: Path | None = None,
         progress: Callable[[str], None] | None = None) -> Summary:
     """Generate ``n`` claims from ``seed``, verify them, and judge every verdict."""
     summary = Summary()

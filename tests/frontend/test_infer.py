@@ -3,7 +3,9 @@ guess and its reason, the entries still not read, and that an inferred declarati
 
 from __future__ import annotations
 
+import difflib
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -25,7 +27,7 @@ def test_each_guess_with_its_reason() -> None:
     lines = infer_table(SHEET, "s.md").split("\n")
     table = {line.split(" = ")[0]: line for line in lines if " = " in line and not line.startswith("#")}
     assert '"indexed real"' in table["x"] and "x_{j} at line 5: a family" in table["x"]
-    assert '"integer"' in table["K"] and "upper bound of a sum at line 5" in table["K"]
+    assert '"integer positive"' in table["K"] and "upper bound of a sum at line 5" in table["K"]
     assert '"integer"' in table["i"] and '"integer"' in table["j"]          # indices below a family
     assert '"real"' in table["k1"] and "k_{1} at line 6: a name of its own" in table["k1"]
     assert '"real"' in table["d"] and '"real"' in table["z"]                  # nothing says more: the weakest
@@ -72,3 +74,38 @@ def test_a_sheet_without_a_table_is_read_with_inferred_declarations(
     report = json.loads(capsys.readouterr().out)
     line6 = [o for c in report["claims"] for o in c["obligations"] if o["line"] == 6]
     assert [o["verdict"] for o in line6] == ["proved"]
+
+
+TOPICS = Path(__file__).resolve().parent / "sheets" / "topics"
+
+
+def _verdicts(sheet: Path, capsys: pytest.CaptureFixture[str]) -> dict[int, set[str]]:
+    main(["all", "--derivations", str(sheet), "--format", "json", "--no-cache"])
+    found: dict[int, set[str]] = {}
+    for claim in json.loads(capsys.readouterr().out)["claims"]:
+        for ob in claim["obligations"]:
+            found.setdefault(ob["line"], set()).add(ob["verdict"])
+    return found
+
+
+def test_a_sheet_on_other_topics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # answers.md: 21 answers, 42 steps (logistic loss, log-sum-exp, KL, batch and layer norm, momentum, tanh, L2),
+    # with the mistakes of truth.toml planted, shown false by hand there.
+    wrong = set(tomllib.loads((TOPICS / "truth.toml").read_text(encoding="utf-8"))["wrong"])
+    sheet = tmp_path / "answers.md"
+    sheet.write_text((TOPICS / "answers.md").read_text(encoding="utf-8"), encoding="utf-8")
+    # With no table, the inferred declarations refute no right line (a refutation that rests on one is unknown).
+    alone = _verdicts(sheet, capsys)
+    refuted = {line for line, verdicts in alone.items() if "refuted" in verdicts}
+    assert refuted <= wrong and refuted == {84}         # 2^10 = 1 000 rests on no declaration
+    # The committed table is what `verify init` writes, with at most 15 lines edited.
+    edited = (TOPICS / "answers.notation.toml").read_text(encoding="utf-8").split("\n")
+    inferred = infer_table(sheet.read_text(encoding="utf-8"), "answers.md").split("\n")
+    changes = [d for d in difflib.ndiff(inferred, edited) if d[:1] in "+-" and d[2:].strip()]
+    assert len([d for d in changes if d.startswith("+")]) <= 15
+    (tmp_path / "answers.notation.toml").write_text("\n".join(edited), encoding="utf-8")
+    found = _verdicts(sheet, capsys)
+    steps = sum(len(v) for v in found.values())
+    read = {line for line, verdicts in found.items() if "unknown" not in verdicts and "error" not in verdicts}
+    assert len(read) == len(found) and steps >= 21                          # every step read
+    assert {line for line, verdicts in found.items() if "refuted" in verdicts} == wrong

@@ -361,6 +361,9 @@ BUILTINS: dict[str, Builtin] = {b.name: b for b in (
     _entrywise("sign", sp.sign, exact=True), _entrywise("floor", sp.floor, exact=True),
     _entrywise("ceiling", sp.ceiling, exact=True), _entrywise("Heaviside", sp.Heaviside),
     _entrywise("transpose", sp.transpose), _entrywise("Not", sp.Not),
+    _entrywise("sec", sp.sec), _entrywise("csc", sp.csc), _entrywise("cot", sp.cot), _entrywise("asin", sp.asin),
+    _entrywise("acos", sp.acos), _entrywise("atan", sp.atan), _entrywise("asinh", sp.asinh),
+    _entrywise("acosh", sp.acosh), _entrywise("atanh", sp.atanh),
     Builtin("Max", sp.Max, (1, 64), exact=True), Builtin("Min", sp.Min, (1, 64), exact=True),
     Builtin("KroneckerDelta", sp.KroneckerDelta, (2, 2)), Builtin("eye", sp.eye, (1, 1)),
     Builtin("zeros", sp.zeros, (1, 2)), Builtin("diag", sp.diag, (1, 64)), Builtin("And", sp.And, (1, 64)),
@@ -378,6 +381,18 @@ CONNECTIVES = frozenset({"And", "Or", "Not"})
 CONSTANTS: dict[str, Any] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "True": sp.true, "False": sp.false}
 assert FUNCTIONS == frozenset(BUILTINS)
 assert names.CONSTANTS == frozenset(CONSTANTS)
+
+
+#: Where the trigonometric functions and their inverses are real (the principal branches), recorded while building:
+#: SymPy's evaluation may remove the call (``sin(asin(u)) = u``), not the condition.
+_DOMAINS: dict[str, Callable[[sp.Expr], list[sp.Basic]]] = {
+    "tan": lambda u: [sp.Ne(sp.cos(u), 0, evaluate=False)], "sec": lambda u: [sp.Ne(sp.cos(u), 0, evaluate=False)],
+    "cot": lambda u: [sp.Ne(sp.sin(u), 0, evaluate=False)], "csc": lambda u: [sp.Ne(sp.sin(u), 0, evaluate=False)],
+    "asin": lambda u: [sp.Ge(u + 1, 0, evaluate=False), sp.Ge(1 - u, 0, evaluate=False)],
+    "acos": lambda u: [sp.Ge(u + 1, 0, evaluate=False), sp.Ge(1 - u, 0, evaluate=False)],
+    "acosh": lambda u: [sp.Ge(u - 1, 0, evaluate=False)],
+    "atanh": lambda u: [sp.Gt(u + 1, 0, evaluate=False), sp.Gt(1 - u, 0, evaluate=False)],
+}
 
 
 def _log_base(args: list[Any], col: int) -> Any:
@@ -415,6 +430,9 @@ def apply_function(name: str, args: list[Any], col: int) -> Any:
             return fn(a, evaluate=False)
         if b.needs is not None and isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase):
             record(b.needs(a, 0, evaluate=False))
+        if name in _DOMAINS and isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase):
+            for c in _DOMAINS[name](a):
+                record(c)
         return fn(a)
     lo, hi = b.arity
     if not lo <= len(args) <= hi:

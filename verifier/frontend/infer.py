@@ -7,7 +7,7 @@ What is guessed, from how each name is written in the sheet's display math:
 - a name with digits or capitals below it (``k_1``, ``L_{CE}``) is a name of its own (``k1``, ``LCE``);
 - a name applied to arguments and defined in the sheet by a line ``g(z) = ...`` becomes a ``[define]`` with the
   sheet's right side; applied but not defined, it is left to the person, with the line where it is applied;
-- a sum's index is bound by its sum, and a letter as its upper bound is an ``integer``; a sum written without
+- a sum's index is bound by its sum, and a letter as its upper bound a positive integer; a sum written without
   bounds (``\sum_j``) gets a commented ``[bounds]`` line;
 - every other letter is ``real``, the weakest assumption (a sheet that means positive says so in the table).
 
@@ -25,6 +25,7 @@ from pathlib import Path
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex import Rules, Token, TokenKind, read_tokens, scan
+from verifier.frontend.latex_patterns import GREEK, greek_name
 from verifier.frontend.latex_tokens import closing, relation_of, split
 from verifier.frontend.layout import lay_out
 from verifier.frontend.names import CONSTANTS, FUNCTIONS
@@ -37,10 +38,6 @@ __all__ = ["INFERRED", "infer_table", "inferred_notation", "settle_inferred"]
 K = TokenKind
 LineOf = Callable[[int], int]
 _STYLES = frozenset({r"\mathbf", r"\boldsymbol", r"\bm", r"\mathit", r"\vec"})
-_FUNCTION_COMMANDS = frozenset({r"\log", r"\ln", r"\exp", r"\tanh", r"\sinh", r"\cosh", r"\sin", r"\cos", r"\tan",
-                                r"\max", r"\min", r"\sqrt", r"\frac", r"\sum", r"\prod"})
-_GREEK = frozenset("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
-    rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Phi Psi Omega ell""".split())
 _SIGMOID = '"sigma(z)" = "1/(1 + exp(-z))"'
 
 
@@ -53,6 +50,7 @@ class _Facts:
     indices: dict[str, int] = field(default_factory=dict)
     joined: dict[str, tuple[int, str, str]] = field(default_factory=dict)   # k1 -> (line, "k_{1}", "k")
     applied: dict[str, int] = field(default_factory=dict)
+    values: set[str] = field(default_factory=set)                  # names also written without '(' after them
     defined: dict[str, tuple[tuple[str, ...], list[Token], int]] = field(default_factory=dict)
     unbounded: dict[str, int] = field(default_factory=dict)        # \sum_j without bounds -> line
     counts: dict[str, int] = field(default_factory=dict)           # K of \sum_{j=1}^{K} -> line
@@ -85,8 +83,10 @@ def settle_inferred(sheets: dict[str, Sheet], results: list[ClaimResult]) -> Non
             if outcome.verdict != "refuted":
                 continue
             names = sorted({m.group() for m in _NAME.finditer(outcome.obligation.text)} - set(CONSTANTS))
+            if not names:
+                continue        # 2^10 = 1000 rests on no declaration
             result.outcomes[n] = replace(outcome, verdict="unknown", method=None, message=(
-                f"refuted with the declarations inferred for {', '.join(names) or 'its names'} (real unless the "
+                f"refuted with the declarations inferred for {', '.join(names)} (real unless the "
                 f"sheet shows otherwise); `verify init {result.claim.file}` writes them: declare what the sheet "
                 f"means (an integer, a positive number) for a verdict. {outcome.message or ''}").strip())
 
@@ -152,8 +152,8 @@ def _name_at(tokens: list[Token], n: int, facts: _Facts, line_of: LineOf, skip: 
     elif t.kind == K.CMD and t.text in _STYLES and n + 3 < len(tokens) and tokens[n + 2].kind == K.LETTER \
             and tokens[n + 3].kind == K.RBRACE:
         name, after = tokens[n + 2].text, n + 4
-    elif t.kind == K.CMD and t.text[1:] in _GREEK:
-        name = t.text[1:]
+    elif t.kind == K.CMD and t.text[1:] in GREEK:
+        name = greek_name(t.text)
     elif t.kind == K.WORD and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", t.text.strip()) and \
             n + 1 < len(tokens) and tokens[n + 1].kind == K.LPAREN:
         name = t.text.strip()       # a word names something only when applied: \text{for } is prose
@@ -183,6 +183,8 @@ def _name_at(tokens: list[Token], n: int, facts: _Facts, line_of: LineOf, skip: 
         facts.letters.setdefault(name, line)
         if after < len(tokens) and tokens[after].kind == K.LPAREN:
             facts.applied.setdefault(name, line)
+        else:
+            facts.values.add(name)
     return after
 
 
@@ -192,8 +194,13 @@ def _definitions(tokens: list[Token], facts: _Facts, line_of: LineOf) -> None:
         if len(row) < 5 or row[1].kind != K.LPAREN:
             continue
         head = row[0]
-        name = head.text if head.kind == K.LETTER else head.text[1:] if head.kind == K.CMD and \
-            head.text[1:] in _GREEK else head.text.strip() if head.kind == K.WORD else None
+        name = None
+        if head.kind == K.LETTER:
+            name = head.text
+        elif head.kind == K.CMD and head.text[1:] in GREEK:
+            name = greek_name(head.text)
+        elif head.kind == K.WORD:
+            name = head.text.strip()
         close = closing(row, 1)
         params = split(row[2:close], lambda t: t.kind == K.COMMA)
         if name is None or not all(len(p) == 1 and p[0].kind == K.LETTER for p in params) or \
@@ -215,7 +222,7 @@ def _table(facts: _Facts) -> str:
         declared.add(base)
     for count, line in facts.counts.items():
         if count not in declared:
-            out.append(_line(f'{count} = "integer"', f"the upper bound of a sum at line {line}"))
+            out.append(_line(f'{count} = "integer positive"', f"the upper bound of a sum at line {line}"))
             declared.add(count)
     for index, line in facts.indices.items():
         if index not in declared:
@@ -230,14 +237,17 @@ def _table(facts: _Facts) -> str:
     for name, line in facts.letters.items():
         if name in declared or name in defined or name in facts.joined or name in CONSTANTS or name == "pi":
             continue
-        if name in facts.applied:
+        if name in facts.applied and name not in facts.values:
             if name == "sigma":
                 left.append(_line(f"# {_SIGMOID}", f"\\sigma is applied at line {line}: the sigmoid? uncomment"))
             elif name not in FUNCTIONS:
                 left.append(f"# {name} is applied at line {facts.applied[name]} but not defined in the sheet: "
                             f"define \"{name}(..)\" here, or declare it a value if {name}(..) multiplies")
             continue
-        out.append(_line(f'{name} = "real"', f"first at line {line}; nothing says more"))
+        why = f"first at line {line}; nothing says more"
+        if name in facts.applied:
+            why = f"first at line {line}; a value elsewhere, so {name}(..) at line {facts.applied[name]} multiplies"
+        out.append(_line(f'{name} = "real"', why))
         declared.add(name)
     out += ["", "[define]"]
     rules = Rules(symbols={name: "real" for name in declared}, functions=frozenset(

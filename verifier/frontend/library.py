@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from verifier.errors import DerivationFileError
-from verifier.frontend.tomlfile import MAX_FILE_BYTES, NOTATION_SUFFIX, SourceFile, display_path, load_file
+from verifier.frontend.tomlfile import NOTATION_SUFFIX, SourceFile, display_path, load_file, read_text
 from verifier.model import Claim
 
 if TYPE_CHECKING:     # the sheet reader is imported only when a library has a sheet (a run from the cache needs none)
@@ -141,16 +141,7 @@ def load_library(path: Path, *, display_root: Path | None = None, notation: Path
 def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notation], given: Path | None,
                 display_root: Path | None, id_prefix: str) -> SourceFile:
     """Read a sheet with its notation table into a :class:`SourceFile` (its reading goes to ``lib.sheets``)."""
-    try:
-        raw = p.read_bytes()
-        if len(raw) > MAX_FILE_BYTES:
-            raise DerivationFileError(f"file too large ({len(raw)} bytes; at most {MAX_FILE_BYTES})", file=shown)
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except OSError as err:
-        raise DerivationFileError(f"cannot read file: {err.strerror}", file=shown) from None
-    except UnicodeDecodeError as err:
-        raise DerivationFileError("file is not valid UTF-8 text", file=shown,
-                                  line=raw[: err.start].count(b"\n") + 1) from None
+    text = read_text(p, shown)
     table = _notation_for(p, given)
     if table is None:
         from verifier.frontend.infer import inferred_notation

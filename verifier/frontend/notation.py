@@ -51,7 +51,7 @@ from typing import Any
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex import Pattern, Rules, pattern
-from verifier.frontend.tomlfile import MAX_FILE_BYTES, NOTATION_SUFFIX
+from verifier.frontend.tomlfile import MAX_FILE_BYTES, NOTATION_SUFFIX, read_text
 
 __all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "MAX_PATTERNS", "SUFFIX", "Notation", "Settings", "load_notation",
            "notation_from_text", "repository_root"]
@@ -185,17 +185,7 @@ def repository_root(path: Path) -> Path:
 def load_notation(p: Path, shown: str, *, root: Path | None = None) -> Notation:
     """Read and check a notation table; raises :class:`DerivationFileError` with the line of the problem. Its
     ``use`` files must be inside ``root`` (by default :func:`repository_root` of the table)."""
-    try:
-        raw = p.read_bytes()
-        if len(raw) > MAX_FILE_BYTES:
-            raise DerivationFileError(f"file too large ({len(raw)} bytes; at most {MAX_FILE_BYTES})", file=shown)
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except OSError as err:
-        raise DerivationFileError(f"cannot read the notation table: {err.strerror}", file=shown) from None
-    except UnicodeDecodeError as err:
-        raise DerivationFileError("file is not valid UTF-8 text", file=shown,
-                                  line=raw[:err.start].count(b"\n") + 1) from None
-    return notation_from_text(text, p, shown, root=root)
+    return notation_from_text(read_text(p, shown, "the notation table"), p, shown, root=root)
 
 
 def notation_from_text(text: str, p: Path, shown: str, *, root: Path | None = None) -> Notation:

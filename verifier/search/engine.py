@@ -119,8 +119,9 @@ def settle_case(case: Case, problem: Problem) -> Settled:
     tried.append("symbolic normal form, logarithm rules and nonlinear real arithmetic (z3) "
                  f"(no proof; {_residual(case)})")
     found = _probe(case, problem, instances=40, per_instance=2) or \
-        _probe(case, problem, instances=6, per_instance=PROBE_POINTS) or _solver_model(case, problem) or \
-        _integer_model(case, problem)
+        _probe(case, problem, instances=6, per_instance=PROBE_POINTS) or _angles(case, problem) or \
+        _inside_intervals(case, problem) or \
+        _solver_model(case, problem) or _integer_model(case, problem)
     if found:
         return found
     tried.append("counterexample search at small sizes")
@@ -149,6 +150,34 @@ def _search(case: Case, instances: list[dict], per_instance: int, start: int, me
                 refuted = kernel.refute(rel, case.hypotheses, point, case.facts, method)
                 if refuted is not None:
                     return _from_refuted(_simpler(case, rel, ints, atoms, refuted), case)
+    return None
+
+
+def _angles(case: Case, problem: Problem) -> Settled | None:
+    """A counterexample at a rational multiple of pi for a name inside a trigonometric function (where ``tan`` is
+    undefined, ``sin`` is 0...), the other names at small values."""
+    for ints in strategies.probe_instances(case, problem)[:3]:
+        for rel in case.relations:
+            atoms = strategies.real_atoms(case, ints, [rel])
+            for reals in strategies.angle_points(atoms, rel):
+                point = symmetric_point({**ints, **reals}, case)
+                refuted = kernel.refute(rel, case.hypotheses, point, case.facts, "counterexample, exact evaluation")
+                if refuted is not None:
+                    return _from_refuted(refuted, case)
+    return None
+
+
+def _inside_intervals(case: Case, problem: Problem) -> Settled | None:
+    """A counterexample with the names declared in a bounded interval (``real (0, 1)``) at points inside it, which
+    the small values of :func:`strategies.points` may all miss, the other names at small values."""
+    for ints in strategies.probe_instances(case, problem)[:2]:
+        for rel in case.relations:
+            atoms = strategies.real_atoms(case, ints, [rel])
+            for reals in strategies.interval_points(atoms, case.facts):
+                point = symmetric_point({**ints, **reals}, case)
+                refuted = kernel.refute(rel, case.hypotheses, point, case.facts, "counterexample, exact evaluation")
+                if refuted is not None:
+                    return _from_refuted(refuted, case)
     return None
 
 

@@ -18,7 +18,7 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 import sympy as sp
 from mpmath.libmp.libhyper import NoConvergence
@@ -27,7 +27,7 @@ from verifier.frontend.problem import Case, Problem
 from verifier.frontend.scope import SymbolInfo
 from verifier.kernel import Facts, linear
 from verifier.kernel.evaluation import apply_zero_outside, at_point, condition_truth
-from verifier.kernel.relations import show_relation
+from verifier.kernel.relations import RELATION_OPS, mirrored, show_relation, sign_satisfies
 
 T = TypeVar("T")
 
@@ -316,20 +316,16 @@ class _Linear:
 class _IntTest:
     """An integer hypothesis, evaluated fast: ``True``, ``False``, or ``None`` when it cannot be evaluated."""
 
-    _OPS: ClassVar[dict[type[sp.Basic], Callable[[Any], bool]]] = {
-        sp.Eq: lambda x: x == 0, sp.Ne: lambda x: x != 0, sp.Lt: lambda x: x < 0, sp.Le: lambda x: x <= 0,
-        sp.Gt: lambda x: x > 0, sp.Ge: lambda x: x >= 0}
-
     def __init__(self, h: sp.Basic) -> None:
         self.h = h
-        self.op = next((f for cls, f in self._OPS.items() if isinstance(h, cls)), None)
+        self.op = next((op for cls, op in RELATION_OPS.items() if isinstance(h, cls)), None)
         self.diff = _Linear(h.lhs - h.rhs) if self.op is not None else None
 
     def __call__(self, values: dict) -> bool | None:
         if self.diff is None or self.op is None:
             return condition_truth(self.h.xreplace({k: sp.Integer(v) for k, v in values.items()}))
         d = self.diff(values)
-        return None if d is None else bool(self.op(d))
+        return None if d is None else sign_satisfies((d > 0) - (d < 0), self.op)
 
 
 def _size_values(s: sp.Symbol, info: SymbolInfo | None, problem: Problem, max_size: int) -> list[int]:
@@ -458,6 +454,51 @@ def points(atoms: list[sp.Basic], count: int, seed: int = 0, start: int = 0) -> 
         yield point
 
 
+#: Angles tried for a name inside a trigonometric function: where sin, cos or tan is 0 or undefined, and a few more.
+_ANGLES: tuple[sp.Expr, ...] = (sp.pi / 2, sp.pi, -sp.pi / 2, sp.pi / 4, sp.pi / 3, sp.pi / 6, 3 * sp.pi / 2)
+_TRIG = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
+
+
+def angle_points(atoms: list[sp.Basic], relation: tuple) -> Iterator[dict]:
+    """Assignments that put one name found inside a trigonometric function of ``relation`` at a rational multiple of
+    pi (the others at small values): the points where tan is undefined or sin is 0, which rationals never reach."""
+    lhs, _, rhs = relation
+    inside = {s for side in (lhs, rhs) if isinstance(side, sp.Basic)
+              for f in side.atoms(*_TRIG) for s in f.args[0].free_symbols}
+    for a in atoms:
+        if a not in inside or not isinstance(a, sp.Symbol) or a.is_integer:
+            continue
+        for angle in _ANGLES:
+            if angle.is_negative and a.is_nonnegative:
+                continue
+            for base in points(atoms, 2):
+                yield {**base, a: angle}
+
+
+#: Where inside a bounded interval names are put: these fractions of the way from its lower to its upper end.
+_INSIDE: tuple[sp.Rational, ...] = (sp.Rational(1, 2), sp.Rational(1, 3), sp.Rational(3, 4), sp.Rational(1, 5))
+
+
+def interval_points(atoms: list[sp.Basic], facts: Facts) -> Iterator[dict]:
+    """Assignments that put every name declared in a bounded interval with numeric ends at points inside it (each
+    its own fraction of the way, in turn), the others at small values."""
+    ends = {}
+    for a in atoms:
+        d = facts.declaration(a) if isinstance(a, sp.Symbol) else None
+        iv = d.values if d is not None else None
+        if iv is not None and iv.lo is not None and iv.hi is not None and iv.lo.is_number and iv.hi.is_number:
+            ends[a] = (iv.lo, iv.hi)
+    if not ends:
+        return
+    names = list(ends)
+    for n in range(len(_INSIDE) ** min(len(names), 2)):
+        base = next(points(atoms, 1, start=n % 3 + 1), {})
+        for k, a in enumerate(names):
+            lo, hi = ends[a]
+            base[a] = lo + _INSIDE[(n // len(_INSIDE) ** k) % len(_INSIDE)] * (hi - lo)
+        yield base
+
+
 def _zero_allowed(a: sp.Basic) -> bool:
     """A scalar declared nonnegative (not positive): 0 is allowed, and is where ``log`` and ``1/u`` fail."""
     return isinstance(a, sp.Symbol) and bool(a.is_nonnegative) and not a.is_positive
@@ -505,8 +546,7 @@ def integer_failures(case: Case, problem: Problem, relation: tuple) -> list[dict
 
     names = integer_names(case, problem)
     lhs, op, rhs = relation
-    flip = {"<=": ">=", "<": ">"}
-    side, goal = (-1, flip[op]) if op in flip else (1, op)
+    side, goal = (-1, mirrored(op)) if op in ("<=", "<") else (1, op)
     if goal not in ("=", ">=", ">", "!=") or not names:
         return []
     d = rules.normal(side * (lhs - rhs), case.facts)

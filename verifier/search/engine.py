@@ -33,7 +33,7 @@ from verifier.frontend.problem import Case, Problem
 from verifier.frontend.problem_builder import library_problems
 from verifier.kernel import Checked, Proved, Refuted, rules
 from verifier.model import Claim, ClaimResult, Obligation, Outcome, Verdict, worst
-from verifier.search import floats, strategies
+from verifier.search import floats, integers, strategies
 
 #: Points tried per instance when probing for a counterexample or a witness.
 PROBE_POINTS = 14
@@ -301,7 +301,7 @@ def _integer_model(case: Case, problem: Problem) -> Settled | None:
     """A counterexample over the integer names from an integer solver model (``N = 2000`` for a bound that fails
     only there), re-checked by the kernel exactly at the point."""
     for rel in case.relations:
-        for point in strategies.integer_failures(case, problem, rel):
+        for point in integers.integer_failures(case, problem, rel):
             refuted = kernel.refute(rel, case.hypotheses, point, case.facts,
                                     "counterexample from an integer solver model, exact evaluation")
             if refuted is not None:

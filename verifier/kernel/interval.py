@@ -194,6 +194,21 @@ def enclose(e: sp.Expr, prec: int = 80) -> tuple[float, float] | None:
     return float(box.a), float(box.b)
 
 
+def rational_enclosure(e: sp.Expr, prec: int = 80) -> tuple[sp.Rational, sp.Rational] | None:
+    """Exact rational ends of a rigorous enclosure of a number (mpmath's interval ends are binary fractions), or
+    ``None`` when it has none (undefined, not real, or an infinite end)."""
+    box = _box(e, prec)
+    if box is None:
+        return None
+    ends = []
+    for end in box._mpi_:       # raw mpf tuples (sign, mantissa, exponent, bits): exact binary fractions
+        sign, man, exp, _ = end
+        if not isinstance(man, int) or not isinstance(exp, int):
+            return None
+        ends.append((-1) ** sign * sp.Integer(man) * sp.Integer(2) ** exp)
+    return ends[0], ends[1]
+
+
 def _box(e: sp.Expr, prec: int) -> mpmath.iv.mpf | None:
     """The enclosure at ``prec`` bits, or ``None`` when it fails or is not a finite interval."""
     try:

@@ -246,6 +246,40 @@ def finite_support(g: sp.Expr, j: sp.Symbol, facts: Facts) -> bool:
     return False
 
 
+def support_range(e: sp.Sum, facts: Facts) -> tuple[sp.Symbol, sp.Expr, sp.Expr] | None:
+    """For a sum over every integer whose terms vanish outside a finite range, that range (the sum over it is the
+    same sum)::
+
+        each term of g has a factor F[j + c], F zero outside lo..hi (one F, one c)      g defined for every j
+        -------------------------------------------------------------------------------------------------------
+                           Sum(g(j), (j, -oo, oo)) = Sum(g(j), (j, lo - c, hi - c))
+    """
+    if len(e.limits) != 1:
+        return None
+    j, a, b = e.limits[0]
+    if (a, b) != (-sp.oo, sp.oo) or not j.is_integer or not defined.everywhere(e.function):
+        return None
+    ranges = {_term_support(term, j, facts) for term in sp.Add.make_args(sp.expand(e.function))}
+    if len(ranges) != 1 or None in ranges:
+        return None
+    (support,) = ranges
+    assert support is not None
+    return (j, *support)
+
+
+def _term_support(term: sp.Expr, j: sp.Symbol, facts: Facts) -> tuple[sp.Expr, sp.Expr] | None:
+    """``(lo - c, hi - c)`` for a factor ``F[j + c]`` of ``term``, ``F`` zero outside ``lo..hi``."""
+    for factor in sp.Mul.make_args(term):
+        base, expo = factor.as_base_exp()
+        if not (isinstance(base, sp.Indexed) and len(base.indices) == 1 and expo.is_positive):
+            continue
+        rng = facts.family_range(base.base)
+        shift = sp.expand(base.indices[0] - j)
+        if rng is not None and j not in shift.free_symbols and shift.is_integer:
+            return rng[0] - shift, rng[1] - shift
+    return None
+
+
 def canonical_infinite(g: sp.Expr, j: sp.Symbol, facts: Facts) -> sp.Expr:
     """
         ---------------------------------------------------------------------------- (finite support; s = +-1)

@@ -201,3 +201,13 @@ def test_a_logarithm_in_a_branch_needs_a_positive_argument_only_there() -> None:
     assert isinstance(decide(x + 1 - e, ">"), nra.Proof)
     # The top-level log(x) of a real x is still not translated (nothing sound to say where x <= 0).
     assert decide(sp.log(x) ** 2 + 1, ">") is None
+
+
+def test_a_piecewise_without_an_otherwise_branch_is_claimed_only_where_a_condition_holds() -> None:
+    # Piecewise((x, x > 0), (-x, x < 0)) is undefined at 0 and |x| > 0 elsewhere: "> 0" holds where it is defined.
+    # Inside a branch not taken it restricts nothing: Piecewise((1, x < 0), (Piecewise((x, x > 0)), True)) is
+    # undefined only at 0 and equals 1 for x < 0, x for x > 0; ">= 1" fails at x = 1/2.
+    assert isinstance(decide(sp.Piecewise((x, x > 0), (-x, x < 0)), ">"), nra.Proof)
+    inner = sp.Piecewise((1, x < 0), (sp.Piecewise((x, x > 0)), True))
+    assert isinstance(decide(inner, ">"), nra.Proof)
+    assert not isinstance(decide(inner - 1, ">="), nra.Proof)

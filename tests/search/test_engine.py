@@ -4,6 +4,7 @@ test re-checks with plain SymPy arithmetic, and what cannot be settled is unknow
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from recheck import fails_at
 from verifier import kernel
 from verifier.frontend.loader import load_library
 from verifier.model import ClaimResult
+from verifier.search import engine
 from verifier.search.engine import verify_claim
 
 HEADER = """
@@ -272,3 +274,102 @@ def test_a_difference_below_the_float_tolerance_is_still_refuted(tmp_path: Path)
     assert result.verdict == "refuted", result.outcomes
     failing = result.first_failure()
     assert failing is not None and fails_at(load_library(tmp_path / "t.toml"), result.claim, failing)
+
+
+# -- wrong verdicts of issue 17, by class: each truth by hand beside it -------------------------------------------
+
+CORNERS = """
+[symbols]
+u = "real"
+a = "real"
+b = "positive"
+t = "real"
+m = "integer nonnegative"
+N = "integer positive"
+"""
+
+
+def run_corner(tmp_path: Path, claim: str) -> ClaimResult:
+    """Verify one claim written in TOML over the names of ``CORNERS`` in this process."""
+    path = tmp_path / "c.toml"
+    path.write_text(CORNERS + "\n[[claim]]\nid = \"c\"\ntitle = \"c\"\n" + textwrap.dedent(claim), encoding="utf-8")
+    library = load_library(path)
+    assert not library.errors, library.errors
+    return verify_claim(library, library.claims[0])
+
+
+def refuted_and_rechecked(tmp_path: Path, result: ClaimResult) -> bool:
+    """Whether the claim is refuted by a counterexample that plain SymPy re-checks."""
+    failing = result.first_failure()
+    return result.verdict == "refuted" and failing is not None and failing.counterexample is not None \
+        and fails_at(load_library(tmp_path / "c.toml"), result.claim, failing)
+
+
+# Class 1: a partial operation in a branch or a condition not taken restricts nothing. Each false claim with the
+# set where it fails, by hand: the counterexample must lie there.
+PARTIAL_FALSE = [
+    # u < 0: -sqrt(-u) < 0 (u = -4: -2).
+    ('statement = "Piecewise((sqrt(u), u >= 0), (-sqrt(-u), True)) >= 0"', lambda u: u < 0),
+    # u < 0: the first branch is taken, -1 < 0; the square root of the second condition is never evaluated.
+    ('statement = "Piecewise((-1, u < 0), (1, sqrt(u) >= 1), (0, True)) >= 0"', lambda u: u < 0),
+    # u < -1: u < -1; 0 < u < 1/e: log(u) < -1.
+    ('statement = "Piecewise((log(u), u > 0), (u, True)) >= -1"', lambda u: u < -1 or 0 < u < sp.exp(-1)),
+    # u > 0: the otherwise branch, -u < 0 (sqrt(-u) is never evaluated there).
+    ('statement = "Piecewise((sqrt(-u), u <= 0), (-u, True)) >= 0"', lambda u: u > 0),
+]
+PARTIAL_TRUE = [
+    # u >= 0: u*sqrt(u) >= 0; u < 0: u*(-sqrt(-u)) = (-u)*sqrt(-u) >= 0.
+    'statement = "u*Piecewise((sqrt(u), u >= 0), (-sqrt(-u), True)) >= 0"',
+    # Every value is -1, 1 or 0.
+    'statement = "Piecewise((-1, u < 0), (1, sqrt(u) >= 1), (0, True)) >= -1"',
+]
+
+
+@pytest.mark.parametrize("claim, fails", PARTIAL_FALSE)
+def test_a_partial_operation_in_a_branch_not_taken_restricts_nothing(tmp_path: Path, claim: str,
+                                                                     fails: Callable[[sp.Expr], bool]) -> None:
+    result = run_corner(tmp_path, claim)
+    failing = result.first_failure()
+    assert result.verdict == "refuted" and failing is not None and failing.counterexample is not None
+    assert fails(sp.sympify(failing.counterexample["u"]))
+
+
+@pytest.mark.parametrize("claim", PARTIAL_TRUE)
+def test_a_partial_operation_in_a_branch_is_still_used_where_taken(tmp_path: Path, claim: str) -> None:
+    assert run_corner(tmp_path, claim).verdict == "proved"
+
+
+# Class 8: a fault of the engine is `unknown` with its reason, never an error blamed on the file.
+LOGS_TRUE = [
+    # a real: the left side is defined only for a > 0, a != 1 (log(a)), and there log(a^x) = x*log(a).
+    'statement = "log(a^t)/log(a) = t"',
+    # Likewise with a power of a power: log(a^(2*t)) = 2*t*log(a) for a > 0.
+    'statement = "log(a^(2*t))/(2*log(a)) = t"',
+    # b > 0: log(b^t * b) = (t + 1)*log(b).
+    'statement = "log(b^t*b)/log(b) = t + 1"',
+]
+
+
+@pytest.mark.parametrize("claim", LOGS_TRUE)
+def test_a_symbolic_exponent_inside_a_log_is_not_a_crash(tmp_path: Path, claim: str) -> None:
+    assert run_corner(tmp_path, claim).verdict == "proved"
+
+
+def test_a_log_of_a_symbolic_power_of_a_real_is_refuted(tmp_path: Path) -> None:
+    # a = -1, t = 2: log((-1)^2) = 0 is defined, 2*log(-1) is not: the step is false where its left side is defined.
+    result = run_corner(tmp_path, 'statement = "log(a^t) = t*log(a)"')
+    assert result.verdict == "refuted"
+
+
+@pytest.mark.parametrize("fault", [TypeError("Cannot convert symbols to int"), RecursionError(),
+                                   ValueError("math domain error"), AttributeError("no attribute")])
+def test_a_fault_of_the_engine_is_unknown_with_its_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           fault: Exception) -> None:
+    def broken(problem: object) -> None:
+        raise fault
+
+    monkeypatch.setattr(engine, "settle", broken)
+    [outcome] = run_corner(tmp_path, 'statement = "u + u = 2*u"').outcomes
+    assert outcome.verdict == "unknown" and not outcome.bad_input
+    assert outcome.message is not None
+    assert type(fault).__name__ in outcome.message or "too deep" in outcome.message

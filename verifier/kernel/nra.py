@@ -510,9 +510,8 @@ def _proved(negation: list[Any], budget_ms: int) -> bool:
 
 def _piecewise(e: sp.Piecewise, ab: _Abstraction) -> Any:
     pieces = list(e.args)
-    value, cond = pieces[-1]
-    if cond not in (True, sp.true):
-        raise Untranslatable(e)     # not total: undefined where no condition holds
+    if pieces[-1][1] not in (True, sp.true):    # undefined where no condition holds: some holds where evaluated
+        pieces.append((sp.Dummy("undefined", real=True), sp.true))
     outer = ab.path
     conditions: list[Any] = []
     values: list[Any] = []
@@ -525,6 +524,8 @@ def _piecewise(e: sp.Piecewise, ab: _Abstraction) -> Any:
             values.append(_translate(value, ab))
     finally:
         ab.path = outer
+    if e.args[-1][1] not in (True, sp.true):
+        ab.constraints.append(ab.where_evaluated(z3.Or(conditions[:-1])))
     out = values[-1]
     for c, v in zip(reversed(conditions[:-1]), reversed(values[:-1]), strict=True):
         out = z3.If(c, v, out)

@@ -373,3 +373,30 @@ def test_a_fault_of_the_engine_is_unknown_with_its_reason(tmp_path: Path, monkey
     assert outcome.verdict == "unknown" and not outcome.bad_input
     assert outcome.message is not None
     assert type(fault).__name__ in outcome.message or "too deep" in outcome.message
+
+
+# Class 5: an empty range is 0 even where its summand is undefined. Each false claim with its only counterexample.
+EMPTY_FALSE = [
+    ('statement = "Sum(2/m, (j, 1, m)) = 2"', {"m": "0"}),               # m = 0: empty, 0; m >= 1: m*(2/m) = 2
+    ('statement = "Sum(1/m, (j, 1, m)) = 1"', {"m": "0"}),               # likewise
+    ('statement = "Sum(j/m, (j, 1, m)) = (m + 1)/2"', {"m": "0"}),       # m >= 1: (m(m+1)/2)/m; m = 0: 0 != 1/2
+    ('statement = "Sum(1/(N - 1), (j, 2, N)) = 1"', {"N": "1"}),         # N = 1: 2..1 empty; N >= 2: (N-1)/(N-1)
+    ('statement = "Sum(Sum(1/m, (i, 1, m)), (j, 1, 2)) = 2"', {"m": "0"}),   # the inner sum is 0 at m = 0
+]
+EMPTY_TRUE = [
+    'statement = "Sum(2/N, (j, 1, N)) = 2"',                 # N >= 1: N*(2/N) = 2
+    'statement = "Sum(Sum(1/m, (i, 1, m)), (j, 1, m)) = m"',  # m = 0: 0 = 0; m >= 1: the inner sum is 1, m of them
+]
+
+
+@pytest.mark.parametrize("claim, point", EMPTY_FALSE)
+def test_an_empty_range_is_zero_where_its_summand_is_undefined(tmp_path: Path, claim: str,
+                                                              point: dict[str, str]) -> None:
+    result = run_corner(tmp_path, claim)
+    failing = result.first_failure()
+    assert result.verdict == "refuted" and failing is not None and failing.counterexample == point
+
+
+@pytest.mark.parametrize("claim", EMPTY_TRUE)
+def test_a_nonempty_range_or_both_sides_empty_is_proved(tmp_path: Path, claim: str) -> None:
+    assert run_corner(tmp_path, claim).verdict == "proved"

@@ -150,14 +150,16 @@ def collapse_delta(g: sp.Expr, j: sp.Symbol, e: sp.Expr, n: sp.Expr) -> sp.Expr:
 
 def sum_constant(c: sp.Expr, n: sp.Expr, facts: Facts) -> sp.Expr:
     """
-        c does not involve j      the facts imply n >= 0
-        -------------------------------------------------
+        c does not involve j      the facts imply n >= 1, or n >= 0 and c defined everywhere
+        ---------------------------------------------------------------------------------------
         Sum(c, (j, 1, n)) = n * c
-    and otherwise ``Sum(c, (j, 1, n)) = Piecewise((n * c, n >= 0), (0, True))`` (for any integer n).
+    and otherwise ``Sum(c, (j, 1, n)) = Piecewise((n * c, n >= 0), (0, True))`` (for any integer n) when ``c`` is
+    defined everywhere, ``Piecewise((n * c, n >= 1), (0, True))`` when it is not: an empty sum is 0 even where its
+    summand is undefined (``Sum(2/m, (j, 1, m))`` is 0 at m = 0, not ``0 * (2/0)``).
     """
-    if facts.nonneg(n):
+    if facts.positive(n) or (facts.nonneg(n) and defined.everywhere(c)):
         return n * c
-    return sp.Piecewise((n * c, sp.Ge(n, 0)), (0, True))
+    return sp.Piecewise((n * c, sp.Ge(n, 0 if defined.everywhere(c) else 1)), (0, True))
 
 
 def sum_constant_in_range(c: sp.Expr, n: sp.Expr, facts: Facts) -> sp.Expr:
@@ -330,6 +332,8 @@ def _sum_over(f: sp.Expr, limit: tuple, facts: Facts, simplify: Simplify) -> sp.
         return sp.Integer(0)
     total: sp.Expr = sp.Integer(0)
     for c, g in split_linear(f, j):
+        if not (facts.positive(n) or defined.everywhere(c)):
+            c, g = sp.Integer(1), c * g     # c may be undefined where the range is empty, and the sum still 0
         c = simplify(c, facts)
         if j not in g.free_symbols:
             total += c * sum_constant(g, n, facts)

@@ -24,7 +24,7 @@ from bench.machine import effective_cores, machine
 from bench.naive import read_lines
 from bench.report import render, seconds
 from bench.scoring import engine_counts, score
-from verifier.frontend.loader import load_library
+from verifier.frontend.library import load_library
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"

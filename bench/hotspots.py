@@ -62,8 +62,8 @@ def phases(derivations: Path, targets: list[str]) -> dict[str, Any]:
     import sympy  # noqa: F401
     import_sympy = time.perf_counter() - t
     t = time.perf_counter()
-    from verifier.frontend.goals import library_problems
-    from verifier.frontend.loader import load_library
+    from verifier.frontend.library import load_library
+    from verifier.frontend.problem_builder import library_problems
     from verifier.search.engine import settle_obligation
     import_verifier = time.perf_counter() - t
     t = time.perf_counter()

@@ -45,8 +45,8 @@ def run_peer(derivations: Path, limit: float, out: TextIO) -> int:
     """Answer every obligation of the library at ``derivations``, one JSON line each on ``out``."""
     import sympy as sp
 
-    from verifier.frontend.goals import library_problems
-    from verifier.frontend.loader import load_library
+    from verifier.frontend.library import load_library
+    from verifier.frontend.problem_builder import library_problems
 
     _emit(out, {"event": "start", "import_seconds": time.perf_counter() - _START})
     library = load_library(derivations)

@@ -7,9 +7,11 @@ import re
 
 import sympy as sp
 
-from verifier.frontend.build import Builder
-from verifier.frontend.goals import Problem, build_scope, library_problems
-from verifier.frontend.loader import Library
+from verifier.frontend.builder import Builder
+from verifier.frontend.declarations import build_scope
+from verifier.frontend.library import Library
+from verifier.frontend.problem import Problem
+from verifier.frontend.problem_builder import library_problems
 from verifier.model import Claim, Outcome
 
 _ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[(.+)\]\Z")

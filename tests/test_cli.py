@@ -232,17 +232,17 @@ def test_text_report_explains_the_failure(lib: Path, capsys: pytest.CaptureFixtu
 def test_the_progress_bar_stays_quiet_on_short_runs_and_draws_on_long_ones() -> None:
     import io
 
-    from verifier.cli import _Bar
+    from verifier.cli.progress import Bar
 
-    quick = _Bar(io.StringIO())
+    quick = Bar(io.StringIO())
     quick(1, 10)
     quick.close()
     assert quick.stream.getvalue() == ""
-    slow = _Bar(io.StringIO())
+    slow = Bar(io.StringIO())
     slow.start -= 5
     slow(5, 10)
     drawn = slow.stream.getvalue()
-    assert "5/10 obligations" in drawn and drawn.count("█") == _Bar.WIDTH // 2
+    assert "5/10 obligations" in drawn and drawn.count("█") == Bar.WIDTH // 2
     slow.close()
     assert slow.stream.getvalue().endswith("\r")
 
@@ -313,10 +313,10 @@ def test_a_piped_report_is_not_cut_at_80_columns(lib: Path, capsys: pytest.Captu
 def test_the_progress_bar_fits_a_narrow_terminal() -> None:
     import io
 
-    from verifier.cli import _Bar
+    from verifier.cli.progress import Bar
 
     for columns in (20, 40, 60, 200):
-        bar = _Bar(io.StringIO(), columns=columns)
+        bar = Bar(io.StringIO(), columns=columns)
         bar.start -= 5
         bar(123, 4567)
         drawn = bar.stream.getvalue()

@@ -18,6 +18,8 @@ Expect = Literal["holds", "refuted"]
 #: From best to worst; a claim's verdict is the worst of its obligations'.
 VERDICTS: tuple[Verdict, ...] = ("proved", "checked", "unknown", "refuted", "error")
 _RANK = {v: r for r, v in enumerate(VERDICTS)}
+#: The message of an obligation that Ctrl-C stopped before it was settled (its verdict is ``unknown``).
+INTERRUPTED_MESSAGE = "interrupted before it was settled"
 
 
 def worst(verdicts: list[Verdict]) -> Verdict:

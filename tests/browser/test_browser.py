@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from browser.tools import HOW_TO_INSTALL, REQUIRE_ENV, colours, find_chromium, read_png
 
-from verifier.frontend.loader import load_library
+from verifier.frontend.library import load_library
 
 pytestmark = pytest.mark.browser
 

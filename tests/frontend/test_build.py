@@ -1,5 +1,5 @@
-"""Tests of verifier.frontend.build: what expressions build to, what declarations and signatures mean, and exact
-errors."""
+"""Tests of verifier.frontend.builder and verifier.frontend.declarations: what expressions build to, what
+declarations and signatures mean, and exact errors."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ import sympy as sp
 
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
-from verifier.frontend.build import Builder, Definition, Scope, SymbolInfo, Vec, declare, parse_signature
+from verifier.frontend.builder import Builder
+from verifier.frontend.declarations import declare, parse_signature
+from verifier.frontend.scope import Definition, Scope, SymbolInfo
+from verifier.frontend.values import Vec
 
 SYMBOLS = [
     ("x", "real"), ("y", "in {0, 1}"), ("K", "integer positive"), ("i", "integer 1..K"), ("m", "integer positive"),

@@ -1,4 +1,4 @@
-"""Tests of verifier.frontend.goals: what a claim's text means once built (spec section 2a), case by case.
+"""Tests of verifier.frontend.problem_builder: what a claim's text means once built (spec section 2a), case by case.
 
 Every expected value is worked out by hand or with plain SymPy/mpmath on concrete numbers, and written beside it.
 """
@@ -11,8 +11,9 @@ import pytest
 import sympy as sp
 
 from verifier.errors import ExpressionError
-from verifier.frontend.goals import Problem, library_problems
-from verifier.frontend.loader import load_library
+from verifier.frontend.library import load_library
+from verifier.frontend.problem import Problem
+from verifier.frontend.problem_builder import library_problems
 
 SYMBOLS = """
 [symbols]
@@ -410,14 +411,14 @@ def test_an_assume_holds_only_where_it_is_defined(tmp_path: Path, assume: str, t
     assert settle_obligation(ob, built).verdict in allowed
 
 
-def test_a_polynomial_of_integers_is_known_integer_valued_from_a_grid() -> None:
+def test_a_polynomial_of_integers_is_knowninteger_valued_from_a_grid() -> None:
     """n(n + 1)/2 + 1 and n(n + 1)(2n + 1)/6 are integers for every integer n (sums of 1..n and of squares, by
     hand); n/2 and n*m/2 are not (n = 1, m = 1 gives 1/2)."""
-    from verifier.frontend.goals import _integer_valued
+    from verifier.frontend.assumptions import integer_valued
 
     n, m = sp.symbols("n m", integer=True)
-    assert _integer_valued(n * (n + 1) / 2 + 1) and _integer_valued(n * (n + 1) * (2 * n + 1) / 6)
-    assert not _integer_valued(n / 2) and not _integer_valued(n * m / 2)
+    assert integer_valued(n * (n + 1) / 2 + 1) and integer_valued(n * (n + 1) * (2 * n + 1) / 6)
+    assert not integer_valued(n / 2) and not integer_valued(n * m / 2)
 
 
 def test_claims_of_one_file_share_their_declarations_and_a_new_library_gets_its_own(tmp_path: Path) -> None:

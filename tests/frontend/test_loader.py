@@ -1,5 +1,5 @@
-"""Tests of verifier.frontend.loader on good input: line numbers, ``use``, selection by id and question, ``where`` and
-``sizes``.
+"""Tests of verifier.frontend.library and verifier.frontend.tomlfile on good input: line numbers, ``use``, selection
+by id and question, ``where`` and ``sizes``.
 
 Malformed files are in ``test_hostile.py``.
 """
@@ -15,7 +15,8 @@ import pytest
 
 from tests.conftest import Run
 from verifier.errors import DerivationFileError
-from verifier.frontend.loader import Library, discover, load_file, load_library
+from verifier.frontend.library import Library, discover, load_library
+from verifier.frontend.tomlfile import load_file
 
 COMMON = '''# shared names
 [symbols]
@@ -387,7 +388,7 @@ def test_an_empty_file_is_fine(tmp_path: Path) -> None:
 
 
 def test_the_loader_imports_no_sympy() -> None:
-    code = ("import sys; from pathlib import Path; from verifier.frontend.loader import load_library; "
+    code = ("import sys; from pathlib import Path; from verifier.frontend.library import load_library; "
             "load_library(Path('derivations')); assert 'sympy' not in sys.modules")
     done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[2], capture_output=True,
                           text=True, timeout=60, check=False)

@@ -134,7 +134,7 @@ def test_a_block_keyed_by_the_words_before_it(tmp_path: Path) -> None:
 def test_the_written_form_of_each_family_read_from_patterns() -> None:
     """The bundled table reads '\\omega_{?p?q}^{(2)}' as om2[?p, ?q] and 'w_{?j}^2'-style superscripts as w2: the
     sheet writes om2 as omega with the layer label (2), whatever its subscript."""
-    from verifier.frontend.loader import load_library
+    from verifier.frontend.library import load_library
     from verifier.frontend.notation import written_families
 
     root = Path(__file__).resolve().parents[2]

@@ -9,8 +9,8 @@ from pathlib import Path
 import sympy as sp
 from search.test_engine import HEADER
 
-from verifier.frontend.goals import Assumptions
-from verifier.frontend.loader import load_library
+from verifier.frontend.assumptions import Assumptions
+from verifier.frontend.library import load_library
 from verifier.model import ClaimResult
 from verifier.search.engine import verify_claim
 

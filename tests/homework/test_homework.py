@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from verifier.frontend.loader import Library, load_library
+from verifier.frontend.library import Library, load_library
 from verifier.search.engine import verify_claim
 
 ROOT = Path(__file__).resolve().parent

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from verifier.cli import changed_files, main
-from verifier.frontend.loader import load_library
+from verifier.cli import main
+from verifier.cli.git import changed_files
+from verifier.frontend.library import load_library
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -16,8 +16,8 @@ import sympy as sp
 from kernel.test_rules import FAMILIES, GE, LE, NE, K, N, a, b, g, i, k, make_facts, p, sigma, v, x, y, z
 
 from verifier import kernel
-from verifier.frontend.loader import load_library
-from verifier.kernel import checker
+from verifier.frontend.library import load_library
+from verifier.kernel import evaluation, identity
 from verifier.kernel.facts import Facts
 from verifier.search import engine, strategies
 from verifier.search.engine import verify_claim
@@ -64,14 +64,14 @@ SIGN_FALSE = [
 
 @pytest.mark.parametrize("e, strict, hyps", SIGN_TRUE, ids=[str(t[0]) for t in SIGN_TRUE])
 def test_sign_confirmed(e: sp.Expr, strict: bool, hyps: list) -> None:
-    assert checker.confirm_sign(e, make_facts(GE(K, 1), *hyps), strict=strict) is not None
+    assert identity.confirm_sign(e, make_facts(GE(K, 1), *hyps), strict=strict) is not None
 
 
 @pytest.mark.parametrize("e, strict, point", SIGN_FALSE, ids=[str(t[0]) for t in SIGN_FALSE])
 def test_sign_never_confirmed_when_false(e: sp.Expr, strict: bool, point: dict) -> None:
     value = sp.N(e.xreplace(point), 50)
     assert (value <= 0) if strict else (value < 0)
-    assert checker.confirm_sign(e, Facts(), strict=strict) is None
+    assert identity.confirm_sign(e, Facts(), strict=strict) is None
 
 
 def test_sign_of_a_sum_of_positive_terms() -> None:
@@ -79,27 +79,27 @@ def test_sign_of_a_sum_of_positive_terms() -> None:
     sum -(f(K + 1) + ... + f(0)) is negative."""
     m = sp.Symbol("m", integer=True)
     softmax = sp.exp(v[i]) / sp.Sum(sp.exp(v[j]), (j, 1, K))
-    assert checker.confirm_sign(softmax, make_facts(GE(K, 1)), strict=True) is not None
-    assert checker.confirm_sign(sp.Sum(sp.exp(v[j]), (j, 1, m)), make_facts(GE(m, 0)), strict=True) is None
-    assert checker.confirm_sign(sp.Sum(sp.exp(v[j]), (j, 1, m)), Facts(), strict=False) is None
-    assert checker.confirm_sign(sp.Sum(v[j] ** 2, (j, 1, K)), make_facts(GE(K, 1)), strict=True) is None
-    assert checker.confirm_sign(sp.Sum(sp.exp(v[j]), (j, 0, m)), make_facts(GE(m, 0)), strict=True) is not None
+    assert identity.confirm_sign(softmax, make_facts(GE(K, 1)), strict=True) is not None
+    assert identity.confirm_sign(sp.Sum(sp.exp(v[j]), (j, 1, m)), make_facts(GE(m, 0)), strict=True) is None
+    assert identity.confirm_sign(sp.Sum(sp.exp(v[j]), (j, 1, m)), Facts(), strict=False) is None
+    assert identity.confirm_sign(sp.Sum(v[j] ** 2, (j, 1, K)), make_facts(GE(K, 1)), strict=True) is None
+    assert identity.confirm_sign(sp.Sum(sp.exp(v[j]), (j, 0, m)), make_facts(GE(m, 0)), strict=True) is not None
 
 
 @pytest.mark.parametrize("e", [sp.exp(c), p ** sp.I, p ** (x * sp.I), sp.exp(x) * sp.exp(c)])
 def test_sign_of_complex_values_is_never_confirmed(e: sp.Expr) -> None:
     """exp(c) for complex c (c = i*pi gives -1) and p^I are not positive: ``expu`` atoms are only made of real
     arguments, and a positive base counts only with a real exponent."""
-    assert checker.confirm_sign(e, Facts(), strict=True) is None
-    assert checker.confirm_sign(e, Facts(), strict=False) is None
+    assert identity.confirm_sign(e, Facts(), strict=True) is None
+    assert identity.confirm_sign(e, Facts(), strict=False) is None
 
 
 # -- confirm_at_point --------------------------------------------------------------------------------------------
 
 
-def at(rel: tuple, point: dict, hyps: list | None = None, facts: Facts | None = None) -> checker.PointCheck | None:
+def at(rel: tuple, point: dict, hyps: list | None = None, facts: Facts | None = None) -> evaluation.PointCheck | None:
     point = {key: sp.sympify(val) for key, val in point.items()}
-    return checker.confirm_at_point(rel, hyps or [], point, facts if facts is not None else Facts())
+    return evaluation.confirm_at_point(rel, hyps or [], point, facts if facts is not None else Facts())
 
 
 def test_counterexample_and_witness() -> None:
@@ -155,11 +155,11 @@ def test_points_that_are_not_allowed_are_rejected(rel: tuple, hyps: list, point:
 
 def test_plain_python_numbers_are_exact() -> None:
     from fractions import Fraction
-    check = checker.confirm_at_point((x + 1, "=", x), [], {x: 0}, Facts())
+    check = evaluation.confirm_at_point((x + 1, "=", x), [], {x: 0}, Facts())
     assert check is not None and not check.holds
-    check = checker.confirm_at_point((2 * x, "=", 1), [], {x: Fraction(1, 2)}, Facts())
+    check = evaluation.confirm_at_point((2 * x, "=", 1), [], {x: Fraction(1, 2)}, Facts())
     assert check is not None and check.holds
-    assert checker.confirm_at_point((x, "=", 1), [], {x: 0.5}, Facts()) is None     # a float is not exact
+    assert evaluation.confirm_at_point((x, "=", 1), [], {x: 0.5}, Facts()) is None     # a float is not exact
 
 
 def test_a_point_must_satisfy_the_facts_themselves() -> None:
@@ -182,9 +182,9 @@ def test_zero_outside_entries_are_zero_at_a_point() -> None:
 
 def test_substitute_keeps_bound_variables() -> None:
     lim = sp.Limit(sigma(z), z, sp.oo)
-    assert checker.substitute(lim, {z: 0}) == lim
+    assert evaluation.substitute(lim, {z: 0}) == lim
     s = sp.Sum(v[j] * z, (j, 1, K))
-    assert checker.substitute(s, {z: 2, K: 3}) == sp.Sum(2 * v[j], (j, 1, 3))
+    assert evaluation.substitute(s, {z: 2, K: 3}) == sp.Sum(2 * v[j], (j, 1, 3))
 
 
 def test_confirm_instance_makes_the_instance_itself() -> None:
@@ -193,16 +193,16 @@ def test_confirm_instance_makes_the_instance_itself() -> None:
     facts = make_facts(GE(K, 1), GE(k, 1), LE(k, K), families=FAMILIES)
     hyps = [GE(K, 1), GE(k, 1), LE(k, K)]
     off_by_one = (sp.Sum(v[j], (j, 1, K)), "=", sp.Sum(v[j], (j, 1, K - 1)))
-    assert checker.confirm_instance(off_by_one, hyps, {K: 2, k: 1}, facts) is None
+    assert identity.confirm_instance(off_by_one, hyps, {K: 2, k: 1}, facts) is None
     peeled = (sp.Sum(v[j], (j, 1, K)), "=", sp.Sum(v[j], (j, 1, K - 1)) + v[K])
-    assert checker.confirm_instance(peeled, hyps, {K: 3, k: 2}, facts) is not None
+    assert identity.confirm_instance(peeled, hyps, {K: 3, k: 2}, facts) is not None
     outside = (g[N + 1] + sp.Sum(v[j] * sp.KroneckerDelta(j, k), (j, 1, K)), "=", v[k])
-    assert checker.confirm_instance(outside, hyps, {K: 3, k: 2, N: 2}, facts) is not None
-    assert checker.confirm_instance((sigma(z), ">", 0), [], {}, facts) is not None
-    assert checker.confirm_instance(peeled, hyps, {K: R(1, 2)}, facts) is None        # not an integer
-    assert checker.confirm_instance(peeled, hyps, {K: 0}, facts) is None              # K is declared positive
-    assert checker.confirm_instance(peeled, hyps, {x: 1}, facts) is None              # x is not an integer name
-    vacuous = checker.confirm_instance(off_by_one, hyps, {K: 2, k: 3}, facts)         # k <= K is false there
+    assert identity.confirm_instance(outside, hyps, {K: 3, k: 2, N: 2}, facts) is not None
+    assert identity.confirm_instance((sigma(z), ">", 0), [], {}, facts) is not None
+    assert identity.confirm_instance(peeled, hyps, {K: R(1, 2)}, facts) is None        # not an integer
+    assert identity.confirm_instance(peeled, hyps, {K: 0}, facts) is None              # K is declared positive
+    assert identity.confirm_instance(peeled, hyps, {x: 1}, facts) is None              # x is not an integer name
+    vacuous = identity.confirm_instance(off_by_one, hyps, {K: 2, k: 3}, facts)         # k <= K is false there
     assert vacuous is not None and "vacuous" in vacuous.method
 
 
@@ -216,18 +216,18 @@ def test_leaked_bound_index_27359() -> None:
     u = -sp.Sum(sp.Piecewise((sp.KroneckerDelta(ii, jj), v[ii] > 0), (0, True)), (ii, 1, nn))
     leaked = sp.simplify(u)
     facts = make_facts(GE(nn, 1), GE(jj, 1), LE(jj, nn))
-    assert checker.confirm_identity(u, leaked, facts) is None
-    assert checker.confirm_identity(u, -sp.Piecewise((1, v[jj] > 0), (0, True)), facts) is not None
-    assert checker.confirm_identity(u, -sp.Piecewise((1, v[jj] > 0), (0, True)), make_facts(GE(nn, 1))) is None
+    assert identity.confirm_identity(u, leaked, facts) is None
+    assert identity.confirm_identity(u, -sp.Piecewise((1, v[jj] > 0), (0, True)), facts) is not None
+    assert identity.confirm_identity(u, -sp.Piecewise((1, v[jj] > 0), (0, True)), make_facts(GE(nn, 1))) is None
 
 
 def test_a_normal_form_that_leaks_a_name_is_not_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
     """Defence in depth for #27359: if the rules ever returned a form with a new free name, it is not trusted even
     when it cancels."""
     leak = sp.Symbol("leak", integer=True)
-    monkeypatch.setattr(checker, "normal", lambda e, facts: leak * (x + 1) - leak * x - leak)
-    assert checker.confirm_identity(x, x + 1, Facts()) is None
-    assert checker.confirm_sign(x, Facts(), strict=False) is None
+    monkeypatch.setattr(identity, "normal", lambda e, facts: leak * (x + 1) - leak * x - leak)
+    assert identity.confirm_identity(x, x + 1, Facts()) is None
+    assert identity.confirm_sign(x, Facts(), strict=False) is None
 
 
 def test_piecewise_conditions_are_kept_24072() -> None:
@@ -236,9 +236,9 @@ def test_piecewise_conditions_are_kept_24072() -> None:
     aa = sp.Symbol("a", positive=True)
     e = sp.Piecewise((1, aa <= 1), (0, True)) + sp.Piecewise((1, aa <= 1), (0, True)) / (2 * aa) \
         + sp.Piecewise((1, aa > 1), (0, True)) / aa
-    assert checker.evaluate(e, {aa: sp.Integer(1)}, Facts()) == R(3, 2)
+    assert evaluation.evaluate(e, {aa: sp.Integer(1)}, Facts()) == R(3, 2)
     dropped = sp.Piecewise((1, aa <= 1), (1 / aa, True))
-    assert checker.confirm_identity(e, dropped, Facts()) is None
+    assert identity.confirm_identity(e, dropped, Facts()) is None
     check = at((e, "=", dropped), {aa: 1})
     assert check is not None and not check.holds
 
@@ -248,7 +248,7 @@ def test_piecewise_missing_condition_21481_25603() -> None:
     confirmed, and the point where it differs is a rigorous counterexample."""
     whole = sp.Piecewise((sp.log(x), (x <= 5) & (x > 3)), (x, True))
     lost = sp.Piecewise((sp.log(x), x <= 5), (x, True))
-    assert checker.confirm_identity(whole, lost, Facts()) is None
+    assert identity.confirm_identity(whole, lost, Facts()) is None
     check = at((whole, "=", lost), {x: 1})
     assert check is not None and not check.holds and check.lhs == 1 and check.rhs == 0
 
@@ -264,21 +264,21 @@ def test_piecewise_missing_condition_21481_25603() -> None:
 def test_branch_cuts_are_never_proved_for_real_or_complex_values(lhs: sp.Expr, rhs: sp.Expr) -> None:
     """Branch cuts: ``expand_log(force=True)`` and ``powsimp(force=True)`` would prove these; the checker must not
     (for real a, b and x, or complex c). For positive values proving is allowed."""
-    assert checker.confirm_identity(lhs, rhs, Facts()) is None
+    assert identity.confirm_identity(lhs, rhs, Facts()) is None
 
 
 def test_branch_cuts_for_positive_values() -> None:
     q = sp.Symbol("q", positive=True)
-    assert checker.confirm_identity(sp.sqrt(p ** 2), p, Facts()) is not None
-    assert checker.confirm_identity(sp.log(p * q), sp.log(p) + sp.log(q), Facts()) is not None
+    assert identity.confirm_identity(sp.sqrt(p ** 2), p, Facts()) is not None
+    assert identity.confirm_identity(sp.log(p * q), sp.log(p) + sp.log(q), Facts()) is not None
 
 
 def test_tiny_differences_are_not_equalities_23086() -> None:
     """#23086 (named in the project's notes; see also SymPy #20733): a float evaluation can call a tiny nonzero
     number 0. Nothing here is confirmed equal, and the counterexample at a point is found exactly."""
-    assert checker.confirm_identity(x + sp.exp(-100), x, Facts()) is None
-    assert checker.confirm_identity(sp.log(1 + sp.exp(300)), sp.Integer(300), Facts()) is None
-    assert checker.confirm_sign(sp.log(1 + sp.exp(300)) - 300, Facts(), strict=True) is not None
+    assert identity.confirm_identity(x + sp.exp(-100), x, Facts()) is None
+    assert identity.confirm_identity(sp.log(1 + sp.exp(300)), sp.Integer(300), Facts()) is None
+    assert identity.confirm_sign(sp.log(1 + sp.exp(300)) - 300, Facts(), strict=True) is not None
 
 
 def test_the_checker_never_calls_simplify_equals_or_refine(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -291,10 +291,10 @@ def test_the_checker_never_calls_simplify_equals_or_refine(monkeypatch: pytest.M
     monkeypatch.setattr(sp.Expr, "equals", forbidden)
     monkeypatch.setattr(sp.Basic, "simplify", forbidden, raising=False)
     facts = make_facts(GE(K, 1), GE(k, 1), LE(k, K), families=FAMILIES)
-    assert checker.confirm_identity(sp.Sum(v[j] * sp.KroneckerDelta(j, k), (j, 1, K)), v[k], facts) is not None
-    assert checker.confirm_identity((sp.tanh(z / 2) + 1) / 2, sigma(z), facts) is not None
-    assert checker.confirm_sign(sigma(z), facts, strict=True) is not None
-    assert checker.confirm_identity(sp.Limit(sigma(z), z, sp.oo), 1, facts) is not None
+    assert identity.confirm_identity(sp.Sum(v[j] * sp.KroneckerDelta(j, k), (j, 1, K)), v[k], facts) is not None
+    assert identity.confirm_identity((sp.tanh(z / 2) + 1) / 2, sigma(z), facts) is not None
+    assert identity.confirm_sign(sigma(z), facts, strict=True) is not None
+    assert identity.confirm_identity(sp.Limit(sigma(z), z, sp.oo), 1, facts) is not None
     check = at((sp.exp(-x), "=", 0), {x: 50})
     assert check is not None and not check.holds
 
@@ -504,17 +504,17 @@ def test_the_words_of_a_family_hold_inside_its_range_only() -> None:
     q = sp.IndexedBase("q", positive=True)
     outside = make_facts(GE(K, 1), families=[(q, sp.Integer(1), K)])
     inside = make_facts(GE(K, 1), GE(k, 1), LE(k, K), families=[(q, sp.Integer(1), K)])
-    assert checker.confirm_sign(q[k], outside, strict=True) is None
-    assert checker.confirm_sign(q[k] + 1, outside, strict=True) is None
-    assert checker.confirm_sign(q[k], inside, strict=True) is not None
-    assert checker.confirm_sign(q[k], make_facts(GE(k, 1)), strict=True) is not None     # no range: everywhere
+    assert identity.confirm_sign(q[k], outside, strict=True) is None
+    assert identity.confirm_sign(q[k] + 1, outside, strict=True) is None
+    assert identity.confirm_sign(q[k], inside, strict=True) is not None
+    assert identity.confirm_sign(q[k], make_facts(GE(k, 1)), strict=True) is not None     # no range: everywhere
 
 
 def test_an_identity_whose_left_side_is_defined_nowhere_holds_vacuously() -> None:
     nowhere = sp.Piecewise((1, sp.Ne(0, 0, evaluate=False)), evaluate=False)     # 0/0 as written: never defined
-    confirmed = checker.confirm_identity(nowhere, sp.Integer(7), kernel.Facts())
+    confirmed = identity.confirm_identity(nowhere, sp.Integer(7), kernel.Facts())
     assert confirmed is not None and confirmed.method.startswith("vacuous")
     # Defined for x != 0, where it is 1, not 7: no confirmation.
     somewhere = sp.Piecewise((1, sp.Ne(x, 0, evaluate=False)), evaluate=False)
-    assert checker.confirm_identity(somewhere, sp.Integer(7), kernel.Facts()) is None
-    assert checker.confirm_identity(somewhere, sp.Integer(1), kernel.Facts()) is not None
+    assert identity.confirm_identity(somewhere, sp.Integer(7), kernel.Facts()) is None
+    assert identity.confirm_identity(somewhere, sp.Integer(1), kernel.Facts()) is not None

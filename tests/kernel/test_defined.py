@@ -11,7 +11,7 @@ import mpmath
 import pytest
 import sympy as sp
 
-from verifier.kernel import checker, defined
+from verifier.kernel import defined, evaluation, identity
 from verifier.kernel.facts import Facts
 
 x, y, s, t, z = sp.symbols("x y s t z", real=True)
@@ -30,8 +30,8 @@ def unevaluated_div(a: sp.Expr, b: sp.Expr) -> sp.Expr:
     return sp.Mul(a, sp.Pow(b, -1, evaluate=False), evaluate=False)
 
 
-def at(lhs: sp.Expr, op: str, rhs: sp.Expr, point: dict) -> checker.PointCheck | None:
-    return checker.confirm_at_point((sp.sympify(lhs), op, sp.sympify(rhs)), [], point, FACTS)
+def at(lhs: sp.Expr, op: str, rhs: sp.Expr, point: dict) -> evaluation.PointCheck | None:
+    return evaluation.confirm_at_point((sp.sympify(lhs), op, sp.sympify(rhs)), [], point, FACTS)
 
 
 def not_a_real_number(f) -> bool:
@@ -82,12 +82,12 @@ def test_a_sum_with_a_partial_summand_is_opaque() -> None:
 
 def test_a_step_may_remove_an_undefined_point() -> None:
     # x/x = 1 wherever x/x is defined (x != 0), by hand
-    assert checker.confirm_identity(unevaluated_div(x, x), sp.Integer(1), FACTS) is not None
+    assert identity.confirm_identity(unevaluated_div(x, x), sp.Integer(1), FACTS) is not None
 
 
 def test_a_step_may_not_add_an_undefined_point() -> None:
     rhs = unevaluated_div(x, x)
-    assert checker.confirm_identity(sp.Integer(1), rhs, FACTS) is None
+    assert identity.confirm_identity(sp.Integer(1), rhs, FACTS) is None
     assert not_a_real_number(lambda: mpmath.mpf(0) / mpmath.mpf(0))
     check = at(1, "=", rhs, {x: 0})
     assert check is not None and not check.holds and check.undefined == "rhs" and check.lhs == 1
@@ -95,18 +95,18 @@ def test_a_step_may_not_add_an_undefined_point() -> None:
 
 def test_log_of_a_product_of_reals() -> None:
     lhs, rhs = sp.log(s * t), sp.log(s) + sp.log(t)
-    assert checker.confirm_identity(lhs, rhs, FACTS) is None
+    assert identity.confirm_identity(lhs, rhs, FACTS) is None
     # s = t = -1: log(1) = 0 defined; log(-1) is pi*i, not real
     assert not_a_real_number(lambda: mpmath.log(-1))
     check = at(lhs, "=", rhs, {s: -1, t: -1})
     assert check is not None and not check.holds and check.undefined == "rhs" and check.lhs == 0
     # for positive reals it holds, and is proved
     q = sp.Symbol("q", positive=True)
-    assert checker.confirm_identity(sp.log(p * q), sp.log(p) + sp.log(q), FACTS) is not None
+    assert identity.confirm_identity(sp.log(p * q), sp.log(p) + sp.log(q), FACTS) is not None
 
 
 def test_sqrt_of_a_square() -> None:
-    assert checker.confirm_identity(sp.sqrt(z ** 2), z, FACTS) is None
+    assert identity.confirm_identity(sp.sqrt(z ** 2), z, FACTS) is None
     check = at(sp.sqrt(z ** 2), "=", z, {z: -1})        # sqrt(1) = 1, not -1
     assert check is not None and not check.holds and check.lhs == 1 and check.rhs == -1
 
@@ -133,8 +133,8 @@ def test_a_sum_with_an_undefined_term() -> None:
 def test_an_evaluated_limit_is_defined() -> None:
     # lim_{z -> oo} 1/(1 + exp(-z)) = 1 (by hand)
     limit = sp.Limit(1 / (1 + sp.exp(-z)), z, sp.oo)
-    assert checker.confirm_identity(sp.Integer(1), limit, FACTS) is not None
-    assert checker.confirm_identity(limit, sp.Integer(1), FACTS) is not None
+    assert identity.confirm_identity(sp.Integer(1), limit, FACTS) is not None
+    assert identity.confirm_identity(limit, sp.Integer(1), FACTS) is not None
 
 
 # -- kinks: derivatives as partial Piecewise ----------------------------------------------------------------------
@@ -174,11 +174,11 @@ def test_heaviside_at_zero_decides_nothing() -> None:
 
 def test_inequality_with_an_undefined_right_side() -> None:
     lhs, rhs = sp.Integer(0), 1 / x ** 2
-    assert checker.confirm_relation((lhs, "<", rhs), FACTS) is None
+    assert identity.confirm_relation((lhs, "<", rhs), FACTS) is None
     check = at(lhs, "<", rhs, {x: 0})                               # 1/0: undefined
     assert check is not None and not check.holds and check.undefined == "rhs"
     # 1/x^2 > 0 is claimed where the left side is defined (x != 0), and there it holds
-    assert checker.confirm_relation((rhs, ">", lhs), FACTS) is not None
+    assert identity.confirm_relation((rhs, ">", lhs), FACTS) is not None
 
 
 # -- Piecewise: a value needs to be defined only where its branch is chosen ----------------------------------------
@@ -188,11 +188,11 @@ n = sp.Symbol("n", integer=True, nonnegative=True)
 
 def test_a_branch_value_is_needed_only_where_chosen() -> None:
     pw = sp.Piecewise((1 / n, n > 0), (5, True))          # 1/n is used only for n > 0: defined everywhere
-    assert checker.defined_where(pw, sp.Integer(0), FACTS)
+    assert identity.defined_where(pw, sp.Integer(0), FACTS)
     # log(x) used where x > -1 includes x in (-1, 0]: log(-1/2) is not real (mpmath: log(-0.5) = -0.69 + pi*i)
     assert not_a_real_number(lambda: mpmath.log(mpmath.mpf(-0.5)))
     pw = sp.Piecewise((sp.log(x), x > -1), (0, True))
-    assert not checker.defined_where(pw, sp.Integer(0), FACTS)
+    assert not identity.defined_where(pw, sp.Integer(0), FACTS)
     check = at(0, "=", pw, {x: R(-1, 2)})
     assert check is not None and not check.holds and check.undefined == "rhs"
     check = at(0, "=", pw, {x: -2})                          # the otherwise branch: 0 = 0
@@ -219,10 +219,10 @@ def test_power_with_a_symbolic_exponent_at_a_point(base: int, expo: sp.Expr, def
 
 def test_a_subterm_of_the_left_side_is_defined_where_it_is() -> None:
     # x^y is defined wherever the left side 2*x^y is (it is a factor of it); the identity holds by hand
-    assert checker.confirm_identity(2 * x ** y, x ** y + x ** y, FACTS) is not None
+    assert identity.confirm_identity(2 * x ** y, x ** y + x ** y, FACTS) is not None
     # but a branch of a Piecewise need not be defined: Piecewise((log(x), x > 0), (0, True)) is 0 at x = -1,
     # where log(x) is not real
     pw = sp.Piecewise((sp.log(x), x > 0), (0, True))
-    assert checker.confirm_identity(pw, sp.log(x), FACTS) is None
+    assert identity.confirm_identity(pw, sp.log(x), FACTS) is None
     check = at(pw, "=", sp.log(x), {x: -1})
     assert check is not None and not check.holds and check.undefined == "rhs"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from verifier.kernel.checker import confirm_identity
 from verifier.kernel.facts import Facts
+from verifier.kernel.identity import confirm_identity
 
 beta = sp.Symbol("beta", real=True)
 n = sp.Symbol("n", integer=True, positive=True)

@@ -10,7 +10,7 @@ import mpmath
 import pytest
 import sympy as sp
 
-from verifier.kernel import checker, interval
+from verifier.kernel import evaluation, identity, interval
 from verifier.kernel.facts import Facts
 
 E, log, exp, sqrt = sp.E, sp.log, sp.exp, sp.sqrt
@@ -178,13 +178,14 @@ CLAIMS = [
 @pytest.mark.parametrize("lhs, op, rhs, true", CLAIMS, ids=[f"{op}{rhs}" for _, op, rhs, _ in CLAIMS])
 def test_claims_about_near_integers(lhs: sp.Expr, op: str, rhs: sp.Expr, true: bool) -> None:
     relation = (lhs, op, sp.sympify(rhs))
-    proved = checker.confirm_relation(relation, Facts())
+    proved = identity.confirm_relation(relation, Facts())
     assert (proved is not None) is true
-    check = checker.confirm_at_point(relation, [], {}, Facts())
+    check = evaluation.confirm_at_point(relation, [], {}, Facts())
     assert check is not None and check.holds is true
 
 
 def test_floor_of_a_name_at_a_point() -> None:
     y = sp.Symbol("y", real=True)
-    check = checker.confirm_at_point((sp.floor(y * NEAR, evaluate=False), "=", sp.Integer(1402)), [], {y: 1}, Facts())
+    check = evaluation.confirm_at_point((sp.floor(y * NEAR, evaluate=False), "=", sp.Integer(1402)), [], {y: 1},
+                                        Facts())
     assert check is not None and not check.holds and check.lhs == 1401

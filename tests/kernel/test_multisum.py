@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from verifier.kernel.checker import confirm_identity
 from verifier.kernel.facts import Facts
+from verifier.kernel.identity import confirm_identity
 
 n = sp.Symbol("n", integer=True, positive=True)
 m = sp.Symbol("m", integer=True, positive=True)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 import pytest
 import sympy as sp
 
-from verifier.kernel import checker, rules
+from verifier.kernel import identity, rules
 from verifier.kernel.facts import Facts
 
 Family = tuple[sp.IndexedBase, sp.Expr, sp.Expr]
@@ -97,8 +97,8 @@ def sigma(t: sp.Expr) -> sp.Expr:
     return 1 / (1 + sp.exp(-t))
 
 
-def confirm(lhs: sp.Expr, rhs: sp.Expr, hyps: Iterable[sp.Basic] = ()) -> checker.Confirmed | None:
-    return checker.confirm_identity(lhs, rhs, make_facts(*BASE, *hyps, families=FAMILIES))
+def confirm(lhs: sp.Expr, rhs: sp.Expr, hyps: Iterable[sp.Basic] = ()) -> identity.Confirmed | None:
+    return identity.confirm_identity(lhs, rhs, make_facts(*BASE, *hyps, families=FAMILIES))
 
 
 # -- tables: (name, lhs, rhs, hypotheses) for TRUE; plus a witness point for FALSE --------------------------------

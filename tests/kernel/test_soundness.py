@@ -28,9 +28,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kernel.test_rules import differ, make_facts, plain_value
 
-from verifier.frontend.goals import Problem, library_problems
-from verifier.frontend.loader import Library, load_library
-from verifier.kernel import checker
+from verifier.frontend.library import Library, load_library
+from verifier.frontend.problem import Problem
+from verifier.frontend.problem_builder import library_problems
+from verifier.kernel import evaluation, identity
 from verifier.model import Claim
 from verifier.search import strategies
 from verifier.search.engine import settle_obligation
@@ -108,7 +109,7 @@ def holds_nowhere_refuted(lhs: sp.Expr, rhs: sp.Expr, pts: list[dict]) -> int:
     """Assert that no point refutes ``lhs = rhs``; return at how many points the checker decided it."""
     decided = 0
     for pt in pts:
-        check = checker.confirm_at_point((lhs, "=", rhs), [], pt, FACTS)
+        check = evaluation.confirm_at_point((lhs, "=", rhs), [], pt, FACTS)
         assert check is None or check.holds, (lhs, rhs, pt, check)
         decided += check is not None
     return decided
@@ -147,15 +148,15 @@ def _equal_pairs_property(pair: tuple[sp.Expr, sp.Expr], pts: list[dict]) -> Non
     lhs, rhs = pair
     assert holds_nowhere_refuted(lhs, rhs, pts) >= rational_points(lhs, rhs, pts), (lhs, rhs, pts)
     # The normal form is complete on this fragment (polynomials and rational functions of exp of linear forms).
-    assert checker.confirm_identity(lhs, rhs, FACTS) is not None, (lhs, rhs)
+    assert identity.confirm_identity(lhs, rhs, FACTS) is not None, (lhs, rhs)
 
 
 def _constant_added_property(pair: tuple[sp.Expr, sp.Expr], r: sp.Rational, pts: list[dict]) -> None:
     lhs, rhs = pair
-    assert checker.confirm_identity(lhs, rhs + r, FACTS) is None
+    assert identity.confirm_identity(lhs, rhs + r, FACTS) is None
     refuted = 0
     for pt in pts:
-        check = checker.confirm_at_point((lhs, "=", rhs + r), [], pt, FACTS)
+        check = evaluation.confirm_at_point((lhs, "=", rhs + r), [], pt, FACTS)
         assert check is None or not check.holds, (lhs, rhs + r, pt, check)
         refuted += check is not None
     assert refuted >= rational_points(lhs, rhs + r, pts), (lhs, rhs + r, pts)
@@ -166,13 +167,13 @@ def _sign_flipped_property(pair: tuple[sp.Expr, sp.Expr], choice: int, pts: list
     flipped, difference = _flip_one_sign(rhs, choice)
     if not _nonzero_somewhere(difference, pts):
         return      # the flipped term is 0 at every point tried: not known to be unequal
-    assert checker.confirm_identity(lhs, flipped, FACTS) is None, (lhs, flipped)
+    assert identity.confirm_identity(lhs, flipped, FACTS) is None, (lhs, flipped)
 
 
 def _negative_sign_property(pair: tuple[sp.Expr, sp.Expr], r: sp.Rational) -> None:
     e = pair[0]
-    assert checker.confirm_sign(-(e * e) - abs(r), FACTS, strict=False) is None   # always < 0
-    assert checker.confirm_sign(-(e * e) - abs(r), FACTS, strict=True) is None
+    assert identity.confirm_sign(-(e * e) - abs(r), FACTS, strict=False) is None   # always < 0
+    assert identity.confirm_sign(-(e * e) - abs(r), FACTS, strict=True) is None
 
 
 NONZERO = st.sampled_from([R(1, 1000), R(-1, 7), R(1), R(-3, 2), 1 / sp.Integer(10) ** 30])
@@ -236,12 +237,12 @@ def _shift_property(data: tuple, ks: list[int]) -> None:
     moved = sp.Sum(f.xreplace({j: j + c}), (j, a - c, b - c))        # j -> j + c, bounds moved correctly
     decided = 0
     for seed, k in enumerate(ks):
-        check = checker.confirm_at_point((s, "=", moved), [], sum_points(k, seed), FACTS)
+        check = evaluation.confirm_at_point((s, "=", moved), [], sum_points(k, seed), FACTS)
         assert check is None or check.holds, (s, moved, k)
         decided += check is not None
     # Every entry the sums use has a value at each point (v[-12] .. v[15]): each point is decided.
     assert decided == len(ks), (s, moved, ks)
-    assert checker.confirm_identity(s, moved, FACTS) is not None, (s, moved)
+    assert identity.confirm_identity(s, moved, FACTS) is not None, (s, moved)
 
 
 def _wrong_bounds_property(data: tuple, which: list[int]) -> None:
@@ -254,7 +255,7 @@ def _wrong_bounds_property(data: tuple, which: list[int]) -> None:
     for other in (wrong[w % len(wrong)] for w in which):
         # Unequal only when the referee sees it (at K = 3, random entries): a dropped term may be 0, as j*v[j] at 0.
         if any(differ(s, other, sum_points(3, seed)) for seed in range(3)):
-            assert checker.confirm_identity(s, other, FACTS) is None, (s, other)
+            assert identity.confirm_identity(s, other, FACTS) is None, (s, other)
 
 
 @FAST

@@ -11,19 +11,20 @@ import pytest
 import sympy as sp
 from kernel.test_rules import BASE, FAMILIES, GE, LE, F, K, Z, differ, g, j, k, m, make_facts, plain_value, v, w, x
 
-from verifier.kernel import checker, sums
+from verifier.kernel import evaluation, sums
+from verifier.kernel import identity as kernel_identity
 from verifier.kernel.rules import Facts, normal
 
 R = sp.Rational
 n0 = sp.Symbol("n", integer=True, nonnegative=True)
 
 
-def identity(lhs: sp.Expr, rhs: sp.Expr, *hyps: sp.Basic) -> checker.Confirmed | None:
-    return checker.confirm_identity(lhs, rhs, make_facts(*BASE, *hyps, families=FAMILIES))
+def identity(lhs: sp.Expr, rhs: sp.Expr, *hyps: sp.Basic) -> kernel_identity.Confirmed | None:
+    return kernel_identity.confirm_identity(lhs, rhs, make_facts(*BASE, *hyps, families=FAMILIES))
 
 
-def at(lhs: sp.Expr, op: str, rhs: sp.Expr, point: dict, *hyps: sp.Basic) -> checker.PointCheck | None:
-    return checker.confirm_at_point((lhs, op, rhs), list(hyps), point, make_facts(families=FAMILIES))
+def at(lhs: sp.Expr, op: str, rhs: sp.Expr, point: dict, *hyps: sp.Basic) -> evaluation.PointCheck | None:
+    return evaluation.confirm_at_point((lhs, op, rhs), list(hyps), point, make_facts(families=FAMILIES))
 
 
 # -- empty ranges -------------------------------------------------------------------------------------------------
@@ -185,7 +186,7 @@ def test_non_integer_bounds_decide_nothing(lo: sp.Expr, hi: sp.Expr) -> None:
     for value in (2, -2, 0, 1, 3):
         assert identity(s, sp.Integer(value)) is None
         assert at(s, "=", sp.Integer(value), {x: 1}) is None
-    assert checker.confirm_sign(s, make_facts(), strict=False) is None
+    assert kernel_identity.confirm_sign(s, make_facts(), strict=False) is None
 
 
 def test_half_integer_bounds_value_by_hand() -> None:

@@ -12,7 +12,7 @@ import pytest
 import sympy as sp
 from conftest import Run
 
-from verifier.frontend.loader import load_library
+from verifier.frontend.library import load_library
 from verifier.model import Claim, ClaimResult, Obligation, Outcome, RunResult
 from verifier.outputs import html as page
 from verifier.outputs import plot

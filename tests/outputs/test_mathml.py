@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from verifier.frontend.loader import load_library
+from verifier.frontend.library import load_library
 from verifier.outputs.mathml import Written, families_from_notation, relation_mathml, to_mathml
 
 #: The elements of MathML Core (the semantics/annotation elements left out: the printer writes none).

@@ -1,4 +1,4 @@
-"""Tests of verifier.outputs.report: every format, built from hand-made results (no engine, no SymPy)."""
+"""Tests of verifier.outputs.report and its formats: every format, from hand-made results (no engine, no SymPy)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ import pytest
 
 from verifier.errors import UsageError
 from verifier.model import Claim, ClaimResult, Expect, Obligation, ObligationKind, Outcome, RunResult, Verdict
-from verifier.outputs.report import FORMATS, default_color, escape_data, escape_property, md_code_block, render
+from verifier.outputs.github import escape_data, escape_property
+from verifier.outputs.markdown import md_code_block
+from verifier.outputs.report import FORMATS, render
+from verifier.outputs.text import default_color
 
 Q1 = "derivations/q1.toml"
 Q2 = "derivations/q2.toml"
@@ -494,7 +497,7 @@ def test_annotations_are_capped_at_ten_and_the_rest_is_listed() -> None:
 
 
 def test_a_json_report_reads_back_to_the_same_reports(run: RunResult) -> None:
-    from verifier.outputs.report import load_report
+    from verifier.outputs.jsonreport import load_report
     run.file_errors = [FILE_ERROR]
     again = load_report(render(run, "json"))
     for fmt in ("json", "github", "markdown"):
@@ -505,7 +508,7 @@ def test_a_json_report_reads_back_to_the_same_reports(run: RunResult) -> None:
 
 
 def test_load_report_rejects_what_is_not_a_report() -> None:
-    from verifier.outputs.report import load_report
+    from verifier.outputs.jsonreport import load_report
     with pytest.raises(UsageError, match="not a report"):
         load_report('{"format": 2}', "r.json")
     with pytest.raises(UsageError, match=r"r\.json"):
@@ -513,7 +516,7 @@ def test_load_report_rejects_what_is_not_a_report() -> None:
 
 
 def test_merge_joins_shards_once_each() -> None:
-    from verifier.outputs.report import merge_reports
+    from verifier.outputs.jsonreport import merge_reports
     a = make_run([PROVED, UNEXPECTED_REFUTATION], seconds=3.0)
     b = make_run([CHECKED, UNEXPECTED_REFUTATION], seconds=5.0)
     b.file_errors = [FILE_ERROR]
@@ -524,7 +527,7 @@ def test_merge_joins_shards_once_each() -> None:
 
 
 def test_merge_refuses_disagreeing_shards() -> None:
-    from verifier.outputs.report import merge_reports
+    from verifier.outputs.jsonreport import merge_reports
     held = claim_result("q2.4", "Jacobian of softmax, off-diagonal", Q2, 40, [outcome("statement", "a = a", 41,
                                                                                        "proved")])
     with pytest.raises(UsageError, match=r"q2\.4 is refuted in one report and proved"):
@@ -556,7 +559,7 @@ def test_quiet_leaves_the_table_out_and_verbose_lists_obligations(run: RunResult
 
 
 def test_interrupted_run_sums_unsettled_claims_in_one_line() -> None:
-    from verifier.outputs.report import INTERRUPTED_MESSAGE
+    from verifier.model import INTERRUPTED_MESSAGE
     stopped = [claim_result(f"q7.{n}", f"Stopped {n}", "derivations/q7.toml", n, [
         outcome("step", f"a{k} = b{k}", n, "unknown", message=INTERRUPTED_MESSAGE, index=k) for k in range(1, 30)])
         for n in range(1, 20)]

@@ -14,7 +14,7 @@ from libraries import COMMON, Q2
 import verifier
 import verifier.runner.cache
 from verifier.cli import main
-from verifier.frontend.loader import load_library
+from verifier.frontend.library import load_library
 from verifier.model import ClaimResult, Outcome, obligations
 from verifier.runner.cache import CACHE_DIR, Cache
 

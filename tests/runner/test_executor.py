@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import verifier.search.engine
-from verifier.frontend.loader import Library, load_library
+from verifier.frontend.library import Library, load_library
 from verifier.model import Obligation, Outcome
 from verifier.runner.cache import CACHE_DIR, Cache
 from verifier.runner.executor import run_obligations
@@ -244,3 +244,56 @@ def test_ctrl_c_prints_one_short_summary(tmp_path: Path) -> None:
     assert "interrupted before it was settled" not in out  # no block per unsettled obligation
     assert len(lines) < 25, out
     assert "Traceback" not in err
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (Linux: /proc)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.update(int(c) for c in (task / "children").read_text(encoding="utf-8").split())
+    return found
+
+
+def _ended(pid: int) -> bool:
+    """Whether process ``pid`` no longer runs: gone, or a zombie nobody reaped yet (in a container, the process
+    that adopts orphans may not reap them)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return stat.rpartition(")")[2].split()[0] in ("Z", "X")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
+def test_workers_die_when_the_parent_is_killed_outright(tmp_path: Path) -> None:
+    # SIGKILL (as the out-of-memory killer or a cancelled CI job sends it) gives the parent no chance to stop its
+    # workers: one stuck on an obligation for an hour, the other idle, both must end with it.
+    (tmp_path / "derivations").mkdir()
+    (tmp_path / "derivations" / "q1.toml").write_text(LIBRARY, encoding="utf-8")
+    (tmp_path / "driver.py").write_text(DRIVER % SPECIAL, encoding="utf-8")
+    marker = tmp_path / "stuck"
+    proc = subprocess.Popen([sys.executable, "driver.py", "all", "--jobs", "2", "--no-cache"], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "STUCK_MARKER": str(marker)})
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert proc.poll() is None, "the run ended before the stuck obligation"
+            assert time.monotonic() < deadline, "the stuck obligation was never reached"
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        assert int(marker.read_text(encoding="utf-8")) in workers and len(workers) == 2
+        proc.kill()
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    deadline = time.monotonic() + 5
+    while not all(_ended(w) for w in workers):
+        if time.monotonic() > deadline:
+            for w in workers:
+                if not _ended(w):
+                    os.kill(w, signal.SIGKILL)
+            pytest.fail(f"workers still running after their parent was killed: {sorted(workers)}")
+        time.sleep(0.05)

@@ -12,7 +12,7 @@ import sympy as sp
 from recheck import fails_at
 
 from verifier import kernel
-from verifier.frontend.loader import load_library
+from verifier.frontend.library import load_library
 from verifier.model import ClaimResult
 from verifier.search import engine
 from verifier.search.engine import verify_claim

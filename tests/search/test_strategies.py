@@ -9,8 +9,9 @@ from pathlib import Path
 
 import sympy as sp
 
-from verifier.frontend.goals import Problem, library_problems
-from verifier.frontend.loader import load_library
+from verifier.frontend.library import load_library
+from verifier.frontend.problem import Problem
+from verifier.frontend.problem_builder import library_problems
 from verifier.search import strategies
 
 HEADER = """

@@ -41,6 +41,7 @@ Limits are those of the expression parser: at most :data:`~.parser.MAX_TEXT` cha
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from dataclasses import dataclass, field
@@ -289,6 +290,7 @@ class _Reader:
         self.pos = 0
         self.rules = rules
         self.depth = depth
+        self.index: _Index | None = None
 
     # -- helpers
     @property
@@ -647,7 +649,9 @@ class _Reader:
     # -- patterns
     def _pattern(self) -> P.Node | None:
         for pat in self.rules.patterns:
-            found = _match(pat.tokens, self.tokens, self.pos)
+            if self.index is None and any(t.kind == "hole" for t in pat.tokens):
+                self.index = _Index(self.tokens)
+            found = _match(pat.tokens, self.tokens, self.pos, self.index)
             if found is None:
                 continue
             end, holes = found
@@ -664,7 +668,7 @@ class _Reader:
         return None
 
 
-def _match(pattern: tuple[Token, ...], tokens: list[Token], start: int
+def _match(pattern: tuple[Token, ...], tokens: list[Token], start: int, index: _Index | None = None
            ) -> tuple[int, dict[str, list[Token]]] | None:
     """Match ``pattern`` at ``tokens[start]``: the end position and what each hole took, or ``None``.
 
@@ -682,21 +686,10 @@ def _match(pattern: tuple[Token, ...], tokens: list[Token], start: int
         if pos >= len(tokens):
             return None
         if n + 1 < len(pattern) and pattern[n + 1].kind != "hole":
-            stop = pattern[n + 1].key()
-            end, depth = pos, 0
-            while end < len(tokens):
-                kind = tokens[end].kind
-                if depth == 0 and end > pos and tokens[end].key() == stop:
-                    break
-                if kind in _OPENERS:
-                    depth += 1
-                elif kind in ("}", ")", "]", "end"):
-                    depth -= 1
-                    if depth < 0:
-                        return None
-                end += 1
-            else:
+            found = (index or _Index(tokens)).hole_end(pos, pattern[n + 1].key())
+            if found is None:
                 return None
+            end = found
             taken = tokens[pos:end]
         else:
             end = _closing(tokens, pos) + 1 if tokens[pos].kind in _OPENERS else pos + 1
@@ -706,6 +699,39 @@ def _match(pattern: tuple[Token, ...], tokens: list[Token], start: int
         holes[want.text] = taken
         pos = end
     return pos, holes
+
+
+class _Index:
+    """Where a hole can end in a token list: each token's nesting depth, and the positions of each token and of each
+    closing bracket by depth. A pattern that starts with a hole is tried at every position of a formula; with the
+    index, finding where its hole ends is a search, not a scan to the end (which made reading quadratic)."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.depths: list[int] = []
+        self.at: dict[tuple[tuple[str, str], int], list[int]] = {}
+        self.closers: dict[int, list[int]] = {}
+        depth = 0
+        for n, t in enumerate(tokens):
+            self.depths.append(depth)
+            self.at.setdefault((t.key(), depth), []).append(n)
+            if t.kind in _OPENERS:
+                depth += 1
+            elif t.kind in ("}", ")", "]", "end"):
+                self.closers.setdefault(depth, []).append(n)
+                depth -= 1
+
+    def hole_end(self, pos: int, stop: tuple[str, str]) -> int | None:
+        """The first token after ``pos`` equal to ``stop`` at the depth of ``pos``, with no bracket closed between
+        (a hole takes a balanced run of tokens, never nothing); ``None`` if there is none."""
+        depth = self.depths[pos]
+        candidates = self.at.get((stop, depth), [])
+        k = bisect.bisect_right(candidates, pos)
+        if k == len(candidates):
+            return None
+        end = candidates[k]
+        closers = self.closers.get(depth, [])
+        j = bisect.bisect_left(closers, pos)
+        return None if j < len(closers) and closers[j] < end else end
 
 
 def _bar(tokens: list[Token], start: int) -> int:

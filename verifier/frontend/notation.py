@@ -44,7 +44,7 @@ from typing import Any
 
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend.latex import Pattern, Rules, pattern
-from verifier.frontend.loader import NOTATION_SUFFIX
+from verifier.frontend.tomlfile import NOTATION_SUFFIX
 
 __all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "SUFFIX", "Notation", "Settings", "load_notation"]
 

@@ -1,7 +1,7 @@
 r"""The expression language of derivation files: a hand-written scanner and recursive-descent parser.
 
 Text from a file is never evaluated: it is scanned and parsed into the small tree of frozen dataclasses below, and
-:mod:`verifier.frontend.build` turns that tree into SymPy objects. The grammar (EBNF; ``{ }`` repeats, ``[ ]`` is
+:mod:`verifier.frontend.builder` turns that tree into SymPy objects. The grammar (EBNF; ``{ }`` repeats, ``[ ]`` is
 optional)::
 
     expression = comparison ;

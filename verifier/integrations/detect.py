@@ -10,7 +10,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from verifier.frontend.loader import FILE_KEYS
+from verifier.frontend.tomlfile import FILE_KEYS
 
 _CHECKABLE = frozenset({"statement", "steps", "derivation", "exists"})
 _CLAIM_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*claim[ \t]*\]\]", re.MULTILINE)

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from verifier.frontend.loader import Library
+from verifier.frontend.library import Library
 from verifier.integrations.detect import is_derivation_file
 
 
@@ -73,7 +73,7 @@ class DerivationFile(pytest.File):
     """A derivation file: one item per claim."""
 
     def collect(self) -> Iterator[ClaimItem]:
-        from verifier.frontend.loader import load_library
+        from verifier.frontend.library import load_library
         library = load_library(self.path, display_root=Path.cwd())
         if library.errors:
             # CollectError: pytest shows the message alone, without a traceback of the plugin.
@@ -92,19 +92,20 @@ class ClaimItem(pytest.Item):
         self.result: Any = None
 
     def runtest(self) -> None:
-        from verifier.runner.executor import run_obligations
-        timeout = self.config.getoption("--verify-timeout")
-        results, interrupted = run_obligations(self.library, [self.claim], jobs=1, timeout=timeout)
-        if interrupted:  # the executor caught Ctrl-C to stop its worker; the session must stop too
+        from verifier.runner.session import SessionOptions, settle
+        # One worker per item (pytest-xdist spreads the items), and no cache: a test run leaves no files behind.
+        options = SessionOptions(jobs=1, timeout=self.config.getoption("--verify-timeout"), use_cache=False)
+        run = settle(self.library, [self.claim], options)
+        if run.interrupted:  # the executor caught Ctrl-C to stop its worker; the session must stop too
             raise KeyboardInterrupt
-        self.result = results[0]
+        self.result = run.results[0]
         if not self.result.as_expected:
             raise ClaimFailed(self.result)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The same explanation as the text report."""
         if isinstance(excinfo.value, ClaimFailed):
-            from verifier.outputs.report import failure_report, location, mismatch
+            from verifier.outputs.words import failure_report, location, mismatch
             result = excinfo.value.result
             head = f"{location(result.claim.file, result.claim.line)}: {mismatch(result)}"
             return "\n".join([head, *failure_report(result)])

@@ -8,23 +8,13 @@ back is a verdict object (:class:`Proved`, :class:`Checked`, :class:`Refuted`, t
 package.
 """
 
-from verifier.kernel.checker import (
-    check,
-    confirm_at_point,
-    confirm_instance,
-    confirm_relation,
-    contradictory,
-    no_witness_possible,
-    prove,
-    prove_instance,
-    refute,
-    show_relation,
-    symmetric_family,
-    witness,
-)
+from verifier.kernel.checker import check, no_witness_possible, prove, prove_instance, refute, witness
 from verifier.kernel.declarations import Declaration, Interval
+from verifier.kernel.evaluation import confirm_at_point, contradictory, symmetric_family
 from verifier.kernel.facts import Facts, admits, facts_from
+from verifier.kernel.identity import confirm_instance, confirm_relation
 from verifier.kernel.interval import enclose
+from verifier.kernel.relations import show_relation
 from verifier.kernel.universal import AllIndices
 from verifier.kernel.verdicts import Checked, ForgedVerdict, Proved, Refuted, Witness
 

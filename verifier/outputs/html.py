@@ -25,7 +25,7 @@ from typing import Any
 
 from verifier import DISTRIBUTION
 from verifier.model import Claim, ClaimResult, Outcome, RunResult, obligations
-from verifier.outputs.report import status_line, summary_line, verdict_label
+from verifier.outputs.words import status_line, summary_line, verdict_label
 
 #: How to get the plots: the ``plot`` extra of the distribution.
 PLOT_HINT = f"pip install '{DISTRIBUTION}[plot]'"
@@ -309,7 +309,7 @@ class _Display:
 
     def _problem(self, outcome: Outcome) -> Any:
         if self._problems is None:
-            from verifier.frontend.goals import library_problems
+            from verifier.frontend.problem_builder import library_problems
             try:
                 self._problems = dict(library_problems(self.library, self.result.claim))
             except Exception:  # display only: a claim that no longer builds has no plot
@@ -342,7 +342,7 @@ class _Libraries:
 
     def get(self, claim: Claim) -> Any:
         if claim.file not in self._by_file:
-            from verifier.frontend.loader import load_library
+            from verifier.frontend.library import load_library
             try:
                 library = load_library(Path(claim.file))
                 self._by_file[claim.file] = library if claim.file in library.files else None

@@ -32,9 +32,9 @@ from sympy.printing.pretty.pretty_symbology import greek_unicode
 
 from verifier.errors import VerifierError
 from verifier.frontend import parser as P
-from verifier.frontend.build import Builder
-from verifier.frontend.goals import build_scope
-from verifier.frontend.loader import Library
+from verifier.frontend.builder import Builder
+from verifier.frontend.declarations import build_scope
+from verifier.frontend.library import Library
 from verifier.model import Claim
 
 #: A notation for layer-labelled families: the family's name -> (the letter shown, the layer label).

@@ -58,7 +58,8 @@ def approximate(text: str, digits: int = 10) -> str | None:
 
 
 def _number(text: str) -> sp.Expr | None:
-    from verifier.frontend.build import Builder, Scope
+    from verifier.frontend.builder import Builder
+    from verifier.frontend.scope import Scope
 
     try:
         value = Builder(Scope()).expression(text)
@@ -68,7 +69,7 @@ def _number(text: str) -> sp.Expr | None:
 
 
 def line_through(problem: Any, counterexample: dict[str, str]) -> Line | None:
-    """The first relation of ``problem`` (a built :class:`~verifier.frontend.goals.Problem`) whose sides differ at
+    """The first relation of ``problem`` (a built :class:`~verifier.frontend.problem.Problem`) whose sides differ at
     the counterexample, as a :class:`Line` through it; ``None`` when the relation has no real variable, a value
     cannot be read, or a variable is not fixed by the counterexample."""
     cases = getattr(problem, "cases", None)

@@ -15,10 +15,11 @@ from typing import Any
 import sympy as sp
 
 from verifier.errors import ExpressionError
-from verifier.frontend.goals import Problem, library_problems
-from verifier.frontend.loader import Library
+from verifier.frontend.library import Library
+from verifier.frontend.problem import Problem
+from verifier.frontend.problem_builder import library_problems
 from verifier.model import ClaimResult, Outcome
-from verifier.outputs.report import describe, evidence, verdict_label
+from verifier.outputs.words import describe, evidence, verdict_label
 
 _MARKS = {"proved": "✓", "checked": "✓", "refuted": "✗", "unknown": "?", "error": "!"}
 _STYLES = {"proved": "green", "checked": "cyan", "refuted": "red", "unknown": "yellow", "error": "bold magenta"}

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier import __version__
-from verifier.frontend.loader import Library
+from verifier.frontend.library import Library
 from verifier.model import VERDICTS, Claim, ClaimResult, Obligation, Outcome, obligations
 
 CACHE_DIR = ".verify_cache"

@@ -10,7 +10,9 @@ The parent never computes a verdict itself. It hands one obligation at a time to
 
 Outcomes land in slots fixed before the run, so the report's order never depends on which worker finished first.
 Ctrl-C stops the workers; what was settled so far is kept and the rest is marked ``unknown`` (interrupted). A
-SIGTERM (a cancelled CI job) is handled the same way, so that no worker is left running a hard obligation.
+SIGTERM (a cancelled CI job) is handled the same way, so that no worker is left running a hard obligation. A parent
+killed outright (SIGKILL, out of memory) cannot stop its workers: they are tied to it (:mod:`.lifeline`) and die with
+it.
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from verifier.frontend.loader import Library
-from verifier.model import Claim, ClaimResult, Outcome, obligations
-from verifier.outputs.report import INTERRUPTED_MESSAGE
+from verifier.frontend.library import Library
+from verifier.model import INTERRUPTED_MESSAGE, Claim, ClaimResult, Outcome, obligations
+from verifier.runner.lifeline import tie_to_parent
 
 #: Default wall-clock limit per obligation, in seconds.
 DEFAULT_TIMEOUT = 60.0
@@ -50,7 +52,9 @@ class Task:
     ob_no: int
 
 
-def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory: int | None) -> None:
+def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory: int | None,
+                 parent_pid: int) -> None:
+    tie_to_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if memory:
@@ -59,7 +63,7 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         except (ImportError, ValueError, OSError):
             pass
-    from verifier.frontend.goals import library_problems
+    from verifier.frontend.problem_builder import library_problems
     from verifier.search.engine import settle_obligation
 
     built: dict[int, list[Any]] = {}
@@ -90,7 +94,8 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
 class _Worker:
     def __init__(self, ctx: Any, library: Library, claims: list[Claim], memory: int | None) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, library, claims, memory), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, library, claims, memory, os.getpid()),
+                                daemon=True)
         self.proc.start()
         child.close()
         self.task: Task | None = None

@@ -6,7 +6,7 @@ For a ``forall`` problem, each case (of the finite domains it uses) goes through
    screened by a float evaluation (:mod:`verifier.search.floats`), and checked exactly only where the relation may
    fail (the wider probe of step 3 checks that point again exactly, whatever the floats said);
 2. a symbolic proof for every size: the normal form of :mod:`verifier.kernel.rules`, confirmed by
-   :func:`verifier.kernel.checker.confirm_identity` / :func:`~verifier.kernel.checker.confirm_sign` -> ``proved``;
+   :func:`verifier.kernel.identity.confirm_identity` / :func:`~verifier.kernel.identity.confirm_sign` -> ``proved``;
 3. a wider probe for a counterexample -> ``refuted``;
 4. a bounded check over a finite set of sizes and indices, each instance confirmed exactly, then a search for a
    counterexample beyond it (sizes up to twice the largest checked, and a few larger ones) -> ``checked`` naming
@@ -28,8 +28,9 @@ import sympy as sp
 
 from verifier import kernel
 from verifier.errors import ExpressionError
-from verifier.frontend.goals import Case, Problem, library_problems
-from verifier.frontend.loader import Library
+from verifier.frontend.library import Library
+from verifier.frontend.problem import Case, Problem
+from verifier.frontend.problem_builder import library_problems
 from verifier.kernel import Checked, Proved, Refuted, rules
 from verifier.model import Claim, ClaimResult, Obligation, Outcome, Verdict, worst
 from verifier.search import floats, strategies

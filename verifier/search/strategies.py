@@ -23,9 +23,11 @@ from typing import Any, ClassVar, TypeVar
 import sympy as sp
 from mpmath.libmp.libhyper import NoConvergence
 
-from verifier.frontend.build import SymbolInfo
-from verifier.frontend.goals import Case, Problem
-from verifier.kernel import Facts, checker, linear
+from verifier.frontend.problem import Case, Problem
+from verifier.frontend.scope import SymbolInfo
+from verifier.kernel import Facts, linear
+from verifier.kernel.evaluation import apply_zero_outside, at_point, condition_truth
+from verifier.kernel.relations import show_relation
 
 T = TypeVar("T")
 
@@ -119,7 +121,7 @@ def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
     desc = ", ".join(parts) if parts else "no integer names"
     int_hyps = [h for h in case.hypotheses if _only_integers(h) and not _is_range(h, problem)]
     if int_hyps:
-        desc += " with " + ", ".join(checker.show_relation(h) for h in int_hyps)
+        desc += " with " + ", ".join(show_relation(h) for h in int_hyps)
     if total > len(out):
         order = ", ".join(str(s) for s in sizes + ranged)
         counted = f"{total}" if total < COUNT_LIMIT else f"more than {COUNT_LIMIT}"
@@ -325,7 +327,7 @@ class _IntTest:
 
     def __call__(self, values: dict) -> bool | None:
         if self.diff is None or self.op is None:
-            return checker.condition_truth(self.h.xreplace({k: sp.Integer(v) for k, v in values.items()}))
+            return condition_truth(self.h.xreplace({k: sp.Integer(v) for k, v in values.items()}))
         d = self.diff(values)
         return None if d is None else bool(self.op(d))
 
@@ -393,7 +395,7 @@ def real_atoms(case: Case, point: dict, relations: list | None = None) -> list[s
     """The names still free once the integer names have values: real symbols and entries ``x[1]``, ``x[2]``..."""
     rels = relations if relations is not None else case.relations
     exprs = [e for lhs, _, rhs in rels for e in (lhs, rhs)] + list(case.hypotheses)
-    local = checker.at_point(case.facts, point)
+    local = at_point(case.facts, point)
     # The obligations of a claim share hypotheses and, along a chain, sides: each expression is written out once.
     where = (frozenset(point.items()), local.families)
     atoms: set[sp.Basic] = set()
@@ -412,9 +414,9 @@ _ATOMS: dict[tuple, tuple[frozenset, frozenset]] = {}
 def _atoms_at(e: Any, point: dict, local: Facts) -> tuple[frozenset, frozenset]:
     """The names and entries free in ``e`` once written out at the point (integer names aside), and the labels of
     the families ``e`` uses."""
-    value = checker.apply_zero_outside(e.xreplace(point), local)
+    value = apply_zero_outside(e.xreplace(point), local)
     if isinstance(value, sp.Basic):
-        value = checker.apply_zero_outside(_write_out_sums(value), local)
+        value = apply_zero_outside(_write_out_sums(value), local)
     free = value.free_symbols
     atoms = {s for s in free if (isinstance(s, sp.Indexed) and all(i.free_symbols <= free for i in s.indices))
              or (isinstance(s, sp.Symbol) and not s.is_integer)}

@@ -13,90 +13,35 @@ against their names' declarations.
 from __future__ import annotations
 
 import itertools
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal, cast
+from typing import Any
 
 import sympy as sp
 
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
-from verifier.frontend.build import (
-    CONSTANTS,
-    Builder,
-    Definition,
-    Scope,
-    SymbolInfo,
-    Vec,
-    check_consistent,
-    declare,
-    parse_signature,
+from verifier.frontend.assumptions import (
+    Assumptions,
+    declaration_of,
+    entries_of,
+    integer_valued,
+    provable_assumptions,
+    universal_hypothesis,
+    violation,
 )
-from verifier.frontend.loader import Library, SourceFile
-from verifier.kernel import Declaration, Facts, facts_from, interval
-from verifier.kernel.declarations import SIGN_WORDS
+from verifier.frontend.builder import Builder
+from verifier.frontend.declarations import scope_of
+from verifier.frontend.library import Library
+from verifier.frontend.problem import Case, Problem, Relation, substituted
+from verifier.frontend.scope import Scope, SymbolInfo
+from verifier.frontend.values import Vec
+from verifier.kernel import Declaration, Facts, facts_from
 from verifier.kernel.declarations import Interval as ValueInterval
 from verifier.kernel.universal import AllIndices
 from verifier.model import Chain, Claim, Obligation, obligations
 
-Relation = tuple[sp.Expr, str, sp.Expr]
-
 #: At most this many cases of finite domains per obligation.
 MAX_CASES = 64
-
-
-@dataclass
-class Case:
-    """One case of a problem: values of finite-domain names, and the relations that must hold in it."""
-
-    values: dict[sp.Symbol, sp.Expr]
-    relations: list[Relation]
-    hypotheses: list[sp.Basic]
-    facts: Facts
-    symmetric: tuple[sp.IndexedBase, ...] = ()    # families read as symmetric (a hypothesis over all indices)
-    antisymmetric: tuple[sp.IndexedBase, ...] = ()
-
-
-@dataclass
-class Problem:
-    """An obligation, built: ``forall`` (every relation holds for all allowed values) or ``exists``."""
-
-    obligation: Obligation
-    kind: str
-    cases: list[Case]
-    infos: dict[Any, SymbolInfo]
-    sizes: dict[str, list[int]] = field(default_factory=dict)
-    where: dict[Any, Any] = field(default_factory=dict)       # the ``where`` substitution applied to everything
-    #: For a ``forall`` with ``where`` values: the same obligation with the ``where`` names left as declared, one
-    #: case per case of ``cases``; proved for every allowed value, it holds at the given ones (tried first).
-    general: list[Case] = field(default_factory=list)
-    #: The ``where`` names (as declared) and their values, for that instantiation.
-    values: dict[Any, Any] = field(default_factory=dict)
-
-    def bounds(self, s: Any) -> tuple[Any, Any]:
-        """The declared range of a ranged name, with ``where`` applied."""
-        info = self.infos[s]
-        return _subst(info.lo, self.where), _subst(info.hi, self.where)
-
-
-def build_scope(files: list[SourceFile]) -> Scope:
-    """Declare the symbols and definitions of ``files`` in order (used files first)."""
-    scope = Scope()
-    for f in files:
-        for name, text, line in f.symbols:
-            scope.symbols[name] = declare(name, text, scope, file=f.path, line=line)
-        for key, text, line in f.definitions:
-            try:
-                name, params = parse_signature(key)
-                body = P.parse_expression(text)
-            except ExpressionError as err:
-                err.message = f"[define] {key}: {err.message}"
-                err.located(file=f.path, line=line)
-                raise
-            scope.definitions[name] = Definition(name, params, body, text, file=f.path, line=line)
-            scope._cache.pop(name, None)
-    return scope
 
 
 class ProblemBuilder:
@@ -150,13 +95,13 @@ class ProblemBuilder:
         read = self._assumptions(builder, assume_texts, ob.line,
                                  [e for rel in rels for e in (rel[0], rel[2])] + list(subst.values()))
         self.read = read
-        hyps = [_subst(h, subst) for h in read.hypotheses]
+        hyps = [substituted(h, subst) for h in read.hypotheses]
         groups = self._scalar_relations(rels, ob.line)
         if kind == "exists" and any(local for _, local in groups):
             raise ExpressionError("exists cannot compare vectors whose length is symbolic (the entries would have "
                                   "to agree at every index, which one witness cannot show)", line=ob.line)
         groups = [([(_put(lhs, subst), op, _put(rhs, subst)) for lhs, op, rhs in rels],
-                   [_subst(h, subst) for h in local]) for rels, local in groups]
+                   [substituted(h, subst) for h in local]) for rels, local in groups]
         averaged = read.symmetric + read.antisymmetric
         if averaged:
             groups = [([(read.averaged(lhs), op, read.averaged(rhs)) for lhs, op, rhs in rels],
@@ -205,8 +150,8 @@ class ProblemBuilder:
         if builder is None:
             builder = Builder(self.scope, file=self.claim.file)
             for symbol, value in list(subst.items()):
-                assumptions = _provable_assumptions(value)
-                if symbol.is_integer and _integer_valued(value):
+                assumptions = provable_assumptions(value)
+                if symbol.is_integer and integer_valued(value):
                     assumptions["integer"] = True       # n*(n + 1)/2 + 1: SymPy cannot tell, the grid can
                 if not symbol.is_integer:
                     # z real with where z = 3 stays a real name (diff(z^2, z) is taken before 3 is put in).
@@ -248,7 +193,7 @@ class ProblemBuilder:
         out = Assumptions()
         universal: list[AllIndices] = []
         for text in texts:
-            read = self._universal(builder, text, line)
+            read = universal_hypothesis(builder, text, line)
             if read is None:
                 # An assume that is false for every allowed value is kept: the kernel proves a forall vacuously
                 # and refutes an exists (no allowed point).
@@ -259,53 +204,13 @@ class ProblemBuilder:
             return out
         # Every entry the obligation may name: its sides (vectors and matrices entry by entry), the values of
         # its where names, and every hypothesis, those over all indices included.
-        exprs = [e for e in _entries_of(used) + out.hypotheses + universal if isinstance(e, sp.Basic)]
+        exprs = [e for e in entries_of(used) + out.hypotheses + universal if isinstance(e, sp.Basic)]
         exprs += [x for h in universal for x in h.written]
         arities: dict[sp.IndexedBase, set[int]] = {}
         for x in {x for e in exprs for x in e.atoms(sp.Indexed)}:
             arities.setdefault(x.base, set()).add(len(x.indices))
         out.read(universal, self.infos, arities)
         return out
-
-    def _universal(self, builder: Builder, text: str, line: int | None) -> AllIndices | Literal[True] | None:
-        """An ``assume`` over all indices, built with its index variables bound (names declared nowhere, written
-        free in an index: ``r``, ``s`` in ``W[r, s] = W[s, r]``), and the entries they index as written; ``None``
-        for an ordinary hypothesis; ``True`` for one that the declarations make true at every index (``x[j] >= 0``
-        for a positive ``x``)."""
-        try:
-            node = P.parse_relation(text)
-        except ExpressionError:
-            return None     # reported when it is built as an ordinary hypothesis
-        known = set(self.scope.symbols) | set(self.scope.definitions) | set(CONSTANTS) | set(builder.rebound)
-        occurrences = _free_occurrences(node)
-        unknown = {name: n for name, n, _ in occurrences if name not in known}
-        if not unknown:
-            return None
-        indexing = {name for name, _, in_index in occurrences if in_index and name in unknown}
-        for name, n in unknown.items():
-            if name not in indexing:
-                raise ExpressionError(f"undeclared name '{name}': declare it in [symbols] or [define] (a name declared "
-                                      "nowhere may only index a family, in a hypothesis over all indices)",
-                                      file=self.claim.file, line=line, column=n.col)
-        variables = {name: sp.Dummy(name, integer=True) for name in unknown}
-        written = []
-        # Bound as a sum binds its index: the names of a [define] body used here stay that definition's own.
-        with builder.binding(variables):
-            body = builder.hypothesis(text, line=line)
-            for entry, bound in _indexed_by(node, set(unknown)):
-                # An entry alone, outside its sums: a sum's own index there is any integer (only the positions
-                # that a variable indexes matter).
-                with builder.binding({b: sp.Dummy(b, integer=True) for b in bound}):
-                    written.append(builder.value(entry))
-        entries = sorted({x for x in written if isinstance(x, sp.Indexed)}, key=sp.default_sort_key)
-        taken = set().union(*[x.free_symbols for x in entries])
-        for name, v in variables.items():
-            if v not in taken:
-                raise ExpressionError(f"'{name}' cancels out of every index it is written in: write the hypothesis "
-                                      "without it", file=self.claim.file, line=line, column=unknown[name].col)
-        if body is sp.true:
-            return True
-        return AllIndices(body, list(variables.values()), entries)
 
     def _declaration(self, info: SymbolInfo) -> Declaration:
         """The declaration of a name for the obligation being built: a family's, with the bounds that hypotheses over
@@ -352,7 +257,7 @@ class ProblemBuilder:
         holds = self._provable_under_assume(chain_no)
         for name, _ in items:
             info = self.scope.symbols[name]
-            problem = _violation(info, out[info.symbol], out, holds)
+            problem = violation(info, out[info.symbol], out, holds)
             if problem:
                 raise ExpressionError(f"where: {name} = {out[info.symbol]} {problem}", line=lines.get(name))
         return out
@@ -477,7 +382,7 @@ class ProblemBuilder:
                     continue    # y[i] and y[k] are one entry when i = k: not independent names
                 rng = info.declaration.index_range
                 if rng is not None:
-                    lo, hi = (_subst(b, subst) for b in rng)
+                    lo, hi = (substituted(b, subst) for b in rng)
                     if not (len(x.indices) == 1 and lo.is_Integer and hi.is_Integer and lo <= x.indices[0] <= hi):
                         continue
                 out.add(x)
@@ -495,7 +400,7 @@ class ProblemBuilder:
             info = self.infos.get(s)
             if info is not None:
                 for bound in _declared_bounds(info):
-                    todo |= _symbols(_subst(bound, subst))
+                    todo |= _symbols(substituted(bound, subst))
         return seen
 
     def _range_hypotheses(self, rels: list[Relation], hyps: list[sp.Basic], subst: dict) -> list[sp.Basic]:
@@ -515,15 +420,15 @@ class ProblemBuilder:
             info = self.infos[s]
             if info.indexed:
                 if info.lo is not None:
-                    todo |= _symbols(_subst(info.lo, subst)) | _symbols(_subst(info.hi, subst))
+                    todo |= _symbols(substituted(info.lo, subst)) | _symbols(substituted(info.hi, subst))
                 continue
             if info.lo is not None:
-                lo, hi = _subst(info.lo, subst), _subst(info.hi, subst)
+                lo, hi = substituted(info.lo, subst), substituted(info.hi, subst)
                 out.extend([sp.Ge(s, lo, evaluate=False), sp.Le(s, hi, evaluate=False)])
                 todo |= _symbols(lo) | _symbols(hi)
             elif info.declaration is not None and info.declaration.values is not None:
                 box = info.declaration.values     # a real interval
-                lo, hi = _subst(box.lo, subst), _subst(box.hi, subst)
+                lo, hi = substituted(box.lo, subst), substituted(box.hi, subst)
                 out.append((sp.Gt if box.lo_open else sp.Ge)(s, lo, evaluate=False))
                 out.append((sp.Lt if box.hi_open else sp.Le)(s, hi, evaluate=False))
                 todo |= _symbols(lo) | _symbols(hi)
@@ -561,7 +466,7 @@ class ProblemBuilder:
                 if len(x.indices) != 1:
                     continue
                 (i,) = x.indices
-                lo, hi = (_subst(b, subst) for b in d.index_range)
+                lo, hi = (substituted(b, subst) for b in d.index_range)
                 inside = known.decide(sp.And(sp.Ge(i, lo, evaluate=False), sp.Le(i, hi, evaluate=False)))
                 if inside is False:
                     continue
@@ -575,20 +480,6 @@ class ProblemBuilder:
         declarations = [self._declaration(info) for info in self.infos.values()]
         return facts_from(declarations, hyps, fixed, [e for lhs, _, rhs in rels for e in (lhs, rhs)])
 
-
-def declaration_of(info: SymbolInfo) -> Declaration:
-    """A ``[symbols]`` entry as the kernel's :class:`Declaration` (the one place the two meet): the declaration
-    :func:`~verifier.frontend.build.declare` read, or, for a name the front end made itself, one from its words."""
-    if info.declaration is not None:
-        return info.declaration
-    words = set(info.words)
-    signs = frozenset(w for w in words if w in SIGN_WORDS)
-    integer = "integer" in words
-    if info.indexed:
-        index_range = (info.lo, info.hi) if info.lo is not None else None
-        return Declaration(info.symbol, integer=integer, signs=signs, domain=info.domain, index_range=index_range)
-    values = ValueInterval(info.lo, info.hi) if info.lo is not None else None
-    return Declaration(info.symbol, integer=integer, signs=signs, values=values, domain=info.domain)
 
 
 def _declared_bounds(info: SymbolInfo) -> list[sp.Expr]:
@@ -609,333 +500,13 @@ def _entry_conditions(x: sp.Indexed, d: Declaration, subst: dict) -> list[sp.Bas
     box = d.values
     if box is not None:
         if box.lo is not None:
-            out.append((sp.Gt if box.lo_open else sp.Ge)(x, _subst(box.lo, subst), evaluate=False))
+            out.append((sp.Gt if box.lo_open else sp.Ge)(x, substituted(box.lo, subst), evaluate=False))
         if box.hi is not None:
-            out.append((sp.Lt if box.hi_open else sp.Le)(x, _subst(box.hi, subst), evaluate=False))
+            out.append((sp.Lt if box.hi_open else sp.Le)(x, substituted(box.hi, subst), evaluate=False))
     if d.domain is not None:
         out.append(sp.Or(*[sp.Eq(x, v, evaluate=False) for v in d.domain]))
     return out
 
-
-def _provable_assumptions(value: sp.Expr) -> dict[str, bool]:
-    """What a ``where`` value is, as SymPy assumptions for its stand-in: read from exact rationals and from the
-    assumptions of the names in it, never from a numerical evaluation."""
-    if value.is_Rational:
-        keys = {"integer": value.is_Integer, "real": True, "positive": value > 0, "negative": value < 0,
-                "nonnegative": value >= 0, "nonpositive": value <= 0, "nonzero": value != 0}
-        return {k: True for k, v in keys.items() if v}
-    if value.is_number:
-        return {}
-    return {k: True for k in ("integer", "real", "positive", "negative", "nonnegative", "nonpositive", "nonzero")
-            if getattr(value, "is_" + k) is True}
-
-
-def _violation(info: SymbolInfo, value: sp.Expr, where: dict,
-               holds: Callable[[sp.Expr, bool], bool] | None = None) -> str | None:
-    """Why ``value`` does not (provably) satisfy the declaration of ``info``, or ``None`` when it does; ``holds``
-    decides a bound that the value's own words leave open (from the declarations and the claim's assumes)."""
-    d = info.declaration
-    if d is None:
-        return None
-    if info.domain is not None:
-        if not any(_sign(value - v) == 0 for v in info.domain):
-            return f"is not in its domain {{{', '.join(map(str, info.domain))}}}"
-        return None
-    if d.integer and value.is_integer is not True and not _integer_valued(value):
-        what = "an integer" if value.is_number else "provably an integer"
-        return f"is not {what}, but {info.name} is declared integer"
-    words = set(info.words)
-    if (words & {"real", "integer"} or d.signs or d.values is not None) and not _is_real(value):
-        return f"is not {'real' if value.is_number else 'provably real'}, but {info.name} is declared real"
-    for word in sorted(d.signs):
-        allowed = SIGN_WORDS[word]
-        s = _sign(value)
-        if s is None:     # names in the value: their declared words decide; an unenclosable number: not shown
-            if value.is_number or getattr(value, "is_" + word) is not True:
-                return f"is not provably {word}, as {info.name} is declared"
-        elif s not in allowed:
-            return f"is not {word}, as {info.name} is declared"
-    box = d.values
-    if box is not None:
-        for bound, open_, below in ((box.lo, box.lo_open, True), (box.hi, box.hi_open, False)):
-            if bound is None:
-                continue
-            gap = (value - bound) if below else (bound - value)
-            gap = sp.expand(_subst(gap, where))
-            s = _sign(gap)
-            ok = (s is not None and (s > 0 or (s == 0 and not open_))) or \
-                (s is None and not gap.is_number and (gap.is_positive if open_ else gap.is_nonnegative) is True) or \
-                (s is None and holds is not None and holds(gap, open_))
-            if not ok:
-                side = ("above" if open_ else "at least") if below else ("below" if open_ else "at most")
-                return f"is not provably {side} {_subst(bound, where)}, as the declaration of {info.name} requires"
-    return None
-
-
-def _integer_valued(value: sp.Expr) -> bool:
-    """Whether a polynomial with rational coefficients in integer names takes only integer values
-    (``n*(n + 1)/2``): of degree d in each name, it does exactly when it does at every point of {0..d}^k
-    (its coefficients in the binomial basis are then integers)."""
-    names = sorted(value.free_symbols, key=sp.default_sort_key)
-    if not names or not all(isinstance(s, sp.Symbol) and s.is_integer for s in names) or len(names) > 3:
-        return False
-    try:
-        p = sp.Poly(value, *names)
-    except sp.PolynomialError:
-        return False
-    if not all(c.is_Rational for c in p.coeffs()) or max(p.degree_list()) > 8:
-        return False
-    grid = itertools.product(*[range(p.degree(s) + 1) for s in names])
-    return all(p.eval(dict(zip(names, point, strict=True))).is_Integer for point in grid)
-
-
-def _sign(e: sp.Expr) -> int | None:
-    """The sign of a number, exactly or by a rigorous enclosure; ``None`` for an expression with names."""
-    if not e.is_number:
-        return None
-    return interval.sign(e)
-
-
-def _is_real(value: sp.Expr) -> bool:
-    if value.is_number:
-        return bool(interval.is_real(value))
-    return value.is_real is True
-
-
-@dataclass
-class Assumptions:
-    """The ``assume`` texts of an obligation, read.
-
-    A hypothesis over all indices (:class:`~verifier.kernel.universal.AllIndices`) is used by kind:
-
-    - ``F[r, s] = F[s, r]`` (symmetric) and ``F[r, s] = -F[s, r]`` (antisymmetric) of a family whose values are
-      closed under averaging (real, no finite domain): the claim is read with every entry replaced by its symmetric
-      or antisymmetric part (:meth:`averaged`);
-    - a bound on every entry of one family (``x[i] > 0``, ``p[k] <= 1``): added to that family's declaration
-      (:attr:`folded`), whose words hold inside its index range, just as the hypothesis says;
-    - any other: handed to the kernel, which uses it through its instances at the entries the problem names.
-    """
-
-    hypotheses: list[sp.Basic] = field(default_factory=list)
-    symmetric: tuple[sp.IndexedBase, ...] = ()
-    antisymmetric: tuple[sp.IndexedBase, ...] = ()
-    folded: dict[Any, Declaration] = field(default_factory=dict)
-
-    def read(self, universal: list[AllIndices], infos: dict[Any, SymbolInfo],
-             arities: dict[sp.IndexedBase, set[int]]) -> None:
-        """Sort the hypotheses over all indices by kind (``infos``: the declared names). Bounds come first, so that
-        a symmetry is read against the declaration they make (the antisymmetric part of a nonnegative family is
-        not nonnegative); a hypothesis whose entries SymPy cancelled (``x[j] + 0*x[j + 5]``) is never a bound or a
-        symmetry, since it holds at fewer indices than its remaining entries. A bound is folded only when the
-        obligation uses the family's entries with the bound's number of indices alone (``arities``): the words of
-        a declaration hold for entries with any number of indices, and ``M[1]`` and ``M[1, 2]`` are unrelated."""
-        rest = []
-        for h in universal:
-            bound = _entry_bound(h) if _as_written(h) else None
-            if bound is not None and arities.get(bound[0].base, set()) - {len(bound[0].indices)}:
-                bound = None
-            stronger = _strengthened(self.declaration(infos[bound[0].base]), *bound) if bound else None
-            if stronger is not None:
-                self.folded[stronger.name] = stronger
-            else:
-                rest.append(h)
-        for h in rest:
-            transposition = _transposition(h) if _as_written(h) else None
-            if transposition is not None and _closed_under_averaging(self.declaration(infos[transposition[1]]),
-                                                                     transposition[0]):
-                sign, family = transposition
-                if sign == 1:
-                    self.symmetric += (family,)
-                else:
-                    self.antisymmetric += (family,)
-            else:
-                self.hypotheses.append(h)
-
-    def declaration(self, info: SymbolInfo) -> Declaration:
-        """A name's declaration with the bounds read so far."""
-        return self.folded.get(info.symbol) or declaration_of(info)
-
-    def averaged(self, e: Any) -> Any:
-        """``e`` with every entry ``F[a, b]`` of a symmetric family replaced by ``(F[a, b] + F[b, a])/2``, and of an
-        antisymmetric one by ``(F[a, b] - F[b, a])/2``.
-
-        A claim holds for every symmetric ``F`` exactly when the claim so rewritten holds for every ``F``: the
-        rewritten claim at ``F`` is the claim at the symmetric ``(F + F^T)/2``, and at a symmetric ``F`` the two are
-        the same (likewise for ``(F - F^T)/2``, which is antisymmetric, and equal to ``F`` when ``F`` is)."""
-        if not isinstance(e, sp.Basic):
-            return e
-        sign = {f: 1 for f in self.symmetric} | {f: -1 for f in self.antisymmetric}
-        mapping = {x: (x + sign[x.base] * x.base[x.indices[1], x.indices[0]]) / 2 for x in e.atoms(sp.Indexed)
-                   if x.base in sign and len(x.indices) == 2}
-        return e.xreplace(mapping) if mapping else e
-
-
-def _entries_of(values: list[Any]) -> list[Any]:
-    """The SymPy expressions in ``values``: a matrix's entries, a vector's entries at a fresh index and its
-    concrete items, and expressions as they are."""
-    out: list[Any] = []
-    for v in values:
-        if isinstance(v, sp.MatrixBase):
-            out.extend(v)
-        elif isinstance(v, Vec):
-            out.append(v.entry((sp.Dummy("t", integer=True),)))
-            out.extend(v.concrete_items() or ())
-        else:
-            out.append(v)
-    return out
-
-
-def _scoped(node: P.Node) -> list[tuple[P.Node, frozenset[str], bool]]:
-    """Every node with the names bound around it (by a sum, product or vector: ``j`` in ``Sum(f, (j, 1, n))``
-    inside ``f``, not in the bounds) and whether it lies inside an index."""
-    out: list[tuple[P.Node, frozenset[str], bool]] = []
-    stack: list[tuple[P.Node, frozenset[str], bool]] = [(node, frozenset(), False)]
-    while stack:
-        current, bound, in_index = stack.pop()
-        out.append((current, bound, in_index))
-        if isinstance(current, P.Call):
-            limits = [a for a in current.args if isinstance(a, P.Tuple) and len(a.items) == 3
-                      and isinstance(a.items[0], P.Name)]
-            inner = bound | {cast(P.Name, t.items[0]).id for t in limits}
-            for a in current.args:
-                if a in limits:
-                    stack.extend((b, bound, in_index) for b in a.items[1:])
-                else:
-                    stack.append((a, inner, in_index))
-        elif isinstance(current, P.Index):
-            stack.append((current.base, bound, in_index))
-            stack.extend((i, bound, True) for i in current.indices)
-        elif isinstance(current, (P.Vector, P.Tuple)):
-            stack.extend((i, bound, in_index) for i in current.items)
-        elif isinstance(current, P.BinOp):
-            stack.extend([(current.left, bound, in_index), (current.right, bound, in_index)])
-        elif isinstance(current, P.Neg):
-            stack.append((current.operand, bound, in_index))
-        elif isinstance(current, P.Compare):
-            stack.extend((o, bound, in_index) for o in current.operands)
-    return out
-
-
-def _free_occurrences(node: P.Node) -> list[tuple[str, P.Name, bool]]:
-    """The names written free (not bound by a sum around them), each with whether it is inside an index."""
-    return [(n.id, n, in_index) for n, bound, in_index in _scoped(node)
-            if isinstance(n, P.Name) and n.id not in bound]
-
-
-def _indexed_by(node: P.Node, names: set[str]) -> list[tuple[P.Index, frozenset[str]]]:
-    """The entries with one of ``names`` free in an index, each with the names bound around it."""
-    out = []
-    for x, bound, _ in _scoped(node):
-        if isinstance(x, P.Index) and any(isinstance(n, P.Name) and n.id in names - bound
-                                          for i in x.indices for n in P.walk(i)):
-            out.append((x, bound))
-    return out
-
-
-def _as_written(h: AllIndices) -> bool:
-    """Whether the hypothesis still holds every entry written in it (SymPy cancelled none)."""
-    return {x for x in h.body.atoms(sp.Indexed) if x.free_symbols & set(h.variables)} == set(h.written)
-
-
-def _transposition(h: AllIndices) -> tuple[int, sp.IndexedBase] | None:
-    """``(1, F)`` for ``F[r, s] = F[s, r]`` over all indices, ``(-1, F)`` for ``F[r, s] = -F[s, r]``."""
-    body = h.body
-    if not isinstance(body, sp.Eq) or len(h.variables) != 2:
-        return None
-    r, s = h.variables
-    d = sp.expand(body.lhs - body.rhs)
-    for x in d.atoms(sp.Indexed):
-        if x.indices == (r, s):
-            family = x.base
-            if d in (family[r, s] - family[s, r], family[s, r] - family[r, s]):
-                return 1, family
-            if d in (family[r, s] + family[s, r], -family[r, s] - family[s, r]):
-                return -1, family
-    return None
-
-
-def _closed_under_averaging(d: Declaration, sign: int) -> bool:
-    """Whether the symmetric (``sign`` 1) or antisymmetric (-1) part of any family is allowed by its declaration:
-    real values, no finite domain, and for the antisymmetric part no sign or interval either (it takes both
-    signs)."""
-    if d.integer or d.domain is not None:
-        return False
-    return sign == 1 or (not d.signs and d.values is None)
-
-
-#: A relation between an entry and a number, turned round to put the entry on the left.
-_MIRRORED: dict[type, type] = {sp.Ge: sp.Le, sp.Gt: sp.Lt, sp.Le: sp.Ge, sp.Lt: sp.Gt, sp.Eq: sp.Eq, sp.Ne: sp.Ne}
-
-
-def _entry_bound(h: AllIndices) -> tuple[sp.Indexed, type, sp.Rational] | None:
-    """``(F[i, j, ...], op, c)`` for a hypothesis ``F[i, j, ...] op c`` over all indices: one entry whose indices
-    are the variables, each once, and a rational number."""
-    body = h.body
-    if type(body) not in _MIRRORED:
-        return None
-    op, entry, c = type(body), body.lhs, body.rhs
-    if not isinstance(entry, sp.Indexed):
-        op, entry, c = _MIRRORED[op], body.rhs, body.lhs
-    if not (isinstance(entry, sp.Indexed) and isinstance(c, sp.Rational)):
-        return None
-    if len(set(entry.indices)) != len(entry.indices) or set(entry.indices) != set(h.variables):
-        return None
-    return entry, op, c
-
-
-#: The sign word that ``entry op 0`` states.
-_SIGN_OF: dict[type, str] = {sp.Gt: "positive", sp.Ge: "nonnegative", sp.Lt: "negative", sp.Le: "nonpositive",
-                             sp.Ne: "nonzero"}
-
-
-def _strengthened(d: Declaration, entry: sp.Indexed, op: type, c: sp.Rational) -> Declaration | None:
-    """``d`` with the bound ``entry op c`` added to its words, or ``None`` when it cannot be: a family with several
-    indices and a range, an end to compare that is not a rational number, ``!=`` a number other than 0, or words
-    that would then allow no value (a hypothesis nothing satisfies, which the kernel reads as such: vacuous, or
-    where the family's range may be empty, a statement that it is)."""
-    if d.index_range is not None and len(entry.indices) > 1:
-        return None
-    if d.values is not None and not all(end is None or end.is_Rational for end in (d.values.lo, d.values.hi)):
-        # An end that is a name (real [0, K]) could leave no value at some sizes once narrowed: a point that names
-        # no entry would not show it. Such a bound stays a hypothesis.
-        return None
-    signs, values = d.signs, d.values
-    if c == 0 and op in _SIGN_OF:
-        signs = signs | {_SIGN_OF[op]}
-    elif op is sp.Ne:
-        return None
-    else:
-        values = _narrowed(values, op, c)
-        if values is None:
-            return None
-    box = None
-    if values is not None:
-        box = (values.lo if values.lo is not None else -sp.oo, values.hi if values.hi is not None else sp.oo,
-               values.lo_open, values.hi_open)
-    try:
-        check_consistent(signs, d.integer, box, d.domain)
-    except ExpressionError:
-        return None
-    return replace(d, signs=signs, values=values)
-
-
-def _narrowed(values: ValueInterval | None, op: type, c: sp.Rational) -> ValueInterval | None:
-    """The interval ``values`` intersected with ``{v : v op c}``; ``None`` when an end to compare is not rational."""
-    box = values or ValueInterval(None, None)
-    lo, hi, lo_open, hi_open = box.lo, box.hi, box.lo_open, box.hi_open
-    if op in (sp.Ge, sp.Gt, sp.Eq):
-        if lo is not None and not lo.is_Rational:
-            return None
-        strict = op is sp.Gt
-        if lo is None or c > lo or (c == lo and strict):
-            lo, lo_open = c, strict
-    if op in (sp.Le, sp.Lt, sp.Eq):
-        if hi is not None and not hi.is_Rational:
-            return None
-        strict = op is sp.Lt
-        if hi is None or c < hi or (c == hi and strict):
-            hi, hi_open = c, strict
-    return ValueInterval(lo, hi, lo_open, hi_open)
 
 
 def _put(side: Any, values: dict) -> Any:
@@ -957,8 +528,6 @@ def _held(condition: Any, values: dict) -> Any:
                                for r in relations})
 
 
-def _subst(e: Any, subst: dict) -> Any:
-    return e.xreplace(subst) if subst and isinstance(e, sp.Basic) else e
 
 
 def _as_matrix(v: Any) -> sp.Matrix | None:
@@ -995,26 +564,7 @@ def _symbols(e: Any) -> set[Any]:
 def library_problems(library: Library, claim: Claim) -> list[tuple[Obligation, Problem | ExpressionError]]:
     """Build every obligation of a claim in the context of its library (errors kept per obligation)."""
     try:
-        scope = _scope_of(library.context(claim))
+        scope = scope_of(library.context(claim))
     except ExpressionError as err:
         return [(ob, err) for ob, _ in obligations(claim)]
     return ProblemBuilder(claim, scope).problems()
-
-
-#: The scopes of the last few contexts: the claims of one file share one (their declarations are built once).
-_SCOPES: OrderedDict[tuple[int, ...], tuple[list[SourceFile], Scope]] = OrderedDict()
-_SCOPES_KEPT = 8
-
-
-def _scope_of(files: list[SourceFile]) -> Scope:
-    """:func:`build_scope` of ``files``, from the cache when the same file objects were built last (the cache holds
-    the files themselves, so an identity is never reused while its entry lives)."""
-    key = tuple(map(id, files))
-    if key in _SCOPES:
-        _SCOPES.move_to_end(key)
-        return _SCOPES[key][1]
-    scope = build_scope(files)
-    _SCOPES[key] = (files, scope)
-    if len(_SCOPES) > _SCOPES_KEPT:
-        _SCOPES.popitem(last=False)
-    return scope

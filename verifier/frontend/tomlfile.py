@@ -1,9 +1,7 @@
-"""Reading derivation libraries: TOML files into :class:`~verifier.model.Claim` values, with line numbers.
+"""One derivation file: TOML text into a :class:`SourceFile` (its shared names, still text, and its claims as
+:class:`~verifier.model.Claim` values), with line numbers.
 
-Loading checks the *shape* of every file (keys, types, required fields, unique ids, ``use`` targets) and nothing
-else; it imports no SymPy, so a run whose verdicts all come from the cache stays fast. Expressions are parsed and
-built later, claim by claim, so one bad expression costs one claim, not the run.
-
+Reading checks the *shape* of the file (keys, types, required fields, ``use`` targets) and nothing else.
 ``tomllib`` reports no positions, so line numbers are recovered by scanning the text: the ``[[claim]]`` headers in
 order, then each key and each string of a claim inside its block.
 """
@@ -16,16 +14,12 @@ import hashlib
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from verifier.errors import DerivationFileError
 from verifier.model import Chain, Claim
-
-if TYPE_CHECKING:     # the sheet reader is imported only when a library has a sheet (a run from the cache needs none)
-    from verifier.frontend.notation import Notation
-    from verifier.frontend.sheet import Sheet
 
 #: The name ending of a notation table (``SHEET.notation.toml``), which is not a derivation file.
 NOTATION_SUFFIX = ".notation.toml"
@@ -37,6 +31,7 @@ FILE_KEYS = frozenset({"question", "title", "use", "symbols", "define", "claim"}
 MAX_FILE_BYTES = 2_000_000
 
 _ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\Z")
+
 
 
 @dataclass(frozen=True)
@@ -54,167 +49,14 @@ class SourceFile:
     used_paths: tuple[Path, ...] = ()
 
 
-@dataclass
-class Library:
-    """Every file of a derivation library, its claims in order, and the files that could not be read."""
-
-    files: dict[str, SourceFile] = field(default_factory=dict)
-    claims: list[Claim] = field(default_factory=list)
-    errors: list[DerivationFileError] = field(default_factory=list)
-    sheets: dict[str, Sheet] = field(default_factory=dict)     # the reading of each sheet (Markdown, LaTeX)
-    notations: list[Notation] = field(default_factory=list)    # the notation tables the sheets were read with
-
-    def context(self, claim: Claim) -> list[SourceFile]:
-        """The files whose names a claim sees: used files first (depth first, each once), then its own."""
-        order: list[SourceFile] = []
-        seen: set[str] = set()
-
-        def visit(path: str) -> None:
-            if path in seen or path not in self.files:
-                return
-            seen.add(path)
-            for used in self.files[path].uses:
-                visit(used)
-            order.append(self.files[path])
-
-        visit(claim.file)
-        return order
-
-    def select(self, ids: list[str]) -> list[Claim]:
-        """Claims matching any selector: an exact id, or a prefix ending at a dot (``q2`` selects ``q2.*``)."""
-        chosen = [c for c in self.claims if any(_matches(c, s) for s in ids)]
-        return chosen
-
-    def unknown_selectors(self, ids: list[str]) -> list[str]:
-        """Selectors that match no claim."""
-        return [s for s in ids if not any(_matches(c, s) for c in self.claims)]
-
-
-def _matches(claim: Claim, selector: str) -> bool:
-    return claim.id == selector or claim.id.startswith(selector + ".") or claim.question == selector
-
-
-SHEET_SUFFIXES = (".md", ".tex")
-
-
-def discover(path: Path, notation: Path | None = None) -> list[Path]:
-    """The files of a library folder (sorted), or the one file given.
-
-    A folder gives its ``.toml`` derivation files (notation tables ``*.notation.toml`` are not derivation files)
-    and, when a notation table applies to them (``notation``, or a ``*.notation.toml`` in the folder itself), the
-    sheets (``.md``, ``.tex``) at its top level: sheets in sub-folders are read only when that folder is given.
-    """
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
-        raise DerivationFileError(f"no such file or folder: {path}", file=str(path))
-    tomls = sorted(p for p in path.rglob("*.toml") if p.is_file() and not p.name.endswith(NOTATION_SUFFIX))
-    if notation is None and not any(path.glob("*" + NOTATION_SUFFIX)):
-        return tomls
-    return tomls + sorted(p for p in path.iterdir() if p.suffix in SHEET_SUFFIXES and p.is_file())
-
-
-def load_library(path: Path, *, display_root: Path | None = None, notation: Path | None = None) -> Library:
-    """Read every file of a library; unreadable files are collected in ``errors``, never raised. Sheets are read
-    with ``notation`` (or the notation table beside them); with several sheets, claim ids start with the
-    sheet's file name (``alice.md:q2.4``)."""
-    lib = Library()
-    paths = discover(path, notation)
-    sheets = [p for p in paths if p.suffix in SHEET_SUFFIXES]
-    notations: dict[Path, Notation] = {}
-    pending = list(paths)
-    loaded: set[Path] = set()
-    while pending:
-        p = pending.pop(0).resolve()
-        if p in loaded:
-            continue
-        loaded.add(p)
-        shown = _display(p, display_root)
-        try:
-            if p.suffix in SHEET_SUFFIXES:
-                source = _load_sheet(p, shown, lib, notations, notation, display_root,
-                                     f"{p.name}:" if len(sheets) > 1 else "")
-            else:
-                source = load_file(p, shown, display_root=display_root)
-        except DerivationFileError as err:
-            lib.errors.append(err)
-            continue
-        except Exception as err:  # a loader bug must cost one file, never the run or a traceback
-            lib.errors.append(DerivationFileError(
-                f"internal error while reading this file ({type(err).__name__}: {err}); please report it",
-                file=shown))
-            continue
-        lib.files[shown] = source
-        pending.extend(source.used_paths)
-    ids: dict[str, Claim] = {}
-    for p in paths:
-        shown = _display(p.resolve(), display_root)
-        given = lib.files.get(shown)
-        if given is None:
-            continue
-        for claim in given.claims:
-            if claim.id in ids:
-                first = ids[claim.id]
-                lib.errors.append(DerivationFileError(
-                    f"duplicate claim id '{claim.id}' (first defined at {first.file}:{first.line}); ids must be "
-                    "unique in the whole library", file=claim.file, line=claim.line))
-                continue
-            ids[claim.id] = claim
-            lib.claims.append(claim)
-    lib.notations = list(notations.values())
-    return lib
-
-
-def _display(p: Path, display_root: Path | None) -> str:
+def display_path(p: Path, display_root: Path | None) -> str:
+    """How a file is named in messages and reports: relative to ``display_root`` (or the working folder) when it
+    lies below it."""
     base = display_root or Path.cwd()
     try:
         return str(p.relative_to(base.resolve()))
     except ValueError:
         return str(p)
-
-
-def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notation], given: Path | None,
-                display_root: Path | None, id_prefix: str) -> SourceFile:
-    """Read a sheet with its notation table into a :class:`SourceFile` (its reading goes to ``lib.sheets``)."""
-    table = _notation_for(p, given)
-    if table is None:
-        raise DerivationFileError(f"no notation table for this sheet: write {p.stem}{NOTATION_SUFFIX} beside it, "
-                                  "or give one with --notation FILE", file=shown)
-    table = table.resolve()
-    if table not in notations:
-        from verifier.frontend.notation import load_notation
-        notations[table] = load_notation(table, _display(table, display_root))
-    notation = notations[table]
-    try:
-        raw = p.read_bytes()
-        if len(raw) > MAX_FILE_BYTES:
-            raise DerivationFileError(f"file too large ({len(raw)} bytes; at most {MAX_FILE_BYTES})", file=shown)
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except OSError as err:
-        raise DerivationFileError(f"cannot read file: {err.strerror}", file=shown) from None
-    except UnicodeDecodeError as err:
-        raise DerivationFileError("file is not valid UTF-8 text", file=shown,
-                                  line=raw[: err.start].count(b"\n") + 1) from None
-    from verifier.frontend.sheet import read_sheet
-    claims, sheet = read_sheet(text, shown, notation, id_prefix=id_prefix)
-    lib.sheets[shown] = sheet
-    # The table is a file of the library of its own, so that its names are reported at its own lines.
-    lib.files.setdefault(notation.path, SourceFile(
-        notation.path, None, None, tuple(_display(u, display_root) for u in notation.used_paths),
-        notation.symbols, notation.definitions, (), notation.digest, notation.used_paths))
-    digest = hashlib.sha256((text + "\0" + notation.digest).encode("utf-8")).hexdigest()
-    return SourceFile(shown, None, None, (notation.path,), (), (), tuple(claims), digest, notation.used_paths)
-
-
-def _notation_for(sheet: Path, given: Path | None) -> Path | None:
-    """The notation table of a sheet: the one given, SHEET.notation.toml, or the only one in its folder."""
-    if given is not None:
-        return given
-    beside = sheet.with_name(sheet.stem + NOTATION_SUFFIX)
-    if beside.is_file():
-        return beside
-    found = sorted(sheet.parent.glob("*" + NOTATION_SUFFIX))
-    return found[0] if len(found) == 1 else None
 
 
 def load_file(p: Path, shown: str, *, display_root: Path | None = None) -> SourceFile:
@@ -389,7 +231,7 @@ def _read(data: dict[str, Any], text: str, shown: str, p: Path,
         if not found:
             raise fail(f"'use' names a file that does not exist: {u!r} (names are relative to the folder of "
                        f"{p.name})", use_line)
-        uses.append(_display(target, display_root))
+        uses.append(display_path(target, display_root))
         used_paths.append(target)
     symbols = _table_of_strings(data, "symbols", lines, fail)
     definitions = _table_of_strings(data, "define", lines, fail)

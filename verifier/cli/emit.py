@@ -1,0 +1,112 @@
+"""Reports delivered: rendered in the format asked (with a summary per sheet), written to standard output or to
+``--output``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from verifier.cli.arguments import Options
+from verifier.cli.progress import can_print, isatty
+from verifier.errors import UsageError
+from verifier.frontend.library import Library
+from verifier.model import RunResult
+
+
+def emit(run: RunResult, args: Options, library: Library | None = None) -> None:
+    """Render ``run`` as the options ask (a sheet's summary added when ``library`` has sheets) and deliver it."""
+    from verifier.outputs.report import render
+    color = {"always": True, "never": False}.get(args.color)
+    if color is None:
+        color = auto_color(sys.stdout) if not args.output else False
+    to_terminal = not args.output and isatty(sys.stdout)
+    # A terminal gets its own width; a pipe or a file is never cut at 80 columns (no line is padded to this width).
+    width = None if to_terminal else 10_000
+    ascii_only = not args.output and not can_print(sys.stdout, "✓✗…─")
+    if args.format == "html" and library is not None and library.sheets:
+        # A sheet's page shows each line's LaTeX beside how it was read.
+        from verifier.frontend.notation import written_families
+        from verifier.frontend.sheet import sources
+        from verifier.outputs.html import render_html
+        from verifier.outputs.mathml import families_from_notation
+        written = {k: v for n in library.notations for k, v in written_families(n).items()}
+        text = render_html(run, sources=sources(library.sheets, run.results), families=families_from_notation(written))
+    else:
+        text = render(run, args.format, color=color, width=width, ascii_only=ascii_only,
+                      verbosity=args.verbosity)
+    if library is not None and library.sheets:
+        text = _with_sheet_summary(text, run, library, args.format)
+    deliver(text, args)
+
+
+def _with_sheet_summary(text: str, run: RunResult, library: Library, fmt: str) -> str:
+    """A report with the per-sheet summary: a "sheets" field in JSON (and each sheet step's column and LaTeX), a
+    closing section in text, Markdown and HTML, a notice per sheet in GitHub annotations (JUnit keeps its schema's
+    shape: one test case per claim, named by sheet)."""
+    from verifier.frontend.sheet import annotate, summarize, summary_lines
+    summary = summarize(library.sheets, run.results)
+    if not summary:
+        return text
+    if fmt == "json":
+        data = json.loads(text)
+        annotate(data, library.sheets, run.results)
+        return json.dumps(data, indent=2) + "\n"
+    if fmt == "text":
+        return text + "\nSheets:\n" + "".join(f"  {line}\n" for line in summary_lines(summary))
+    if fmt == "markdown":
+        return text + "\n### Sheets\n\n" + "".join(f"- {line}\n" for line in summary_lines(summary))
+    if fmt == "github":     # a notice per sheet (GitHub shows ten per step), the rest in the log
+        from verifier.outputs.github import MAX_ANNOTATIONS
+        lines = list(zip(summary, summary_lines(summary), strict=True))
+        notices = "".join(f"::notice title=sheet {entry['sheet']}::{line}\n" for entry, line in lines[:MAX_ANNOTATIONS])
+        return text + notices + "".join(f"{line}\n" for _, line in lines[MAX_ANNOTATIONS:])
+    if fmt == "html":
+        import html
+
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in summary_lines(summary))
+        return text.replace("</body>", f'<section class="sheets"><h2>Sheets</h2><ul>{items}</ul></section>\n</body>', 1)
+    return text
+
+
+def deliver(text: str, args: Options) -> None:
+    """Write a report to ``--output`` or to standard output. A regular file is replaced whole (a reader never sees
+    half a report); a symlink, a device or a pipe (``/dev/stdout``) is written through."""
+    if not args.output:
+        _write(sys.stdout, text)
+        return
+    target = Path(args.output)
+    try:
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            with open(target, "w", encoding="utf-8") as out:
+                out.write(text)
+            return
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, target)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as err:
+        raise UsageError(f"--output: cannot write '{args.output}': {err.strerror or err}") from None
+
+
+def auto_color(stream: TextIO) -> bool:
+    """Whether to colour what goes to ``stream`` (``--color auto``)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _write(stream: TextIO, text: str) -> None:
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = stream.encoding or "ascii"
+        stream.write(text.encode(encoding, errors="replace").decode(encoding))
+    stream.flush()

@@ -1,0 +1,373 @@
+"""The built-in functions, constants and relations of the expression language, as SymPy builds them.
+
+A special function (``Sum``, ``diff``, ``Piecewise``...) is built from its parse tree by the builder it is given; the
+others are SymPy functions applied to built arguments (:func:`apply_function`), entry by entry on a vector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
+
+import sympy as sp
+
+from verifier.errors import ExpressionError
+from verifier.frontend import names
+from verifier.frontend import parser as P
+from verifier.frontend.values import MAX_VECTOR, Vec, closed, record, recording, wrap
+
+if TYPE_CHECKING:
+    from verifier.frontend.builder import Builder
+
+Expr: TypeAlias = sp.Expr
+
+#: Sums and products with numeric bounds and at most this many terms are built term by term.
+MAX_WRITTEN_OUT = 200
+
+
+def _sum_like(cls: type) -> Callable[[Builder, P.Call], Any]:
+    what = cls.__name__
+
+    def build(b: Builder, node: P.Call) -> Any:
+        if len(node.args) != 2:
+            raise ExpressionError(f"{what}(expr, (j, low, high)) takes 2 arguments", column=node.col)
+        var, lo_node, hi_node = b.limits(node.args[1], what)
+        lo, hi = b.integer_bound(lo_node, what), b.integer_bound(hi_node, what)
+        j = b.bind(var.id, var.col)
+        if isinstance(lo, sp.Integer) and isinstance(hi, sp.Integer) and hi < lo:
+            return sp.Integer(0) if cls is sp.Sum else sp.Integer(1)     # empty: not Karr's convention
+        if isinstance(lo, sp.Integer) and isinstance(hi, sp.Integer) and 0 <= hi - lo + 1 <= MAX_WRITTEN_OUT:
+            # Numeric bounds: the terms themselves, built with the index as a number (vector literals and
+            # families then give their entries directly instead of a Piecewise over every position).
+            terms = [b.bounded(node.args[0], var, sp.Integer(v)) for v in range(int(lo), int(hi) + 1)]
+            if all(isinstance(t, sp.Expr) for t in terms):
+                return sp.Add(*terms) if cls is sp.Sum else sp.Mul(*terms)
+        body = closed(lambda: b.bounded(node.args[0], var, j))
+        if isinstance(body, Vec):
+            return body.map(lambda e: cls(e, (j, lo, hi)), f"{what}(...)")
+        if not isinstance(body, sp.Expr):
+            raise ExpressionError(f"{what} of a non-scalar", column=node.col)
+        return cls(body, (j, lo, hi))
+
+    return build
+
+
+def _vector(b: Builder, node: P.Call) -> Vec:
+    if len(node.args) != 2:
+        raise ExpressionError("vector(expr, (n, low, high)) takes 2 arguments", column=node.col)
+    var, lo_node, hi_node = b.limits(node.args[1], "vector")
+    lo, hi = b.integer_bound(lo_node, "vector"), b.integer_bound(hi_node, "vector")
+    if not (lo.is_finite and hi.is_finite):
+        raise ExpressionError("vector: the bounds must be finite", column=node.col)
+    n = b.bind(var.id, var.col)
+    body = closed(lambda: b.bounded(node.args[0], var, n))
+    if not isinstance(body, sp.Expr):
+        raise ExpressionError("vector(expr, ...): the entries must be scalars", column=node.col)
+    last = sp.expand(hi - lo + 1)
+    if last.is_Integer and int(last) > MAX_VECTOR:
+        raise ExpressionError(f"vector too long (at most {MAX_VECTOR} entries)", column=node.col)
+    out = Vec(lambda idx: body.xreplace({n: lo + idx[0] - 1}), "vector(...)", last=last)
+    return out.same_range(out.entry, "vector(...)", keeps_zero=False)
+
+
+def _diff(b: Builder, node: P.Call) -> Any:
+    """``diff(f, v)``, ``diff(f, v, n)`` and several variables ``diff(f, u, v, ...)``, each optionally followed by
+    its order (``diff(f, w[a], 2, w[b])``), differentiated in the order written."""
+    if not 2 <= len(node.args) <= 21:
+        raise ExpressionError("diff(expr, v), diff(expr, v, n) or diff(expr, u, v, ...) takes 2 to 21 arguments",
+                              column=node.col)
+    expr = b.value(node.args[0])
+    steps: list[tuple[Any, int]] = []
+    for arg in node.args[1:]:
+        value = b.value(arg)
+        if isinstance(value, sp.Integer) and steps:
+            if not 0 <= int(value) <= 20:
+                raise ExpressionError("diff: the order must be an integer from 0 to 20", column=node.col)
+            steps[-1] = (steps[-1][0], int(value))
+        elif isinstance(value, (sp.Symbol, sp.Indexed)):
+            if value.is_integer:
+                raise ExpressionError(f"diff: {value} is an integer, and a function of an integer has no "
+                                      "derivative; differentiate with respect to a real name", column=arg.col)
+            steps.append((value, 1))
+        else:
+            raise ExpressionError("diff: differentiate with respect to a symbol or an entry x[k]", column=node.col)
+    if sum(order for _, order in steps) > 20:
+        raise ExpressionError("diff: the total order must be at most 20", column=node.col)
+
+    def derivative(e: Any) -> Any:
+        for var, order in steps:
+            for _ in range(order):
+                e = derivative_where_defined(e, var)
+        return e
+
+    if isinstance(expr, Vec):
+        return expr.map(derivative, "diff(...)")
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(derivative)
+    return derivative(expr)
+
+
+def derivative_where_defined(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
+    """``de/dv`` where it exists: a partial ``Piecewise`` (no otherwise branch) undefined where an argument of
+    ``Abs``, ``sign``, ``Heaviside``, ``Max``, ``Min`` (through SymPy's ``sign`` and ``Heaviside`` in the
+    derivative) is at its kink, or an argument of ``floor``/``ceiling`` is an integer.
+
+    First the exact identities ``u*sign(u) = Abs(u)``, ``Abs(u)*sign(u) = u`` and ``u*DiracDelta(u) = 0`` (real u)
+    remove the kinks that SymPy's formula only seems to have (``Abs(x)^2``, ``x*Abs(x)`` are differentiable at 0);
+    a kink that remains makes the point undefined, even where a cancellation elsewhere would have made the
+    function differentiable (the point is then left out of what a relation claims, never given a wrong value).
+    """
+    d = _exact_signs(sp.diff(e, v))
+    conditions: list[sp.Basic] = []
+    repl: dict[sp.Basic, sp.Basic] = {}
+    for a in d.atoms(sp.sign, sp.Heaviside, sp.DiracDelta):
+        w = a.args[0]
+        if w.has(v):
+            conditions.append(sp.Ne(w, 0))
+            if isinstance(a, sp.DiracDelta):
+                repl[a] = sp.Integer(0)
+    for a in d.atoms(sp.Subs):      # the chain rule's Subs(Derivative(floor(t), t), t, u)
+        inner = a.expr.expr if isinstance(a.expr, sp.Derivative) else None
+        if isinstance(inner, (sp.floor, sp.ceiling)):
+            u = inner.args[0].xreplace(dict(zip(a.variables, a.point, strict=True)))
+            conditions.append(sp.Ne(u, sp.floor(u)))
+            repl[a] = sp.Integer(0)
+    d = d.xreplace(repl) if repl else d
+    repl = {}
+    for a in d.atoms(sp.Derivative):
+        inner = a.expr
+        if isinstance(inner, (sp.floor, sp.ceiling)):
+            u = inner.args[0]
+            conditions.append(sp.Ne(u, sp.floor(u)))
+            repl[a] = sp.Integer(0)
+        else:
+            repl[a] = _bound_derivative(a)
+    d = d.xreplace(repl) if repl else d
+    if not conditions:
+        return d
+    return sp.Piecewise((d, sp.And(*conditions)))
+
+
+def _bound_derivative(a: sp.Derivative) -> sp.Basic:
+    """``Derivative(g(x), x)`` that SymPy left unevaluated, written as ``Subs(Derivative(g(t), t), t, x)`` with a
+    fresh ``t``, so that a value given to ``x`` later is a point, not a new variable of differentiation."""
+    fresh = {x: sp.Dummy(str(x), real=True) for x, _ in a.variable_count}
+    inner = sp.Derivative(a.expr.xreplace(fresh), *[(fresh[x], n) for x, n in a.variable_count])
+    return sp.Subs(inner, tuple(fresh.values()), tuple(fresh.keys()))
+
+
+def _exact_signs(d: Expr) -> Expr:
+    """Apply ``u*sign(u) = Abs(u)``, ``Abs(u)*sign(u) = u`` and ``u*DiracDelta(u) = 0`` inside products (real u)."""
+
+    def simplify_product(m: sp.Mul) -> Expr:
+        factors = list(m.args)
+        changed = True
+        while changed:
+            changed = False
+            for pos, f in enumerate(factors):
+                if not isinstance(f, (sp.sign, sp.DiracDelta)) or len(f.args) != 1 or f.args[0].is_real is not True:
+                    continue
+                u = f.args[0]
+                for other_pos, g in enumerate(factors):
+                    if other_pos == pos:
+                        continue
+                    base, power = g.as_base_exp()
+                    if not (power.is_Integer and power >= 1 and base in (u, sp.Abs(u))):
+                        continue
+                    if isinstance(f, sp.DiracDelta):
+                        return sp.Integer(0)
+                    rest = [x for k, x in enumerate(factors) if k not in (pos, other_pos)]
+                    new = (sp.Abs(u) if base == u else u) * base ** (power - 1)
+                    factors, changed = [*rest, new], True
+                    break
+                if changed:
+                    break
+        return sp.Mul(*factors)
+
+    return d.replace(lambda x: isinstance(x, sp.Mul), simplify_product)
+
+
+def _limit(b: Builder, node: P.Call) -> Any:
+    if len(node.args) != 3:
+        raise ExpressionError("limit(expr, z, point) takes 3 arguments", column=node.col)
+    var = node.args[1]
+    if not isinstance(var, P.Name):
+        raise ExpressionError("limit: the variable must be a name", column=var.col)
+    declared = b.value(var)
+    if not isinstance(declared, sp.Symbol):
+        raise ExpressionError("limit: the variable must be a scalar symbol", column=var.col)
+    point = b.value(node.args[2])
+    # Along the limit the variable takes every real value near the point: a fresh real name, with none of the
+    # declared name's other words (z positive, limit(f(z), z, -oo) is the limit of f).
+    z = sp.Dummy(var.id, real=True)
+    saved = b.rebound.get(var.id)
+    b.rebound[var.id] = z
+    try:
+        expr = closed(lambda: b.bounded(node.args[0], var, z))
+    finally:
+        if saved is None:
+            del b.rebound[var.id]
+        else:
+            b.rebound[var.id] = saved
+    if not isinstance(expr, sp.Expr):
+        raise ExpressionError("limit of a non-scalar", column=node.col)
+    return sp.Limit(expr, z, point)
+
+
+def _len(b: Builder, node: P.Call) -> Expr:
+    if len(node.args) != 1:
+        raise ExpressionError("len(v) takes 1 argument", column=node.col)
+    v = b.value(node.args[0])
+    if isinstance(v, sp.MatrixBase):
+        return sp.Integer(len(v))
+    if not isinstance(v, Vec) or v.length is None:
+        raise ExpressionError("len: the argument must be a vector or a family with a declared range",
+                              column=node.col)
+    return v.length
+
+
+def _flip(b: Builder, node: P.Call) -> Vec:
+    if len(node.args) != 1:
+        raise ExpressionError("flip(v) takes 1 argument", column=node.col)
+    v = b.value(node.args[0])
+    if not isinstance(v, Vec) or v.length is None:
+        raise ExpressionError("flip: the argument must be a vector or a family with a declared range",
+                              column=node.col)
+    # A vector, indexed from 1 like every vector, whatever the range first..last of its argument: entry i is entry
+    # last + 1 - i (flip(f0)[1] = f0[K] for f0 over 0..K). Outside 1..len the argument's index is outside its range,
+    # where its entries are 0 already.
+    top = cast(Expr, v.last) + 1
+    return Vec(lambda idx: v.entry((top - idx[0],)), f"flip({v.label})", last=sp.expand(v.last - v.first + 1))
+
+
+def _jacobian(b: Builder, node: P.Call) -> sp.Matrix:
+    if len(node.args) != 2:
+        raise ExpressionError("jacobian(F, vars) takes 2 arguments", column=node.col)
+    f, xs = (b.value(a) for a in node.args)
+    rows = f.concrete_items() if isinstance(f, Vec) else (list(f) if isinstance(f, sp.MatrixBase) else None)
+    cols = xs.concrete_items() if isinstance(xs, Vec) else (list(xs) if isinstance(xs, sp.MatrixBase) else None)
+    if rows is None or cols is None:
+        raise ExpressionError("jacobian: both arguments must be vectors of known length", column=node.col)
+    for c in cols:
+        if not isinstance(c, (sp.Symbol, sp.Indexed)) or c.is_integer:
+            raise ExpressionError("jacobian: the variables must be real names or entries x[k]", column=node.col)
+    return sp.Matrix([[derivative_where_defined(r, c) for c in cols] for r in rows])
+
+
+def _matrix(b: Builder, node: P.Call) -> sp.Matrix:
+    if len(node.args) != 1:
+        raise ExpressionError("Matrix([[...], ...]) takes 1 argument", column=node.col)
+    v = b.value(node.args[0])
+    if isinstance(v, sp.MatrixBase):
+        return sp.Matrix(v)
+    if isinstance(v, Vec) and v.concrete_items() is not None:
+        return sp.Matrix(v.concrete_items())
+    raise ExpressionError("Matrix: expected a list of rows", column=node.col)
+
+
+def _piecewise(b: Builder, node: P.Call) -> Any:
+    pairs = []
+    # A branch's condition is evaluated when no earlier one holds: what it needs, this branch and every later one
+    # need; a branch's value needs its own conditions only where it is chosen.
+    evaluated: list[sp.Basic] = []
+    wrapped = False
+    for arg in node.args:
+        if isinstance(arg, P.Tuple) and len(arg.items) == 2:
+            with recording() as needs:
+                cond = b.node(arg.items[1])
+            evaluated += [c for c in needs if c not in evaluated]
+            with recording() as needs:
+                value = b.node(arg.items[0])
+            given = cond if isinstance(cond, sp.logic.boolalg.Boolean) else sp.true
+            pair: Any = (wrap(wrap(value, needs, given), evaluated), cond)
+            wrapped = wrapped or pair[0] is not value
+        else:
+            pair = b.node(arg)
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise ExpressionError("Piecewise expects pairs (value, condition)", column=arg.col)
+        value, cond = pair
+        if cond is True or cond is False:
+            cond = sp.true if cond else sp.false
+        if not isinstance(cond, sp.logic.boolalg.Boolean) or isinstance(cond, sp.Expr) \
+                or isinstance(value, (Vec, tuple)):
+            raise ExpressionError("Piecewise expects pairs (value, condition), the condition a relation such as "
+                                  "1 <= j <= k, or True", column=arg.col)
+        pairs.append((value, cond))
+    if not pairs:
+        raise ExpressionError("Piecewise needs at least one pair", column=node.col)
+    # With a partial branch value, unevaluated: SymPy may merge nested Piecewise conditions, and a branch chosen
+    # where its value is undefined must not fall through to the next branch.
+    return sp.Piecewise(*pairs, evaluate=not wrapped)
+
+
+SPECIAL: dict[str, Callable[[Builder, P.Call], Any]] = {
+    "Sum": _sum_like(sp.Sum), "Product": _sum_like(sp.Product), "vector": _vector, "diff": _diff,
+    "limit": _limit, "len": _len, "flip": _flip, "jacobian": _jacobian, "Matrix": _matrix,
+    "Piecewise": _piecewise,
+}
+
+_UNARY: dict[str, Callable[..., Any]] = {
+    "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
+    "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, "Abs": sp.Abs, "sign": sp.sign, "floor": sp.floor,
+    "ceiling": sp.ceiling, "Heaviside": sp.Heaviside, "transpose": sp.transpose, "Not": sp.Not,
+}
+_NARY: dict[str, tuple[Callable[..., Any], int, int]] = {
+    "Max": (sp.Max, 1, 64), "Min": (sp.Min, 1, 64), "KroneckerDelta": (sp.KroneckerDelta, 2, 2),
+    "eye": (sp.eye, 1, 1), "zeros": (sp.zeros, 1, 2), "diag": (sp.diag, 1, 64),
+    "And": (sp.And, 1, 64), "Or": (sp.Or, 1, 64),
+}
+
+FUNCTIONS = names.FUNCTIONS
+CONSTANTS: dict[str, Any] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "True": sp.true, "False": sp.false}
+assert FUNCTIONS == frozenset(_UNARY) | frozenset(_NARY) | frozenset(SPECIAL)
+assert names.CONSTANTS == frozenset(CONSTANTS)
+RELATIONS: dict[str, Callable[..., Any]] = {
+    "=": sp.Eq, "!=": sp.Ne, "<": sp.Lt, "<=": sp.Le, ">": sp.Gt, ">=": sp.Ge,
+}
+
+
+#: Functions whose automatic evaluation at an irrational number SymPy may get wrong (a floor of an algebraic number
+#: near an integer, SymPy issues #21039, #26368): built unevaluated there, and decided rigorously by the kernel.
+_UNEVALUATED = frozenset({"floor", "ceiling", "sign", "Abs", "Max", "Min"})
+
+
+#: What a function needs of its argument to be defined (a real number).
+_NEEDS: dict[str, Callable[..., sp.Basic]] = {"log": sp.Gt, "sqrt": sp.Ge}
+
+
+def irrational_number(a: Any) -> bool:
+    return isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) and a.is_number and not a.is_Rational
+
+
+def apply_function(name: str, args: list[Any], col: int) -> Any:
+    if name in _UNARY:
+        if len(args) != 1:
+            raise ExpressionError(f"{name}() takes 1 argument, got {len(args)}", column=col)
+        (a,) = args
+        fn = _UNARY[name]
+        if isinstance(a, Vec):
+            return a.map(lambda e: apply_function(name, [e], col), f"{name}({a.label})")
+        if isinstance(a, tuple):
+            raise ExpressionError(f"{name}() of a tuple", column=col)
+        if name in _UNEVALUATED and irrational_number(a):
+            return fn(a, evaluate=False)
+        if name in _NEEDS and isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase):
+            record(_NEEDS[name](a, 0, evaluate=False))
+        return fn(a)
+    fn, lo, hi = _NARY[name]
+    if not lo <= len(args) <= hi:
+        raise ExpressionError(f"{name}() takes {lo}..{hi} arguments, got {len(args)}", column=col)
+    if any(isinstance(a, (Vec, tuple)) for a in args):
+        if name == "diag" and len(args) == 1 and isinstance(args[0], Vec) and args[0].concrete_items():
+            return sp.diag(*cast(list[Any], args[0].concrete_items()))
+        raise ExpressionError(f"{name}() of a vector or tuple", column=col)
+    if name in _UNEVALUATED and any(irrational_number(a) for a in args):
+        return fn(*args, evaluate=False)
+    if name in ("eye", "zeros"):
+        if not all(isinstance(a, sp.Integer) and 0 <= int(a) <= 1000 for a in args):
+            raise ExpressionError(f"{name}() needs integer sizes from 0 to 1000", column=col)
+        return fn(*[int(a) for a in args])
+    return fn(*args)
+
+
+# -- declarations ---------------------------------------------------------------------------------------------

@@ -1,0 +1,412 @@
+"""Identities and signs for every allowed value, part of the trusted checker (:mod:`verifier.kernel.checker`).
+
+- :func:`confirm_identity`: ``lhs = rhs`` for all allowed values. Both sides are brought to the normal form of
+  :mod:`verifier.kernel.rules` (each rule an equality with its premises discharged from the facts), and the difference
+  must cancel to the polynomial 0 over the rationals, its atoms (``expu(t)``, sums, entries, deltas) treated as
+  independent unknowns, which is stronger than needed. (An identity of rational functions holds wherever both sides
+  are defined.)
+- :func:`confirm_sign`: ``e >= 0`` or ``e > 0``: after the normal form, ``e = N/D`` with ``N`` and ``D`` polynomials
+  whose every coefficient has one sign and whose every atom is positive.
+- :func:`confirm_relation`: either, by the relation's operator.
+- :func:`confirm_instance`: a relation at integer values of some names (one instance of a bounded check), for all
+  values of the others; the values are substituted here, then the relation is confirmed as above.
+
+A relation is claimed where its left side is defined (:mod:`verifier.kernel.defined`): ``lhs = rhs`` (or ``<`` ...)
+is confirmed only when ``rhs`` is shown defined wherever ``lhs`` is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sympy as sp
+
+from verifier.kernel import defined, geometric, interval, logs
+from verifier.kernel.evaluation import (
+    allowed,
+    apply_zero_outside,
+    at_point,
+    binders,
+    condition_truth,
+    contradictory,
+    substitute,
+)
+from verifier.kernel.facts import Facts, admits, exact_number, facts_from
+from verifier.kernel.relations import Relation, show_relation
+from verifier.kernel.rules import normal
+from verifier.kernel.sums import merge_sums, peel, size_conditions, well_formed
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """A confirmation: how the claim was confirmed (shown to users as the method)."""
+
+    method: str
+
+
+def is_zero_polynomially(e: sp.Expr) -> bool:
+    """Whether ``e``, read as a rational function of its atoms, is the zero function."""
+    if e == 0:
+        return True
+    num, den = sp.fraction(sp.together(e))
+    if sp.expand(den) == 0:
+        return False
+    return sp.expand(num) == 0
+
+
+def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, *, splits: int = 2) -> Confirmed | None:
+    """Confirm ``lhs = rhs`` for every allowed value, or return ``None``.
+
+    When the normal form leaves a condition undecided (of a ``Piecewise`` or a ``KroneckerDelta``), the identity
+    is confirmed in both cases, up to ``splits`` conditions deep::
+
+        facts, C |- lhs = rhs        facts, not C |- lhs = rhs
+        ------------------------------------------------------
+                        facts |- lhs = rhs
+
+    In the case ``s = e`` for a symbol ``s``, ``s`` is replaced by ``e`` (equal values, so equal results).
+    The conditions split on include the sizes of sums (``n >= 0`` for ``Sum(g, (j, 1, n))``).
+
+    The identity is claimed where ``lhs`` is defined: ``rhs`` must be shown defined there (:func:`defined_where`).
+    Where ``lhs`` is defined nowhere, nothing is claimed::
+
+        facts, the conditions implied by "lhs is defined" are contradictory
+        -------------------------------------------------------------------
+                        facts |- lhs = rhs (vacuously)
+    """
+    if not (well_formed(lhs) and well_formed(rhs)):
+        return None
+    local = where_defined(lhs, facts)
+    if local is not facts and (0 in local.unequal or contradictory((), local)):
+        return Confirmed("vacuous: the left side is defined nowhere here")
+    if not defined_where(rhs, lhs, facts):
+        return None
+    return _confirm_identity(lhs, rhs, local, splits)
+
+
+def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
+    """Whether ``side`` is defined wherever ``given`` is (and the facts hold):
+
+        facts, the conditions implied by "given is defined" |- each condition sufficient for "side is defined"
+        -----------------------------------------------------------------------------------------------------
+                               side is defined wherever given is
+
+    A sub-expression of ``side`` that is also a sub-expression of ``given`` (outside a Piecewise, a sum, a limit)
+    is defined there. A condition is discharged when it is one of ``given``'s, when the facts with ``given``'s
+    conditions decide it, or, for ``u > 0``, ``u >= 0``, ``u != 0``, by :func:`confirm_sign`. An opaque
+    ``defined(L)`` of a limit is discharged when the normal form evaluates the limit to an expression defined
+    everywhere.
+    """
+    need = defined.conditions(side, sufficient=True)
+    if need:
+        need = defined.conditions_beyond(side, defined.strict_subterms(given))
+    if not need:
+        return True
+    have = defined.conditions(given, sufficient=False)
+    local = where_defined(given, facts)
+    return all(c in have or _discharged(c, local) for c in need)
+
+
+def where_defined(e: sp.Expr, facts: Facts) -> Facts:
+    """The facts and the conditions implied by ``e`` being defined: a relation is claimed only there."""
+    for c in defined.conditions(e, sufficient=False):
+        if isinstance(c, (sp.core.relational.Relational, sp.And)):
+            facts = facts.add(c)
+    return facts
+
+
+def _discharged(c: sp.Basic, facts: Facts) -> bool:
+    if isinstance(c, sp.core.function.AppliedUndef):        # defined(e)
+        (e,) = c.args
+        if isinstance(e, sp.Limit):
+            value = normal(e, facts)
+            return not value.has(sp.Limit) and defined.everywhere(value) and not value.has(sp.oo, -sp.oo, sp.zoo)
+        return False
+    if isinstance(c, sp.Implies):       # a Piecewise branch's value, defined where the branch is chosen
+        premise, conclusion = c.args
+        if facts.decide(premise) is False:
+            return True
+        local = facts.add(premise)      # (the premise's linear parts: each a consequence of it)
+        return all(_discharged(x, local) for x in sp.And.make_args(conclusion))
+    if facts.decide(c) is True:
+        return True
+    if isinstance(c, (sp.Gt, sp.Ge)) and c.rhs == 0:
+        return confirm_sign(c.lhs, facts, strict=isinstance(c, sp.Gt)) is not None
+    if isinstance(c, sp.Ne) and c.rhs == 0:
+        return any(confirm_sign(s * c.lhs, facts, strict=True) is not None for s in (1, -1))
+    return False
+
+
+def _confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, splits: int) -> Confirmed | None:
+    d = normal(lhs - rhs, facts)
+    if _leaks(d, lhs - rhs):
+        return None
+    if is_zero_polynomially(d):
+        return Confirmed("normal form: exact cancellation")
+    if facts.decide(sp.Eq(d, 0, evaluate=False)) is True:
+        return Confirmed("linear arithmetic from the hypotheses")
+    if d.has(sp.Sum):
+        merged = merge_sums(d)
+        if is_zero_polynomially(merged):
+            return Confirmed("normal form: sums combined, exact cancellation")
+        for front in (False, True):
+            peeled = peel(d, facts, front=front)
+            if peeled != d and is_zero_polynomially(merge_sums(normal(peeled, facts))):
+                where = "first" if front else "last"
+                return Confirmed(f"normal form: {where} terms of a sum split off, sums combined, exact cancellation")
+    found = _power_identity(d, facts)
+    if found is not None:
+        return found
+    method = geometric.confirm(lhs, rhs, d, facts, confirm_identity, substitute, is_zero_polynomially)
+    if method is not None:
+        return Confirmed(method)
+    if splits <= 0:
+        return None
+    cond = _undecided_condition(d, facts)
+    if cond is None:
+        cond = next(iter(size_conditions(d, facts)), None)
+    if cond is None:
+        return None
+    cases = []
+    for branch in (cond, _negation(cond)):
+        if branch is None:
+            return None
+        left, right, f = lhs, rhs, facts.add(branch)
+        if isinstance(branch, sp.Eq):
+            s, e = _solved(branch)
+            if s is not None:
+                left, right = substitute(left, {s: e}), substitute(right, {s: e})
+        confirmed = _confirm_identity(left, right, f, splits - 1)
+        if confirmed is None:
+            return None
+        cases.append(confirmed.method)
+    return Confirmed(f"case split on {show_relation(cond)}: " + "; ".join(sorted(set(cases))))
+
+
+def _power_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
+    """``d = 0`` by the logarithm rules (:mod:`verifier.kernel.logs`), then by nonlinear real arithmetic
+    (:mod:`verifier.kernel.nra`), for a normal form that does not cancel by itself. Only where they can add
+    something: logarithms, or cases (``Max``, ``Min``, ``Abs``, ``sign``)."""
+    if not d.has(sp.log, sp.Max, sp.Min, sp.Abs, sp.sign):
+        return None
+    from verifier.kernel import nra  # z3 is imported only when a proof needs it
+    expanded = logs.expand_logs(d, lambda a: nra.positive(a, facts))
+    if expanded != d and not _leaks(expanded, d) and is_zero_polynomially(expanded):
+        return Confirmed("logarithm rules under positivity, exact cancellation")
+    if isinstance(nra.decide(expanded, "=", facts), nra.Proof):
+        return Confirmed(nra.METHOD)
+    return None
+
+
+def _leaks(result: sp.Expr, source: sp.Expr) -> bool:
+    """Whether a normal form has a free name its source did not have: a bound index that escaped its sum (the
+    failure of SymPy issue #27359). The rules should never do this; a result that does is not trusted."""
+    def names(e: sp.Expr) -> set:
+        return {s for s in e.free_symbols if not isinstance(s, sp.Indexed)} | \
+            {x.base.label for x in e.atoms(sp.Indexed)}
+    return not names(result) <= names(source)
+
+
+def confirm_relation(relation: Relation, facts: Facts) -> Confirmed | None:
+    """Confirm ``lhs op rhs`` for every allowed value: :func:`confirm_identity` for ``=``, :func:`confirm_sign` for
+    the inequalities (``!=`` by a strict sign either way)."""
+    lhs, op, rhs = relation
+    if op == "=":
+        return confirm_identity(lhs, rhs, facts)
+    if not (well_formed(lhs) and well_formed(rhs)) or not defined_where(rhs, lhs, facts):
+        return None
+    facts = where_defined(lhs, facts)
+    if op in ("<", "<="):
+        return confirm_sign(rhs - lhs, facts, strict=op == "<")
+    if op in (">", ">="):
+        return confirm_sign(lhs - rhs, facts, strict=op == ">")
+    if op == "!=":
+        return confirm_sign(lhs - rhs, facts, strict=True) or confirm_sign(rhs - lhs, facts, strict=True)
+    return None
+
+
+def confirm_instance(relation: Relation, hypotheses: list[sp.Basic], values: Mapping[sp.Basic, sp.Expr],
+                     facts: Facts) -> Confirmed | None:
+    """Confirm a relation at one instance of a bounded check: integer values for some names (sizes, indices), for
+    every value of the others.
+
+    The instance is made here, not by the caller: each value must be an integer that its name's declaration allows,
+    the relation's sides and the hypotheses are substituted (bound variables kept), entries of zero-outside families
+    outside their range become 0, and the facts are derived again from the declarations, the fixed values and the
+    substituted hypotheses.
+    """
+    values = {k: exact_number(v) for k, v in values.items()}
+    if not all(isinstance(k, sp.Symbol) and k.is_integer and isinstance(v, sp.Integer) and allowed(k, v)
+               for k, v in values.items()) or not admits(facts, values):
+        return None
+    local = at_point(facts, values)
+    substituted = []
+    for h in hypotheses:
+        h = substitute(h, values)
+        if condition_truth(h) is False:
+            return Confirmed("vacuous: a hypothesis is false at this instance")
+        if h is not sp.true and h is not True:
+            substituted.append(h)
+    lhs, op, rhs = relation
+    lhs, rhs = (apply_zero_outside(substitute(exact_number(side), values), local) for side in (lhs, rhs))
+    inst = facts_from(facts.declarations, substituted, {**dict(facts.fixed), **values}, (lhs, rhs))
+    if not inst.consistent:
+        return None
+    return confirm_relation((lhs, op, rhs), inst)
+
+
+def _undecided_condition(d: sp.Expr, facts: Facts) -> sp.Basic | None:
+    """The first relation between integers, in a Piecewise condition or a KroneckerDelta, that the facts leave open."""
+    candidates: list[sp.Basic] = []
+    for x in sp.preorder_traversal(d):
+        if isinstance(x, sp.KroneckerDelta) and len(x.args) == 2:
+            candidates.append(sp.Eq(*x.args))
+        elif isinstance(x, sp.Piecewise):
+            for _, c in x.args:
+                candidates.extend(a for a in sp.preorder_traversal(c)
+                                  if isinstance(a, sp.core.relational.Relational))
+    for c in candidates:
+        if isinstance(c, sp.core.relational.Relational) and not c.free_symbols & binders(d) \
+                and all(s.is_integer for s in c.free_symbols) and facts.decide(c) is None:
+            return c
+    return None
+
+
+def _negation(c: sp.Basic) -> sp.Basic | None:
+    table = {sp.Eq: sp.Ne, sp.Ne: sp.Eq, sp.Lt: sp.Ge, sp.Le: sp.Gt, sp.Gt: sp.Le, sp.Ge: sp.Lt}
+    for cls, neg in table.items():
+        if isinstance(c, cls):
+            return neg(c.lhs, c.rhs, evaluate=False)
+    return None
+
+
+def _solved(eq: sp.Eq) -> tuple[sp.Symbol | None, sp.Expr | None]:
+    """``eq`` as ``s = e`` with ``s`` a symbol not in ``e``, if it can be read so directly."""
+    for s, e in ((eq.lhs, eq.rhs), (eq.rhs, eq.lhs)):
+        if isinstance(s, sp.Symbol) and s not in e.free_symbols:
+            return s, e
+    d = sp.expand(eq.lhs - eq.rhs)
+    for s in sorted(d.free_symbols, key=sp.default_sort_key):
+        c = d.coeff(s)
+        if c in (1, -1) and s not in (d - c * s).free_symbols:
+            return s, sp.expand(-(d - c * s) / c)
+    return None, None
+
+
+def confirm_sign(e: sp.Expr, facts: Facts, *, strict: bool) -> Confirmed | None:
+    """Confirm ``e > 0`` (strict) or ``e >= 0`` for every allowed value where ``e`` is defined, or return ``None``:
+    by the normal form, else (a last resort) by the logarithm rules and nonlinear real arithmetic
+    (:mod:`verifier.kernel.nra`)."""
+    if not well_formed(e):
+        return None
+    found = _sign_by_normal_form(e, facts, strict=strict)
+    if found is not None:
+        return found
+    from verifier.kernel import nra  # z3 is imported only when a proof needs it
+    d = normal(e, facts)
+    if _leaks(d, e):
+        return None
+    d = logs.expand_logs(d, lambda a: nra.positive(a, facts))
+    # Sums over one range combined first, so that a sum of squares is one sum of nonnegative terms.
+    for form in (d, merge_sums(d)) if d.has(sp.Sum) else (d,):
+        if isinstance(nra.decide(form, ">" if strict else ">=", facts), nra.Proof):
+            return Confirmed(nra.METHOD)
+    return None
+
+
+def _sign_by_normal_form(e: sp.Expr, facts: Facts, *, strict: bool) -> Confirmed | None:
+    d = normal(e, facts)
+    if _leaks(d, e):
+        return None
+    if d.is_number:
+        s = interval.sign(d)
+        if s is not None and (s > 0 or (s == 0 and not strict)):
+            return Confirmed("exact evaluation")
+        return None
+    if facts.positive(d) if strict else facts.nonneg(d):
+        return Confirmed("linear arithmetic from the hypotheses")
+    num, den = sp.fraction(sp.together(d))
+    num, den = sp.expand(num), sp.expand(den)
+    sn, sd = _definite_sign(num, facts), _definite_sign(den, facts)
+    if sn is None or sd is None or sd[0] == 0:
+        return None
+    if sn[0] == 0:
+        return None if strict else Confirmed("normal form: zero")
+    if sn[0] * sd[0] > 0 and (sn[1] or not strict):
+        return Confirmed("normal form: positive coefficients over positive atoms")
+    return None
+
+
+def _definite_sign(p: sp.Expr, facts: Facts) -> tuple[int, bool] | None:
+    """The sign that every term of the expanded polynomial ``p`` has for all values of its atoms, and whether
+    ``p`` is then never 0: ``(0, False)`` for the zero polynomial, ``None`` when the terms' signs are not known.
+
+        every term c*t1^e1*...*tm^em with c > 0 rational, and each factor ti^ei with ti > 0 and ei real
+        (then ti^ei > 0), or ei an even integer and ti real (then ti^ei >= 0), or ei a rational non-integer and
+        ti real (then ti^ei >= 0 wherever it is defined as a real number)
+        ---------------------------------------------------------------------------------------------
+        p >= 0; and p > 0 when some term has only factors of the first kind
+
+    An atom ``Sum(g, (j, 1, n))`` counts as positive when ``g > 0`` for every ``j`` and the facts imply ``n >= 1``.
+    """
+    if p == 0:
+        return 0, False
+    signs = set()
+    strict = False
+    for term in sp.Add.make_args(p):
+        c, rest = term.as_coeff_Mul()
+        if not c.is_Rational or c == 0:
+            return None
+        positive = True
+        for factor in sp.Mul.make_args(rest):
+            base, e = factor.as_base_exp()
+            if (_positive(base, facts) or _positive_sum(base, facts)) and _real(e):
+                continue
+            if e.is_Integer and int(e) % 2 == 0 and _real(base):
+                positive = False    # an even power of a real is >= 0, and 0 where the base is
+                continue
+            if e.is_Rational and not e.is_Integer and _real(base):
+                positive = False    # a real root, where defined (base >= 0), is >= 0
+                continue
+            return None
+        strict = strict or positive
+        signs.add(1 if c > 0 else -1)
+    return (signs.pop(), strict) if len(signs) == 1 else None
+
+
+def _positive(x: sp.Expr, facts: Facts) -> bool:
+    """Certainly positive: a number by its rigorous enclosure (SymPy's ``is_positive`` of a number is a low-precision
+    float evaluation), anything else by its assumptions, but only where every entry of a family with an index range
+    is known to be inside that range (outside, the entry is 0, whatever its words say)."""
+    if x.is_number:
+        return interval.sign(x) == 1
+    return _entries_in_range(x, facts) and x.is_positive is True
+
+
+def _entries_in_range(x: sp.Expr, facts: Facts) -> bool:
+    """Whether the facts place the index of every entry ``F[i]`` in ``x`` inside ``F``'s index range."""
+    for entry in x.atoms(sp.Indexed):
+        rng = facts.family_range(entry.base)
+        if rng is None:
+            continue
+        if len(entry.indices) != 1:
+            return False
+        (i,), (lo, hi) = entry.indices, rng
+        if not (facts.nonneg(i - lo) and facts.nonneg(hi - i)):
+            return False
+    return True
+
+
+def _positive_sum(x: sp.Expr, facts: Facts) -> bool:
+    """``Sum(g, (j, 1, n)) > 0``: at least one term (``n >= 1``; for ``n <= 0`` the sum is empty, 0), and every
+    term positive (for ``1 <= j <= n``)."""
+    if not (isinstance(x, sp.Sum) and len(x.limits) == 1 and x.limits[0][1] == 1):
+        return False
+    j, _, n = x.limits[0]
+    return _positive(x.function, facts.within(j, sp.Integer(1), n)) and facts.positive(n)
+
+
+def _real(x: sp.Expr) -> bool:
+    """Certainly real (numbers as in :func:`_positive`)."""
+    return interval.is_real(x) if x.is_number else x.is_real is True

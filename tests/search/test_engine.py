@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+import mpmath
 import pytest
 import sympy as sp
 from recheck import fails_at
@@ -400,3 +401,37 @@ def test_an_empty_range_is_zero_where_its_summand_is_undefined(tmp_path: Path, c
 @pytest.mark.parametrize("claim", EMPTY_TRUE)
 def test_a_nonempty_range_or_both_sides_empty_is_proved(tmp_path: Path, claim: str) -> None:
     assert run_corner(tmp_path, claim).verdict == "proved"
+
+
+# Class 7: `checked` only after the search beyond has evaluated long sums at large sizes. Each false claim with the
+# test its counterexample K must pass, by mpmath at 30 digits (independently of the engine): the first K where it
+# fails is 1,674 (harmonic > 8), 12,367 (> 10), 2,993 (zeta(2) - psi(1, K + 1) > 1.6446), 2,980 (log(K + 1) > 8),
+# 4,077 (Wallis product > 1.5707), each found by bisection with the same tests; all true below.
+_MP = mpmath.mp.clone()
+_MP.dps = 30
+LONG_FALSE = [
+    ('statement = "Sum(1/j, (j, 1, N)) <= 8"', lambda k: _MP.harmonic(k) > 8),
+    ('statement = "Sum(1/j, (j, 1, N)) <= 10"', lambda k: _MP.harmonic(k) > 10),
+    ('statement = "Sum(1/j^2, (j, 1, N)) <= 1.6446"', lambda k: _MP.zeta(2) - _MP.psi(1, k + 1) > 1.6446),
+    ('statement = "Sum(log(1 + 1/j), (j, 1, N)) <= 8"', lambda k: _MP.log(k + 1) > 8),
+    ('statement = "Product((2*j)^2/((2*j - 1)*(2*j + 1)), (j, 1, N)) <= 1.5707"',
+     lambda k: _MP.pi / 2 * _MP.gamma(k + 1) ** 2 / (_MP.gamma(k + 0.5) * _MP.gamma(k + 1.5)) > 1.5707),
+]
+LONG_TRUE = [
+    'statement = "Sum(1/j^2, (j, 1, N)) <= 2"',        # zeta(2) = pi^2/6 = 1.6449 < 2, terms positive
+    'statement = "Sum(1/j, (j, 1, N)) <= N"',          # every term is at most 1
+]
+
+
+@pytest.mark.parametrize("claim, fails", LONG_FALSE)
+def test_a_long_sum_crossing_a_bound_in_the_thousands_is_refuted(tmp_path: Path, claim: str,
+                                                                 fails: Callable[[int], bool]) -> None:
+    result = run_corner(tmp_path, claim)
+    failing = result.first_failure()
+    assert result.verdict == "refuted" and failing is not None and failing.counterexample is not None
+    assert fails(int(failing.counterexample["N"]))
+
+
+@pytest.mark.parametrize("claim", LONG_TRUE)
+def test_a_long_sum_below_its_bound_is_not_refuted(tmp_path: Path, claim: str) -> None:
+    assert run_corner(tmp_path, claim).verdict in ("proved", "checked")

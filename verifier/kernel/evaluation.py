@@ -199,8 +199,11 @@ def _defined_at(e: sp.Expr, point: Mapping[sp.Basic, sp.Expr], facts: Facts) -> 
 
 
 def _is_value(v: sp.Basic) -> bool:
-    """A number with nothing left unevaluated: no free name, entry, sum, held node or non-real part."""
-    return isinstance(v, sp.Expr) and not (v.free_symbols or v.has(sp.Indexed, sp.Sum, sp.Product, sp.nan, sp.zoo)) \
+    """A number with nothing left unevaluated: no free name, entry, held node or non-real part, and no sum or
+    product but over a range given by numbers (too long to write out: enclosed by :mod:`interval`)."""
+    return isinstance(v, sp.Expr) and not (v.free_symbols or v.has(sp.Indexed, sp.nan, sp.zoo)) \
+        and all(len(s.limits) == 1 and s.limits[0][1].is_Integer and s.limits[0][2].is_Integer
+                for s in v.atoms(sp.Sum, sp.Product)) \
         and not any(interval.held_original(f) for f in v.atoms(sp.core.function.AppliedUndef))
 
 

@@ -287,6 +287,9 @@ b = "positive"
 t = "real"
 m = "integer nonnegative"
 N = "integer positive"
+
+[define]
+"sig(v)" = "1/(1 + exp(-v))"
 """
 
 
@@ -435,3 +438,29 @@ def test_a_long_sum_crossing_a_bound_in_the_thousands_is_refuted(tmp_path: Path,
 @pytest.mark.parametrize("claim", LONG_TRUE)
 def test_a_long_sum_below_its_bound_is_not_refuted(tmp_path: Path, claim: str) -> None:
     assert run_corner(tmp_path, claim).verdict in ("proved", "checked")
+
+
+# Class 4: a `where` value never changes what a name is: a real name given 0 is still real, its derivative exists.
+WHERE_TRUE = [
+    'statement = "diff(tanh(u), u) = 1"\nwhere = { u = "0" }',           # tanh' = 1 - tanh^2, 1 at 0
+    'statement = "diff(sig(u), u) = 1/4"\nwhere = { u = "0" }',          # sig' = sig(1 - sig) = 1/2 * 1/2 at 0
+    'statement = "diff(u^3 - u, u) = -1"\nwhere = { u = "0" }',          # 3u^2 - 1 at 0
+    'statement = "diff(u*Abs(u), u) = 0"\nwhere = { u = "0" }',          # u|u| is differentiable, 2|u| = 0 at 0
+    'steps = ["diff(sig(u)^2, u)", "2*sig(u)^2*(1 - sig(u))", "1/4"]\nwhere = { u = "0" }',   # 2 * 1/4 * 1/2
+    'statement = "diff(exp(u*t), u) = t"\nwhere = { u = "0" }',          # t*exp(u*t) at u = 0
+]
+WHERE_FALSE = [
+    'statement = "diff(sig(u), u) = 1/2"\nwhere = { u = "0" }',          # it is 1/4
+    'statement = "diff(tanh(u), u) = 0"\nwhere = { u = "0" }',           # it is 1
+]
+
+
+@pytest.mark.parametrize("claim", WHERE_TRUE)
+def test_a_real_name_given_zero_keeps_its_derivative(tmp_path: Path, claim: str) -> None:
+    result = run_corner(tmp_path, claim)
+    assert result.verdict == "proved", result.outcomes
+
+
+@pytest.mark.parametrize("claim", WHERE_FALSE)
+def test_a_wrong_derivative_at_a_where_value_is_refuted(tmp_path: Path, claim: str) -> None:
+    assert run_corner(tmp_path, claim).verdict == "refuted"

@@ -154,8 +154,11 @@ class ProblemBuilder:
                 if symbol.is_integer and integer_valued(value):
                     assumptions["integer"] = True       # n*(n + 1)/2 + 1: SymPy cannot tell, the grid can
                 if not symbol.is_integer:
-                    # z real with where z = 3 stays a real name (diff(z^2, z) is taken before 3 is put in).
+                    # z real with where z = 3 stays a real name (diff(z^2, z) is taken before 3 is put in); with
+                    # z = 0, nonnegative and nonpositive would make SymPy's stand-in zero, hence an integer.
                     assumptions.pop("integer", None)
+                    if assumptions.get("nonnegative") and assumptions.get("nonpositive"):
+                        del assumptions["nonnegative"], assumptions["nonpositive"]
                 stand_in = sp.Dummy(symbol.name, **assumptions)
                 builder.rebound[symbol.name] = stand_in
                 subst[stand_in] = value

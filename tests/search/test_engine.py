@@ -411,7 +411,7 @@ def test_a_nonempty_range_or_both_sides_empty_is_proved(tmp_path: Path, claim: s
 # fails is 1,674 (harmonic > 8), 12,367 (> 10), 2,993 (zeta(2) - psi(1, K + 1) > 1.6446), 2,980 (log(K + 1) > 8),
 # 4,077 (Wallis product > 1.5707), each found by bisection with the same tests; all true below.
 _MP = mpmath.mp.clone()
-_MP.dps = 30
+_MP.dps = 60
 LONG_FALSE = [
     ('statement = "Sum(1/j, (j, 1, N)) <= 8"', lambda k: _MP.harmonic(k) > 8),
     ('statement = "Sum(1/j, (j, 1, N)) <= 10"', lambda k: _MP.harmonic(k) > 10),
@@ -463,4 +463,36 @@ def test_a_real_name_given_zero_keeps_its_derivative(tmp_path: Path, claim: str)
 
 @pytest.mark.parametrize("claim", WHERE_FALSE)
 def test_a_wrong_derivative_at_a_where_value_is_refuted(tmp_path: Path, claim: str) -> None:
+    assert run_corner(tmp_path, claim).verdict == "refuted"
+
+
+# Class 6: no automatic evaluation after a `where` substitution. c = sqrt(2)/(541131238821888000 -
+# 382637568482834149*sqrt(2)) = 1401.955020345904723975... (mpmath at 60 digits), which SymPy floors to 1402
+# (SymPy issues #21039, #26368); 2c = 2803.91, so floor(2c) = 2803 and ceiling(c) = 1402.
+_C = "sqrt(2)/(541131238821888000 - 382637568482834149*sqrt(2))"
+FLOOR_TRUE = [
+    f'statement = "floor(u*{_C}) = 1401"\nwhere = {{ u = "1" }}',
+    f'statement = "floor(u*{_C}) = 2803"\nwhere = {{ u = "2" }}',
+    f'statement = "floor(N*{_C}) = 1401*N"\nwhere = {{ N = "1" }}',
+    f'steps = ["ceiling(u*{_C})", "1402"]\nwhere = {{ u = "1" }}',
+    f'statement = "floor(u*{_C}) + u = 1402"\nwhere = {{ u = "1" }}',
+]
+FLOOR_FALSE = [
+    f'statement = "floor(u*{_C}) = 1402"\nwhere = {{ u = "1" }}',
+    f'steps = ["ceiling(u*{_C})", "1403"]\nwhere = {{ u = "1" }}',
+]
+
+
+def test_the_number_of_the_floor_claims_by_mpmath() -> None:
+    c = _MP.sqrt(2) / (541131238821888000 - 382637568482834149 * _MP.sqrt(2))
+    assert _MP.floor(c) == 1401 and _MP.floor(2 * c) == 2803 and _MP.ceil(c) == 1402
+
+
+@pytest.mark.parametrize("claim", FLOOR_TRUE)
+def test_a_floor_after_a_where_substitution_is_decided_rigorously(tmp_path: Path, claim: str) -> None:
+    assert run_corner(tmp_path, claim).verdict == "proved"
+
+
+@pytest.mark.parametrize("claim", FLOOR_FALSE)
+def test_a_wrong_floor_after_a_where_substitution_is_refuted(tmp_path: Path, claim: str) -> None:
     assert run_corner(tmp_path, claim).verdict == "refuted"

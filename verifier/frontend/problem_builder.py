@@ -37,6 +37,7 @@ from verifier.frontend.scope import Scope, SymbolInfo
 from verifier.frontend.values import Vec
 from verifier.kernel import Declaration, Facts, facts_from
 from verifier.kernel.declarations import Interval as ValueInterval
+from verifier.kernel.interval import settle
 from verifier.kernel.universal import AllIndices
 from verifier.model import Chain, Claim, Obligation, obligations
 
@@ -514,12 +515,13 @@ def _entry_conditions(x: sp.Indexed, d: Declaration, subst: dict) -> list[sp.Bas
 
 def _put(side: Any, values: dict) -> Any:
     """A side with ``values`` put in, a partial ``Piecewise`` kept unevaluated: where none of its conditions holds
-    any more it stays undefined (SymPy would make it ``nan``, a value)."""
+    any more it stays undefined (SymPy would make it ``nan``, a value). Functions SymPy evaluates wrongly on numbers
+    (the floor of an algebraic number next to an integer) are decided rigorously, never by SymPy's evaluation."""
     if not values or not isinstance(side, sp.Basic):
         return side
     if isinstance(side, sp.Piecewise):
         return sp.Piecewise(*[(_put(v, values), _held(c, values)) for v, c in side.args], evaluate=False)
-    return side.xreplace(values)
+    return settle(side, values)
 
 
 def _held(condition: Any, values: dict) -> Any:
@@ -527,7 +529,7 @@ def _held(condition: Any, values: dict) -> Any:
     if not isinstance(condition, sp.Basic):
         return condition
     relations = condition.atoms(sp.core.relational.Relational)
-    return condition.xreplace({r: r.func(r.lhs.xreplace(values), r.rhs.xreplace(values), evaluate=False)
+    return condition.xreplace({r: r.func(settle(r.lhs, values), settle(r.rhs, values), evaluate=False)
                                for r in relations})
 
 

@@ -290,6 +290,11 @@ N = "integer positive"
 
 [define]
 "sig(v)" = "1/(1 + exp(-v))"
+"relu(v)" = "Piecewise((v, v > 0), (0, True))"
+"step(v)" = "Piecewise((1, v >= 0), (0, True))"
+"leaky(v)" = "Piecewise((v, v > 0), (v/10, True))"
+"huber(v)" = "Piecewise((v^2/2, -b <= v <= b), (b*(Abs(v) - b/2), True))"
+"sqhinge(v)" = "Piecewise(((1 - v)^2, v < 1), (0, True))"
 """
 
 
@@ -496,3 +501,54 @@ def test_a_floor_after_a_where_substitution_is_decided_rigorously(tmp_path: Path
 @pytest.mark.parametrize("claim", FLOOR_FALSE)
 def test_a_wrong_floor_after_a_where_substitution_is_refuted(tmp_path: Path, claim: str) -> None:
     assert run_corner(tmp_path, claim).verdict == "refuted"
+
+
+# Classes 2 and 3: the derivative of a Piecewise exists exactly where the function is differentiable. By hand:
+# ReLU and the leaky ReLU have one-sided derivatives 1 and 0 (1/10) at 0, the step function jumps at 0, the corner
+# Piecewise((u, u >= 1), (1, True)) has one-sided derivatives 1 and 0 at 1, and the Huber loss's second derivative
+# is 1 inside [-b, b] and 0 outside: none exists there. The Huber loss's first derivative is u on [-b, b] and
+# b*sign(u) outside, b at u = b from both sides; the squared hinge's is -2(1 - u) and 0, both 0 at 1; |u|^(3/2) has
+# (3/2)sign(u)|u|^(1/2) -> 0 on both sides and value 0 at 0, Max(u, 0)^2 and relu(u)^2 have 2*Max(u, 0) -> 0.
+NO_DERIVATIVE = [
+    'assume = ["u = 0"]\nexists = "diff(relu(u), u) = 0"',
+    'assume = ["u = 0"]\nexists = "diff(relu(u), u) = 1"',
+    'assume = ["u = 0"]\nexists = "diff(step(u), u) = 0"',
+    'assume = ["u = 0"]\nexists = "diff(leaky(u), u) = 1/10"',
+    'assume = ["u = 1"]\nexists = "diff(Piecewise((u, u >= 1), (1, True)), u) = 0"',
+    'assume = ["u = b"]\nexists = "diff(huber(u), u, 2) = 1"',
+    'assume = ["u = b"]\nexists = "diff(huber(u), u, 2) = 0"',
+]
+KINK_REFUTED = [
+    'statement = "0 = diff(relu(u), u)"\nwhere = { u = "0" }',       # left 0, right undefined there
+    'statement = "diff(huber(u), u) = 0"\nwhere = { u = "b" }',      # it is b > 0
+    'statement = "diff(sqhinge(u), u) = 1"\nwhere = { u = "1" }',    # it is 0
+    'statement = "diff(Abs(u)^(3/2), u) = 1"\nwhere = { u = "0" }',  # it is 0
+    'statement = "diff(Max(u, 0)^2, u) = 1"\nwhere = { u = "0" }',   # it is 0
+    'statement = "diff(relu(u)^2, u) = 1"\nwhere = { u = "0" }',     # it is 0
+]
+JOINT_PROVED = [
+    'statement = "diff(huber(u), u) = b"\nwhere = { u = "b" }',
+    'statement = "diff(huber(u), u) = -b"\nwhere = { u = "-b" }',
+    'statement = "diff(sqhinge(u), u) = 0"\nwhere = { u = "1" }',
+    'statement = "diff(Abs(u)^(3/2), u) = 0"\nwhere = { u = "0" }',
+    'statement = "diff(Max(u, 0)^2, u) = 0"\nwhere = { u = "0" }',
+    'statement = "diff(relu(u)^2, u) = 0"\nwhere = { u = "0" }',
+    'statement = "diff(huber(u), u) = Max(-b, Min(b, u))"',
+    'statement = "diff(Piecewise((u^2, u > 0), (-u^2, True)), u) = 2*Abs(u)"',
+    'statement = "diff(relu(u), u) = Piecewise((1, u > 0), (0, True))"',      # true away from 0, undefined at 0
+]
+
+
+@pytest.mark.parametrize("claim", NO_DERIVATIVE)
+def test_no_derivative_at_a_jump_or_a_corner_of_a_piecewise(tmp_path: Path, claim: str) -> None:
+    assert run_corner(tmp_path, claim).verdict not in ("proved", "checked")
+
+
+@pytest.mark.parametrize("claim", KINK_REFUTED)
+def test_a_wrong_derivative_at_a_joint_is_refuted(tmp_path: Path, claim: str) -> None:
+    assert run_corner(tmp_path, claim).verdict == "refuted"
+
+
+@pytest.mark.parametrize("claim", JOINT_PROVED)
+def test_the_derivative_at_a_joint_where_the_function_is_differentiable(tmp_path: Path, claim: str) -> None:
+    assert run_corner(tmp_path, claim).verdict == "proved"

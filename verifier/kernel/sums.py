@@ -332,7 +332,7 @@ def _sum_over(f: sp.Expr, limit: tuple, facts: Facts, simplify: Simplify) -> sp.
         return sp.Integer(0)
     total: sp.Expr = sp.Integer(0)
     for c, g in split_linear(f, j):
-        if not (facts.positive(n) or defined.everywhere(c)):
+        if not (facts.positive(n) or _defined_everywhere(c, facts)):
             c, g = sp.Integer(1), c * g     # c may be undefined where the range is empty, and the sum still 0
         c = simplify(c, facts)
         if j not in g.free_symbols:
@@ -340,6 +340,14 @@ def _sum_over(f: sp.Expr, limit: tuple, facts: Facts, simplify: Simplify) -> sp.
         else:
             total += c * _sum_term(g, j, n, facts, simplify)
     return total
+
+
+def _defined_everywhere(c: sp.Expr, facts: Facts) -> bool:
+    """Whether ``c`` is defined for every value, a sum over all integers of a summand defined everywhere and zero
+    outside a finite range (the normal form of a sum over a family's range) counting as defined."""
+    finite = {x: sp.Dummy() for x in c.atoms(sp.Sum) if len(x.limits) == 1 and x.limits[0][1:] == (-sp.oo, sp.oo)
+              and defined.everywhere(x.function) and finite_support(x.function, x.limits[0][0], facts)}
+    return defined.everywhere(c.xreplace(finite) if finite else c)
 
 
 def _sum_term(g: sp.Expr, j: sp.Symbol, n: sp.Expr, facts: Facts, simplify: Simplify) -> sp.Expr:

@@ -552,3 +552,20 @@ def test_a_wrong_derivative_at_a_joint_is_refuted(tmp_path: Path, claim: str) ->
 @pytest.mark.parametrize("claim", JOINT_PROVED)
 def test_the_derivative_at_a_joint_where_the_function_is_differentiable(tmp_path: Path, claim: str) -> None:
     assert run_corner(tmp_path, claim).verdict == "proved"
+
+
+def test_sympy_recursing_on_a_shallow_piecewise_is_unknown_not_bad_input(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # SymPy can recurse without end on a Piecewise whose condition is an equation; reproduced here on purpose
+    # (its own recursion, two levels deep in the file), it is the engine's failure, not the file's.
+    real = sp.Piecewise.eval.__func__
+
+    def recursing(cls: type, *args: object) -> object:
+        if any(isinstance(c, sp.Eq) for _, c in args):  # type: ignore[misc]
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(cls, *args)
+
+    monkeypatch.setattr(sp.Piecewise, "eval", classmethod(recursing))
+    [outcome] = run_corner(tmp_path, 'statement = "Piecewise((1, u == 0), (u, True)) >= u"').outcomes
+    assert outcome.verdict == "unknown" and not outcome.bad_input
+    assert outcome.message is not None and outcome.message.startswith("internal error in the engine")

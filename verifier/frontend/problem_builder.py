@@ -62,14 +62,18 @@ class ProblemBuilder:
         """Every obligation of the claim with its problem, or the error that kept it from being built."""
         out: list[tuple[Obligation, Problem | ExpressionError]] = []
         for ob, where in obligations(self.claim):
+            for b in (self.builder, *self._builders.values()):
+                b.deepest = 0
             try:
                 out.append((ob, self.problem(ob, where)))
             except ExpressionError as err:
                 err.located(file=self.claim.file, line=ob.line)
                 out.append((ob, err))
             except RecursionError:
-                out.append((ob, ExpressionError("expression nested too deeply", file=self.claim.file,
-                                                line=ob.line)))
+                builders = [self.builder, *self._builders.values()]
+                error = max(builders, key=lambda b: b.deepest).recursion_error(ob.line)
+                error.located(file=self.claim.file)
+                out.append((ob, error))
         return out
 
     def problem(self, ob: Obligation, where: tuple) -> Problem:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from verifier import kernel
-from verifier.errors import ExpressionError
+from verifier.errors import EngineFault, ExpressionError
 from verifier.frontend.library import Library
 from verifier.frontend.problem import Case, Problem
 from verifier.frontend.problem_builder import library_problems
@@ -345,6 +345,9 @@ def settle_obligation(ob: Obligation, built: Problem | ExpressionError) -> Outco
     """The outcome of one obligation (an input error becomes verdict ``error``; a fault of the engine, ``unknown``
     with its reason)."""
     start = time.perf_counter()
+    if isinstance(built, EngineFault):
+        return Outcome(ob, "unknown", message=f"internal error in the engine: {built.message}",
+                       seconds=time.perf_counter() - start)
     if isinstance(built, ExpressionError):
         return Outcome(ob, "error", message=str(built), seconds=time.perf_counter() - start, bad_input=True)
     try:

@@ -22,7 +22,14 @@ import sympy as sp
 
 from verifier.errors import EngineFault, ExpressionError, VerifierError
 from verifier.frontend import parser as P
-from verifier.frontend.builtins import CONSTANTS, FUNCTIONS, RELATIONS, SPECIAL, apply_function, irrational_number
+from verifier.frontend.builtins import (
+    CONNECTIVES,
+    CONSTANTS,
+    FUNCTIONS,
+    SPECIAL,
+    apply_function,
+    irrational_number,
+)
 from verifier.frontend.scope import Definition, Scope
 from verifier.frontend.values import (
     MAX_VECTOR,
@@ -35,6 +42,7 @@ from verifier.frontend.values import (
     record,
     recording,
 )
+from verifier.kernel.relations import RELATION_CLASSES
 
 Expr: TypeAlias = sp.Expr
 
@@ -177,6 +185,14 @@ class Builder:
             raise ExpressionError("expected a value, found a relation", column=node.col)
         return out
 
+    def condition(self, node: P.Node) -> Any:
+        """Build a node that must be a condition: a relation, ``True``, ``False``, or ``And``/``Or``/``Not`` of them."""
+        out = self.node(node)
+        if not isinstance(out, sp.logic.boolalg.Boolean) or isinstance(out, sp.Expr):
+            raise ExpressionError("expected a condition (a relation such as x = 2, True or False), found a value",
+                                  column=node.col)
+        return out
+
     def node(self, node: P.Node) -> Any:
         """Build any node; SymPy's own complaints about ill-typed input become an :class:`ExpressionError`."""
         method = getattr(self, "_" + type(node).__name__)
@@ -279,9 +295,9 @@ class Builder:
             if isinstance(a, (Vec, tuple)) or isinstance(b, (Vec, tuple)):
                 raise ExpressionError("a condition must compare scalars", column=node.col)
             if irrational_number(a) or irrational_number(b):
-                links.append(RELATIONS[op](a, b, evaluate=False))     # decided by the kernel, not by SymPy
+                links.append(RELATION_CLASSES[op](a, b, evaluate=False))     # decided by the kernel, not by SymPy
             else:
-                links.append(RELATIONS[op](a, b))
+                links.append(RELATION_CLASSES[op](a, b))
         return sp.And(*links) if len(links) > 1 else links[0]
 
     def _Vector(self, node: P.Vector) -> Any:
@@ -347,6 +363,8 @@ class Builder:
         special = SPECIAL.get(name)
         if special is not None:
             return keep(special(self, node))
+        if name in CONNECTIVES:
+            return apply_function(name, [self.condition(a) for a in node.args], node.col)
         if name in FUNCTIONS:
             args = [self.value(a) for a in node.args]
             return apply_function(name, args, node.col)

@@ -7,7 +7,7 @@ others are SymPy functions applied to built arguments (:func:`apply_function`), 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import Any, Protocol, TypeAlias, cast
 
 import sympy as sp
 
@@ -17,19 +17,40 @@ from verifier.frontend import parser as P
 from verifier.frontend.joints import joint_derivative
 from verifier.frontend.values import MAX_VECTOR, Vec, closed, record, recording, wrap
 
-if TYPE_CHECKING:
-    from verifier.frontend.builder import Builder
-
 Expr: TypeAlias = sp.Expr
+
+class Building(Protocol):
+    """What a special function needs of the builder that calls it (:class:`verifier.frontend.builder.Builder`)."""
+
+    rebound: dict[str, Any]
+
+    def value(self, node: P.Node) -> Any:
+        """Build a node that must be a value."""
+
+    def node(self, node: P.Node) -> Any:
+        """Build any node."""
+
+    def limits(self, node: P.Node, what: str) -> tuple[P.Name, P.Node, P.Node]:
+        """Check a ``(j, lo, hi)`` triple."""
+
+    def integer_bound(self, node: P.Node, what: str) -> Expr:
+        """A bound of a sum, product or vector."""
+
+    def bind(self, name: str, col: int) -> sp.Symbol:
+        """A fresh integer symbol for a bound index."""
+
+    def bounded(self, body: P.Node, var: P.Name, value: Any) -> Any:
+        """Build ``body`` with ``var`` bound to ``value``."""
+
 
 #: Sums and products with numeric bounds and at most this many terms are built term by term.
 MAX_WRITTEN_OUT = 200
 
 
-def _sum_like(cls: type) -> Callable[[Builder, P.Call], Any]:
+def _sum_like(cls: type) -> Callable[[Building, P.Call], Any]:
     what = cls.__name__
 
-    def build(b: Builder, node: P.Call) -> Any:
+    def build(b: Building, node: P.Call) -> Any:
         if len(node.args) != 2:
             raise ExpressionError(f"{what}(expr, (j, low, high)) takes 2 arguments", column=node.col)
         var, lo_node, hi_node = b.limits(node.args[1], what)
@@ -53,7 +74,7 @@ def _sum_like(cls: type) -> Callable[[Builder, P.Call], Any]:
     return build
 
 
-def _vector(b: Builder, node: P.Call) -> Vec:
+def _vector(b: Building, node: P.Call) -> Vec:
     if len(node.args) != 2:
         raise ExpressionError("vector(expr, (n, low, high)) takes 2 arguments", column=node.col)
     var, lo_node, hi_node = b.limits(node.args[1], "vector")
@@ -71,7 +92,7 @@ def _vector(b: Builder, node: P.Call) -> Vec:
     return out.same_range(out.entry, "vector(...)", keeps_zero=False)
 
 
-def _diff(b: Builder, node: P.Call) -> Any:
+def _diff(b: Building, node: P.Call) -> Any:
     """``diff(f, v)``, ``diff(f, v, n)`` and several variables ``diff(f, u, v, ...)``, each optionally followed by
     its order (``diff(f, w[a], 2, w[b])``), differentiated in the order written."""
     if not 2 <= len(node.args) <= 21:
@@ -222,7 +243,7 @@ def _exact_signs(d: Expr) -> Expr:
     return d.replace(lambda x: isinstance(x, sp.Mul), simplify_product)
 
 
-def _limit(b: Builder, node: P.Call) -> Any:
+def _limit(b: Building, node: P.Call) -> Any:
     if len(node.args) != 3:
         raise ExpressionError("limit(expr, z, point) takes 3 arguments", column=node.col)
     var = node.args[1]
@@ -249,7 +270,7 @@ def _limit(b: Builder, node: P.Call) -> Any:
     return sp.Limit(expr, z, point)
 
 
-def _len(b: Builder, node: P.Call) -> Expr:
+def _len(b: Building, node: P.Call) -> Expr:
     if len(node.args) != 1:
         raise ExpressionError("len(v) takes 1 argument", column=node.col)
     v = b.value(node.args[0])
@@ -261,7 +282,7 @@ def _len(b: Builder, node: P.Call) -> Expr:
     return v.length
 
 
-def _flip(b: Builder, node: P.Call) -> Vec:
+def _flip(b: Building, node: P.Call) -> Vec:
     if len(node.args) != 1:
         raise ExpressionError("flip(v) takes 1 argument", column=node.col)
     v = b.value(node.args[0])
@@ -275,7 +296,7 @@ def _flip(b: Builder, node: P.Call) -> Vec:
     return Vec(lambda idx: v.entry((top - idx[0],)), f"flip({v.label})", last=sp.expand(v.last - v.first + 1))
 
 
-def _jacobian(b: Builder, node: P.Call) -> sp.Matrix:
+def _jacobian(b: Building, node: P.Call) -> sp.Matrix:
     if len(node.args) != 2:
         raise ExpressionError("jacobian(F, vars) takes 2 arguments", column=node.col)
     f, xs = (b.value(a) for a in node.args)
@@ -289,7 +310,7 @@ def _jacobian(b: Builder, node: P.Call) -> sp.Matrix:
     return sp.Matrix([[derivative_where_defined(r, c) for c in cols] for r in rows])
 
 
-def _matrix(b: Builder, node: P.Call) -> sp.Matrix:
+def _matrix(b: Building, node: P.Call) -> sp.Matrix:
     if len(node.args) != 1:
         raise ExpressionError("Matrix([[...], ...]) takes 1 argument", column=node.col)
     v = b.value(node.args[0])
@@ -300,7 +321,7 @@ def _matrix(b: Builder, node: P.Call) -> sp.Matrix:
     raise ExpressionError("Matrix: expected a list of rows", column=node.col)
 
 
-def _piecewise(b: Builder, node: P.Call) -> Any:
+def _piecewise(b: Building, node: P.Call) -> Any:
     pairs = []
     # A branch's condition is evaluated when no earlier one holds: what it needs, this branch and every later one
     # need; a branch's value needs its own conditions only where it is chosen.
@@ -335,7 +356,7 @@ def _piecewise(b: Builder, node: P.Call) -> Any:
     return sp.Piecewise(*pairs, evaluate=not wrapped)
 
 
-SPECIAL: dict[str, Callable[[Builder, P.Call], Any]] = {
+SPECIAL: dict[str, Callable[[Building, P.Call], Any]] = {
     "Sum": _sum_like(sp.Sum), "Product": _sum_like(sp.Product), "vector": _vector, "diff": _diff,
     "limit": _limit, "len": _len, "flip": _flip, "jacobian": _jacobian, "Matrix": _matrix,
     "Piecewise": _piecewise,
@@ -353,12 +374,11 @@ _NARY: dict[str, tuple[Callable[..., Any], int, int]] = {
 }
 
 FUNCTIONS = names.FUNCTIONS
+#: The functions whose arguments are conditions, not values.
+CONNECTIVES = frozenset({"And", "Or", "Not"})
 CONSTANTS: dict[str, Any] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "True": sp.true, "False": sp.false}
 assert FUNCTIONS == frozenset(_UNARY) | frozenset(_NARY) | frozenset(SPECIAL)
 assert names.CONSTANTS == frozenset(CONSTANTS)
-RELATIONS: dict[str, Callable[..., Any]] = {
-    "=": sp.Eq, "!=": sp.Ne, "<": sp.Lt, "<=": sp.Le, ">": sp.Gt, ">=": sp.Ge,
-}
 
 
 #: Functions whose automatic evaluation at an irrational number SymPy may get wrong (a floor of an algebraic number
@@ -370,11 +390,25 @@ _UNEVALUATED = frozenset({"floor", "ceiling", "sign", "Abs", "Max", "Min"})
 _NEEDS: dict[str, Callable[..., sp.Basic]] = {"log": sp.Gt, "sqrt": sp.Ge}
 
 
+def _log_base(args: list[Any], col: int) -> Any:
+    """``log(u, b)``, the logarithm of ``u`` to the base ``b`` (SymPy's two-argument log): ``log(u)/log(b)``,
+    defined where ``u > 0``, ``b > 0`` and ``b != 1``."""
+    u, b = args
+    if not all(isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) for a in args):
+        raise ExpressionError("log(u, b) takes two scalars: the number and the base", column=col)
+    record(sp.Gt(u, 0, evaluate=False))
+    record(sp.Gt(b, 0, evaluate=False))
+    record(sp.Ne(b, 1, evaluate=False))
+    return sp.log(u, b)
+
+
 def irrational_number(a: Any) -> bool:
     return isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) and a.is_number and not a.is_Rational
 
 
 def apply_function(name: str, args: list[Any], col: int) -> Any:
+    if name == "log" and len(args) == 2:
+        return _log_base(args, col)
     if name in _UNARY:
         if len(args) != 1:
             raise ExpressionError(f"{name}() takes 1 argument, got {len(args)}", column=col)

@@ -29,8 +29,13 @@ One table serves every sheet written on the same template, so that the sheets th
     skip = true                               # or not read at all (the block is shown as "not read: skipped")
 
 Later tables win: a block's patterns over its claim's, a claim's over its question's, over the global ones. Among
-patterns, the longest is tried first (then the innermost table's). Loading checks the shape of the table and that every
-pattern parses; the meaning of the expression texts is checked when a claim is built, like that of a derivation file.
+patterns, the longest is tried first (then the innermost table's). Loading checks the shape of the table, that every
+pattern parses and that every ``assume`` and ``where`` is an expression, each at the table's line; the meaning of the
+expression texts is checked when a claim is built, like that of a derivation file.
+
+A table is read as data with limits (:data:`MAX_PATTERNS`, the file size of a derivation file); ``use`` reads only
+files inside the library's root (symbolic links resolved), and what a used file says is never quoted in a message
+about the table.
 """
 
 from __future__ import annotations
@@ -43,10 +48,12 @@ from pathlib import Path
 from typing import Any
 
 from verifier.errors import DerivationFileError, ExpressionError
+from verifier.frontend import parser as P
 from verifier.frontend.latex import Pattern, Rules, pattern
-from verifier.frontend.tomlfile import NOTATION_SUFFIX
+from verifier.frontend.tomlfile import MAX_FILE_BYTES, NOTATION_SUFFIX
 
-__all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "SUFFIX", "Notation", "Settings", "load_notation"]
+__all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "MAX_PATTERNS", "SUFFIX", "Notation", "Settings", "load_notation",
+           "repository_root"]
 
 SUFFIX = NOTATION_SUFFIX
 DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?)"
@@ -56,7 +63,8 @@ _TOP_KEYS = frozenset({"heading", "prefix", "stop", "use", "symbols", "define", 
                        "claim"})
 _LAYER_KEYS = frozenset({"latex", "bounds", "operators", "assume", "where", "block"})
 _BLOCK_KEYS = frozenset({"latex", "bounds", "operators", "assume", "where", "skip"})
-_BOUNDS = re.compile(r"\s*(.+?)\s*\.\.\s*(.+?)\s*\Z")
+#: LaTeX patterns of one table, all levels together.
+MAX_PATTERNS = 1_000
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,10 @@ class Notation:
     known: dict[str, str] = field(default_factory=dict)        # symbols of used files, for the reader
     known_functions: frozenset[str] = frozenset()
     known_abbreviations: frozenset[str] = frozenset()
+    own_patterns: bool = False                                 # whether 'heading' or 'stop' is the table's own
+    lines: dict[str, int | None] = field(default_factory=dict)   # the table's line of 'heading', 'stop'
+    hypotheses: dict[str, int | None] = field(default_factory=dict)   # each assume and where value -> its line
+    _settings: dict[tuple[str, int | str | None], Settings] = field(default_factory=dict, repr=False)
 
     def claim_settings(self, claim_id: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
         """The ``assume`` and ``where`` of a claim (its question's, then its own)."""
@@ -114,11 +126,15 @@ class Notation:
         """The reading rules of display block ``number`` (from 1) of a claim, with the block's own hypotheses.
         ``lead`` is the sheet's text just before the block: a block table keyed by words (``block."Out
         diagonal"``) applies to the blocks whose lead contains them, wherever they are in the answer."""
+        key: int | str | None = number if (claim_id, number) in self.blocks else next(
+            (key for (cid, key) in self.blocks if cid == claim_id and isinstance(key, str) and key in lead), None)
+        if (claim_id, key) not in self._settings:   # the rules of a claim's plain blocks are made once
+            self._settings[(claim_id, key)] = self._block(claim_id, self.blocks.get((claim_id, key), Layer())
+                                                          if key is not None else Layer())
+        return self._settings[(claim_id, key)]
+
+    def _block(self, claim_id: str, own: Layer) -> Settings:
         layers = self._layers(claim_id)
-        own = self.blocks.get((claim_id, number))
-        if own is None:
-            own = next((layer for (cid, key), layer in self.blocks.items()
-                        if cid == claim_id and isinstance(key, str) and key in lead), Layer())
         patterns: dict[str, tuple[int, Pattern]] = {}
         bounds: dict[str, tuple[str, str]] = {}
         operators: dict[str, str] = {}
@@ -142,21 +158,43 @@ class Notation:
         return [self.claims[k] for k in (question, claim_id) if k is not None and k in self.claims]
 
 
-def load_notation(p: Path, shown: str) -> Notation:
-    """Read and check a notation table; raises :class:`DerivationFileError` with the line of the problem."""
+def repository_root(path: Path) -> Path:
+    """The folder ``use`` may read in by default: the git repository holding ``path``, else ``path`` itself (its
+    folder, for a file)."""
+    folder = path.resolve()
+    folder = folder if folder.is_dir() else folder.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
+def load_notation(p: Path, shown: str, *, root: Path | None = None) -> Notation:
+    """Read and check a notation table; raises :class:`DerivationFileError` with the line of the problem. Its
+    ``use`` files must be inside ``root`` (by default :func:`repository_root` of the table)."""
     def fail(message: str, needle: str | None = None) -> DerivationFileError:
-        return DerivationFileError(message, file=shown, line=_line_of(text, needle) if needle else None)
+        line = _line_of(text, needle) if needle else None
+        return DerivationFileError(message, file=shown, line=line)
 
     try:
-        text = p.read_text(encoding="utf-8").removeprefix("\ufeff")
-    except (OSError, UnicodeDecodeError) as err:
-        raise DerivationFileError(f"cannot read the notation table: {err}", file=shown) from None
+        raw = p.read_bytes()
+        if len(raw) > MAX_FILE_BYTES:
+            raise DerivationFileError(f"file too large ({len(raw)} bytes; at most {MAX_FILE_BYTES})", file=shown)
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except OSError as err:
+        raise DerivationFileError(f"cannot read the notation table: {err.strerror}", file=shown) from None
+    except UnicodeDecodeError as err:
+        raise DerivationFileError("file is not valid UTF-8 text", file=shown,
+                                  line=raw[:err.start].count(b"\n") + 1) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         m = re.search(r"at line (\d+)", str(err))
         raise DerivationFileError(f"TOML syntax error: {str(err).split(' (at')[0]}", file=shown,
                                   line=int(m.group(1)) if m else None) from None
+    except (ValueError, RecursionError):   # too many digits in a number; lists nested too deeply
+        raise DerivationFileError("TOML syntax error: a number too long or lists nested too deeply",
+                                  file=shown) from None
     for key in data:
         if key not in _TOP_KEYS:
             raise fail(f"unknown key '{key}' in a notation table (allowed: {', '.join(sorted(_TOP_KEYS))})", key)
@@ -167,7 +205,7 @@ def load_notation(p: Path, shown: str) -> Notation:
     prefix = data.get("prefix", "q")
     if not isinstance(prefix, str) or not re.fullmatch(r"[A-Za-z0-9_]*", prefix):
         raise fail("'prefix' must be letters, digits or '_'", "prefix")
-    uses, used_paths = _uses(data.get("use", []), p, fail)
+    uses, used_paths = _uses(data.get("use", []), p, repository_root(p) if root is None else root, fail)
     symbols = _strings_table(data, "symbols", text, fail)
     definitions = _strings_table(data, "define", text, fail)
     top = _layer(data, "the notation", fail, _TOP_KEYS)
@@ -189,9 +227,24 @@ def load_notation(p: Path, shown: str) -> Notation:
                            "by words of the text just before it", cid)
             block_key: int | str = int(number) if number.isdigit() else number
             blocks[(cid, block_key)] = _layer(block, f"claim \"{cid}\" block {number}", fail, _BLOCK_KEYS)
+    count = sum(len(layer.patterns) for layer in (top, *claims.values(), *blocks.values()))
+    if count > MAX_PATTERNS:
+        raise fail(f"{count} LaTeX patterns (the limit of patterns in one table is {MAX_PATTERNS})", "[latex]")
     known, functions, abbreviations = _used_names(used_paths)
     return Notation(shown, heading, prefix, stop, uses, used_paths, symbols, definitions, top, claims, blocks,
-                    hashlib.sha256(text.encode("utf-8")).hexdigest(), known, functions, abbreviations)
+                    hashlib.sha256(text.encode("utf-8")).hexdigest(), known, functions, abbreviations,
+                    own_patterns="heading" in data or "stop" in data,
+                    lines={key: _line_of(text, key) for key in ("heading", "stop") if key in data},
+                    hypotheses=_hypothesis_lines(text, [top, *claims.values(), *blocks.values()]))
+
+
+def _hypothesis_lines(text: str, layers: list[Layer]) -> dict[str, int | None]:
+    """The line of each ``assume`` and ``where`` value of the table (where its text is written as it is read)."""
+    out: dict[str, int | None] = {}
+    for layer in layers:
+        for hypothesis in (*layer.assume, *(value for _, value in layer.where)):
+            out.setdefault(hypothesis, _line_of(text, hypothesis) or _line_of(text, "assume"))
+    return out
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -209,14 +262,24 @@ def _regex(data: dict[str, Any], key: str, default: str, fail: Any) -> re.Patter
         raise fail(f"'{key}' is not a regular expression: {err}", key) from None
 
 
-def _uses(value: Any, p: Path, fail: Any) -> tuple[tuple[str, ...], tuple[Path, ...]]:
+def _uses(value: Any, p: Path, root: Path, fail: Any) -> tuple[tuple[str, ...], tuple[Path, ...]]:
+    """The files a table uses, each inside ``root`` once symbolic links are resolved."""
     if not isinstance(value, list) or not all(isinstance(u, str) for u in value):
         raise fail("'use' must be a list of file names", "use")
     paths = []
     for u in value:
-        target = (p.parent / u).resolve()
-        if not u.strip() or not target.is_file():
-            raise fail(f"'use' names a file that does not exist: {u!r} (relative to {p.name})", "use")
+        shown = repr(u[:200])
+        try:
+            target = (p.parent / u).resolve() if u.strip() and "\0" not in u else None
+        except (OSError, RuntimeError):   # a loop of symbolic links
+            raise fail(f"'use' names {shown}, which cannot be resolved: a loop of symbolic links", "use") from None
+        if target is not None and not target.is_relative_to(root.resolve()):
+            raise fail(f"'use' names {shown}, which is outside the library's root {root}: a table reads only files "
+                       "of its library (--use-root DIR allows another root)", "use")
+        if target is None or not target.is_file():
+            raise fail(f"'use' names a file that does not exist: {shown} (relative to {p.name})", "use")
+        if not target.name.endswith(".toml") or target.name.endswith(NOTATION_SUFFIX):
+            raise fail(f"'use' names {shown}, which is not a derivation file (.toml)", "use")
         paths.append(target)
     return tuple(value), tuple(paths)
 
@@ -228,9 +291,13 @@ def _used_names(paths: tuple[Path, ...]) -> tuple[dict[str, str], frozenset[str]
     abbreviations: set[str] = set()
     for path in paths:
         try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                continue
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError):
             continue   # the loader reports the file itself
+        if not isinstance(data.get("symbols") or {}, dict) or not isinstance(data.get("define") or {}, dict):
+            continue
         for name, decl in (data.get("symbols") or {}).items():
             if isinstance(decl, str):
                 symbols[name] = decl
@@ -244,15 +311,29 @@ def _strings_table(data: dict[str, Any], name: str, text: str, fail: Any
     table = data.get(name, {})
     if not isinstance(table, dict):
         raise fail(f"[{name}] must be a table of name = \"...\" entries", f"[{name}]")
-    header = re.search(rf"^\s*\[\s*{name}\s*\]", text, re.MULTILINE)
-    start = header.end() if header else 0
+    lines = _key_lines(text, f"[{name}]")
     out = []
     for key, value in table.items():
         if not isinstance(value, str):
             raise fail(f"[{name}] {key}: expected a string", key)
-        m = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE).search(text, start)
-        out.append((key, value, text.count("\n", 0, m.start()) + 1 if m else None))
+        out.append((key, value, lines.get(key)))
     return tuple(out)
+
+
+def _key_lines(text: str, header: str) -> dict[str, int]:
+    """The line of each ``key = ...`` after the line ``header`` (the first of each key), in one pass."""
+    found: dict[str, int] = {}
+    after = False
+    for n, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not after:
+            after = stripped.replace(" ", "").replace("\t", "") == header
+            continue
+        key, equals, _ = stripped.partition("=")
+        key = key.strip()
+        if equals and key:
+            found.setdefault(key.strip("\"'"), n)
+    return found
 
 
 def _layer(raw: dict[str, Any], label: str, fail: Any, allowed: frozenset[str]) -> Layer:
@@ -272,10 +353,10 @@ def _layer(raw: dict[str, Any], label: str, fail: Any, allowed: frozenset[str]) 
             raise fail(f"{label}: the pattern '{source}' = \"{reading}\": {err.message}", source) from None
     bounds: dict[str, tuple[str, str]] = {}
     for name, value in (raw.get("bounds") or {}).items():
-        m = _BOUNDS.match(value) if isinstance(value, str) else None
-        if m is None:
+        lo, dots, hi = value.strip().partition("..") if isinstance(value, str) and "\n" not in value else ("", "", "")
+        if not dots or not lo.strip() or not hi.strip():
             raise fail(f"{label}: bounds.{name} must be a range \"lo..hi\", e.g. \"1..K\"", name)
-        bounds[name] = (m.group(1), m.group(2))
+        bounds[name] = (lo.strip(), hi.strip())
     operators: dict[str, str] = {}
     for op, fn in (raw.get("operators") or {}).items():
         if op not in ("*", r"\tilde{*}") or not isinstance(fn, str) or not re.fullmatch(r"[A-Za-z]\w*", fn):
@@ -284,14 +365,29 @@ def _layer(raw: dict[str, Any], label: str, fail: Any, allowed: frozenset[str]) 
     assume = raw.get("assume", [])
     if not isinstance(assume, list) or not all(isinstance(a, str) for a in assume):
         raise fail(f"{label}: 'assume' must be a list of relations", "assume")
+    for relation in assume:
+        _expression(relation, f"{label}: assume", relation, fail, relation=True)
     where = raw.get("where", {})
     if not isinstance(where, dict) or not all(isinstance(v, (str, int)) and not isinstance(v, bool)
                                               for v in where.values()):
         raise fail(f"{label}: 'where' must be a table of name = value", "where")
+    for name, value in where.items():
+        _expression(str(value), f"{label}: where.{name}", "where", fail)
     skip = raw.get("skip", False)
     if not isinstance(skip, bool):
         raise fail(f"{label}: 'skip' must be true or false", "skip")
     return Layer(patterns, bounds, operators, tuple(assume), tuple((k, str(v)) for k, v in where.items()), skip)
+
+
+def _expression(text: str, label: str, needle: str, fail: Any, *, relation: bool = False) -> None:
+    """Check that ``text`` parses (as a relation for an ``assume``), for an error at the table's line rather than
+    at the sheet's."""
+    try:
+        (P.parse_relation if relation else P.parse_expression)(text)
+    except ExpressionError as err:
+        raise fail(f"{label}: {err.message}", needle) from None
+    except RecursionError:
+        raise fail(f"{label}: expression nested too deeply", needle) from None
 
 
 _ENTRY_READING = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[")

@@ -13,32 +13,37 @@ the next line of a question (``2.5 Show that ...``). Inside it, every display bl
 
 Every entry carries its line and column in the sheet. An entry that cannot be read keeps its LaTeX and the reason
 (:attr:`Entry.reason`); the steps that touch it are reported ``unknown`` with "not read: REASON" by
-:func:`settle_unread`, and the rest of the sheet is still checked.
+:func:`settle_unread`, and the rest of the sheet is still checked. Where the answers and blocks are, and what is not
+mathematics (code, comments), is found by :mod:`.layout`; a sheet that cannot be laid out, or that goes past a limit
+(:data:`MAX_STEPS` steps in one claim, :data:`READ_SECONDS` of reading), is an error of the sheet.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from verifier.errors import ExpressionError
+from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex import RELOPS, Rules, Token, read_tokens, scan
-from verifier.frontend.notation import Notation
+from verifier.frontend.layout import Answer, Block, Layout, lay_out
+from verifier.frontend.notation import Notation, Settings
 from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome
 
-__all__ = ["UNREAD", "Entry", "Sheet", "annotate", "read_sheet", "settle_unread", "step_entries", "summarize",
-           "summary_lines"]
+__all__ = ["MAX_STEPS", "READ_SECONDS", "UNREAD", "Entry", "Sheet", "annotate", "read_sheet", "settle_unread",
+           "step_entries", "summarize", "summary_lines"]
 
 #: The step text of an entry that was not read: it never parses, so it is never built as something else.
 UNREAD = "? not read"
-_OPENER = re.compile(r"\$\$|\\\[|\\begin\{((?:equation|align|gather|multline)\*?)\}")
+#: Entries of the chains of one claim.
+MAX_STEPS = 1_000
+#: Time the reading of one sheet may take, in seconds.
+READ_SECONDS = 5.0
 _WRAPPERS = frozenset({"aligned", "align", "align*", "split", "gathered", "gather", "gather*", "equation",
                        "equation*", "multline", "multline*", "alignedat"})
-_DECORATION = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(?:\\(?:sub)*section\*?\{)?(.*?)\}?\s*(?:\*\*|__)?"
-                         r"\s*[:.]?\s*$")
 _OPS_TEXT = {"=": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=", "!=": "!="}
 
 
@@ -67,11 +72,14 @@ class Sheet:
 
     path: str
     chains: dict[str, list[list[Entry]]] = field(default_factory=dict)
+    names: dict[str, dict[str, int]] = field(default_factory=dict)    # claim id -> chain name -> its position
+    table: str = ""                                                   # the notation table it was read with
+    hypotheses: dict[str, int | None] = field(default_factory=dict)   # the table's assume, where -> line
 
 
 class _Positions:
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    def __init__(self, starts: list[int]) -> None:
+        self.starts = starts
 
     def at(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a 0-based offset."""
@@ -80,91 +88,69 @@ class _Positions:
 
 
 def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = "") -> tuple[list[Claim], Sheet]:
-    """The claims of a sheet and its reading. Never raises for the sheet's content: what cannot be read is
-    recorded in the entries."""
-    positions = _Positions(text)
-    lines = text.split("\n")
-    regions = _regions(lines, notation, positions)
-    sheet = Sheet(shown)
+    """The claims of a sheet and its reading. What cannot be read in an entry is recorded in the entry; a sheet
+    that cannot be laid out or goes past a limit raises :class:`DerivationFileError`."""
+    deadline = time.monotonic() + READ_SECONDS
+    layout = lay_out(text, shown, notation)
+    positions = _Positions(layout.starts)
+    sheet = Sheet(shown, table=notation.path, hypotheses=notation.hypotheses)
     claims: list[Claim] = []
-    blocks = _blocks(text)
-    for cid, title, heading_line, start, stop in regions:
+    for answer in layout.answers:
+        cid = notation.prefix + answer.number
         full_id = id_prefix + cid
         chains: list[list[Entry]] = []
-        chain_blocks: list[int] = []
-        number = 0
-        leads = _leads(text, blocks, start, stop)
-        for offset, m in blocks:
-            if not start <= offset < stop:
-                continue
-            number += 1
-            settings = notation.block(cid, number, leads[number])
+        chain_settings: list[Settings] = []
+        steps = 0
+        for number, (block, lead) in enumerate(_with_leads(layout, answer), start=1):
+            if time.monotonic() > deadline:
+                raise DerivationFileError(f"reading this sheet took more than {READ_SECONDS:g} s (the limit of "
+                                          "reading time per sheet)", file=shown, line=block.line)
+            settings = notation.block(cid, number, lead)
             if settings.skip:
                 continue
-            content, base = m
-            for continues, entries in _read_block(content, base, settings.rules, positions):
+            for continues, entries in _read_block(block.content, block.base, settings.rules, positions,
+                                                  MAX_STEPS - steps):
+                steps += len(entries)
                 if continues and chains:
                     chains[-1].extend(entries)
                 else:
                     if continues:   # nothing before it to continue: the block's first entry starts the chain
                         entries = [replace(entries[0], op=None), *entries[1:]]
                     chains.append(list(entries))
-                    chain_blocks.append(number)
-        kept = [(c, b) for c, b in zip(chains, chain_blocks, strict=True) if len(c) >= 2]
+                    chain_settings.append(settings)
+            if steps > MAX_STEPS:
+                raise DerivationFileError(f"claim {full_id} has more than {MAX_STEPS} steps (the limit of steps "
+                                          "in one claim)", file=shown, line=answer.line)
+        # A block that is one formula not read is still reported, as a step from it to itself: never dropped.
+        kept = [(c if len(c) >= 2 else [c[0], replace(c[0], op="=")], b)
+                for c, b in zip(chains, chain_settings, strict=True) if len(c) >= 2 or c[0].reading is None]
         if not kept:
             continue
         sheet.chains[full_id] = [c for c, _ in kept]
-        claims.append(_claim(full_id, cid, title, shown, heading_line, kept, notation, id_prefix, leads))
+        claim = _claim(full_id, cid, answer, shown, kept, notation, id_prefix)
+        sheet.names[full_id] = {chain.name or "": n for n, chain in enumerate(claim.chains)}
+        claims.append(claim)
     return claims, sheet
 
 
-def _blocks(text: str) -> list[tuple[int, tuple[str, int]]]:
-    """Each display block: (where it starts, (its content, the offset of the content)). One pass over the text:
-    after a block the search resumes past its end, and an opener never closed ends the search."""
-    out: list[tuple[int, tuple[str, int]]] = []
-    pos = 0
-    while (m := _OPENER.search(text, pos)) is not None:
-        closer = {"$$": "$$", "\\[": "\\]"}.get(m.group(), f"\\end{{{m.group(1)}}}")
-        end = text.find(closer, m.end())
-        if end < 0:
-            break
-        out.append((m.start(), (text[m.end():end], m.end())))
-        pos = end + len(closer)
+def _with_leads(layout: Layout, answer: Answer) -> list[tuple[Block, str]]:
+    """The display blocks of an answer, each with the text before it (since the block before)."""
+    out = []
+    lead_from = answer.start
+    for block in layout.blocks_of(answer):
+        out.append((block, layout.text[lead_from:block.start]))
+        lead_from = block.base + len(block.content)
     return out
 
 
-def _regions(lines: list[str], notation: Notation, positions: _Positions
-             ) -> list[tuple[str, str, int, int, int]]:
-    """(claim id, title, heading line, start offset, stop offset) of each answer."""
-    offsets = positions.starts
-    found: list[tuple[str, str, int, int]] = []
-    ends: list[int] = []
-    for n, line in enumerate(lines):
-        m = _DECORATION.match(line)
-        body = m.group(1) if m else line
-        head = notation.heading.fullmatch(body.strip())
-        if head:
-            found.append((notation.prefix + head.group(1), body.strip(), n + 1, offsets[n]))
-        elif notation.stop.search(line):
-            ends.append(offsets[n])
-    out: list[tuple[str, str, int, int, int]] = []
-    seen: set[str] = set()
-    for k, (cid, title, heading_line, offset) in enumerate(found):
-        stop = min([e for e in ends if e > offset] + ([found[k + 1][3]] if k + 1 < len(found) else [])
-                   + [offsets[-1] + len(lines[-1]) + 1])
-        if cid in seen:
-            continue    # a repeated heading: the first answer counts
-        seen.add(cid)
-        out.append((cid, title, heading_line, offsets[heading_line - 1] + len(lines[heading_line - 1]), stop))
-    return out
-
-
-def _read_block(content: str, base: int, rules: Rules, positions: _Positions) -> list[tuple[bool, list[Entry]]]:
-    """The chains a display block writes: (whether it continues the chain before, its entries)."""
+def _read_block(content: str, base: int, rules: Rules, positions: _Positions, budget: int
+                ) -> list[tuple[bool, list[Entry]]]:
+    """The chains a display block writes: (whether it continues the chain before, its entries). Past ``budget``
+    entries the rest is not read (the caller reports the limit)."""
     try:
         tokens = scan(content, base=base)
     except ExpressionError:
-        return _by_relations(content, base, rules, positions)
+        return _by_relations(content, base, rules, positions, budget)
     tokens = _unwrap(tokens)
     chains: list[tuple[bool, list[tuple[str | None, list[Token], int]]]] = []   # (relation, tokens, offset)
     for row in _cut(tokens, lambda t: t.kind == "cmd" and t.text == "\\\\"):
@@ -182,8 +168,11 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions) ->
                 chains.append((starts_with_relation, entries))
     out: list[tuple[bool, list[Entry]]] = []
     for continues, raw in chains:
+        if budget < 0:
+            break
         read = [_entry(op, toks, content, base, rules, positions) if toks else
-                _entry(op, toks, content, at, rules, positions) for op, toks, at in raw]
+                _entry(op, toks, content, at, rules, positions) for op, toks, at in raw[:budget + 1]]
+        budget -= len(read)
         out.append((continues, read))
     return out
 
@@ -267,24 +256,24 @@ _TEXT_RELATIONS = ((r"\leq", "<="), (r"\geq", ">="), (r"\neq", "!="), (r"\le", "
                    (r"\ne", "!="), ("=", "="), ("<", "<"), (">", ">"))
 
 
-def _by_relations(content: str, base: int, rules: Rules, positions: _Positions) -> list[tuple[bool, list[Entry]]]:
+_SPECIAL = re.compile(r"[{}=<>]|\\(?:[A-Za-z]+|.)", re.DOTALL)
+
+
+def _by_relations(content: str, base: int, rules: Rules, positions: _Positions, budget: int
+                  ) -> list[tuple[bool, list[Entry]]]:
     """A block that cannot be scanned as a whole (a stray character, too deep, too long): cut its text at the
-    relations outside braces and read each part alone, so that only the parts at fault are not read."""
+    relations outside braces and read each part alone, so that only the parts at fault are not read. Past
+    ``budget`` relations the rest is not read."""
     cuts: list[tuple[int, int, str]] = []
-    depth, pos = 0, 0
-    while pos < len(content):
-        ch = content[pos]
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth == 0 and ch in "\\=<>":
-            found = next(((text, op) for text, op in _TEXT_RELATIONS if content.startswith(text, pos)
-                          and not content[pos + len(text):pos + len(text) + 1].isalpha()), None)
-            if found:
-                cuts.append((pos, pos + len(found[0]), found[1]))
-                pos += len(found[0])
-                continue
-            if ch == "\\":
-                pos += 1   # a command or an escaped character is never a relation
-        pos += 1
+    depth = 0
+    for m in _SPECIAL.finditer(content):   # a command or an escaped character is one piece, never a relation
+        word = m.group()
+        depth += {"{": 1, "}": -1}.get(word, 0)
+        op = next((op for text, op in _TEXT_RELATIONS if text == word), None) if depth == 0 else None
+        if op is not None:
+            cuts.append((m.start(), m.end(), op))
+            if len(cuts) > budget:
+                break
     bounds = [(0, None)] + [(end, op) for _, end, op in cuts]
     stops = [start for start, _, _ in cuts] + [len(content)]
     entries = []
@@ -306,24 +295,13 @@ def _by_relations(content: str, base: int, rules: Rules, positions: _Positions) 
     return [(entries[0].op is not None, entries)]
 
 
-def _leads(text: str, blocks: list[tuple[int, tuple[str, int]]], start: int, stop: int) -> dict[int, str]:
-    """The text before each display block of an answer (since the block before), by block number."""
-    out: dict[int, str] = {}
-    lead_from = start
-    for offset, (content, base) in blocks:
-        if start <= offset < stop:
-            out[len(out) + 1] = text[lead_from:offset]
-            lead_from = base + len(content)
-    return out
-
-
-def _claim(full_id: str, cid: str, title: str, shown: str, heading_line: int,
-           kept: list[tuple[list[Entry], int]], notation: Notation, id_prefix: str, leads: dict[int, str]) -> Claim:
+def _claim(full_id: str, cid: str, answer: Answer, shown: str, kept: list[tuple[list[Entry], Settings]],
+           notation: Notation, id_prefix: str) -> Claim:
     assume, where = notation.claim_settings(cid)
+    title, heading_line = answer.title, answer.line
     chains = []
     names: dict[str, int] = {}
-    for entries, block in kept:
-        settings = notation.block(cid, block, leads.get(block, ""))
+    for entries, settings in kept:
         name = f"line {entries[0].line}"
         names[name] = names.get(name, 0) + 1
         if names[name] > 1:
@@ -341,10 +319,10 @@ def step_entries(sheets: dict[str, Sheet], claim: Claim, ob: Obligation) -> tupl
     """The two sheet entries a step of a sheet's claim relates (``None`` for a claim not read from a sheet)."""
     sheet = sheets.get(claim.file)
     chains = sheet.chains.get(claim.id) if sheet else None
-    names = [c.name for c in claim.chains]
-    if not chains or ob.kind != "step" or ob.derivation not in names or ob.index is None:
+    position = sheet.names.get(claim.id, {}).get(ob.derivation or "") if sheet else None
+    if not chains or ob.kind != "step" or position is None or ob.index is None:
         return None
-    chain = chains[names.index(ob.derivation)]
+    chain = chains[position]
     if not 0 < ob.index < len(chain):
         return None
     return chain[ob.index - 1], chain[ob.index]
@@ -372,11 +350,30 @@ def settle_unread(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
                 reason = f"not read: {bad.reason} at {path}:{bad.reason_line}:{bad.reason_col}"
             else:
                 message = re.sub(rf"^{re.escape(path)}:\d+(?::\d+)?: ", "", outcome.message or "", count=1)
+                table_line = _in_table(sheets[result.claim.file], result.claim, ob, message, left, right)
+                if table_line is not None:   # the table's assume or where is at fault, not the sheet
+                    result.outcomes[n] = Outcome(ob, "error", message=f"{table_line}: {message}",
+                                                 seconds=outcome.seconds, bad_input=True)
+                    continue
                 culprit = next((e for e in (right, left) if e.reading and _mentions(e.reading, message)), right)
                 reason = f"not read: {message} (in the reading of {path}:{culprit.line}:{culprit.col})"
             text = f"{_shown(left)} {right.op or '='} {_shown(right)}"
             result.outcomes[n] = Outcome(replace(ob, text=text), "unknown", message=reason,
                                          seconds=outcome.seconds)
+
+
+def _in_table(sheet: Sheet, claim: Claim, ob: Obligation, message: str, left: Entry, right: Entry) -> str | None:
+    """``TABLE:LINE`` of the table's ``assume`` or ``where`` value that a build error is about: it names a name
+    that neither entry reads and that one of the claim's hypotheses writes; ``None`` otherwise."""
+    if any(e.reading and _mentions(e.reading, message) for e in (left, right)):
+        return None
+    chain = claim.chains[sheet.names[claim.id][ob.derivation or ""]]
+    texts = [*claim.assume, *chain.assume, *(v for _, v in claim.where), *(v for _, v in chain.where)]
+    found = next((t for t in texts if t in sheet.hypotheses and _mentions(t, message)), None)
+    if found is None:
+        return None
+    line = sheet.hypotheses[found]
+    return f"{sheet.table}:{line}" if line is not None else sheet.table
 
 
 def _mentions(reading: str, message: str) -> bool:
@@ -393,8 +390,11 @@ def summarize(sheets: dict[str, Sheet], results: list[ClaimResult]) -> list[dict
     """One entry per sheet for a grader: its claims' verdicts, and which claims have a refuted step or a step not
     read, with the lines."""
     out: list[dict[str, object]] = []
+    by_file: dict[str, list[ClaimResult]] = {}
+    for r in results:
+        by_file.setdefault(r.claim.file, []).append(r)
     for path in sheets:
-        mine = [r for r in results if r.claim.file == path]
+        mine = by_file.get(path, [])
         if not mine:
             continue
         entry: dict[str, object] = {"sheet": path, "claims": len(mine)}

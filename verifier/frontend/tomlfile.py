@@ -92,6 +92,12 @@ def load_file(p: Path, shown: str, *, display_root: Path | None = None) -> Sourc
     return _read(data, text, shown, p, display_root)
 
 
+def from_data(data: dict[str, Any], shown: str) -> SourceFile:
+    """A derivation file given as data (the tables ``tomllib`` would read), checked as a file is: what the Python
+    API builds a claim from. Nothing is written, so nothing has a line."""
+    return _read(data, "", shown, Path(shown), None)
+
+
 #: What to do about tomllib's most common complaints (matched at the start of its message).
 _TOML_HINTS = (
     ("Illegal character '\\n'", "a string is not closed on this line: a \"...\" or '...' string must end on the "

@@ -9,13 +9,13 @@ with only true constraints about it:
   then the rules of :mod:`verifier.kernel.inequalities` hold between all these logarithms and exponentials;
 - ``log(c)`` of a positive number: a rigorous rational enclosure; ``sqrt(a)``: ``r >= 0, r^2 = a`` (it is only
   defined where ``a >= 0``);
-- ``Max``, ``Min``, ``Abs``, ``sign`` and ``Piecewise``: exactly, by z3's if-then-else (a case split).
+- ``Max``, ``Min``, ``Abs``, ``sign`` and ``Piecewise``: exactly, by z3's if-then-else (a case split);
+- a sum, or any other real atom: a free real unknown.
 
 A partial operation constrains only where it is evaluated: inside a ``Piecewise`` branch, or a condition after the
 first, every constraint it brings is guarded by the *path* that reaches it (this branch's condition and the negation
 of those before it), and a logarithm there need be positive only on that path. At the top level the path is true:
 the relation is claimed only where its side is defined, so there the operation may restrict the domain.
-- a sum, or any other real atom: a free real unknown.
 
 Every linear fact of the facts is added. If z3 answers ``unsat`` for *facts and constraints and not relation*, no
 real values of the unknowns satisfy them, so none of the values the abstracted atoms can take does either: the

@@ -1,0 +1,342 @@
+r"""Where the answers of a sheet are: its lines, the text that is not mathematics, the answer headings, the display
+blocks and the answer each block belongs to.
+
+A sheet is input nobody on the course staff wrote, so every step here is linear in the sheet's length (no regular
+expression of the project's own backtracks on any line), a table's own patterns (``heading``, ``stop``) run in a
+child process with a time limit, and what cannot be laid out is an error at its line, never a silent loss:
+
+- every line ending counts (``\n``, ``\r\n``, ``\r``);
+- code is not mathematics: in Markdown, fenced code blocks, inline code and HTML comments; in LaTeX, comments,
+  ``\verb`` and verbatim-like environments; a fence, comment or environment never closed is an error;
+- a display block never closed, or running over an answer heading (a ``$$`` forgotten), is an error at its line;
+- an answer heading given twice (a student answering twice) is an error at the second, naming the first;
+- more answers than :data:`MAX_ANSWERS` is an error.
+"""
+
+from __future__ import annotations
+
+import bisect
+import multiprocessing as mp
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from verifier.errors import DerivationFileError
+from verifier.frontend.notation import Notation
+
+__all__ = ["MAX_ANSWERS", "PATTERN_SECONDS", "Answer", "Block", "Layout", "lay_out", "undecorated"]
+
+#: Answers (headings) of one sheet.
+MAX_ANSWERS = 2_000
+#: Time a notation table's own ``heading`` and ``stop`` patterns may take over one sheet, in seconds.
+PATTERN_SECONDS = 5.0
+
+_OPENER = re.compile(r"\$\$|\\\[|\\begin\{((?:equation|align|gather|multline)\*?)\}")
+_SECTION = re.compile(r"\\(?:sub)*section\*?\{")
+_CLAIM_NUMBER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
+_BACKTICKS_OR_BLANK = re.compile(r"`+|\n[ \t]*(?=\n)")
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_TEX_SPECIAL = re.compile(r"%|\\begin\{(verbatim|comment|lstlisting|minted)(\*?)\}|\\verb\*?(?![A-Za-z])|\\.",
+                          re.DOTALL)
+#: An error at an offset of the sheet.
+Fail = Callable[[str, int], DerivationFileError]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A display block: where its opener starts, its content and the offset of the content, its opener's line."""
+
+    start: int
+    content: str
+    base: int
+    line: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer: its claim number (the heading's group), title, heading line and its offset, and the offsets the
+    answer spans (from the end of its heading line)."""
+
+    number: str
+    title: str
+    line: int
+    at: int
+    start: int
+    stop: int
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A sheet laid out: its text (line endings made ``\\n``, code blanked), line starts, answers and blocks."""
+
+    text: str
+    starts: list[int]
+    answers: list[Answer]
+    blocks: list[Block]
+
+    def blocks_of(self, answer: Answer) -> list[Block]:
+        """The display blocks that start inside an answer, in order."""
+        offsets = [b.start for b in self.blocks]
+        return self.blocks[bisect.bisect_left(offsets, answer.start):bisect.bisect_left(offsets, answer.stop)]
+
+
+def lay_out(text: str, shown: str, notation: Notation) -> Layout:
+    """Lay out a sheet; raises :class:`DerivationFileError` (at the sheet's line, or at the table's for its own
+    patterns) for what cannot be laid out."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def fail(message: str, offset: int) -> DerivationFileError:
+        return DerivationFileError(message, file=shown, line=bisect.bisect_right(starts, offset))
+
+    text = _blank_tex(text, fail) if shown.endswith(".tex") else _blank_markdown(text, starts, fail)
+    lines = text.split("\n")
+    heads, stops = _classify(lines, notation, shown)
+    answers = _answers(heads, stops, lines, starts, notation, fail)
+    return Layout(text, starts, answers, _blocks(text, starts, answers, fail))
+
+
+def undecorated(line: str) -> str:
+    r"""A heading line without its decoration: ``#### Answer 1.4``, ``**Answer 5.3**:``, ``\section*{Answer 2.4}``
+    all give ``Answer ...``."""
+    body = line.strip()
+    if body.startswith("#"):
+        body = body[min(len(body) - len(body.lstrip("#")), 6):].lstrip()
+    if body[:2] in ("**", "__"):
+        body = body[2:].lstrip()
+    section = _SECTION.match(body)
+    if section:
+        body = body[section.end():]
+    body = body.rstrip()
+    if body[-1:] in (":", "."):
+        body = body[:-1].rstrip()
+    if body[-2:] in ("**", "__"):
+        body = body[:-2].rstrip()
+    if body.endswith("}"):
+        body = body[:-1]
+    return body.strip()
+
+
+# --- text that is not mathematics -------------------------------------------------------------------------------
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with every span made spaces (line endings kept, so that lines and columns do not move)."""
+    if not spans:
+        return text
+    out: list[str] = []
+    at = 0
+    for start, stop in spans:
+        out.append(text[at:start])
+        out.append(_NOT_NEWLINE.sub(" ", text[start:stop]))
+        at = stop
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _blank_markdown(text: str, starts: list[int], fail: Fail) -> str:
+    """Fenced code blocks, then inline code and HTML comments, blanked."""
+    spans: list[tuple[int, int]] = []
+    fence: tuple[str, int, int] | None = None     # (character, length, offset) of an open fence
+    for n, start in enumerate(starts):
+        stop = starts[n + 1] - 1 if n + 1 < len(starts) else len(text)
+        m = _FENCE.match(text, start, stop)
+        if fence is None:
+            if m:
+                fence = (m.group(1)[0], len(m.group(1)), start)
+        elif m and m.group(1)[0] == fence[0] and len(m.group(1)) >= fence[1] and not text[m.end():stop].strip():
+            spans.append((fence[2], stop))
+            fence = None
+    if fence is not None:
+        raise fail(f"the code block opened here with {fence[0] * fence[1]} is never closed", fence[2])
+    text = _blank(text, spans)
+    spans = []
+    pos = 0
+    while True:
+        tick = text.find("`", pos)
+        comment = text.find("<!--", pos)
+        if tick < 0 and comment < 0:
+            break
+        if comment >= 0 and (tick < 0 or comment < tick):
+            end = text.find("-->", comment + 4)
+            if end < 0:
+                raise fail("the HTML comment opened here with <!-- is never closed", comment)
+            spans.append((comment, end + 3))
+            pos = end + 3
+            continue
+        pos = _code_span(text, tick, spans)
+    return _blank(text, spans)
+
+
+def _code_span(text: str, tick: int, spans: list[tuple[int, int]]) -> int:
+    """Inline code opened by the run of backticks at ``tick``: closed by the next run as long, in the same paragraph
+    (else the run is only backticks). Records the span; returns where to go on."""
+    opener = _BACKTICKS_OR_BLANK.match(text, tick)
+    assert opener is not None
+    length = len(opener.group())
+    for m in _BACKTICKS_OR_BLANK.finditer(text, opener.end()):
+        if m.group().startswith("\n"):
+            return opener.end()
+        if len(m.group()) == length:
+            spans.append((tick, m.end()))
+            return m.end()
+    return opener.end()
+
+
+def _blank_tex(text: str, fail: Fail) -> str:
+    r"""Comments (``%`` to the end of the line), ``\verb|...|`` and verbatim-like environments, blanked."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while (m := _TEX_SPECIAL.search(text, pos)) is not None:
+        word = m.group()
+        if word == "%":
+            end = text.find("\n", m.start())
+            end = len(text) if end < 0 else end
+        elif m.group(1):
+            closer = f"\\end{{{m.group(1)}{m.group(2)}}}"
+            end = text.find(closer, m.end())
+            if end < 0:
+                raise fail(f"the environment {m.group(1)}{m.group(2)} opened here is never closed", m.start())
+            end += len(closer)
+        elif word.startswith("\\verb") and m.end() < len(text):
+            delimiter = text[m.end()]
+            end = text.find(delimiter, m.end() + 1)
+            line_end = text.find("\n", m.end())
+            if end < 0 or 0 <= line_end < end:
+                raise fail("\\verb is not closed on its line", m.start())
+            end += 1
+        else:
+            pos = m.end()
+            continue
+        spans.append((m.start(), end))
+        pos = end
+    return _blank(text, spans)
+
+
+# --- headings and answers ---------------------------------------------------------------------------------------
+
+Heads = list[tuple[int, str, str]]     # (line index, claim number, title)
+
+
+def _classify(lines: list[str], notation: Notation, shown: str) -> tuple[Heads, list[int]]:
+    """The heading lines and the stop lines. The table's own patterns run in a child process with a time limit
+    (Python's regular expressions can take exponential time, and cannot be interrupted)."""
+    if not notation.own_patterns:
+        return _match_lines(lines, notation.heading, notation.stop, None)
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child, args=(sender, lines, notation.heading, notation.stop, os.getpid()),
+                        daemon=True)
+    child.start()
+    sender.close()
+    deadline = time.monotonic() + PATTERN_SECONDS
+    found: list[object] = []
+    try:
+        while len(found) < 2:
+            if not receiver.poll(max(0.0, deadline - time.monotonic())):
+                key = "stop" if found else "heading"
+                raise DerivationFileError(
+                    f"the '{key}' pattern took more than {PATTERN_SECONDS:g} s on {shown} (the limit of time "
+                    "for a table's patterns on one sheet): it backtracks; write it without nested or adjacent "
+                    "repetitions such as (a+)+ or \\s*\\s*", file=notation.path, line=notation.lines.get(key))
+            try:
+                found.append(receiver.recv())
+            except EOFError:
+                raise DerivationFileError(f"the 'heading' or 'stop' pattern could not be run on {shown}",
+                                          file=notation.path, line=notation.lines.get("heading")) from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+    heads, stops = found
+    assert isinstance(heads, list) and isinstance(stops, list)
+    return heads, stops
+
+
+def _child(sender: Connection, lines: list[str], heading: re.Pattern[str], stop: re.Pattern[str],
+           parent: int) -> None:
+    from verifier.runner.lifeline import tie_to_parent
+    tie_to_parent(parent)
+    _match_lines(lines, heading, stop, sender)
+
+
+def _match_lines(lines: list[str], heading: re.Pattern[str], stop: re.Pattern[str], sender: Connection | None
+                 ) -> tuple[Heads, list[int]]:
+    heads: Heads = []
+    for n, line in enumerate(lines):
+        body = undecorated(line)
+        m = heading.fullmatch(body)
+        if m:
+            heads.append((n, m.group(1) or "", body))
+    if sender is not None:
+        sender.send(heads)
+    at_heading = {n for n, _, _ in heads}
+    stops = [n for n, line in enumerate(lines) if n not in at_heading and stop.search(line)]
+    if sender is not None:
+        sender.send(stops)
+    return heads, stops
+
+
+def _answers(heads: Heads, stops: list[int], lines: list[str], starts: list[int], notation: Notation,
+             fail: Fail) -> list[Answer]:
+    """Each answer runs from the end of its heading line to the next heading or stop line (one pass)."""
+    if len(heads) > MAX_ANSWERS:
+        raise fail(f"more than {MAX_ANSWERS} answer headings (the limit of answers in one sheet)",
+                   starts[heads[MAX_ANSWERS][0]])
+    end = len(lines[-1]) + starts[-1]
+    answers: list[Answer] = []
+    first: dict[str, int] = {}
+    k = 0
+    for h, (n, number, title) in enumerate(heads):
+        if not _CLAIM_NUMBER.fullmatch(number):
+            raise fail(f"the heading's number {number[:40]!r} is not a claim number (letters, digits, '.', '_', "
+                       "'-'): the group of the table's 'heading' pattern must catch the number", starts[n])
+        if number in first:
+            raise fail(f"'{title[:80]}' is given twice (first at line {first[number]}): each answer must be "
+                       "given once, so that none is left unchecked", starts[n])
+        first[number] = n + 1
+        while k < len(stops) and stops[k] <= n:
+            k += 1
+        stop = min(starts[stops[k]] if k < len(stops) else end,
+                   starts[heads[h + 1][0]] if h + 1 < len(heads) else end)
+        answers.append(Answer(number, title, n + 1, starts[n], starts[n] + len(lines[n]), stop))
+    return answers
+
+
+# --- display blocks ---------------------------------------------------------------------------------------------
+
+def _blocks(text: str, starts: list[int], answers: list[Answer], fail: Fail) -> list[Block]:
+    """Each display block, in one pass: after a block the search resumes past its end. ``\\\\[2pt]`` (a line
+    break with its space) opens nothing. A block never closed, or running over an answer's heading (its closing
+    delimiter forgotten, it would take the next answer's opening one), is an error at its opener."""
+    heading_offsets = [a.at for a in answers]
+    out: list[Block] = []
+    pos = 0
+    while (m := _OPENER.search(text, pos)) is not None:
+        if m.group() == "\\[" and _escaped(text, m.start()):
+            pos = m.end()
+            continue
+        closer = {"$$": "$$", "\\[": "\\]"}.get(m.group(), f"\\end{{{m.group(1)}}}")
+        end = text.find(closer, m.end())
+        if end < 0:
+            raise fail(f"the display block opened here with {m.group()} is never closed ({closer} is missing)",
+                       m.start())
+        k = bisect.bisect_right(heading_offsets, m.start())
+        if k < len(answers) and answers[k].at < end:
+            raise fail(f"the display block opened here with {m.group()} runs over the heading '{answers[k].title}' "
+                       f"at line {answers[k].line}: is its {closer} missing?", m.start())
+        out.append(Block(m.start(), text[m.end():end], m.end(), bisect.bisect_right(starts, m.start())))
+        pos = end + len(closer)
+    return out
+
+
+def _escaped(text: str, at: int) -> bool:
+    """Whether the character at ``at`` follows an odd number of backslashes."""
+    n = at
+    while n > 0 and text[n - 1] == "\\":
+        n -= 1
+    return (at - n) % 2 == 1

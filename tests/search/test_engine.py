@@ -287,6 +287,7 @@ b = "positive"
 t = "real"
 m = "integer nonnegative"
 N = "integer positive"
+n = "integer"
 
 [define]
 "sig(v)" = "1/(1 + exp(-v))"
@@ -391,10 +392,16 @@ EMPTY_FALSE = [
     ('statement = "Sum(j/m, (j, 1, m)) = (m + 1)/2"', {"m": "0"}),       # m >= 1: (m(m+1)/2)/m; m = 0: 0 != 1/2
     ('statement = "Sum(1/(N - 1), (j, 2, N)) = 1"', {"N": "1"}),         # N = 1: 2..1 empty; N >= 2: (N-1)/(N-1)
     ('statement = "Sum(Sum(1/m, (i, 1, m)), (j, 1, 2)) = 2"', {"m": "0"}),   # the inner sum is 0 at m = 0
+    ('statement = "Sum(1/(N - 1), (j, 1, N - 1)) = 1"', {"N": "1"}),     # N = 1: 1..0 empty, 0
+    ('statement = "Sum(j^2/m, (j, 1, m)) = (m + 1)*(2*m + 1)/6"', {"m": "0"}),   # m = 0: 0, not 1/6
+    ('statement = "Sum(1/n, (j, 1, n)) = 1"', {"n": "0"}),               # n <= 0: empty, 0
+    ('statement = "Sum(log(m)/m, (j, 1, m)) = log(m)"', {"m": "0"}),     # m = 0: 0 on the left, log(0) undefined
 ]
 EMPTY_TRUE = [
     'statement = "Sum(2/N, (j, 1, N)) = 2"',                 # N >= 1: N*(2/N) = 2
     'statement = "Sum(Sum(1/m, (i, 1, m)), (j, 1, m)) = m"',  # m = 0: 0 = 0; m >= 1: the inner sum is 1, m of them
+    'statement = "Sum(Sum(1/i, (j, 1, i)), (i, 1, m)) = m"',  # the inner range 1..i is never empty: i*(1/i) = 1
+    'statement = "Sum(1/(m + 1), (j, 0, m)) = 1"',            # m + 1 >= 1 terms of 1/(m + 1)
 ]
 
 

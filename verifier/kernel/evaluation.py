@@ -96,7 +96,10 @@ def truth(lhs: sp.Expr, op: str, rhs: sp.Expr) -> bool | None:
     """Whether a relation between two numbers holds, decided exactly or by a rigorous enclosure (else ``None``)."""
     if isinstance(lhs, sp.logic.boolalg.BooleanAtom) or isinstance(rhs, sp.logic.boolalg.BooleanAtom):
         return None
-    s = interval.sign(sp.expand(interval.settle(lhs) - interval.settle(rhs)))
+    # Sums too long to write out are enclosed, which shows an inequality but never an equality: once is enough.
+    long = op in ("=", "!=") and any(isinstance(x, (sp.Sum, sp.Product)) for side in (lhs, rhs)
+                                     for x in sp.preorder_traversal(side))
+    s = interval.sign(sp.expand(interval.settle(lhs) - interval.settle(rhs)), quick=long)
     if s is None:
         return None
     return sign_satisfies(s, op)

@@ -149,10 +149,11 @@ def _is_number(a: sp.Basic) -> bool:
     return isinstance(a, sp.Expr) and not a.free_symbols and not a.has(sp.Indexed)
 
 
-def sign(e: sp.Expr) -> int | None:
+def sign(e: sp.Expr, *, quick: bool = False) -> int | None:
     """-1, 0 or +1 for a number expression, or ``None`` when it cannot be decided rigorously.
 
-    0 only for an exact rational 0: an enclosure can show a number is not 0, never that it is.
+    0 only for an exact rational 0: an enclosure can show a number is not 0, never that it is. ``quick``: at the
+    first precision only (for a number that is likely 0, where the finer passes would only cost time).
     """
     if not isinstance(e, sp.Expr) or e.free_symbols:
         return None
@@ -162,7 +163,7 @@ def sign(e: sp.Expr) -> int | None:
         return 1 if e.p > 0 else (-1 if e.p < 0 else 0)
     if e.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.I):
         return None
-    for prec in PRECISIONS:
+    for prec in PRECISIONS[:1] if quick else PRECISIONS:
         box = enclosure(e, prec)
         if box is None:
             return None
@@ -305,7 +306,8 @@ def _enclose(e: sp.Basic) -> mpmath.iv.mpf:
 #: Values of the index of a sum being enclosed (an interval: a block of consecutive indices).
 _BOUND: dict[sp.Symbol, mpmath.iv.mpf] = {}
 #: At each working precision, how many first terms of a sum or product are enclosed one by one, and the relative
-#: width 2^-bits of the blocks of terms enclosed together after them; at higher precisions nothing is enclosed.
+#: width 2^-bits of the blocks of terms enclosed together after them; at higher precisions nothing is enclosed (the
+#: blocks, not the precision, bound the width, and a finer pass costs seconds).
 _TERMS_BY_PRECISION = {PRECISIONS[0]: (64, 5), PRECISIONS[1]: (512, 8)}
 #: Sums and products over more terms than this are not enclosed.
 MAX_ENCLOSED_TERMS = 10**7

@@ -231,10 +231,11 @@ FAR_SIZES = (2**14, 2**17, 2**20)
 
 
 def _long_ranges(case: Case) -> bool:
-    """Whether a relation of the case has a sum or product whose range depends on a name."""
-    return any(isinstance(side, sp.Basic) and any(
+    """Whether an inequality of the case has a sum or product whose range depends on a name (an enclosure can show
+    a bound crossed, never an equality, which small sizes refute when it is false)."""
+    return any(isinstance(side, sp.Basic) and op in ("<", "<=", ">", ">=") and any(
         any(lim[1].free_symbols or lim[2].free_symbols for lim in s.limits)
-        for s in side.atoms(sp.Sum, sp.Product)) for lhs, _, rhs in case.relations for side in (lhs, rhs))
+        for s in side.atoms(sp.Sum, sp.Product)) for lhs, op, rhs in case.relations for side in (lhs, rhs))
 #: Numbers a relation mentions are followed up to this size (a larger size is costly to check exactly).
 LANDMARK_LIMIT = 10**4
 

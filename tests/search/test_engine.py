@@ -296,6 +296,8 @@ n = "integer"
 "leaky(v)" = "Piecewise((v, v > 0), (v/10, True))"
 "huber(v)" = "Piecewise((v^2/2, -b <= v <= b), (b*(Abs(v) - b/2), True))"
 "sqhinge(v)" = "Piecewise(((1 - v)^2, v < 1), (0, True))"
+"maxhinge(v)" = "Max(0, 1 - v)^2"
+"huberabs(v)" = "Piecewise((v^2/2, Abs(v) <= 1), (Abs(v) - 1/2, True))"
 """
 
 
@@ -576,3 +578,38 @@ def test_sympy_recursing_on_a_shallow_piecewise_is_unknown_not_bad_input(tmp_pat
     [outcome] = run_corner(tmp_path, 'statement = "Piecewise((1, u == 0), (u, True)) >= u"').outcomes
     assert outcome.verdict == "unknown" and not outcome.bad_input
     assert outcome.message is not None and outcome.message.startswith("internal error in the engine")
+
+
+# Found by the differential fuzzer (seeds 5, 7, 10): each truth by hand. relu' is 1 for x > 0, 0 for x < 0 and does
+# not exist at 0, nor does relu''; the step jumps at 0; Max(0, 1 - x)^2 has both one-sided slopes 0 at 1; the Huber
+# loss written with Abs(x) <= 1 has H' = x inside and sign(x) outside (1 at 1, -1 at -1), H'' = 1 inside and 0
+# outside (none at -1).
+FUZZ_HOLDS = [
+    'statement = "diff(relu(u), u, 2) = u"\nwhere = { u = "0" }',       # vacuous: relu'' does not exist at 0
+    'statement = "diff(step(u), u) = u - 1"\nwhere = { u = "0" }',      # vacuous: the step jumps at 0
+    'statement = "diff(huberabs(u), u) = 1"\nwhere = { u = "1" }',
+    'statement = "diff(huberabs(u), u) = -1"\nwhere = { u = "-1" }',
+]
+FUZZ_FALSE = [
+    'statement = "u != diff(relu(u), u)"\nwhere = { u = "0" }',          # left 0 defined, right undefined
+    'statement = "diff(maxhinge(u), u) = u"\nwhere = { u = "1" }',       # left 0, right 1
+    'statement = "-u = diff(huberabs(u), u, 2)"\nassume = ["u = -1"]',   # left 1 defined, right undefined
+    'statement = "Product(1 + 1/j, (j, 1, N)) <= 500"',                  # the product is N + 1: false from 500
+    'statement = "Sum(1/j^2, (j, 1, N)) <= 1644/1000"',                  # false from N = 1,071 (mpmath: zeta(2) - psi(1, N + 1))
+]
+
+
+@pytest.mark.parametrize("claim", FUZZ_HOLDS)
+def test_fuzz_findings_that_hold_are_not_refuted(tmp_path: Path, claim: str) -> None:
+    assert run_corner(tmp_path, claim).verdict == "proved"
+
+
+@pytest.mark.parametrize("claim", FUZZ_FALSE)
+def test_fuzz_findings_that_are_false_are_refuted(tmp_path: Path, claim: str) -> None:
+    assert run_corner(tmp_path, claim).verdict == "refuted"
+
+
+def test_relu_has_no_slope_0_witness_on_the_nonnegative_side(tmp_path: Path) -> None:
+    # relu'(x) = 1 for x > 0 and none at 0: no witness among x >= 0 (fuzz seed 5, f5.161).
+    result = run_corner(tmp_path, 'exists = "diff(relu(u), u) = 0"\nassume = ["u >= 0"]')
+    assert result.verdict not in ("proved", "checked")

@@ -64,9 +64,13 @@ def joint_derivative(e: Expr, v: sp.Symbol | sp.Indexed, derivative: Derivative,
         return None
     branches: list[tuple[Expr, sp.Basic]] = [(smooth(e, v), sp.And(*[sp.Ne(p, 0) for p in found]))]
     for p, relations in found.items():
-        joint = _at_joint(e, v, p, relations, [q for q in found if q != p], derivative)
-        if joint is not None:
-            branches.append(joint)
+        try:
+            joint = _at_joint(e, v, p, relations, [q for q in found if q != p], derivative)
+            if joint is not None:
+                sp.Piecewise(joint)     # SymPy refuses some conditions (a Piecewise inside a relation)
+                branches.append(joint)
+        except (ValueError, TypeError, NotImplementedError):
+            continue    # that joint is left undefined: out of what a relation claims, never a wrong value
     return sp.Piecewise(*branches)
 
 

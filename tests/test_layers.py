@@ -1,6 +1,7 @@
 """The layers of the package, checked on its source: every module imports only modules of its own layer or a lower
-one, the outputs import only the model and the errors besides themselves, and no modules import each other in a
-circle (imports inside functions and for type checking count too).
+one, the outputs import only the model and the errors besides themselves (imports inside functions count; imports
+for annotations only, under ``if TYPE_CHECKING:``, do not), and no modules import each other in a circle (any
+import counts).
 
 :data:`LAYERS` is the one list of the layers, lowest first. The kernel has a stricter contract of its own (it
 imports nothing of the project: ``tests/kernel/test_contract.py``).
@@ -63,17 +64,19 @@ def layer(name: str) -> int:
     return best
 
 
-def imports(path: Path, known: dict[str, Path]) -> list[tuple[str, int]]:
+def imports(path: Path, known: dict[str, Path], *, typing: bool = True) -> list[tuple[str, int]]:
     """The project's modules a file imports, with the line: ``from P import M`` names the module ``P.M`` when there
-    is one, else ``P``; a relative import is resolved against the file's package. The import of :data:`UPWARD` is
-    left out."""
+    is one, else ``P``; a relative import is resolved against the file's package. Imports under ``if
+    TYPE_CHECKING:`` (for annotations only) are left out unless ``typing``; the import of :data:`UPWARD` always."""
     package = _package(path, known)
     me = next(n for n, p in known.items() if p == path)
     out = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node, for_types in _import_nodes(ast.parse(path.read_text(encoding="utf-8")), False):
+        if for_types and not typing:
+            continue
         if isinstance(node, ast.Import):
             out += [(alias.name, node.lineno) for alias in node.names if alias.name.split(".")[0] == "verifier"]
-        elif isinstance(node, ast.ImportFrom):
+        else:
             if node.level:
                 base = package.split(".")[: len(package.split(".")) - node.level + 1]
                 source = ".".join(base + ([node.module] if node.module else []))
@@ -87,6 +90,20 @@ def imports(path: Path, known: dict[str, Path]) -> list[tuple[str, int]]:
     return [(target, line) for target, line in out if (me, target) not in UPWARD]
 
 
+def _import_nodes(node: ast.AST, for_types: bool) -> list[tuple[ast.Import | ast.ImportFrom, bool]]:
+    """Every import statement below ``node``, each with whether it sits under ``if TYPE_CHECKING:``."""
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return [(node, for_types)]
+    out = []
+    typing_block = isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+    for field, value in ast.iter_fields(node):
+        children = value if isinstance(value, list) else [value]
+        for child in children:
+            if isinstance(child, ast.AST):
+                out += _import_nodes(child, for_types or (typing_block and field == "body"))
+    return out
+
+
 def _package(path: Path, known: dict[str, Path]) -> str:
     name = next(n for n, p in known.items() if p == path)
     return name if path.name == "__init__.py" else name.rpartition(".")[0]
@@ -97,7 +114,7 @@ def forbidden(known: dict[str, Path]) -> list[str]:
     out = []
     for name, path in known.items():
         mine = layer(name)
-        for target, line in imports(path, known):
+        for target, line in imports(path, known, typing=False):
             if target not in known:
                 continue
             if layer(target) > mine:
@@ -172,6 +189,14 @@ def tree(tmp_path: Path) -> Path:
 def test_the_checks_pass_a_tree_that_keeps_the_rules(tree: Path) -> None:
     known = modules(tree)
     assert forbidden(known) == [] and circles(known) == []
+
+
+def test_an_import_for_annotations_only_may_name_a_higher_layer_but_not_close_a_circle(tree: Path) -> None:
+    (tree / "kernel/facts.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                                          "    from verifier.frontend.builder import Builder\n", encoding="utf-8")
+    assert forbidden(modules(tree)) == []
+    (tree / "frontend/builder.py").write_text("from verifier.kernel import facts\n", encoding="utf-8")
+    assert circles(modules(tree)) == [["verifier.frontend.builder", "verifier.kernel.facts"]]
 
 
 def test_an_import_of_a_higher_layer_is_caught(tree: Path) -> None:

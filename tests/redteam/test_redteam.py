@@ -561,7 +561,9 @@ class Judged:
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
-    """The JSON report of one run of the CLI on the whole suite, and its standard error."""
+    """The JSON report of one run of the CLI on the whole suite, and its standard error. The run takes minutes on two
+    cores (about a thousand claims, a few of them up to the timeout), so the tests that judge it are in the slow
+    suite (``make test-slow``, run by CI); the tests of the claims' own truths stay in the fast one."""
     cwd = tmp_path_factory.mktemp("redteam")
     done = subprocess.run([sys.executable, "-m", "verifier", "all", "--derivations", str(CLAIMS), "--format", "json",
                            "--timeout", TIMEOUT, "--jobs", "2", "--no-cache"],
@@ -691,6 +693,7 @@ def summary(judged: list[Judged]) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.slow
 def test_every_claim_is_in_the_report(report: tuple[dict[str, Any], str]) -> None:
     """The run settled or rejected every claim of the suite (a claim missing from both is a harness failure)."""
     judged = judge_all(*report)
@@ -698,6 +701,7 @@ def test_every_claim_is_in_the_report(report: tuple[dict[str, Any], str]) -> Non
     assert len(judged) >= 150
 
 
+@pytest.mark.slow
 def test_zero_wrong_verdicts(report: tuple[dict[str, Any], str]) -> None:
     """No false claim proved or checked, no true claim refuted, every error an error, every point in its domain."""
     judged = judge_all(*report)
@@ -706,6 +710,7 @@ def test_zero_wrong_verdicts(report: tuple[dict[str, Any], str]) -> None:
     assert not [j for j in judged if j.wrong], text
 
 
+@pytest.mark.slow
 def test_the_known_misses_are_exactly_the_false_claims_checked(report: tuple[dict[str, Any], str]) -> None:
     """Every false claim reported ``checked`` is a listed miss, and every listed miss is still reported ``checked``
     (not proved: a proof of a false claim is a wrong verdict whatever this list says)."""

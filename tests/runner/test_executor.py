@@ -297,3 +297,43 @@ def test_workers_die_when_the_parent_is_killed_outright(tmp_path: Path) -> None:
                     os.kill(w, signal.SIGKILL)
             pytest.fail(f"workers still running after their parent was killed: {sorted(workers)}")
         time.sleep(0.05)
+
+
+def test_spawned_workers_settle_as_forked_ones(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The path of systems without a safe ``fork`` (macOS, Windows), forced on Linux."""
+    import multiprocessing
+
+    monkeypatch.setenv("VERIFY_START_METHOD", "spawn")
+    used: list[str] = []
+    real = multiprocessing.get_context
+
+    def get_context(method: str | None = None) -> Any:
+        used.append(str(method))
+        return real(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", get_context)
+    # A spawned worker imports SymPy before its first task; its clock starts after that, so a limit far above the
+    # obligations' own time but near the import's time under load must still let every obligation settle.
+    results, interrupted = run_obligations(library, library.claims, jobs=2, timeout=10)
+    assert used == ["spawn"] and not interrupted
+    assert verdicts(results) == EXPECTED
+
+
+def test_the_start_method(monkeypatch: pytest.MonkeyPatch) -> None:
+    from verifier.runner.executor import start_method
+    monkeypatch.setenv("VERIFY_START_METHOD", "spawn")
+    assert start_method() == "spawn"
+    monkeypatch.setenv("VERIFY_START_METHOD", "forkserver")  # its workers would not be ours: not used
+    assert start_method() in ("fork", "spawn")
+    monkeypatch.delenv("VERIFY_START_METHOD")
+    assert start_method() == ("fork" if sys.platform.startswith("linux") else "spawn")
+
+
+def test_a_worker_that_dies_at_start_costs_its_obligations_not_the_run(library: Library,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import verifier.runner.executor as executor
+    monkeypatch.setattr(executor, "tie_to_parent", lambda pid: os._exit(1))
+    results, interrupted = run_obligations(library, library.claims, jobs=1, timeout=30)
+    assert not interrupted
+    assert all(o.verdict == "error" and "worker process died" in (o.message or "")
+               for r in results for o in r.outcomes)

@@ -23,10 +23,10 @@ import sympy as sp
 from verifier.errors import EngineFault, ExpressionError, VerifierError
 from verifier.frontend import parser as P
 from verifier.frontend.builtins import (
+    BUILTINS,
     CONNECTIVES,
     CONSTANTS,
     FUNCTIONS,
-    SPECIAL,
     apply_function,
     irrational_number,
 )
@@ -262,7 +262,8 @@ class Builder:
         except ExpressionError as err:
             if err.line is None and definition.line is not None:
                 err.message = f"in definition of '{definition.name}': {err.message}"
-                err.file, err.line = definition.file, definition.line
+                err.file = definition.file
+                err.located(line=definition.line, column=definition.column)
             raise
         finally:
             self._locals = saved
@@ -360,9 +361,9 @@ class Builder:
                                       f"got {len(node.args)}", column=node.col)
             frame = {p: self.value(a) for p, a in zip(definition.params, node.args, strict=True)}
             return self._expand(definition, frame, node.col)
-        special = SPECIAL.get(name)
-        if special is not None:
-            return keep(special(self, node))
+        builtin = BUILTINS.get(name)
+        if builtin is not None and builtin.special:
+            return keep(builtin.build(self, node))
         if name in CONNECTIVES:
             return apply_function(name, [self.condition(a) for a in node.args], node.col)
         if name in FUNCTIONS:

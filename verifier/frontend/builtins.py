@@ -1,12 +1,15 @@
 """The built-in functions, constants and relations of the expression language, as SymPy builds them.
 
-A special function (``Sum``, ``diff``, ``Piecewise``...) is built from its parse tree by the builder it is given; the
-others are SymPy functions applied to built arguments (:func:`apply_function`), entry by entry on a vector.
+:data:`BUILTINS` is the one table of the functions (:class:`Builtin`: name, arity, how it builds, what it needs to be
+defined, whether SymPy's evaluation of it is trusted, how the display shows it). A special function (``Sum``,
+``diff``, ``Piecewise``...) is built from its parse tree by the builder it is given; the others are SymPy functions
+applied to built arguments (:func:`apply_function`), entry by entry on a vector.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias, cast
 
 import sympy as sp
@@ -356,38 +359,75 @@ def _piecewise(b: Building, node: P.Call) -> Any:
     return sp.Piecewise(*pairs, evaluate=not wrapped)
 
 
-SPECIAL: dict[str, Callable[[Building, P.Call], Any]] = {
-    "Sum": _sum_like(sp.Sum), "Product": _sum_like(sp.Product), "vector": _vector, "diff": _diff,
-    "limit": _limit, "len": _len, "flip": _flip, "jacobian": _jacobian, "Matrix": _matrix,
-    "Piecewise": _piecewise,
-}
+@dataclass(frozen=True)
+class Builtin:
+    """One built-in function of the expression language: how it builds, and what it needs to be defined.
 
-_UNARY: dict[str, Callable[..., Any]] = {
-    "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
-    "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, "Abs": sp.Abs, "sign": sp.sign, "floor": sp.floor,
-    "ceiling": sp.ceiling, "Heaviside": sp.Heaviside, "transpose": sp.transpose, "Not": sp.Not,
-}
-_NARY: dict[str, tuple[Callable[..., Any], int, int]] = {
-    "Max": (sp.Max, 1, 64), "Min": (sp.Min, 1, 64), "KroneckerDelta": (sp.KroneckerDelta, 2, 2),
-    "eye": (sp.eye, 1, 1), "zeros": (sp.zeros, 1, 2), "diag": (sp.diag, 1, 64),
-    "And": (sp.And, 1, 64), "Or": (sp.Or, 1, 64),
-}
+    ``build`` is SymPy's function, applied to built arguments (entry by entry on a vector when ``entrywise``), taking
+    ``arity`` arguments; or, when ``special``, how the call builds from its parse tree (it binds a name,
+    differentiates, ...). ``needs`` is what its argument must satisfy for a real value (``log``: ``> 0``); ``exact``
+    says that SymPy's evaluation at an irrational number is not trusted: the call is then built unevaluated and
+    decided by the kernel (a floor of an algebraic number near an integer, SymPy issues #21039, #26368).
+    ``shown_as_call`` says that the display writes it as a call (its value is a vector it does not expand)."""
+
+    name: str
+    build: Callable[..., Any]
+    arity: tuple[int, int] = (1, 1)
+    special: bool = False
+    entrywise: bool = False
+    needs: Callable[..., sp.Basic] | None = None
+    exact: bool = False
+    shown_as_call: bool = False
+
+
+def _entrywise(name: str, build: Callable[..., Any], **words: Any) -> Builtin:
+    return Builtin(name, build, entrywise=True, **words)
+
+
+def _special(name: str, build: Callable[[Building, P.Call], Any], **words: Any) -> Builtin:
+    return Builtin(name, build, special=True, **words)
+
+
+#: Every built-in function, by name.
+BUILTINS: dict[str, Builtin] = {b.name: b for b in (
+    _entrywise("exp", sp.exp), _entrywise("log", sp.log, needs=sp.Gt), _entrywise("sqrt", sp.sqrt, needs=sp.Ge),
+    _entrywise("sin", sp.sin), _entrywise("cos", sp.cos), _entrywise("tan", sp.tan), _entrywise("sinh", sp.sinh),
+    _entrywise("cosh", sp.cosh), _entrywise("tanh", sp.tanh), _entrywise("Abs", sp.Abs, exact=True),
+    _entrywise("sign", sp.sign, exact=True), _entrywise("floor", sp.floor, exact=True),
+    _entrywise("ceiling", sp.ceiling, exact=True), _entrywise("Heaviside", sp.Heaviside),
+    _entrywise("transpose", sp.transpose), _entrywise("Not", sp.Not),
+    _entrywise("sec", sp.sec), _entrywise("csc", sp.csc), _entrywise("cot", sp.cot), _entrywise("asin", sp.asin),
+    _entrywise("acos", sp.acos), _entrywise("atan", sp.atan), _entrywise("asinh", sp.asinh),
+    _entrywise("acosh", sp.acosh), _entrywise("atanh", sp.atanh),
+    Builtin("Max", sp.Max, (1, 64), exact=True), Builtin("Min", sp.Min, (1, 64), exact=True),
+    Builtin("KroneckerDelta", sp.KroneckerDelta, (2, 2)), Builtin("eye", sp.eye, (1, 1)),
+    Builtin("zeros", sp.zeros, (1, 2)), Builtin("diag", sp.diag, (1, 64)), Builtin("And", sp.And, (1, 64)),
+    Builtin("Or", sp.Or, (1, 64)),
+    _special("Sum", _sum_like(sp.Sum)), _special("Product", _sum_like(sp.Product)),
+    _special("vector", _vector, shown_as_call=True), _special("diff", _diff), _special("limit", _limit),
+    _special("len", _len, shown_as_call=True), _special("flip", _flip, shown_as_call=True),
+    _special("jacobian", _jacobian, shown_as_call=True), _special("Matrix", _matrix),
+    _special("Piecewise", _piecewise),
+)}
 
 FUNCTIONS = names.FUNCTIONS
 #: The functions whose arguments are conditions, not values.
 CONNECTIVES = frozenset({"And", "Or", "Not"})
 CONSTANTS: dict[str, Any] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "True": sp.true, "False": sp.false}
-assert FUNCTIONS == frozenset(_UNARY) | frozenset(_NARY) | frozenset(SPECIAL)
+assert FUNCTIONS == frozenset(BUILTINS)
 assert names.CONSTANTS == frozenset(CONSTANTS)
 
 
-#: Functions whose automatic evaluation at an irrational number SymPy may get wrong (a floor of an algebraic number
-#: near an integer, SymPy issues #21039, #26368): built unevaluated there, and decided rigorously by the kernel.
-_UNEVALUATED = frozenset({"floor", "ceiling", "sign", "Abs", "Max", "Min"})
-
-
-#: What a function needs of its argument to be defined (a real number).
-_NEEDS: dict[str, Callable[..., sp.Basic]] = {"log": sp.Gt, "sqrt": sp.Ge}
+#: Where the trigonometric functions and their inverses are real (the principal branches), recorded while building:
+#: SymPy's evaluation may remove the call (``sin(asin(u)) = u``), not the condition.
+_DOMAINS: dict[str, Callable[[sp.Expr], list[sp.Basic]]] = {
+    "tan": lambda u: [sp.Ne(sp.cos(u), 0, evaluate=False)], "sec": lambda u: [sp.Ne(sp.cos(u), 0, evaluate=False)],
+    "cot": lambda u: [sp.Ne(sp.sin(u), 0, evaluate=False)], "csc": lambda u: [sp.Ne(sp.sin(u), 0, evaluate=False)],
+    "asin": lambda u: [sp.Ge(u + 1, 0, evaluate=False), sp.Ge(1 - u, 0, evaluate=False)],
+    "acos": lambda u: [sp.Ge(u + 1, 0, evaluate=False), sp.Ge(1 - u, 0, evaluate=False)],
+    "acosh": lambda u: [sp.Ge(u - 1, 0, evaluate=False)],
+    "atanh": lambda u: [sp.Gt(u + 1, 0, evaluate=False), sp.Gt(1 - u, 0, evaluate=False)],
+}
 
 
 def _log_base(args: list[Any], col: int) -> Any:
@@ -403,40 +443,43 @@ def _log_base(args: list[Any], col: int) -> Any:
 
 
 def irrational_number(a: Any) -> bool:
+    """Whether ``a`` is a number that is not rational (SymPy's evaluation at it is not trusted)."""
     return isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) and a.is_number and not a.is_Rational
 
 
 def apply_function(name: str, args: list[Any], col: int) -> Any:
+    """A built-in function that is not special, applied to built arguments."""
     if name == "log" and len(args) == 2:
         return _log_base(args, col)
-    if name in _UNARY:
+    b = BUILTINS[name]
+    fn = b.build
+    if b.entrywise:
         if len(args) != 1:
             raise ExpressionError(f"{name}() takes 1 argument, got {len(args)}", column=col)
         (a,) = args
-        fn = _UNARY[name]
         if isinstance(a, Vec):
             return a.map(lambda e: apply_function(name, [e], col), f"{name}({a.label})")
         if isinstance(a, tuple):
             raise ExpressionError(f"{name}() of a tuple", column=col)
-        if name in _UNEVALUATED and irrational_number(a):
+        if b.exact and irrational_number(a):
             return fn(a, evaluate=False)
-        if name in _NEEDS and isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase):
-            record(_NEEDS[name](a, 0, evaluate=False))
+        if b.needs is not None and isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase):
+            record(b.needs(a, 0, evaluate=False))
+        if name in _DOMAINS and isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase):
+            for c in _DOMAINS[name](a):
+                record(c)
         return fn(a)
-    fn, lo, hi = _NARY[name]
+    lo, hi = b.arity
     if not lo <= len(args) <= hi:
         raise ExpressionError(f"{name}() takes {lo}..{hi} arguments, got {len(args)}", column=col)
     if any(isinstance(a, (Vec, tuple)) for a in args):
         if name == "diag" and len(args) == 1 and isinstance(args[0], Vec) and args[0].concrete_items():
             return sp.diag(*cast(list[Any], args[0].concrete_items()))
         raise ExpressionError(f"{name}() of a vector or tuple", column=col)
-    if name in _UNEVALUATED and any(irrational_number(a) for a in args):
+    if b.exact and any(irrational_number(a) for a in args):
         return fn(*args, evaluate=False)
     if name in ("eye", "zeros"):
         if not all(isinstance(a, sp.Integer) and 0 <= int(a) <= 1000 for a in args):
             raise ExpressionError(f"{name}() needs integer sizes from 0 to 1000", column=col)
         return fn(*[int(a) for a in args])
     return fn(*args)
-
-
-# -- declarations ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from verifier.errors import DerivationFileError
-from verifier.frontend.tomlfile import MAX_FILE_BYTES, NOTATION_SUFFIX, SourceFile, display_path, load_file
+from verifier.frontend.tomlfile import NOTATION_SUFFIX, SourceFile, display_path, load_file, read_text
 from verifier.model import Claim
 
 if TYPE_CHECKING:     # the sheet reader is imported only when a library has a sheet (a run from the cache needs none)
@@ -32,6 +32,8 @@ class Library:
     errors: list[DerivationFileError] = field(default_factory=list)
     sheets: dict[str, Sheet] = field(default_factory=dict)     # the reading of each sheet (Markdown, LaTeX)
     notations: list[Notation] = field(default_factory=list)    # the notation tables the sheets were read with
+    claim_scopes: dict[str, SourceFile] = field(default_factory=dict)   # a sheet's claim id -> its own [symbols]
+    notes: list[str] = field(default_factory=list)             # what a reader of the run should know (one line each)
 
     def context(self, claim: Claim) -> list[SourceFile]:
         """The files whose names a claim sees: used files first (depth first, each once), then its own."""
@@ -47,6 +49,8 @@ class Library:
             order.append(self.files[path])
 
         visit(claim.file)
+        if claim.id in self.claim_scopes:     # a claim's own declarations come last: they win
+            order.append(self.claim_scopes[claim.id])
         return order
 
     def select(self, ids: list[str]) -> list[Claim]:
@@ -137,28 +141,25 @@ def load_library(path: Path, *, display_root: Path | None = None, notation: Path
 def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notation], given: Path | None,
                 display_root: Path | None, id_prefix: str) -> SourceFile:
     """Read a sheet with its notation table into a :class:`SourceFile` (its reading goes to ``lib.sheets``)."""
+    text = read_text(p, shown)
     table = _notation_for(p, given)
     if table is None:
-        raise DerivationFileError(f"no notation table for this sheet: write {p.stem}{NOTATION_SUFFIX} beside it, "
-                                  "or give one with --notation FILE", file=shown)
-    table = table.resolve()
-    if table not in notations:
-        from verifier.frontend.notation import load_notation
-        notations[table] = load_notation(table, display_path(table, display_root))
-    notation = notations[table]
-    try:
-        raw = p.read_bytes()
-        if len(raw) > MAX_FILE_BYTES:
-            raise DerivationFileError(f"file too large ({len(raw)} bytes; at most {MAX_FILE_BYTES})", file=shown)
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except OSError as err:
-        raise DerivationFileError(f"cannot read file: {err.strerror}", file=shown) from None
-    except UnicodeDecodeError as err:
-        raise DerivationFileError("file is not valid UTF-8 text", file=shown,
-                                  line=raw[: err.start].count(b"\n") + 1) from None
+        from verifier.frontend.infer import inferred_notation
+        notation = inferred_notation(text, p, shown)
+        lib.notes.append(f"{shown}: declarations inferred; `verify init {shown}` writes them for you to correct")
+    else:
+        table = table.resolve()
+        if table not in notations:
+            from verifier.frontend.notation import load_notation
+            notations[table] = load_notation(table, display_path(table, display_root))
+        notation = notations[table]
     from verifier.frontend.sheet import read_sheet
     claims, sheet = read_sheet(text, shown, notation, id_prefix=id_prefix)
     lib.sheets[shown] = sheet
+    for claim in claims:
+        own = notation.claim_symbols(claim.id.removeprefix(id_prefix))
+        if own:
+            lib.claim_scopes[claim.id] = SourceFile(notation.path, None, None, (), own, (), (), notation.digest)
     # The table is a file of the library of its own, so that its names are reported at its own lines.
     lib.files.setdefault(notation.path, SourceFile(
         notation.path, None, None, tuple(display_path(u, display_root) for u in notation.used_paths),

@@ -8,13 +8,11 @@ FUNCTIONS: frozenset[str] = frozenset({
     "exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "Abs", "sign", "Max", "Min", "floor",
     "ceiling", "Piecewise", "KroneckerDelta", "Heaviside", "Sum", "Product", "diff", "limit", "Matrix", "eye",
     "zeros", "diag", "transpose", "jacobian", "len", "flip", "vector", "And", "Or", "Not",
+    "sec", "csc", "cot", "asin", "acos", "atan", "asinh", "acosh", "atanh",
 })
 
 #: Constants: ``pi``, ``E``, ``oo`` and the two truth values (for ``Piecewise`` conditions).
 CONSTANTS: frozenset[str] = frozenset({"pi", "E", "oo", "True", "False"})
-
-#: Calls whose second argument ``(j, lo, hi)`` binds ``j`` inside the first.
-BINDERS: frozenset[str] = frozenset({"Sum", "Product", "vector"})
 
 _IDENT = __import__("re").compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 

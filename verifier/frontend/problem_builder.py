@@ -67,7 +67,8 @@ class ProblemBuilder:
             try:
                 out.append((ob, self.problem(ob, where)))
             except ExpressionError as err:
-                err.located(file=self.claim.file, line=ob.line)
+                err.located(file=self.claim.file, line=ob.line,
+                            column=ob.column if ob.kind != "step" else None)
                 out.append((ob, err))
             except RecursionError:
                 builders = [self.builder, *self._builders.values()]
@@ -190,7 +191,8 @@ class ProblemBuilder:
                     raise ExpressionError("the first entry of a chain cannot start with a relation")
                 self._entries[key] = (op or "=", builder.side(node))
             except ExpressionError as err:
-                err.located(file=self.claim.file, line=line)
+                err.located(file=self.claim.file, line=line,
+                            column=chain.step_columns[i] if i < len(chain.step_columns) else None)
                 raise
         return self._entries[key]
 

@@ -25,6 +25,9 @@ PRECISIONS = (80, 200, 600, 1500, 4000)
 #: Functions with an interval version in ``mpmath.iv`` (the hyperbolic ones are built from ``exp`` below).
 _FUNCTIONS = {sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan"}
 
+#: Reciprocal and inverse functions, enclosed through those ``mpmath.iv`` has.
+INVERSE = (sp.sec, sp.csc, sp.cot, sp.atan, sp.asin, sp.acos, sp.asinh, sp.acosh, sp.atanh)
+
 #: What can go wrong while enclosing: each means "not decided", never a value.
 _FAILURES = (ArithmeticError, ValueError, TypeError, AttributeError)
 
@@ -294,6 +297,8 @@ def _enclose(e: sp.Basic) -> mpmath.iv.mpf:
         raise _Unsupported
     if isinstance(e, (sp.sinh, sp.cosh, sp.tanh)):
         return _hyperbolic(e, _enclose(e.args[0]))
+    if isinstance(e, INVERSE):
+        return _inverse(e, _enclose(e.args[0]))
     for fn, name in _FUNCTIONS.items():
         if isinstance(e, fn):
             x = _enclose(e.args[0])
@@ -390,6 +395,48 @@ def _over_block(f: sp.Expr, slope: sp.Expr | None, j: sp.Symbol, k: int, end: in
     _BOUND[j] = iv.mpf(end)
     last = _enclose(f)
     return iv.mpf([min(first.a, last.a), max(first.b, last.b)])
+
+
+def _inverse(e: sp.Basic, x: mpmath.iv.mpf) -> mpmath.iv.mpf:
+    """The reciprocal and inverse functions through those ``mpmath.iv`` has (each operation encloses its result, so
+    the whole does; outside a function's domain the enclosure fails, and nothing is decided)::
+
+        sec = 1/cos   csc = 1/sin   cot = cos/sin   atan(x) = atan2(x, 1)   asin(x) = atan2(x, sqrt(1 - x^2))
+        acos(x) = pi/2 - asin(x)   asinh(x) = log(x + sqrt(x^2 + 1))   acosh(x) = log(x + sqrt(x^2 - 1))
+        atanh(x) = log((1 + x)/(1 - x))/2
+    """
+    iv = mpmath.iv
+    if isinstance(e, (sp.sec, sp.csc, sp.cot)):
+        den = iv.cos(x) if isinstance(e, sp.sec) else iv.sin(x)
+        if den.a <= 0 <= den.b:
+            raise ZeroDivisionError
+        return (iv.cos(x) if isinstance(e, sp.cot) else iv.mpf(1)) / den
+    if isinstance(e, sp.atan):
+        return iv.atan2(x, iv.mpf(1))
+    if isinstance(e, (sp.asin, sp.acos)):
+        if x.a < -1 or x.b > 1:
+            raise _Unsupported
+        root = _sqrt_nonnegative(1 - x * x)
+        if root.a <= 0:
+            raise _Unsupported      # at +-1 atan2 meets its branch point: left undecided
+        a = iv.atan2(x, root)
+        return a if isinstance(e, sp.asin) else iv.pi / 2 - a
+    if isinstance(e, sp.asinh):
+        return iv.log(x + iv.sqrt(x * x + 1))
+    if isinstance(e, sp.acosh):
+        if x.a < 1:
+            raise _Unsupported
+        return iv.log(x + _sqrt_nonnegative(x * x - 1))
+    if x.a <= -1 or x.b >= 1:       # atanh
+        raise _Unsupported
+    return iv.log((1 + x) / (1 - x)) / 2
+
+
+def _sqrt_nonnegative(x: mpmath.iv.mpf) -> mpmath.iv.mpf:
+    """The square root of an interval known to be >= 0 in exact arithmetic, its lower end clipped at 0."""
+    if x.b < 0:
+        raise _Unsupported
+    return mpmath.iv.sqrt(mpmath.iv.mpf([max(x.a, 0), x.b]))
 
 
 def _hyperbolic(e: sp.Basic, x: mpmath.iv.mpf) -> mpmath.iv.mpf:

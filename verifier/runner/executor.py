@@ -1,7 +1,8 @@
 """Running obligations in worker processes: a wall-clock limit and a memory limit each, killed when they hang.
 
 The parent never computes a verdict itself. It hands one obligation at a time to each of ``jobs`` worker processes
-(forked once, after SymPy is imported, so they start at once), waits for the first answer or deadline, and
+(forked once, after SymPy is imported, so they start at once; spawned where ``fork`` is missing or unsafe, see
+:func:`start_method`, each then timed from when it has started), waits for the first answer or deadline, and
 
 - on an answer, records the outcome;
 - past the deadline, kills the worker (a SIGALRM cannot interrupt SymPy's C-level big-integer work), records
@@ -20,6 +21,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -32,10 +34,10 @@ from verifier.frontend.library import Library
 from verifier.model import INTERRUPTED_MESSAGE, Claim, ClaimResult, Outcome, obligations
 from verifier.runner.lifeline import tie_to_parent
 
-#: Default wall-clock limit per obligation, in seconds.
-DEFAULT_TIMEOUT = 60.0
 #: Address-space limit of a worker process, in bytes.
 MEMORY_LIMIT = 3 * 1024 ** 3
+#: The longest wait for a worker that was not forked to start (import SymPy), in seconds.
+_STARTUP_LIMIT = 120.0
 #: The longest single wait for an answer; the selectors below cannot wait forever (``--timeout inf``).
 _MAX_WAIT = 3600.0
 
@@ -52,8 +54,20 @@ class Task:
     ob_no: int
 
 
+def start_method() -> str:
+    """How workers are started: ``VERIFY_START_METHOD`` (``fork`` or ``spawn``) when this system has it, else
+    ``fork`` on Linux (workers start at once, SymPy already imported), else ``spawn`` (macOS, where ``fork`` is
+    unsafe, and Windows, where it is missing). Not ``forkserver``: its workers are the server's children, and a
+    worker is tied to the process that started it (:mod:`.lifeline`)."""
+    available = mp.get_all_start_methods()
+    asked = os.environ.get("VERIFY_START_METHOD", "")
+    if asked in ("fork", "spawn") and asked in available:
+        return asked
+    return "fork" if sys.platform.startswith("linux") and "fork" in available else "spawn"
+
+
 def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory: int | None,
-                 parent_pid: int) -> None:
+                 parent_pid: int, announce: bool = False) -> None:
     tie_to_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -61,10 +75,13 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
         try:
             import resource
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        except (ImportError, ValueError, OSError):
+        except (ImportError, ValueError, OSError):  # no such limit here (Windows; macOS refuses RLIMIT_AS)
             pass
     from verifier.frontend.problem_builder import library_problems
-    from verifier.search.engine import settle_obligation
+    from verifier.search import engine
+
+    if announce:    # a worker that was not forked has just imported SymPy: its obligations' clocks start now
+        conn.send("ready")
 
     built: dict[int, list[Any]] = {}
     while True:
@@ -78,7 +95,7 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
             if task.claim_no not in built:
                 built = {task.claim_no: library_problems(library, claims[task.claim_no])}
             ob, problem = built[task.claim_no][task.ob_no]
-            outcome = settle_obligation(ob, problem)
+            outcome = engine.reviewed(library, claims[task.claim_no], engine.settle_obligation(ob, problem))
         except MemoryError:
             ob = obligations(claims[task.claim_no])[task.ob_no][0]
             outcome = Outcome(ob, "unknown", message="stopped: the memory limit was reached")
@@ -94,8 +111,9 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
 class _Worker:
     def __init__(self, ctx: Any, library: Library, claims: list[Claim], memory: int | None) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, library, claims, memory, os.getpid()),
-                                daemon=True)
+        self.announces = ctx.get_start_method() != "fork"
+        self.proc = ctx.Process(target=_worker_main, args=(child, library, claims, memory, os.getpid(),
+                                                           self.announces), daemon=True)
         self.proc.start()
         child.close()
         self.task: Task | None = None
@@ -103,11 +121,24 @@ class _Worker:
         self.deadline = 0.0
         self.started = 0.0
 
+    def wait_ready(self) -> None:
+        """Wait until a worker that was not forked has started (a dead one is found out by its first task)."""
+        if self.announces:
+            self.announces = False
+            try:
+                if self.conn.poll(_STARTUP_LIMIT):
+                    self.conn.recv()
+            except (EOFError, OSError):
+                pass
+
     def give(self, task: Task, timeout: float) -> None:
         self.task = task
         self.started = time.monotonic()
         self.deadline = self.started + timeout
-        self.conn.send(task)
+        try:
+            self.conn.send(task)
+        except OSError:     # the worker died before its first task: its pipe's end is read as its death
+            pass
 
     def kill(self) -> None:
         try:
@@ -147,7 +178,9 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
 
     ``progress(done, total)`` is called after each obligation, ``on_claim(result)`` after each claim's last one.
     """
-    import verifier.search.engine  # noqa: F401  (SymPy imported once, before forking, so workers start at once)
+    method = start_method()
+    if method == "fork":
+        import verifier.search.engine  # noqa: F401  (SymPy imported once, before forking, so workers start at once)
 
     obs = [[ob for ob, _ in obligations(c)] for c in claims]
     slots: list[list[Outcome | None]] = [[None] * len(o) for o in obs]
@@ -158,7 +191,7 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
         if not n and on_claim:
             on_claim(ClaimResult(claims[c], []))
     done = 0
-    ctx = mp.get_context("fork")
+    ctx = mp.get_context(method)
     workers: list[_Worker] = []
     interrupted = False
     installed, previous = _sigterm_as_interrupt()
@@ -167,6 +200,7 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
             workers.append(_Worker(ctx, library, claims, memory))
         while pending or any(w.task for w in workers):
             for w in workers:
+                w.wait_ready()
                 if w.task is None and pending:
                     w.give(pending.next_for(w.claim_no), timeout)
                     w.claim_no = w.task.claim_no if w.task else None

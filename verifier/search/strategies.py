@@ -472,6 +472,27 @@ def points(atoms: list[sp.Basic], count: int, seed: int = 0, start: int = 0) -> 
         yield point
 
 
+#: Angles tried for a name inside a trigonometric function: where sin, cos or tan is 0 or undefined, and a few more.
+_ANGLES: tuple[sp.Expr, ...] = (sp.pi / 2, sp.pi, -sp.pi / 2, sp.pi / 4, sp.pi / 3, sp.pi / 6, 3 * sp.pi / 2)
+_TRIG = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
+
+
+def angle_points(atoms: list[sp.Basic], relation: tuple) -> Iterator[dict]:
+    """Assignments that put one name found inside a trigonometric function of ``relation`` at a rational multiple of
+    pi (the others at small values): the points where tan is undefined or sin is 0, which rationals never reach."""
+    lhs, _, rhs = relation
+    inside = {s for side in (lhs, rhs) if isinstance(side, sp.Basic)
+              for f in side.atoms(*_TRIG) for s in f.args[0].free_symbols}
+    for a in atoms:
+        if a not in inside or not isinstance(a, sp.Symbol) or a.is_integer:
+            continue
+        for angle in _ANGLES:
+            if angle.is_negative and a.is_nonnegative:
+                continue
+            for base in points(atoms, 2):
+                yield {**base, a: angle}
+
+
 def _zero_allowed(a: sp.Basic) -> bool:
     """A scalar declared nonnegative (not positive): 0 is allowed, and is where ``log`` and ``1/u`` fail."""
     return isinstance(a, sp.Symbol) and bool(a.is_nonnegative) and not a.is_positive

@@ -590,6 +590,9 @@ KNOWN_MISSES = {
 }
 #: Misses whose search beyond the bounded check is close to the per-obligation limit: ``checked`` or ``unknown``.
 SLOW_MISSES = {"lbm.11"}
+#: Misses the cross-check catches (the reference evaluator tries K = 30, 200 and 2000, and each fails at one of
+#: them): their ``checked`` is withheld, ``unknown`` with "internal disagreement" (verifier/oracle/crosscheck.py).
+CAUGHT_MISSES = {"lby.8", "lbm.8", "lbm.11"}
 
 
 def judge(cid: str, entry: dict[str, Any] | None, stderr: str) -> Judged:
@@ -713,11 +716,16 @@ def test_zero_wrong_verdicts(report: tuple[dict[str, Any], str]) -> None:
 @pytest.mark.slow
 def test_the_known_misses_are_exactly_the_false_claims_checked(report: tuple[dict[str, Any], str]) -> None:
     """Every false claim reported ``checked`` is a listed miss, and every listed miss is still reported ``checked``
-    (not proved: a proof of a false claim is a wrong verdict whatever this list says)."""
+    (not proved: a proof of a false claim is a wrong verdict whatever this list says), but for those the cross-check
+    withholds."""
     judged = judge_all(*report)
     checked = {j.id for j in judged if j.truth == "false" and j.verdict == "checked"}
     unknown = {j.id for j in judged if j.verdict == "unknown"}
-    assert checked <= set(KNOWN_MISSES) and set(KNOWN_MISSES) - checked <= SLOW_MISSES & unknown
+    withheld = {c["id"] for c in report[0]["claims"] for o in c["obligations"]
+                if "internal disagreement" in (o.get("message") or "")}
+    assert withheld <= CAUGHT_MISSES and CAUGHT_MISSES - withheld <= SLOW_MISSES & unknown
+    assert checked <= set(KNOWN_MISSES) - CAUGHT_MISSES
+    assert set(KNOWN_MISSES) - CAUGHT_MISSES - checked <= SLOW_MISSES & unknown
 
 
 @pytest.mark.slow

@@ -25,7 +25,7 @@ from pathlib import Path
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex import Rules, Token, TokenKind, read_tokens, scan
-from verifier.frontend.latex_patterns import greek_name
+from verifier.frontend.latex_patterns import GREEK, greek_name
 from verifier.frontend.latex_tokens import closing, relation_of, split
 from verifier.frontend.layout import lay_out
 from verifier.frontend.names import CONSTANTS, FUNCTIONS
@@ -38,10 +38,6 @@ __all__ = ["INFERRED", "infer_table", "inferred_notation", "settle_inferred"]
 K = TokenKind
 LineOf = Callable[[int], int]
 _STYLES = frozenset({r"\mathbf", r"\boldsymbol", r"\bm", r"\mathit", r"\vec"})
-_FUNCTION_COMMANDS = frozenset({r"\log", r"\ln", r"\exp", r"\tanh", r"\sinh", r"\cosh", r"\sin", r"\cos", r"\tan",
-                                r"\max", r"\min", r"\sqrt", r"\frac", r"\sum", r"\prod"})
-_GREEK = frozenset("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
-    rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Phi Psi Omega ell""".split())
 _SIGMOID = '"sigma(z)" = "1/(1 + exp(-z))"'
 
 
@@ -156,7 +152,7 @@ def _name_at(tokens: list[Token], n: int, facts: _Facts, line_of: LineOf, skip: 
     elif t.kind == K.CMD and t.text in _STYLES and n + 3 < len(tokens) and tokens[n + 2].kind == K.LETTER \
             and tokens[n + 3].kind == K.RBRACE:
         name, after = tokens[n + 2].text, n + 4
-    elif t.kind == K.CMD and t.text[1:] in _GREEK:
+    elif t.kind == K.CMD and t.text[1:] in GREEK:
         name = greek_name(t.text)
     elif t.kind == K.WORD and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", t.text.strip()) and \
             n + 1 < len(tokens) and tokens[n + 1].kind == K.LPAREN:
@@ -201,7 +197,7 @@ def _definitions(tokens: list[Token], facts: _Facts, line_of: LineOf) -> None:
         name = None
         if head.kind == K.LETTER:
             name = head.text
-        elif head.kind == K.CMD and head.text[1:] in _GREEK:
+        elif head.kind == K.CMD and head.text[1:] in GREEK:
             name = greek_name(head.text)
         elif head.kind == K.WORD:
             name = head.text.strip()

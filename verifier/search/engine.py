@@ -33,7 +33,7 @@ from verifier.frontend.problem import Case, Problem
 from verifier.frontend.problem_builder import library_problems
 from verifier.kernel import Checked, Proved, Refuted, rules
 from verifier.model import Claim, ClaimResult, Obligation, Outcome, Verdict, worst
-from verifier.search import floats, strategies
+from verifier.search import floats, integers, strategies
 
 #: Points tried per instance when probing for a counterexample or a witness.
 PROBE_POINTS = 14
@@ -120,6 +120,7 @@ def settle_case(case: Case, problem: Problem) -> Settled:
                  f"(no proof; {_residual(case)})")
     found = _probe(case, problem, instances=40, per_instance=2) or \
         _probe(case, problem, instances=6, per_instance=PROBE_POINTS) or _angles(case, problem) or \
+        _inside_intervals(case, problem) or \
         _solver_model(case, problem) or _integer_model(case, problem)
     if found:
         return found
@@ -159,6 +160,20 @@ def _angles(case: Case, problem: Problem) -> Settled | None:
         for rel in case.relations:
             atoms = strategies.real_atoms(case, ints, [rel])
             for reals in strategies.angle_points(atoms, rel):
+                point = symmetric_point({**ints, **reals}, case)
+                refuted = kernel.refute(rel, case.hypotheses, point, case.facts, "counterexample, exact evaluation")
+                if refuted is not None:
+                    return _from_refuted(refuted, case)
+    return None
+
+
+def _inside_intervals(case: Case, problem: Problem) -> Settled | None:
+    """A counterexample with the names declared in a bounded interval (``real (0, 1)``) at points inside it, which
+    the small values of :func:`strategies.points` may all miss, the other names at small values."""
+    for ints in strategies.probe_instances(case, problem)[:2]:
+        for rel in case.relations:
+            atoms = strategies.real_atoms(case, ints, [rel])
+            for reals in strategies.interval_points(atoms, case.facts):
                 point = symmetric_point({**ints, **reals}, case)
                 refuted = kernel.refute(rel, case.hypotheses, point, case.facts, "counterexample, exact evaluation")
                 if refuted is not None:
@@ -286,7 +301,7 @@ def _integer_model(case: Case, problem: Problem) -> Settled | None:
     """A counterexample over the integer names from an integer solver model (``N = 2000`` for a bound that fails
     only there), re-checked by the kernel exactly at the point."""
     for rel in case.relations:
-        for point in strategies.integer_failures(case, problem, rel):
+        for point in integers.integer_failures(case, problem, rel):
             refuted = kernel.refute(rel, case.hypotheses, point, case.facts,
                                     "counterexample from an integer solver model, exact evaluation")
             if refuted is not None:

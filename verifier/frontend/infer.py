@@ -240,17 +240,16 @@ def _table(facts: _Facts) -> str:
     for name, line in facts.letters.items():
         if name in declared or name in defined or name in facts.joined or name in CONSTANTS or name == "pi":
             continue
-        if name in facts.applied and name not in facts.values:
+        if name in facts.applied:       # y(1 - f): an application or a product? not guessed
             if name == "sigma":
                 left.append(_line(f"# {_SIGMOID}", f"\\sigma is applied at line {line}: the sigmoid? uncomment"))
             elif name not in FUNCTIONS:
+                also = f" (and written as a value at line {line}: if {name}(..) multiplies, declare it under " \
+                       f"[symbols])" if name in facts.values else ""
                 left.append(f"# {name} is applied at line {facts.applied[name]} but not defined in the sheet: "
-                            f"define \"{name}(..)\" here, or declare it a value if {name}(..) multiplies")
+                            f"define \"{name}(..)\" here{also}")
             continue
-        why = f"first at line {line}; nothing says more"
-        if name in facts.applied:
-            why = f"first at line {line}; a value elsewhere, so {name}(..) at line {facts.applied[name]} multiplies"
-        out.append(_line(f'{name} = "real"', why))
+        out.append(_line(f'{name} = "real"', f"first at line {line}; nothing says more"))
         declared.add(name)
     out += ["", "[define]"]
     rules = Rules(symbols={name: "real" for name in declared}, functions=frozenset(

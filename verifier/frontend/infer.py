@@ -31,7 +31,6 @@ from verifier.frontend.layout import lay_out
 from verifier.frontend.names import CONSTANTS, FUNCTIONS
 from verifier.frontend.notation import Notation, notation_from_text
 from verifier.frontend.sheet import Sheet, read_sheet
-from verifier.frontend.tomlfile import SourceFile
 from verifier.model import ClaimResult
 
 __all__ = ["INFERRED", "infer_table", "inferred_notation", "settle_inferred"]
@@ -72,26 +71,28 @@ def inferred_notation(text: str, sheet: Path, shown: str) -> Notation:
     return notation_from_text(table, sheet.with_name(sheet.stem + "-inferred.notation.toml"), shown + INFERRED)
 
 
-def settle_inferred(sheets: dict[str, Sheet], files: dict[str, SourceFile], results: list[ClaimResult]) -> None:
-    """A step of a sheet read with inferred declarations is never ``refuted`` when it rests on one: it may be false
-    only because a name the sheet means as an integer or a positive number was taken as real. It becomes
-    ``unknown``, saying which declarations it rests on (those of the inferred table, among ``files``)."""
+def settle_inferred(sheets: dict[str, Sheet], notations: list[Notation], results: list[ClaimResult]) -> None:
+    """A step of a sheet that is refuted only under declarations its table lists as guesses (``inferred``, which
+    ``verify init`` writes and a sheet read without a table has for every name) is ``unknown``, saying which
+    declarations it rests on: a line true for integers is false for reals."""
+    tables = {n.path: n for n in notations}
     for result in results:
         sheet = sheets.get(result.claim.file)
-        if sheet is None or not sheet.table.endswith(INFERRED) or sheet.table not in files:
+        notation = tables.get(sheet.table) if sheet is not None else None
+        if notation is None or not notation.inferred:
             continue
-        declared = {name: text for name, text, _ in files[sheet.table].symbols}
+        declared = {name: text for name, text, _ in notation.symbols}
         for n, outcome in enumerate(result.outcomes):
             if outcome.verdict != "refuted":
                 continue
-            names = sorted({m.group() for m in _NAME.finditer(outcome.obligation.text)} & declared.keys())
+            names = sorted({m.group() for m in _NAME.finditer(outcome.obligation.text)} & notation.inferred)
             if not names:
-                continue        # 2^10 = 1000 rests on no declaration
-            taken = ", ".join(f"{name} as {declared[name]}" for name in names)
+                continue        # 2^10 = 1000, or a step on names the table says it means: a refutation
+            taken = ", ".join(f"{name} as {declared.get(name, 'guessed')}" for name in names)
             result.outcomes[n] = replace(outcome, verdict="unknown", method=None, message=(
-                f"refuted, but only with the declarations inferred ({taken}): `verify init "
-                f"{result.claim.file}` writes them; declare what the sheet means (an integer, a positive number) "
-                f"for a verdict. {outcome.message or ''}").strip())
+                f"refuted, but only with declarations that are guesses ({taken}): declare what the sheet means (an "
+                f"integer, a positive number) in its table (`verify init {result.claim.file}` writes one) and take "
+                f"the names out of 'inferred', for a verdict. {outcome.message or ''}").strip())
 
 
 def infer_table(text: str, shown: str) -> str:
@@ -251,6 +252,9 @@ def _table(facts: _Facts) -> str:
             continue
         out.append(_line(f'{name} = "real"', f"first at line {line}; nothing says more"))
         declared.add(name)
+    out[3:3] = [f"inferred = [{', '.join(repr(n).replace(chr(39), chr(34)) for n in sorted(declared))}]",
+                "# The names above are guesses: a step refuted only under their declarations is reported unknown.",
+                "# Take a name out (or the whole list) once its declaration says what the sheet means.", ""]
     out += ["", "[define]"]
     rules = Rules(symbols={name: "real" for name in declared}, functions=frozenset(
         n for n, (params, _, _) in facts.defined.items() if params))

@@ -195,7 +195,8 @@ def beyond(case: Case, problem: Problem, checked: InstanceSet, *, seed: int = 0)
     sizes = [s for s in names if s not in ranged]
     rng = random.Random(seed)
     marks = _landmarks(case)
-    further = {s: _further_values(s, checked.sizes.get(s) or [0], rng, marks) for s in sizes}
+    far = FAR_SIZES if _long_ranges(case) else ()
+    further = {s: _further_values(s, checked.sizes.get(s) or [0], rng, marks, far) for s in sizes}
     levels = max((len(v) for v in further.values()), default=0)
     combos: list[dict[sp.Symbol, int]] = [] if sizes else [{}]    # no size: the indices' ends and middles
     for k in range(levels):      # every size at its k-th further value together, then one size at a time
@@ -223,6 +224,18 @@ def beyond(case: Case, problem: Problem, checked: InstanceSet, *, seed: int = 0)
 
 #: Sizes 16, 32, ... up to 2 to this power are tried beyond a bounded check.
 DOUBLING_UP_TO = 12
+#: Sizes tried last when a sum or product runs over a range that grows with a size: its value there is enclosed
+#: without writing it out (:mod:`verifier.kernel.interval`), so that a partial sum crossing a bound at K in the
+#: thousands or beyond (the harmonic numbers pass 10 at K = 12,367) is found before ``checked`` is said.
+FAR_SIZES = (2**14, 2**17, 2**20)
+
+
+def _long_ranges(case: Case) -> bool:
+    """Whether an inequality of the case has a sum or product whose range depends on a name (an enclosure can show
+    a bound crossed, never an equality, which small sizes refute when it is false)."""
+    return any(isinstance(side, sp.Basic) and op in ("<", "<=", ">", ">=") and any(
+        any(lim[1].free_symbols or lim[2].free_symbols for lim in s.limits)
+        for s in side.atoms(sp.Sum, sp.Product)) for lhs, op, rhs in case.relations for side in (lhs, rhs))
 #: Numbers a relation mentions are followed up to this size (a larger size is costly to check exactly).
 LANDMARK_LIMIT = 10**4
 
@@ -267,9 +280,10 @@ def _roots(d: sp.Expr) -> set[sp.Rational]:
     return {sp.Rational(str(sp.re(r))) for r in roots if abs(sp.im(r)) < 1e-9 and abs(sp.re(r)) <= LANDMARK_LIMIT}
 
 
-def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random, marks: Sequence[int] = ()) -> list[int]:
+def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random, marks: Sequence[int] = (),
+                    far: Sequence[int] = ()) -> list[int]:
     """Values of a size outside the checked ones: up to twice the largest, below the smallest when the sign allows,
-    the landmarks (numbers next to those the relations mention), and a few random larger ones."""
+    the landmarks (numbers next to those the relations mention), a few random larger ones, and the far sizes."""
     lo, hi = min(checked), max(checked)
     top = max(2 * hi, hi + 5)
     above = list(range(hi + 1, top + 1))
@@ -285,7 +299,7 @@ def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random, marks:
     doubling = [2**k for k in range(4, DOUBLING_UP_TO + 1)]
     doubling += [] if floor is not None else [-v for v in doubling]
     out += [v for v in doubling if v not in checked and v not in out]
-    return out + larger
+    return out + larger + [v for v in far if v not in out and v not in larger]
 
 
 class _Linear:

@@ -65,7 +65,7 @@ def test_a_sheet_without_a_table_is_read_with_inferred_declarations(
     assert verdicts[("q1.1", 2)][0] == "proved" and verdicts[("q1.1", 3)][0] == "proved"
     assert verdicts[("q1.2", 5)][0] == "proved"
     verdict, message = verdicts[("q1.2", 6)]
-    assert verdict == "unknown" and "declarations inferred for d, k1" in message
+    assert verdict == "unknown" and "declarations inferred (d as real, k1 as real)" in message
     # Declared as the sheet means it, in the table init wrote, the same step is proved.
     main(["init", str(sheet)])
     table = tmp_path / "s.notation.toml"

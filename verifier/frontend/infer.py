@@ -31,6 +31,7 @@ from verifier.frontend.layout import lay_out
 from verifier.frontend.names import CONSTANTS, FUNCTIONS
 from verifier.frontend.notation import Notation, notation_from_text
 from verifier.frontend.sheet import Sheet, read_sheet
+from verifier.frontend.tomlfile import SourceFile
 from verifier.model import ClaimResult
 
 __all__ = ["INFERRED", "infer_table", "inferred_notation", "settle_inferred"]
@@ -71,24 +72,26 @@ def inferred_notation(text: str, sheet: Path, shown: str) -> Notation:
     return notation_from_text(table, sheet.with_name(sheet.stem + "-inferred.notation.toml"), shown + INFERRED)
 
 
-def settle_inferred(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
-    """A step of a sheet read with inferred declarations is never ``refuted``: it may be false only because a name
-    the sheet means as an integer or a positive number was taken as real. It becomes ``unknown``, with the names it
-    rests on."""
+def settle_inferred(sheets: dict[str, Sheet], files: dict[str, SourceFile], results: list[ClaimResult]) -> None:
+    """A step of a sheet read with inferred declarations is never ``refuted`` when it rests on one: it may be false
+    only because a name the sheet means as an integer or a positive number was taken as real. It becomes
+    ``unknown``, saying which declarations it rests on (those of the inferred table, among ``files``)."""
     for result in results:
         sheet = sheets.get(result.claim.file)
-        if sheet is None or not sheet.table.endswith(INFERRED):
+        if sheet is None or not sheet.table.endswith(INFERRED) or sheet.table not in files:
             continue
+        declared = {name: text for name, text, _ in files[sheet.table].symbols}
         for n, outcome in enumerate(result.outcomes):
             if outcome.verdict != "refuted":
                 continue
-            names = sorted({m.group() for m in _NAME.finditer(outcome.obligation.text)} - set(CONSTANTS))
+            names = sorted({m.group() for m in _NAME.finditer(outcome.obligation.text)} & declared.keys())
             if not names:
                 continue        # 2^10 = 1000 rests on no declaration
+            taken = ", ".join(f"{name} as {declared[name]}" for name in names)
             result.outcomes[n] = replace(outcome, verdict="unknown", method=None, message=(
-                f"refuted with the declarations inferred for {', '.join(names)} (real unless the "
-                f"sheet shows otherwise); `verify init {result.claim.file}` writes them: declare what the sheet "
-                f"means (an integer, a positive number) for a verdict. {outcome.message or ''}").strip())
+                f"refuted, but only with the declarations inferred ({taken}): `verify init "
+                f"{result.claim.file}` writes them; declare what the sheet means (an integer, a positive number) "
+                f"for a verdict. {outcome.message or ''}").strip())
 
 
 def infer_table(text: str, shown: str) -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex import Rules, Token, TokenKind, read_tokens, scan
-from verifier.frontend.latex_patterns import greek_name
+from verifier.frontend.latex_patterns import GREEK, greek_name
 from verifier.frontend.latex_tokens import closing, relation_of, split
 from verifier.frontend.layout import lay_out
 from verifier.frontend.names import CONSTANTS, FUNCTIONS
@@ -38,10 +38,6 @@ __all__ = ["INFERRED", "infer_table", "inferred_notation", "settle_inferred"]
 K = TokenKind
 LineOf = Callable[[int], int]
 _STYLES = frozenset({r"\mathbf", r"\boldsymbol", r"\bm", r"\mathit", r"\vec"})
-_FUNCTION_COMMANDS = frozenset({r"\log", r"\ln", r"\exp", r"\tanh", r"\sinh", r"\cosh", r"\sin", r"\cos", r"\tan",
-                                r"\max", r"\min", r"\sqrt", r"\frac", r"\sum", r"\prod"})
-_GREEK = frozenset("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
-    rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Phi Psi Omega ell""".split())
 _SIGMOID = '"sigma(z)" = "1/(1 + exp(-z))"'
 
 
@@ -75,24 +71,28 @@ def inferred_notation(text: str, sheet: Path, shown: str) -> Notation:
     return notation_from_text(table, sheet.with_name(sheet.stem + "-inferred.notation.toml"), shown + INFERRED)
 
 
-def settle_inferred(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
-    """A step of a sheet read with inferred declarations is never ``refuted``: it may be false only because a name
-    the sheet means as an integer or a positive number was taken as real. It becomes ``unknown``, with the names it
-    rests on."""
+def settle_inferred(sheets: dict[str, Sheet], notations: list[Notation], results: list[ClaimResult]) -> None:
+    """A step of a sheet that is refuted only under declarations its table lists as guesses (``inferred``, which
+    ``verify init`` writes and a sheet read without a table has for every name) is ``unknown``, saying which
+    declarations it rests on: a line true for integers is false for reals."""
+    tables = {n.path: n for n in notations}
     for result in results:
         sheet = sheets.get(result.claim.file)
-        if sheet is None or not sheet.table.endswith(INFERRED):
+        notation = tables.get(sheet.table) if sheet is not None else None
+        if notation is None or not notation.inferred:
             continue
+        declared = {name: text for name, text, _ in notation.symbols}
         for n, outcome in enumerate(result.outcomes):
             if outcome.verdict != "refuted":
                 continue
-            names = sorted({m.group() for m in _NAME.finditer(outcome.obligation.text)} - set(CONSTANTS))
+            names = sorted({m.group() for m in _NAME.finditer(outcome.obligation.text)} & notation.inferred)
             if not names:
-                continue        # 2^10 = 1000 rests on no declaration
+                continue        # 2^10 = 1000, or a step on names the table says it means: a refutation
+            taken = ", ".join(f"{name} as {declared.get(name, 'guessed')}" for name in names)
             result.outcomes[n] = replace(outcome, verdict="unknown", method=None, message=(
-                f"refuted with the declarations inferred for {', '.join(names)} (real unless the "
-                f"sheet shows otherwise); `verify init {result.claim.file}` writes them: declare what the sheet "
-                f"means (an integer, a positive number) for a verdict. {outcome.message or ''}").strip())
+                f"refuted, but only with declarations that are guesses ({taken}): declare what the sheet means (an "
+                f"integer, a positive number) in its table (`verify init {result.claim.file}` writes one) and take "
+                f"the names out of 'inferred', for a verdict. {outcome.message or ''}").strip())
 
 
 def infer_table(text: str, shown: str) -> str:
@@ -156,7 +156,7 @@ def _name_at(tokens: list[Token], n: int, facts: _Facts, line_of: LineOf, skip: 
     elif t.kind == K.CMD and t.text in _STYLES and n + 3 < len(tokens) and tokens[n + 2].kind == K.LETTER \
             and tokens[n + 3].kind == K.RBRACE:
         name, after = tokens[n + 2].text, n + 4
-    elif t.kind == K.CMD and t.text[1:] in _GREEK:
+    elif t.kind == K.CMD and t.text[1:] in GREEK:
         name = greek_name(t.text)
     elif t.kind == K.WORD and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", t.text.strip()) and \
             n + 1 < len(tokens) and tokens[n + 1].kind == K.LPAREN:
@@ -201,7 +201,7 @@ def _definitions(tokens: list[Token], facts: _Facts, line_of: LineOf) -> None:
         name = None
         if head.kind == K.LETTER:
             name = head.text
-        elif head.kind == K.CMD and head.text[1:] in _GREEK:
+        elif head.kind == K.CMD and head.text[1:] in GREEK:
             name = greek_name(head.text)
         elif head.kind == K.WORD:
             name = head.text.strip()
@@ -241,18 +241,20 @@ def _table(facts: _Facts) -> str:
     for name, line in facts.letters.items():
         if name in declared or name in defined or name in facts.joined or name in CONSTANTS or name == "pi":
             continue
-        if name in facts.applied and name not in facts.values:
+        if name in facts.applied:       # y(1 - f): an application or a product? not guessed
             if name == "sigma":
                 left.append(_line(f"# {_SIGMOID}", f"\\sigma is applied at line {line}: the sigmoid? uncomment"))
             elif name not in FUNCTIONS:
+                also = f" (and written as a value at line {line}: if {name}(..) multiplies, declare it under " \
+                       f"[symbols])" if name in facts.values else ""
                 left.append(f"# {name} is applied at line {facts.applied[name]} but not defined in the sheet: "
-                            f"define \"{name}(..)\" here, or declare it a value if {name}(..) multiplies")
+                            f"define \"{name}(..)\" here{also}")
             continue
-        why = f"first at line {line}; nothing says more"
-        if name in facts.applied:
-            why = f"first at line {line}; a value elsewhere, so {name}(..) at line {facts.applied[name]} multiplies"
-        out.append(_line(f'{name} = "real"', why))
+        out.append(_line(f'{name} = "real"', f"first at line {line}; nothing says more"))
         declared.add(name)
+    out[3:3] = [f"inferred = [{', '.join(repr(n).replace(chr(39), chr(34)) for n in sorted(declared))}]",
+                "# The names above are guesses: a step refuted only under their declarations is reported unknown.",
+                "# Take a name out (or the whole list) once its declaration says what the sheet means.", ""]
     out += ["", "[define]"]
     rules = Rules(symbols={name: "real" for name in declared}, functions=frozenset(
         n for n, (params, _, _) in facts.defined.items() if params))

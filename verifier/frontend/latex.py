@@ -70,9 +70,6 @@ K = TokenKind
 #: Functions written as commands, and their names in the expression language.
 _FUNCTIONS = {r"\log": "log", r"\ln": "log", r"\exp": "exp", r"\tanh": "tanh", r"\sinh": "sinh",
               r"\cosh": "cosh", r"\sin": "sin", r"\cos": "cos", r"\tan": "tan", r"\max": "Max", r"\min": "Min"}
-_GREEK = frozenset("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
-    pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi
-    Omega ell""".split())
 _STYLES = frozenset({r"\mathbf", r"\boldsymbol", r"\bm", r"\mathit", r"\mathsf", r"\vec"})
 #: Things a sheet writes that have no reading.
 _UNREADABLE = {r"\dots": "'\\dots' (an elided list)", r"\cdots": "'\\cdots' (an elided list)",
@@ -509,7 +506,7 @@ class _Reader:
             return P.Name("oo", token.col)
         if text in _FUNCTIONS:
             return self.application(_FUNCTIONS[text], token)
-        if text[1:] in _GREEK:
+        if text[1:] in N.GREEK:
             return self.named(N.greek_name(text), token)
         raise ExpressionError(f"'{text}' is not read (no pattern of the notation matches it)", column=token.col)
 

@@ -26,7 +26,7 @@ from verifier.frontend import parser as P
 from verifier.frontend.latex_tokens import ARITY, CLOSERS, OPENERS, Token, TokenKind, closing, scan
 from verifier.frontend.names import FUNCTIONS
 
-__all__ = ["Pattern", "Rules", "RunIndex", "fill", "greek_name", "match", "pattern", "placed", "two_letters"]
+__all__ = ["GREEK", "Pattern", "Rules", "RunIndex", "fill", "greek_name", "match", "pattern", "placed", "two_letters"]
 
 K = TokenKind
 _HOLE = re.compile(r"\?([A-Za-z]+)")
@@ -102,6 +102,12 @@ def two_letters(tokens: list[Token]) -> None:
     if len(tokens) > 1 and all(t.kind == K.LETTER for t in tokens):
         raise ExpressionError(f"'{''.join(t.text for t in tokens)}' in a subscript: two indices, or their product? "
                               "give the notation a pattern", column=tokens[0].col)
+
+
+#: Greek letters the reader takes as names (``\\alpha`` is ``alpha``).
+GREEK = frozenset("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
+    pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi
+    Omega ell""".split())
 
 
 def greek_name(command: str) -> str:

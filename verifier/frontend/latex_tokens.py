@@ -172,7 +172,7 @@ class _Scanner:
                 while self.pos < n and text[self.pos] != "\n":
                     self.pos += 1
             elif ch == "~":
-                self.spacing(Token(K.CMD, "~", self.col(self.pos)))
+                self.spaced = Token(K.CMD, "~", self.col(self.pos))
                 self.pos += 1
             elif ch == "\\":
                 self.command()
@@ -195,9 +195,6 @@ class _Scanner:
             else:
                 self.punctuation(ch)
         return self.out
-
-    def spacing(self, token: Token) -> None:
-        self.spaced = token
 
     def digit(self) -> None:
         ch, at = self.text[self.pos], self.pos
@@ -247,7 +244,7 @@ class _Scanner:
             return
         if cmd in _IGNORED or cmd == r"\qquad":
             if cmd in _SPACES:
-                self.spacing(Token(K.CMD, cmd, self.col(start)))
+                self.spaced = Token(K.CMD, cmd, self.col(start))
             return
         if cmd in (r"\begin", r"\end") or cmd in _WORDS:
             self.braced_word(cmd, start)
@@ -327,6 +324,9 @@ def _numbers(tokens: list[Token]) -> list[Token]:
 
 def _number(token: Token) -> Token:
     text, col = token.text, token.col
+    if not any(ch.isdigit() for ch in text.replace("{,}", "")):
+        raise ExpressionError("a decimal point without a digit (a script or an argument takes one character: "
+                              "x^{.5}, not x^.5)", column=col)
     if text.count(".") > 1:
         raise ExpressionError(f"a number with two decimal points ('{text}')", column=col)
     if text.endswith("{,}"):
@@ -396,14 +396,14 @@ def closing(tokens: list[Token], start: int) -> int:
     raise ExpressionError(f"'{tokens[start].text}' is never closed", column=tokens[start].col)
 
 
-def split(tokens: list[Token], is_separator: Callable[[Token], bool], *, keep: bool = False) -> list[list[Token]]:
-    """``tokens`` cut at the separators outside brackets and environments (``is_separator``: a token predicate);
-    with ``keep`` each separator starts the part after it. Empty parts are kept."""
+def split(tokens: list[Token], is_separator: Callable[[Token], bool]) -> list[list[Token]]:
+    """``tokens`` cut at the separators outside brackets and environments (``is_separator``: a token predicate).
+    Empty parts are kept."""
     parts: list[list[Token]] = [[]]
     depth = 0
     for t in tokens:
         if depth == 0 and is_separator(t):
-            parts.append([t] if keep else [])
+            parts.append([])
             continue
         if t.kind in OPENERS:
             depth += 1

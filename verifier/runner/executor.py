@@ -32,6 +32,7 @@ from typing import Any
 
 from verifier.frontend.library import Library
 from verifier.model import INTERRUPTED_MESSAGE, Claim, ClaimResult, Outcome, obligations
+from verifier.runner.dedup import obligation_keys, relocated
 from verifier.runner.lifeline import tie_to_parent
 
 #: Address-space limit of a worker process, in bytes.
@@ -104,7 +105,7 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
             outcome = Outcome(ob, "unknown", message="stopped: expression too deep for the engine")
         except Exception as err:  # an engine bug must cost one obligation, not the run
             ob = obligations(claims[task.claim_no])[task.ob_no][0]
-            outcome = Outcome(ob, "error", message=f"internal error in the engine: {type(err).__name__}: {err}")
+            outcome = Outcome(ob, "unknown", message=f"internal error in the engine: {type(err).__name__}: {err}")
         conn.send(outcome.to_json())
 
 
@@ -153,9 +154,15 @@ class _Queue:
     """Obligations still to run, handed out so that a worker stays on the claim it has built: the next obligation
     of its own claim, else the first claim nobody started, else one taken from the end of the longest claim."""
 
-    def __init__(self, sizes: list[int]) -> None:
-        self.left = [deque(range(n)) for n in sizes]
-        self.unstarted = deque(c for c, n in enumerate(sizes) if n)
+    def __init__(self, todo: list[list[int]]) -> None:
+        self.left = [deque(numbers) for numbers in todo]
+        self.unstarted = deque(c for c, numbers in enumerate(todo) if numbers)
+
+    def add(self, task: Task) -> None:
+        """Run ``task`` after all (an identical obligation's outcome could not stand for it)."""
+        self.left[task.claim_no].append(task.ob_no)
+        if len(self.left[task.claim_no]) == 1:
+            self.unstarted.append(task.claim_no)
 
     def __bool__(self) -> bool:
         return any(self.left)
@@ -184,19 +191,49 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
 
     obs = [[ob for ob, _ in obligations(c)] for c in claims]
     slots: list[list[Outcome | None]] = [[None] * len(o) for o in obs]
-    pending = _Queue([len(o) for o in obs])
+    # Identical obligations (:mod:`.dedup`) are run once; the others wait for its outcome.
+    firsts: dict[str, Task] = {}
+    copies: dict[Task, list[Task]] = {}
+    todo: list[list[int]] = []
+    for c, keys in enumerate(obligation_keys(library, claims)):
+        todo.append([])
+        for n, key in enumerate(keys):
+            if key in firsts:
+                copies.setdefault(firsts[key], []).append(Task(c, n))
+            else:
+                firsts[key] = Task(c, n)
+                todo[c].append(n)
+    pending = _Queue(todo)
     total = sum(len(o) for o in obs)
     left = [len(o) for o in obs]
     for c, n in enumerate(left):
         if not n and on_claim:
             on_claim(ClaimResult(claims[c], []))
     done = 0
+
+    def settled(task: Task, outcome: Outcome) -> None:
+        nonlocal done
+        slots[task.claim_no][task.ob_no] = outcome
+        done += 1
+        left[task.claim_no] -= 1
+        if progress:
+            progress(done, total)
+        if on_claim and not left[task.claim_no]:
+            on_claim(ClaimResult(claims[task.claim_no], [o for o in slots[task.claim_no] if o]))
+        for copy in copies.pop(task, []):
+            shared = relocated(outcome, claims[task.claim_no].file, claims[copy.claim_no].file,
+                               obs[copy.claim_no][copy.ob_no])
+            if shared is None:
+                pending.add(copy)
+            else:
+                settled(copy, shared)
+
     ctx = mp.get_context(method)
     workers: list[_Worker] = []
     interrupted = False
     installed, previous = _sigterm_as_interrupt()
     try:
-        for _ in range(max(1, min(jobs, total)) if total else 0):
+        for _ in range(max(1, min(jobs, len(firsts))) if firsts else 0):
             workers.append(_Worker(ctx, library, claims, memory))
         while pending or any(w.task for w in workers):
             for w in workers:
@@ -220,7 +257,7 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                     except (EOFError, OSError):
                         seconds = time.monotonic() - w.started
                         w.proc.join(timeout=5)  # reaped first, so that the exit code is known
-                        outcome = Outcome(ob, "error", seconds=seconds,
+                        outcome = Outcome(ob, "unknown", seconds=seconds,
                                           message=f"the worker process died ({_exit_reason(w.proc.exitcode)}); "
                                                   "the obligation may need more memory than allowed")
                         w.kill()
@@ -232,14 +269,8 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                     workers[i] = w = _Worker(ctx, library, claims, memory)
                 else:
                     continue
-                slots[task.claim_no][task.ob_no] = outcome
                 w.task = None
-                done += 1
-                left[task.claim_no] -= 1
-                if progress:
-                    progress(done, total)
-                if on_claim and not left[task.claim_no]:
-                    on_claim(ClaimResult(claims[task.claim_no], [o for o in slots[task.claim_no] if o]))
+                settled(task, outcome)
     except KeyboardInterrupt:
         interrupted = True
     finally:

@@ -69,6 +69,7 @@ def substitute(e: sp.Basic, mapping: Mapping[sp.Basic, sp.Expr]) -> sp.Basic:
 
 
 def binders(e: sp.Basic) -> set:
+    """The variables bound inside ``e``: of its limits, sums and products."""
     out: set = set()
     for x in sp.preorder_traversal(e):
         if isinstance(x, sp.Limit):
@@ -319,4 +320,5 @@ def contradictory(hypotheses: Sequence[sp.Basic], facts: Facts) -> bool:
 
 
 def has_free_names(h: sp.Basic) -> bool:
+    """Whether ``h`` is an expression with a free name (not a closed number or condition)."""
     return isinstance(h, sp.Basic) and bool(h.free_symbols)

@@ -11,6 +11,8 @@ from verifier.outputs.report import FORMATS
 from verifier.runner.cache import CACHE_DIR, sympy_version
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: The library read has no claim at all (an empty folder, sheets with no answer read): nothing was checked.
+EXIT_NOTHING = 5
 
 
 def parser() -> argparse.ArgumentParser:
@@ -29,6 +31,9 @@ def parser() -> argparse.ArgumentParser:
                         "(default: ./derivations)")
     p.add_argument("--notation", metavar="FILE", default=None,
                    help="the notation table that reads the sheets (default: SHEET.notation.toml beside a sheet)")
+    p.add_argument("--use-root", metavar="DIR", default=None,
+                   help="the folder 'use' may read files in (default: the git repository holding --derivations, "
+                        "else that folder)")
     p.add_argument("--format", default="text", choices=FORMATS, help="report format (default: text)")
     p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
@@ -69,6 +74,7 @@ class Options:
     targets: tuple[str, ...] = ()
     derivations: str = "derivations"
     notation: str | None = None
+    use_root: str | None = None
     format: str = "text"
     output: str | None = None
     jobs: int | None = None
@@ -85,6 +91,7 @@ def parse(argv: Sequence[str]) -> Options:
     """The options ``argv`` gives; argparse's usage errors, ``--help`` and ``--version`` raise ``SystemExit``."""
     args = parser().parse_args(argv)
     return Options(targets=tuple(args.targets), derivations=args.derivations, notation=args.notation,
+                   use_root=args.use_root,
                    format=args.format, output=args.output, jobs=args.jobs, timeout=args.timeout,
                    require_proof=args.require_proof, no_cache=args.no_cache, changed=args.changed,
                    shard=args.shard, color=args.color, verbosity=args.verbose - args.quiet)

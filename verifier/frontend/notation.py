@@ -50,10 +50,9 @@ from typing import Any
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex import Pattern, Rules, pattern
-from verifier.frontend.tomlfile import MAX_FILE_BYTES, NOTATION_SUFFIX
+from verifier.frontend.tomlfile import MAX_FILE_BYTES, NOTATION_SUFFIX, repository_root
 
-__all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "MAX_PATTERNS", "SUFFIX", "Notation", "Settings", "load_notation",
-           "repository_root"]
+__all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "MAX_PATTERNS", "SUFFIX", "Notation", "Settings", "load_notation"]
 
 SUFFIX = NOTATION_SUFFIX
 DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?)"
@@ -156,17 +155,6 @@ class Notation:
     def _layers(self, claim_id: str) -> list[Layer]:
         question = claim_id.rsplit(".", 1)[0] if "." in claim_id else None
         return [self.claims[k] for k in (question, claim_id) if k is not None and k in self.claims]
-
-
-def repository_root(path: Path) -> Path:
-    """The folder ``use`` may read in by default: the git repository holding ``path``, else ``path`` itself (its
-    folder, for a file)."""
-    folder = path.resolve()
-    folder = folder if folder.is_dir() else folder.parent
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return folder
 
 
 def load_notation(p: Path, shown: str, *, root: Path | None = None) -> Notation:

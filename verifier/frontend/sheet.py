@@ -75,6 +75,7 @@ class Sheet:
     names: dict[str, dict[str, int]] = field(default_factory=dict)    # claim id -> chain name -> its position
     table: str = ""                                                   # the notation table it was read with
     hypotheses: dict[str, int | None] = field(default_factory=dict)   # the table's assume, where -> line
+    answers: int = 0                                                  # answer headings found
 
 
 class _Positions:
@@ -93,7 +94,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
     deadline = time.monotonic() + READ_SECONDS
     layout = lay_out(text, shown, notation)
     positions = _Positions(layout.starts)
-    sheet = Sheet(shown, table=notation.path, hypotheses=notation.hypotheses)
+    sheet = Sheet(shown, table=notation.path, hypotheses=notation.hypotheses, answers=len(layout.answers))
     claims: list[Claim] = []
     for answer in layout.answers:
         cid = notation.prefix + answer.number
@@ -332,6 +333,11 @@ def settle_unread(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
     for result in results:
         for n, outcome in enumerate(result.outcomes):
             ob = outcome.obligation
+            sheet = sheets.get(result.claim.file)
+            hidden = _hidden(sheet, outcome) if sheet else None
+            if hidden is not None:
+                result.outcomes[n] = replace(outcome, message=hidden)
+                continue
             pair = step_entries(sheets, result.claim, ob)
             if pair is None:
                 continue
@@ -358,6 +364,18 @@ def settle_unread(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
             text = f"{_shown(left)} {right.op or '='} {_shown(right)}"
             result.outcomes[n] = Outcome(replace(ob, text=text), "unknown", message=reason,
                                          seconds=outcome.seconds)
+
+
+def _hidden(sheet: Sheet, outcome: Outcome) -> str | None:
+    """For an error in a file the table uses (neither the sheet nor the table): the message without what the file
+    says, which may be anything readable in the library's root; ``None`` for any other outcome."""
+    if outcome.verdict != "error" or not outcome.bad_input:
+        return None
+    where = re.match(r"([^:\n]+):(\d+)(?::\d+)?: ", outcome.message or "")
+    if where is None or where.group(1) in (sheet.path, sheet.table):
+        return None
+    return (f"{where.group(1)}:{where.group(2)}: an error in this file, which the notation table {sheet.table} "
+            "uses (what the file says is not quoted here: verify the file itself to see it)")
 
 
 def _in_table(sheet: Sheet, claim: Claim, ob: Obligation, message: str, left: Entry, right: Entry) -> str | None:

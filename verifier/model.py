@@ -123,12 +123,43 @@ class Outcome:
 
 
 @dataclass
+class Plot:
+    """Both sides of a refuted relation along a line through its counterexample (``center``, where the sides are
+    ``at``), with ``label`` the axis: each side's value at each point of ``xs``, NaN where it has no real value. No
+    points when they were not computed (the plotting extra is not installed)."""
+
+    label: str
+    center: float
+    at: tuple[float, float]
+    xs: list[float] = field(default_factory=list)
+    lhs: list[float] = field(default_factory=list)
+    rhs: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Display:
+    """What the reports show of a claim beyond its verdicts, computed where its library is at hand
+    (:mod:`verifier.display.prepare`): MathML of its relations (by text) and of its chains' entries (by text and
+    whether the entry comes first), and by the position of an outcome its relations built and pretty-printed, the
+    plot of a refuted relation and the lines of a sheet it was read from; decimal approximations of exact values."""
+
+    relations: dict[str, str] = field(default_factory=dict)
+    entries: dict[tuple[str, bool], str] = field(default_factory=dict)
+    pretty: dict[int, str] = field(default_factory=dict)
+    plots: dict[int, Plot] = field(default_factory=dict)
+    sheet_lines: dict[int, list[str]] = field(default_factory=dict)
+    approximations: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class ClaimResult:
-    """A claim with the outcomes of all its obligations, in the order they are written."""
+    """A claim with the outcomes of all its obligations, in the order they are written, and what the reports show of
+    it beyond its verdicts (:class:`Display`, given only for the reports that need it, never cached)."""
 
     claim: Claim
     outcomes: list[Outcome] = field(default_factory=list)
     cached: bool = False
+    display: Display | None = field(default=None, compare=False, repr=False)
 
     @property
     def verdict(self) -> Verdict:

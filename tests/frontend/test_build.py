@@ -81,6 +81,10 @@ SCALARS: list[tuple[str, Any]] = [
     # relations
     ("x == 1", sp.Eq(X, 1)), ("x = 1", sp.Eq(X, 1)), ("x != 1", sp.Ne(X, 1)),
     ("0 < x < 1", sp.And(sp.Lt(0, X), sp.Lt(X, 1))), ("x = 1 = 2", sp.false),
+    # relations as the values of And, Or, Not (a condition of a Piecewise)
+    ("Or(x = 2, x = -2)", sp.Or(sp.Eq(X, 2), sp.Eq(X, -2))), ("Not(x > 0)", X <= 0),
+    ("And(0 < x, x^2 < 4, True)", sp.And(sp.Lt(0, X), X**2 < 4)),
+    ("Piecewise((1, Or(x = 2, x = -2)), (0, True))", sp.Piecewise((1, sp.Or(sp.Eq(X, 2), sp.Eq(X, -2))), (0, True))),
 ]
 
 
@@ -139,6 +143,8 @@ def test_definition_parameters_are_local() -> None:
 # -- bad expressions: the exact message, with file, line and column ---------------------------------------------
 
 ERRORS: list[tuple[str, str]] = [
+    ("And(x, x > 0)", "t.toml:99:5: expected a condition (a relation such as x = 2, True or False), found a value"),
+    ("Not(1)", "t.toml:99:5: expected a condition (a relation such as x = 2, True or False), found a value"),
     ("zz", "t.toml:99:1: undeclared name 'zz': declare it in [symbols] or [define]"),
     ("X + 1", "t.toml:99:1: undeclared name 'X': declare it in [symbols] or [define] (did you mean 'x'?)"),
     ("sigm(x)", "t.toml:99:1: unknown function 'sigm': use a built-in function or define it in [define] (did you "

@@ -262,6 +262,7 @@ def _show(library: Library, cid: str, args: Options) -> int:
     if args.format != "text":
         emit(run, args)
     else:
+        from verifier.display.prepare import for_show
         from verifier.outputs.show import render_show
         color = {"always": True, "never": False}.get(args.color)
         if color is None:
@@ -269,7 +270,8 @@ def _show(library: Library, cid: str, args: Options) -> int:
         width = None
         if not args.output and sys.stdout.isatty():
             width = max(40, shutil.get_terminal_size().columns)
-        deliver(render_show(library, result, color=color, width=width, budget=args.timeout or 10.0), args)
+        for_show(result, library, columns=(width or 100) - 4, budget=args.timeout or 10.0)
+        deliver(render_show(result, color=color, width=width), args)
     if run.interrupted:
         return EXIT_INTERRUPTED
     if library.errors or any(o.bad_input for o in result.outcomes):

@@ -26,14 +26,21 @@ def emit(run: RunResult, args: Options, library: Library | None = None) -> None:
     # A terminal gets its own width; a pipe or a file is never cut at 80 columns (no line is padded to this width).
     width = None if to_terminal else 10_000
     ascii_only = not args.output and not can_print(sys.stdout, "✓✗…─")
-    if args.format == "html" and library is not None and library.sheets:
-        # A sheet's page shows each line's LaTeX beside how it was read.
-        from verifier.frontend.notation import written_families
-        from verifier.frontend.sheet import sources
+    if args.format == "html":
+        from verifier.display.mathml import families_from_notation
+        from verifier.display.prepare import for_page
         from verifier.outputs.html import render_html
-        from verifier.outputs.mathml import families_from_notation
-        written = {k: v for n in library.notations for k, v in written_families(n).items()}
-        text = render_html(run, sources=sources(library.sheets, run.results), families=families_from_notation(written))
+        given = None
+        if library is not None and library.sheets:
+            # A sheet's page shows each line's LaTeX beside how it was read, its families as the notation writes them.
+            from verifier.frontend.notation import written_families
+            from verifier.frontend.sheet import sources
+            written = {k: v for n in library.notations for k, v in written_families(n).items()}
+            for_page(run, library, families=families_from_notation(written))
+            given = sources(library.sheets, run.results)
+        else:
+            for_page(run, library)
+        text = render_html(run, sources=given)
     else:
         text = render(run, args.format, color=color, width=width, ascii_only=ascii_only,
                       verbosity=args.verbosity)

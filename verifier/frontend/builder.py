@@ -22,7 +22,15 @@ import sympy as sp
 
 from verifier.errors import ExpressionError, VerifierError
 from verifier.frontend import parser as P
-from verifier.frontend.builtins import CONSTANTS, FUNCTIONS, RELATIONS, SPECIAL, apply_function, irrational_number
+from verifier.frontend.builtins import (
+    CONNECTIVES,
+    CONSTANTS,
+    FUNCTIONS,
+    RELATIONS,
+    SPECIAL,
+    apply_function,
+    irrational_number,
+)
 from verifier.frontend.scope import Definition, Scope
 from verifier.frontend.values import (
     MAX_VECTOR,
@@ -161,6 +169,14 @@ class Builder:
         out = self.node(node)
         if isinstance(out, sp.logic.boolalg.Boolean) and not isinstance(out, sp.Expr):
             raise ExpressionError("expected a value, found a relation", column=node.col)
+        return out
+
+    def condition(self, node: P.Node) -> Any:
+        """Build a node that must be a condition: a relation, ``True``, ``False``, or ``And``/``Or``/``Not`` of them."""
+        out = self.node(node)
+        if not isinstance(out, sp.logic.boolalg.Boolean) or isinstance(out, sp.Expr):
+            raise ExpressionError("expected a condition (a relation such as x = 2, True or False), found a value",
+                                  column=node.col)
         return out
 
     def node(self, node: P.Node) -> Any:
@@ -329,6 +345,8 @@ class Builder:
         special = SPECIAL.get(name)
         if special is not None:
             return keep(special(self, node))
+        if name in CONNECTIVES:
+            return apply_function(name, [self.condition(a) for a in node.args], node.col)
         if name in FUNCTIONS:
             args = [self.value(a) for a in node.args]
             return apply_function(name, args, node.col)

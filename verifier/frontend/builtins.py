@@ -318,6 +318,8 @@ _NARY: dict[str, tuple[Callable[..., Any], int, int]] = {
 }
 
 FUNCTIONS = names.FUNCTIONS
+#: The functions whose arguments are conditions, not values.
+CONNECTIVES = frozenset({"And", "Or", "Not"})
 CONSTANTS: dict[str, Any] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "True": sp.true, "False": sp.false}
 assert FUNCTIONS == frozenset(_UNARY) | frozenset(_NARY) | frozenset(SPECIAL)
 assert names.CONSTANTS == frozenset(CONSTANTS)

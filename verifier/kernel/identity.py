@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from verifier.kernel import defined, geometric, interval, logs
+from verifier.kernel import defined, geometric, interval, logs, zeros
 from verifier.kernel.evaluation import (
     allowed,
     apply_zero_outside,
@@ -94,7 +94,8 @@ def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
 
     A sub-expression of ``side`` that is also a sub-expression of ``given`` (outside a Piecewise, a sum, a limit)
     is defined there. A condition is discharged when it is one of ``given``'s, when the facts with ``given``'s
-    conditions decide it, or, for ``u > 0``, ``u >= 0``, ``u != 0``, by :func:`confirm_sign`. An opaque
+    conditions decide it, or, for ``u > 0``, ``u >= 0``, ``u != 0``, by :func:`confirm_sign`; ``u != 0`` also when
+    ``u``'s zero set lies inside that of a nonzero expression of ``given``'s (:mod:`verifier.kernel.zeros`). An opaque
     ``defined(L)`` of a limit is discharged when the normal form evaluates the limit to an expression defined
     everywhere.
     """
@@ -105,7 +106,17 @@ def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
         return True
     have = defined.conditions(given, sufficient=False)
     local = where_defined(given, facts)
-    return all(c in have or _discharged(c, local) for c in need)
+    known = [c.lhs - c.rhs for c in have if isinstance(c, (sp.Ne, sp.Gt, sp.Lt))]
+    return all(c in have or _discharged(c, local) or _nonzero_by_zero_sets(c, known, local) for c in need)
+
+
+def _nonzero_by_zero_sets(c: sp.Basic, known: list[sp.Expr], facts: Facts) -> bool:
+    """``u != 0`` where every expression of ``known`` (and every one the facts know) is nonzero, by comparing zero
+    sets (:mod:`verifier.kernel.zeros`): ``1/((x - 1)*(x + 1))`` is defined wherever ``1/(x^2 - 1)`` is."""
+    if not (isinstance(c, sp.Ne) and c.rhs == 0):
+        return False
+    return zeros.nonzero(c.lhs, [*known, *facts.unequal], lambda f: any(
+        confirm_sign(s * f, facts, strict=True) is not None for s in (1, -1)))
 
 
 def where_defined(e: sp.Expr, facts: Facts) -> Facts:
@@ -187,8 +198,8 @@ def _confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, splits: int) -> 
 def _power_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
     """``d = 0`` by the logarithm rules (:mod:`verifier.kernel.logs`), then by nonlinear real arithmetic
     (:mod:`verifier.kernel.nra`), for a normal form that does not cancel by itself. Only where they can add
-    something: logarithms, or cases (``Max``, ``Min``, ``Abs``, ``sign``)."""
-    if not d.has(sp.log, sp.Max, sp.Min, sp.Abs, sp.sign):
+    something: logarithms, or cases (``Max``, ``Min``, ``Abs``, ``sign``, ``Piecewise`` conditions over the reals)."""
+    if not d.has(sp.log, sp.Max, sp.Min, sp.Abs, sp.sign, sp.Piecewise):
         return None
     from verifier.kernel import nra  # z3 is imported only when a proof needs it
     expanded = logs.expand_logs(d, lambda a: nra.positive(a, facts))
@@ -222,6 +233,10 @@ def confirm_relation(relation: Relation, facts: Facts) -> Confirmed | None:
     if op in (">", ">="):
         return confirm_sign(lhs - rhs, facts, strict=op == ">")
     if op == "!=":
+        if facts.decide(sp.Ne(lhs, rhs, evaluate=False)) is True:
+            return Confirmed("linear arithmetic from the hypotheses")
+        if _nonzero_by_zero_sets(sp.Ne(lhs - rhs, 0, evaluate=False), [], facts):
+            return Confirmed("zero sets: each factor divides a nonzero hypothesis")
         return confirm_sign(lhs - rhs, facts, strict=True) or confirm_sign(rhs - lhs, facts, strict=True)
     return None
 

@@ -2,13 +2,14 @@
 
 The page has no script and loads nothing: its style sheet is inline (with a print style sheet), its formulas are
 MathML, its plots inline SVG. A summary table of the claims comes first, then each claim: its title, where it is
-written, each statement and each step of each derivation rendered as written (:class:`verifier.outputs.mathml.Written`)
-with its mark and method, and for a refutation the counterexample with both sides' exact and approximate values, and,
-where the step has real variables, a plot of both sides along a line through the counterexample (with matplotlib,
-an optional extra: without it the page says how to install it).
+written, each statement and each step of each derivation rendered as written (as MathML, when the claim's
+:class:`~verifier.model.Display` has it) with its mark and method, and for a refutation the counterexample with both
+sides' exact and approximate values, and, where the step has real variables, a plot of both sides along a line
+through the counterexample (with matplotlib, an optional extra: without it the page says how to install it).
 
-Nothing here decides a verdict: the page shows the :class:`~verifier.model.Outcome` values it is given. Building for
-display (and plotting) runs under a time budget; past it, or when building fails, a relation is shown as its text.
+Nothing here decides a verdict or builds anything: the page shows the :class:`~verifier.model.Outcome` values it is
+given, and what each claim's display carries (:func:`verifier.display.prepare.for_page` computes it); a relation
+without MathML is shown as its text.
 """
 
 from __future__ import annotations
@@ -16,21 +17,14 @@ from __future__ import annotations
 import html
 import importlib.util
 import re
-import signal
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 
 from verifier import DISTRIBUTION
-from verifier.model import Claim, ClaimResult, Outcome, RunResult, obligations
-from verifier.outputs.words import status_line, summary_line, verdict_label
+from verifier.model import Claim, ClaimResult, Display, Outcome, RunResult, obligations
+from verifier.outputs.plot import svg
+from verifier.outputs.words import VERDICT_MARKS, status_line, summary_line, verdict_label
 
 #: How to get the plots: the ``plot`` extra of the distribution.
 PLOT_HINT = f"pip install '{DISTRIBUTION}[plot]'"
-
-_MARKS = {"proved": "✓", "checked": "✓", "refuted": "✗", "unknown": "?", "error": "!"}
 
 _STYLE = """
 :root { --ink: #1d2330; --muted: #5b6475; --rule: #d8dce4; --paper: #ffffff; --band: #f4f6f9;
@@ -98,17 +92,13 @@ footer { color: var(--muted); font-size: .85rem; margin-top: 2rem; }
 """
 
 
-def render_html(run: RunResult, *, families: dict[str, tuple[str, str]] | None = None,
-                budget: float = 20.0, sources: dict[tuple[str, int], str] | None = None) -> str:
-    """The whole page for ``run``. Each claim's relations are built for display in the context of its library
-    (read again from the claim's file), with ``budget`` seconds per claim for building and plotting. ``families``
-    prints layer-labelled families (see :func:`verifier.outputs.mathml.families_from_notation`); ``sources`` gives
-    the source text of a sheet's lines, by claim id and line, shown beside each step read from them."""
-    libraries = _Libraries()
+def render_html(run: RunResult, *, sources: dict[tuple[str, int], str] | None = None) -> str:
+    """The whole page for ``run``. ``sources`` gives the source text of a sheet's lines, by claim id and line, shown
+    beside each step read from them."""
     plots = _plotting_available()
     parts = [_head(run), _summary(run)]
     for result in run.results:
-        parts.append(_claim_section(result, libraries, families, budget, plots, sources or {}))
+        parts.append(_claim_section(result, plots, sources or {}))
     if run.file_errors:
         items = "".join(f"<li><code>{_e(err)}</code></li>" for err in run.file_errors)
         parts.append(f'<section class="errors"><h2>Files that could not be read</h2><ul>{items}</ul></section>')
@@ -156,8 +146,7 @@ def _summary(run: RunResult) -> str:
             f'<th>time</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def _claim_section(result: ClaimResult, libraries: _Libraries, families: Any, budget: float,
-                   plots: bool, sources: dict[tuple[str, int], str]) -> str:
+def _claim_section(result: ClaimResult, plots: bool, sources: dict[tuple[str, int], str]) -> str:
     claim = result.claim
     where = f"{claim.file}:{claim.line}" if claim.line is not None else claim.file
     expect = "expected to hold" if claim.expect == "holds" else "expected to be refuted"
@@ -169,13 +158,7 @@ def _claim_section(result: ClaimResult, libraries: _Libraries, families: Any, bu
         out.append(f'<p class="meta">as written in LaTeX: <code>{_e(claim.latex)}</code></p>')
     if claim.note:
         out.append(f'<p class="note">{_e(claim.note)}</p>')
-    library = libraries.get(claim)
-    try:
-        with _time_limit(budget) as expired:
-            parts = _Display(result, library, families, plots, expired, sources).parts()
-    except _Expired:  # out of time between two guarded steps: the relations as text
-        parts = _Display(result, None, families, plots, lambda: True, sources).parts()
-    out.extend(parts)
+    out.extend(_Display(result, plots, sources).parts())
     out.append("</section>")
     return "\n".join(out)
 
@@ -183,24 +166,11 @@ def _claim_section(result: ClaimResult, libraries: _Libraries, families: Any, bu
 class _Display:
     """One claim's statements, chains and ``exists``, each obligation with its mark and evidence."""
 
-    def __init__(self, result: ClaimResult, library: Any, families: Any, plots: bool,
-                 expired: Callable[[], bool], sources: dict[tuple[str, int], str] | None = None) -> None:
+    def __init__(self, result: ClaimResult, plots: bool, sources: dict[tuple[str, int], str] | None = None) -> None:
         self.result = result
         self.sources = sources or {}
-        self.library = library
         self.plots = plots
-        self.expired = expired
-        self.written = self._written(families)
-        self._problems: dict[Any, Any] | None = None
-
-    def _written(self, families: Any) -> Any:
-        if self.library is None:
-            return None
-        from verifier.outputs.mathml import Written
-        try:
-            return Written(self.library, self.result.claim, families)
-        except Exception:  # a library that no longer builds: every relation shows as text
-            return None
+        self.display = result.display or Display()
 
     def parts(self) -> list[str]:
         claim, outcomes = self.result.claim, self.result.outcomes
@@ -231,11 +201,11 @@ class _Display:
     # -- pieces ---------------------------------------------------------------------------------------------
 
     def _relation(self, text: str) -> str:
-        math = None if self.written is None or self.expired() else self.written.relation(text)
+        math = self.display.relations.get(text)
         return f'<div class="math">{math}</div>' if math else f"<code>{_e(text)}</code>"
 
     def _entry(self, text: str, first: bool) -> str:
-        math = None if self.written is None or self.expired() else self.written.chain_entry(text, first)
+        math = self.display.entries.get((text, first))
         return f'<div class="math">{math}</div>' if math else f"<code>{_e(text)}</code>"
 
     @staticmethod
@@ -246,7 +216,8 @@ class _Display:
         if outcome is None:
             mark, verdict = "", ""
         else:
-            mark = f'<span class="m-{outcome.verdict}" title="{_e(outcome.verdict)}">{_MARKS[outcome.verdict]}</span>'
+            mark = (f'<span class="m-{outcome.verdict}" title="{_e(outcome.verdict)}">'
+                    f'{VERDICT_MARKS[outcome.verdict]}</span>')
             verdict = self._verdict(outcome)
             line = outcome.obligation.line if outcome.obligation.line is not None else line
         where = f"line {line}" if line is not None else ""
@@ -285,9 +256,11 @@ class _Display:
             else:
                 out.append(f"<p><b>{label}</b>: no free variables (the relation is false as written)</p>")
         if outcome.values:
+            approximations = self.display.approximations
             rows = "".join(f"<tr><td>{_e(_side(side))}</td><td><code>{_e(exact)}</code></td>"
                            f"<td><code>{_e(approx)}</code></td></tr>"
-                           for side, (exact, approx) in ((s, _split_value(v)) for s, v in outcome.values.items()))
+                           for side, (exact, approx) in ((s, _split_value(v, approximations))
+                                                         for s, v in outcome.values.items()))
             out.append("<table><thead><tr><th>side</th><th>exact</th><th>approximately</th></tr></thead>"
                        f"<tbody>{rows}</tbody></table>")
         if outcome.verdict == "refuted" and outcome.counterexample:
@@ -296,91 +269,30 @@ class _Display:
         return "".join(out)
 
     def _plot(self, outcome: Outcome) -> str:
-        if self.library is None or self.expired():
-            return ""
-        from verifier.outputs import plot
-        line = plot.line_through(self._problem(outcome), outcome.counterexample or {})
-        if line is None:
+        n = next(n for n, o in enumerate(self.result.outcomes) if o is outcome)
+        plot = self.display.plots.get(n)
+        if plot is None:
             return ""
         if not self.plots:
             return f'<p class="hint">A plot of both sides would be here: {_e(PLOT_HINT)}</p>'
-        svg = plot.svg(line, expired=self.expired)
-        return f'<div class="plot">{svg}</div>' if svg else ""
-
-    def _problem(self, outcome: Outcome) -> Any:
-        if self._problems is None:
-            from verifier.frontend.problem_builder import library_problems
-            try:
-                self._problems = dict(library_problems(self.library, self.result.claim))
-            except Exception:  # display only: a claim that no longer builds has no plot
-                self._problems = {}
-        return self._problems.get(outcome.obligation)
-
+        drawn = svg(plot)
+        return f'<div class="plot">{drawn}</div>' if drawn else ""
 
 def _side(name: str) -> str:
     return {"lhs": "left side", "rhs": "right side"}.get(name, name)
 
 
-def _split_value(text: str) -> tuple[str, str]:
-    """An exact value and its decimal approximation: the report's own ``≈`` part, or computed from the exact value
-    with the project's parser (never Python's), or empty when it cannot be."""
+def _split_value(text: str, approximations: dict[str, str]) -> tuple[str, str]:
+    """An exact value and its decimal approximation: the report's own ``≈`` part, or the one computed for the exact
+    value (``approximations``), or empty."""
     exact, sep, approx = text.partition(" ≈ ")
     if sep:
         return exact, approx
-    from verifier.outputs.plot import approximate
-    return exact, approximate(exact) or ""
+    return exact, approximations.get(exact, "")
 
 
 # --- support ----------------------------------------------------------------------------------------------
 
 
-class _Libraries:
-    """Each claim's library, read again from the claim's file (its ``use``d files come with it), once per file."""
-
-    def __init__(self) -> None:
-        self._by_file: dict[str, Any] = {}
-
-    def get(self, claim: Claim) -> Any:
-        if claim.file not in self._by_file:
-            from verifier.frontend.library import load_library
-            try:
-                library = load_library(Path(claim.file))
-                self._by_file[claim.file] = library if claim.file in library.files else None
-            except Exception:  # the file moved or no longer reads: the page shows text
-                self._by_file[claim.file] = None
-        return self._by_file[claim.file]
-
-
 def _plotting_available() -> bool:
     return importlib.util.find_spec("matplotlib") is not None
-
-
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[Callable[[], bool]]:
-    """Stop work after ``seconds`` (an alarm in the main thread; elsewhere, only the check that is yielded)."""
-    import time
-
-    deadline = time.monotonic() + seconds
-    state = {"expired": False}
-
-    def expired() -> bool:
-        return state["expired"] or time.monotonic() > deadline
-
-    def alarm(signum: int, frame: Any) -> None:
-        state["expired"] = True
-        raise _Expired
-
-    use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
-    previous = signal.signal(signal.SIGALRM, alarm) if use_alarm else None
-    if use_alarm:
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield expired
-    finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-
-
-class _Expired(Exception):
-    """Building for display took longer than its budget."""

@@ -11,14 +11,15 @@
 - ``github``: GitHub Actions workflow commands (``::error``) that annotate the failing lines of a pull request, at
   most :data:`~verifier.outputs.github.MAX_ANNOTATIONS` of them (GitHub shows ten per step), the rest listed in the log;
 - ``markdown``: a summary for a pull-request comment or ``$GITHUB_STEP_SUMMARY``;
-- ``html``: a self-contained page with the mathematics rendered (:mod:`verifier.outputs.html`, which imports SymPy).
+- ``html``: a self-contained page with the mathematics rendered (:mod:`verifier.outputs.html`), from what each
+  claim's display carries.
 
 Every format names every problem: each claim that missed its expectation and each file that could not be read.
 :func:`~verifier.outputs.jsonreport.load_report` reads a JSON report back and
 :func:`~verifier.outputs.jsonreport.merge_reports` joins the reports of shards, so that one run
 can be rendered in every format (``verify report``) and a split run joined into one (``verify merge``).
 
-This module never imports SymPy (a fully cached run must not pay for it) and imports rich only for ``text``.
+No format imports SymPy (a fully cached run must not pay for it); rich is imported only for ``text``.
 Every format returns a string that ends with a newline.
 """
 
@@ -29,21 +30,16 @@ from collections.abc import Callable
 from verifier.errors import UsageError
 from verifier.model import RunResult
 from verifier.outputs.github import render_github
+from verifier.outputs.html import render_html
 from verifier.outputs.jsonreport import render_json
 from verifier.outputs.junit import render_junit
 from verifier.outputs.markdown import render_markdown
 from verifier.outputs.text import default_color, render_text
 
-
-def _render_html(run: RunResult) -> str:
-    from verifier.outputs.html import render_html  # SymPy is imported for this format only
-    return render_html(run)
-
-
 #: Every format but ``text`` (which takes the options of :func:`render`) and its renderer.
 _RENDERERS: dict[str, Callable[[RunResult], str]] = {
     "json": render_json, "junit": render_junit, "github": render_github, "markdown": render_markdown,
-    "html": _render_html,
+    "html": render_html,
 }
 FORMATS = ("text", *_RENDERERS)
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-_VERDICT_STYLE = {
+VERDICT_STYLE = {
     "proved": "green", "checked": "cyan", "refuted": "red", "unknown": "blue", "error": "bold magenta",
 }
 #: An expected refutation has a colour of its own: yellow, as pytest shows an expected failure (xfail).
@@ -131,7 +131,7 @@ def _console(file: io.StringIO, *, color: bool, width: int | None) -> Console:
 def _verdict_style(result: ClaimResult) -> str:
     if result.verdict == "refuted" and result.as_expected:
         return _EXPECTED_STYLE
-    return _VERDICT_STYLE[result.verdict]
+    return VERDICT_STYLE[result.verdict]
 
 
 def _line(console: Console, content: str | Text = "", style: str = "") -> None:
@@ -171,7 +171,7 @@ def _print_obligations(console: Console, result: ClaimResult, marks: dict[str, s
         mark = marks["ok"] if o.verdict in HOLDS else marks["bad"]
         method = f" ({o.method})" if o.method else ""
         _line(console, f"  {mark} {describe(o)}: {o.verdict}{method} {o.seconds:.2f}s  {o.obligation.text}",
-              _VERDICT_STYLE[o.verdict])
+              VERDICT_STYLE[o.verdict])
 
 
 def _print_failure(console: Console, result: ClaimResult, marks: dict[str, str]) -> None:
@@ -187,6 +187,6 @@ def _print_failure(console: Console, result: ClaimResult, marks: dict[str, str])
         _line(console, f"  {obligation_heading(result, outcome)}", "bold")
         relation, verdict, *rest = evidence(outcome)
         _line(console, f"    {relation}")
-        _line(console, f"    {verdict}", _VERDICT_STYLE[outcome.verdict])
+        _line(console, f"    {verdict}", VERDICT_STYLE[outcome.verdict])
         for item in rest:
             _line(console, f"    {item}")

@@ -9,6 +9,8 @@ from verifier.model import INTERRUPTED_MESSAGE, ClaimResult, Outcome, RunResult
 
 #: The verdicts under which a claim holds.
 HOLDS = ("proved", "checked")
+#: The mark of each verdict beside an obligation (``verify show``, the HTML page).
+VERDICT_MARKS = {"proved": "✓", "checked": "✓", "refuted": "✗", "unknown": "?", "error": "!"}
 
 
 def summary_line(run: RunResult) -> str:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
+from verifier.display.mathml import Written, families_from_notation, relation_mathml, to_mathml
 from verifier.frontend.library import load_library
-from verifier.outputs.mathml import Written, families_from_notation, relation_mathml, to_mathml
 
 #: The elements of MathML Core (the semantics/annotation elements left out: the printer writes none).
 CORE = {"math", "mi", "mn", "mo", "ms", "mspace", "mtext", "mrow", "mfrac", "msqrt", "mroot", "mstyle", "merror",

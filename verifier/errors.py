@@ -19,12 +19,17 @@ class VerifierError(Exception):
         self.line = line
         self.column = column
 
-    def located(self, *, file: str | None = None, line: int | None = None) -> VerifierError:
-        """Fill in the file and line where they are not known yet, and return self (for re-raising)."""
+    def located(self, *, file: str | None = None, line: int | None = None, column: int | None = None
+                ) -> VerifierError:
+        """Fill in the file and line where they are not known yet, and return self (for re-raising). ``column`` is
+        where the text the error's column counts in starts on that line of the file: the column becomes the file's
+        (an undeclared name at column 5 of a string that starts at column 14 is at column 18)."""
         if self.file is None:
             self.file = file
         if self.line is None:
             self.line = line
+            if column is not None and self.column is not None and line is not None:
+                self.column += column - 1
         return self
 
     def __str__(self) -> str:

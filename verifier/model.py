@@ -45,6 +45,8 @@ class Chain:
     where: tuple[tuple[str, str], ...] = ()
     line: int | None = None
     where_line: int | None = None
+    #: The column in the file where each entry's text starts (empty when not known).
+    step_columns: tuple[int | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,9 @@ class Claim:
     chains: tuple[Chain, ...] = ()
     exists: str | None = None
     exists_line: int | None = None
+    #: The column in the file where each statement's (and ``exists``'s) text starts (empty, ``None``: not known).
+    statement_columns: tuple[int | None, ...] = ()
+    exists_column: int | None = None
     assume: tuple[str, ...] = ()
     where: tuple[tuple[str, str], ...] = ()
     where_line: int | None = None
@@ -79,6 +84,7 @@ class Obligation:
     line: int | None
     derivation: str | None = None
     index: int | None = None
+    column: int | None = None   # where the obligation's (last) entry starts on its line of the file
 
 
 @dataclass
@@ -103,6 +109,8 @@ class Outcome:
             "line": ob.line, "verdict": self.verdict, "method": self.method,
             "seconds": round(self.seconds, 4),
         }
+        if ob.column is not None:
+            out["column"] = ob.column
         for key in ("counterexample", "values", "sizes", "message"):
             value = getattr(self, key)
             if value is not None:
@@ -115,7 +123,7 @@ class Outcome:
     def from_json(cls, data: dict[str, Any]) -> Outcome:
         """Rebuild an outcome from :meth:`to_json` (used by the cache and worker processes)."""
         ob = Obligation(kind=data["kind"], text=data["text"], line=data.get("line"),
-                        derivation=data.get("derivation"), index=data.get("index"))
+                        derivation=data.get("derivation"), index=data.get("index"), column=data.get("column"))
         return cls(obligation=ob, verdict=data["verdict"], method=data.get("method"),
                    seconds=data.get("seconds", 0.0), counterexample=data.get("counterexample"),
                    values=data.get("values"), sizes=data.get("sizes"), message=data.get("message"),
@@ -247,16 +255,21 @@ def obligations(claim: Claim) -> list[tuple[Obligation, Origin]]:
     """A claim's obligations in the order written: statements, then each chain's steps, then ``exists``."""
     out: list[tuple[Obligation, Origin]] = []
     for n, (text, line) in enumerate(zip(claim.statements, claim.statement_lines, strict=False)):
-        out.append((Obligation("statement", text, line, None, n + 1 if len(claim.statements) > 1 else None),
-                    ("statement", None, n)))
+        out.append((Obligation("statement", text, line, None, n + 1 if len(claim.statements) > 1 else None,
+                               _at(claim.statement_columns, n)), ("statement", None, n)))
     for c, chain in enumerate(claim.chains):
         for n in range(len(chain.steps) - 1):
             text = f"{_strip_op(chain.steps[n])} {_op(chain.steps[n + 1])} {_strip_op(chain.steps[n + 1])}"
-            out.append((Obligation("step", " ".join(text.split()), chain.step_lines[n + 1], chain.name, n + 1),
-                        ("step", c, n)))
+            out.append((Obligation("step", " ".join(text.split()), chain.step_lines[n + 1], chain.name, n + 1,
+                                   _at(chain.step_columns, n + 1)), ("step", c, n)))
     if claim.exists is not None:
-        out.append((Obligation("exists", claim.exists, claim.exists_line), ("exists", None, 0)))
+        out.append((Obligation("exists", claim.exists, claim.exists_line, column=claim.exists_column),
+                    ("exists", None, 0)))
     return out
+
+
+def _at(columns: tuple[int | None, ...], n: int) -> int | None:
+    return columns[n] if n < len(columns) else None
 
 
 _LEADING = ("<=", ">=", "==", "!=", "<", ">", "=")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,49 @@ def test_the_written_form_of_each_family_read_from_patterns() -> None:
     (notation,) = library.notations
     written = written_families(notation)
     assert written["om2"] == r"\omega^{(2)}" and written["om1"] == r"\omega^{(1)}"
+
+
+SIGMA_TABLE = """\
+[define]
+"sigma(z)" = "1/(1 + exp(-z))"
+
+[symbols]
+z = "real"
+
+[claim."q1.2"]
+symbols = { sigma = "positive" }              # in this answer, a standard deviation
+
+[claim."q2".symbols]
+z = "integer"
+"""
+
+SIGMA_SHEET = """\
+**Answer 1.1**
+$$\\sigma(0) = \\frac{1}{2}$$
+**Answer 1.2**
+$$\\sqrt{\\sigma^2} = \\sigma$$
+"""
+
+
+def test_symbols_of_one_claim(tmp_path: Path) -> None:
+    path = tmp_path / "t.notation.toml"
+    path.write_text(SIGMA_TABLE, encoding="utf-8")
+    notation = load_notation(path, "t.notation.toml")
+    # The sigmoid everywhere, a value in q1.2 only.
+    assert unparse(read(r"\sigma(z)", notation.block("q1.1", 1).rules)) == "sigma(z)"
+    assert unparse(read(r"\sigma^2", notation.block("q1.2", 1).rules)) == "sigma^2"
+    assert notation.claim_symbols("q1.2") == (("sigma", "positive", 8),)      # lines counted in SIGMA_TABLE
+    assert notation.claim_symbols("q2.3") == (("z", "integer", 11),)    # a question's, in the table form
+    assert notation.claim_symbols("q1.1") == ()
+
+
+def test_a_letter_that_means_another_thing_in_one_answer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # sigma(0) = 1/(1 + e^0) = 1/2 with the sigmoid; sqrt(sigma^2) = sigma for a positive sigma (and false for a
+    # negative one, so the declaration of q1.2 is what proves it).
+    (tmp_path / "s.notation.toml").write_text(SIGMA_TABLE, encoding="utf-8")
+    (tmp_path / "s.md").write_text(SIGMA_SHEET, encoding="utf-8")
+    from verifier.cli import main
+    code = main(["all", "--derivations", str(tmp_path / "s.md"), "--format", "json", "--no-cache"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert {c["id"]: c["verdict"] for c in report["claims"]} == {"q1.1": "proved", "q1.2": "proved"}

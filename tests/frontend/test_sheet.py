@@ -101,6 +101,28 @@ def test_an_entry_not_read_keeps_its_reason_and_column(notation: Notation) -> No
     assert claims[0].chains[0].steps[1].startswith("= ?")     # never parses: never built as something else
 
 
+def test_no_block_is_dropped(notation: Notation) -> None:
+    # Each block below was dropped without a word (no step, no "not read") before: a relation written \lt or \gt,
+    # a chain inside \boxed{..}, and a block that is one formula the reader cannot read. The last answer has no
+    # other block: it must still be a claim.
+    text = ("**Answer 1.1**\n$$a \\lt a + 1$$\n$$\\boxed{a = a + 0}$$\n$$b \\gt b - 1$$\n"
+            "**Answer 1.2**\n$$\\begin{bmatrix} a \\end{bmatrix}$$\n")
+    claims, sheet = read_sheet(text, "s.md", notation)
+    assert [[(e.op, e.reading) for e in c] for c in sheet.chains["q1.1"]] == [
+        [(None, "a"), ("<", "a + 1")], [(None, "a"), ("=", "a + 0")], [(None, "b"), (">", "b - 1")]]
+    assert [c.id for c in claims] == ["q1.1", "q1.2"]
+    (lone,) = sheet.chains["q1.2"]
+    assert [e.reading for e in lone] == [None, None] and "bmatrix" in (lone[0].reason or "")
+    assert (lone[0].reason_line, lone[0].reason_col) == (6, 3)     # \begin{bmatrix} after "$$" on line 6
+
+
+def test_qquad_separates_two_equations(notation: Notation) -> None:
+    # TeX shows "a = a + 0     b = b": two equations side by side, never a = (a + 0)*b = b.
+    text = "**Answer 1.1**\n$$a = a + 0 \\qquad b = b$$\n"
+    _, sheet = read_sheet(text, "s.md", notation)
+    assert [[e.reading for e in c] for c in sheet.chains["q1.1"]] == [["a", "a + 0"], ["b", "b"]]
+
+
 def test_bundled_sheet_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["all", "--derivations", str(SHEET), "--format", "json", "--no-cache"])
     report = json.loads(capsys.readouterr().out)

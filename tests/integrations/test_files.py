@@ -24,7 +24,7 @@ FILES = {
     "q3.toml": 'question = "q3"\nuse = ["_common.toml"]\n\n[[claim]]\nid = "q3.1"\ntitle = "Half"\n'
                'statement = "dbl(x)/2 = x"\n',
 }
-PYPROJECT = '[project]\nname = "course"\n\n[tool.verify]\nnote = "[[claim]] is mentioned here"\n'
+PYPROJECT = '[project]\nname = "course"\n\n[tool.course]\nnote = "[[claim]] is mentioned here"\n'
 
 
 @pytest.fixture

@@ -117,7 +117,7 @@ def test_an_unreadable_derivation_file_is_a_collection_error(project: pytest.Pyt
     (project.path / "derivations" / "q9.toml").write_text('[[claim]]\nid = "q9.1"\ntitle = \n', encoding="utf-8")
     result = project.runpytest("derivations")
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*derivations/q9.toml:3: TOML syntax error*"])
+    result.stdout.fnmatch_lines(["*derivations/q9.toml:3:9: TOML syntax error*"])
     assert "Traceback" not in result.stdout.str()
 
 

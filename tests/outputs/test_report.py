@@ -76,7 +76,7 @@ def run() -> RunResult:
 
 
 def test_formats_are_the_cli_choices() -> None:
-    assert FORMATS == ("text", "json", "junit", "github", "markdown", "html")
+    assert FORMATS == ("text", "json", "junit", "github", "markdown", "html", "editor")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -473,7 +473,7 @@ def test_a_file_that_cannot_be_read_is_in_every_format() -> None:
     assert error is not None and "expected '='" in error.get("message", "")
     assert junit(run).get("errors") == "1" and junit(run).get("tests") == "2"
     annotations = [line for line in render(run, "github").splitlines() if line.startswith("::error")]
-    assert annotations == ["::error file=derivations/q9.toml,line=3,title=verify%3A file cannot be read::"
+    assert annotations == ["::error file=derivations/q9.toml,line=3,col=7,title=verify%3A file cannot be read::"
                            "derivations/q9.toml:3:7: expected '=' after a key"]
     rows = table_rows(render(run, "markdown"))
     assert any(row.startswith("| derivations/q9.toml:3 | cannot be read: expected '=' after a key | **error**")

@@ -24,12 +24,21 @@ from dataclasses import replace
 from pathlib import Path
 
 from verifier import __version__
-from verifier.cli.arguments import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_NOTHING, EXIT_OK, EXIT_USAGE, Options, parse
+from verifier.cli.arguments import (
+    COMMANDS,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_NOTHING,
+    EXIT_OK,
+    EXIT_USAGE,
+    Options,
+    parse,
+)
 from verifier.cli.emit import auto_color, deliver, emit
 from verifier.cli.git import changed_files, is_commit
 from verifier.cli.progress import both, progress_bar, settled_lines, sheet_lines
 from verifier.errors import UsageError, VerifierError
-from verifier.frontend.library import Library, load_library, with_used, with_users
+from verifier.frontend.library import SHEET_SUFFIXES, Library, load_library, with_used, with_users
 from verifier.model import Claim, RunResult
 from verifier.runner.cache import sympy_version
 from verifier.runner.session import SessionOptions, run_result, settle
@@ -59,6 +68,16 @@ def _main(argv: list[str]) -> int:
         args = parse(argv)
     except SystemExit as stop:  # argparse's usage errors (status 2), --help and --version (status 0)
         return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else EXIT_USAGE)
+    except VerifierError as err:  # a bad [tool.verify]
+        print(f"verify: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.show_config:
+        print(show_config(args), end="")
+        return EXIT_OK
+    if args.completion:
+        from verifier.cli.completion import script
+        print(script(args.completion), end="")
+        return EXIT_OK
     try:
         return _run(args)
     except VerifierError as err:
@@ -84,6 +103,11 @@ def _run(args: Options) -> int:
         return _report(targets[0], targets[1:], args)
     if targets and targets[0] == "files":
         return _files(targets[1:], args)
+    if targets and targets[0] not in COMMANDS and all(Path(t).is_file() for t in targets):
+        # ``verify derivations/q2.toml``: paths where ids are expected; a sheet is read as --derivations would.
+        if len(targets) == 1 and Path(targets[0]).suffix in SHEET_SUFFIXES:
+            return _run(replace(args, derivations=targets[0], targets=()))
+        return _files(targets, args)
     path = Path(args.derivations)
     if not path.exists():
         raise UsageError(f"no derivations at '{args.derivations}' (give a folder or a .toml file with "
@@ -121,6 +145,9 @@ def _run(args: Options) -> int:
     claims = library.select(selectors) if selectors else list(library.claims)
     unknown = library.unknown_selectors(selectors)
     if unknown:
+        paths = [u for u in unknown if Path(u).suffix in (".toml", *SHEET_SUFFIXES) or "/" in u or os.sep in u]
+        if paths:
+            raise UsageError(f"no such file: {', '.join(paths)}")
         raise UsageError(f"unknown claim id(s): {', '.join(unknown)} (see 'verify list'){_nearest(library, unknown)}")
     if args.changed is not None:
         changed = changed_files(library, path, args.changed)
@@ -162,7 +189,24 @@ def _nearest(library: Library, unknown: list[str]) -> str:
     """A second line, ``did you mean q1.2, q1.3?``, for ids that match none; nothing when nothing is near."""
     known = list(dict.fromkeys([c.id for c in library.claims] + [c.question for c in library.claims if c.question]))
     near = dict.fromkeys(m for u in unknown for m in difflib.get_close_matches(u, known, n=3, cutoff=0.5))
+    commands = dict.fromkeys(m for u in unknown for m in difflib.get_close_matches(u, list(COMMANDS), n=1,
+                                                                                      cutoff=0.6))
+    if commands:
+        return f"\n  did you mean the command {', '.join(repr(c) for c in commands)}? (verify -h lists them)"
     return f"\n  did you mean {', '.join(near)}?" if near else ""
+
+
+def show_config(args: Options) -> str:
+    """``--show-config``: each option read from the configuration, its value and where it comes from."""
+    from verifier.cli.config import find
+    found = find()
+    lines = [f"# [tool.verify] from {found}" if found else "# no pyproject.toml with [tool.verify] in the working "
+             "folder or above"]
+    for key, origin in args.origins:
+        value = getattr(args, key)
+        shown = json.dumps(value) if value is not None else "(none)"
+        lines.append(f"{key + ' = ' + shown:<40} # {origin}")
+    return "\n".join(lines) + "\n"
 
 
 def _report(command: str, paths: list[str], args: Options) -> int:

@@ -33,6 +33,7 @@ from sympy.printing.pretty.pretty_symbology import greek_unicode
 from verifier.errors import VerifierError
 from verifier.frontend import parser as P
 from verifier.frontend.builder import Builder
+from verifier.frontend.builtins import BUILTINS
 from verifier.frontend.declarations import build_scope
 from verifier.frontend.library import Library
 from verifier.model import Claim
@@ -378,14 +379,10 @@ class WrittenBuilder(Builder):
                 return sp.Derivative(expr, (var, order))
         if name == "Matrix" and len(node.args) == 1:
             return self.value(node.args[0])
-        if name in _AS_CALLS:
+        if name in BUILTINS and BUILTINS[name].shown_as_call:
             args = [self.node(a) for a in node.args]
             return sp.Function(name)(*[sp.Tuple(*a) if isinstance(a, tuple) else a for a in args])
         return super()._Call(node)
-
-
-#: Built-in functions on vectors, shown as calls (their values are vectors the display does not expand).
-_AS_CALLS = frozenset({"len", "flip", "vector", "jacobian"})
 
 
 class Written:

@@ -23,15 +23,12 @@ from typing import Any
 
 import sympy as sp
 
-from verifier.display.mathml import Families, Written
+from verifier.display.mathml import OPERATORS, Families, Written
 from verifier.display.plot import approximate, line_through, sample
 from verifier.frontend.library import Library, load_library
 from verifier.frontend.problem import Problem
 from verifier.frontend.problem_builder import library_problems
 from verifier.model import Claim, ClaimResult, Display, Outcome, Plot, RunResult, obligations
-
-#: Relation signs as the pretty printer shows them when SymPy cannot relate two sides.
-_SIGNS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 
 
 def for_page(run: RunResult, library: Library | None = None, *, families: Families | None = None,
@@ -174,7 +171,7 @@ def _pretty_relation(lhs: sp.Basic, op: str, rhs: sp.Basic, columns: int) -> str
         relation = sp.Rel(lhs, rhs, "==" if op == "=" else op, evaluate=False)
         return sp.pretty(relation, use_unicode=True, num_columns=columns)
     except Exception:  # e.g. an operand SymPy cannot relate: one side above the other
-        return (sp.pretty(lhs, use_unicode=True, num_columns=columns) + "\n" + _SIGNS[op] + "\n"
+        return (sp.pretty(lhs, use_unicode=True, num_columns=columns) + "\n" + OPERATORS[op] + "\n"
                 + sp.pretty(rhs, use_unicode=True, num_columns=columns))
 
 

@@ -24,6 +24,7 @@ from verifier.frontend.values import Vec
 from verifier.kernel import Declaration, interval
 from verifier.kernel.declarations import SIGN_WORDS
 from verifier.kernel.declarations import Interval as ValueInterval
+from verifier.kernel.relations import MIRRORED
 from verifier.kernel.universal import AllIndices
 
 
@@ -331,19 +332,16 @@ def _closed_under_averaging(d: Declaration, sign: int) -> bool:
     return sign == 1 or (not d.signs and d.values is None)
 
 
-#: A relation between an entry and a number, turned round to put the entry on the left.
-_MIRRORED: dict[type, type] = {sp.Ge: sp.Le, sp.Gt: sp.Lt, sp.Le: sp.Ge, sp.Lt: sp.Gt, sp.Eq: sp.Eq, sp.Ne: sp.Ne}
-
 
 def _entry_bound(h: AllIndices) -> tuple[sp.Indexed, type, sp.Rational] | None:
     """``(F[i, j, ...], op, c)`` for a hypothesis ``F[i, j, ...] op c`` over all indices: one entry whose indices
     are the variables, each once, and a rational number."""
     body = h.body
-    if type(body) not in _MIRRORED:
+    if type(body) not in MIRRORED:
         return None
     op, entry, c = type(body), body.lhs, body.rhs
     if not isinstance(entry, sp.Indexed):
-        op, entry, c = _MIRRORED[op], body.rhs, body.lhs
+        op, entry, c = MIRRORED[op], body.rhs, body.lhs
     if not (isinstance(entry, sp.Indexed) and isinstance(c, sp.Rational)):
         return None
     if len(set(entry.indices)) != len(entry.indices) or set(entry.indices) != set(h.variables):

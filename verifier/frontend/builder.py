@@ -23,11 +23,10 @@ import sympy as sp
 from verifier.errors import ExpressionError, VerifierError
 from verifier.frontend import parser as P
 from verifier.frontend.builtins import (
+    BUILTINS,
     CONNECTIVES,
     CONSTANTS,
     FUNCTIONS,
-    RELATIONS,
-    SPECIAL,
     apply_function,
     irrational_number,
 )
@@ -43,6 +42,7 @@ from verifier.frontend.values import (
     record,
     recording,
 )
+from verifier.kernel.relations import RELATION_CLASSES
 
 Expr: TypeAlias = sp.Expr
 
@@ -244,7 +244,8 @@ class Builder:
         except ExpressionError as err:
             if err.line is None and definition.line is not None:
                 err.message = f"in definition of '{definition.name}': {err.message}"
-                err.file, err.line = definition.file, definition.line
+                err.file = definition.file
+                err.located(line=definition.line, column=definition.column)
             raise
         finally:
             self._locals = saved
@@ -277,9 +278,9 @@ class Builder:
             if isinstance(a, (Vec, tuple)) or isinstance(b, (Vec, tuple)):
                 raise ExpressionError("a condition must compare scalars", column=node.col)
             if irrational_number(a) or irrational_number(b):
-                links.append(RELATIONS[op](a, b, evaluate=False))     # decided by the kernel, not by SymPy
+                links.append(RELATION_CLASSES[op](a, b, evaluate=False))     # decided by the kernel, not by SymPy
             else:
-                links.append(RELATIONS[op](a, b))
+                links.append(RELATION_CLASSES[op](a, b))
         return sp.And(*links) if len(links) > 1 else links[0]
 
     def _Vector(self, node: P.Vector) -> Any:
@@ -342,9 +343,9 @@ class Builder:
                                       f"got {len(node.args)}", column=node.col)
             frame = {p: self.value(a) for p, a in zip(definition.params, node.args, strict=True)}
             return self._expand(definition, frame, node.col)
-        special = SPECIAL.get(name)
-        if special is not None:
-            return keep(special(self, node))
+        builtin = BUILTINS.get(name)
+        if builtin is not None and builtin.special:
+            return keep(builtin.build(self, node))
         if name in CONNECTIVES:
             return apply_function(name, [self.condition(a) for a in node.args], node.col)
         if name in FUNCTIONS:

@@ -1,13 +1,16 @@
 """The built-in functions, constants and relations of the expression language, as SymPy builds them.
 
-A special function (``Sum``, ``diff``, ``Piecewise``...) is built from its parse tree by the builder it is given; the
-others are SymPy functions applied to built arguments (:func:`apply_function`), entry by entry on a vector.
+:data:`BUILTINS` is the one table of the functions (:class:`Builtin`: name, arity, how it builds, what it needs to be
+defined, whether SymPy's evaluation of it is trusted, how the display shows it). A special function (``Sum``,
+``diff``, ``Piecewise``...) is built from its parse tree by the builder it is given; the others are SymPy functions
+applied to built arguments (:func:`apply_function`), entry by entry on a vector.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeAlias, cast
 
 import sympy as sp
 
@@ -16,19 +19,40 @@ from verifier.frontend import names
 from verifier.frontend import parser as P
 from verifier.frontend.values import MAX_VECTOR, Vec, closed, record, recording, wrap
 
-if TYPE_CHECKING:
-    from verifier.frontend.builder import Builder
-
 Expr: TypeAlias = sp.Expr
+
+class Building(Protocol):
+    """What a special function needs of the builder that calls it (:class:`verifier.frontend.builder.Builder`)."""
+
+    rebound: dict[str, Any]
+
+    def value(self, node: P.Node) -> Any:
+        """Build a node that must be a value."""
+
+    def node(self, node: P.Node) -> Any:
+        """Build any node."""
+
+    def limits(self, node: P.Node, what: str) -> tuple[P.Name, P.Node, P.Node]:
+        """Check a ``(j, lo, hi)`` triple."""
+
+    def integer_bound(self, node: P.Node, what: str) -> Expr:
+        """A bound of a sum, product or vector."""
+
+    def bind(self, name: str, col: int) -> sp.Symbol:
+        """A fresh integer symbol for a bound index."""
+
+    def bounded(self, body: P.Node, var: P.Name, value: Any) -> Any:
+        """Build ``body`` with ``var`` bound to ``value``."""
+
 
 #: Sums and products with numeric bounds and at most this many terms are built term by term.
 MAX_WRITTEN_OUT = 200
 
 
-def _sum_like(cls: type) -> Callable[[Builder, P.Call], Any]:
+def _sum_like(cls: type) -> Callable[[Building, P.Call], Any]:
     what = cls.__name__
 
-    def build(b: Builder, node: P.Call) -> Any:
+    def build(b: Building, node: P.Call) -> Any:
         if len(node.args) != 2:
             raise ExpressionError(f"{what}(expr, (j, low, high)) takes 2 arguments", column=node.col)
         var, lo_node, hi_node = b.limits(node.args[1], what)
@@ -52,7 +76,7 @@ def _sum_like(cls: type) -> Callable[[Builder, P.Call], Any]:
     return build
 
 
-def _vector(b: Builder, node: P.Call) -> Vec:
+def _vector(b: Building, node: P.Call) -> Vec:
     if len(node.args) != 2:
         raise ExpressionError("vector(expr, (n, low, high)) takes 2 arguments", column=node.col)
     var, lo_node, hi_node = b.limits(node.args[1], "vector")
@@ -70,7 +94,7 @@ def _vector(b: Builder, node: P.Call) -> Vec:
     return out.same_range(out.entry, "vector(...)", keeps_zero=False)
 
 
-def _diff(b: Builder, node: P.Call) -> Any:
+def _diff(b: Building, node: P.Call) -> Any:
     """``diff(f, v)``, ``diff(f, v, n)`` and several variables ``diff(f, u, v, ...)``, each optionally followed by
     its order (``diff(f, w[a], 2, w[b])``), differentiated in the order written."""
     if not 2 <= len(node.args) <= 21:
@@ -187,7 +211,7 @@ def _exact_signs(d: Expr) -> Expr:
     return d.replace(lambda x: isinstance(x, sp.Mul), simplify_product)
 
 
-def _limit(b: Builder, node: P.Call) -> Any:
+def _limit(b: Building, node: P.Call) -> Any:
     if len(node.args) != 3:
         raise ExpressionError("limit(expr, z, point) takes 3 arguments", column=node.col)
     var = node.args[1]
@@ -214,7 +238,7 @@ def _limit(b: Builder, node: P.Call) -> Any:
     return sp.Limit(expr, z, point)
 
 
-def _len(b: Builder, node: P.Call) -> Expr:
+def _len(b: Building, node: P.Call) -> Expr:
     if len(node.args) != 1:
         raise ExpressionError("len(v) takes 1 argument", column=node.col)
     v = b.value(node.args[0])
@@ -226,7 +250,7 @@ def _len(b: Builder, node: P.Call) -> Expr:
     return v.length
 
 
-def _flip(b: Builder, node: P.Call) -> Vec:
+def _flip(b: Building, node: P.Call) -> Vec:
     if len(node.args) != 1:
         raise ExpressionError("flip(v) takes 1 argument", column=node.col)
     v = b.value(node.args[0])
@@ -240,7 +264,7 @@ def _flip(b: Builder, node: P.Call) -> Vec:
     return Vec(lambda idx: v.entry((top - idx[0],)), f"flip({v.label})", last=sp.expand(v.last - v.first + 1))
 
 
-def _jacobian(b: Builder, node: P.Call) -> sp.Matrix:
+def _jacobian(b: Building, node: P.Call) -> sp.Matrix:
     if len(node.args) != 2:
         raise ExpressionError("jacobian(F, vars) takes 2 arguments", column=node.col)
     f, xs = (b.value(a) for a in node.args)
@@ -254,7 +278,7 @@ def _jacobian(b: Builder, node: P.Call) -> sp.Matrix:
     return sp.Matrix([[derivative_where_defined(r, c) for c in cols] for r in rows])
 
 
-def _matrix(b: Builder, node: P.Call) -> sp.Matrix:
+def _matrix(b: Building, node: P.Call) -> sp.Matrix:
     if len(node.args) != 1:
         raise ExpressionError("Matrix([[...], ...]) takes 1 argument", column=node.col)
     v = b.value(node.args[0])
@@ -265,7 +289,7 @@ def _matrix(b: Builder, node: P.Call) -> sp.Matrix:
     raise ExpressionError("Matrix: expected a list of rows", column=node.col)
 
 
-def _piecewise(b: Builder, node: P.Call) -> Any:
+def _piecewise(b: Building, node: P.Call) -> Any:
     pairs = []
     # A branch's condition is evaluated when no earlier one holds: what it needs, this branch and every later one
     # need; a branch's value needs its own conditions only where it is chosen.
@@ -300,76 +324,109 @@ def _piecewise(b: Builder, node: P.Call) -> Any:
     return sp.Piecewise(*pairs, evaluate=not wrapped)
 
 
-SPECIAL: dict[str, Callable[[Builder, P.Call], Any]] = {
-    "Sum": _sum_like(sp.Sum), "Product": _sum_like(sp.Product), "vector": _vector, "diff": _diff,
-    "limit": _limit, "len": _len, "flip": _flip, "jacobian": _jacobian, "Matrix": _matrix,
-    "Piecewise": _piecewise,
-}
+@dataclass(frozen=True)
+class Builtin:
+    """One built-in function of the expression language: how it builds, and what it needs to be defined.
 
-_UNARY: dict[str, Callable[..., Any]] = {
-    "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
-    "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, "Abs": sp.Abs, "sign": sp.sign, "floor": sp.floor,
-    "ceiling": sp.ceiling, "Heaviside": sp.Heaviside, "transpose": sp.transpose, "Not": sp.Not,
-}
-_NARY: dict[str, tuple[Callable[..., Any], int, int]] = {
-    "Max": (sp.Max, 1, 64), "Min": (sp.Min, 1, 64), "KroneckerDelta": (sp.KroneckerDelta, 2, 2),
-    "eye": (sp.eye, 1, 1), "zeros": (sp.zeros, 1, 2), "diag": (sp.diag, 1, 64),
-    "And": (sp.And, 1, 64), "Or": (sp.Or, 1, 64),
-}
+    ``build`` is SymPy's function, applied to built arguments (entry by entry on a vector when ``entrywise``), taking
+    ``arity`` arguments; or, when ``special``, how the call builds from its parse tree (it binds a name,
+    differentiates, ...). ``needs`` is what its argument must satisfy for a real value (``log``: ``> 0``); ``exact``
+    says that SymPy's evaluation at an irrational number is not trusted: the call is then built unevaluated and
+    decided by the kernel (a floor of an algebraic number near an integer, SymPy issues #21039, #26368).
+    ``shown_as_call`` says that the display writes it as a call (its value is a vector it does not expand)."""
+
+    name: str
+    build: Callable[..., Any]
+    arity: tuple[int, int] = (1, 1)
+    special: bool = False
+    entrywise: bool = False
+    needs: Callable[..., sp.Basic] | None = None
+    exact: bool = False
+    shown_as_call: bool = False
+
+
+def _entrywise(name: str, build: Callable[..., Any], **words: Any) -> Builtin:
+    return Builtin(name, build, entrywise=True, **words)
+
+
+def _special(name: str, build: Callable[[Building, P.Call], Any], **words: Any) -> Builtin:
+    return Builtin(name, build, special=True, **words)
+
+
+#: Every built-in function, by name.
+BUILTINS: dict[str, Builtin] = {b.name: b for b in (
+    _entrywise("exp", sp.exp), _entrywise("log", sp.log, needs=sp.Gt), _entrywise("sqrt", sp.sqrt, needs=sp.Ge),
+    _entrywise("sin", sp.sin), _entrywise("cos", sp.cos), _entrywise("tan", sp.tan), _entrywise("sinh", sp.sinh),
+    _entrywise("cosh", sp.cosh), _entrywise("tanh", sp.tanh), _entrywise("Abs", sp.Abs, exact=True),
+    _entrywise("sign", sp.sign, exact=True), _entrywise("floor", sp.floor, exact=True),
+    _entrywise("ceiling", sp.ceiling, exact=True), _entrywise("Heaviside", sp.Heaviside),
+    _entrywise("transpose", sp.transpose), _entrywise("Not", sp.Not),
+    Builtin("Max", sp.Max, (1, 64), exact=True), Builtin("Min", sp.Min, (1, 64), exact=True),
+    Builtin("KroneckerDelta", sp.KroneckerDelta, (2, 2)), Builtin("eye", sp.eye, (1, 1)),
+    Builtin("zeros", sp.zeros, (1, 2)), Builtin("diag", sp.diag, (1, 64)), Builtin("And", sp.And, (1, 64)),
+    Builtin("Or", sp.Or, (1, 64)),
+    _special("Sum", _sum_like(sp.Sum)), _special("Product", _sum_like(sp.Product)),
+    _special("vector", _vector, shown_as_call=True), _special("diff", _diff), _special("limit", _limit),
+    _special("len", _len, shown_as_call=True), _special("flip", _flip, shown_as_call=True),
+    _special("jacobian", _jacobian, shown_as_call=True), _special("Matrix", _matrix),
+    _special("Piecewise", _piecewise),
+)}
 
 FUNCTIONS = names.FUNCTIONS
 #: The functions whose arguments are conditions, not values.
 CONNECTIVES = frozenset({"And", "Or", "Not"})
 CONSTANTS: dict[str, Any] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "True": sp.true, "False": sp.false}
-assert FUNCTIONS == frozenset(_UNARY) | frozenset(_NARY) | frozenset(SPECIAL)
+assert FUNCTIONS == frozenset(BUILTINS)
 assert names.CONSTANTS == frozenset(CONSTANTS)
-RELATIONS: dict[str, Callable[..., Any]] = {
-    "=": sp.Eq, "!=": sp.Ne, "<": sp.Lt, "<=": sp.Le, ">": sp.Gt, ">=": sp.Ge,
-}
 
 
-#: Functions whose automatic evaluation at an irrational number SymPy may get wrong (a floor of an algebraic number
-#: near an integer, SymPy issues #21039, #26368): built unevaluated there, and decided rigorously by the kernel.
-_UNEVALUATED = frozenset({"floor", "ceiling", "sign", "Abs", "Max", "Min"})
-
-
-#: What a function needs of its argument to be defined (a real number).
-_NEEDS: dict[str, Callable[..., sp.Basic]] = {"log": sp.Gt, "sqrt": sp.Ge}
+def _log_base(args: list[Any], col: int) -> Any:
+    """``log(u, b)``, the logarithm of ``u`` to the base ``b`` (SymPy's two-argument log): ``log(u)/log(b)``,
+    defined where ``u > 0``, ``b > 0`` and ``b != 1``."""
+    u, b = args
+    if not all(isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) for a in args):
+        raise ExpressionError("log(u, b) takes two scalars: the number and the base", column=col)
+    record(sp.Gt(u, 0, evaluate=False))
+    record(sp.Gt(b, 0, evaluate=False))
+    record(sp.Ne(b, 1, evaluate=False))
+    return sp.log(u, b)
 
 
 def irrational_number(a: Any) -> bool:
+    """Whether ``a`` is a number that is not rational (SymPy's evaluation at it is not trusted)."""
     return isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) and a.is_number and not a.is_Rational
 
 
 def apply_function(name: str, args: list[Any], col: int) -> Any:
-    if name in _UNARY:
+    """A built-in function that is not special, applied to built arguments."""
+    if name == "log" and len(args) == 2:
+        return _log_base(args, col)
+    b = BUILTINS[name]
+    fn = b.build
+    if b.entrywise:
         if len(args) != 1:
             raise ExpressionError(f"{name}() takes 1 argument, got {len(args)}", column=col)
         (a,) = args
-        fn = _UNARY[name]
         if isinstance(a, Vec):
             return a.map(lambda e: apply_function(name, [e], col), f"{name}({a.label})")
         if isinstance(a, tuple):
             raise ExpressionError(f"{name}() of a tuple", column=col)
-        if name in _UNEVALUATED and irrational_number(a):
+        if b.exact and irrational_number(a):
             return fn(a, evaluate=False)
-        if name in _NEEDS and isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase):
-            record(_NEEDS[name](a, 0, evaluate=False))
+        if b.needs is not None and isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase):
+            record(b.needs(a, 0, evaluate=False))
         return fn(a)
-    fn, lo, hi = _NARY[name]
+    lo, hi = b.arity
     if not lo <= len(args) <= hi:
         raise ExpressionError(f"{name}() takes {lo}..{hi} arguments, got {len(args)}", column=col)
     if any(isinstance(a, (Vec, tuple)) for a in args):
         if name == "diag" and len(args) == 1 and isinstance(args[0], Vec) and args[0].concrete_items():
             return sp.diag(*cast(list[Any], args[0].concrete_items()))
         raise ExpressionError(f"{name}() of a vector or tuple", column=col)
-    if name in _UNEVALUATED and any(irrational_number(a) for a in args):
+    if b.exact and any(irrational_number(a) for a in args):
         return fn(*args, evaluate=False)
     if name in ("eye", "zeros"):
         if not all(isinstance(a, sp.Integer) and 0 <= int(a) <= 1000 for a in args):
             raise ExpressionError(f"{name}() needs integer sizes from 0 to 1000", column=col)
         return fn(*[int(a) for a in args])
     return fn(*args)
-
-
-# -- declarations ---------------------------------------------------------------------------------------------

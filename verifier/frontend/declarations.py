@@ -64,7 +64,8 @@ def _name_problem(name: str) -> str | None:
     return None
 
 
-def declare(name: str, text: str, scope: Scope, *, file: str | None = None, line: int | None = None) -> SymbolInfo:
+def declare(name: str, text: str, scope: Scope, *, file: str | None = None, line: int | None = None,
+            column: int | None = None) -> SymbolInfo:
     """Read one ``[symbols]`` entry (``"integer 1..K"``, ``"real (0, 1)"``, ``"in {0, 1}"``,
     ``"indexed real [0, 1] 1..m"`` ...) into a :class:`SymbolInfo` carrying its :class:`Declaration`."""
     problem = _name_problem(name)
@@ -78,7 +79,7 @@ def declare(name: str, text: str, scope: Scope, *, file: str | None = None, line
         return _declare(name, spec, Builder(scope, file=file), line)
     except ExpressionError as err:
         err.message = f"symbol '{name}' = {text!r}: {err.message}"
-        err.located(file=file, line=line)
+        err.located(file=file, line=line, column=column)
         raise
     except RecursionError:
         raise ExpressionError(f"symbol '{name}': declaration nested too deeply", file=file, line=line) from None
@@ -368,16 +369,18 @@ def build_scope(files: list[SourceFile]) -> Scope:
     scope = Scope()
     for f in files:
         for name, text, line in f.symbols:
-            scope.symbols[name] = declare(name, text, scope, file=f.path, line=line)
+            scope.symbols[name] = declare(name, text, scope, file=f.path, line=line,
+                                          column=f.column_of("symbols", name))
         for key, text, line in f.definitions:
             try:
                 name, params = parse_signature(key)
                 body = P.parse_expression(text)
             except ExpressionError as err:
                 err.message = f"[define] {key}: {err.message}"
-                err.located(file=f.path, line=line)
+                err.located(file=f.path, line=line, column=f.column_of("define", key))
                 raise
-            scope.definitions[name] = Definition(name, params, body, text, file=f.path, line=line)
+            scope.definitions[name] = Definition(name, params, body, text, file=f.path, line=line,
+                                                 column=f.column_of("define", key))
             scope.cache.pop(name, None)
     return scope
 

@@ -40,6 +40,7 @@ class Library:
     sheets: dict[str, Sheet] = field(default_factory=dict)     # the reading of each sheet (Markdown, LaTeX)
     notations: list[Notation] = field(default_factory=list)    # the notation tables the sheets were read with
     skipped: list[str] = field(default_factory=list)           # files not read, or giving nothing, and why
+    claim_scopes: dict[str, SourceFile] = field(default_factory=dict)   # a sheet's claim id -> its own [symbols]
 
     def context(self, claim: Claim) -> list[SourceFile]:
         """The files whose names a claim sees: used files first (depth first, each once), then its own."""
@@ -55,6 +56,8 @@ class Library:
             order.append(self.files[path])
 
         visit(claim.file)
+        if claim.id in self.claim_scopes:     # a claim's own declarations come last: they win
+            order.append(self.claim_scopes[claim.id])
         return order
 
     def select(self, ids: list[str]) -> list[Claim]:
@@ -221,6 +224,10 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
             f"none of its {sheet.answers} answers has a chain of two entries in display math" if sheet.answers else
             f"no line is an answer heading (the table's heading pattern: {notation.heading.pattern})"))
     lib.sheets[shown] = sheet
+    for claim in claims:
+        own = notation.claim_symbols(claim.id.removeprefix(id_prefix))
+        if own:
+            lib.claim_scopes[claim.id] = SourceFile(notation.path, None, None, (), own, (), (), notation.digest)
     # The table is a file of the library of its own, so that its names are reported at its own lines.
     lib.files.setdefault(notation.path, SourceFile(
         notation.path, None, None, tuple(display_path(u, display_root) for u in notation.used_paths),

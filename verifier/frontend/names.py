@@ -13,9 +13,6 @@ FUNCTIONS: frozenset[str] = frozenset({
 #: Constants: ``pi``, ``E``, ``oo`` and the two truth values (for ``Piecewise`` conditions).
 CONSTANTS: frozenset[str] = frozenset({"pi", "E", "oo", "True", "False"})
 
-#: Calls whose second argument ``(j, lo, hi)`` binds ``j`` inside the first.
-BINDERS: frozenset[str] = frozenset({"Sum", "Product", "vector"})
-
 _IDENT = __import__("re").compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 

@@ -21,7 +21,8 @@ One table serves every sheet written on the same template, so that the sheets th
     '*' = "slide"
 
     [claim."q2"]                              # for every claim of question 2 (or one claim: [claim."q2.4"])
-    latex = { 'i' = "i" }                     # the same tables as above: latex, bounds, operators
+    latex = { 'i' = "i" }                     # the same tables as above: latex, bounds, operators, symbols
+    symbols = { sigma = "positive" }          #   (in these claims, \sigma is a value: not the sigmoid)
     assume = ["K >= 2"]                       # and assume / where, as in a [[claim]]
     [claim."q2.4".block.2]                    # the 2nd display block of the claim (or block."Out diagonal":
     assume = ["j != i"]                       #   the blocks just after those words): latex, bounds, operators,
@@ -43,7 +44,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?)"
 DEFAULT_STOP = r"^\s*(?:[-*]\s+)?\d+\.\d+\s+\S|^\s*\*\*Question\b|^#{1,6}\s|^\s*\\(?:sub)*section\*?\{"
 _TOP_KEYS = frozenset({"heading", "prefix", "stop", "use", "symbols", "define", "latex", "bounds", "operators",
                        "claim"})
-_LAYER_KEYS = frozenset({"latex", "bounds", "operators", "assume", "where", "block"})
+_LAYER_KEYS = frozenset({"latex", "bounds", "operators", "assume", "where", "block", "symbols"})
 _BLOCK_KEYS = frozenset({"latex", "bounds", "operators", "assume", "where", "skip"})
 #: LaTeX patterns of one table, all levels together.
 MAX_PATTERNS = 1_000
@@ -76,6 +77,7 @@ class Layer:
     assume: tuple[str, ...] = ()
     where: tuple[tuple[str, str], ...] = ()
     skip: bool = False
+    symbols: tuple[tuple[str, str, int | None], ...] = ()     # a question's or a claim's own declarations
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,14 @@ class Notation:
             where.update(layer.where)
         return assume, tuple(where.items())
 
+    def claim_symbols(self, claim_id: str) -> tuple[tuple[str, str, int | None], ...]:
+        """The declarations of a claim's own ``symbols`` (its question's, then its own, which win): in that claim
+        they replace the table's, so that a letter can mean another thing in one answer."""
+        own: dict[str, tuple[str, str, int | None]] = {}
+        for layer in self._layers(claim_id):
+            own.update((name, (name, text, line)) for name, text, line in layer.symbols)
+        return tuple(own.values())
+
     def block(self, claim_id: str, number: int, lead: str = "") -> Settings:
         """The reading rules of display block ``number`` (from 1) of a claim, with the block's own hypotheses.
         ``lead`` is the sheet's text just before the block: a block table keyed by words (``block."Out
@@ -141,11 +151,14 @@ class Notation:
             patterns.update((source, (rank, p)) for source, p in layer.patterns.items())
             bounds.update(layer.bounds)
             operators.update(layer.operators)
-        symbols = {**self.known, **{name: text for name, text, _ in self.symbols}}
+        declared = {name: text for name, text, _ in self.claim_symbols(claim_id)}
+        symbols = {**self.known, **{name: text for name, text, _ in self.symbols}, **declared}
         functions = set(self.known_functions)
         abbreviations = set(self.known_abbreviations)
         for key, _, _ in self.definitions:
             (functions if "(" in key else abbreviations).add(key.partition("(")[0].strip())
+        functions -= declared.keys()     # \sigma declared a value in one answer is not the sigmoid there
+        abbreviations -= declared.keys()
         # The longest pattern first; among patterns as long, the innermost table's.
         ordered = tuple(p for _, p in sorted(patterns.values(), key=lambda rp: (-len(rp[1].tokens), -rp[0])))
         rules = Rules(patterns=ordered, symbols=symbols, functions=frozenset(functions),
@@ -205,7 +218,8 @@ def load_notation(p: Path, shown: str, *, root: Path | None = None) -> Notation:
     for cid, raw in raw_claims.items():
         if not isinstance(raw, dict):
             raise fail(f"claim.\"{cid}\" must be a table", cid)
-        claims[cid] = _layer(raw, f"claim \"{cid}\"", fail, _LAYER_KEYS)
+        claims[cid] = replace(_layer(raw, f"claim \"{cid}\"", fail, _LAYER_KEYS),
+                              symbols=_claim_symbols(raw, cid, text, fail))
         raw_blocks = raw.get("block", {})
         if not isinstance(raw_blocks, dict):
             raise fail(f"claim.\"{cid}\".block must be tables: [claim.\"{cid}\".block.1]", cid)
@@ -224,6 +238,16 @@ def load_notation(p: Path, shown: str, *, root: Path | None = None) -> Notation:
                     own_patterns="heading" in data or "stop" in data,
                     lines={key: _line_of(text, key) for key in ("heading", "stop") if key in data},
                     hypotheses=_hypothesis_lines(text, [top, *claims.values(), *blocks.values()]))
+
+
+def _claim_symbols(raw: dict[str, Any], cid: str, text: str, fail: Any) -> tuple[tuple[str, str, int | None], ...]:
+    """A claim table's own ``symbols``, each with its line (``[claim."q3".symbols]`` or ``symbols = {..}``)."""
+    table = raw.get("symbols", {})
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise fail(f"claim \"{cid}\": 'symbols' must be a table of name = \"declaration\" entries", cid)
+    lines = _key_lines(text, f'[claim."{cid}".symbols]')
+    inline = _key_lines(text, f'[claim."{cid}"]').get("symbols")
+    return tuple((name, decl, lines.get(name, inline)) for name, decl in table.items())
 
 
 def _hypothesis_lines(text: str, layers: list[Layer]) -> dict[str, int | None]:

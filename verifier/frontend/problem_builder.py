@@ -64,7 +64,8 @@ class ProblemBuilder:
             try:
                 out.append((ob, self.problem(ob, where)))
             except ExpressionError as err:
-                err.located(file=self.claim.file, line=ob.line)
+                err.located(file=self.claim.file, line=ob.line,
+                            column=ob.column if ob.kind != "step" else None)
                 out.append((ob, err))
             except RecursionError:
                 out.append((ob, ExpressionError("expression nested too deeply", file=self.claim.file,
@@ -182,7 +183,8 @@ class ProblemBuilder:
                     raise ExpressionError("the first entry of a chain cannot start with a relation")
                 self._entries[key] = (op or "=", builder.side(node))
             except ExpressionError as err:
-                err.located(file=self.claim.file, line=line)
+                err.located(file=self.claim.file, line=line,
+                            column=chain.step_columns[i] if i < len(chain.step_columns) else None)
                 raise
         return self._entries[key]
 

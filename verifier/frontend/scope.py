@@ -44,6 +44,7 @@ class Definition:
     text: str
     file: str | None = None
     line: int | None = None
+    column: int | None = None   # where the body's text starts on its line of the file
 
 
 @dataclass

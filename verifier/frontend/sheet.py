@@ -122,7 +122,9 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
             if steps > MAX_STEPS:
                 raise DerivationFileError(f"claim {full_id} has more than {MAX_STEPS} steps (the limit of steps "
                                           "in one claim)", file=shown, line=answer.line)
-        kept = [(c, b) for c, b in zip(chains, chain_settings, strict=True) if len(c) >= 2]
+        # A block that is one formula not read is still reported, as a step from it to itself: never dropped.
+        kept = [(c if len(c) >= 2 else [c[0], replace(c[0], op="=")], b)
+                for c, b in zip(chains, chain_settings, strict=True) if len(c) >= 2 or c[0].reading is None]
         if not kept:
             continue
         sheet.chains[full_id] = [c for c, _ in kept]

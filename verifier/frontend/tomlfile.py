@@ -47,6 +47,12 @@ class SourceFile:
     claims: tuple[Claim, ...]
     digest: str
     used_paths: tuple[Path, ...] = ()
+    #: ``(table, key, column)``: where the text of each ``[symbols]`` and ``[define]`` value starts on its line.
+    columns: tuple[tuple[str, str, int], ...] = ()
+
+    def column_of(self, table: str, key: str) -> int | None:
+        """The column where the value of ``key`` in ``[table]`` starts on its line (``None``: not known)."""
+        return next((c for t, k, c in self.columns if t == table and k == key), None)
 
 
 def repository_root(path: Path) -> Path:
@@ -104,6 +110,12 @@ def load_file(p: Path, shown: str, *, display_root: Path | None = None, root: Pa
     return _read(data, text, shown, p, display_root, repository_root(p) if root is None else root.resolve())
 
 
+def from_data(data: dict[str, Any], shown: str) -> SourceFile:
+    """A derivation file given as data (the tables ``tomllib`` would read), checked as a file is: what the Python
+    API builds a claim from. Nothing is written, so nothing has a line."""
+    return _read(data, "", shown, Path(shown), None, repository_root(Path(shown)))
+
+
 #: What to do about tomllib's most common complaints (matched at the start of its message).
 _TOML_HINTS = (
     ("Illegal character '\\n'", "a string is not closed on this line: a \"...\" or '...' string must end on the "
@@ -123,16 +135,17 @@ _TOML_HINTS = (
 
 def _toml_error(message: str, text: str, shown: str) -> DerivationFileError:
     """A tomllib complaint as a one-line error with the line (the last line when it is the end of the file)."""
-    m = re.search(r" ?\(at line (\d+), column \d+\)| ?\(at end of document\)", message)
-    line = None
+    m = re.search(r" ?\(at line (\d+), column (\d+)\)| ?\(at end of document\)", message)
+    line = column = None
     if m:
         line = int(m.group(1)) if m.group(1) else max(1, len(text.rstrip("\n").split("\n")))
+        column = int(m.group(2)) if m.group(2) else None
         message = message[:m.start()] + message[m.end():]
     for start, hint in _TOML_HINTS:
         if message.startswith(start):
             message = f"{message} ({hint})"
             break
-    return DerivationFileError(f"TOML syntax error: {message}", file=shown, line=line)
+    return DerivationFileError(f"TOML syntax error: {message}", file=shown, line=line, column=column)
 
 
 class _Lines:
@@ -183,9 +196,27 @@ class _Lines:
             return found[n]
         return None
 
+    def column(self, value: str, after: int, stop: int | None = None) -> int | None:
+        """The column (1-based, in its line) where the text of the string ``value`` starts, found as
+        :meth:`string` finds it; ``None`` for a string over several lines (its text starts on the next line)."""
+        found = self._find(value, after, stop)
+        if found is None or "\n" in value.strip():
+            return None
+        pos, needle = found
+        start = pos + (1 if needle[:1] in "'\"" and not value.startswith(needle[:1]) else 0)
+        return start - self.starts[self.line_at(pos) - 1] + 1
+
     def string(self, value: str, after: int, stop: int | None = None) -> tuple[int, int] | None:
         """Where the string ``value`` is written at or after offset ``after`` and before line ``stop``: its line and
         the offset just past it (or past its first line, for a string over several lines)."""
+        found = self._find(value, after, stop)
+        if found is None:
+            return None
+        pos, needle = found
+        return self.line_at(pos), pos + len(needle)
+
+    def _find(self, value: str, after: int, stop: int | None) -> tuple[int, str] | None:
+        """The offset of the first way ``value`` may be written, and that writing."""
         limit = self.offset(stop) if stop is not None else len(self.text)
         stripped = value.strip()
         needles: list[str] = []
@@ -199,7 +230,7 @@ class _Lines:
         for needle in needles:
             pos = self.text.find(needle, after, limit)
             if pos >= 0:
-                return self.line_at(pos), pos + len(needle)
+                return pos, needle
         return None
 
     def block_end(self, start: int | None, headers: list[int] | None = None) -> int | None:
@@ -269,8 +300,11 @@ def _read(data: dict[str, Any], text: str, shown: str, p: Path,
         header = lines.claims[n] if n < len(lines.claims) else None
         claims.append(_claim(raw, header, lines, shown, question, fail))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    columns = tuple((table, key, column) for table, entries in (("symbols", symbols), ("define", definitions))
+                    for key, value, line in entries
+                    if (column := lines.column(value, lines.offset(line))) is not None)
     return SourceFile(shown, question, title, tuple(uses), symbols, definitions, tuple(claims), digest,
-                      tuple(used_paths))
+                      tuple(used_paths), columns)
 
 
 def _opt_str(data: dict[str, Any], key: str, fail: Any, line: int | None) -> str | None:
@@ -363,6 +397,7 @@ def _claim(raw: dict[str, Any], header: int | None, lines: _Lines, shown: str, q
 
     statements: list[str] = []
     statement_lines: list[int | None] = []
+    statement_columns: list[int | None] = []
     if "statement" in raw:
         value = raw["statement"]
         start = line_of("statement")
@@ -373,6 +408,7 @@ def _claim(raw: dict[str, Any], header: int | None, lines: _Lines, shown: str, q
         cursor = lines.offset(start)
         for s in [value] if isinstance(value, str) else value:
             statements.append(s)
+            statement_columns.append(lines.column(s, cursor, own_stop))
             found = lines.string(s, cursor, own_stop)
             statement_lines.append(found[0] if found else start)
             if found:
@@ -407,14 +443,16 @@ def _claim(raw: dict[str, Any], header: int | None, lines: _Lines, shown: str, q
     for key in ("latex", "note"):
         if key in raw and not isinstance(raw[key], str):
             raise fail(f"claim '{cid}': '{key}' must be a string, got {_type(raw[key])}", line_of(key))
-    exists_line = None
+    exists_line = exists_column = None
     if exists is not None:
+        exists_column = lines.column(exists, lines.offset(line_of("exists")), own_stop)
         found = lines.string(exists, lines.offset(line_of("exists")), own_stop)
         exists_line = found[0] if found else line_of("exists")
     return Claim(
         id=cid, title=raw["title"].strip(), file=shown, line=header,
         statements=tuple(statements), statement_lines=tuple(statement_lines), chains=tuple(chains),
-        exists=exists, exists_line=exists_line,
+        exists=exists, exists_line=exists_line, statement_columns=tuple(statement_columns),
+        exists_column=exists_column,
         assume=_assume(raw, cid, fail, line_of("assume")), where=_where(raw, cid, fail, line_of("where")),
         where_line=line_of("where") if "where" in raw else None,
         sizes=_sizes(raw, cid, fail, line_of("sizes")), expect=expect, latex=raw.get("latex"),
@@ -445,14 +483,16 @@ def _chain(raw: dict[str, Any], name: Any, head: int | None, stop: int | None, l
         raise fail(f"{label}: a chain needs at least two entries (each step is compared with the one "
                    "before)", steps_line)
     step_lines: list[int | None] = []
+    step_columns: list[int | None] = []
     cursor = lines.offset(steps_line)
     for s in steps:
+        step_columns.append(lines.column(s, cursor, stop))
         found = lines.string(s, cursor, stop)
         step_lines.append(found[0] if found else lines.line_at(cursor) if steps_line else None)
         if found:
             cursor = found[1]
     where_line = lines.key("where", head, stop) or head
-    return Chain(name=name, steps=tuple(steps), step_lines=tuple(step_lines),
+    return Chain(name=name, steps=tuple(steps), step_lines=tuple(step_lines), step_columns=tuple(step_columns),
                  assume=_assume(raw, label, fail, lines.key("assume", head, stop) or head),
                  where=_where(raw, label, fail, where_line), line=head,
                  where_line=where_line if "where" in raw else None)

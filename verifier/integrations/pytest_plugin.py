@@ -22,6 +22,7 @@ import pytest
 
 from verifier.frontend.library import Library
 from verifier.integrations.detect import is_derivation_file
+from verifier.runner.session import DEFAULT_TIMEOUT
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -30,8 +31,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("verifier")
     group.addoption("--verify-derivations", action="store_true", default=False,
                     help="collect every derivation file found (without it: only those given on the command line)")
-    group.addoption("--verify-timeout", type=float, default=60.0,
-                    help="wall-clock limit per obligation for derivation items (default: 60)")
+    group.addoption("--verify-timeout", type=float, default=DEFAULT_TIMEOUT,
+                    help=f"wall-clock limit per obligation for derivation items (default: {DEFAULT_TIMEOUT:g})")
 
 
 #: The paths given on the command line, resolved. pytest-xdist's workers parse the same command line, so each
@@ -41,7 +42,7 @@ _EXPLICIT = pytest.StashKey[list[Path]]()
 
 def pytest_configure(config: pytest.Config) -> None:
     """Reject a ``--verify-timeout`` that would time every obligation out; note the paths given explicitly."""
-    timeout = config.getoption("--verify-timeout", default=60.0)
+    timeout = config.getoption("--verify-timeout", default=DEFAULT_TIMEOUT)
     if timeout is not None and not timeout > 0:
         raise pytest.UsageError("--verify-timeout must be a positive number of seconds")
     explicit: list[Path] = []

@@ -16,7 +16,7 @@ import sympy as sp
 
 from verifier.kernel import defined, interval, linear
 from verifier.kernel.facts import Facts, admits, exact_number
-from verifier.kernel.relations import RELATION_OPS, Relation
+from verifier.kernel.relations import RELATION_OPS, Relation, sign_satisfies
 from verifier.kernel.rules import expu, normal
 from verifier.kernel.sums import well_formed
 from verifier.kernel.universal import AllIndices
@@ -99,7 +99,7 @@ def truth(lhs: sp.Expr, op: str, rhs: sp.Expr) -> bool | None:
     s = interval.sign(sp.expand(interval.settle(lhs) - interval.settle(rhs)))
     if s is None:
         return None
-    return {"=": s == 0, "!=": s != 0, "<": s < 0, "<=": s <= 0, ">": s > 0, ">=": s >= 0}[op]
+    return sign_satisfies(s, op)
 
 
 def condition_truth(cond: sp.Basic) -> bool | None:

@@ -143,7 +143,7 @@ class Facts:
 def _negated_constraint(c: linear.Constraint) -> linear.Constraint:
     """``not (e >= 0)`` is ``-e > 0``; ``not (e > 0)`` is ``-e >= 0``."""
     coeffs = tuple((v, -a) for v, a in c.coeffs)
-    return linear._tighten(linear.Constraint(coeffs, -c.const, not c.strict))
+    return linear.tighten(linear.Constraint(coeffs, -c.const, not c.strict))
 
 
 def _conjuncts(relation: sp.Basic) -> list[sp.Basic]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from verifier.kernel import defined, geometric, interval, logs, zeros
+from verifier.kernel import defined, geometric, interval, logs, radicals, zeros
 from verifier.kernel.evaluation import (
     allowed,
     apply_zero_outside,
@@ -33,7 +33,7 @@ from verifier.kernel.evaluation import (
     substitute,
 )
 from verifier.kernel.facts import Facts, admits, exact_number, facts_from
-from verifier.kernel.relations import Relation, show_relation
+from verifier.kernel.relations import NEGATED, Relation, show_relation
 from verifier.kernel.rules import normal
 from verifier.kernel.sums import merge_sums, peel, size_conditions, well_formed
 
@@ -172,6 +172,9 @@ def _confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, splits: int) -> 
     method = geometric.confirm(lhs, rhs, d, facts, confirm_identity, substitute, is_zero_polynomially)
     if method is not None:
         return Confirmed(method)
+    found = _radical_identity(d, facts)
+    if found is not None:
+        return found
     if splits <= 0:
         return None
     cond = _undecided_condition(d, facts)
@@ -207,6 +210,25 @@ def _power_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
         return Confirmed("logarithm rules under positivity, exact cancellation")
     if isinstance(nra.decide(expanded, "=", facts), nra.Proof):
         return Confirmed(nra.METHOD)
+    return None
+
+
+def _radical_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
+    """``d = 0`` once square roots of numbers are denested and powers with symbolic exponents are written through
+    ``exp`` and ``log`` (:mod:`verifier.kernel.radicals`), for a normal form that does not cancel by itself."""
+    if not d.has(sp.Pow):
+        return None
+    rewritten = radicals.powers_through_exp(radicals.denest(d), lambda b: _positive(b, facts) or facts.positive(b))
+    if rewritten == d:
+        return None
+    n = normal(rewritten, facts)
+    if _leaks(n, d):
+        return None
+    if not is_zero_polynomially(n) and n.has(sp.log):
+        from verifier.kernel import nra  # z3 is imported only when a proof needs it
+        n = logs.expand_logs(n, lambda a: nra.positive(a, facts))
+    if is_zero_polynomially(n):
+        return Confirmed("normal form: radicals denested, powers through exp and log, exact cancellation")
     return None
 
 
@@ -289,8 +311,7 @@ def _undecided_condition(d: sp.Expr, facts: Facts) -> sp.Basic | None:
 
 
 def _negation(c: sp.Basic) -> sp.Basic | None:
-    table = {sp.Eq: sp.Ne, sp.Ne: sp.Eq, sp.Lt: sp.Ge, sp.Le: sp.Gt, sp.Gt: sp.Le, sp.Ge: sp.Lt}
-    for cls, neg in table.items():
+    for cls, neg in NEGATED.items():
         if isinstance(c, cls):
             return neg(c.lhs, c.rhs, evaluate=False)
     return None

@@ -17,6 +17,8 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
+from verifier.kernel.relations import RELATION_OPS, sign_satisfies
+
 #: Working precisions (bits) tried in turn: a number within 2^-4000 of a decision point stays undecided.
 PRECISIONS = (80, 200, 600, 1500, 4000)
 
@@ -73,8 +75,7 @@ def rebuild(e: sp.Basic, args: tuple) -> sp.Basic:
         s = sign(sp.expand(args[0] - args[1]))
         if s is None:
             return e.func(*args, evaluate=False)
-        table = {sp.Eq: s == 0, sp.Ne: s != 0, sp.Lt: s < 0, sp.Le: s <= 0, sp.Gt: s > 0, sp.Ge: s >= 0}
-        return sp.true if table[type(e)] else sp.false
+        return sp.true if sign_satisfies(s, RELATION_OPS[type(e)]) else sp.false
     if all(a is b for a, b in zip(args, e.args, strict=False)):
         return e
     if original is not None and original is not held_original(e) and any(_irrational_inside(a) for a in args):
@@ -128,7 +129,7 @@ def _round(x: sp.Expr, down: bool) -> sp.Integer | None:
     if x.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.I):
         return None
     for prec in PRECISIONS:
-        box = _box(x, prec)
+        box = enclosure(x, prec)
         if box is None:
             return None
         with mpmath.workprec(prec):
@@ -162,7 +163,7 @@ def sign(e: sp.Expr) -> int | None:
     if e.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.I):
         return None
     for prec in PRECISIONS:
-        box = _box(e, prec)
+        box = enclosure(e, prec)
         if box is None:
             return None
         if box.a > 0:
@@ -181,20 +182,20 @@ def is_real(e: sp.Expr) -> bool:
         return True
     if e.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.I):
         return False
-    return _box(e, PRECISIONS[0]) is not None
+    return enclosure(e, PRECISIONS[0]) is not None
 
 
 def enclose(e: sp.Expr, prec: int = 80) -> tuple[float, float] | None:
     """A rigorous enclosure ``(lo, hi)`` of a number expression, for display; ``None`` if unsupported."""
     if not isinstance(e, sp.Expr) or e.free_symbols:
         return None
-    box = _box(e, prec)
+    box = enclosure(e, prec)
     if box is None:
         return None
     return float(box.a), float(box.b)
 
 
-def _box(e: sp.Expr, prec: int) -> mpmath.iv.mpf | None:
+def enclosure(e: sp.Expr, prec: int) -> mpmath.iv.mpf | None:
     """The enclosure at ``prec`` bits, or ``None`` when it fails or is not a finite interval."""
     try:
         with mpmath.workprec(prec):

@@ -62,10 +62,10 @@ def constraint(expr: sp.Expr, *, strict: bool = False) -> Constraint | None:
     if form is None:
         return None
     coeffs, const = form
-    return _tighten(Constraint(tuple(sorted(coeffs.items(), key=lambda kv: str(kv[0]))), const, strict))
+    return tighten(Constraint(tuple(sorted(coeffs.items(), key=lambda kv: str(kv[0]))), const, strict))
 
 
-def _tighten(c: Constraint) -> Constraint:
+def tighten(c: Constraint) -> Constraint:
     """Over integer variables: ``A.v >= B`` with integer A, B, divided by gcd(A) with B rounded up."""
     if not c.coeffs or not all(v.is_integer for v, _ in c.coeffs):
         return c
@@ -125,4 +125,4 @@ def _combine(p: Constraint, n: Constraint, v: sp.Symbol) -> Constraint:
     for w, x in n.coeffs:
         coeffs[w] = coeffs.get(w, Fraction(0)) + x * a
     kept = tuple(sorted(((w, x) for w, x in coeffs.items() if x != 0 and w != v), key=lambda kv: str(kv[0])))
-    return _tighten(Constraint(kept, p.const * b + n.const * a, p.strict or n.strict))
+    return tighten(Constraint(kept, p.const * b + n.const * a, p.strict or n.strict))

@@ -1,10 +1,11 @@
 """Multiple sums: ``Sum(f, (i, a, b), (j, c, d))`` (SymPy folds ``Sum(Sum(f, ...), ...)`` into this form).
 
-Part of the trusted core, called from the normal form of sums (:func:`verifier.kernel.sums.normal_sum`). Every rule
-below holds for finite sums over a *rectangular* range (integer bounds that do not involve the other indices) whose
-every range is nonempty: the premise of :func:`nested` is that the facts imply each size ``n >= 1``. Then each sum is
-an ordinary finite sum, and finite sums commute and distribute. Any other multiple sum (a range that may be empty,
-or bounds that involve another index) is left to the single-sum rules, one limit at a time.
+Part of the trusted core, called from the normal form (:func:`verifier.kernel.rules.normal`) before the rules of
+single sums (:mod:`verifier.kernel.sums`). Every rule below holds for finite sums over a *rectangular* range (integer
+bounds that do not involve the other indices) whose every range is nonempty: the premise of :func:`nested` is that the
+facts imply each size ``n >= 1``. Then each sum is an ordinary finite sum, and finite sums commute and distribute. Any
+other multiple sum (a range that may be empty, or bounds that involve another index) is left to the single-sum rules,
+one limit at a time.
 
 The normal form of a rectangular multiple sum:
 
@@ -161,7 +162,7 @@ def canonical_multi(g: sp.Expr, limits: list[tuple[sp.Symbol, sp.Expr]]) -> sp.E
     """
     if len(limits) > MAX_GROUP:
         return sp.Sum(g, *[(j, 1, n) for j, n in limits])
-    level = sums._level(g)
+    level = sums.nesting_level(g)
     names = [sums.canonical_index(level + t) for t in range(len(limits))]
     best = None
     for order in itertools.permutations(range(len(limits))):

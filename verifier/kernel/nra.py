@@ -461,7 +461,7 @@ def _number(e: sp.Expr, ab: _Abstraction) -> Any:
 
 def _enclosure(e: sp.Expr) -> tuple[sp.Rational, sp.Rational]:
     """Exact rational ends of a rigorous enclosure of a number (mpmath's interval ends are binary fractions)."""
-    box = interval._box(e, 80)
+    box = interval.enclosure(e, 80)
     if box is None:
         raise Untranslatable(e)
     ends = []

@@ -33,7 +33,7 @@ from math import lcm
 
 import sympy as sp
 
-from verifier.kernel import defined, interval, sums
+from verifier.kernel import defined, interval, multisum, sums
 from verifier.kernel.facts import Facts
 
 #: ``expu(t)`` stands for ``exp(t)``: a positive atom that SymPy leaves alone.
@@ -225,6 +225,10 @@ def _structural(e: sp.Basic, facts: Facts) -> sp.Basic:
     if isinstance(e, sp.Indexed):
         return sp.Integer(0) if entry_outside(e, facts) else e
     if isinstance(e, sp.Sum):
+        if len(e.limits) > 1 and all(len(lim) == 3 for lim in e.limits):
+            done = multisum.nested(e, facts, _structural)
+            if done is not None:
+                return _drop_indicators_in_terms(done, facts)
         return _drop_indicators_in_terms(sums.normal_sum(e, facts, _structural), facts)
     if isinstance(e, sp.Product):
         return sums.normal_product(e, facts, _structural)

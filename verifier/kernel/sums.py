@@ -77,7 +77,7 @@ def canonical_index(level: int) -> sp.Dummy:
 _CANONICAL: dict[int, sp.Dummy] = {}
 
 
-def _level(e: sp.Basic) -> int:
+def nesting_level(e: sp.Basic) -> int:
     """One more than the deepest canonical index bound inside ``e``."""
     depth = 0
     for x in sp.preorder_traversal(e):
@@ -271,11 +271,6 @@ def normal_sum(e: sp.Sum, facts: Facts, simplify: Simplify) -> sp.Expr:
     linearity, collapsed against deltas, widened over a zero-outside family; else a canonical ``Sum`` atom."""
     if not all(len(lim) == 3 for lim in e.limits):
         return e
-    if len(e.limits) > 1:
-        from verifier.kernel import multisum  # (imports this module)
-        done = multisum.nested(e, facts, simplify)
-        if done is not None:
-            return done
     f = e.function
     for limit in e.limits:      # innermost first; never rebuilt as one Sum (SymPy would fold it back)
         f = _sum_over(f, limit, facts, simplify)
@@ -334,7 +329,7 @@ def _sum_atom(g: sp.Expr, j: sp.Symbol, n: sp.Expr, facts: Facts, simplify: Simp
     closed = polynomial_sum(g, j, n, facts)
     if closed is not None:
         return simplify(closed, facts)
-    k = canonical_index(_level(g))
+    k = canonical_index(nesting_level(g))
     return sp.Sum(sp.cancel(g.xreplace({j: k})), (k, 1, n))
 
 
@@ -398,7 +393,7 @@ def _infinite_sum(g: sp.Expr, j: sp.Symbol, facts: Facts, simplify: Simplify) ->
         return sp.Sum(g, (j, -sp.oo, sp.oo))
     for c, term in pairs:
         term = canonical_infinite(term, j, facts)
-        k = canonical_index(_level(term))
+        k = canonical_index(nesting_level(term))
         total += c * sp.Sum(sp.cancel(term.xreplace({j: k})), (k, -sp.oo, sp.oo))
     return total
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from verifier.model import RunResult
 from verifier.outputs.words import (
+    error_place,
     failure_report,
     location,
     mismatch,
-    outcome_line,
-    split_file_error,
+    outcome_place,
     status_line,
     summary_line,
     unexpected_results,
@@ -43,13 +43,15 @@ def render_github(run: RunResult) -> str:
     then one ``::notice`` with the summary."""
     problems: list[tuple[str, dict[str, str | int | None], str]] = []
     for error in run.file_errors:
-        file, line, _ = split_file_error(error)
-        problems.append((error, {"file": file, "line": line, "title": "verify: file cannot be read"}, error))
+        file, line, column, _ = error_place(error)
+        problems.append((error, {"file": file, "line": line, "col": column, "title": "verify: file cannot be read"},
+                         error))
     for result in unexpected_results(run):
         claim = result.claim
         message = "\n".join([f"{claim.id}: {mismatch(result)}", *failure_report(result)])
-        where = location(claim.file, outcome_line(result, result.first_failure()))
-        problems.append((message, {"file": claim.file, "line": outcome_line(result, result.first_failure()),
+        file, line, column = outcome_place(result, result.first_failure())
+        where = location(file, line, column)
+        problems.append((message, {"file": file, "line": line, "col": column,
                                    "title": f"{claim.id} {result.verdict}: {claim.title}"},
                          f"{where}: {claim.id}: {mismatch(result)}"))
     lines = [workflow_command("error", message, **props) for message, props, _ in problems[:MAX_ANNOTATIONS]]

@@ -107,6 +107,38 @@ def render_html(run: RunResult, *, sources: dict[tuple[str, int], str] | None = 
     return "\n".join([*parts, "</body>", "</html>"]) + "\n"
 
 
+def render_fragment(run: RunResult) -> str:
+    """``run`` as a fragment of a page (a notebook's output): the claims' sections as on the page, under the page's
+    style scoped to the fragment so that it leaves the notebook's own style alone."""
+    plots = _plotting_available()
+    parts = [_claim_section(r, plots, {}) for r in run.results]
+    if len(run.results) != 1 or run.file_errors:
+        parts.insert(0, f"<p class=\"meta\">{_e(summary_line(run))} · {_e(status_line(run))}</p>{_summary(run)}")
+    if run.file_errors:
+        items = "".join(f"<li><code>{_e(err)}</code></li>" for err in run.file_errors)
+        parts.append(f'<section class="errors"><h3>Files that could not be read</h3><ul>{items}</ul></section>')
+    return f'<div class="{_SCOPE}"><style>{_scoped_style()}</style>{"".join(parts)}</div>'
+
+
+_SCOPE = "verify-report"
+
+
+def _scoped_style() -> str:
+    """The page's style with every selector put under the fragment's class; the print style is left out."""
+    screen = _STYLE.split("@media print", 1)[0]
+    rules = []
+    for selectors, body in re.findall(r"(?:^|(?<=\}))([^{}]+)\{([^{}]*)\}", screen):
+        scoped = []
+        for sel in selectors.split(","):
+            sel = sel.strip()
+            if sel in (":root", "body"):
+                scoped.append(f".{_SCOPE}")
+            elif sel:
+                scoped.append(f".{_SCOPE} {sel}")
+        rules.append(f"{', '.join(scoped)} {{ {' '.join(body.split())} }}")
+    return "\n".join(rules)
+
+
 # --- page parts -------------------------------------------------------------------------------------------
 
 

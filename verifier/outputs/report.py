@@ -11,6 +11,7 @@
 - ``github``: GitHub Actions workflow commands (``::error``) that annotate the failing lines of a pull request, at
   most :data:`~verifier.outputs.github.MAX_ANNOTATIONS` of them (GitHub shows ten per step), the rest listed in the log;
 - ``markdown``: a summary for a pull-request comment or ``$GITHUB_STEP_SUMMARY``;
+- ``editor``: ``file:line:column: severity: message`` lines that editors jump to (:mod:`verifier.outputs.editor`);
 - ``html``: a self-contained page with the mathematics rendered (:mod:`verifier.outputs.html`), from what each
   claim's display carries.
 
@@ -29,6 +30,7 @@ from collections.abc import Callable
 
 from verifier.errors import UsageError
 from verifier.model import RunResult
+from verifier.outputs.editor import render_editor
 from verifier.outputs.github import render_github
 from verifier.outputs.html import render_html
 from verifier.outputs.jsonreport import render_json
@@ -39,7 +41,7 @@ from verifier.outputs.text import default_color, render_text
 #: Every format but ``text`` (which takes the options of :func:`render`) and its renderer.
 _RENDERERS: dict[str, Callable[[RunResult], str]] = {
     "json": render_json, "junit": render_junit, "github": render_github, "markdown": render_markdown,
-    "html": render_html,
+    "html": render_html, "editor": render_editor,
 }
 FORMATS = ("text", *_RENDERERS)
 

@@ -61,13 +61,20 @@ _ERROR_PLACE = re.compile(r"^(?P<file>.+?):(?P<line>\d+)(?::(?P<column>\d+))?: (
 def split_file_error(error: str) -> tuple[str | None, int | None, str]:
     """``"file:line:column: reason"`` (line and column optional) as ``(file, line, reason)``; ``(None, None,
     error)`` when the message names no place."""
+    file, line, _, reason = error_place(error)
+    return file, line, reason
+
+
+def error_place(error: str) -> tuple[str | None, int | None, int | None, str]:
+    """``"file:line:column: reason"`` (line and column optional) as ``(file, line, column, reason)``."""
     match = _ERROR_PLACE.match(error)
     if match:
-        return match["file"], int(match["line"]), match["reason"]
+        column = int(match["column"]) if match["column"] else None
+        return match["file"], int(match["line"]), column, match["reason"]
     head, sep, reason = error.partition(": ")
     if sep and head.endswith(".toml") and "\n" not in head:
-        return head, None, reason
-    return None, None, error
+        return head, None, None, reason
+    return None, None, None, error
 
 
 def verdict_label(result: ClaimResult) -> str:
@@ -91,9 +98,26 @@ def describe(outcome: Outcome) -> str:
     return name
 
 
-def location(file: str, line: int | None) -> str:
-    """``file:line``, or the file alone when the line is not known."""
-    return file if line is None else f"{file}:{line}"
+def location(file: str, line: int | None, column: int | None = None) -> str:
+    """``file:line:column``, ``file:line`` when the column is not known, or the file alone without a line."""
+    if line is None:
+        return file
+    return f"{file}:{line}" if column is None else f"{file}:{line}:{column}"
+
+
+def outcome_place(result: ClaimResult, outcome: Outcome | None) -> tuple[str, int | None, int | None]:
+    """The file, line and column to point at for an outcome: where its error is for an error that names its place
+    in the claim's file, else where its (last) entry starts, else the claim's line."""
+    claim = result.claim
+    if outcome is None:
+        return claim.file, claim.line, None
+    if outcome.verdict == "error" and outcome.message:
+        file, line, column, _ = error_place(outcome.message)
+        if file == claim.file and line is not None:
+            return file, line, column
+    if outcome.obligation.line is not None:
+        return claim.file, outcome.obligation.line, outcome.obligation.column
+    return claim.file, claim.line, None
 
 
 def outcome_line(result: ClaimResult, outcome: Outcome | None) -> int | None:
@@ -139,7 +163,7 @@ def shown_outcomes(result: ClaimResult) -> list[Outcome]:
 
 def obligation_heading(result: ClaimResult, outcome: Outcome) -> str:
     """``step 2 of derivation "d" (file:line):``."""
-    return f"{describe(outcome)} ({location(result.claim.file, outcome_line(result, outcome))}):"
+    return f"{describe(outcome)} ({location(*outcome_place(result, outcome))}):"
 
 
 def failure_report(result: ClaimResult) -> list[str]:

@@ -32,8 +32,6 @@ from verifier.frontend.library import Library
 from verifier.model import INTERRUPTED_MESSAGE, Claim, ClaimResult, Outcome, obligations
 from verifier.runner.lifeline import tie_to_parent
 
-#: Default wall-clock limit per obligation, in seconds.
-DEFAULT_TIMEOUT = 60.0
 #: Address-space limit of a worker process, in bytes.
 MEMORY_LIMIT = 3 * 1024 ** 3
 #: The longest single wait for an answer; the selectors below cannot wait forever (``--timeout inf``).
@@ -64,7 +62,7 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
         except (ImportError, ValueError, OSError):
             pass
     from verifier.frontend.problem_builder import library_problems
-    from verifier.search.engine import settle_obligation
+    from verifier.search import engine
 
     built: dict[int, list[Any]] = {}
     while True:
@@ -78,7 +76,7 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
             if task.claim_no not in built:
                 built = {task.claim_no: library_problems(library, claims[task.claim_no])}
             ob, problem = built[task.claim_no][task.ob_no]
-            outcome = settle_obligation(ob, problem)
+            outcome = engine.reviewed(library, claims[task.claim_no], engine.settle_obligation(ob, problem))
         except MemoryError:
             ob = obligations(claims[task.claim_no])[task.ob_no][0]
             outcome = Outcome(ob, "unknown", message="stopped: the memory limit was reached")

@@ -352,9 +352,16 @@ def settle_obligation(ob: Obligation, built: Problem | ExpressionError) -> Outco
                    message=settled.message)
 
 
+def reviewed(library: Library, claim: Claim, outcome: Outcome) -> Outcome:
+    """``outcome`` once the reference evaluator has looked at it (:mod:`verifier.oracle.crosscheck`): a verdict it
+    shows wrong is withheld as ``unknown``, "internal disagreement: ..."."""
+    from verifier.oracle.crosscheck import review
+    return review(library, claim, outcome)
+
+
 def verify_claim(library: Library, claim: Claim) -> ClaimResult:
     """Settle every obligation of a claim in this process (no time limit; see :mod:`verifier.runner.executor`)."""
     result = ClaimResult(claim)
     for ob, built in library_problems(library, claim):
-        result.outcomes.append(settle_obligation(ob, built))
+        result.outcomes.append(reviewed(library, claim, settle_obligation(ob, built)))
     return result

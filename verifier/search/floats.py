@@ -17,6 +17,8 @@ from typing import Any
 
 import sympy as sp
 
+from verifier.kernel.relations import RELATION_OPS, sign_satisfies
+
 #: Floats closer than this (relative to ``1 + |a| + |b|``) are not told apart.
 TOLERANCE = 1e-9
 #: The most nodes one evaluation visits (a sum written out counts each of its terms).
@@ -84,7 +86,7 @@ def _compare(a: float, b: float, op: str, *, exact: bool) -> bool | None:
     if not exact and abs(d) <= TOLERANCE * (1 + abs(a) + abs(b)):
         return None
     sign = (d > 0) - (d < 0)
-    return {"=": sign == 0, "!=": sign != 0, "<": sign < 0, "<=": sign <= 0, ">": sign > 0, ">=": sign >= 0}[op]
+    return sign_satisfies(sign, op)
 
 
 def _finite(x: float) -> float:
@@ -106,9 +108,6 @@ def _integral(e: sp.Basic) -> bool:
         return _integral(e.base) and bool(e.exp.is_Integer and e.exp >= 0)
     return isinstance(e, (sp.floor, sp.ceiling, sp.KroneckerDelta, sp.factorial, sp.binomial))
 
-
-#: Relations as conditions (of a ``Piecewise``), with the operator they compare with.
-_RELATIONS: dict[type, str] = {sp.Eq: "=", sp.Ne: "!=", sp.Lt: "<", sp.Le: "<=", sp.Gt: ">", sp.Ge: ">="}
 
 #: Functions of one argument defined (and finite, unless they overflow) at every real number.
 _TOTAL: dict[type, Callable[[float], float]] = {
@@ -289,7 +288,7 @@ class _Walk:
             if None in values:
                 raise _Undecided
             return not decisive
-        op = _RELATIONS.get(type(c))
+        op = RELATION_OPS.get(type(c))
         if op is None:
             raise _Undecided
         a, b = self.value(c.lhs), self.value(c.rhs)

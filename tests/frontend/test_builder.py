@@ -82,6 +82,7 @@ SCALARS: list[tuple[str, Any]] = [
     ("x == 1", sp.Eq(X, 1)), ("x = 1", sp.Eq(X, 1)), ("x != 1", sp.Ne(X, 1)),
     ("0 < x < 1", sp.And(sp.Lt(0, X), sp.Lt(X, 1))), ("x = 1 = 2", sp.false),
     # relations as the values of And, Or, Not (a condition of a Piecewise)
+    ("log(8, 2)", 3), ("log(x, 2)", sp.log(X) / sp.log(2)),
     ("Or(x = 2, x = -2)", sp.Or(sp.Eq(X, 2), sp.Eq(X, -2))), ("Not(x > 0)", X <= 0),
     ("And(0 < x, x^2 < 4, True)", sp.And(sp.Lt(0, X), X**2 < 4)),
     ("Piecewise((1, Or(x = 2, x = -2)), (0, True))", sp.Piecewise((1, sp.Or(sp.Eq(X, 2), sp.Eq(X, -2))), (0, True))),

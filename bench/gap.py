@@ -1,0 +1,137 @@
+"""The naive peer's lead: identities that plain SymPy proves and the verifier leaves ``unknown``.
+
+Run as ``python -m bench.gap`` (``make naive-gap``). Over the project's suites (the bundled library, the homework
+library, the red team's claims), every ``=`` obligation is built by the project's own builder and answered by the
+naive peer of :mod:`bench.naive` (``simplify(lhs - rhs) == 0`` in every case); each one the peer proves is then
+settled by the engine. An obligation is listed when the engine leaves it ``unknown`` (or past the limit) although
+the peer proves it and its claim is expected to hold (its truth established by hand in its file). An obligation of a
+claim kept on record as wrong (``expect = "refuted"``) is listed apart: its truth is not established.
+
+Every listed obligation must be explained in the README's table "Beyond the naive peer" (its claim id in the first
+cell, in backticks); the exit status is 1 when one is not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SUITES = (ROOT / "derivations", ROOT / "tests" / "homework", ROOT / "tests" / "redteam" / "claims")
+README = ROOT / "README.md"
+TABLE = "Beyond the naive peer"
+
+
+class _Timeout(BaseException):
+    """Raised by the alarm; a BaseException so that SymPy's own ``except Exception`` cannot swallow it."""
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One obligation the peer proves and the engine leaves undecided."""
+
+    suite: str
+    claim: str
+    obligation: str
+    verdict: str
+    asserted: bool      # the claim is expected to hold (so the obligation is true)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Report the gaps of every suite; 1 when one is not explained in the README."""
+    p = argparse.ArgumentParser(prog="python -m bench.gap", description=__doc__.splitlines()[0])
+    p.add_argument("suites", nargs="*", type=Path, help="library folders or files (default: the project's suites)")
+    p.add_argument("--limit", type=float, default=20.0, help="seconds per obligation, for each side (default: 20)")
+    args = p.parse_args(argv)
+    suites = args.suites or list(SUITES)
+    gaps: list[Gap] = []
+    counts = {"obligations": 0, "peer proves": 0}
+    for suite in suites:
+        gaps += suite_gaps(suite, args.limit, counts)
+    explained = explained_ids(README.read_text(encoding="utf-8"))
+    unexplained = [g for g in gaps if g.asserted and g.claim not in explained]
+    print(f"{counts['obligations']} '=' obligations; the naive peer proves {counts['peer proves']}; "
+          f"the engine leaves {len(gaps)} of those undecided "
+          f"({sum(g.asserted for g in gaps)} of claims expected to hold)")
+    for g in gaps:
+        mark = "explained" if g.claim in explained else ("UNEXPLAINED" if g.asserted else "truth not established")
+        print(f"  {g.suite}: {g.claim}: {g.verdict}: {g.obligation}  [{mark}]")
+    return 1 if unexplained else 0
+
+
+def suite_gaps(suite: Path, limit: float, counts: dict[str, int]) -> list[Gap]:
+    """The gaps of one library (a folder or a file)."""
+    import sympy as sp
+
+    from bench.naive import decide
+    from verifier.frontend.library import load_library
+    from verifier.frontend.problem_builder import library_problems
+    from verifier.search.engine import settle_obligation
+
+    library = load_library(suite)
+    signal.signal(signal.SIGALRM, _alarm)
+    out: list[Gap] = []
+    for claim in library.claims:
+        try:
+            built = _limited(limit, partial(library_problems, library, claim))
+        except _Timeout:
+            continue
+        except Exception:   # a claim that does not build is the engine's error, not the peer's lead
+            continue
+        for ob, problem in built:
+            if getattr(problem, "kind", None) != "forall" or \
+                    any(op != "=" for case in problem.cases for _, op, _ in case.relations):
+                continue
+            counts["obligations"] += 1
+            try:
+                answer, _ = _limited(limit, partial(decide, problem, sp.simplify))
+            except (_Timeout, Exception):
+                continue
+            if answer != "equal":
+                continue
+            counts["peer proves"] += 1
+            try:
+                verdict = _limited(limit, partial(settle_obligation, ob, problem)).verdict
+            except _Timeout:
+                verdict = "timeout"
+            if verdict in ("unknown", "timeout", "error"):
+                out.append(Gap(suite.name, claim.id, ob.text, verdict, claim.expect != "refuted"))
+    return out
+
+
+def explained_ids(readme: str) -> set[str]:
+    """The claim ids in the first cell of the README's table after the heading or paragraph naming it."""
+    at = readme.find(TABLE)
+    if at < 0:
+        return set()
+    ids = set()
+    for line in readme[at:].splitlines()[1:]:
+        if line.startswith("#"):
+            break
+        m = re.match(r"\|\s*`([^`]+)`", line)
+        if m:
+            ids.add(m.group(1))
+    return ids
+
+
+def _limited(limit: float, fn: Callable[[], Any]) -> Any:
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        return fn()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _Timeout
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Tests of the LaTeX scanner: the tokens of what TeX shows (kinds, texts and columns worked out by hand), and what
+cannot be scanned, with the exact column of the reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from verifier.errors import ExpressionError
+from verifier.frontend.latex_tokens import Token, TokenKind, scan
+
+K = TokenKind
+
+
+def texts(source: str) -> list[str]:
+    return [t.text for t in scan(source)]
+
+
+# (LaTeX, the texts of its tokens), as TeX shows the formula.
+GOOD = [
+    ("2 3", ["23"]),                                     # spaces between digits vanish
+    ("1 000 + .5", ["1000", "+", ".5"]),
+    ("2.5 x", ["2.5", "x"]),
+    ("x^10", ["x", "^", "{", "1", "}", "0"]),             # a script is one character: x^1 0
+    ("x_i^{10}", ["x", "_", "{", "i", "}", "^", "{", "10", "}"]),
+    (r"x_\mathbf{y}", ["x", "_", "{", r"\mathbf", "{", "y", "}", "}"]),   # a command with its argument
+    (r"\sqrt 2", [r"\sqrt", "{", "2", "}"]),
+    (r"\sqrt25", [r"\sqrt", "{", "2", "}", "5"]),
+    (r"\frac32", [r"\frac", "{", "3", "}", "{", "2", "}"]),
+    (r"\frac{1}2", [r"\frac", "{", "1", "}", "{", "2", "}"]),
+    (r"\cfrac{a}{b}", [r"\frac", "{", "a", "}", "{", "b", "}"]),
+    (r"\dfrac{a}{b}", [r"\frac", "{", "a", "}", "{", "b", "}"]),
+    (r"\left( a \, \right)", ["(", "a", ")"]),
+    (r"1{,}000{,}000", ["1000000"]),
+    ("1,000,000", ["1000000"]),
+    (r"3{,}14", ["3.14"]),                                # a decimal comma
+    (r"a \lt b \gt c", ["a", "<", "b", ">", "c"]),
+    ("a <= b >= c != d", ["a", r"\leq", "b", r"\geq", "c", r"\neq", "d"]),
+    (r"a \le b \ne c", ["a", r"\leq", "b", r"\neq", "c"]),
+    (r"\boxed{a = b}", ["a", "=", "b"]),                  # a boxed relation stands at the top
+    (r"2\boxed{a}", ["2", "{", "a", "}"]),                 # a boxed factor is a group
+    (r"a = b \qquad c = d", ["a", "=", "b", "\\\\", "c", "=", "d"]),   # two formulas side by side
+    (r"a = b \qquad \text{for } c", ["a", "=", "b", "for ", "c"]),     # a condition follows: not cut
+    (r"a = b \quad (1)", ["a", "=", "b"]),                 # an equation's tag
+    (r"a = b \tag{2}", ["a", "=", "b"]),
+    (r"\|x\| + \lVert y \rVert", [r"\|", "x", r"\|", "+", r"\|", "y", r"\|"]),
+    (r"\sum_{x \in \{0, 1\}}", [r"\sum", "_", "{", "x", r"\in", r"\{", "0", ",", "1", r"\}", "}"]),
+    ("(1,0,0)", ["(", "1", ",", "0", ",", "0", ")"]),     # a list: not three digits after the comma
+]
+
+
+@pytest.mark.parametrize("latex, expected", GOOD)
+def test_tokens(latex: str, expected: list[str]) -> None:
+    assert texts(latex) == expected
+
+
+def test_kinds() -> None:
+    tokens = scan(r"\mathrm{e}^{x} \mathrm{d}x \mathrm{Var} \text{if } \|a\| \{ ?k", holes=True)
+    assert [t.kind for t in tokens] == [K.UPRIGHT, K.CARET, K.LBRACE, K.LETTER, K.RBRACE, K.UPRIGHT, K.LETTER,
+                                        K.WORD, K.WORD, K.NORM, K.LETTER, K.NORM, K.SET_OPEN, K.HOLE]
+    # A kind is its text for punctuation, so that the sheet can compare a kind with a character.
+    assert K.LBRACE == "{" and K.CMD == "cmd"
+
+
+def test_columns_count_from_a_base() -> None:
+    assert [t.col for t in scan("a + b", base=100)] == [101, 103, 105]
+    # A number joined across spaces sits at its first digit; a braced script at its character.
+    assert [(t.text, t.col) for t in scan("1 000 + x^2")] == [
+        ("1000", 1), ("+", 7), ("x", 9), ("^", 10), ("{", 11), ("2", 11), ("}", 11)]
+
+
+def test_scripts_written_either_way_scan_alike() -> None:
+    assert [t.key() for t in scan("x_i")] == [t.key() for t in scan("x_{i}")]
+    assert Token(K.LETTER, "x", 1).key() == Token(K.LETTER, "x", 9).key()
+
+
+# (LaTeX, a fragment of the reason, the 1-based column of the reason), counted by hand.
+BAD = [
+    ("a @ b", "unexpected character '@'", 3),
+    ("a \\", "lone '\\'", 3),
+    (r"\frac{a}{b", "never closed", 9),
+    ("a ]", "unmatched ']'", 3),
+    (r"2\,3", "digits separated by '\\,'", 2),
+    ("2~3", "digits separated by '~'", 2),
+    (r"1{,}000", "thousands separator or a decimal comma", 1),
+    (r"1{,}00{,}000", "groups of three", 1),
+    (r"1{,} a", "not between digits", 1),
+    ("f(1,000)", "inside brackets", 4),
+    ("1.2.3", "two decimal points", 1),
+    (r"\frac{a}", "needs an argument", 1),
+    ("x^", "needs an argument", 2),
+    (r"\text x", "must be followed by {...}", 1),
+]
+
+
+@pytest.mark.parametrize("latex, reason, column", BAD)
+def test_not_scanned(latex: str, reason: str, column: int) -> None:
+    with pytest.raises(ExpressionError) as info:
+        scan(latex)
+    assert reason in info.value.message
+    assert info.value.column == column

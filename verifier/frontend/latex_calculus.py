@@ -1,0 +1,113 @@
+r"""Calculus as a sheet writes it, for the LaTeX reader: which fractions are derivatives (Leibniz's
+``\frac{d}{dx}``, ``\frac{\partial^2 f}{\partial x \partial y}``) and their orders, a sum over a finite set
+(its body with each element put for the index), and norms (of a scalar, or of a vector written out).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from fractions import Fraction
+from typing import Any
+
+from verifier.errors import ExpressionError
+from verifier.frontend import parser as P
+from verifier.frontend.latex_patterns import Rules
+from verifier.frontend.latex_tokens import OPENERS, Token, TokenKind, closing
+from verifier.frontend.names import CONSTANTS
+
+__all__ = ["denominator_part", "euclidean_norm", "is_d", "is_scalar", "leibniz", "numerator", "order_of", "substitute"]
+
+K = TokenKind
+#: Functions whose value is a number when their arguments are.
+_SCALAR_CALLS = frozenset({"exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "Abs"})
+
+
+def is_d(token: Token) -> bool:
+    """Whether a token is a differential: ``\\partial``, ``d`` or ``\\mathrm{d}``."""
+    return (token.kind == K.CMD and token.text == r"\partial") or (
+        token.kind in (K.LETTER, K.UPRIGHT) and token.text == "d")
+
+
+def leibniz(top: list[Token], bottom: list[Token]) -> bool | None:
+    """Whether ``\\frac{top}{bottom}`` is written as a derivative (``\\frac{d}{dx}``, ``\\frac{d f}{d x}``,
+    ``\\frac{\\partial^2 f}{\\partial x \\partial y}``); ``None`` for a quotient."""
+    if not top or not bottom or not is_d(top[0]) or top[0].key() != bottom[0].key():
+        return None
+    if len(bottom) < 2 or bottom[1].kind in (K.CARET, K.UNDERSCORE):
+        return None
+    if top[0].kind != K.CMD and len(top) > 1 and top[1].kind in (K.UNDERSCORE, K.PLUS, K.MINUS):
+        return None     # d_1 / d_2 and (d + 1) / (d x) are quotients
+    return True
+
+
+def numerator(top: list[Token]) -> tuple[int, list[Token]]:
+    """The order written above a derivative (``d^2``) and what follows it (the function, or nothing)."""
+    if len(top) > 1 and top[1].kind == K.CARET:
+        end = closing(top, 2)
+        return order_of(top[3:end], top[1]), top[end + 1:]
+    return 1, top[1:]
+
+
+def denominator_part(part: list[Token], d: Token, top_order: int) -> tuple[list[Token], int]:
+    """One ``x^2`` after a differential ``d`` below a derivative: the variable's tokens and its order. The exponent is
+    an order only when the numerator has one (``d^2``); otherwise ``h_n^1`` is a name, not an order."""
+    order = 1
+    if top_order > 1 and part and part[-1].kind == K.RBRACE:
+        opener = next(n for n in range(len(part) - 1, -1, -1)
+                      if part[n].kind in OPENERS and closing(part, n) == len(part) - 1)
+        if opener >= 1 and part[opener - 1].kind == K.CARET:
+            order, part = order_of(part[opener + 1:-1], part[opener - 1]), part[:opener - 1]
+    if not part or part[0].kind in (K.CARET, K.UNDERSCORE):
+        raise ExpressionError(f"'{d.text}' without a variable after it", column=d.col)
+    return part, order
+
+
+def order_of(tokens: list[Token], at: Token) -> int:
+    """The order of a derivative written in ``tokens`` (``2`` in ``d^{2}``); ``at`` locates an error."""
+    if len(tokens) != 1 or not tokens[0].text.isdigit() or not 1 <= int(tokens[0].text) <= 20:
+        raise ExpressionError("the order of a derivative must be a whole number from 1 to 20", column=at.col)
+    return int(tokens[0].text)
+
+
+def substitute(node: P.Node, name: str, value: P.Node) -> P.Node:
+    """``node`` with the free name ``name`` replaced by ``value`` (a name bound again inside is left alone)."""
+    if isinstance(node, P.Name):
+        return value if node.id == name else node
+    if isinstance(node, P.Call) and len(node.args) == 2 and isinstance(node.args[1], P.Tuple) and \
+            node.args[1].items and isinstance(node.args[1].items[0], P.Name) and node.args[1].items[0].id == name:
+        limits = node.args[1]
+        bounds = tuple(substitute(item, name, value) for item in limits.items[1:])
+        return dataclasses.replace(node, args=(node.args[0], dataclasses.replace(
+            limits, items=(limits.items[0], *bounds))))
+    changes: dict[str, Any] = {}
+    for field_name in ("args", "indices", "items", "operands"):
+        if hasattr(node, field_name):
+            changes[field_name] = tuple(substitute(c, name, value) for c in getattr(node, field_name))
+    for field_name in ("base", "left", "right", "operand"):
+        if hasattr(node, field_name):
+            changes[field_name] = substitute(getattr(node, field_name), name, value)
+    return dataclasses.replace(node, **changes) if changes else node
+
+
+def is_scalar(node: P.Node, rules: Rules) -> bool:
+    """Whether ``node`` is certainly a number (declared scalars, entries, arithmetic of those)."""
+    if isinstance(node, (P.Num, P.Index)):
+        return True
+    if isinstance(node, P.Name):
+        return node.id in CONSTANTS or (node.id in rules.symbols and not rules.is_family(node.id))
+    if isinstance(node, P.BinOp):
+        return is_scalar(node.left, rules) and is_scalar(node.right, rules)
+    if isinstance(node, P.Neg):
+        return is_scalar(node.operand, rules)
+    return isinstance(node, P.Call) and node.func in _SCALAR_CALLS and all(is_scalar(a, rules) for a in node.args)
+
+
+def euclidean_norm(vector: P.Vector) -> P.Node:
+    """``sqrt(a^2 + b^2 + ...)`` of a vector written out."""
+    col = vector.col
+    squares: P.Node | None = None
+    for item in vector.items:
+        square = P.BinOp("^", item, P.Num(Fraction(2), col), col)
+        squares = square if squares is None else P.BinOp("+", squares, square, col)
+    assert squares is not None
+    return P.Call("sqrt", (squares,), col)

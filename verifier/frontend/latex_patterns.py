@@ -1,0 +1,190 @@
+r"""What the LaTeX reader knows about names: the patterns of a notation table and the declared names.
+
+A pattern is LaTeX with placeholders (``\mathbf{x}_{?i}`` -> ``x[?i]``). What a placeholder ``?name`` takes:
+
+- followed in the pattern by ``^`` or ``_``: one atom, as TeX attaches a script to the atom before it
+  (``?a^{-1}`` on ``2 (1 + e^{-z})^{-1}`` takes ``(1 + e^{-z})``, never ``2 (1 + e^{-z})``); followed by another
+  placeholder: one atom (``\omega_{?p?q}`` on ``\omega_{kj}`` takes ``k`` and ``j``);
+- last in the pattern: one atom with its scripts (``\sigma ?z`` on ``\sigma z^2`` takes ``z^2``); an atom is a
+  braced group (without its braces), a bracketed group, a command with its arguments (``\mathbf{x}``), a letter,
+  a number or a word;
+- otherwise: the shortest balanced run of tokens before the pattern's next token (``S(?v)_{?i}``), never nothing.
+
+A placeholder used twice must take the same tokens both times.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from verifier.errors import ExpressionError
+from verifier.frontend import parser as P
+from verifier.frontend.latex_tokens import ARITY, CLOSERS, OPENERS, Token, TokenKind, closing, scan
+from verifier.frontend.names import FUNCTIONS
+
+__all__ = ["Pattern", "Rules", "RunIndex", "fill", "match", "pattern", "placed"]
+
+K = TokenKind
+_HOLE = re.compile(r"\?([A-Za-z]+)")
+_ATOMS = frozenset({K.LETTER, K.NUMBER, K.WORD, K.UPRIGHT})
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A LaTeX pattern of the notation table and the expression-language text it stands for."""
+
+    tokens: tuple[Token, ...]
+    replacement: str
+    source: str
+
+    @property
+    def ends_with_hole(self) -> bool:
+        """Whether the pattern's last token is a placeholder (what follows a match may belong to it)."""
+        return self.tokens[-1].kind == K.HOLE
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the reader knows about names: everything comes from the notation table."""
+
+    patterns: tuple[Pattern, ...] = ()
+    symbols: dict[str, str] = field(default_factory=dict)     # declared name -> its declaration
+    functions: frozenset[str] = frozenset()                    # names defined with parameters
+    abbreviations: frozenset[str] = frozenset()                # names defined without parameters
+    bounds: dict[str, tuple[str, str]] = field(default_factory=dict)   # \sum_j -> (lo, hi)
+    operators: dict[str, str] = field(default_factory=dict)    # "*" -> a function of two arguments
+
+    def is_function(self, name: str) -> bool:
+        """Whether ``name(...)`` is an application (otherwise it is a product)."""
+        return name in self.functions or (name in FUNCTIONS and name not in self.symbols)
+
+    def is_value(self, name: str) -> bool:
+        """Whether ``name`` is declared as a value (a symbol or a name defined without parameters)."""
+        return name in self.symbols or name in self.abbreviations
+
+    def is_family(self, name: str) -> bool:
+        """Whether ``name`` is declared as an indexed family."""
+        return "indexed" in self.symbols.get(name, "").split()
+
+
+def pattern(source: str, replacement: str) -> Pattern:
+    """A notation pattern; raises :class:`ExpressionError` if either side is malformed."""
+    tokens = tuple(scan(source, holes=True))
+    if not tokens:
+        raise ExpressionError("an empty LaTeX pattern", column=1)
+    holes = {t.text for t in tokens if t.kind == K.HOLE}
+    used = set(_HOLE.findall(replacement))
+    if used - holes:
+        raise ExpressionError(f"the reading uses ?{sorted(used - holes)[0]}, which the pattern does not have",
+                              column=1)
+    P.parse_expression(_HOLE.sub(lambda m: m.group(1), replacement))
+    return Pattern(tokens, replacement, source)
+
+
+def fill(replacement: str, texts: dict[str, str]) -> str:
+    """A pattern's replacement with each hole replaced by its text, in parentheses."""
+    return _HOLE.sub(lambda m: f"({texts[m.group(1)]})", replacement)
+
+
+def match(pattern: tuple[Token, ...], tokens: list[Token], start: int, index: RunIndex | None = None
+          ) -> tuple[int, dict[str, list[Token]]] | None:
+    """Match ``pattern`` at ``tokens[start]``: the end position and what each hole took (as the module docstring
+    says), or ``None``. ``index``: the :class:`RunIndex` of ``tokens``, when they are matched again and again."""
+    holes: dict[str, list[Token]] = {}
+    pos = start
+    for n, want in enumerate(pattern):
+        if want.kind != K.HOLE:
+            if pos >= len(tokens) or tokens[pos].key() != want.key():
+                return None
+            pos += 1
+            continue
+        if pos >= len(tokens):
+            return None
+        after = pattern[n + 1] if n + 1 < len(pattern) else None
+        if after is None or after.kind in (K.CARET, K.UNDERSCORE, K.HOLE):
+            end = _atom_end(tokens, pos, scripts=after is None)
+            if end is None:
+                return None
+            braced = tokens[pos].kind == K.LBRACE and closing(tokens, pos) + 1 == end
+            taken = tokens[pos + 1:end - 1] if braced else tokens[pos:end]
+        else:
+            end = (index or RunIndex(tokens)).run_end(pos, after)
+            if end is None:
+                return None
+            taken = tokens[pos:end]
+        if not taken or (want.text in holes and [t.key() for t in holes[want.text]] != [t.key() for t in taken]):
+            return None
+        holes[want.text] = taken
+        pos = end
+    return pos, holes
+
+
+def _atom_end(tokens: list[Token], pos: int, *, scripts: bool) -> int | None:
+    """Where the atom at ``pos`` ends (with its scripts if ``scripts``), or ``None`` if no atom starts there."""
+    t = tokens[pos]
+    if t.kind in OPENERS:
+        end = closing(tokens, pos) + 1
+    elif t.kind == K.CMD:
+        end = pos + 1
+        for _ in range(ARITY.get(t.text, 0) + (t.text == r"\sqrt" and end < len(tokens)
+                                              and tokens[end].kind == K.LBRACKET)):
+            if end < len(tokens) and tokens[end].kind in OPENERS:
+                end = closing(tokens, end) + 1
+    elif t.kind in _ATOMS:
+        end = pos + 1
+    else:
+        return None
+    while scripts and end + 1 < len(tokens) and tokens[end].kind in (K.CARET, K.UNDERSCORE) and \
+            tokens[end + 1].kind == K.LBRACE:
+        end = closing(tokens, end + 1) + 1
+    return end
+
+
+class RunIndex:
+    """Where a placeholder's run can end in a token list: each token's nesting depth, and the positions of each token
+    and of each closing bracket by depth. A pattern that starts with a placeholder is tried at every factor of a
+    formula; with the index, finding where its run ends is a search, not a scan to the end (which made reading
+    quadratic in the formula)."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.depths: list[int] = []
+        self.at: dict[tuple[tuple[str, str], int], list[int]] = {}
+        self.closers: dict[int, list[int]] = {}
+        depth = 0
+        for n, t in enumerate(tokens):
+            self.depths.append(depth)
+            self.at.setdefault((t.key(), depth), []).append(n)
+            if t.kind in OPENERS:
+                depth += 1
+            elif t.kind in CLOSERS:
+                self.closers.setdefault(depth, []).append(n)
+                depth -= 1
+
+    def run_end(self, pos: int, stop: Token) -> int | None:
+        """The first token after ``pos`` like ``stop`` at the depth of ``pos``, with no bracket closed between (a
+        run is balanced and never empty); ``None`` if there is none."""
+        depth = self.depths[pos]
+        candidates = self.at.get((stop.key(), depth), [])
+        k = bisect.bisect_right(candidates, pos)
+        if k == len(candidates):
+            return None
+        end = candidates[k]
+        closers = self.closers.get(depth, [])
+        j = bisect.bisect_left(closers, pos)
+        return None if j < len(closers) and closers[j] < end else end
+
+
+def placed(node: P.Node, col: int) -> P.Node:
+    """The same tree with every column set to ``col`` (a pattern's reading sits where the pattern matched)."""
+    changes: dict[str, Any] = {"col": col}
+    for name in ("args", "indices", "items", "operands"):
+        if hasattr(node, name):
+            changes[name] = tuple(placed(child, col) for child in getattr(node, name))
+    for name in ("base", "left", "right", "operand"):
+        if hasattr(node, name):
+            changes[name] = placed(getattr(node, name), col)
+    return dataclasses.replace(node, **changes)

@@ -1,0 +1,79 @@
+"""Radicals and symbolic powers: two rewriting rules the normal form does not apply by itself.
+
+Part of the trusted core (see :mod:`verifier.kernel.identity`, which tries them when a difference does not cancel).
+
+- **Denesting a square root of a number.** A candidate ``B`` for ``sqrt(A)`` comes from SymPy's ``sqrtdenest``,
+  which is not trusted: the kernel checks it by squaring::
+
+      A a number with a radical inside     B >= 0 (rigorous interval sign)     expand(B^2 - A) = 0
+      -------------------------------------------------------------------------------------------
+                                         sqrt(A) = B
+
+  (``B^2 = A`` and ``B >= 0`` make ``B`` the nonnegative square root of ``A``; ``expand`` is polynomial arithmetic
+  in the radicals of ``B``, with SymPy's exact products of square roots of rationals.) So
+  ``sqrt(11 + 6*sqrt(2)) = 3 + sqrt(2)``: ``(3 + sqrt(2))^2 = 11 + 6*sqrt(2)`` and ``3 + sqrt(2) > 0``.
+- **A power with a symbolic exponent through exp and log**::
+
+      b > 0      x real
+      --------------------------
+      b^x = exp(x*log(b))
+
+  (the definition of a real power of a positive base), so that ``a^x`` and ``exp(x*log(a))`` reach the same atom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sympy as sp
+
+from verifier.kernel import interval
+
+#: A square root's candidate is looked for only in numbers of at most this many operations.
+MAX_OPS = 60
+
+
+def denest(e: sp.Expr) -> sp.Expr:
+    """``e`` with every square root of a number that has a radical inside replaced by its checked denesting (the
+    first rule of the module docstring); roots that cannot be denested, or whose candidate fails, are kept."""
+    repl: dict[sp.Basic, sp.Expr] = {}
+    for x in sp.preorder_traversal(e):
+        if _nested_root(x) and x not in repl:
+            b = _denested(x)
+            if b is not None:
+                repl[x] = b
+    return e.xreplace(repl) if repl else e
+
+
+def _nested_root(x: sp.Basic) -> bool:
+    return isinstance(x, sp.Pow) and x.exp == sp.Rational(1, 2) and x.base.is_number \
+        and not x.base.is_Rational and x.base.has(sp.Pow) and sp.count_ops(x) <= MAX_OPS
+
+
+def _denested(root: sp.Pow) -> sp.Expr | None:
+    a = root.base
+    try:
+        b = sp.sqrtdenest(root)
+    except (ValueError, TypeError, RecursionError, sp.PolynomialError):
+        return None
+    if b == root or not isinstance(b, sp.Expr) or not b.is_number or _nested(b):
+        return None
+    if interval.sign(b) not in (0, 1) or sp.expand(b**2 - a) != 0:
+        return None
+    return b
+
+
+def _nested(b: sp.Expr) -> bool:
+    """Whether ``b`` still has a square root of a number that has a radical inside."""
+    return any(_nested_root(x) for x in sp.preorder_traversal(b))
+
+
+def powers_through_exp(e: sp.Expr, positive: Callable[[sp.Expr], bool]) -> sp.Expr:
+    """``e`` with every ``b^x`` of a non-numeric real exponent and a base ``positive`` shows positive written
+    ``exp(x*log(b))`` (the second rule of the module docstring), unevaluated so that SymPy does not fold it back."""
+    repl: dict[sp.Basic, sp.Expr] = {}
+    for x in sp.preorder_traversal(e):
+        if isinstance(x, sp.Pow) and not x.exp.is_number and x.exp.is_real is True and x not in repl \
+                and positive(x.base):
+            repl[x] = sp.exp(x.exp * sp.log(x.base), evaluate=False)
+    return e.xreplace(repl) if repl else e

@@ -188,7 +188,14 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
     if table is None:
         raise DerivationFileError(f"no notation table for this sheet: write {p.stem}{NOTATION_SUFFIX} beside it, "
                                   "or give one with --notation FILE", file=shown)
-    table = table.resolve()
+    try:
+        table = table.resolve()
+    except (OSError, RuntimeError):
+        raise DerivationFileError(f"not read: its notation table {table.name} cannot be resolved (a loop of "
+                                  "symbolic links)", file=shown) from None
+    if given is None and not table.is_relative_to(root):
+        raise DerivationFileError(f"not read: its notation table is a symbolic link leading outside the library's "
+                                  f"root {root}", file=shown)
     table_shown = display_path(table, display_root)
     if table not in notations:
         from verifier.frontend.notation import load_notation

@@ -270,7 +270,7 @@ def _regex(data: dict[str, Any], key: str, default: str, fail: Any) -> re.Patter
         raise fail(f"'{key}' must be a regular expression in a string", key)
     try:
         return re.compile(value, re.MULTILINE)
-    except re.error as err:
+    except (re.error, OverflowError, RecursionError) as err:   # OverflowError: a repetition count too large
         raise fail(f"'{key}' is not a regular expression: {err}", key) from None
 
 

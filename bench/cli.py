@@ -34,6 +34,9 @@ WARM_MAX, CLAIM_MAX, ALL_MAX, MEMORY_MAX_MB = 0.5, 4.0, 12.0, 500.0
 #: Issue 10's targets: a homework claim's cold cost against a bundled one's, the softmax Jacobian at a given size
 #: with free indices (engine seconds), and a chain of sum rewrites (wall seconds).
 HOMEWORK_MAX, WHERE_SIZE, WHERE_MAX, CHAIN_STEPS, CHAIN_MAX = 2.0, 64, 1.0, 200, 5.0
+#: Issue 21's target: grading at the cost of what differs, ``SHEET_COPIES`` copies of the bundled sheet against one.
+SHEET_COPIES, COPIES_MAX = 20, 2.0
+SHEET = REPO / "derivations" / "sheets" / "assignment-1-answers.md"
 #: A target this close to its limit (value >= AT_RISK * limit) is flagged, and profiled even when it passes.
 AT_RISK = 0.9
 #: Sampling period of the memory run.
@@ -185,6 +188,8 @@ def _rounds(config: Config, verify: list[str | Path], tmp: Path, cold_dir: Path,
     them alike, not one of them.
     """
     python: list[str | Path] = [sys.executable]
+    notation = SHEET.with_name(SHEET.stem + ".notation.toml")
+    sheets = {n: sheet_copies(tmp / f"sheets-{n}", n) for n in (1, SHEET_COPIES)}
     commands: dict[str, tuple[str, list[str | Path], Path]] = {
         "import_sympy": ('python -c "import sympy"', [*python, "-c", "import sympy"], tmp),
         "cold_all": ("verify all --no-cache (cold)", [*verify, "all", "--no-cache"], cold_dir),
@@ -192,6 +197,9 @@ def _rounds(config: Config, verify: list[str | Path], tmp: Path, cold_dir: Path,
         "warm_all": ("verify all (warm cache)", [*verify, "all"], warm_dir),
         "homework_all": ("verify all --no-cache of tests/homework (cold)",
                          [*verify, "--derivations", REPO / "tests" / "homework", "all", "--no-cache"], tmp),
+        **{f"sheets_{n}": (f"{n} cop{'y' if n == 1 else 'ies'} of the bundled sheet (cold)",
+                           [*verify, "all", "--derivations", folder, "--notation", notation, "--no-cache", "-q"], tmp)
+           for n, folder in sheets.items()},
     }
     runs: dict[str, list[proc.Run]] = {name: [] for name in [*commands, "naive"]}
     naive_lines: list[list[dict[str, Any]]] = []
@@ -219,6 +227,14 @@ def _rounds(config: Config, verify: list[str | Path], tmp: Path, cold_dir: Path,
     out["warm_all"]["not_warm_kept"] = not_warm
     out["naive"] = _summary("naive peer (simplify, one process)", runs["naive"], floor)
     return out, naive_lines
+
+
+def sheet_copies(folder: Path, count: int) -> Path:
+    """``count`` copies of the bundled answer sheet in ``folder``, as submissions on one template are graded."""
+    folder.mkdir(parents=True)
+    for n in range(1, count + 1):
+        shutil.copy2(SHEET, folder / f"student-{n:02d}.md")
+    return folder
 
 
 def verify_command() -> list[str | Path]:
@@ -338,6 +354,8 @@ def targets(results: dict[str, Any], config: Config) -> list[dict[str, Any]]:
     bundled_claims = results["bundled_claims"]
     per_claim = (homework["median"] / max(homework_claims, 1)) / (cold["median"] / max(bundled_claims, 1))
     where, chain = results["scale"]["power"]
+    one_sheet, many_sheets = m["sheets_1"], m[f"sheets_{SHEET_COPIES}"]
+    copies = many_sheets["median"] / one_sheet["median"]
 
     def ratio(x: dict[str, Any]) -> str:
         return f"{x['ratio']:.2f}x ({seconds(x['median'])} / {seconds(m['import_sympy']['median'])})"
@@ -362,6 +380,8 @@ def targets(results: dict[str, Any], config: Config) -> list[dict[str, Any]]:
                 where["engine_seconds"], WHERE_MAX),
         _proved(chain, f"a chain of {CHAIN_STEPS} sum rewrites proved in < {CHAIN_MAX:g} s (wall)", chain["median"],
                 CHAIN_MAX),
+        _target(f"{SHEET_COPIES} copies of the bundled sheet cost at most {COPIES_MAX:g}x one copy (cold)", copies,
+                COPIES_MAX, f"{copies:.2f}x ({seconds(many_sheets['median'])} vs {seconds(one_sheet['median'])})"),
     ]
 
 

@@ -199,7 +199,7 @@ class Grammar:
 
     def claim(self, cid: str) -> Generated:
         """A random claim true by construction (or left to the evaluator)."""
-        template = self.rng.choice(list(TEMPLATES))
+        template = self.rng.choices(list(TEMPLATES), weights=[WEIGHTS.get(t, 1.0) for t in TEMPLATES])[0]
         keys, truth = TEMPLATES[template](self)
         free = "statement" in keys and "where" not in keys and "assume" not in keys and template != "kink"
         if free and self.rng.random() < 0.15:
@@ -210,7 +210,8 @@ class Grammar:
 
 
 def _s(e: Smooth) -> str:
-    return e.text()
+    """An expression's text in parentheses, safe as an operand anywhere (``A^2`` with ``A = x^3``)."""
+    return f"({e.text()})"
 
 
 Template = Callable[[Grammar], tuple[dict[str, object], "bool | None"]]
@@ -350,6 +351,11 @@ def _all_indices(g: Grammar) -> tuple[dict[str, object], bool | None]:
         {"statement": "Sum(w[j], (j, 1, m)) >= 0", "assume": ["w[j] >= 0"]},
         {"statement": "Sum(w[j]^2, (j, 1, m)) <= Sum(w[j], (j, 1, m))", "assume": ["0 <= w[j]", "w[j] <= 1"]},
         {"statement": "w[k] <= Sum(w[j], (j, 1, m))", "assume": ["w[j] >= 0"]},
+        {"statement": "Sum(log(w[j]), (j, 1, m)) >= 0", "assume": ["w[j] >= 1"]},
+        {"statement": "Sum(Sum(w[j]*w[i], (i, 1, m)), (j, 1, m)) >= 0", "assume": ["w[j] <= 0"]},
+        {"statement": "Sum(w[j + 1] - w[j], (j, 1, m - 1)) = w[m] - w[1]", "assume": ["w[j] <= w[j + 1]"]},
+        {"statement": "Sum(v[j], (j, 1, n)) > 0", "assume": ["n >= 1"]},
+        {"statement": "Max(w[1], w[2]) <= 1", "assume": ["w[j] <= 1"]},
     ])
     return keys, True
 
@@ -381,7 +387,52 @@ def _steps(g: Grammar) -> tuple[dict[str, object], bool | None]:
     return {"steps": chain}, True
 
 
+def _sizes(g: Grammar) -> tuple[dict[str, object], bool | None]:
+    """Sums, products and vectors at sizes that may be 0 (an empty range), whose summand may be undefined at that
+    size: truth from the evaluator."""
+    C = _s(g.real(1))
+    N = g.rng.choice(["n", "m", "(n - 1)", "(m - 2)", "k", "(k - 1)"])
+    rel = g.rng.choice([
+        f"Sum({C}/{N}, (j, 1, {N})) = {C}",
+        f"Sum(1/{N}, (j, 1, {N})) = 1",
+        f"Product({N}/j, (j, 1, {N})) >= 1",
+        f"Sum(w[j]/{N}, (j, 1, {N}))*{N} = Sum(w[j], (j, 1, {N}))",
+        f"len(vector(1/j, (j, 1, {N}))) = {N}",
+        f"Sum(Sum(1, (i, j, {N})), (j, 1, {N})) = {N}*({N} + 1)/2",
+        f"Sum(log(j), (j, 1, {N})) >= 0",
+        f"Product(1 - 1/(j + 1), (j, 1, {N})) = 1/({N} + 1)",
+        f"Sum(x^j*(x - 1), (j, 0, {N})) = x^({N} + 1) - 1",
+        f"Sum(Sum(1, (i, 1, {N})), (j, 1, m)) = {N}*m",
+    ])
+    return {"statement": rel}, None
+
+
+def _beyond(g: Grammar) -> tuple[dict[str, object], bool | None]:
+    """Bounds that hold at every small size and fail only at large ones (each crossing worked out by hand)."""
+    rel = g.rng.choice([
+        "Sum(1/j, (j, 1, m)) <= 8",                      # H_1674 > 8 (H_K ≈ log K + 0.5772)
+        "Sum(1/j^2, (j, 1, m)) <= 1644/1000",           # pi^2/6 - 1/m passes 1.644 from m ≈ 1072
+        "Sum(1/(j*(j + 1)), (j, 1, m)) < 99/100",        # the sum is m/(m + 1), >= 99/100 from m = 99
+        "Product(j, (j, 1, m)) < 10^300",                # 170! > 10^306
+        "Product(1 + 1/j, (j, 1, m)) <= 500",            # the product is m + 1
+        "2^m < m^10",                                    # 2^59 > 59^10 (5.8e17 > 5.1e17)
+    ])
+    return {"statement": rel}, False
+
+
+def _where_values(g: Grammar) -> tuple[dict[str, object], bool | None]:
+    """``where`` values that are expressions of other names; the claim stays about every value of those."""
+    e = g.real(2, ("x", "y"))
+    value = g.rng.choice(["x + 1", "2*x", "x^2", "p", "1/2"])
+    return {"statement": f"{_s(e).replace('y', f'({value})')} = {_s(e)}", "where": {"y": value}}, True
+
+
+#: How often a template is drawn, against 1 for the others: a bound that fails only at large sizes costs the
+#: verifier a bounded check and a search beyond it, seconds each.
+WEIGHTS = {"beyond": 0.25}
+
 TEMPLATES: dict[str, Template] = {
     "identity": _identity, "inequality": _inequality, "derivative": _derivative, "kink": _kink, "sums": _sums,
     "vectors": _vectors, "finite": _finite, "all-indices": _all_indices, "exists": _exists, "steps": _steps,
+    "sizes": _sizes, "beyond": _beyond, "where-values": _where_values,
 }

@@ -25,7 +25,7 @@ RULES = Rules(
     symbols={"x": "indexed real", "y": "in {0, 1}", "K": "integer positive", "k1": "integer positive",
              "z": "real", "a": "real", "b": "real", "n": "integer", "i": "integer 1..K",
              "d": "integer positive"},                               # d is a dimension: d/dz stays a derivative
-    functions=frozenset({"sigma", "S", "LL", "g", "Var"}),
+    functions=frozenset({"sigma", "S", "LL", "g", "Var", "LCE"}),
     abbreviations=frozenset({"f"}),
     bounds={"j": ("1", "K")},
     operators={"*": "conv"},
@@ -101,6 +101,7 @@ GOOD = [
     (r"\prod_{n \in \{1, 2\}} (z + n)", "(z + 1) * (z + 2)"),
     (r"a \quad (1)", "a"),                                      # an equation's tag
     (r"\pi(1 + z)", "pi * (1 + z)"),                             # a constant times a group
+    (r"L_{CE}(z, y) + k_1(z)", "LCE(z, y) + k1 * z"),            # a function named with its subscript; a value
 ]
 
 
@@ -166,6 +167,8 @@ BAD = [
     (r"\mathrm{d} z", "differential 'd' outside", 1),
     (r"\partial z", "'\\partial' outside", 1),
     (r"a = b \qquad a", "cannot read '\\\\'", 7),             # two formulas: a sheet cuts them apart
+    (r"\mathbf{x}_{ij}", "two indices, or their product", 13),   # x_{ij}: x[i, j] or x[i*j]? (a pattern)
+    (r"a + x_{ij}", "two indices, or their product", 8),          # the same for a declared family
 ]
 
 

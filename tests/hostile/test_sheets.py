@@ -96,7 +96,7 @@ CASES: dict[str, Case] = {
         _sheet("Answer 1.1\n\n" + RIGHT + "\n$$a = 3a\n"), 2,
         ["lib/s.md:5: the display block opened here with $$ is never closed ($$ is missing)"]),
     "an empty sheet": Case(
-        _sheet(""), 5, ["verify: note: lib/s.md: nothing to check: no line is an answer heading",
+        _sheet(""), 5, ["verify: lib/s.md: nothing to check: no line is an answer heading",
                         "verify: nothing was checked: no claim in lib"]),
     "a sheet with no answer heading": Case(
         _sheet("Question 1\n\n" + WRONG), 5, ["lib/s.md: nothing to check: no line is an answer heading"]),
@@ -105,7 +105,7 @@ CASES: dict[str, Case] = {
         ["lib/s.md: nothing to check: none of its 1 answers has a chain of two entries in display math"]),
     "a folder of sheets with no notation table": Case(
         {"alice.md": "Answer 1.1\n\n" + WRONG, "bob.tex": "Answer 1.1\n\n" + WRONG}, 5,
-        ["verify: note: lib/alice.md, lib/bob.tex: not read: no notation table in lib (write "
+        ["verify: lib/alice.md, lib/bob.tex: not read: no notation table in lib (write "
          "SHEET.notation.toml beside a sheet, or give one with --notation FILE)"]),
     "$$ inside a fenced code block is not mathematics": Case(
         _sheet("Answer 1.1\n\n```\n" + WRONG + "```\n\n" + RIGHT), 0, verdicts={"q1.1": "proved"}),
@@ -138,7 +138,7 @@ CASES: dict[str, Case] = {
         absent=[SECRET]),
     "a sheet that is a symbolic link leading out of the library": Case(
         {"s.notation.toml": TABLE, "a.md": "Answer 1.1\n\n" + RIGHT}, 0,
-        ["verify: note: lib/b.md: not read: a symbolic link that leads outside the library's root"],
+        ["verify: lib/b.md: not read: a symbolic link that leads outside the library's root"],
         links={"b.md": "../elsewhere.md"}, outside={"elsewhere.md": f"Answer 1.1\n\n$${SECRET} = 1$$\n"},
         absent=[SECRET]),
     "a used file's values are never quoted": Case(

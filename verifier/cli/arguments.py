@@ -3,8 +3,9 @@ configuration in ``[tool.verify]`` (:mod:`verifier.cli.config`), and what they s
 :class:`Options`.
 
 The first word that is not an option names the command (``all``, ``files``, ``show``, ``list``, ``report``,
-``merge``); any other word is a claim id or a path, as in ``verify q2.4 q3`` and ``verify derivations/q2.toml``, and
-is parsed as ``all`` with those selectors. A command is one entry of :data:`COMMANDS`.
+``merge``, ``init``); any other word is a claim id or a path, as in ``verify q2.4 q3`` and
+``verify derivations/q2.toml``, and is parsed as ``all`` with those selectors. A command is one entry of
+:data:`COMMANDS`.
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ COMMANDS: dict[str, Command] = {
                        "verify report report.json --format junit --output junit.xml")),
     "merge": Command("the JSON reports of --shard runs joined into one", ("REPORT", "JSON reports"),
                      ("verify merge shard-*.json --format markdown",)),
+    "init": Command("write SHEET.notation.toml (or --output FILE), a notation table inferred from an answer sheet, "
+                    "each guess with its reason, for you to correct; an existing file is never overwritten",
+                    ("SHEET", "an answer sheet (.md or .tex)"),
+                    ("verify init answers.md", "verify init answers.tex --output course.notation.toml")),
 }
 
 #: Options read from ``[tool.verify]`` as well, with their built-in defaults.

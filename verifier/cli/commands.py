@@ -38,7 +38,9 @@ from verifier.cli.emit import auto_color, deliver, emit
 from verifier.cli.git import changed_files, is_commit
 from verifier.cli.progress import both, progress_bar, settled_lines, sheet_lines
 from verifier.errors import UsageError, VerifierError
+from verifier.frontend.infer import infer_table
 from verifier.frontend.library import SHEET_SUFFIXES, Library, load_library, with_used, with_users
+from verifier.frontend.tomlfile import NOTATION_SUFFIX
 from verifier.model import Claim, RunResult
 from verifier.runner.cache import sympy_version
 from verifier.runner.session import SessionOptions, run_result, settle
@@ -101,6 +103,8 @@ def _run(args: Options) -> int:
     targets = list(args.targets)
     if targets and targets[0] in ("report", "merge"):
         return _report(targets[0], targets[1:], args)
+    if targets and targets[0] == "init":
+        return _init(targets[1:], args)
     if targets and targets[0] == "files":
         return _files(targets[1:], args)
     if targets and targets[0] not in COMMANDS and all(Path(t).is_file() for t in targets):
@@ -121,8 +125,8 @@ def _run(args: Options) -> int:
     library = load_library(path, notation=notation, root=use_root)
     for err in library.errors:
         print(f"verify: error: {err}", file=sys.stderr)
-    for note in library.skipped:
-        print(f"verify: note: {note}", file=sys.stderr)
+    for note in library.notes:
+        print(f"verify: {note}", file=sys.stderr)
 
     targets = list(args.targets) or ["all"]
     if args.changed and (args.changed == "all" or library.select([args.changed])) \
@@ -226,6 +230,29 @@ def _report(command: str, paths: list[str], args: Options) -> int:
     run = runs[0] if command == "report" else merge_reports(runs)
     emit(run, args)
     return _status(run, print_bad_input=False)
+
+
+def _init(paths: list[str], args: Options) -> int:
+    """``verify init SHEET``: write the notation table inferred from a sheet (``SHEET.notation.toml``, or
+    ``--output``), for a person to correct; an existing file is never overwritten."""
+    if len(paths) != 1:
+        raise UsageError("usage: verify init SHEET [--output FILE]")
+    sheet = Path(paths[0])
+    if sheet.suffix not in SHEET_SUFFIXES or not sheet.is_file():
+        raise UsageError(f"init: '{paths[0]}' is not an answer sheet (a .md or .tex file)")
+    target = Path(args.output) if args.output else sheet.with_name(sheet.stem + NOTATION_SUFFIX)
+    if target.exists():
+        raise UsageError(f"init: '{target}' exists; correct it, remove it, or write elsewhere with --output FILE")
+    try:
+        text = sheet.read_text(encoding="utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"init: cannot read '{sheet}': {err}") from None
+    table = infer_table(text, str(sheet))
+    target.write_text(table, encoding="utf-8")
+    unread = table.count("\n#   line ")
+    print(f"verify: wrote {target}: a guess and its reason for each name; {unread} reason(s) why an entry is "
+          "still not read, listed at its end", file=sys.stderr)
+    return EXIT_OK
 
 
 def _files(paths: list[str], args: Options) -> int:

@@ -25,10 +25,11 @@ import sympy as sp
 
 from verifier.display.mathml import OPERATORS, Families, Written
 from verifier.display.plot import approximate, line_through, sample
+from verifier.errors import ExpressionError
 from verifier.frontend.library import Library, load_library
 from verifier.frontend.problem import Problem
 from verifier.frontend.problem_builder import library_problems
-from verifier.model import Claim, ClaimResult, Display, Outcome, Plot, RunResult, obligations
+from verifier.model import Claim, ClaimResult, Display, Obligation, Outcome, Plot, RunResult, obligations
 
 
 def for_page(run: RunResult, library: Library | None = None, *, families: Families | None = None,
@@ -54,7 +55,7 @@ def for_show(result: ClaimResult, library: Library, *, columns: int, budget: flo
     """Give one claim its :class:`~verifier.model.Display` for ``verify show``: its relations as built,
     pretty-printed to ``columns`` (building gets ``budget`` seconds), and the sheet lines of its steps."""
     display = Display(sheet_lines=_sheet_lines(library, result))
-    problems: dict[Any, Any] = {}
+    problems: dict[Obligation, Problem | ExpressionError] = {}
     try:
         with time_limit(budget):
             problems = _problems(library, result.claim)
@@ -104,7 +105,7 @@ def _put(table: dict[Any, str], key: Any, math: str | None) -> None:
         table[key] = math
 
 
-def _problems(library: Library, claim: Claim) -> dict[Any, Any]:
+def _problems(library: Library, claim: Claim) -> dict[Obligation, Problem | ExpressionError]:
     try:
         return dict(library_problems(library, claim))
     except Exception:  # display only: a claim that no longer builds has no plot and no pretty relations
@@ -144,7 +145,7 @@ def _sheet_lines(library: Library, result: ClaimResult) -> dict[int, list[str]]:
     return out
 
 
-def _pretty(problem: Any, outcome: Outcome, columns: int) -> str | None:
+def _pretty(problem: Problem | ExpressionError | None, outcome: Outcome, columns: int) -> str | None:
     """The built relations of the obligation's first case, pretty-printed (``None`` when there is nothing to add)."""
     if not isinstance(problem, Problem) or not problem.cases:
         return None

@@ -188,9 +188,9 @@ class Assumptions:
     hypotheses: list[sp.Basic] = field(default_factory=list)
     symmetric: tuple[sp.IndexedBase, ...] = ()
     antisymmetric: tuple[sp.IndexedBase, ...] = ()
-    folded: dict[Any, Declaration] = field(default_factory=dict)
+    folded: dict[sp.Basic, Declaration] = field(default_factory=dict)
 
-    def read(self, universal: list[AllIndices], infos: dict[Any, SymbolInfo],
+    def read(self, universal: list[AllIndices], infos: dict[sp.Basic, SymbolInfo],
              arities: dict[sp.IndexedBase, set[int]]) -> None:
         """Sort the hypotheses over all indices by kind (``infos``: the declared names). Bounds come first, so that
         a symmetry is read against the declaration they make (the antisymmetric part of a nonnegative family is

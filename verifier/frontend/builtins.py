@@ -17,6 +17,7 @@ import sympy as sp
 from verifier.errors import ExpressionError
 from verifier.frontend import names
 from verifier.frontend import parser as P
+from verifier.frontend.joints import joint_derivative
 from verifier.frontend.values import MAX_VECTOR, Vec, closed, record, recording, wrap
 
 Expr: TypeAlias = sp.Expr
@@ -132,7 +133,16 @@ def _diff(b: Building, node: P.Call) -> Any:
 
 
 def derivative_where_defined(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
-    """``de/dv`` where it exists: a partial ``Piecewise`` (no otherwise branch) undefined where an argument of
+    """``de/dv`` where it exists: at the joints of a ``Piecewise`` whose conditions depend on ``v``, only where the
+    function is continuous and its one-sided derivatives agree (:mod:`verifier.frontend.joints`); elsewhere as
+    :func:`_smooth_derivative`."""
+    joint = joint_derivative(e, v, derivative_where_defined, _smooth_derivative)
+    return joint if joint is not None else _smooth_derivative(e, v)
+
+
+def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
+    """``de/dv`` where it exists, away from the joints of a ``Piecewise``: a partial ``Piecewise`` (no otherwise
+    branch) undefined where an argument of
     ``Abs``, ``sign``, ``Heaviside``, ``Max``, ``Min`` (through SymPy's ``sign`` and ``Heaviside`` in the
     derivative) is at its kink, or an argument of ``floor``/``ceiling`` is an integer.
 
@@ -146,7 +156,7 @@ def derivative_where_defined(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     repl: dict[sp.Basic, sp.Basic] = {}
     for a in d.atoms(sp.sign, sp.Heaviside, sp.DiracDelta):
         w = a.args[0]
-        if w.has(v):
+        if w.has(v) and not (isinstance(a, (sp.sign, sp.Heaviside)) and _damped(d, a, w)):
             conditions.append(sp.Ne(w, 0))
             if isinstance(a, sp.DiracDelta):
                 repl[a] = sp.Integer(0)
@@ -170,6 +180,31 @@ def derivative_where_defined(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     if not conditions:
         return d
     return sp.Piecewise((d, sp.And(*conditions)))
+
+
+def _damped(d: Expr, jump: sp.Basic, w: Expr) -> bool:
+    """Whether every occurrence of ``jump`` (``sign(w)`` or ``Heaviside(w)``) in the derivative ``d`` is inside a
+    product with a factor that vanishes continuously where ``w = 0`` (``w^r``, ``Abs(w)^r``, ``Max(w, 0)^r``,
+    ``Min(w, 0)^r``, ``r > 0``). The function is continuous there (its derivative has no delta) and its derivative
+    tends to 0 on both sides, so by the mean value theorem the derivative exists there and is 0, which is what such
+    a product is at ``w = 0`` (``|h|^(3/2)`` and ``Max(h, 0)^2`` at 0).
+    """
+    def vanishing(f: sp.Basic) -> bool:
+        base, power = f.as_base_exp()
+        if not power.is_positive:
+            return False
+        if isinstance(base, (sp.Max, sp.Min)):
+            return set(base.args) == {w, sp.Integer(0)}
+        return base in (w, -w, sp.Abs(w))
+
+    def ok(node: sp.Basic, damped: bool) -> bool:
+        if node == jump:
+            return damped
+        if isinstance(node, sp.Mul) and not damped:
+            damped = any(vanishing(f) for f in node.args)
+        return all(ok(arg, damped) for arg in node.args)
+
+    return ok(d, False)
 
 
 def _bound_derivative(a: sp.Derivative) -> sp.Basic:
@@ -361,6 +396,9 @@ BUILTINS: dict[str, Builtin] = {b.name: b for b in (
     _entrywise("sign", sp.sign, exact=True), _entrywise("floor", sp.floor, exact=True),
     _entrywise("ceiling", sp.ceiling, exact=True), _entrywise("Heaviside", sp.Heaviside),
     _entrywise("transpose", sp.transpose), _entrywise("Not", sp.Not),
+    _entrywise("sec", sp.sec), _entrywise("csc", sp.csc), _entrywise("cot", sp.cot), _entrywise("asin", sp.asin),
+    _entrywise("acos", sp.acos), _entrywise("atan", sp.atan), _entrywise("asinh", sp.asinh),
+    _entrywise("acosh", sp.acosh), _entrywise("atanh", sp.atanh),
     Builtin("Max", sp.Max, (1, 64), exact=True), Builtin("Min", sp.Min, (1, 64), exact=True),
     Builtin("KroneckerDelta", sp.KroneckerDelta, (2, 2)), Builtin("eye", sp.eye, (1, 1)),
     Builtin("zeros", sp.zeros, (1, 2)), Builtin("diag", sp.diag, (1, 64)), Builtin("And", sp.And, (1, 64)),
@@ -378,6 +416,18 @@ CONNECTIVES = frozenset({"And", "Or", "Not"})
 CONSTANTS: dict[str, Any] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "True": sp.true, "False": sp.false}
 assert FUNCTIONS == frozenset(BUILTINS)
 assert names.CONSTANTS == frozenset(CONSTANTS)
+
+
+#: Where the trigonometric functions and their inverses are real (the principal branches), recorded while building:
+#: SymPy's evaluation may remove the call (``sin(asin(u)) = u``), not the condition.
+_DOMAINS: dict[str, Callable[[sp.Expr], list[sp.Basic]]] = {
+    "tan": lambda u: [sp.Ne(sp.cos(u), 0, evaluate=False)], "sec": lambda u: [sp.Ne(sp.cos(u), 0, evaluate=False)],
+    "cot": lambda u: [sp.Ne(sp.sin(u), 0, evaluate=False)], "csc": lambda u: [sp.Ne(sp.sin(u), 0, evaluate=False)],
+    "asin": lambda u: [sp.Ge(u + 1, 0, evaluate=False), sp.Ge(1 - u, 0, evaluate=False)],
+    "acos": lambda u: [sp.Ge(u + 1, 0, evaluate=False), sp.Ge(1 - u, 0, evaluate=False)],
+    "acosh": lambda u: [sp.Ge(u - 1, 0, evaluate=False)],
+    "atanh": lambda u: [sp.Gt(u + 1, 0, evaluate=False), sp.Gt(1 - u, 0, evaluate=False)],
+}
 
 
 def _log_base(args: list[Any], col: int) -> Any:
@@ -415,6 +465,9 @@ def apply_function(name: str, args: list[Any], col: int) -> Any:
             return fn(a, evaluate=False)
         if b.needs is not None and isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase):
             record(b.needs(a, 0, evaluate=False))
+        if name in _DOMAINS and isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase):
+            for c in _DOMAINS[name](a):
+                record(c)
         return fn(a)
     lo, hi = b.arity
     if not lo <= len(args) <= hi:

@@ -47,10 +47,7 @@ mean either and it is not read. A function's argument without parentheses is the
 ``f^{-1}`` (an inverse, or a reciprocal?) is not read. ``\mathbf{x}``, ``\boldsymbol{x}`` are ``x`` unless a
 pattern says otherwise; ``\log`` and ``\ln`` are natural logarithms. ``\mathbb{E}`` (an expectation), ``\dots``,
 ``\approx``, matrices and a gradient with respect to a vector are not read: the notation's patterns can say what
-they mean.
-
-Limits are those of the expression parser: at most :data:`~.parser.MAX_TEXT` characters and
-:data:`~.parser.MAX_DEPTH` levels of nesting.
+they mean. Limits are those of the expression parser (:data:`~.parser.MAX_TEXT`, :data:`~.parser.MAX_DEPTH`).
 """
 
 from __future__ import annotations
@@ -59,22 +56,12 @@ import re
 from fractions import Fraction
 
 from verifier.errors import ExpressionError
+from verifier.frontend import latex_patterns as N
+from verifier.frontend import latex_tokens as T
 from verifier.frontend import parser as P
 from verifier.frontend.latex_calculus import denominator_part, euclidean_norm, is_scalar, leibniz, numerator, substitute
-from verifier.frontend.latex_patterns import Pattern, Rules, RunIndex, fill, match, pattern, placed
-from verifier.frontend.latex_tokens import (
-    CLOSERS,
-    RELOPS,
-    Token,
-    TokenKind,
-    bar_end,
-    closing,
-    describe,
-    parts,
-    relation_of,
-    scan,
-    split,
-)
+from verifier.frontend.latex_patterns import Pattern, Rules, RunIndex, pattern
+from verifier.frontend.latex_tokens import CLOSERS, RELOPS, Token, TokenKind, scan
 from verifier.frontend.names import CONSTANTS
 
 __all__ = ["RELOPS", "Pattern", "Rules", "Token", "TokenKind", "pattern", "read", "read_tokens", "scan"]
@@ -83,9 +70,6 @@ K = TokenKind
 #: Functions written as commands, and their names in the expression language.
 _FUNCTIONS = {r"\log": "log", r"\ln": "log", r"\exp": "exp", r"\tanh": "tanh", r"\sinh": "sinh",
               r"\cosh": "cosh", r"\sin": "sin", r"\cos": "cos", r"\tan": "tan", r"\max": "Max", r"\min": "Min"}
-_GREEK = frozenset("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
-    pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi
-    Omega ell""".split())
 _STYLES = frozenset({r"\mathbf", r"\boldsymbol", r"\bm", r"\mathit", r"\mathsf", r"\vec"})
 #: Things a sheet writes that have no reading.
 _UNREADABLE = {r"\dots": "'\\dots' (an elided list)", r"\cdots": "'\\cdots' (an elided list)",
@@ -118,7 +102,7 @@ class _Reader:
         n = self.pos + k
         if n < len(self.tokens):
             return self.tokens[n]
-        col = self.tokens[-1].col + len(self.tokens[-1].text) if self.tokens else 1
+        col = self.tokens[-1].col + max(self.tokens[-1].width, 1) if self.tokens else 1
         return Token(K.STOP, "", col)
 
     def runs(self) -> RunIndex:
@@ -139,8 +123,8 @@ class _Reader:
         """The tokens inside the braces at the current position."""
         start = self.token
         if start.kind != K.LBRACE:
-            raise ExpressionError(f"expected '{{', found {describe(start)}", column=start.col)
-        end = closing(self.tokens, self.pos)
+            raise ExpressionError(f"expected '{{', found {T.describe(start)}", column=start.col)
+        end = T.closing(self.tokens, self.pos)
         inner = self.tokens[self.pos + 1:end]
         self.pos = end + 1
         return inner
@@ -158,7 +142,7 @@ class _Reader:
 
     def finish(self) -> None:
         if self.token.kind != K.STOP:
-            raise ExpressionError(f"cannot read {describe(self.token)} here", column=self.token.col)
+            raise ExpressionError(f"cannot read {T.describe(self.token)} here", column=self.token.col)
 
     def starts_factor(self, token: Token) -> bool:
         return token.kind in _STARTS_FACTOR and not (token.kind == K.CMD and token.text in _NOT_FACTORS)
@@ -166,15 +150,15 @@ class _Reader:
     def reach(self, name: str) -> None:
         """After an operator applied to one factor: anything but the end of a term is ambiguous."""
         token = self.token
-        if token.kind not in _REACH_ENDS and relation_of(token) is None:
-            raise ExpressionError(f"what {name} applies to is ambiguous here ({describe(token)} follows): put "
+        if token.kind not in _REACH_ENDS and T.relation_of(token) is None:
+            raise ExpressionError(f"what {name} applies to is ambiguous here ({T.describe(token)} follows): put "
                                   "its operand in parentheses", column=token.col)
 
     # -- grammar
     def relation(self) -> P.Node:
         first = self.sum()
         operands, ops = [first], []
-        while (op := relation_of(self.token)) is not None:
+        while (op := T.relation_of(self.token)) is not None:
             self.advance()
             ops.append(op)
             operands.append(self.sum())
@@ -240,7 +224,7 @@ class _Reader:
         if token.kind == K.MINUS:
             self.advance()
             return P.Neg(self.factor(), token.col)
-        if any(match(p.tokens, self.tokens, self.pos, self.runs()) for p in self.rules.patterns):
+        if any(N.match(p.tokens, self.tokens, self.pos, self.runs()) for p in self.rules.patterns):
             return self.power()
         if self.is_cmd(r"\sum", r"\prod"):
             return self.big(token)
@@ -274,7 +258,7 @@ class _Reader:
                 out = P.BinOp("+" if name == "Sum" else "*", out, item, token.col)
             return out
         lo: P.Node | None = None
-        if relation_of(sub.token) == "=":
+        if T.relation_of(sub.token) == "=":
             sub.advance()
             lo = sub.sum()
         sub.finish()
@@ -300,7 +284,7 @@ class _Reader:
         if end is None or end + 1 != len(self.tokens):
             raise ExpressionError("a set below a sum must end with '\\}' and the subscript there",
                                   column=opener.col)
-        parts = split(self.tokens[self.pos + 1:end], lambda t: t.kind == K.COMMA)
+        parts = T.split(self.tokens[self.pos + 1:end], lambda t: t.kind == K.COMMA)
         if any(not part for part in parts):
             raise ExpressionError("an empty element of a set", column=opener.col)
         self.pos = end + 1
@@ -312,7 +296,8 @@ class _Reader:
         d = bottom[0]
         found: list[P.Node] = []
         top_order, _ = numerator(top)
-        parts_below = [denominator_part(part, d, top_order) for part in split(bottom, lambda t: t.key() == d.key())[1:]]
+        below = T.split(bottom, lambda t: t.key() == d.key())[1:]
+        parts_below = [denominator_part(part, d, top_order) for part in below]
         if d.kind != K.CMD and len(parts_below) > 1:
             raise ExpressionError("several variables below 'd' (write \\partial)", column=d.col)
         for part, order in parts_below:
@@ -359,15 +344,19 @@ class _Reader:
         while self.token.kind == K.UNDERSCORE:
             under = self.advance()
             node = self._subscript(node, self.group(), under)
+            if isinstance(node, P.Name) and node.id in self.rules.functions:     # L_{CE}(p, t)
+                return self.application(node.id, under)
         return node
 
     def _subscript(self, node: P.Node, tokens: list[Token], at: Token) -> P.Node:
         """``x_{i}``: an entry of a declared family, or a name written with its subscript (``k_1`` is ``k1``)."""
         if isinstance(node, P.Name):
             joined = node.id + "".join(t.text for t in tokens)
-            if all(t.kind in (K.LETTER, K.NUMBER) for t in tokens) and self.rules.is_value(joined):
+            if all(t.kind in (K.LETTER, K.NUMBER) for t in tokens) and (
+                    self.rules.is_value(joined) or joined in self.rules.functions):
                 return P.Name(joined, node.col)
             if self.rules.is_family(node.id):
+                N.two_letters(tokens)
                 return P.Index(node, (self.whole(tokens, at),), node.col)
         shown = P.unparse(node) + "_{" + " ".join(t.text for t in tokens) + "}"
         raise ExpressionError(f"the subscripted name '{shown}' is not in the notation", column=node.col)
@@ -408,7 +397,7 @@ class _Reader:
             return self.command(token)
         if kind == K.UPRIGHT:
             raise ExpressionError("a differential 'd' outside \\frac{d ..}{d ..} is not read", column=token.col)
-        raise ExpressionError(f"expected a formula, found {describe(token)}", column=token.col)
+        raise ExpressionError(f"expected a formula, found {T.describe(token)}", column=token.col)
 
     def named(self, name: str, token: Token) -> P.Node:
         """A name: applied to arguments when it is a function; a value (or a product with what follows) when it
@@ -418,7 +407,7 @@ class _Reader:
         nxt = self.token
         if not self.rules.is_value(name) and name not in CONSTANTS and (
                 nxt.kind == K.LPAREN or (len(name) > 1 and token.kind == K.WORD and self.starts_factor(nxt))):
-            raise ExpressionError(f"'{name}' followed by {describe(nxt)}: an application or a product? declare "
+            raise ExpressionError(f"'{name}' followed by {T.describe(nxt)}: an application or a product? declare "
                                   f"'{name}' in the notation (a function under [define], a value under [symbols])",
                                   column=token.col)
         return P.Name(name, token.col)
@@ -449,23 +438,23 @@ class _Reader:
 
     def arguments(self) -> tuple[P.Node, ...]:
         opener = self.token
-        end = closing(self.tokens, self.pos)
+        end = T.closing(self.tokens, self.pos)
         inner = self.tokens[self.pos + 1:end]
         self.pos = end + 1
-        return tuple(self.whole(part, opener, relation=True) for part in parts(inner, K.COMMA, opener))
+        return tuple(self.whole(part, opener, relation=True) for part in T.parts(inner, K.COMMA, opener))
 
     def bracket(self, token: Token) -> P.Node:
-        end = closing(self.tokens, self.pos)
+        end = T.closing(self.tokens, self.pos)
         inner = self.tokens[self.pos + 1:end]
         self.pos = end + 1
-        items = parts(inner, K.COMMA, token)
+        items = T.parts(inner, K.COMMA, token)
         if len(items) == 1:
             return self.whole(items[0], token)
         return P.Vector(tuple(self.whole(item, token) for item in items), token.col)
 
     def bars(self, token: Token) -> P.Node:
         """``|a|`` (Abs) and ``\\|x\\|`` (a norm: of a scalar, or of a vector written out)."""
-        end = bar_end(self.tokens, self.pos)
+        end = T.bar_end(self.tokens, self.pos)
         inner = self.whole(self.tokens[self.pos + 1:end], token)
         self.pos = end + 1
         if token.kind == K.BAR:
@@ -510,26 +499,26 @@ class _Reader:
             inner = self.sum()
             closer = r"\rceil" if text == r"\lceil" else r"\rfloor"
             if self.token.text != closer:
-                raise ExpressionError(f"expected '{closer}', found {describe(self.token)}", column=self.token.col)
+                raise ExpressionError(f"expected '{closer}', found {T.describe(self.token)}", column=self.token.col)
             self.advance()
             return P.Call("ceiling" if text == r"\lceil" else "floor", (inner,), token.col)
         if text == r"\infty":
             return P.Name("oo", token.col)
         if text in _FUNCTIONS:
             return self.application(_FUNCTIONS[text], token)
-        if text[1:] in _GREEK:
-            return self.named(text[1:], token)
+        if text[1:] in N.GREEK:
+            return self.named(N.greek_name(text), token)
         raise ExpressionError(f"'{text}' is not read (no pattern of the notation matches it)", column=token.col)
 
     def environment(self, token: Token) -> P.Node:
-        end = closing(self.tokens, self.pos)
+        end = T.closing(self.tokens, self.pos)
         inner = self.tokens[self.pos + 1:end]
         self.pos = end + 1
         if token.text != "cases":
             raise ExpressionError(f"the environment '{token.text}' is not read", column=token.col)
         pairs: list[P.Node] = []
-        for row in parts(inner, "\\\\", token):
-            cells = parts(row, K.AMPERSAND, token)
+        for row in T.parts(inner, "\\\\", token):
+            cells = T.parts(row, K.AMPERSAND, token)
             if len(cells) != 2:
                 raise ExpressionError("each line of cases needs one '&' between the value and its condition",
                                       column=row[0].col if row else token.col)
@@ -554,14 +543,15 @@ class _Reader:
 
     def _pattern(self) -> P.Node | None:
         for pat in self.rules.patterns:
-            found = match(pat.tokens, self.tokens, self.pos, self.runs())
+            found = N.match(pat.tokens, self.tokens, self.pos, self.runs())
             if found is None:
                 continue
             end, holes = found
             at = self.token
+            pat.check_subscripts(holes)
             texts = {name: P.unparse(self.whole(tokens, at, relation=True)) for name, tokens in holes.items()}
             self.pos = end
-            reading = fill(pat.replacement, texts)
+            reading = N.fill(pat.replacement, texts)
             try:
                 node = P.parse_expression(reading)
             except ExpressionError as err:
@@ -569,8 +559,8 @@ class _Reader:
                                       f"expression: {err.message}", column=at.col) from None
             if pat.ends_with_hole and self.starts_factor(self.token):
                 raise ExpressionError(f"what the pattern '{pat.source}' takes is ambiguous here: "
-                                      f"{describe(self.token)} follows it", column=self.token.col)
-            return placed(node, at.col)
+                                      f"{T.describe(self.token)} follows it", column=self.token.col)
+            return N.placed(node, at.col)
         return None
 
 
@@ -585,7 +575,11 @@ def read_tokens(tokens: list[Token], rules: Rules) -> P.Node:
     except RecursionError:
         raise ExpressionError(f"formula nested too deeply (more than {P.MAX_DEPTH} levels)",
                               column=tokens[0].col) from None
-    P.parse_expression(P.unparse(node))   # the reading must be an expression the builder accepts (depth, size)
+    try:    # the reading must be an expression the builder accepts (depth, size); its columns are the reading's
+        P.parse_expression(P.unparse(node))
+    except ExpressionError as err:
+        raise ExpressionError(f"the reading '{P.unparse(node)[:60]}' is not an expression: {err.message}",
+                              column=tokens[0].col) from None
     return node
 
 

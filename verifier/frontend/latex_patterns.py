@@ -26,7 +26,7 @@ from verifier.frontend import parser as P
 from verifier.frontend.latex_tokens import ARITY, CLOSERS, OPENERS, Token, TokenKind, closing, scan
 from verifier.frontend.names import FUNCTIONS
 
-__all__ = ["Pattern", "Rules", "RunIndex", "fill", "match", "pattern", "placed"]
+__all__ = ["GREEK", "Pattern", "Rules", "RunIndex", "fill", "greek_name", "match", "pattern", "placed", "two_letters"]
 
 K = TokenKind
 _HOLE = re.compile(r"\?([A-Za-z]+)")
@@ -40,6 +40,18 @@ class Pattern:
     tokens: tuple[Token, ...]
     replacement: str
     source: str
+
+    @property
+    def subscript_holes(self) -> frozenset[str]:
+        """The placeholders that open a subscript (``x_{?i}``), where ``ij`` would be two indices or a product."""
+        t = self.tokens
+        return frozenset(t[n].text for n in range(2, len(t)) if t[n].kind == K.HOLE
+                         and t[n - 2].kind == K.UNDERSCORE and t[n - 1].kind == K.LBRACE)
+
+    def check_subscripts(self, holes: dict[str, list[Token]]) -> None:
+        """Raise if a placeholder of a subscript took letters side by side (``x_{ij}``)."""
+        for name in self.subscript_holes & holes.keys():
+            two_letters(holes[name])
 
     @property
     def ends_with_hole(self) -> bool:
@@ -83,6 +95,25 @@ def pattern(source: str, replacement: str) -> Pattern:
                               column=1)
     P.parse_expression(_HOLE.sub(lambda m: m.group(1), replacement))
     return Pattern(tokens, replacement, source)
+
+
+def two_letters(tokens: list[Token]) -> None:
+    """Raise if a subscript is letters side by side: ``x_{ij}`` is x[i, j] to most readers, x[i*j] to a grammar."""
+    if len(tokens) > 1 and all(t.kind == K.LETTER for t in tokens):
+        raise ExpressionError(f"'{''.join(t.text for t in tokens)}' in a subscript: two indices, or their product? "
+                              "give the notation a pattern", column=tokens[0].col)
+
+
+#: Greek letters the reader takes as names (``\\alpha`` is ``alpha``).
+GREEK = frozenset("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
+    pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi
+    Omega ell""".split())
+
+
+def greek_name(command: str) -> str:
+    """The name a Greek letter's command stands for: ``\\alpha`` is ``alpha``, but ``\\lambda`` (a keyword of the
+    expression language) is ``lam``."""
+    return "lam" if command == r"\lambda" else command[1:]
 
 
 def fill(replacement: str, texts: dict[str, str]) -> str:

@@ -79,12 +79,14 @@ class TokenKind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Token:
     """One token: its kind, its text (a command with its backslash, a number's digits, an environment's name) and
-    its column. ``glued`` (scanning only) says that only spaces separate it from the digit before it."""
+    its column. ``width`` is how many characters of the source it spans (``<=`` is the token ``\\leq`` of width 2);
+    ``glued`` (scanning only) says that only spaces separate it from the digit before it."""
 
     kind: TokenKind
     text: str
     col: int
     glued: bool = field(default=False, compare=False)
+    width: int = field(default=0, compare=False)
 
     def key(self) -> tuple[str, str]:
         """What must be equal for two tokens to match (columns aside)."""
@@ -152,8 +154,9 @@ class _Scanner:
     def col(self, pos: int) -> int:
         return self.base + pos + 1
 
-    def emit(self, kind: TokenKind, text: str, pos: int, *, glued: bool = False) -> None:
-        self.out.append(Token(kind, text, self.col(pos), glued))
+    def emit(self, kind: TokenKind, text: str, pos: int, *, glued: bool = False, end: int | None = None) -> None:
+        width = (pos + len(text) if end is None else end) - pos
+        self.out.append(Token(kind, text, self.col(pos), glued, width))
         self.spaced = None
 
     def last_is_digit(self) -> bool:
@@ -169,7 +172,7 @@ class _Scanner:
                 while self.pos < n and text[self.pos] != "\n":
                     self.pos += 1
             elif ch == "~":
-                self.spacing(Token(K.CMD, "~", self.col(self.pos)))
+                self.spaced = Token(K.CMD, "~", self.col(self.pos))
                 self.pos += 1
             elif ch == "\\":
                 self.command()
@@ -185,16 +188,13 @@ class _Scanner:
                 self.emit(K.NUMBER, "{,}", self.pos, glued=True)
                 self.pos += 3
             elif text[self.pos:self.pos + 2] in _ASCII_RELATIONS:
-                self.emit(K.CMD, _ASCII_RELATIONS[text[self.pos:self.pos + 2]], self.pos)
+                self.emit(K.CMD, _ASCII_RELATIONS[text[self.pos:self.pos + 2]], self.pos, end=self.pos + 2)
                 self.pos += 2
             elif ch == "," and self.last_is_digit() and _THOUSANDS.match(text, self.pos):
                 self.comma_in_number()
             else:
                 self.punctuation(ch)
         return self.out
-
-    def spacing(self, token: Token) -> None:
-        self.spaced = token
 
     def digit(self) -> None:
         ch, at = self.text[self.pos], self.pos
@@ -209,7 +209,7 @@ class _Scanner:
         if self.depth > 0:
             raise ExpressionError("a comma between digits inside brackets: a thousands separator, or a list? "
                                   "write the number without it, or a space after the comma", column=self.col(self.pos))
-        self.emit(K.NUMBER, "{,}", self.pos, glued=True)
+        self.emit(K.NUMBER, "{,}", self.pos, glued=True, end=self.pos + 1)
         self.pos += 1
 
     def punctuation(self, ch: str) -> None:
@@ -240,19 +240,19 @@ class _Scanner:
             self.pos = len(text)    # an equation's tag at the end: "(1)"
             return
         if cmd == r"\qquad" and not _TEXT_NEXT.match(text, self.pos):
-            self.emit(K.CMD, "\\\\", start)     # two formulas side by side
+            self.emit(K.CMD, "\\\\", start, end=self.pos)     # two formulas side by side
             return
         if cmd in _IGNORED or cmd == r"\qquad":
             if cmd in _SPACES:
-                self.spacing(Token(K.CMD, cmd, self.col(start)))
+                self.spaced = Token(K.CMD, cmd, self.col(start))
             return
         if cmd in (r"\begin", r"\end") or cmd in _WORDS:
             self.braced_word(cmd, start)
             return
         if cmd in _PUNCT_COMMANDS:
-            self.emit(_PUNCT_COMMANDS[cmd], cmd, start)
+            self.emit(_PUNCT_COMMANDS[cmd], cmd, start, end=self.pos)
             return
-        self.emit(K.CMD, cmd, start)
+        self.emit(K.CMD, cmd, start, end=self.pos)
 
     def braced_word(self, cmd: str, start: int) -> None:
         w = _BRACED_WORD.match(self.text, self.pos)
@@ -263,13 +263,13 @@ class _Scanner:
         if cmd == r"\tag":
             return
         if cmd in (r"\begin", r"\end"):
-            self.emit(K.BEGIN if cmd == r"\begin" else K.END, word, start)
+            self.emit(K.BEGIN if cmd == r"\begin" else K.END, word, start, end=self.pos)
         elif cmd == r"\mathrm" and word in ("e", "d"):
-            self.emit(K.UPRIGHT, word, start)
+            self.emit(K.UPRIGHT, word, start, end=self.pos)
         elif cmd == r"\mathrm" and len(word) == 1:
-            self.emit(K.LETTER, word, start)
+            self.emit(K.LETTER, word, start, end=self.pos)
         else:
-            self.emit(K.WORD, w.group(1), start)
+            self.emit(K.WORD, w.group(1), start, end=self.pos)
 
 
 def _arguments(tokens: list[Token]) -> list[Token]:
@@ -314,16 +314,19 @@ def _numbers(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     for t in tokens:
         if t.kind == K.NUMBER and t.glued and out and out[-1].kind == K.NUMBER:
-            out[-1] = Token(K.NUMBER, out[-1].text + t.text, out[-1].col)
+            out[-1] = Token(K.NUMBER, out[-1].text + t.text, out[-1].col, width=t.col + t.width - out[-1].col)
         else:
             if t.kind == K.NUMBER and t.text == "{,}":
                 raise ExpressionError("a thousands separator not between digits", column=t.col)
-            out.append(Token(t.kind, t.text, t.col))
+            out.append(Token(t.kind, t.text, t.col, width=t.width))
     return [_number(t) if t.kind == K.NUMBER else t for t in out]
 
 
 def _number(token: Token) -> Token:
     text, col = token.text, token.col
+    if not any(ch.isdigit() for ch in text.replace("{,}", "")):
+        raise ExpressionError("a decimal point without a digit (a script or an argument takes one character: "
+                              "x^{.5}, not x^.5)", column=col)
     if text.count(".") > 1:
         raise ExpressionError(f"a number with two decimal points ('{text}')", column=col)
     if text.endswith("{,}"):
@@ -334,12 +337,12 @@ def _number(token: Token) -> Token:
     if "." in text:
         raise ExpressionError(f"a number with both a comma and a decimal point ('{text}')", column=col)
     if len(groups) == 2 and len(groups[1]) != 3:
-        return Token(K.NUMBER, f"{groups[0]}.{groups[1]}", col)     # 3{,}14: a decimal comma
+        return Token(K.NUMBER, f"{groups[0]}.{groups[1]}", col, width=token.width)     # 3{,}14: a decimal comma
     if all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3:
         if len(groups) == 2:
             raise ExpressionError(f"'{text.replace('{,}', ',')}' is a thousands separator or a decimal comma: "
                                   "write the number without it", column=col)
-        return Token(K.NUMBER, "".join(groups), col)
+        return Token(K.NUMBER, "".join(groups), col, width=token.width)
     raise ExpressionError(f"the digits of '{text.replace('{,}', ',')}' are not in groups of three", column=col)
 
 
@@ -393,14 +396,14 @@ def closing(tokens: list[Token], start: int) -> int:
     raise ExpressionError(f"'{tokens[start].text}' is never closed", column=tokens[start].col)
 
 
-def split(tokens: list[Token], is_separator: Callable[[Token], bool], *, keep: bool = False) -> list[list[Token]]:
-    """``tokens`` cut at the separators outside brackets and environments (``is_separator``: a token predicate);
-    with ``keep`` each separator starts the part after it. Empty parts are kept."""
+def split(tokens: list[Token], is_separator: Callable[[Token], bool]) -> list[list[Token]]:
+    """``tokens`` cut at the separators outside brackets and environments (``is_separator``: a token predicate).
+    Empty parts are kept."""
     parts: list[list[Token]] = [[]]
     depth = 0
     for t in tokens:
         if depth == 0 and is_separator(t):
-            parts.append([t] if keep else [])
+            parts.append([])
             continue
         if t.kind in OPENERS:
             depth += 1

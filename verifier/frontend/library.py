@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 from verifier.errors import DerivationFileError
 from verifier.frontend.tomlfile import (
-    MAX_FILE_BYTES,
     NOTATION_SUFFIX,
     SourceFile,
     display_path,
     load_file,
+    read_text,
     repository_root,
 )
 from verifier.model import Claim
@@ -39,8 +39,8 @@ class Library:
     errors: list[DerivationFileError] = field(default_factory=list)
     sheets: dict[str, Sheet] = field(default_factory=dict)     # the reading of each sheet (Markdown, LaTeX)
     notations: list[Notation] = field(default_factory=list)    # the notation tables the sheets were read with
-    skipped: list[str] = field(default_factory=list)           # files not read, or giving nothing, and why
     claim_scopes: dict[str, SourceFile] = field(default_factory=dict)   # a sheet's claim id -> its own [symbols]
+    notes: list[str] = field(default_factory=list)             # what a reader of the run should know (one line each)
 
     def context(self, claim: Claim) -> list[SourceFile]:
         """The files whose names a claim sees: used files first (depth first, each once), then its own."""
@@ -133,7 +133,8 @@ def load_library(path: Path, *, display_root: Path | None = None, notation: Path
     holding ``path``, else ``path``); a notation table given outside it may use files of its own repository."""
     lib = Library()
     root = (root or repository_root(path)).resolve()
-    paths, lib.skipped = discover(path, notation, root, display_root)
+    paths, skipped = discover(path, notation, root, display_root)
+    lib.notes.extend(skipped)
     sheets = [p for p in paths if p.suffix in SHEET_SUFFIXES]
     notations: dict[Path, Notation | DerivationFileError] = {}
     pending = list(paths)
@@ -183,51 +184,47 @@ def load_library(path: Path, *, display_root: Path | None = None, notation: Path
 def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notation | DerivationFileError],
                 given: Path | None, display_root: Path | None, root: Path, id_prefix: str) -> SourceFile:
     """Read a sheet with its notation table into a :class:`SourceFile` (its reading goes to ``lib.sheets``). A
-    table that cannot be read is reported once; the other sheets it reads say so."""
+    table that cannot be read is reported once; the other sheets it reads say so. A sheet without a table is read
+    with declarations inferred from it."""
+    text = read_text(p, shown)
     table = _notation_for(p, given)
     if table is None:
-        raise DerivationFileError(f"no notation table for this sheet: write {p.stem}{NOTATION_SUFFIX} beside it, "
-                                  "or give one with --notation FILE", file=shown)
-    try:
-        table = table.resolve()
-    except (OSError, RuntimeError):
-        raise DerivationFileError(f"not read: its notation table {table.name} cannot be resolved (a loop of "
-                                  "symbolic links)", file=shown) from None
-    if given is None and not table.is_relative_to(root):
-        raise DerivationFileError(f"not read: its notation table is a symbolic link leading outside the library's "
-                                  f"root {root}", file=shown)
-    table_shown = display_path(table, display_root)
-    if table not in notations:
-        from verifier.frontend.notation import load_notation
+        from verifier.frontend.infer import inferred_notation
+        notation = inferred_notation(text, p, shown)
+        notations[Path(notation.path)] = notation
+        lib.notes.append(f"{shown}: declarations inferred; `verify init {shown}` writes them for you to correct")
+    else:
         try:
-            notations[table] = load_notation(table, table_shown,
-                                             root=root if table.is_relative_to(root) else None)
-        except DerivationFileError as err:
-            notations[table] = err
-            raise
-    notation = notations[table]
-    if isinstance(notation, DerivationFileError):
-        raise DerivationFileError(f"not read: its notation table {table_shown} could not be read (see its error)",
-                                  file=shown)
-    try:
-        raw = p.read_bytes()
-        if len(raw) > MAX_FILE_BYTES:
-            raise DerivationFileError(f"file too large ({len(raw)} bytes; at most {MAX_FILE_BYTES})", file=shown)
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except OSError as err:
-        raise DerivationFileError(f"cannot read file: {err.strerror}", file=shown) from None
-    except UnicodeDecodeError as err:
-        raise DerivationFileError("file is not valid UTF-8 text", file=shown,
-                                  line=raw[: err.start].count(b"\n") + 1) from None
+            table = table.resolve()
+        except (OSError, RuntimeError):
+            raise DerivationFileError(f"not read: its notation table {table.name} cannot be resolved (a loop of "
+                                      "symbolic links)", file=shown) from None
+        if given is None and not table.is_relative_to(root):
+            raise DerivationFileError(f"not read: its notation table is a symbolic link leading outside the "
+                                      f"library's root {root}", file=shown)
+        table_shown = display_path(table, display_root)
+        if table not in notations:
+            from verifier.frontend.notation import load_notation
+            try:
+                notations[table] = load_notation(table, table_shown,
+                                                 root=root if table.is_relative_to(root) else None)
+            except DerivationFileError as err:
+                notations[table] = err
+                raise
+        found = notations[table]
+        if isinstance(found, DerivationFileError):
+            raise DerivationFileError(f"not read: its notation table {table_shown} could not be read (see its "
+                                      "error)", file=shown)
+        notation = found
     from verifier.frontend.sheet import read_sheet
     try:
         claims, sheet = read_sheet(text, shown, notation, id_prefix=id_prefix)
     except DerivationFileError as err:
-        if err.file == notation.path:   # the table's own pattern failed: no other sheet is tried with it
-            notations[table] = err
+        if table is not None and err.file == notation.path:   # the table's own pattern failed: no other sheet
+            notations[table] = err                              # is tried with it
         raise
     if not claims:
-        lib.skipped.append(f"{shown}: nothing to check: " + (
+        lib.notes.append(f"{shown}: nothing to check: " + (
             f"none of its {sheet.answers} answers has a chain of two entries in display math" if sheet.answers else
             f"no line is an answer heading (the table's heading pattern: {notation.heading.pattern})"))
     lib.sheets[shown] = sheet

@@ -8,6 +8,7 @@ FUNCTIONS: frozenset[str] = frozenset({
     "exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "Abs", "sign", "Max", "Min", "floor",
     "ceiling", "Piecewise", "KroneckerDelta", "Heaviside", "Sum", "Product", "diff", "limit", "Matrix", "eye",
     "zeros", "diag", "transpose", "jacobian", "len", "flip", "vector", "And", "Or", "Not",
+    "sec", "csc", "cot", "asin", "acos", "atan", "asinh", "acosh", "atanh",
 })
 
 #: Constants: ``pi``, ``E``, ``oo`` and the two truth values (for ``Piecewise`` conditions).

@@ -13,6 +13,7 @@ import sympy as sp
 
 from verifier.frontend.scope import SymbolInfo
 from verifier.kernel import Facts
+from verifier.kernel.interval import settle
 from verifier.model import Obligation
 
 Relation = tuple[sp.Expr, str, sp.Expr]
@@ -37,16 +38,16 @@ class Problem:
     obligation: Obligation
     kind: str
     cases: list[Case]
-    infos: dict[Any, SymbolInfo]
+    infos: dict[sp.Basic, SymbolInfo]
     sizes: dict[str, list[int]] = field(default_factory=dict)
-    where: dict[Any, Any] = field(default_factory=dict)       # the ``where`` substitution applied to everything
+    where: dict[sp.Basic, sp.Expr] = field(default_factory=dict)    # the ``where`` substitution applied to everything
     #: For a ``forall`` with ``where`` values: the same obligation with the ``where`` names left as declared, one
     #: case per case of ``cases``; proved for every allowed value, it holds at the given ones (tried first).
     general: list[Case] = field(default_factory=list)
     #: The ``where`` names (as declared) and their values, for that instantiation.
-    values: dict[Any, Any] = field(default_factory=dict)
+    values: dict[sp.Basic, sp.Expr] = field(default_factory=dict)
 
-    def bounds(self, s: Any) -> tuple[Any, Any]:
+    def bounds(self, s: sp.Basic) -> tuple[sp.Expr | None, sp.Expr | None]:
         """The declared range of a ranged name, with ``where`` applied."""
         info = self.infos[s]
         return substituted(info.lo, self.where), substituted(info.hi, self.where)
@@ -54,4 +55,6 @@ class Problem:
 
 
 def substituted(e: Any, subst: dict) -> Any:
-    return e.xreplace(subst) if subst and isinstance(e, sp.Basic) else e
+    """``e`` with the values of ``subst`` put in, untrusted functions of numbers decided rigorously (not by SymPy's
+    automatic evaluation, wrong for the floor of an algebraic number next to an integer)."""
+    return settle(e, subst) if subst and isinstance(e, sp.Basic) else e

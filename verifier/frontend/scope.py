@@ -62,6 +62,6 @@ class Scope:
         out.definitions.update(other.definitions)
         return out
 
-    def by_symbol(self) -> dict[Any, SymbolInfo]:
+    def by_symbol(self) -> dict[sp.Basic, SymbolInfo]:
         """Declared infos keyed by their SymPy object."""
         return {info.symbol: info for info in self.symbols.values()}

@@ -233,22 +233,54 @@ def _entry(op: str | None, tokens: list[Token], content: str, base: int, rules: 
     if not tokens:
         return Entry(op, "", *positions.at(base), None, f"nothing after '{op}'", *positions.at(base))
     first = tokens[0].col - 1
-    last = max(t.col - 1 + len(t.text) for t in tokens)
+    last = max(t.col - 1 + t.width for t in tokens)     # the source's width: '<=' is the token \leq
     latex = _source(content, base, first, last)
     line, col = positions.at(first)
     if op in _UNCHECKED:
         return Entry(op, latex, line, col, None, _UNCHECKED[op], line, col)
+    reading, reason, at = _reading(tokens, rules)
+    if reading is not None:
+        return Entry(op, latex, line, col, reading)
+    if at is None:
+        return Entry(op, latex, line, col, None, reason, line, col)
+    reason_line, reason_col = positions.at(max(at if at >= 0 else first, 0))
+    return Entry(op, latex, line, col, None, reason, reason_line, reason_col)
+
+
+#: Readings of entries already read, by the notation's rules and the tokens (columns counted from the first):
+#: submissions on one template write most entries alike, and each is read once per process.
+_READINGS: dict[int, tuple[Rules, dict[tuple[object, ...], tuple[str | None, str | None, int | None]]]] = {}
+_MAX_READINGS = 20_000
+
+
+def _reading(tokens: list[Token], rules: Rules) -> tuple[str | None, str | None, int | None]:
+    """An entry's reading as expression text, or ``None`` with the reason and the offset it names (``-1``: the
+    entry's start; ``None``: no place, the entry's own)."""
+    start = tokens[0].col
+    signature = tuple((t.kind, t.text, t.col - start, t.glued, t.width) for t in tokens)
+    held = _READINGS.get(id(rules))
+    if held is None or held[0] is not rules:    # keyed by identity; the rules are kept, so the id is not reused
+        if sum(len(m) for _, m in _READINGS.values()) > _MAX_READINGS:
+            _READINGS.clear()
+        held = _READINGS[id(rules)] = (rules, {})
+    memo = held[1]
+    if signature not in memo:
+        memo[signature] = _read_entry(tokens, rules)
+    reading, reason, at = memo[signature]
+    return reading, reason, (at + start if at is not None and at >= 0 else at)
+
+
+def _read_entry(tokens: list[Token], rules: Rules) -> tuple[str | None, str | None, int | None]:
+    start = tokens[0].col
     try:
         node = read_tokens(tokens, rules)
         if isinstance(node, P.Compare):
             raise ExpressionError("a relation inside an entry of a chain", column=node.col)
-        return Entry(op, latex, line, col, P.unparse(node))
+        return P.unparse(node), None, None
     except ExpressionError as err:
-        at = (err.column - 1) if err.column else first
-        reason_line, reason_col = positions.at(max(at, 0))
-        return Entry(op, latex, line, col, None, err.message, reason_line, reason_col)
+        return None, err.message, (err.column - 1 - start) if err.column else -1
     except RecursionError:
-        return Entry(op, latex, line, col, None, "formula nested too deeply", line, col)
+        return None, "formula nested too deeply", None
 
 
 def _source(content: str, base: int, first: int, last: int) -> str:

@@ -76,16 +76,13 @@ def display_path(p: Path, display_root: Path | None) -> str:
         return str(p)
 
 
-def load_file(p: Path, shown: str, *, display_root: Path | None = None, root: Path | None = None) -> SourceFile:
-    """Read and check one derivation file; its ``use`` files must be inside ``root`` (by default
-    :func:`repository_root` of the file)."""
-    if p.name.endswith(NOTATION_SUFFIX):
-        raise DerivationFileError("a notation table is not a derivation file: give the sheet it reads "
-                                  "(--derivations SHEET.md --notation TABLE)", file=shown)
+def read_text(p: Path, shown: str, what: str = "file") -> str:
+    """The text of a file of at most :data:`MAX_FILE_BYTES` bytes of UTF-8; a file that cannot be read, is too large
+    or is not UTF-8 is a :class:`DerivationFileError` naming ``shown`` (and the line of the first bad byte)."""
     try:
         raw = p.read_bytes()
     except OSError as err:
-        raise DerivationFileError(f"cannot read file: {err.strerror}", file=shown) from None
+        raise DerivationFileError(f"cannot read {what}: {err.strerror}", file=shown) from None
     if len(raw) > MAX_FILE_BYTES:
         raise DerivationFileError(f"file too large ({len(raw)} bytes; at most {MAX_FILE_BYTES})", file=shown)
     try:
@@ -94,7 +91,16 @@ def load_file(p: Path, shown: str, *, display_root: Path | None = None, root: Pa
         line = raw[: err.start].count(b"\n") + 1
         raise DerivationFileError("file is not valid UTF-8 text", file=shown, line=line) from None
     # Editors on Windows may start a file with a byte order mark, which TOML does not allow; it carries no meaning.
-    text = text.removeprefix("\ufeff")
+    return text.removeprefix("\ufeff")
+
+
+def load_file(p: Path, shown: str, *, display_root: Path | None = None, root: Path | None = None) -> SourceFile:
+    """Read and check one derivation file; its ``use`` files must be inside ``root`` (by default
+    :func:`repository_root` of the file)."""
+    if p.name.endswith(NOTATION_SUFFIX):
+        raise DerivationFileError("a notation table is not a derivation file: give the sheet it reads "
+                                  "(--derivations SHEET.md --notation TABLE)", file=shown)
+    text = read_text(p, shown)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

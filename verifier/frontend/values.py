@@ -209,6 +209,23 @@ def wrap(value: Any, recorded: Sequence[sp.Basic], given: sp.Basic = sp.true) ->
     return value
 
 
+def _summand_defined_everywhere(e: sp.Basic) -> bool:
+    """Whether a sum or product over a finite range is defined at every point: its bounds are, and each condition
+    of its summand (``u > 0``, ``u >= 0``, ``u != 0``) is proved by the kernel for every value of every name, the
+    index included (``log(sigma(z_m))`` needs ``sigma(z_m) > 0``, which holds whatever ``m`` is)."""
+    if not isinstance(e, (sp.Sum, sp.Product)) or len(e.limits) != 1:
+        return False
+    _, lo, hi = e.limits[0]
+    if any(b in (sp.oo, -sp.oo) or not defined.everywhere(b) for b in (lo, hi)):
+        return False
+    ops = {sp.Gt: ">", sp.Ge: ">=", sp.Ne: "!="}
+    for c in defined.conditions(e.function, sufficient=True):
+        op = ops.get(type(c))
+        if op is None or c.rhs != 0 or kernel.confirm_relation((c.lhs, op, sp.Integer(0)), kernel.Facts()) is None:
+            return False
+    return True
+
+
 def _opaque(c: sp.Expr) -> sp.Basic:
     """The kernel's opaque ``defined(e)`` (a sum with a partial summand, a limit... is defined) as a condition that
     nothing decides: the side is then never proved, nor refuted at a point, through it. (``e`` itself cannot go
@@ -237,6 +254,8 @@ def _lost(value: Expr, recorded: Sequence[sp.Basic]) -> list[sp.Basic]:
 def _carried(c: sp.Basic, own: set[sp.Basic]) -> bool:
     if c in own or defined.holds(c):
         return True
+    if isinstance(c, sp.core.function.AppliedUndef):
+        return _summand_defined_everywhere(c.args[0])
     if not isinstance(c, (sp.Ne, sp.Gt, sp.Ge)) or c.rhs != 0:
         return False
     factors = sp.Mul.make_args(c.lhs)

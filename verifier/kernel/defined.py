@@ -7,9 +7,13 @@ real-valued and finite:
 - ``log(u)`` needs ``u > 0``; ``b^x`` needs ``b != 0`` for a negative integer ``x``, ``b >= 0`` for a positive
   non-integer rational ``x`` (``sqrt``), ``b > 0`` for a negative non-integer ``x`` and for a symbolic exponent
   (only sufficient: ``0^x`` is defined for ``x > 0``);
-- ``tan(u)`` needs ``cos(u) != 0``; ``Heaviside(u)`` is defined everywhere, but its value at the jump is a
-  convention (SymPy's 1/2, or its second argument) that decides nothing here: it is a number never evaluated
-  (``0 * Heaviside(0) = 0``, ``Heaviside(0) = 1/2`` undecided);
+- ``tan(u)`` and ``sec(u)`` need ``cos(u) != 0`` (tan is undefined at the odd multiples of pi/2), ``cot(u)`` and
+  ``csc(u)`` need ``sin(u) != 0`` (the multiples of pi); ``asin(u)`` and ``acos(u)`` need ``-1 <= u <= 1``,
+  ``acosh(u)`` needs ``u >= 1``, ``atanh(u)`` needs ``-1 < u < 1`` (the principal branches, real there); ``atan``
+  and ``asinh`` are defined everywhere;
+- ``Heaviside(u)`` is defined everywhere, but its value at the jump is a convention (SymPy's 1/2, or its second
+  argument) that decides nothing here: it is a number never evaluated (``0 * Heaviside(0) = 0``,
+  ``Heaviside(0) = 1/2`` undecided);
 - a ``Piecewise`` without an otherwise (``True``) branch is *partial*: undefined where no condition holds (the
   derivative of ``Abs(x)`` is ``Piecewise((sign(x), Ne(x, 0)))``, undefined at the kink); a branch's value needs
   to be defined only where that branch is chosen (``Piecewise((1/n, n > 0), (5, True))`` is defined everywhere);
@@ -34,8 +38,8 @@ from verifier.kernel import interval
 DEFINED = sp.Function("defined")
 
 #: Functions defined (as real numbers) for every real argument.
-TOTAL = (sp.exp, sp.sin, sp.cos, sp.atan, sp.sinh, sp.cosh, sp.tanh, sp.Abs, sp.sign, sp.floor, sp.ceiling,
-         sp.Max, sp.Min, sp.KroneckerDelta, sp.Heaviside)
+TOTAL = (sp.exp, sp.sin, sp.cos, sp.atan, sp.sinh, sp.cosh, sp.tanh, sp.asinh, sp.Abs, sp.sign, sp.floor,
+         sp.ceiling, sp.Max, sp.Min, sp.KroneckerDelta, sp.Heaviside)
 
 #: Values of sub-expressions at the point under consideration (the checker's exact evaluation).
 Valuation = Callable[[sp.Expr], sp.Expr]
@@ -128,8 +132,18 @@ def _own(e: sp.Basic, sufficient: bool) -> list[sp.Basic]:
         return [sp.Gt(b, 0, evaluate=False)] if sufficient else []
     if isinstance(e, sp.log) and len(e.args) == 1:
         return [sp.Gt(e.args[0], 0, evaluate=False)]
-    if isinstance(e, sp.tan):
+    if isinstance(e, (sp.tan, sp.sec)):
         return [sp.Ne(sp.cos(e.args[0]), 0, evaluate=False)]
+    if isinstance(e, (sp.cot, sp.csc)):
+        return [sp.Ne(sp.sin(e.args[0]), 0, evaluate=False)]
+    if isinstance(e, (sp.asin, sp.acos)):       # the principal branches, real on [-1, 1]
+        u = e.args[0]
+        return [sp.Ge(u + 1, 0, evaluate=False), sp.Ge(1 - u, 0, evaluate=False)]
+    if isinstance(e, sp.acosh):                 # real on [1, oo)
+        return [sp.Ge(e.args[0] - 1, 0, evaluate=False)]
+    if isinstance(e, sp.atanh):                 # real and finite on (-1, 1)
+        u = e.args[0]
+        return [sp.Gt(u + 1, 0, evaluate=False), sp.Gt(1 - u, 0, evaluate=False)]
     if isinstance(e, sp.Function) and type(e).__name__ == "expu":
         return []
     if interval.held_original(e) is not None:
@@ -267,8 +281,12 @@ def _sum_at(e: sp.Basic, value: Valuation, judge: Judge, substitute: Substitute)
         if _at(bound, value, judge, substitute) is not True:
             return None
     a, b = value(lo), value(hi)
-    if not (isinstance(a, sp.Integer) and isinstance(b, sp.Integer)) or int(b) - int(a) > 400:
+    if not (isinstance(a, sp.Integer) and isinstance(b, sp.Integer)):
         return None
+    if int(b) - int(a) > 400:     # too long to write out: its enclosure shows every term defined, or nothing
+        names = (e.function.free_symbols - {j}) | e.function.atoms(sp.Indexed)
+        whole = e.func(substitute(e.function, {x: value(x) for x in names}), (j, a, b))
+        return True if not whole.free_symbols and interval.is_real(whole) else None
     results = [_at(substitute(e.function, {j: sp.Integer(t)}), value, judge, substitute)
                for t in range(int(a), int(b) + 1)]
     if False in results:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from verifier.kernel import defined, geometric, interval, logs, radicals, zeros
+from verifier.kernel import conditions, defined, geometric, interval, logs, radicals, trig, zeros
 from verifier.kernel.evaluation import (
     allowed,
     apply_zero_outside,
@@ -106,6 +106,8 @@ def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
         return True
     have = defined.conditions(given, sufficient=False)
     local = where_defined(given, facts)
+    if any(c.has(sp.Sum) for c in need):
+        need = tuple(conditions.renamed_like(c, local, have) for c in need)
     known = [c.lhs - c.rhs for c in have if isinstance(c, (sp.Ne, sp.Gt, sp.Lt))]
     return all(c in have or _discharged(c, local) or _nonzero_by_zero_sets(c, known, local) for c in need)
 
@@ -128,6 +130,8 @@ def where_defined(e: sp.Expr, facts: Facts) -> Facts:
 
 
 def _discharged(c: sp.Basic, facts: Facts) -> bool:
+    if c.has(sp.Sum):
+        c = conditions.renamed_like(c, facts)
     if isinstance(c, sp.core.function.AppliedUndef):        # defined(e)
         (e,) = c.args
         if isinstance(e, sp.Limit):
@@ -175,6 +179,15 @@ def _confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, splits: int) -> 
     found = _radical_identity(d, facts)
     if found is not None:
         return found
+    if d.has(sp.Piecewise):
+        decided = conditions.settled(d, lambda r: _decide_by_signs(r, facts))
+        if decided != d:
+            n = normal(decided, facts)
+            if not _leaks(n, d) and is_zero_polynomially(n):
+                return Confirmed("Piecewise conditions decided by the sign rules, exact cancellation")
+    if d.has(*trig.TRIG) and trig.reduced(d) == 0:
+        return Confirmed("trigonometric normal form: sines and cosines of independent angles modulo "
+                         "sin^2 + cos^2 = 1, exact cancellation")
     if splits <= 0:
         return None
     cond = _undecided_condition(d, facts)
@@ -210,6 +223,27 @@ def _power_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
         return Confirmed("logarithm rules under positivity, exact cancellation")
     if isinstance(nra.decide(expanded, "=", facts), nra.Proof):
         return Confirmed(nra.METHOD)
+    return None
+
+
+def _decide_by_signs(r: sp.Basic, facts: Facts) -> bool | None:
+    """A relation ``a op b`` decided for every allowed value by the sign of ``a - b`` (:func:`confirm_sign`), when
+    ``a - b`` is shown defined everywhere; ``None`` otherwise."""
+    if not isinstance(r, (sp.Gt, sp.Ge, sp.Lt, sp.Le, sp.Ne, sp.Eq)):
+        return None
+    u = r.lhs - r.rhs
+    if not all(_discharged(c, facts) for c in defined.conditions(u, sufficient=True)):
+        return None
+    if isinstance(r, (sp.Lt, sp.Le)):
+        u, r = -u, (sp.Gt if isinstance(r, sp.Lt) else sp.Ge)(-u, 0, evaluate=False)
+    if isinstance(r, (sp.Ne, sp.Eq)):
+        nonzero = any(confirm_sign(s * u, facts, strict=True) is not None for s in (1, -1))
+        return (isinstance(r, sp.Ne)) if nonzero else None
+    strict = isinstance(r, sp.Gt)
+    if confirm_sign(u, facts, strict=strict) is not None:
+        return True
+    if confirm_sign(-u, facts, strict=not strict) is not None:
+        return False
     return None
 
 

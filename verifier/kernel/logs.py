@@ -77,16 +77,30 @@ def _factors(p: sp.Expr) -> tuple[sp.Rational, list[tuple[sp.Expr, int]]] | None
     """``p`` as a rational constant times integer powers of factors, checked by expanding the product back."""
     if p.is_Rational:
         return p, []
+    numbers = [a for a in sp.Mul.make_args(p) if a.is_number and not a.is_Rational]
+    if numbers and len(numbers) < len(sp.Mul.make_args(p)):
+        # Irrational constants (sqrt(2*pi), pi) kept apart, as factors of their own: SymPy does not factor them.
+        inner = _factors(sp.Mul(*[a for a in sp.Mul.make_args(p) if a not in numbers]))
+        if inner is None:
+            return None
+        return inner[0], [*[(f, 1) for f in numbers], *inner[1]]
     try:
         c, factors = sp.factor_list(p)
     except (sp.PolynomialError, sp.polys.polyerrors.BasePolynomialError, NotImplementedError, ValueError,
             TypeError):
         return None     # no factorization proposed: the log stays one atom
     if not c.is_Rational:
-        return None
+        # An irrational constant (sqrt(2*pi), pi): its rational part, and its other factors as factors of their own
+        # (each must then be proved positive, like any factor).
+        c, rest = c.as_coeff_Mul()
+        if not c.is_Rational:
+            return None
+        factors = [*[(f, 1) for f in sp.Mul.make_args(rest)], *factors]
     if sp.expand(c * sp.Mul(*[f ** k for f, k in factors]) - p) != 0:
         return None
-    return c, [(f, int(k)) for f, k in factors]
+    # A symbolic exponent (factor_list gives (a, x) for a^x) keeps its power whole: log(a^x) is x*log(a) only for
+    # a proved positive, which _log_factor asks.
+    return c, [(f, int(k)) if sp.sympify(k).is_Integer else (f**k, 1) for f, k in factors]
 
 
 def _log_factor(f: sp.Expr, positive: Callable[[sp.Expr], bool]) -> sp.Expr | None:

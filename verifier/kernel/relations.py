@@ -25,6 +25,11 @@ MIRRORED: dict[type[sp.Basic], type[sp.core.relational.Relational]] = {
 }
 
 
+def mirrored(op: str) -> str:
+    """The operator that says the same with the sides swapped (``<`` for ``>``)."""
+    return RELATION_OPS[MIRRORED[RELATION_CLASSES[op]]]
+
+
 def sign_satisfies(sign: int, op: str) -> bool:
     """Whether ``d op 0`` holds for a number ``d`` whose sign is ``sign`` (-1, 0 or 1): ``a op b`` for ``d = a - b``."""
     return {"=": sign == 0, "!=": sign != 0, "<": sign < 0, "<=": sign <= 0, ">": sign > 0, ">=": sign >= 0}[op]

@@ -9,6 +9,7 @@ verdict is then left as it is.
 - :mod:`~verifier.oracle.values` -- numbers, vectors, comparisons with a margin;
 - :mod:`~verifier.oracle.evaluate` -- the value of an expression at a point (definedness, ``Piecewise``, sums,
   derivatives where the function is differentiable);
+- :mod:`~verifier.oracle.functions` -- functions of one number, undefined outside their domains;
 - :mod:`~verifier.oracle.declarations` -- ``[symbols]`` entries read into what values they allow;
 - :mod:`~verifier.oracle.points` -- the points a claim is looked at (critical points first);
 - :mod:`~verifier.oracle.crosscheck` -- a verdict checked against the evaluator before it is reported.

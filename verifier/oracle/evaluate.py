@@ -19,10 +19,10 @@ import mpmath
 from mpmath import iv
 
 from verifier.frontend import parser as P
+from verifier.oracle.functions import UNARY, rational_root
 from verifier.oracle.values import (
     CannotTell,
     Close,
-    Interval,
     Number,
     Undefined,
     Vec,
@@ -266,7 +266,7 @@ class _Eval:
                 raise Undefined("a power of 0 that is not positive")
             return Fraction(0)
         if isinstance(a, Fraction) and isinstance(b, Fraction):
-            root = _rational_root(a, b.denominator)
+            root = rational_root(a, b.denominator)
             if root is not None and abs(b.numerator) <= 4000:
                 return tidy(root ** b.numerator)
         return approx(a) ** approx(b)
@@ -297,9 +297,9 @@ class _Eval:
             base = _num(values[1])
             if compare(base, Fraction(1)) == 0:
                 raise Undefined("a logarithm to the base 1")
-            return div(_log(self, _num(values[0])), _log(self, base))
-        if f in _UNARY and len(values) == 1:
-            return _map1(values[0], lambda x: _UNARY[f](self, x))
+            return div(UNARY["log"](self.note, _num(values[0])), UNARY["log"](self.note, base))
+        if f in UNARY and len(values) == 1:
+            return _map1(values[0], lambda x: UNARY[f](self.note, x))
         if f in ("Max", "Min") and values:
             nums = [_num(v) for v in values]
             best = nums[0]
@@ -486,24 +486,6 @@ def _slope(f: Callable[[Number], Number], t0: Number, h: Fraction) -> Number:
     return iv.mpf([lo - slack, hi + slack])
 
 
-def _rational_root(a: Fraction, q: int) -> Fraction | None:
-    """The exact ``q``-th root of a positive rational, when it is rational."""
-    if q > 64:
-        return None
-    num, den = _int_root(a.numerator, q), _int_root(a.denominator, q)
-    return None if num is None or den is None else Fraction(num, den)
-
-
-def _int_root(n: int, q: int) -> int | None:
-    r = round(n ** (1.0 / q)) if n.bit_length() < 1000 else None
-    if r is None:
-        return None
-    for c in (r - 1, r, r + 1):
-        if c >= 0 and c ** q == n:
-            return c
-    return None
-
-
 def _map1(v: Value, fn: Callable[[Number], Number]) -> Value:
     if isinstance(v, Vec):
         return Vec(v.lo, v.hi, lambda i: fn(v.get(i)))
@@ -520,144 +502,6 @@ def _entrywise(a: Value, b: Value, fn: Callable[[Number, Number], Value]) -> Vec
     assert isinstance(b, Vec)
     return Vec(b.lo, b.hi, lambda i: _num(fn(a, b.get(i))))
 
-
-# -- functions of one number ------------------------------------------------------------------------------------
-
-def _exp(ev: _Eval, x: Number) -> Number:
-    return Fraction(1) if x == 0 else iv.exp(approx(x))
-
-
-def _log(ev: _Eval, x: Number) -> Number:
-    ev.note(x)
-    if sign(x) <= 0:
-        raise Undefined("the log of a number <= 0")
-    return Fraction(0) if x == 1 else iv.log(approx(x))
-
-
-def _sqrt(ev: _Eval, x: Number) -> Number:
-    ev.note(x)
-    if sign(x) < 0:
-        raise Undefined("the square root of a negative number")
-    if isinstance(x, Fraction):
-        root = _rational_root(x, 2)
-        if root is not None:
-            return root
-    return iv.sqrt(approx(x))
-
-
-def _abs(ev: _Eval, x: Number) -> Number:
-    ev.note(x)
-    return x if sign(x) >= 0 else -x
-
-
-def _sign(ev: _Eval, x: Number) -> Number:
-    ev.note(x)
-    return Fraction(sign(x))
-
-
-def _heaviside(ev: _Eval, x: Number) -> Number:
-    ev.note(x)
-    s = sign(x)
-    if s == 0:
-        raise CannotTell("Heaviside(0) is defined but never decided")
-    return Fraction(int(s > 0))
-
-
-def _floor(ev: _Eval, x: Number, up: bool = False) -> Number:
-    if isinstance(x, Fraction):
-        n = -((-x.numerator) // x.denominator) if up else x.numerator // x.denominator
-        ev.note(sub(x, Fraction(n)))
-        return Fraction(n)
-    lo, hi = ends(x)
-    rounded = (mpmath.ceil(lo), mpmath.ceil(hi)) if up else (mpmath.floor(lo), mpmath.floor(hi))
-    if rounded[0] != rounded[1]:
-        raise CannotTell("the floor of a number too close to an integer")
-    return Fraction(int(rounded[0]))
-
-
-def _exps(x: Number) -> tuple[Interval, Interval]:
-    u = approx(x)
-    return iv.exp(u), iv.exp(-u)
-
-
-def _sinh(ev: _Eval, x: Number) -> Number:
-    if x == 0:
-        return Fraction(0)
-    up, down = _exps(x)
-    return (up - down) / 2
-
-
-def _cosh(ev: _Eval, x: Number) -> Number:
-    if x == 0:
-        return Fraction(1)
-    up, down = _exps(x)
-    return (up + down) / 2
-
-
-def _tanh(ev: _Eval, x: Number) -> Number:
-    if x == 0:
-        return Fraction(0)
-    # 1 - 2/(e^(2x) + 1): one occurrence of x, so the enclosure stays tight.
-    return 1 - 2 / (iv.exp(2 * approx(x)) + 1)
-
-
-def _trig(fn: Callable[[Any], Any], at_zero: int) -> Callable[[_Eval, Number], Number]:
-    def apply(ev: _Eval, x: Number) -> Number:
-        if x == 0:
-            return Fraction(at_zero)
-        return fn(approx(x))
-    return apply
-
-
-def _tan(ev: _Eval, x: Number) -> Number:
-    if x == 0:
-        return Fraction(0)
-    c = iv.cos(approx(x))
-    if sign(c) == 0:
-        raise Undefined("tan at a pole")
-    return iv.sin(approx(x)) / c
-
-
-def _monotone(fn: Callable[[Any], Any], increasing: bool, lo: int | None = None, hi: int | None = None,
-              strict: bool = False, at_zero: int | None = None) -> Callable[[_Eval, Number], Number]:
-    """A monotone function of one number, defined on [lo, hi] (open ends when ``strict``): its value on an
-    interval is its values at the ends, widened by a few units of the last digit."""
-    def apply(ev: _Eval, x: Number) -> Number:
-        for end, below in ((lo, True), (hi, False)):
-            if end is not None:
-                ev.note(sub(x, Fraction(end)))
-                c = compare(x, Fraction(end))
-                if (c < 0 or (strict and c == 0)) if below else (c > 0 or (strict and c == 0)):
-                    raise Undefined(f"{fn.__name__} outside its domain")
-        if at_zero is not None and x == 0:
-            return Fraction(at_zero)
-        a, b = ends(approx(x))
-        ya, yb = (fn(a), fn(b)) if increasing else (fn(b), fn(a))
-        slack = mpmath.mpf(10) ** (5 - mpmath.mp.dps) * (1 + max(abs(ya), abs(yb)))
-        return iv.mpf([ya - slack, yb + slack])
-    return apply
-
-
-def _reciprocal(fn: Callable[[Any], Any]) -> Callable[[_Eval, Number], Number]:
-    def apply(ev: _Eval, x: Number) -> Number:
-        d = fn(approx(x))
-        if sign(d) == 0:
-            raise Undefined("a pole")
-        return 1 / d
-    return apply
-
-
-_UNARY: dict[str, Callable[[_Eval, Number], Number]] = {
-    "exp": _exp, "log": _log, "sqrt": _sqrt, "Abs": _abs, "sign": _sign, "Heaviside": _heaviside,
-    "floor": _floor, "ceiling": lambda ev, x: _floor(ev, x, up=True), "tan": _tan,
-    "sin": _trig(iv.sin, 0), "cos": _trig(iv.cos, 1), "sinh": _sinh, "cosh": _cosh, "tanh": _tanh,
-    "sec": _reciprocal(iv.cos), "csc": _reciprocal(iv.sin),
-    "cot": lambda ev, x: mul(_trig(iv.cos, 1)(ev, x), _reciprocal(iv.sin)(ev, x)),
-    "atan": _monotone(mpmath.atan, True, at_zero=0), "asinh": _monotone(mpmath.asinh, True, at_zero=0),
-    "asin": _monotone(mpmath.asin, True, -1, 1, at_zero=0), "acos": _monotone(mpmath.acos, False, -1, 1),
-    "acosh": _monotone(mpmath.acosh, True, lo=1), "atanh": _monotone(mpmath.atanh, True, -1, 1, strict=True,
-                                                                   at_zero=0),
-}
 
 _SPECIAL: dict[str, Callable[[_Eval, tuple[P.Node, ...], dict[str, Value]], Value]] = {
     "Sum": lambda ev, a, loc: ev.sum_like(a, loc, False),

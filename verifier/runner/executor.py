@@ -1,7 +1,8 @@
 """Running obligations in worker processes: a wall-clock limit and a memory limit each, killed when they hang.
 
 The parent never computes a verdict itself. It hands one obligation at a time to each of ``jobs`` worker processes
-(forked once, after SymPy is imported, so they start at once), waits for the first answer or deadline, and
+(forked once, after SymPy is imported, so they start at once; spawned where ``fork`` is missing or unsafe, see
+:func:`start_method`, each then timed from when it has started), waits for the first answer or deadline, and
 
 - on an answer, records the outcome;
 - past the deadline, kills the worker (a SIGALRM cannot interrupt SymPy's C-level big-integer work), records
@@ -20,6 +21,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -30,10 +32,13 @@ from typing import Any
 
 from verifier.frontend.library import Library
 from verifier.model import INTERRUPTED_MESSAGE, Claim, ClaimResult, Outcome, obligations
+from verifier.runner.dedup import obligation_keys, relocated
 from verifier.runner.lifeline import tie_to_parent
 
 #: Address-space limit of a worker process, in bytes.
 MEMORY_LIMIT = 3 * 1024 ** 3
+#: The longest wait for a worker that was not forked to start (import SymPy), in seconds.
+_STARTUP_LIMIT = 120.0
 #: The longest single wait for an answer; the selectors below cannot wait forever (``--timeout inf``).
 _MAX_WAIT = 3600.0
 
@@ -50,8 +55,20 @@ class Task:
     ob_no: int
 
 
+def start_method() -> str:
+    """How workers are started: ``VERIFY_START_METHOD`` (``fork`` or ``spawn``) when this system has it, else
+    ``fork`` on Linux (workers start at once, SymPy already imported), else ``spawn`` (macOS, where ``fork`` is
+    unsafe, and Windows, where it is missing). Not ``forkserver``: its workers are the server's children, and a
+    worker is tied to the process that started it (:mod:`.lifeline`)."""
+    available = mp.get_all_start_methods()
+    asked = os.environ.get("VERIFY_START_METHOD", "")
+    if asked in ("fork", "spawn") and asked in available:
+        return asked
+    return "fork" if sys.platform.startswith("linux") and "fork" in available else "spawn"
+
+
 def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory: int | None,
-                 parent_pid: int) -> None:
+                 parent_pid: int, announce: bool = False) -> None:
     tie_to_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -59,10 +76,13 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
         try:
             import resource
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        except (ImportError, ValueError, OSError):
+        except (ImportError, ValueError, OSError):  # no such limit here (Windows; macOS refuses RLIMIT_AS)
             pass
     from verifier.frontend.problem_builder import library_problems
     from verifier.search import engine
+
+    if announce:    # a worker that was not forked has just imported SymPy: its obligations' clocks start now
+        conn.send("ready")
 
     built: dict[int, list[Any]] = {}
     while True:
@@ -85,15 +105,16 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
             outcome = Outcome(ob, "unknown", message="stopped: expression too deep for the engine")
         except Exception as err:  # an engine bug must cost one obligation, not the run
             ob = obligations(claims[task.claim_no])[task.ob_no][0]
-            outcome = Outcome(ob, "error", message=f"internal error in the engine: {type(err).__name__}: {err}")
+            outcome = Outcome(ob, "unknown", message=f"internal error in the engine: {type(err).__name__}: {err}")
         conn.send(outcome.to_json())
 
 
 class _Worker:
     def __init__(self, ctx: Any, library: Library, claims: list[Claim], memory: int | None) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, library, claims, memory, os.getpid()),
-                                daemon=True)
+        self.announces = ctx.get_start_method() != "fork"
+        self.proc = ctx.Process(target=_worker_main, args=(child, library, claims, memory, os.getpid(),
+                                                           self.announces), daemon=True)
         self.proc.start()
         child.close()
         self.task: Task | None = None
@@ -101,11 +122,24 @@ class _Worker:
         self.deadline = 0.0
         self.started = 0.0
 
+    def wait_ready(self) -> None:
+        """Wait until a worker that was not forked has started (a dead one is found out by its first task)."""
+        if self.announces:
+            self.announces = False
+            try:
+                if self.conn.poll(_STARTUP_LIMIT):
+                    self.conn.recv()
+            except (EOFError, OSError):
+                pass
+
     def give(self, task: Task, timeout: float) -> None:
         self.task = task
         self.started = time.monotonic()
         self.deadline = self.started + timeout
-        self.conn.send(task)
+        try:
+            self.conn.send(task)
+        except OSError:     # the worker died before its first task: its pipe's end is read as its death
+            pass
 
     def kill(self) -> None:
         try:
@@ -120,9 +154,15 @@ class _Queue:
     """Obligations still to run, handed out so that a worker stays on the claim it has built: the next obligation
     of its own claim, else the first claim nobody started, else one taken from the end of the longest claim."""
 
-    def __init__(self, sizes: list[int]) -> None:
-        self.left = [deque(range(n)) for n in sizes]
-        self.unstarted = deque(c for c, n in enumerate(sizes) if n)
+    def __init__(self, todo: list[list[int]]) -> None:
+        self.left = [deque(numbers) for numbers in todo]
+        self.unstarted = deque(c for c, numbers in enumerate(todo) if numbers)
+
+    def add(self, task: Task) -> None:
+        """Run ``task`` after all (an identical obligation's outcome could not stand for it)."""
+        self.left[task.claim_no].append(task.ob_no)
+        if len(self.left[task.claim_no]) == 1:
+            self.unstarted.append(task.claim_no)
 
     def __bool__(self) -> bool:
         return any(self.left)
@@ -145,26 +185,59 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
 
     ``progress(done, total)`` is called after each obligation, ``on_claim(result)`` after each claim's last one.
     """
-    import verifier.search.engine  # noqa: F401  (SymPy imported once, before forking, so workers start at once)
+    method = start_method()
+    if method == "fork":
+        import verifier.search.engine  # noqa: F401  (SymPy imported once, before forking, so workers start at once)
 
     obs = [[ob for ob, _ in obligations(c)] for c in claims]
     slots: list[list[Outcome | None]] = [[None] * len(o) for o in obs]
-    pending = _Queue([len(o) for o in obs])
+    # Identical obligations (:mod:`.dedup`) are run once; the others wait for its outcome.
+    firsts: dict[str, Task] = {}
+    copies: dict[Task, list[Task]] = {}
+    todo: list[list[int]] = []
+    for c, keys in enumerate(obligation_keys(library, claims)):
+        todo.append([])
+        for n, key in enumerate(keys):
+            if key in firsts:
+                copies.setdefault(firsts[key], []).append(Task(c, n))
+            else:
+                firsts[key] = Task(c, n)
+                todo[c].append(n)
+    pending = _Queue(todo)
     total = sum(len(o) for o in obs)
     left = [len(o) for o in obs]
     for c, n in enumerate(left):
         if not n and on_claim:
             on_claim(ClaimResult(claims[c], []))
     done = 0
-    ctx = mp.get_context("fork")
+
+    def settled(task: Task, outcome: Outcome) -> None:
+        nonlocal done
+        slots[task.claim_no][task.ob_no] = outcome
+        done += 1
+        left[task.claim_no] -= 1
+        if progress:
+            progress(done, total)
+        if on_claim and not left[task.claim_no]:
+            on_claim(ClaimResult(claims[task.claim_no], [o for o in slots[task.claim_no] if o]))
+        for copy in copies.pop(task, []):
+            shared = relocated(outcome, claims[task.claim_no].file, claims[copy.claim_no].file,
+                               obs[copy.claim_no][copy.ob_no])
+            if shared is None:
+                pending.add(copy)
+            else:
+                settled(copy, shared)
+
+    ctx = mp.get_context(method)
     workers: list[_Worker] = []
     interrupted = False
     installed, previous = _sigterm_as_interrupt()
     try:
-        for _ in range(max(1, min(jobs, total)) if total else 0):
+        for _ in range(max(1, min(jobs, len(firsts))) if firsts else 0):
             workers.append(_Worker(ctx, library, claims, memory))
         while pending or any(w.task for w in workers):
             for w in workers:
+                w.wait_ready()
                 if w.task is None and pending:
                     w.give(pending.next_for(w.claim_no), timeout)
                     w.claim_no = w.task.claim_no if w.task else None
@@ -184,7 +257,7 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                     except (EOFError, OSError):
                         seconds = time.monotonic() - w.started
                         w.proc.join(timeout=5)  # reaped first, so that the exit code is known
-                        outcome = Outcome(ob, "error", seconds=seconds,
+                        outcome = Outcome(ob, "unknown", seconds=seconds,
                                           message=f"the worker process died ({_exit_reason(w.proc.exitcode)}); "
                                                   "the obligation may need more memory than allowed")
                         w.kill()
@@ -196,14 +269,8 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                     workers[i] = w = _Worker(ctx, library, claims, memory)
                 else:
                     continue
-                slots[task.claim_no][task.ob_no] = outcome
                 w.task = None
-                done += 1
-                left[task.claim_no] -= 1
-                if progress:
-                    progress(done, total)
-                if on_claim and not left[task.claim_no]:
-                    on_claim(ClaimResult(claims[task.claim_no], [o for o in slots[task.claim_no] if o]))
+                settled(task, outcome)
     except KeyboardInterrupt:
         interrupted = True
     finally:

@@ -55,8 +55,10 @@ def settle(library: Library, claims: list[Claim], options: SessionOptions, *,
                     cache.put(library, by_id[c.id])
     settled = [r for r in results if r is not None]
     if library.sheets:
+        from verifier.frontend.infer import settle_inferred
         from verifier.frontend.sheet import settle_unread
         settle_unread(library.sheets, settled)
+        settle_inferred(library.sheets, library.notations, settled)
     return run_result(settled, time.perf_counter() - start, interrupted)
 
 
@@ -64,10 +66,12 @@ def _unread_settled(library: Library, lines: Callable[[ClaimResult], None]) -> C
     """``lines``, called after a sheet's unread steps are made ``unknown`` (as in the report)."""
     if not library.sheets:
         return lines
+    from verifier.frontend.infer import settle_inferred
     from verifier.frontend.sheet import settle_unread
 
     def settled(result: ClaimResult) -> None:
         settle_unread(library.sheets, [result])
+        settle_inferred(library.sheets, library.notations, [result])
         lines(result)
 
     return settled

@@ -1,0 +1,290 @@
+r"""A notation table inferred from a sheet (``verify init``), for a person to correct: every guess says why.
+
+What is guessed, from how each name is written in the sheet's display math:
+
+- a letter written with an index below it (``x_i``, ``\mathbf{x}_{n+j-1}``) is a family, ``indexed real``, and a
+  letter used as such an index is an ``integer``;
+- a name with digits or capitals below it (``k_1``, ``L_{CE}``) is a name of its own (``k1``, ``LCE``);
+- a name applied to arguments and defined in the sheet by a line ``g(z) = ...`` becomes a ``[define]`` with the
+  sheet's right side; applied but not defined, it is left to the person, with the line where it is applied;
+- a sum's index is bound by its sum, and a letter as its upper bound a positive integer; a sum written without
+  bounds (``\sum_j``) gets a commented ``[bounds]`` line;
+- every other letter is ``real``, the weakest assumption (a sheet that means positive says so in the table).
+
+The table ends with the entries its reading still cannot read, with their lines.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from verifier.errors import DerivationFileError, ExpressionError
+from verifier.frontend import parser as P
+from verifier.frontend.latex import Rules, Token, TokenKind, read_tokens, scan
+from verifier.frontend.latex_patterns import GREEK, greek_name
+from verifier.frontend.latex_tokens import closing, relation_of, split
+from verifier.frontend.layout import lay_out
+from verifier.frontend.names import CONSTANTS, FUNCTIONS
+from verifier.frontend.notation import Notation, notation_from_text
+from verifier.frontend.sheet import Sheet, read_sheet
+from verifier.model import ClaimResult
+
+__all__ = ["INFERRED", "infer_table", "inferred_notation", "settle_inferred"]
+
+K = TokenKind
+LineOf = Callable[[int], int]
+_STYLES = frozenset({r"\mathbf", r"\boldsymbol", r"\bm", r"\mathit", r"\vec"})
+_SIGMOID = '"sigma(z)" = "1/(1 + exp(-z))"'
+
+
+@dataclass
+class _Facts:
+    """What the sheet shows about each name: where it is first seen, and how it is used."""
+
+    letters: dict[str, int] = field(default_factory=dict)          # name -> first line
+    families: dict[str, tuple[int, str]] = field(default_factory=dict)   # base -> (line, how it is written)
+    indices: dict[str, int] = field(default_factory=dict)
+    joined: dict[str, tuple[int, str, str]] = field(default_factory=dict)   # k1 -> (line, "k_{1}", "k")
+    applied: dict[str, int] = field(default_factory=dict)
+    values: set[str] = field(default_factory=set)                  # names also written without '(' after them
+    defined: dict[str, tuple[tuple[str, ...], list[Token], int]] = field(default_factory=dict)
+    unbounded: dict[str, int] = field(default_factory=dict)        # \sum_j without bounds -> line
+    counts: dict[str, int] = field(default_factory=dict)           # K of \sum_{j=1}^{K} -> line
+
+
+#: How the table of a sheet read without one is named: the sheet's name and this.
+INFERRED = " (declarations inferred)"
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_(])")
+
+
+def _defaults(shown: str) -> Notation:
+    return notation_from_text("", Path(shown), shown)
+
+
+def inferred_notation(text: str, sheet: Path, shown: str) -> Notation:
+    """The notation a sheet is read with when it has no table: the inferred one (``verify init`` writes it)."""
+    table = infer_table(text, shown)
+    return notation_from_text(table, sheet.with_name(sheet.stem + "-inferred.notation.toml"), shown + INFERRED)
+
+
+def settle_inferred(sheets: dict[str, Sheet], notations: list[Notation], results: list[ClaimResult]) -> None:
+    """A step of a sheet that is refuted only under declarations its table lists as guesses (``inferred``, which
+    ``verify init`` writes and a sheet read without a table has for every name) is ``unknown``, saying which
+    declarations it rests on: a line true for integers is false for reals."""
+    tables = {n.path: n for n in notations}
+    for result in results:
+        sheet = sheets.get(result.claim.file)
+        notation = tables.get(sheet.table) if sheet is not None else None
+        if notation is None or not notation.inferred:
+            continue
+        declared = {name: text for name, text, _ in notation.symbols}
+        for n, outcome in enumerate(result.outcomes):
+            if outcome.verdict != "refuted":
+                continue
+            names = sorted({m.group() for m in _NAME.finditer(outcome.obligation.text)} & notation.inferred)
+            if not names:
+                continue        # 2^10 = 1000, or a step on names the table says it means: a refutation
+            taken = ", ".join(f"{name} as {declared.get(name, 'guessed')}" for name in names)
+            result.outcomes[n] = replace(outcome, verdict="unknown", method=None, message=(
+                f"refuted, but only with declarations that are guesses ({taken}): declare what the sheet means (an "
+                f"integer, a positive number) in its table (`verify init {result.claim.file}` writes one) and take "
+                f"the names out of 'inferred', for a verdict. {outcome.message or ''}").strip())
+
+
+def infer_table(text: str, shown: str) -> str:
+    """The commented TOML notation table inferred from the sheet ``text`` (``shown`` names it in messages)."""
+    layout = lay_out(text, shown, _defaults(shown))
+    facts = _Facts()
+    line_of = _line_counter(layout.starts)
+    for block in layout.blocks:
+        try:
+            tokens = scan(block.content, base=block.base)
+        except ExpressionError:
+            continue
+        _observe(tokens, facts, line_of)
+    body = _table(facts)
+    notation = notation_from_text(body, Path(shown), shown)
+    unread = _unread(text, shown, notation)
+    tail = ["", "# Not read with this table (line: reason); a pattern under [latex] can say what they mean:"]
+    tail += [f"#   line {line}: {reason}" for line, reason in unread] or ["#   (none)"]
+    return body + "\n".join(tail) + "\n"
+
+
+def _line_counter(starts: list[int]) -> LineOf:
+    def line_of(col: int) -> int:
+        return bisect.bisect_right(starts, col - 1)
+    return line_of
+
+
+def _observe(tokens: list[Token], facts: _Facts, line_of: LineOf) -> None:
+    skip: set[int] = set()
+    for n, t in enumerate(tokens):
+        if t.kind == K.CMD and t.text == r"\frac" and n + 1 < len(tokens):
+            top_end = closing(tokens, n + 1)
+            for first in (n + 2, top_end + 2):      # the d of d/dx is no name
+                if first < len(tokens) and tokens[first].kind == K.LETTER and tokens[first].text == "d":
+                    skip.add(first)
+        if t.kind == K.CMD and t.text in (r"\sum", r"\prod") and n + 2 < len(tokens) and \
+                tokens[n + 1].kind == K.UNDERSCORE:
+            end = closing(tokens, n + 2)
+            below = tokens[n + 3:end]
+            if below and below[0].kind == K.LETTER:
+                skip.add(n + 3)
+                bounded = any(x.kind == K.EQUAL for x in below) or (end + 1 < len(tokens)
+                                                                   and tokens[end + 1].kind == K.CARET)
+                if not bounded and not any(x.kind == K.CMD and x.text == r"\in" for x in below):
+                    facts.unbounded.setdefault(below[0].text, line_of(t.col))
+            upper = end + 4 < len(tokens) and tokens[end + 1].kind == K.CARET and tokens[end + 3].kind == K.LETTER
+            if upper and tokens[end + 4].kind == K.RBRACE:     # \sum_{j=1}^{K}: K counts terms
+                facts.counts.setdefault(tokens[end + 3].text, line_of(t.col))
+    _definitions(tokens, facts, line_of)
+    n = 0
+    while n < len(tokens):
+        n = _name_at(tokens, n, facts, line_of, skip)
+
+
+def _name_at(tokens: list[Token], n: int, facts: _Facts, line_of: LineOf, skip: set[int]) -> int:
+    """Observe the name that starts at ``tokens[n]`` (if one does); the index after it."""
+    t = tokens[n]
+    name, after = None, n + 1
+    if t.kind == K.LETTER and n not in skip and t.text != "e":
+        name = t.text
+    elif t.kind == K.CMD and t.text in _STYLES and n + 3 < len(tokens) and tokens[n + 2].kind == K.LETTER \
+            and tokens[n + 3].kind == K.RBRACE:
+        name, after = tokens[n + 2].text, n + 4
+    elif t.kind == K.CMD and t.text[1:] in GREEK:
+        name = greek_name(t.text)
+    elif t.kind == K.WORD and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", t.text.strip()) and \
+            n + 1 < len(tokens) and tokens[n + 1].kind == K.LPAREN:
+        name = t.text.strip()       # a word names something only when applied: \text{for } is prose
+    if name is None:
+        return n + 1
+    line = line_of(t.col)
+    if after + 1 < len(tokens) and tokens[after].kind == K.UNDERSCORE and tokens[after + 1].kind == K.LBRACE:
+        end = closing(tokens, after + 1)
+        below = tokens[after + 2:end]
+        shown = f"{name}_{{{''.join(x.text for x in below)}}}"
+        if any(x.kind == K.WORD for x in below):
+            name = None         # J_{\text{softmax}}: a label, for a pattern
+        elif (below and all(x.kind == K.NUMBER for x in below)) or (
+                len(below) > 1 and all(x.kind == K.LETTER and x.text.isupper() for x in below)):
+            facts.joined.setdefault(name + "".join(x.text for x in below), (line, shown, name))
+            name = name + "".join(x.text for x in below)
+        elif below and not (len(below) > 1 and all(x.kind == K.LETTER for x in below)):
+            facts.families.setdefault(name, (line, shown))
+            for x in below:
+                if x.kind == K.LETTER:
+                    facts.indices.setdefault(x.text, line)
+            name = None
+        else:
+            name = None         # x_{kj}: two indices or a product; the reader says so
+        after = end + 1
+    if name is not None:
+        facts.letters.setdefault(name, line)
+        if after < len(tokens) and tokens[after].kind == K.LPAREN:
+            facts.applied.setdefault(name, line)
+        else:
+            facts.values.add(name)
+    return after
+
+
+def _definitions(tokens: list[Token], facts: _Facts, line_of: LineOf) -> None:
+    """``g(z) = RHS`` at the start of a row or cell: a definition of ``g`` with the parameters written."""
+    for row in split(tokens, lambda t: (t.kind == K.CMD and t.text == "\\\\") or t.kind == K.AMPERSAND):
+        if len(row) < 5 or row[1].kind != K.LPAREN:
+            continue
+        head = row[0]
+        name = None
+        if head.kind == K.LETTER:
+            name = head.text
+        elif head.kind == K.CMD and head.text[1:] in GREEK:
+            name = greek_name(head.text)
+        elif head.kind == K.WORD:
+            name = head.text.strip()
+        close = closing(row, 1)
+        params = split(row[2:close], lambda t: t.kind == K.COMMA)
+        if name is None or not all(len(p) == 1 and p[0].kind == K.LETTER for p in params) or \
+                close + 1 >= len(row) or row[close + 1].kind != K.EQUAL:
+            continue
+        rest = row[close + 2:]
+        rhs = split(rest, lambda t: relation_of(t) is not None)[0]
+        if rhs:
+            facts.defined.setdefault(name, (tuple(p[0].text for p in params), rhs, line_of(head.col)))
+
+
+def _table(facts: _Facts) -> str:
+    out = ["# A notation table inferred from the sheet by `verify init`: each guess says why; correct what is wrong.",
+           "# A real name may be declared positive, an integer given its range (\"integer 1..K\"); see README.", "",
+           "[symbols]"]
+    declared: set[str] = set()
+    for base, (line, shown) in facts.families.items():
+        out.append(_line(f'{base} = "indexed real"', f"{shown} at line {line}: a family, indexed"))
+        declared.add(base)
+    for count, line in facts.counts.items():
+        if count not in declared:
+            out.append(_line(f'{count} = "integer positive"', f"the upper bound of a sum at line {line}"))
+            declared.add(count)
+    for index, line in facts.indices.items():
+        if index not in declared:
+            out.append(_line(f'{index} = "integer"', f"an index below a family at line {line}"))
+            declared.add(index)
+    defined = {name for name in facts.defined if name not in declared}
+    for name, (line, shown, base) in facts.joined.items():
+        if name not in declared and name not in defined and base not in facts.families:
+            out.append(_line(f'{name} = "real"', f"{shown} at line {line}: a name of its own"))
+            declared.add(name)
+    left: list[str] = []
+    for name, line in facts.letters.items():
+        if name in declared or name in defined or name in facts.joined or name in CONSTANTS or name == "pi":
+            continue
+        if name in facts.applied:       # y(1 - f): an application or a product? not guessed
+            if name == "sigma":
+                left.append(_line(f"# {_SIGMOID}", f"\\sigma is applied at line {line}: the sigmoid? uncomment"))
+            elif name not in FUNCTIONS:
+                also = f" (and written as a value at line {line}: if {name}(..) multiplies, declare it under " \
+                       f"[symbols])" if name in facts.values else ""
+                left.append(f"# {name} is applied at line {facts.applied[name]} but not defined in the sheet: "
+                            f"define \"{name}(..)\" here{also}")
+            continue
+        out.append(_line(f'{name} = "real"', f"first at line {line}; nothing says more"))
+        declared.add(name)
+    out[3:3] = [f"inferred = [{', '.join(repr(n).replace(chr(39), chr(34)) for n in sorted(declared))}]",
+                "# The names above are guesses: a step refuted only under their declarations is reported unknown.",
+                "# Take a name out (or the whole list) once its declaration says what the sheet means.", ""]
+    out += ["", "[define]"]
+    rules = Rules(symbols={name: "real" for name in declared}, functions=frozenset(
+        n for n, (params, _, _) in facts.defined.items() if params))
+    for name, (params, rhs, line) in facts.defined.items():
+        key = f'"{name}({", ".join(params)})"'
+        try:
+            reading = P.unparse(read_tokens(rhs, rules))
+            out.append(_line(f'{key} = "{reading}"', f"as the sheet defines it at line {line}"))
+        except ExpressionError as err:
+            out.append(f"# {key}: defined at line {line}, but its right side is not read ({err.message})")
+    out += left
+    out += ["", "[bounds]"]
+    out += [_line(f'# {index} = "1..K"', f"\\sum_{index} at line {line} has no bounds: write them here")
+            for index, line in facts.unbounded.items()]
+    return "\n".join(out) + "\n"
+
+
+def _line(assignment: str, why: str) -> str:
+    return f"{assignment.ljust(40)} # {why}"
+
+
+def _unread(text: str, shown: str, notation: Notation) -> list[tuple[int, str]]:
+    try:
+        _, sheet = read_sheet(text, shown, notation)
+    except DerivationFileError as err:
+        return [(err.line or 0, err.message)]
+    found: dict[tuple[int, str], None] = {}
+    for chains in sheet.chains.values():
+        for chain in chains:
+            for entry in chain:
+                if entry.reading is None and entry.reason:
+                    found[(entry.reason_line or entry.line, entry.reason)] = None
+    return sorted(found)

@@ -1,0 +1,137 @@
+"""A trigonometric normal form: polynomials in sines and cosines of independent angles, reduced modulo
+``sin^2 + cos^2 - 1``.
+
+Part of the trusted core (see :mod:`verifier.kernel.identity`, which tries it when a difference does not cancel).
+The rules, each an identity of real functions wherever both sides are defined:
+
+1. the other functions through ``sin`` and ``cos``, and ``acos`` through ``asin``::
+
+       tan(u) = sin(u)/cos(u)    cot(u) = cos(u)/sin(u)    sec(u) = 1/cos(u)    csc(u) = 1/sin(u)
+       acos(u) = pi/2 - asin(u)
+
+   (definitions; each side is defined exactly where the denominator is nonzero, the condition
+   :mod:`verifier.kernel.defined` already gives the left side; for the principal branches, both ``acos(u)`` and
+   ``asin(u)`` are defined exactly on ``-1 <= u <= 1``, where ``sin(pi/2 - acos(u)) = cos(acos(u)) = u`` and
+   ``pi/2 - acos(u)`` lies in ``[-pi/2, pi/2]``);
+2. every argument as rational multiples of angles: for each real term ``t`` of the arguments, ``L_t`` a common
+   denominator of its coefficients and ``theta = t/L_t``::
+
+       u = m_1*theta_1 + ... + m_n*theta_n + k    (m_i integers, k a number)
+       ----------------------------------------------------------------------------------------------------
+       cos(u) + I*sin(u) = (c_1 + I*s_1)^m_1 * ... * (c_n + I*s_n)^m_n * (cos(k) + I*sin(k))
+
+   with ``c_i = cos(theta_i)``, ``s_i = sin(theta_i)`` (de Moivre: ``exp(I*u) = prod exp(I*theta_i)^m_i``), and
+   ``(c - I*s)^m`` for a negative power, since ``1/(c + I*s) = c - I*s`` on the unit circle; ``cos(u)`` and
+   ``sin(u)`` are the real and imaginary parts, polynomials in the ``c_i``, ``s_i`` with real coefficients;
+3. a polynomial in the ``c_i``, ``s_i`` is reduced modulo ``c_i^2 + s_i^2 - 1`` (the polynomial remainder in each
+   ``c_i`` in turn; these moduli have coprime leading terms ``c_i^2``, so the remainder is a normal form)::
+
+       N = R + sum q_i*(c_i^2 + s_i^2 - 1)        R = 0 as a polynomial
+       -----------------------------------------------------------------
+       N = 0 at every point where c_i = cos(theta_i), s_i = sin(theta_i)
+
+So a difference ``d`` whose numerator, in these unknowns and the other atoms, reduces to 0 is 0 wherever it is
+defined (its denominator, the product of the written denominators, is nonzero there), which is what an identity
+claims. ``sin^2 + cos^2 = 1`` and ``sin(2x) = 2 sin(x) cos(x)`` follow. A sine or cosine whose argument is not
+real, holds a sine or cosine itself, or has a variable bound by a sum, product or limit, is left as an atom (fewer
+identities, still sound).
+"""
+
+from __future__ import annotations
+
+from math import lcm
+
+import sympy as sp
+
+#: An angle's multiple is expanded by de Moivre only up to this integer (larger multiples stay atoms).
+MAX_MULTIPLE = 24
+
+TRIG = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc, sp.acos)
+
+
+def through_sin_cos(e: sp.Expr) -> sp.Expr:
+    """Rule 1: ``tan``, ``cot``, ``sec``, ``csc`` written through ``sin`` and ``cos``, ``acos`` through ``asin``."""
+    table = {
+        sp.tan: lambda u: sp.sin(u) / sp.cos(u), sp.cot: lambda u: sp.cos(u) / sp.sin(u),
+        sp.sec: lambda u: 1 / sp.cos(u), sp.csc: lambda u: 1 / sp.sin(u), sp.acos: lambda u: sp.pi / 2 - sp.asin(u),
+    }
+    for fn, body in table.items():
+        e = e.replace(fn, body)
+    return e
+
+
+def reduced(d: sp.Expr) -> sp.Expr | None:
+    """The numerator of ``d`` after rules 1 to 3, expanded (0 when ``d`` vanishes wherever it is defined), or
+    ``None`` when ``d`` has no sine or cosine the rules can read."""
+    d = sp.expand(through_sin_cos(d))
+    if d == 0:
+        return d
+    bound = {lim[0] for x in sp.preorder_traversal(d) if isinstance(x, (sp.Sum, sp.Product)) for lim in x.limits} | \
+        {x.args[1] for x in sp.preorder_traversal(d) if isinstance(x, sp.Limit)}
+    nodes = [x for x in sp.preorder_traversal(d) if isinstance(x, (sp.sin, sp.cos)) and _readable(x.args[0])
+             and not x.args[0].free_symbols & bound]
+    if not nodes:
+        return None
+    denominators: dict[sp.Expr, int] = {}
+    for x in nodes:
+        for coeff, term in _terms(x.args[0]):
+            if not term.is_number:
+                denominators[term] = lcm(denominators.get(term, 1), int(coeff.q))
+    angles: dict[sp.Expr, tuple[sp.Symbol, sp.Symbol]] = {
+        t / L: (sp.Dummy("c", real=True), sp.Dummy("s", real=True)) for t, L in denominators.items()}
+    repl: dict[sp.Basic, sp.Expr] = {}
+    for x in nodes:
+        unit = _unit(x.args[0], denominators, angles)
+        if unit is None:
+            continue
+        re, im = unit
+        repl[x] = re if isinstance(x, sp.cos) else im
+    if not repl:
+        return None
+    num, _ = sp.fraction(sp.together(d.xreplace(repl)))
+    num = sp.expand(num)
+    for c, s in angles.values():
+        if num.has(c):
+            try:
+                num = sp.expand(sp.rem(num, c**2 + s**2 - 1, c))
+            except sp.PolynomialError:
+                return None
+    return num
+
+
+def _readable(u: sp.Expr) -> bool:
+    return u.is_real is True and not u.has(*TRIG)
+
+
+def _terms(u: sp.Expr) -> list[tuple[sp.Rational, sp.Expr]]:
+    """``u`` as rational multiples of terms; numbers (``pi/2``, ``1``) are one term ``(1, k)``."""
+    collected: dict[sp.Expr, sp.Rational] = {}
+    constant = sp.Integer(0)
+    for term in sp.Add.make_args(sp.expand(u)):
+        if term.is_number:
+            constant += term
+            continue
+        c, rest = term.as_coeff_Mul()
+        if not c.is_Rational:
+            c, rest = sp.Integer(1), term
+        collected[rest] = collected.get(rest, sp.Integer(0)) + c
+    out = [(c, t) for t, c in collected.items() if c != 0]
+    return [*out, (sp.Integer(1), constant)] if constant != 0 else out
+
+
+def _unit(u: sp.Expr, denominators: dict[sp.Expr, int],
+          angles: dict[sp.Expr, tuple[sp.Symbol, sp.Symbol]]) -> tuple[sp.Expr, sp.Expr] | None:
+    """``(cos(u), sin(u))`` as polynomials in the angles' unknowns (rule 2), or ``None`` past the limits."""
+    z: sp.Expr = sp.Integer(1)
+    for coeff, term in _terms(u):
+        if term.is_number:
+            z *= sp.cos(term) + sp.I * sp.sin(term)
+            continue
+        L = denominators[term]
+        m = int(coeff * L)
+        if abs(m) > MAX_MULTIPLE:
+            return None
+        c, s = angles[term / L]
+        z *= (c + sp.I * s) ** m if m >= 0 else (c - sp.I * s) ** (-m)
+    re, im = sp.expand(z).as_real_imag()
+    return sp.expand(re), sp.expand(im)

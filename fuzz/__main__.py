@@ -8,6 +8,7 @@ when there is a disagreement.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -20,9 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=environment_number("FUZZ_N", 200), help="claims (FUZZ_N)")
     parser.add_argument("--seed", type=int, default=environment_number("FUZZ_SEED", 1), help="seed (FUZZ_SEED)")
     parser.add_argument("--jobs", type=int, default=environment_number("FUZZ_JOBS", 2))
-    parser.add_argument("--timeout", type=float, default=5.0, help="seconds per obligation")
+    parser.add_argument("--timeout", type=float, default=3.0, help="seconds per obligation")
     parser.add_argument("--keep", type=Path, help="keep the generated libraries in this folder")
     args = parser.parse_args(argv)
+    # A stopped run stops the verifier it is waiting for (subprocess.run kills its child on any exception).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
     print(f"fuzz: seed {args.seed}, {args.n} claims", file=sys.stderr)
     summary = run(args.n, args.seed, jobs=args.jobs, timeout=args.timeout, keep=args.keep,
                   progress=lambda text: print(text, file=sys.stderr, flush=True))

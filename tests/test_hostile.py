@@ -442,8 +442,8 @@ def test_hostile_file_through_a_subprocess(write_library: Callable[..., Path],
     assert run.code == 2
     assert "Traceback" not in run.err + run.out
     assert run.verdicts() == {"bad.1": "error", "good.1": "proved"}
-    assert "derivations/bad.toml:6:1: names starting with '__' are not allowed" in run.err
-    assert "derivations/syntax.toml:1: TOML syntax error" in run.err
+    assert "derivations/bad.toml:6:14: names starting with '__' are not allowed" in run.err
+    assert "derivations/syntax.toml:1:14: TOML syntax error" in run.err
     assert not (tmp_path / "PWNED").exists()
 
 

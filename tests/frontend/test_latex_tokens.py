@@ -86,6 +86,8 @@ BAD = [
     (r"1{,} a", "not between digits", 1),
     ("f(1,000)", "inside brackets", 4),
     ("1.2.3", "two decimal points", 1),
+    (r"\frac.2", "decimal point without a digit", 6),          # found by the fuzz test: a traceback before
+    ("x^.5", "decimal point without a digit", 3),
     (r"\frac{a}", "needs an argument", 1),
     ("x^", "needs an argument", 2),
     (r"\text x", "must be followed by {...}", 1),

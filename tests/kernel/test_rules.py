@@ -1,4 +1,4 @@
-"""The rewriting rules (:mod:`verifier.kernel.rules`), through :func:`verifier.kernel.checker.confirm_identity`: tables
+"""The rewriting rules (:mod:`verifier.kernel.rules`), through :func:`verifier.kernel.identity.confirm_identity`: tables
 of TRUE identities (confirmed) and FALSE ones (never confirmed), rule by rule. (The sum rules one by one are in
 ``test_sums.py``.)
 

@@ -12,7 +12,7 @@ import sympy as sp
 from verifier.frontend.library import load_library
 from verifier.frontend.problem import Problem
 from verifier.frontend.problem_builder import library_problems
-from verifier.search import strategies
+from verifier.search import integers, strategies
 
 HEADER = """
 [symbols]
@@ -176,5 +176,5 @@ def test_an_integer_model_proposes_where_a_polynomial_bound_fails(tmp_path: Path
     integer solver proposes a K where it fails."""
     pr = problem(tmp_path, 'statement = "Sum(j, (j, 1, K)) <= 1000*K"')
     case = pr.cases[0]
-    (point,) = strategies.integer_failures(case, pr, case.relations[0])
+    (point,) = integers.integer_failures(case, pr, case.relations[0])
     assert named(point)["K"] >= 2000

@@ -146,6 +146,7 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
     if table is None:
         from verifier.frontend.infer import inferred_notation
         notation = inferred_notation(text, p, shown)
+        notations[Path(notation.path)] = notation
         lib.notes.append(f"{shown}: declarations inferred; `verify init {shown}` writes them for you to correct")
     else:
         table = table.resolve()

@@ -6,6 +6,8 @@ One table serves every sheet written on the same template, so that the sheets th
     prefix = "q"                              #   prefix + the first group ("Answer 2.4" -> q2.4)
     stop = '^\s*\d+\.\d+\s'                   # optional: a line that ends the current answer (a question)
     use = ["../_common.toml"]                 # optional: derivation files whose [symbols] and [define] it uses
+    inferred = ["d", "k1"]                    # optional (verify init writes it): declarations that are guesses;
+                                              #   a step refuted only under them is unknown, saying so
 
     [symbols]                                 # as in derivation files
     x = "indexed real"
@@ -61,7 +63,7 @@ DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?)"
 #: A question's text ends an answer: "2.1 Show ...", "- 1.2 What ...", "**Question 2**", a Markdown heading.
 DEFAULT_STOP = r"^\s*(?:[-*]\s+)?\d+\.\d+\s+\S|^\s*\*\*Question\b|^#{1,6}\s|^\s*\\(?:sub)*section\*?\{"
 _TOP_KEYS = frozenset({"heading", "prefix", "stop", "use", "symbols", "define", "latex", "bounds", "operators",
-                       "claim"})
+                       "claim", "inferred"})
 _LAYER_KEYS = frozenset({"latex", "bounds", "operators", "assume", "where", "block", "symbols"})
 _BLOCK_KEYS = frozenset({"latex", "bounds", "operators", "assume", "where", "skip"})
 #: LaTeX patterns of one table, all levels together.
@@ -111,6 +113,7 @@ class Notation:
     known_functions: frozenset[str] = frozenset()
     known_abbreviations: frozenset[str] = frozenset()
     own_patterns: bool = False                                 # whether 'heading' or 'stop' is the table's own
+    inferred: frozenset[str] = frozenset()                     # names whose declaration is still a guess
     lines: dict[str, int | None] = field(default_factory=dict)   # the table's line of 'heading', 'stop'
     hypotheses: dict[str, int | None] = field(default_factory=dict)   # each assume and where value -> its line
     _settings: dict[tuple[str, int | str | None], Settings] = field(default_factory=dict, repr=False)
@@ -242,9 +245,17 @@ def notation_from_text(text: str, p: Path, shown: str, *, root: Path | None = No
     known, functions, abbreviations = _used_names(used_paths)
     return Notation(shown, heading, prefix, stop, uses, used_paths, symbols, definitions, top, claims, blocks,
                     hashlib.sha256(text.encode("utf-8")).hexdigest(), known, functions, abbreviations,
-                    own_patterns="heading" in data or "stop" in data,
+                    own_patterns="heading" in data or "stop" in data, inferred=_inferred(data, fail),
                     lines={key: _line_of(text, key) for key in ("heading", "stop") if key in data},
                     hypotheses=_hypothesis_lines(text, [top, *claims.values(), *blocks.values()]))
+
+
+def _inferred(data: dict[str, Any], fail: Any) -> frozenset[str]:
+    """The names ``inferred`` lists: their declarations are guesses of ``verify init``."""
+    names = data.get("inferred", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise fail("'inferred' must be a list of names whose declaration is a guess", "inferred")
+    return frozenset(names)
 
 
 def _claim_symbols(raw: dict[str, Any], cid: str, text: str, fail: Any) -> tuple[tuple[str, str, int | None], ...]:

@@ -266,7 +266,7 @@ def _forall(ob: Obligation, seed: int, large: bool, deadline: float) -> str | No
         for n in names:
             special = list(candidates(scene.decls[n], base_point))[:6]
             if large and scene.decls[n].integer:
-                special += [Fraction(s) for s in LARGE_SIZES]
+                special = [Fraction(s) for s in LARGE_SIZES] + special
             yield from (({**base, n: v}, None) for v in special[:3])
             if time.perf_counter() > deadline:
                 return

@@ -225,7 +225,7 @@ def _entry(op: str | None, tokens: list[Token], content: str, base: int, rules: 
     if not tokens:
         return Entry(op, "", *positions.at(base), None, f"nothing after '{op}'", *positions.at(base))
     first = tokens[0].col - 1
-    last = max(t.col - 1 + len(t.text) for t in tokens)
+    last = max(t.col - 1 + t.width for t in tokens)     # the source's width: '<=' is the token \leq
     latex = _source(content, base, first, last)
     line, col = positions.at(first)
     if op in _UNCHECKED:

@@ -67,3 +67,13 @@ def test_a_power_of_abs_and_a_squared_max_are_differentiable_at_zero() -> None:
     for f in (sp.Abs(x) ** sp.Rational(3, 2), sp.Max(x, 0) ** 2):
         assert value_at(derivative_where_defined(f, x), {x: 0}) == 0
     assert value_at(derivative_where_defined(sp.Abs(x), x), {x: 0}) is sp.nan
+
+
+def test_a_one_sided_derivative_is_a_limit_where_the_formula_is_0_over_0() -> None:
+    # |x|^(3/2) as Piecewise((x^(3/2), x >= 0), ((-x)^(3/2), True)): SymPy writes the left derivative 3(-x)^(3/2)/(2x),
+    # 0/0 at 0; its limit is 0 as is the right one (3/2)sqrt(x): the derivative at 0 is 0. The signed square root
+    # has slopes tending to +oo on both sides: no derivative at 0.
+    d = derivative_where_defined(sp.Piecewise((x ** sp.Rational(3, 2), x >= 0), ((-x) ** sp.Rational(3, 2), True)), x)
+    assert value_at(d, {x: 0}) == 0 and value_at(d, {x: 4}) == 3
+    root = derivative_where_defined(sp.Piecewise((sp.sqrt(x), x >= 0), (-sp.sqrt(-x), True)), x)
+    assert value_at(root, {x: 0}) is sp.nan

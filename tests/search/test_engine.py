@@ -300,6 +300,8 @@ n = "integer"
 "sqhinge(v)" = "Piecewise(((1 - v)^2, v < 1), (0, True))"
 "maxhinge(v)" = "Max(0, 1 - v)^2"
 "huberabs(v)" = "Piecewise((v^2/2, Abs(v) <= 1), (Abs(v) - 1/2, True))"
+"pw32(v)" = "Piecewise((v^(3/2), v >= 0), ((-v)^(3/2), True))"
+"sgnroot(v)" = "Piecewise((sqrt(v), v >= 0), (-sqrt(-v), True))"
 """
 
 
@@ -586,13 +588,18 @@ def test_sympy_recursing_on_a_shallow_piecewise_is_unknown_not_bad_input(tmp_pat
 # not exist at 0, nor does relu''; the step jumps at 0; Max(0, 1 - x)^2 has both one-sided slopes 0 at 1; the Huber
 # loss written with Abs(x) <= 1 has H' = x inside and sign(x) outside (1 at 1, -1 at -1), H'' = 1 inside and 0
 # outside (none at -1).
+# |v|^(3/2) written as a Piecewise: SymPy's derivative of (-v)^(3/2) is 3(-v)^(3/2)/(2v), 0/0 at 0, but both
+# one-sided derivatives are 0 (limits of (3/2)|v|^(1/2)); the signed square root has an infinite slope at 0.
 FUZZ_HOLDS = [
+    'statement = "diff(pw32(u), u) = 0"\nwhere = { u = "0" }',
     'statement = "diff(relu(u), u, 2) = u"\nwhere = { u = "0" }',       # vacuous: relu'' does not exist at 0
     'statement = "diff(step(u), u) = u - 1"\nwhere = { u = "0" }',      # vacuous: the step jumps at 0
     'statement = "diff(huberabs(u), u) = 1"\nwhere = { u = "1" }',
     'statement = "diff(huberabs(u), u) = -1"\nwhere = { u = "-1" }',
 ]
 FUZZ_FALSE = [
+    'statement = "diff(pw32(u), u) = 1"\nwhere = { u = "0" }',           # it is 0
+    'statement = "0 = diff(sgnroot(u), u)"\nwhere = { u = "0" }',        # the right side is undefined at 0
     'statement = "u != diff(relu(u), u)"\nwhere = { u = "0" }',          # left 0 defined, right undefined
     'statement = "diff(maxhinge(u), u) = u"\nwhere = { u = "1" }',       # left 0, right 1
     'statement = "-u = diff(huberabs(u), u, 2)"\nassume = ["u = -1"]',   # left 1 defined, right undefined
@@ -615,3 +622,35 @@ def test_relu_has_no_slope_0_witness_on_the_nonnegative_side(tmp_path: Path) -> 
     # relu'(x) = 1 for x > 0 and none at 0: no witness among x >= 0 (fuzz seed 5, f5.161).
     result = run_corner(tmp_path, 'exists = "diff(relu(u), u) = 0"\nassume = ["u >= 0"]')
     assert result.verdict not in ("proved", "checked")
+
+
+def test_no_derivative_where_the_slope_is_infinite(tmp_path: Path) -> None:
+    # The signed square root has slopes 1/(2 sqrt(|u|)) -> +oo at 0: no derivative there, so a claim about it at 0
+    # holds vacuously (never refuted), and 0 = diff(...) there is false (its right side undefined).
+    assert run_corner(tmp_path, 'statement = "diff(sgnroot(u), u) = 7"\nwhere = { u = "0" }').verdict != "refuted"
+    assert run_corner(tmp_path, 'statement = "0 = diff(sgnroot(u), u)"\nwhere = { u = "0" }').verdict == "refuted"
+
+
+@pytest.mark.parametrize("claim", [
+    # Vacuous (fuzz seeds 10 and 2026): relu, the leaky ReLU and the step have no derivative at 0, relu no second
+    # one, so the left side is undefined at the only allowed point and nothing is claimed there.
+    'statement = "diff(relu(u), u) = 2"\nassume = ["u = 0"]',
+    'statement = "diff(leaky(u), u) = 1/10"\nassume = ["u = 0"]',
+    'statement = "diff(step(u), u) = -1"\nassume = ["u = 0"]',
+    'statement = "diff(relu(u), u, 2) = -1"\nassume = ["u = 0"]',
+])
+def test_a_claim_about_a_missing_derivative_at_its_only_point_is_never_refuted(tmp_path: Path, claim: str) -> None:
+    assert run_corner(tmp_path, claim).verdict not in ("refuted", "error")
+
+
+def test_an_empty_range_with_a_shifted_size(tmp_path: Path) -> None:
+    # Fuzz seed 2026: with k in 1..N, Sum(1/(k - 1), (j, 1, k - 1)) = 1 fails only at k = 1 (range 1..0, empty:
+    # 0); for k >= 2 it is (k - 1)/(k - 1) = 1.
+    path = tmp_path / "c.toml"
+    path.write_text('[symbols]\nN = "integer positive"\nk = "integer 1..N"\n[[claim]]\nid = "c"\ntitle = "c"\n'
+                    'statement = "Sum(1/(k - 1), (j, 1, (k - 1))) = 1"\n', encoding="utf-8")
+    library = load_library(path)
+    result = verify_claim(library, library.claims[0])
+    failing = result.first_failure()
+    assert result.verdict == "refuted" and failing is not None and failing.counterexample is not None
+    assert failing.counterexample["k"] == "1"

@@ -71,7 +71,10 @@ def joint_derivative(e: Expr, v: sp.Symbol | sp.Indexed, derivative: Derivative,
                 branches.append(joint)
         except (ValueError, TypeError, NotImplementedError):
             continue    # that joint is left undefined: out of what a relation claims, never a wrong value
-    return sp.Piecewise(*branches)
+    try:
+        return sp.Piecewise(*branches)
+    except (ValueError, TypeError, NotImplementedError):
+        return sp.Piecewise(branches[0])    # every joint left undefined
 
 
 def _side(e: Expr, relations: list[tuple[sp.Basic, int]], side: int) -> Expr:
@@ -93,12 +96,30 @@ def _at_joint(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple
     elif slope == 0:
         return None
 
-    def at(x: Expr) -> Expr:
-        return x.xreplace(point) if point else x
+    def at(x: Expr, side: int = 0) -> Expr:
+        """``x`` at the joint; on a side, where SymPy's formula is 0/0 there (``(-t)^(3/2)/t``), its one-sided
+        limit along that side (a function continuous at the joint whose derivative tends to L from one side has
+        one-sided derivative L there, by the mean value theorem)."""
+        if not point:
+            return x
+        value = x.xreplace(point)
+        if side == 0 or not value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return value
+        direction = "+" if (slope > 0) == (side > 0) else "-"
+        if not (slope.is_positive or slope.is_negative):
+            return value
+        (v0,) = point.values()
+        try:
+            return sp.limit(x, v, v0, direction)
+        except (NotImplementedError, ValueError, TypeError):
+            return value
 
+    values = [at(plus, 1), at(minus, -1), at(zero), at(d_plus, 1), at(d_minus, -1)]
+    if any(x.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for x in values):
+        return None     # undefined there, or an infinite slope (a square root's at 0): no derivative
     conditions = [sp.Eq(p, 0), sp.Ne(at(slope), 0), *[sp.Ne(at(q), 0) for q in others],
-                  sp.Eq(at(plus), at(zero)), sp.Eq(at(minus), at(zero)), sp.Eq(at(d_plus), at(d_minus))]
+                  sp.Eq(values[0], values[2]), sp.Eq(values[1], values[2]), sp.Eq(values[3], values[4])]
     condition = sp.And(*conditions)
     if condition is sp.false:
         return None
-    return at(d_plus), condition
+    return values[3], condition

@@ -491,15 +491,18 @@ def summary_lines(summary: list[dict[str, object]]) -> list[str]:
     return lines
 
 
-def sources(sheets: dict[str, Sheet], results: list[ClaimResult]) -> dict[tuple[str, int], str]:
-    """The LaTeX of every step read from a sheet, by claim id and line: what the HTML report shows beside the
-    reading."""
-    out: dict[tuple[str, int], str] = {}
+def sources(sheets: dict[str, Sheet], results: list[ClaimResult]) -> dict[tuple[str, str, int], str]:
+    """The LaTeX of every entry read from a sheet, by claim id, chain name and position in the chain (each entry's
+    own, also when a line holds several): what the HTML report shows beside the reading."""
+    out: dict[tuple[str, str, int], str] = {}
     for result in results:
-        for outcome in result.outcomes:
-            pair = step_entries(sheets, result.claim, outcome.obligation)
-            if pair is not None and outcome.obligation.line is not None:
-                out[(result.claim.id, outcome.obligation.line)] = pair[1].latex
+        sheet = sheets.get(result.claim.file)
+        if sheet is None or result.claim.id not in sheet.chains:
+            continue
+        chains = sheet.chains[result.claim.id]
+        for name, position in sheet.names.get(result.claim.id, {}).items():
+            for n, entry in enumerate(chains[position]):
+                out[(result.claim.id, name, n)] = entry.latex
     return out
 
 

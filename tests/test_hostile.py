@@ -40,6 +40,7 @@ def check_one_line_error(run: Run, expected: str) -> str:
 
 # -- a file that cannot be read: the file is left out, the rest of the run goes on -----------------------------------
 
+# A TOML syntax error is at tomllib's own line and column.
 UNREADABLE: list[tuple[str, str | bytes, str]] = [
     ("TOML syntax: an unclosed string", 'question = "q1\ntitle = "t"\n',
      "bad.toml:1:15: TOML syntax error: Illegal character '\\n' (a string is not closed on this line"),
@@ -185,6 +186,7 @@ def test_claims_in_a_shared_file(write_library: Callable[..., Path], verify_cli:
 
 # -- an obligation that cannot be built: that claim is an error, the others get their verdicts ----------------------
 
+# Columns are the file's: each statement is written `statement = '...'`, its text starting at column 14.
 UNBUILDABLE: list[tuple[str, str, str]] = [
     ("undeclared name", statement("y = x"),
      "bad.toml:6:14: undeclared name 'y': declare it in [symbols] or [define]"),
@@ -280,6 +282,8 @@ def claim_using(names: str) -> str:
     return f'[[claim]]\nid = "bad.1"\ntitle = "uses the names"\nstatement = "{names} = {names}"\n'
 
 
+# Columns are the file's: a declaration's error is placed where its text starts (column 6 of `i = "..."`), a
+# definition's where the error is in its body, a statement's where the error is in it (its text starts at column 14).
 BAD_DECLARATIONS: list[tuple[str, str, str]] = [
     ("a range without a high bound", '[symbols]\nx = "integer 1.."\n' + claim_using("x"),
      "bad.toml:2: symbol 'x' = 'integer 1..': a range needs both bounds, as in 1..K"),

@@ -3,13 +3,13 @@
 The key hashes what is checked, by content: the claim's relations, chains, ``assume``, ``where`` and ``sizes`` (not
 its title, notes or line numbers, so a comment added above it keeps its entry), the ``[symbols]`` and ``[define]``
 entries of every file it sees (without their lines), the tool's version and a digest of the source of the whole
-engine, every module of the package but the presentation (``outputs/``), so that an edited module anywhere never
-reuses old verdicts, SymPy's version and the options that change verdicts (the timeout). A cached result is shown
-with the lines of the claim as it is read now. Entries are written atomically (a temporary file renamed into place);
-an entry that cannot be read, belongs to another key or does not describe the claim's obligations exactly is ignored
-and rewritten. Outcomes that depend on the machine rather than the claim (timeouts, crashed workers, interrupted
-runs) are never stored, nor errors (their messages name lines). This module imports no SymPy, so a fully cached run
-never loads it.
+package, every module of it (an edited module anywhere, even one that only presents verdicts, never reuses old
+verdicts), SymPy's version and the options that change verdicts (the timeout). A cached result is shown with the
+lines of the claim as it is read now. Entries are written atomically (a temporary file renamed into place); an entry
+that cannot be read, belongs to another key or does not describe the claim's obligations exactly is ignored and
+rewritten. Outcomes that depend on the machine rather than the claim (timeouts, crashed workers, interrupted runs)
+are never stored, nor errors (their messages name lines). This module imports no SymPy, so a fully cached run never
+loads it.
 """
 
 from __future__ import annotations
@@ -33,8 +33,6 @@ _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This file is a cache directory tag created by the verifier.\n"
         "# For information about cache directory tags, see https://bford.info/cachedir/\n")
 _FORMAT = 2
-#: Packages that only present verdicts: editing them must not throw the cache away.
-_PRESENTATION = frozenset({"outputs"})
 #: Fields of a claim that do not change what is checked.
 _NOT_CHECKED = frozenset({"title", "latex", "note", "line", "statement_lines", "exists_line", "where_line",
                           "step_lines"})
@@ -78,14 +76,10 @@ def tool_fingerprint() -> str:
 
 
 def engine_digest(package: Path) -> str:
-    """A digest of the source of every module under ``package`` (its relative path and bytes), the presentation
-    packages left out."""
+    """A digest of the source of every module under ``package`` (its relative path and bytes)."""
     digest = hashlib.sha256()
     for source in sorted(package.rglob("*.py")):
-        relative = source.relative_to(package)
-        if relative.parts[0] in _PRESENTATION:
-            continue
-        name = relative.as_posix().encode("utf-8")
+        name = source.relative_to(package).as_posix().encode("utf-8")
         try:
             digest.update(name + b"\0" + source.read_bytes() + b"\0")
         except OSError:

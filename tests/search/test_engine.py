@@ -629,3 +629,28 @@ def test_no_derivative_where_the_slope_is_infinite(tmp_path: Path) -> None:
     # holds vacuously (never refuted), and 0 = diff(...) there is false (its right side undefined).
     assert run_corner(tmp_path, 'statement = "diff(sgnroot(u), u) = 7"\nwhere = { u = "0" }').verdict != "refuted"
     assert run_corner(tmp_path, 'statement = "0 = diff(sgnroot(u), u)"\nwhere = { u = "0" }').verdict == "refuted"
+
+
+@pytest.mark.parametrize("claim", [
+    # Vacuous (fuzz seeds 10 and 2026): relu, the leaky ReLU and the step have no derivative at 0, relu no second
+    # one, so the left side is undefined at the only allowed point and nothing is claimed there.
+    'statement = "diff(relu(u), u) = 2"\nassume = ["u = 0"]',
+    'statement = "diff(leaky(u), u) = 1/10"\nassume = ["u = 0"]',
+    'statement = "diff(step(u), u) = -1"\nassume = ["u = 0"]',
+    'statement = "diff(relu(u), u, 2) = -1"\nassume = ["u = 0"]',
+])
+def test_a_claim_about_a_missing_derivative_at_its_only_point_is_never_refuted(tmp_path: Path, claim: str) -> None:
+    assert run_corner(tmp_path, claim).verdict not in ("refuted", "error")
+
+
+def test_an_empty_range_with_a_shifted_size(tmp_path: Path) -> None:
+    # Fuzz seed 2026: with k in 1..N, Sum(1/(k - 1), (j, 1, k - 1)) = 1 fails only at k = 1 (range 1..0, empty:
+    # 0); for k >= 2 it is (k - 1)/(k - 1) = 1.
+    path = tmp_path / "c.toml"
+    path.write_text('[symbols]\nN = "integer positive"\nk = "integer 1..N"\n[[claim]]\nid = "c"\ntitle = "c"\n'
+                    'statement = "Sum(1/(k - 1), (j, 1, (k - 1))) = 1"\n', encoding="utf-8")
+    library = load_library(path)
+    result = verify_claim(library, library.claims[0])
+    failing = result.first_failure()
+    assert result.verdict == "refuted" and failing is not None and failing.counterexample is not None
+    assert failing.counterexample["k"] == "1"

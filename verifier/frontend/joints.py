@@ -71,7 +71,10 @@ def joint_derivative(e: Expr, v: sp.Symbol | sp.Indexed, derivative: Derivative,
                 branches.append(joint)
         except (ValueError, TypeError, NotImplementedError):
             continue    # that joint is left undefined: out of what a relation claims, never a wrong value
-    return sp.Piecewise(*branches)
+    try:
+        return sp.Piecewise(*branches)
+    except (ValueError, TypeError, NotImplementedError):
+        return sp.Piecewise(branches[0])    # every joint left undefined
 
 
 def _side(e: Expr, relations: list[tuple[sp.Basic, int]], side: int) -> Expr:

@@ -4,8 +4,10 @@ Run as ``python -m bench.gap`` (``make naive-gap``). Over the project's suites (
 library, the red team's claims), every ``=`` obligation is built by the project's own builder and answered by the
 naive peer of :mod:`bench.naive` (``simplify(lhs - rhs) == 0`` in every case); each one the peer proves is then
 settled by the engine. An obligation is listed when the engine leaves it ``unknown`` (or past the limit) although
-the peer proves it and its claim is expected to hold (its truth established by hand in its file). An obligation of a
-claim kept on record as wrong (``expect = "refuted"``) is listed apart: its truth is not established.
+the peer proves it and its claim is true: expected to hold (its truth established by hand in its file), or marked
+``"true"`` in a ``truths.toml`` beside the suite's folder (the red team's). An obligation of a claim that is false
+or kept on record as wrong (``expect = "refuted"``) is listed apart: its truth is not established, and the peer may
+be wrong there (it ignores where a side is undefined).
 
 Every listed obligation must be explained in the README's table "Beyond the naive peer" (its claim id in the first
 cell, in backticks); the exit status is 1 when one is not.
@@ -76,6 +78,7 @@ def suite_gaps(suite: Path, limit: float, counts: dict[str, int]) -> list[Gap]:
     from verifier.search.engine import settle_obligation
 
     library = load_library(suite)
+    truths = _truths(suite)
     signal.signal(signal.SIGALRM, _alarm)
     out: list[Gap] = []
     for claim in library.claims:
@@ -102,8 +105,20 @@ def suite_gaps(suite: Path, limit: float, counts: dict[str, int]) -> list[Gap]:
             except _Timeout:
                 verdict = "timeout"
             if verdict in ("unknown", "timeout", "error"):
-                out.append(Gap(suite.name, claim.id, ob.text, verdict, claim.expect != "refuted"))
+                true = truths[claim.id] == "true" if claim.id in truths else claim.expect != "refuted"
+                out.append(Gap(suite.name, claim.id, ob.text, verdict, true))
     return out
+
+
+def _truths(suite: Path) -> dict[str, str]:
+    """The truths a ``truths.toml`` beside the suite's folder gives its claims' ids (empty when there is none)."""
+    import tomllib
+
+    for folder in (suite if suite.is_dir() else suite.parent, (suite if suite.is_dir() else suite.parent).parent):
+        path = folder / "truths.toml"
+        if path.is_file():
+            return {str(k): str(v) for k, v in tomllib.loads(path.read_text(encoding="utf-8")).items()}
+    return {}
 
 
 def explained_ids(readme: str) -> set[str]:

@@ -40,19 +40,20 @@ def check_one_line_error(run: Run, expected: str) -> str:
 
 # -- a file that cannot be read: the file is left out, the rest of the run goes on -----------------------------------
 
+# A TOML syntax error is at tomllib's own line and column.
 UNREADABLE: list[tuple[str, str | bytes, str]] = [
     ("TOML syntax: an unclosed string", 'question = "q1\ntitle = "t"\n',
-     "bad.toml:1: TOML syntax error: Illegal character '\\n' (a string is not closed on this line"),
+     "bad.toml:1:15: TOML syntax error: Illegal character '\\n' (a string is not closed on this line"),
     ("TOML syntax: a bare word", '[symbols]\nx = real\n',
-     "bad.toml:2: TOML syntax error: Invalid value (a value must be a quoted string"),
+     "bad.toml:2:5: TOML syntax error: Invalid value (a value must be a quoted string"),
     ("TOML syntax: a key given twice", HEAD + CLAIM + 'statement = "x = x"\nstatement = "x = x"\n',
-     "bad.toml:7: TOML syntax error: Cannot overwrite a value (a key is given twice in the same table)"),
+     "bad.toml:7:20: TOML syntax error: Cannot overwrite a value (a key is given twice in the same table)"),
     ("TOML syntax: a table declared twice", HEAD + '[symbols]\ny = "real"\n',
-     "bad.toml:3: TOML syntax error: Cannot declare ('symbols',) twice"),
+     "bad.toml:3:9: TOML syntax error: Cannot declare ('symbols',) twice"),
     ("TOML syntax: an unclosed list at the end", HEAD + CLAIM + 'steps = ["x",\n"x"\n',
      "bad.toml:7: TOML syntax error: Unclosed array"),
     ("TOML syntax: a backslash in a basic string", HEAD + CLAIM + 'latex = "\\alpha"\nstatement = "x = x"\n',
-     "bad.toml:6: TOML syntax error: Unescaped '\\' in a string (in a \"...\" string a backslash"),
+     "bad.toml:6:12: TOML syntax error: Unescaped '\\' in a string (in a \"...\" string a backslash"),
     ("TOML: an integer with too many digits", HEAD + "question = " + "9" * 5000 + "\n",
      "bad.toml:3: TOML syntax error: a number has too many digits"),
     ("TOML: lists nested 100,000 deep", "a = " + "[" * 100_000 + "]" * 100_000 + "\n",
@@ -185,73 +186,74 @@ def test_claims_in_a_shared_file(write_library: Callable[..., Path], verify_cli:
 
 # -- an obligation that cannot be built: that claim is an error, the others get their verdicts ----------------------
 
+# Columns are the file's: each statement is written `statement = '...'`, its text starting at column 14.
 UNBUILDABLE: list[tuple[str, str, str]] = [
     ("undeclared name", statement("y = x"),
-     "bad.toml:6:1: undeclared name 'y': declare it in [symbols] or [define]"),
+     "bad.toml:6:14: undeclared name 'y': declare it in [symbols] or [define]"),
     ("undeclared name, close to a declared one", statement("X = x"),
-     "bad.toml:6:1: undeclared name 'X': declare it in [symbols] or [define] (did you mean 'x'?)"),
+     "bad.toml:6:14: undeclared name 'X': declare it in [symbols] or [define] (did you mean 'x'?)"),
     ("unknown function", statement("foo(x) = x"),
-     "bad.toml:6:1: unknown function 'foo': use a built-in function or define it in [define]"),
+     "bad.toml:6:14: unknown function 'foo': use a built-in function or define it in [define]"),
     ("unknown function, close to a built-in", statement("Exp(x) = x"),
-     "bad.toml:6:1: unknown function 'Exp': use a built-in function or define it in [define] (did you mean "
+     "bad.toml:6:14: unknown function 'Exp': use a built-in function or define it in [define] (did you mean "
      "'exp'?)"),
-    ("calling a symbol", statement("x(1) = x"), "bad.toml:6:1: 'x' is not a function"),
+    ("calling a symbol", statement("x(1) = x"), "bad.toml:6:14: 'x' is not a function"),
     ("__import__", statement("__import__(\"os\").system(\"touch PWNED\") = x"),
-     "bad.toml:6:1: names starting with '__' are not allowed"),
-    ("attribute access", statement("x.__class__ = x"), "bad.toml:6:2: attribute access ('.') is not allowed"),
+     "bad.toml:6:14: names starting with '__' are not allowed"),
+    ("attribute access", statement("x.__class__ = x"), "bad.toml:6:15: attribute access ('.') is not allowed"),
     ("attribute access on a call", statement("exp(x).func = x"),
-     "bad.toml:6:7: attribute access ('.') is not allowed"),
-    ("lambda", statement("lambda: 1"), "bad.toml:6:1: keyword 'lambda' is not allowed"),
-    ("comprehension", statement("[i for i in x] = x"), "bad.toml:6:4: keyword 'for' is not allowed"),
-    ("import", statement("import os"), "bad.toml:6:1: keyword 'import' is not allowed"),
-    ("a string literal", statement('exp("x") = 1'), "bad.toml:6:5: strings are not allowed"),
-    ("a dunder name", statement("__class__ = x"), "bad.toml:6:1: names starting with '__' are not allowed"),
+     "bad.toml:6:20: attribute access ('.') is not allowed"),
+    ("lambda", statement("lambda: 1"), "bad.toml:6:14: keyword 'lambda' is not allowed"),
+    ("comprehension", statement("[i for i in x] = x"), "bad.toml:6:17: keyword 'for' is not allowed"),
+    ("import", statement("import os"), "bad.toml:6:14: keyword 'import' is not allowed"),
+    ("a string literal", statement('exp("x") = 1'), "bad.toml:6:18: strings are not allowed"),
+    ("a dunder name", statement("__class__ = x"), "bad.toml:6:14: names starting with '__' are not allowed"),
     ("10,000 nested parentheses", statement("(" * 10_000 + "x" + ")" * 10_000 + " = x"),
-     "bad.toml:6:20001: expression too long (more than 20000 characters)"),
+     "bad.toml:6:20014: expression too long (more than 20000 characters)"),
     ("5,000 nested parentheses", statement("(" * 5_000 + "x" + ")" * 5_000 + " = x"),
-     "bad.toml:6:201: expression nested too deeply (more than 200 levels)"),
+     "bad.toml:6:214: expression nested too deeply (more than 200 levels)"),
     ("5,000 nested brackets", statement("[" * 5_000 + "x" + "]" * 5_000 + " = x"),
-     "bad.toml:6:201: expression nested too deeply"),
-    ("5,000 unary minus signs", statement("-" * 5_000 + "x = x"), "bad.toml:6:201: expression nested too deeply"),
+     "bad.toml:6:214: expression nested too deeply"),
+    ("5,000 unary minus signs", statement("-" * 5_000 + "x = x"), "bad.toml:6:214: expression nested too deeply"),
     ("a chain of 5,000 powers", statement("x" + "^x" * 5_000 + " = x"),
-     "bad.toml:6:402: expression nested too deeply"),
-    ("a sum of 4,000 terms", statement("x" + " + x" * 4_000 + " = x"), "bad.toml:6:1: expression nested too deeply"),
-    ("10^10^10", statement("10^10^10 = x"), "bad.toml:6:1: exponent 10000000000 is too large (at most 10000)"),
+     "bad.toml:6:415: expression nested too deeply"),
+    ("a sum of 4,000 terms", statement("x" + " + x" * 4_000 + " = x"), "bad.toml:6:14: expression nested too deeply"),
+    ("10^10^10", statement("10^10^10 = x"), "bad.toml:6:14: exponent 10000000000 is too large (at most 10000)"),
     ("2^(2^100)", statement("2^(2^100) = x"),
-     "bad.toml:6:1: exponent 1267650600228229401496703205376 is too large"),
-    ("9^9^9^9", statement("9^9^9^9 = x"), "bad.toml:6:3: exponent 387420489 is too large"),
-    ("2^2^2^2^2", statement("2^2^2^2^2 = x"), "bad.toml:6:1: exponent 65536 is too large"),
-    ("(2^9999)^9999", statement("(2^9999)^9999 = x"), "bad.toml:6:2: number too large to compute exactly"),
+     "bad.toml:6:14: exponent 1267650600228229401496703205376 is too large"),
+    ("9^9^9^9", statement("9^9^9^9 = x"), "bad.toml:6:16: exponent 387420489 is too large"),
+    ("2^2^2^2^2", statement("2^2^2^2^2 = x"), "bad.toml:6:14: exponent 65536 is too large"),
+    ("(2^9999)^9999", statement("(2^9999)^9999 = x"), "bad.toml:6:15: number too large to compute exactly"),
     ("a 1000-digit literal", statement("1" * 1000 + " = x"),
-     "bad.toml:6:1: numeric literal too long (more than 400 characters)"),
-    ("a literal with a huge exponent", statement("1e100000 = x"), "bad.toml:6:1: numeric literal out of range"),
+     "bad.toml:6:14: numeric literal too long (more than 400 characters)"),
+    ("a literal with a huge exponent", statement("1e100000 = x"), "bad.toml:6:14: numeric literal out of range"),
     ("a vector of 9,991 entries compared with a scalar", statement("[" + "1," * 9_990 + "1] = x"),
      "bad.toml:6: a vector can only be compared with a vector"),
-    ("a huge vector(...)", statement("vector(x, (n, 1, 10^5)) = [1]"), "bad.toml:6:1: vector too long"),
+    ("a huge vector(...)", statement("vector(x, (n, 1, 10^5)) = [1]"), "bad.toml:6:14: vector too long"),
     ("a matrix plus a number", statement("eye(2) + 1 = x"),
-     "bad.toml:6:1: cannot build 'eye(2) + 1': unsupported operand type(s) for +"),
-    ("a ragged matrix", statement("[[1, 2], [3]] = x"), "bad.toml:6:1: cannot build '[[1, 2], [3]]': mismatched"),
+     "bad.toml:6:14: cannot build 'eye(2) + 1': unsupported operand type(s) for +"),
+    ("a ragged matrix", statement("[[1, 2], [3]] = x"), "bad.toml:6:14: cannot build '[[1, 2], [3]]': mismatched"),
     ("matrices of mismatched shapes", statement("Matrix([[1, 2]])*Matrix([[1, 2]]) = x"),
-     "bad.toml:6:1: cannot build 'Matrix([[1, 2]]) * Matrix([[1, 2]])': Matrix size mismatch"),
+     "bad.toml:6:14: cannot build 'Matrix([[1, 2]]) * Matrix([[1, 2]])': Matrix size mismatch"),
     ("a vector plus a matrix", statement("[1, 2] + eye(2) = [1, 2]"),
-     "bad.toml:6:1: cannot combine a vector with a matrix by '+'"),
+     "bad.toml:6:14: cannot combine a vector with a matrix by '+'"),
     ("a vector of matrices", statement("[eye(2)] = [1]"),
-     "bad.toml:6:2: a vector's entries are numbers or expressions (or rows [..] of a matrix), not a matrix"),
+     "bad.toml:6:15: a vector's entries are numbers or expressions (or rows [..] of a matrix), not a matrix"),
     ("a vector as a sum's bound", statement("Sum(x, (j, 1, [1])) = x"),
-     "bad.toml:6:15: Sum: a bound must be a scalar"),
+     "bad.toml:6:28: Sum: a bound must be a scalar"),
     ("a sum with a non-integer bound", statement("Sum((-1)^(2*j), (j, 1/2, 3/2)) = 2"),
-     "bad.toml:6:21: Sum: the bound 1/2 is not an integer"),
+     "bad.toml:6:34: Sum: the bound 1/2 is not an integer"),
     ("a vector with a real bound", statement("len(vector(j, (j, 1, x))) = 1"),
-     "bad.toml:6:22: vector: the bound x is not an integer (declare its names 'integer')"),
+     "bad.toml:6:35: vector: the bound x is not an integer (declare its names 'integer')"),
     ("a matrix entry out of range", statement("Matrix([[1, 2], [3, 4]])[0, 0] = 0"),
-     "bad.toml:6:1: matrix entry [0, 0] is out of range: the matrix is 2 x 2, indexed from 1"),
+     "bad.toml:6:14: matrix entry [0, 0] is out of range: the matrix is 2 x 2, indexed from 1"),
     ("a derivative with respect to an integer", HEAD.replace('x = "real"', 'x = "real"\nn = "integer"')
      + CLAIM.replace("bad.1", "bad.1") + "statement = 'diff(Sum(j*x, (j, 1, n)), n) = 0'\n",
-     "bad.toml:7:27: diff: n is an integer, and a function of an integer has no derivative"),
+     "bad.toml:7:40: diff: n is an integer, and a function of an integer has no derivative"),
     ("a relation where a value belongs", statement("x = True"),
-     "bad.toml:6:5: expected a value, found a relation"),
-    ("not a relation", statement("x + 1"), "bad.toml:6:1: expected a relation"),
-    ("an empty statement", statement(""), "bad.toml:6:1: empty expression"),
+     "bad.toml:6:18: expected a value, found a relation"),
+    ("not a relation", statement("x + 1"), "bad.toml:6:14: expected a relation"),
+    ("an empty statement", statement(""), "bad.toml:6:14: empty expression"),
     ("where names an undeclared symbol", HEAD + CLAIM + 'statement = "x = x"\nwhere = { zz = 1 }\n',
      "bad.toml:7: where: 'zz' is not a declared scalar symbol"),
     ("an assume that is not a relation", HEAD + CLAIM + 'statement = "x = x"\nassume = ["x + 1"]\n',
@@ -280,6 +282,8 @@ def claim_using(names: str) -> str:
     return f'[[claim]]\nid = "bad.1"\ntitle = "uses the names"\nstatement = "{names} = {names}"\n'
 
 
+# Columns are the file's: a declaration's error is placed where its text starts (column 6 of `i = "..."`), a
+# definition's where the error is in its body, a statement's where the error is in it (its text starts at column 14).
 BAD_DECLARATIONS: list[tuple[str, str, str]] = [
     ("a range without a high bound", '[symbols]\nx = "integer 1.."\n' + claim_using("x"),
      "bad.toml:2: symbol 'x' = 'integer 1..': a range needs both bounds, as in 1..K"),
@@ -323,24 +327,24 @@ BAD_DECLARATIONS: list[tuple[str, str, str]] = [
     ("an empty range", '[symbols]\ni = "integer 3..1"\n' + claim_using("i"),
      "bad.toml:2: symbol 'i' = 'integer 3..1': the range 3..1 is empty (write the low bound first)"),
     ("a huge range bound", '[symbols]\ni = "integer 0..10^10^10"\n' + claim_using("i"),
-     "bad.toml:2:1: symbol 'i' = 'integer 0..10^10^10': exponent 10000000000 is too large"),
+     "bad.toml:2:6: symbol 'i' = 'integer 0..10^10^10': exponent 10000000000 is too large"),
     ("an undeclared range bound", '[symbols]\ni = "integer 1..K"\n' + claim_using("i"),
-     "bad.toml:2:1: symbol 'i' = 'integer 1..K': undeclared name 'K'"),
+     "bad.toml:2:6: symbol 'i' = 'integer 1..K': undeclared name 'K'"),
     ("a keyword as a symbol", '[symbols]\nlambda = "real"\n' + claim_using("1"),
      "bad.toml:2: symbol 'lambda' is a reserved word of the expression language; choose another"),
     ("a built-in as a symbol", '[symbols]\nexp = "real"\n' + claim_using("1"),
      "bad.toml:2: symbol 'exp' is a built-in name; choose another"),
     ("a dunder symbol", '[symbols]\n__x = "real"\n' + claim_using("1"), "bad.toml:2: symbol '__x' is not a plain name"),
     ("a definition with a syntax error", HEAD + '[define]\nf = "x +* 2"\n' + claim_using("f"),
-     "bad.toml:4:4: [define] f: expected an expression, found '*'"),
+     "bad.toml:4:9: [define] f: expected an expression, found '*'"),
     ("a definition that calls itself", HEAD + '[define]\n"f(z)" = "f(z) + 1"\n' + claim_using("f(x)"),
-     "bad.toml:4:1: in definition of 'f': definition 'f' refers to itself; a definition may use only names "
+     "bad.toml:4:11: in definition of 'f': definition 'f' refers to itself; a definition may use only names "
      "declared or defined before it"),
     ("an abbreviation that uses itself", HEAD + '[define]\nf = "f + 1"\n' + claim_using("f"),
-     "bad.toml:4:1: in definition of 'f': definition 'f' refers to itself"),
+     "bad.toml:4:6: in definition of 'f': definition 'f' refers to itself"),
     ("definitions that call each other", HEAD + '[define]\n"f(z)" = "g(z)"\n"g(z)" = "f(z)"\n'
                                          + claim_using("f(x)"),
-     "bad.toml:5:1: in definition of 'g': definition 'f' refers to itself (through f -> g -> f)"),
+     "bad.toml:5:11: in definition of 'g': definition 'f' refers to itself (through f -> g -> f)"),
     ("an unclosed parameter list", HEAD + '[define]\n"f(z" = "z + 1"\n' + claim_using("f(x)"),
      "bad.toml:4: [define] f(z: a function is defined as name(a, b)"),
     ("a stray comma in the parameters", HEAD + '[define]\n"f(z,)" = "z + 1"\n' + claim_using("f(x)"),
@@ -356,9 +360,9 @@ BAD_DECLARATIONS: list[tuple[str, str, str]] = [
     ("a keyword as a parameter", HEAD + '[define]\n"f(lambda)" = "1"\n' + claim_using("f(x)"),
      "bad.toml:4: [define] f(lambda): parameter 'lambda' is a reserved word"),
     ("a definition with arguments missing", HEAD + '[define]\n"f(z)" = "z"\n' + claim_using("f"),
-     "bad.toml:8:1: 'f' is a function of 1 argument(s); call it as f(z)"),
+     "bad.toml:8:14: 'f' is a function of 1 argument(s); call it as f(z)"),
     ("a call with too many arguments", HEAD + '[define]\n"f(z)" = "z"\n' + claim_using("f(x, x)"),
-     "bad.toml:8:1: f() takes 1 argument(s), got 2"),
+     "bad.toml:8:14: f() takes 1 argument(s), got 2"),
 ]
 
 
@@ -376,7 +380,7 @@ def test_a_bad_shared_file_is_reported_once_where_it_is(write_library: Callable[
     write_library({"_common.toml": '[symbols]\nK = "integer positive\n',
                    "q1.toml": 'use = ["_common.toml"]\n' + claim_using("K"), "good.toml": GOOD})
     run = verify_cli("all", "--format", "json")
-    check_one_line_error(run, "derivations/_common.toml:2: TOML syntax error")
+    check_one_line_error(run, "derivations/_common.toml:2:22: TOML syntax error")
     assert run.verdicts()["good.1"] == "proved"
 
 
@@ -438,8 +442,8 @@ def test_hostile_file_through_a_subprocess(write_library: Callable[..., Path],
     assert run.code == 2
     assert "Traceback" not in run.err + run.out
     assert run.verdicts() == {"bad.1": "error", "good.1": "proved"}
-    assert "derivations/bad.toml:6:1: names starting with '__' are not allowed" in run.err
-    assert "derivations/syntax.toml:1: TOML syntax error" in run.err
+    assert "derivations/bad.toml:6:14: names starting with '__' are not allowed" in run.err
+    assert "derivations/syntax.toml:1:14: TOML syntax error" in run.err
     assert not (tmp_path / "PWNED").exists()
 
 

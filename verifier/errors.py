@@ -48,6 +48,12 @@ class ExpressionError(VerifierError):
     """An expression that cannot be parsed or built (syntax, unknown name, wrong arguments)."""
 
 
+class EngineFault(ExpressionError):
+    """An obligation the engine failed to build although its text is well formed (SymPy's own recursion on a
+    shallow expression): not the file's fault, so it is settled ``unknown`` with this reason, never blamed on the
+    input."""
+
+
 class DerivationFileError(VerifierError):
     """A derivation file that cannot be read: TOML syntax, wrong types, missing or duplicate keys."""
 

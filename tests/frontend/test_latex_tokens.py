@@ -68,6 +68,12 @@ def test_columns_count_from_a_base() -> None:
         ("1000", 1), ("+", 7), ("x", 9), ("^", 10), ("{", 11), ("2", 11), ("}", 11)]
 
 
+def test_widths_count_the_source() -> None:
+    # What each token spans in the source: "<=" is the token \leq, 2 characters; "1 000" one number of 5.
+    assert [(t.text, t.col, t.width) for t in scan(r"a <= 1 000 \lt b")] == [
+        ("a", 1, 1), (r"\leq", 3, 2), ("1000", 6, 5), ("<", 12, 3), ("b", 16, 1)]
+
+
 def test_scripts_written_either_way_scan_alike() -> None:
     assert [t.key() for t in scan("x_i")] == [t.key() for t in scan("x_{i}")]
     assert Token(K.LETTER, "x", 1).key() == Token(K.LETTER, "x", 9).key()
@@ -86,6 +92,8 @@ BAD = [
     (r"1{,} a", "not between digits", 1),
     ("f(1,000)", "inside brackets", 4),
     ("1.2.3", "two decimal points", 1),
+    (r"\frac.2", "decimal point without a digit", 6),          # found by the fuzz test: a traceback before
+    ("x^.5", "decimal point without a digit", 3),
     (r"\frac{a}", "needs an argument", 1),
     ("x^", "needs an argument", 2),
     (r"\text x", "must be followed by {...}", 1),

@@ -189,3 +189,52 @@ def test_floor_of_a_name_at_a_point() -> None:
     check = evaluation.confirm_at_point((sp.floor(y * NEAR, evaluate=False), "=", sp.Integer(1402)), [], {y: 1},
                                         Facts())
     assert check is not None and not check.holds and check.lhs == 1401
+
+
+# -- sums and products too long to write out (issue 17, class 7) --------------------------------------------------
+
+_J = sp.Symbol("j", integer=True)
+_mp = mpmath.mp.clone()
+_mp.dps = 40
+
+
+def _big(e: sp.Expr) -> tuple[float, float]:
+    box = interval.enclose(e)
+    assert box is not None, e
+    return box
+
+
+@pytest.mark.parametrize("e, value", [
+    # Values by mpmath at 40 digits, independently of the engine: harmonic numbers, zeta(2) minus the tail
+    # (psi(1, n + 1) = sum_{j > n} 1/j^2), log(n + 1) (the sum of log(1 + 1/j) telescopes), and the Wallis product
+    # prod_{j <= n} 4j^2/(4j^2 - 1) = (pi/2) Gamma(n + 1)^2 / (Gamma(n + 1/2) Gamma(n + 3/2)).
+    (sp.Sum(1 / _J, (_J, 1, 1674)), _mp.harmonic(1674)),
+    (sp.Sum(1 / _J, (_J, 1, 2**20)), _mp.harmonic(2**20)),
+    (sp.Sum(1 / _J**2, (_J, 1, 10**5)), _mp.zeta(2) - _mp.psi(1, 10**5 + 1)),
+    (sp.Sum(sp.log(1 + 1 / _J), (_J, 1, 4096)), _mp.log(4097)),
+    (sp.Product(4 * _J**2 / ((2 * _J - 1) * (2 * _J + 1)), (_J, 1, 10**4)),
+     _mp.pi / 2 * _mp.gamma(10**4 + 1) ** 2 / (_mp.gamma(10**4 + 0.5) * _mp.gamma(10**4 + 1.5))),
+])
+def test_a_long_sum_or_product_is_enclosed_without_writing_it_out(e: sp.Expr, value: object) -> None:
+    lo, hi = _big(e)
+    assert lo <= float(value) <= hi  # type: ignore[arg-type]
+    assert hi - lo < 0.5
+
+
+def test_a_long_sum_decides_a_bound_it_crosses() -> None:
+    # H(1674) = 8.00049 > 8 > H(1673) = 7.99989 (mpmath above): the enclosure at 1674 is too wide to tell, never
+    # wrong; at 2048 (H = 8.2025) it decides.
+    assert mpmath.harmonic(1673) < 8 < mpmath.harmonic(1674)
+    assert interval.sign(sp.Sum(1 / _J, (_J, 1, 1674)) - 8) in (1, None)
+    assert interval.sign(sp.Sum(1 / _J, (_J, 1, 1673)) - 8) in (-1, None)
+    assert interval.sign(sp.Sum(1 / _J, (_J, 1, 2048)) - 8) == 1
+
+
+def test_a_long_sum_with_an_undefined_term_has_no_enclosure() -> None:
+    # 1/(j - 3000) is undefined at j = 3000, inside 1..5000; log(j - 10) is undefined for j <= 10.
+    assert interval.enclose(sp.Sum(1 / (_J - 3000), (_J, 1, 5000))) is None
+    assert interval.enclose(sp.Sum(sp.log(_J - 10), (_J, 1, 5000))) is None
+    assert not interval.is_real(sp.Sum(1 / (_J - 3000), (_J, 1, 5000)))
+    # Over 11..5000 every term is defined: an enclosure (its value is log((5000 - 10)!) ~ 37,581.6 by Stirling).
+    lo, hi = _big(sp.Sum(sp.log(_J - 10), (_J, 11, 5000)))
+    assert lo <= float(_mp.loggamma(4991)) <= hi

@@ -42,3 +42,15 @@ def test_log_of_exp_atoms() -> None:
 def test_expand_logs_rewrites_inside_an_expression() -> None:
     # 2 + log(a*b) -> 2 + log a + log b.
     assert sp.expand(logs.expand_logs(2 + sp.log(a * b), positive) - 2 - sp.log(a) - sp.log(b)) == 0
+
+
+def test_a_symbolic_exponent_keeps_its_power_whole() -> None:
+    # factor_list proposes (r, t) for r^t (a symbolic exponent), which crashed the rule (int(t)). log(r^t) = t*log(r)
+    # is false for a real r (r = -1, t = 2: log(1) = 0 but log(-1) is undefined): no rewriting. For a positive a it
+    # holds (log(b^x) = x*log(b), b > 0): rewritten so, or left whole when SymPy proposes no factoring.
+    t = sp.Symbol("t", real=True)
+    assert sp.factor_list(r**t) == (1, [(r, t)])
+    assert logs.log_of_product(r**t, positive) is None
+    for e, split in ((a**t, t * sp.log(a)), (a ** (2 * t) * b, 2 * t * sp.log(a) + sp.log(b))):
+        got = logs.log_of_product(e, positive)
+        assert got is None or sp.expand(got - split) == 0

@@ -162,3 +162,52 @@ def test_one_term_of_a_sum_of_nonnegative_terms() -> None:
     assert isinstance(nra.decide(normal(lse - v[k], inside), ">=", inside), nra.Proof)
     outside = Facts().add(sp.Ge(n, 1)).add(sp.Eq(k, n + 1))
     assert not isinstance(nra.decide(normal(lse - v[k], outside), ">=", outside), nra.Proof)
+
+
+# -- a partial operation constrains only where it is evaluated (issue 17, class 1) ------------------------------
+
+def test_a_square_root_in_a_branch_not_taken_leaves_the_domain_whole() -> None:
+    # Piecewise((sqrt(x), x >= 0), (-sqrt(-x), True)) is -2 at x = -4: ">= 0" is false, "<= 0" too (x = 4: 2).
+    signed_root = sp.Piecewise((sp.sqrt(x), x >= 0), (-sp.sqrt(-x), True))
+    assert not isinstance(decide(signed_root, ">="), nra.Proof)
+    assert not isinstance(decide(-signed_root, ">="), nra.Proof)
+    # x * signed_root >= 0: x >= 0 gives x*sqrt(x) >= 0, x < 0 gives x*(-sqrt(-x)) >= 0; by hand.
+    assert isinstance(decide(x * signed_root, ">="), nra.Proof)
+    # signed_root^2 = |x|: sqrt(x)^2 = x for x >= 0, sqrt(-x)^2 = -x for x < 0.
+    assert isinstance(decide(signed_root**2 - sp.Abs(x), "="), nra.Proof)
+
+
+def test_a_square_root_in_a_later_condition_holds_only_after_the_earlier_ones_fail() -> None:
+    # Piecewise((-1, x < 0), (1, sqrt(x) >= 1), (0, True)) is -1 at x = -1: ">= 0" is false (the square root is
+    # never evaluated there); ">= -1" is true (every value is -1, 1 or 0).
+    e = sp.Piecewise((-1, x < 0), (1, sp.sqrt(x) >= 1), (0, True))
+    assert not isinstance(decide(e, ">="), nra.Proof)
+    assert isinstance(decide(e + 1, ">="), nra.Proof)
+
+
+def test_a_square_root_inside_two_nested_branches() -> None:
+    # Piecewise((Piecewise((sqrt(x - 1), x >= 1), (0, True)), x >= 0), (x, True)) is -3 at x = -3: ">= 0" false.
+    e = sp.Piecewise((sp.Piecewise((sp.sqrt(x - 1), x >= 1), (0, True)), x >= 0), (x, True))
+    assert not isinstance(decide(e, ">="), nra.Proof)
+    # e >= min(x, 0): for x < 0 it is x, for 0 <= x < 1 it is 0, for x >= 1 it is sqrt(x - 1) >= 0; by hand.
+    assert isinstance(decide(e - sp.Min(x, 0), ">="), nra.Proof)
+
+
+def test_a_logarithm_in_a_branch_needs_a_positive_argument_only_there() -> None:
+    # Piecewise((log(x), x > 0), (x, True)): at x = -2 it is -2 and at x = 1/10 it is log(1/10) = -2.30: ">= -1"
+    # is false; "< x + 1" holds everywhere (log(x) <= x - 1 < x + 1 for x > 0, and x < x + 1), by hand.
+    e = sp.Piecewise((sp.log(x), x > 0), (x, True))
+    assert not isinstance(decide(e + 1, ">="), nra.Proof)
+    assert isinstance(decide(x + 1 - e, ">"), nra.Proof)
+    # The top-level log(x) of a real x is still not translated (nothing sound to say where x <= 0).
+    assert decide(sp.log(x) ** 2 + 1, ">") is None
+
+
+def test_a_piecewise_without_an_otherwise_branch_is_claimed_only_where_a_condition_holds() -> None:
+    # Piecewise((x, x > 0), (-x, x < 0)) is undefined at 0 and |x| > 0 elsewhere: "> 0" holds where it is defined.
+    # Inside a branch not taken it restricts nothing: Piecewise((1, x < 0), (Piecewise((x, x > 0)), True)) is
+    # undefined only at 0 and equals 1 for x < 0, x for x > 0; ">= 1" fails at x = 1/2.
+    assert isinstance(decide(sp.Piecewise((x, x > 0), (-x, x < 0)), ">"), nra.Proof)
+    inner = sp.Piecewise((1, x < 0), (sp.Piecewise((x, x > 0)), True))
+    assert isinstance(decide(inner, ">"), nra.Proof)
+    assert not isinstance(decide(inner - 1, ">="), nra.Proof)

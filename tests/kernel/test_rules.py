@@ -1,4 +1,4 @@
-"""The rewriting rules (:mod:`verifier.kernel.rules`), through :func:`verifier.kernel.checker.confirm_identity`: tables
+"""The rewriting rules (:mod:`verifier.kernel.rules`), through :func:`verifier.kernel.identity.confirm_identity`: tables
 of TRUE identities (confirmed) and FALSE ones (never confirmed), rule by rule. (The sum rules one by one are in
 ``test_sums.py``.)
 
@@ -345,3 +345,17 @@ def test_forget_drops_every_fact_on_a_symbol() -> None:
     forgotten = facts.forget(z)
     assert forgotten.decide(sp.Lt(z, 0)) is None and forgotten.decide(sp.Ge(K, 1)) is True
     assert not forgotten.unequal
+
+
+def test_limits_of_rational_functions() -> None:
+    # By hand: z/(z + 1) -> 1 at +-oo; (z^2 - 1)/(z - 1) = z + 1 -> 2 at 1; (2z^2 + 1)/(z - 3) -> -oo at -oo;
+    # 1/z -> 1/3 at 3 (continuous there); Abs(z)/z = -1 for every z < 0.
+    u = sp.Dummy("u", real=True)
+    assert rules.limit_of_rational(u / (u + 1), u, sp.oo) == 1
+    assert rules.limit_of_rational(u / (u + 1), u, -sp.oo) == 1
+    assert rules.limit_of_rational((u**2 - 1) / (u - 1), u, sp.Integer(1)) == 2
+    assert rules.limit_of_rational((2 * u**2 + 1) / (u - 3), u, -sp.oo) == -sp.oo
+    assert rules.limit_of_rational(1 / u, u, sp.Integer(3)) == sp.Rational(1, 3)
+    assert rules.limit_of_rational(1 / u, u, sp.Integer(0)) is None         # a pole: no value
+    assert rules.limit_of_rational(u + y, u, sp.Integer(0)) is None         # another name: not this rule
+    assert rules.normal(sp.Limit(sp.Abs(u) / u, u, -sp.oo), make_facts()) == -1

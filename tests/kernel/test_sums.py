@@ -152,6 +152,33 @@ def test_summand_simplified_in_its_range_is_not_used_where_it_is_empty() -> None
     assert check is not None and not check.holds and check.lhs == 0
 
 
+def test_a_summand_undefined_at_an_empty_size_does_not_leave_the_sum() -> None:
+    # Issue 17, class 5: Sum(2/n, (j, 1, n)) is 0 at n = 0 (empty: the summand is never evaluated) and 2 at n >= 1,
+    # by hand; n * (2/n) = 2 would say 2 at n = 0 too.
+    lhs = sp.Sum(2 / n0, (j, 1, n0))
+    assert plain_value(lhs, {n0: 0}) == 0 and plain_value(lhs, {n0: 3}) == 2
+    assert identity(lhs, sp.Integer(2)) is None
+    assert identity(lhs, sp.Integer(2), GE(n0, 1)) is not None
+    check = at(lhs, "=", sp.Integer(2), {n0: 0})
+    assert check is not None and not check.holds and check.lhs == 0
+    out = sums.sum_constant(2 / n0, n0, make_facts(GE(n0, 0)))
+    assert isinstance(out, sp.Piecewise) and out.subs(n0, 0) == 0 and out.subs(n0, 4) == 2
+
+
+@pytest.mark.parametrize("summand, rhs", [
+    (2 / n0, sp.Integer(2)),                    # n = 0: 0, not 2
+    (j / n0, (n0 + 1) / 2),                     # n = 0: 0, not 1/2; n >= 1: (n(n + 1)/2)/n
+    (v[j] / n0 + 1 / n0, sp.Sum(v[j], (j, 1, n0)) / n0 + 1),      # n = 0: 0 on the left, 0/0 on the right
+    (sp.log(n0), n0 * sp.log(n0)),              # n = 0: 0, and 0*log(0) is undefined
+])
+def test_a_factor_undefined_at_an_empty_size_is_never_taken_out(summand: sp.Expr, rhs: sp.Expr) -> None:
+    # Each identity holds for n >= 1 (by hand, above) and fails at n = 0, where the left sum is empty, 0.
+    lhs = sp.Sum(summand, (j, 1, n0))
+    assert plain_value(lhs, {n0: 0}) == 0
+    assert identity(lhs, rhs) is None
+    assert identity(lhs, rhs, GE(n0, 1)) is not None
+
+
 @pytest.mark.parametrize("lo, hi", [(R(1, 2), R(3, 2)), (sp.Integer(1), R(5, 2)), (x, sp.Integer(3))])
 def test_non_integer_bounds_decide_nothing(lo: sp.Expr, hi: sp.Expr) -> None:
     s = sp.Sum((-1) ** (2 * j), (j, lo, hi))

@@ -169,3 +169,17 @@ def test_a_sheet_page_shows_each_line_beside_its_reading(tmp_path: Path, capsys:
           "--output", str(out), "--no-cache", "--jobs", "1"])
     page = out.read_text(encoding="utf-8")
     assert '<div class="src"><code>1/(1 + e^{-z})</code></div>' in page
+
+
+def test_each_entry_of_a_line_shows_its_own_latex(tmp_path: Path) -> None:
+    """Three entries on one line: each row shows the LaTeX of its own entry (every row showed the last one's)."""
+    from verifier.cli import main
+
+    (tmp_path / "s.md").write_text("**Answer 1.1**\n$$2 a = a + a = \\frac{4 a}{2}$$\n", encoding="utf-8")
+    (tmp_path / "s.notation.toml").write_text('[symbols]\na = "real"\n', encoding="utf-8")
+    out = tmp_path / "s.html"
+    main(["all", "--derivations", str(tmp_path / "s.md"), "--format", "html", "--output", str(out), "--no-cache",
+          "--jobs", "1"])
+    page = out.read_text(encoding="utf-8")
+    shown = [page.find(f'<div class="src"><code>{latex}</code></div>') for latex in ("2 a", "a + a", "\\frac{4 a}{2}")]
+    assert all(at >= 0 for at in shown) and shown == sorted(shown)        # each once, in the order of the line

@@ -174,3 +174,64 @@ def test_an_unwritable_cache_only_costs_time(lib: Path, capsys: pytest.CaptureFi
     (lib / CACHE_DIR).write_text("a file where the folder should be", encoding="utf-8")
     code, result = run_json(capsys, "q1.1")
     assert code == 0 and result == {"q1.1": "proved"}
+
+
+# -- keyed by content (issue 17, class 9) ------------------------------------------------------------------------
+
+def _copy_of_the_package(tmp_path: Path) -> Path:
+    package = Path(verifier.__file__).resolve().parent
+    copy = tmp_path / "package"
+    for source in package.rglob("*.py"):
+        target = copy / source.relative_to(package)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+    return copy
+
+
+def test_editing_any_module_of_the_engine_changes_the_fingerprint(tmp_path: Path) -> None:
+    copy = _copy_of_the_package(tmp_path)
+    before = verifier.runner.cache.engine_digest(copy)
+    engine = sorted(copy.rglob("*.py"))
+    # Every module of the package: kernel, frontend, search, runner, outputs, the model, ...
+    assert {p.relative_to(copy).parts[0] for p in engine} >= {"kernel", "frontend", "search", "runner", "outputs",
+                                                               "model.py"}
+    for module in engine:
+        text = module.read_bytes()
+        module.write_bytes(text + b"\n# an edit\n")
+        assert verifier.runner.cache.engine_digest(copy) != before, module
+        module.write_bytes(text)
+    assert verifier.runner.cache.engine_digest(copy) == before
+    # A new module of the engine counts too.
+    (copy / "kernel" / "new_rule.py").write_text("RULE = 1\n", encoding="utf-8")
+    assert verifier.runner.cache.engine_digest(copy) != before
+
+
+def test_the_fingerprint_is_the_digest_of_the_installed_package() -> None:
+    package = Path(verifier.__file__).resolve().parent
+    assert verifier.runner.cache.tool_fingerprint() == \
+        f"{verifier.__version__}+{verifier.runner.cache.engine_digest(package)}"
+
+
+def test_a_comment_line_keeps_every_entry_and_the_new_lines_are_shown(lib: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    run_json(capsys, "all")
+    assert hits(lib) == {"q1.1": True, "q1.2": True, "q2.1": True}
+    for name, text in {"q1.toml": Q1, "q2.toml": Q2, "_common.toml": COMMON}.items():
+        (lib / "derivations" / name).write_text("# a comment\n\n" + text, encoding="utf-8")
+    assert hits(lib) == {"q1.1": True, "q1.2": True, "q2.1": True}
+    main(["all", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    claim = next(c for c in report["claims"] if c["id"] == "q2.1")
+    assert claim["cached"] is True
+    # The claim and its step, as read now: two lines lower than in Q2 (1-based lines: index + 1 + 2).
+    assert claim["line"] == Q2.splitlines().index("[[claim]]") + 3
+    assert claim["obligations"][0]["line"] == Q2.splitlines().index('steps = ["(a + 1)^2", "a^2 + 2*a + 1"]') + 3
+
+
+def test_a_title_is_not_what_is_checked_but_a_relation_is(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_json(capsys, "all")
+    q2 = lib / "derivations" / "q2.toml"
+    q2.write_text(Q2.replace('title = "Square"', 'title = "The square of a sum"'), encoding="utf-8")
+    assert hits(lib)["q2.1"] is True
+    q2.write_text(Q2.replace("2*a + 1", "2*a + 2"), encoding="utf-8")
+    assert hits(lib)["q2.1"] is False

@@ -115,12 +115,12 @@ def test_a_hung_obligation_times_out_and_the_others_keep_their_verdicts(library:
     assert hung.message is not None and hung.message.startswith("timeout") and "1s" in hung.message
 
 
-def test_a_crashed_worker_gives_error_and_the_run_continues(library: Library,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crashed_worker_gives_unknown_and_the_run_continues(library: Library,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     patch_special(monkeypatch, lambda: os._exit(3))
     results, interrupted = run_obligations(library, library.claims, jobs=1, timeout=30)
     assert not interrupted
-    assert verdicts(results) == {**EXPECTED, "q1.3": ["error"]}
+    assert verdicts(results) == {**EXPECTED, "q1.3": ["unknown"]}
     crashed = results[2].outcomes[0]
     assert crashed.message is not None and "exit code 3" in crashed.message
     assert not crashed.bad_input  # the engine's trouble, not the file's: exit status 1, not 2
@@ -132,8 +132,9 @@ def test_an_engine_exception_costs_one_obligation(library: Library, monkeypatch:
 
     patch_special(monkeypatch, boom)
     results, _ = run_obligations(library, library.claims, jobs=2, timeout=30)
-    assert verdicts(results) == {**EXPECTED, "q1.3": ["error"]}
+    assert verdicts(results) == {**EXPECTED, "q1.3": ["unknown"]}
     assert "internal error in the engine: ZeroDivisionError" in (results[2].outcomes[0].message or "")
+    assert not results[2].outcomes[0].bad_input
 
 
 DRIVER = """\
@@ -334,5 +335,5 @@ def test_a_worker_that_dies_at_start_costs_its_obligations_not_the_run(library: 
     monkeypatch.setattr(executor, "tie_to_parent", lambda pid: os._exit(1))
     results, interrupted = run_obligations(library, library.claims, jobs=1, timeout=30)
     assert not interrupted
-    assert all(o.verdict == "error" and "worker process died" in (o.message or "")
+    assert all(o.verdict == "unknown" and "worker process died" in (o.message or "") and not o.bad_input
                for r in results for o in r.outcomes)

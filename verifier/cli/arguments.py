@@ -21,11 +21,14 @@ from verifier.runner.cache import CACHE_DIR, sympy_version
 from verifier.runner.session import DEFAULT_TIMEOUT
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: The library read has no claim at all (an empty folder, sheets with no answer read): nothing was checked.
+EXIT_NOTHING = 5
 
 EXIT_STATUSES = """exit status:
   0    every selected claim met its expectation
   1    a claim did not (or, with --require-proof, is only checked)
   2    a usage error, an unknown id, or a derivation file that cannot be read or built (file:line:column: reason)
+  5    nothing was checked: the library read has no claim (each file left out is named, with the reason)
   130  interrupted (what was settled so far is still reported)"""
 
 
@@ -68,8 +71,8 @@ CONFIGURABLE = {"derivations": "derivations", "notation": None, "timeout": None,
                 "require_proof": False, "format": "text"}
 
 #: Options that take a value (``--changed`` takes one only when the next word is not a command).
-_VALUED = ("--derivations", "--notation", "--format", "--output", "--jobs", "--timeout", "--shard", "--color",
-           "--completion")
+_VALUED = ("--derivations", "--notation", "--use-root", "--format", "--output", "--jobs", "--timeout", "--shard",
+           "--color", "--completion")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -80,6 +83,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                         "(default: ./derivations)")
     p.add_argument("--notation", metavar="FILE", default=None,
                    help="the notation table that reads the sheets (default: SHEET.notation.toml beside a sheet)")
+    p.add_argument("--use-root", metavar="DIR", default=None,
+                   help="the folder 'use' may read files in (default: the git repository holding --derivations, "
+                        "else that folder)")
     p.add_argument("--format", default=None, choices=FORMATS, help="report format (default: text)")
     p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
@@ -161,6 +167,7 @@ class Options:
     targets: tuple[str, ...] = ()
     derivations: str = "derivations"
     notation: str | None = None
+    use_root: str | None = None
     format: str = "text"
     output: str | None = None
     jobs: int | None = None
@@ -222,6 +229,6 @@ def parse(argv: Sequence[str], config: cfg.Config | None = None) -> Options:
         else:
             values[key], origin = default, "default"
         origins.append((key, origin))
-    return Options(targets=targets, output=args.output, no_cache=args.no_cache, changed=args.changed,
-                   shard=args.shard, color=args.color, verbosity=args.verbose - args.quiet,
+    return Options(targets=targets, output=args.output, use_root=args.use_root, no_cache=args.no_cache,
+                   changed=args.changed, shard=args.shard, color=args.color, verbosity=args.verbose - args.quiet,
                    show_config=args.show_config, completion=completion, origins=tuple(origins), **values)

@@ -33,6 +33,7 @@ def changed_files(library: Library, path: Path, ref: str) -> set[str]:
 
 
 def is_commit(ref: str, path: Path) -> bool:
+    """Whether ``ref`` names a commit of the repository holding ``path`` (never an option such as ``-x``)."""
     return not ref.startswith("-") and _git(["rev-parse", "--verify", "--quiet", ref + "^{commit}"], path) is not None
 
 

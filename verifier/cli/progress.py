@@ -13,6 +13,7 @@ from verifier.model import Claim, ClaimResult
 
 
 def isatty(stream: TextIO) -> bool:
+    """Whether ``stream`` is a terminal (a closed or unusual stream is not)."""
     try:
         return stream.isatty()
     except (AttributeError, ValueError):
@@ -67,6 +68,7 @@ class Bar:
         self.shown = True
 
     def close(self) -> None:
+        """Erase the bar, if it was shown."""
         if self.shown:
             self._write("\r" + " " * max(1, self._width() - 1) + "\r")
 

@@ -20,7 +20,7 @@ from typing import Any, TypeAlias, cast
 
 import sympy as sp
 
-from verifier.errors import ExpressionError, VerifierError
+from verifier.errors import EngineFault, ExpressionError, VerifierError
 from verifier.frontend import parser as P
 from verifier.frontend.builtins import (
     BUILTINS,
@@ -48,6 +48,8 @@ Expr: TypeAlias = sp.Expr
 
 #: Upper limit on exponents a file can ask SymPy to compute with eagerly.
 MAX_EXPONENT = 10_000
+#: A recursion error while building a tree deeper than this is the input's nesting (see Builder.recursion_error).
+DEEP_INPUT = 60
 
 
 def _check_exponent(value: Any, col: int) -> None:
@@ -137,6 +139,10 @@ class Builder:
         #: Declared names given another value everywhere, definitions included: a ``where`` name's stand-in, or a
         #: limit's variable.
         self.rebound: dict[str, Any] = {}
+        #: The depth of the node being built, and the deepest reached (definitions expanded): a recursion error
+        #: past :data:`DEEP_INPUT` is the input's nesting, below it SymPy's own.
+        self.depth = 0
+        self.deepest = 0
 
     # -- entry points -------------------------------------------------------------------------------------------
 
@@ -148,7 +154,15 @@ class Builder:
             err.located(file=self.file, line=line)
             raise
         except RecursionError:
-            raise ExpressionError("expression nested too deeply", file=self.file, line=line) from None
+            raise self.recursion_error(line) from None
+
+    def recursion_error(self, line: int | None) -> ExpressionError:
+        """The error for a recursion too deep while building: the input's nesting when it is deep, else a fault
+        of the engine (SymPy recursing on a shallow expression, as on some equations in Piecewise conditions)."""
+        if self.deepest > DEEP_INPUT:
+            return ExpressionError("expression nested too deeply", file=self.file, line=line)
+        return EngineFault(f"SymPy recursed too deeply on an expression {self.deepest} levels deep",
+                           file=self.file, line=line)
 
     def side(self, node: P.Node) -> Any:
         """Build a side of a relation or an entry of a chain: a value, undefined wherever the expression as written
@@ -182,12 +196,16 @@ class Builder:
     def node(self, node: P.Node) -> Any:
         """Build any node; SymPy's own complaints about ill-typed input become an :class:`ExpressionError`."""
         method = getattr(self, "_" + type(node).__name__)
+        self.depth += 1
+        self.deepest = max(self.deepest, self.depth)
         try:
             return method(node)
         except (VerifierError, RecursionError, MemoryError):
             raise
         except Exception as err:  # SymPy signals ill-typed input with many exception types (TypeError, ShapeError...)
             raise ExpressionError(f"cannot build {_excerpt(node)}: {_reason(err)}", column=node.col) from None
+        finally:
+            self.depth -= 1
 
     # -- nodes --------------------------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ import sympy as sp
 from verifier.errors import ExpressionError
 from verifier.frontend import names
 from verifier.frontend import parser as P
+from verifier.frontend.joints import joint_derivative
 from verifier.frontend.values import MAX_VECTOR, Vec, closed, record, recording, wrap
 
 Expr: TypeAlias = sp.Expr
@@ -132,7 +133,16 @@ def _diff(b: Building, node: P.Call) -> Any:
 
 
 def derivative_where_defined(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
-    """``de/dv`` where it exists: a partial ``Piecewise`` (no otherwise branch) undefined where an argument of
+    """``de/dv`` where it exists: at the joints of a ``Piecewise`` whose conditions depend on ``v``, only where the
+    function is continuous and its one-sided derivatives agree (:mod:`verifier.frontend.joints`); elsewhere as
+    :func:`_smooth_derivative`."""
+    joint = joint_derivative(e, v, derivative_where_defined, _smooth_derivative)
+    return joint if joint is not None else _smooth_derivative(e, v)
+
+
+def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
+    """``de/dv`` where it exists, away from the joints of a ``Piecewise``: a partial ``Piecewise`` (no otherwise
+    branch) undefined where an argument of
     ``Abs``, ``sign``, ``Heaviside``, ``Max``, ``Min`` (through SymPy's ``sign`` and ``Heaviside`` in the
     derivative) is at its kink, or an argument of ``floor``/``ceiling`` is an integer.
 
@@ -146,7 +156,7 @@ def derivative_where_defined(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     repl: dict[sp.Basic, sp.Basic] = {}
     for a in d.atoms(sp.sign, sp.Heaviside, sp.DiracDelta):
         w = a.args[0]
-        if w.has(v):
+        if w.has(v) and not (isinstance(a, (sp.sign, sp.Heaviside)) and _damped(d, a, w)):
             conditions.append(sp.Ne(w, 0))
             if isinstance(a, sp.DiracDelta):
                 repl[a] = sp.Integer(0)
@@ -170,6 +180,31 @@ def derivative_where_defined(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     if not conditions:
         return d
     return sp.Piecewise((d, sp.And(*conditions)))
+
+
+def _damped(d: Expr, jump: sp.Basic, w: Expr) -> bool:
+    """Whether every occurrence of ``jump`` (``sign(w)`` or ``Heaviside(w)``) in the derivative ``d`` is inside a
+    product with a factor that vanishes continuously where ``w = 0`` (``w^r``, ``Abs(w)^r``, ``Max(w, 0)^r``,
+    ``Min(w, 0)^r``, ``r > 0``). The function is continuous there (its derivative has no delta) and its derivative
+    tends to 0 on both sides, so by the mean value theorem the derivative exists there and is 0, which is what such
+    a product is at ``w = 0`` (``|h|^(3/2)`` and ``Max(h, 0)^2`` at 0).
+    """
+    def vanishing(f: sp.Basic) -> bool:
+        base, power = f.as_base_exp()
+        if not power.is_positive:
+            return False
+        if isinstance(base, (sp.Max, sp.Min)):
+            return set(base.args) == {w, sp.Integer(0)}
+        return base in (w, -w, sp.Abs(w))
+
+    def ok(node: sp.Basic, damped: bool) -> bool:
+        if node == jump:
+            return damped
+        if isinstance(node, sp.Mul) and not damped:
+            damped = any(vanishing(f) for f in node.args)
+        return all(ok(arg, damped) for arg in node.args)
+
+    return ok(d, False)
 
 
 def _bound_derivative(a: sp.Derivative) -> sp.Basic:

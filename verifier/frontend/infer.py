@@ -71,24 +71,28 @@ def inferred_notation(text: str, sheet: Path, shown: str) -> Notation:
     return notation_from_text(table, sheet.with_name(sheet.stem + "-inferred.notation.toml"), shown + INFERRED)
 
 
-def settle_inferred(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
-    """A step of a sheet read with inferred declarations is never ``refuted``: it may be false only because a name
-    the sheet means as an integer or a positive number was taken as real. It becomes ``unknown``, with the names it
-    rests on."""
+def settle_inferred(sheets: dict[str, Sheet], notations: list[Notation], results: list[ClaimResult]) -> None:
+    """A step of a sheet that is refuted only under declarations its table lists as guesses (``inferred``, which
+    ``verify init`` writes and a sheet read without a table has for every name) is ``unknown``, saying which
+    declarations it rests on: a line true for integers is false for reals."""
+    tables = {n.path: n for n in notations}
     for result in results:
         sheet = sheets.get(result.claim.file)
-        if sheet is None or not sheet.table.endswith(INFERRED):
+        notation = tables.get(sheet.table) if sheet is not None else None
+        if notation is None or not notation.inferred:
             continue
+        declared = {name: text for name, text, _ in notation.symbols}
         for n, outcome in enumerate(result.outcomes):
             if outcome.verdict != "refuted":
                 continue
-            names = sorted({m.group() for m in _NAME.finditer(outcome.obligation.text)} - set(CONSTANTS))
+            names = sorted({m.group() for m in _NAME.finditer(outcome.obligation.text)} & notation.inferred)
             if not names:
-                continue        # 2^10 = 1000 rests on no declaration
+                continue        # 2^10 = 1000, or a step on names the table says it means: a refutation
+            taken = ", ".join(f"{name} as {declared.get(name, 'guessed')}" for name in names)
             result.outcomes[n] = replace(outcome, verdict="unknown", method=None, message=(
-                f"refuted with the declarations inferred for {', '.join(names)} (real unless the "
-                f"sheet shows otherwise); `verify init {result.claim.file}` writes them: declare what the sheet "
-                f"means (an integer, a positive number) for a verdict. {outcome.message or ''}").strip())
+                f"refuted, but only with declarations that are guesses ({taken}): declare what the sheet means (an "
+                f"integer, a positive number) in its table (`verify init {result.claim.file}` writes one) and take "
+                f"the names out of 'inferred', for a verdict. {outcome.message or ''}").strip())
 
 
 def infer_table(text: str, shown: str) -> str:
@@ -237,18 +241,20 @@ def _table(facts: _Facts) -> str:
     for name, line in facts.letters.items():
         if name in declared or name in defined or name in facts.joined or name in CONSTANTS or name == "pi":
             continue
-        if name in facts.applied and name not in facts.values:
+        if name in facts.applied:       # y(1 - f): an application or a product? not guessed
             if name == "sigma":
                 left.append(_line(f"# {_SIGMOID}", f"\\sigma is applied at line {line}: the sigmoid? uncomment"))
             elif name not in FUNCTIONS:
+                also = f" (and written as a value at line {line}: if {name}(..) multiplies, declare it under " \
+                       f"[symbols])" if name in facts.values else ""
                 left.append(f"# {name} is applied at line {facts.applied[name]} but not defined in the sheet: "
-                            f"define \"{name}(..)\" here, or declare it a value if {name}(..) multiplies")
+                            f"define \"{name}(..)\" here{also}")
             continue
-        why = f"first at line {line}; nothing says more"
-        if name in facts.applied:
-            why = f"first at line {line}; a value elsewhere, so {name}(..) at line {facts.applied[name]} multiplies"
-        out.append(_line(f'{name} = "real"', why))
+        out.append(_line(f'{name} = "real"', f"first at line {line}; nothing says more"))
         declared.add(name)
+    out[3:3] = [f"inferred = [{', '.join(repr(n).replace(chr(39), chr(34)) for n in sorted(declared))}]",
+                "# The names above are guesses: a step refuted only under their declarations is reported unknown.",
+                "# Take a name out (or the whole list) once its declaration says what the sheet means.", ""]
     out += ["", "[define]"]
     rules = Rules(symbols={name: "real" for name in declared}, functions=frozenset(
         n for n, (params, _, _) in facts.defined.items() if params))

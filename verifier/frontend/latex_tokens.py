@@ -324,6 +324,9 @@ def _numbers(tokens: list[Token]) -> list[Token]:
 
 def _number(token: Token) -> Token:
     text, col = token.text, token.col
+    if not any(ch.isdigit() for ch in text.replace("{,}", "")):
+        raise ExpressionError("a decimal point without a digit (a script or an argument takes one character: "
+                              "x^{.5}, not x^.5)", column=col)
     if text.count(".") > 1:
         raise ExpressionError(f"a number with two decimal points ('{text}')", column=col)
     if text.endswith("{,}"):

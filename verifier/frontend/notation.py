@@ -6,6 +6,8 @@ One table serves every sheet written on the same template, so that the sheets th
     prefix = "q"                              #   prefix + the first group ("Answer 2.4" -> q2.4)
     stop = '^\s*\d+\.\d+\s'                   # optional: a line that ends the current answer (a question)
     use = ["../_common.toml"]                 # optional: derivation files whose [symbols] and [define] it uses
+    inferred = ["d", "k1"]                    # optional (verify init writes it): declarations that are guesses;
+                                              #   a step refuted only under them is unknown, saying so
 
     [symbols]                                 # as in derivation files
     x = "indexed real"
@@ -51,17 +53,17 @@ from typing import Any
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex import Pattern, Rules, pattern
-from verifier.frontend.tomlfile import MAX_FILE_BYTES, NOTATION_SUFFIX, read_text
+from verifier.frontend.tomlfile import MAX_FILE_BYTES, NOTATION_SUFFIX, read_text, repository_root
 
 __all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "MAX_PATTERNS", "SUFFIX", "Notation", "Settings", "load_notation",
-           "notation_from_text", "repository_root"]
+           "notation_from_text"]
 
 SUFFIX = NOTATION_SUFFIX
 DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?)"
 #: A question's text ends an answer: "2.1 Show ...", "- 1.2 What ...", "**Question 2**", a Markdown heading.
 DEFAULT_STOP = r"^\s*(?:[-*]\s+)?\d+\.\d+\s+\S|^\s*\*\*Question\b|^#{1,6}\s|^\s*\\(?:sub)*section\*?\{"
 _TOP_KEYS = frozenset({"heading", "prefix", "stop", "use", "symbols", "define", "latex", "bounds", "operators",
-                       "claim"})
+                       "claim", "inferred"})
 _LAYER_KEYS = frozenset({"latex", "bounds", "operators", "assume", "where", "block", "symbols"})
 _BLOCK_KEYS = frozenset({"latex", "bounds", "operators", "assume", "where", "skip"})
 #: LaTeX patterns of one table, all levels together.
@@ -111,6 +113,7 @@ class Notation:
     known_functions: frozenset[str] = frozenset()
     known_abbreviations: frozenset[str] = frozenset()
     own_patterns: bool = False                                 # whether 'heading' or 'stop' is the table's own
+    inferred: frozenset[str] = frozenset()                     # names whose declaration is still a guess
     lines: dict[str, int | None] = field(default_factory=dict)   # the table's line of 'heading', 'stop'
     hypotheses: dict[str, int | None] = field(default_factory=dict)   # each assume and where value -> its line
     _settings: dict[tuple[str, int | str | None], Settings] = field(default_factory=dict, repr=False)
@@ -169,17 +172,6 @@ class Notation:
     def _layers(self, claim_id: str) -> list[Layer]:
         question = claim_id.rsplit(".", 1)[0] if "." in claim_id else None
         return [self.claims[k] for k in (question, claim_id) if k is not None and k in self.claims]
-
-
-def repository_root(path: Path) -> Path:
-    """The folder ``use`` may read in by default: the git repository holding ``path``, else ``path`` itself (its
-    folder, for a file)."""
-    folder = path.resolve()
-    folder = folder if folder.is_dir() else folder.parent
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return folder
 
 
 def load_notation(p: Path, shown: str, *, root: Path | None = None) -> Notation:
@@ -242,9 +234,17 @@ def notation_from_text(text: str, p: Path, shown: str, *, root: Path | None = No
     known, functions, abbreviations = _used_names(used_paths)
     return Notation(shown, heading, prefix, stop, uses, used_paths, symbols, definitions, top, claims, blocks,
                     hashlib.sha256(text.encode("utf-8")).hexdigest(), known, functions, abbreviations,
-                    own_patterns="heading" in data or "stop" in data,
+                    own_patterns="heading" in data or "stop" in data, inferred=_inferred(data, fail),
                     lines={key: _line_of(text, key) for key in ("heading", "stop") if key in data},
                     hypotheses=_hypothesis_lines(text, [top, *claims.values(), *blocks.values()]))
+
+
+def _inferred(data: dict[str, Any], fail: Any) -> frozenset[str]:
+    """The names ``inferred`` lists: their declarations are guesses of ``verify init``."""
+    names = data.get("inferred", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise fail("'inferred' must be a list of names whose declaration is a guess", "inferred")
+    return frozenset(names)
 
 
 def _claim_symbols(raw: dict[str, Any], cid: str, text: str, fail: Any) -> tuple[tuple[str, str, int | None], ...]:
@@ -277,7 +277,7 @@ def _regex(data: dict[str, Any], key: str, default: str, fail: Any) -> re.Patter
         raise fail(f"'{key}' must be a regular expression in a string", key)
     try:
         return re.compile(value, re.MULTILINE)
-    except re.error as err:
+    except (re.error, OverflowError, RecursionError) as err:   # OverflowError: a repetition count too large
         raise fail(f"'{key}' is not a regular expression: {err}", key) from None
 
 

@@ -13,6 +13,7 @@ import sympy as sp
 
 from verifier.frontend.scope import SymbolInfo
 from verifier.kernel import Facts
+from verifier.kernel.interval import settle
 from verifier.model import Obligation
 
 Relation = tuple[sp.Expr, str, sp.Expr]
@@ -54,4 +55,6 @@ class Problem:
 
 
 def substituted(e: Any, subst: dict) -> Any:
-    return e.xreplace(subst) if subst and isinstance(e, sp.Basic) else e
+    """``e`` with the values of ``subst`` put in, untrusted functions of numbers decided rigorously (not by SymPy's
+    automatic evaluation, wrong for the floor of an algebraic number next to an integer)."""
+    return settle(e, subst) if subst and isinstance(e, sp.Basic) else e

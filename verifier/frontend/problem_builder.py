@@ -37,6 +37,7 @@ from verifier.frontend.scope import Scope, SymbolInfo
 from verifier.frontend.values import Vec
 from verifier.kernel import Declaration, Facts, facts_from
 from verifier.kernel.declarations import Interval as ValueInterval
+from verifier.kernel.interval import settle
 from verifier.kernel.universal import AllIndices
 from verifier.model import Chain, Claim, Obligation, obligations
 
@@ -61,6 +62,8 @@ class ProblemBuilder:
         """Every obligation of the claim with its problem, or the error that kept it from being built."""
         out: list[tuple[Obligation, Problem | ExpressionError]] = []
         for ob, where in obligations(self.claim):
+            for b in (self.builder, *self._builders.values()):
+                b.deepest = 0
             try:
                 out.append((ob, self.problem(ob, where)))
             except ExpressionError as err:
@@ -68,8 +71,10 @@ class ProblemBuilder:
                             column=ob.column if ob.kind != "step" else None)
                 out.append((ob, err))
             except RecursionError:
-                out.append((ob, ExpressionError("expression nested too deeply", file=self.claim.file,
-                                                line=ob.line)))
+                builders = [self.builder, *self._builders.values()]
+                error = max(builders, key=lambda b: b.deepest).recursion_error(ob.line)
+                error.located(file=self.claim.file)
+                out.append((ob, error))
         return out
 
     def problem(self, ob: Obligation, where: tuple) -> Problem:
@@ -155,8 +160,11 @@ class ProblemBuilder:
                 if symbol.is_integer and integer_valued(value):
                     assumptions["integer"] = True       # n*(n + 1)/2 + 1: SymPy cannot tell, the grid can
                 if not symbol.is_integer:
-                    # z real with where z = 3 stays a real name (diff(z^2, z) is taken before 3 is put in).
+                    # z real with where z = 3 stays a real name (diff(z^2, z) is taken before 3 is put in); with
+                    # z = 0, nonnegative and nonpositive would make SymPy's stand-in zero, hence an integer.
                     assumptions.pop("integer", None)
+                    if assumptions.get("nonnegative") and assumptions.get("nonpositive"):
+                        del assumptions["nonnegative"], assumptions["nonpositive"]
                 stand_in = sp.Dummy(symbol.name, **assumptions)
                 builder.rebound[symbol.name] = stand_in
                 subst[stand_in] = value
@@ -513,12 +521,13 @@ def _entry_conditions(x: sp.Indexed, d: Declaration, subst: dict) -> list[sp.Bas
 
 def _put(side: Any, values: dict) -> Any:
     """A side with ``values`` put in, a partial ``Piecewise`` kept unevaluated: where none of its conditions holds
-    any more it stays undefined (SymPy would make it ``nan``, a value)."""
+    any more it stays undefined (SymPy would make it ``nan``, a value). Functions SymPy evaluates wrongly on numbers
+    (the floor of an algebraic number next to an integer) are decided rigorously, never by SymPy's evaluation."""
     if not values or not isinstance(side, sp.Basic):
         return side
     if isinstance(side, sp.Piecewise):
         return sp.Piecewise(*[(_put(v, values), _held(c, values)) for v, c in side.args], evaluate=False)
-    return side.xreplace(values)
+    return settle(side, values)
 
 
 def _held(condition: Any, values: dict) -> Any:
@@ -526,7 +535,7 @@ def _held(condition: Any, values: dict) -> Any:
     if not isinstance(condition, sp.Basic):
         return condition
     relations = condition.atoms(sp.core.relational.Relational)
-    return condition.xreplace({r: r.func(r.lhs.xreplace(values), r.rhs.xreplace(values), evaluate=False)
+    return condition.xreplace({r: r.func(settle(r.lhs, values), settle(r.rhs, values), evaluate=False)
                                for r in relations})
 
 

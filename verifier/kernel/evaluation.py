@@ -69,6 +69,7 @@ def substitute(e: sp.Basic, mapping: Mapping[sp.Basic, sp.Expr]) -> sp.Basic:
 
 
 def binders(e: sp.Basic) -> set:
+    """The variables bound inside ``e``: of its limits, sums and products."""
     out: set = set()
     for x in sp.preorder_traversal(e):
         if isinstance(x, sp.Limit):
@@ -96,7 +97,10 @@ def truth(lhs: sp.Expr, op: str, rhs: sp.Expr) -> bool | None:
     """Whether a relation between two numbers holds, decided exactly or by a rigorous enclosure (else ``None``)."""
     if isinstance(lhs, sp.logic.boolalg.BooleanAtom) or isinstance(rhs, sp.logic.boolalg.BooleanAtom):
         return None
-    s = interval.sign(sp.expand(interval.settle(lhs) - interval.settle(rhs)))
+    # Sums too long to write out are enclosed, which shows an inequality but never an equality: once is enough.
+    long = op in ("=", "!=") and any(isinstance(x, (sp.Sum, sp.Product)) for side in (lhs, rhs)
+                                     for x in sp.preorder_traversal(side))
+    s = interval.sign(sp.expand(interval.settle(lhs) - interval.settle(rhs)), quick=long)
     if s is None:
         return None
     return sign_satisfies(s, op)
@@ -199,8 +203,11 @@ def _defined_at(e: sp.Expr, point: Mapping[sp.Basic, sp.Expr], facts: Facts) -> 
 
 
 def _is_value(v: sp.Basic) -> bool:
-    """A number with nothing left unevaluated: no free name, entry, sum, held node or non-real part."""
-    return isinstance(v, sp.Expr) and not (v.free_symbols or v.has(sp.Indexed, sp.Sum, sp.Product, sp.nan, sp.zoo)) \
+    """A number with nothing left unevaluated: no free name, entry, held node or non-real part, and no sum or
+    product but over a range given by numbers (too long to write out: enclosed by :mod:`interval`)."""
+    return isinstance(v, sp.Expr) and not (v.free_symbols or v.has(sp.Indexed, sp.nan, sp.zoo)) \
+        and all(len(s.limits) == 1 and s.limits[0][1].is_Integer and s.limits[0][2].is_Integer
+                for s in v.atoms(sp.Sum, sp.Product)) \
         and not any(interval.held_original(f) for f in v.atoms(sp.core.function.AppliedUndef))
 
 
@@ -313,4 +320,5 @@ def contradictory(hypotheses: Sequence[sp.Basic], facts: Facts) -> bool:
 
 
 def has_free_names(h: sp.Basic) -> bool:
+    """Whether ``h`` is an expression with a free name (not a closed number or condition)."""
     return isinstance(h, sp.Basic) and bool(h.free_symbols)

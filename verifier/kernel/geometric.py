@@ -1,6 +1,6 @@
 """Geometric sums in closed form (momentum buffers, discounted returns), by a case split on the ratio.
 
-Part of the trusted core, called by :func:`verifier.kernel.checker.confirm_identity` when the normal form leaves a
+Part of the trusted core, called by :func:`verifier.kernel.identity.confirm_identity` when the normal form leaves a
 sum ``Sum(c^(j + s), (j, 1, n))`` (``c`` a real symbol, ``s`` an integer):
 
     c != 1, n >= 0    (1 - c) * Sum(c^(j + s), (j, 1, n)) = c^(1 + s) - c^(n + 1 + s)   (telescoping)

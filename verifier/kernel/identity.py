@@ -179,6 +179,9 @@ def _confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, splits: int) -> 
     found = _radical_identity(d, facts)
     if found is not None:
         return found
+    found = _under_positive_names(lhs - rhs, facts)
+    if found is not None:
+        return found
     if d.has(sp.Piecewise):
         decided = conditions.settled(d, lambda r: _decide_by_signs(r, facts))
         if decided != d:
@@ -224,6 +227,25 @@ def _power_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
     if isinstance(nra.decide(expanded, "=", facts), nra.Proof):
         return Confirmed(nra.METHOD)
     return None
+
+
+def _under_positive_names(d: sp.Expr, facts: Facts) -> Confirmed | None:
+    """``d = 0`` with each real name that the facts show positive (``assume = ["x > 0"]``) replaced by a name
+    declared positive, so that the normal form knows what the declaration ``positive`` would tell it::
+
+        facts |- x > 0        d(t) = 0 for every t > 0
+        ------------------------------------------------
+                   facts |- d(x) = 0
+    """
+    names = {s for s in d.free_symbols if isinstance(s, sp.Symbol) and s.is_real is True
+             and s.is_positive is not True and not s.is_integer and facts.positive(s)}
+    if not names:
+        return None
+    stand_in = {s: sp.Dummy(s.name, positive=True) for s in names}
+    n = normal(d.xreplace(stand_in), facts)
+    if _leaks(n, d.xreplace(stand_in)) or not is_zero_polynomially(n):
+        return None
+    return Confirmed("normal form: names shown positive by the hypotheses read as positive, exact cancellation")
 
 
 def _decide_by_signs(r: sp.Basic, facts: Facts) -> bool | None:

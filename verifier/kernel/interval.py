@@ -152,10 +152,11 @@ def _is_number(a: sp.Basic) -> bool:
     return isinstance(a, sp.Expr) and not a.free_symbols and not a.has(sp.Indexed)
 
 
-def sign(e: sp.Expr) -> int | None:
+def sign(e: sp.Expr, *, quick: bool = False) -> int | None:
     """-1, 0 or +1 for a number expression, or ``None`` when it cannot be decided rigorously.
 
-    0 only for an exact rational 0: an enclosure can show a number is not 0, never that it is.
+    0 only for an exact rational 0: an enclosure can show a number is not 0, never that it is. ``quick``: at the
+    first precision only (for a number that is likely 0, where the finer passes would only cost time).
     """
     if not isinstance(e, sp.Expr) or e.free_symbols:
         return None
@@ -165,7 +166,7 @@ def sign(e: sp.Expr) -> int | None:
         return 1 if e.p > 0 else (-1 if e.p < 0 else 0)
     if e.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.I):
         return None
-    for prec in PRECISIONS:
+    for prec in PRECISIONS[:1] if quick else PRECISIONS:
         box = enclosure(e, prec)
         if box is None:
             return None
@@ -198,6 +199,21 @@ def enclose(e: sp.Expr, prec: int = 80) -> tuple[float, float] | None:
     return float(box.a), float(box.b)
 
 
+def rational_enclosure(e: sp.Expr, prec: int = 80) -> tuple[sp.Rational, sp.Rational] | None:
+    """Exact rational ends of a rigorous enclosure of a number (mpmath's interval ends are binary fractions), or
+    ``None`` when it has none (undefined, not real, or an infinite end)."""
+    box = enclosure(e, prec)
+    if box is None:
+        return None
+    ends = []
+    for end in box._mpi_:       # raw mpf tuples (sign, mantissa, exponent, bits): exact binary fractions
+        sign, man, exp, _ = end
+        if not isinstance(man, int) or not isinstance(exp, int):
+            return None
+        ends.append((-1) ** sign * sp.Integer(man) * sp.Integer(2) ** exp)
+    return ends[0], ends[1]
+
+
 def enclosure(e: sp.Expr, prec: int) -> mpmath.iv.mpf | None:
     """The enclosure at ``prec`` bits, or ``None`` when it fails or is not a finite interval."""
     try:
@@ -213,6 +229,10 @@ def enclosure(e: sp.Expr, prec: int) -> mpmath.iv.mpf | None:
 def _enclose(e: sp.Basic) -> mpmath.iv.mpf:
     iv = mpmath.iv
     iv.prec = mpmath.mp.prec
+    if isinstance(e, sp.Symbol) and e in _BOUND:
+        return _BOUND[e]
+    if isinstance(e, (sp.Sum, sp.Product)):
+        return _big_operator(e)
     if e.is_Integer:
         return iv.mpf(int(e))
     if e.is_Rational:
@@ -286,6 +306,95 @@ def _enclose(e: sp.Basic) -> mpmath.iv.mpf:
                 raise _Unsupported
             return getattr(iv, name)(x)
     raise _Unsupported
+
+
+#: Values of the index of a sum being enclosed (an interval: a block of consecutive indices).
+_BOUND: dict[sp.Symbol, mpmath.iv.mpf] = {}
+#: At each working precision, how many first terms of a sum or product are enclosed one by one, and the relative
+#: width 2^-bits of the blocks of terms enclosed together after them; at higher precisions nothing is enclosed (the
+#: blocks, not the precision, bound the width, and a finer pass costs seconds).
+_TERMS_BY_PRECISION = {PRECISIONS[0]: (64, 5), PRECISIONS[1]: (512, 8)}
+#: Sums and products over more terms than this are not enclosed.
+MAX_ENCLOSED_TERMS = 10**7
+
+
+def _big_operator(e: sp.Sum | sp.Product) -> mpmath.iv.mpf:
+    """A sum or product over a range of integers given by numbers (up to :data:`MAX_ENCLOSED_TERMS` terms), its
+    summand a number at every index, enclosed without writing it out: its first terms one by one, then blocks of
+    consecutive indices ``k..l`` (``l - k`` about ``|k|/2^bits``), each block as its number of terms times (or, for
+    a product, to the power of) the enclosure of the summand over the real interval ``[k, l]``::
+
+        f(j) in F for every real j in [k, l]      (interval arithmetic: F encloses f over [k, l])
+        ---------------------------------------------------------------------------------------
+        Sum(f(j), (j, k, l)) in (l - k + 1) * F        Product(f(j), (j, k, l)) in F^(l - k + 1)
+
+    The enclosure succeeds only where every operation of the summand is defined on the whole block (no division by
+    an interval holding 0, no log of one reaching 0), so it also shows that each term is defined."""
+    key = (e, mpmath.mp.prec)
+    if key not in _ENCLOSED:
+        if len(_ENCLOSED) > 64:
+            _ENCLOSED.clear()
+        try:
+            _ENCLOSED[key] = _enclose_big_operator(e)
+        except (_Unsupported, *_FAILURES):
+            _ENCLOSED[key] = None
+    box = _ENCLOSED[key]
+    if box is None:
+        raise _Unsupported
+    return box
+
+
+#: Enclosures of sums and products already computed, at each precision (``None``: none).
+_ENCLOSED: dict[tuple[sp.Basic, int], mpmath.iv.mpf | None] = {}
+
+
+def _enclose_big_operator(e: sp.Sum | sp.Product) -> mpmath.iv.mpf:
+    iv = mpmath.iv
+    if len(e.limits) != 1:
+        raise _Unsupported
+    j, lo, hi = e.limits[0]
+    setting = _TERMS_BY_PRECISION.get(mpmath.mp.prec)
+    if setting is None or not (lo.is_Integer and hi.is_Integer) or e.function.free_symbols - {j} \
+            or int(hi) - int(lo) + 1 > MAX_ENCLOSED_TERMS or j in _BOUND:
+        raise _Unsupported
+    one_by_one, bits = setting
+    is_sum = isinstance(e, sp.Sum)
+    total = iv.mpf(0) if is_sum else iv.mpf(1)
+    a, b = int(lo), int(hi)
+    slope = sp.factor(sp.diff(e.function, j)) if b - a >= one_by_one else None
+    k = a
+    try:
+        while k <= b:
+            end = k if k - a < one_by_one else min(b, k + (abs(k) >> bits))
+            term = _over_block(e.function, slope, j, k, end)
+            count = end - k + 1
+            total = total + term * count if is_sum else total * term ** count
+            k = end + 1
+    finally:
+        _BOUND.pop(j, None)
+    return total
+
+
+def _over_block(f: sp.Expr, slope: sp.Expr | None, j: sp.Symbol, k: int, end: int) -> mpmath.iv.mpf:
+    """An enclosure of ``f(j)`` for every real ``j`` in ``[k, end]``: where the enclosure of ``f'`` there has one
+    sign, ``f`` is monotone and lies between ``f(k)`` and ``f(end)`` (far tighter than ``f`` evaluated on the
+    interval, which counts every occurrence of ``j`` apart); else ``f`` on the interval."""
+    iv = mpmath.iv
+    _BOUND[j] = iv.mpf([k, end])
+    if slope is None or k == end:
+        return _enclose(f)
+    whole = _enclose(f)     # also shows that f is defined on the whole block
+    try:
+        d = _enclose(slope)
+    except (_Unsupported, *_FAILURES):
+        return whole
+    if not (d.a > 0 or d.b < 0):
+        return whole
+    _BOUND[j] = iv.mpf(k)
+    first = _enclose(f)
+    _BOUND[j] = iv.mpf(end)
+    last = _enclose(f)
+    return iv.mpf([min(first.a, last.a), max(first.b, last.b)])
 
 
 def _inverse(e: sp.Basic, x: mpmath.iv.mpf) -> mpmath.iv.mpf:

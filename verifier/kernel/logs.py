@@ -98,7 +98,9 @@ def _factors(p: sp.Expr) -> tuple[sp.Rational, list[tuple[sp.Expr, int]]] | None
         factors = [*[(f, 1) for f in sp.Mul.make_args(rest)], *factors]
     if sp.expand(c * sp.Mul(*[f ** k for f, k in factors]) - p) != 0:
         return None
-    return c, [(f, int(k)) for f, k in factors]
+    # A symbolic exponent (factor_list gives (a, x) for a^x) keeps its power whole: log(a^x) is x*log(a) only for
+    # a proved positive, which _log_factor asks.
+    return c, [(f, int(k)) if sp.sympify(k).is_Integer else (f**k, 1) for f, k in factors]
 
 
 def _log_factor(f: sp.Expr, positive: Callable[[sp.Expr], bool]) -> sp.Expr | None:

@@ -12,6 +12,11 @@ with only true constraints about it:
 - ``Max``, ``Min``, ``Abs``, ``sign`` and ``Piecewise``: exactly, by z3's if-then-else (a case split);
 - a sum, or any other real atom: a free real unknown.
 
+A partial operation constrains only where it is evaluated: inside a ``Piecewise`` branch, or a condition after the
+first, every constraint it brings is guarded by the *path* that reaches it (this branch's condition and the negation
+of those before it), and a logarithm there need be positive only on that path. At the top level the path is true:
+the relation is claimed only where its side is defined, so there the operation may restrict the domain.
+
 Every linear fact of the facts is added. If z3 answers ``unsat`` for *facts and constraints and not relation*, no
 real values of the unknowns satisfy them, so none of the values the abstracted atoms can take does either: the
 relation holds. A ``sat`` answer gives a model, which is only a proposal (the atoms' unknowns need not agree with
@@ -30,10 +35,10 @@ from typing import Any
 import sympy as sp
 import z3
 
-from verifier.kernel import defined, inequalities, interval
+from verifier.kernel import inequalities, interval
 from verifier.kernel.facts import Facts, entry_relations
 from verifier.kernel.rules import expu
-from verifier.kernel.sums import integer_bounds
+from verifier.kernel.sums import integer_bounds, support_range
 
 #: The method named in a verdict proved here.
 METHOD = "nonlinear real arithmetic (z3)"
@@ -69,6 +74,12 @@ class _Abstraction:
     log_terms: list[inequalities.LogTerm] = field(default_factory=list)
     constants: list[inequalities.LogTerm] = field(default_factory=list)
     budget_ms: int = BUDGET_MS
+    path: Any = True        # the condition under which the atom being translated is evaluated
+    sum_paths: dict[sp.Basic, Any] = field(default_factory=dict)
+
+    def where_evaluated(self, constraint: Any) -> Any:
+        """``constraint``, true only on the current path (unguarded at the top level)."""
+        return constraint if self.path is True else z3.Implies(self.path, constraint)
 
     def fresh(self, key: sp.Basic) -> Any:
         if key not in self.unknowns:
@@ -151,8 +162,8 @@ def _decide_case(e: sp.Expr, conditions: list[sp.Basic], op: str, facts: Facts,
         _facts(ab)
     except (Untranslatable, z3.Z3Exception, RecursionError):
         return None
-    lemmas = terms + inequalities.lemmas([(z3.RealVal(0), z3.RealVal(1)), *ab.log_terms], ab.constants)
-    lemmas += _cauchy_schwarz(ab)
+    lemmas = terms + inequalities.lemmas([(z3.RealVal(0), z3.RealVal(1)), *ab.log_terms], ab.constants) \
+        + _cauchy_schwarz(ab)
     failure = {">=": value < 0, ">": value <= 0, "=": value != 0}[op]
     result, model = _check(ab.constraints + lemmas + [failure], budget_ms)
     if result == z3.unsat:
@@ -177,10 +188,8 @@ def _point(model: Any, ab: _Abstraction) -> dict[sp.Basic, sp.Rational]:
         v = model.eval(var, model_completion=True)
         if z3.is_rational_value(v):
             out[name] = sp.Rational(v.numerator_as_long(), v.denominator_as_long())
-        elif z3.is_algebraic_value(v):
-            root = _quadratic_root(v)
-            if root is not None:
-                out[name] = root
+        elif z3.is_algebraic_value(v) and (root := _quadratic_root(v)) is not None:
+            out[name] = root
     return out
 
 
@@ -190,8 +199,7 @@ def _quadratic_root(v: Any) -> sp.Expr | None:
     if len(coeffs) != 3 or coeffs[2] == 0:
         return None
     c, b, a = coeffs
-    disc = b**2 - 4 * a * c
-    if disc < 0:
+    if (disc := b**2 - 4 * a * c) < 0:
         return None
     roots = sorted({(-b - sp.sqrt(disc)) / (2 * a), (-b + sp.sqrt(disc)) / (2 * a)}, key=lambda r: float(r))
     k = v.index() - 1     # z3 numbers the real roots from 1, in increasing order
@@ -286,7 +294,7 @@ def _translate(e: sp.Basic, ab: _Abstraction) -> Any:
         v = ab.fresh(e)
         ab.constraints.append(z3.And(v >= -1, v <= 1))
         return v
-    if isinstance(e, sp.Sum) and (_real_sum(e) or _support(e, ab.facts) is not None):
+    if isinstance(e, sp.Sum) and (_real_sum(e) or support_range(e, ab.facts) is not None):
         return _sum(e, ab)
     if isinstance(e, sp.Expr) and e.is_real is True:
         return ab.fresh(e)
@@ -300,11 +308,13 @@ def _sum(e: sp.Sum, ab: _Abstraction) -> Any:
         ---------------------------------------------------------------------------------------------
         Sum(f(j), (j, a, b)) >= 0                        (> 0)
     """
+    seen = ab.sum_paths.get(e, False)
+    ab.sum_paths[e] = True if True in (seen, ab.path) else ab.path if seen is False else z3.Or(seen, ab.path)
     if e in ab.unknowns:
         return ab.unknowns[e]
     v = ab.fresh(e)
     if len(e.limits) == 1:
-        j, lo, hi = _support(e, ab.facts) or e.limits[0]
+        j, lo, hi = support_range(e, ab.facts) or e.limits[0]
         if not integer_bounds((j, lo, hi)):
             return v
         count = hi - lo + 1
@@ -318,40 +328,6 @@ def _sum(e: sp.Sum, ab: _Abstraction) -> Any:
     return v
 
 
-def _support(e: sp.Sum, facts: Facts) -> tuple[sp.Symbol, sp.Expr, sp.Expr] | None:
-    """For a sum over every integer whose terms vanish outside a finite range, that range (the sum over it is the
-    same sum)::
-
-        each term of g has a factor F[j + c], F zero outside lo..hi (one F, one c)      g defined for every j
-        -------------------------------------------------------------------------------------------------------
-                           Sum(g(j), (j, -oo, oo)) = Sum(g(j), (j, lo - c, hi - c))
-    """
-    if len(e.limits) != 1:
-        return None
-    j, a, b = e.limits[0]
-    if (a, b) != (-sp.oo, sp.oo) or not j.is_integer or not defined.everywhere(e.function):
-        return None
-    ranges = {_term_support(term, j, facts) for term in sp.Add.make_args(sp.expand(e.function))}
-    if len(ranges) != 1 or None in ranges:
-        return None
-    (support,) = ranges
-    assert support is not None
-    return (j, *support)
-
-
-def _term_support(term: sp.Expr, j: sp.Symbol, facts: Facts) -> tuple[sp.Expr, sp.Expr] | None:
-    """``(lo - c, hi - c)`` for a factor ``F[j + c]`` of ``term``, ``F`` zero outside ``lo..hi``."""
-    for factor in sp.Mul.make_args(term):
-        base, expo = factor.as_base_exp()
-        if not (isinstance(base, sp.Indexed) and len(base.indices) == 1 and expo.is_positive):
-            continue
-        rng = facts.family_range(base.base)
-        shift = sp.expand(base.indices[0] - j)
-        if rng is not None and j not in shift.free_symbols and shift.is_integer:
-            return rng[0] - shift, rng[1] - shift
-    return None
-
-
 def _terms_of_sums(ab: _Abstraction) -> list[Any]:
     """:func:`inequalities.term_of_sum` for every sum of the abstraction with terms >= 0, at every integer name
     ``k`` that the facts place in its range."""
@@ -361,7 +337,7 @@ def _terms_of_sums(ab: _Abstraction) -> list[Any]:
     for key, var in list(ab.unknowns.items()):
         if not (isinstance(key, sp.Sum) and len(key.limits) == 1):
             continue
-        j, lo, hi = _support(key, ab.facts) or key.limits[0]
+        j, lo, hi = support_range(key, ab.facts) or key.limits[0]
         if not integer_bounds((j, lo, hi)):
             continue
         inside = [k for k in integers if ab.facts.nonneg(k - lo) and ab.facts.nonneg(hi - k)]
@@ -370,11 +346,14 @@ def _terms_of_sums(ab: _Abstraction) -> list[Any]:
         inner = ab.facts.forget(j).within(j, lo, hi)
         if not isinstance(decide(key.function, ">=", inner, budget_ms=max(ab.budget_ms // 8, 50)), Proof):
             continue
+        ab.path = ab.sum_paths.get(key, True)     # the terms are evaluated where the sum is
         for k in inside:
             try:
-                out.append(inequalities.term_of_sum(_translate(key.function.xreplace({j: k}), ab), var))
+                out.append(ab.where_evaluated(inequalities.term_of_sum(_translate(key.function.xreplace({j: k}), ab),
+                                                                       var)))
             except Untranslatable:
                 continue
+        ab.path = True
     return out
 
 
@@ -388,7 +367,7 @@ def _cauchy_schwarz(ab: _Abstraction) -> list[Any]:
     groups: dict[tuple, list[tuple[sp.Expr, Any]]] = {}
     for key, var in ab.unknowns.items():
         if isinstance(key, sp.Sum) and len(key.limits) == 1:
-            limit = _support(key, ab.facts) or tuple(key.limits[0])
+            limit = support_range(key, ab.facts) or tuple(key.limits[0])
             if integer_bounds(limit):
                 groups.setdefault(tuple(limit), []).append((key.function, var))
     out: list[Any] = []
@@ -451,7 +430,7 @@ def _name(x: sp.Basic, ab: _Abstraction) -> Any:
 
 def _number(e: sp.Expr, ab: _Abstraction) -> Any:
     """A closed-form real number without logarithms: a fresh unknown inside its rigorous rational enclosure."""
-    lo, hi = _enclosure(e)
+    lo, hi = _rational_ends(e)
     if lo == hi:
         return z3.RealVal(f"{lo.p}/{lo.q}")
     v = ab.fresh(e)
@@ -459,18 +438,11 @@ def _number(e: sp.Expr, ab: _Abstraction) -> Any:
     return v
 
 
-def _enclosure(e: sp.Expr) -> tuple[sp.Rational, sp.Rational]:
-    """Exact rational ends of a rigorous enclosure of a number (mpmath's interval ends are binary fractions)."""
-    box = interval.enclosure(e, 80)
-    if box is None:
+def _rational_ends(e: sp.Expr) -> tuple[sp.Rational, sp.Rational]:
+    ends = interval.rational_enclosure(e)
+    if ends is None:
         raise Untranslatable(e)
-    ends = []
-    for end in box._mpi_:       # raw mpf tuples (sign, mantissa, exponent, bits): exact binary fractions
-        sign, man, exp, _ = end
-        if not isinstance(man, int) or not isinstance(exp, int):
-            raise Untranslatable(e)     # an infinite or undefined end
-        ends.append((-1) ** sign * sp.Integer(man) * sp.Integer(2) ** exp)
-    return ends[0], ends[1]
+    return ends
 
 
 def _power(e: sp.Pow, ab: _Abstraction) -> Any:
@@ -487,7 +459,7 @@ def _power(e: sp.Pow, ab: _Abstraction) -> Any:
     if k == sp.Rational(1, 2) or k == sp.Rational(-1, 2):
         b = _translate(base, ab)
         r = ab.fresh(sp.sqrt(base))
-        ab.constraints.extend([r >= 0, r * r == b])
+        ab.constraints.append(ab.where_evaluated(z3.And(r >= 0, r * r == b)))
         return r if k > 0 else 1 / r
     if base == sp.E:
         return _exp(k, ab)
@@ -512,7 +484,7 @@ def _log(a: sp.Expr, ab: _Abstraction) -> Any:
         if a <= 0:
             raise Untranslatable(key)
         unknown = ab.fresh(key)
-        lo, hi = _enclosure(key)
+        lo, hi = _rational_ends(key)
         ab.constraints.append(inequalities.log_bounds(unknown, z3.RealVal(f"{lo.p}/{lo.q}"),
                                                       z3.RealVal(f"{hi.p}/{hi.q}")))
         term = (unknown, z3.RealVal(f"{a.p}/{a.q}"))
@@ -520,10 +492,14 @@ def _log(a: sp.Expr, ab: _Abstraction) -> Any:
         ab.constants.append(term)
         return unknown
     arg = _translate(a, ab)
-    if not _proved(ab.constraints + _linear_facts(ab) + [arg <= 0], ab.budget_ms):
+    path = [] if ab.path is True else [ab.path]
+    if not _proved(ab.constraints + _linear_facts(ab) + path + [arg <= 0], ab.budget_ms):
         raise Untranslatable(key)   # log of a term not proved positive: nothing sound to say about it
     unknown = ab.fresh(key)
-    ab.log_terms.append((unknown, arg))
+    if ab.path is True:
+        ab.log_terms.append((unknown, arg))
+    else:   # off the path the term is (0, 1), a true log term whatever the unknown's value
+        ab.log_terms.append((z3.If(ab.path, unknown, z3.RealVal(0)), z3.If(ab.path, arg, z3.RealVal(1))))
     return unknown
 
 
@@ -534,24 +510,39 @@ def _proved(negation: list[Any], budget_ms: int) -> bool:
 
 def _piecewise(e: sp.Piecewise, ab: _Abstraction) -> Any:
     pieces = list(e.args)
-    value, cond = pieces[-1]
-    if cond not in (True, sp.true):
-        raise Untranslatable(e)     # not total: undefined where no condition holds
-    out = _translate(value, ab)
-    for value, cond in reversed(pieces[:-1]):
-        out = z3.If(_condition(cond, ab), _translate(value, ab), out)
+    if pieces[-1][1] not in (True, sp.true):    # undefined where no condition holds: some holds where evaluated
+        pieces.append((sp.Dummy("undefined", real=True), sp.true))
+    outer = ab.path
+    conditions: list[Any] = []
+    values: list[Any] = []
+    try:
+        for value, cond in pieces:
+            before = [z3.Not(c) for c in conditions]
+            ab.path = _conjunction([outer, *before])
+            conditions.append(_condition(cond, ab))
+            ab.path = _conjunction([outer, *before, conditions[-1]])
+            values.append(_translate(value, ab))
+    finally:
+        ab.path = outer
+    if e.args[-1][1] not in (True, sp.true):
+        ab.constraints.append(ab.where_evaluated(z3.Or(conditions[:-1])))
+    out = values[-1]
+    for c, v in zip(reversed(conditions[:-1]), reversed(values[:-1]), strict=True):
+        out = z3.If(c, v, out)
     return out
 
 
+def _conjunction(parts: list[Any]) -> Any:
+    """``And`` of the parts that are not ``True`` (``True`` when none is left)."""
+    rest = [p for p in parts if p is not True]
+    return True if not rest else rest[0] if len(rest) == 1 else z3.And(rest)
+
+
 def _condition(c: sp.Basic, ab: _Abstraction) -> Any:
-    if c is sp.true or c is True:
-        return z3.BoolVal(True)
-    if c is sp.false or c is False:
-        return z3.BoolVal(False)
-    if isinstance(c, sp.And):
-        return z3.And([_condition(a, ab) for a in c.args])
-    if isinstance(c, sp.Or):
-        return z3.Or([_condition(a, ab) for a in c.args])
+    if c in (True, False, sp.true, sp.false):
+        return z3.BoolVal(bool(c))
+    if isinstance(c, (sp.And, sp.Or)):
+        return (z3.And if isinstance(c, sp.And) else z3.Or)([_condition(a, ab) for a in c.args])
     if isinstance(c, sp.Not):
         return z3.Not(_condition(c.args[0], ab))
     ops = {sp.Eq: lambda a, b: a == b, sp.Ne: lambda a, b: a != b, sp.Lt: lambda a, b: a < b,

@@ -173,11 +173,46 @@ def limit_at_infinity(f: sp.Expr, u: sp.Symbol, towards_zero: bool) -> sp.Expr |
     return sp.oo if ratio > 0 else -sp.oo
 
 
+def limit_of_rational(f: sp.Expr, z: sp.Symbol, point: sp.Expr) -> sp.Expr | None:
+    """
+        f = N(z)/D(z) in lowest terms, N and D polynomials in z alone with rational coefficients
+        ---------------------------------------------------------------------------------------------
+        lim f as z -> oo (or -oo: z = -u, u -> oo) as in :func:`limit_at_infinity`;
+        lim f as z -> a (a rational, D(a) != 0) = N(a)/D(a)   (f = N/D except where a cancelled factor is 0,
+                                                                 finitely many points; N/D is continuous at a)
+    ``None`` when f has another form, or D(a) = 0.
+    """
+    if f.free_symbols - {z}:
+        return None
+    if point in (sp.oo, -sp.oo):
+        u = sp.Dummy("u", positive=True)
+        return limit_at_infinity(f.xreplace({z: u if point == sp.oo else -u}), u, towards_zero=False)
+    if point.is_infinite:
+        return None
+    if not point.is_Rational:
+        return None
+    num, den = sp.fraction(sp.cancel(sp.together(f)))
+    try:
+        pn, pd = sp.Poly(num, z), sp.Poly(den, z)
+    except sp.PolynomialError:
+        return None
+    if not all(c.is_Rational for c in pn.coeffs() + pd.coeffs()) or pd.is_zero or pd.eval(point) == 0:
+        return None
+    return sp.Rational(pn.eval(point)) / sp.Rational(pd.eval(point))
+
+
 def _limit(e: sp.Limit, facts: Facts) -> sp.Basic:
     f, z, point = e.args[0], e.args[1], e.args[2]
-    if point not in (sp.oo, -sp.oo) or not isinstance(z, sp.Symbol) or not z.is_real:
+    if not isinstance(z, sp.Symbol) or not z.is_real or not (point in (sp.oo, -sp.oo) or point.is_Rational):
         return e
+    if point in (sp.oo, -sp.oo):
+        # Only large |z| matter: z = w (or -w) with w > 0, and the limit as w -> oo.
+        w = sp.Dummy("w", positive=True)
+        f, z, point = f.xreplace({z: w if point == sp.oo else -w}), w, sp.oo
     body = normal(f, facts.forget(z))   # z is bound here: what the facts say of the free z does not hold
+    if not body.has(expu) or point not in (sp.oo, -sp.oo):
+        value = limit_of_rational(body, z, point)
+        return e if value is None else value
     atoms = [a for a in body.atoms(expu) if z in a.free_symbols]
     scales = {sp.expand(a.args[0] / z) for a in atoms}
     if len(scales) != 1:

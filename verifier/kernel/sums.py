@@ -150,14 +150,16 @@ def collapse_delta(g: sp.Expr, j: sp.Symbol, e: sp.Expr, n: sp.Expr) -> sp.Expr:
 
 def sum_constant(c: sp.Expr, n: sp.Expr, facts: Facts) -> sp.Expr:
     """
-        c does not involve j      the facts imply n >= 0
-        -------------------------------------------------
+        c does not involve j      the facts imply n >= 1, or n >= 0 and c defined everywhere
+        ---------------------------------------------------------------------------------------
         Sum(c, (j, 1, n)) = n * c
-    and otherwise ``Sum(c, (j, 1, n)) = Piecewise((n * c, n >= 0), (0, True))`` (for any integer n).
+    and otherwise ``Sum(c, (j, 1, n)) = Piecewise((n * c, n >= 0), (0, True))`` (for any integer n) when ``c`` is
+    defined everywhere, ``Piecewise((n * c, n >= 1), (0, True))`` when it is not: an empty sum is 0 even where its
+    summand is undefined (``Sum(2/m, (j, 1, m))`` is 0 at m = 0, not ``0 * (2/0)``).
     """
-    if facts.nonneg(n):
+    if facts.positive(n) or (facts.nonneg(n) and defined.everywhere(c)):
         return n * c
-    return sp.Piecewise((n * c, sp.Ge(n, 0)), (0, True))
+    return sp.Piecewise((n * c, sp.Ge(n, 0 if defined.everywhere(c) else 1)), (0, True))
 
 
 def sum_constant_in_range(c: sp.Expr, n: sp.Expr, facts: Facts) -> sp.Expr:
@@ -246,6 +248,40 @@ def finite_support(g: sp.Expr, j: sp.Symbol, facts: Facts) -> bool:
     return False
 
 
+def support_range(e: sp.Sum, facts: Facts) -> tuple[sp.Symbol, sp.Expr, sp.Expr] | None:
+    """For a sum over every integer whose terms vanish outside a finite range, that range (the sum over it is the
+    same sum)::
+
+        each term of g has a factor F[j + c], F zero outside lo..hi (one F, one c)      g defined for every j
+        -------------------------------------------------------------------------------------------------------
+                           Sum(g(j), (j, -oo, oo)) = Sum(g(j), (j, lo - c, hi - c))
+    """
+    if len(e.limits) != 1:
+        return None
+    j, a, b = e.limits[0]
+    if (a, b) != (-sp.oo, sp.oo) or not j.is_integer or not defined.everywhere(e.function):
+        return None
+    ranges = {_term_support(term, j, facts) for term in sp.Add.make_args(sp.expand(e.function))}
+    if len(ranges) != 1 or None in ranges:
+        return None
+    (support,) = ranges
+    assert support is not None
+    return (j, *support)
+
+
+def _term_support(term: sp.Expr, j: sp.Symbol, facts: Facts) -> tuple[sp.Expr, sp.Expr] | None:
+    """``(lo - c, hi - c)`` for a factor ``F[j + c]`` of ``term``, ``F`` zero outside ``lo..hi``."""
+    for factor in sp.Mul.make_args(term):
+        base, expo = factor.as_base_exp()
+        if not (isinstance(base, sp.Indexed) and len(base.indices) == 1 and expo.is_positive):
+            continue
+        rng = facts.family_range(base.base)
+        shift = sp.expand(base.indices[0] - j)
+        if rng is not None and j not in shift.free_symbols and shift.is_integer:
+            return rng[0] - shift, rng[1] - shift
+    return None
+
+
 def canonical_infinite(g: sp.Expr, j: sp.Symbol, facts: Facts) -> sp.Expr:
     """
         ---------------------------------------------------------------------------- (finite support; s = +-1)
@@ -291,12 +327,22 @@ def _sum_over(f: sp.Expr, limit: tuple, facts: Facts, simplify: Simplify) -> sp.
         return sp.Integer(0)
     total: sp.Expr = sp.Integer(0)
     for c, g in split_linear(f, j):
+        if not (facts.positive(n) or _defined_everywhere(c, facts)):
+            c, g = sp.Integer(1), c * g     # c may be undefined where the range is empty, and the sum still 0
         c = simplify(c, facts)
         if j not in g.free_symbols:
             total += c * sum_constant(g, n, facts)
         else:
             total += c * _sum_term(g, j, n, facts, simplify)
     return total
+
+
+def _defined_everywhere(c: sp.Expr, facts: Facts) -> bool:
+    """Whether ``c`` is defined for every value, a sum over all integers of a summand defined everywhere and zero
+    outside a finite range (the normal form of a sum over a family's range) counting as defined."""
+    finite = {x: sp.Dummy() for x in c.atoms(sp.Sum) if len(x.limits) == 1 and x.limits[0][1:] == (-sp.oo, sp.oo)
+              and defined.everywhere(x.function) and finite_support(x.function, x.limits[0][0], facts)}
+    return defined.everywhere(c.xreplace(finite) if finite else c)
 
 
 def _sum_term(g: sp.Expr, j: sp.Symbol, n: sp.Expr, facts: Facts, simplify: Simplify) -> sp.Expr:

@@ -144,7 +144,7 @@ def _read_context(files: list[SourceFile]) -> tuple[dict[str, declarations.Decl]
             except CannotTell:
                 decls[name] = declarations.Decl(name, False, False, frozenset(), complex=True)
         for key, text, _ in f.definitions:
-            match = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*", key)
+            match = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*(?:\((.*)\)\s*)?", key)
             if match is None:
                 return None
             params = None if match.group(2) is None else tuple(p.strip() for p in match.group(2).split(",")

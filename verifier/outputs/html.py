@@ -92,9 +92,9 @@ footer { color: var(--muted); font-size: .85rem; margin-top: 2rem; }
 """
 
 
-def render_html(run: RunResult, *, sources: dict[tuple[str, int], str] | None = None) -> str:
-    """The whole page for ``run``. ``sources`` gives the source text of a sheet's lines, by claim id and line, shown
-    beside each step read from them."""
+def render_html(run: RunResult, *, sources: dict[tuple[str, str, int], str] | None = None) -> str:
+    """The whole page for ``run``. ``sources`` gives the source text of each entry read from a sheet, by claim id,
+    chain name and position in the chain, shown beside its reading."""
     plots = _plotting_available()
     parts = [_head(run), _summary(run)]
     for result in run.results:
@@ -127,7 +127,7 @@ def _scoped_style() -> str:
     """The page's style with every selector put under the fragment's class; the print style is left out."""
     screen = _STYLE.split("@media print", 1)[0]
     rules = []
-    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", screen):
+    for selectors, body in re.findall(r"(?:^|(?<=\}))([^{}]+)\{([^{}]*)\}", screen):
         scoped = []
         for sel in selectors.split(","):
             sel = sel.strip()
@@ -178,7 +178,7 @@ def _summary(run: RunResult) -> str:
             f'<th>time</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def _claim_section(result: ClaimResult, plots: bool, sources: dict[tuple[str, int], str]) -> str:
+def _claim_section(result: ClaimResult, plots: bool, sources: dict[tuple[str, str, int], str]) -> str:
     claim = result.claim
     where = f"{claim.file}:{claim.line}" if claim.line is not None else claim.file
     expect = "expected to hold" if claim.expect == "holds" else "expected to be refuted"
@@ -198,7 +198,8 @@ def _claim_section(result: ClaimResult, plots: bool, sources: dict[tuple[str, in
 class _Display:
     """One claim's statements, chains and ``exists``, each obligation with its mark and evidence."""
 
-    def __init__(self, result: ClaimResult, plots: bool, sources: dict[tuple[str, int], str] | None = None) -> None:
+    def __init__(self, result: ClaimResult, plots: bool,
+                 sources: dict[tuple[str, str, int], str] | None = None) -> None:
         self.result = result
         self.sources = sources or {}
         self.plots = plots
@@ -222,7 +223,7 @@ class _Display:
             for n, text in enumerate(chain.steps):
                 outcome = steps.get(n - 1) if n else None
                 math = self._entry(text, n == 0)
-                rows.append(self._row(outcome, math, outcome, line=chain.step_lines[n]))
+                rows.append(self._row(outcome, math, outcome, line=chain.step_lines[n], entry=(chain.name or "", n)))
             out.append(self._table(rows))
         for o, origin in zip(outcomes, origins, strict=True):
             if origin[0] == "exists":
@@ -244,7 +245,8 @@ class _Display:
     def _table(rows: list[str]) -> str:
         return f'<table class="steps"><tbody>{"".join(rows)}</tbody></table>'
 
-    def _row(self, outcome: Outcome | None, math: str, evidence_of: Outcome | None, line: int | None = None) -> str:
+    def _row(self, outcome: Outcome | None, math: str, evidence_of: Outcome | None, line: int | None = None,
+             entry: tuple[str, int] | None = None) -> str:
         if outcome is None:
             mark, verdict = "", ""
         else:
@@ -253,7 +255,7 @@ class _Display:
             verdict = self._verdict(outcome)
             line = outcome.obligation.line if outcome.obligation.line is not None else line
         where = f"line {line}" if line is not None else ""
-        source = self.sources.get((self.result.claim.id, line)) if line is not None else None
+        source = self.sources.get((self.result.claim.id, *entry)) if entry is not None else None
         if source is not None:
             math += f'<div class="src"><code>{_e(source)}</code></div>'
         row = (f'<tr><td class="mark">{mark}</td><td class="math">{math}</td><td class="verdict">{verdict}</td>'

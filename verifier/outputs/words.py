@@ -199,6 +199,7 @@ def unexpected_results(run: RunResult) -> list[ClaimResult]:
 
 
 def expected_refutations(run: RunResult) -> list[ClaimResult]:
+    """The claims expected to be refuted that were."""
     return [r for r in run.results if r.as_expected and r.claim.expect == "refuted"]
 
 

@@ -1,12 +1,15 @@
 """The result cache in ``.verify_cache/``: a claim's outcomes, keyed by everything its verdict depends on.
 
-The key hashes the claim as read (every field, lines included), the ``[symbols]`` and ``[define]`` entries of every
-file it sees, the tool's version and a digest of the modules that decide verdicts (so an edited engine never reuses
-old verdicts), SymPy's version and the options that change verdicts (the timeout). Entries are written atomically
-(a temporary file renamed into place); an entry that cannot be read, belongs to another key or does not describe
-the claim's obligations exactly is ignored and rewritten. Outcomes that depend on the machine rather than the
-claim (timeouts, crashed workers, interrupted runs) are never stored. This module imports no SymPy, so a fully
-cached run never loads it.
+The key hashes what is checked, by content: the claim's relations, chains, ``assume``, ``where`` and ``sizes`` (not
+its title, notes or line numbers, so a comment added above it keeps its entry), the ``[symbols]`` and ``[define]``
+entries of every file it sees (without their lines), the tool's version and a digest of the source of the whole
+package, every module of it (an edited module anywhere, even one that only presents verdicts, never reuses old
+verdicts), SymPy's version and the options that change verdicts (the timeout). A cached result is shown with the
+lines of the claim as it is read now. Entries are written atomically (a temporary file renamed into place); an entry
+that cannot be read, belongs to another key or does not describe the claim's obligations exactly is ignored and
+rewritten. Outcomes that depend on the machine rather than the claim (timeouts, crashed workers, interrupted runs)
+are never stored, nor errors (their messages name lines). This module imports no SymPy, so a fully cached run never
+loads it.
 """
 
 from __future__ import annotations
@@ -23,15 +26,16 @@ from typing import Any
 
 from verifier import __version__
 from verifier.frontend.library import Library
-from verifier.model import VERDICTS, Claim, ClaimResult, Outcome, obligations
+from verifier.model import VERDICTS, Claim, ClaimResult, Obligation, Outcome, obligations
 
 CACHE_DIR = ".verify_cache"
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This file is a cache directory tag created by the verifier.\n"
         "# For information about cache directory tags, see https://bford.info/cachedir/\n")
-_FORMAT = 1
-# Modules that only present verdicts: editing them must not throw the cache away.
-_PRESENTATION = frozenset({"__main__.py", "cli.py", "report.py", "show.py", "pytest_plugin.py", "cache.py"})
+_FORMAT = 2
+#: Fields of a claim that do not change what is checked.
+_NOT_CHECKED = frozenset({"title", "latex", "note", "line", "statement_lines", "exists_line", "where_line",
+                          "step_lines"})
 _fingerprint: str | None = None
 
 
@@ -67,17 +71,20 @@ def tool_fingerprint() -> str:
     """The tool's version and a digest of the source of the modules that decide verdicts (read once)."""
     global _fingerprint
     if _fingerprint is None:
-        digest = hashlib.sha256()
-        package = Path(__file__).resolve().parent
-        for source in sorted(package.glob("*.py")):
-            if source.name in _PRESENTATION:
-                continue
-            try:
-                digest.update(source.name.encode("utf-8") + b"\0" + source.read_bytes() + b"\0")
-            except OSError:
-                digest.update(source.name.encode("utf-8") + b"\0?\0")
-        _fingerprint = f"{__version__}+{digest.hexdigest()[:16]}"
+        _fingerprint = f"{__version__}+{engine_digest(Path(__file__).resolve().parent.parent)}"
     return _fingerprint
+
+
+def engine_digest(package: Path) -> str:
+    """A digest of the source of every module under ``package`` (its relative path and bytes)."""
+    digest = hashlib.sha256()
+    for source in sorted(package.rglob("*.py")):
+        name = source.relative_to(package).as_posix().encode("utf-8")
+        try:
+            digest.update(name + b"\0" + source.read_bytes() + b"\0")
+        except OSError:
+            digest.update(name + b"\0?\0")
+    return digest.hexdigest()[:16]
 
 
 class Cache:
@@ -90,10 +97,11 @@ class Cache:
 
     def key(self, library: Library, claim: Claim) -> str:
         """The hash of everything the claim's verdict depends on."""
-        context = [(f.path, f.symbols, f.definitions) for f in library.context(claim)]
+        context = [(f.path, [entry[:2] for entry in f.symbols], [entry[:2] for entry in f.definitions])
+                   for f in library.context(claim)]
         payload = json.dumps({
             "format": _FORMAT, "tool": tool_fingerprint(), "sympy": self._sympy, "options": self.options,
-            "claim": dataclasses.asdict(claim), "context": context,
+            "claim": _checked(dataclasses.asdict(claim)), "context": context,
         }, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -108,13 +116,16 @@ class Cache:
             outcomes = [Outcome.from_json(o) for o in data["outcomes"]]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
-        if not _describes(claim, outcomes):
+        current = [ob for ob, _ in obligations(claim)]
+        if not _describes(current, outcomes):
             return None
+        for o, ob in zip(outcomes, current, strict=True):
+            o.obligation = ob       # the lines of the claim as it is read now
         return ClaimResult(claim, outcomes, cached=True)
 
     def put(self, library: Library, result: ClaimResult) -> None:
         """Store a claim's result, unless an outcome depends on the machine (timeout, crash, interruption)."""
-        if any(_transient(o) for o in result.outcomes):
+        if any(_transient(o) or o.verdict == "error" for o in result.outcomes):
             return
         key = self.key(library, result.claim)
         folder = self.root / "v1" / key[:2]
@@ -143,13 +154,22 @@ class Cache:
         (self.root / "CACHEDIR.TAG").write_text(_TAG, encoding="utf-8")
 
 
-def _describes(claim: Claim, outcomes: list[Outcome]) -> bool:
-    """Whether cached outcomes are, one for one, the claim's obligations with well-formed verdicts."""
-    expected = [ob for ob, _ in obligations(claim)]
+def _checked(fields: Any) -> Any:
+    """A claim's fields (as a dict, chains included) without those that do not change what is checked."""
+    if isinstance(fields, dict):
+        return {k: _checked(v) for k, v in fields.items() if k not in _NOT_CHECKED}
+    if isinstance(fields, (list, tuple)):
+        return [_checked(v) for v in fields]
+    return fields
+
+
+def _describes(expected: list[Obligation], outcomes: list[Outcome]) -> bool:
+    """Whether cached outcomes are, one for one, the obligations (lines aside) with well-formed verdicts."""
     if len(outcomes) != len(expected):
         return False
     for o, ob in zip(outcomes, expected, strict=True):
-        if o.obligation != ob or o.verdict not in VERDICTS or not isinstance(o.seconds, (int, float)):
+        if dataclasses.replace(o.obligation, line=ob.line) != ob or o.verdict not in VERDICTS \
+                or not isinstance(o.seconds, (int, float)):
             return False
         for value in (o.counterexample, o.values):
             if value is not None and not (isinstance(value, dict)

@@ -105,7 +105,7 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
             outcome = Outcome(ob, "unknown", message="stopped: expression too deep for the engine")
         except Exception as err:  # an engine bug must cost one obligation, not the run
             ob = obligations(claims[task.claim_no])[task.ob_no][0]
-            outcome = Outcome(ob, "error", message=f"internal error in the engine: {type(err).__name__}: {err}")
+            outcome = Outcome(ob, "unknown", message=f"internal error in the engine: {type(err).__name__}: {err}")
         conn.send(outcome.to_json())
 
 
@@ -257,7 +257,7 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                     except (EOFError, OSError):
                         seconds = time.monotonic() - w.started
                         w.proc.join(timeout=5)  # reaped first, so that the exit code is known
-                        outcome = Outcome(ob, "error", seconds=seconds,
+                        outcome = Outcome(ob, "unknown", seconds=seconds,
                                           message=f"the worker process died ({_exit_reason(w.proc.exitcode)}); "
                                                   "the obligation may need more memory than allowed")
                         w.kill()

@@ -58,7 +58,7 @@ def settle(library: Library, claims: list[Claim], options: SessionOptions, *,
         from verifier.frontend.infer import settle_inferred
         from verifier.frontend.sheet import settle_unread
         settle_unread(library.sheets, settled)
-        settle_inferred(library.sheets, settled)
+        settle_inferred(library.sheets, library.notations, settled)
     return run_result(settled, time.perf_counter() - start, interrupted)
 
 
@@ -71,7 +71,7 @@ def _unread_settled(library: Library, lines: Callable[[ClaimResult], None]) -> C
 
     def settled(result: ClaimResult) -> None:
         settle_unread(library.sheets, [result])
-        settle_inferred(library.sheets, [result])
+        settle_inferred(library.sheets, library.notations, [result])
         lines(result)
 
     return settled

@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from verifier import kernel
-from verifier.errors import ExpressionError
+from verifier.errors import EngineFault, ExpressionError
 from verifier.frontend.library import Library
 from verifier.frontend.problem import Case, Problem
 from verifier.frontend.problem_builder import library_problems
 from verifier.kernel import Checked, Proved, Refuted, rules
 from verifier.model import Claim, ClaimResult, Obligation, Outcome, Verdict, worst
-from verifier.search import floats, strategies
+from verifier.search import floats, integers, strategies
 
 #: Points tried per instance when probing for a counterexample or a witness.
 PROBE_POINTS = 14
@@ -301,7 +301,7 @@ def _integer_model(case: Case, problem: Problem) -> Settled | None:
     """A counterexample over the integer names from an integer solver model (``N = 2000`` for a bound that fails
     only there), re-checked by the kernel exactly at the point."""
     for rel in case.relations:
-        for point in strategies.integer_failures(case, problem, rel):
+        for point in integers.integer_failures(case, problem, rel):
             refuted = kernel.refute(rel, case.hypotheses, point, case.facts,
                                     "counterexample from an integer solver model, exact evaluation")
             if refuted is not None:
@@ -371,11 +371,21 @@ def _show_value(v: sp.Expr) -> str:
 
 
 def settle_obligation(ob: Obligation, built: Problem | ExpressionError) -> Outcome:
-    """The outcome of one obligation (an input error becomes verdict ``error``)."""
+    """The outcome of one obligation (an input error becomes verdict ``error``; a fault of the engine, ``unknown``
+    with its reason)."""
     start = time.perf_counter()
+    if isinstance(built, EngineFault):
+        return Outcome(ob, "unknown", message=f"internal error in the engine: {built.message}",
+                       seconds=time.perf_counter() - start)
     if isinstance(built, ExpressionError):
         return Outcome(ob, "error", message=str(built), seconds=time.perf_counter() - start, bad_input=True)
-    settled = settle(built)
+    try:
+        settled = settle(built)
+    except RecursionError:
+        settled = _unknown("stopped: expression too deep for the engine")
+    except (ArithmeticError, AttributeError, LookupError, NotImplementedError, TypeError, ValueError) as err:
+        # A fault of the engine (or of SymPy inside it) on a well-formed obligation: no verdict, never bad input.
+        settled = _unknown(f"internal error in the engine: {type(err).__name__}: {err}")
     return Outcome(ob, settled.verdict, method=settled.method, seconds=time.perf_counter() - start,
                    counterexample=settled.counterexample, values=settled.values, sizes=settled.sizes,
                    message=settled.message)

@@ -27,7 +27,7 @@ from verifier.frontend.problem import Case, Problem
 from verifier.frontend.scope import SymbolInfo
 from verifier.kernel import Facts, linear
 from verifier.kernel.evaluation import apply_zero_outside, at_point, condition_truth
-from verifier.kernel.relations import RELATION_OPS, mirrored, show_relation, sign_satisfies
+from verifier.kernel.relations import RELATION_OPS, show_relation, sign_satisfies
 
 T = TypeVar("T")
 
@@ -195,7 +195,8 @@ def beyond(case: Case, problem: Problem, checked: InstanceSet, *, seed: int = 0)
     sizes = [s for s in names if s not in ranged]
     rng = random.Random(seed)
     marks = _landmarks(case)
-    further = {s: _further_values(s, checked.sizes.get(s) or [0], rng, marks) for s in sizes}
+    far = FAR_SIZES if _long_ranges(case) else ()
+    further = {s: _further_values(s, checked.sizes.get(s) or [0], rng, marks, far) for s in sizes}
     levels = max((len(v) for v in further.values()), default=0)
     combos: list[dict[sp.Symbol, int]] = [] if sizes else [{}]    # no size: the indices' ends and middles
     for k in range(levels):      # every size at its k-th further value together, then one size at a time
@@ -223,6 +224,18 @@ def beyond(case: Case, problem: Problem, checked: InstanceSet, *, seed: int = 0)
 
 #: Sizes 16, 32, ... up to 2 to this power are tried beyond a bounded check.
 DOUBLING_UP_TO = 12
+#: Sizes tried last when a sum or product runs over a range that grows with a size: its value there is enclosed
+#: without writing it out (:mod:`verifier.kernel.interval`), so that a partial sum crossing a bound at K in the
+#: thousands or beyond (the harmonic numbers pass 10 at K = 12,367) is found before ``checked`` is said.
+FAR_SIZES = (2**14, 2**17, 2**20)
+
+
+def _long_ranges(case: Case) -> bool:
+    """Whether an inequality of the case has a sum or product whose range depends on a name (an enclosure can show
+    a bound crossed, never an equality, which small sizes refute when it is false)."""
+    return any(isinstance(side, sp.Basic) and op in ("<", "<=", ">", ">=") and any(
+        any(lim[1].free_symbols or lim[2].free_symbols for lim in s.limits)
+        for s in side.atoms(sp.Sum, sp.Product)) for lhs, op, rhs in case.relations for side in (lhs, rhs))
 #: Numbers a relation mentions are followed up to this size (a larger size is costly to check exactly).
 LANDMARK_LIMIT = 10**4
 
@@ -267,9 +280,10 @@ def _roots(d: sp.Expr) -> set[sp.Rational]:
     return {sp.Rational(str(sp.re(r))) for r in roots if abs(sp.im(r)) < 1e-9 and abs(sp.re(r)) <= LANDMARK_LIMIT}
 
 
-def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random, marks: Sequence[int] = ()) -> list[int]:
+def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random, marks: Sequence[int] = (),
+                    far: Sequence[int] = ()) -> list[int]:
     """Values of a size outside the checked ones: up to twice the largest, below the smallest when the sign allows,
-    the landmarks (numbers next to those the relations mention), and a few random larger ones."""
+    the landmarks (numbers next to those the relations mention), a few random larger ones, and the far sizes."""
     lo, hi = min(checked), max(checked)
     top = max(2 * hi, hi + 5)
     above = list(range(hi + 1, top + 1))
@@ -285,7 +299,7 @@ def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random, marks:
     doubling = [2**k for k in range(4, DOUBLING_UP_TO + 1)]
     doubling += [] if floor is not None else [-v for v in doubling]
     out += [v for v in doubling if v not in checked and v not in out]
-    return out + larger
+    return out + larger + [v for v in far if v not in out and v not in larger]
 
 
 class _Linear:
@@ -531,75 +545,3 @@ def _probe_instances(case: Case, problem: Problem) -> list[dict]:
     def weight(p: dict) -> tuple:
         return (sum(abs(int(v) - 2) for v in p.values()), [int(v) for v in p.values()])
     return [{k: sp.Integer(v) for k, v in p.items()} for p in sorted(found, key=weight)]
-
-
-#: The time one integer solver call may take, in milliseconds.
-INTEGER_SOLVER_MS = 500
-
-
-def integer_failures(case: Case, problem: Problem, relation: tuple) -> list[dict[sp.Symbol, sp.Integer]]:
-    """Integer points where a relation between polynomials in the integer names may fail, proposed by z3 over the
-    integers: a model of the hypotheses (those polynomial in these names), the declared signs and ranges, and the
-    negated relation, after the normal form (sums of polynomials are in closed form there). Only a proposal: the
-    kernel checks the point exactly. ``[]`` when the relation is not such a polynomial or no model is found."""
-    from verifier.kernel import rules
-
-    names = integer_names(case, problem)
-    lhs, op, rhs = relation
-    side, goal = (-1, mirrored(op)) if op in ("<=", "<") else (1, op)
-    if goal not in ("=", ">=", ">", "!=") or not names:
-        return []
-    d = rules.normal(side * (lhs - rhs), case.facts)
-    polys = [_int_poly(d, names)] + [_int_poly(h.lhs - h.rhs, names) for h in case.hypotheses
-                                     if isinstance(h, sp.core.relational.Relational)]
-    if polys[0] is None:
-        return []
-    import z3
-
-    zs = {s: z3.Int(str(s)) for s in names}
-    solver = z3.Solver()
-    solver.set("timeout", INTEGER_SOLVER_MS)
-    fails = {"=": lambda e: e != 0, "!=": lambda e: e == 0, ">=": lambda e: e < 0, ">": lambda e: e <= 0}[goal]
-    solver.add(fails(_to_z3(polys[0], zs)))
-    holds = {sp.Eq: lambda e: e == 0, sp.Ne: lambda e: e != 0, sp.Ge: lambda e: e >= 0, sp.Gt: lambda e: e > 0,
-             sp.Le: lambda e: e <= 0, sp.Lt: lambda e: e < 0}
-    relations = [h for h in case.hypotheses if isinstance(h, sp.core.relational.Relational)]
-    for h, p in zip(relations, polys[1:], strict=True):
-        if p is not None and type(h) in holds:
-            solver.add(holds[type(h)](_to_z3(p, zs)))
-    for s, z in zs.items():
-        if s.is_positive:
-            solver.add(z >= 1)
-        elif s.is_nonnegative:
-            solver.add(z >= 0)
-    if solver.check() != z3.sat:
-        return []
-    model = solver.model()
-    return [{s: sp.Integer(model.eval(z, model_completion=True).as_long()) for s, z in zs.items()}]
-
-
-def _int_poly(e: sp.Expr, names: list[sp.Symbol]) -> sp.Poly | None:
-    """``e`` as a polynomial with rational coefficients in ``names`` only, or ``None``."""
-    if not e.free_symbols <= set(names) or e.has(sp.Function, sp.Sum, sp.Indexed, sp.Piecewise):
-        return None
-    try:
-        p = sp.Poly(sp.expand(e), *names)
-    except sp.PolynomialError:
-        return None
-    return p if all(c.is_Rational for c in p.coeffs()) else None
-
-
-def _to_z3(p: sp.Poly, zs: dict) -> Any:
-    """A polynomial with rational coefficients as a z3 integer term, scaled by the positive lcm of the
-    denominators (the sign, and so every relation with 0, is kept)."""
-    from math import lcm
-
-    scale = lcm(*[int(c.q) for c in p.coeffs()]) if p.coeffs() else 1
-    total = 0
-    for monomial, c in p.terms():
-        term = int(c * scale)
-        for s, k in zip(p.gens, monomial, strict=True):
-            for _ in range(k):
-                term = term * zs[s]
-        total = total + term
-    return total

@@ -1,0 +1,79 @@
+"""Derivatives of a user's Piecewise at the joints of its branches (verifier/frontend/joints.py): defined exactly
+where the function is differentiable. Truths by hand in the comments."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from verifier.frontend import joints
+from verifier.frontend.builtins import derivative_where_defined
+
+x = sp.Symbol("x", real=True)
+b = sp.Symbol("b", positive=True)
+RELU = sp.Piecewise((x, x > 0), (0, True))
+HUBER = sp.Piecewise((x**2 / 2, (x >= -b) & (x <= b)), (b * (sp.Abs(x) - b / 2), True))
+
+
+def value_at(e: sp.Expr, point: dict) -> sp.Expr:
+    """The derivative's value at a point (``nan`` where no branch holds: undefined)."""
+    return sp.simplify(e.subs(point))
+
+
+def test_relations_with_one_zero_set_share_a_boundary() -> None:
+    # x > b and 2*b - 2*x >= 0 have one zero set, x = b: one boundary (up to sign and a factor) with both relations;
+    # x + b <= 0 another, x = -b.
+    e = sp.Piecewise((1, x > b), (3, 2 * b - 2 * x >= 0), (4, x + b <= 0), (5, True))
+    found = joints.boundaries(e, x)
+    assert len(found) == 2
+    by_size = sorted(found.items(), key=lambda kv: len(kv[1]))
+    assert sp.simplify(by_size[0][0] ** 2 - (x + b) ** 2) == 0 and len(by_size[0][1]) == 1
+    assert sp.simplify(by_size[1][0] ** 2 - (x - b) ** 2) == 0 and len(by_size[1][1]) == 2
+
+
+def test_relu_has_no_derivative_at_zero() -> None:
+    # One-sided derivatives 1 (right) and 0 (left) at 0; 1 for x > 0, 0 for x < 0.
+    d = derivative_where_defined(RELU, x)
+    assert value_at(d, {x: 0}) is sp.nan
+    assert value_at(d, {x: 2}) == 1 and value_at(d, {x: -3}) == 0
+
+
+def test_a_step_has_no_derivative_at_its_jump() -> None:
+    # Piecewise((1, x >= 0), (0, True)) jumps at 0: not continuous, no derivative; 0 on both sides.
+    d = derivative_where_defined(sp.Piecewise((1, x >= 0), (0, True)), x)
+    assert value_at(d, {x: 0}) is sp.nan
+    assert value_at(d, {x: 1}) == 0 and value_at(d, {x: -1}) == 0
+
+
+def test_huber_is_differentiable_at_its_joints_but_not_twice() -> None:
+    # H'(x) = x on [-b, b] and b*sign(x) outside: b at x = b from both sides, -b at -b. H'' is 1 inside, 0 outside:
+    # no second derivative at +-b.
+    d = derivative_where_defined(HUBER, x)
+    assert value_at(d, {x: b}) == b and value_at(d, {x: -b}) == -b
+    assert value_at(d, {x: b / 2}) == b / 2 and value_at(d, {x: 3 * b}) == b
+    d2 = derivative_where_defined(d, x)
+    assert value_at(d2, {x: b}) is sp.nan and value_at(d2, {x: -b}) is sp.nan
+    assert value_at(d2, {x: b / 2}) == 1 and value_at(d2, {x: 2 * b}) == 0
+
+
+def test_a_squared_relu_is_differentiable_at_zero() -> None:
+    # relu(x)^2 is x^2 for x > 0 and 0 otherwise: both one-sided derivatives are 0 at 0, and it is continuous.
+    d = derivative_where_defined(RELU**2, x)
+    assert value_at(d, {x: 0}) == 0 and value_at(d, {x: 3}) == 6
+
+
+def test_a_power_of_abs_and_a_squared_max_are_differentiable_at_zero() -> None:
+    # d/dx |x|^(3/2) = (3/2) sign(x) |x|^(1/2) -> 0 on both sides, and |x|^(3/2)/x -> 0: the derivative at 0 is 0;
+    # likewise Max(x, 0)^2 (2*Max(x, 0) -> 0). |x| itself still has none at 0.
+    for f in (sp.Abs(x) ** sp.Rational(3, 2), sp.Max(x, 0) ** 2):
+        assert value_at(derivative_where_defined(f, x), {x: 0}) == 0
+    assert value_at(derivative_where_defined(sp.Abs(x), x), {x: 0}) is sp.nan
+
+
+def test_a_one_sided_derivative_is_a_limit_where_the_formula_is_0_over_0() -> None:
+    # |x|^(3/2) as Piecewise((x^(3/2), x >= 0), ((-x)^(3/2), True)): SymPy writes the left derivative 3(-x)^(3/2)/(2x),
+    # 0/0 at 0; its limit is 0 as is the right one (3/2)sqrt(x): the derivative at 0 is 0. The signed square root
+    # has slopes tending to +oo on both sides: no derivative at 0.
+    d = derivative_where_defined(sp.Piecewise((x ** sp.Rational(3, 2), x >= 0), ((-x) ** sp.Rational(3, 2), True)), x)
+    assert value_at(d, {x: 0}) == 0 and value_at(d, {x: 4}) == 3
+    root = derivative_where_defined(sp.Piecewise((sp.sqrt(x), x >= 0), (-sp.sqrt(-x), True)), x)
+    assert value_at(root, {x: 0}) is sp.nan

@@ -1,0 +1,125 @@
+"""Derivatives of a ``Piecewise`` the user wrote, at the joints of its branches (section 2a of the format).
+
+SymPy differentiates a ``Piecewise`` branch by branch, so at a joint it gives the derivative of whichever branch the
+conditions pick there: 0 for a ReLU ``Piecewise((v, v > 0), (0, True))`` at 0, where it has no derivative. The
+meaning is the function's: at a joint the derivative exists when the function is continuous there and its one-sided
+derivatives agree, and then it is their common value (a Huber loss at its joints, a squared hinge at its hinge).
+
+A *boundary* is a function ``p`` of the variable such that some condition holds on one side of ``p = 0`` and not on
+the other: every relation ``lhs op rhs`` of a condition, with ``lhs - rhs = c*p`` (``c`` a nonzero number, ``p``
+primitive and sign-normalised, so that ``x > d`` and ``2*d < 2*x`` share one boundary). Near a point where ``p = 0``
+and ``p' != 0`` (every other boundary nonzero there), the expression is ``f+`` where ``p > 0``, ``f-`` where ``p < 0``
+and ``f0`` at the point, each read by deciding the boundary's relations as that side says::
+
+    p = 0     p' != 0     f+ = f0 = f-     (f+)' = (f-)'      (at the point)
+    ---------------------------------------------------------------------------
+    the derivative exists there and is (f+)'
+
+Elsewhere on the boundary (a jump, a corner, ``p`` with ``p' = 0``) the derivative is left undefined: the point is
+then out of what a relation claims, never given a wrong value. Away from every boundary it is SymPy's, branch by
+branch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeAlias
+
+import sympy as sp
+
+Expr: TypeAlias = sp.Expr
+Derivative: TypeAlias = Callable[[Expr, "sp.Symbol | sp.Indexed"], Expr]
+
+#: A boundary's relations decided on one side: the side's sign of ``p`` (+1, -1, or 0 at the point).
+_TRUTH = {sp.Gt: lambda s: s > 0, sp.Ge: lambda s: s >= 0, sp.Lt: lambda s: s < 0, sp.Le: lambda s: s <= 0,
+          sp.Eq: lambda s: s == 0, sp.Ne: lambda s: s != 0}
+
+
+def boundaries(e: Expr, v: sp.Symbol | sp.Indexed) -> dict[Expr, list[tuple[sp.Basic, int]]]:
+    """The boundaries in ``v`` of the conditions of every ``Piecewise`` in ``e``: ``p`` -> its relations, each with
+    the sign of ``(lhs - rhs)/p``."""
+    out: dict[Expr, list[tuple[sp.Basic, int]]] = {}
+    for piece in e.atoms(sp.Piecewise):
+        for _, cond in piece.args:
+            if not isinstance(cond, sp.Basic):
+                continue
+            for rel in cond.atoms(sp.core.relational.Relational):
+                if type(rel) not in _TRUTH or not rel.has(v):
+                    continue
+                _, p = sp.expand(rel.lhs - rel.rhs).as_content_primitive()
+                sign = 1
+                if p.could_extract_minus_sign():
+                    p, sign = -p, -1
+                out.setdefault(p, []).append((rel, sign))
+    return out
+
+
+def joint_derivative(e: Expr, v: sp.Symbol | sp.Indexed, derivative: Derivative, smooth: Derivative) -> Expr | None:
+    """``de/dv`` where it exists, for an ``e`` whose ``Piecewise`` conditions depend on ``v`` (``None`` when none
+    does): ``smooth(e, v)`` (SymPy's, branch by branch) away from every boundary, and the rule of the module on each;
+    ``derivative`` differentiates what is left once a boundary's relations are decided (it comes back here for the
+    other boundaries)."""
+    found = boundaries(e, v)
+    if not found:
+        return None
+    branches: list[tuple[Expr, sp.Basic]] = [(smooth(e, v), sp.And(*[sp.Ne(p, 0) for p in found]))]
+    for p, relations in found.items():
+        try:
+            joint = _at_joint(e, v, p, relations, [q for q in found if q != p], derivative)
+            if joint is not None:
+                sp.Piecewise(joint)     # SymPy refuses some conditions (a Piecewise inside a relation)
+                branches.append(joint)
+        except (ValueError, TypeError, NotImplementedError):
+            continue    # that joint is left undefined: out of what a relation claims, never a wrong value
+    try:
+        return sp.Piecewise(*branches)
+    except (ValueError, TypeError, NotImplementedError):
+        return sp.Piecewise(branches[0])    # every joint left undefined
+
+
+def _side(e: Expr, relations: list[tuple[sp.Basic, int]], side: int) -> Expr:
+    """``e`` with the relations of one boundary decided on one side (``nan`` where no branch is left: undefined)."""
+    return e.xreplace({rel: sp.true if _TRUTH[type(rel)](sign * side) else sp.false for rel, sign in relations})
+
+
+def _at_joint(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple[sp.Basic, int]],
+              others: list[Expr], derivative: Derivative) -> tuple[Expr, sp.Basic] | None:
+    """The derivative on ``p = 0`` where the rule of the module proves it exists: its value and that condition."""
+    plus, minus, zero = (_side(e, relations, s) for s in (1, -1, 0))
+    if sp.nan in (plus, minus, zero):
+        return None
+    d_plus, d_minus = derivative(plus, v), derivative(minus, v)
+    slope = sp.diff(p, v)
+    point: dict[sp.Basic, Expr] = {}
+    if not slope.has(v) and slope != 0:
+        point = {v: sp.expand(v - p / slope)}     # p linear in v: the joint is one point, v = v0
+    elif slope == 0:
+        return None
+
+    def at(x: Expr, side: int = 0) -> Expr:
+        """``x`` at the joint; on a side, where SymPy's formula is 0/0 there (``(-t)^(3/2)/t``), its one-sided
+        limit along that side (a function continuous at the joint whose derivative tends to L from one side has
+        one-sided derivative L there, by the mean value theorem)."""
+        if not point:
+            return x
+        value = x.xreplace(point)
+        if side == 0 or not value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return value
+        direction = "+" if (slope > 0) == (side > 0) else "-"
+        if not (slope.is_positive or slope.is_negative):
+            return value
+        (v0,) = point.values()
+        try:
+            return sp.limit(x, v, v0, direction)
+        except (NotImplementedError, ValueError, TypeError):
+            return value
+
+    values = [at(plus, 1), at(minus, -1), at(zero), at(d_plus, 1), at(d_minus, -1)]
+    if any(x.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for x in values):
+        return None     # undefined there, or an infinite slope (a square root's at 0): no derivative
+    conditions = [sp.Eq(p, 0), sp.Ne(at(slope), 0), *[sp.Ne(at(q), 0) for q in others],
+                  sp.Eq(values[0], values[2]), sp.Eq(values[1], values[2]), sp.Eq(values[3], values[4])]
+    condition = sp.And(*conditions)
+    if condition is sp.false:
+        return None
+    return values[3], condition

@@ -59,7 +59,7 @@ __all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "MAX_PATTERNS", "SUFFIX", "Notatio
            "notation_from_text"]
 
 SUFFIX = NOTATION_SUFFIX
-DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?)"
+DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?[a-z]?)"
 #: A question's text ends an answer: "2.1 Show ...", "- 1.2 What ...", "**Question 2**", a Markdown heading.
 DEFAULT_STOP = r"^\s*(?:[-*]\s+)?\d+\.\d+\s+\S|^\s*\*\*Question\b|^#{1,6}\s|^\s*\\(?:sub)*section\*?\{"
 _TOP_KEYS = frozenset({"heading", "prefix", "stop", "use", "symbols", "define", "latex", "bounds", "operators",

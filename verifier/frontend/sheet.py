@@ -78,6 +78,7 @@ class Sheet:
     table: str = ""                                                   # the notation table it was read with
     hypotheses: dict[str, int | None] = field(default_factory=dict)   # the table's assume, where -> line
     answers: int = 0                                                  # answer headings found
+    outside: list[int] = field(default_factory=list)                  # lines of display blocks in no answer
 
 
 class _Positions:
@@ -99,6 +100,8 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
     sheet = Sheet(shown, table=notation.path, hypotheses=notation.hypotheses, answers=len(layout.answers))
     claims: list[Claim] = []
     sheet_steps = 0
+    inside = {block.start for answer in layout.answers for block in layout.blocks_of(answer)}
+    sheet.outside = [block.line for block in layout.blocks if block.start not in inside]
     for answer in layout.answers:
         cid = notation.prefix + answer.number
         full_id = id_prefix + cid
@@ -118,8 +121,10 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                 if continues and chains:
                     chains[-1].extend(entries)
                 else:
-                    if continues:   # nothing before it to continue: the block's first entry starts the chain
-                        entries = [replace(entries[0], op=None), *entries[1:]]
+                    if continues:   # nothing before it in this answer: reported, never dropped
+                        entries = [replace(entries[0], op=None, reading=None, reason=(
+                            f"'{entries[0].op}' continues a chain, but nothing comes before it in this answer"),
+                            reason_line=entries[0].line, reason_col=entries[0].col), *entries[1:]]
                     chains.append(list(entries))
                     chain_settings.append(settings)
             if steps > MAX_STEPS:
@@ -460,6 +465,7 @@ def summarize(sheets: dict[str, Sheet], results: list[ClaimResult]) -> list[dict
         entry["wrong"] = _lines_of(mine, lambda o: o.verdict == "refuted")
         entry["not_read"] = _lines_of(mine, lambda o: o.verdict == "unknown"
                                       and (o.message or "").startswith("not read:"))
+        entry["outside"] = sheets[path].outside
         out.append(entry)
     return out
 
@@ -485,6 +491,10 @@ def summary_lines(summary: list[dict[str, object]]) -> list[str]:
                 shown = ", ".join(f"{i['claim']} (line{'s' if len(i['lines']) > 1 else ''} "
                                   f"{', '.join(str(n) for n in i['lines'])})" for i in items)
                 parts.append(f"{label}: {shown}")
+        outside = entry.get("outside")
+        if isinstance(outside, list) and outside:
+            parts.append(f"display math outside any answer, not read: line{'s' if len(outside) > 1 else ''} "
+                         f"{', '.join(str(n) for n in outside)}")
         if len(parts) == 1:
             parts.append("every step read and none refuted")
         lines.append("; ".join(parts))

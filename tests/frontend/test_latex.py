@@ -169,6 +169,14 @@ BAD = [
     (r"a = b \qquad a", "cannot read '\\\\'", 7),             # two formulas: a sheet cuts them apart
     (r"\mathbf{x}_{ij}", "two indices, or their product", 13),   # x_{ij}: x[i, j] or x[i*j]? (a pattern)
     (r"a + x_{ij}", "two indices, or their product", 8),          # the same for a declared family
+    # Found by the red team, each once read as something the page does not show:
+    (r"\sum_{y=1}^10 z", "number right after a factor", 13),    # the bound shows 1, then 0: was 0*z up to 1
+    (r"2^2^3", "double superscript", 4),                       # TeX refuses it; was (2^2)^3
+    (r"e^{z}^2", "double superscript", 6),
+    (r"2\frac{1}{2}", "mixed number", 2),                      # 2 1/2 on the page; was 2*(1/2)
+    (r"a = a \quad z = z", "'\\quad' between two factors", 13),   # two equations; was a = a*z = z
+    (r"\sum_{y=1}^{K} \frac{1}{y} - \frac{1}{y+1}", "index 'y' of '\\sum' is used after its body", 39),
+    (r"\sum_{y \in \{0, 1\}} z + y", "used after its body", 27),
 ]
 
 

@@ -216,7 +216,13 @@ def test_use_of_a_file_outside_the_folder(tmp_path: Path) -> None:
     lib_dir.mkdir()
     (lib_dir / "q.toml").write_text('use = ["../shared/_names.toml"]\n[[claim]]\nid = "q.1"\ntitle = "t"\n'
                                     'statement = "n = n"\n')
+    # Outside a git repository the library's root is its folder: the file outside is not read ...
     lib = load_library(lib_dir, display_root=tmp_path)
+    assert [str(e) for e in lib.errors] == [
+        f"lib/q.toml:1: 'use' names '../shared/_names.toml', which is outside the library's root {lib_dir}: a "
+        "library reads only its own files (--use-root DIR allows another root)"]
+    # ... unless the root given holds it (as a repository holding both would).
+    lib = load_library(lib_dir, display_root=tmp_path, root=tmp_path)
     assert lib.errors == []
     assert [c.id for c in lib.claims] == ["q.1"]
     assert [f.path for f in lib.context(lib.claims[0])] == ["shared/_names.toml", "lib/q.toml"]
@@ -357,9 +363,9 @@ def test_discover(tmp_path: Path) -> None:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("")
     (tmp_path / "folder.toml").mkdir()
-    assert [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path)] == [
+    assert [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path)[0]] == [
         "a.toml", "b.toml", "sub/c.toml", "sub/deeper/_d.toml"]
-    assert discover(tmp_path / "a.toml") == [tmp_path / "a.toml"]
+    assert discover(tmp_path / "a.toml") == ([tmp_path / "a.toml"], [])
     with pytest.raises(DerivationFileError, match="no such file or folder"):
         discover(tmp_path / "missing")
 

@@ -178,3 +178,21 @@ def test_an_integer_model_proposes_where_a_polynomial_bound_fails(tmp_path: Path
     case = pr.cases[0]
     (point,) = integers.integer_failures(case, pr, case.relations[0])
     assert named(point)["K"] >= 2000
+
+
+def test_angle_points_put_a_name_inside_a_trigonometric_function_at_multiples_of_pi() -> None:
+    t, u = sp.symbols("t u", real=True)
+    found = list(strategies.angle_points([t, u], (sp.tan(t) * sp.cos(t), "=", sp.sin(t) + u)))
+    assert {p[t] for p in found} >= {sp.pi / 2, sp.pi}      # where tan is undefined, where sin is 0
+    assert all(p[u] in (0, 1, -1, 2, sp.Rational(1, 2)) or not p[u].has(sp.pi) for p in found)
+    assert list(strategies.angle_points([t], (t, "=", t))) == []    # no trigonometric function: nothing
+
+
+def test_interval_points_lie_inside_declared_intervals() -> None:
+    from verifier.kernel import Declaration, Interval, facts_from
+    p, q = sp.symbols("p q", positive=True)
+    interval = Interval(sp.Integer(0), sp.Integer(1), lo_open=True, hi_open=True)
+    facts = facts_from([Declaration(p, values=interval), Declaration(q, values=interval)])
+    found = list(strategies.interval_points([p, q], facts))
+    assert found and all(0 < pt[p] < 1 and 0 < pt[q] < 1 for pt in found)
+    assert any(pt[p] == pt[q] for pt in found)          # p = q = 1/2 is among them

@@ -21,11 +21,14 @@ from verifier.runner.cache import CACHE_DIR, sympy_version
 from verifier.runner.session import DEFAULT_TIMEOUT
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: The library read has no claim at all (an empty folder, sheets with no answer read): nothing was checked.
+EXIT_NOTHING = 5
 
 EXIT_STATUSES = """exit status:
   0    every selected claim met its expectation
   1    a claim did not (or, with --require-proof, is only checked)
   2    a usage error, an unknown id, or a derivation file that cannot be read or built (file:line:column: reason)
+  5    nothing was checked: the library read has no claim (each file left out is named, with the reason)
   130  interrupted (what was settled so far is still reported)"""
 
 
@@ -67,9 +70,6 @@ COMMANDS: dict[str, Command] = {
 CONFIGURABLE = {"derivations": "derivations", "notation": None, "timeout": None, "jobs": None,
                 "require_proof": False, "format": "text"}
 
-#: Options that take a value (``--changed`` takes one only when the next word is not a command).
-_VALUED = ("--derivations", "--notation", "--format", "--output", "--jobs", "--timeout", "--shard", "--color",
-           "--completion")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -80,6 +80,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                         "(default: ./derivations)")
     p.add_argument("--notation", metavar="FILE", default=None,
                    help="the notation table that reads the sheets (default: SHEET.notation.toml beside a sheet)")
+    p.add_argument("--use-root", metavar="DIR", default=None,
+                   help="the folder 'use' may read files in (default: the git repository holding --derivations, "
+                        "else that folder)")
     p.add_argument("--format", default=None, choices=FORMATS, help="report format (default: text)")
     p.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
@@ -161,6 +164,7 @@ class Options:
     targets: tuple[str, ...] = ()
     derivations: str = "derivations"
     notation: str | None = None
+    use_root: str | None = None
     format: str = "text"
     output: str | None = None
     jobs: int | None = None
@@ -180,13 +184,16 @@ class Options:
 def command_of(argv: Sequence[str]) -> tuple[str | None, int]:
     """The command ``argv`` names and its position: the first word that is not an option or an option's value, when
     it is a command; ``(None, -1)`` otherwise."""
+    # The options that take one value, read from the parser (``--changed`` takes one only when the next word is not
+    # a command).
+    valued = {s for a in parser()._actions if a.nargs is None and a.option_strings for s in a.option_strings}
     n = 0
     while n < len(argv):
         word = argv[n]
         if word == "--":
             return None, -1
         if word.startswith("-") and word != "-":
-            if word in _VALUED:
+            if word in valued:
                 n += 1
             elif word == "--changed" and n + 1 < len(argv) and not argv[n + 1].startswith("-") \
                     and argv[n + 1] not in COMMANDS:
@@ -222,6 +229,6 @@ def parse(argv: Sequence[str], config: cfg.Config | None = None) -> Options:
         else:
             values[key], origin = default, "default"
         origins.append((key, origin))
-    return Options(targets=targets, output=args.output, no_cache=args.no_cache, changed=args.changed,
-                   shard=args.shard, color=args.color, verbosity=args.verbose - args.quiet,
+    return Options(targets=targets, output=args.output, use_root=args.use_root, no_cache=args.no_cache,
+                   changed=args.changed, shard=args.shard, color=args.color, verbosity=args.verbose - args.quiet,
                    show_config=args.show_config, completion=completion, origins=tuple(origins), **values)

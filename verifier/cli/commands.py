@@ -5,10 +5,11 @@ files given and of the files that use them: what the pre-commit hook runs), ``re
 rendered in another format, so that one run gives every format) and ``merge REPORT.json...`` (the JSON reports of
 ``--shard`` runs joined into one).
 
-Exit status: 0 when every selected claim met its expectation, 1 when one did not, 2 for a usage error, an unknown
-id, or a derivation file that cannot be read or built (each reported on one line with its file and line), 130 when
-interrupted. Reports go to standard output (or ``--output``); progress and messages go to standard error: a bar on a
-terminal, and in CI (standard error not a terminal, ``CI`` set) a line per claim as it settles.
+Exit status: 0 when every selected claim met its expectation, 1 when one did not, 2 for a usage error, an unknown id, or
+a derivation file that cannot be read or built (each reported on one line with its file and line), 5 when the library
+has no claim at all (nothing was checked), 130 when interrupted. Reports go to standard output (or ``--output``);
+progress and messages go to standard error: a bar on a terminal, and in CI (standard error not a terminal, ``CI`` set) a
+line per claim as it settles.
 """
 
 from __future__ import annotations
@@ -23,7 +24,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from verifier import __version__
-from verifier.cli.arguments import COMMANDS, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Options, parse
+from verifier.cli.arguments import (
+    COMMANDS,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_NOTHING,
+    EXIT_OK,
+    EXIT_USAGE,
+    Options,
+    parse,
+)
 from verifier.cli.emit import auto_color, deliver, emit
 from verifier.cli.git import changed_files, is_commit
 from verifier.cli.progress import both, progress_bar, settled_lines, sheet_lines
@@ -109,7 +119,10 @@ def _run(args: Options) -> int:
     notation = Path(args.notation) if args.notation else None
     if notation is not None and not notation.is_file():
         raise UsageError(f"--notation: no such file '{args.notation}'")
-    library = load_library(path, notation=notation)
+    use_root = Path(args.use_root) if args.use_root else None
+    if use_root is not None and not use_root.is_dir():
+        raise UsageError(f"--use-root: no such folder '{args.use_root}'")
+    library = load_library(path, notation=notation, root=use_root)
     for err in library.errors:
         print(f"verify: error: {err}", file=sys.stderr)
     for note in library.notes:
@@ -156,6 +169,9 @@ def _run(args: Options) -> int:
     run.file_errors = [str(err) for err in library.errors]
     run.require_proof = args.require_proof
     emit(run, args, library)
+    if not library.claims and not library.errors and not run.interrupted:
+        print(f"verify: nothing was checked: no claim in {args.derivations}", file=sys.stderr)
+        return EXIT_NOTHING
     return _status(run, print_bad_input=True)
 
 

@@ -14,16 +14,19 @@ command argument in braces)::
     sum        = [ "+" | "-" ] term { ( "+" | "-" ) term } ;
     term       = factor { ( "\cdot" | "\times" | "/" | OPERATOR ) factor | factor } ;
                  (* juxtaposition multiplies, but not before a number (x^10 shows x^1 0), nor after the
-                    right side of "/" (1/2x: 1/(2x) or x/2?) *)
+                    right side of "/" (1/2x: 1/(2x) or x/2?), nor across \quad (a = a \quad b = b: two
+                    equations?), nor a number before a \frac of numbers (2\frac{1}{2}: a mixed number?) *)
     factor     = "-" factor | PATTERN-led power | big | leibniz-op | nabla | power ;
     big        = ( "\sum" | "\prod" ) "_" "{" index [ "=" sum | "\in" set ] "}" [ "^" group ] term ;
-                 (* \sum_j: bounds from the notation; \sum_{x \in \{0, 1\}} f(x) is f(0) + f(1) *)
+                 (* \sum_j: bounds from the notation; \sum_{x \in \{0, 1\}} f(x) is f(0) + f(1); the index
+                    used again after the body, before the next relation, is refused (a longer body meant) *)
     set        = "\{" relation { "," relation } "\}" ;
     leibniz-op = "\frac" "{" D [ "^" n ] "}" "{" D var [ "^" n ] { D var [ "^" n ] } "}" reach ;
                  (* D is \partial, d or \mathrm{d}: \frac{d}{dz} f(z), \frac{d^2}{dx^2} f; applied to one factor:
                     what follows it other than + - or a relation is ambiguous *)
     nabla      = "\nabla" "_" "{" var "}" reach ;             (* only for a declared scalar or an entry *)
-    power      = postfix { "^" group } ;                        (* ^\top after a vector literal is a transpose *)
+    power      = postfix [ "^" group ] ;                        (* ^\top after a vector literal is a transpose;
+                                                                   x^2^3 is refused, as TeX refuses it *)
     postfix    = primary { "_" group } ;                        (* an entry of a family, or k_1 -> k1 *)
     primary    = PATTERN                                        (* the longest notation pattern here *)
                | NUMBER                                         (* 1 000, .4, 1{,}000{,}000, 3{,}14 *)
@@ -59,7 +62,7 @@ from verifier.errors import ExpressionError
 from verifier.frontend import latex_patterns as N
 from verifier.frontend import latex_tokens as T
 from verifier.frontend import parser as P
-from verifier.frontend.latex_calculus import denominator_part, euclidean_norm, is_scalar, leibniz, numerator, substitute
+from verifier.frontend.latex_calculus import differentials, euclidean_norm, is_scalar, leibniz, numerator, substitute
 from verifier.frontend.latex_patterns import Pattern, Rules, RunIndex, pattern
 from verifier.frontend.latex_tokens import CLOSERS, RELOPS, Token, TokenKind, scan
 from verifier.frontend.names import CONSTANTS
@@ -195,12 +198,18 @@ class _Reader:
                 raise ExpressionError("'*' has no meaning in the notation (give it one under [operators])",
                                       column=token.col)
             elif self.starts_factor(token):
+                if token.wide:
+                    raise ExpressionError("'\\quad' between two factors: a product, or two formulas side by side? "
+                                          "write \\cdot, or \\qquad between formulas", column=token.col)
                 if token.kind == K.NUMBER:
                     raise ExpressionError(f"a number right after a factor ('{token.text}'): TeX shows x^10 as x^1 "
                                           "0; write \\cdot, or braces around an exponent", column=token.col)
                 if after_slash:
                     raise ExpressionError("a factor after a/b written with '/': a/(b c) or (a/b) c? use \\frac "
                                           "or parentheses", column=token.col)
+                if T.mixed_number(self.tokens, self.pos):
+                    raise ExpressionError("a number before a fraction of numbers (2\\frac{1}{2}): a mixed number "
+                                          "or a product? write 2 + \\frac{1}{2}, or \\cdot", column=token.col)
                 left = P.BinOp("*", left, self.factor(), left.col)
             else:
                 return left
@@ -252,6 +261,7 @@ class _Reader:
             if upper is not None:
                 raise ExpressionError(f"'{token.text}' over a set has no upper bound", column=token.col)
             body = self.term()
+            T.index_after_body(self.tokens[self.pos:], index.id, token.text)
             terms = [substitute(body, index.id, value) for value in values]
             out = terms[0]
             for item in terms[1:]:
@@ -271,6 +281,7 @@ class _Reader:
         else:
             hi = self.whole(upper, token)
         body = self.term()
+        T.index_after_body(self.tokens[self.pos:], index.id, token.text)
         return P.Call(name, (body, P.Tuple((index, lo, hi), token.col)), token.col)
 
     def finite_set(self, at: Token) -> list[P.Node]:
@@ -290,27 +301,6 @@ class _Reader:
         self.pos = end + 1
         return [self.whole(part, at) for part in parts]
 
-    def differentials(self, top: list[Token], bottom: list[Token], at: Token) -> tuple[P.Node, ...]:
-        """``\\partial x \\partial y^2`` below a derivative: the variables, each followed by its order when
-        above 1, innermost (last written) first."""
-        d = bottom[0]
-        found: list[P.Node] = []
-        top_order, _ = numerator(top)
-        below = T.split(bottom, lambda t: t.key() == d.key())[1:]
-        parts_below = [denominator_part(part, d, top_order) for part in below]
-        if d.kind != K.CMD and len(parts_below) > 1:
-            raise ExpressionError("several variables below 'd' (write \\partial)", column=d.col)
-        for part, order in parts_below:
-            var = self.whole(part, d)
-            if not isinstance(var, (P.Name, P.Index)):
-                raise ExpressionError(f"cannot differentiate with respect to '{P.unparse(var)}' (not a variable)",
-                                      column=part[0].col)
-            found = [var, *([P.Num(Fraction(order), var.col)] if order > 1 else []), *found]
-        if top_order != sum(order for _, order in parts_below):
-            raise ExpressionError(f"the derivative's orders differ: {top_order} above, "
-                                  f"{sum(order for _, order in parts_below)} below", column=at.col)
-        return tuple(found)
-
     def nabla(self, token: Token) -> P.Node:
         if self.token.kind != K.UNDERSCORE:
             raise ExpressionError("'\\nabla' is read only as \\nabla_{x} F, with x below it", column=token.col)
@@ -328,7 +318,12 @@ class _Reader:
 
     def power(self) -> P.Node:
         base = self.postfix()
+        raised = False
         while self.token.kind == K.CARET:
+            if raised:
+                raise ExpressionError("a double superscript (TeX refuses x^2^3): write braces, x^{2^3} or "
+                                      "{x^2}^3", column=self.token.col)
+            raised = True
             hat = self.advance()
             exponent_tokens = self.group()
             if len(exponent_tokens) == 1 and exponent_tokens[0].text in (r"\top", "T", r"\intercal"):
@@ -374,7 +369,11 @@ class _Reader:
             self.advance()
             if self.token.kind == K.CARET:
                 hat = self.advance()
-                return P.Call("exp", (self.whole(self.group(), hat),), token.col)
+                power = P.Call("exp", (self.whole(self.group(), hat),), token.col)
+                if self.token.kind == K.CARET:
+                    raise ExpressionError("a double superscript (TeX refuses x^2^3): write braces, x^{2^3} or "
+                                          "{x^2}^3", column=self.token.col)
+                return power
             return P.Name("E", token.col)
         if kind == K.LETTER:
             self.advance()
@@ -483,7 +482,7 @@ class _Reader:
             top, bottom = self.group(), self.group()
             form = leibniz(top, bottom)
             if form is not None:
-                variables = self.differentials(top, bottom, token)
+                variables = differentials(top, bottom, token, self.whole)
                 _, rest = numerator(top)
                 if rest:
                     return P.Call("diff", (self.whole(rest, top[0]), *variables), token.col)

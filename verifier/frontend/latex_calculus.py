@@ -6,16 +6,18 @@ r"""Calculus as a sheet writes it, for the LaTeX reader: which fractions are der
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex_patterns import Rules
-from verifier.frontend.latex_tokens import OPENERS, Token, TokenKind, closing
+from verifier.frontend.latex_tokens import OPENERS, Token, TokenKind, closing, split
 from verifier.frontend.names import CONSTANTS
 
-__all__ = ["denominator_part", "euclidean_norm", "is_d", "is_scalar", "leibniz", "numerator", "order_of", "substitute"]
+__all__ = ["denominator_part", "differentials", "euclidean_norm", "is_d", "is_scalar", "leibniz", "numerator",
+           "order_of", "substitute"]
 
 K = TokenKind
 #: Functions whose value is a number when their arguments are.
@@ -60,6 +62,29 @@ def denominator_part(part: list[Token], d: Token, top_order: int) -> tuple[list[
     if not part or part[0].kind in (K.CARET, K.UNDERSCORE):
         raise ExpressionError(f"'{d.text}' without a variable after it", column=d.col)
     return part, order
+
+
+def differentials(top: list[Token], bottom: list[Token], at: Token,
+                  read: Callable[[list[Token], Token], P.Node]) -> tuple[P.Node, ...]:
+    """``\\partial x \\partial y^2`` below a derivative: the variables (each read by ``read``), each followed by
+    its order when above 1, innermost (last written) first."""
+    d = bottom[0]
+    found: list[P.Node] = []
+    top_order, _ = numerator(top)
+    below = split(bottom, lambda t: t.key() == d.key())[1:]
+    parts_below = [denominator_part(part, d, top_order) for part in below]
+    if d.kind != K.CMD and len(parts_below) > 1:
+        raise ExpressionError("several variables below 'd' (write \\partial)", column=d.col)
+    for part, order in parts_below:
+        var = read(part, d)
+        if not isinstance(var, (P.Name, P.Index)):
+            raise ExpressionError(f"cannot differentiate with respect to '{P.unparse(var)}' (not a variable)",
+                                  column=part[0].col)
+        found = [var, *([P.Num(Fraction(order), var.col)] if order > 1 else []), *found]
+    if top_order != sum(order for _, order in parts_below):
+        raise ExpressionError(f"the derivative's orders differ: {top_order} above, "
+                              f"{sum(order for _, order in parts_below)} below", column=at.col)
+    return tuple(found)
 
 
 def order_of(tokens: list[Token], at: Token) -> int:

@@ -32,8 +32,8 @@ from enum import StrEnum
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 
-__all__ = ["ARITY", "CLOSERS", "OPENERS", "RELOPS", "Token", "TokenKind", "bar_end", "closing", "describe", "parts",
-           "relation_of", "scan", "split"]
+__all__ = ["ARITY", "CLOSERS", "OPENERS", "RELOPS", "Token", "TokenKind", "bar_end", "closing", "describe",
+           "index_after_body", "mixed_number", "parts", "relation_of", "scan", "split"]
 
 
 class TokenKind(StrEnum):
@@ -80,13 +80,15 @@ class TokenKind(StrEnum):
 class Token:
     """One token: its kind, its text (a command with its backslash, a number's digits, an environment's name) and
     its column. ``width`` is how many characters of the source it spans (``<=`` is the token ``\\leq`` of width 2);
-    ``glued`` (scanning only) says that only spaces separate it from the digit before it."""
+    ``glued`` (scanning only) says that only spaces separate it from the digit before it; ``wide`` that a
+    ``\\quad`` comes before it (two formulas side by side, or a product?)."""
 
     kind: TokenKind
     text: str
     col: int
     glued: bool = field(default=False, compare=False)
     width: int = field(default=0, compare=False)
+    wide: bool = field(default=False, compare=False)
 
     def key(self) -> tuple[str, str]:
         """What must be equal for two tokens to match (columns aside)."""
@@ -123,6 +125,7 @@ _CMD = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _BRACED_WORD = re.compile(r"\s*\{([^{}]*)\}")
 _HOLE = re.compile(r"\?([A-Za-z]+)")
 _TAG = re.compile(r"\s*(?:\\(?:q?quad|,|;)\s*)*\(\s*[0-9]+(?:\.[0-9]+)*\s*\)\s*\Z")
+_ROW_SPACE = re.compile(r"\s*\[\s*[-+]?(?:[0-9]*\.)?[0-9]+\s*(?:pt|em|ex|mm|cm|in|bp|pc|mu|sp|dd)\s*\]")
 _THOUSANDS = re.compile(r",[0-9]{3}(?![0-9])")
 _TEXT_NEXT = re.compile(r"\s*\\(?:text|textrm|textit|mathrm|operatorname)\b")
 
@@ -134,7 +137,9 @@ def scan(text: str, *, base: int = 0, holes: bool = False) -> list[Token]:
     """
     if len(text) > P.MAX_TEXT:
         raise ExpressionError(f"formula too long (more than {P.MAX_TEXT} characters)", column=base + 1)
-    tokens = _numbers(_arguments(_Scanner(text, base, holes).run()))
+    raw = _Scanner(text, base, holes).run()
+    _check_nesting(raw)     # before anything recursive walks the groups
+    tokens = _numbers(_arguments(raw))
     _check_nesting(tokens)
     return _unbox(tokens)
 
@@ -156,7 +161,8 @@ class _Scanner:
 
     def emit(self, kind: TokenKind, text: str, pos: int, *, glued: bool = False, end: int | None = None) -> None:
         width = (pos + len(text) if end is None else end) - pos
-        self.out.append(Token(kind, text, self.col(pos), glued, width))
+        wide = self.spaced is not None and self.spaced.text == r"\quad"
+        self.out.append(Token(kind, text, self.col(pos), glued, width, wide))
         self.spaced = None
 
     def last_is_digit(self) -> bool:
@@ -233,6 +239,8 @@ class _Scanner:
             raise ExpressionError("a lone '\\' at the end of the formula", column=self.col(start))
         cmd = _SAME.get(m.group(), m.group())
         self.pos = m.end()
+        if cmd == "\\\\" and (space := _ROW_SPACE.match(text, self.pos)):
+            self.pos = space.end()      # \\[4pt]: space between rows, nothing printed
         if cmd in (r"\left", r"\right") and text[self.pos:self.pos + 1] == ".":
             self.pos += 1
             return
@@ -272,26 +280,29 @@ class _Scanner:
             self.emit(K.WORD, w.group(1), start, end=self.pos)
 
 
-def _arguments(tokens: list[Token]) -> list[Token]:
+def _arguments(tokens: list[Token], depth: int = 0) -> list[Token]:
     """Each argument of a command or a script mark in braces: ``x^10`` -> ``x^{1}0``, ``\\sqrt 2`` ->
     ``\\sqrt{2}``, ``x_\\mathbf{y}`` -> ``x_{\\mathbf{y}}``. An argument is a braced group, or one token (a
     command with its own arguments)."""
     out: list[Token] = []
     n = 0
     while n < len(tokens):
-        n = _with_arguments(tokens, n, out)
+        n = _with_arguments(tokens, n, out, depth)
     return out
 
 
-def _with_arguments(tokens: list[Token], n: int, out: list[Token]) -> int:
-    """Copy ``tokens[n]`` and its arguments to ``out``; the index after them."""
+def _with_arguments(tokens: list[Token], n: int, out: list[Token], depth: int = 0) -> int:
+    """Copy ``tokens[n]`` and its arguments to ``out``; the index after them (``depth``: how many arguments and
+    groups hold this token, bounded so that ``\\sqrt\\sqrt..`` is refused before Python's own limit)."""
     t = tokens[n]
+    if depth > P.MAX_DEPTH:
+        raise ExpressionError(f"formula nested too deeply (more than {P.MAX_DEPTH} levels)", column=t.col)
     out.append(t)
     n += 1
     arity = ARITY.get(t.text, 0) if t.kind in (K.CMD, K.CARET, K.UNDERSCORE) else 0
     if t.text == r"\sqrt" and n < len(tokens) and tokens[n].kind == K.LBRACKET:
         end = closing(tokens, n)
-        out.extend(_arguments(tokens[n:end + 1]))
+        out.extend(_arguments(tokens[n:end + 1], depth + 1))
         n = end + 1
     for _ in range(arity):
         if n >= len(tokens) or tokens[n].kind in CLOSERS or tokens[n].kind in (K.CARET, K.UNDERSCORE):
@@ -299,12 +310,16 @@ def _with_arguments(tokens: list[Token], n: int, out: list[Token]) -> int:
         first = tokens[n]
         if first.kind == K.LBRACE:
             end = closing(tokens, n)
-            out.extend(_arguments(tokens[n:end + 1]))
+            out.extend(_arguments(tokens[n:end + 1], depth + 1))
             n = end + 1
             continue
         out.append(Token(K.LBRACE, "{", first.col))
-        n = _with_arguments(tokens, n, out)
+        n = _with_arguments(tokens, n, out, depth + 1)
         out.append(Token(K.RBRACE, "}", first.col))
+    if arity and out[-2].text.isdigit() and n < len(tokens) and tokens[n].kind == K.NUMBER and tokens[n].glued:
+        # x^10 and \sum_{j=1}^10 show x^1 0 and a bound 1 before a 0: what was meant is not guessed
+        raise ExpressionError(f"a number right after a factor ('{tokens[n].text}'): TeX shows x^10 as x^1 0; "
+                              "write \\cdot, or braces around an exponent", column=tokens[n].col)
     return n
 
 
@@ -314,11 +329,12 @@ def _numbers(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     for t in tokens:
         if t.kind == K.NUMBER and t.glued and out and out[-1].kind == K.NUMBER:
-            out[-1] = Token(K.NUMBER, out[-1].text + t.text, out[-1].col, width=t.col + t.width - out[-1].col)
+            out[-1] = Token(K.NUMBER, out[-1].text + t.text, out[-1].col,
+                            width=t.col + t.width - out[-1].col, wide=out[-1].wide)
         else:
             if t.kind == K.NUMBER and t.text == "{,}":
                 raise ExpressionError("a thousands separator not between digits", column=t.col)
-            out.append(Token(t.kind, t.text, t.col, width=t.width))
+            out.append(Token(t.kind, t.text, t.col, width=t.width, wide=t.wide))
     return [_number(t) if t.kind == K.NUMBER else t for t in out]
 
 
@@ -337,12 +353,13 @@ def _number(token: Token) -> Token:
     if "." in text:
         raise ExpressionError(f"a number with both a comma and a decimal point ('{text}')", column=col)
     if len(groups) == 2 and len(groups[1]) != 3:
-        return Token(K.NUMBER, f"{groups[0]}.{groups[1]}", col, width=token.width)     # 3{,}14: a decimal comma
+        # 3{,}14: a decimal comma
+        return Token(K.NUMBER, f"{groups[0]}.{groups[1]}", col, width=token.width, wide=token.wide)
     if all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3:
         if len(groups) == 2:
             raise ExpressionError(f"'{text.replace('{,}', ',')}' is a thousands separator or a decimal comma: "
                                   "write the number without it", column=col)
-        return Token(K.NUMBER, "".join(groups), col, width=token.width)
+        return Token(K.NUMBER, "".join(groups), col, width=token.width, wide=token.wide)
     raise ExpressionError(f"the digits of '{text.replace('{,}', ',')}' are not in groups of three", column=col)
 
 
@@ -435,6 +452,26 @@ def parts(tokens: list[Token], separator: str, at: Token) -> list[list[Token]]:
     if any(not part for part in parts):
         raise ExpressionError(f"an empty part between '{separator}'", column=at.col)
     return parts
+
+
+def mixed_number(tokens: list[Token], n: int) -> bool:
+    """Whether a number stands right before a ``\\frac`` of two numbers at ``n`` (``2\\frac{1}{2}``: the page shows
+    a mixed number, 2½, which a product would misread)."""
+    shape = [K.NUMBER, K.CMD, K.LBRACE, K.NUMBER, K.RBRACE, K.LBRACE, K.NUMBER, K.RBRACE]
+    window = tokens[n - 1:n + 7] if n >= 1 else []
+    return [t.kind for t in window] == shape and window[1].text == r"\frac"
+
+
+def index_after_body(rest: list[Token], index: str, big: str) -> None:
+    """Refuse ``rest`` (what follows a sum's body) when the sum's index is used in it before the next relation or
+    sum: the writer of ``\\sum_j \\frac{1}{j} - \\frac{1}{j+1}`` meant a longer body than the page gives, and the
+    index would be read as a free name."""
+    for token in rest:
+        if relation_of(token) is not None or (token.kind == K.CMD and token.text in (r"\sum", r"\prod")):
+            return
+        if token.kind == K.LETTER and token.text == index:
+            raise ExpressionError(f"the index '{index}' of '{big}' is used after its body: put the body in "
+                                  "parentheses", column=token.col)
 
 
 def relation_of(token: Token) -> str | None:

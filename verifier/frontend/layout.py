@@ -10,7 +10,7 @@ child process with a time limit, and what cannot be laid out is an error at its 
   ``\verb`` and verbatim-like environments; a fence, comment or environment never closed is an error;
 - a display block never closed, or running over an answer heading (a ``$$`` forgotten), is an error at its line;
 - an answer heading given twice (a student answering twice) is an error at the second, naming the first;
-- more answers than :data:`MAX_ANSWERS` is an error.
+- more answers than :data:`MAX_ANSWERS`, or display blocks than :data:`MAX_BLOCKS`, is an error.
 """
 
 from __future__ import annotations
@@ -27,12 +27,13 @@ from multiprocessing.connection import Connection
 from verifier.errors import DerivationFileError
 from verifier.frontend.notation import Notation
 
-__all__ = ["MAX_ANSWERS", "PATTERN_SECONDS", "Answer", "Block", "Layout", "lay_out", "undecorated"]
+__all__ = ["MAX_ANSWERS", "MAX_BLOCKS", "PATTERN_SECONDS", "Answer", "Block", "Layout", "lay_out", "undecorated"]
 
-#: Answers (headings) of one sheet.
+#: Answers (headings) of one sheet; display blocks of one sheet.
 MAX_ANSWERS = 2_000
+MAX_BLOCKS = 20_000
 #: Time a notation table's own ``heading`` and ``stop`` patterns may take over one sheet, in seconds.
-PATTERN_SECONDS = 5.0
+PATTERN_SECONDS = 3.0
 
 _OPENER = re.compile(r"\$\$|\\\[|\\begin\{((?:equation|align|gather|multline)\*?)\}")
 _SECTION = re.compile(r"\\(?:sub)*section\*?\{")
@@ -77,10 +78,11 @@ class Layout:
     starts: list[int]
     answers: list[Answer]
     blocks: list[Block]
+    offsets: list[int]      # where each block starts
 
     def blocks_of(self, answer: Answer) -> list[Block]:
         """The display blocks that start inside an answer, in order."""
-        offsets = [b.start for b in self.blocks]
+        offsets = self.offsets
         return self.blocks[bisect.bisect_left(offsets, answer.start):bisect.bisect_left(offsets, answer.stop)]
 
 
@@ -97,7 +99,8 @@ def lay_out(text: str, shown: str, notation: Notation) -> Layout:
     lines = text.split("\n")
     heads, stops = _classify(lines, notation, shown)
     answers = _answers(heads, stops, lines, starts, notation, fail)
-    return Layout(text, starts, answers, _blocks(text, starts, answers, fail))
+    blocks = _blocks(text, starts, answers, fail)
+    return Layout(text, starts, answers, blocks, [b.start for b in blocks])
 
 
 def undecorated(line: str) -> str:
@@ -330,6 +333,9 @@ def _blocks(text: str, starts: list[int], answers: list[Answer], fail: Fail) -> 
             raise fail(f"the display block opened here with {m.group()} runs over the heading '{answers[k].title}' "
                        f"at line {answers[k].line}: is its {closer} missing?", m.start())
         out.append(Block(m.start(), text[m.end():end], m.end(), bisect.bisect_right(starts, m.start())))
+        if len(out) > MAX_BLOCKS:
+            raise fail(f"more than {MAX_BLOCKS} display blocks (the limit of display blocks in one sheet)",
+                       m.start())
         pos = end + len(closer)
     return out
 

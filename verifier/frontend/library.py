@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from verifier.errors import DerivationFileError
-from verifier.frontend.tomlfile import NOTATION_SUFFIX, SourceFile, display_path, load_file, read_text
+from verifier.frontend.tomlfile import (
+    NOTATION_SUFFIX,
+    SourceFile,
+    display_path,
+    load_file,
+    read_text,
+    repository_root,
+)
 from verifier.model import Claim
 
 if TYPE_CHECKING:     # the sheet reader is imported only when a library has a sheet (a run from the cache needs none)
@@ -70,31 +77,66 @@ def _matches(claim: Claim, selector: str) -> bool:
 SHEET_SUFFIXES = (".md", ".tex")
 
 
-def discover(path: Path, notation: Path | None = None) -> list[Path]:
-    """The files of a library folder (sorted), or the one file given.
+def discover(path: Path, notation: Path | None = None, root: Path | None = None,
+             display_root: Path | None = None) -> tuple[list[Path], list[str]]:
+    """The files of a library folder (sorted), or the one file given; and what was left out, and why.
 
     A folder gives its ``.toml`` derivation files (notation tables ``*.notation.toml`` are not derivation files)
     and, when a notation table applies to them (``notation``, or a ``*.notation.toml`` in the folder itself), the
     sheets (``.md``, ``.tex``) at its top level: sheets in sub-folders are read only when that folder is given.
+    A file that is a symbolic link to somewhere outside ``root`` is never read.
     """
     if path.is_file():
-        return [path]
+        return [path], []
     if not path.is_dir():
         raise DerivationFileError(f"no such file or folder: {path}", file=str(path))
-    tomls = sorted(p for p in path.rglob("*.toml") if p.is_file() and not p.name.endswith(NOTATION_SUFFIX))
+    root = (root or repository_root(path)).resolve()
+    skipped: list[str] = []
+
+    def inside(p: Path) -> bool:
+        try:
+            target = p.resolve()
+        except (OSError, RuntimeError):
+            target = None
+        if target is not None and target.is_relative_to(root):
+            return True
+        skipped.append(f"{display_path(p, display_root)}: not read: a symbolic link that leads outside the "
+                       f"library's root {root}")
+        return False
+
+    tomls = sorted(p for p in path.rglob("*.toml") if not p.name.endswith(NOTATION_SUFFIX) and inside(p)
+                   and p.is_file())
+    sheets = sorted(p for p in path.iterdir() if p.suffix in SHEET_SUFFIXES and p.is_file())
+    deeper = sorted(p for p in path.rglob("*/*") if p.suffix in SHEET_SUFFIXES and p.is_file())
+    if deeper:
+        skipped.append(f"{_names(deeper, display_root)}: not read: sheets in a sub-folder are read only when that "
+                       "folder is given to --derivations")
     if notation is None and not any(path.glob("*" + NOTATION_SUFFIX)):
-        return tomls
-    return tomls + sorted(p for p in path.iterdir() if p.suffix in SHEET_SUFFIXES and p.is_file())
+        if sheets:
+            skipped.append(f"{_names(sheets, display_root)}: not read: no notation table in "
+                           f"{display_path(path.resolve(), display_root)} (write SHEET{NOTATION_SUFFIX} beside a "
+                           "sheet, or give one with --notation FILE)")
+        return tomls, skipped
+    return tomls + [p for p in sheets if inside(p)], skipped
 
 
-def load_library(path: Path, *, display_root: Path | None = None, notation: Path | None = None) -> Library:
+def _names(paths: list[Path], display_root: Path | None, most: int = 10) -> str:
+    shown = ", ".join(display_path(p, display_root) for p in paths[:most])
+    return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
+
+
+def load_library(path: Path, *, display_root: Path | None = None, notation: Path | None = None,
+                 root: Path | None = None) -> Library:
     """Read every file of a library; unreadable files are collected in ``errors``, never raised. Sheets are read
     with ``notation`` (or the notation table beside them); with several sheets, claim ids start with the
-    sheet's file name (``alice.md:q2.4``)."""
+    sheet's file name (``alice.md:q2.4``). Every ``use`` must stay inside ``root`` (by default the git repository
+    holding ``path``, else ``path``); a notation table given outside it may use files of its own repository."""
     lib = Library()
-    paths = discover(path, notation)
+    root = (root or repository_root(path)).resolve()
+    paths, skipped = discover(path, notation, root, display_root)
+    lib.notes.extend(skipped)
     sheets = [p for p in paths if p.suffix in SHEET_SUFFIXES]
-    notations: dict[Path, Notation] = {}
+    notations: dict[Path, Notation | DerivationFileError] = {}
     pending = list(paths)
     loaded: set[Path] = set()
     while pending:
@@ -105,10 +147,11 @@ def load_library(path: Path, *, display_root: Path | None = None, notation: Path
         shown = display_path(p, display_root)
         try:
             if p.suffix in SHEET_SUFFIXES:
-                source = _load_sheet(p, shown, lib, notations, notation, display_root,
+                source = _load_sheet(p, shown, lib, notations, notation, display_root, root,
                                      f"{p.name}:" if len(sheets) > 1 else "")
             else:
-                source = load_file(p, shown, display_root=display_root)
+                source = load_file(p, shown, display_root=display_root,
+                                   root=root if p.is_relative_to(root) else None)
         except DerivationFileError as err:
             lib.errors.append(err)
             continue
@@ -134,13 +177,15 @@ def load_library(path: Path, *, display_root: Path | None = None, notation: Path
                 continue
             ids[claim.id] = claim
             lib.claims.append(claim)
-    lib.notations = list(notations.values())
+    lib.notations = [n for n in notations.values() if not isinstance(n, DerivationFileError)]
     return lib
 
 
-def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notation], given: Path | None,
-                display_root: Path | None, id_prefix: str) -> SourceFile:
-    """Read a sheet with its notation table into a :class:`SourceFile` (its reading goes to ``lib.sheets``)."""
+def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notation | DerivationFileError],
+                given: Path | None, display_root: Path | None, root: Path, id_prefix: str) -> SourceFile:
+    """Read a sheet with its notation table into a :class:`SourceFile` (its reading goes to ``lib.sheets``). A
+    table that cannot be read is reported once; the other sheets it reads say so. A sheet without a table is read
+    with declarations inferred from it."""
     text = read_text(p, shown)
     table = _notation_for(p, given)
     if table is None:
@@ -149,13 +194,39 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
         notations[Path(notation.path)] = notation
         lib.notes.append(f"{shown}: declarations inferred; `verify init {shown}` writes them for you to correct")
     else:
-        table = table.resolve()
+        try:
+            table = table.resolve()
+        except (OSError, RuntimeError):
+            raise DerivationFileError(f"not read: its notation table {table.name} cannot be resolved (a loop of "
+                                      "symbolic links)", file=shown) from None
+        if given is None and not table.is_relative_to(root):
+            raise DerivationFileError(f"not read: its notation table is a symbolic link leading outside the "
+                                      f"library's root {root}", file=shown)
+        table_shown = display_path(table, display_root)
         if table not in notations:
             from verifier.frontend.notation import load_notation
-            notations[table] = load_notation(table, display_path(table, display_root))
-        notation = notations[table]
+            try:
+                notations[table] = load_notation(table, table_shown,
+                                                 root=root if table.is_relative_to(root) else None)
+            except DerivationFileError as err:
+                notations[table] = err
+                raise
+        found = notations[table]
+        if isinstance(found, DerivationFileError):
+            raise DerivationFileError(f"not read: its notation table {table_shown} could not be read (see its "
+                                      "error)", file=shown)
+        notation = found
     from verifier.frontend.sheet import read_sheet
-    claims, sheet = read_sheet(text, shown, notation, id_prefix=id_prefix)
+    try:
+        claims, sheet = read_sheet(text, shown, notation, id_prefix=id_prefix)
+    except DerivationFileError as err:
+        if table is not None and err.file == notation.path:   # the table's own pattern failed: no other sheet
+            notations[table] = err                              # is tried with it
+        raise
+    if not claims:
+        lib.notes.append(f"{shown}: nothing to check: " + (
+            f"none of its {sheet.answers} answers has a chain of two entries in display math" if sheet.answers else
+            f"no line is an answer heading (the table's heading pattern: {notation.heading.pattern})"))
     lib.sheets[shown] = sheet
     for claim in claims:
         own = notation.claim_symbols(claim.id.removeprefix(id_prefix))

@@ -53,10 +53,10 @@ from typing import Any
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex import Pattern, Rules, pattern
-from verifier.frontend.tomlfile import MAX_FILE_BYTES, NOTATION_SUFFIX, read_text
+from verifier.frontend.tomlfile import MAX_FILE_BYTES, NOTATION_SUFFIX, read_text, repository_root
 
 __all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "MAX_PATTERNS", "SUFFIX", "Notation", "Settings", "load_notation",
-           "notation_from_text", "repository_root"]
+           "notation_from_text"]
 
 SUFFIX = NOTATION_SUFFIX
 DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?)"
@@ -174,17 +174,6 @@ class Notation:
         return [self.claims[k] for k in (question, claim_id) if k is not None and k in self.claims]
 
 
-def repository_root(path: Path) -> Path:
-    """The folder ``use`` may read in by default: the git repository holding ``path``, else ``path`` itself (its
-    folder, for a file)."""
-    folder = path.resolve()
-    folder = folder if folder.is_dir() else folder.parent
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return folder
-
-
 def load_notation(p: Path, shown: str, *, root: Path | None = None) -> Notation:
     """Read and check a notation table; raises :class:`DerivationFileError` with the line of the problem. Its
     ``use`` files must be inside ``root`` (by default :func:`repository_root` of the table)."""
@@ -288,7 +277,7 @@ def _regex(data: dict[str, Any], key: str, default: str, fail: Any) -> re.Patter
         raise fail(f"'{key}' must be a regular expression in a string", key)
     try:
         return re.compile(value, re.MULTILINE)
-    except re.error as err:
+    except (re.error, OverflowError, RecursionError) as err:   # OverflowError: a repetition count too large
         raise fail(f"'{key}' is not a regular expression: {err}", key) from None
 
 

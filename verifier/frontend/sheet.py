@@ -15,7 +15,8 @@ Every entry carries its line and column in the sheet. An entry that cannot be re
 (:attr:`Entry.reason`); the steps that touch it are reported ``unknown`` with "not read: REASON" by
 :func:`settle_unread`, and the rest of the sheet is still checked. Where the answers and blocks are, and what is not
 mathematics (code, comments), is found by :mod:`.layout`; a sheet that cannot be laid out, or that goes past a limit
-(:data:`MAX_STEPS` steps in one claim, :data:`READ_SECONDS` of reading), is an error of the sheet.
+(:data:`MAX_STEPS` steps in one claim, :data:`MAX_SHEET_STEPS` in one sheet, :data:`READ_SECONDS` of reading), is an
+error of the sheet.
 """
 
 from __future__ import annotations
@@ -33,14 +34,15 @@ from verifier.frontend.layout import Answer, Block, Layout, lay_out
 from verifier.frontend.notation import Notation, Settings
 from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome
 
-__all__ = ["MAX_STEPS", "READ_SECONDS", "UNREAD", "Entry", "Sheet", "annotate", "read_sheet", "settle_unread",
-           "step_entries", "summarize", "summary_lines"]
+__all__ = ["MAX_SHEET_STEPS", "MAX_STEPS", "READ_SECONDS", "UNREAD", "Entry", "Sheet", "annotate", "read_sheet",
+           "settle_unread", "step_entries", "summarize", "summary_lines"]
 
 #: The step text of an entry that was not read: it never parses, so it is never built as something else.
 UNREAD = "? not read"
-#: Entries of the chains of one claim.
+#: Entries of the chains of one claim; of all the claims of one sheet.
 MAX_STEPS = 1_000
-#: Time the reading of one sheet may take, in seconds.
+MAX_SHEET_STEPS = 10_000
+#: Time the reading of one sheet may take, in seconds of the processor.
 READ_SECONDS = 5.0
 _WRAPPERS = frozenset({"aligned", "align", "align*", "split", "gathered", "gather", "gather*", "equation",
                        "equation*", "multline", "multline*", "alignedat"})
@@ -75,6 +77,7 @@ class Sheet:
     names: dict[str, dict[str, int]] = field(default_factory=dict)    # claim id -> chain name -> its position
     table: str = ""                                                   # the notation table it was read with
     hypotheses: dict[str, int | None] = field(default_factory=dict)   # the table's assume, where -> line
+    answers: int = 0                                                  # answer headings found
 
 
 class _Positions:
@@ -90,11 +93,12 @@ class _Positions:
 def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = "") -> tuple[list[Claim], Sheet]:
     """The claims of a sheet and its reading. What cannot be read in an entry is recorded in the entry; a sheet
     that cannot be laid out or goes past a limit raises :class:`DerivationFileError`."""
-    deadline = time.monotonic() + READ_SECONDS
+    deadline = time.process_time() + READ_SECONDS    # the sheet's own cost, whatever else the machine runs
     layout = lay_out(text, shown, notation)
     positions = _Positions(layout.starts)
-    sheet = Sheet(shown, table=notation.path, hypotheses=notation.hypotheses)
+    sheet = Sheet(shown, table=notation.path, hypotheses=notation.hypotheses, answers=len(layout.answers))
     claims: list[Claim] = []
+    sheet_steps = 0
     for answer in layout.answers:
         cid = notation.prefix + answer.number
         full_id = id_prefix + cid
@@ -102,7 +106,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
         chain_settings: list[Settings] = []
         steps = 0
         for number, (block, lead) in enumerate(_with_leads(layout, answer), start=1):
-            if time.monotonic() > deadline:
+            if time.process_time() > deadline:
                 raise DerivationFileError(f"reading this sheet took more than {READ_SECONDS:g} s (the limit of "
                                           "reading time per sheet)", file=shown, line=block.line)
             settings = notation.block(cid, number, lead)
@@ -121,6 +125,10 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
             if steps > MAX_STEPS:
                 raise DerivationFileError(f"claim {full_id} has more than {MAX_STEPS} steps (the limit of steps "
                                           "in one claim)", file=shown, line=answer.line)
+            if sheet_steps + steps > MAX_SHEET_STEPS:
+                raise DerivationFileError(f"more than {MAX_SHEET_STEPS} steps in this sheet (the limit of steps in "
+                                          "one sheet)", file=shown, line=block.line)
+        sheet_steps += steps
         # A block that is one formula not read is still reported, as a step from it to itself: never dropped.
         kept = [(c if len(c) >= 2 else [c[0], replace(c[0], op="=")], b)
                 for c, b in zip(chains, chain_settings, strict=True) if len(c) >= 2 or c[0].reading is None]
@@ -366,6 +374,11 @@ def settle_unread(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
     for result in results:
         for n, outcome in enumerate(result.outcomes):
             ob = outcome.obligation
+            sheet = sheets.get(result.claim.file)
+            hidden = _hidden(sheet, outcome) if sheet else None
+            if hidden is not None:
+                result.outcomes[n] = replace(outcome, message=hidden)
+                continue
             pair = step_entries(sheets, result.claim, ob)
             if pair is None:
                 continue
@@ -392,6 +405,18 @@ def settle_unread(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
             text = f"{_shown(left)} {right.op or '='} {_shown(right)}"
             result.outcomes[n] = Outcome(replace(ob, text=text), "unknown", message=reason,
                                          seconds=outcome.seconds)
+
+
+def _hidden(sheet: Sheet, outcome: Outcome) -> str | None:
+    """For an error in a file the table uses (neither the sheet nor the table): the message without what the file
+    says, which may be anything readable in the library's root; ``None`` for any other outcome."""
+    if outcome.verdict != "error" or not outcome.bad_input:
+        return None
+    where = re.match(r"([^:\n]+):(\d+)(?::\d+)?: ", outcome.message or "")
+    if where is None or where.group(1) in (sheet.path, sheet.table):
+        return None
+    return (f"{where.group(1)}:{where.group(2)}: an error in this file, which the notation table {sheet.table} "
+            "uses (what the file says is not quoted here: verify the file itself to see it)")
 
 
 def _in_table(sheet: Sheet, claim: Claim, ob: Obligation, message: str, left: Entry, right: Entry) -> str | None:

@@ -55,6 +55,17 @@ class SourceFile:
         return next((c for t, k, c in self.columns if t == table and k == key), None)
 
 
+def repository_root(path: Path) -> Path:
+    """The folder a library's files may ``use`` files in by default: the git repository holding ``path``, else
+    ``path`` itself (its folder, for a file)."""
+    folder = path.resolve()
+    folder = folder if folder.is_dir() else folder.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
 def display_path(p: Path, display_root: Path | None) -> str:
     """How a file is named in messages and reports: relative to ``display_root`` (or the working folder) when it
     lies below it."""
@@ -83,8 +94,9 @@ def read_text(p: Path, shown: str, what: str = "file") -> str:
     return text.removeprefix("\ufeff")
 
 
-def load_file(p: Path, shown: str, *, display_root: Path | None = None) -> SourceFile:
-    """Read and check one derivation file."""
+def load_file(p: Path, shown: str, *, display_root: Path | None = None, root: Path | None = None) -> SourceFile:
+    """Read and check one derivation file; its ``use`` files must be inside ``root`` (by default
+    :func:`repository_root` of the file)."""
     if p.name.endswith(NOTATION_SUFFIX):
         raise DerivationFileError("a notation table is not a derivation file: give the sheet it reads "
                                   "(--derivations SHEET.md --notation TABLE)", file=shown)
@@ -94,20 +106,20 @@ def load_file(p: Path, shown: str, *, display_root: Path | None = None) -> Sourc
     except tomllib.TOMLDecodeError as err:
         raise _toml_error(str(err), text, shown) from None
     except ValueError as err:  # tomllib lets Python's limit on the digits of an integer through
-        m = re.search(r"\d{4000,}", text)
+        m = re.search(r"(?<!\d)\d{4000,}", text)
         digits_line = text.count("\n", 0, m.start()) + 1 if m else None
         reason = str(err).split(";")[0]
         raise DerivationFileError(f"TOML syntax error: a number has too many digits ({reason})", file=shown,
                                   line=digits_line) from None
     except RecursionError:
         raise DerivationFileError("TOML syntax error: lists or tables nested too deeply", file=shown) from None
-    return _read(data, text, shown, p, display_root)
+    return _read(data, text, shown, p, display_root, repository_root(p) if root is None else root.resolve())
 
 
 def from_data(data: dict[str, Any], shown: str) -> SourceFile:
     """A derivation file given as data (the tables ``tomllib`` would read), checked as a file is: what the Python
     API builds a claim from. Nothing is written, so nothing has a line."""
-    return _read(data, "", shown, Path(shown), None)
+    return _read(data, "", shown, Path(shown), None, repository_root(Path(shown)))
 
 
 #: What to do about tomllib's most common complaints (matched at the start of its message).
@@ -129,7 +141,7 @@ _TOML_HINTS = (
 
 def _toml_error(message: str, text: str, shown: str) -> DerivationFileError:
     """A tomllib complaint as a one-line error with the line (the last line when it is the end of the file)."""
-    m = re.search(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)", message)
+    m = re.search(r" ?\(at line (\d+), column (\d+)\)| ?\(at end of document\)", message)
     line = column = None
     if m:
         line = int(m.group(1)) if m.group(1) else max(1, len(text.rstrip("\n").split("\n")))
@@ -241,7 +253,7 @@ def _escaped(s: str) -> str:
 
 
 def _read(data: dict[str, Any], text: str, shown: str, p: Path,
-          display_root: Path | None) -> SourceFile:
+          display_root: Path | None, root: Path) -> SourceFile:
     lines = _Lines(text)
 
     def fail(msg: str, line: int | None = None) -> DerivationFileError:
@@ -263,8 +275,11 @@ def _read(data: dict[str, Any], text: str, shown: str, p: Path,
         try:
             target = (p.parent / u).resolve()
             found = bool(u.strip()) and target.is_file()
-        except (OSError, ValueError):
+        except (OSError, ValueError, RuntimeError):   # RuntimeError: a loop of symbolic links
             found = False
+        if found and not target.is_relative_to(root):
+            raise fail(f"'use' names {_safe(u)!r}, which is outside the library's root {root}: a library reads only "
+                       "its own files (--use-root DIR allows another root)", use_line)
         if not found:
             raise fail(f"'use' names a file that does not exist: {u!r} (names are relative to the folder of "
                        f"{p.name})", use_line)

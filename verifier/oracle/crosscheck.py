@@ -47,7 +47,7 @@ _ERRORS = (CannotTell, ExpressionError, ArithmeticError, ValueError, OverflowErr
 
 
 @dataclass
-class Obligation:
+class Reading:
     """One obligation as the evaluator reads it: its relation, hypotheses, and the scene of its points."""
 
     kind: str
@@ -82,7 +82,7 @@ def disagreement(library: Library, claim: Claim, outcome: Outcome, budget: float
         return _disagreement(ob, claim, outcome, budget)
 
 
-def _disagreement(ob: Obligation, claim: Claim, outcome: Outcome, budget: float | None) -> str | None:
+def _disagreement(ob: Reading, claim: Claim, outcome: Outcome, budget: float | None) -> str | None:
     if outcome.counterexample:
         return _at_given_point(ob, outcome)
     if outcome.verdict in ("proved", "checked") and ob.kind != "exists":
@@ -95,7 +95,7 @@ def _disagreement(ob: Obligation, claim: Claim, outcome: Outcome, budget: float 
     return None
 
 
-def read(library: Library, claim: Claim, outcome: Outcome) -> Obligation | None:
+def read(library: Library, claim: Claim, outcome: Outcome) -> Reading | None:
     """The obligation of ``outcome`` read for the evaluator, or ``None`` when it reads no further (a hypothesis over
     all indices, a construct it does not follow)."""
     origin = next((o for ob, o in obligations(claim) if ob == outcome.obligation), None)
@@ -117,7 +117,7 @@ def read(library: Library, claim: Claim, outcome: Outcome) -> Obligation | None:
     only = _closure([relation, *hypotheses, *where.values()], decls, defs, where)
     if any(decls[n].complex for n in only if n in decls):
         return None
-    return Obligation(origin[0], relation, hypotheses, Scene(decls, defs, where, only))
+    return Reading(origin[0], relation, hypotheses, Scene(decls, defs, where, only))
 
 
 #: The declarations and definitions of the last few contexts (a claim's files), by their files' contents.
@@ -144,7 +144,7 @@ def _read_context(files: list[SourceFile]) -> tuple[dict[str, declarations.Decl]
             except CannotTell:
                 decls[name] = declarations.Decl(name, False, False, frozenset(), complex=True)
         for key, text, _ in f.definitions:
-            match = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*", key)
+            match = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*(?:\((.*)\)\s*)?", key)
             if match is None:
                 return None
             params = None if match.group(2) is None else tuple(p.strip() for p in match.group(2).split(",")
@@ -198,7 +198,7 @@ def _free_names(node: P.Node, defs: dict[str, Definition]) -> set[str]:
     return out
 
 
-def allowed(ob: Obligation, point: Point) -> bool:
+def allowed(ob: Reading, point: Point) -> bool:
     """Whether every hypothesis holds at ``point`` (a hypothesis holds only where it is defined)."""
     for h in ob.hypotheses:
         try:
@@ -233,7 +233,7 @@ def truth(rel: P.Compare, point: Point, *, exists: bool = False, lenient: bool =
     return True, shown
 
 
-def _describe(ob: Obligation, point: Point) -> str:
+def _describe(ob: Reading, point: Point) -> str:
     names = set(P.names(ob.relation))
     for h in ob.hypotheses:
         names |= P.names(h)
@@ -245,7 +245,7 @@ def _describe(ob: Obligation, point: Point) -> str:
     return ", ".join(parts) or "the only point"
 
 
-def _forall(ob: Obligation, seed: int, large: bool, deadline: float) -> str | None:
+def _forall(ob: Reading, seed: int, large: bool, deadline: float) -> str | None:
     """A point the hypotheses allow where the relation fails, looked for until ``deadline``: the generic point,
     then each name at its critical values and simple ones, then random points."""
     scene = ob.scene
@@ -288,7 +288,7 @@ def _forall(ob: Obligation, seed: int, large: bool, deadline: float) -> str | No
     return None
 
 
-def _try(ob: Obligation, chosen: dict[str, Number], rng: random.Random | None, seed: int) -> str | None:
+def _try(ob: Reading, chosen: dict[str, Number], rng: random.Random | None, seed: int) -> str | None:
     try:
         point = assign(ob.scene, chosen, rng, seed)
         if point is None or not allowed(ob, point):
@@ -305,12 +305,12 @@ def _mentioned(node: P.Node) -> set[str]:
     return {n.id if isinstance(n, P.Name) else n.func for n in P.walk(node) if isinstance(n, (P.Name, P.Call))}
 
 
-def _needed(ob: Obligation) -> set[str]:
+def _needed(ob: Reading) -> set[str]:
     """The declared scalars the relation and hypotheses are written with, through definitions and bounds."""
     return {n for n, d in ob.scene.decls.items() if not d.indexed}
 
 
-def _at_given_point(ob: Obligation, outcome: Outcome) -> str | None:
+def _at_given_point(ob: Reading, outcome: Outcome) -> str | None:
     """A counterexample or witness evaluated where it was found."""
     assert outcome.counterexample is not None
     scalars: dict[str, Number] = {}

@@ -136,7 +136,7 @@ def assign(scene: Scene, chosen: dict[str, Number], rng: random.Random | None, s
         if rng is None:
             generic = [g for g in GENERIC if decl.allows(g, point)] if not decl.integer else []
             ints = [v for v in pool if v in (F(3), F(2))]
-            scalars[n] = generic[hash_index(n, len(generic))] if generic else (ints or pool)[0]
+            scalars[n] = generic[_stable_index(n, len(generic))] if generic else (ints or pool)[0]
         else:
             scalars[n] = rng.choice(pool)
     for n, decl in scene.decls.items():
@@ -145,7 +145,7 @@ def assign(scene: Scene, chosen: dict[str, Number], rng: random.Random | None, s
     return point
 
 
-def hash_index(name: str, n: int) -> int:
+def _stable_index(name: str, n: int) -> int:
     """A stable choice among ``n`` for a name (Python's own string hash changes between processes)."""
     return zlib.crc32(name.encode()) % n
 

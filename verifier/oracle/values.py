@@ -85,11 +85,6 @@ class Vec:
         return max(self.hi - self.lo + 1, 0)
 
 
-def exact(v: Number) -> bool:
-    """Whether ``v`` is exact."""
-    return isinstance(v, Fraction)
-
-
 def tidy(v: Number) -> Number:
     """``v``, carried approximately once it is too long to carry exactly."""
     if isinstance(v, Fraction) and (v.numerator.bit_length() > MAX_BITS or v.denominator.bit_length() > MAX_BITS):
@@ -188,8 +183,3 @@ def show(v: Number | Vec) -> str:
         return str(v)
     lo, hi = ends(v)
     return "≈ " + mpmath.nstr((lo + hi) / 2, 15)
-
-
-def parse_number(text: str) -> Fraction:
-    """An exact number from a plain rational text (``"3"``, ``"-1/2"``)."""
-    return Fraction(text.strip())

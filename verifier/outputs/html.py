@@ -127,7 +127,7 @@ def _scoped_style() -> str:
     """The page's style with every selector put under the fragment's class; the print style is left out."""
     screen = _STYLE.split("@media print", 1)[0]
     rules = []
-    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", screen):
+    for selectors, body in re.findall(r"(?:^|(?<=\}))([^{}]+)\{([^{}]*)\}", screen):
         scoped = []
         for sel in selectors.split(","):
             sel = sel.strip()

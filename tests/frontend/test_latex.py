@@ -102,6 +102,9 @@ GOOD = [
     (r"a \quad (1)", "a"),                                      # an equation's tag
     (r"\pi(1 + z)", "pi * (1 + z)"),                             # a constant times a group
     (r"L_{CE}(z, y) + k_1(z)", "LCE(z, y) + k1 * z"),            # a function named with its subscript; a value
+    (r"{z}^2 + {g(z)}^2", "z^2 + g(z)^2"),                        # braces around one atom: the page shows z^2
+    (r"\sum_{n \in \{1, 1, -1\}} n", "1 + -1"),                # the set {1, 1, -1} is {1, -1}
+    (r"a = b \label{e} \tag*{(by 3)} \nonumber", "a = b"),      # a label prints no mathematics
 ]
 
 
@@ -177,6 +180,15 @@ BAD = [
     (r"a = a \quad z = z", "'\\quad' between two factors", 13),   # two equations; was a = a*z = z
     (r"\sum_{y=1}^{K} \frac{1}{y} - \frac{1}{y+1}", "index 'y' of '\\sum' is used after its body", 39),
     (r"\sum_{y \in \{0, 1\}} z + y", "used after its body", 27),
+    (r"{z + 1}^2", "TeX does not print", 8),                    # the page shows z + 1^2; was (z + 1)^2
+    (r"{-1}^2", "TeX does not print", 5),                       # the page shows -1^2 = -1; was (-1)^2
+    (r"z = 1 \quad (z)", "'\\quad' between two factors", 13),  # an equation labelled (z); was z = 1*z
+    (r"[1, 2] \cdot [3, 4]", "product of two vectors", 8),      # a dot product (11) to most readers
+    (r"[1, 2] \times [3, 4]", "product of two vectors", 8),     # a cross product
+    (r"[1, 2]^\top [3, 4]", "vector before '['", 13),           # x^T y, a scalar; was entrywise
+    (r"[1, 2][1]", "vector before '['", 7),                     # an entry, or a product?
+    (r"[1, 2]^2", "power of a vector", 7),                      # v^2 is v.v to many readers
+    (r"\sum_{n \in \{a, b\}} 1", "elements may coincide", 15),  # {a, b} has one element when a = b
 ]
 
 

@@ -59,10 +59,10 @@ import re
 from fractions import Fraction
 
 from verifier.errors import ExpressionError
+from verifier.frontend import latex_calculus as C
 from verifier.frontend import latex_patterns as N
 from verifier.frontend import latex_tokens as T
 from verifier.frontend import parser as P
-from verifier.frontend.latex_calculus import differentials, euclidean_norm, is_scalar, leibniz, numerator, substitute
 from verifier.frontend.latex_patterns import Pattern, Rules, RunIndex, pattern
 from verifier.frontend.latex_tokens import CLOSERS, RELOPS, Token, TokenKind, scan
 from verifier.frontend.names import CONSTANTS
@@ -187,7 +187,7 @@ class _Reader:
             token = self.token
             if (token.kind == K.CMD and token.text in _TERM_OPS) or token.kind == K.SLASH:
                 self.advance()
-                left = P.BinOp(_TERM_OPS[token.text], left, self.factor(), left.col)
+                left = P.BinOp(_TERM_OPS[token.text], left, _not_vectors(left, self.factor(), token), left.col)
                 after_slash = token.kind == K.SLASH
             elif (operator := self._operator(token)) is not None:
                 name, width = operator
@@ -210,7 +210,10 @@ class _Reader:
                 if T.mixed_number(self.tokens, self.pos):
                     raise ExpressionError("a number before a fraction of numbers (2\\frac{1}{2}): a mixed number "
                                           "or a product? write 2 + \\frac{1}{2}, or \\cdot", column=token.col)
-                left = P.BinOp("*", left, self.factor(), left.col)
+                if isinstance(left, P.Vector) and token.kind == K.LBRACKET:
+                    raise ExpressionError("a vector before '[': an entry, or a product? write the entry as a name",
+                                          column=token.col)
+                left = P.BinOp("*", left, _not_vectors(left, self.factor(), token), left.col)
             else:
                 return left
 
@@ -257,12 +260,12 @@ class _Reader:
             raise ExpressionError(f"the index of '{token.text}' must be a name", column=token.col)
         name = "Sum" if token.text == r"\sum" else "Product"
         if sub.token.kind == K.CMD and sub.token.text == r"\in":
-            values = sub.finite_set(token)
+            values = C.set_elements(sub.tokens, sub.pos, token, sub.whole)
             if upper is not None:
                 raise ExpressionError(f"'{token.text}' over a set has no upper bound", column=token.col)
             body = self.term()
             T.index_after_body(self.tokens[self.pos:], index.id, token.text)
-            terms = [substitute(body, index.id, value) for value in values]
+            terms = [C.substitute(body, index.id, value) for value in values]
             out = terms[0]
             for item in terms[1:]:
                 out = P.BinOp("+" if name == "Sum" else "*", out, item, token.col)
@@ -284,23 +287,6 @@ class _Reader:
         T.index_after_body(self.tokens[self.pos:], index.id, token.text)
         return P.Call(name, (body, P.Tuple((index, lo, hi), token.col)), token.col)
 
-    def finite_set(self, at: Token) -> list[P.Node]:
-        """``\\in \\{a, b\\}`` below a sum: the values, read."""
-        self.advance()
-        opener = self.token
-        if opener.kind != K.SET_OPEN:
-            raise ExpressionError("a sum over a set is read only for a set written out, \\{a, b\\}",
-                                  column=opener.col)
-        end = next((n for n in range(self.pos + 1, len(self.tokens)) if self.tokens[n].kind == K.SET_CLOSE), None)
-        if end is None or end + 1 != len(self.tokens):
-            raise ExpressionError("a set below a sum must end with '\\}' and the subscript there",
-                                  column=opener.col)
-        parts = T.split(self.tokens[self.pos + 1:end], lambda t: t.kind == K.COMMA)
-        if any(not part for part in parts):
-            raise ExpressionError("an empty element of a set", column=opener.col)
-        self.pos = end + 1
-        return [self.whole(part, at) for part in parts]
-
     def nabla(self, token: Token) -> P.Node:
         if self.token.kind != K.UNDERSCORE:
             raise ExpressionError("'\\nabla' is read only as \\nabla_{x} F, with x below it", column=token.col)
@@ -321,8 +307,8 @@ class _Reader:
         raised = False
         while self.token.kind == K.CARET:
             if raised:
-                raise ExpressionError("a double superscript (TeX refuses x^2^3): write braces, x^{2^3} or "
-                                      "{x^2}^3", column=self.token.col)
+                raise ExpressionError("a double superscript (TeX refuses x^2^3): write x^{2^3}, or "
+                                      "\\left(x^2\\right)^3", column=self.token.col)
             raised = True
             hat = self.advance()
             exponent_tokens = self.group()
@@ -331,6 +317,9 @@ class _Reader:
                     raise ExpressionError("a transpose is read only for a vector literal [a, b]^\\top",
                                           column=hat.col)
                 continue
+            if isinstance(base, P.Vector):
+                raise ExpressionError("a power of a vector (v^2: v \\cdot v, or entrywise?) is not read",
+                                      column=hat.col)
             base = P.BinOp("^", base, self.whole(exponent_tokens, hat), base.col)
         return base
 
@@ -371,8 +360,8 @@ class _Reader:
                 hat = self.advance()
                 power = P.Call("exp", (self.whole(self.group(), hat),), token.col)
                 if self.token.kind == K.CARET:
-                    raise ExpressionError("a double superscript (TeX refuses x^2^3): write braces, x^{2^3} or "
-                                          "{x^2}^3", column=self.token.col)
+                    raise ExpressionError("a double superscript (TeX refuses x^2^3): write x^{2^3}, or "
+                                          "\\left(x^2\\right)^3", column=self.token.col)
                 return power
             return P.Name("E", token.col)
         if kind == K.LETTER:
@@ -387,7 +376,11 @@ class _Reader:
         if kind in (K.LPAREN, K.LBRACKET):
             return self.bracket(token)
         if kind == K.LBRACE:
-            return self.whole(self.group(), token, relation=True)
+            group = self.whole(self.group(), token, relation=True)
+            if self.token.kind == K.CARET and not isinstance(group, (P.Name, P.Num, P.Index, P.Call)):
+                raise ExpressionError("a script on braces, which TeX does not print ({x + 1}^2 shows x + 1²): "
+                                      "write \\left( .. \\right)^{..}", column=self.token.col)
+            return group
         if kind in (K.BAR, K.NORM):
             return self.bars(token)
         if kind == K.BEGIN:
@@ -458,9 +451,9 @@ class _Reader:
         self.pos = end + 1
         if token.kind == K.BAR:
             return P.Call("Abs", (inner,), token.col)
-        if isinstance(inner, P.Vector) and all(is_scalar(item, self.rules) for item in inner.items):
-            return euclidean_norm(inner)
-        if is_scalar(inner, self.rules):
+        if isinstance(inner, P.Vector) and all(C.is_scalar(item, self.rules) for item in inner.items):
+            return C.euclidean_norm(inner)
+        if C.is_scalar(inner, self.rules):
             return P.Call("Abs", (inner,), token.col)
         raise ExpressionError("the norm of a vector not written out is not read: give the notation a pattern "
                               "for it", column=token.col)
@@ -480,10 +473,10 @@ class _Reader:
             return self.nabla(token)
         if text == r"\frac":
             top, bottom = self.group(), self.group()
-            form = leibniz(top, bottom)
+            form = C.leibniz(top, bottom)
             if form is not None:
-                variables = differentials(top, bottom, token, self.whole)
-                _, rest = numerator(top)
+                variables = C.differentials(top, bottom, token, self.whole)
+                _, rest = C.numerator(top)
                 if rest:
                     return P.Call("diff", (self.whole(rest, top[0]), *variables), token.col)
                 target = self.factor()
@@ -561,6 +554,14 @@ class _Reader:
                                       f"{T.describe(self.token)} follows it", column=self.token.col)
             return N.placed(node, at.col)
         return None
+
+
+def _not_vectors(left: P.Node, right: P.Node, op: Token) -> P.Node:
+    """``right``, unless both sides of a product are vectors written out: a dot, a cross or an entrywise product?
+    The page does not say (``[1, 2] \\cdot [3, 4]`` is 11 to most readers)."""
+    if isinstance(left, P.Vector) and isinstance(right, P.Vector):
+        raise ExpressionError("a product of two vectors (dot, cross or entrywise?) is not read", column=op.col)
+    return right
 
 
 def read_tokens(tokens: list[Token], rules: Rules) -> P.Node:

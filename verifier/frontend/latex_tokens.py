@@ -11,7 +11,8 @@ TeX decides what a formula shows, so the scanner follows TeX where a careless re
   ``\sqrt 2`` is ``\sqrt{2}``, ``\frac32`` is ``\frac{3}{2}``), given braces here so that ``x_i`` and ``x_{i}`` scan
   alike;
 - ``\qquad`` between two formulas separates them as a line break ``\\`` does (not before ``\text``), and an equation
-  tag (``\quad (1)`` at the end, ``\tag{1}``) is dropped;
+  tag (``\quad (1)`` at the end, ``\tag{1}``, ``\tag*{..}``), ``\label{..}``, ``\nonumber`` and ``\notag`` are
+  dropped;
 - ``\boxed{a = b}`` is ``a = b``; ``\boxed{x}`` inside a formula is a group ``{x}``;
 - ``\lt``, ``\gt``, ``<=``, ``>=``, ``!=`` are the relations they show; ``\mathrm{e}`` is Euler's number and
   ``\mathrm{d}`` a differential (:attr:`TokenKind.UPRIGHT`);
@@ -109,6 +110,7 @@ ARITY = {r"\frac": 2, r"\sqrt": 1, r"\boxed": 1, "^": 1, "_": 1, r"\mathbf": 1, 
 _IGNORED = frozenset({
     r"\,", r"\;", r"\:", r"\!", "\\ ", r"\quad", r"\displaystyle", r"\textstyle", r"\left", r"\right", r"\big",
     r"\Big", r"\bigg", r"\Bigg", r"\bigl", r"\bigr", r"\Bigl", r"\Bigr", r"\limits", r"\nolimits", r"\middle",
+    r"\nonumber", r"\notag",
 })
 _SPACES = frozenset({r"\,", r"\;", r"\:", "\\ ", r"\quad", r"\qquad"})
 _SAME = {r"\dfrac": r"\frac", r"\tfrac": r"\frac", r"\cfrac": r"\frac", r"\le": r"\leq", r"\ge": r"\geq",
@@ -119,7 +121,7 @@ _SAME = {r"\dfrac": r"\frac", r"\tfrac": r"\frac", r"\cfrac": r"\frac", r"\le": 
 _PUNCT_COMMANDS = {"[": K.LBRACKET, "]": K.RBRACKET, "|": K.BAR, "*": K.STAR, "<": K.LESS, ">": K.GREATER,
                    r"\{": K.SET_OPEN, r"\}": K.SET_CLOSE, r"\|": K.NORM}
 #: Commands whose braced argument is a word: a name (``\text{Diag}``) or, in cases, a condition's lead-in.
-_WORDS = frozenset({r"\text", r"\operatorname", r"\textrm", r"\mathrm", r"\textit", r"\tag"})
+_WORDS = frozenset({r"\text", r"\operatorname", r"\textrm", r"\mathrm", r"\textit", r"\tag", r"\label"})
 _ASCII_RELATIONS = {"<=": r"\leq", ">=": r"\geq", "!=": r"\neq"}
 _CMD = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _BRACED_WORD = re.compile(r"\s*\{([^{}]*)\}")
@@ -254,6 +256,8 @@ class _Scanner:
             if cmd in _SPACES:
                 self.spaced = Token(K.CMD, cmd, self.col(start))
             return
+        if cmd == r"\tag" and text.startswith("*", self.pos):
+            self.pos += 1       # \tag*{..}: a label without parentheses
         if cmd in (r"\begin", r"\end") or cmd in _WORDS:
             self.braced_word(cmd, start)
             return
@@ -268,7 +272,7 @@ class _Scanner:
             raise ExpressionError(f"'{cmd}' must be followed by {{...}}", column=self.col(start))
         self.pos = w.end()
         word = w.group(1).strip()
-        if cmd == r"\tag":
+        if cmd in (r"\tag", r"\label"):
             return
         if cmd in (r"\begin", r"\end"):
             self.emit(K.BEGIN if cmd == r"\begin" else K.END, word, start, end=self.pos)

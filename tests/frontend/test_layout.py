@@ -135,3 +135,9 @@ def test_more_display_environments_are_blocks(notation: Notation, env: str, body
     layout = lay_out(f"Answer 1.1\n\\begin{{{env}}}{body}\n\\end{{{env}}}\n", "s.md", notation)
     (block,) = layout.blocks
     assert block.content.split() in (["6", "&=", "7"], ["6", "=", "7"])
+
+
+def test_an_escaped_dollar_opens_no_display_block(notation: Notation) -> None:
+    # \$ prints a dollar sign: "\$$4 = 5$$" is a dollar, inline math $4 = 5$ and a dollar; it was read as a display.
+    layout = lay_out("Answer 1.1\nCosts \\$$4 = 5$$ each.\n\n$$a = a$$\n", "s.md", notation)
+    assert [b.content for b in layout.blocks] == ["a = a"]

@@ -348,6 +348,11 @@ def _blocks(text: str, starts: list[int], answers: list[Answer], fail: Fail) -> 
         if m.group() == "\\[" and _escaped(text, m.start()):
             pos = m.end()
             continue
+        if m.group() == "$$" and _escaped(text, m.start()):
+            # \$$4 = 5$$ shows a dollar, then inline math $4 = 5$ (not read), then a dollar: no display block
+            close = text.find("$", m.end())
+            pos = close + 1 if close >= 0 else m.end()
+            continue
         closer = {"$$": "$$", "\\[": "\\]"}.get(m.group(), f"\\end{{{m.group(1)}}}")
         end = text.find(closer, m.end())
         if end < 0:

@@ -202,6 +202,9 @@ def notation_from_text(text: str, p: Path, shown: str, *, root: Path | None = No
     if heading.groups < 1:
         raise fail("'heading' needs one group (...) that gives the claim's number", "heading")
     stop = _regex(data, "stop", DEFAULT_STOP, fail)
+    if stop.search("") is not None:
+        raise fail("'stop' matches an empty line: every blank line (and, for an empty pattern, every line) would end "
+                   "an answer before its display math, which would then be checked nowhere", "stop")
     prefix = data.get("prefix", "q")
     if not isinstance(prefix, str) or not re.fullmatch(r"[A-Za-z0-9_]*", prefix):
         raise fail("'prefix' must be letters, digits or '_'", "prefix")

@@ -35,7 +35,8 @@ MAX_BLOCKS = 20_000
 #: Time a notation table's own ``heading`` and ``stop`` patterns may take over one sheet, in seconds.
 PATTERN_SECONDS = 3.0
 
-_OPENER = re.compile(r"\$\$|\\\[|\\begin\{((?:equation|align|gather|multline)\*?)\}")
+_OPENER = re.compile(r"\$\$|\\\[|\\begin\{((?:equation|align|gather|multline|flalign|eqnarray|displaymath|dmath|"
+                     r"(?:x{0,2})alignat)\*?)\}(?:\{[0-9]+\})?")
 _SECTION = re.compile(r"\\(?:sub)*section\*?\{")
 _CLAIM_NUMBER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 _BACKTICKS_OR_BLANK = re.compile(r"`+|\n[ \t]*(?=\n)")

@@ -3,7 +3,8 @@ r"""Answer sheets (Markdown or LaTeX) read as claims: a heading per answer, a ch
 A heading line such as ``Answer 2.4``, ``#### Answer 1.4``, ``**Answer 5.3**`` or ``\section*{Answer 2.4}`` starts
 claim ``q2.4`` (the pattern and the prefix come from the notation table); the answer runs until the next heading or
 the next line of a question (``2.5 Show that ...``). Inside it, every display block (``$$...$$``, ``\[...\]``,
-``equation*``, ``align*``, and ``aligned`` inside them) is read:
+``equation*``, ``align*``, ``alignat*``, ``eqnarray*`` ..., and ``aligned`` inside them) is read; a block after a
+heading that is no answer's (``#### Remark``) is reported "not read" in the answer before it:
 
 - the block's rows (``\\``) and cells (``&``) are joined; the formula is cut at its top-level relations
   (``=``, ``\leq`` ...) into the entries of a chain, each related to the one before;
@@ -131,6 +132,12 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                 raise DerivationFileError(f"more than {MAX_SHEET_STEPS} steps in this sheet (the limit of steps in "
                                           "one sheet)", file=shown, line=block.line)
         sheet_steps += steps
+        for block, heading in _after_other_headings(layout, answer):
+            entry = Entry(None, " ".join(block.content.split())[:200], block.line, 1, None,
+                          f"a display block after the heading '{heading[:60]}', outside any answer (is it part of "
+                          "this one? say so in the heading)", block.line, 1)
+            chains.append([entry])
+            chain_settings.append(notation.block(cid, 0, ""))
         # A block that is one formula not read is still reported, as a step from it to itself: never dropped.
         kept = [(c if len(c) >= 2 else [c[0], replace(c[0], op="=")], b)
                 for c, b in zip(chains, chain_settings, strict=True) if len(c) >= 2 or c[0].reading is None]
@@ -141,6 +148,35 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
         sheet.names[full_id] = {chain.name or "": n for n, chain in enumerate(claim.chains)}
         claims.append(claim)
     return claims, sheet
+
+
+def _after_other_headings(layout: Layout, answer: Answer) -> list[tuple[Block, str]]:
+    """The display blocks after the heading that ends an answer (``#### Remark``, or ``#### Answer 1.2a`` that is
+    no answer heading), each with the heading before it, up to the next answer or question line: they belong to no
+    answer, and would be lost without a word. Blocks after a question line (``2.5 Show that``) are the question's."""
+    text, starts = layout.text, layout.starts
+    n = bisect.bisect_right(starts, answer.stop) - 1
+    if starts[n] != answer.stop or not _OTHER_HEADING.match(_line(text, starts, n)):
+        return []
+    stop = min((a.at for a in layout.answers if a.at > answer.at), default=len(text))
+    headings: list[tuple[int, str]] = []
+    for k in range(n, len(starts)):
+        line = _line(text, starts, k)
+        if starts[k] >= stop or (k > n and _QUESTION.match(line)):
+            stop = min(stop, starts[k])
+            break
+        if _OTHER_HEADING.match(line):
+            headings.append((starts[k], line.strip()))
+    return [(b, next(h for at, h in reversed(headings) if at <= b.start)) for b in layout.blocks
+            if answer.stop <= b.start < stop]
+
+
+_OTHER_HEADING = re.compile(r"\s*(?:#{1,6}\s|\\(?:sub)*section\*?\{|\\paragraph\{)")
+_QUESTION = re.compile(r"\s*(?:[-*]\s+)?\d+\.\d+\s+\S|\s*\*\*Question\b")
+
+
+def _line(text: str, starts: list[int], n: int) -> str:
+    return text[starts[n]:starts[n + 1] - 1] if n + 1 < len(starts) else text[starts[n]:]
 
 
 def _with_leads(layout: Layout, answer: Answer) -> list[tuple[Block, str]]:
@@ -194,8 +230,18 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions, bu
 
 
 def _unwrap(tokens: list[Token]) -> list[Token]:
-    """Drop environments that only lay out lines (aligned, align* ...)."""
-    return [t for t in tokens if not (t.kind in ("begin", "end") and t.text in _WRAPPERS)]
+    """Drop environments that only lay out lines (aligned, align* ...), and the column count of ``alignedat``."""
+    out: list[Token] = []
+    n = 0
+    while n < len(tokens):
+        t = tokens[n]
+        n += 1
+        if t.kind in ("begin", "end") and t.text in _WRAPPERS:
+            count = [u.kind for u in tokens[n:n + 3]] == ["{", "number", "}"]
+            n += 3 if t.kind == "begin" and t.text == "alignedat" and count else 0
+            continue
+        out.append(t)
+    return out
 
 
 def _cut(tokens: list[Token], is_separator: Callable[[Token], bool], keep: bool = False) -> list[list[Token]]:
@@ -225,7 +271,7 @@ def _continues(before: list[Token], cell: list[Token], parts: list[list[Token]])
     before = _unbraced(before)
     if _relop(cell[0]) is not None:
         return False
-    if before and (_binary(before[-1]) or before[-1].kind == "-"):
+    if not before or _binary(before[-1]) or before[-1].kind == "-":     # a &=& b: the relation's cell, then b
         return True
     return _binary(cell[0]) or (cell[0].kind == "-" and len(parts) == 1)
 

@@ -119,17 +119,6 @@ def test_display_environments_are_read(notation: Notation, block: str) -> None:
     assert [[e.reading for e in c] for c in sheet.chains["q1.1"]] == [["7", "8"]]
 
 
-def test_blocks_after_another_heading_are_reported(notation: Notation) -> None:
-    # Found by a red team: after "#### Remark" (no answer heading) blocks belonged to no answer and vanished.
-    text = ("#### Answer 1.1\n$$a = a$$\n#### Remark\n$$2 = 3$$\n#### Answer 1.2a\n$$4 = 5$$\n"
-            "2.3 Show that\n$$b = b$$\n")
-    _, sheet = read_sheet(text, "s.md", notation)
-    lost = [c[0] for c in sheet.chains["q1.1"][1:]]
-    assert [(e.line, e.reading) for e in lost] == [(4, None), (6, None)]       # the question's block is not one
-    assert "after the heading '#### Remark'" in (lost[0].reason or "")
-    assert "'#### Answer 1.2a'" in (lost[1].reason or "")
-
-
 def test_an_entry_not_read_keeps_its_reason_and_column(notation: Notation) -> None:
     text = "**Answer 1.1**\n$$a = a + \\dots = a$$\n"
     claims, sheet = read_sheet(text, "s.md", notation)
@@ -350,3 +339,30 @@ def test_patterns_that_start_with_a_placeholder_read_in_linear_time(tmp_path: Pa
     assert len(chains) == 21 and all(e.reading == " + ".join(["a"] * 150) for e in chains[0])
     # The pattern took the whole sum before '\opc' as its first hole, and 'b' as its second.
     assert chains[-1][0].reading == f"f({terms}, b)"
+
+
+def test_a_block_outside_every_answer_is_reported(notation: Notation) -> None:
+    # After a heading that is not an answer's, or after a question's line, a block is in no answer: it is listed
+    # (its line), never dropped without a word.
+    text = "#### Answer 1.1\n$$a = a$$\n#### Remark\n$$2 = 3$$\n#### Answer 1.2\n$$b = b$$\n"
+    claims, sheet = read_sheet(text, "s.md", notation)
+    assert [c.id for c in claims] == ["q1.1", "q1.2"] and sheet.outside == [4]
+
+
+def test_a_relation_with_nothing_before_it_in_its_answer_is_not_read(notation: Notation) -> None:
+    # '= 3' and '&= 4' start their answers: no chain to continue (chains never cross answers). Both were dropped.
+    text = ("#### Answer 1.1\n$$a + 1$$\n#### Answer 1.2\n$$= 3$$\n#### Answer 1.3\n"
+            "$$\\begin{aligned} &= 4 \\end{aligned}$$\n")
+    claims, sheet = read_sheet(text, "s.md", notation)
+    assert [c.id for c in claims] == ["q1.2", "q1.3"]
+    for cid in ("q1.2", "q1.3"):
+        (chain,) = sheet.chains[cid]
+        assert chain[0].reading is None and "nothing comes before it" in (chain[0].reason or "")
+
+
+def test_a_sheet_with_math_outside_answers_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = tmp_path / "h.md"
+    sheet.write_text("#### Answer 1.1\n\n$$1 = 1$$\n\n#### Remark\n\n$$2 = 3$$\n", encoding="utf-8")
+    main(["all", "--derivations", str(sheet)])
+    out = capsys.readouterr()
+    assert "outside any answer, not read: line 7" in out.out + out.err

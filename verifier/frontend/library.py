@@ -227,6 +227,10 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
         lib.notes.append(f"{shown}: nothing to check: " + (
             f"none of its {sheet.answers} answers has a chain of two entries in display math" if sheet.answers else
             f"no line is an answer heading (the table's heading pattern: {notation.heading.pattern})"))
+    if sheet.outside:
+        lib.notes.append(f"{shown}: display math outside any answer (after a line that is not an answer heading, "
+                         f"or a question's line), not read: line{'s' if len(sheet.outside) > 1 else ''} "
+                         f"{', '.join(str(n) for n in sheet.outside[:20])}{' ...' if len(sheet.outside) > 20 else ''}")
     lib.sheets[shown] = sheet
     for claim in claims:
         own = notation.claim_symbols(claim.id.removeprefix(id_prefix))

@@ -59,7 +59,7 @@ __all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "MAX_PATTERNS", "SUFFIX", "Notatio
            "notation_from_text"]
 
 SUFFIX = NOTATION_SUFFIX
-DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?)"
+DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?[a-z]?)"
 #: A question's text ends an answer: "2.1 Show ...", "- 1.2 What ...", "**Question 2**", a Markdown heading.
 DEFAULT_STOP = r"^\s*(?:[-*]\s+)?\d+\.\d+\s+\S|^\s*\*\*Question\b|^#{1,6}\s|^\s*\\(?:sub)*section\*?\{"
 _TOP_KEYS = frozenset({"heading", "prefix", "stop", "use", "symbols", "define", "latex", "bounds", "operators",
@@ -202,6 +202,9 @@ def notation_from_text(text: str, p: Path, shown: str, *, root: Path | None = No
     if heading.groups < 1:
         raise fail("'heading' needs one group (...) that gives the claim's number", "heading")
     stop = _regex(data, "stop", DEFAULT_STOP, fail)
+    if stop.search("") is not None:
+        raise fail("'stop' matches an empty line: every blank line (and, for an empty pattern, every line) would end "
+                   "an answer before its display math, which would then be checked nowhere", "stop")
     prefix = data.get("prefix", "q")
     if not isinstance(prefix, str) or not re.fullmatch(r"[A-Za-z0-9_]*", prefix):
         raise fail("'prefix' must be letters, digits or '_'", "prefix")

@@ -3,8 +3,7 @@ r"""Answer sheets (Markdown or LaTeX) read as claims: a heading per answer, a ch
 A heading line such as ``Answer 2.4``, ``#### Answer 1.4``, ``**Answer 5.3**`` or ``\section*{Answer 2.4}`` starts
 claim ``q2.4`` (the pattern and the prefix come from the notation table); the answer runs until the next heading or
 the next line of a question (``2.5 Show that ...``). Inside it, every display block (``$$...$$``, ``\[...\]``,
-``equation*``, ``align*``, ``alignat*``, ``eqnarray*`` ..., and ``aligned`` inside them) is read; a block after a
-heading that is no answer's (``#### Remark``) is reported "not read" in the answer before it:
+``equation*``, ``align*``, ``alignat*``, ``eqnarray*`` ..., and ``aligned`` inside them) is read:
 
 - the block's rows (``\\``) and cells (``&``) are joined; the formula is cut at its top-level relations
   (``=``, ``\leq`` ...) into the entries of a chain, each related to the one before;
@@ -81,6 +80,7 @@ class Sheet:
     table: str = ""                                                   # the notation table it was read with
     hypotheses: dict[str, int | None] = field(default_factory=dict)   # the table's assume, where -> line
     answers: int = 0                                                  # answer headings found
+    outside: list[int] = field(default_factory=list)                  # lines of display blocks in no answer
 
 
 class _Positions:
@@ -102,6 +102,8 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
     sheet = Sheet(shown, table=notation.path, hypotheses=notation.hypotheses, answers=len(layout.answers))
     claims: list[Claim] = []
     sheet_steps = 0
+    inside = {block.start for answer in layout.answers for block in layout.blocks_of(answer)}
+    sheet.outside = [block.line for block in layout.blocks if block.start not in inside]
     for answer in layout.answers:
         cid = notation.prefix + answer.number
         full_id = id_prefix + cid
@@ -121,8 +123,10 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                 if continues and chains:
                     chains[-1].extend(entries)
                 else:
-                    if continues:   # nothing before it to continue: the block's first entry starts the chain
-                        entries = [replace(entries[0], op=None), *entries[1:]]
+                    if continues:   # nothing before it in this answer: reported, never dropped
+                        entries = [replace(entries[0], op=None, reading=None, reason=(
+                            f"'{entries[0].op}' continues a chain, but nothing comes before it in this answer"),
+                            reason_line=entries[0].line, reason_col=entries[0].col), *entries[1:]]
                     chains.append(list(entries))
                     chain_settings.append(settings)
             if steps > MAX_STEPS:
@@ -132,12 +136,6 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                 raise DerivationFileError(f"more than {MAX_SHEET_STEPS} steps in this sheet (the limit of steps in "
                                           "one sheet)", file=shown, line=block.line)
         sheet_steps += steps
-        for block, heading in _after_other_headings(layout, answer):
-            entry = Entry(None, " ".join(block.content.split())[:200], block.line, 1, None,
-                          f"a display block after the heading '{heading[:60]}', outside any answer (is it part of "
-                          "this one? say so in the heading)", block.line, 1)
-            chains.append([entry])
-            chain_settings.append(notation.block(cid, 0, ""))
         # A block that is one formula not read is still reported, as a step from it to itself: never dropped.
         kept = [(c if len(c) >= 2 else [c[0], replace(c[0], op="=")], b)
                 for c, b in zip(chains, chain_settings, strict=True) if len(c) >= 2 or c[0].reading is None]
@@ -148,35 +146,6 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
         sheet.names[full_id] = {chain.name or "": n for n, chain in enumerate(claim.chains)}
         claims.append(claim)
     return claims, sheet
-
-
-def _after_other_headings(layout: Layout, answer: Answer) -> list[tuple[Block, str]]:
-    """The display blocks after the heading that ends an answer (``#### Remark``, or ``#### Answer 1.2a`` that is
-    no answer heading), each with the heading before it, up to the next answer or question line: they belong to no
-    answer, and would be lost without a word. Blocks after a question line (``2.5 Show that``) are the question's."""
-    text, starts = layout.text, layout.starts
-    n = bisect.bisect_right(starts, answer.stop) - 1
-    if starts[n] != answer.stop or not _OTHER_HEADING.match(_line(text, starts, n)):
-        return []
-    stop = min((a.at for a in layout.answers if a.at > answer.at), default=len(text))
-    headings: list[tuple[int, str]] = []
-    for k in range(n, len(starts)):
-        line = _line(text, starts, k)
-        if starts[k] >= stop or (k > n and _QUESTION.match(line)):
-            stop = min(stop, starts[k])
-            break
-        if _OTHER_HEADING.match(line):
-            headings.append((starts[k], line.strip()))
-    return [(b, next(h for at, h in reversed(headings) if at <= b.start)) for b in layout.blocks
-            if answer.stop <= b.start < stop]
-
-
-_OTHER_HEADING = re.compile(r"\s*(?:#{1,6}\s|\\(?:sub)*section\*?\{|\\paragraph\{)")
-_QUESTION = re.compile(r"\s*(?:[-*]\s+)?\d+\.\d+\s+\S|\s*\*\*Question\b")
-
-
-def _line(text: str, starts: list[int], n: int) -> str:
-    return text[starts[n]:starts[n + 1] - 1] if n + 1 < len(starts) else text[starts[n]:]
 
 
 def _with_leads(layout: Layout, answer: Answer) -> list[tuple[Block, str]]:
@@ -539,6 +508,7 @@ def summarize(sheets: dict[str, Sheet], results: list[ClaimResult]) -> list[dict
         entry["wrong"] = _lines_of(mine, lambda o: o.verdict == "refuted")
         entry["not_read"] = _lines_of(mine, lambda o: o.verdict == "unknown"
                                       and (o.message or "").startswith("not read:"))
+        entry["outside"] = sheets[path].outside
         out.append(entry)
     return out
 
@@ -564,6 +534,10 @@ def summary_lines(summary: list[dict[str, object]]) -> list[str]:
                 shown = ", ".join(f"{i['claim']} (line{'s' if len(i['lines']) > 1 else ''} "
                                   f"{', '.join(str(n) for n in i['lines'])})" for i in items)
                 parts.append(f"{label}: {shown}")
+        outside = entry.get("outside")
+        if isinstance(outside, list) and outside:
+            parts.append(f"display math outside any answer, not read: line{'s' if len(outside) > 1 else ''} "
+                         f"{', '.join(str(n) for n in outside)}")
         if len(parts) == 1:
             parts.append("every step read and none refuted")
         lines.append("; ".join(parts))

@@ -106,6 +106,19 @@ def test_rows_that_carry_on_a_formula(notation: Notation, rows: str, chains: lis
     assert [[e.reading for e in c] for c in sheet.chains["q1.1"]] == chains
 
 
+@pytest.mark.parametrize("block", [
+    # Found by a red team: these environments were dropped without a word (a sheet of them passed, checking nothing).
+    "\\begin{alignat*}{2}\n7 &= 8\n\\end{alignat*}",
+    "\\begin{eqnarray*}\n7 &=& 8\n\\end{eqnarray*}",     # the relation in a cell of its own
+    "\\begin{flalign*}\n7 &= 8\n\\end{flalign*}",
+    "\\begin{displaymath}\n7 = 8\n\\end{displaymath}",
+    "$$\\begin{alignedat}{1} 7 &= 8 \\end{alignedat}$$",      # {1} is the number of columns, not a factor
+])
+def test_display_environments_are_read(notation: Notation, block: str) -> None:
+    _, sheet = read_sheet(f"**Answer 1.1**\n{block}\n", "s.md", notation)
+    assert [[e.reading for e in c] for c in sheet.chains["q1.1"]] == [["7", "8"]]
+
+
 def test_an_entry_not_read_keeps_its_reason_and_column(notation: Notation) -> None:
     text = "**Answer 1.1**\n$$a = a + \\dots = a$$\n"
     claims, sheet = read_sheet(text, "s.md", notation)

@@ -3,7 +3,7 @@ r"""Answer sheets (Markdown or LaTeX) read as claims: a heading per answer, a ch
 A heading line such as ``Answer 2.4``, ``#### Answer 1.4``, ``**Answer 5.3**`` or ``\section*{Answer 2.4}`` starts
 claim ``q2.4`` (the pattern and the prefix come from the notation table); the answer runs until the next heading or
 the next line of a question (``2.5 Show that ...``). Inside it, every display block (``$$...$$``, ``\[...\]``,
-``equation*``, ``align*``, and ``aligned`` inside them) is read:
+``equation*``, ``align*``, ``alignat*``, ``eqnarray*`` ..., and ``aligned`` inside them) is read:
 
 - the block's rows (``\\``) and cells (``&``) are joined; the formula is cut at its top-level relations
   (``=``, ``\leq`` ...) into the entries of a chain, each related to the one before;
@@ -215,8 +215,18 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions, bu
 
 
 def _unwrap(tokens: list[Token]) -> list[Token]:
-    """Drop environments that only lay out lines (aligned, align* ...)."""
-    return [t for t in tokens if not (t.kind in ("begin", "end") and t.text in _WRAPPERS)]
+    """Drop environments that only lay out lines (aligned, align* ...), and the column count of ``alignedat``."""
+    out: list[Token] = []
+    n = 0
+    while n < len(tokens):
+        t = tokens[n]
+        n += 1
+        if t.kind in ("begin", "end") and t.text in _WRAPPERS:
+            count = [u.kind for u in tokens[n:n + 3]] == ["{", "number", "}"]
+            n += 3 if t.kind == "begin" and t.text == "alignedat" and count else 0
+            continue
+        out.append(t)
+    return out
 
 
 def _cut(tokens: list[Token], is_separator: Callable[[Token], bool], keep: bool = False) -> list[list[Token]]:
@@ -246,7 +256,7 @@ def _continues(before: list[Token], cell: list[Token], parts: list[list[Token]])
     before = _unbraced(before)
     if _relop(cell[0]) is not None:
         return False
-    if before and (_binary(before[-1]) or before[-1].kind == "-"):
+    if not before or _binary(before[-1]) or before[-1].kind == "-":     # a &=& b: the relation's cell, then b
         return True
     return _binary(cell[0]) or (cell[0].kind == "-" and len(parts) == 1)
 

@@ -95,10 +95,14 @@ class _Positions:
         return line, offset - self.starts[line - 1] + 1
 
 
-def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = "") -> tuple[list[Claim], Sheet]:
+def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = "", deadline: float | None = None
+               ) -> tuple[list[Claim], Sheet]:
     """The claims of a sheet and its reading. What cannot be read in an entry is recorded in the entry; a sheet
-    that cannot be laid out or goes past a limit raises :class:`DerivationFileError`."""
-    deadline = time.process_time() + READ_SECONDS    # the sheet's own cost, whatever else the machine runs
+    that cannot be laid out or goes past a limit raises :class:`DerivationFileError`. ``deadline`` (processor
+    time) is shared with what was done to the sheet before (inferring its declarations); by default
+    :data:`READ_SECONDS` from now."""
+    if deadline is None:    # the sheet's own cost, whatever else the machine runs
+        deadline = time.process_time() + READ_SECONDS
     layout = lay_out(text, shown, notation)
     positions = _Positions(layout.starts)
     sheet = Sheet(shown, table=notation.path, hypotheses=notation.hypotheses, answers=len(layout.answers))

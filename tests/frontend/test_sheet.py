@@ -91,6 +91,21 @@ def test_cells_that_start_with_a_formula_start_a_chain(notation: Notation) -> No
     assert [[e.reading for e in c] for c in sheet.chains["q1.1"]] == [["a", "a + 0"], ["b", "b"], ["a", "1 * a"]]
 
 
+@pytest.mark.parametrize("rows, chains", [
+    # Found by a red team: each continuation row started a chain of its own, refuting 5 = 2 (the page: 5 = 2 + 3).
+    (r"5 &= 2 \\ &\quad + 3 \\ &= 5", [["5", "2 + 3", "5"]]),
+    (r"5 &= 7 \\ &\qquad - 2", [["5", "7 - 2"]]),
+    (r"6 &= 2 \\ &\quad \cdot 3", [["6", "2 * 3"]]),
+    (r"1 + {} & 1 \\ & = 2", [["1 + 1", "2"]]),                 # a row ending with '+' goes on in the next cell
+    (r"1 + 1 &= 2 && \text{by (2)} \\ &= 3 && \text{(oops)}", [["1 + 1", "2", "3"]]),   # remarks are not math
+    (r"a = a \\ -b = -b", [["a", "a"], ["-b", "-b"]]),              # '-' before a relation: a formula of its own
+])
+def test_rows_that_carry_on_a_formula(notation: Notation, rows: str, chains: list[list[str]]) -> None:
+    text = f"**Answer 1.1**\n$$\\begin{{aligned}} {rows} \\end{{aligned}}$$\n"
+    _, sheet = read_sheet(text, "s.md", notation)
+    assert [[e.reading for e in c] for c in sheet.chains["q1.1"]] == chains
+
+
 def test_an_entry_not_read_keeps_its_reason_and_column(notation: Notation) -> None:
     text = "**Answer 1.1**\n$$a = a + \\dots = a$$\n"
     claims, sheet = read_sheet(text, "s.md", notation)

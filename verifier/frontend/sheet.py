@@ -8,7 +8,9 @@ the next line of a question (``2.5 Show that ...``). Inside it, every display bl
 - the block's rows (``\\``) and cells (``&``) are joined; the formula is cut at its top-level relations
   (``=``, ``\leq`` ...) into the entries of a chain, each related to the one before;
 - a block, a row or a cell that starts with a relation continues the chain before it (``&= ...``, or a block
-  ``$$= ...$$``); one that starts with a formula starts a new chain;
+  ``$$= ...$$``); one that starts with a formula starts a new chain, except a row or cell that carries on the
+  formula above (``&\quad + 3``, or after ``1 + {} &``), which is joined to it; a cell of ``\text{..}`` alone is a
+  remark;
 - inline math (``$...$``) is not read.
 
 Every entry carries its line and column in the sheet. An entry that cannot be read keeps its LaTeX and the reason
@@ -163,10 +165,16 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions, bu
     chains: list[tuple[bool, list[tuple[str | None, list[Token], int]]]] = []   # (relation, tokens, offset)
     for row in _cut(tokens, lambda t: t.kind == "cmd" and t.text == "\\\\"):
         for cell in _cut(row, lambda t: t.kind == "&"):
-            cell = _trim(cell)
-            if not cell:
+            cell = _trim(_unbraced(cell))
+            if not cell or all(t.kind == "word" for t in cell):     # && \text{by (2)}: a remark, no math
                 continue
             parts = _cut(cell, lambda t: _relop(t) is not None, keep=True)
+            if chains and chains[-1][1] and _continues(chains[-1][1][-1][1], cell, parts):
+                # "&= 2 \\ &\quad + 3": the row carries on the formula above it (2 + 3), as the page shows
+                op, before, at = chains[-1][1][-1]
+                chains[-1][1][-1] = (op, [*_unbraced(before), *parts[0]], at)
+                chains[-1][1].extend((_relop(p[0]), p[1:], p[0].col - 1) for p in parts[1:])
+                continue
             starts_with_relation = _relop(cell[0]) is not None
             entries = [(_relop(p[0]), p[1:], p[0].col - 1) if _relop(p[0]) else (None, p, p[0].col - 1)
                        for p in parts]
@@ -204,6 +212,31 @@ def _cut(tokens: list[Token], is_separator: Callable[[Token], bool], keep: bool 
             depth = max(0, depth - 1)
         parts[-1].append(t)
     return [p for p in parts if p]
+
+
+def _binary(token: Token) -> bool:
+    """An operator that only joins two operands (``+``, ``\\cdot``, ``\\times``, ``/``)."""
+    return token.kind in ("+", "/") or (token.kind == "cmd" and token.text in (r"\cdot", r"\times"))
+
+
+def _continues(before: list[Token], cell: list[Token], parts: list[list[Token]]) -> bool:
+    """Whether a cell carries on the formula before it: the formula ends with an operator (``1 + {} & 1``), or the
+    cell starts with one, or with ``-`` and holds no relation (``-x = y`` is a formula of its own)."""
+    before = _unbraced(before)
+    if _relop(cell[0]) is not None:
+        return False
+    if before and (_binary(before[-1]) or before[-1].kind == "-"):
+        return True
+    return _binary(cell[0]) or (cell[0].kind == "-" and len(parts) == 1)
+
+
+def _unbraced(tokens: list[Token]) -> list[Token]:
+    """Without the empty groups ``{}`` at either end (``1 + {} & 1``: spacing for alignment, nothing printed)."""
+    while len(tokens) >= 2 and tokens[0].kind == "{" and tokens[1].kind == "}":
+        tokens = tokens[2:]
+    while len(tokens) >= 2 and tokens[-2].kind == "{" and tokens[-1].kind == "}":
+        tokens = tokens[:-2]
+    return tokens
 
 
 def _trim(tokens: list[Token]) -> list[Token]:

@@ -366,3 +366,16 @@ def test_a_sheet_with_math_outside_answers_says_so(tmp_path: Path, capsys: pytes
     main(["all", "--derivations", str(sheet)])
     out = capsys.readouterr()
     assert "outside any answer, not read: line 7" in out.out + out.err
+
+
+def test_table_entries_that_match_nothing_and_skipped_blocks_are_named(tmp_path: Path) -> None:
+    # A misspelt block key, a block number past the answer's blocks and a claim not on the sheet applied nothing,
+    # without a word; a skipped block vanished from the report.
+    table = tmp_path / "t.notation.toml"
+    table.write_text('[symbols]\nx = "real"\n[claim."q1.7"]\nassume = ["x = 0"]\n'
+                     '[claim."q1.1".block."Out diagnal"]\nassume = ["x = 0"]\n[claim."q1.2".block.3]\n'
+                     'assume = ["x = 1"]\n[claim."q1.2".block.1]\nskip = true\n', encoding="utf-8")
+    text = "#### Answer 1.1\nOut diagonal\n$$x = 0$$\n#### Answer 1.2\n$$x = 1$$\n"
+    _claims, sheet = read_sheet(text, "s.md", load_notation(table, "t.notation.toml"))
+    assert sheet.skipped == [5]
+    assert sheet.unmatched == ['claim."q1.7"', 'claim."q1.1".block."Out diagnal"', 'claim."q1.2".block.3']

@@ -139,12 +139,19 @@ class Notation:
         """The reading rules of display block ``number`` (from 1) of a claim, with the block's own hypotheses.
         ``lead`` is the sheet's text just before the block: a block table keyed by words (``block."Out
         diagonal"``) applies to the blocks whose lead contains them, wherever they are in the answer."""
-        key: int | str | None = number if (claim_id, number) in self.blocks else next(
-            (key for (cid, key) in self.blocks if cid == claim_id and isinstance(key, str) and key in lead), None)
+        key = self.block_key(claim_id, number, lead)
         if (claim_id, key) not in self._settings:   # the rules of a claim's plain blocks are made once
             self._settings[(claim_id, key)] = self._block(claim_id, self.blocks.get((claim_id, key), Layer())
                                                           if key is not None else Layer())
         return self._settings[(claim_id, key)]
+
+    def block_key(self, claim_id: str, number: int, lead: str = "") -> int | str | None:
+        """The key of the block table that applies to display block ``number`` of a claim (see :meth:`block`), or
+        None."""
+        if (claim_id, number) in self.blocks:
+            return number
+        return next((key for (cid, key) in self.blocks if cid == claim_id and isinstance(key, str) and key in lead),
+                    None)
 
     def _block(self, claim_id: str, own: Layer) -> Settings:
         layers = self._layers(claim_id)

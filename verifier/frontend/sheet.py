@@ -81,6 +81,8 @@ class Sheet:
     hypotheses: dict[str, int | None] = field(default_factory=dict)   # the table's assume, where -> line
     answers: int = 0                                                  # answer headings found
     outside: list[int] = field(default_factory=list)                  # lines of display blocks in no answer
+    skipped: list[int] = field(default_factory=list)                  # lines of blocks the table skips
+    unmatched: list[str] = field(default_factory=list)                # the table's claim and block entries unused
 
 
 class _Positions:
@@ -104,6 +106,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
     sheet_steps = 0
     inside = {block.start for answer in layout.answers for block in layout.blocks_of(answer)}
     sheet.outside = [block.line for block in layout.blocks if block.start not in inside]
+    used: set[tuple[str, int | str | None]] = set()
     for answer in layout.answers:
         cid = notation.prefix + answer.number
         full_id = id_prefix + cid
@@ -115,7 +118,9 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                 raise DerivationFileError(f"reading this sheet took more than {READ_SECONDS:g} s (the limit of "
                                           "reading time per sheet)", file=shown, line=block.line)
             settings = notation.block(cid, number, lead)
+            used.add((cid, notation.block_key(cid, number, lead)))
             if settings.skip:
+                sheet.skipped.append(block.line)
                 continue
             for continues, entries in _read_block(block.content, block.base, settings.rules, positions,
                                                   MAX_STEPS - steps):
@@ -145,7 +150,18 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
         claim = _claim(full_id, cid, answer, shown, kept, notation, id_prefix)
         sheet.names[full_id] = {chain.name or "": n for n, chain in enumerate(claim.chains)}
         claims.append(claim)
+    sheet.unmatched = _unmatched(notation, [notation.prefix + a.number for a in layout.answers], used)
     return claims, sheet
+
+
+def _unmatched(notation: Notation, cids: list[str], used: set[tuple[str, int | str | None]]) -> list[str]:
+    """The table's ``claim`` and ``block`` entries that apply to nothing in the sheet: a hypothesis silently not
+    applied is how a right line comes out refuted."""
+    questions = {cid.rsplit(".", 1)[0] for cid in cids if "." in cid}
+    out = [f'claim."{key}"' for key in notation.claims if key not in cids and key not in questions]
+    out += [f'claim."{cid}".block.{key if isinstance(key, int) else chr(34) + key + chr(34)}'
+            for cid, key in notation.blocks if (cid, key) not in used]
+    return out
 
 
 def _with_leads(layout: Layout, answer: Answer) -> list[tuple[Block, str]]:

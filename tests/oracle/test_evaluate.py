@@ -177,3 +177,10 @@ def test_a_vector_entry_undefined_as_written_leaves_the_length_defined() -> None
     assert at("vector(1/j, (j, 0, 2))[3]") == F(1, 2)
     with pytest.raises(Undefined):
         at("vector(1/j, (j, 0, 2))[1]")
+
+
+def test_a_term_undefined_as_written_makes_a_product_undefined() -> None:
+    # At m = 2 the only term of Product((m - 2)/j, (j, 0, m - 2)) is (2 - 2)/0: a division by zero as written.
+    with pytest.raises(Undefined):
+        at("Product((m - 2)/j, (j, 0, m - 2))", m=2)
+    assert at("Product((m - 2)/j, (j, 0, m - 2))", m=1) == 1        # the range 0..-1 is empty

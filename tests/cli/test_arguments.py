@@ -85,3 +85,11 @@ def test_a_path_is_accepted_where_an_id_is_expected(lib: Path, capsys: pytest.Ca
     assert [c["id"] for c in report["claims"]] == ["q1.1", "q1.2", "q1.3"]
     assert main(["derivations/q9.toml"]) == 2
     assert "no such file: derivations/q9.toml" in capsys.readouterr().err
+
+
+def test_every_option_that_takes_a_value_is_skipped_when_finding_the_command() -> None:
+    from verifier.cli.arguments import parser
+    for action in parser()._actions:
+        if action.option_strings and action.nargs is None:
+            for option in action.option_strings:
+                assert command_of([option, "show", "list"]) == ("list", 2), option

@@ -76,7 +76,6 @@ GOOD = [
     (r"\frac{d}{dz} g(z)", "diff(g(z), z)"),                 # Leibniz's operator, although d is declared
     (r"\frac{d^2}{dz^2} g(z) + 1", "diff(g(z), z, 2) + 1"),
     (r"\frac{\mathrm{d} g(z)}{\mathrm{d} z}", "diff(g(z), z)"),
-    (r"\frac{dz}{dz}", "diff(z, z)"),
     (r"\frac{\partial^2 g(a)}{\partial a \partial b}", "diff(g(a), b, a)"),   # the last written first
     (r"\nabla_{z} g(z)", "diff(g(z), z)"),                    # the gradient in a declared scalar
     (r"\tanh^2(z) + \log^2 z", "tanh(z)^2 + log(z)^2"),      # a power of the application
@@ -102,6 +101,11 @@ GOOD = [
     (r"a \quad (1)", "a"),                                      # an equation's tag
     (r"\pi(1 + z)", "pi * (1 + z)"),                             # a constant times a group
     (r"L_{CE}(z, y) + k_1(z)", "LCE(z, y) + k1 * z"),            # a function named with its subscript; a value
+    (r"|a||b| + |a| b", "Abs(a) * Abs(b) + Abs(a) * b"),         # a bar after a closing one can only open
+    (r"\frac{\mathrm{d}n}{\mathrm{d}z}", "diff(n, z)"),          # d declared, \mathrm{d} is still a differential
+    (r"{z}^2 + {g(z)}^2", "z^2 + g(z)^2"),                        # braces around one atom: the page shows z^2
+    (r"\sum_{n \in \{1, 1, -1\}} n", "1 + -1"),                # the set {1, 1, -1} is {1, -1}
+    (r"a = b \label{e} \tag*{(by 3)} \nonumber", "a = b"),      # a label prints no mathematics
 ]
 
 
@@ -169,6 +173,28 @@ BAD = [
     (r"a = b \qquad a", "cannot read '\\\\'", 7),             # two formulas: a sheet cuts them apart
     (r"\mathbf{x}_{ij}", "two indices, or their product", 13),   # x_{ij}: x[i, j] or x[i*j]? (a pattern)
     (r"a + x_{ij}", "two indices, or their product", 8),          # the same for a declared family
+    # Found by the red team, each once read as something the page does not show:
+    (r"\sum_{y=1}^10 z", "number right after a factor", 13),    # the bound shows 1, then 0: was 0*z up to 1
+    (r"2^2^3", "double superscript", 4),                       # TeX refuses it; was (2^2)^3
+    (r"e^{z}^2", "double superscript", 6),
+    (r"2\frac{1}{2}", "mixed number", 2),                      # 2 1/2 on the page; was 2*(1/2)
+    (r"a = a \quad z = z", "'\\quad' between two factors", 13),   # two equations; was a = a*z = z
+    (r"\sum_{y=1}^{K} \frac{1}{y} - \frac{1}{y+1}", "index 'y' of '\\sum' is used after its body", 39),
+    (r"\sum_{y \in \{0, 1\}} z + y", "used after its body", 27),
+    (r"{z + 1}^2", "TeX does not print", 8),                    # the page shows z + 1^2; was (z + 1)^2
+    (r"{-1}^2", "TeX does not print", 5),                       # the page shows -1^2 = -1; was (-1)^2
+    (r"z = 1 \quad (z)", "'\\quad' between two factors", 13),  # an equation labelled (z); was z = 1*z
+    (r"[1, 2] \cdot [3, 4]", "product of two vectors", 8),      # a dot product (11) to most readers
+    (r"[1, 2] \times [3, 4]", "product of two vectors", 8),     # a cross product
+    (r"[1, 2]^\top [3, 4]", "vector before '['", 13),           # x^T y, a scalar; was entrywise
+    (r"[1, 2][1]", "vector before '['", 7),                     # an entry, or a product?
+    (r"[1, 2]^2", "power of a vector", 7),                      # v^2 is v.v to many readers
+    (r"\sum_{n \in \{a, b\}} 1", "elements may coincide", 15),  # {a, b} has one element when a = b
+    (r"{2}{3}", "digits in separate groups", 4),                 # TeX prints 23; was 2*3
+    (r"2{3}", "digits in separate groups", 2),
+    (r"\log z / a", "argument of 'log' without parentheses", 8),  # log(z/a) or log(z)/a?
+    (r"|z|a|z|", "'|' could close here or open", 3),            # |z| a |z|, or |z |a| z|?
+    (r"\frac{dn}{dz}", "'d' is a value in the notation", 1),     # d declared: (d n)/(d z) = n/z, or dn/dz?
 ]
 
 

@@ -20,11 +20,12 @@ GOOD = [
     ("2 3", ["23"]),                                     # spaces between digits vanish
     ("1 000 + .5", ["1000", "+", ".5"]),
     ("2.5 x", ["2.5", "x"]),
-    ("x^10", ["x", "^", "{", "1", "}", "0"]),             # a script is one character: x^1 0
+    ("x^1 y", ["x", "^", "{", "1", "}", "y"]),            # a script is one character
     ("x_i^{10}", ["x", "_", "{", "i", "}", "^", "{", "10", "}"]),
     (r"x_\mathbf{y}", ["x", "_", "{", r"\mathbf", "{", "y", "}", "}"]),   # a command with its argument
     (r"\sqrt 2", [r"\sqrt", "{", "2", "}"]),
-    (r"\sqrt25", [r"\sqrt", "{", "2", "}", "5"]),
+    (r"\sqrt2a", [r"\sqrt", "{", "2", "}", "a"]),
+    (r"\\[4pt] \\[-1.5ex]", ["\\\\", "\\\\"]),           # row spacing prints nothing (it was read 4*p*t)
     (r"\frac32", [r"\frac", "{", "3", "}", "{", "2", "}"]),
     (r"\frac{1}2", [r"\frac", "{", "1", "}", "{", "2", "}"]),
     (r"\cfrac{a}{b}", [r"\frac", "{", "a", "}", "{", "b", "}"]),
@@ -97,6 +98,15 @@ BAD = [
     (r"\frac{a}", "needs an argument", 1),
     ("x^", "needs an argument", 2),
     (r"\text x", "must be followed by {...}", 1),
+    # TeX shows x^10 as x^1 0 and \sum_{j=1}^10 with the bound 1: refused at the 0, never read as 10 or 0*j
+    ("x^10", "number right after a factor", 4),
+    (r"\sum_{j=1}^10 j", "number right after a factor", 13),
+    (r"\sum_1^10 j", "number right after a factor", 9),
+    (r"\sqrt25", "number right after a factor", 7),
+    (r"\frac123", "number right after a factor", 8),
+    # Found by the red team: nesting past Python's own limit was a RecursionError, not a refusal
+    ("\\frac{1}{" * 800 + "1" + "}" * 800, "nested too deeply", 1806),
+    ("\\sqrt" * 1000 + "1", "nested too deeply", 1006),
 ]
 
 

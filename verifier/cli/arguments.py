@@ -70,9 +70,6 @@ COMMANDS: dict[str, Command] = {
 CONFIGURABLE = {"derivations": "derivations", "notation": None, "timeout": None, "jobs": None,
                 "require_proof": False, "format": "text"}
 
-#: Options that take a value (``--changed`` takes one only when the next word is not a command).
-_VALUED = ("--derivations", "--notation", "--use-root", "--format", "--output", "--jobs", "--timeout", "--shard",
-           "--color", "--completion")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -187,13 +184,16 @@ class Options:
 def command_of(argv: Sequence[str]) -> tuple[str | None, int]:
     """The command ``argv`` names and its position: the first word that is not an option or an option's value, when
     it is a command; ``(None, -1)`` otherwise."""
+    # The options that take one value, read from the parser (``--changed`` takes one only when the next word is not
+    # a command).
+    valued = {s for a in parser()._actions if a.nargs is None and a.option_strings for s in a.option_strings}
     n = 0
     while n < len(argv):
         word = argv[n]
         if word == "--":
             return None, -1
         if word.startswith("-") and word != "-":
-            if word in _VALUED:
+            if word in valued:
                 n += 1
             elif word == "--changed" and n + 1 < len(argv) and not argv[n + 1].startswith("-") \
                     and argv[n + 1] not in COMMANDS:

@@ -14,16 +14,19 @@ command argument in braces)::
     sum        = [ "+" | "-" ] term { ( "+" | "-" ) term } ;
     term       = factor { ( "\cdot" | "\times" | "/" | OPERATOR ) factor | factor } ;
                  (* juxtaposition multiplies, but not before a number (x^10 shows x^1 0), nor after the
-                    right side of "/" (1/2x: 1/(2x) or x/2?) *)
+                    right side of "/" (1/2x: 1/(2x) or x/2?), nor across \quad (a = a \quad b = b: two
+                    equations?), nor a number before a \frac of numbers (2\frac{1}{2}: a mixed number?) *)
     factor     = "-" factor | PATTERN-led power | big | leibniz-op | nabla | power ;
     big        = ( "\sum" | "\prod" ) "_" "{" index [ "=" sum | "\in" set ] "}" [ "^" group ] term ;
-                 (* \sum_j: bounds from the notation; \sum_{x \in \{0, 1\}} f(x) is f(0) + f(1) *)
+                 (* \sum_j: bounds from the notation; \sum_{x \in \{0, 1\}} f(x) is f(0) + f(1); the index
+                    used again after the body, before the next relation, is refused (a longer body meant) *)
     set        = "\{" relation { "," relation } "\}" ;
     leibniz-op = "\frac" "{" D [ "^" n ] "}" "{" D var [ "^" n ] { D var [ "^" n ] } "}" reach ;
                  (* D is \partial, d or \mathrm{d}: \frac{d}{dz} f(z), \frac{d^2}{dx^2} f; applied to one factor:
                     what follows it other than + - or a relation is ambiguous *)
     nabla      = "\nabla" "_" "{" var "}" reach ;             (* only for a declared scalar or an entry *)
-    power      = postfix { "^" group } ;                        (* ^\top after a vector literal is a transpose *)
+    power      = postfix [ "^" group ] ;                        (* ^\top after a vector literal is a transpose;
+                                                                   x^2^3 is refused, as TeX refuses it *)
     postfix    = primary { "_" group } ;                        (* an entry of a family, or k_1 -> k1 *)
     primary    = PATTERN                                        (* the longest notation pattern here *)
                | NUMBER                                         (* 1 000, .4, 1{,}000{,}000, 3{,}14 *)
@@ -56,10 +59,10 @@ import re
 from fractions import Fraction
 
 from verifier.errors import ExpressionError
+from verifier.frontend import latex_calculus as C
 from verifier.frontend import latex_patterns as N
 from verifier.frontend import latex_tokens as T
 from verifier.frontend import parser as P
-from verifier.frontend.latex_calculus import denominator_part, euclidean_norm, is_scalar, leibniz, numerator, substitute
 from verifier.frontend.latex_patterns import Pattern, Rules, RunIndex, pattern
 from verifier.frontend.latex_tokens import CLOSERS, RELOPS, Token, TokenKind, scan
 from verifier.frontend.names import CONSTANTS
@@ -184,7 +187,7 @@ class _Reader:
             token = self.token
             if (token.kind == K.CMD and token.text in _TERM_OPS) or token.kind == K.SLASH:
                 self.advance()
-                left = P.BinOp(_TERM_OPS[token.text], left, self.factor(), left.col)
+                left = P.BinOp(_TERM_OPS[token.text], left, _not_vectors(left, self.factor(), token), left.col)
                 after_slash = token.kind == K.SLASH
             elif (operator := self._operator(token)) is not None:
                 name, width = operator
@@ -195,13 +198,25 @@ class _Reader:
                 raise ExpressionError("'*' has no meaning in the notation (give it one under [operators])",
                                       column=token.col)
             elif self.starts_factor(token):
+                if token.wide:
+                    raise ExpressionError("'\\quad' between two factors: a product, or two formulas side by side? "
+                                          "write \\cdot, or \\qquad between formulas", column=token.col)
                 if token.kind == K.NUMBER:
                     raise ExpressionError(f"a number right after a factor ('{token.text}'): TeX shows x^10 as x^1 "
                                           "0; write \\cdot, or braces around an exponent", column=token.col)
                 if after_slash:
                     raise ExpressionError("a factor after a/b written with '/': a/(b c) or (a/b) c? use \\frac "
                                           "or parentheses", column=token.col)
-                left = P.BinOp("*", left, self.factor(), left.col)
+                if T.mixed_number(self.tokens, self.pos):
+                    raise ExpressionError("a number before a fraction of numbers (2\\frac{1}{2}): a mixed number "
+                                          "or a product? write 2 + \\frac{1}{2}, or \\cdot", column=token.col)
+                if T.digits_apart(self.tokens, self.pos):
+                    raise ExpressionError("digits in separate groups ({2}{3} shows 23): write the number, or \\cdot",
+                                          column=token.col)
+                if isinstance(left, P.Vector) and token.kind == K.LBRACKET:
+                    raise ExpressionError("a vector before '[': an entry, or a product? write the entry as a name",
+                                          column=token.col)
+                left = P.BinOp("*", left, _not_vectors(left, self.factor(), token), left.col)
             else:
                 return left
 
@@ -248,11 +263,12 @@ class _Reader:
             raise ExpressionError(f"the index of '{token.text}' must be a name", column=token.col)
         name = "Sum" if token.text == r"\sum" else "Product"
         if sub.token.kind == K.CMD and sub.token.text == r"\in":
-            values = sub.finite_set(token)
+            values = C.set_elements(sub.tokens, sub.pos, token, sub.whole)
             if upper is not None:
                 raise ExpressionError(f"'{token.text}' over a set has no upper bound", column=token.col)
             body = self.term()
-            terms = [substitute(body, index.id, value) for value in values]
+            T.index_after_body(self.tokens[self.pos:], index.id, token.text)
+            terms = [C.substitute(body, index.id, value) for value in values]
             out = terms[0]
             for item in terms[1:]:
                 out = P.BinOp("+" if name == "Sum" else "*", out, item, token.col)
@@ -271,45 +287,8 @@ class _Reader:
         else:
             hi = self.whole(upper, token)
         body = self.term()
+        T.index_after_body(self.tokens[self.pos:], index.id, token.text)
         return P.Call(name, (body, P.Tuple((index, lo, hi), token.col)), token.col)
-
-    def finite_set(self, at: Token) -> list[P.Node]:
-        """``\\in \\{a, b\\}`` below a sum: the values, read."""
-        self.advance()
-        opener = self.token
-        if opener.kind != K.SET_OPEN:
-            raise ExpressionError("a sum over a set is read only for a set written out, \\{a, b\\}",
-                                  column=opener.col)
-        end = next((n for n in range(self.pos + 1, len(self.tokens)) if self.tokens[n].kind == K.SET_CLOSE), None)
-        if end is None or end + 1 != len(self.tokens):
-            raise ExpressionError("a set below a sum must end with '\\}' and the subscript there",
-                                  column=opener.col)
-        parts = T.split(self.tokens[self.pos + 1:end], lambda t: t.kind == K.COMMA)
-        if any(not part for part in parts):
-            raise ExpressionError("an empty element of a set", column=opener.col)
-        self.pos = end + 1
-        return [self.whole(part, at) for part in parts]
-
-    def differentials(self, top: list[Token], bottom: list[Token], at: Token) -> tuple[P.Node, ...]:
-        """``\\partial x \\partial y^2`` below a derivative: the variables, each followed by its order when
-        above 1, innermost (last written) first."""
-        d = bottom[0]
-        found: list[P.Node] = []
-        top_order, _ = numerator(top)
-        below = T.split(bottom, lambda t: t.key() == d.key())[1:]
-        parts_below = [denominator_part(part, d, top_order) for part in below]
-        if d.kind != K.CMD and len(parts_below) > 1:
-            raise ExpressionError("several variables below 'd' (write \\partial)", column=d.col)
-        for part, order in parts_below:
-            var = self.whole(part, d)
-            if not isinstance(var, (P.Name, P.Index)):
-                raise ExpressionError(f"cannot differentiate with respect to '{P.unparse(var)}' (not a variable)",
-                                      column=part[0].col)
-            found = [var, *([P.Num(Fraction(order), var.col)] if order > 1 else []), *found]
-        if top_order != sum(order for _, order in parts_below):
-            raise ExpressionError(f"the derivative's orders differ: {top_order} above, "
-                                  f"{sum(order for _, order in parts_below)} below", column=at.col)
-        return tuple(found)
 
     def nabla(self, token: Token) -> P.Node:
         if self.token.kind != K.UNDERSCORE:
@@ -328,7 +307,12 @@ class _Reader:
 
     def power(self) -> P.Node:
         base = self.postfix()
+        raised = False
         while self.token.kind == K.CARET:
+            if raised:
+                raise ExpressionError("a double superscript (TeX refuses x^2^3): write x^{2^3}, or "
+                                      "\\left(x^2\\right)^3", column=self.token.col)
+            raised = True
             hat = self.advance()
             exponent_tokens = self.group()
             if len(exponent_tokens) == 1 and exponent_tokens[0].text in (r"\top", "T", r"\intercal"):
@@ -336,6 +320,9 @@ class _Reader:
                     raise ExpressionError("a transpose is read only for a vector literal [a, b]^\\top",
                                           column=hat.col)
                 continue
+            if isinstance(base, P.Vector):
+                raise ExpressionError("a power of a vector (v^2: v \\cdot v, or entrywise?) is not read",
+                                      column=hat.col)
             base = P.BinOp("^", base, self.whole(exponent_tokens, hat), base.col)
         return base
 
@@ -374,7 +361,11 @@ class _Reader:
             self.advance()
             if self.token.kind == K.CARET:
                 hat = self.advance()
-                return P.Call("exp", (self.whole(self.group(), hat),), token.col)
+                power = P.Call("exp", (self.whole(self.group(), hat),), token.col)
+                if self.token.kind == K.CARET:
+                    raise ExpressionError("a double superscript (TeX refuses x^2^3): write x^{2^3}, or "
+                                          "\\left(x^2\\right)^3", column=self.token.col)
+                return power
             return P.Name("E", token.col)
         if kind == K.LETTER:
             self.advance()
@@ -388,7 +379,11 @@ class _Reader:
         if kind in (K.LPAREN, K.LBRACKET):
             return self.bracket(token)
         if kind == K.LBRACE:
-            return self.whole(self.group(), token, relation=True)
+            group = self.whole(self.group(), token, relation=True)
+            if self.token.kind == K.CARET and not isinstance(group, (P.Name, P.Num, P.Index, P.Call)):
+                raise ExpressionError("a script on braces, which TeX does not print ({x + 1}^2 shows x + 1²): "
+                                      "write \\left( .. \\right)^{..}", column=self.token.col)
+            return group
         if kind in (K.BAR, K.NORM):
             return self.bars(token)
         if kind == K.BEGIN:
@@ -427,8 +422,8 @@ class _Reader:
             call = P.Call(name, (self.big(self.token),), token.col)
         elif self.starts_factor(self.token):
             call = P.Call(name, (self.power(),), token.col)     # \log x, \tanh \frac{x}{2}
-            if self.starts_factor(self.token):
-                # \log 2x: log(2x) to most readers, (log 2)*x to a grammar. Nothing is guessed.
+            if self.starts_factor(self.token) or self.token.kind == K.SLASH:
+                # \log 2x: log(2x) to most readers, (log 2)*x to a grammar; \log x/y likewise. Nothing is guessed.
                 raise ExpressionError(f"the argument of '{name}' without parentheses is ambiguous here: write "
                                       f"{name}(...) around it, or put the factor after it first",
                                       column=self.token.col)
@@ -457,11 +452,15 @@ class _Reader:
         end = T.bar_end(self.tokens, self.pos)
         inner = self.whole(self.tokens[self.pos + 1:end], token)
         self.pos = end + 1
+        if token.kind == K.BAR and self.starts_factor(self.token) and self.token.kind != K.BAR and \
+                any(t.kind == K.BAR for t in self.tokens[self.pos:]):     # |x|y|x|: |x| y |x|, or |x |y| x|?
+            raise ExpressionError("'|' could close here or open: write \\left| .. \\right| with \\cdot, or "
+                                  "parentheses", column=self.tokens[end].col)
         if token.kind == K.BAR:
             return P.Call("Abs", (inner,), token.col)
-        if isinstance(inner, P.Vector) and all(is_scalar(item, self.rules) for item in inner.items):
-            return euclidean_norm(inner)
-        if is_scalar(inner, self.rules):
+        if isinstance(inner, P.Vector) and all(C.is_scalar(item, self.rules) for item in inner.items):
+            return C.euclidean_norm(inner)
+        if C.is_scalar(inner, self.rules):
             return P.Call("Abs", (inner,), token.col)
         raise ExpressionError("the norm of a vector not written out is not read: give the notation a pattern "
                               "for it", column=token.col)
@@ -481,10 +480,13 @@ class _Reader:
             return self.nabla(token)
         if text == r"\frac":
             top, bottom = self.group(), self.group()
-            form = leibniz(top, bottom)
+            form = C.leibniz(top, bottom)
             if form is not None:
-                variables = self.differentials(top, bottom, token)
-                _, rest = numerator(top)
+                variables = C.differentials(top, bottom, token, self.whole)
+                _, rest = C.numerator(top)
+                if rest and top[0].kind == K.LETTER and self.rules.is_value("d"):
+                    raise ExpressionError("'d' is a value in the notation: \\frac{d ..}{d ..} could be a quotient; "
+                                          "write \\mathrm{d} for a derivative", column=token.col)
                 if rest:
                     return P.Call("diff", (self.whole(rest, top[0]), *variables), token.col)
                 target = self.factor()
@@ -562,6 +564,13 @@ class _Reader:
                                       f"{T.describe(self.token)} follows it", column=self.token.col)
             return N.placed(node, at.col)
         return None
+
+
+def _not_vectors(left: P.Node, right: P.Node, op: Token) -> P.Node:
+    """``right``, unless both sides of a product are vectors written out (dot, cross or entrywise? unsaid)."""
+    if isinstance(left, P.Vector) and isinstance(right, P.Vector):
+        raise ExpressionError("a product of two vectors (dot, cross or entrywise?) is not read", column=op.col)
+    return right
 
 
 def read_tokens(tokens: list[Token], rules: Rules) -> P.Node:

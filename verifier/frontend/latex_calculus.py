@@ -6,16 +6,18 @@ r"""Calculus as a sheet writes it, for the LaTeX reader: which fractions are der
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex_patterns import Rules
-from verifier.frontend.latex_tokens import OPENERS, Token, TokenKind, closing
+from verifier.frontend.latex_tokens import OPENERS, Token, TokenKind, closing, split
 from verifier.frontend.names import CONSTANTS
 
-__all__ = ["denominator_part", "euclidean_norm", "is_d", "is_scalar", "leibniz", "numerator", "order_of", "substitute"]
+__all__ = ["denominator_part", "differentials", "euclidean_norm", "is_d", "is_scalar", "leibniz", "numerator",
+           "order_of", "set_elements", "substitute"]
 
 K = TokenKind
 #: Functions whose value is a number when their arguments are.
@@ -60,6 +62,54 @@ def denominator_part(part: list[Token], d: Token, top_order: int) -> tuple[list[
     if not part or part[0].kind in (K.CARET, K.UNDERSCORE):
         raise ExpressionError(f"'{d.text}' without a variable after it", column=d.col)
     return part, order
+
+
+def differentials(top: list[Token], bottom: list[Token], at: Token,
+                  read: Callable[[list[Token], Token], P.Node]) -> tuple[P.Node, ...]:
+    """``\\partial x \\partial y^2`` below a derivative: the variables (each read by ``read``), each followed by
+    its order when above 1, innermost (last written) first."""
+    d = bottom[0]
+    found: list[P.Node] = []
+    top_order, _ = numerator(top)
+    below = split(bottom, lambda t: t.key() == d.key())[1:]
+    parts_below = [denominator_part(part, d, top_order) for part in below]
+    if d.kind != K.CMD and len(parts_below) > 1:
+        raise ExpressionError("several variables below 'd' (write \\partial)", column=d.col)
+    for part, order in parts_below:
+        var = read(part, d)
+        if not isinstance(var, (P.Name, P.Index)):
+            raise ExpressionError(f"cannot differentiate with respect to '{P.unparse(var)}' (not a variable)",
+                                  column=part[0].col)
+        found = [var, *([P.Num(Fraction(order), var.col)] if order > 1 else []), *found]
+    if top_order != sum(order for _, order in parts_below):
+        raise ExpressionError(f"the derivative's orders differ: {top_order} above, "
+                              f"{sum(order for _, order in parts_below)} below", column=at.col)
+    return tuple(found)
+
+
+def set_elements(tokens: list[Token], n: int, at: Token,
+                 read: Callable[[list[Token], Token], P.Node]) -> list[P.Node]:
+    """``\\in \\{a, b\\}`` at ``tokens[n]``, the end of a sum's subscript: the elements (each read by ``read``),
+    each value once (``{1, 1}`` is ``{1}``). Only numbers: names may coincide, and a set counts them once."""
+    opener = tokens[n + 1] if n + 1 < len(tokens) else at
+    if opener.kind != K.SET_OPEN:
+        raise ExpressionError("a sum over a set is read only for a set written out, \\{a, b\\}", column=opener.col)
+    end = next((k for k in range(n + 2, len(tokens)) if tokens[k].kind == K.SET_CLOSE), None)
+    if end is None or end + 1 != len(tokens):
+        raise ExpressionError("a set below a sum must end with '\\}' and the subscript there", column=opener.col)
+    parts = split(tokens[n + 2:end], lambda t: t.kind == K.COMMA)
+    if any(not part for part in parts):
+        raise ExpressionError("an empty element of a set", column=opener.col)
+    values: dict[Fraction, P.Node] = {}
+    for part in parts:
+        value = read(part, at)
+        number = -value.operand.value if isinstance(value, P.Neg) and isinstance(value.operand, P.Num) else (
+            value.value if isinstance(value, P.Num) else None)
+        if number is None:
+            raise ExpressionError("a sum over a set of names is not read (its elements may coincide): write the "
+                                  "terms out", column=part[0].col)
+        values.setdefault(number, value)
+    return list(values.values())
 
 
 def order_of(tokens: list[Token], at: Token) -> int:

@@ -11,7 +11,8 @@ TeX decides what a formula shows, so the scanner follows TeX where a careless re
   ``\sqrt 2`` is ``\sqrt{2}``, ``\frac32`` is ``\frac{3}{2}``), given braces here so that ``x_i`` and ``x_{i}`` scan
   alike;
 - ``\qquad`` between two formulas separates them as a line break ``\\`` does (not before ``\text``), and an equation
-  tag (``\quad (1)`` at the end, ``\tag{1}``) is dropped;
+  tag (``\quad (1)`` at the end, ``\tag{1}``, ``\tag*{..}``), ``\label{..}``, ``\nonumber`` and ``\notag`` are
+  dropped;
 - ``\boxed{a = b}`` is ``a = b``; ``\boxed{x}`` inside a formula is a group ``{x}``;
 - ``\lt``, ``\gt``, ``<=``, ``>=``, ``!=`` are the relations they show; ``\mathrm{e}`` is Euler's number and
   ``\mathrm{d}`` a differential (:attr:`TokenKind.UPRIGHT`);
@@ -32,8 +33,8 @@ from enum import StrEnum
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 
-__all__ = ["ARITY", "CLOSERS", "OPENERS", "RELOPS", "Token", "TokenKind", "bar_end", "closing", "describe", "parts",
-           "relation_of", "scan", "split"]
+__all__ = ["ARITY", "CLOSERS", "OPENERS", "RELOPS", "Token", "TokenKind", "bar_end", "closing", "describe",
+           "digits_apart", "index_after_body", "mixed_number", "parts", "relation_of", "scan", "split"]
 
 
 class TokenKind(StrEnum):
@@ -80,13 +81,15 @@ class TokenKind(StrEnum):
 class Token:
     """One token: its kind, its text (a command with its backslash, a number's digits, an environment's name) and
     its column. ``width`` is how many characters of the source it spans (``<=`` is the token ``\\leq`` of width 2);
-    ``glued`` (scanning only) says that only spaces separate it from the digit before it."""
+    ``glued`` (scanning only) says that only spaces separate it from the digit before it; ``wide`` that a
+    ``\\quad`` comes before it (two formulas side by side, or a product?)."""
 
     kind: TokenKind
     text: str
     col: int
     glued: bool = field(default=False, compare=False)
     width: int = field(default=0, compare=False)
+    wide: bool = field(default=False, compare=False)
 
     def key(self) -> tuple[str, str]:
         """What must be equal for two tokens to match (columns aside)."""
@@ -107,6 +110,7 @@ ARITY = {r"\frac": 2, r"\sqrt": 1, r"\boxed": 1, "^": 1, "_": 1, r"\mathbf": 1, 
 _IGNORED = frozenset({
     r"\,", r"\;", r"\:", r"\!", "\\ ", r"\quad", r"\displaystyle", r"\textstyle", r"\left", r"\right", r"\big",
     r"\Big", r"\bigg", r"\Bigg", r"\bigl", r"\bigr", r"\Bigl", r"\Bigr", r"\limits", r"\nolimits", r"\middle",
+    r"\nonumber", r"\notag",
 })
 _SPACES = frozenset({r"\,", r"\;", r"\:", "\\ ", r"\quad", r"\qquad"})
 _SAME = {r"\dfrac": r"\frac", r"\tfrac": r"\frac", r"\cfrac": r"\frac", r"\le": r"\leq", r"\ge": r"\geq",
@@ -117,12 +121,13 @@ _SAME = {r"\dfrac": r"\frac", r"\tfrac": r"\frac", r"\cfrac": r"\frac", r"\le": 
 _PUNCT_COMMANDS = {"[": K.LBRACKET, "]": K.RBRACKET, "|": K.BAR, "*": K.STAR, "<": K.LESS, ">": K.GREATER,
                    r"\{": K.SET_OPEN, r"\}": K.SET_CLOSE, r"\|": K.NORM}
 #: Commands whose braced argument is a word: a name (``\text{Diag}``) or, in cases, a condition's lead-in.
-_WORDS = frozenset({r"\text", r"\operatorname", r"\textrm", r"\mathrm", r"\textit", r"\tag"})
+_WORDS = frozenset({r"\text", r"\operatorname", r"\textrm", r"\mathrm", r"\textit", r"\tag", r"\label"})
 _ASCII_RELATIONS = {"<=": r"\leq", ">=": r"\geq", "!=": r"\neq"}
 _CMD = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _BRACED_WORD = re.compile(r"\s*\{([^{}]*)\}")
 _HOLE = re.compile(r"\?([A-Za-z]+)")
 _TAG = re.compile(r"\s*(?:\\(?:q?quad|,|;)\s*)*\(\s*[0-9]+(?:\.[0-9]+)*\s*\)\s*\Z")
+_ROW_SPACE = re.compile(r"\s*\[\s*[-+]?(?:[0-9]*\.)?[0-9]+\s*(?:pt|em|ex|mm|cm|in|bp|pc|mu|sp|dd)\s*\]")
 _THOUSANDS = re.compile(r",[0-9]{3}(?![0-9])")
 _TEXT_NEXT = re.compile(r"\s*\\(?:text|textrm|textit|mathrm|operatorname)\b")
 
@@ -134,7 +139,9 @@ def scan(text: str, *, base: int = 0, holes: bool = False) -> list[Token]:
     """
     if len(text) > P.MAX_TEXT:
         raise ExpressionError(f"formula too long (more than {P.MAX_TEXT} characters)", column=base + 1)
-    tokens = _numbers(_arguments(_Scanner(text, base, holes).run()))
+    raw = _Scanner(text, base, holes).run()
+    _check_nesting(raw)     # before anything recursive walks the groups
+    tokens = _numbers(_arguments(raw))
     _check_nesting(tokens)
     return _unbox(tokens)
 
@@ -156,7 +163,8 @@ class _Scanner:
 
     def emit(self, kind: TokenKind, text: str, pos: int, *, glued: bool = False, end: int | None = None) -> None:
         width = (pos + len(text) if end is None else end) - pos
-        self.out.append(Token(kind, text, self.col(pos), glued, width))
+        wide = self.spaced is not None and self.spaced.text == r"\quad"
+        self.out.append(Token(kind, text, self.col(pos), glued, width, wide))
         self.spaced = None
 
     def last_is_digit(self) -> bool:
@@ -233,6 +241,8 @@ class _Scanner:
             raise ExpressionError("a lone '\\' at the end of the formula", column=self.col(start))
         cmd = _SAME.get(m.group(), m.group())
         self.pos = m.end()
+        if cmd == "\\\\" and (space := _ROW_SPACE.match(text, self.pos)):
+            self.pos = space.end()      # \\[4pt]: space between rows, nothing printed
         if cmd in (r"\left", r"\right") and text[self.pos:self.pos + 1] == ".":
             self.pos += 1
             return
@@ -246,6 +256,8 @@ class _Scanner:
             if cmd in _SPACES:
                 self.spaced = Token(K.CMD, cmd, self.col(start))
             return
+        if cmd == r"\tag" and text.startswith("*", self.pos):
+            self.pos += 1       # \tag*{..}: a label without parentheses
         if cmd in (r"\begin", r"\end") or cmd in _WORDS:
             self.braced_word(cmd, start)
             return
@@ -260,7 +272,7 @@ class _Scanner:
             raise ExpressionError(f"'{cmd}' must be followed by {{...}}", column=self.col(start))
         self.pos = w.end()
         word = w.group(1).strip()
-        if cmd == r"\tag":
+        if cmd in (r"\tag", r"\label"):
             return
         if cmd in (r"\begin", r"\end"):
             self.emit(K.BEGIN if cmd == r"\begin" else K.END, word, start, end=self.pos)
@@ -272,26 +284,29 @@ class _Scanner:
             self.emit(K.WORD, w.group(1), start, end=self.pos)
 
 
-def _arguments(tokens: list[Token]) -> list[Token]:
+def _arguments(tokens: list[Token], depth: int = 0) -> list[Token]:
     """Each argument of a command or a script mark in braces: ``x^10`` -> ``x^{1}0``, ``\\sqrt 2`` ->
     ``\\sqrt{2}``, ``x_\\mathbf{y}`` -> ``x_{\\mathbf{y}}``. An argument is a braced group, or one token (a
     command with its own arguments)."""
     out: list[Token] = []
     n = 0
     while n < len(tokens):
-        n = _with_arguments(tokens, n, out)
+        n = _with_arguments(tokens, n, out, depth)
     return out
 
 
-def _with_arguments(tokens: list[Token], n: int, out: list[Token]) -> int:
-    """Copy ``tokens[n]`` and its arguments to ``out``; the index after them."""
+def _with_arguments(tokens: list[Token], n: int, out: list[Token], depth: int = 0) -> int:
+    """Copy ``tokens[n]`` and its arguments to ``out``; the index after them (``depth``: how many arguments and
+    groups hold this token, bounded so that ``\\sqrt\\sqrt..`` is refused before Python's own limit)."""
     t = tokens[n]
+    if depth > P.MAX_DEPTH:
+        raise ExpressionError(f"formula nested too deeply (more than {P.MAX_DEPTH} levels)", column=t.col)
     out.append(t)
     n += 1
     arity = ARITY.get(t.text, 0) if t.kind in (K.CMD, K.CARET, K.UNDERSCORE) else 0
     if t.text == r"\sqrt" and n < len(tokens) and tokens[n].kind == K.LBRACKET:
         end = closing(tokens, n)
-        out.extend(_arguments(tokens[n:end + 1]))
+        out.extend(_arguments(tokens[n:end + 1], depth + 1))
         n = end + 1
     for _ in range(arity):
         if n >= len(tokens) or tokens[n].kind in CLOSERS or tokens[n].kind in (K.CARET, K.UNDERSCORE):
@@ -299,12 +314,16 @@ def _with_arguments(tokens: list[Token], n: int, out: list[Token]) -> int:
         first = tokens[n]
         if first.kind == K.LBRACE:
             end = closing(tokens, n)
-            out.extend(_arguments(tokens[n:end + 1]))
+            out.extend(_arguments(tokens[n:end + 1], depth + 1))
             n = end + 1
             continue
         out.append(Token(K.LBRACE, "{", first.col))
-        n = _with_arguments(tokens, n, out)
+        n = _with_arguments(tokens, n, out, depth + 1)
         out.append(Token(K.RBRACE, "}", first.col))
+    if arity and out[-2].text.isdigit() and n < len(tokens) and tokens[n].kind == K.NUMBER and tokens[n].glued:
+        # x^10 and \sum_{j=1}^10 show x^1 0 and a bound 1 before a 0: what was meant is not guessed
+        raise ExpressionError(f"a number right after a factor ('{tokens[n].text}'): TeX shows x^10 as x^1 0; "
+                              "write \\cdot, or braces around an exponent", column=tokens[n].col)
     return n
 
 
@@ -314,11 +333,12 @@ def _numbers(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     for t in tokens:
         if t.kind == K.NUMBER and t.glued and out and out[-1].kind == K.NUMBER:
-            out[-1] = Token(K.NUMBER, out[-1].text + t.text, out[-1].col, width=t.col + t.width - out[-1].col)
+            out[-1] = Token(K.NUMBER, out[-1].text + t.text, out[-1].col,
+                            width=t.col + t.width - out[-1].col, wide=out[-1].wide)
         else:
             if t.kind == K.NUMBER and t.text == "{,}":
                 raise ExpressionError("a thousands separator not between digits", column=t.col)
-            out.append(Token(t.kind, t.text, t.col, width=t.width))
+            out.append(Token(t.kind, t.text, t.col, width=t.width, wide=t.wide))
     return [_number(t) if t.kind == K.NUMBER else t for t in out]
 
 
@@ -337,12 +357,13 @@ def _number(token: Token) -> Token:
     if "." in text:
         raise ExpressionError(f"a number with both a comma and a decimal point ('{text}')", column=col)
     if len(groups) == 2 and len(groups[1]) != 3:
-        return Token(K.NUMBER, f"{groups[0]}.{groups[1]}", col, width=token.width)     # 3{,}14: a decimal comma
+        # 3{,}14: a decimal comma
+        return Token(K.NUMBER, f"{groups[0]}.{groups[1]}", col, width=token.width, wide=token.wide)
     if all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3:
         if len(groups) == 2:
             raise ExpressionError(f"'{text.replace('{,}', ',')}' is a thousands separator or a decimal comma: "
                                   "write the number without it", column=col)
-        return Token(K.NUMBER, "".join(groups), col, width=token.width)
+        return Token(K.NUMBER, "".join(groups), col, width=token.width, wide=token.wide)
     raise ExpressionError(f"the digits of '{text.replace('{,}', ',')}' are not in groups of three", column=col)
 
 
@@ -435,6 +456,35 @@ def parts(tokens: list[Token], separator: str, at: Token) -> list[list[Token]]:
     if any(not part for part in parts):
         raise ExpressionError(f"an empty part between '{separator}'", column=at.col)
     return parts
+
+
+def mixed_number(tokens: list[Token], n: int) -> bool:
+    """Whether a number stands right before a ``\\frac`` of two numbers at ``n`` (``2\\frac{1}{2}``: the page shows
+    a mixed number, 2½, which a product would misread)."""
+    shape = [K.NUMBER, K.CMD, K.LBRACE, K.NUMBER, K.RBRACE, K.LBRACE, K.NUMBER, K.RBRACE]
+    window = tokens[n - 1:n + 7] if n >= 1 else []
+    return [t.kind for t in window] == shape and window[1].text == r"\frac"
+
+
+def digits_apart(tokens: list[Token], n: int) -> bool:
+    """Whether a braced group starting with a digit at ``n`` follows a digit, bare or braced (``{2}{3}``, ``2{3}``:
+    TeX prints 23, a product would be read)."""
+    if n < 1 or n + 1 >= len(tokens) or tokens[n].kind != K.LBRACE or tokens[n + 1].kind != K.NUMBER:
+        return False
+    before = tokens[n - 1]
+    return before.kind == K.NUMBER or (before.kind == K.RBRACE and n >= 2 and tokens[n - 2].kind == K.NUMBER)
+
+
+def index_after_body(rest: list[Token], index: str, big: str) -> None:
+    """Refuse ``rest`` (what follows a sum's body) when the sum's index is used in it before the next relation or
+    sum: the writer of ``\\sum_j \\frac{1}{j} - \\frac{1}{j+1}`` meant a longer body than the page gives, and the
+    index would be read as a free name."""
+    for token in rest:
+        if relation_of(token) is not None or (token.kind == K.CMD and token.text in (r"\sum", r"\prod")):
+            return
+        if token.kind == K.LETTER and token.text == index:
+            raise ExpressionError(f"the index '{index}' of '{big}' is used after its body: put the body in "
+                                  "parentheses", column=token.col)
 
 
 def relation_of(token: Token) -> str | None:

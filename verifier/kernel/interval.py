@@ -84,11 +84,20 @@ def rebuild(e: sp.Basic, args: tuple) -> sp.Basic:
     if original is not None and original is not held_original(e) and any(_irrational_inside(a) for a in args):
         return e.func(*args, evaluate=False)    # SymPy would split off and evaluate the numeric part itself
     try:
-        return e.func(*args)
+        out = e.func(*args)
     except ValueError:
         # SymPy's own evaluation can fail on large numbers (a root of a large rational: "... is not a prime factor
         # of ..."); the node is then kept as it is, and its value is enclosed like any other.
         return e.func(*args, evaluate=False)
+    if isinstance(out, sp.Basic) and out.has(*_INFINITE) and not any(isinstance(a, sp.Basic) and a.has(*_INFINITE)
+                                                                      for a in args):
+        # A function at a pole (tan(pi/2) = zoo): undefined, kept as written, so that 1/tan(pi/2) is not made 0.
+        return e.func(*args, evaluate=False)
+    return out
+
+
+#: What SymPy's evaluation gives at a pole or for an undefined value.
+_INFINITE = (sp.zoo, sp.oo, -sp.oo, sp.nan)
 
 
 def decide(fn: type, args: tuple) -> sp.Expr:

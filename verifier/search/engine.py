@@ -144,7 +144,7 @@ def _search(case: Case, instances: list[dict], per_instance: int, start: int, me
         for rel in case.relations:
             atoms = strategies.real_atoms(case, ints, [rel])
             for reals in strategies.points(atoms, per_instance, start=start):
-                point = symmetric_point({**ints, **reals}, case)
+                point = symmetric_point({**ints, **strategies.in_domains(reals, case.facts)}, case)
                 if screened and floats.screen(rel, floats.Point(point, case.facts.families)):
                     continue
                 refuted = kernel.refute(rel, case.hypotheses, point, case.facts, method)

@@ -489,6 +489,19 @@ def angle_points(atoms: list[sp.Basic], relation: tuple) -> Iterator[dict]:
                 yield {**base, a: angle}
 
 
+def in_domains(point: dict, facts: Facts) -> dict:
+    """``point`` with each value of an entry or name declared in a finite domain (``indexed in {0, 1}``) that lies
+    outside it replaced by a value of the domain (in turn, by the entry's place): such a point is not allowed, and
+    an entry at a symbolic index (inside a sum) is not split into cases."""
+    out = dict(point)
+    for k, (a, v) in enumerate(point.items()):
+        name = a.base if isinstance(a, sp.Indexed) else a
+        d = facts.declaration(name) if isinstance(name, (sp.Symbol, sp.IndexedBase)) else None
+        if d is not None and d.domain and v not in d.domain:
+            out[a] = d.domain[k % len(d.domain)]
+    return out
+
+
 #: Where inside a bounded interval names are put: these fractions of the way from its lower to its upper end.
 _INSIDE: tuple[sp.Rational, ...] = (sp.Rational(1, 2), sp.Rational(1, 3), sp.Rational(3, 4), sp.Rational(1, 5))
 

@@ -38,6 +38,17 @@ def test_each_guess_with_its_reason() -> None:
     assert any(line.startswith("#   line 7: 'h' followed by '('") for line in lines)
 
 
+def test_init_never_writes_through_a_symbolic_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A link to nothing used to be followed: the table was created wherever the link pointed.
+    sheet = tmp_path / "a.md"
+    sheet.write_text("#### Answer 1.1\n\n$$x = x$$\n", encoding="utf-8")
+    (tmp_path / "a.notation.toml").symlink_to(tmp_path / "elsewhere" / "victim.toml")
+    (tmp_path / "elsewhere").mkdir()
+    assert main(["init", str(sheet)]) == 2
+    assert "symbolic link" in capsys.readouterr().err
+    assert not (tmp_path / "elsewhere" / "victim.toml").exists()
+
+
 def test_init_writes_the_table_and_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     sheet = tmp_path / "s.md"
     sheet.write_text(SHEET, encoding="utf-8")

@@ -227,6 +227,17 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
         lib.notes.append(f"{shown}: nothing to check: " + (
             f"none of its {sheet.answers} answers has a chain of two entries in display math" if sheet.answers else
             f"no line is an answer heading (the table's heading pattern: {notation.heading.pattern})"))
+    if sheet.outside:
+        lib.notes.append(f"{shown}: display math outside any answer (after a line that is not an answer heading, "
+                         f"or a question's line), not read: line{'s' if len(sheet.outside) > 1 else ''} "
+                         f"{', '.join(str(n) for n in sheet.outside[:20])}{' ...' if len(sheet.outside) > 20 else ''}")
+    if sheet.skipped:
+        lib.notes.append(f"{shown}: display blocks skipped by the table (not checked): line"
+                         f"{'s' if len(sheet.skipped) > 1 else ''} {', '.join(str(n) for n in sheet.skipped[:20])}"
+                         f"{' ...' if len(sheet.skipped) > 20 else ''}")
+    if sheet.unmatched:
+        lib.notes.append(f"{shown}: entries of {notation.path} that match nothing in this sheet (not applied): "
+                         f"{', '.join(sheet.unmatched[:20])}{' ...' if len(sheet.unmatched) > 20 else ''}")
     lib.sheets[shown] = sheet
     for claim in claims:
         own = notation.claim_symbols(claim.id.removeprefix(id_prefix))

@@ -3,7 +3,7 @@ r"""Answer sheets (Markdown or LaTeX) read as claims: a heading per answer, a ch
 A heading line such as ``Answer 2.4``, ``#### Answer 1.4``, ``**Answer 5.3**`` or ``\section*{Answer 2.4}`` starts
 claim ``q2.4`` (the pattern and the prefix come from the notation table); the answer runs until the next heading or
 the next line of a question (``2.5 Show that ...``). Inside it, every display block (``$$...$$``, ``\[...\]``,
-``equation*``, ``align*``, and ``aligned`` inside them) is read:
+``equation*``, ``align*``, ``alignat*``, ``eqnarray*`` ..., and ``aligned`` inside them) is read:
 
 - the block's rows (``\\``) and cells (``&``) are joined; the formula is cut at its top-level relations
   (``=``, ``\leq`` ...) into the entries of a chain, each related to the one before;
@@ -80,6 +80,9 @@ class Sheet:
     table: str = ""                                                   # the notation table it was read with
     hypotheses: dict[str, int | None] = field(default_factory=dict)   # the table's assume, where -> line
     answers: int = 0                                                  # answer headings found
+    outside: list[int] = field(default_factory=list)                  # lines of display blocks in no answer
+    skipped: list[int] = field(default_factory=list)                  # lines of blocks the table skips
+    unmatched: list[str] = field(default_factory=list)                # the table's claim and block entries unused
 
 
 class _Positions:
@@ -101,6 +104,9 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
     sheet = Sheet(shown, table=notation.path, hypotheses=notation.hypotheses, answers=len(layout.answers))
     claims: list[Claim] = []
     sheet_steps = 0
+    inside = {block.start for answer in layout.answers for block in layout.blocks_of(answer)}
+    sheet.outside = [block.line for block in layout.blocks if block.start not in inside]
+    used: set[tuple[str, int | str | None]] = set()
     for answer in layout.answers:
         cid = notation.prefix + answer.number
         full_id = id_prefix + cid
@@ -112,7 +118,9 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                 raise DerivationFileError(f"reading this sheet took more than {READ_SECONDS:g} s (the limit of "
                                           "reading time per sheet)", file=shown, line=block.line)
             settings = notation.block(cid, number, lead)
+            used.add((cid, notation.block_key(cid, number, lead)))
             if settings.skip:
+                sheet.skipped.append(block.line)
                 continue
             for continues, entries in _read_block(block.content, block.base, settings.rules, positions,
                                                   MAX_STEPS - steps):
@@ -120,8 +128,10 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                 if continues and chains:
                     chains[-1].extend(entries)
                 else:
-                    if continues:   # nothing before it to continue: the block's first entry starts the chain
-                        entries = [replace(entries[0], op=None), *entries[1:]]
+                    if continues:   # nothing before it in this answer: reported, never dropped
+                        entries = [replace(entries[0], op=None, reading=None, reason=(
+                            f"'{entries[0].op}' continues a chain, but nothing comes before it in this answer"),
+                            reason_line=entries[0].line, reason_col=entries[0].col), *entries[1:]]
                     chains.append(list(entries))
                     chain_settings.append(settings)
             if steps > MAX_STEPS:
@@ -140,7 +150,18 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
         claim = _claim(full_id, cid, answer, shown, kept, notation, id_prefix)
         sheet.names[full_id] = {chain.name or "": n for n, chain in enumerate(claim.chains)}
         claims.append(claim)
+    sheet.unmatched = _unmatched(notation, [notation.prefix + a.number for a in layout.answers], used)
     return claims, sheet
+
+
+def _unmatched(notation: Notation, cids: list[str], used: set[tuple[str, int | str | None]]) -> list[str]:
+    """The table's ``claim`` and ``block`` entries that apply to nothing in the sheet: a hypothesis silently not
+    applied is how a right line comes out refuted."""
+    questions = {cid.rsplit(".", 1)[0] for cid in cids if "." in cid}
+    out = [f'claim."{key}"' for key in notation.claims if key not in cids and key not in questions]
+    out += [f'claim."{cid}".block.{key if isinstance(key, int) else chr(34) + key + chr(34)}'
+            for cid, key in notation.blocks if (cid, key) not in used]
+    return out
 
 
 def _with_leads(layout: Layout, answer: Answer) -> list[tuple[Block, str]]:
@@ -194,8 +215,18 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions, bu
 
 
 def _unwrap(tokens: list[Token]) -> list[Token]:
-    """Drop environments that only lay out lines (aligned, align* ...)."""
-    return [t for t in tokens if not (t.kind in ("begin", "end") and t.text in _WRAPPERS)]
+    """Drop environments that only lay out lines (aligned, align* ...), and the column count of ``alignedat``."""
+    out: list[Token] = []
+    n = 0
+    while n < len(tokens):
+        t = tokens[n]
+        n += 1
+        if t.kind in ("begin", "end") and t.text in _WRAPPERS:
+            count = [u.kind for u in tokens[n:n + 3]] == ["{", "number", "}"]
+            n += 3 if t.kind == "begin" and t.text == "alignedat" and count else 0
+            continue
+        out.append(t)
+    return out
 
 
 def _cut(tokens: list[Token], is_separator: Callable[[Token], bool], keep: bool = False) -> list[list[Token]]:
@@ -225,7 +256,7 @@ def _continues(before: list[Token], cell: list[Token], parts: list[list[Token]])
     before = _unbraced(before)
     if _relop(cell[0]) is not None:
         return False
-    if before and (_binary(before[-1]) or before[-1].kind == "-"):
+    if not before or _binary(before[-1]) or before[-1].kind == "-":     # a &=& b: the relation's cell, then b
         return True
     return _binary(cell[0]) or (cell[0].kind == "-" and len(parts) == 1)
 
@@ -493,6 +524,7 @@ def summarize(sheets: dict[str, Sheet], results: list[ClaimResult]) -> list[dict
         entry["wrong"] = _lines_of(mine, lambda o: o.verdict == "refuted")
         entry["not_read"] = _lines_of(mine, lambda o: o.verdict == "unknown"
                                       and (o.message or "").startswith("not read:"))
+        entry["outside"] = sheets[path].outside
         out.append(entry)
     return out
 
@@ -518,6 +550,10 @@ def summary_lines(summary: list[dict[str, object]]) -> list[str]:
                 shown = ", ".join(f"{i['claim']} (line{'s' if len(i['lines']) > 1 else ''} "
                                   f"{', '.join(str(n) for n in i['lines'])})" for i in items)
                 parts.append(f"{label}: {shown}")
+        outside = entry.get("outside")
+        if isinstance(outside, list) and outside:
+            parts.append(f"display math outside any answer, not read: line{'s' if len(outside) > 1 else ''} "
+                         f"{', '.join(str(n) for n in outside)}")
         if len(parts) == 1:
             parts.append("every step read and none refuted")
         lines.append("; ".join(parts))

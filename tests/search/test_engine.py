@@ -692,3 +692,18 @@ def test_a_huber_derivative_on_the_right_is_never_refuted_inside_its_quadratic_p
     assert run_corner(tmp_path, 'statement = "u = diff(huberabs(u), u)"\nassume = ["-1 <= u", "u <= 1"]'
                       ).verdict != "refuted"
     assert run_corner(tmp_path, 'statement = "diff(huberabs(u), u, 2) = 0"\nwhere = { u = "0" }').verdict == "refuted"
+
+
+@pytest.mark.parametrize("claim, fails", [
+    # S(2K) = H(2K) - H(K) rises to log 2 = 0.693147...; it passes 0.6931 at K = 5299 (fresh red team, frem.6).
+    ('statement = "Sum((-1)^(j + 1)/j, (j, 1, 2*N)) < 6931/10000"',
+     lambda k: _MP.harmonic(2 * k) - _MP.harmonic(k) >= _MP.mpf(6931) / 10000),
+    # The sum is N (pairs -(2i - 1) + 2i = 1, by hand): false from N = 3000 (frsz.5).
+    ('statement = "Sum((-1)^j*j, (j, 1, 2*N)) < 3000"', lambda k: k >= 3000),
+])
+def test_a_long_alternating_sum_crossing_a_bound_is_refuted(tmp_path: Path, claim: str,
+                                                            fails: Callable[[int], bool]) -> None:
+    result = run_corner(tmp_path, claim)
+    failing = result.first_failure()
+    assert result.verdict == "refuted" and failing is not None and failing.counterexample is not None
+    assert fails(int(failing.counterexample["N"]))

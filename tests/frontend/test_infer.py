@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import time
 import tomllib
 from pathlib import Path
 
@@ -36,6 +37,17 @@ def test_each_guess_with_its_reason() -> None:
     assert "h" not in table and any(line.startswith("# h is applied at line 7") for line in lines)
     # The entry the table still cannot read, with its line.
     assert any(line.startswith("#   line 7: 'h' followed by '('") for line in lines)
+
+
+def test_init_never_writes_through_a_symbolic_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A link to nothing used to be followed: the table was created wherever the link pointed.
+    sheet = tmp_path / "a.md"
+    sheet.write_text("#### Answer 1.1\n\n$$x = x$$\n", encoding="utf-8")
+    (tmp_path / "a.notation.toml").symlink_to(tmp_path / "elsewhere" / "victim.toml")
+    (tmp_path / "elsewhere").mkdir()
+    assert main(["init", str(sheet)]) == 2
+    assert "symbolic link" in capsys.readouterr().err
+    assert not (tmp_path / "elsewhere" / "victim.toml").exists()
 
 
 def test_init_writes_the_table_and_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -115,3 +127,11 @@ def test_a_sheet_on_other_topics(tmp_path: Path, capsys: pytest.CaptureFixture[s
     read = {line for line, verdicts in found.items() if "unknown" not in verdicts and "error" not in verdicts}
     assert len(read) == len(found) and steps >= 21                          # every step read
     assert {line for line, verdicts in found.items() if "refuted" in verdicts} == wrong
+
+
+def test_inference_and_reading_share_one_time_budget() -> None:
+    # The reading-time limit applied to each pass on its own, so inferring and then reading a large sheet took
+    # several times the limit. With the budget spent, the table says so among what is not read.
+    sheet = "#### Answer 1.1\n\n$$x = x$$\n"
+    table = infer_table(sheet, "s.md", deadline=time.process_time() - 1)
+    assert "reading this sheet took more than" in table

@@ -77,3 +77,13 @@ def test_a_one_sided_derivative_is_a_limit_where_the_formula_is_0_over_0() -> No
     assert value_at(d, {x: 0}) == 0 and value_at(d, {x: 4}) == 3
     root = derivative_where_defined(sp.Piecewise((sp.sqrt(x), x >= 0), (-sp.sqrt(-x), True)), x)
     assert value_at(root, {x: 0}) is sp.nan
+
+
+def test_a_boundary_through_abs_is_split_into_its_points() -> None:
+    # Piecewise((x^2/2, Abs(x) <= 1), (Abs(x) - 1/2, True)): H' = x inside, sign(x) outside; at +-1 both sides
+    # agree (+-1), H'' jumps (1 inside, 0 outside); at 0 the other branch's Abs is no kink.
+    h = sp.Piecewise((x**2 / 2, sp.Abs(x) <= 1), (sp.Abs(x) - sp.Rational(1, 2), True))
+    d = derivative_where_defined(h, x)
+    assert [value_at(d, {x: p}) for p in (1, -1, 0, 2)] == [1, -1, 0, 1]
+    d2 = derivative_where_defined(d, x)
+    assert value_at(d2, {x: 1}) is sp.nan and value_at(d2, {x: -1}) is sp.nan and value_at(d2, {x: 0}) == 1

@@ -76,7 +76,6 @@ GOOD = [
     (r"\frac{d}{dz} g(z)", "diff(g(z), z)"),                 # Leibniz's operator, although d is declared
     (r"\frac{d^2}{dz^2} g(z) + 1", "diff(g(z), z, 2) + 1"),
     (r"\frac{\mathrm{d} g(z)}{\mathrm{d} z}", "diff(g(z), z)"),
-    (r"\frac{dz}{dz}", "diff(z, z)"),
     (r"\frac{\partial^2 g(a)}{\partial a \partial b}", "diff(g(a), b, a)"),   # the last written first
     (r"\nabla_{z} g(z)", "diff(g(z), z)"),                    # the gradient in a declared scalar
     (r"\tanh^2(z) + \log^2 z", "tanh(z)^2 + log(z)^2"),      # a power of the application
@@ -102,6 +101,8 @@ GOOD = [
     (r"a \quad (1)", "a"),                                      # an equation's tag
     (r"\pi(1 + z)", "pi * (1 + z)"),                             # a constant times a group
     (r"L_{CE}(z, y) + k_1(z)", "LCE(z, y) + k1 * z"),            # a function named with its subscript; a value
+    (r"|a||b| + |a| b", "Abs(a) * Abs(b) + Abs(a) * b"),         # a bar after a closing one can only open
+    (r"\frac{\mathrm{d}n}{\mathrm{d}z}", "diff(n, z)"),          # d declared, \mathrm{d} is still a differential
     (r"{z}^2 + {g(z)}^2", "z^2 + g(z)^2"),                        # braces around one atom: the page shows z^2
     (r"\sum_{n \in \{1, 1, -1\}} n", "1 + -1"),                # the set {1, 1, -1} is {1, -1}
     (r"a = b \label{e} \tag*{(by 3)} \nonumber", "a = b"),      # a label prints no mathematics
@@ -189,6 +190,11 @@ BAD = [
     (r"[1, 2][1]", "vector before '['", 7),                     # an entry, or a product?
     (r"[1, 2]^2", "power of a vector", 7),                      # v^2 is v.v to many readers
     (r"\sum_{n \in \{a, b\}} 1", "elements may coincide", 15),  # {a, b} has one element when a = b
+    (r"{2}{3}", "digits in separate groups", 4),                 # TeX prints 23; was 2*3
+    (r"2{3}", "digits in separate groups", 2),
+    (r"\log z / a", "argument of 'log' without parentheses", 8),  # log(z/a) or log(z)/a?
+    (r"|z|a|z|", "'|' could close here or open", 3),            # |z| a |z|, or |z |a| z|?
+    (r"\frac{dn}{dz}", "'d' is a value in the notation", 1),     # d declared: (d n)/(d z) = n/z, or dn/dz?
 ]
 
 

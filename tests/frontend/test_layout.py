@@ -100,3 +100,44 @@ def test_a_long_line_of_openers_is_laid_out_in_linear_time(notation: Notation) -
     start = time.monotonic()
     layout = lay_out("Answer 1.1\n" + "$$" * 19_000 + "\n", "s.md", notation)
     assert time.monotonic() - start < 3 and len(layout.blocks) == 9_500
+
+
+def test_what_the_page_does_not_show_as_math_is_blanked(notation: Notation) -> None:
+    # On the page: <pre> shows its text literally (MathJax and KaTeX skip it); TeX prints nothing between \iffalse
+    # and \fi, nor after \end{document}. None of these blocks may be read.
+    layout = lay_out("Answer 1.1\n<pre>\n$$a = 2$$\n</pre>\n$$a = a$$\n", "s.md", notation)
+    assert [b.content for b in layout.blocks] == ["a = a"]
+    text = ("\\section*{Answer 1.1}\n\\iffalse\n\\[ a = 2 \\]\n\\fi\n\\[ a = a \\]\n\\end{document}\n"
+            "\\section*{Answer 1.2}\n\\[ a = 3 \\]\n")
+    layout = lay_out(text, "s.tex", notation)
+    assert [b.content.strip() for b in layout.blocks] == ["a = a"]
+
+
+def test_blockquote_markers_are_not_math(notation: Notation) -> None:
+    # '> ' opens each line of a Markdown quote: a marker, not the relation '>'; a heading in a quote is a heading.
+    text = "> #### Answer 1.1\n>\n> $$\\begin{aligned}\n> 1 &= 1 \\\\\n> 2 &= 2\n> \\end{aligned}$$\n"
+    layout = lay_out(text, "s.md", notation)
+    assert [a.number for a in layout.answers] == ["1.1"]
+    assert ">" not in layout.blocks[0].content and len(layout.text) == len(text)
+
+
+@pytest.mark.parametrize("line, number", [("- #### Answer 1.5", "1.5"), ("#### Answer 1.2a", "1.2a"),
+                                          ("\\textbf{Answer 1.3}", "1.3"), ("\\paragraph{Answer 1.4}", "1.4")])
+def test_more_heading_forms(notation: Notation, line: str, number: str) -> None:
+    layout = lay_out(f"{line}\n\n$$a = a$$\n", "s.md", notation)
+    assert [a.number for a in layout.answers] == [number]
+
+
+@pytest.mark.parametrize("env, body", [("alignat*", "{2}\n6 &= 7"), ("eqnarray", "6 &=& 7"),
+                                       ("flalign*", "6 &= 7"), ("displaymath", "6 = 7"), ("dmath*", "6 = 7")])
+def test_more_display_environments_are_blocks(notation: Notation, env: str, body: str) -> None:
+    # Each was dropped without a word before: its equation vanished from the report.
+    layout = lay_out(f"Answer 1.1\n\\begin{{{env}}}{body}\n\\end{{{env}}}\n", "s.md", notation)
+    (block,) = layout.blocks
+    assert block.content.split() in (["6", "&=", "7"], ["6", "=", "7"])
+
+
+def test_an_escaped_dollar_opens_no_display_block(notation: Notation) -> None:
+    # \$ prints a dollar sign: "\$$4 = 5$$" is a dollar, inline math $4 = 5$ and a dollar; it was read as a display.
+    layout = lay_out("Answer 1.1\nCosts \\$$4 = 5$$ each.\n\n$$a = a$$\n", "s.md", notation)
+    assert [b.content for b in layout.blocks] == ["a = a"]

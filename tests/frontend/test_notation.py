@@ -122,6 +122,14 @@ def test_heading_prefix_and_stop_adapt_to_another_template(tmp_path: Path) -> No
     assert [c.id for c in claims] == ["p7"] and [len(c) for c in sheet.chains["p7"]] == [2]
 
 
+@pytest.mark.parametrize("stop", ["^$", "", "\\s*"])
+def test_a_stop_that_matches_an_empty_line_is_an_error(tmp_path: Path, stop: str) -> None:
+    # With such a stop every answer ended at the blank line after its heading: no block was read, and the run
+    # said "0 claims ... OK".
+    with pytest.raises(DerivationFileError, match="'stop' matches an empty line"):
+        load_notation(write(tmp_path, f"stop = '{stop}'\n"), "t")
+
+
 def test_a_block_keyed_by_the_words_before_it(tmp_path: Path) -> None:
     from verifier.frontend.sheet import read_sheet
     table = load_notation(write(tmp_path, '[symbols]\na = "real"\n[claim."q1.1".block."Off the diagonal"]\n'

@@ -91,6 +91,34 @@ def test_cells_that_start_with_a_formula_start_a_chain(notation: Notation) -> No
     assert [[e.reading for e in c] for c in sheet.chains["q1.1"]] == [["a", "a + 0"], ["b", "b"], ["a", "1 * a"]]
 
 
+@pytest.mark.parametrize("rows, chains", [
+    # Found by a red team: each continuation row started a chain of its own, refuting 5 = 2 (the page: 5 = 2 + 3).
+    (r"5 &= 2 \\ &\quad + 3 \\ &= 5", [["5", "2 + 3", "5"]]),
+    (r"5 &= 7 \\ &\qquad - 2", [["5", "7 - 2"]]),
+    (r"6 &= 2 \\ &\quad \cdot 3", [["6", "2 * 3"]]),
+    (r"1 + {} & 1 \\ & = 2", [["1 + 1", "2"]]),                 # a row ending with '+' goes on in the next cell
+    (r"1 + 1 &= 2 && \text{by (2)} \\ &= 3 && \text{(oops)}", [["1 + 1", "2", "3"]]),   # remarks are not math
+    (r"a = a \\ -b = -b", [["a", "a"], ["-b", "-b"]]),              # '-' before a relation: a formula of its own
+])
+def test_rows_that_carry_on_a_formula(notation: Notation, rows: str, chains: list[list[str]]) -> None:
+    text = f"**Answer 1.1**\n$$\\begin{{aligned}} {rows} \\end{{aligned}}$$\n"
+    _, sheet = read_sheet(text, "s.md", notation)
+    assert [[e.reading for e in c] for c in sheet.chains["q1.1"]] == chains
+
+
+@pytest.mark.parametrize("block", [
+    # Found by a red team: these environments were dropped without a word (a sheet of them passed, checking nothing).
+    "\\begin{alignat*}{2}\n7 &= 8\n\\end{alignat*}",
+    "\\begin{eqnarray*}\n7 &=& 8\n\\end{eqnarray*}",     # the relation in a cell of its own
+    "\\begin{flalign*}\n7 &= 8\n\\end{flalign*}",
+    "\\begin{displaymath}\n7 = 8\n\\end{displaymath}",
+    "$$\\begin{alignedat}{1} 7 &= 8 \\end{alignedat}$$",      # {1} is the number of columns, not a factor
+])
+def test_display_environments_are_read(notation: Notation, block: str) -> None:
+    _, sheet = read_sheet(f"**Answer 1.1**\n{block}\n", "s.md", notation)
+    assert [[e.reading for e in c] for c in sheet.chains["q1.1"]] == [["7", "8"]]
+
+
 def test_an_entry_not_read_keeps_its_reason_and_column(notation: Notation) -> None:
     text = "**Answer 1.1**\n$$a = a + \\dots = a$$\n"
     claims, sheet = read_sheet(text, "s.md", notation)
@@ -311,3 +339,43 @@ def test_patterns_that_start_with_a_placeholder_read_in_linear_time(tmp_path: Pa
     assert len(chains) == 21 and all(e.reading == " + ".join(["a"] * 150) for e in chains[0])
     # The pattern took the whole sum before '\opc' as its first hole, and 'b' as its second.
     assert chains[-1][0].reading == f"f({terms}, b)"
+
+
+def test_a_block_outside_every_answer_is_reported(notation: Notation) -> None:
+    # After a heading that is not an answer's, or after a question's line, a block is in no answer: it is listed
+    # (its line), never dropped without a word.
+    text = "#### Answer 1.1\n$$a = a$$\n#### Remark\n$$2 = 3$$\n#### Answer 1.2\n$$b = b$$\n"
+    claims, sheet = read_sheet(text, "s.md", notation)
+    assert [c.id for c in claims] == ["q1.1", "q1.2"] and sheet.outside == [4]
+
+
+def test_a_relation_with_nothing_before_it_in_its_answer_is_not_read(notation: Notation) -> None:
+    # '= 3' and '&= 4' start their answers: no chain to continue (chains never cross answers). Both were dropped.
+    text = ("#### Answer 1.1\n$$a + 1$$\n#### Answer 1.2\n$$= 3$$\n#### Answer 1.3\n"
+            "$$\\begin{aligned} &= 4 \\end{aligned}$$\n")
+    claims, sheet = read_sheet(text, "s.md", notation)
+    assert [c.id for c in claims] == ["q1.2", "q1.3"]
+    for cid in ("q1.2", "q1.3"):
+        (chain,) = sheet.chains[cid]
+        assert chain[0].reading is None and "nothing comes before it" in (chain[0].reason or "")
+
+
+def test_a_sheet_with_math_outside_answers_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = tmp_path / "h.md"
+    sheet.write_text("#### Answer 1.1\n\n$$1 = 1$$\n\n#### Remark\n\n$$2 = 3$$\n", encoding="utf-8")
+    main(["all", "--derivations", str(sheet)])
+    out = capsys.readouterr()
+    assert "outside any answer, not read: line 7" in out.out + out.err
+
+
+def test_table_entries_that_match_nothing_and_skipped_blocks_are_named(tmp_path: Path) -> None:
+    # A misspelt block key, a block number past the answer's blocks and a claim not on the sheet applied nothing,
+    # without a word; a skipped block vanished from the report.
+    table = tmp_path / "t.notation.toml"
+    table.write_text('[symbols]\nx = "real"\n[claim."q1.7"]\nassume = ["x = 0"]\n'
+                     '[claim."q1.1".block."Out diagnal"]\nassume = ["x = 0"]\n[claim."q1.2".block.3]\n'
+                     'assume = ["x = 1"]\n[claim."q1.2".block.1]\nskip = true\n', encoding="utf-8")
+    text = "#### Answer 1.1\nOut diagonal\n$$x = 0$$\n#### Answer 1.2\n$$x = 1$$\n"
+    _claims, sheet = read_sheet(text, "s.md", load_notation(table, "t.notation.toml"))
+    assert sheet.skipped == [5]
+    assert sheet.unmatched == ['claim."q1.7"', 'claim."q1.1".block."Out diagnal"', 'claim."q1.2".block.3']

@@ -130,6 +130,19 @@ def test_a_sum_with_an_undefined_term() -> None:
     assert check is not None and check.holds
 
 
+def test_a_product_whose_index_meets_a_pole_of_its_factor() -> None:
+    # Product((n - 1)/j, (j, -1, n - 1)) at n = 1: the range -1..0 holds j = 0, where (n - 1)/j is 0/0, undefined
+    # (by hand); putting j = 0 in first would let SymPy make 0/j into 0 (or (n - 1)/0 into zoo*(n - 1))
+    n = sp.Symbol("n", integer=True)
+    e = sp.Product((n - 1) / j, (j, -1, n - 1))
+    assert at(e, ">=", 1, {n: 1}) is None
+    check = at(2, "=", e, {n: 1})
+    assert check is not None and not check.holds and check.undefined == "rhs"
+    # at n = 0 the range is j = -1 alone: (0 - 1)/(-1) = 1 (by hand)
+    check = at(e, ">=", 1, {n: 0})
+    assert check is not None and check.holds
+
+
 def test_an_evaluated_limit_is_defined() -> None:
     # lim_{z -> oo} 1/(1 + exp(-z)) = 1 (by hand)
     limit = sp.Limit(1 / (1 + sp.exp(-z)), z, sp.oo)

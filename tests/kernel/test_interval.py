@@ -238,3 +238,13 @@ def test_a_long_sum_with_an_undefined_term_has_no_enclosure() -> None:
     # Over 11..5000 every term is defined: an enclosure (its value is log((5000 - 10)!) ~ 37,581.6 by Stirling).
     lo, hi = _big(sp.Sum(sp.log(_J - 10), (_J, 11, 5000)))
     assert lo <= float(_mp.loggamma(4991)) <= hi
+
+
+def test_a_long_alternating_sum_is_enclosed_by_pairs() -> None:
+    # sum_{j=1}^{2K} (-1)^(j+1)/j = H_{2K} - H_K (mpmath), and sum_{j=1}^{2K} (-1)^j j = K (pairs -(2i-1) + 2i = 1),
+    # sum_{j=3}^{12} (-1)^j j = 5 (by hand: -3 + 4 - 5 + 6 - 7 + 8 - 9 + 10 - 11 + 12).
+    k = 2**14
+    lo, hi = _big(sp.Sum((-1) ** (_J + 1) / _J, (_J, 1, 2 * k)))
+    assert lo <= float(_mp.harmonic(2 * k) - _mp.harmonic(k)) <= hi and hi - lo < 0.001
+    assert _big(sp.Sum((-1) ** _J * _J, (_J, 1, 6000))) == (3000.0, 3000.0)
+    assert _big(sp.Sum((-1) ** _J * _J, (_J, 3, 12))) == (5.0, 5.0)

@@ -169,3 +169,18 @@ def test_third_derivatives_at_their_precision() -> None:
     with working(digits([node], {})):
         holds, shown = truth(node, point)
     assert holds, shown
+
+
+def test_a_vector_entry_undefined_as_written_leaves_the_length_defined() -> None:
+    # vector(1/j, (j, 0, 2)) has 3 entries; the first, 1/0, is undefined, the others are 1 and 1/2.
+    assert at("len(vector(1/j, (j, 0, 2)))") == 3
+    assert at("vector(1/j, (j, 0, 2))[3]") == F(1, 2)
+    with pytest.raises(Undefined):
+        at("vector(1/j, (j, 0, 2))[1]")
+
+
+def test_a_term_undefined_as_written_makes_a_product_undefined() -> None:
+    # At m = 2 the only term of Product((m - 2)/j, (j, 0, m - 2)) is (2 - 2)/0: a division by zero as written.
+    with pytest.raises(Undefined):
+        at("Product((m - 2)/j, (j, 0, m - 2))", m=2)
+    assert at("Product((m - 2)/j, (j, 0, m - 2))", m=1) == 1        # the range 0..-1 is empty

@@ -183,3 +183,21 @@ def test_each_entry_of_a_line_shows_its_own_latex(tmp_path: Path) -> None:
     page = out.read_text(encoding="utf-8")
     shown = [page.find(f'<div class="src"><code>{latex}</code></div>') for latex in ("2 a", "a + a", "\\frac{4 a}{2}")]
     assert all(at >= 0 for at in shown) and shown == sorted(shown)        # each once, in the order of the line
+
+
+def test_an_expected_refutation_is_not_coloured_as_a_failure(write_library: Callable[[dict[str, str]], Path],
+                                                             verify_cli: Callable[..., Run], tmp_path: Path) -> None:
+    # q2.1 plants a mistake and expects it found: its badge and mark are the "expected" colour, not the red of
+    # q2.2, a refutation nobody expected. (x^2 + 1 differs from (x + 1)^2 at x = 1: 2 against 4.)
+    write_library({"q2.toml": 'question = "q2"\n[symbols]\nx = "real"\n'
+                              '[[claim]]\nid = "q2.1"\ntitle = "planted"\nexpect = "refuted"\n'
+                              'steps = ["(x + 1)^2", "x^2 + 1"]\n'
+                              '[[claim]]\nid = "q2.2"\ntitle = "a slip"\nsteps = ["(x + 1)^2", "x^2 + 1"]\n'})
+    verify_cli("all", "--format", "html", "--output", "report.html")
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    planted, slip = section(html, "q2.1"), section(html, "q2.2")
+    assert "badge v-expected" in planted and "v-refuted" not in planted and "m-expected" in planted
+    assert "badge v-refuted" in slip and "m-refuted" in slip and "v-expected" not in slip
+    summary = html[html.index('<table class="summary">'):html.index("</table>")]
+    assert summary.count("v-expected") == 1 and summary.count("v-refuted") == 1
+    assert ".v-expected" in html     # the colour is defined on the page

@@ -654,3 +654,56 @@ def test_an_empty_range_with_a_shifted_size(tmp_path: Path) -> None:
     failing = result.first_failure()
     assert result.verdict == "refuted" and failing is not None and failing.counterexample is not None
     assert failing.counterexample["k"] == "1"
+
+
+# Fresh red team (claims): a where value at a pole is undefined there, never SymPy's 1/zoo = 0 (class 6); the Huber
+# loss written with Abs(t) <= 1 has H'(t) = t on [-1, 1] (0 at 0: the Abs of the other branch is no kink there) and
+# H'(+-1) = +-1, H''(0) = 1, and no H'' at +-1 (by hand).
+POLE_FALSE = [
+    'statement = "0 = 1/tan(u)"\nwhere = { u = "pi/2" }',                  # tan(pi/2) is undefined
+    'statement = "0 = 1/sec(u)"\nwhere = { u = "3*pi/2" }',                # sec(3 pi/2) likewise
+    'statement = "0 = Piecewise((tan(u), u < 1), (1/tan(u), True))"\nwhere = { u = "pi/2" }',
+    'statement = "0 = 1/log(u)"\nwhere = { u = "0" }',                     # log(0) is undefined
+]
+HUBER_ABS_PROVED = [
+    'statement = "0 = diff(huberabs(u), u)"\nwhere = { u = "0" }',
+    'statement = "1 = diff(huberabs(u), u)"\nwhere = { u = "1" }',
+    'statement = "-1 = diff(huberabs(u), u)"\nwhere = { u = "-1" }',
+    'statement = "1 = diff(huberabs(u), u, 2)"\nwhere = { u = "0" }',
+]
+
+
+@pytest.mark.parametrize("claim", POLE_FALSE)
+def test_a_where_value_at_a_pole_is_undefined_there(tmp_path: Path, claim: str) -> None:
+    assert run_corner(tmp_path, claim).verdict == "refuted"
+
+
+def test_no_witness_at_a_pole(tmp_path: Path) -> None:
+    # The only point is pi/2, where tan is undefined: no witness.
+    assert run_corner(tmp_path, 'exists = "1/tan(u) = 0"\nwhere = { u = "pi/2" }').verdict not in ("proved", "checked")
+
+
+@pytest.mark.parametrize("claim", HUBER_ABS_PROVED)
+def test_a_huber_loss_with_an_abs_in_its_condition(tmp_path: Path, claim: str) -> None:
+    assert run_corner(tmp_path, claim).verdict == "proved"
+
+
+def test_a_huber_derivative_on_the_right_is_never_refuted_inside_its_quadratic_part(tmp_path: Path) -> None:
+    assert run_corner(tmp_path, 'statement = "u = diff(huberabs(u), u)"\nassume = ["-1 <= u", "u <= 1"]'
+                      ).verdict != "refuted"
+    assert run_corner(tmp_path, 'statement = "diff(huberabs(u), u, 2) = 0"\nwhere = { u = "0" }').verdict == "refuted"
+
+
+@pytest.mark.parametrize("claim, fails", [
+    # S(2K) = H(2K) - H(K) rises to log 2 = 0.693147...; it passes 0.6931 at K = 5299 (fresh red team, frem.6).
+    ('statement = "Sum((-1)^(j + 1)/j, (j, 1, 2*N)) < 6931/10000"',
+     lambda k: _MP.harmonic(2 * k) - _MP.harmonic(k) >= _MP.mpf(6931) / 10000),
+    # The sum is N (pairs -(2i - 1) + 2i = 1, by hand): false from N = 3000 (frsz.5).
+    ('statement = "Sum((-1)^j*j, (j, 1, 2*N)) < 3000"', lambda k: k >= 3000),
+])
+def test_a_long_alternating_sum_crossing_a_bound_is_refuted(tmp_path: Path, claim: str,
+                                                            fails: Callable[[int], bool]) -> None:
+    result = run_corner(tmp_path, claim)
+    failing = result.first_failure()
+    assert result.verdict == "refuted" and failing is not None and failing.counterexample is not None
+    assert fails(int(failing.counterexample["N"]))

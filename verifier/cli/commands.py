@@ -241,6 +241,8 @@ def _init(paths: list[str], args: Options) -> int:
     if sheet.suffix not in SHEET_SUFFIXES or not sheet.is_file():
         raise UsageError(f"init: '{paths[0]}' is not an answer sheet (a .md or .tex file)")
     target = Path(args.output) if args.output else sheet.with_name(sheet.stem + NOTATION_SUFFIX)
+    if target.is_symlink():     # a link, even one to nothing, would write wherever it points
+        raise UsageError(f"init: '{target}' is a symbolic link; remove it, or write elsewhere with --output FILE")
     if target.exists():
         raise UsageError(f"init: '{target}' exists; correct it, remove it, or write elsewhere with --output FILE")
     try:
@@ -248,7 +250,12 @@ def _init(paths: list[str], args: Options) -> int:
     except (OSError, UnicodeDecodeError) as err:
         raise UsageError(f"init: cannot read '{sheet}': {err}") from None
     table = infer_table(text, str(sheet))
-    target.write_text(table, encoding="utf-8")
+    try:    # created here or not at all: never through a link made meanwhile, never over a file
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as err:
+        raise UsageError(f"init: cannot create '{target}': {err.strerror}") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(table)
     unread = table.count("\n#   line ")
     print(f"verify: wrote {target}: a guess and its reason for each name; {unread} reason(s) why an entry is "
           "still not read, listed at its end", file=sys.stderr)

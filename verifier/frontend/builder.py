@@ -139,6 +139,8 @@ class Builder:
         #: Declared names given another value everywhere, definitions included: a ``where`` name's stand-in, or a
         #: limit's variable.
         self.rebound: dict[str, Any] = {}
+        #: The values of the ``where`` names' stand-ins, put in before a partial derivative in another name.
+        self.given: dict[Any, Any] = {}
         #: The depth of the node being built, and the deepest reached (definitions expanded): a recursion error
         #: past :data:`DEEP_INPUT` is the input's nesting, below it SymPy's own.
         self.depth = 0

@@ -19,6 +19,8 @@ from verifier.frontend import names
 from verifier.frontend import parser as P
 from verifier.frontend.joints import joint_derivative
 from verifier.frontend.values import MAX_VECTOR, Vec, closed, record, recording, wrap
+from verifier.kernel import defined
+from verifier.kernel.interval import settle
 
 Expr: TypeAlias = sp.Expr
 
@@ -26,6 +28,7 @@ class Building(Protocol):
     """What a special function needs of the builder that calls it (:class:`verifier.frontend.builder.Builder`)."""
 
     rebound: dict[str, Any]
+    given: dict[Any, Any]
 
     def value(self, node: P.Node) -> Any:
         """Build a node that must be a value."""
@@ -119,6 +122,10 @@ def _diff(b: Building, node: P.Call) -> Any:
     if sum(order for _, order in steps) > 20:
         raise ExpressionError("diff: the total order must be at most 20", column=node.col)
 
+    given = {s: v for s, v in b.given.items() if all(s != var for var, _ in steps)}
+    if given and isinstance(expr, sp.Expr) and not isinstance(expr, sp.MatrixBase):
+        expr = _held_fixed(expr, given)
+
     def derivative(e: Any) -> Any:
         for var, order in steps:
             for _ in range(order):
@@ -130,6 +137,17 @@ def _diff(b: Building, node: P.Call) -> Any:
     if isinstance(expr, sp.MatrixBase):
         return expr.applyfunc(derivative)
     return derivative(expr)
+
+
+def _held_fixed(e: Expr, values: dict[Any, Any]) -> Expr:
+    """``e`` with the values of the ``where`` names it is not differentiated in put in first: a partial derivative
+    is the derivative of the function of the others at those values (``diff(Abs(x*z), x)`` at ``z = 0`` is that of
+    0, defined at every x, not undefined wherever ``x*z`` is 0). Only where ``e`` is then shown defined as written,
+    so that no pole is evaluated away (``tan(pi/2)`` would be ``zoo``); else ``e`` unchanged."""
+    if any(settle(c, values) is not sp.true for c in defined.conditions(e, sufficient=True)):
+        return e
+    out = settle(e, values)
+    return e if out.has(sp.zoo, sp.nan, sp.oo, -sp.oo) else out
 
 
 def derivative_where_defined(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,7 +31,7 @@ from verifier.frontend.latex_tokens import closing, relation_of, split
 from verifier.frontend.layout import lay_out
 from verifier.frontend.names import CONSTANTS, FUNCTIONS
 from verifier.frontend.notation import Notation, notation_from_text
-from verifier.frontend.sheet import Sheet, read_sheet
+from verifier.frontend.sheet import READ_SECONDS, Sheet, read_sheet
 from verifier.model import ClaimResult
 
 __all__ = ["INFERRED", "infer_table", "inferred_notation", "settle_inferred"]
@@ -65,9 +66,10 @@ def _defaults(shown: str) -> Notation:
     return notation_from_text("", Path(shown), shown)
 
 
-def inferred_notation(text: str, sheet: Path, shown: str) -> Notation:
-    """The notation a sheet is read with when it has no table: the inferred one (``verify init`` writes it)."""
-    table = infer_table(text, shown)
+def inferred_notation(text: str, sheet: Path, shown: str, deadline: float | None = None) -> Notation:
+    """The notation a sheet is read with when it has no table: the inferred one (``verify init`` writes it).
+    ``deadline``: as for :func:`infer_table`."""
+    table = infer_table(text, shown, deadline)
     return notation_from_text(table, sheet.with_name(sheet.stem + "-inferred.notation.toml"), shown + INFERRED)
 
 
@@ -95,12 +97,18 @@ def settle_inferred(sheets: dict[str, Sheet], notations: list[Notation], results
                 f"the names out of 'inferred', for a verdict. {outcome.message or ''}").strip())
 
 
-def infer_table(text: str, shown: str) -> str:
-    """The commented TOML notation table inferred from the sheet ``text`` (``shown`` names it in messages)."""
+def infer_table(text: str, shown: str, deadline: float | None = None) -> str:
+    """The commented TOML notation table inferred from the sheet ``text`` (``shown`` names it in messages).
+    ``deadline`` (processor time, by default the reading time of one sheet from now) bounds the inference and the
+    trial reading together; past it the table lists the limit among what is not read."""
+    if deadline is None:
+        deadline = time.process_time() + READ_SECONDS
     layout = lay_out(text, shown, _defaults(shown))
     facts = _Facts()
     line_of = _line_counter(layout.starts)
     for block in layout.blocks:
+        if time.process_time() > deadline:
+            break       # the trial reading below reports the limit
         try:
             tokens = scan(block.content, base=block.base)
         except ExpressionError:
@@ -108,7 +116,7 @@ def infer_table(text: str, shown: str) -> str:
         _observe(tokens, facts, line_of)
     body = _table(facts)
     notation = notation_from_text(body, Path(shown), shown)
-    unread = _unread(text, shown, notation)
+    unread = _unread(text, shown, notation, deadline)
     tail = ["", "# Not read with this table (line: reason); a pattern under [latex] can say what they mean:"]
     tail += [f"#   line {line}: {reason}" for line, reason in unread] or ["#   (none)"]
     return body + "\n".join(tail) + "\n"
@@ -276,9 +284,9 @@ def _line(assignment: str, why: str) -> str:
     return f"{assignment.ljust(40)} # {why}"
 
 
-def _unread(text: str, shown: str, notation: Notation) -> list[tuple[int, str]]:
+def _unread(text: str, shown: str, notation: Notation, deadline: float) -> list[tuple[int, str]]:
     try:
-        _, sheet = read_sheet(text, shown, notation)
+        _, sheet = read_sheet(text, shown, notation, deadline=deadline)
     except DerivationFileError as err:
         return [(err.line or 0, err.message)]
     found: dict[tuple[int, str], None] = {}

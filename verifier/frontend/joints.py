@@ -62,19 +62,32 @@ def joint_derivative(e: Expr, v: sp.Symbol | sp.Indexed, derivative: Derivative,
     found = boundaries(e, v)
     if not found:
         return None
-    branches: list[tuple[Expr, sp.Basic]] = [(smooth(e, v), sp.And(*[sp.Ne(p, 0) for p in found]))]
+    branches: list[tuple[Expr, sp.Basic]] = [(_away(e, v, derivative, smooth), sp.And(*[sp.Ne(p, 0) for p in found]))]
     for p, relations in found.items():
-        try:
-            joint = _at_joint(e, v, p, relations, [q for q in found if q != p], derivative)
-            if joint is not None:
-                sp.Piecewise(joint)     # SymPy refuses some conditions (a Piecewise inside a relation)
-                branches.append(joint)
-        except (ValueError, TypeError, NotImplementedError):
-            continue    # that joint is left undefined: out of what a relation claims, never a wrong value
+        for point in _points(p, v):
+            try:
+                joint = _at_joint(e, v, p, relations, [q for q in found if q != p], derivative, point)
+                if joint is not None:
+                    sp.Piecewise(joint)     # SymPy refuses some conditions (a Piecewise inside a relation)
+                    branches.append(joint)
+            except (ValueError, TypeError, NotImplementedError):
+                continue    # that joint is left undefined: out of what a relation claims, never a wrong value
     try:
         return sp.Piecewise(*branches)
     except (ValueError, TypeError, NotImplementedError):
         return sp.Piecewise(branches[0])    # every joint left undefined
+
+
+def _away(e: Expr, v: sp.Symbol | sp.Indexed, derivative: Derivative, smooth: Derivative) -> Expr:
+    """The derivative away from every boundary, where the conditions are locally constant: branch by branch, each
+    branch's own kinks undefined only where that branch is taken (the Abs of Piecewise((t^2/2, Abs(t) <= 1), ...)'s
+    other branch is no kink at 0)."""
+    if isinstance(e, sp.Piecewise):
+        try:
+            return sp.Piecewise(*[(derivative(value, v), cond) for value, cond in e.args])
+        except (ValueError, TypeError, NotImplementedError):
+            pass
+    return smooth(e, v)
 
 
 def _side(e: Expr, relations: list[tuple[sp.Basic, int]], side: int) -> Expr:
@@ -82,19 +95,40 @@ def _side(e: Expr, relations: list[tuple[sp.Basic, int]], side: int) -> Expr:
     return e.xreplace({rel: sp.true if _TRUTH[type(rel)](sign * side) else sp.false for rel, sign in relations})
 
 
+#: At most this many points of one boundary are treated one by one (more: the boundary is kept symbolic).
+MAX_POINTS = 4
+
+
+def _points(p: Expr, v: sp.Symbol | sp.Indexed) -> list[Expr | None]:
+    """The points of the boundary ``p = 0``: one for ``p`` linear in ``v``, the real roots SymPy finds for an
+    ``Abs`` or a polynomial (``Abs(t) - 1``: -1 and 1), else ``[None]`` (the boundary kept as ``p = 0``). A root is
+    a proposal: the condition ``v = root`` it brings is true only where ``p = 0`` holds as well."""
+    slope = sp.diff(p, v)
+    if slope == 0:
+        return []
+    if not slope.has(v):
+        return [sp.expand(v - p / slope)]
+    if isinstance(v, sp.Symbol) and (p.has(sp.Abs) or p.is_polynomial(v)):
+        try:
+            roots = sp.solve(p, v)
+        except (NotImplementedError, ValueError, TypeError):
+            return [None]
+        if isinstance(roots, list) and 0 < len(roots) <= MAX_POINTS \
+                and all(r.is_real and not r.has(v) and sp.simplify(p.xreplace({v: r})) == 0 for r in roots):
+            return list(roots)
+    return [None]
+
+
 def _at_joint(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple[sp.Basic, int]],
-              others: list[Expr], derivative: Derivative) -> tuple[Expr, sp.Basic] | None:
-    """The derivative on ``p = 0`` where the rule of the module proves it exists: its value and that condition."""
+              others: list[Expr], derivative: Derivative, v0: Expr | None) -> tuple[Expr, sp.Basic] | None:
+    """The derivative on ``p = 0`` (at ``v = v0`` when given) where the rule of the module proves it exists: its
+    value and that condition."""
     plus, minus, zero = (_side(e, relations, s) for s in (1, -1, 0))
     if sp.nan in (plus, minus, zero):
         return None
     d_plus, d_minus = derivative(plus, v), derivative(minus, v)
-    slope = sp.diff(p, v)
-    point: dict[sp.Basic, Expr] = {}
-    if not slope.has(v) and slope != 0:
-        point = {v: sp.expand(v - p / slope)}     # p linear in v: the joint is one point, v = v0
-    elif slope == 0:
-        return None
+    point: dict[sp.Basic, Expr] = {} if v0 is None else {v: v0}
+    slope = sp.diff(p, v).xreplace(point)
 
     def at(x: Expr, side: int = 0) -> Expr:
         """``x`` at the joint; on a side, where SymPy's formula is 0/0 there (``(-t)^(3/2)/t``), its one-sided
@@ -117,7 +151,7 @@ def _at_joint(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple
     values = [at(plus, 1), at(minus, -1), at(zero), at(d_plus, 1), at(d_minus, -1)]
     if any(x.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for x in values):
         return None     # undefined there, or an infinite slope (a square root's at 0): no derivative
-    conditions = [sp.Eq(p, 0), sp.Ne(at(slope), 0), *[sp.Ne(at(q), 0) for q in others],
+    conditions = [sp.Eq(p, 0) if v0 is None else sp.Eq(v, v0), sp.Ne(slope, 0), *[sp.Ne(at(q), 0) for q in others],
                   sp.Eq(values[0], values[2]), sp.Eq(values[1], values[2]), sp.Eq(values[3], values[4])]
     condition = sp.And(*conditions)
     if condition is sp.false:

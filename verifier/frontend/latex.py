@@ -210,6 +210,9 @@ class _Reader:
                 if T.mixed_number(self.tokens, self.pos):
                     raise ExpressionError("a number before a fraction of numbers (2\\frac{1}{2}): a mixed number "
                                           "or a product? write 2 + \\frac{1}{2}, or \\cdot", column=token.col)
+                if T.digits_apart(self.tokens, self.pos):
+                    raise ExpressionError("digits in separate groups ({2}{3} shows 23): write the number, or \\cdot",
+                                          column=token.col)
                 if isinstance(left, P.Vector) and token.kind == K.LBRACKET:
                     raise ExpressionError("a vector before '[': an entry, or a product? write the entry as a name",
                                           column=token.col)
@@ -419,8 +422,8 @@ class _Reader:
             call = P.Call(name, (self.big(self.token),), token.col)
         elif self.starts_factor(self.token):
             call = P.Call(name, (self.power(),), token.col)     # \log x, \tanh \frac{x}{2}
-            if self.starts_factor(self.token):
-                # \log 2x: log(2x) to most readers, (log 2)*x to a grammar. Nothing is guessed.
+            if self.starts_factor(self.token) or self.token.kind == K.SLASH:
+                # \log 2x: log(2x) to most readers, (log 2)*x to a grammar; \log x/y likewise. Nothing is guessed.
                 raise ExpressionError(f"the argument of '{name}' without parentheses is ambiguous here: write "
                                       f"{name}(...) around it, or put the factor after it first",
                                       column=self.token.col)
@@ -449,6 +452,10 @@ class _Reader:
         end = T.bar_end(self.tokens, self.pos)
         inner = self.whole(self.tokens[self.pos + 1:end], token)
         self.pos = end + 1
+        if token.kind == K.BAR and self.starts_factor(self.token) and self.token.kind != K.BAR and \
+                any(t.kind == K.BAR for t in self.tokens[self.pos:]):     # |x|y|x|: |x| y |x|, or |x |y| x|?
+            raise ExpressionError("'|' could close here or open: write \\left| .. \\right| with \\cdot, or "
+                                  "parentheses", column=self.tokens[end].col)
         if token.kind == K.BAR:
             return P.Call("Abs", (inner,), token.col)
         if isinstance(inner, P.Vector) and all(C.is_scalar(item, self.rules) for item in inner.items):
@@ -477,6 +484,9 @@ class _Reader:
             if form is not None:
                 variables = C.differentials(top, bottom, token, self.whole)
                 _, rest = C.numerator(top)
+                if rest and top[0].kind == K.LETTER and self.rules.is_value("d"):
+                    raise ExpressionError("'d' is a value in the notation: \\frac{d ..}{d ..} could be a quotient; "
+                                          "write \\mathrm{d} for a derivative", column=token.col)
                 if rest:
                     return P.Call("diff", (self.whole(rest, top[0]), *variables), token.col)
                 target = self.factor()
@@ -557,8 +567,7 @@ class _Reader:
 
 
 def _not_vectors(left: P.Node, right: P.Node, op: Token) -> P.Node:
-    """``right``, unless both sides of a product are vectors written out: a dot, a cross or an entrywise product?
-    The page does not say (``[1, 2] \\cdot [3, 4]`` is 11 to most readers)."""
+    """``right``, unless both sides of a product are vectors written out (dot, cross or entrywise? unsaid)."""
     if isinstance(left, P.Vector) and isinstance(right, P.Vector):
         raise ExpressionError("a product of two vectors (dot, cross or entrywise?) is not read", column=op.col)
     return right

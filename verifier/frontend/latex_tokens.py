@@ -34,7 +34,7 @@ from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 
 __all__ = ["ARITY", "CLOSERS", "OPENERS", "RELOPS", "Token", "TokenKind", "bar_end", "closing", "describe",
-           "index_after_body", "mixed_number", "parts", "relation_of", "scan", "split"]
+           "digits_apart", "index_after_body", "mixed_number", "parts", "relation_of", "scan", "split"]
 
 
 class TokenKind(StrEnum):
@@ -464,6 +464,15 @@ def mixed_number(tokens: list[Token], n: int) -> bool:
     shape = [K.NUMBER, K.CMD, K.LBRACE, K.NUMBER, K.RBRACE, K.LBRACE, K.NUMBER, K.RBRACE]
     window = tokens[n - 1:n + 7] if n >= 1 else []
     return [t.kind for t in window] == shape and window[1].text == r"\frac"
+
+
+def digits_apart(tokens: list[Token], n: int) -> bool:
+    """Whether a braced group starting with a digit at ``n`` follows a digit, bare or braced (``{2}{3}``, ``2{3}``:
+    TeX prints 23, a product would be read)."""
+    if n < 1 or n + 1 >= len(tokens) or tokens[n].kind != K.LBRACE or tokens[n + 1].kind != K.NUMBER:
+        return False
+    before = tokens[n - 1]
+    return before.kind == K.NUMBER or (before.kind == K.RBRACE and n >= 2 and tokens[n - 2].kind == K.NUMBER)
 
 
 def index_after_body(rest: list[Token], index: str, big: str) -> None:

@@ -35,14 +35,19 @@ MAX_BLOCKS = 20_000
 #: Time a notation table's own ``heading`` and ``stop`` patterns may take over one sheet, in seconds.
 PATTERN_SECONDS = 3.0
 
-_OPENER = re.compile(r"\$\$|\\\[|\\begin\{((?:equation|align|gather|multline)\*?)\}")
-_SECTION = re.compile(r"\\(?:sub)*section\*?\{")
+_OPENER = re.compile(r"\$\$|\\\[|\\begin\{((?:equation|align|gather|multline|flalign|alignat|eqnarray|displaymath"
+                     r"|dmath|dgroup)\*?)\}")
+_SECTION = re.compile(r"\\(?:(?:sub)*section|(?:sub)?paragraph|textbf)\*?\{")
+_COLUMNS = re.compile(r"[ \t]*\{[ \t]*\d+[ \t]*\}")
+_LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]+")
+_QUOTE = re.compile(r"(?:[ \t]{0,3}>[ \t]?)+")
 _CLAIM_NUMBER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 _BACKTICKS_OR_BLANK = re.compile(r"`+|\n[ \t]*(?=\n)")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_TEX_SPECIAL = re.compile(r"%|\\begin\{(verbatim|comment|lstlisting|minted)(\*?)\}|\\verb\*?(?![A-Za-z])|\\.",
-                          re.DOTALL)
+_TEX_SPECIAL = re.compile(r"%|\\begin\{(verbatim|comment|lstlisting|minted)(\*?)\}|\\verb\*?(?![A-Za-z])"
+                          r"|\\iffalse(?![A-Za-z])|\\end\{document\}|\\.", re.DOTALL)
+_TEX_FI = re.compile(r"\\fi(?![A-Za-z])")
 #: An error at an offset of the sheet.
 Fail = Callable[[str, int], DerivationFileError]
 
@@ -107,6 +112,9 @@ def undecorated(line: str) -> str:
     r"""A heading line without its decoration: ``#### Answer 1.4``, ``**Answer 5.3**:``, ``\section*{Answer 2.4}``
     all give ``Answer ...``."""
     body = line.strip()
+    item = _LIST_ITEM.match(body)
+    if item:
+        body = body[item.end():]
     if body.startswith("#"):
         body = body[min(len(body) - len(body.lstrip("#")), 6):].lstrip()
     if body[:2] in ("**", "__"):
@@ -141,8 +149,14 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _blank_markdown(text: str, starts: list[int], fail: Fail) -> str:
-    """Fenced code blocks, then inline code and HTML comments, blanked."""
+    """Blockquote markers, fenced code blocks, then inline code, HTML comments and ``<pre>`` blocks, blanked."""
     spans: list[tuple[int, int]] = []
+    for start in starts:
+        quote = _QUOTE.match(text, start)
+        if quote and quote.end() > start:
+            spans.append((start, quote.end()))
+    text = _blank(text, spans)
+    spans = []
     fence: tuple[str, int, int] | None = None     # (character, length, offset) of an open fence
     for n, start in enumerate(starts):
         stop = starts[n + 1] - 1 if n + 1 < len(starts) else len(text)
@@ -161,14 +175,18 @@ def _blank_markdown(text: str, starts: list[int], fail: Fail) -> str:
     while True:
         tick = text.find("`", pos)
         comment = text.find("<!--", pos)
-        if tick < 0 and comment < 0:
+        pre = text.find("<pre>", pos)
+        if tick < 0 and comment < 0 and pre < 0:
             break
-        if comment >= 0 and (tick < 0 or comment < tick):
-            end = text.find("-->", comment + 4)
+        html = min((c for c in (comment, pre) if c >= 0), default=-1)
+        if html >= 0 and (tick < 0 or html < tick):
+            opener, closer = ("<!--", "-->") if html == comment else ("<pre>", "</pre>")
+            end = text.find(closer, html + len(opener))
             if end < 0:
-                raise fail("the HTML comment opened here with <!-- is never closed", comment)
-            spans.append((comment, end + 3))
-            pos = end + 3
+                what = "HTML comment" if opener == "<!--" else "HTML block"
+                raise fail(f"the {what} opened here with {opener} is never closed", html)
+            spans.append((html, end + len(closer)))
+            pos = end + len(closer)
             continue
         pos = _code_span(text, tick, spans)
     return _blank(text, spans)
@@ -198,6 +216,13 @@ def _blank_tex(text: str, fail: Fail) -> str:
         if word == "%":
             end = text.find("\n", m.start())
             end = len(text) if end < 0 else end
+        elif word == "\\iffalse":
+            fi = _TEX_FI.search(text, m.end())
+            if fi is None:
+                raise fail("\\iffalse is never closed (\\fi is missing)", m.start())
+            end = fi.end()
+        elif word == "\\end{document}":
+            end = len(text)
         elif m.group(1):
             closer = f"\\end{{{m.group(1)}{m.group(2)}}}"
             end = text.find(closer, m.end())
@@ -323,6 +348,11 @@ def _blocks(text: str, starts: list[int], answers: list[Answer], fail: Fail) -> 
         if m.group() == "\\[" and _escaped(text, m.start()):
             pos = m.end()
             continue
+        if m.group() == "$$" and _escaped(text, m.start()):
+            # \$$4 = 5$$ shows a dollar, then inline math $4 = 5$ (not read), then a dollar: no display block
+            close = text.find("$", m.end())
+            pos = close + 1 if close >= 0 else m.end()
+            continue
         closer = {"$$": "$$", "\\[": "\\]"}.get(m.group(), f"\\end{{{m.group(1)}}}")
         end = text.find(closer, m.end())
         if end < 0:
@@ -332,7 +362,14 @@ def _blocks(text: str, starts: list[int], answers: list[Answer], fail: Fail) -> 
         if k < len(answers) and answers[k].at < end:
             raise fail(f"the display block opened here with {m.group()} runs over the heading '{answers[k].title}' "
                        f"at line {answers[k].line}: is its {closer} missing?", m.start())
-        out.append(Block(m.start(), text[m.end():end], m.end(), bisect.bisect_right(starts, m.start())))
+        base = m.end()
+        if m.group(1) and m.group(1).startswith("alignat"):     # its number of columns: \begin{alignat*}{2}
+            columns = _COLUMNS.match(text, base, end)
+            base = columns.end() if columns else base
+        content = text[base:end]
+        if m.group(1) and m.group(1).startswith("eqnarray"):    # rows are 'left & relation & right'
+            content = content.replace("&", " ")
+        out.append(Block(m.start(), content, base, bisect.bisect_right(starts, m.start())))
         if len(out) > MAX_BLOCKS:
             raise fail(f"more than {MAX_BLOCKS} display blocks (the limit of display blocks in one sheet)",
                        m.start())

@@ -10,6 +10,7 @@ so one bad expression costs one claim, not the run.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -188,9 +189,11 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
     with declarations inferred from it."""
     text = read_text(p, shown)
     table = _notation_for(p, given)
+    from verifier.frontend.sheet import READ_SECONDS, read_sheet
+    deadline = time.process_time() + READ_SECONDS     # one budget for all that is done to read the sheet
     if table is None:
         from verifier.frontend.infer import inferred_notation
-        notation = inferred_notation(text, p, shown)
+        notation = inferred_notation(text, p, shown, deadline)
         notations[Path(notation.path)] = notation
         lib.notes.append(f"{shown}: declarations inferred; `verify init {shown}` writes them for you to correct")
     else:
@@ -216,9 +219,8 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
             raise DerivationFileError(f"not read: its notation table {table_shown} could not be read (see its "
                                       "error)", file=shown)
         notation = found
-    from verifier.frontend.sheet import read_sheet
     try:
-        claims, sheet = read_sheet(text, shown, notation, id_prefix=id_prefix)
+        claims, sheet = read_sheet(text, shown, notation, id_prefix=id_prefix, deadline=deadline)
     except DerivationFileError as err:
         if table is not None and err.file == notation.path:   # the table's own pattern failed: no other sheet
             notations[table] = err                              # is tried with it
@@ -227,6 +229,17 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
         lib.notes.append(f"{shown}: nothing to check: " + (
             f"none of its {sheet.answers} answers has a chain of two entries in display math" if sheet.answers else
             f"no line is an answer heading (the table's heading pattern: {notation.heading.pattern})"))
+    if sheet.outside:
+        lib.notes.append(f"{shown}: display math outside any answer (after a line that is not an answer heading, "
+                         f"or a question's line), not read: line{'s' if len(sheet.outside) > 1 else ''} "
+                         f"{', '.join(str(n) for n in sheet.outside[:20])}{' ...' if len(sheet.outside) > 20 else ''}")
+    if sheet.skipped:
+        lib.notes.append(f"{shown}: display blocks skipped by the table (not checked): line"
+                         f"{'s' if len(sheet.skipped) > 1 else ''} {', '.join(str(n) for n in sheet.skipped[:20])}"
+                         f"{' ...' if len(sheet.skipped) > 20 else ''}")
+    if sheet.unmatched:
+        lib.notes.append(f"{shown}: entries of {notation.path} that match nothing in this sheet (not applied): "
+                         f"{', '.join(sheet.unmatched[:20])}{' ...' if len(sheet.unmatched) > 20 else ''}")
     lib.sheets[shown] = sheet
     for claim in claims:
         own = notation.claim_symbols(claim.id.removeprefix(id_prefix))

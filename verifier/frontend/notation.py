@@ -59,7 +59,7 @@ __all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "MAX_PATTERNS", "SUFFIX", "Notatio
            "notation_from_text"]
 
 SUFFIX = NOTATION_SUFFIX
-DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?)"
+DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?[a-z]?)"
 #: A question's text ends an answer: "2.1 Show ...", "- 1.2 What ...", "**Question 2**", a Markdown heading.
 DEFAULT_STOP = r"^\s*(?:[-*]\s+)?\d+\.\d+\s+\S|^\s*\*\*Question\b|^#{1,6}\s|^\s*\\(?:sub)*section\*?\{"
 _TOP_KEYS = frozenset({"heading", "prefix", "stop", "use", "symbols", "define", "latex", "bounds", "operators",
@@ -139,12 +139,19 @@ class Notation:
         """The reading rules of display block ``number`` (from 1) of a claim, with the block's own hypotheses.
         ``lead`` is the sheet's text just before the block: a block table keyed by words (``block."Out
         diagonal"``) applies to the blocks whose lead contains them, wherever they are in the answer."""
-        key: int | str | None = number if (claim_id, number) in self.blocks else next(
-            (key for (cid, key) in self.blocks if cid == claim_id and isinstance(key, str) and key in lead), None)
+        key = self.block_key(claim_id, number, lead)
         if (claim_id, key) not in self._settings:   # the rules of a claim's plain blocks are made once
             self._settings[(claim_id, key)] = self._block(claim_id, self.blocks.get((claim_id, key), Layer())
                                                           if key is not None else Layer())
         return self._settings[(claim_id, key)]
+
+    def block_key(self, claim_id: str, number: int, lead: str = "") -> int | str | None:
+        """The key of the block table that applies to display block ``number`` of a claim (see :meth:`block`), or
+        None."""
+        if (claim_id, number) in self.blocks:
+            return number
+        return next((key for (cid, key) in self.blocks if cid == claim_id and isinstance(key, str) and key in lead),
+                    None)
 
     def _block(self, claim_id: str, own: Layer) -> Settings:
         layers = self._layers(claim_id)
@@ -202,6 +209,9 @@ def notation_from_text(text: str, p: Path, shown: str, *, root: Path | None = No
     if heading.groups < 1:
         raise fail("'heading' needs one group (...) that gives the claim's number", "heading")
     stop = _regex(data, "stop", DEFAULT_STOP, fail)
+    if stop.search("") is not None:
+        raise fail("'stop' matches an empty line: every blank line (and, for an empty pattern, every line) would end "
+                   "an answer before its display math, which would then be checked nowhere", "stop")
     prefix = data.get("prefix", "q")
     if not isinstance(prefix, str) or not re.fullmatch(r"[A-Za-z0-9_]*", prefix):
         raise fail("'prefix' must be letters, digits or '_'", "prefix")

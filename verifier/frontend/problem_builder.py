@@ -35,7 +35,7 @@ from verifier.frontend.library import Library
 from verifier.frontend.problem import Case, Problem, Relation, substituted
 from verifier.frontend.scope import Scope, SymbolInfo
 from verifier.frontend.values import Vec
-from verifier.kernel import Declaration, Facts, facts_from
+from verifier.kernel import Declaration, Facts, defined, facts_from
 from verifier.kernel.declarations import Interval as ValueInterval
 from verifier.kernel.interval import settle
 from verifier.kernel.universal import AllIndices
@@ -167,6 +167,7 @@ class ProblemBuilder:
                         del assumptions["nonnegative"], assumptions["nonpositive"]
                 stand_in = sp.Dummy(symbol.name, **assumptions)
                 builder.rebound[symbol.name] = stand_in
+                builder.given[stand_in] = value
                 subst[stand_in] = value
             self._builders[chain_no] = builder
         else:
@@ -527,6 +528,13 @@ def _put(side: Any, values: dict) -> Any:
         return side
     if isinstance(side, sp.Piecewise):
         return sp.Piecewise(*[(_put(v, values), _held(c, values)) for v, c in side.args], evaluate=False)
+    # Definedness is decided on the written side with the values put in, before SymPy evaluates it away:
+    # tan(pi/2) is zoo and 1/zoo is 0, a value, although 1/tan(x) is undefined at pi/2.
+    broken = [_held(c, values) for c in defined.conditions(side, sufficient=False)
+              if isinstance(c, sp.core.relational.Relational) and settle(c, values) is sp.false]
+    if broken:
+        cond = broken[0] if len(broken) == 1 else sp.And(*broken, evaluate=False)
+        return sp.Piecewise((settle(side, values), cond), evaluate=False)
     return settle(side, values)
 
 

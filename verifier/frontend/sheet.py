@@ -3,12 +3,14 @@ r"""Answer sheets (Markdown or LaTeX) read as claims: a heading per answer, a ch
 A heading line such as ``Answer 2.4``, ``#### Answer 1.4``, ``**Answer 5.3**`` or ``\section*{Answer 2.4}`` starts
 claim ``q2.4`` (the pattern and the prefix come from the notation table); the answer runs until the next heading or
 the next line of a question (``2.5 Show that ...``). Inside it, every display block (``$$...$$``, ``\[...\]``,
-``equation*``, ``align*``, and ``aligned`` inside them) is read:
+``equation*``, ``align*``, ``alignat*``, ``eqnarray*`` ..., and ``aligned`` inside them) is read:
 
 - the block's rows (``\\``) and cells (``&``) are joined; the formula is cut at its top-level relations
   (``=``, ``\leq`` ...) into the entries of a chain, each related to the one before;
 - a block, a row or a cell that starts with a relation continues the chain before it (``&= ...``, or a block
-  ``$$= ...$$``); one that starts with a formula starts a new chain;
+  ``$$= ...$$``); one that starts with a formula starts a new chain, except a row or cell that carries on the
+  formula above (``&\quad + 3``, or after ``1 + {} &``), which is joined to it; a cell of ``\text{..}`` alone is a
+  remark;
 - inline math (``$...$``) is not read.
 
 Every entry carries its line and column in the sheet. An entry that cannot be read keeps its LaTeX and the reason
@@ -78,6 +80,9 @@ class Sheet:
     table: str = ""                                                   # the notation table it was read with
     hypotheses: dict[str, int | None] = field(default_factory=dict)   # the table's assume, where -> line
     answers: int = 0                                                  # answer headings found
+    outside: list[int] = field(default_factory=list)                  # lines of display blocks in no answer
+    skipped: list[int] = field(default_factory=list)                  # lines of blocks the table skips
+    unmatched: list[str] = field(default_factory=list)                # the table's claim and block entries unused
 
 
 class _Positions:
@@ -90,15 +95,22 @@ class _Positions:
         return line, offset - self.starts[line - 1] + 1
 
 
-def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = "") -> tuple[list[Claim], Sheet]:
+def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = "", deadline: float | None = None
+               ) -> tuple[list[Claim], Sheet]:
     """The claims of a sheet and its reading. What cannot be read in an entry is recorded in the entry; a sheet
-    that cannot be laid out or goes past a limit raises :class:`DerivationFileError`."""
-    deadline = time.process_time() + READ_SECONDS    # the sheet's own cost, whatever else the machine runs
+    that cannot be laid out or goes past a limit raises :class:`DerivationFileError`. ``deadline`` (processor
+    time) is shared with what was done to the sheet before (inferring its declarations); by default
+    :data:`READ_SECONDS` from now."""
+    if deadline is None:    # the sheet's own cost, whatever else the machine runs
+        deadline = time.process_time() + READ_SECONDS
     layout = lay_out(text, shown, notation)
     positions = _Positions(layout.starts)
     sheet = Sheet(shown, table=notation.path, hypotheses=notation.hypotheses, answers=len(layout.answers))
     claims: list[Claim] = []
     sheet_steps = 0
+    inside = {block.start for answer in layout.answers for block in layout.blocks_of(answer)}
+    sheet.outside = [block.line for block in layout.blocks if block.start not in inside]
+    used: set[tuple[str, int | str | None]] = set()
     for answer in layout.answers:
         cid = notation.prefix + answer.number
         full_id = id_prefix + cid
@@ -110,7 +122,9 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                 raise DerivationFileError(f"reading this sheet took more than {READ_SECONDS:g} s (the limit of "
                                           "reading time per sheet)", file=shown, line=block.line)
             settings = notation.block(cid, number, lead)
+            used.add((cid, notation.block_key(cid, number, lead)))
             if settings.skip:
+                sheet.skipped.append(block.line)
                 continue
             for continues, entries in _read_block(block.content, block.base, settings.rules, positions,
                                                   MAX_STEPS - steps):
@@ -118,8 +132,10 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                 if continues and chains:
                     chains[-1].extend(entries)
                 else:
-                    if continues:   # nothing before it to continue: the block's first entry starts the chain
-                        entries = [replace(entries[0], op=None), *entries[1:]]
+                    if continues:   # nothing before it in this answer: reported, never dropped
+                        entries = [replace(entries[0], op=None, reading=None, reason=(
+                            f"'{entries[0].op}' continues a chain, but nothing comes before it in this answer"),
+                            reason_line=entries[0].line, reason_col=entries[0].col), *entries[1:]]
                     chains.append(list(entries))
                     chain_settings.append(settings)
             if steps > MAX_STEPS:
@@ -138,7 +154,18 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
         claim = _claim(full_id, cid, answer, shown, kept, notation, id_prefix)
         sheet.names[full_id] = {chain.name or "": n for n, chain in enumerate(claim.chains)}
         claims.append(claim)
+    sheet.unmatched = _unmatched(notation, [notation.prefix + a.number for a in layout.answers], used)
     return claims, sheet
+
+
+def _unmatched(notation: Notation, cids: list[str], used: set[tuple[str, int | str | None]]) -> list[str]:
+    """The table's ``claim`` and ``block`` entries that apply to nothing in the sheet: a hypothesis silently not
+    applied is how a right line comes out refuted."""
+    questions = {cid.rsplit(".", 1)[0] for cid in cids if "." in cid}
+    out = [f'claim."{key}"' for key in notation.claims if key not in cids and key not in questions]
+    out += [f'claim."{cid}".block.{key if isinstance(key, int) else chr(34) + key + chr(34)}'
+            for cid, key in notation.blocks if (cid, key) not in used]
+    return out
 
 
 def _with_leads(layout: Layout, answer: Answer) -> list[tuple[Block, str]]:
@@ -163,10 +190,16 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions, bu
     chains: list[tuple[bool, list[tuple[str | None, list[Token], int]]]] = []   # (relation, tokens, offset)
     for row in _cut(tokens, lambda t: t.kind == "cmd" and t.text == "\\\\"):
         for cell in _cut(row, lambda t: t.kind == "&"):
-            cell = _trim(cell)
-            if not cell:
+            cell = _trim(_unbraced(cell))
+            if not cell or all(t.kind == "word" for t in cell):     # && \text{by (2)}: a remark, no math
                 continue
             parts = _cut(cell, lambda t: _relop(t) is not None, keep=True)
+            if chains and chains[-1][1] and _continues(chains[-1][1][-1][1], cell, parts):
+                # "&= 2 \\ &\quad + 3": the row carries on the formula above it (2 + 3), as the page shows
+                op, before, at = chains[-1][1][-1]
+                chains[-1][1][-1] = (op, [*_unbraced(before), *parts[0]], at)
+                chains[-1][1].extend((_relop(p[0]), p[1:], p[0].col - 1) for p in parts[1:])
+                continue
             starts_with_relation = _relop(cell[0]) is not None
             entries = [(_relop(p[0]), p[1:], p[0].col - 1) if _relop(p[0]) else (None, p, p[0].col - 1)
                        for p in parts]
@@ -186,8 +219,18 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions, bu
 
 
 def _unwrap(tokens: list[Token]) -> list[Token]:
-    """Drop environments that only lay out lines (aligned, align* ...)."""
-    return [t for t in tokens if not (t.kind in ("begin", "end") and t.text in _WRAPPERS)]
+    """Drop environments that only lay out lines (aligned, align* ...), and the column count of ``alignedat``."""
+    out: list[Token] = []
+    n = 0
+    while n < len(tokens):
+        t = tokens[n]
+        n += 1
+        if t.kind in ("begin", "end") and t.text in _WRAPPERS:
+            count = [u.kind for u in tokens[n:n + 3]] == ["{", "number", "}"]
+            n += 3 if t.kind == "begin" and t.text == "alignedat" and count else 0
+            continue
+        out.append(t)
+    return out
 
 
 def _cut(tokens: list[Token], is_separator: Callable[[Token], bool], keep: bool = False) -> list[list[Token]]:
@@ -204,6 +247,31 @@ def _cut(tokens: list[Token], is_separator: Callable[[Token], bool], keep: bool 
             depth = max(0, depth - 1)
         parts[-1].append(t)
     return [p for p in parts if p]
+
+
+def _binary(token: Token) -> bool:
+    """An operator that only joins two operands (``+``, ``\\cdot``, ``\\times``, ``/``)."""
+    return token.kind in ("+", "/") or (token.kind == "cmd" and token.text in (r"\cdot", r"\times"))
+
+
+def _continues(before: list[Token], cell: list[Token], parts: list[list[Token]]) -> bool:
+    """Whether a cell carries on the formula before it: the formula ends with an operator (``1 + {} & 1``), or the
+    cell starts with one, or with ``-`` and holds no relation (``-x = y`` is a formula of its own)."""
+    before = _unbraced(before)
+    if _relop(cell[0]) is not None:
+        return False
+    if not before or _binary(before[-1]) or before[-1].kind == "-":     # a &=& b: the relation's cell, then b
+        return True
+    return _binary(cell[0]) or (cell[0].kind == "-" and len(parts) == 1)
+
+
+def _unbraced(tokens: list[Token]) -> list[Token]:
+    """Without the empty groups ``{}`` at either end (``1 + {} & 1``: spacing for alignment, nothing printed)."""
+    while len(tokens) >= 2 and tokens[0].kind == "{" and tokens[1].kind == "}":
+        tokens = tokens[2:]
+    while len(tokens) >= 2 and tokens[-2].kind == "{" and tokens[-1].kind == "}":
+        tokens = tokens[:-2]
+    return tokens
 
 
 def _trim(tokens: list[Token]) -> list[Token]:
@@ -460,6 +528,7 @@ def summarize(sheets: dict[str, Sheet], results: list[ClaimResult]) -> list[dict
         entry["wrong"] = _lines_of(mine, lambda o: o.verdict == "refuted")
         entry["not_read"] = _lines_of(mine, lambda o: o.verdict == "unknown"
                                       and (o.message or "").startswith("not read:"))
+        entry["outside"] = sheets[path].outside
         out.append(entry)
     return out
 
@@ -485,6 +554,10 @@ def summary_lines(summary: list[dict[str, object]]) -> list[str]:
                 shown = ", ".join(f"{i['claim']} (line{'s' if len(i['lines']) > 1 else ''} "
                                   f"{', '.join(str(n) for n in i['lines'])})" for i in items)
                 parts.append(f"{label}: {shown}")
+        outside = entry.get("outside")
+        if isinstance(outside, list) and outside:
+            parts.append(f"display math outside any answer, not read: line{'s' if len(outside) > 1 else ''} "
+                         f"{', '.join(str(n) for n in outside)}")
         if len(parts) == 1:
             parts.append("every step read and none refuted")
         lines.append("; ".join(parts))

@@ -287,11 +287,16 @@ def _sum_at(e: sp.Basic, value: Valuation, judge: Judge, substitute: Substitute)
         names = (e.function.free_symbols - {j}) | e.function.atoms(sp.Indexed)
         whole = e.func(substitute(e.function, {x: value(x) for x in names}), (j, a, b))
         return True if not whole.free_symbols and interval.is_real(whole) else None
-    results = [_at(substitute(e.function, {j: sp.Integer(t)}), value, judge, substitute)
-               for t in range(int(a), int(b) + 1)]
+    results = [_at_index(e.function, {j: sp.Integer(t)}, value, judge, substitute) for t in range(int(a), int(b) + 1)]
     if False in results:
         return False
     return None if None in results else True
+
+
+def _at_index(f: sp.Basic, index: dict, value: Valuation, judge: Judge, substitute: Substitute) -> bool | None:
+    """The summand ``f`` at one index: walked as written, the index put in only where a value or a condition is
+    read, so that SymPy never evaluates a pole away first (``(n - 1)/j`` at ``j = 0`` would be ``zoo*(n - 1)``)."""
+    return _at(f, lambda x: value(substitute(x, index)), lambda c: judge(substitute(c, index)), substitute)
 
 
 def _real_number(v: sp.Basic) -> bool:

@@ -84,11 +84,20 @@ def rebuild(e: sp.Basic, args: tuple) -> sp.Basic:
     if original is not None and original is not held_original(e) and any(_irrational_inside(a) for a in args):
         return e.func(*args, evaluate=False)    # SymPy would split off and evaluate the numeric part itself
     try:
-        return e.func(*args)
+        out = e.func(*args)
     except ValueError:
         # SymPy's own evaluation can fail on large numbers (a root of a large rational: "... is not a prime factor
         # of ..."); the node is then kept as it is, and its value is enclosed like any other.
         return e.func(*args, evaluate=False)
+    if isinstance(out, sp.Basic) and out.has(*_INFINITE) and not any(isinstance(a, sp.Basic) and a.has(*_INFINITE)
+                                                                      for a in args):
+        # A function at a pole (tan(pi/2) = zoo): undefined, kept as written, so that 1/tan(pi/2) is not made 0.
+        return e.func(*args, evaluate=False)
+    return out
+
+
+#: What SymPy's evaluation gives at a pole or for an undefined value.
+_INFINITE = (sp.zoo, sp.oo, -sp.oo, sp.nan)
 
 
 def decide(fn: type, args: tuple) -> sp.Expr:
@@ -357,6 +366,8 @@ def _enclose_big_operator(e: sp.Sum | sp.Product) -> mpmath.iv.mpf:
     if setting is None or not (lo.is_Integer and hi.is_Integer) or e.function.free_symbols - {j} \
             or int(hi) - int(lo) + 1 > MAX_ENCLOSED_TERMS or j in _BOUND:
         raise _Unsupported
+    if _alternating(e.function, j):
+        return _by_parity(e, j, int(lo), int(hi))
     one_by_one, bits = setting
     is_sum = isinstance(e, sp.Sum)
     total = iv.mpf(0) if is_sum else iv.mpf(1)
@@ -372,6 +383,31 @@ def _enclose_big_operator(e: sp.Sum | sp.Product) -> mpmath.iv.mpf:
             k = end + 1
     finally:
         _BOUND.pop(j, None)
+    return total
+
+
+def _alternating(f: sp.Expr, j: sp.Symbol) -> bool:
+    """Whether ``f`` has a sign ``(-1)^(... j ...)`` (not enclosed on an interval of ``j``)."""
+    return any(x.base == -1 and x.exp.has(j) for x in f.atoms(sp.Pow))
+
+
+def _by_parity(e: sp.Sum | sp.Product, j: sp.Symbol, a: int, b: int) -> mpmath.iv.mpf:
+    """A sum or product with a sign ``(-1)^(... j ...)``, its terms taken in pairs (``n = b - a + 1`` terms)::
+
+        Sum(f(j), (j, a, b)) = Sum(f(a + 2i) + f(a + 2i + 1), (i, 0, n//2 - 1)) + (f(b) if n is odd)
+
+    (a product likewise, with products): in a pair the signs are constant powers of -1, and the pair's sum varies
+    slowly (-1/(2i) + 1/(2i + 1) = -1/(2i(2i + 1))), so its blocks are enclosed tightly."""
+    i = sp.Dummy("i", integer=True, nonnegative=True)
+    first, second = e.function.xreplace({j: a + 2 * i}), e.function.xreplace({j: a + 2 * i + 1})
+    pair = sp.together(first + second) if isinstance(e, sp.Sum) else first * second
+    if _alternating(pair, i):
+        raise _Unsupported
+    n = b - a + 1
+    total = _enclose(e.func(pair, (i, 0, n // 2 - 1)))
+    if n % 2:
+        last = _enclose(e.function.xreplace({j: sp.Integer(b)}))
+        total = total + last if isinstance(e, sp.Sum) else total * last
     return total
 
 

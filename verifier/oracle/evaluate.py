@@ -373,8 +373,14 @@ class _Eval:
         lo, hi = self.bound(lo_node, local), self.bound(hi_node, local)
         if hi - lo > MAX_TERMS:
             raise CannotTell("a vector too long")
-        items = [_num(self.value(args[0], {**local, name: Fraction(j)})) for j in range(lo, hi + 1)]
-        return Vec(1, len(items), lambda i: items[i - 1])
+        body = args[0]
+
+        # Entries are evaluated when they are read, as the builder reads them: an entry undefined as written makes
+        # that entry undefined, not the vector's length.
+        def entry(i: int) -> Number:
+            return _num(self.value(body, {**local, name: Fraction(lo + i - 1)}))
+
+        return Vec(1, max(hi - lo + 1, 0), entry)
 
     def piecewise(self, args: tuple[P.Node, ...], local: dict[str, Value]) -> Value:
         for pair in args:

@@ -28,7 +28,8 @@ PLOT_HINT = f"pip install '{DISTRIBUTION}[plot]'"
 
 _STYLE = """
 :root { --ink: #1d2330; --muted: #5b6475; --rule: #d8dce4; --paper: #ffffff; --band: #f4f6f9;
-  --proved: #1a7f37; --checked: #0b6e99; --refuted: #c62828; --unknown: #9a6700; --error: #8e24aa; }
+  --proved: #1a7f37; --checked: #0b6e99; --refuted: #c62828; --unknown: #9a6700; --error: #8e24aa;
+  --expected: #4d5566; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 72rem; padding: 1.5rem 2rem 4rem; color: var(--ink); background: var(--paper);
   font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
@@ -50,6 +51,7 @@ table.summary td.time { text-align: right; color: var(--muted); white-space: now
 .v-error { background: var(--error); }
 .m-proved { color: var(--proved); } .m-checked { color: var(--checked); } .m-refuted { color: var(--refuted); }
 .m-unknown { color: var(--unknown); } .m-error { color: var(--error); }
+.v-expected { background: var(--expected); } .m-expected { color: var(--expected); }
 .unexpected { color: var(--refuted); font-weight: 600; }
 section.claim { border: 1px solid var(--rule); border-radius: .5rem; padding: 1rem 1.25rem; margin: 0 0 1.5rem;
   break-inside: avoid-page; }
@@ -162,8 +164,18 @@ def _head(run: RunResult) -> str:
     )
 
 
-def _badge(verdict: str, label: str | None = None) -> str:
-    return f'<span class="badge v-{verdict}">{_e(label or verdict)}</span>'
+def _badge(verdict: str, label: str | None = None, planned: bool = False) -> str:
+    return f'<span class="badge v-{_tone(verdict, planned)}">{_e(label or verdict)}</span>'
+
+
+def _tone(verdict: str, planned: bool) -> str:
+    """The colour of a verdict: a refutation the claim expects (a planted mistake found) is not a failure's red."""
+    return "expected" if planned and verdict == "refuted" else verdict
+
+
+def _planned(result: ClaimResult) -> bool:
+    """Whether the claim expects a refutation and got it."""
+    return result.claim.expect == "refuted" and result.as_expected
 
 
 def _summary(run: RunResult) -> str:
@@ -172,7 +184,7 @@ def _summary(run: RunResult) -> str:
         ok = "✓" if r.as_expected else '<span class="unexpected">✗ unexpected</span>'
         time = "cached" if r.cached else f"{r.seconds:.2f}s"
         rows.append(f'<tr><td><a href="#{_anchor(r.claim)}">{_e(r.claim.id)}</a></td><td>{_e(r.claim.title)}</td>'
-                    f"<td>{_badge(r.verdict, verdict_label(r))}</td><td>{ok}</td>"
+                    f"<td>{_badge(r.verdict, verdict_label(r), _planned(r))}</td><td>{ok}</td>"
                     f'<td class="time">{time}</td></tr>')
     return ('<table class="summary"><thead><tr><th>claim</th><th>title</th><th>verdict</th><th>expected</th>'
             f'<th>time</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
@@ -184,7 +196,8 @@ def _claim_section(result: ClaimResult, plots: bool, sources: dict[tuple[str, st
     expect = "expected to hold" if claim.expect == "holds" else "expected to be refuted"
     missed = "" if result.as_expected else ' · <span class="unexpected">not as expected</span>'
     out = [f'<section class="claim{"" if result.as_expected else " missed"}" id="{_anchor(claim)}">',
-           f"<h2>{_e(claim.id)} · {_e(claim.title)} {_badge(result.verdict, verdict_label(result))}</h2>",
+           f"<h2>{_e(claim.id)} · {_e(claim.title)} "
+           f"{_badge(result.verdict, verdict_label(result), _planned(result))}</h2>",
            f'<p class="meta"><code>{_e(where)}</code> · {_e(expect)}{missed}</p>']
     if claim.latex:
         out.append(f'<p class="meta">as written in LaTeX: <code>{_e(claim.latex)}</code></p>')
@@ -250,7 +263,7 @@ class _Display:
         if outcome is None:
             mark, verdict = "", ""
         else:
-            mark = (f'<span class="m-{outcome.verdict}" title="{_e(outcome.verdict)}">'
+            mark = (f'<span class="m-{_tone(outcome.verdict, _planned(self.result))}" title="{_e(outcome.verdict)}">'
                     f'{VERDICT_MARKS[outcome.verdict]}</span>')
             verdict = self._verdict(outcome)
             line = outcome.obligation.line if outcome.obligation.line is not None else line
@@ -268,7 +281,7 @@ class _Display:
         label: str = outcome.verdict
         if outcome.verdict == "unknown" and outcome.message and outcome.message.startswith("not read"):
             label = "not read"
-        text = f'<span class="m-{outcome.verdict}"><b>{_e(label)}</b></span>'
+        text = f'<span class="m-{_tone(outcome.verdict, _planned(self.result))}"><b>{_e(label)}</b></span>'
         if outcome.method:
             text += f" · {_e(outcome.method)}"
         if outcome.verdict == "checked" and outcome.sizes:

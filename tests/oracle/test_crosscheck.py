@@ -108,6 +108,20 @@ def test_counterexamples_and_witnesses_are_evaluated(library: Callable[[str], tu
     assert review(lib, claim, outcome(claim, "refuted", counterexample={"p": "3/4"})).verdict == "refuted"
 
 
+def test_a_refutation_on_an_undefined_derivative_must_be_confirmed(
+        library: Callable[[str], tuple[Library, Claim]]) -> None:
+    # Max(z^3, 0) is differentiable at 0 (both one-sided slopes 0, by hand), so 0 = diff(Max(z^3, 0), z)*Min(z, 0)
+    # holds at z = 0 (0 = 0*0): a refutation there that says the right side is undefined is withheld.
+    lib, claim = library('statement = "0 = diff(Max(z^3, 0), z)*Min(z, 0)"')
+    said = {"lhs": "0", "rhs": "undefined there (not a real number)"}
+    out = review(lib, claim, outcome(claim, "refuted", counterexample={"z": "0"}, values=said))
+    assert out.verdict == "unknown" and "the engine finds the rhs undefined" in (out.message or "")
+    # ReLU has no derivative at 0 (one-sided slopes 0 and 1): there the same kind of refutation stands.
+    lib, claim = library('statement = "0 = diff(relu(z), z)"')
+    out = review(lib, claim, outcome(claim, "refuted", counterexample={"z": "0"}, values=said))
+    assert out.verdict == "refuted", out.message
+
+
 def test_a_checked_bound_that_fails_past_the_checked_sizes(library: Callable[[str], tuple[Library, Claim]]) -> None:
     # The harmonic sum passes 8 at K = 1674 (H_1673 ≈ 7.9998, H_1674 ≈ 8.0004), so "checked" on K in 1..5 is wrong.
     lib, claim = library('statement = "Sum(1/j, (j, 1, K)) <= 8"')

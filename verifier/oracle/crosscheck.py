@@ -341,9 +341,37 @@ def _at_given_point(ob: Reading, outcome: Outcome) -> str | None:
     if not allowed(ob, point):
         return f"the point {outcome.counterexample} does not satisfy the hypotheses"
     witness = ob.kind == "exists"
+    if not witness:
+        unconfirmed = _undefined_unconfirmed(ob.relation, outcome, point)
+        if unconfirmed is not None:
+            return unconfirmed
     holds, shown = truth(ob.relation, point, exists=witness, lenient=witness)
     if holds == witness:
         return None
     said = "holds" if holds else "fails"
     return (f"at {outcome.counterexample} the engine's {'witness' if witness else 'counterexample'} is not one: "
             f"the reference evaluator finds the relation {said} there ({', '.join(shown)})")
+
+
+def _undefined_unconfirmed(rel: P.Compare, outcome: Outcome, point: Point) -> str | None:
+    """Where the engine refutes a relation because one side is undefined at its point, the evaluator must not find
+    that side defined; and a derivative it cannot tell about there (at a joint whose one-sided slopes agree as far
+    as intervals show) does not confirm the refutation: which points a derivative exists at is decided by the front
+    end's joint analysis, the part of the engine this check is meant to second-guess."""
+    if len(rel.operands) != 2 or not outcome.values:
+        return None
+    for side, node in (("lhs", rel.operands[0]), ("rhs", rel.operands[1])):
+        if not outcome.values.get(side, "").startswith("undefined"):
+            continue
+        try:
+            value = evaluate.value(node, point)
+        except Undefined:
+            continue
+        except CannotTell:
+            if "diff" not in _mentioned(node):
+                continue
+            return (f"at {outcome.counterexample} the engine finds the {side} undefined, and the reference "
+                    f"evaluator cannot confirm it")
+        return (f"at {outcome.counterexample} the engine finds the {side} undefined, and the reference evaluator "
+                f"finds {show(value)}")
+    return None

@@ -141,3 +141,14 @@ def test_an_escaped_dollar_opens_no_display_block(notation: Notation) -> None:
     # \$ prints a dollar sign: "\$$4 = 5$$" is a dollar, inline math $4 = 5$ and a dollar; it was read as a display.
     layout = lay_out("Answer 1.1\nCosts \\$$4 = 5$$ each.\n\n$$a = a$$\n", "s.md", notation)
     assert [b.content for b in layout.blocks] == ["a = a"]
+
+
+def test_an_indented_code_block_is_not_math(notation: Notation) -> None:
+    # Four spaces after a blank line make a code block in Markdown: the page shows the text "$$2 + 2 = 5$$". In a
+    # list item the same indentation is the item's content, and its math is read.
+    layout = lay_out("Answer 1.1\n\n    $$2 + 2 = 5$$\n\n$$a = a$$\n", "s.md", notation)
+    assert [b.content for b in layout.blocks] == ["a = a"]
+    layout = lay_out("Answer 1.1\n\n- first\n\n    $$b = b$$\n", "s.md", notation)
+    assert [b.content for b in layout.blocks] == ["b = b"]
+    layout = lay_out("Answer 1.1\n$$\n    a = a\n$$\n", "s.md", notation)
+    assert [b.content.strip() for b in layout.blocks] == ["a = a"]

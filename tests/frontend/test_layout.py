@@ -129,7 +129,8 @@ def test_more_heading_forms(notation: Notation, line: str, number: str) -> None:
 
 
 @pytest.mark.parametrize("env, body", [("alignat*", "{2}\n6 &= 7"), ("eqnarray", "6 &=& 7"),
-                                       ("flalign*", "6 &= 7"), ("displaymath", "6 = 7"), ("dmath*", "6 = 7")])
+                                       ("flalign*", "6 &= 7"), ("xalignat*", "{2}6 &= 7"),
+                                       ("displaymath", "6 = 7"), ("dmath*", "6 = 7")])
 def test_more_display_environments_are_blocks(notation: Notation, env: str, body: str) -> None:
     # Each was dropped without a word before: its equation vanished from the report.
     layout = lay_out(f"Answer 1.1\n\\begin{{{env}}}{body}\n\\end{{{env}}}\n", "s.md", notation)

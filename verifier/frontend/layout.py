@@ -35,7 +35,7 @@ MAX_BLOCKS = 20_000
 #: Time a notation table's own ``heading`` and ``stop`` patterns may take over one sheet, in seconds.
 PATTERN_SECONDS = 3.0
 
-_OPENER = re.compile(r"\$\$|\\\[|\\begin\{((?:equation|align|gather|multline|flalign|alignat|eqnarray|displaymath"
+_OPENER = re.compile(r"\$\$|\\\[|\\begin\{((?:equation|align|gather|multline|flalign|x{0,2}alignat|eqnarray|displaymath"
                      r"|dmath|dgroup)\*?)\}")
 _SECTION = re.compile(r"\\(?:(?:sub)*section|(?:sub)?paragraph|textbf)\*?\{")
 _COLUMNS = re.compile(r"[ \t]*\{[ \t]*\d+[ \t]*\}")
@@ -388,7 +388,7 @@ def _blocks(text: str, starts: list[int], answers: list[Answer], fail: Fail) -> 
             raise fail(f"the display block opened here with {m.group()} runs over the heading '{answers[k].title}' "
                        f"at line {answers[k].line}: is its {closer} missing?", m.start())
         base = m.end()
-        if m.group(1) and m.group(1).startswith("alignat"):     # its number of columns: \begin{alignat*}{2}
+        if m.group(1) and "alignat" in m.group(1):     # its number of columns: \begin{alignat*}{2}
             columns = _COLUMNS.match(text, base, end)
             base = columns.end() if columns else base
         content = text[base:end]

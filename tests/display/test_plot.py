@@ -39,6 +39,26 @@ def test_with_several_variables_the_line_moves_one_that_changes_a_side() -> None
     assert line is not None and line.label == "u" and line.at == (-1.0, 1.0)
 
 
+def test_the_curve_stays_inside_the_declared_domain() -> None:
+    # x declared positive, refuted at x = 1 (sqrt(x^2) = -x: 1 against -1). The plot spans [-1, 3]; the points with
+    # x <= 0 are outside what the claim is about and have no curve (NaN), the others have both sides.
+    x = sp.Symbol("x", positive=True)
+    line = plot.line_through(_problem(sp.sqrt(x ** 2), -x), {"x": "1"})
+    assert line is not None
+    points = plot.sample(line)
+    assert points is not None
+    for at, left, right in zip(points.xs, points.lhs, points.rhs, strict=True):
+        if at <= 0:
+            assert left != left and right != right           # NaN
+        else:
+            assert left == pytest.approx(at) and right == pytest.approx(-at)
+    # u + w = u - w at u = 2, w = 1 (3 against 1): the axis is u, its value t itself, declared nonnegative; w's sign
+    # is not declared and sets no limit.
+    u, w = sp.Symbol("u", nonnegative=True), sp.Symbol("w", real=True)
+    along_u = plot.line_through(_problem(u + w, u - w), {"u": "2", "w": "1"})
+    assert along_u is not None and along_u.label == "u" and along_u.signs == ((0.0, "nonnegative"),)
+
+
 def test_no_plot_without_a_real_variable_or_with_one_left_unset() -> None:
     x, y = sp.symbols("x y", real=True)
     assert plot.line_through(_problem(sp.Integer(2), sp.Integer(3)), {}) is None

@@ -129,7 +129,8 @@ def test_more_heading_forms(notation: Notation, line: str, number: str) -> None:
 
 
 @pytest.mark.parametrize("env, body", [("alignat*", "{2}\n6 &= 7"), ("eqnarray", "6 &=& 7"),
-                                       ("flalign*", "6 &= 7"), ("displaymath", "6 = 7"), ("dmath*", "6 = 7")])
+                                       ("flalign*", "6 &= 7"), ("xalignat*", "{2}6 &= 7"),
+                                       ("displaymath", "6 = 7"), ("dmath*", "6 = 7")])
 def test_more_display_environments_are_blocks(notation: Notation, env: str, body: str) -> None:
     # Each was dropped without a word before: its equation vanished from the report.
     layout = lay_out(f"Answer 1.1\n\\begin{{{env}}}{body}\n\\end{{{env}}}\n", "s.md", notation)
@@ -141,3 +142,14 @@ def test_an_escaped_dollar_opens_no_display_block(notation: Notation) -> None:
     # \$ prints a dollar sign: "\$$4 = 5$$" is a dollar, inline math $4 = 5$ and a dollar; it was read as a display.
     layout = lay_out("Answer 1.1\nCosts \\$$4 = 5$$ each.\n\n$$a = a$$\n", "s.md", notation)
     assert [b.content for b in layout.blocks] == ["a = a"]
+
+
+def test_an_indented_code_block_is_not_math(notation: Notation) -> None:
+    # Four spaces after a blank line make a code block in Markdown: the page shows the text "$$2 + 2 = 5$$". In a
+    # list item the same indentation is the item's content, and its math is read.
+    layout = lay_out("Answer 1.1\n\n    $$2 + 2 = 5$$\n\n$$a = a$$\n", "s.md", notation)
+    assert [b.content for b in layout.blocks] == ["a = a"]
+    layout = lay_out("Answer 1.1\n\n- first\n\n    $$b = b$$\n", "s.md", notation)
+    assert [b.content for b in layout.blocks] == ["b = b"]
+    layout = lay_out("Answer 1.1\n$$\n    a = a\n$$\n", "s.md", notation)
+    assert [b.content.strip() for b in layout.blocks] == ["a = a"]

@@ -379,3 +379,11 @@ def test_table_entries_that_match_nothing_and_skipped_blocks_are_named(tmp_path:
     _claims, sheet = read_sheet(text, "s.md", load_notation(table, "t.notation.toml"))
     assert sheet.skipped == [5]
     assert sheet.unmatched == ['claim."q1.7"', 'claim."q1.1".block."Out diagnal"', 'claim."q1.2".block.3']
+
+
+def test_a_sentence_that_starts_with_a_number_does_not_end_the_answer(notation: Notation) -> None:
+    # "2.5 is the value ..." is the answer's own prose (a question starts "2.5 Show ..."); the block after it was
+    # dropped without a word.
+    text = "#### Answer 1.1\n\n$$a = a$$\n\n2.5 is the value of the first term, hence\n\n$$b = b$$\n"
+    _claims, sheet = read_sheet(text, "s.md", notation)
+    assert len(sheet.chains["q1.1"]) == 2 and sheet.outside == []

@@ -38,6 +38,7 @@ class Line:
     center: float       # the counterexample's position on the line
     half_width: float
     at: tuple[float, float]     # both sides at the counterexample, evaluated from its exact values
+    signs: tuple[tuple[float, str], ...] = ()   # each moving variable's value at t is offset + t; its declared sign
 
 
 def approximate(text: str, digits: int = 10) -> str | None:
@@ -131,7 +132,22 @@ def _along(sides: list[sp.Expr], op: str, t: sp.Symbol, exact: dict[Any, sp.Expr
         left, right = (side.xreplace(move) for side in sides)
     except Exception:  # SymPy refusing a substitution: no plot along this line
         return None
-    return Line(left, right, op, t, label, center, max(2.0, abs(center)), at)
+    offset = (lambda v: 0.0) if len(moving) == 1 else (lambda v: float(exact[v]))
+    signs = tuple((offset(v), sign) for v in moving if (sign := _sign(v)))
+    return Line(left, right, op, t, label, center, max(2.0, abs(center)), at, signs)
+
+
+def _sign(v: Any) -> str:
+    """The sign a variable is declared with (``positive`` ...), or ``""``: outside it the plot has no curve."""
+    return next((name for name in ("positive", "negative", "nonnegative", "nonpositive")
+                 if getattr(v, f"is_{name}", None) is True), "")
+
+
+def _declared(line: Line, x: float) -> bool:
+    """Whether every moving variable keeps its declared sign at ``t = x``."""
+    tests = {"positive": lambda a: a > 0, "negative": lambda a: a < 0, "nonnegative": lambda a: a >= 0,
+             "nonpositive": lambda a: a <= 0}
+    return all(tests[sign](offset + x) for offset, sign in line.signs)
 
 
 def _varies(line: Line) -> bool:
@@ -157,13 +173,15 @@ def _at(expr: sp.Expr, t: sp.Symbol | None, x: float) -> float:
 
 
 def sample(line: Line, *, expired: Callable[[], bool] = lambda: False) -> Plot | None:
-    """Both sides at :data:`SAMPLES` points of ``line`` around the counterexample; ``None`` when time runs out."""
+    """Both sides at :data:`SAMPLES` points of ``line`` around the counterexample (NaN where a variable leaves its
+    declared sign); ``None`` when time runs out."""
     lo, hi = line.center - line.half_width, line.center + line.half_width
     xs = [lo + (hi - lo) * n / (SAMPLES - 1) for n in range(SAMPLES)]
     ls, rs = [], []
     for x in xs:
         if expired():
             return None
-        ls.append(_at(line.lhs, line.t, x))
-        rs.append(_at(line.rhs, line.t, x))
+        inside = _declared(line, x)     # outside the declared domain the sides are not the claim's: no curve
+        ls.append(_at(line.lhs, line.t, x) if inside else math.nan)
+        rs.append(_at(line.rhs, line.t, x) if inside else math.nan)
     return Plot(line.label, line.center, line.at, xs, ls, rs)

@@ -35,7 +35,7 @@ MAX_BLOCKS = 20_000
 #: Time a notation table's own ``heading`` and ``stop`` patterns may take over one sheet, in seconds.
 PATTERN_SECONDS = 3.0
 
-_OPENER = re.compile(r"\$\$|\\\[|\\begin\{((?:equation|align|gather|multline|flalign|alignat|eqnarray|displaymath"
+_OPENER = re.compile(r"\$\$|\\\[|\\begin\{((?:equation|align|gather|multline|flalign|x{0,2}alignat|eqnarray|displaymath"
                      r"|dmath|dgroup)\*?)\}")
 _SECTION = re.compile(r"\\(?:(?:sub)*section|(?:sub)?paragraph|textbf)\*?\{")
 _COLUMNS = re.compile(r"[ \t]*\{[ \t]*\d+[ \t]*\}")
@@ -169,7 +169,7 @@ def _blank_markdown(text: str, starts: list[int], fail: Fail) -> str:
             fence = None
     if fence is not None:
         raise fail(f"the code block opened here with {fence[0] * fence[1]} is never closed", fence[2])
-    text = _blank(text, spans)
+    text = _blank(_blank(text, spans), _indented_code(text, starts))
     spans = []
     pos = 0
     while True:
@@ -190,6 +190,31 @@ def _blank_markdown(text: str, starts: list[int], fail: Fail) -> str:
             continue
         pos = _code_span(text, tick, spans)
     return _blank(text, spans)
+
+
+def _indented_code(text: str, starts: list[int]) -> list[tuple[int, int]]:
+    """The lines of indented code blocks: indented four spaces (or a tab) after a blank line, outside a list item
+    (whose content is indented as well)."""
+    spans: list[tuple[int, int]] = []
+    blank_before = True
+    in_item = in_code = False
+    for n, start in enumerate(starts):
+        stop = starts[n + 1] - 1 if n + 1 < len(starts) else len(text)
+        line = text[start:stop]
+        if not line.strip():
+            blank_before = True
+            continue
+        indent = len(line) - len(line.lstrip(" \t"))
+        if "\t" in line[:indent] or indent >= 4:
+            in_code = in_code or (blank_before and not in_item)
+            if in_code:
+                spans.append((start, stop))
+        else:
+            in_code = False
+            if indent == 0:
+                in_item = _LIST_ITEM.match(line) is not None
+        blank_before = False
+    return spans
 
 
 def _code_span(text: str, tick: int, spans: list[tuple[int, int]]) -> int:
@@ -363,7 +388,7 @@ def _blocks(text: str, starts: list[int], answers: list[Answer], fail: Fail) -> 
             raise fail(f"the display block opened here with {m.group()} runs over the heading '{answers[k].title}' "
                        f"at line {answers[k].line}: is its {closer} missing?", m.start())
         base = m.end()
-        if m.group(1) and m.group(1).startswith("alignat"):     # its number of columns: \begin{alignat*}{2}
+        if m.group(1) and "alignat" in m.group(1):     # its number of columns: \begin{alignat*}{2}
             columns = _COLUMNS.match(text, base, end)
             base = columns.end() if columns else base
         content = text[base:end]

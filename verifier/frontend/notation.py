@@ -60,8 +60,9 @@ __all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "MAX_PATTERNS", "SUFFIX", "Notatio
 
 SUFFIX = NOTATION_SUFFIX
 DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?[a-z]?)"
-#: A question's text ends an answer: "2.1 Show ...", "- 1.2 What ...", "**Question 2**", a Markdown heading.
-DEFAULT_STOP = r"^\s*(?:[-*]\s+)?\d+\.\d+\s+\S|^\s*\*\*Question\b|^#{1,6}\s|^\s*\\(?:sub)*section\*?\{"
+#: A question's text ends an answer: "2.1 Show ...", "- 1.2 What ...", "**Question 2**", a Markdown heading; not a
+#: sentence of the answer that starts with a number ("2.5 is the first term, hence").
+DEFAULT_STOP = r"^\s*(?:[-*]\s+)?\d+\.\d+\s+[^\sa-z]|^\s*\*\*Question\b|^#{1,6}\s|^\s*\\(?:sub)*section\*?\{"
 _TOP_KEYS = frozenset({"heading", "prefix", "stop", "use", "symbols", "define", "latex", "bounds", "operators",
                        "claim", "inferred"})
 _LAYER_KEYS = frozenset({"latex", "bounds", "operators", "assume", "where", "block", "symbols"})

@@ -19,20 +19,15 @@ import argparse
 import re
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITES = (ROOT / "derivations", ROOT / "tests" / "homework", ROOT / "tests" / "redteam" / "claims")
 README = ROOT / "README.md"
 TABLE = "Beyond the naive peer"
-
-
-class _Timeout(BaseException):
-    """Raised by the alarm; a BaseException so that SymPy's own ``except Exception`` cannot swallow it."""
 
 
 @dataclass(frozen=True)
@@ -72,19 +67,19 @@ def suite_gaps(suite: Path, limit: float, counts: dict[str, int]) -> list[Gap]:
     """The gaps of one library (a folder or a file)."""
     import sympy as sp
 
-    from bench.naive import decide
+    from bench.naive import Timeout, alarm, decide, limited
     from verifier.frontend.library import load_library
     from verifier.frontend.problem_builder import library_problems
     from verifier.search.engine import settle_obligation
 
     library = load_library(suite)
     truths = _truths(suite)
-    signal.signal(signal.SIGALRM, _alarm)
+    signal.signal(signal.SIGALRM, alarm)
     out: list[Gap] = []
     for claim in library.claims:
         try:
-            built = _limited(limit, partial(library_problems, library, claim))
-        except _Timeout:
+            built = limited(limit, partial(library_problems, library, claim))
+        except Timeout:
             continue
         except Exception:   # a claim that does not build is the engine's error, not the peer's lead
             continue
@@ -94,15 +89,15 @@ def suite_gaps(suite: Path, limit: float, counts: dict[str, int]) -> list[Gap]:
                 continue
             counts["obligations"] += 1
             try:
-                answer, _ = _limited(limit, partial(decide, problem, sp.simplify))
-            except (_Timeout, Exception):
+                answer, _ = limited(limit, partial(decide, problem, sp.simplify))
+            except (Timeout, Exception):
                 continue
             if answer != "equal":
                 continue
             counts["peer proves"] += 1
             try:
-                verdict = _limited(limit, partial(settle_obligation, ob, problem)).verdict
-            except _Timeout:
+                verdict = limited(limit, partial(settle_obligation, ob, problem)).verdict
+            except Timeout:
                 verdict = "timeout"
             if verdict in ("unknown", "timeout", "error"):
                 true = truths[claim.id] == "true" if claim.id in truths else claim.expect != "refuted"
@@ -134,18 +129,6 @@ def explained_ids(readme: str) -> set[str]:
         if m:
             ids.add(m.group(1))
     return ids
-
-
-def _limited(limit: float, fn: Callable[[], Any]) -> Any:
-    signal.setitimer(signal.ITIMER_REAL, limit)
-    try:
-        return fn()
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-
-
-def _alarm(signum: int, frame: Any) -> None:
-    raise _Timeout
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from typing import Any, TextIO
 _START = time.perf_counter()
 
 
-class _Timeout(BaseException):
+class Timeout(BaseException):
     """Raised by the alarm; a BaseException so that SymPy's own ``except Exception`` cannot swallow it."""
 
 
@@ -53,14 +53,14 @@ def run_peer(derivations: Path, limit: float, out: TextIO) -> int:
     if library.errors:
         _emit(out, {"event": "failed", "errors": [str(e) for e in library.errors]})
         return 2
-    signal.signal(signal.SIGALRM, _alarm)
+    signal.signal(signal.SIGALRM, alarm)
     build_total = check_total = 0.0
     for claim in library.claims:
         start = time.perf_counter()
         try:
-            built: list[tuple[Any, Any]] = _limited(limit, partial(library_problems, library, claim))
+            built: list[tuple[Any, Any]] = limited(limit, partial(library_problems, library, claim))
             failure = None
-        except _Timeout:
+        except Timeout:
             built, failure = [], "timeout"
         except Exception as err:  # the builder's own failure costs this claim only
             built, failure = [], f"error: {type(err).__name__}: {err}"
@@ -75,8 +75,8 @@ def run_peer(derivations: Path, limit: float, out: TextIO) -> int:
         for n, (ob, problem) in enumerate(built):
             start = time.perf_counter()
             try:
-                answer, reason = _limited(limit, partial(decide, problem, sp.simplify))
-            except _Timeout:
+                answer, reason = limited(limit, partial(decide, problem, sp.simplify))
+            except Timeout:
                 answer, reason = "timeout", f"no answer within {limit:g}s"
             except Exception as err:
                 answer, reason = "error", f"{type(err).__name__}: {err}"
@@ -109,7 +109,8 @@ def decide(problem: Any, simplify: Callable[[Any], Any]) -> tuple[str, str]:
     return "equal", "simplify(lhs - rhs) == 0"
 
 
-def _limited(limit: float, fn: Callable[[], Any]) -> Any:
+def limited(limit: float, fn: Callable[[], Any]) -> Any:
+    """``fn()``, stopped by :class:`Timeout` after ``limit`` seconds of wall time (the alarm must be installed)."""
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         return fn()
@@ -117,8 +118,9 @@ def _limited(limit: float, fn: Callable[[], Any]) -> Any:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def _alarm(signum: int, frame: Any) -> None:
-    raise _Timeout
+def alarm(signum: int, frame: Any) -> None:
+    """The SIGALRM handler that :func:`limited` relies on."""
+    raise Timeout
 
 
 def _line(claim: str, n: int, ob: Any, answer: str, reason: str, seconds: float) -> dict[str, Any]:

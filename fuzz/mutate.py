@@ -33,7 +33,7 @@ def _nodes(node: P.Node) -> list[tuple[P.Node, tuple[int, ...]]]:
         if isinstance(n, P.Name) and n.id in ("True", "False"):
             return
         out.append((n, path))
-        for i, c in enumerate(_children(n)):
+        for i, c in enumerate(P.children(n)):
             if isinstance(n, P.Call) and n.func == "diff" and i > 0:
                 continue
             if isinstance(n, P.Tuple) and len(n.items) == 3 and i == 0:
@@ -42,22 +42,6 @@ def _nodes(node: P.Node) -> list[tuple[P.Node, tuple[int, ...]]]:
 
     visit(node, ())
     return out
-
-
-def _children(n: P.Node) -> tuple[P.Node, ...]:
-    if isinstance(n, P.Call):
-        return n.args
-    if isinstance(n, P.Index):
-        return (n.base, *n.indices)
-    if isinstance(n, (P.Vector, P.Tuple)):
-        return n.items
-    if isinstance(n, P.BinOp):
-        return (n.left, n.right)
-    if isinstance(n, P.Neg):
-        return (n.operand,)
-    if isinstance(n, P.Compare):
-        return n.operands
-    return ()
 
 
 def _with_children(n: P.Node, kids: tuple[P.Node, ...]) -> P.Node:
@@ -79,7 +63,7 @@ def _with_children(n: P.Node, kids: tuple[P.Node, ...]) -> P.Node:
 def _put(root: P.Node, path: tuple[int, ...], new: P.Node) -> P.Node:
     if not path:
         return new
-    kids = list(_children(root))
+    kids = list(P.children(root))
     kids[path[0]] = _put(kids[path[0]], path[1:], new)
     return _with_children(root, tuple(kids))
 

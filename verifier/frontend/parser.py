@@ -380,7 +380,8 @@ class _Parser:
         return node
 
 
-def _children(node: Node) -> tuple[Node, ...]:
+def children(node: Node) -> tuple[Node, ...]:
+    """The nodes directly under ``node``, left to right."""
     match node:
         case Call(args=args):
             return args
@@ -404,7 +405,7 @@ def _check_depth(root: Node) -> None:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise ExpressionError(_DEPTH_MESSAGE, column=node.col)
-        stack.extend((child, depth + 1) for child in reversed(_children(node)))
+        stack.extend((child, depth + 1) for child in reversed(children(node)))
 
 
 # --- Public functions -------------------------------------------------------------------------------------------
@@ -448,7 +449,7 @@ def walk(node: Node) -> Iterator[Node]:
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(reversed(_children(current)))
+        stack.extend(reversed(children(current)))
 
 
 def names(node: Node) -> set[str]:

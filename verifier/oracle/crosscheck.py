@@ -191,7 +191,7 @@ def _free_names(node: P.Node, defs: dict[str, Definition]) -> set[str]:
                     for item in a.items[1:]:
                         visit(item, bound)
             return
-        for child in evaluate.children(n):
+        for child in P.children(n):
             visit(child, bound)
 
     visit(node, frozenset())

@@ -113,27 +113,10 @@ def digits(nodes: list[P.Node], definitions: dict[str, Definition]) -> int:
             if n.id not in memo:
                 memo[n.id] = depth(definitions[n.id].body, active | {n.id})
             return memo[n.id]
-        return max((depth(c, active) for c in children(n)), default=0)
+        return max((depth(c, active) for c in P.children(n)), default=0)
 
     levels = max((depth(n, frozenset()) for n in nodes), default=0)
     return 30 + sum(12 + 12 * d for d in range(min(levels, len(STEPS))))
-
-
-def children(n: P.Node) -> tuple[P.Node, ...]:
-    """The nodes directly under ``n``."""
-    if isinstance(n, P.Call):
-        return n.args
-    if isinstance(n, P.Index):
-        return (n.base, *n.indices)
-    if isinstance(n, (P.Vector, P.Tuple)):
-        return n.items
-    if isinstance(n, P.BinOp):
-        return (n.left, n.right)
-    if isinstance(n, P.Neg):
-        return (n.operand,)
-    if isinstance(n, P.Compare):
-        return n.operands
-    return ()
 
 
 def value(node: P.Node, point: Point, local: dict[str, Value] | None = None) -> Value:

@@ -465,3 +465,17 @@ def test_a_file_over_the_size_limit(write_library: Callable[..., Path], verify_c
     run = verify_cli("all", "--format", "json")
     check_one_line_error(run, "derivations/big.toml: file too large")
     assert run.verdicts() == {"good.1": "proved"}
+
+
+@pytest.mark.xfail(strict=True, reason="open: a Piecewise condition that compares a non-real number is a build "
+                                       "error, not an undefined side (found by the fuzzer, seed 31685)")
+def test_a_condition_on_a_non_real_number_is_no_input_error(write_library: Callable[..., Path],
+                                                            verify_cli: Callable[..., Run]) -> None:
+    # sqrt(-3) is not real, so the right side is undefined while the left side, relu(2) = 2, is defined: by section
+    # 2a the claim is false (refuted, or unknown), and the file is well formed: never an error with exit status 2.
+    text = (HEAD + '[define]\n"relu(t)" = "Piecewise((t, t > 0), (0, True))"\n'
+            '[[claim]]\nid = "nr.1"\ntitle = "a side undefined"\nstatement = "relu(2) = relu(1 - sqrt(-3))"\n')
+    write_library({"nr.toml": text, "good.toml": GOOD})
+    run = verify_cli("all", "--format", "json")
+    assert run.code != 2, run.err
+    assert run.verdicts()["nr.1"] in ("refuted", "unknown")

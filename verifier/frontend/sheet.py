@@ -33,7 +33,7 @@ from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex import RELOPS, Rules, Token, read_tokens, scan
 from verifier.frontend.layout import Answer, Block, Layout, lay_out
-from verifier.frontend.notation import Notation, Settings
+from verifier.frontend.notation import Notation, Settings, rename
 from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome
 
 __all__ = ["MAX_SHEET_STEPS", "MAX_STEPS", "READ_SECONDS", "UNREAD", "Entry", "Sheet", "annotate", "read_sheet",
@@ -344,7 +344,7 @@ def _read_entry(tokens: list[Token], rules: Rules) -> tuple[str | None, str | No
         node = read_tokens(tokens, rules)
         if isinstance(node, P.Compare):
             raise ExpressionError("a relation inside an entry of a chain", column=node.col)
-        return P.unparse(node), None, None
+        return rename(P.unparse(node), rules.renames), None, None
     except ExpressionError as err:
         return None, err.message, (err.column - 1 - start) if err.column else -1
     except RecursionError:

@@ -122,7 +122,9 @@ _PUNCT_COMMANDS = {"[": K.LBRACKET, "]": K.RBRACKET, "|": K.BAR, "*": K.STAR, "<
                    r"\{": K.SET_OPEN, r"\}": K.SET_CLOSE, r"\|": K.NORM}
 #: Commands whose braced argument is a word: a name (``\text{Diag}``) or, in cases, a condition's lead-in.
 _WORDS = frozenset({r"\text", r"\operatorname", r"\textrm", r"\mathrm", r"\textit", r"\tag", r"\label"})
-_ASCII_RELATIONS = {"<=": r"\leq", ">=": r"\geq", "!=": r"\neq"}
+_ASCII_RELATIONS = {op: cmd for cmd, op in RELOPS.items() if cmd != op}
+#: Every spelling of a relation the scanner reads (``\\le`` and ``\\lt`` too), and the operator it stands for.
+RELATION_WORDS = {**RELOPS, **{alias: RELOPS[cmd] for alias, cmd in _SAME.items() if cmd in RELOPS}}
 _CMD = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _BRACED_WORD = re.compile(r"\s*\{([^{}]*)\}")
 _HOLE = re.compile(r"\?([A-Za-z]+)")

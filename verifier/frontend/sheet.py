@@ -14,11 +14,12 @@ the next line of a question (``2.5 Show that ...``). Inside it, every display bl
 - inline math (``$...$``) is not read.
 
 Every entry carries its line and column in the sheet. An entry that cannot be read keeps its LaTeX and the reason
-(:attr:`Entry.reason`); the steps that touch it are reported ``unknown`` with "not read: REASON" by
-:func:`settle_unread`, and the rest of the sheet is still checked. Where the answers and blocks are, and what is not
-mathematics (code, comments), is found by :mod:`.layout`; a sheet that cannot be laid out, or that goes past a limit
-(:data:`MAX_STEPS` steps in one claim, :data:`MAX_SHEET_STEPS` in one sheet, :data:`READ_SECONDS` of reading), is an
-error of the sheet.
+(:attr:`Entry.reason`, carried by its chain as :attr:`verifier.model.Chain.unread`); the steps that touch it are
+``unknown`` with "not read: REASON" as they are settled, never built (:func:`verifier.model.not_read`), their text
+shown as LaTeX by :func:`settle_unread`, and the rest of the sheet is still checked. Where the answers and blocks
+are, and what is not mathematics (code, comments), is found by :mod:`.layout`; a sheet that cannot be laid out, or
+that goes past a limit (:data:`MAX_STEPS` steps in one claim, :data:`MAX_SHEET_STEPS` in one sheet,
+:data:`READ_SECONDS` of reading), is an error of the sheet.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex import RELOPS, Rules, Token, read_tokens, scan
+from verifier.frontend.latex_tokens import RELATION_WORDS
 from verifier.frontend.layout import Answer, Block, Layout, lay_out
 from verifier.frontend.notation import Notation, Settings, rename
 from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome
@@ -48,7 +50,6 @@ MAX_SHEET_STEPS = 10_000
 READ_SECONDS = 5.0
 _WRAPPERS = frozenset({"aligned", "align", "align*", "split", "gathered", "gather", "gather*", "equation",
                        "equation*", "multline", "multline*", "alignedat"})
-_OPS_TEXT = {"=": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=", "!=": "!="}
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,12 @@ class Entry:
     reason: str | None = None
     reason_line: int | None = None
     reason_col: int | None = None
+
+    def not_read(self, path: str) -> str | None:
+        """Why the entry was not read, where in ``path`` (the sheet); ``None`` when it was."""
+        if self.reading is not None:
+            return None
+        return f"not read: {self.reason} at {path}:{self.reason_line}:{self.reason_col}"
 
     def step(self) -> str:
         """The entry as a step of a chain in the expression language."""
@@ -359,11 +366,6 @@ def _source(content: str, base: int, first: int, last: int) -> str:
     return " ".join(text.split())
 
 
-#: Relations as written, for cutting a block that cannot be scanned as a whole.
-_TEXT_RELATIONS = ((r"\leq", "<="), (r"\geq", ">="), (r"\neq", "!="), (r"\le", "<="), (r"\ge", ">="),
-                   (r"\ne", "!="), ("=", "="), ("<", "<"), (">", ">"))
-
-
 _SPECIAL = re.compile(r"[{}=<>]|\\(?:[A-Za-z]+|.)", re.DOTALL)
 
 
@@ -377,7 +379,7 @@ def _by_relations(content: str, base: int, rules: Rules, positions: _Positions, 
     for m in _SPECIAL.finditer(content):   # a command or an escaped character is one piece, never a relation
         word = m.group()
         depth += {"{": 1, "}": -1}.get(word, 0)
-        op = next((op for text, op in _TEXT_RELATIONS if text == word), None) if depth == 0 else None
+        op = RELATION_WORDS.get(word) if depth == 0 else None
         if op is not None:
             cuts.append((m.start(), m.end(), op))
             if len(cuts) > budget:
@@ -417,7 +419,8 @@ def _claim(full_id: str, cid: str, answer: Answer, shown: str, kept: list[tuple[
         chains.append(Chain(name=name, steps=tuple(e.step() for e in entries),
                             step_lines=tuple(e.line for e in entries), assume=settings.assume,
                             where=settings.where, line=entries[0].line,
-                            where_line=entries[0].line if settings.where else None))
+                            where_line=entries[0].line if settings.where else None,
+                            unread=tuple(e.not_read(shown) for e in entries)))
     question = id_prefix + cid.rsplit(".", 1)[0] if "." in cid else None
     return Claim(id=full_id, title=title, file=shown, line=heading_line, chains=tuple(chains), assume=assume,
                  where=where, where_line=heading_line if where else None, question=question)
@@ -437,8 +440,9 @@ def step_entries(sheets: dict[str, Sheet], claim: Claim, ob: Obligation) -> tupl
 
 
 def settle_unread(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
-    """Give every step of a sheet that touches an entry not read (or whose reading cannot be built) the verdict
-    ``unknown``, "not read: REASON" at the sheet's line and column; the obligation's text shows the LaTeX."""
+    """Show every step of a sheet that touches an entry not read with its LaTeX (it was settled ``unknown``, "not
+    read: REASON", without being built); give a step whose reading cannot be built the verdict ``unknown``, "not
+    read: REASON" at the sheet's line and column."""
     for result in results:
         for n, outcome in enumerate(result.outcomes):
             ob = outcome.obligation
@@ -460,7 +464,7 @@ def settle_unread(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
             if bad is None and not in_sheet:
                 continue
             if bad is not None:
-                reason = f"not read: {bad.reason} at {path}:{bad.reason_line}:{bad.reason_col}"
+                reason = bad.not_read(path)
             else:
                 message = re.sub(rf"^{re.escape(path)}:\d+(?::\d+)?: ", "", outcome.message or "", count=1)
                 table_line = _in_table(sheets[result.claim.file], result.claim, ob, message, left, right)

@@ -37,6 +37,7 @@ import z3
 
 from verifier.kernel import inequalities, interval
 from verifier.kernel.facts import Facts, entry_relations
+from verifier.kernel.relations import RELATION_OPS, holds, mirrored, negated
 from verifier.kernel.rules import expu
 from verifier.kernel.sums import integer_bounds, support_range
 
@@ -164,7 +165,7 @@ def _decide_case(e: sp.Expr, conditions: list[sp.Basic], op: str, facts: Facts,
         return None
     lemmas = terms + inequalities.lemmas([(z3.RealVal(0), z3.RealVal(1)), *ab.log_terms], ab.constants) \
         + _cauchy_schwarz(ab)
-    failure = {">=": value < 0, ">": value <= 0, "=": value != 0}[op]
+    failure = holds(negated(op), value, 0)
     result, model = _check(ab.constraints + lemmas + [failure], budget_ms)
     if result == z3.unsat:
         return Proof()
@@ -218,9 +219,7 @@ def witness(e: sp.Expr, op: str, facts: Facts, hypotheses: tuple[sp.Basic, ...] 
         _facts(ab)
     except (Untranslatable, z3.Z3Exception, RecursionError):
         return None
-    holds = {"=": value == 0, "!=": value != 0, "<": value < 0, "<=": value <= 0, ">": value > 0,
-             ">=": value >= 0}[op]
-    result, model = _check([*ab.constraints, holds], budget_ms)
+    result, model = _check([*ab.constraints, holds(op, value, 0)], budget_ms)
     return Model(_point(model, ab)) if result == z3.sat and model is not None else None
 
 
@@ -545,11 +544,9 @@ def _condition(c: sp.Basic, ab: _Abstraction) -> Any:
         return (z3.And if isinstance(c, sp.And) else z3.Or)([_condition(a, ab) for a in c.args])
     if isinstance(c, sp.Not):
         return z3.Not(_condition(c.args[0], ab))
-    ops = {sp.Eq: lambda a, b: a == b, sp.Ne: lambda a, b: a != b, sp.Lt: lambda a, b: a < b,
-           sp.Le: lambda a, b: a <= b, sp.Gt: lambda a, b: a > b, sp.Ge: lambda a, b: a >= b}
-    for cls, fn in ops.items():
+    for cls, op in RELATION_OPS.items():
         if isinstance(c, cls):
-            return fn(_translate(c.lhs, ab), _translate(c.rhs, ab))
+            return holds(op, _translate(c.lhs, ab), _translate(c.rhs, ab))
     raise Untranslatable(c)
 
 
@@ -561,9 +558,8 @@ def confirm_under(relation: tuple[sp.Expr, str, sp.Expr], hypotheses: list[sp.Ba
     from verifier.kernel.rules import normal
 
     lhs, op, rhs = relation
-    flipped = {"<=": ">=", "<": ">"}
-    if op in flipped:
-        lhs, op, rhs = rhs, flipped[op], lhs
+    if op in ("<=", "<"):
+        lhs, op, rhs = rhs, mirrored(op), lhs
     if op not in (">=", ">", "="):
         return None
     d = logs.expand_logs(normal(lhs - rhs, facts), lambda a: positive(a, facts))

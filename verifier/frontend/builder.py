@@ -40,6 +40,7 @@ from verifier.frontend.values import (
     keep,
     literal_vec,
     power_condition,
+    real_argument,
 )
 from verifier.kernel.relations import RELATION_CLASSES
 
@@ -293,7 +294,7 @@ class Builder:
         return _binary(self.frames, node.op, left, right, node.col)
 
     def _Compare(self, node: P.Compare) -> Any:
-        values = [self.value(o) for o in node.operands]
+        values = [real_argument(self.frames, self.value(o)) for o in node.operands]
         links = []
         for op, a, b in zip(node.ops, values, values[1:], strict=False):
             if isinstance(a, (Vec, tuple)) or isinstance(b, (Vec, tuple)):

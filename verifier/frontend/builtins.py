@@ -19,7 +19,7 @@ from verifier.frontend import names
 from verifier.frontend import parser as P
 from verifier.frontend.definedness import Frames
 from verifier.frontend.joints import joint_derivative
-from verifier.frontend.values import MAX_VECTOR, Vec, closed, wrap
+from verifier.frontend.values import MAX_VECTOR, Vec, closed, real_argument, wrap
 from verifier.kernel import defined
 from verifier.kernel.interval import settle
 
@@ -388,6 +388,8 @@ class Builtin:
     differentiates, ...). ``needs`` is what its argument must satisfy for a real value (``log``: ``> 0``); ``exact``
     says that SymPy's evaluation at an irrational number is not trusted: the call is then built unevaluated and
     decided by the kernel (a floor of an algebraic number near an integer, SymPy issues #21039, #26368).
+    ``compares`` says that its value depends on the sign of a real argument (``Max``, ``Abs``, ``floor``): an
+    argument not real anywhere makes the call undefined (:func:`~verifier.frontend.values.real_argument`).
     ``shown_as_call`` says that the display writes it as a call (its value is a vector it does not expand)."""
 
     name: str
@@ -397,6 +399,7 @@ class Builtin:
     entrywise: bool = False
     needs: Callable[..., sp.Basic] | None = None
     exact: bool = False
+    compares: bool = False
     shown_as_call: bool = False
 
 
@@ -412,14 +415,16 @@ def _special(name: str, build: Callable[[Building, P.Call], Any], **words: Any) 
 BUILTINS: dict[str, Builtin] = {b.name: b for b in (
     _entrywise("exp", sp.exp), _entrywise("log", sp.log, needs=sp.Gt), _entrywise("sqrt", sp.sqrt, needs=sp.Ge),
     _entrywise("sin", sp.sin), _entrywise("cos", sp.cos), _entrywise("tan", sp.tan), _entrywise("sinh", sp.sinh),
-    _entrywise("cosh", sp.cosh), _entrywise("tanh", sp.tanh), _entrywise("Abs", sp.Abs, exact=True),
-    _entrywise("sign", sp.sign, exact=True), _entrywise("floor", sp.floor, exact=True),
-    _entrywise("ceiling", sp.ceiling, exact=True), _entrywise("Heaviside", sp.Heaviside),
+    _entrywise("cosh", sp.cosh), _entrywise("tanh", sp.tanh), _entrywise("Abs", sp.Abs, exact=True, compares=True),
+    _entrywise("sign", sp.sign, exact=True, compares=True), _entrywise("floor", sp.floor, exact=True, compares=True),
+    _entrywise("ceiling", sp.ceiling, exact=True, compares=True),
+    _entrywise("Heaviside", sp.Heaviside, compares=True),
     _entrywise("transpose", sp.transpose), _entrywise("Not", sp.Not),
     _entrywise("sec", sp.sec), _entrywise("csc", sp.csc), _entrywise("cot", sp.cot), _entrywise("asin", sp.asin),
     _entrywise("acos", sp.acos), _entrywise("atan", sp.atan), _entrywise("asinh", sp.asinh),
     _entrywise("acosh", sp.acosh), _entrywise("atanh", sp.atanh),
-    Builtin("Max", sp.Max, (1, 64), exact=True), Builtin("Min", sp.Min, (1, 64), exact=True),
+    Builtin("Max", sp.Max, (1, 64), exact=True, compares=True),
+    Builtin("Min", sp.Min, (1, 64), exact=True, compares=True),
     Builtin("KroneckerDelta", sp.KroneckerDelta, (2, 2)), Builtin("eye", sp.eye, (1, 1)),
     Builtin("zeros", sp.zeros, (1, 2)), Builtin("diag", sp.diag, (1, 64)), Builtin("And", sp.And, (1, 64)),
     Builtin("Or", sp.Or, (1, 64)),
@@ -482,6 +487,8 @@ def apply_function(frames: Frames, name: str, args: list[Any], col: int) -> Any:
             return a.map(lambda e: apply_function(frames, name, [e], col), f"{name}({a.label})", frames)
         if isinstance(a, tuple):
             raise ExpressionError(f"{name}() of a tuple", column=col)
+        if b.compares:
+            a = real_argument(frames, a)
         if b.exact and irrational_number(a):
             return fn(a, evaluate=False)
         if b.needs is not None and isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase):
@@ -497,6 +504,8 @@ def apply_function(frames: Frames, name: str, args: list[Any], col: int) -> Any:
         if name == "diag" and len(args) == 1 and isinstance(args[0], Vec) and args[0].concrete_items():
             return sp.diag(*cast(list[Any], args[0].concrete_items()))
         raise ExpressionError(f"{name}() of a vector or tuple", column=col)
+    if b.compares:
+        args = [real_argument(frames, a) for a in args]
     if b.exact and any(irrational_number(a) for a in args):
         return fn(*args, evaluate=False)
     if name in ("eye", "zeros"):

@@ -138,6 +138,22 @@ def family_vec(info: SymbolInfo) -> Vec:
 
 
 
+#: The condition of an operation undefined at every point (``0 != 0``, as a division by 0 records it).
+NOWHERE = sp.Ne(sp.Integer(0), 0, evaluate=False)
+
+
+def real_argument(frames: Frames, a: Any) -> Any:
+    """``a`` as the argument of an operation that compares it (a relation, ``Max``, ``Min``, ``Abs``, ``floor``...):
+    ``a`` itself, unless SymPy shows it is not real at any point (``log(-p)`` for a positive ``p``, ``sqrt(-3)``,
+    ``1/0``), which only an operation undefined as written gives. The application is then undefined everywhere
+    (section 2a): it records :data:`NOWHERE` into ``frames`` and takes 0 for the argument, so that SymPy never
+    compares a non-real number. With no frame open nothing would keep that, and ``a`` is left as it is."""
+    if frames.open and isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) and a.is_extended_real is False:
+        frames.record(NOWHERE)
+        return sp.Integer(0)
+    return a
+
+
 def power_condition(base: Expr, exponent: Expr) -> sp.Basic | None:
     """What ``base^exponent`` needs to be defined: ``base != 0`` for a negative integer exponent, ``base >= 0`` for
     a positive non-integer rational (``sqrt``), ``base > 0`` for a negative one; ``None`` otherwise (a symbolic

@@ -33,7 +33,8 @@ from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex import RELOPS, Rules, Token, read_tokens, scan
 from verifier.frontend.layout import Answer, Block, Layout, lay_out
-from verifier.frontend.notation import Notation, Settings
+from verifier.frontend.macros import Definitions, definitions
+from verifier.frontend.notation import Notation, Settings, rename
 from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome
 
 __all__ = ["MAX_SHEET_STEPS", "MAX_STEPS", "READ_SECONDS", "UNREAD", "Entry", "Sheet", "annotate", "read_sheet",
@@ -107,6 +108,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
         deadline = time.monotonic() + READ_SECONDS
     layout = lay_out(text, shown, notation)
     positions = _Positions(layout.starts)
+    defined = definitions(layout.text, layout.starts)
     sheet = Sheet(shown, table=notation.path, hypotheses=notation.hypotheses, answers=len(layout.answers))
     claims: list[Claim] = []
     sheet_steps = 0
@@ -129,7 +131,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                 sheet.skipped.append(block.line)
                 continue
             for continues, entries in _read_block(block.content, block.base, settings.rules, positions,
-                                                  MAX_STEPS - steps):
+                                                  MAX_STEPS - steps, defined):
                 steps += len(entries)
                 if continues and chains:
                     chains[-1].extend(entries)
@@ -180,10 +182,15 @@ def _with_leads(layout: Layout, answer: Answer) -> list[tuple[Block, str]]:
     return out
 
 
-def _read_block(content: str, base: int, rules: Rules, positions: _Positions, budget: int
+def _read_block(content: str, base: int, rules: Rules, positions: _Positions, budget: int, defined: Definitions
                 ) -> list[tuple[bool, list[Entry]]]:
     """The chains a display block writes: (whether it continues the chain before, its entries). Past ``budget``
-    entries the rest is not read (the caller reports the limit)."""
+    entries the rest is not read (the caller reports the limit). A block using what the sheet defines is one
+    formula not read."""
+    if content.strip() and (hit := defined.first_use(content)) is not None:
+        line, col = positions.at(base + len(content) - len(content.lstrip()))
+        where = positions.at(base + hit[0]) if hit[0] is not None else (line, col)
+        return [(False, [Entry(None, " ".join(content.split()), line, col, None, hit[1], *where)])]
     try:
         tokens = scan(content, base=base)
     except ExpressionError:
@@ -353,7 +360,7 @@ def _read_entry(tokens: list[Token], rules: Rules) -> tuple[str | None, str | No
         node = read_tokens(tokens, rules)
         if isinstance(node, P.Compare):
             raise ExpressionError("a relation inside an entry of a chain", column=node.col)
-        return P.unparse(node), None, None
+        return rename(P.unparse(node), rules.renames), None, None
     except ExpressionError as err:
         return None, err.message, (err.column - 1 - start) if err.column else -1
     except RecursionError:

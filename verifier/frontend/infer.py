@@ -109,7 +109,9 @@ def infer_table(text: str, shown: str, deadline: float | None = None) -> str:
     line_of = _line_counter(layout.starts)
     answers: dict[str, _Facts] = {}         # what each answer shows, for a letter that is a family elsewhere
     for answer in layout.answers:
-        for block in layout.blocks_of(answer) if time.process_time() <= deadline else ():
+        for block in layout.blocks_of(answer):
+            if time.monotonic() > deadline:
+                break
             _observe_block(block.content, block.base, answers.setdefault(answer.number, _Facts()), line_of)
     for block in layout.blocks:
         if time.monotonic() > deadline:

@@ -72,17 +72,24 @@ def _cut(tokens: list[Token], is_separator: Callable[[Token], bool], keep: bool 
     """Split at separators outside brackets and environments; with ``keep`` a separator starts the next part, with
     ``empty`` empty parts are kept (the cells of a row keep their places)."""
     parts: list[list[Token]] = [[]]
+    part = parts[0]
     depth = 0
     for t in tokens:
-        if depth == 0 and is_separator(t):
-            parts.append([t] if keep else [])
-            continue
-        if t.kind in ("{", "(", "[", "begin"):
+        kind = t.kind
+        if kind in _OPENING:
             depth += 1
-        elif t.kind in ("}", ")", "]", "end"):
-            depth = max(0, depth - 1)
-        parts[-1].append(t)
+        elif kind in _CLOSING:
+            depth = depth - 1 if depth else 0
+        elif depth == 0 and is_separator(t):
+            part = [t] if keep else []
+            parts.append(part)
+            continue
+        part.append(t)
     return parts if empty else [p for p in parts if p]
+
+
+_OPENING = frozenset({"{", "(", "[", "begin"})
+_CLOSING = frozenset({"}", ")", "]", "end"})
 
 
 def _binary(token: Token) -> bool:

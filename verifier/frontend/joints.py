@@ -27,12 +27,11 @@ from typing import TypeAlias
 
 import sympy as sp
 
+from verifier.kernel.relations import RELATION_OPS, sign_satisfies
+
 Expr: TypeAlias = sp.Expr
 Derivative: TypeAlias = Callable[[Expr, "sp.Symbol | sp.Indexed"], Expr]
 
-#: A boundary's relations decided on one side: the side's sign of ``p`` (+1, -1, or 0 at the point).
-_TRUTH = {sp.Gt: lambda s: s > 0, sp.Ge: lambda s: s >= 0, sp.Lt: lambda s: s < 0, sp.Le: lambda s: s <= 0,
-          sp.Eq: lambda s: s == 0, sp.Ne: lambda s: s != 0}
 
 
 def boundaries(e: Expr, v: sp.Symbol | sp.Indexed) -> dict[Expr, list[tuple[sp.Basic, int]]]:
@@ -44,7 +43,7 @@ def boundaries(e: Expr, v: sp.Symbol | sp.Indexed) -> dict[Expr, list[tuple[sp.B
             if not isinstance(cond, sp.Basic):
                 continue
             for rel in cond.atoms(sp.core.relational.Relational):
-                if type(rel) not in _TRUTH or not rel.has(v):
+                if type(rel) not in RELATION_OPS or not rel.has(v):
                     continue
                 _, p = sp.expand(rel.lhs - rel.rhs).as_content_primitive()
                 sign = 1
@@ -92,7 +91,9 @@ def _away(e: Expr, v: sp.Symbol | sp.Indexed, derivative: Derivative, smooth: De
 
 def _side(e: Expr, relations: list[tuple[sp.Basic, int]], side: int) -> Expr:
     """``e`` with the relations of one boundary decided on one side (``nan`` where no branch is left: undefined)."""
-    return e.xreplace({rel: sp.true if _TRUTH[type(rel)](sign * side) else sp.false for rel, sign in relations})
+    # Each relation decided by the side's sign of ``p`` (+1, -1, or 0 at the point).
+    return e.xreplace({rel: sp.true if sign_satisfies(sign * side, RELATION_OPS[type(rel)]) else sp.false
+                       for rel, sign in relations})
 
 
 #: At most this many points of one boundary are treated one by one (more: the boundary is kept symbolic).

@@ -28,12 +28,17 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from verifier.frontend.library import Library
-from verifier.model import INTERRUPTED_MESSAGE, Claim, ClaimResult, Outcome, not_read, obligations
+from verifier.model import INTERRUPTED_MESSAGE, Claim, ClaimResult, Obligation, Outcome, not_read, obligations
 from verifier.runner.dedup import obligation_keys, relocated
 from verifier.runner.lifeline import tie_to_parent
+
+if TYPE_CHECKING:
+    from verifier.errors import ExpressionError
+    from verifier.frontend.problem import Problem
 
 #: Address-space limit of a worker process, in bytes.
 MEMORY_LIMIT = 3 * 1024 ** 3
@@ -84,7 +89,7 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
     if announce:    # a worker that was not forked has just imported SymPy: its obligations' clocks start now
         conn.send("ready")
 
-    built: dict[int, list[Any]] = {}
+    built: dict[int, list[tuple[Obligation, Problem | ExpressionError]]] = {}
     while True:
         try:
             task = conn.recv()
@@ -305,7 +310,7 @@ def _sigterm_as_interrupt() -> tuple[bool, Any]:
     if threading.current_thread() is not threading.main_thread():
         return False, None
 
-    def interrupt(signum: int, frame: Any) -> None:
+    def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     try:

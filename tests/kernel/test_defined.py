@@ -212,6 +212,19 @@ def test_a_branch_value_is_needed_only_where_chosen() -> None:
     assert check is not None and check.holds
 
 
+def test_a_condition_with_an_undefined_side() -> None:
+    # As the builder writes Piecewise((1, log(x) > 0), (0, True)): the condition's x > 0 carried on every value.
+    pw = sp.Piecewise((sp.Piecewise((1, x > 0)), sp.log(x) > 0), (sp.Piecewise((0, x > 0)), True))
+    # Where it is defined, x > 0 (each branch's value needs it): a necessary condition of its own.
+    assert sp.Gt(x, 0) in defined.conditions(pw, sufficient=False)
+    assert sp.Gt(x, 0) not in defined.conditions(sp.Piecewise((1 / x, y > 0), (1, True)), sufficient=False)
+    # At x = 0 the condition log(0) > 0 has no truth value: the Piecewise is undefined there, not undecided.
+    check = at(0, "=", pw, {x: 0})
+    assert check is not None and not check.holds and check.undefined == "rhs"
+    check = at(1, "=", pw, {x: 2})                           # log 2 = 0.69 > 0: the first branch, 1
+    assert check is not None and check.holds
+
+
 # -- powers at a point: the exponent's value decides the condition -------------------------------------------------
 
 

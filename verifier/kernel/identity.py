@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from verifier.kernel import conditions, defined, geometric, interval, logs, radicals, trig, zeros
+from verifier.kernel import conditions, defined, geometric, interval, inverse, logs, radicals, trig, zeros
 from verifier.kernel.evaluation import (
     allowed,
     apply_zero_outside,
@@ -191,6 +191,9 @@ def _confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, splits: int) -> 
     if d.has(*trig.TRIG) and trig.reduced(d) == 0:
         return Confirmed("trigonometric normal form: sines and cosines of independent angles modulo "
                          "sin^2 + cos^2 = 1, exact cancellation")
+    found = _inverse_identity(d, facts)
+    if found is not None:
+        return found
     if splits <= 0:
         return None
     cond = _undecided_condition(d, facts)
@@ -285,6 +288,30 @@ def _radical_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
         n = logs.expand_logs(n, lambda a: nra.positive(a, facts))
     if is_zero_polynomially(n):
         return Confirmed("normal form: radicals denested, powers through exp and log, exact cancellation")
+    return None
+
+
+def _inverse_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
+    """``d = 0`` once inverse trigonometric and hyperbolic functions are rewritten by their principal branches' rules
+    (:mod:`verifier.kernel.inverse`), then by the normal form, the logarithm rules under positivity and the
+    trigonometric normal form."""
+    if not d.has(*inverse.INVERSE):
+        return None
+    from verifier.kernel import nra  # z3 is imported only when a proof needs it
+
+    def positive(a: sp.Expr) -> bool:
+        return _positive(a, facts) or facts.positive(a) or nra.positive(a, facts)
+
+    rewritten = inverse.rewritten(d, positive)
+    if rewritten == d:
+        return None
+    n = normal(rewritten, facts)
+    if _leaks(n, d):
+        return None
+    if not is_zero_polynomially(n) and n.has(sp.log):
+        n = logs.expand_logs(n, lambda a: nra.positive(a, facts))
+    if is_zero_polynomially(n) or (n.has(*trig.TRIG) and trig.reduced(n) == 0):
+        return Confirmed("inverse functions by their principal branches' rules, exact cancellation")
     return None
 
 

@@ -7,7 +7,8 @@ with only true constraints about it:
 - a symbol or an entry: its declared sign (an integer is relaxed to a real: fewer constraints, so still sound);
 - ``expu(t)`` (``exp(t)``): ``> 0``; ``log(a)``: only where ``a > 0`` is proved first (by the same solver), and
   then the rules of :mod:`verifier.kernel.inequalities` hold between all these logarithms and exponentials;
-- ``log(c)`` of a positive number: a rigorous rational enclosure; ``sqrt(a)``: ``r >= 0, r^2 = a`` (it is only
+- ``log(c)`` of a positive number: a rigorous rational enclosure, and ``E`` or ``exp(r)`` (``r`` rational) a log
+  term whose logarithm is exactly ``r``; ``sqrt(a)``: ``r >= 0, r^2 = a`` (it is only
   defined where ``a >= 0``);
 - ``Max``, ``Min``, ``Abs``, ``sign`` and ``Piecewise``: exactly, by z3's if-then-else (a case split);
 - a sum, or any other real atom: a free real unknown.
@@ -435,6 +436,8 @@ def _number(e: sp.Expr, ab: _Abstraction) -> Any:
         return z3.RealVal(f"{lo.p}/{lo.q}")
     v = ab.fresh(e)
     ab.constraints.append(z3.And(v >= z3.RealVal(f"{lo.p}/{lo.q}"), v <= z3.RealVal(f"{hi.p}/{hi.q}")))
+    if e == sp.E or (isinstance(e, sp.exp) and e.args[0].is_Rational):    # log(exp(r)) = r: a log term
+        ab.log_terms.append((_translate(sp.log(e), ab), v))
     return v
 
 
@@ -545,11 +548,9 @@ def _condition(c: sp.Basic, ab: _Abstraction) -> Any:
         return (z3.And if isinstance(c, sp.And) else z3.Or)([_condition(a, ab) for a in c.args])
     if isinstance(c, sp.Not):
         return z3.Not(_condition(c.args[0], ab))
-    ops = {sp.Eq: lambda a, b: a == b, sp.Ne: lambda a, b: a != b, sp.Lt: lambda a, b: a < b,
-           sp.Le: lambda a, b: a <= b, sp.Gt: lambda a, b: a > b, sp.Ge: lambda a, b: a >= b}
-    for cls, fn in ops.items():
-        if isinstance(c, cls):
-            return fn(_translate(c.lhs, ab), _translate(c.rhs, ab))
+    if isinstance(c, (sp.Eq, sp.Ne, sp.Lt, sp.Le, sp.Gt, sp.Ge)):
+        a, b = _translate(c.lhs, ab), _translate(c.rhs, ab)
+        return {sp.Eq: a == b, sp.Ne: a != b, sp.Lt: a < b, sp.Le: a <= b, sp.Gt: a > b, sp.Ge: a >= b}[type(c)]
     raise Untranslatable(c)
 
 

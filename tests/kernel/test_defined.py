@@ -212,6 +212,16 @@ def test_a_branch_value_is_needed_only_where_chosen() -> None:
     assert check is not None and check.holds
 
 
+def test_an_integer_power_of_unknown_sign() -> None:
+    # y^k for an integer k: undefined exactly where y = 0 and k < 0 (0^(-1) = 1/0; 0^0 = 1, 0^2 = 0).
+    k = sp.Symbol("k", integer=True)
+    exact = sp.Or(sp.Ne(y, 0), sp.Ge(k, 0))
+    assert defined.conditions(y**k, sufficient=False) == (exact,)
+    assert defined.conditions(y**k, sufficient=True) == (sp.Ne(y, 0),)     # stricter, still sufficient
+    kn = sp.Symbol("kn", integer=True, nonnegative=True)
+    assert defined.conditions(y**kn, sufficient=False) == ()
+
+
 def test_a_condition_with_an_undefined_side() -> None:
     # As the builder writes Piecewise((1, log(x) > 0), (0, True)): the condition's x > 0 carried on every value.
     pw = sp.Piecewise((sp.Piecewise((1, x > 0)), sp.log(x) > 0), (sp.Piecewise((0, x > 0)), True))

@@ -128,7 +128,9 @@ def _own(e: sp.Basic, sufficient: bool) -> list[sp.Basic]:
     if isinstance(e, sp.Pow):
         b, x = e.args
         if x.is_integer:    # b^k for an integer k of unknown sign: b != 0 suffices, and is needed only if k < 0
-            return [] if x.is_nonnegative or not (sufficient or x.is_negative) else [sp.Ne(b, 0, evaluate=False)]
+            if x.is_nonnegative:
+                return []
+            return [sp.Ne(b, 0, evaluate=False) if sufficient or x.is_negative else integer_power_condition(b, x)]
         if x.is_Rational:
             return [sp.Ge(b, 0, evaluate=False) if x > 0 else sp.Gt(b, 0, evaluate=False)]
         return [sp.Gt(b, 0, evaluate=False)] if sufficient else []
@@ -194,6 +196,11 @@ def _piecewise_conditions(e: sp.Piecewise, sufficient: bool) -> tuple[sp.Basic, 
         # holds (log(x) > 0 as a condition makes both branches' values need x > 0).
         out.extend(common)
     return tuple(x for x in out if x not in (True, sp.true))
+
+
+def integer_power_condition(b: sp.Expr, k: sp.Expr) -> sp.Basic:
+    """The exact condition of ``b^k`` for an integer ``k`` of unknown sign: ``b != 0`` or ``k >= 0``."""
+    return sp.Or(sp.Ne(b, 0, evaluate=False), sp.Ge(k, 0, evaluate=False))
 
 
 def holds(c: sp.Basic) -> bool:

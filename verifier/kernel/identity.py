@@ -109,7 +109,9 @@ def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
     if any(c.has(sp.Sum) for c in need):
         need = tuple(conditions.renamed_like(c, local, have) for c in need)
     known = [c.lhs - c.rhs for c in have if isinstance(c, (sp.Ne, sp.Gt, sp.Lt))]
-    return all(c in have or _discharged(c, local) or _nonzero_by_zero_sets(c, known, local) for c in need)
+    return all(c in have or _discharged(c, local) or _nonzero_by_zero_sets(c, known, local)
+               or (isinstance(c, sp.Ne) and c.rhs == 0 and c.lhs.has(sp.sin, sp.cos)
+                   and trig.nonzero_by_factors(c.lhs, known)) for c in need)
 
 
 def _nonzero_by_zero_sets(c: sp.Basic, known: list[sp.Expr], facts: Facts) -> bool:

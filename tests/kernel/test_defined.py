@@ -212,6 +212,14 @@ def test_a_branch_value_is_needed_only_where_chosen() -> None:
     assert check is not None and check.holds
 
 
+def test_nonlinear_conditions_of_the_given_side() -> None:
+    # 1 - x^2 >= 0 gives -1 <= x <= 1, where asin(x) is defined; x^2 - 1 >= 0 does not give x - 1 >= 0 (x = -2).
+    assert identity.defined_where(sp.asin(x), sp.sqrt(1 - x**2), FACTS)
+    assert not identity.defined_where(sp.sqrt(x - 1) * sp.sqrt(x + 1), sp.sqrt(x**2 - 1), FACTS)
+    # log(x + sqrt(x^2 - 1)) is defined only for x >= 1 (for x <= -1, x + sqrt(x^2 - 1) < 0): acosh(x) is there.
+    assert identity.defined_where(sp.acosh(x), sp.log(x + sp.sqrt(x**2 - 1)), FACTS)
+
+
 def test_an_integer_power_of_unknown_sign() -> None:
     # y^k for an integer k: undefined exactly where y = 0 and k < 0 (0^(-1) = 1/0; 0^0 = 1, 0^2 = 0).
     k = sp.Symbol("k", integer=True)

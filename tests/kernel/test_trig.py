@@ -103,3 +103,8 @@ def test_nonzero_by_factors() -> None:
     assert trig.nonzero_by_factors(sp.sin(x)**2 + sp.cos(x)**2, [])
     # cos(2x) = (cos x - sin x)(cos x + sin x): not a product of sin x and cos x (0 at x = pi/4).
     assert not trig.nonzero_by_factors(sp.cos(2 * x), [sp.sin(x), sp.cos(x)])
+    # tan(x) != 0 where it is defined gives sin(x) != 0 (its numerator): 1/tan(x) = cot(x) is claimed where
+    # tan(x) is defined and nonzero, and cot(x) is defined there.
+    assert trig.nonzero_by_factors(sp.sin(x), [sp.tan(x)])
+    # cos(x) != 0 alone says nothing of sin(x) (x = 0).
+    assert not trig.nonzero_by_factors(sp.sin(x), [sp.cos(x)])

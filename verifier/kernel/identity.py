@@ -111,7 +111,19 @@ def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
     known = [c.lhs - c.rhs for c in have if isinstance(c, (sp.Ne, sp.Gt, sp.Lt))]
     return all(c in have or _discharged(c, local) or _nonzero_by_zero_sets(c, known, local)
                or (isinstance(c, sp.Ne) and c.rhs == 0 and c.lhs.has(sp.sin, sp.cos)
-                   and trig.nonzero_by_factors(c.lhs, known)) for c in need)
+                   and trig.nonzero_by_factors(c.lhs, known)) or _under_given(c, have, local) for c in need)
+
+
+def _under_given(c: sp.Basic, have: tuple[sp.Basic, ...], facts: Facts) -> bool:
+    """Each relation of ``c`` (a relation, or an ``And`` of them) confirmed by nonlinear real arithmetic with the
+    conditions of the given side as hypotheses (``x + 1 >= 0`` where ``1 - x^2 >= 0``), a last resort."""
+    rels = [h for h in have if isinstance(h, (sp.core.relational.Relational, sp.And, sp.Or, sp.Not))]
+    parts = sp.And.make_args(c)
+    ops = {sp.Gt: ">", sp.Ge: ">=", sp.Lt: "<", sp.Le: "<="}
+    if not rels or not all(type(r) in ops for r in parts):
+        return False
+    from verifier.kernel import nra  # z3 is imported only when a proof needs it
+    return all(nra.confirm_under((r.lhs, ops[type(r)], r.rhs), rels, facts) is not None for r in parts)
 
 
 def _nonzero_by_zero_sets(c: sp.Basic, known: list[sp.Expr], facts: Facts) -> bool:
@@ -193,7 +205,7 @@ def _confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, splits: int) -> 
     if d.has(*trig.TRIG) and trig.reduced(d) == 0:
         return Confirmed("trigonometric normal form: sines and cosines of independent angles modulo "
                          "sin^2 + cos^2 = 1, exact cancellation")
-    found = _inverse_identity(d, facts)
+    found = _inverse_identity(d, facts) or _inverse_identity(lhs - rhs, facts)
     if found is not None:
         return found
     if splits <= 0:
@@ -301,10 +313,12 @@ def _inverse_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
         return None
     from verifier.kernel import nra  # z3 is imported only when a proof needs it
 
-    def positive(a: sp.Expr) -> bool:
-        return _positive(a, facts) or facts.positive(a) or nra.positive(a, facts)
+    def sign(a: sp.Expr, strict: bool) -> bool:
+        if strict and (_positive(a, facts) or facts.positive(a) or nra.positive(a, facts)):
+            return True
+        return confirm_sign(a, facts, strict=strict) is not None
 
-    rewritten = inverse.rewritten(d, positive)
+    rewritten = inverse.rewritten(d, sign)
     if rewritten == d:
         return None
     n = normal(rewritten, facts)

@@ -27,6 +27,16 @@ is built, and are trusted as its constructors are (:mod:`verifier.kernel.rules`)
    condition under which the left side is defined, see :mod:`verifier.kernel.defined`, and the argument of each
    logarithm is positive there.)
 
+3. **An inverse function of its own function**, on the principal range (the premises by the sign rules)::
+
+       -pi/2 <= u <= pi/2      0 <= u <= pi          -pi/2 < u < pi/2      u real
+       ------------------      ----------------      ------------------    -----------------------------------------
+       asin(sin(u)) = u        acos(cos(u)) = u      atan(tan(u)) = u      asinh(sinh(u)) = u, atanh(tanh(u)) = u,
+                                                                           acosh(cosh(u)) = Abs(u)
+
+   (each function is one-to-one on that range, which is its inverse's range of values; ``cosh`` is even.) Outside
+   the range nothing is rewritten: ``asin(sin(2)) = pi - 2``.
+
 Where an atom is defined its argument is real (a relation is claimed where every sub-expression of its side is
 real), so the argument need not be known real. Atoms with a variable bound inside the expression (of a sum, a
 product, a limit, a derivative) are left alone, as in :mod:`verifier.kernel.trig`.
@@ -39,33 +49,57 @@ from collections.abc import Callable
 import sympy as sp
 
 #: The functions these rules rewrite.
-INVERSE = (sp.atan, sp.asinh, sp.acosh, sp.atanh)
+INVERSE = (sp.atan, sp.asinh, sp.acosh, sp.atanh, sp.asin, sp.acos)
+#: Each inverse function, its own function and its principal range (ends, and whether they are included).
+RANGES = {sp.asin: (sp.sin, -sp.pi / 2, sp.pi / 2, True), sp.acos: (sp.cos, sp.Integer(0), sp.pi, True),
+          sp.atan: (sp.tan, -sp.pi / 2, sp.pi / 2, False)}
+#: Each inverse hyperbolic function and its own function.
+HYPERBOLIC = {sp.asinh: sp.sinh, sp.atanh: sp.tanh, sp.acosh: sp.cosh}
+
+#: A test that proves ``a > 0`` (strict) or ``a >= 0`` for every allowed value.
+Sign = Callable[[sp.Expr, bool], bool]
 
 
-def rewritten(d: sp.Expr, positive: Callable[[sp.Expr], bool]) -> sp.Expr:
-    """``d`` with every atom the rules above read rewritten (rule 1 only where ``positive`` proves the sign of
-    ``u``); ``d`` itself when no rule applies."""
+def rewritten(d: sp.Expr, sign: Sign) -> sp.Expr:
+    """``d`` with every atom the rules above read rewritten (rules 1 and 3 only where ``sign`` proves their
+    premises); ``d`` itself when no rule applies."""
     bound = _bound(d)
     repl: dict[sp.Basic, sp.Expr] = {}
     for x in sp.preorder_traversal(d):
         if not isinstance(x, INVERSE) or x in repl or x.args[0].free_symbols & bound:
             continue
-        out = reciprocal_atan(x, positive) if isinstance(x, sp.atan) else through_log(x)
+        out = own_inverse(x, sign)
+        if out is None:
+            out = reciprocal_atan(x, sign) if isinstance(x, sp.atan) else through_log(x)
         if out is not None:
             repl[x] = out
     return d.xreplace(repl) if repl else d
 
 
-def reciprocal_atan(x: sp.atan, positive: Callable[[sp.Expr], bool]) -> sp.Expr | None:
+def own_inverse(x: sp.Basic, sign: Sign) -> sp.Expr | None:
+    """Rule 3: ``asin(sin(u)) = u`` (and the others) where ``sign`` shows ``u`` in the principal range."""
+    inner = x.args[0]
+    if type(x) in HYPERBOLIC and isinstance(inner, HYPERBOLIC[type(x)]):
+        u = inner.args[0]
+        return sp.Abs(u) if isinstance(x, sp.acosh) else u
+    if type(x) in RANGES and isinstance(inner, RANGES[type(x)][0]):
+        _, lo, hi, closed = RANGES[type(x)]
+        u = inner.args[0]
+        if sign(u - lo, not closed) and sign(hi - u, not closed):
+            return u
+    return None
+
+
+def reciprocal_atan(x: sp.atan, sign: Sign) -> sp.Expr | None:
     """Rule 1 for ``x = atan(c/w)`` (``c`` a nonzero number): ``pi/2 - atan(w/c)`` where ``w/c`` is proved positive,
     ``-pi/2 - atan(w/c)`` where it is proved negative; ``None`` otherwise."""
     num, den = sp.fraction(sp.together(x.args[0]))
     if not num.is_number or den.is_number or num == 0:
         return None
     u = den / num
-    if positive(u):
+    if sign(u, True):
         return sp.pi / 2 - sp.atan(u)
-    if positive(-u):
+    if sign(-u, True):
         return -sp.pi / 2 - sp.atan(u)
     return None
 

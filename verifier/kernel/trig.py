@@ -80,12 +80,12 @@ def nonzero_by_factors(u: sp.Expr, known: list[sp.Expr]) -> bool:
         -------------------------------------------------------------------------------------------------------
         u != 0
 
-    (``sin(2x) = 2 sin(x) cos(x)`` is nonzero where ``sin(x) != 0`` and ``cos(x) != 0``.) Factoring is SymPy's
-    ``factor_list``, checked by expanding the product back.
+    (``sin(2x) = 2 sin(x) cos(x)`` is nonzero where ``sin(x) != 0`` and ``cos(x) != 0``.) Each expression is read
+    as its numerator: a quotient defined and nonzero has a nonzero numerator (``tan(x) != 0`` gives
+    ``sin(x) != 0``), and ``u`` is nonzero where its numerator is (``u`` itself is defined there: its own
+    conditions come first). Factoring is SymPy's ``factor_list``, checked by expanding the product back.
     """
     exprs = [sp.expand(through_sin_cos(e)) for e in (u, *known)]
-    if any(sp.fraction(sp.together(e))[1].has(sp.sin, sp.cos) for e in exprs):
-        return False
     found = _polynomials(exprs)
     if found is None:
         return False

@@ -121,6 +121,8 @@ LIBRARY = """\
 question = "q1"
 [symbols]
 a = "real"
+n = "integer 0..1"
+m = "integer positive"
 x = "indexed real 1..3"
 [define]
 "f(t)" = "t^2"
@@ -158,6 +160,30 @@ def test_an_abbreviation_stays_its_name(written: Written) -> None:
     out = written.chain_entry("= half*2*(x[1] + x[2] + x[3])", False)
     assert out is not None
     assert out.startswith("<math") and "<mi>half</mi>" in out and out.index("<mo>=</mo>") < out.index("half")
+
+
+def text_of(markup: str) -> str:
+    """The characters of a ``<math>`` element in reading order, one space apart."""
+    return " ".join(t.strip() for t in ET.fromstring(markup).itertext() if t.strip())
+
+
+def test_a_condition_is_shown_as_written(written: Written) -> None:
+    # SymPy's Piecewise, evaluated, rewrites an equation on an integer as n = (1 + 0)/1: the page shows n = 1.
+    out = written.chain_entry("= Piecewise((a, n = 1), (0, n = 0))", False)
+    assert out is not None and "<mfrac>" not in out
+    assert text_of(out) == "= { a if n = 1 0 if n = 0"
+
+
+def test_a_chain_of_comparisons_in_a_condition_stays_a_chain(written: Written) -> None:
+    out = written.chain_entry("= Piecewise((a, 1 <= n + 1 <= m), (0, True))", False)
+    assert out is not None
+    assert text_of(out) == "= { a if 1 ≤ n + 1 ≤ m 0 otherwise"
+
+
+def test_the_negative_of_a_sum_keeps_its_parentheses(written: Written) -> None:
+    # -(1 - a) is not -1 - a.
+    out = written.chain_entry("= -(1 - a)", False)
+    assert out is not None and text_of(out) == "= − ( 1 − a )"
 
 
 def test_text_that_does_not_build_gives_none(written: Written) -> None:

@@ -197,3 +197,55 @@ def test_a_letter_that_means_another_thing_in_one_answer(tmp_path: Path, capsys:
     report = json.loads(capsys.readouterr().out)
     assert code == 0
     assert {c["id"]: c["verdict"] for c in report["claims"]} == {"q1.1": "proved", "q1.2": "proved"}
+
+
+BLOCK_TABLE = """\
+[define]
+"sigma(z)" = "1/(1 + exp(-z))"
+
+[symbols]
+z = "real"
+
+[claim."q1.1".block."standard deviation"]
+symbols = { sigma = "positive" }              # in this block, a standard deviation
+
+[claim."q1.1".block.4.symbols]
+sigma = "real"
+"""
+
+BLOCK_SHEET = """\
+**Answer 1.1**
+$$\\sigma(0) = \\frac{1}{2}$$
+With a standard deviation:
+$$\\sqrt{\\sigma^2} = \\sigma$$
+$$\\sigma(z) + \\sigma(-z) = 1$$
+$$\\sqrt{\\sigma^2} = \\sigma$$
+"""
+
+
+def test_symbols_of_one_block(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # One answer uses sigma as the sigmoid (lines 2, 5: sigma(0) = 1/(1 + 1) = 1/2, and
+    # 1/(1 + e^-z) + 1/(1 + e^z) = 1) and as a value in two blocks: positive after the words "standard deviation"
+    # (sqrt(sigma^2) = |sigma| = sigma, line 4), real in block 4 (line 6: at sigma = -1, sqrt(1) = 1 != -1).
+    path = tmp_path / "s.notation.toml"
+    path.write_text(BLOCK_TABLE, encoding="utf-8")
+    notation = load_notation(path, "s.notation.toml")
+    assert notation.claim_symbols("q1.1") == (("sigma_standarddeviation", "positive", 8),
+                                              ("sigma_b4", "real", 11))         # lines counted in BLOCK_TABLE
+    assert notation.claim_symbols("q1.2") == ()
+    assert unparse(read(r"\sigma(z)", notation.block("q1.1", 3).rules)) == "sigma(z)"
+    assert notation.block("q1.1", 2, "With a standard deviation:").rules.renames == {
+        "sigma": "sigma_standarddeviation"}
+    (tmp_path / "s.md").write_text(BLOCK_SHEET, encoding="utf-8")
+    from verifier.cli import main
+    main(["all", "--derivations", str(tmp_path / "s.md"), "--format", "json", "--no-cache"])
+    report = json.loads(capsys.readouterr().out)
+    verdicts = {o["line"]: o["verdict"] for c in report["claims"] for o in c["obligations"]}
+    assert verdicts == {2: "proved", 4: "proved", 5: "proved", 6: "refuted"}
+
+
+def test_a_block_symbols_table_must_be_declarations(tmp_path: Path) -> None:
+    path = tmp_path / "s.notation.toml"
+    path.write_text('[claim."q1".block.2]\nsymbols = { sigma = 1 }\n', encoding="utf-8")
+    with pytest.raises(DerivationFileError, match="'symbols' must be a table"):
+        load_notation(path, "s.notation.toml")

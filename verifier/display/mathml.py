@@ -36,6 +36,7 @@ from verifier.frontend.builder import Builder
 from verifier.frontend.builtins import BUILTINS
 from verifier.frontend.declarations import build_scope
 from verifier.frontend.library import Library
+from verifier.kernel.relations import RELATION_CLASSES
 from verifier.model import Claim
 
 #: A notation for layer-labelled families: the family's name -> (the letter shown, the layer label).
@@ -54,6 +55,11 @@ _NOT_CORE = frozenset({"mfenced", "menclose"})
 
 class Entry(sp.Function):
     """An entry ``f(x)[4]`` of a value that is not a family, kept unevaluated for display: (value, indices...)."""
+
+
+class Chained(sp.logic.boolalg.BooleanFunction):
+    """A chain of comparisons ``a <= b <= c`` as written, for display: its relations in order, each one's right side
+    the next one's left side."""
 
 
 class Printer(MathMLPresentationPrinter):
@@ -187,6 +193,8 @@ class Printer(MathMLPresentationPrinter):
             else:
                 above.append(f)
         body = self._product(above) if above else self._token("mn", "1")
+        if negative and not below and len(above) == 1 and above[0].is_Add:    # -(1 - f), not -1 - f
+            body = self.parenthesize(above[0], PRECEDENCE["Mul"], strict=True)
         if below:
             body = self._el("mfrac", body, self._product(below))
         return self._row([self._token("mo", "\u2212"), body]) if negative else body
@@ -228,6 +236,12 @@ class Printer(MathMLPresentationPrinter):
 
     def _print_And(self, e: sp.And) -> Element:
         return self._row([self._print(a) for a in e.args], "∧")
+
+    def _print_Chained(self, e: Chained) -> Element:
+        items = [self._print(e.args[0].lhs)]
+        for link in e.args:
+            items += [self._token("mo", OPERATORS[link.rel_op.replace("==", "=")]), self._print(link.rhs)]
+        return self._row(items)
 
     def _print_Or(self, e: sp.Or) -> Element:
         return self._row([self._print(a) for a in e.args], "∨")
@@ -357,6 +371,13 @@ class WrittenBuilder(Builder):
             return Entry(base, *idx)
         return super()._Index(node)
 
+    def _Compare(self, node: P.Compare) -> Any:
+        """A comparison as written: never solved for a name or reordered, a chain ``1 <= j <= k`` kept a chain."""
+        values = [self.value(o) for o in node.operands]
+        links = [RELATION_CLASSES[op](a, b, evaluate=False)
+                 for op, a, b in zip(node.ops, values, values[1:], strict=False)]
+        return Chained(*links) if len(links) > 1 else links[0]
+
     def _Vector(self, node: P.Vector) -> Any:
         items = [self.value(i) for i in node.items]
         if all(isinstance(i, sp.MatrixBase) for i in items):
@@ -377,6 +398,11 @@ class WrittenBuilder(Builder):
             order = self.value(node.args[2]) if len(node.args) == 3 else sp.Integer(1)
             with sp.evaluate(True):  # Derivative's constructor compares orders, which needs evaluation
                 return sp.Derivative(expr, (var, order))
+        pieces = [a for a in node.args if isinstance(a, P.Tuple) and len(a.items) == 2]
+        if name == "Piecewise" and pieces and len(pieces) == len(node.args):
+            # Unevaluated: SymPy's Piecewise would rewrite each condition (y = 1 as y = (1 + 0)/1).
+            pairs = [(self.value(a.items[0]), self.condition(a.items[1])) for a in pieces]
+            return sp.Piecewise(*[(v, sp.true if c is True else c) for v, c in pairs], evaluate=False)
         if name == "Matrix" and len(node.args) == 1:
             return self.value(node.args[0])
         if name in BUILTINS and BUILTINS[name].shown_as_call:

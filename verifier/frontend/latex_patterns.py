@@ -69,6 +69,7 @@ class Rules:
     abbreviations: frozenset[str] = frozenset()                # names defined without parameters
     bounds: dict[str, tuple[str, str]] = field(default_factory=dict)   # \sum_j -> (lo, hi)
     operators: dict[str, str] = field(default_factory=dict)    # "*" -> a function of two arguments
+    renames: dict[str, str] = field(default_factory=dict)      # a block's own name -> the name it is read as
 
     def is_function(self, name: str) -> bool:
         """Whether ``name(...)`` is an application (otherwise it is a product)."""

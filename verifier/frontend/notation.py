@@ -28,7 +28,8 @@ One table serves every sheet written on the same template, so that the sheets th
     assume = ["K >= 2"]                       # and assume / where, as in a [[claim]]
     [claim."q2.4".block.2]                    # the 2nd display block of the claim (or block."Out diagonal":
     assume = ["j != i"]                       #   the blocks just after those words): latex, bounds, operators,
-                                              #   assume, where
+    symbols = { sigma = "positive" }          #   assume, where, symbols (a block's own name: sigma_b2 in
+                                              #   reports, "sigma_Outdiagonal" for block."Out diagonal")
     skip = true                               # or not read at all (the block is shown as "not read: skipped")
 
 Later tables win: a block's patterns over its claim's, a claim's over its question's, over the global ones. Among
@@ -48,15 +49,15 @@ import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex import Pattern, Rules, pattern
 from verifier.frontend.tomlfile import MAX_FILE_BYTES, NOTATION_SUFFIX, read_text, repository_root
 
-__all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "MAX_PATTERNS", "SUFFIX", "Notation", "Settings", "load_notation",
-           "notation_from_text"]
+__all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "MAX_PATTERNS", "SUFFIX", "Notation", "Settings", "block_name",
+           "load_notation", "notation_from_text", "rename"]
 
 SUFFIX = NOTATION_SUFFIX
 DEFAULT_HEADING = r"Answer\s+(\d+(?:\.\d+)?[a-z]?)"
@@ -66,9 +67,16 @@ DEFAULT_STOP = r"^\s*(?:[-*]\s+)?\d+\.\d+\s+[^\sa-z]|^\s*\*\*Question\b|^#{1,6}\
 _TOP_KEYS = frozenset({"heading", "prefix", "stop", "use", "symbols", "define", "latex", "bounds", "operators",
                        "claim", "inferred"})
 _LAYER_KEYS = frozenset({"latex", "bounds", "operators", "assume", "where", "block", "symbols"})
-_BLOCK_KEYS = frozenset({"latex", "bounds", "operators", "assume", "where", "skip"})
+_BLOCK_KEYS = frozenset({"latex", "bounds", "operators", "assume", "where", "skip", "symbols"})
 #: LaTeX patterns of one table, all levels together.
 MAX_PATTERNS = 1_000
+
+
+class Fail(Protocol):
+    """How a reader reports a fault of the file it reads."""
+
+    def __call__(self, message: str, needle: str | None = None, /) -> DerivationFileError:
+        """The error for a fault of the table, at the line holding ``needle`` when given (raised by the caller)."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,10 @@ class Notation:
         own: dict[str, tuple[str, str, int | None]] = {}
         for layer in self._layers(claim_id):
             own.update((name, (name, text, line)) for name, text, line in layer.symbols)
+        for (cid, key), layer in self.blocks.items():     # a block's own names, under the names it reads them as
+            if cid == claim_id:
+                own.update((fresh, (fresh, text, line)) for name, text, line in layer.symbols
+                           if (fresh := block_name(name, key)))
         return tuple(own.values())
 
     def block(self, claim_id: str, number: int, lead: str = "") -> Settings:
@@ -143,7 +155,7 @@ class Notation:
         key = self.block_key(claim_id, number, lead)
         if (claim_id, key) not in self._settings:   # the rules of a claim's plain blocks are made once
             self._settings[(claim_id, key)] = self._block(claim_id, self.blocks.get((claim_id, key), Layer())
-                                                          if key is not None else Layer())
+                                                          if key is not None else Layer(), key)
         return self._settings[(claim_id, key)]
 
     def block_key(self, claim_id: str, number: int, lead: str = "") -> int | str | None:
@@ -154,7 +166,7 @@ class Notation:
         return next((key for (cid, key) in self.blocks if cid == claim_id and isinstance(key, str) and key in lead),
                     None)
 
-    def _block(self, claim_id: str, own: Layer) -> Settings:
+    def _block(self, claim_id: str, own: Layer, key: int | str | None) -> Settings:
         layers = self._layers(claim_id)
         patterns: dict[str, tuple[int, Pattern]] = {}
         bounds: dict[str, tuple[str, str]] = {}
@@ -164,6 +176,8 @@ class Notation:
             bounds.update(layer.bounds)
             operators.update(layer.operators)
         declared = {name: text for name, text, _ in self.claim_symbols(claim_id)}
+        declared.update((name, text) for name, text, _ in own.symbols)
+        renames = {name: block_name(name, key) for name, _, _ in own.symbols if key is not None}
         symbols = {**self.known, **{name: text for name, text, _ in self.symbols}, **declared}
         functions = set(self.known_functions)
         abbreviations = set(self.known_abbreviations)
@@ -174,8 +188,9 @@ class Notation:
         # The longest pattern first; among patterns as long, the innermost table's.
         ordered = tuple(p for _, p in sorted(patterns.values(), key=lambda rp: (-len(rp[1].tokens), -rp[0])))
         rules = Rules(patterns=ordered, symbols=symbols, functions=frozenset(functions),
-                      abbreviations=frozenset(abbreviations), bounds=bounds, operators=operators)
-        return Settings(rules, own.assume, own.where, own.skip)
+                      abbreviations=frozenset(abbreviations), bounds=bounds, operators=operators, renames=renames)
+        return Settings(rules, tuple(rename(a, renames) for a in own.assume),
+                        tuple((renames.get(k, k), rename(v, renames)) for k, v in own.where), own.skip)
 
     def _layers(self, claim_id: str) -> list[Layer]:
         question = claim_id.rsplit(".", 1)[0] if "." in claim_id else None
@@ -238,7 +253,10 @@ def notation_from_text(text: str, p: Path, shown: str, *, root: Path | None = No
                 raise fail(f"claim.\"{cid}\".block.{number}: a block is a table keyed by its number (from 1) or "
                            "by words of the text just before it", cid)
             block_key: int | str = int(number) if number.isdigit() else number
-            blocks[(cid, block_key)] = _layer(block, f"claim \"{cid}\" block {number}", fail, _BLOCK_KEYS)
+            header = f'[claim."{cid}".block.{number if number.isdigit() else chr(34) + number + chr(34)}]'
+            blocks[(cid, block_key)] = replace(
+                _layer(block, f"claim \"{cid}\" block {number}", fail, _BLOCK_KEYS),
+                symbols=_own_symbols(block, f"claim \"{cid}\" block {number}", header, text, fail))
     count = sum(len(layer.patterns) for layer in (top, *claims.values(), *blocks.values()))
     if count > MAX_PATTERNS:
         raise fail(f"{count} LaTeX patterns (the limit of patterns in one table is {MAX_PATTERNS})", "[latex]")
@@ -250,7 +268,7 @@ def notation_from_text(text: str, p: Path, shown: str, *, root: Path | None = No
                     hypotheses=_hypothesis_lines(text, [top, *claims.values(), *blocks.values()]))
 
 
-def _inferred(data: dict[str, Any], fail: Any) -> frozenset[str]:
+def _inferred(data: dict[str, Any], fail: Fail) -> frozenset[str]:
     """The names ``inferred`` lists: their declarations are guesses of ``verify init``."""
     names = data.get("inferred", [])
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
@@ -258,14 +276,40 @@ def _inferred(data: dict[str, Any], fail: Any) -> frozenset[str]:
     return frozenset(names)
 
 
-def _claim_symbols(raw: dict[str, Any], cid: str, text: str, fail: Any) -> tuple[tuple[str, str, int | None], ...]:
+def _claim_symbols(raw: dict[str, Any], cid: str, text: str, fail: Fail) -> tuple[tuple[str, str, int | None], ...]:
     """A claim table's own ``symbols``, each with its line (``[claim."q3".symbols]`` or ``symbols = {..}``)."""
+    return _own_symbols(raw, f"claim \"{cid}\"", f'[claim."{cid}"]', text, fail)
+
+
+def _own_symbols(raw: dict[str, Any], label: str, header: str, text: str,
+                 fail: Fail) -> tuple[tuple[str, str, int | None], ...]:
+    """The ``symbols`` of a claim's or a block's table, each with its line (``symbols = {..}`` after ``header``,
+    or a ``header[:-1].symbols]`` table)."""
     table = raw.get("symbols", {})
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-        raise fail(f"claim \"{cid}\": 'symbols' must be a table of name = \"declaration\" entries", cid)
-    lines = _key_lines(text, f'[claim."{cid}".symbols]')
-    inline = _key_lines(text, f'[claim."{cid}"]').get("symbols")
+        raise fail(f"{label}: 'symbols' must be a table of name = \"declaration\" entries", label.split()[-1])
+    lines = _key_lines(text, header[:-1] + ".symbols]")
+    inline = _key_lines(text, header).get("symbols")
     return tuple((name, decl, lines.get(name, inline)) for name, decl in table.items())
+
+
+def block_name(name: str, key: int | str) -> str:
+    """The name a block's own declaration of ``name`` is read as (``sigma`` of block 2: ``sigma_b2``; of
+    block."Out diagonal": ``sigma_Outdiagonal``), so that the letter keeps its table's meaning elsewhere in the
+    claim."""
+    if isinstance(key, int):
+        return f"{name}_b{key}"
+    return f"{name}_{''.join(ch for ch in key if ch.isascii() and ch.isalnum()) or 'block'}"
+
+
+def rename(text: str, renames: dict[str, str]) -> str:
+    """``text`` (an expression) with each name of ``renames`` (not a function's name) replaced."""
+    if not renames:
+        return text
+    return _A_NAME.sub(lambda m: renames.get(m.group(), m.group()), text)
+
+
+_A_NAME = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]*(?![A-Za-z0-9_]|\s*\()")
 
 
 def _hypothesis_lines(text: str, layers: list[Layer]) -> dict[str, int | None]:
@@ -282,7 +326,7 @@ def _line_of(text: str, needle: str) -> int | None:
     return text.count("\n", 0, pos) + 1 if pos >= 0 else None
 
 
-def _regex(data: dict[str, Any], key: str, default: str, fail: Any) -> re.Pattern[str]:
+def _regex(data: dict[str, Any], key: str, default: str, fail: Fail) -> re.Pattern[str]:
     value = data.get(key, default)
     if not isinstance(value, str):
         raise fail(f"'{key}' must be a regular expression in a string", key)
@@ -292,7 +336,7 @@ def _regex(data: dict[str, Any], key: str, default: str, fail: Any) -> re.Patter
         raise fail(f"'{key}' is not a regular expression: {err}", key) from None
 
 
-def _uses(value: Any, p: Path, root: Path, fail: Any) -> tuple[tuple[str, ...], tuple[Path, ...]]:
+def _uses(value: Any, p: Path, root: Path, fail: Fail) -> tuple[tuple[str, ...], tuple[Path, ...]]:
     """The files a table uses, each inside ``root`` once symbolic links are resolved."""
     if not isinstance(value, list) or not all(isinstance(u, str) for u in value):
         raise fail("'use' must be a list of file names", "use")
@@ -336,7 +380,7 @@ def _used_names(paths: tuple[Path, ...]) -> tuple[dict[str, str], frozenset[str]
     return symbols, frozenset(functions), frozenset(abbreviations)
 
 
-def _strings_table(data: dict[str, Any], name: str, text: str, fail: Any
+def _strings_table(data: dict[str, Any], name: str, text: str, fail: Fail
                    ) -> tuple[tuple[str, str, int | None], ...]:
     table = data.get(name, {})
     if not isinstance(table, dict):
@@ -357,7 +401,7 @@ def _key_lines(text: str, header: str) -> dict[str, int]:
     for n, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if not after:
-            after = stripped.replace(" ", "").replace("\t", "") == header
+            after = stripped.replace(" ", "").replace("\t", "") == header.replace(" ", "")
             continue
         key, equals, _ = stripped.partition("=")
         key = key.strip()
@@ -366,7 +410,7 @@ def _key_lines(text: str, header: str) -> dict[str, int]:
     return found
 
 
-def _layer(raw: dict[str, Any], label: str, fail: Any, allowed: frozenset[str]) -> Layer:
+def _layer(raw: dict[str, Any], label: str, fail: Fail, allowed: frozenset[str]) -> Layer:
     for key in raw:
         if key not in allowed:
             raise fail(f"{label}: unknown key '{key}' (allowed: {', '.join(sorted(allowed))})", key)
@@ -409,7 +453,7 @@ def _layer(raw: dict[str, Any], label: str, fail: Any, allowed: frozenset[str]) 
     return Layer(patterns, bounds, operators, tuple(assume), tuple((k, str(v)) for k, v in where.items()), skip)
 
 
-def _expression(text: str, label: str, needle: str, fail: Any, *, relation: bool = False) -> None:
+def _expression(text: str, label: str, needle: str, fail: Fail, *, relation: bool = False) -> None:
     """Check that ``text`` parses (as a relation for an ``assume``), for an error at the table's line rather than
     at the sheet's."""
     try:

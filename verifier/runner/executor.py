@@ -31,7 +31,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from verifier.frontend.library import Library
-from verifier.model import INTERRUPTED_MESSAGE, Claim, ClaimResult, Outcome, obligations
+from verifier.model import INTERRUPTED_MESSAGE, Claim, ClaimResult, Outcome, not_read, obligations
 from verifier.runner.dedup import obligation_keys, relocated
 from verifier.runner.lifeline import tie_to_parent
 
@@ -189,16 +189,22 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
     if method == "fork":
         import verifier.search.engine  # noqa: F401  (SymPy imported once, before forking, so workers start at once)
 
-    obs = [[ob for ob, _ in obligations(c)] for c in claims]
+    built = [obligations(c) for c in claims]
+    obs = [[ob for ob, _ in b] for b in built]
     slots: list[list[Outcome | None]] = [[None] * len(o) for o in obs]
     # Identical obligations (:mod:`.dedup`) are run once; the others wait for its outcome.
     firsts: dict[str, Task] = {}
     copies: dict[Task, list[Task]] = {}
     todo: list[list[int]] = []
+    # A step whose entry the sheet reader did not read is settled here, as the reader said, never sent to a worker.
+    unread: list[tuple[Task, str]] = []
     for c, keys in enumerate(obligation_keys(library, claims)):
         todo.append([])
         for n, key in enumerate(keys):
-            if key in firsts:
+            reason = not_read(claims[c], built[c][n][1])
+            if reason is not None:
+                unread.append((Task(c, n), reason))
+            elif key in firsts:
                 copies.setdefault(firsts[key], []).append(Task(c, n))
             else:
                 firsts[key] = Task(c, n)
@@ -228,6 +234,8 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
             else:
                 settled(copy, shared)
 
+    for task, reason in unread:
+        settled(task, Outcome(obs[task.claim_no][task.ob_no], "unknown", message=reason))
     ctx = mp.get_context(method)
     workers: list[_Worker] = []
     interrupted = False

@@ -14,7 +14,7 @@ from verifier.frontend import parser as P
 from verifier.frontend.builder import Builder
 from verifier.frontend.declarations import declare, parse_signature
 from verifier.frontend.scope import Definition, Scope, SymbolInfo
-from verifier.frontend.values import Vec
+from verifier.frontend.values import NOWHERE, Vec
 
 SYMBOLS = [
     ("x", "real"), ("y", "in {0, 1}"), ("K", "integer positive"), ("i", "integer 1..K"), ("m", "integer positive"),
@@ -506,3 +506,33 @@ def test_a_definitions_conditions_apply_to_its_arguments() -> None:
     assert side("r(x + 1)", scope) == partial(1, sp.Ne(X + 1, 0, evaluate=False))   # (x + 1)/(x + 1)
     assert side("h", scope) == partial(1, sp.Ne(X, 0, evaluate=False))
     assert side("h", scope) == partial(1, sp.Ne(X, 0, evaluate=False))   # again, from the cache
+
+
+@pytest.mark.parametrize("text", [
+    "Max(0, 1 - log(-x^2 - 1))",                  # -x^2 - 1 < 0 for every real x: its log is undefined as written
+    "Max(0, 1 - x/2 - log(-K))^2",                # the squared hinge of the fuzzer's seed-2026 finding (K > 0)
+    "Piecewise((x, 1 - sqrt(-3) > 0), (0, True))",  # relu(1 - sqrt(-3)): the condition compares a non-real number
+    "Min(x, sqrt(-1/2))", "floor(log(-1 - x^2))", "Abs(1/0) + x", "Heaviside(sqrt(-2))",
+])
+def test_an_argument_undefined_as_written_makes_the_call_undefined(text: str) -> None:
+    # Each argument above is undefined as written at every point (a log or square root of a negative number, a
+    # division by 0), so the call is too (section 2a): never a comparison of non-real numbers, never an input error.
+    value = side(text)
+    assert isinstance(value, sp.Piecewise) and len(value.args) == 1
+    assert NOWHERE in sp.And.make_args(value.args[0][1])
+
+
+def test_a_condition_undefined_as_written_makes_later_branches_undefined() -> None:
+    # log(-K) with K > 0 is undefined: the first branch (x > 0) is still chosen and defined, the second condition is
+    # evaluated only where x <= 0, and there the Piecewise is undefined, whichever branch would follow.
+    value = side("Piecewise((1, x > 0), (2, log(-K) > 0), (3, True))")
+    assert isinstance(value, sp.Piecewise)
+    (first, c1), *later = value.args
+    assert first == 1 and c1 == (X > 0)
+    assert later and all(isinstance(v, sp.Piecewise) and NOWHERE in sp.And.make_args(v.args[0][1]) for v, _ in later)
+
+
+def test_a_real_argument_is_left_as_it_is() -> None:
+    # Only an argument SymPy shows non-real everywhere is replaced: 1/x and log(x) are real where defined.
+    assert side("Max(0, 1/x)") == sp.Max(0, 1 / X)
+    assert side("Piecewise((x, x > 0), (0, True))") == sp.Piecewise((X, X > 0), (0, True))

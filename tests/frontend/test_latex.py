@@ -280,3 +280,16 @@ def test_any_formula_reads_or_says_why(parts: list[str]) -> None:
         assert err.column is None or 1 <= err.column <= len(text) + 1
         return
     assert unparse(parse_expression(unparse(node))) == unparse(node)
+
+
+def test_a_declared_t_is_a_power_of_a_scalar() -> None:
+    # beta^T with T a declared count (\sum_{t=1}^{T} beta^{T - t} = ...) is a power; it was refused as a transpose.
+    # After a vector written out, a declared T could be either: not read.
+    rules = Rules(symbols={"z": "real", "T": "integer positive"})
+    assert unparse(read(r"z^{T} + z^T", rules)) == "z^T + z^T"
+    with pytest.raises(ExpressionError) as info:
+        read(r"[z, 1]^T", rules)
+    assert "a power or a transpose?" in info.value.message and info.value.column == 7     # the caret
+    with pytest.raises(ExpressionError) as info:
+        read(r"z^T", Rules(symbols={"z": "real"}))
+    assert "transpose is read only for a vector literal" in info.value.message

@@ -190,3 +190,14 @@ def test_an_identity_whose_left_side_is_defined_nowhere_holds_vacuously() -> Non
     somewhere = sp.Piecewise((1, sp.Ne(x, 0, evaluate=False)), evaluate=False)
     assert identity.confirm_identity(somewhere, sp.Integer(7), kernel.Facts()) is None
     assert identity.confirm_identity(somewhere, sp.Integer(1), kernel.Facts()) is not None
+
+
+@pytest.mark.parametrize("op", ["<", "<=", ">", ">=", "!="])
+def test_an_inequality_whose_left_side_is_defined_nowhere_holds_vacuously(op: str) -> None:
+    # 0/0 as written is defined at no point, so nothing is claimed, whatever the relation (section 2a).
+    nowhere = sp.Piecewise((1, sp.Ne(0, 0, evaluate=False)), evaluate=False)
+    confirmed = identity.confirm_relation((nowhere, op, sp.Integer(7)), kernel.Facts())
+    assert confirmed is not None and confirmed.method.startswith("vacuous")
+    # Defined for x != 0, where it is 1 < 7: not vacuous, and 1 >= 7 is never confirmed.
+    somewhere = sp.Piecewise((1, sp.Ne(x, 0, evaluate=False)), evaluate=False)
+    assert identity.confirm_relation((somewhere, ">=", sp.Integer(7)), kernel.Facts()) is None

@@ -30,6 +30,7 @@ from verifier.frontend.builtins import (
     apply_function,
     irrational_number,
 )
+from verifier.frontend.definedness import Frames
 from verifier.frontend.scope import Definition, Scope
 from verifier.frontend.values import (
     MAX_VECTOR,
@@ -39,8 +40,7 @@ from verifier.frontend.values import (
     keep,
     literal_vec,
     power_condition,
-    record,
-    recording,
+    real_argument,
 )
 from verifier.kernel.relations import RELATION_CLASSES
 
@@ -72,9 +72,9 @@ def _reason(err: Exception) -> str:
 
 # -- definedness that SymPy's evaluation would lose ---------------------------------------------------------------
 
-def _binary(op: str, a: Any, b: Any, col: int) -> Any:
+def _binary(frames: Frames, op: str, a: Any, b: Any, col: int) -> Any:
     if isinstance(a, Vec) or isinstance(b, Vec):
-        return _vec_binary(op, a, b, col)
+        return _vec_binary(frames, op, a, b, col)
     if isinstance(a, tuple) or isinstance(b, tuple):
         raise ExpressionError("a tuple cannot take part in arithmetic", column=col)
     if not (isinstance(a, (sp.Expr, sp.MatrixBase)) and isinstance(b, (sp.Expr, sp.MatrixBase))):
@@ -88,7 +88,7 @@ def _binary(op: str, a: Any, b: Any, col: int) -> Any:
     if op == "/":
         if isinstance(b, sp.MatrixBase):
             raise ExpressionError("cannot divide by a matrix", column=col)
-        record(sp.Ne(b, 0, evaluate=False))
+        frames.record(sp.Ne(b, 0, evaluate=False))
         return a / b
     if op == "^":
         _check_exponent(b, col)
@@ -96,12 +96,12 @@ def _binary(op: str, a: Any, b: Any, col: int) -> Any:
             if abs(a) > 1 and abs(b) * max(1, sp.log(abs(a), 2).evalf(5)) > MAX_EXPONENT * 4:
                 raise ExpressionError("number too large to compute exactly", column=col)
         if isinstance(a, sp.Expr) and isinstance(b, sp.Expr) and not isinstance(a, sp.MatrixBase):
-            record(power_condition(a, b))
+            frames.record(power_condition(a, b))
         return a ** b
     raise ExpressionError(f"unknown operator {op!r}", column=col)
 
 
-def _vec_binary(op: str, a: Any, b: Any, col: int) -> Vec:
+def _vec_binary(frames: Frames, op: str, a: Any, b: Any, col: int) -> Vec:
     va, vb = (a if isinstance(a, Vec) else None), (b if isinstance(b, Vec) else None)
     if va is not None and vb is not None:
         if va.last is not None and vb.last is not None:
@@ -116,11 +116,11 @@ def _vec_binary(op: str, a: Any, b: Any, col: int) -> Vec:
     def entry(idx: tuple[Expr, ...]) -> Any:
         x = a.entry(idx) if isinstance(a, Vec) else a
         y = b.entry(idx) if isinstance(b, Vec) else b
-        return _binary(op, x, y, col)
+        return _binary(frames, op, x, y, col)
 
     try:
-        with recording():      # a probe: what it records is no part of the expression
-            keeps_zero = _binary(op, sp.Integer(0) if va else a, sp.Integer(0) if vb else b, col) == 0
+        with frames.recording():      # a probe: what it records is no part of the expression
+            keeps_zero = _binary(frames, op, sp.Integer(0) if va else a, sp.Integer(0) if vb else b, col) == 0
     except Exception:   # 0/0 and the like: guard the entries
         keeps_zero = False
     keeps_zero = keeps_zero and (va is None or vb is None or (va.last is not None and vb.last is not None))
@@ -134,6 +134,8 @@ class Builder:
     def __init__(self, scope: Scope, *, file: str | None = None) -> None:
         self.scope = scope
         self.file = file
+        #: Where the definedness conditions of what is being built are recorded: the scope's, shared by its builders.
+        self.frames: Frames = scope.frames
         self._locals: list[dict[str, Any]] = []
         self._expanding: list[str] = []
         #: Declared names given another value everywhere, definitions included: a ``where`` name's stand-in, or a
@@ -169,12 +171,12 @@ class Builder:
     def side(self, node: P.Node) -> Any:
         """Build a side of a relation or an entry of a chain: a value, undefined wherever the expression as written
         is (a division by zero, a log or fractional power of a negative), though SymPy's evaluation removed it."""
-        return closed(lambda: self.value(node))
+        return closed(self.frames, lambda: self.value(node))
 
     def hypothesis(self, text: str, *, line: int | None = None) -> Any:
         """Build an ``assume``: a condition that holds only where it is defined as written, so its conditions
         (``x != 0`` for ``x/x = 1``, which SymPy makes true) are part of it."""
-        with recording() as needs:
+        with self.frames.recording() as needs:
             value = self.expression(text, line=line)
         if not needs or not isinstance(value, sp.logic.boolalg.Boolean) or isinstance(value, sp.Expr):
             return value
@@ -243,12 +245,12 @@ class Builder:
             return self._expand(definition, {}, col)
         cached = self.scope.cache.get(definition.name)
         if cached is None:
-            with recording() as recorded:
+            with self.frames.recording() as recorded:
                 value = self._expand(definition, {}, col)
             cached = self.scope.cache[definition.name] = (value, tuple(recorded))
         value, conditions = cached
         for c in conditions:      # the conditions of the definition's body, each time it is used
-            record(c)
+            self.frames.record(c)
         return value
 
     def _expand(self, definition: Definition, frame: dict[str, Any], col: int) -> Any:
@@ -274,7 +276,7 @@ class Builder:
     def _Neg(self, node: P.Neg) -> Any:
         value = self.value(node.operand)
         if isinstance(value, Vec):
-            return value.map(lambda e: -e, f"-{value.label}")
+            return value.map(lambda e: -e, f"-{value.label}", self.frames)
         if isinstance(value, tuple):
             raise ExpressionError("a tuple cannot be negated", column=node.col)
         return -value
@@ -289,10 +291,10 @@ class Builder:
                 kind = "a matrix" if isinstance(other, sp.MatrixBase) else "a tuple"
                 raise ExpressionError(f"cannot combine a vector with {kind} by '{node.op}' (write the vector as "
                                       "Matrix([...]) to use matrix arithmetic)", column=node.col)
-        return _binary(node.op, left, right, node.col)
+        return _binary(self.frames, node.op, left, right, node.col)
 
     def _Compare(self, node: P.Compare) -> Any:
-        values = [self.value(o) for o in node.operands]
+        values = [real_argument(self.frames, self.value(o)) for o in node.operands]
         links = []
         for op, a, b in zip(node.ops, values, values[1:], strict=False):
             if isinstance(a, (Vec, tuple)) or isinstance(b, (Vec, tuple)):
@@ -365,12 +367,12 @@ class Builder:
             return self._expand(definition, frame, node.col)
         builtin = BUILTINS.get(name)
         if builtin is not None and builtin.special:
-            return keep(builtin.build(self, node))
+            return keep(self.frames, builtin.build(self, node))
         if name in CONNECTIVES:
-            return apply_function(name, [self.condition(a) for a in node.args], node.col)
+            return apply_function(self.frames, name, [self.condition(a) for a in node.args], node.col)
         if name in FUNCTIONS:
             args = [self.value(a) for a in node.args]
-            return apply_function(name, args, node.col)
+            return apply_function(self.frames, name, args, node.col)
         if name in self.scope.symbols or self._shadowed(name):
             raise ExpressionError(f"'{name}' is not a function", column=node.col)
         raise ExpressionError(f"unknown function '{name}': use a built-in function or define it in [define]"

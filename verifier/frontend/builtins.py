@@ -17,8 +17,9 @@ import sympy as sp
 from verifier.errors import ExpressionError
 from verifier.frontend import names
 from verifier.frontend import parser as P
+from verifier.frontend.definedness import Frames
 from verifier.frontend.joints import joint_derivative
-from verifier.frontend.values import MAX_VECTOR, Vec, closed, record, recording, wrap
+from verifier.frontend.values import MAX_VECTOR, Vec, closed, real_argument, wrap
 from verifier.kernel import defined
 from verifier.kernel.interval import settle
 
@@ -29,6 +30,7 @@ class Building(Protocol):
 
     rebound: dict[str, Any]
     given: dict[Any, Any]
+    frames: Frames
 
     def value(self, node: P.Node) -> Any:
         """Build a node that must be a value."""
@@ -70,9 +72,9 @@ def _sum_like(cls: type) -> Callable[[Building, P.Call], Any]:
             terms = [b.bounded(node.args[0], var, sp.Integer(v)) for v in range(int(lo), int(hi) + 1)]
             if all(isinstance(t, sp.Expr) for t in terms):
                 return sp.Add(*terms) if cls is sp.Sum else sp.Mul(*terms)
-        body = closed(lambda: b.bounded(node.args[0], var, j))
+        body = closed(b.frames, lambda: b.bounded(node.args[0], var, j))
         if isinstance(body, Vec):
-            return body.map(lambda e: cls(e, (j, lo, hi)), f"{what}(...)")
+            return body.map(lambda e: cls(e, (j, lo, hi)), f"{what}(...)", b.frames)
         if not isinstance(body, sp.Expr):
             raise ExpressionError(f"{what} of a non-scalar", column=node.col)
         return cls(body, (j, lo, hi))
@@ -88,7 +90,7 @@ def _vector(b: Building, node: P.Call) -> Vec:
     if not (lo.is_finite and hi.is_finite):
         raise ExpressionError("vector: the bounds must be finite", column=node.col)
     n = b.bind(var.id, var.col)
-    body = closed(lambda: b.bounded(node.args[0], var, n))
+    body = closed(b.frames, lambda: b.bounded(node.args[0], var, n))
     if not isinstance(body, sp.Expr):
         raise ExpressionError("vector(expr, ...): the entries must be scalars", column=node.col)
     last = sp.expand(hi - lo + 1)
@@ -133,7 +135,7 @@ def _diff(b: Building, node: P.Call) -> Any:
         return e
 
     if isinstance(expr, Vec):
-        return expr.map(derivative, "diff(...)")
+        return expr.map(derivative, "diff(...)", b.frames)
     if isinstance(expr, sp.MatrixBase):
         return expr.applyfunc(derivative)
     return derivative(expr)
@@ -280,7 +282,7 @@ def _limit(b: Building, node: P.Call) -> Any:
     saved = b.rebound.get(var.id)
     b.rebound[var.id] = z
     try:
-        expr = closed(lambda: b.bounded(node.args[0], var, z))
+        expr = closed(b.frames, lambda: b.bounded(node.args[0], var, z))
     finally:
         if saved is None:
             del b.rebound[var.id]
@@ -350,13 +352,13 @@ def _piecewise(b: Building, node: P.Call) -> Any:
     wrapped = False
     for arg in node.args:
         if isinstance(arg, P.Tuple) and len(arg.items) == 2:
-            with recording() as needs:
+            with b.frames.recording() as needs:
                 cond = b.node(arg.items[1])
             evaluated += [c for c in needs if c not in evaluated]
-            with recording() as needs:
+            with b.frames.recording() as needs:
                 value = b.node(arg.items[0])
             given = cond if isinstance(cond, sp.logic.boolalg.Boolean) else sp.true
-            pair: Any = (wrap(wrap(value, needs, given), evaluated), cond)
+            pair: Any = (wrap(b.frames, wrap(b.frames, value, needs, given), evaluated), cond)
             wrapped = wrapped or pair[0] is not value
         else:
             pair = b.node(arg)
@@ -386,6 +388,8 @@ class Builtin:
     differentiates, ...). ``needs`` is what its argument must satisfy for a real value (``log``: ``> 0``); ``exact``
     says that SymPy's evaluation at an irrational number is not trusted: the call is then built unevaluated and
     decided by the kernel (a floor of an algebraic number near an integer, SymPy issues #21039, #26368).
+    ``compares`` says that its value depends on the sign of a real argument (``Max``, ``Abs``, ``floor``): an
+    argument not real anywhere makes the call undefined (:func:`~verifier.frontend.values.real_argument`).
     ``shown_as_call`` says that the display writes it as a call (its value is a vector it does not expand)."""
 
     name: str
@@ -395,6 +399,7 @@ class Builtin:
     entrywise: bool = False
     needs: Callable[..., sp.Basic] | None = None
     exact: bool = False
+    compares: bool = False
     shown_as_call: bool = False
 
 
@@ -410,14 +415,16 @@ def _special(name: str, build: Callable[[Building, P.Call], Any], **words: Any) 
 BUILTINS: dict[str, Builtin] = {b.name: b for b in (
     _entrywise("exp", sp.exp), _entrywise("log", sp.log, needs=sp.Gt), _entrywise("sqrt", sp.sqrt, needs=sp.Ge),
     _entrywise("sin", sp.sin), _entrywise("cos", sp.cos), _entrywise("tan", sp.tan), _entrywise("sinh", sp.sinh),
-    _entrywise("cosh", sp.cosh), _entrywise("tanh", sp.tanh), _entrywise("Abs", sp.Abs, exact=True),
-    _entrywise("sign", sp.sign, exact=True), _entrywise("floor", sp.floor, exact=True),
-    _entrywise("ceiling", sp.ceiling, exact=True), _entrywise("Heaviside", sp.Heaviside),
+    _entrywise("cosh", sp.cosh), _entrywise("tanh", sp.tanh), _entrywise("Abs", sp.Abs, exact=True, compares=True),
+    _entrywise("sign", sp.sign, exact=True, compares=True), _entrywise("floor", sp.floor, exact=True, compares=True),
+    _entrywise("ceiling", sp.ceiling, exact=True, compares=True),
+    _entrywise("Heaviside", sp.Heaviside, compares=True),
     _entrywise("transpose", sp.transpose), _entrywise("Not", sp.Not),
     _entrywise("sec", sp.sec), _entrywise("csc", sp.csc), _entrywise("cot", sp.cot), _entrywise("asin", sp.asin),
     _entrywise("acos", sp.acos), _entrywise("atan", sp.atan), _entrywise("asinh", sp.asinh),
     _entrywise("acosh", sp.acosh), _entrywise("atanh", sp.atanh),
-    Builtin("Max", sp.Max, (1, 64), exact=True), Builtin("Min", sp.Min, (1, 64), exact=True),
+    Builtin("Max", sp.Max, (1, 64), exact=True, compares=True),
+    Builtin("Min", sp.Min, (1, 64), exact=True, compares=True),
     Builtin("KroneckerDelta", sp.KroneckerDelta, (2, 2)), Builtin("eye", sp.eye, (1, 1)),
     Builtin("zeros", sp.zeros, (1, 2)), Builtin("diag", sp.diag, (1, 64)), Builtin("And", sp.And, (1, 64)),
     Builtin("Or", sp.Or, (1, 64)),
@@ -448,15 +455,15 @@ _DOMAINS: dict[str, Callable[[sp.Expr], list[sp.Basic]]] = {
 }
 
 
-def _log_base(args: list[Any], col: int) -> Any:
+def _log_base(frames: Frames, args: list[Any], col: int) -> Any:
     """``log(u, b)``, the logarithm of ``u`` to the base ``b`` (SymPy's two-argument log): ``log(u)/log(b)``,
     defined where ``u > 0``, ``b > 0`` and ``b != 1``."""
     u, b = args
     if not all(isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) for a in args):
         raise ExpressionError("log(u, b) takes two scalars: the number and the base", column=col)
-    record(sp.Gt(u, 0, evaluate=False))
-    record(sp.Gt(b, 0, evaluate=False))
-    record(sp.Ne(b, 1, evaluate=False))
+    frames.record(sp.Gt(u, 0, evaluate=False))
+    frames.record(sp.Gt(b, 0, evaluate=False))
+    frames.record(sp.Ne(b, 1, evaluate=False))
     return sp.log(u, b)
 
 
@@ -465,10 +472,11 @@ def irrational_number(a: Any) -> bool:
     return isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) and a.is_number and not a.is_Rational
 
 
-def apply_function(name: str, args: list[Any], col: int) -> Any:
-    """A built-in function that is not special, applied to built arguments."""
+def apply_function(frames: Frames, name: str, args: list[Any], col: int) -> Any:
+    """A built-in function that is not special, applied to built arguments (recording what it needs into
+    ``frames``)."""
     if name == "log" and len(args) == 2:
-        return _log_base(args, col)
+        return _log_base(frames, args, col)
     b = BUILTINS[name]
     fn = b.build
     if b.entrywise:
@@ -476,16 +484,18 @@ def apply_function(name: str, args: list[Any], col: int) -> Any:
             raise ExpressionError(f"{name}() takes 1 argument, got {len(args)}", column=col)
         (a,) = args
         if isinstance(a, Vec):
-            return a.map(lambda e: apply_function(name, [e], col), f"{name}({a.label})")
+            return a.map(lambda e: apply_function(frames, name, [e], col), f"{name}({a.label})", frames)
         if isinstance(a, tuple):
             raise ExpressionError(f"{name}() of a tuple", column=col)
+        if b.compares:
+            a = real_argument(frames, a)
         if b.exact and irrational_number(a):
             return fn(a, evaluate=False)
         if b.needs is not None and isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase):
-            record(b.needs(a, 0, evaluate=False))
+            frames.record(b.needs(a, 0, evaluate=False))
         if name in _DOMAINS and isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase):
             for c in _DOMAINS[name](a):
-                record(c)
+                frames.record(c)
         return fn(a)
     lo, hi = b.arity
     if not lo <= len(args) <= hi:
@@ -494,6 +504,8 @@ def apply_function(name: str, args: list[Any], col: int) -> Any:
         if name == "diag" and len(args) == 1 and isinstance(args[0], Vec) and args[0].concrete_items():
             return sp.diag(*cast(list[Any], args[0].concrete_items()))
         raise ExpressionError(f"{name}() of a vector or tuple", column=col)
+    if b.compares:
+        args = [real_argument(frames, a) for a in args]
     if b.exact and any(irrational_number(a) for a in args):
         return fn(*args, evaluate=False)
     if name in ("eye", "zeros"):

@@ -55,6 +55,7 @@ class _Facts:
     defined: dict[str, tuple[tuple[str, ...], list[Token], int]] = field(default_factory=dict)
     unbounded: dict[str, int] = field(default_factory=dict)        # \sum_j without bounds -> line
     counts: dict[str, int] = field(default_factory=dict)           # K of \sum_{j=1}^{K} -> line
+    styled: set[str] = field(default_factory=set)                  # names also written \mathbf{x}
 
 
 #: How the table of a sheet read without one is named: the sheet's name and this.
@@ -106,20 +107,50 @@ def infer_table(text: str, shown: str, deadline: float | None = None) -> str:
     layout = lay_out(text, shown, _defaults(shown))
     facts = _Facts()
     line_of = _line_counter(layout.starts)
+    answers: dict[str, _Facts] = {}         # what each answer shows, for a letter that is a family elsewhere
+    for answer in layout.answers:
+        for block in layout.blocks_of(answer) if time.process_time() <= deadline else ():
+            _observe_block(block.content, block.base, answers.setdefault(answer.number, _Facts()), line_of)
     for block in layout.blocks:
         if time.process_time() > deadline:
             break       # the trial reading below reports the limit
-        try:
-            tokens = scan(block.content, base=block.base)
-        except ExpressionError:
-            continue
-        _observe(tokens, facts, line_of)
-    body = _table(facts)
+        _observe_block(block.content, block.base, facts, line_of)
+    body = _table(facts) + _scalars(facts, answers)
     notation = notation_from_text(body, Path(shown), shown)
     unread = _unread(text, shown, notation, deadline)
     tail = ["", "# Not read with this table (line: reason); a pattern under [latex] can say what they mean:"]
     tail += [f"#   line {line}: {reason}" for line, reason in unread] or ["#   (none)"]
     return body + "\n".join(tail) + "\n"
+
+
+def _observe_block(content: str, base: int, facts: _Facts, line_of: LineOf) -> None:
+    try:
+        tokens = scan(content, base=base)
+    except ExpressionError:
+        return
+    _observe(tokens, facts, line_of)
+
+
+def _scalars(facts: _Facts, answers: dict[str, _Facts]) -> str:
+    """Claim tables declaring ``real`` a letter that is a family elsewhere but written in these answers only as a
+    plain letter, never indexed nor bold (``x`` one input in question 7, ``x_j`` a batch in question 4); a question's
+    table when no answer of the question indexes it."""
+    out: list[str] = []
+    for base in facts.families:
+        plain = {number: f.letters[base] for number, f in answers.items()
+                 if base in f.values and base not in f.families and base not in f.styled}
+        indexed = {number for number, f in answers.items() if base in f.families or base in f.styled}
+        questions: dict[str, list[str]] = {}
+        for number in plain:
+            questions.setdefault(number.split(".")[0], []).append(number)
+        for question, numbers in questions.items():
+            whole = "." in numbers[0] and not any(n.split(".")[0] == question for n in indexed)
+            for number in [question] if whole else numbers:
+                line = min(plain[n] for n in numbers) if whole else plain[number]
+                out += ["", _line(f'[claim."q{number}"]', f"{base} is written without an index here (first at "
+                                  f"line {line}): a value of its own, not the family"),
+                        f'symbols = {{ {base} = "real" }}']
+    return "\n".join(out) + ("\n" if out else "")
 
 
 def _line_counter(starts: list[int]) -> LineOf:
@@ -164,6 +195,7 @@ def _name_at(tokens: list[Token], n: int, facts: _Facts, line_of: LineOf, skip: 
     elif t.kind == K.CMD and t.text in _STYLES and n + 3 < len(tokens) and tokens[n + 2].kind == K.LETTER \
             and tokens[n + 3].kind == K.RBRACE:
         name, after = tokens[n + 2].text, n + 4
+        facts.styled.add(name)
     elif t.kind == K.CMD and t.text[1:] in GREEK:
         name = greek_name(t.text)
     elif t.kind == K.WORD and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", t.text.strip()) and \
@@ -269,8 +301,13 @@ def _table(facts: _Facts) -> str:
     for name, (params, rhs, line) in facts.defined.items():
         key = f'"{name}({", ".join(params)})"'
         try:
-            reading = P.unparse(read_tokens(rhs, rules))
-            out.append(_line(f'{key} = "{reading}"', f"as the sheet defines it at line {line}"))
+            node = read_tokens(rhs, rules)
+            free = sorted(P.names(node) - declared - set(params) - set(facts.defined) - set(CONSTANTS) - {"E"})
+            if free:        # y(1 - s) left to the person: the definition waits for y
+                out.append(f"# {key} = \"{P.unparse(node)}\": defined at line {line}, but {', '.join(free)} is not "
+                           "declared here (declare it, then uncomment)")
+            else:
+                out.append(_line(f'{key} = "{P.unparse(node)}"', f"as the sheet defines it at line {line}"))
         except ExpressionError as err:
             out.append(f"# {key}: defined at line {line}, but its right side is not read ({err.message})")
     out += left

@@ -25,8 +25,8 @@ command argument in braces)::
                  (* D is \partial, d or \mathrm{d}: \frac{d}{dz} f(z), \frac{d^2}{dx^2} f; applied to one factor:
                     what follows it other than + - or a relation is ambiguous *)
     nabla      = "\nabla" "_" "{" var "}" reach ;             (* only for a declared scalar or an entry *)
-    power      = postfix [ "^" group ] ;                        (* ^\top after a vector literal is a transpose;
-                                                                   x^2^3 is refused, as TeX refuses it *)
+    power      = postfix [ "^" group ] ;         (* ^\top after a vector literal is a transpose, ^T a power of a
+                                                    scalar when T is declared; x^2^3 is refused, as TeX does *)
     postfix    = primary { "_" group } ;                        (* an entry of a family, or k_1 -> k1 *)
     primary    = PATTERN                                        (* the longest notation pattern here *)
                | NUMBER                                         (* 1 000, .4, 1{,}000{,}000, 3{,}14 *)
@@ -42,15 +42,15 @@ command argument in braces)::
     cases      = value "&" condition { "\\" value "&" condition } ;   (* \text{for }, \text{if }, \text{otherwise} *)
     OPERATOR   = "*" | "\tilde{*}" ;                            (* only with a meaning under [operators] *)
 
-Names and applications: a name followed by ``(`` is an application when it is a function of the notation (or
-built in), a product when it is a declared value (``y(1 - f)`` with ``y`` a symbol); otherwise the page could
-mean either and it is not read. A function's argument without parentheses is the factor that follows (``\log x``,
-``\tanh \frac{x}{2}``) or the sum that follows (``\log \sum_j e^{x_j}``); a second factor after it
-(``\log 2x``) is ambiguous. ``f^{n}(..)`` with ``n`` a positive integer is a power of the application;
-``f^{-1}`` (an inverse, or a reciprocal?) is not read. ``\mathbf{x}``, ``\boldsymbol{x}`` are ``x`` unless a
-pattern says otherwise; ``\log`` and ``\ln`` are natural logarithms. ``\mathbb{E}`` (an expectation), ``\dots``,
-``\approx``, matrices and a gradient with respect to a vector are not read: the notation's patterns can say what
-they mean. Limits are those of the expression parser (:data:`~.parser.MAX_TEXT`, :data:`~.parser.MAX_DEPTH`).
+Names and applications: a name followed by ``(`` is an application when it is a function of the notation (or built
+in), a product when it is a declared value (``y(1 - f)`` with ``y`` a symbol); otherwise the page could mean either
+and it is not read. A function's argument without parentheses is the factor that follows (``\log x``, ``\tanh
+\frac{x}{2}``) or the sum that follows (``\log \sum_j e^{x_j}``); a second factor after it (``\log 2x``) is ambiguous.
+``f^{n}(..)`` with ``n`` a positive integer is a power of the application; ``f^{-1}`` (an inverse, or a reciprocal?)
+is not read. ``\mathbf{x}``, ``\boldsymbol{x}`` are ``x`` unless a pattern says otherwise; ``\log`` and ``\ln`` are
+natural logarithms. ``\mathbb{E}`` (an expectation), ``\dots``, ``\approx``, matrices and a gradient with respect to a
+vector are not read (patterns can say what they mean). Limits are those of the expression parser
+(:data:`~.parser.MAX_TEXT`, :data:`~.parser.MAX_DEPTH`).
 """
 
 from __future__ import annotations
@@ -102,11 +102,9 @@ class _Reader:
         return self.peek(0)
 
     def peek(self, k: int = 1) -> Token:
-        n = self.pos + k
-        if n < len(self.tokens):
+        if (n := self.pos + k) < len(self.tokens):
             return self.tokens[n]
-        col = self.tokens[-1].col + max(self.tokens[-1].width, 1) if self.tokens else 1
-        return Token(K.STOP, "", col)
+        return Token(K.STOP, "", self.tokens[-1].col + max(self.tokens[-1].width, 1) if self.tokens else 1)
 
     def runs(self) -> RunIndex:
         """The index of where placeholders' runs end in these tokens (built once)."""
@@ -315,10 +313,12 @@ class _Reader:
             raised = True
             hat = self.advance()
             exponent_tokens = self.group()
-            if len(exponent_tokens) == 1 and exponent_tokens[0].text in (r"\top", "T", r"\intercal"):
-                if not isinstance(base, P.Vector):
-                    raise ExpressionError("a transpose is read only for a vector literal [a, b]^\\top",
-                                          column=hat.col)
+            top = len(exponent_tokens) == 1 and exponent_tokens[0].text in (r"\top", "T", r"\intercal")
+            declared = top and exponent_tokens[0].text == "T" and self.rules.is_value("T")   # beta^T: a power
+            if top and not (declared and not isinstance(base, P.Vector)):
+                if not isinstance(base, P.Vector) or declared:
+                    raise ExpressionError("a transpose is read only for a vector literal [a, b]^\\top (after one, "
+                                          "a declared T: a power or a transpose?)", column=hat.col)
                 continue
             if isinstance(base, P.Vector):
                 raise ExpressionError("a power of a vector (v^2: v \\cdot v, or entrywise?) is not read",

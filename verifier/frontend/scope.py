@@ -9,6 +9,7 @@ from typing import Any, TypeAlias
 import sympy as sp
 
 from verifier.frontend import parser as P
+from verifier.frontend.definedness import Frames
 from verifier.kernel.declarations import Declaration
 
 Expr: TypeAlias = sp.Expr
@@ -54,6 +55,8 @@ class Scope:
     symbols: dict[str, SymbolInfo] = field(default_factory=dict)
     definitions: dict[str, Definition] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: The definedness frames every builder of this scope records into (:mod:`verifier.frontend.definedness`).
+    frames: Frames = field(default_factory=Frames, repr=False, compare=False)
 
     def merged(self, other: Scope) -> Scope:
         """A new scope with ``other``'s names added after this one's (a ``use``d file's names come first)."""

@@ -33,6 +33,7 @@ from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex import RELOPS, Rules, Token, read_tokens, scan
 from verifier.frontend.layout import Answer, Block, Layout, lay_out
+from verifier.frontend.macros import Definitions, definitions
 from verifier.frontend.notation import Notation, Settings, rename
 from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome
 
@@ -105,6 +106,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
         deadline = time.process_time() + READ_SECONDS
     layout = lay_out(text, shown, notation)
     positions = _Positions(layout.starts)
+    defined = definitions(layout.text, layout.starts)
     sheet = Sheet(shown, table=notation.path, hypotheses=notation.hypotheses, answers=len(layout.answers))
     claims: list[Claim] = []
     sheet_steps = 0
@@ -127,7 +129,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                 sheet.skipped.append(block.line)
                 continue
             for continues, entries in _read_block(block.content, block.base, settings.rules, positions,
-                                                  MAX_STEPS - steps):
+                                                  MAX_STEPS - steps, defined):
                 steps += len(entries)
                 if continues and chains:
                     chains[-1].extend(entries)
@@ -178,10 +180,15 @@ def _with_leads(layout: Layout, answer: Answer) -> list[tuple[Block, str]]:
     return out
 
 
-def _read_block(content: str, base: int, rules: Rules, positions: _Positions, budget: int
+def _read_block(content: str, base: int, rules: Rules, positions: _Positions, budget: int, defined: Definitions
                 ) -> list[tuple[bool, list[Entry]]]:
     """The chains a display block writes: (whether it continues the chain before, its entries). Past ``budget``
-    entries the rest is not read (the caller reports the limit)."""
+    entries the rest is not read (the caller reports the limit). A block using what the sheet defines is one
+    formula not read."""
+    if content.strip() and (hit := defined.first_use(content)) is not None:
+        line, col = positions.at(base + len(content) - len(content.lstrip()))
+        where = positions.at(base + hit[0]) if hit[0] is not None else (line, col)
+        return [(False, [Entry(None, " ".join(content.split()), line, col, None, hit[1], *where)])]
     try:
         tokens = scan(content, base=base)
     except ExpressionError:

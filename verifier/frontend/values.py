@@ -4,23 +4,23 @@ which acts entry by entry), and the definedness conditions recorded while a valu
 
 SymPy evaluates while it builds (``x/x`` is 1, ``sqrt(x)^2`` is ``x``, ``exp(log(u))`` is ``u``), which would lose
 the points where the written expression is undefined (section 2a). So every division, negative power, ``log``,
-``sqrt`` and fractional power records its condition while it is built (:func:`record`, into the innermost frame
-that :func:`recording` opened), and a side whose built value no longer carries one of them is wrapped as a partial
-``Piecewise((value, lost conditions))`` (:func:`wrap`, :func:`closed`). Inside a sum, product, vector or limit the
-conditions wrap the body (they may mention its bound index, and an empty range needs none); in a ``Piecewise`` they
-wrap the branch that needs them.
+``sqrt`` and fractional power records its condition while it is built (into the innermost open frame of the scope's
+:class:`~verifier.frontend.definedness.Frames`, which every function here that builds is given), and a side whose
+built value no longer carries one of them is wrapped as a partial ``Piecewise((value, lost conditions))``
+(:func:`wrap`, :func:`closed`). Inside a sum, product, vector or limit the conditions wrap the body (they may
+mention its bound index, and an empty range needs none); in a ``Piecewise`` they wrap the branch that needs them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
 import sympy as sp
 
 from verifier import kernel
 from verifier.errors import ExpressionError
+from verifier.frontend.definedness import Frames
 from verifier.frontend.scope import SymbolInfo
 from verifier.kernel import defined
 
@@ -75,14 +75,15 @@ class Vec:
             return Vec(fn, label, first=self.first, last=self.last)
         return Vec(lambda idx: _guarded(self, idx, fn), label, first=self.first, last=self.last)
 
-    def map(self, fn: Callable[[Any], Any], label: str) -> Vec:
-        """Apply ``fn`` to every entry (the result is again 0 outside the range: ``exp([1, 2])[3] = 0``)."""
-        return self.same_range(lambda idx: fn(self.entry(idx)), label, keeps_zero=_sends_zero_to_zero(fn))
+    def map(self, fn: Callable[[Any], Any], label: str, frames: Frames) -> Vec:
+        """Apply ``fn`` to every entry (the result is again 0 outside the range: ``exp([1, 2])[3] = 0``);
+        ``frames`` are those ``fn`` records into."""
+        return self.same_range(lambda idx: fn(self.entry(idx)), label, keeps_zero=_sends_zero_to_zero(fn, frames))
 
 
-def _sends_zero_to_zero(fn: Callable[[Any], Any]) -> bool:
+def _sends_zero_to_zero(fn: Callable[[Any], Any], frames: Frames) -> bool:
     try:
-        with recording():      # a probe: what it records is no part of the expression
+        with frames.recording():      # a probe: what it records is no part of the expression
             out = fn(sp.Integer(0))
     except Exception:  # an operation undefined at 0 (1/v) is guarded like any other
         return False
@@ -136,26 +137,20 @@ def family_vec(info: SymbolInfo) -> Vec:
 
 
 
-
-#: Open frames of conditions recorded while building, innermost last (see the module's docstring).
-_FRAMES: list[list[sp.Basic]] = []
-
-
-def record(c: sp.Basic | None) -> None:
-    """Note that the expression being built needs ``c`` to be defined."""
-    if c is not None and _FRAMES and c not in _FRAMES[-1]:
-        _FRAMES[-1].append(c)
+#: The condition of an operation undefined at every point (``0 != 0``, as a division by 0 records it).
+NOWHERE = sp.Ne(sp.Integer(0), 0, evaluate=False)
 
 
-@contextmanager
-def recording() -> Iterator[list[sp.Basic]]:
-    """A new innermost frame: the conditions recorded while it is open go to it, and no further."""
-    frame: list[sp.Basic] = []
-    _FRAMES.append(frame)
-    try:
-        yield frame
-    finally:
-        _FRAMES.pop()
+def real_argument(frames: Frames, a: Any) -> Any:
+    """``a`` as the argument of an operation that compares it (a relation, ``Max``, ``Min``, ``Abs``, ``floor``...):
+    ``a`` itself, unless SymPy shows it is not real at any point (``log(-p)`` for a positive ``p``, ``sqrt(-3)``,
+    ``1/0``), which only an operation undefined as written gives. The application is then undefined everywhere
+    (section 2a): it records :data:`NOWHERE` into ``frames`` and takes 0 for the argument, so that SymPy never
+    compares a non-real number. With no frame open nothing would keep that, and ``a`` is left as it is."""
+    if frames.open and isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) and a.is_extended_real is False:
+        frames.record(NOWHERE)
+        return sp.Integer(0)
+    return a
 
 
 def power_condition(base: Expr, exponent: Expr) -> sp.Basic | None:
@@ -169,33 +164,33 @@ def power_condition(base: Expr, exponent: Expr) -> sp.Basic | None:
     return None
 
 
-def closed(build: Callable[[], Any]) -> Any:
+def closed(frames: Frames, build: Callable[[], Any]) -> Any:
     """``build()`` in a frame of its own, wrapped with the conditions its value lost (:func:`wrap`)."""
-    with recording() as recorded:
+    with frames.recording() as recorded:
         value = build()
-    return wrap(value, recorded)
+    return wrap(frames, value, recorded)
 
 
-def keep(value: Any) -> Any:
+def keep(frames: Frames, value: Any) -> Any:
     """Record what a built sum, product, limit, derivative or ``Piecewise`` itself needs to be defined (a partial
     summand, a kink, no branch chosen), so that it is not lost if SymPy drops the value (``0*Sum(...)`` is 0)."""
-    if isinstance(value, sp.Expr) and not isinstance(value, sp.MatrixBase) and _FRAMES:
+    if isinstance(value, sp.Expr) and not isinstance(value, sp.MatrixBase) and frames.open:
         for c in defined.conditions(value, sufficient=False):
-            record(c)
+            frames.record(c)
     return value
 
 
-def wrap(value: Any, recorded: Sequence[sp.Basic], given: sp.Basic = sp.true) -> Any:
+def wrap(frames: Frames, value: Any, recorded: Sequence[sp.Basic], given: sp.Basic = sp.true) -> Any:
     """``value`` made undefined wherever a condition in ``recorded`` fails that it does not carry itself (or that
     ``given``, where the value is used, does not imply): a scalar as ``Piecewise((value, lost))``, a matrix entry by
     entry, a vector entry by entry as its entries are read (with what reading an entry records). A condition or a
-    tuple leaves the conditions to the enclosing frame."""
+    tuple leaves the conditions to the enclosing frame of ``frames``."""
     if isinstance(value, Vec):
-        return _wrapped_vec(value, tuple(recorded))
+        return _wrapped_vec(frames, value, tuple(recorded))
     if not recorded:
         return value
     if isinstance(value, sp.MatrixBase):
-        return value.applyfunc(lambda e: wrap(e, recorded, given))
+        return value.applyfunc(lambda e: wrap(frames, e, recorded, given))
     if isinstance(value, sp.Expr):
         lost = _lost(value, recorded)
         if lost and given is not sp.true:
@@ -205,7 +200,7 @@ def wrap(value: Any, recorded: Sequence[sp.Basic], given: sp.Basic = sp.true) ->
         # Unevaluated: a lost condition that is false (log(-1)) must stay, and SymPy would drop the branch.
         return sp.Piecewise((value, sp.And(*lost)), evaluate=False) if lost else value
     for c in recorded:
-        record(c)
+        frames.record(c)
     return value
 
 
@@ -233,13 +228,13 @@ def _opaque(c: sp.Expr) -> sp.Basic:
     return sp.Eq(defined.DEFINED(sp.Integer(0)), 1, evaluate=False)
 
 
-def _wrapped_vec(v: Vec, recorded: tuple[sp.Basic, ...]) -> Vec:
+def _wrapped_vec(frames: Frames, v: Vec, recorded: tuple[sp.Basic, ...]) -> Vec:
     def entry(idx: tuple[Expr, ...]) -> Any:
-        with recording() as inner:
+        with frames.recording() as inner:
             e = v.entry(idx)
-        return wrap(e, list(recorded) + inner)
+        return wrap(frames, e, list(recorded) + inner)
 
-    items = [wrap(x, recorded) for x in v.items] if v.items is not None else None
+    items = [wrap(frames, x, recorded) for x in v.items] if v.items is not None else None
     return Vec(entry, v.label, first=v.first, last=v.last, items=items)
 
 

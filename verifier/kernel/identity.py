@@ -78,11 +78,21 @@ def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, *, splits: int = 
     if not (well_formed(lhs) and well_formed(rhs)):
         return None
     local = where_defined(lhs, facts)
-    if local is not facts and (0 in local.unequal or contradictory((), local)):
-        return Confirmed("vacuous: the left side is defined nowhere here")
+    if _nowhere(local, facts):
+        return Confirmed(VACUOUS)
     if not defined_where(rhs, lhs, facts):
         return None
     return _confirm_identity(lhs, rhs, local, splits)
+
+
+#: The method of a relation whose left side is defined at no allowed point.
+VACUOUS = "vacuous: the left side is defined nowhere here"
+
+
+def _nowhere(local: Facts, facts: Facts) -> bool:
+    """Whether ``local`` (``facts`` with the conditions of a side being defined) is contradictory: the side is
+    defined nowhere (``0 != 0``, what a division by 0 needs, or linear conditions that exclude each other)."""
+    return local is not facts and (0 in local.unequal or contradictory((), local))
 
 
 def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
@@ -303,9 +313,14 @@ def confirm_relation(relation: Relation, facts: Facts) -> Confirmed | None:
     lhs, op, rhs = relation
     if op == "=":
         return confirm_identity(lhs, rhs, facts)
-    if not (well_formed(lhs) and well_formed(rhs)) or not defined_where(rhs, lhs, facts):
+    if not (well_formed(lhs) and well_formed(rhs)):
         return None
-    facts = where_defined(lhs, facts)
+    local = where_defined(lhs, facts)
+    if _nowhere(local, facts):
+        return Confirmed(VACUOUS)
+    if not defined_where(rhs, lhs, facts):
+        return None
+    facts = local
     if op in ("<", "<="):
         return confirm_sign(rhs - lhs, facts, strict=op == "<")
     if op in (">", ">="):

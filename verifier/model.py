@@ -48,6 +48,9 @@ class Chain:
     where_line: int | None = None
     #: The column in the file where each entry's text starts (empty when not known).
     step_columns: tuple[int | None, ...] = ()
+    #: For a chain read from a sheet, why each entry was not read ("not read: REASON at FILE:LINE:COL"), ``None``
+    #: for an entry that was (empty for a derivation file).
+    unread: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -344,6 +347,15 @@ def obligations(claim: Claim) -> list[tuple[Obligation, Origin]]:
         out.append((Obligation("exists", claim.exists, claim.exists_line, column=claim.exists_column),
                     ("exists", None, 0)))
     return out
+
+
+def not_read(claim: Claim, origin: Origin) -> str | None:
+    """Why an obligation cannot be settled because the reader did not read one of its entries (a step's earlier
+    entry first): its reason, the obligation's verdict being ``unknown``; ``None`` when everything was read."""
+    kind, chain, n = origin
+    if kind != "step" or chain is None:
+        return None
+    return next((r for r in claim.chains[chain].unread[n:n + 2] if r is not None), None)
 
 
 def _at(columns: tuple[int | None, ...], n: int) -> int | None:

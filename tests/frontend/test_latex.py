@@ -170,7 +170,7 @@ BAD = [
     (r"\sum_{y \in \{0, 1\}}^{K} z", "no upper bound", 1),
     (r"\mathrm{d} z", "differential 'd' outside", 1),
     (r"\partial z", "'\\partial' outside", 1),
-    (r"a = b \qquad a", "cannot read '\\\\'", 7),             # two formulas: a sheet cuts them apart
+    (r"a = b \qquad a = a", "cannot read '\\\\'", 7),         # two formulas: a sheet cuts them apart
     (r"\mathbf{x}_{ij}", "two indices, or their product", 13),   # x_{ij}: x[i, j] or x[i*j]? (a pattern)
     (r"a + x_{ij}", "two indices, or their product", 8),          # the same for a declared family
     # Found by the red team, each once read as something the page does not show:

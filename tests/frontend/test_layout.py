@@ -28,6 +28,14 @@ def notation(tmp_path: Path) -> Notation:
     ("\\subsubsection{Answer 2}", "Answer 2"),
     ("  Answer 2.4  ", "Answer 2.4"),
     ("####### Answer 1", "# Answer 1"),      # at most six '#' are a Markdown heading
+    # Punctuation inside the emphasis, words after it, one '*': these were no headings, so their math was charged
+    # to the answer before (red-team finding r3s.2).
+    ("**Answer 1.2.**", "Answer 1.2"),
+    ("**Answer 1.3:**", "Answer 1.3"),
+    ("**Answer 1.4** We have", "Answer 1.4"),
+    ("*Answer 1.5*", "Answer 1.5"),
+    ("_Answer 1.6:_ so", "Answer 1.6"),
+    ("- **Answer 1.7**", "Answer 1.7"),
 ])
 def test_undecorated(line: str, body: str) -> None:
     assert undecorated(line) == body
@@ -153,3 +161,12 @@ def test_an_indented_code_block_is_not_math(notation: Notation) -> None:
     assert [b.content for b in layout.blocks] == ["b = b"]
     layout = lay_out("Answer 1.1\n$$\n    a = a\n$$\n", "s.md", notation)
     assert [b.content.strip() for b in layout.blocks] == ["a = a"]
+
+
+def test_an_emphasised_heading_with_punctuation_starts_its_answer(notation: Notation) -> None:
+    # Each block belongs to the answer whose heading is above it; all were charged to answer 1.1 (r3s.2).
+    text = ("#### Answer 1.1\n$$1 = 1$$\n**Answer 1.2.**\n$$2 = 3$$\n**Answer 1.4** We have\n$$6 = 7$$\n"
+            "*Answer 1.5*\n$$8 = 9$$\n")
+    layout = lay_out(text, "s.md", notation)
+    assert [(a.number, [b.line for b in layout.blocks_of(a)]) for a in layout.answers] == [
+        ("1.1", [2]), ("1.2", [4]), ("1.4", [6]), ("1.5", [8])]

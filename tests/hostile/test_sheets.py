@@ -41,6 +41,7 @@ class Case:
     absent: list[str] = field(default_factory=list)
     outside: dict[str, str] = field(default_factory=dict)    # files written beside lib/, outside its root
     verdicts: dict[str, str] | None = None
+    either: tuple[int, str] | None = None    # another ending allowed: its status and a line of standard error
 
 
 def _sheet(text: str, table: str = TABLE) -> dict[str, str]:
@@ -49,6 +50,14 @@ def _sheet(text: str, table: str = TABLE) -> dict[str, str]:
 
 def _many_headings(n: int) -> str:
     return "".join(f"Answer {k}.1\n\n{RIGHT}\n" for k in range(1, n + 1))
+
+
+def _long_formulas(answers: int) -> str:
+    # Each answer a block of two different formulas of about 9,000 characters (under the 20,000 of one block):
+    # about 1.8 MB in all, under the limit of a sheet's size, and nothing read twice.
+    return "".join(f"Answer {k}.1\n\n$$" + " + ".join(f"\\frac{{a}}{{{k * 1000 + j}}}" for j in range(500)) + " = "
+                   + " + ".join(f"\\frac{{b}}{{{k * 1000 + j}}}" for j in range(500)) + "$$\n\n"
+                   for k in range(1, answers + 1))
 
 
 def _hole_patterns(count: int) -> str:
@@ -80,6 +89,15 @@ CASES: dict[str, Case] = {
     "470,000 relations in one block": Case(
         _sheet("Answer 1.1\n\n$$" + "a = " * 470_000 + "a$$\n"), 2,
         ["lib/s.md:1: claim q1.1 has more than 1000 steps"]),
+    "100 answers of 900 entries each (360 KB)": Case(
+        _sheet("".join(f"#### Answer {k}.1\n\n$$" + " = ".join(["a"] * 900) + "$$\n\n" for k in range(1, 101))), 2,
+        ["more than 10000 steps in this sheet (the limit of steps in one sheet)"]),
+    "2 MB of long formulas, none alike, listed": Case(
+        _sheet(_long_formulas(100)), 0, args=("list",),
+        either=(2, "reading this sheet took more than 4 s (the limit of reading time per sheet)")),
+    "2 MB of long formulas, none alike, without a table": Case(
+        {"s.md": _long_formulas(100)}, 0, args=("list",), derivations="lib/s.md",
+        either=(2, "reading this sheet took more than 4 s (the limit of reading time per sheet)")),
     # -- wrong answers that passed in silence -------------------------------------------------------------------
     "CR-only line endings": Case(
         _sheet("Answer 1.1\r\r" + WRONG.replace("\n", "\r")), 1, verdicts={"q1.1": "refuted"}),
@@ -230,6 +248,9 @@ def test_hostile_sheet(tmp_path: Path, name: str) -> None:
     _write(tmp_path, case)
     run, _seconds = _run(tmp_path, case)
     assert "Traceback" not in run.err and "internal error" not in run.err, run.err
+    if case.either is not None and run.code == case.either[0]:     # stopped at a limit of time, saying so
+        assert case.either[1] in run.err, run.err
+        return
     assert run.code == case.status, run.err
     for expected in case.errors:
         assert expected in run.err, f"{expected!r} not in:\n{run.err}"
@@ -244,4 +265,7 @@ def test_every_case_is_written_as_intended(tmp_path: Path) -> None:
     assert len(CASES["20 patterns that start with a placeholder over a 36 KB sheet"].files["s.md"]) > 36_000
     assert len(CASES["470,000 relations in one block"].files["s.md"]) < 2_000_000
     assert CASES["CR-only line endings"].files["s.md"].count("\n") == 0
+    long = CASES["2 MB of long formulas, none alike, listed"].files["s.md"]
+    assert 1_700_000 < len(long.encode()) < 2_000_000
+    assert max(len(line) for line in long.splitlines()) < 20_000 - len("$$$$")
 

@@ -20,7 +20,7 @@ import pytest
 
 import verifier.search.engine
 from verifier.frontend.library import Library, load_library
-from verifier.model import Obligation, Outcome, obligations
+from verifier.model import Chain, Claim, Obligation, Outcome, obligations
 from verifier.runner.cache import CACHE_DIR, Cache
 from verifier.runner.executor import run_obligations
 
@@ -101,6 +101,22 @@ def test_order_does_not_depend_on_which_worker_finishes_first(library: Library,
     results, _ = run_obligations(library, library.claims, jobs=2, timeout=30)
     assert [r.claim.id for r in results] == ["q1.1", "q1.2", "q1.3", "q1.4"]
     assert verdicts(results) == EXPECTED
+
+
+def test_a_step_not_read_is_settled_as_read_without_a_worker(library: Library,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # The reader's reason is the verdict at once: nothing is built (building would make the step an error) and no
+    # worker starts (settling anything in a worker fails this test).
+    def fail(*_: Any) -> Outcome:
+        raise AssertionError("settled in a worker")
+
+    monkeypatch.setattr(verifier.search.engine, "settle_obligation", fail)
+    reason = "not read: '\\dots' at s.md:4:2"
+    sheet_claim = Claim(id="s.1", title="t", file="s.md", line=1,
+                        chains=(Chain("line 3", ("x", "= ? not read"), (3, 4), unread=(None, reason)),))
+    results, interrupted = run_obligations(library, [sheet_claim], jobs=1, timeout=30)
+    assert not interrupted
+    assert [(o.verdict, o.message) for o in results[0].outcomes] == [("unknown", reason)]
 
 
 def test_a_hung_obligation_times_out_and_the_others_keep_their_verdicts(library: Library,

@@ -100,19 +100,21 @@ def settle_inferred(sheets: dict[str, Sheet], notations: list[Notation], results
 
 def infer_table(text: str, shown: str, deadline: float | None = None) -> str:
     """The commented TOML notation table inferred from the sheet ``text`` (``shown`` names it in messages).
-    ``deadline`` (processor time, by default the reading time of one sheet from now) bounds the inference and the
-    trial reading together; past it the table lists the limit among what is not read."""
+    ``deadline`` (on the monotonic clock, by default the reading time of one sheet from now) bounds the inference
+    and the trial reading together; past it the table lists the limit among what is not read."""
     if deadline is None:
-        deadline = time.process_time() + READ_SECONDS
+        deadline = time.monotonic() + READ_SECONDS
     layout = lay_out(text, shown, _defaults(shown))
     facts = _Facts()
     line_of = _line_counter(layout.starts)
     answers: dict[str, _Facts] = {}         # what each answer shows, for a letter that is a family elsewhere
     for answer in layout.answers:
-        for block in layout.blocks_of(answer) if time.process_time() <= deadline else ():
+        for block in layout.blocks_of(answer):
+            if time.monotonic() > deadline:
+                break
             _observe_block(block.content, block.base, answers.setdefault(answer.number, _Facts()), line_of)
     for block in layout.blocks:
-        if time.process_time() > deadline:
+        if time.monotonic() > deadline:
             break       # the trial reading below reports the limit
         _observe_block(block.content, block.base, facts, line_of)
     body = _table(facts) + _scalars(facts, answers)

@@ -99,7 +99,8 @@ class _Reader:
     # -- helpers
     @property
     def token(self) -> Token:
-        return self.peek(0)
+        pos = self.pos
+        return self.tokens[pos] if pos < len(self.tokens) else self.peek(0)
 
     def peek(self, k: int = 1) -> Token:
         if (n := self.pos + k) < len(self.tokens):

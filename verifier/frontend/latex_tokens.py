@@ -10,8 +10,9 @@ TeX decides what a formula shows, so the scanner follows TeX where a careless re
 - a script or a command's argument without braces is one character or one command (``x^10`` raises the 1 only,
   ``\sqrt 2`` is ``\sqrt{2}``, ``\frac32`` is ``\frac{3}{2}``), given braces here so that ``x_i`` and ``x_{i}`` scan
   alike;
-- ``\qquad`` between two formulas separates them as a line break ``\\`` does (not before ``\text``), and an equation
-  tag (``\quad (1)`` at the end, ``\tag{1}``, ``\tag*{..}``), ``\label{..}``, ``\nonumber`` and ``\notag`` are
+- ``\qquad`` between two formulas separates them as a line break ``\\`` does; what follows it without a relation is
+  a tag or a remark, dropped (``\qquad [3]``), and ``\text`` after it is not read (a remark, or a condition?); an
+  equation tag (``\quad (1)`` at the end, ``\tag{1}``, ``\tag*{..}``), ``\label{..}``, ``\nonumber`` and ``\notag`` are
   dropped;
 - ``\boxed{a = b}`` is ``a = b``; ``\boxed{x}`` inside a formula is a group ``{x}``;
 - ``\lt``, ``\gt``, ``<=``, ``>=``, ``!=`` are the relations they show; ``\mathrm{e}`` is Euler's number and
@@ -122,7 +123,11 @@ _PUNCT_COMMANDS = {"[": K.LBRACKET, "]": K.RBRACKET, "|": K.BAR, "*": K.STAR, "<
                    r"\{": K.SET_OPEN, r"\}": K.SET_CLOSE, r"\|": K.NORM}
 #: Commands whose braced argument is a word: a name (``\text{Diag}``) or, in cases, a condition's lead-in.
 _WORDS = frozenset({r"\text", r"\operatorname", r"\textrm", r"\mathrm", r"\textit", r"\tag", r"\label"})
-_ASCII_RELATIONS = {"<=": r"\leq", ">=": r"\geq", "!=": r"\neq"}
+_ASCII_RELATIONS = {op: cmd for cmd, op in RELOPS.items() if cmd != op}
+#: Every spelling of a relation the scanner reads (``\le`` and ``\lt`` too), and the operator it stands for.
+RELATION_WORDS = {**RELOPS, **{alias: RELOPS[cmd] for alias, cmd in _SAME.items() if cmd in RELOPS}}
+#: The kinds named by one character, by that character.
+_PUNCTUATION = {kind.value: kind for kind in TokenKind if len(kind.value) == 1}
 _CMD = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _BRACED_WORD = re.compile(r"\s*\{([^{}]*)\}")
 _HOLE = re.compile(r"\?([A-Za-z]+)")
@@ -130,6 +135,9 @@ _TAG = re.compile(r"\s*(?:\\(?:q?quad|,|;)\s*)*\(\s*[0-9]+(?:\.[0-9]+)*\s*\)\s*\
 _ROW_SPACE = re.compile(r"\s*\[\s*[-+]?(?:[0-9]*\.)?[0-9]+\s*(?:pt|em|ex|mm|cm|in|bp|pc|mu|sp|dd)\s*\]")
 _THOUSANDS = re.compile(r",[0-9]{3}(?![0-9])")
 _TEXT_NEXT = re.compile(r"\s*\\(?:text|textrm|textit|mathrm|operatorname)\b")
+#: The rest of a row after ``\qquad`` (up to ``\\`` or ``&``), and whether it holds a relation (another formula).
+_ROW_REST = re.compile(r"(?:[^\\&]|\\(?!\\))*")
+_RELATION_TEXT = re.compile(r"[=<>]|\\(?:leq?|geq?|neq?|lt|gt|leqslant|geqslant)(?![A-Za-z])")
 
 
 def scan(text: str, *, base: int = 0, holes: bool = False) -> list[Token]:
@@ -139,11 +147,41 @@ def scan(text: str, *, base: int = 0, holes: bool = False) -> list[Token]:
     """
     if len(text) > P.MAX_TEXT:
         raise ExpressionError(f"formula too long (more than {P.MAX_TEXT} characters)", column=base + 1)
-    raw = _Scanner(text, base, holes).run()
-    _check_nesting(raw)     # before anything recursive walks the groups
-    tokens = _numbers(_arguments(raw))
-    _check_nesting(tokens)
-    return _unbox(tokens)
+    key = (text, base, holes)
+    found = _SCANS.get(key)
+    if found is None:
+        try:
+            raw = _Scanner(text, base, holes).run()
+            _check_nesting(raw)     # before anything recursive walks the groups
+            tokens = _numbers(_arguments(raw))
+            _check_nesting(tokens)
+            found = tuple(_unbox(tokens))
+        except ExpressionError as err:
+            found = _Failed(err.message, err.column)
+        global _SCANNED
+        _SCANNED += len(text)
+        if _SCANNED > _MAX_SCANNED:
+            _SCANS.clear()
+            _SCANNED = len(text)
+        _SCANS[key] = found
+    if isinstance(found, _Failed):
+        raise ExpressionError(found.message, column=found.column)
+    return list(found)
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """A scan that raised, kept to be raised again."""
+
+    message: str
+    column: int | None
+
+
+#: Scans already made, by text, base and ``holes``: a sheet read without a table is scanned to infer its
+#: declarations, then to list what is not read, then to be read; kept up to :data:`_MAX_SCANNED` characters.
+_SCANS: dict[tuple[str, int, bool], tuple[Token, ...] | _Failed] = {}
+_SCANNED = 0
+_MAX_SCANNED = 300_000
 
 
 class _Scanner:
@@ -162,9 +200,10 @@ class _Scanner:
         return self.base + pos + 1
 
     def emit(self, kind: TokenKind, text: str, pos: int, *, glued: bool = False, end: int | None = None) -> None:
-        width = (pos + len(text) if end is None else end) - pos
-        wide = self.spaced is not None and self.spaced.text == r"\quad"
-        self.out.append(Token(kind, text, self.col(pos), glued, width, wide))
+        width = len(text) if end is None else end - pos
+        spaced = self.spaced
+        self.out.append(Token(kind, text, self.base + pos + 1, glued, width,
+                              spaced is not None and spaced.text == r"\quad"))
         self.spaced = None
 
     def last_is_digit(self) -> bool:
@@ -221,11 +260,8 @@ class _Scanner:
         self.pos += 1
 
     def punctuation(self, ch: str) -> None:
-        try:
-            kind = TokenKind(ch)
-        except ValueError:
-            raise ExpressionError(f"unexpected character {ch!r}", column=self.col(self.pos)) from None
-        if len(kind.value) != 1:
+        kind = _PUNCTUATION.get(ch)
+        if kind is None:
             raise ExpressionError(f"unexpected character {ch!r}", column=self.col(self.pos))
         if kind in (K.LPAREN, K.LBRACKET):
             self.depth += 1
@@ -249,7 +285,15 @@ class _Scanner:
         if cmd in (r"\quad", r"\qquad") and _TAG.match(text, self.pos):
             self.pos = len(text)    # an equation's tag at the end: "(1)"
             return
-        if cmd == r"\qquad" and not _TEXT_NEXT.match(text, self.pos):
+        if cmd == r"\qquad" and self.out and self.out[-1].kind != K.AMPERSAND and self.out[-1].text != "\\\\":
+            rest = _ROW_REST.match(text, self.pos)
+            assert rest is not None     # it matches the empty string
+            if _TEXT_NEXT.match(text, self.pos):        # a remark, or a condition on the formula: not chosen
+                raise ExpressionError("text after '\\qquad' (a remark, or a condition on the formula?) is not read",
+                                      column=self.col(start))
+            if not _RELATION_TEXT.search(rest.group()):
+                self.pos = rest.end()   # a tag or a remark ([3], x): no part of the chain, never its anchor
+                return
             self.emit(K.CMD, "\\\\", start, end=self.pos)     # two formulas side by side
             return
         if cmd in _IGNORED or cmd == r"\qquad":
@@ -289,10 +333,21 @@ def _arguments(tokens: list[Token], depth: int = 0) -> list[Token]:
     ``\\sqrt{2}``, ``x_\\mathbf{y}`` -> ``x_{\\mathbf{y}}``. An argument is a braced group, or one token (a
     command with its own arguments)."""
     out: list[Token] = []
-    n = 0
-    while n < len(tokens):
-        n = _with_arguments(tokens, n, out, depth)
+    if tokens and depth > P.MAX_DEPTH:
+        raise ExpressionError(f"formula nested too deeply (more than {P.MAX_DEPTH} levels)", column=tokens[0].col)
+    n, count = 0, len(tokens)
+    while n < count:
+        t = tokens[n]
+        if t.kind in _TAKERS and t.text in ARITY:
+            n = _with_arguments(tokens, n, out, depth)
+        else:   # most tokens take no argument
+            out.append(t)
+            n += 1
     return out
+
+
+#: Kinds of tokens that may take arguments.
+_TAKERS = frozenset({K.CMD, K.CARET, K.UNDERSCORE})
 
 
 def _with_arguments(tokens: list[Token], n: int, out: list[Token], depth: int = 0) -> int:
@@ -332,13 +387,15 @@ def _numbers(tokens: list[Token]) -> list[Token]:
     separators and a decimal comma read, or refused where they are ambiguous."""
     out: list[Token] = []
     for t in tokens:
-        if t.kind == K.NUMBER and t.glued and out and out[-1].kind == K.NUMBER:
+        if t.kind != K.NUMBER:
+            out.append(t)       # only digits are glued
+        elif t.glued and out and out[-1].kind == K.NUMBER:
             out[-1] = Token(K.NUMBER, out[-1].text + t.text, out[-1].col,
                             width=t.col + t.width - out[-1].col, wide=out[-1].wide)
         else:
-            if t.kind == K.NUMBER and t.text == "{,}":
+            if t.text == "{,}":
                 raise ExpressionError("a thousands separator not between digits", column=t.col)
-            out.append(Token(t.kind, t.text, t.col, width=t.width, wide=t.wide))
+            out.append(Token(t.kind, t.text, t.col, width=t.width, wide=t.wide) if t.glued else t)
     return [_number(t) if t.kind == K.NUMBER else t for t in out]
 
 

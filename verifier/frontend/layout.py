@@ -117,8 +117,10 @@ def undecorated(line: str) -> str:
         body = body[item.end():]
     if body.startswith("#"):
         body = body[min(len(body) - len(body.lstrip("#")), 6):].lstrip()
-    if body[:2] in ("**", "__"):
-        body = body[2:].lstrip()
+    if body[:1] in ("*", "_"):       # the emphasis only: **Answer 1.2.**, *Answer 1.5*, **Answer 1.4** We have
+        mark = body[:2] if body[:2] in ("**", "__") else body[:1]
+        close = body.find(mark, len(mark))
+        body = body[len(mark):close if close > 0 else None].strip()
     section = _SECTION.match(body)
     if section:
         body = body[section.end():]

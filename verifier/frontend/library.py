@@ -190,7 +190,7 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
     text = read_text(p, shown)
     table = _notation_for(p, given)
     from verifier.frontend.sheet import READ_SECONDS, read_sheet
-    deadline = time.process_time() + READ_SECONDS     # one budget for all that is done to read the sheet
+    deadline = time.monotonic() + READ_SECONDS     # one budget for all that is done to read the sheet
     if table is None:
         from verifier.frontend.infer import inferred_notation
         notation = inferred_notation(text, p, shown, deadline)

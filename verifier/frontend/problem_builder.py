@@ -39,7 +39,7 @@ from verifier.kernel import Declaration, Facts, defined, facts_from
 from verifier.kernel.declarations import Interval as ValueInterval
 from verifier.kernel.interval import settle
 from verifier.kernel.universal import AllIndices
-from verifier.model import Chain, Claim, Obligation, obligations
+from verifier.model import Chain, Claim, Obligation, not_read, obligations
 
 #: At most this many cases of finite domains per obligation.
 MAX_CASES = 64
@@ -59,9 +59,14 @@ class ProblemBuilder:
         self.read = Assumptions()
 
     def problems(self) -> list[tuple[Obligation, Problem | ExpressionError]]:
-        """Every obligation of the claim with its problem, or the error that kept it from being built."""
+        """Every obligation of the claim with its problem, or the error that kept it from being built (a step
+        whose entry the sheet reader did not read is not built: its reason stands as the error)."""
         out: list[tuple[Obligation, Problem | ExpressionError]] = []
         for ob, where in obligations(self.claim):
+            reason = not_read(self.claim, where)
+            if reason is not None:
+                out.append((ob, ExpressionError(reason)))
+                continue
             for b in (self.builder, *self._builders.values()):
                 b.deepest = 0
             try:

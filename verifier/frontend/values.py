@@ -23,6 +23,7 @@ from verifier.errors import ExpressionError
 from verifier.frontend.definedness import Frames
 from verifier.frontend.scope import SymbolInfo
 from verifier.kernel import defined
+from verifier.kernel.relations import RELATION_OPS
 
 Expr: TypeAlias = sp.Expr
 
@@ -213,9 +214,8 @@ def _summand_defined_everywhere(e: sp.Basic) -> bool:
     _, lo, hi = e.limits[0]
     if any(b in (sp.oo, -sp.oo) or not defined.everywhere(b) for b in (lo, hi)):
         return False
-    ops = {sp.Gt: ">", sp.Ge: ">=", sp.Ne: "!="}
     for c in defined.conditions(e.function, sufficient=True):
-        op = ops.get(type(c))
+        op = RELATION_OPS[type(c)] if type(c) in (sp.Gt, sp.Ge, sp.Ne) else None
         if op is None or c.rhs != 0 or kernel.confirm_relation((c.lhs, op, sp.Integer(0)), kernel.Facts()) is None:
             return False
     return True

@@ -33,6 +33,7 @@ from functools import lru_cache
 import sympy as sp
 
 from verifier.kernel import interval
+from verifier.kernel.relations import RELATION_OPS, sign_satisfies
 
 #: ``defined(e)``: the condition that ``e`` is defined, for an ``e`` whose condition is not written out.
 DEFINED = sp.Function("defined")
@@ -203,7 +204,7 @@ def _holds(c: sp.Basic) -> bool:
         s = interval.sign(u)
         if s is None:
             return False
-        return {sp.Gt: s > 0, sp.Ge: s >= 0, sp.Ne: s != 0}[type(c)]
+        return sign_satisfies(s, RELATION_OPS[type(c)])
     if isinstance(c, sp.Gt):
         return u.is_positive is True
     if isinstance(c, sp.Ge):

@@ -36,7 +36,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from verifier.frontend.library import Library
-from verifier.model import INTERRUPTED_MESSAGE, Claim, ClaimResult, Outcome, Shown, ShownEntry, obligations
+from verifier.model import INTERRUPTED_MESSAGE, Claim, ClaimResult, Outcome, Shown, ShownEntry, not_read, obligations
 from verifier.runner.dedup import obligation_keys, relocated
 from verifier.runner.lifeline import tie_to_parent
 
@@ -243,13 +243,17 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
     if method == "fork":
         import verifier.search.engine  # noqa: F401  (SymPy imported once, before forking, so workers start at once)
 
-    obs = [[ob for ob, _ in obligations(c)] for c in claims]
+    built = [obligations(c) for c in claims]
+    obs = [[ob for ob, _ in b] for b in built]
     slots: list[list[Outcome | None]] = [[None] * len(o) for o in obs]
     # Identical obligations (:mod:`.dedup`) are run once; the others wait for its outcome.
     firsts: dict[str, Task] = {}
     copies: dict[Task, list[Task]] = {}
     todo: list[list[int]] = []
     to_render: dict[Task, Outcome] = {}
+    # A step whose entry the sheet reader did not read is settled here, as the reader said, never sent to a worker
+    # to settle (only, with ``show``, to render).
+    unread: list[tuple[Task, str]] = []
     for c, keys in enumerate(obligation_keys(library, claims)):
         todo.append([])
         if c in given:
@@ -258,7 +262,10 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                 todo[c].append(n)
             continue
         for n, key in enumerate(keys):
-            if key in firsts:
+            reason = not_read(claims[c], built[c][n][1])
+            if reason is not None:
+                unread.append((Task(c, n, show), reason))
+            elif key in firsts:
                 copies.setdefault(firsts[key], []).append(Task(c, n, show))
             else:
                 firsts[key] = Task(c, n, show)
@@ -291,13 +298,16 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                 settled(copy, shared)
 
     def finished(task: Task, outcome: Outcome, rendered: bool) -> None:
-        """A verdict that no worker rendered (a timeout, a dead worker) is rendered on its own first."""
+        """A verdict that no worker rendered (a step not read, a timeout, a dead worker) is rendered on its own
+        first."""
         if show and not rendered and task not in to_render:
             to_render[task] = outcome
             pending.add(task)
         else:
             settled(task, outcome)
 
+    for task, reason in unread:
+        finished(task, Outcome(obs[task.claim_no][task.ob_no], "unknown", message=reason), False)
     ctx = mp.get_context(method)
     workers: list[_Worker] = []
     interrupted = False

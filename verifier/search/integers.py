@@ -9,7 +9,7 @@ from typing import Any
 import sympy as sp
 
 from verifier.frontend.problem import Case, Problem
-from verifier.kernel.relations import mirrored
+from verifier.kernel.relations import RELATION_OPS, holds, negated, oriented
 from verifier.search.strategies import integer_names
 
 #: The time one integer solver call may take, in milliseconds.
@@ -25,7 +25,7 @@ def integer_failures(case: Case, problem: Problem, relation: tuple) -> list[dict
 
     names = integer_names(case, problem)
     lhs, op, rhs = relation
-    side, goal = (-1, mirrored(op)) if op in ("<=", "<") else (1, op)
+    side, goal = oriented(op)
     if goal not in ("=", ">=", ">", "!=") or not names:
         return []
     d = rules.normal(side * (lhs - rhs), case.facts)
@@ -38,14 +38,11 @@ def integer_failures(case: Case, problem: Problem, relation: tuple) -> list[dict
     zs = {s: z3.Int(str(s)) for s in names}
     solver = z3.Solver()
     solver.set("timeout", INTEGER_SOLVER_MS)
-    fails = {"=": lambda e: e != 0, "!=": lambda e: e == 0, ">=": lambda e: e < 0, ">": lambda e: e <= 0}[goal]
-    solver.add(fails(_to_z3(polys[0], zs)))
-    holds = {sp.Eq: lambda e: e == 0, sp.Ne: lambda e: e != 0, sp.Ge: lambda e: e >= 0, sp.Gt: lambda e: e > 0,
-             sp.Le: lambda e: e <= 0, sp.Lt: lambda e: e < 0}
+    solver.add(holds(negated(goal), _to_z3(polys[0], zs), 0))
     relations = [h for h in case.hypotheses if isinstance(h, sp.core.relational.Relational)]
     for h, p in zip(relations, polys[1:], strict=True):
-        if p is not None and type(h) in holds:
-            solver.add(holds[type(h)](_to_z3(p, zs)))
+        if p is not None and type(h) in RELATION_OPS:
+            solver.add(holds(RELATION_OPS[type(h)], _to_z3(p, zs), 0))
     for s, z in zs.items():
         if s.is_positive:
             solver.add(z >= 1)

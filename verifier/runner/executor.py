@@ -33,12 +33,27 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from verifier.frontend.library import Library
-from verifier.model import INTERRUPTED_MESSAGE, Claim, ClaimResult, Outcome, Shown, ShownEntry, not_read, obligations
+from verifier.model import (
+    INTERRUPTED_MESSAGE,
+    Claim,
+    ClaimResult,
+    Obligation,
+    Outcome,
+    Shown,
+    ShownEntry,
+    not_read,
+    obligations,
+)
 from verifier.runner.dedup import obligation_keys, relocated
 from verifier.runner.lifeline import tie_to_parent
+
+if TYPE_CHECKING:
+    from verifier.errors import ExpressionError
+    from verifier.frontend.problem import Problem
 
 #: Address-space limit of a worker process, in bytes.
 MEMORY_LIMIT = 3 * 1024 ** 3
@@ -50,6 +65,8 @@ _MAX_WAIT = 3600.0
 _RENDER_GRACE = 5.0
 
 Progress = Callable[[int, int], None]
+#: A worker's problems of the claim it is on: by claim number, each obligation and its problem.
+Built = dict[int, list[tuple[Obligation, "Problem | ExpressionError"]]]
 #: Called with each claim as soon as its last obligation is settled (claims settle in any order).
 Settled = Callable[[ClaimResult], None]
 
@@ -92,7 +109,7 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
     if announce:    # a worker that was not forked has just imported SymPy: its obligations' clocks start now
         conn.send("ready")
 
-    built: dict[int, list[Any]] = {}
+    built: Built = {}
     renderer = None
     while True:
         try:
@@ -111,7 +128,7 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
             from verifier.display.prepare import Renderer
             renderer = renderer or Renderer(library)
 
-            def problem(task: Task = task) -> Any:
+            def problem(task: Task = task) -> Problem | ExpressionError | None:
                 try:
                     if task.claim_no not in built:
                         built.clear()
@@ -124,7 +141,7 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
                                      render_seconds).to_json())
 
 
-def _settled(library: Library, claims: list[Claim], built: dict[int, list[Any]], task: Task) -> Outcome:
+def _settled(library: Library, claims: list[Claim], built: Built, task: Task) -> Outcome:
     """The outcome of one obligation, the claim's problems built once for all its obligations (kept in ``built``)."""
     from verifier.frontend.problem_builder import library_problems
     from verifier.search import engine
@@ -397,7 +414,7 @@ def _sigterm_as_interrupt() -> tuple[bool, Any]:
     if threading.current_thread() is not threading.main_thread():
         return False, None
 
-    def interrupt(signum: int, frame: Any) -> None:
+    def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     try:

@@ -69,7 +69,7 @@ def integer_names(case: Case, problem: Problem) -> list[sp.Symbol]:
     return sorted(syms, key=lambda s: s.name)
 
 
-def _int_symbols(e: Any) -> frozenset[sp.Symbol]:
+def _int_symbols(e: sp.Basic) -> frozenset[sp.Symbol]:
     """The integer names of ``e``: not the label of a family (``B`` of ``B[j, 1]``, which SymPy lists among the
     free symbols of a sum over its entries)."""
     if not isinstance(e, sp.Basic):
@@ -421,7 +421,7 @@ def real_atoms(case: Case, point: dict, relations: list | None = None) -> list[s
 _ATOMS: dict[tuple, tuple[frozenset, frozenset]] = {}
 
 
-def _atoms_at(e: Any, point: dict, local: Facts) -> tuple[frozenset, frozenset]:
+def _atoms_at(e: sp.Basic, point: dict, local: Facts) -> tuple[frozenset, frozenset]:
     """The names and entries free in ``e`` once written out at the point (integer names aside), and the labels of
     the families ``e`` uses."""
     value = apply_zero_outside(e.xreplace(point), local)

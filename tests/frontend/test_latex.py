@@ -133,7 +133,12 @@ BAD = [
     (r"\sum_n z", "no bounds", 1),                            # no bounds for n in the notation
     (r"a \approx b", "approximation", 3),
     (r"\begin{bmatrix} a \end{bmatrix}", "'bmatrix' is not read", 1),
-    (r"\mathbf{p}^\top", "transpose", 11),
+    (r"\mathbf{x}^\top", "transpose", 11),
+    # A bold or arrowed letter is another object than the plain one unless the notation says it is the family
+    # (red team r3s.7: \vec{x} = x and \mathbf{x} \cdot \mathbf{x} = x^2 were proved with x real).
+    (r"\vec{z} - z", "'\\vec{z}' (a vector?) is not the plain z", 1),
+    (r"a \boldsymbol{z}", "is not the plain z", 3),
+    (r"\mathbf{1}", "is not the plain 1", 1),                     # the vector of ones
     (r"\frac{\partial a}{\partial (a + b)}", "not a variable", 28),     # the variable written
     (r"a @ b", "unexpected character '@'", 3),
     (r"\frac{a}{b", "never closed", 9),

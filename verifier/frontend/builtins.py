@@ -28,8 +28,8 @@ Expr: TypeAlias = sp.Expr
 class Building(Protocol):
     """What a special function needs of the builder that calls it (:class:`verifier.frontend.builder.Builder`)."""
 
-    rebound: dict[str, Any]
-    given: dict[Any, Any]
+    rebound: dict[str, sp.Symbol]
+    given: dict[sp.Symbol, sp.Expr]
     frames: Frames
 
     def value(self, node: P.Node) -> Any:

@@ -95,9 +95,9 @@ class ProblemBuilder:
         subst, builder = self._where_builder(chain_no, items, lines)
         assume_texts = claim.assume + (chain.assume if chain else ())
         if kind == "statement":
-            rels = self._relation_text(builder, claim.statements[step_no], ob.line)
+            rels = self._relation_text(builder, claim.statements[step_no])
         elif kind == "exists":
-            rels = self._relation_text(builder, claim.exists or "", ob.line)
+            rels = self._relation_text(builder, claim.exists or "")
         else:
             assert chain is not None
             a = self._entry_with_op(builder, chain_no, step_no, chain)[1]
@@ -134,7 +134,7 @@ class ProblemBuilder:
         builder = self.builder
         try:
             if kind == "statement":
-                rels = self._relation_text(builder, self.claim.statements[step_no], ob.line)
+                rels = self._relation_text(builder, self.claim.statements[step_no])
             else:
                 assert chain is not None and chain_no is not None
                 a = self._entry_with_op(builder, chain_no, step_no, chain)[1]
@@ -182,7 +182,7 @@ class ProblemBuilder:
 
     # -- pieces ---------------------------------------------------------------------------------------------
 
-    def _relation_text(self, builder: Builder, text: str, line: int | None) -> list[tuple[Any, str, Any]]:
+    def _relation_text(self, builder: Builder, text: str) -> list[tuple[Any, str, Any]]:
         node = P.parse_relation(text)
         values = [builder.side(o) for o in node.operands]
         return [(a, op, b) for op, a, b in zip(node.ops, values, values[1:], strict=False)]

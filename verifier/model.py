@@ -206,6 +206,8 @@ class Shown:
     entries: list[ShownEntry] = field(default_factory=list)
     plot: Plot | None = None
     approximations: dict[str, str] = field(default_factory=dict)
+    #: For ``verify show``: the relations as the engine built them, pretty-printed.
+    pretty: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The ``"display"`` of an obligation in the JSON report."""
@@ -214,6 +216,8 @@ class Shown:
             out["plot"] = self.plot.to_json()
         if self.approximations:
             out["approximations"] = dict(self.approximations)
+        if self.pretty is not None:
+            out["pretty"] = self.pretty
         return out
 
     @classmethod
@@ -222,16 +226,16 @@ class Shown:
         plot = data.get("plot")
         return cls([ShownEntry.from_json(e) for e in data.get("entries", [])],
                    Plot.from_json(plot) if isinstance(plot, dict) else None,
-                   {str(k): str(v) for k, v in (data.get("approximations") or {}).items()})
+                   {str(k): str(v) for k, v in (data.get("approximations") or {}).items()},
+                   data.get("pretty") if isinstance(data.get("pretty"), str) else None)
 
 
 @dataclass
 class Display:
-    """What ``verify show`` shows of a claim beyond its verdicts, computed where its library is at hand
-    (:func:`verifier.display.prepare.for_show`): by the position of an outcome, its relations built and
-    pretty-printed and the lines of a sheet it was read from."""
+    """What ``verify show`` shows of a claim beyond its verdicts and what its outcomes carry, read where its
+    library is at hand (:func:`verifier.display.prepare.for_show`): by the position of an outcome, the lines of a
+    sheet it was read from."""
 
-    pretty: dict[int, str] = field(default_factory=dict)
     sheet_lines: dict[int, list[str]] = field(default_factory=dict)
 
 

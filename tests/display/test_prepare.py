@@ -78,7 +78,25 @@ def test_out_of_time_nothing_is_built(refuted: tuple[RunResult, Path]) -> None:
 def test_show_gets_the_relation_as_built_pretty_printed(refuted: tuple[RunResult, Path]) -> None:
     run, folder = refuted
     result = run.results[0]
-    for_show(result, load_library(folder), columns=80)
+    library = load_library(folder)
+    problems = dict(library_problems(library, result.claim))
+    shown = Renderer(library, columns=80).shown(result.claim, 0, result.outcomes[0],
+                                                lambda: problems[result.outcomes[0].obligation])
+    pretty = shown.pretty
+    assert pretty is not None and "2" in pretty and "(x + 1)" in pretty and "=" in pretty
+    # Without columns (the page, the JSON report), nothing is pretty-printed.
+    assert Renderer(library).shown(result.claim, 0, result.outcomes[0], lambda: None).pretty is None
+
+
+def test_show_gets_the_sheet_lines_it_was_read_from(tmp_path: Path) -> None:
+    # The sheet's line 2 reads "2 a = a + a": the step's entries are at columns 3 and 9, each read as written.
+    (tmp_path / "s.md").write_text("**Answer 1.1**\n$$2 a = a + a$$\n", encoding="utf-8")
+    (tmp_path / "s.notation.toml").write_text('[symbols]\na = "real"\n', encoding="utf-8")
+    library = load_library(tmp_path / "s.md")
+    (claim,) = library.claims
+    ((obligation, _),) = obligations(claim)
+    result = ClaimResult(claim, [Outcome(obligation, "proved")])
+    for_show(result, library)
     assert result.display is not None
-    pretty = result.display.pretty[0]
-    assert "2" in pretty and "(x + 1)" in pretty and "=" in pretty
+    lines = [" ".join(line.split()) for line in result.display.sheet_lines[0]]
+    assert lines == ["2:3 2 a", "read as: 2 * a", "2:9 = a + a", "read as: a + a"]

@@ -5,11 +5,11 @@ where the claim's library is at hand, so that the reports render from plain data
 :class:`Renderer` gives an obligation its relation or chain entries as MathML, built as written
 (:mod:`verifier.display.mathml`), a plot of a refuted relation near its counterexample, built as the engine built it
 (:mod:`verifier.display.plot`), and decimal approximations of the exact values in its evidence; a failure to build
-any of it costs that picture only (the report shows the text), never the verdict. For ``verify show``
-(:func:`for_show`) a claim gets its relations as built, pretty-printed, and for a step read from a sheet the LaTeX
-of its entries and how each was read. Building gets a budget of seconds (an alarm in the main thread, which stops
-SymPy between two Python steps; elsewhere, a check between steps); out of time, what is not built yet is shown as
-text.
+any of it costs that picture only (the report shows the text), never the verdict; for ``verify show`` it also
+pretty-prints the relations as the engine built them. :func:`for_show` gives a claim the lines of the sheet it was
+read from (the LaTeX of each entry and how it was read), which the parent reads without building anything. Building
+gets a budget of seconds (an alarm in the worker's main thread, which stops SymPy between two Python steps;
+elsewhere, a check between steps); out of time, what is not built yet is shown as text.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from verifier.display.plot import approximate, line_through, sample
 from verifier.errors import ExpressionError
 from verifier.frontend.library import Library
 from verifier.frontend.problem import Problem
-from verifier.frontend.problem_builder import library_problems
 from verifier.model import Claim, ClaimResult, Display, Obligation, Outcome, Plot, Shown, ShownEntry, obligations
 
 #: The longest a worker spends building what the reports show of one obligation, in seconds.
@@ -38,10 +37,12 @@ RENDER_SECONDS = 20.0
 
 class Renderer:
     """What the reports show of each obligation of a library's claims (:meth:`shown`); a claim's relations are
-    built as written once for all its obligations. A sheet's families print as its notation writes them."""
+    built as written once for all its obligations. A sheet's families print as its notation writes them; with
+    ``columns``, the relations as built are pretty-printed to that width too (``verify show``)."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, columns: int | None = None) -> None:
         self.library = library
+        self.columns = columns      # for ``verify show``: the relations as built, pretty-printed to this width
         self.families: Families | None = None
         if library.sheets:
             from verifier.frontend.notation import written_families
@@ -65,6 +66,8 @@ class Renderer:
                                     else written.chain_entry(entry.text, first))
                 if outcome.verdict == "refuted" and outcome.counterexample and not expired():
                     out.plot = _plot(problem(), outcome, expired)
+                if self.columns is not None and not expired():
+                    out.pretty = _pretty(problem(), outcome, self.columns)
         except Expired:     # out of time between two guarded steps: what is built so far
             pass
         except Exception:  # display only: a picture that cannot be built is left out, never the verdict
@@ -81,21 +84,10 @@ class Renderer:
         return self._written[1]
 
 
-def for_show(result: ClaimResult, library: Library, *, columns: int, budget: float = 10.0) -> None:
-    """Give one claim its :class:`~verifier.model.Display` for ``verify show``: its relations as built,
-    pretty-printed to ``columns`` (building gets ``budget`` seconds), and the sheet lines of its steps."""
-    display = Display(sheet_lines=_sheet_lines(library, result))
-    problems: dict[Obligation, Problem | ExpressionError] = {}
-    try:
-        with time_limit(budget):
-            problems = _problems(library, result.claim)
-    except Expired:
-        problems = {}
-    for n, outcome in enumerate(result.outcomes):
-        pretty = _pretty(problems.get(outcome.obligation), outcome, columns)
-        if pretty is not None:
-            display.pretty[n] = pretty
-    result.display = display
+def for_show(result: ClaimResult, library: Library) -> None:
+    """Give one claim its :class:`~verifier.model.Display` for ``verify show``: the sheet lines of its steps (its
+    relations pretty-printed come with its outcomes: :class:`Renderer` with ``columns``)."""
+    result.display = Display(sheet_lines=_sheet_lines(library, result))
 
 
 def entries_of(claim: Claim, n: int, ob: Obligation) -> list[ShownEntry]:
@@ -124,13 +116,6 @@ def _plot(problem: Problem | ExpressionError | None, outcome: Outcome, expired: 
     if line is None:
         return None
     return sample(line, expired=expired) if _plotting_available() else Plot(line.label, line.center, line.at)
-
-
-def _problems(library: Library, claim: Claim) -> dict[Obligation, Problem | ExpressionError]:
-    try:
-        return dict(library_problems(library, claim))
-    except Exception:  # display only: a claim that no longer builds has no plot and no pretty relations
-        return {}
 
 
 def _approximations(outcomes: list[Outcome]) -> dict[str, str]:

@@ -440,9 +440,9 @@ class _Reader:
 
     def bracket(self, token: Token) -> P.Node:
         end = T.closing(self.tokens, self.pos)
-        inner = self.tokens[self.pos + 1:end]
+        items = T.parts(self.tokens[self.pos + 1:end], K.COMMA, token)
+        T.not_an_interval(token, self.tokens[end], len(items))
         self.pos = end + 1
-        items = T.parts(inner, K.COMMA, token)
         if len(items) == 1:
             return self.whole(items[0], token)
         return P.Vector(tuple(self.whole(item, token) for item in items), token.col)

@@ -23,6 +23,7 @@ it.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing as mp
 import os
 import signal
@@ -93,7 +94,8 @@ def start_method() -> str:
 
 
 def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory: int | None,
-                 parent_pid: int, announce: bool = False, render_seconds: float = 20.0) -> None:
+                 parent_pid: int, announce: bool = False, render_seconds: float = 20.0,
+                 columns: int | None = None) -> None:
     tie_to_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -126,7 +128,7 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
             conn.send(outcome.to_json())
         if task.show:
             from verifier.display.prepare import Renderer
-            renderer = renderer or Renderer(library)
+            renderer = renderer or Renderer(library, columns)
 
             def problem(task: Task = task) -> Problem | ExpressionError | None:
                 try:
@@ -165,12 +167,12 @@ def _settled(library: Library, claims: list[Claim], built: Built, task: Task) ->
 
 class _Worker:
     def __init__(self, ctx: Any, library: Library, claims: list[Claim], memory: int | None,
-                 render_seconds: float) -> None:
+                 render_seconds: float, columns: int | None = None) -> None:
         self.conn, child = ctx.Pipe()
         self.announces = ctx.get_start_method() != "fork"
         self.render_seconds = render_seconds
         self.proc = ctx.Process(target=_worker_main, args=(child, library, claims, memory, os.getpid(),
-                                                           self.announces, render_seconds), daemon=True)
+                                                           self.announces, render_seconds, columns), daemon=True)
         self.proc.start()
         child.close()
         self.task: Task | None = None
@@ -247,18 +249,20 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                     progress: Progress | None = None, memory: int | None = MEMORY_LIMIT,
                     on_claim: Settled | None = None, show: bool = False,
                     given: dict[int, list[Outcome]] | None = None,
-                    render_seconds: float = 20.0) -> tuple[list[ClaimResult], bool]:
+                    render_seconds: float = 20.0, columns: int | None = None) -> tuple[list[ClaimResult], bool]:
     """Settle every obligation of ``claims`` in worker processes. Returns the results and whether interrupted.
 
     ``progress(done, total)`` is called after each obligation, ``on_claim(result)`` after each claim's last one.
     With ``show``, each outcome also carries what the reports show of it (:class:`~verifier.model.Shown`, built in
-    ``render_seconds`` at most); the claims of ``given`` (by position) are settled already (the cache): their
-    outcomes are only rendered.
+    ``render_seconds`` at most; with ``columns``, its relations as built pretty-printed to that width); the claims
+    of ``given`` (by position) are settled already (the cache): their outcomes are only rendered.
     """
     given = given or {}
     method = start_method()
     if method == "fork":
         import verifier.search.engine  # noqa: F401  (SymPy imported once, before forking, so workers start at once)
+        if show:    # and what renders, when the reports ask for it
+            importlib.import_module("verifier.display.prepare")
 
     built = [obligations(c) for c in claims]
     obs = [[ob for ob, _ in b] for b in built]
@@ -331,7 +335,7 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
     installed, previous = _sigterm_as_interrupt()
     try:
         for _ in range(max(1, min(jobs, len(firsts) + len(to_render))) if firsts or to_render else 0):
-            workers.append(_Worker(ctx, library, claims, memory, render_seconds))
+            workers.append(_Worker(ctx, library, claims, memory, render_seconds, columns))
         while pending or any(w.task for w in workers):
             for w in workers:
                 w.wait_ready()
@@ -369,12 +373,12 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                             message=f"the worker process died ({_exit_reason(w.proc.exitcode)}); the obligation "
                                     "may need more memory than allowed")
                         w.kill()
-                        workers[i] = w = _Worker(ctx, library, claims, memory, render_seconds)
+                        workers[i] = w = _Worker(ctx, library, claims, memory, render_seconds, columns)
                 elif time.monotonic() >= w.deadline:
                     outcome = w.outcome or Outcome(ob, "unknown", seconds=timeout,
                                                    message=f"timeout: no verdict within {timeout:g}s (raise --timeout)")
                     w.kill()
-                    workers[i] = w = _Worker(ctx, library, claims, memory, render_seconds)
+                    workers[i] = w = _Worker(ctx, library, claims, memory, render_seconds, columns)
                 else:
                     continue
                 w.task, w.outcome = None, None

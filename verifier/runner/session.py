@@ -29,6 +29,7 @@ class SessionOptions:
     timeout: float | None = None
     use_cache: bool = True
     show: bool = False      # each outcome also carries what the reports show of it
+    columns: int | None = None  # with ``show``, its relations as built pretty-printed too, to this width
 
 
 def settle(library: Library, claims: list[Claim], options: SessionOptions, *,
@@ -53,7 +54,7 @@ def settle(library: Library, claims: list[Claim], options: SessionOptions, *,
         fresh, interrupted = run_obligations(
             library, claims if options.show else todo, jobs=options.jobs or default_jobs(), timeout=timeout,
             progress=progress, on_claim=_fresh_only(lines, {r.claim.id for r in results if r}) if lines else None,
-            show=options.show, given=cached)
+            show=options.show, given=cached, columns=options.columns)
         by_id = {r.claim.id: r for r in fresh}
         for n, c in enumerate(claims):
             if results[n] is None and cache:  # after Ctrl-C too: the cache keeps what was settled

@@ -98,7 +98,7 @@ def _witness(summand: str, target: str) -> bool:
 def _family_other(g: Grammar) -> tuple[Keys, bool | None]:
     """An Abs of a sum, a sum that does not reach w[k], and sums over examples differentiated by a scalar."""
     total = "Sum(w[j], (j, 1, m))"
-    return g.rng.choice([
+    options: list[tuple[Keys, bool | None]] = [
         # |S| as a function of w[k] has slope sign(S), and a kink where S = 0 (S moves with w[k] at slope 1)
         ({"statement": f"diff(Abs({total}), w[k]) = sign({total})"}, True),
         ({"statement": f"sign({total}) = diff(Abs({total}), w[k])"}, False),
@@ -117,14 +117,15 @@ def _family_other(g: Grammar) -> tuple[Keys, bool | None]:
         # floor(x + j) jumps at integers x; elsewhere its slope is 0
         ({"statement": "diff(Sum(floor(x + j), (j, 1, m)), x) = 0"}, True),
         ({"statement": "0 = diff(Sum(floor(x + j), (j, 1, m)), x)"}, False),
-    ])
+    ]
+    return g.rng.choice(options)
 
 
 def integer_powers(g: Grammar) -> tuple[Keys, bool | None]:
     """Powers of powers with integer exponents g, h of any sign, by hand. Where x != 0 every pair of sides agrees;
     at x = 0 a negative power of 0 is undefined and 0^0 = 1, so a side is false exactly when its left side is
     defined at some x = 0, g, h where its right side is not (the point in each comment)."""
-    return g.rng.choice([
+    options: list[tuple[Keys, bool | None]] = [
         ({"statement": "(x^g)^h = x^(g*h)"}, True),      # left defined at 0: g >= 0, and h >= 0 unless g = 0
         ({"statement": "x^(g*h) = (x^g)^h"}, False),     # g = h = -1: 0^1 = 0, (0^-1)^-1 undefined
         ({"statement": "(x^g)^h = (x^h)^g"}, False),     # g = 0, h = -1: (0^0)^-1 = 1, (0^-1)^0 undefined
@@ -138,7 +139,8 @@ def integer_powers(g: Grammar) -> tuple[Keys, bool | None]:
         ({"statement": "sqrt(x^(2*g)) = Abs(x)^g"}, True),
         ({"statement": "x = (x^g)^h", "assume": ["g*h = 1"]}, False),   # g = h = -1 at x = 0
         ({"statement": "(x^g)^h = x", "assume": ["g*h = 1"]}, True),
-    ])
+    ]
+    return g.rng.choice(options)
 
 
 # (the function of x, a point, its derivative there by the difference quotient, or None where it has none)

@@ -8,7 +8,18 @@ from pathlib import Path
 import pytest
 
 from verifier.cli import main
-from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome, RunResult, meets, obligations, worst
+from verifier.model import (
+    Chain,
+    Claim,
+    ClaimResult,
+    Obligation,
+    Outcome,
+    RunResult,
+    meets,
+    not_read,
+    obligations,
+    worst,
+)
 
 
 def claim(**fields: object) -> Claim:
@@ -50,6 +61,18 @@ def test_obligations_in_the_order_written() -> None:
     got = [(ob.kind, ob.text, ob.line, ob.derivation, ob.index) for ob, _ in obligations(c)]
     assert got == [("statement", "a = a", 3, None, 1), ("statement", "b = b", 4, None, 2),
                    ("step", "x = y", 6, "d", 1), ("step", "y <= z", 7, "d", 2), ("exists", "x > 0", 8, None, None)]
+
+
+def test_a_step_touching_an_entry_not_read_carries_the_readers_reason() -> None:
+    """Entries 2 of 4 not read: steps 1 and 2 touch it (step 2's earlier entry is it), step 3 does not; statements
+    and derivation files (no reasons) are never not read."""
+    reason = "not read: '\\dots' at s.md:6:3"
+    c = claim(statements=("a = a",), statement_lines=(3,),
+              chains=(Chain("d", ("x", "= ? not read", "= y", "= z"), (5, 6, 7, 8),
+                            unread=(None, reason, None, None)),))
+    assert [not_read(c, origin) for _, origin in obligations(c)] == [None, reason, reason, None]
+    plain = claim(chains=(Chain("d", ("x", "= y"), (5, 6)),))
+    assert [not_read(plain, origin) for _, origin in obligations(plain)] == [None]
 
 
 def test_an_outcome_survives_json() -> None:

@@ -14,9 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from verifier.model import ClaimResult, Expect, Outcome, RunResult, Verdict
+
+if TYPE_CHECKING:
+    from verifier.frontend.library import Library
 
 #: The file name under which a claim checked from Python is reported (no file holds it).
 PYTHON_SOURCE = "<python>"
@@ -67,7 +70,7 @@ class Result:
     """A claim settled: its ``verdict`` (the worst of its steps), the ``method`` and ``counterexample`` of the step
     that decided it, and every step. ``holds`` says whether it met its expectation."""
 
-    def __init__(self, result: ClaimResult, library: Any = None) -> None:
+    def __init__(self, result: ClaimResult, library: Library | None = None) -> None:
         self.claim_result = result
         self._library = library
         self.steps: tuple[Step, ...] = tuple(Step.of(o) for o in result.outcomes)
@@ -135,7 +138,7 @@ class Report:
     """A run of a library: its ``claims`` (a :class:`Result` each, in library order), the ``summary`` counts,
     ``errors`` (the files that could not be read) and ``ok``; ``to_json()`` is the JSON report of the format."""
 
-    def __init__(self, run: RunResult, library: Any = None) -> None:
+    def __init__(self, run: RunResult, library: Library | None = None) -> None:
         self.run = run
         self._library = library
         self.claims: tuple[Result, ...] = tuple(Result(r, library) for r in run.results)
@@ -236,11 +239,13 @@ def run(path: str | Path, notation: str | Path | None = None, *, select: Sequenc
     return Report(result, library=library)
 
 
-def _html(run: RunResult, library: Any) -> str:
-    """The HTML of a notebook's output: MathML and plots computed in ``library`` (where the claims were read)."""
-    from verifier.display.prepare import for_page
+def _html(run: RunResult, library: Library | None) -> str:
+    """The HTML of a notebook's output: MathML and plots built in worker processes from ``library`` (where the
+    claims were read), once."""
     from verifier.outputs.html import render_fragment
-    for_page(run, library)
+    if library is not None and any(o.shown is None for r in run.results for o in r.outcomes):
+        from verifier.runner.session import SessionOptions, render
+        render(library, run.results, SessionOptions())
     return render_fragment(run)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import sympy as sp
 from search.test_engine import HEADER
 
-from verifier.frontend.assumptions import Assumptions
+from verifier.frontend.assumptions import Assumptions, provable_assumptions
 from verifier.frontend.library import load_library
 from verifier.model import ClaimResult
 from verifier.search.engine import verify_claim
@@ -222,3 +222,11 @@ def test_a_hypothesis_with_two_variables_in_separate_entries(tmp_path: Path) -> 
     # under a hypothesis of this kind.
     assert run_with(tmp_path, symbols, 'assume = ["x[r] = x[s]"]\nstatement = "x[1] = 2*x[3]"\n'
                     ).verdict == "unknown"
+
+
+def test_an_irrational_where_value_is_real() -> None:
+    # pi/2 is a real number: its stand-in is real (else SymPy differentiates |cos(x)|^3 as a complex function, with
+    # re and im of x); its sign is not read from a number that is not rational. 1/2 is read exactly.
+    assert provable_assumptions(sp.pi / 2) == {"real": True}
+    assert provable_assumptions(sp.Rational(1, 2)) == {"real": True, "positive": True, "nonnegative": True,
+                                                       "nonzero": True}

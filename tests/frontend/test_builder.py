@@ -536,3 +536,25 @@ def test_a_real_argument_is_left_as_it_is() -> None:
     # Only an argument SymPy shows non-real everywhere is replaced: 1/x and log(x) are real where defined.
     assert side("Max(0, 1/x)") == sp.Max(0, 1 / X)
     assert side("Piecewise((x, x > 0), (0, True))") == sp.Piecewise((X, X > 0), (0, True))
+
+
+@pytest.mark.parametrize("text, point, expected", [
+    ("diff(Max(x, 0) + Min(x, 0), x)", 0, 1),     # the function is x: derivative 1 everywhere, 0 included
+    ("diff(Max(x, -x) - Abs(x), x)", 0, 0),       # Max(x, -x) = |x|: the function is 0
+    ("diff(Max(x, 0)*Min(x, 0), x)", 0, 0),       # one factor is 0 on each side: the function is 0
+    ("diff(Max(x^3, 0), x)", 0, 0),               # x^3 for x > 0, else 0: one-sided slopes 3*0^2 and 0 agree
+    ("diff(Abs(x)*sin(x), x)", 0, 0),             # +-x*sin(x) on each side: slopes sin 0 + 0 = 0 and -0 agree
+    ("diff(Abs(x^3), x)", 0, 0),                  # |x|^3: slopes 3x^2 and -3x^2, both 0 at 0
+])
+def test_a_kink_of_the_formula_where_the_function_is_differentiable(text: str, point: int, expected: int) -> None:
+    # Section 2a: the test is the function, not the shape of its formula (each truth by hand beside it).
+    assert build(text).subs(X, point) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "diff(Max(x, 0), x)", "diff(Abs(x), x)", "diff(Max(x, 0) - Min(x, 0), x)",   # slopes 1 and 0, 1 and -1, 1 and -1
+    "diff(Heaviside(x)*(x + 1), x)",                                            # a jump at 0: not continuous
+    "diff(Abs(x^3)^(1/3), x)",                                                  # |x|: slopes 1 and -1
+])
+def test_a_kink_of_the_function_stays_undefined(text: str) -> None:
+    assert build(text).subs(X, 0) is sp.nan

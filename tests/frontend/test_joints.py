@@ -87,3 +87,45 @@ def test_a_boundary_through_abs_is_split_into_its_points() -> None:
     assert [value_at(d, {x: p}) for p in (1, -1, 0, 2)] == [1, -1, 0, 1]
     d2 = derivative_where_defined(d, x)
     assert value_at(d2, {x: 1}) is sp.nan and value_at(d2, {x: -1}) is sp.nan and value_at(d2, {x: 0}) == 1
+
+
+def test_a_boundary_that_touches_zero_without_crossing_it() -> None:
+    # relu(x^2) is x^2 on both sides of 0 and 0 at 0: the function x^2 near 0, derivative 0 there (by hand: the
+    # difference quotient h^2/h -> 0). relu(x^2) - relu(-x^2) is x^2 too (the second term is 0 everywhere).
+    relu_sq = RELU.subs(x, x**2)
+    assert value_at(derivative_where_defined(relu_sq, x), {x: 0}) == 0
+    assert value_at(derivative_where_defined(relu_sq - RELU.subs(x, -x**2), x), {x: 0}) == 0
+    # A jump where x^2 touches 0: Piecewise((1, x^2 > 0), (0, True)) is 1 near 0 and 0 at 0: not continuous there.
+    assert value_at(derivative_where_defined(sp.Piecewise((1, x**2 > 0), (0, True)), x), {x: 0}) is sp.nan
+
+
+def test_a_boundary_with_a_zero_of_odd_order_is_crossed() -> None:
+    # Piecewise((x^3, x^3 > 0), (0, True)) is x^3 for x > 0, 0 for x <= 0: continuous, one-sided derivatives 3*0^2 = 0
+    # and 0 agree: derivative 0 at 0. Piecewise((x, x^3 > 0), (0, True)) is relu: slopes 1 and 0, none at 0.
+    assert value_at(derivative_where_defined(sp.Piecewise((x**3, x**3 > 0), (0, True)), x), {x: 0}) == 0
+    assert value_at(derivative_where_defined(sp.Piecewise((x, x**3 > 0), (0, True)), x), {x: 0}) is sp.nan
+
+
+def test_the_points_where_a_floor_is_constant_though_its_argument_is_an_integer() -> None:
+    # x^2 has its minimum 0 at 0: floor(x^2) = 0 on (-1, 1). x^2 - 1 likewise (floor -1 there). -x^2 has its maximum
+    # 0 at 0: floor(-x^2) is -1 near 0 and 0 at 0, a jump; but ceiling(-x^2) = 0 on (-1, 1). x^3 crosses 0: a jump.
+    # |x| >= 0 with its zero at 0: floor(|x|) = 0 on (-1, 1); ceiling(|x|) is 1 near 0 and 0 at 0.
+    assert joints.flat_points(x**2, x, floor=True) == [(0, 0)]
+    assert joints.flat_points(x**2 - 1, x, floor=True) == [(0, -1)]
+    assert joints.flat_points(-(x**2), x, floor=True) == []
+    assert joints.flat_points(-(x**2), x, floor=False) == [(0, 0)]
+    assert joints.flat_points(x**3, x, floor=True) == []
+    assert joints.flat_points(sp.Abs(x), x, floor=True) == [(0, 0)]
+    assert joints.flat_points(sp.Abs(x), x, floor=False) == []
+    # (x - 1)^2 + 1/2 has its minimum 1/2 at 1, not an integer: nothing to do there.
+    assert joints.flat_points((x - 1) ** 2 + sp.Rational(1, 2), x, floor=True) == []
+
+
+def test_a_floor_constant_near_a_point_has_derivative_there() -> None:
+    # floor(x^2) = 0 on (-1, 1): derivative 0 at 0; x*floor(x^2 - 1) = -x there: derivative -1. floor(x^2) jumps at
+    # x = 1 (x^2 crosses 1): no derivative; floor(-x^2) jumps at 0.
+    assert value_at(derivative_where_defined(sp.floor(x**2), x), {x: 0}) == 0
+    assert value_at(derivative_where_defined(x * sp.floor(x**2 - 1), x), {x: 0}) == -1
+    assert value_at(derivative_where_defined(sp.floor(x**2), x), {x: 1}) is sp.nan
+    assert value_at(derivative_where_defined(sp.floor(-(x**2)), x), {x: 0}) is sp.nan
+    assert value_at(derivative_where_defined(sp.floor(sp.Abs(x)), x), {x: 0}) == 0

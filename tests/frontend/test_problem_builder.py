@@ -444,6 +444,32 @@ def test_claims_of_one_file_share_their_declarations_and_a_new_library_gets_its_
     assert k_third.is_nonnegative and k_third.is_positive is None
 
 
+# (text, where value of x, verdict): derivatives at a point given by ``where``, where the function is differentiable
+# though SymPy's formula has a kink, a sign or a floor there (outside red team, round 3: r3c.2, r3c.3 z19, z22).
+WHERE_DERIVATIVES = [
+    ("0 = diff(Abs(cos(x))^3, x)", "pi/2", "proved"),      # |cos(pi/2 + h)|^3/h = |sin h|^3/h -> 0
+    ("0 = diff(Abs(x)*sin(x), x)", "0", "proved"),         # |h| sin(h)/h -> 0
+    ("0 = diff(Piecewise((x^2, x^2 > 0), (0, True)), x)", "0", "proved"),   # the function is x^2
+    ("1 = diff(Max(x, 0) + Min(x, 0), x)", "0", "proved"),  # the function is x
+    ("0 = diff(Max(x, 0), x)", "0", "refuted"),            # slopes 1 and 0: no derivative at 0
+    ("0 = diff(floor(x^2), x)", "0", "proved"),            # floor(x^2) = 0 on (-1, 1) (r3c.2 d39)
+    ("0 = diff(floor(Abs(x)), x)", "0", "proved"),         # floor(|x|) = 0 on (-1, 1) (d41)
+    ("0 = diff(ceiling(-x^2), x)", "0", "proved"),         # ceiling(-x^2) = 0 on (-1, 1) (d45)
+    ("0 = diff(floor(x^2), x)", "1", "refuted"),           # x^2 crosses 1 at 1: a jump, no derivative
+]
+
+
+@pytest.mark.parametrize("text, value, verdict", WHERE_DERIVATIVES, ids=[c[0][:40] for c in WHERE_DERIVATIVES])
+def test_a_derivative_at_a_where_value(tmp_path: Path, text: str, value: str, verdict: str) -> None:
+    from verifier.search.engine import settle_obligation
+
+    (tmp_path / "f.toml").write_text(MEANING_SYMBOLS + f'[[claim]]\nid = "c"\ntitle = "t"\nstatement = "{text}"\n'
+                                     f'where = {{ x = "{value}" }}\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    assert settle_obligation(ob, built).verdict == verdict
+
+
 # -- hypotheses written in another file (a sheet's notation table) are reported there --------------------------------
 
 @pytest.mark.parametrize("keys, source, message", [

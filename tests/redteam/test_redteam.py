@@ -609,8 +609,7 @@ SLOW_MISSES = {"lbm.11"}
 CAUGHT_MISSES = {"lby.8", "lbm.8", "lbm.11"}
 #: Claims of the outside red team whose wrong engine verdict the cross-check withholds (``unknown`` with "internal
 #: disagreement"): no wrong verdict reaches a user, but each is an engine bug to fix.
-FRESH_WITHHELD = {"frik.2", "frk.1", "frk.3", "frk.4", "frk.11", "frk.15", "frkr.4", "frkr.6", "frkr.7", "frkr.8",
-                  "frkr.10", "frne.8"}
+FRESH_WITHHELD = {"frik.2"}
 
 
 def judge(cid: str, entry: dict[str, Any] | None, stderr: str) -> Judged:

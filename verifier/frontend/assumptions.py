@@ -52,8 +52,8 @@ def provable_assumptions(value: sp.Expr) -> dict[str, bool]:
         keys = {"integer": value.is_Integer, "real": True, "positive": value > 0, "negative": value < 0,
                 "nonnegative": value >= 0, "nonpositive": value <= 0, "nonzero": value != 0}
         return {k: True for k, v in keys.items() if v}
-    if value.is_number:
-        return {}
+    if value.is_number:      # its sign is not read here (SymPy may decide it numerically); that it is real is kept
+        return {"real": True} if value.is_real is True else {}
     return {k: True for k in ("integer", "real", "positive", "negative", "nonnegative", "nonpositive", "nonzero")
             if getattr(value, "is_" + k) is True}
 

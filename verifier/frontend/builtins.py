@@ -18,7 +18,7 @@ from verifier.errors import ExpressionError
 from verifier.frontend import names
 from verifier.frontend import parser as P
 from verifier.frontend.definedness import Frames
-from verifier.frontend.joints import joint_derivative
+from verifier.frontend.joints import flat_points, joint_derivative
 from verifier.frontend.values import MAX_VECTOR, Vec, closed, real_argument, wrap
 from verifier.kernel import defined
 from verifier.kernel.interval import settle
@@ -28,8 +28,8 @@ Expr: TypeAlias = sp.Expr
 class Building(Protocol):
     """What a special function needs of the builder that calls it (:class:`verifier.frontend.builder.Builder`)."""
 
-    rebound: dict[str, Any]
-    given: dict[Any, Any]
+    rebound: dict[str, sp.Symbol]
+    given: dict[sp.Symbol, sp.Expr]
     frames: Frames
 
     def value(self, node: P.Node) -> Any:
@@ -173,6 +173,7 @@ def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     """
     d = _exact_signs(sp.diff(e, v))
     conditions: list[sp.Basic] = []
+    flat: list[tuple[Expr, sp.Basic]] = []      # the derivative where a floor or ceiling is locally constant
     repl: dict[sp.Basic, sp.Basic] = {}
     for a in d.atoms(sp.sign, sp.Heaviside, sp.DiracDelta):
         w = a.args[0]
@@ -185,6 +186,7 @@ def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
         if isinstance(inner, (sp.floor, sp.ceiling)):
             u = inner.args[0].xreplace(dict(zip(a.variables, a.point, strict=True)))
             conditions.append(sp.Ne(u, sp.floor(u)))
+            flat += _where_flat(e, v, inner.func(u))
             repl[a] = sp.Integer(0)
     d = d.xreplace(repl) if repl else d
     repl = {}
@@ -193,13 +195,60 @@ def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
         if isinstance(inner, (sp.floor, sp.ceiling)):
             u = inner.args[0]
             conditions.append(sp.Ne(u, sp.floor(u)))
+            flat += _where_flat(e, v, inner)
             repl[a] = sp.Integer(0)
         else:
             repl[a] = _bound_derivative(a)
     d = d.xreplace(repl) if repl else d
     if not conditions:
         return d
-    return sp.Piecewise((d, sp.And(*conditions)))
+    cases = _kinks_as_cases(e, v)
+    if cases is not None:
+        joint = joint_derivative(cases, v, derivative_where_defined, _smooth_derivative)
+        if joint is not None:
+            return sp.Piecewise(*flat, (joint, True)) if flat else joint
+    return sp.Piecewise(*flat, (d, sp.And(*conditions)))
+
+
+def _where_flat(e: Expr, v: sp.Symbol | sp.Indexed, step: sp.Basic) -> list[tuple[Expr, sp.Basic]]:
+    """``de/dv`` at the points where ``step`` (``floor(u)`` or ``ceiling(u)``) is constant on a neighbourhood though
+    ``u`` is an integer there (:func:`~verifier.frontend.joints.flat_points`): there ``e`` is ``e`` with ``step``
+    replaced by that constant, and so is its derivative; each with the condition ``v = c``."""
+    out = []
+    for c, n in flat_points(step.args[0], v, floor=isinstance(step, sp.floor)):
+        value = derivative_where_defined(e.xreplace({step: n}), v).xreplace({v: c})
+        if not value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            out.append((value, sp.Eq(v, c)))
+    return out
+
+
+#: The functions with a kink or a jump that are read as cases at a kink of the derivative.
+_KINKED = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min)
+#: At most this many of them in one expression are read as cases (each adds a boundary).
+MAX_KINKS = 4
+
+
+def _kinks_as_cases(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr | None:
+    """``e`` with every ``Abs``, ``sign``, ``Heaviside``, ``Max`` and ``Min`` of an argument depending on ``v``
+    written as the ``Piecewise`` of its cases (``Abs(w)`` as ``w`` where ``w >= 0``, ``-w`` elsewhere), innermost
+    first, so that the rule for the joints of a ``Piecewise`` (:mod:`verifier.frontend.joints`) decides the
+    derivative at a kink by the function itself: ``Max(x, 0) + Min(x, 0)`` is ``x``, with derivative 1 at 0.
+    ``None`` when there is none or too many."""
+    kinks = [a for a in e.atoms(*_KINKED) if a.has(v)]
+    if not kinks or len(kinks) > MAX_KINKS:
+        return None
+
+    def cases(x: sp.Basic) -> sp.Basic:
+        if not x.args or not x.has(v):
+            return x
+        x = x.func(*[cases(a) for a in x.args])
+        return x.rewrite(sp.Piecewise) if isinstance(x, _KINKED) else x
+
+    try:
+        out = cases(e)
+    except (ValueError, TypeError, NotImplementedError):
+        return None
+    return out if isinstance(out, sp.Expr) and not out.atoms(*_KINKED) & set(kinks) else None
 
 
 def _damped(d: Expr, jump: sp.Basic, w: Expr) -> bool:

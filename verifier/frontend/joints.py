@@ -27,12 +27,11 @@ from typing import TypeAlias
 
 import sympy as sp
 
+from verifier.kernel.relations import RELATION_OPS, sign_satisfies
+
 Expr: TypeAlias = sp.Expr
 Derivative: TypeAlias = Callable[[Expr, "sp.Symbol | sp.Indexed"], Expr]
 
-#: A boundary's relations decided on one side: the side's sign of ``p`` (+1, -1, or 0 at the point).
-_TRUTH = {sp.Gt: lambda s: s > 0, sp.Ge: lambda s: s >= 0, sp.Lt: lambda s: s < 0, sp.Le: lambda s: s <= 0,
-          sp.Eq: lambda s: s == 0, sp.Ne: lambda s: s != 0}
 
 
 def boundaries(e: Expr, v: sp.Symbol | sp.Indexed) -> dict[Expr, list[tuple[sp.Basic, int]]]:
@@ -44,7 +43,7 @@ def boundaries(e: Expr, v: sp.Symbol | sp.Indexed) -> dict[Expr, list[tuple[sp.B
             if not isinstance(cond, sp.Basic):
                 continue
             for rel in cond.atoms(sp.core.relational.Relational):
-                if type(rel) not in _TRUTH or not rel.has(v):
+                if type(rel) not in RELATION_OPS or not rel.has(v):
                     continue
                 _, p = sp.expand(rel.lhs - rel.rhs).as_content_primitive()
                 sign = 1
@@ -92,7 +91,9 @@ def _away(e: Expr, v: sp.Symbol | sp.Indexed, derivative: Derivative, smooth: De
 
 def _side(e: Expr, relations: list[tuple[sp.Basic, int]], side: int) -> Expr:
     """``e`` with the relations of one boundary decided on one side (``nan`` where no branch is left: undefined)."""
-    return e.xreplace({rel: sp.true if _TRUTH[type(rel)](sign * side) else sp.false for rel, sign in relations})
+    # Each relation decided by the side's sign of ``p`` (+1, -1, or 0 at the point).
+    return e.xreplace({rel: sp.true if sign_satisfies(sign * side, RELATION_OPS[type(rel)]) else sp.false
+                       for rel, sign in relations})
 
 
 #: At most this many points of one boundary are treated one by one (more: the boundary is kept symbolic).
@@ -126,9 +127,16 @@ def _at_joint(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple
     plus, minus, zero = (_side(e, relations, s) for s in (1, -1, 0))
     if sp.nan in (plus, minus, zero):
         return None
-    d_plus, d_minus = derivative(plus, v), derivative(minus, v)
     point: dict[sp.Basic, Expr] = {} if v0 is None else {v: v0}
     slope = sp.diff(p, v).xreplace(point)
+    if v0 is not None and slope == 0:
+        leading = _leading(p, v, v0)
+        if leading is None:
+            return None
+        order, slope = leading
+        if order % 2 == 0:
+            return _touching(plus if slope.is_positive else minus, zero, v, v0, others, derivative)
+    d_plus, d_minus = derivative(plus, v), derivative(minus, v)
 
     def at(x: Expr, side: int = 0) -> Expr:
         """``x`` at the joint; on a side, where SymPy's formula is 0/0 there (``(-t)^(3/2)/t``), its one-sided
@@ -157,3 +165,71 @@ def _at_joint(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple
     if condition is sp.false:
         return None
     return values[3], condition
+
+
+#: The highest order of a zero of a boundary at a point that is looked at (``x^3`` has one of order 3 at 0).
+MAX_ORDER = 8
+
+
+def _leading(p: Expr, v: sp.Symbol | sp.Indexed, v0: Expr) -> tuple[int, Expr] | None:
+    """The order ``k`` of the zero of ``p`` at ``v = v0`` and ``p``'s ``k``-th derivative there (a nonzero number of
+    known sign): ``p`` has the sign of that number on the right of ``v0``, and on the left that sign times
+    ``(-1)^k``. ``None`` when no derivative up to :data:`MAX_ORDER` is shown nonzero."""
+    d = p
+    for k in range(1, MAX_ORDER + 1):
+        d = sp.diff(d, v)
+        c = d.xreplace({v: v0})
+        if c.is_zero:
+            continue
+        return (k, c) if c.is_positive or c.is_negative else None
+    return None
+
+
+def _touching(near: Expr, zero: Expr, v: sp.Symbol | sp.Indexed, v0: Expr, others: list[Expr],
+              derivative: Derivative) -> tuple[Expr, sp.Basic] | None:
+    """The derivative at ``v = v0`` where the boundary touches 0 without crossing it (a zero of even order, as
+    ``x^2`` at 0): on both sides of ``v0`` the expression is ``near``, at ``v0`` it is ``zero``. Where these agree at
+    ``v0`` the function is ``near`` on a whole neighbourhood, so its derivative is ``near``'s there::
+
+        near = zero at v0          near differentiable at v0
+        ----------------------------------------------------
+             the derivative exists at v0 and is near'(v0)
+    """
+    point = {v: v0}
+    value_near, value_zero = near.xreplace(point), zero.xreplace(point)
+    slope = derivative(near, v).xreplace(point)
+    if any(x.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for x in (value_near, value_zero, slope)):
+        return None
+    condition = sp.And(sp.Eq(v, v0), *[sp.Ne(q.xreplace(point), 0) for q in others], sp.Eq(value_near, value_zero))
+    return None if condition is sp.false else (slope, condition)
+
+
+def flat_points(u: Expr, v: sp.Symbol | sp.Indexed, *, floor: bool) -> list[tuple[Expr, Expr]]:
+    """The points ``v = c`` where ``floor(u)`` (``ceiling(u)`` when not ``floor``) is constant on a neighbourhood
+    although ``u`` is an integer ``n`` there, each with that ``n``: ``u - n`` has a zero of even order at ``c`` and
+    stays >= 0 near it (<= 0 for the ceiling), as ``x^2`` at 0 (``floor(x^2)`` is 0 on (-1, 1)). Only for ``u`` a
+    polynomial in ``v`` alone, at the rational zeros of its derivative; elsewhere an integer value of ``u`` is a
+    jump, or is left undefined. ``floor(Abs(p))`` is 0 near a rational zero of a polynomial ``p`` as well."""
+    if floor and isinstance(u, sp.Abs) and isinstance(v, sp.Symbol) and u.args[0].free_symbols == {v} \
+            and u.args[0].is_polynomial(v):
+        try:
+            zeros = [c for c in sp.Poly(u.args[0], v).real_roots() if c.is_Rational]
+        except (sp.PolynomialError, NotImplementedError, ValueError, TypeError):
+            return []
+        return [(c, sp.Integer(0)) for c in dict.fromkeys(zeros)][:MAX_POINTS]
+    if not isinstance(v, sp.Symbol) or u.free_symbols != {v} or not u.is_polynomial(v):
+        return []
+    try:
+        critical = sp.Poly(sp.diff(u, v), v).real_roots()
+    except (sp.PolynomialError, NotImplementedError, ValueError, TypeError):
+        return []
+    out: list[tuple[Expr, Expr]] = []
+    for c in dict.fromkeys(critical):
+        n = sp.expand(u.xreplace({v: c})) if c.is_Rational else None
+        if n is None or not n.is_Integer or len(out) >= MAX_POINTS:
+            continue
+        leading = _leading(u - n, v, c)
+        if leading is not None and leading[0] % 2 == 0 \
+                and (leading[1].is_positive if floor else leading[1].is_negative):
+            out.append((c, n))
+    return out

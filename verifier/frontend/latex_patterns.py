@@ -98,6 +98,21 @@ def pattern(source: str, replacement: str) -> Pattern:
     return Pattern(tokens, replacement, source)
 
 
+#: Styles that make another object of a letter: a bold or arrowed x is a vector, not the number x.
+_VECTOR_STYLES = frozenset({r"\mathbf", r"\boldsymbol", r"\bm", r"\vec", r"\mathsf"})
+
+
+def styled(style: str, node: P.Node, rules: Rules, column: int) -> P.Node:
+    r"""What ``\mathbf{x}`` (any style) reads as: the letter when the style changes nothing (``\mathit``) or the
+    notation declares the letter a family (the vector and its entries ``x_i``); otherwise not read, as the page
+    shows another object than the plain letter."""
+    if style not in _VECTOR_STYLES or (isinstance(node, P.Name) and rules.is_family(node.id)):
+        return node
+    shown = P.unparse(node)
+    raise ExpressionError(f"'{style}{{{shown}}}' (a vector?) is not the plain {shown}: declare {shown} a family "
+                          f"(indexed) in the notation, or give '{style}{{{shown}}}' a pattern", column=column)
+
+
 def two_letters(tokens: list[Token]) -> None:
     """Raise if a subscript is letters side by side: ``x_{ij}`` is x[i, j] to most readers, x[i*j] to a grammar."""
     if len(tokens) > 1 and all(t.kind == K.LETTER for t in tokens):

@@ -50,7 +50,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
@@ -71,6 +71,15 @@ _LAYER_KEYS = frozenset({"latex", "bounds", "operators", "assume", "where", "blo
 _BLOCK_KEYS = frozenset({"latex", "bounds", "operators", "assume", "where", "skip", "symbols"})
 #: LaTeX patterns of one table, all levels together.
 MAX_PATTERNS = 1_000
+
+
+class Fail(Protocol):
+    """How a reader reports a fault of the file it reads."""
+
+    def __call__(self, message: str, needle: str | None = None, /, *, value: str | None = None,
+                 column: int | None = None) -> DerivationFileError:
+        """The error for a fault of the table (raised by the caller): at the string ``value`` (``column``: a column
+        inside it), else at ``needle``, when given."""
 
 
 @dataclass(frozen=True)
@@ -273,7 +282,7 @@ def notation_from_text(text: str, p: Path, shown: str, *, root: Path | None = No
                     hypotheses=_hypothesis_lines(written, text, layers), written=written)
 
 
-def _inferred(data: dict[str, Any], fail: Any) -> frozenset[str]:
+def _inferred(data: dict[str, Any], fail: Fail) -> frozenset[str]:
     """The names ``inferred`` lists: their declarations are guesses of ``verify init``."""
     names = data.get("inferred", [])
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
@@ -281,13 +290,13 @@ def _inferred(data: dict[str, Any], fail: Any) -> frozenset[str]:
     return frozenset(names)
 
 
-def _claim_symbols(raw: dict[str, Any], cid: str, text: str, fail: Any) -> tuple[tuple[str, str, int | None], ...]:
+def _claim_symbols(raw: dict[str, Any], cid: str, text: str, fail: Fail) -> tuple[tuple[str, str, int | None], ...]:
     """A claim table's own ``symbols``, each with its line (``[claim."q3".symbols]`` or ``symbols = {..}``)."""
     return _own_symbols(raw, f"claim \"{cid}\"", f'[claim."{cid}"]', text, fail)
 
 
 def _own_symbols(raw: dict[str, Any], label: str, header: str, text: str,
-                 fail: Any) -> tuple[tuple[str, str, int | None], ...]:
+                 fail: Fail) -> tuple[tuple[str, str, int | None], ...]:
     """The ``symbols`` of a claim's or a block's table, each with its line (``symbols = {..}`` after ``header``,
     or a ``header[:-1].symbols]`` table)."""
     table = raw.get("symbols", {})
@@ -370,7 +379,7 @@ def _line_of(text: str, needle: str) -> int | None:
     return text.count("\n", 0, pos) + 1 if pos >= 0 else None
 
 
-def _regex(data: dict[str, Any], key: str, default: str, fail: Any) -> re.Pattern[str]:
+def _regex(data: dict[str, Any], key: str, default: str, fail: Fail) -> re.Pattern[str]:
     value = data.get(key, default)
     if not isinstance(value, str):
         raise fail(f"'{key}' must be a regular expression in a string", key)
@@ -380,7 +389,7 @@ def _regex(data: dict[str, Any], key: str, default: str, fail: Any) -> re.Patter
         raise fail(f"'{key}' is not a regular expression: {err}", key) from None
 
 
-def _uses(value: Any, p: Path, root: Path, fail: Any) -> tuple[tuple[str, ...], tuple[Path, ...]]:
+def _uses(value: Any, p: Path, root: Path, fail: Fail) -> tuple[tuple[str, ...], tuple[Path, ...]]:
     """The files a table uses, each inside ``root`` once symbolic links are resolved."""
     if not isinstance(value, list) or not all(isinstance(u, str) for u in value):
         raise fail("'use' must be a list of file names", "use")
@@ -425,7 +434,7 @@ def _used_names(paths: tuple[Path, ...]) -> tuple[dict[str, str], frozenset[str]
     return symbols, frozenset(functions), frozenset(abbreviations)
 
 
-def _strings_table(data: dict[str, Any], name: str, text: str, fail: Any
+def _strings_table(data: dict[str, Any], name: str, text: str, fail: Fail
                    ) -> tuple[tuple[str, str, int | None], ...]:
     table = data.get(name, {})
     if not isinstance(table, dict):
@@ -455,7 +464,7 @@ def _key_lines(text: str, header: str) -> dict[str, int]:
     return found
 
 
-def _layer(raw: dict[str, Any], label: str, fail: Any, allowed: frozenset[str]) -> Layer:
+def _layer(raw: dict[str, Any], label: str, fail: Fail, allowed: frozenset[str]) -> Layer:
     for key in raw:
         if key not in allowed:
             raise fail(f"{label}: unknown key '{key}' (allowed: {', '.join(sorted(allowed))})", key)
@@ -498,7 +507,7 @@ def _layer(raw: dict[str, Any], label: str, fail: Any, allowed: frozenset[str]) 
     return Layer(patterns, bounds, operators, tuple(assume), tuple((k, str(v)) for k, v in where.items()), skip)
 
 
-def _expression(text: str, label: str, needle: str, fail: Any, *, relation: bool = False) -> None:
+def _expression(text: str, label: str, needle: str, fail: Fail, *, relation: bool = False) -> None:
     """Check that ``text`` parses (as a relation for an ``assume``), for an error at the table's line rather than
     at the sheet's."""
     try:

@@ -14,11 +14,12 @@ the next line of a question (``2.5 Show that ...``). Inside it, every display bl
 - inline math (``$...$``) is not read.
 
 Every entry carries its line and column in the sheet. An entry that cannot be read keeps its LaTeX and the reason
-(:attr:`Entry.reason`); the steps that touch it are reported ``unknown`` with "not read: REASON" by
-:func:`settle_unread`, and the rest of the sheet is still checked. Where the answers and blocks are, and what is not
-mathematics (code, comments), is found by :mod:`.layout`; a sheet that cannot be laid out, or that goes past a limit
-(:data:`MAX_STEPS` steps in one claim, :data:`MAX_SHEET_STEPS` in one sheet, :data:`READ_SECONDS` of reading), is an
-error of the sheet.
+(:attr:`Entry.reason`, carried by its chain as :attr:`verifier.model.Chain.unread`); the steps that touch it are
+``unknown`` with "not read: REASON" as they are settled, never built (:func:`verifier.model.not_read`), their text
+shown as LaTeX by :func:`settle_unread`, and the rest of the sheet is still checked. Where the answers and blocks
+are, and what is not mathematics (code, comments), is found by :mod:`.layout`; a sheet that cannot be laid out, or
+that goes past a limit (:data:`MAX_STEPS` steps in one claim, :data:`MAX_SHEET_STEPS` in one sheet,
+:data:`READ_SECONDS` of reading), is an error of the sheet.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from dataclasses import dataclass, field, replace
 
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
-from verifier.frontend.latex import RELOPS, Rules, Token, read_tokens, scan
+from verifier.frontend.chains import UNCHECKED, block_chains, trim, unwrap
+from verifier.frontend.latex import Rules, Token, read_tokens, scan
+from verifier.frontend.latex_tokens import RELATION_WORDS
 from verifier.frontend.layout import Answer, Block, Layout, lay_out
 from verifier.frontend.macros import Definitions, definitions
 from verifier.frontend.notation import Notation, Settings, rename
@@ -49,9 +52,6 @@ MAX_SHEET_STEPS = 10_000
 #: must end in bounded time whatever else the machine runs (the processor's time grows slower than the wall's
 #: under load). A sheet with 200 KB of display math reads in under a second of the processor.
 READ_SECONDS = 4.0
-_WRAPPERS = frozenset({"aligned", "align", "align*", "split", "gathered", "gather", "gather*", "equation",
-                       "equation*", "multline", "multline*", "alignedat"})
-_OPS_TEXT = {"=": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=", "!=": "!="}
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,12 @@ class Entry:
     reason: str | None = None
     reason_line: int | None = None
     reason_col: int | None = None
+
+    def not_read(self, path: str) -> str | None:
+        """Why the entry was not read, where in ``path`` (the sheet); ``None`` when it was."""
+        if self.reading is not None:
+            return None
+        return f"not read: {self.reason} at {path}:{self.reason_line}:{self.reason_col}"
 
     def step(self) -> str:
         """The entry as a step of a chain in the expression language."""
@@ -195,27 +201,7 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions, bu
         tokens = scan(content, base=base)
     except ExpressionError:
         return _by_relations(content, base, rules, positions, budget)
-    tokens = _unwrap(tokens)
-    chains: list[tuple[bool, list[tuple[str | None, list[Token], int]]]] = []   # (relation, tokens, offset)
-    for row in _cut(tokens, lambda t: t.kind == "cmd" and t.text == "\\\\"):
-        for cell in _cut(row, lambda t: t.kind == "&"):
-            cell = _trim(_unbraced(cell))
-            if not cell or all(t.kind == "word" for t in cell):     # && \text{by (2)}: a remark, no math
-                continue
-            parts = _cut(cell, lambda t: _relop(t) is not None, keep=True)
-            if chains and chains[-1][1] and _continues(chains[-1][1][-1][1], cell, parts):
-                # "&= 2 \\ &\quad + 3": the row carries on the formula above it (2 + 3), as the page shows
-                op, before, at = chains[-1][1][-1]
-                chains[-1][1][-1] = (op, [*_unbraced(before), *parts[0]], at)
-                chains[-1][1].extend((_relop(p[0]), p[1:], p[0].col - 1) for p in parts[1:])
-                continue
-            starts_with_relation = _relop(cell[0]) is not None
-            entries = [(_relop(p[0]), p[1:], p[0].col - 1) if _relop(p[0]) else (None, p, p[0].col - 1)
-                       for p in parts]
-            if starts_with_relation and chains:
-                chains[-1][1].extend(entries)
-            else:
-                chains.append((starts_with_relation, entries))
+    chains = block_chains(unwrap(tokens))
     out: list[tuple[bool, list[Entry]]] = []
     for continues, raw in chains:
         if budget < 0:
@@ -227,90 +213,6 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions, bu
     return out
 
 
-def _unwrap(tokens: list[Token]) -> list[Token]:
-    """Drop environments that only lay out lines (aligned, align* ...), and the column count of ``alignedat``."""
-    out: list[Token] = []
-    n = 0
-    while n < len(tokens):
-        t = tokens[n]
-        n += 1
-        if t.kind in ("begin", "end") and t.text in _WRAPPERS:
-            count = [u.kind for u in tokens[n:n + 3]] == ["{", "number", "}"]
-            n += 3 if t.kind == "begin" and t.text == "alignedat" and count else 0
-            continue
-        out.append(t)
-    return out
-
-
-def _cut(tokens: list[Token], is_separator: Callable[[Token], bool], keep: bool = False) -> list[list[Token]]:
-    """Split at separators outside brackets and environments; with ``keep`` a separator starts the next part."""
-    parts: list[list[Token]] = [[]]
-    part = parts[0]
-    depth = 0
-    for t in tokens:
-        kind = t.kind
-        if kind in _OPENING:
-            depth += 1
-        elif kind in _CLOSING:
-            depth = depth - 1 if depth else 0
-        elif depth == 0 and is_separator(t):
-            part = [t] if keep else []
-            parts.append(part)
-            continue
-        part.append(t)
-    return [p for p in parts if p]
-
-
-_OPENING = frozenset({"{", "(", "[", "begin"})
-_CLOSING = frozenset({"}", ")", "]", "end"})
-
-
-def _binary(token: Token) -> bool:
-    """An operator that only joins two operands (``+``, ``\\cdot``, ``\\times``, ``/``)."""
-    return token.kind in ("+", "/") or (token.kind == "cmd" and token.text in (r"\cdot", r"\times"))
-
-
-def _continues(before: list[Token], cell: list[Token], parts: list[list[Token]]) -> bool:
-    """Whether a cell carries on the formula before it: the formula ends with an operator (``1 + {} & 1``), or the
-    cell starts with one, or with ``-`` and holds no relation (``-x = y`` is a formula of its own)."""
-    before = _unbraced(before)
-    if _relop(cell[0]) is not None:
-        return False
-    if not before or _binary(before[-1]) or before[-1].kind == "-":     # a &=& b: the relation's cell, then b
-        return True
-    return _binary(cell[0]) or (cell[0].kind == "-" and len(parts) == 1)
-
-
-def _unbraced(tokens: list[Token]) -> list[Token]:
-    """Without the empty groups ``{}`` at either end (``1 + {} & 1``: spacing for alignment, nothing printed)."""
-    while len(tokens) >= 2 and tokens[0].kind == "{" and tokens[1].kind == "}":
-        tokens = tokens[2:]
-    while len(tokens) >= 2 and tokens[-2].kind == "{" and tokens[-1].kind == "}":
-        tokens = tokens[:-2]
-    return tokens
-
-
-def _trim(tokens: list[Token]) -> list[Token]:
-    """A cell without trailing punctuation."""
-    while tokens and tokens[-1].kind in (",", ".", ";"):
-        tokens = tokens[:-1]
-    return tokens
-
-
-#: Relations a sheet may write that are not checked: the step is reported as not read.
-_UNCHECKED = {r"\approx": "'\\approx' (an approximation) is not a relation that can be checked"}
-
-
-def _relop(token: Token) -> str | None:
-    if token.kind in ("=", "<", ">"):
-        return token.kind
-    if token.kind == "cmd" and token.text in RELOPS:
-        return RELOPS[token.text]
-    if token.kind == "cmd" and token.text in _UNCHECKED:
-        return token.text
-    return None
-
-
 def _entry(op: str | None, tokens: list[Token], content: str, base: int, rules: Rules,
            positions: _Positions) -> Entry:
     """One entry of a chain, read (or not, with the reason and where)."""
@@ -320,8 +222,8 @@ def _entry(op: str | None, tokens: list[Token], content: str, base: int, rules: 
     last = max(t.col - 1 + t.width for t in tokens)     # the source's width: '<=' is the token \leq
     latex = _source(content, base, first, last)
     line, col = positions.at(first)
-    if op in _UNCHECKED:
-        return Entry(op, latex, line, col, None, _UNCHECKED[op], line, col)
+    if op in UNCHECKED:
+        return Entry(op, latex, line, col, None, UNCHECKED[op], line, col)
     reading, reason, at = _reading(tokens, rules)
     if reading is not None:
         return Entry(op, latex, line, col, reading)
@@ -375,11 +277,6 @@ def _source(content: str, base: int, first: int, last: int) -> str:
     return " ".join(text.split())
 
 
-#: Relations as written, for cutting a block that cannot be scanned as a whole.
-_TEXT_RELATIONS = ((r"\leq", "<="), (r"\geq", ">="), (r"\neq", "!="), (r"\le", "<="), (r"\ge", ">="),
-                   (r"\ne", "!="), ("=", "="), ("<", "<"), (">", ">"))
-
-
 _SPECIAL = re.compile(r"[{}=<>]|\\(?:[A-Za-z]+|.)", re.DOTALL)
 
 
@@ -393,7 +290,7 @@ def _by_relations(content: str, base: int, rules: Rules, positions: _Positions, 
     for m in _SPECIAL.finditer(content):   # a command or an escaped character is one piece, never a relation
         word = m.group()
         depth += {"{": 1, "}": -1}.get(word, 0)
-        op = next((op for text, op in _TEXT_RELATIONS if text == word), None) if depth == 0 else None
+        op = RELATION_WORDS.get(word) if depth == 0 else None
         if op is not None:
             cuts.append((m.start(), m.end(), op))
             if len(cuts) > budget:
@@ -406,7 +303,7 @@ def _by_relations(content: str, base: int, rules: Rules, positions: _Positions, 
         if not piece.strip():
             continue
         try:
-            tokens = _trim(_unwrap(scan(piece, base=base + start)))
+            tokens = trim(unwrap(scan(piece, base=base + start)))
         except ExpressionError as err:
             line, col = positions.at(base + start + len(piece) - len(piece.lstrip()))
             reason_line, reason_col = positions.at((err.column - 1) if err.column else base + start)
@@ -433,7 +330,8 @@ def _claim(full_id: str, cid: str, answer: Answer, shown: str, kept: list[tuple[
         chains.append(Chain(name=name, steps=tuple(e.step() for e in entries),
                             step_lines=tuple(e.line for e in entries), assume=settings.assume,
                             where=settings.where, line=entries[0].line,
-                            where_line=entries[0].line if settings.where else None))
+                            where_line=entries[0].line if settings.where else None,
+                            unread=tuple(e.not_read(shown) for e in entries)))
     question = id_prefix + cid.rsplit(".", 1)[0] if "." in cid else None
     # The table's hypotheses are the table's: an error in one is reported at its own line and column there.
     written: list[tuple[str | None, str]] = [*((None, a) for a in assume), *where]
@@ -458,8 +356,9 @@ def step_entries(sheets: dict[str, Sheet], claim: Claim, ob: Obligation) -> tupl
 
 
 def settle_unread(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
-    """Give every step of a sheet that touches an entry not read (or whose reading cannot be built) the verdict
-    ``unknown``, "not read: REASON" at the sheet's line and column; the obligation's text shows the LaTeX."""
+    """Show every step of a sheet that touches an entry not read with its LaTeX (it was settled ``unknown``, "not
+    read: REASON", without being built); give a step whose reading cannot be built the verdict ``unknown``, "not
+    read: REASON" at the sheet's line and column."""
     for result in results:
         for n, outcome in enumerate(result.outcomes):
             ob = outcome.obligation
@@ -481,7 +380,7 @@ def settle_unread(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
             if bad is None and not in_sheet:
                 continue
             if bad is not None:
-                reason = f"not read: {bad.reason} at {path}:{bad.reason_line}:{bad.reason_col}"
+                reason = bad.not_read(path)
             else:
                 message = re.sub(rf"^{re.escape(path)}:\d+(?::\d+)?: ", "", outcome.message or "", count=1)
                 table_line = _in_table(sheets[result.claim.file], result.claim, ob, message, left, right)

@@ -16,7 +16,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from verifier.errors import DerivationFileError
 from verifier.model import Chain, Claim
@@ -32,6 +32,12 @@ MAX_FILE_BYTES = 2_000_000
 
 _ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\Z")
 
+
+class Fail(Protocol):
+    """How a reader reports a fault of the file it reads."""
+
+    def __call__(self, message: str, line: int | None = None, /) -> DerivationFileError:
+        """The error for a fault of the file, at a line when known (raised by the caller)."""
 
 
 @dataclass(frozen=True)
@@ -313,7 +319,7 @@ def _read(data: dict[str, Any], text: str, shown: str, p: Path,
                       tuple(used_paths), columns)
 
 
-def _opt_str(data: dict[str, Any], key: str, fail: Any, line: int | None) -> str | None:
+def _opt_str(data: dict[str, Any], key: str, fail: Fail, line: int | None) -> str | None:
     value = data.get(key)
     if value is not None and not isinstance(value, str):
         raise fail(f"'{key}' must be a string, got {_type(value)}", line)
@@ -351,7 +357,7 @@ def _strings(value: Any, what: str, example: str) -> str | None:
     return None
 
 
-def _table_of_strings(data: dict[str, Any], name: str, lines: _Lines, fail: Any
+def _table_of_strings(data: dict[str, Any], name: str, lines: _Lines, fail: Fail
                       ) -> tuple[tuple[str, str, int | None], ...]:
     table = data.get(name, {})
     start = lines.section(name)
@@ -376,7 +382,7 @@ def _table_of_strings(data: dict[str, Any], name: str, lines: _Lines, fail: Any
 
 
 def _claim(raw: dict[str, Any], header: int | None, lines: _Lines, shown: str, question: str | None,
-           fail: Any) -> Claim:
+           fail: Fail) -> Claim:
     stop = lines.block_end(header)
     # Keys of the claim itself come before its first [[claim.derivation]] (TOML puts later keys in the chain).
     own_stop = lines.block_end(header, lines.chains)
@@ -467,7 +473,7 @@ def _claim(raw: dict[str, Any], header: int | None, lines: _Lines, shown: str, q
 
 
 def _chain(raw: dict[str, Any], name: Any, head: int | None, stop: int | None, lines: _Lines, cid: str,
-           fail: Any) -> Chain:
+           fail: Fail) -> Chain:
     """A chain: the claim's own ``steps`` (``name`` None, searched in [head, stop)) or a [[claim.derivation]]."""
     for key in raw:
         if key not in CHAIN_KEYS:
@@ -504,7 +510,7 @@ def _chain(raw: dict[str, Any], name: Any, head: int | None, stop: int | None, l
                  where_line=where_line if "where" in raw else None)
 
 
-def _assume(raw: dict[str, Any], cid: str, fail: Any, line: int | None) -> tuple[str, ...]:
+def _assume(raw: dict[str, Any], cid: str, fail: Fail, line: int | None) -> tuple[str, ...]:
     value = raw.get("assume", [])
     problem = _strings(value, "'assume'", 'assume = ["k != i"]')
     if problem:
@@ -516,7 +522,7 @@ def _who(cid: str) -> str:
     return cid if cid.startswith("claim '") else f"claim '{cid}'"
 
 
-def _where(raw: dict[str, Any], cid: str, fail: Any, line: int | None) -> tuple[tuple[str, str], ...]:
+def _where(raw: dict[str, Any], cid: str, fail: Fail, line: int | None) -> tuple[tuple[str, str], ...]:
     value = raw.get("where", {})
     if not isinstance(value, dict):
         raise fail(f"{_who(cid)}: 'where' must be a table, e.g. where = {{ y = 1 }}, got {_type(value)}", line)
@@ -536,7 +542,7 @@ MAX_SIZE_VALUES = 1000
 MAX_SIZE = 1_000_000
 
 
-def _sizes(raw: dict[str, Any], cid: str, fail: Any, line: int | None) -> tuple[tuple[str, str], ...]:
+def _sizes(raw: dict[str, Any], cid: str, fail: Fail, line: int | None) -> tuple[tuple[str, str], ...]:
     value = raw.get("sizes", {})
     if not isinstance(value, dict):
         raise fail(f"claim '{cid}': 'sizes' must be a table, e.g. sizes = {{ K = \"1..6\" }}, got {_type(value)}",

@@ -23,6 +23,7 @@ from verifier.errors import ExpressionError
 from verifier.frontend.definedness import Frames
 from verifier.frontend.scope import SymbolInfo
 from verifier.kernel import defined
+from verifier.kernel.relations import RELATION_OPS
 
 Expr: TypeAlias = sp.Expr
 
@@ -154,11 +155,16 @@ def real_argument(frames: Frames, a: Any) -> Any:
 
 
 def power_condition(base: Expr, exponent: Expr) -> sp.Basic | None:
-    """What ``base^exponent`` needs to be defined: ``base != 0`` for a negative integer exponent, ``base >= 0`` for
-    a positive non-integer rational (``sqrt``), ``base > 0`` for a negative one; ``None`` otherwise (a symbolic
-    exponent needs nothing of every point: ``0^x`` is defined for ``x > 0``)."""
+    """What ``base^exponent`` needs to be defined: ``base != 0`` for a negative integer exponent (``base != 0`` or
+    ``exponent >= 0`` for an integer of unknown sign: ``(x^n)^m`` is built as ``x^(n*m)``, which would lose the
+    condition of ``x^n``), ``base >= 0`` for a positive non-integer rational (``sqrt``), ``base > 0`` for a negative
+    one; ``None`` otherwise (a symbolic exponent needs nothing of every point: ``0^x`` is defined for ``x > 0``)."""
     if exponent.is_integer:
-        return sp.Ne(base, 0, evaluate=False) if exponent.is_negative else None
+        if exponent.is_nonnegative:
+            return None
+        if exponent.is_negative:
+            return sp.Ne(base, 0, evaluate=False)
+        return defined.integer_power_condition(base, exponent)
     if exponent.is_Rational:
         return (sp.Ge if exponent > 0 else sp.Gt)(base, 0, evaluate=False)
     return None
@@ -213,9 +219,8 @@ def _summand_defined_everywhere(e: sp.Basic) -> bool:
     _, lo, hi = e.limits[0]
     if any(b in (sp.oo, -sp.oo) or not defined.everywhere(b) for b in (lo, hi)):
         return False
-    ops = {sp.Gt: ">", sp.Ge: ">=", sp.Ne: "!="}
     for c in defined.conditions(e.function, sufficient=True):
-        op = ops.get(type(c))
+        op = RELATION_OPS[type(c)] if type(c) in (sp.Gt, sp.Ge, sp.Ne) else None
         if op is None or c.rhs != 0 or kernel.confirm_relation((c.lhs, op, sp.Integer(0)), kernel.Facts()) is None:
             return False
     return True

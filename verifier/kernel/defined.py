@@ -17,6 +17,8 @@ real-valued and finite:
 - a ``Piecewise`` without an otherwise (``True``) branch is *partial*: undefined where no condition holds (the
   derivative of ``Abs(x)`` is ``Piecewise((sign(x), Ne(x, 0)))``, undefined at the kink); a branch's value needs
   to be defined only where that branch is chosen (``Piecewise((1/n, n > 0), (5, True))`` is defined everywhere);
+  a condition whose side is undefined (``log(x) > 0`` at ``x = 0``) leaves the Piecewise undefined (the builder
+  carries that side's conditions on every branch's value);
 - every argument must be defined (``0 * log(-1)`` is undefined);
 - a limit, a derivative, an integral, a series, a sum whose summand is partial, and any function not listed here
   are defined where the checker can show their value is a real number; symbolically their condition is the opaque
@@ -33,6 +35,7 @@ from functools import lru_cache
 import sympy as sp
 
 from verifier.kernel import interval
+from verifier.kernel.relations import RELATION_OPS, sign_satisfies
 
 #: ``defined(e)``: the condition that ``e`` is defined, for an ``e`` whose condition is not written out.
 DEFINED = sp.Function("defined")
@@ -126,7 +129,9 @@ def _own(e: sp.Basic, sufficient: bool) -> list[sp.Basic]:
     if isinstance(e, sp.Pow):
         b, x = e.args
         if x.is_integer:    # b^k for an integer k of unknown sign: b != 0 suffices, and is needed only if k < 0
-            return [] if x.is_nonnegative or not (sufficient or x.is_negative) else [sp.Ne(b, 0, evaluate=False)]
+            if x.is_nonnegative:
+                return []
+            return [sp.Ne(b, 0, evaluate=False) if sufficient or x.is_negative else integer_power_condition(b, x)]
         if x.is_Rational:
             return [sp.Ge(b, 0, evaluate=False) if x > 0 else sp.Gt(b, 0, evaluate=False)]
         return [sp.Gt(b, 0, evaluate=False)] if sufficient else []
@@ -167,7 +172,8 @@ def _bound_conditions(e: sp.Basic, sufficient: bool) -> tuple[sp.Basic, ...]:
 def _piecewise_conditions(e: sp.Piecewise, sufficient: bool) -> tuple[sp.Basic, ...]:
     """A Piecewise: some condition holds (unless it has an otherwise branch), and the value chosen is defined:
     ``Implies(c_i and not c_1 ... and not c_(i-1), conditions of v_i)`` for each branch whose value has
-    conditions. (An opaque ``defined(e)`` when a condition or a value's condition is not a plain relation.)"""
+    conditions; among the necessary conditions, also each condition that every branch's value has. (An opaque
+    ``defined(e)`` when a condition or a value's condition is not a plain relation.)"""
     if any(c.has(sp.Sum, sp.Limit, sp.Piecewise, sp.Integral, sp.Derivative) for _, c in e.args):
         return (DEFINED(e),)
     out: list[sp.Basic] = []
@@ -176,15 +182,26 @@ def _piecewise_conditions(e: sp.Piecewise, sufficient: bool) -> tuple[sp.Basic, 
         if cond not in (True, sp.true):
             out.append(cond)
     earlier: list[sp.Basic] = []
+    common: list[sp.Basic] | None = None
     for v, c in e.args:
         conds = _conditions(v, sufficient)
         if any(isinstance(x, sp.core.function.AppliedUndef) for x in conds):
             return (DEFINED(e),)
+        common = list(conds) if common is None else [x for x in common if x in conds]
         if conds:
             chosen = sp.And(c, *[sp.Not(x) for x in earlier])
             out.append(sp.Implies(chosen, sp.And(*conds)))
         earlier.append(c)
+    if not sufficient and common:
+        # Where e is defined some branch is chosen and its value defined: a condition of every branch's value
+        # holds (log(x) > 0 as a condition makes both branches' values need x > 0).
+        out.extend(common)
     return tuple(x for x in out if x not in (True, sp.true))
+
+
+def integer_power_condition(b: sp.Expr, k: sp.Expr) -> sp.Basic:
+    """The exact condition of ``b^k`` for an integer ``k`` of unknown sign: ``b != 0`` or ``k >= 0``."""
+    return sp.Or(sp.Ne(b, 0, evaluate=False), sp.Ge(k, 0, evaluate=False))
 
 
 def holds(c: sp.Basic) -> bool:
@@ -203,7 +220,7 @@ def _holds(c: sp.Basic) -> bool:
         s = interval.sign(u)
         if s is None:
             return False
-        return {sp.Gt: s > 0, sp.Ge: s >= 0, sp.Ne: s != 0}[type(c)]
+        return sign_satisfies(s, RELATION_OPS[type(c)])
     if isinstance(c, sp.Gt):
         return u.is_positive is True
     if isinstance(c, sp.Ge):
@@ -231,6 +248,8 @@ def _at(e: sp.Basic, value: Valuation, judge: Judge, substitute: Substitute) -> 
         return True
     if isinstance(e, sp.Piecewise):
         for v, c in e.args:
+            if _undefined_condition(c, value, judge, substitute):
+                return False
             t = judge(c)
             if t is None:
                 return None
@@ -254,6 +273,15 @@ def _at(e: sp.Basic, value: Valuation, judge: Judge, substitute: Substitute) -> 
     if False in verdicts:
         return False
     return None if None in verdicts else True
+
+
+def _undefined_condition(c: sp.Basic, value: Valuation, judge: Judge, substitute: Substitute) -> bool:
+    """Whether a side of a relation in the condition ``c`` is undefined at the point (``log(x) > 0`` at
+    ``x = -1``): the Piecewise is undefined there, as the builder makes it by carrying that side's conditions on
+    every branch's value."""
+    return isinstance(c, sp.Basic) and any(
+        _at(side, value, judge, substitute) is False for r in sp.preorder_traversal(c)
+        if isinstance(r, sp.core.relational.Relational) for side in r.args)
 
 
 def _power_at(e: sp.Pow, value: Valuation) -> list[sp.Basic]:

@@ -20,6 +20,7 @@ import sympy as sp
 
 from verifier.kernel import interval, linear, universal
 from verifier.kernel.declarations import SIGN_WORDS, Declaration
+from verifier.kernel.relations import NEGATED, RELATION_OPS, sign_satisfies
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ class Facts:
                 s = interval.sign(d)
                 if s is None:
                     return None
-                return {sp.Lt: s < 0, sp.Le: s <= 0, sp.Gt: s > 0, sp.Ge: s >= 0}.get(type(cond))
+                op = RELATION_OPS.get(type(cond))
+                return None if op is None else sign_satisfies(s, op)
             constraints = _as_constraints(cond)
             if not constraints:
                 return None     # not linear: nothing is known (an empty conjunction must not read as "implied")
@@ -169,10 +171,8 @@ def _as_constraints(rel: sp.Basic) -> list[linear.Constraint]:
 
 
 def _negate(rel: sp.Basic) -> sp.Basic | None:
-    table = {sp.Ge: sp.Lt, sp.Gt: sp.Le, sp.Le: sp.Gt, sp.Lt: sp.Ge}
-    for cls, neg in table.items():
-        if isinstance(rel, cls):
-            return neg(rel.lhs, rel.rhs, evaluate=False)
+    if isinstance(rel, (sp.Ge, sp.Gt, sp.Le, sp.Lt)):
+        return NEGATED[type(rel)](rel.lhs, rel.rhs, evaluate=False)
     return None
 
 

@@ -13,15 +13,18 @@ functions at once (``exp(x) >= 1 + x`` is :func:`log_ratio` for the terms ``(x, 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeAlias
 
 import z3
 
+#: A z3 real term (an unknown, a number, or arithmetic on those) and a z3 condition.
+Term: TypeAlias = z3.ArithRef
+Formula: TypeAlias = z3.BoolRef
 #: (l, a): a real unknown or number ``l`` equal to ``log(a)``, with ``a > 0``.
-LogTerm = tuple[Any, Any]
+LogTerm = tuple[Term, Term]
 
 
-def log_ratio(p: LogTerm, q: LogTerm) -> Any:
+def log_ratio(p: LogTerm, q: LogTerm) -> Formula:
     """
         a > 0     b > 0     l = log(a)     m = log(b)
         ----------------------------------------------  (log(x) <= x - 1 for x > 0, at x = a/b; times b > 0)
@@ -35,7 +38,7 @@ def log_ratio(p: LogTerm, q: LogTerm) -> Any:
     return b * (log_a - log_b) <= a - b
 
 
-def scaled_log_ratio(p: LogTerm, q: LogTerm, c: LogTerm) -> Any:
+def scaled_log_ratio(p: LogTerm, q: LogTerm, c: LogTerm) -> Formula:
     """
         a > 0     b > 0     c > 0     l = log(a)     m = log(b)     k = log(c)
         ---------------------------------------------------------------------  (log_ratio at x = a/(c*b);
@@ -48,7 +51,7 @@ def scaled_log_ratio(p: LogTerm, q: LogTerm, c: LogTerm) -> Any:
     return cv * b * (log_a - log_c - log_b) <= a - cv * b
 
 
-def log_bounds(log_c: Any, lo: Any, hi: Any) -> Any:
+def log_bounds(log_c: Term, lo: Term, hi: Term) -> Formula:
     """
         lo < log(c) < hi     (lo, hi rational bounds from a rigorous enclosure of log(c), c > 0 a number)
         ---------------------------------------------------------------------------------------------
@@ -57,10 +60,10 @@ def log_bounds(log_c: Any, lo: Any, hi: Any) -> Any:
     return z3.And(lo < log_c, log_c < hi)
 
 
-def lemmas(terms: list[LogTerm], constants: list[LogTerm], limit: int = 400) -> list[Any]:
+def lemmas(terms: list[LogTerm], constants: list[LogTerm], limit: int = 400) -> list[Formula]:
     """The rules above at every ordered pair of log terms (and every numeric log term as a constant factor), at most
     ``limit`` of them: more would only slow the solver."""
-    out: list[Any] = []
+    out: list[Formula] = []
     for p in terms:
         for q in terms:
             if p is not q:
@@ -73,7 +76,7 @@ def lemmas(terms: list[LogTerm], constants: list[LogTerm], limit: int = 400) -> 
     return out[:limit]
 
 
-def cauchy_schwarz(s1: Any, s2: Any, s3: Any) -> Any:
+def cauchy_schwarz(s1: Term, s2: Term, s3: Term) -> Formula:
     """
         s1 = Sum(f), s2 = Sum(g), s3 = Sum(h) over one range of n >= 0 terms
         f^2 = g*h, g >= 0 and h >= 0 on the range
@@ -86,7 +89,7 @@ def cauchy_schwarz(s1: Any, s2: Any, s3: Any) -> Any:
     return s1 * s1 <= s2 * s3
 
 
-def term_of_sum(term: Any, total: Any) -> Any:
+def term_of_sum(term: Term, total: Term) -> Formula:
     """
         lo <= k <= hi      g >= 0 on lo..hi
         -----------------------------------

@@ -7,7 +7,8 @@ with only true constraints about it:
 - a symbol or an entry: its declared sign (an integer is relaxed to a real: fewer constraints, so still sound);
 - ``expu(t)`` (``exp(t)``): ``> 0``; ``log(a)``: only where ``a > 0`` is proved first (by the same solver), and
   then the rules of :mod:`verifier.kernel.inequalities` hold between all these logarithms and exponentials;
-- ``log(c)`` of a positive number: a rigorous rational enclosure; ``sqrt(a)``: ``r >= 0, r^2 = a`` (it is only
+- ``log(c)`` of a positive number: a rigorous rational enclosure, and ``E`` or ``exp(r)`` (``r`` rational) a log
+  term whose logarithm is exactly ``r``; ``sqrt(a)``: ``r >= 0, r^2 = a`` (it is only
   defined where ``a >= 0``);
 - ``Max``, ``Min``, ``Abs``, ``sign`` and ``Piecewise``: exactly, by z3's if-then-else (a case split);
 - a sum, or any other real atom: a free real unknown.
@@ -30,13 +31,14 @@ import itertools
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
 
 import sympy as sp
 import z3
 
 from verifier.kernel import inequalities, interval
 from verifier.kernel.facts import Facts, entry_relations
+from verifier.kernel.inequalities import Formula, Term
+from verifier.kernel.relations import RELATION_OPS, holds, mirrored, negated
 from verifier.kernel.rules import expu
 from verifier.kernel.sums import integer_bounds, support_range
 
@@ -68,20 +70,20 @@ class Model:
 @dataclass
 class _Abstraction:
     facts: Facts
-    unknowns: dict[sp.Basic, Any] = field(default_factory=dict)
-    constraints: list[Any] = field(default_factory=list)
-    names: dict[sp.Basic, Any] = field(default_factory=dict)     # symbols and entries: the model's coordinates
+    unknowns: dict[sp.Basic, Term] = field(default_factory=dict)
+    constraints: list[Formula] = field(default_factory=list)
+    names: dict[sp.Basic, Term] = field(default_factory=dict)     # symbols and entries: the model's coordinates
     log_terms: list[inequalities.LogTerm] = field(default_factory=list)
     constants: list[inequalities.LogTerm] = field(default_factory=list)
     budget_ms: int = BUDGET_MS
-    path: Any = True        # the condition under which the atom being translated is evaluated
-    sum_paths: dict[sp.Basic, Any] = field(default_factory=dict)
+    path: Formula | bool = True        # the condition under which the atom being translated is evaluated
+    sum_paths: dict[sp.Basic, Formula | bool] = field(default_factory=dict)
 
-    def where_evaluated(self, constraint: Any) -> Any:
+    def where_evaluated(self, constraint: Formula) -> Formula:
         """``constraint``, true only on the current path (unguarded at the top level)."""
         return constraint if self.path is True else z3.Implies(self.path, constraint)
 
-    def fresh(self, key: sp.Basic) -> Any:
+    def fresh(self, key: sp.Basic) -> Term:
         if key not in self.unknowns:
             self.unknowns[key] = z3.Real(f"a{len(self.unknowns)}")
         return self.unknowns[key]
@@ -164,7 +166,7 @@ def _decide_case(e: sp.Expr, conditions: list[sp.Basic], op: str, facts: Facts,
         return None
     lemmas = terms + inequalities.lemmas([(z3.RealVal(0), z3.RealVal(1)), *ab.log_terms], ab.constants) \
         + _cauchy_schwarz(ab)
-    failure = {">=": value < 0, ">": value <= 0, "=": value != 0}[op]
+    failure = holds(negated(op), value, 0)
     result, model = _check(ab.constraints + lemmas + [failure], budget_ms)
     if result == z3.unsat:
         return Proof()
@@ -173,7 +175,7 @@ def _decide_case(e: sp.Expr, conditions: list[sp.Basic], op: str, facts: Facts,
     return None
 
 
-def _check(formulas: list[Any], budget_ms: int) -> tuple[Any, Any]:
+def _check(formulas: list[Formula], budget_ms: int) -> tuple[z3.CheckSatResult, z3.ModelRef | None]:
     solver = z3.SolverFor("QF_NRA")
     solver.set("timeout", budget_ms)
     solver.add(*formulas)
@@ -181,7 +183,7 @@ def _check(formulas: list[Any], budget_ms: int) -> tuple[Any, Any]:
     return result, (solver.model() if result == z3.sat else None)
 
 
-def _point(model: Any, ab: _Abstraction) -> dict[sp.Basic, sp.Rational]:
+def _point(model: z3.ModelRef, ab: _Abstraction) -> dict[sp.Basic, sp.Rational]:
     """The model's values of the names that are rational numbers (algebraic values are left out)."""
     out = {}
     for name, var in ab.names.items():
@@ -193,7 +195,7 @@ def _point(model: Any, ab: _Abstraction) -> dict[sp.Basic, sp.Rational]:
     return out
 
 
-def _quadratic_root(v: Any) -> sp.Expr | None:
+def _quadratic_root(v: z3.AlgebraicNumRef) -> sp.Expr | None:
     """An algebraic model value of degree at most 2 in radicals (``sqrt(2)`` for a model of ``x^2 = 2``)."""
     coeffs = [sp.Integer(int(str(c))) for c in v.poly()]     # lowest degree first
     if len(coeffs) != 3 or coeffs[2] == 0:
@@ -218,9 +220,7 @@ def witness(e: sp.Expr, op: str, facts: Facts, hypotheses: tuple[sp.Basic, ...] 
         _facts(ab)
     except (Untranslatable, z3.Z3Exception, RecursionError):
         return None
-    holds = {"=": value == 0, "!=": value != 0, "<": value < 0, "<=": value <= 0, ">": value > 0,
-             ">=": value >= 0}[op]
-    result, model = _check([*ab.constraints, holds], budget_ms)
+    result, model = _check([*ab.constraints, holds(op, value, 0)], budget_ms)
     return Model(_point(model, ab)) if result == z3.sat and model is not None else None
 
 
@@ -235,7 +235,7 @@ def _facts(ab: _Abstraction) -> None:
                 continue
 
 
-def _linear_facts(ab: _Abstraction) -> list[Any]:
+def _linear_facts(ab: _Abstraction) -> list[Formula]:
     """The linear facts over names that appear so far."""
     out = []
     for c in ab.facts.constraints:
@@ -246,11 +246,11 @@ def _linear_facts(ab: _Abstraction) -> list[Any]:
     return out
 
 
-def _rational(q: Fraction) -> Any:
+def _rational(q: Fraction) -> Term:
     return z3.RealVal(f"{q.numerator}/{q.denominator}")
 
 
-def _translate(e: sp.Basic, ab: _Abstraction) -> Any:
+def _translate(e: sp.Basic, ab: _Abstraction) -> Term:
     if isinstance(e, sp.Rational):
         return z3.RealVal(f"{e.p}/{e.q}")
     if e.is_number and not e.has(sp.log):
@@ -301,7 +301,7 @@ def _translate(e: sp.Basic, ab: _Abstraction) -> Any:
     raise Untranslatable(e)
 
 
-def _sum(e: sp.Sum, ab: _Abstraction) -> Any:
+def _sum(e: sp.Sum, ab: _Abstraction) -> Term:
     """A finite sum as a fresh unknown, with its sign when every term has one:
 
         b - a + 1 >= 0 (the range is not reversed)      a <= j <= b |- f(j) >= 0  (> 0, and b >= a)
@@ -328,10 +328,10 @@ def _sum(e: sp.Sum, ab: _Abstraction) -> Any:
     return v
 
 
-def _terms_of_sums(ab: _Abstraction) -> list[Any]:
+def _terms_of_sums(ab: _Abstraction) -> list[Formula]:
     """:func:`inequalities.term_of_sum` for every sum of the abstraction with terms >= 0, at every integer name
     ``k`` that the facts place in its range."""
-    out: list[Any] = []
+    out: list[Formula] = []
     integers = sorted({s for x in ab.names for s in x.free_symbols if isinstance(s, sp.Symbol) and s.is_integer},
                       key=sp.default_sort_key)
     for key, var in list(ab.unknowns.items()):
@@ -361,16 +361,16 @@ def _terms_of_sums(ab: _Abstraction) -> list[Any]:
 MAX_CS_SUMS = 6
 
 
-def _cauchy_schwarz(ab: _Abstraction) -> list[Any]:
+def _cauchy_schwarz(ab: _Abstraction) -> list[Formula]:
     """:func:`inequalities.cauchy_schwarz` for every triple of sums of the abstraction over one range (and the
     number of terms, the sum of 1) whose summands fit it."""
-    groups: dict[tuple, list[tuple[sp.Expr, Any]]] = {}
+    groups: dict[tuple, list[tuple[sp.Expr, Term]]] = {}
     for key, var in ab.unknowns.items():
         if isinstance(key, sp.Sum) and len(key.limits) == 1:
             limit = support_range(key, ab.facts) or tuple(key.limits[0])
             if integer_bounds(limit):
                 groups.setdefault(tuple(limit), []).append((key.function, var))
-    out: list[Any] = []
+    out: list[Formula] = []
     for (j, lo, hi), sums in groups.items():
         count = hi - lo + 1
         if len(sums) > MAX_CS_SUMS or not ab.facts.nonneg(count):
@@ -389,7 +389,7 @@ def _cauchy_schwarz(ab: _Abstraction) -> list[Any]:
     return out
 
 
-def _real_arg(a: sp.Expr, ab: _Abstraction) -> Any:
+def _real_arg(a: sp.Expr, ab: _Abstraction) -> Term:
     if a.is_real is not True and not isinstance(a, sp.Sum):
         raise Untranslatable(a)
     return _translate(a, ab)
@@ -401,7 +401,7 @@ def _real_sum(s: sp.Sum) -> bool:
         lim[1].is_finite and lim[2].is_finite and lim[0].is_integer for lim in s.limits)
 
 
-def _name(x: sp.Basic, ab: _Abstraction) -> Any:
+def _name(x: sp.Basic, ab: _Abstraction) -> Term:
     if x in ab.names:
         return ab.names[x]
     if x.is_real is not True:
@@ -428,13 +428,15 @@ def _name(x: sp.Basic, ab: _Abstraction) -> Any:
     return v
 
 
-def _number(e: sp.Expr, ab: _Abstraction) -> Any:
+def _number(e: sp.Expr, ab: _Abstraction) -> Term:
     """A closed-form real number without logarithms: a fresh unknown inside its rigorous rational enclosure."""
     lo, hi = _rational_ends(e)
     if lo == hi:
         return z3.RealVal(f"{lo.p}/{lo.q}")
     v = ab.fresh(e)
     ab.constraints.append(z3.And(v >= z3.RealVal(f"{lo.p}/{lo.q}"), v <= z3.RealVal(f"{hi.p}/{hi.q}")))
+    if e == sp.E or (isinstance(e, sp.exp) and e.args[0].is_Rational):    # log(exp(r)) = r: a log term
+        ab.log_terms.append((_translate(sp.log(e), ab), v))
     return v
 
 
@@ -445,7 +447,7 @@ def _rational_ends(e: sp.Expr) -> tuple[sp.Rational, sp.Rational]:
     return ends
 
 
-def _power(e: sp.Pow, ab: _Abstraction) -> Any:
+def _power(e: sp.Pow, ab: _Abstraction) -> Term:
     base, k = e.base, e.exp
     if k.is_Integer:
         b = _translate(base, ab)
@@ -466,7 +468,7 @@ def _power(e: sp.Pow, ab: _Abstraction) -> Any:
     raise Untranslatable(e)
 
 
-def _exp(t: sp.Expr, ab: _Abstraction) -> Any:
+def _exp(t: sp.Expr, ab: _Abstraction) -> Term:
     key = expu(t)
     if key in ab.unknowns:
         return ab.unknowns[key]
@@ -476,7 +478,7 @@ def _exp(t: sp.Expr, ab: _Abstraction) -> Any:
     return u
 
 
-def _log(a: sp.Expr, ab: _Abstraction) -> Any:
+def _log(a: sp.Expr, ab: _Abstraction) -> Term:
     key = sp.log(a)
     if key in ab.unknowns:
         return ab.unknowns[key]
@@ -503,18 +505,18 @@ def _log(a: sp.Expr, ab: _Abstraction) -> Any:
     return unknown
 
 
-def _proved(negation: list[Any], budget_ms: int) -> bool:
+def _proved(negation: list[Formula], budget_ms: int) -> bool:
     result, _ = _check(negation, budget_ms)
     return result == z3.unsat
 
 
-def _piecewise(e: sp.Piecewise, ab: _Abstraction) -> Any:
+def _piecewise(e: sp.Piecewise, ab: _Abstraction) -> Term:
     pieces = list(e.args)
     if pieces[-1][1] not in (True, sp.true):    # undefined where no condition holds: some holds where evaluated
         pieces.append((sp.Dummy("undefined", real=True), sp.true))
     outer = ab.path
-    conditions: list[Any] = []
-    values: list[Any] = []
+    conditions: list[Formula] = []
+    values: list[Term] = []
     try:
         for value, cond in pieces:
             before = [z3.Not(c) for c in conditions]
@@ -532,24 +534,22 @@ def _piecewise(e: sp.Piecewise, ab: _Abstraction) -> Any:
     return out
 
 
-def _conjunction(parts: list[Any]) -> Any:
+def _conjunction(parts: list[Formula | bool]) -> Formula | bool:
     """``And`` of the parts that are not ``True`` (``True`` when none is left)."""
     rest = [p for p in parts if p is not True]
     return True if not rest else rest[0] if len(rest) == 1 else z3.And(rest)
 
 
-def _condition(c: sp.Basic, ab: _Abstraction) -> Any:
+def _condition(c: sp.Basic, ab: _Abstraction) -> Formula:
     if c in (True, False, sp.true, sp.false):
         return z3.BoolVal(bool(c))
     if isinstance(c, (sp.And, sp.Or)):
         return (z3.And if isinstance(c, sp.And) else z3.Or)([_condition(a, ab) for a in c.args])
     if isinstance(c, sp.Not):
         return z3.Not(_condition(c.args[0], ab))
-    ops = {sp.Eq: lambda a, b: a == b, sp.Ne: lambda a, b: a != b, sp.Lt: lambda a, b: a < b,
-           sp.Le: lambda a, b: a <= b, sp.Gt: lambda a, b: a > b, sp.Ge: lambda a, b: a >= b}
-    for cls, fn in ops.items():
+    for cls, op in RELATION_OPS.items():
         if isinstance(c, cls):
-            return fn(_translate(c.lhs, ab), _translate(c.rhs, ab))
+            return holds(op, _translate(c.lhs, ab), _translate(c.rhs, ab))
     raise Untranslatable(c)
 
 
@@ -561,9 +561,8 @@ def confirm_under(relation: tuple[sp.Expr, str, sp.Expr], hypotheses: list[sp.Ba
     from verifier.kernel.rules import normal
 
     lhs, op, rhs = relation
-    flipped = {"<=": ">=", "<": ">"}
-    if op in flipped:
-        lhs, op, rhs = rhs, flipped[op], lhs
+    if op in ("<=", "<"):
+        lhs, op, rhs = rhs, mirrored(op), lhs
     if op not in (">=", ">", "="):
         return None
     d = logs.expand_logs(normal(lhs - rhs, facts), lambda a: positive(a, facts))

@@ -34,14 +34,16 @@ def load_report(text: str, source: str = "report") -> RunResult:
         results = [_claim_from_json(entry) for entry in data["claims"]]
         return RunResult(results, float(data["summary"]["seconds"]), str(tool.get("version", "")),
                          str(tool.get("sympy", "")), interrupted=bool(data.get("interrupted", False)),
-                         file_errors=[str(e) for e in data.get("errors", [])])
+                         file_errors=[str(e) for e in data.get("errors", [])],
+                         sheets=data["sheets"] if isinstance(data.get("sheets"), list) else None)
     except (ValueError, KeyError, TypeError, AttributeError) as err:
         raise UsageError(f"{source}: not a report of 'verify --format json' ({err})") from None
 
 
 def _claim_from_json(entry: dict[str, Any]) -> ClaimResult:
     claim = Claim(id=str(entry["id"]), title=str(entry["title"]), file=str(entry["file"]), line=entry.get("line"),
-                  expect="refuted" if entry.get("expect") == "refuted" else "holds", note=entry.get("note"))
+                  expect="refuted" if entry.get("expect") == "refuted" else "holds", note=entry.get("note"),
+                  latex=entry.get("latex"))
     outcomes = [Outcome.from_json(o) for o in entry["obligations"]]
     if any(o.verdict not in VERDICTS for o in outcomes):
         raise ValueError(f"claim {claim.id}: unknown verdict")

@@ -32,7 +32,8 @@ from verifier.frontend.library import Library
 from verifier.frontend.problem import Case, Problem
 from verifier.frontend.problem_builder import library_problems
 from verifier.kernel import Checked, Proved, Refuted, rules
-from verifier.model import Claim, ClaimResult, Obligation, Outcome, Verdict, worst
+from verifier.kernel.relations import OPERATORS, oriented
+from verifier.model import Claim, ClaimResult, Obligation, Outcome, Verdict, not_read, obligations, worst
 from verifier.search import floats, integers, strategies
 
 #: Points tried per instance when probing for a counterexample or a witness.
@@ -125,7 +126,7 @@ def settle_case(case: Case, problem: Problem) -> Settled:
     if found:
         return found
     tried.append("counterexample search at small sizes")
-    if strategies.integer_names(case, problem):
+    if strategies.integer_names(case):
         return _bounded(case, problem, tried)
     return _unknown("tried: " + "; ".join(tried), tried)
 
@@ -258,7 +259,7 @@ def _residual(case: Case) -> str:
     text = str(d)
     if len(text) > RESIDUAL_CHARS:
         text = text[:RESIDUAL_CHARS - 3] + "..."
-    goal = {"=": "= 0", "!=": "!= 0", "<": "< 0", "<=": "<= 0", ">": "> 0", ">=": ">= 0"}.get(op, "")
+    goal = f"{op} 0" if op in OPERATORS else ""
 
     def names(e: sp.Basic) -> set[str]:
         return {str(x) for x in e.free_symbols} | {str(x.base) for x in e.atoms(sp.Indexed)}
@@ -270,22 +271,18 @@ def _residual(case: Case) -> str:
     return f"left to show: {text} {goal}{hint}"
 
 
-#: The relation to decide for each operator: its two sides' difference, and the sign it must have.
-_SIGN_QUERY = {"=": (1, "="), ">=": (1, ">="), ">": (1, ">"), "<=": (-1, ">="), "<": (-1, ">")}
-
-
 def _solver_model(case: Case, problem: Problem) -> Settled | None:
     """A model of the relation's failure from nonlinear real arithmetic (:mod:`verifier.kernel.nra`), as a
     proposal: the kernel re-checks it exactly at the point (names the model leaves out get 0)."""
     from verifier.kernel import nra  # z3 is imported only when needed
-    if strategies.integer_names(case, problem):
+    if strategies.integer_names(case):
         return None
     hypotheses = nra.normal_hypotheses(case.hypotheses, case.facts)
     for rel in case.relations:
         lhs, op, rhs = rel
-        if op not in _SIGN_QUERY:
+        if op not in OPERATORS or op == "!=":
             continue
-        side, sign = _SIGN_QUERY[op]
+        side, sign = oriented(op)
         model = nra.decide(rules.normal(side * (lhs - rhs), case.facts), sign, case.facts, hypotheses=hypotheses)
         if not isinstance(model, nra.Model):
             continue
@@ -313,7 +310,7 @@ def _solver_witness(case: Case, problem: Problem) -> Proved | None:
     """A witness proposed by a model of nonlinear real arithmetic (one relation, no integer names), re-checked by
     the kernel exactly at the point."""
     from verifier.kernel import nra  # z3 is imported only when needed
-    if len(case.relations) != 1 or strategies.integer_names(case, problem):
+    if len(case.relations) != 1 or strategies.integer_names(case):
         return None
     (rel,) = case.relations
     lhs, op, rhs = rel
@@ -401,6 +398,8 @@ def reviewed(library: Library, claim: Claim, outcome: Outcome) -> Outcome:
 def verify_claim(library: Library, claim: Claim) -> ClaimResult:
     """Settle every obligation of a claim in this process (no time limit; see :mod:`verifier.runner.executor`)."""
     result = ClaimResult(claim)
-    for ob, built in library_problems(library, claim):
-        result.outcomes.append(reviewed(library, claim, settle_obligation(ob, built)))
+    for (ob, built), (_, origin) in zip(library_problems(library, claim), obligations(claim), strict=True):
+        reason = not_read(claim, origin)
+        result.outcomes.append(Outcome(ob, "unknown", message=reason) if reason is not None
+                               else reviewed(library, claim, settle_obligation(ob, built)))
     return result

@@ -23,6 +23,7 @@ it.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing as mp
 import os
 import signal
@@ -260,6 +261,8 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
     method = start_method()
     if method == "fork":
         import verifier.search.engine  # noqa: F401  (SymPy imported once, before forking, so workers start at once)
+        if show:    # and what renders, when the reports ask for it
+            importlib.import_module("verifier.display.prepare")
 
     built = [obligations(c) for c in claims]
     obs = [[ob for ob, _ in b] for b in built]

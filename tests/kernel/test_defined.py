@@ -230,6 +230,16 @@ def test_an_integer_power_of_unknown_sign() -> None:
     assert defined.conditions(y**kn, sufficient=False) == ()
 
 
+def test_a_negative_base_needs_an_integer_exponent() -> None:
+    # (-2)^y is real only for an integer y (a fractional power of a negative is undefined): y = floor(y).
+    assert defined.conditions(sp.Integer(-2) ** y, sufficient=False) == (sp.Eq(y, sp.floor(y), evaluate=False),)
+    assert defined.conditions(sp.Integer(2) ** y, sufficient=False) == ()
+    # At y = 1/2 SymPy's (-2)^(2y) is -2, but (-2)^y*(-2)^y as written is undefined (the builder carries y =
+    # floor(y)); 4^y = 2 there.
+    check = at(2, "=", sp.Piecewise((sp.Integer(-2) ** (2 * y), sp.Eq(y, sp.floor(y)))), {y: R(1, 2)})
+    assert check is not None and not check.holds and check.undefined == "rhs"
+
+
 def test_a_condition_with_an_undefined_side() -> None:
     # As the builder writes Piecewise((1, log(x) > 0), (0, True)): the condition's x > 0 carried on every value.
     pw = sp.Piecewise((sp.Piecewise((1, x > 0)), sp.log(x) > 0), (sp.Piecewise((0, x > 0)), True))

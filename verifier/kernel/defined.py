@@ -6,7 +6,8 @@ real-valued and finite:
 
 - ``log(u)`` needs ``u > 0``; ``b^x`` needs ``b != 0`` for a negative integer ``x``, ``b >= 0`` for a positive
   non-integer rational ``x`` (``sqrt``), ``b > 0`` for a negative non-integer ``x`` and for a symbolic exponent
-  (only sufficient: ``0^x`` is defined for ``x > 0``);
+  (only sufficient: ``0^x`` is defined for ``x > 0``; for a negative ``b`` the exact condition is that ``x`` is an
+  integer, ``x = floor(x)``);
 - ``tan(u)`` and ``sec(u)`` need ``cos(u) != 0`` (tan is undefined at the odd multiples of pi/2), ``cot(u)`` and
   ``csc(u)`` need ``sin(u) != 0`` (the multiples of pi); ``asin(u)`` and ``acos(u)`` need ``-1 <= u <= 1``,
   ``acosh(u)`` needs ``u >= 1``, ``atanh(u)`` needs ``-1 < u < 1`` (the principal branches, real there); ``atan``
@@ -134,7 +135,7 @@ def _own(e: sp.Basic, sufficient: bool) -> list[sp.Basic]:
             return [sp.Ne(b, 0, evaluate=False) if sufficient or x.is_negative else integer_power_condition(b, x)]
         if x.is_Rational:
             return [sp.Ge(b, 0, evaluate=False) if x > 0 else sp.Gt(b, 0, evaluate=False)]
-        return [sp.Gt(b, 0, evaluate=False)] if sufficient else []
+        return [sp.Gt(b, 0, evaluate=False)] if sufficient else [integer_exponent(x)] if b.is_negative else []
     if isinstance(e, sp.log) and len(e.args) == 1:
         return [sp.Gt(e.args[0], 0, evaluate=False)]
     if isinstance(e, (sp.tan, sp.sec)):
@@ -202,6 +203,12 @@ def _piecewise_conditions(e: sp.Piecewise, sufficient: bool) -> tuple[sp.Basic, 
 def integer_power_condition(b: sp.Expr, k: sp.Expr) -> sp.Basic:
     """The exact condition of ``b^k`` for an integer ``k`` of unknown sign: ``b != 0`` or ``k >= 0``."""
     return sp.Or(sp.Ne(b, 0, evaluate=False), sp.Ge(k, 0, evaluate=False))
+
+
+def integer_exponent(k: sp.Expr) -> sp.Basic:
+    """The exact condition of ``b^k`` for a negative ``b`` and a symbolic ``k``: ``k`` is an integer (a fractional
+    power of a negative is undefined), written ``k = floor(k)``."""
+    return sp.Eq(k, sp.floor(k), evaluate=False)
 
 
 def holds(c: sp.Basic) -> bool:

@@ -385,6 +385,9 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                 finished(task, outcome, rendered)
     except KeyboardInterrupt:
         interrupted = True
+        for w in workers:   # a verdict that had come, its rendering cut short, is kept
+            if w.task is not None and w.outcome is not None:
+                slots[w.task.claim_no][w.task.ob_no] = w.outcome
     finally:
         for w in workers:
             if w.task is None and not interrupted:

@@ -206,7 +206,7 @@ def wrap(frames: Frames, value: Any, recorded: Sequence[sp.Basic], given: sp.Bas
         if lost and given is not sp.true:
             facts = kernel.Facts().add(given)
             lost = [c for c in lost if facts.decide(c) is not True]
-        lost = [c if isinstance(c, sp.logic.boolalg.Boolean) else _opaque(c) for c in lost]
+        lost = [c if isinstance(c, sp.logic.boolalg.Boolean) else _opaque() for c in lost]
         # Unevaluated: a lost condition that is false (log(-1)) must stay, and SymPy would drop the branch.
         return sp.Piecewise((value, sp.And(*lost)), evaluate=False) if lost else value
     for c in recorded:
@@ -230,7 +230,7 @@ def _summand_defined_everywhere(e: sp.Basic) -> bool:
     return True
 
 
-def _opaque(c: sp.Expr) -> sp.Basic:
+def _opaque() -> sp.Basic:
     """The kernel's opaque ``defined(e)`` (a sum with a partial summand, a limit... is defined) as a condition that
     nothing decides: the side is then never proved, nor refuted at a point, through it. (``e`` itself cannot go
     into a condition: SymPy rewrites a condition that holds a ``Piecewise``, and fails.)"""

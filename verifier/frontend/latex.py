@@ -368,8 +368,7 @@ class _Reader:
                 return power
             return P.Name("E", token.col)
         if kind == K.LETTER:
-            self.advance()
-            return self.named(token.text, token)
+            return self.named(self.advance().text, token)
         if kind == K.WORD:
             self.advance()
             word = token.text.strip()
@@ -399,6 +398,7 @@ class _Reader:
         is declared as one; otherwise not guessed when an application could be meant."""
         if self.rules.is_function(name):
             return self.application(name, token)
+        N.not_a_constant(name, token)
         nxt = self.token
         if not self.rules.is_value(name) and name not in CONSTANTS and (
                 nxt.kind == K.LPAREN or (len(name) > 1 and token.kind == K.WORD and self.starts_factor(nxt))):

@@ -56,7 +56,7 @@ GOOD = [
     (r"\frac{\partial(1 - z)}{\partial z}", "diff(1 - z, z)"),
     (r"\text{Diag}", "Diag"),
     (r"[a, b]^\top", "[a, b]"),
-    (r"(1, 2) + 2 \times (3, 3)", "[1, 2] + 2 * [3, 3]"),
+    (r"[1, 2] + 2 \times [3, 3]", "[1, 2] + 2 * [3, 3]"),
     (r"\begin{cases} a & \text{for } y = 1 \\ b & \text{otherwise} \end{cases}",
      "Piecewise((a, y = 1), (b, True))"),
     (r"\begin{cases} a & \text{if } 1 \leq n \leq K \\ 0 & \text{otherwise} \end{cases}",
@@ -95,7 +95,7 @@ GOOD = [
     (r"z^{10}", "z^10"),
     (r"\mathrm{e}^{z} + \mathrm{e}", "exp(z) + E"),
     (r"\mathrm{Var}(z) + \operatorname{sign}(z)", "Var(z) + sign(z)"),   # names of functions as words
-    (r"\|a - b\| + \lVert (a, b) \rVert", "Abs(a - b) + sqrt(a^2 + b^2)"),   # norms of a scalar, a vector
+    (r"\|a - b\| + \lVert [a, b] \rVert", "Abs(a - b) + sqrt(a^2 + b^2)"),   # norms of a scalar, a vector
     (r"\sum_{y \in \{0, 1\}} g(y)", "g(0) + g(1)"),            # a sum over a finite set
     (r"\prod_{n \in \{1, 2\}} (z + n)", "(z + 1) * (z + 2)"),
     (r"a \quad (1)", "a"),                                      # an equation's tag
@@ -133,7 +133,24 @@ BAD = [
     (r"\sum_n z", "no bounds", 1),                            # no bounds for n in the notation
     (r"a \approx b", "approximation", 3),
     (r"\begin{bmatrix} a \end{bmatrix}", "'bmatrix' is not read", 1),
-    (r"\mathbf{p}^\top", "transpose", 11),
+    (r"\mathbf{x}^\top", "transpose", 11),
+    # A bold or arrowed letter is another object than the plain one unless the notation says it is the family
+    # (red team r3s.7: \vec{x} = x and \mathbf{x} \cdot \mathbf{x} = x^2 were proved with x real).
+    (r"\vec{z} - z", "'\\vec{z}' (a vector?) is not the plain z", 1),
+    (r"a \boldsymbol{z}", "is not the plain z", 3),
+    (r"\mathbf{1}", "is not the plain 1", 1),                     # the vector of ones
+    # 'otherwise' holds where no other row does: read as True in its place, the rows after it never applied, and
+    # |x| = {-x otherwise, x if x >= 0} was refuted (red team r3s.19).
+    (r"\begin{cases} -z & \text{otherwise} \\ z & \text{if } z \geq 0 \end{cases}", "'otherwise' before the last row",
+     20),
+    # A capital E is a letter on the page, not Euler's number (red team r3s.33: E > 2.7 was proved).
+    (r"a + E", "not the constant 'E'", 5),
+    (r"\mathrm{E} > 2", "not the constant 'E'", 1),
+    (r"\text{oo} > 1", "not the constant 'oo'", 1),
+    # Intervals were read as vectors: [0, 1) = [0, 1] and (0, 1) = [0, 1] were proved (red team r3s.24).
+    (r"[0, 1)", "'[' closed by ')': an interval?", 1),
+    (r"a + \left( 0, 1 \right]", "'(' closed by ']'", 10),
+    (r"(1, 2) + 2 \times (3, 3)", "a pair, or an open interval?", 1),
     (r"\frac{\partial a}{\partial (a + b)}", "not a variable", 28),     # the variable written
     (r"a @ b", "unexpected character '@'", 3),
     (r"\frac{a}{b", "never closed", 9),
@@ -170,7 +187,7 @@ BAD = [
     (r"\sum_{y \in \{0, 1\}}^{K} z", "no upper bound", 1),
     (r"\mathrm{d} z", "differential 'd' outside", 1),
     (r"\partial z", "'\\partial' outside", 1),
-    (r"a = b \qquad a", "cannot read '\\\\'", 7),             # two formulas: a sheet cuts them apart
+    (r"a = b \qquad a = a", "cannot read '\\\\'", 7),         # two formulas: a sheet cuts them apart
     (r"\mathbf{x}_{ij}", "two indices, or their product", 13),   # x_{ij}: x[i, j] or x[i*j]? (a pattern)
     (r"a + x_{ij}", "two indices, or their product", 8),          # the same for a declared family
     # Found by the red team, each once read as something the page does not show:

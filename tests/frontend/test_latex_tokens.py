@@ -40,7 +40,8 @@ GOOD = [
     (r"\boxed{a = b}", ["a", "=", "b"]),                  # a boxed relation stands at the top
     (r"2\boxed{a}", ["2", "{", "a", "}"]),                 # a boxed factor is a group
     (r"a = b \qquad c = d", ["a", "=", "b", "\\\\", "c", "=", "d"]),   # two formulas side by side
-    (r"a = b \qquad \text{for } c", ["a", "=", "b", "for ", "c"]),     # a condition follows: not cut
+    (r"a = b \qquad [3] \\ c", ["a", "=", "b", "\\\\", "c"]),     # no relation after it: a tag, dropped (r3s.11)
+    (r"& \qquad - 2", ["&", "-", "2"]),                           # at the start of a cell: an indent
     (r"a = b \quad (1)", ["a", "=", "b"]),                 # an equation's tag
     (r"a = b \tag{2}", ["a", "=", "b"]),
     (r"\|x\| + \lVert y \rVert", [r"\|", "x", r"\|", "+", r"\|", "y", r"\|"]),
@@ -98,6 +99,7 @@ BAD = [
     (r"\frac{a}", "needs an argument", 1),
     ("x^", "needs an argument", 2),
     (r"\text x", "must be followed by {...}", 1),
+    (r"a = b \qquad \text{for } c", "a remark, or a condition", 7),  # was joined: x = x \qquad \text{a} read x*a
     # TeX shows x^10 as x^1 0 and \sum_{j=1}^10 with the bound 1: refused at the 0, never read as 10 or 0*j
     ("x^10", "number right after a factor", 4),
     (r"\sum_{j=1}^10 j", "number right after a factor", 13),

@@ -99,6 +99,12 @@ def test_cells_that_start_with_a_formula_start_a_chain(notation: Notation) -> No
     (r"1 + {} & 1 \\ & = 2", [["1 + 1", "2"]]),                 # a row ending with '+' goes on in the next cell
     (r"1 + 1 &= 2 && \text{by (2)} \\ &= 3 && \text{(oops)}", [["1 + 1", "2", "3"]]),   # remarks are not math
     (r"a = a \\ -b = -b", [["a", "a"], ["-b", "-b"]]),              # '-' before a relation: a formula of its own
+    # Red team (r3s.9): a tag in the '&&' column became the chain that the next row's '&= 21' continued, so that
+    # 20 = 21 (on the page) was never checked and 21 = 21 was proved. The tag is a chain of one entry, dropped.
+    (r"20 &= 20 && (21) \\ &= 21", [["20", "20", "21"]]),
+    # Red team (r3s.10): two pairs of columns; row 2's first '&=' continued the second column's chain.
+    (r"1 &= 1 & 2 &= 2 \\ &= 2 & &= 3", [["1", "1", "2"], ["2", "2", "3"]]),
+    (r"7 &=& 8 \\ &=& 9", [["7", "8", "9"]]),                       # eqnarray: the relation's own column
 ])
 def test_rows_that_carry_on_a_formula(notation: Notation, rows: str, chains: list[list[str]]) -> None:
     text = f"**Answer 1.1**\n$$\\begin{{aligned}} {rows} \\end{{aligned}}$$\n"

@@ -140,9 +140,9 @@ class Builder:
         self._expanding: list[str] = []
         #: Declared names given another value everywhere, definitions included: a ``where`` name's stand-in, or a
         #: limit's variable.
-        self.rebound: dict[str, Any] = {}
+        self.rebound: dict[str, sp.Symbol] = {}
         #: The values of the ``where`` names' stand-ins, put in before a partial derivative in another name.
-        self.given: dict[Any, Any] = {}
+        self.given: dict[sp.Symbol, sp.Expr] = {}
         #: The depth of the node being built, and the deepest reached (definitions expanded): a recursion error
         #: past :data:`DEEP_INPUT` is the input's nesting, below it SymPy's own.
         self.depth = 0
@@ -189,7 +189,7 @@ class Builder:
             raise ExpressionError("expected a value, found a relation", column=node.col)
         return out
 
-    def condition(self, node: P.Node) -> Any:
+    def condition(self, node: P.Node) -> sp.logic.boolalg.Boolean:
         """Build a node that must be a condition: a relation, ``True``, ``False``, or ``And``/``Or``/``Not`` of them."""
         out = self.node(node)
         if not isinstance(out, sp.logic.boolalg.Boolean) or isinstance(out, sp.Expr):

@@ -28,8 +28,8 @@ Expr: TypeAlias = sp.Expr
 class Building(Protocol):
     """What a special function needs of the builder that calls it (:class:`verifier.frontend.builder.Builder`)."""
 
-    rebound: dict[str, Any]
-    given: dict[Any, Any]
+    rebound: dict[str, sp.Symbol]
+    given: dict[sp.Symbol, sp.Expr]
     frames: Frames
 
     def value(self, node: P.Node) -> Any:
@@ -107,7 +107,7 @@ def _diff(b: Building, node: P.Call) -> Any:
         raise ExpressionError("diff(expr, v), diff(expr, v, n) or diff(expr, u, v, ...) takes 2 to 21 arguments",
                               column=node.col)
     expr = b.value(node.args[0])
-    steps: list[tuple[Any, int]] = []
+    steps: list[tuple[sp.Symbol | sp.Indexed, int]] = []
     for arg in node.args[1:]:
         value = b.value(arg)
         if isinstance(value, sp.Integer) and steps:
@@ -141,7 +141,7 @@ def _diff(b: Building, node: P.Call) -> Any:
     return derivative(expr)
 
 
-def _held_fixed(e: Expr, values: dict[Any, Any]) -> Expr:
+def _held_fixed(e: Expr, values: dict[sp.Symbol, sp.Expr]) -> Expr:
     """``e`` with the values of the ``where`` names it is not differentiated in put in first: a partial derivative
     is the derivative of the function of the others at those values (``diff(Abs(x*z), x)`` at ``z = 0`` is that of
     0, defined at every x, not undefined wherever ``x*z`` is 0). Only where ``e`` is then shown defined as written,
@@ -307,7 +307,7 @@ def _exact_signs(d: Expr) -> Expr:
     return d.replace(lambda x: isinstance(x, sp.Mul), simplify_product)
 
 
-def _limit(b: Building, node: P.Call) -> Any:
+def _limit(b: Building, node: P.Call) -> Expr:
     if len(node.args) != 3:
         raise ExpressionError("limit(expr, z, point) takes 3 arguments", column=node.col)
     var = node.args[1]
@@ -479,7 +479,7 @@ BUILTINS: dict[str, Builtin] = {b.name: b for b in (
 FUNCTIONS = names.FUNCTIONS
 #: The functions whose arguments are conditions, not values.
 CONNECTIVES = frozenset({"And", "Or", "Not"})
-CONSTANTS: dict[str, Any] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "True": sp.true, "False": sp.false}
+CONSTANTS: dict[str, sp.Basic] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "True": sp.true, "False": sp.false}
 assert FUNCTIONS == frozenset(BUILTINS)
 assert names.CONSTANTS == frozenset(CONSTANTS)
 
@@ -508,7 +508,7 @@ def _log_base(frames: Frames, args: list[Any], col: int) -> Any:
     return sp.log(u, b)
 
 
-def irrational_number(a: Any) -> bool:
+def irrational_number(a: object) -> bool:
     """Whether ``a`` is a number that is not rational (SymPy's evaluation at it is not trusted)."""
     return isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) and a.is_number and not a.is_Rational
 

@@ -42,19 +42,19 @@ command argument in braces)::
     cases      = value "&" condition { "\\" value "&" condition } ;   (* \text{for }, \text{if }, \text{otherwise} *)
     OPERATOR   = "*" | "\tilde{*}" ;                            (* only with a meaning under [operators] *)
 
-Names and applications: a name followed by ``(`` is an application when it is a function of the notation (or built
-in), a product when it is a declared value (``y(1 - f)`` with ``y`` a symbol); otherwise the page could mean either
-and it is not read. A function's argument without parentheses is the factor that follows (``\log x``, ``\tanh
-\frac{x}{2}``) or the sum that follows (``\log \sum_j e^{x_j}``); a second factor after it (``\log 2x``) is ambiguous.
-``f^{n}(..)`` with ``n`` a positive integer is a power of the application; ``f^{-1}`` (an inverse, or a reciprocal?)
-is not read. ``\mathbf{x}``, ``\boldsymbol{x}`` are ``x`` unless a pattern says otherwise; ``\log`` and ``\ln`` are
-natural logarithms. ``\mathbb{E}`` (an expectation), ``\dots``, ``\approx``, matrices and a gradient with respect to a
-vector are not read (patterns can say what they mean). Limits are those of the expression parser
-(:data:`~.parser.MAX_TEXT`, :data:`~.parser.MAX_DEPTH`).
+Names and applications: a name followed by ``(`` is an application when it is a function of the notation (or built in),
+a product when it is a declared value (``y(1 - f)`` with ``y`` a symbol); otherwise the page could mean either and it
+is not read. A function's argument without parentheses is the factor that follows (``\log x``, ``\tanh \frac{x}{2}``)
+or the sum that follows (``\log \sum_j e^{x_j}``); a second factor after it (``\log 2x``) is ambiguous. ``f^{n}(..)``
+with ``n`` a positive integer is a power of the application; ``f^{-1}`` (an inverse, or a reciprocal?) is not read.
+``\mathbf{x}``, ``\vec{x}`` are ``x`` for a family ``x`` only (else not read: a vector?); ``\log``, ``\ln``: natural
+logarithms. ``\mathbb{E}`` (an expectation), ``\dots``, ``\approx``, matrices and a gradient with respect to a vector
+are not read (patterns can say what they mean). Limits: :data:`~.parser.MAX_TEXT`, :data:`~.parser.MAX_DEPTH`.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from fractions import Fraction
 
@@ -268,10 +268,8 @@ class _Reader:
             body = self.term()
             T.index_after_body(self.tokens[self.pos:], index.id, token.text)
             terms = [C.substitute(body, index.id, value) for value in values]
-            out = terms[0]
-            for item in terms[1:]:
-                out = P.BinOp("+" if name == "Sum" else "*", out, item, token.col)
-            return out
+            op = "+" if name == "Sum" else "*"
+            return functools.reduce(lambda left, right: P.BinOp(op, left, right, token.col), terms[1:], terms[0])
         lo: P.Node | None = None
         if T.relation_of(sub.token) == "=":
             sub.advance()
@@ -369,8 +367,7 @@ class _Reader:
                 return power
             return P.Name("E", token.col)
         if kind == K.LETTER:
-            self.advance()
-            return self.named(token.text, token)
+            return self.named(self.advance().text, token)
         if kind == K.WORD:
             self.advance()
             word = token.text.strip()
@@ -400,6 +397,7 @@ class _Reader:
         is declared as one; otherwise not guessed when an application could be meant."""
         if self.rules.is_function(name):
             return self.application(name, token)
+        N.not_a_constant(name, token)
         nxt = self.token
         if not self.rules.is_value(name) and name not in CONSTANTS and (
                 nxt.kind == K.LPAREN or (len(name) > 1 and token.kind == K.WORD and self.starts_factor(nxt))):
@@ -441,9 +439,9 @@ class _Reader:
 
     def bracket(self, token: Token) -> P.Node:
         end = T.closing(self.tokens, self.pos)
-        inner = self.tokens[self.pos + 1:end]
+        items = T.parts(self.tokens[self.pos + 1:end], K.COMMA, token)
+        T.not_an_interval(token, self.tokens[end], len(items))
         self.pos = end + 1
-        items = T.parts(inner, K.COMMA, token)
         if len(items) == 1:
             return self.whole(items[0], token)
         return P.Vector(tuple(self.whole(item, token) for item in items), token.col)
@@ -451,8 +449,7 @@ class _Reader:
     def bars(self, token: Token) -> P.Node:
         """``|a|`` (Abs) and ``\\|x\\|`` (a norm: of a scalar, or of a vector written out)."""
         end = T.bar_end(self.tokens, self.pos)
-        inner = self.whole(self.tokens[self.pos + 1:end], token)
-        self.pos = end + 1
+        inner, self.pos = self.whole(self.tokens[self.pos + 1:end], token), end + 1
         if token.kind == K.BAR and self.starts_factor(self.token) and self.token.kind != K.BAR and \
                 any(t.kind == K.BAR for t in self.tokens[self.pos:]):     # |x|y|x|: |x| y |x|, or |x |y| x|?
             raise ExpressionError("'|' could close here or open: write \\left| .. \\right| with \\cdot, or "
@@ -472,7 +469,7 @@ class _Reader:
         if text in _UNREADABLE:
             raise ExpressionError(f"{_UNREADABLE[text]} cannot be read", column=token.col)
         if text in _STYLES:
-            return self.whole(self.group(), token)
+            return N.styled(text, self.whole(self.group(), token), self.rules, token.col)
         if text == r"\mathbb":
             letters = "".join(t.text for t in self.group())
             what = "an expectation: write the sum over the outcomes" if letters == "E" else "a set"
@@ -515,24 +512,26 @@ class _Reader:
 
     def environment(self, token: Token) -> P.Node:
         end = T.closing(self.tokens, self.pos)
-        inner = self.tokens[self.pos + 1:end]
-        self.pos = end + 1
+        inner, self.pos = self.tokens[self.pos + 1:end], end + 1
         if token.text != "cases":
             raise ExpressionError(f"the environment '{token.text}' is not read", column=token.col)
         pairs: list[P.Node] = []
-        for row in T.parts(inner, "\\\\", token):
+        rows = T.parts(inner, "\\\\", token)
+        for n, row in enumerate(rows):
             cells = T.parts(row, K.AMPERSAND, token)
             if len(cells) != 2:
                 raise ExpressionError("each line of cases needs one '&' between the value and its condition",
                                       column=row[0].col if row else token.col)
             value = self.whole(cells[0], token)
-            pairs.append(P.Tuple((value, self._condition(cells[1], token)), value.col))
+            pairs.append(P.Tuple((value, self._condition(cells[1], token, n == len(rows) - 1)), value.col))
         return P.Call("Piecewise", tuple(pairs), token.col)
 
-    def _condition(self, tokens: list[Token], at: Token) -> P.Node:
+    def _condition(self, tokens: list[Token], at: Token, last: bool) -> P.Node:
         if tokens and tokens[0].kind == K.WORD:
             lead = tokens[0].text.strip().lower()
             if lead == "otherwise" and len(tokens) == 1:
+                if not last:    # it holds where no other row does: read in place, the rows after it never would
+                    raise ExpressionError("'otherwise' before the last row of cases is not read", column=tokens[0].col)
                 return P.Name("True", tokens[0].col)
             if lead in ("for", "if", "when"):
                 tokens = tokens[1:]

@@ -10,8 +10,9 @@ TeX decides what a formula shows, so the scanner follows TeX where a careless re
 - a script or a command's argument without braces is one character or one command (``x^10`` raises the 1 only,
   ``\sqrt 2`` is ``\sqrt{2}``, ``\frac32`` is ``\frac{3}{2}``), given braces here so that ``x_i`` and ``x_{i}`` scan
   alike;
-- ``\qquad`` between two formulas separates them as a line break ``\\`` does (not before ``\text``), and an equation
-  tag (``\quad (1)`` at the end, ``\tag{1}``, ``\tag*{..}``), ``\label{..}``, ``\nonumber`` and ``\notag`` are
+- ``\qquad`` between two formulas separates them as a line break ``\\`` does; what follows it without a relation is
+  a tag or a remark, dropped (``\qquad [3]``), and ``\text`` after it is not read (a remark, or a condition?); an
+  equation tag (``\quad (1)`` at the end, ``\tag{1}``, ``\tag*{..}``), ``\label{..}``, ``\nonumber`` and ``\notag`` are
   dropped;
 - ``\boxed{a = b}`` is ``a = b``; ``\boxed{x}`` inside a formula is a group ``{x}``;
 - ``\lt``, ``\gt``, ``<=``, ``>=``, ``!=`` are the relations they show; ``\mathrm{e}`` is Euler's number and
@@ -34,7 +35,8 @@ from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 
 __all__ = ["ARITY", "CLOSERS", "OPENERS", "RELOPS", "Token", "TokenKind", "bar_end", "closing", "describe",
-           "digits_apart", "index_after_body", "mixed_number", "parts", "relation_of", "scan", "split"]
+           "digits_apart", "index_after_body", "mixed_number", "not_an_interval", "parts", "relation_of", "scan",
+           "split"]
 
 
 class TokenKind(StrEnum):
@@ -134,6 +136,9 @@ _TAG = re.compile(r"\s*(?:\\(?:q?quad|,|;)\s*)*\(\s*[0-9]+(?:\.[0-9]+)*\s*\)\s*\
 _ROW_SPACE = re.compile(r"\s*\[\s*[-+]?(?:[0-9]*\.)?[0-9]+\s*(?:pt|em|ex|mm|cm|in|bp|pc|mu|sp|dd)\s*\]")
 _THOUSANDS = re.compile(r",[0-9]{3}(?![0-9])")
 _TEXT_NEXT = re.compile(r"\s*\\(?:text|textrm|textit|mathrm|operatorname)\b")
+#: The rest of a row after ``\qquad`` (up to ``\\`` or ``&``), and whether it holds a relation (another formula).
+_ROW_REST = re.compile(r"(?:[^\\&]|\\(?!\\))*")
+_RELATION_TEXT = re.compile(r"[=<>]|\\(?:leq?|geq?|neq?|lt|gt|leqslant|geqslant)(?![A-Za-z])")
 
 
 def scan(text: str, *, base: int = 0, holes: bool = False) -> list[Token]:
@@ -281,7 +286,15 @@ class _Scanner:
         if cmd in (r"\quad", r"\qquad") and _TAG.match(text, self.pos):
             self.pos = len(text)    # an equation's tag at the end: "(1)"
             return
-        if cmd == r"\qquad" and not _TEXT_NEXT.match(text, self.pos):
+        if cmd == r"\qquad" and self.out and self.out[-1].kind != K.AMPERSAND and self.out[-1].text != "\\\\":
+            rest = _ROW_REST.match(text, self.pos)
+            assert rest is not None     # it matches the empty string
+            if _TEXT_NEXT.match(text, self.pos):        # a remark, or a condition on the formula: not chosen
+                raise ExpressionError("text after '\\qquad' (a remark, or a condition on the formula?) is not read",
+                                      column=self.col(start))
+            if not _RELATION_TEXT.search(rest.group()):
+                self.pos = rest.end()   # a tag or a remark ([3], x): no part of the chain, never its anchor
+                return
             self.emit(K.CMD, "\\\\", start, end=self.pos)     # two formulas side by side
             return
         if cmd in _IGNORED or cmd == r"\qquad":
@@ -491,6 +504,16 @@ def bar_end(tokens: list[Token], start: int) -> int:
         elif kind in CLOSERS:
             depth -= 1
     raise ExpressionError(f"'{tokens[start].text}' is never closed", column=tokens[start].col)
+
+
+def not_an_interval(opening: Token, close: Token, items: int) -> None:
+    r"""Raise for brackets that may show an interval: ``[0, 1)``, ``\left( 0, 1 \right]`` (mismatched) or ``(0, 1)``
+    (a pair, or the open interval?); only ``[a, b]`` is a vector, and ``(..)`` without a comma a group."""
+    if (opening.kind == K.LPAREN) != (close.kind == K.RPAREN):
+        raise ExpressionError(f"'{opening.text}' closed by '{close.text}': an interval? not read", column=opening.col)
+    if opening.kind == K.LPAREN and items > 1:
+        raise ExpressionError("'(a, b)': a pair, or an open interval? not read (a vector is written [a, b])",
+                              column=opening.col)
 
 
 def parts(tokens: list[Token], separator: str, at: Token) -> list[list[Token]]:

@@ -39,7 +39,7 @@ from verifier.kernel import Declaration, Facts, defined, facts_from
 from verifier.kernel.declarations import Interval as ValueInterval
 from verifier.kernel.interval import settle
 from verifier.kernel.universal import AllIndices
-from verifier.model import Chain, Claim, Obligation, not_read, obligations
+from verifier.model import Chain, Claim, Obligation, not_read, obligations, written_in
 
 #: At most this many cases of finite domains per obligation.
 MAX_CASES = 64
@@ -57,6 +57,7 @@ class ProblemBuilder:
         self._builders: dict[int | None, Builder] = {}
         #: The ``assume`` texts of the obligation being built, read (its declarations strengthened by them).
         self.read = Assumptions()
+        self._sources = {(w.name, w.text): w for w in claim.sources}
 
     def problems(self) -> list[tuple[Obligation, Problem | ExpressionError]]:
         """Every obligation of the claim with its problem, or the error that kept it from being built (a step
@@ -95,9 +96,9 @@ class ProblemBuilder:
         subst, builder = self._where_builder(chain_no, items, lines)
         assume_texts = claim.assume + (chain.assume if chain else ())
         if kind == "statement":
-            rels = self._relation_text(builder, claim.statements[step_no], ob.line)
+            rels = self._relation_text(builder, claim.statements[step_no])
         elif kind == "exists":
-            rels = self._relation_text(builder, claim.exists or "", ob.line)
+            rels = self._relation_text(builder, claim.exists or "")
         else:
             assert chain is not None
             a = self._entry_with_op(builder, chain_no, step_no, chain)[1]
@@ -134,7 +135,7 @@ class ProblemBuilder:
         builder = self.builder
         try:
             if kind == "statement":
-                rels = self._relation_text(builder, self.claim.statements[step_no], ob.line)
+                rels = self._relation_text(builder, self.claim.statements[step_no])
             else:
                 assert chain is not None and chain_no is not None
                 a = self._entry_with_op(builder, chain_no, step_no, chain)[1]
@@ -148,7 +149,7 @@ class ProblemBuilder:
             return []
 
     def _where_builder(self, chain_no: int | None, items: list[tuple[str, str]], lines: dict[str, int | None]
-                       ) -> tuple[dict[Any, Any], Builder]:
+                       ) -> tuple[dict[sp.Basic, sp.Expr], Builder]:
         """The ``where`` substitution and the builder that builds the obligation's text under it.
 
         A ``where`` name is built as a fresh stand-in carrying only what its value provably is, then replaced by
@@ -182,7 +183,7 @@ class ProblemBuilder:
 
     # -- pieces ---------------------------------------------------------------------------------------------
 
-    def _relation_text(self, builder: Builder, text: str, line: int | None) -> list[tuple[Any, str, Any]]:
+    def _relation_text(self, builder: Builder, text: str) -> list[tuple[Any, str, Any]]:
         node = P.parse_relation(text)
         values = [builder.side(o) for o in node.operands]
         return [(a, op, b) for op, a, b in zip(node.ops, values, values[1:], strict=False)]
@@ -209,13 +210,15 @@ class ProblemBuilder:
         out = Assumptions()
         universal: list[AllIndices] = []
         for text in texts:
-            read = universal_hypothesis(builder, text, line)
-            if read is None:
-                # An assume that is false for every allowed value is kept: the kernel proves a forall vacuously
-                # and refutes an exists (no allowed point).
-                out.hypotheses.append(self._condition(builder, text, line))
-            elif read is not True:
-                universal.append(read)
+            source = self._sources.get((None, text))
+            with written_in(source):
+                read = universal_hypothesis(builder, text, None if source else line)
+                if read is None:
+                    # An assume that is false for every allowed value is kept: the kernel proves a forall
+                    # vacuously and refutes an exists (no allowed point).
+                    out.hypotheses.append(self._condition(builder, text, None if source else line))
+                elif read is not True:
+                    universal.append(read)
         if not universal:
             return out
         # Every entry the obligation may name: its sides (vectors and matrices entry by entry), the values of
@@ -259,23 +262,26 @@ class ProblemBuilder:
         return holds
 
     def _where(self, items: list[tuple[str, str]], lines: dict[str, int | None],
-               chain_no: int | None = None) -> dict[Any, Any]:
-        out: dict[Any, Any] = {}
+               chain_no: int | None = None) -> dict[sp.Basic, sp.Expr]:
+        out: dict[sp.Basic, sp.Expr] = {}
         for name, text in items:
-            line = lines.get(name)
-            info = self.scope.symbols.get(name)
-            if info is None or info.indexed:
-                raise ExpressionError(f"where: '{name}' is not a declared scalar symbol", line=line)
-            value = self.builder.expression(text, line=line)
-            if not isinstance(value, sp.Expr) or isinstance(value, sp.MatrixBase):
-                raise ExpressionError(f"where: {name} = {text!r} is not a scalar value", line=line)
+            line = None if (name, text) in self._sources else lines.get(name)
+            with written_in(self._sources.get((name, text))):
+                info = self.scope.symbols.get(name)
+                if info is None or info.indexed:
+                    raise ExpressionError(f"where: '{name}' is not a declared scalar symbol", line=line)
+                value = self.builder.expression(text, line=line)
+                if not isinstance(value, sp.Expr) or isinstance(value, sp.MatrixBase):
+                    raise ExpressionError(f"where: {name} = {text!r} is not a scalar value", line=line)
             out[info.symbol] = value
         holds = self._provable_under_assume(chain_no)
-        for name, _ in items:
+        for name, text in items:
             info = self.scope.symbols[name]
             problem = violation(info, out[info.symbol], out, holds)
             if problem:
-                raise ExpressionError(f"where: {name} = {out[info.symbol]} {problem}", line=lines.get(name))
+                with written_in(self._sources.get((name, text))):
+                    raise ExpressionError(f"where: {name} = {text} {problem}",    # the value as written
+                                          line=None if (name, text) in self._sources else lines.get(name))
         return out
 
     def _sizes(self, line: int | None) -> dict[str, list[int]]:
@@ -345,7 +351,7 @@ class ProblemBuilder:
 
     def _cases(self, groups: list[tuple[list[Relation], list[sp.Basic]]], hyps: list[sp.Basic], subst: dict
                ) -> list[Case]:
-        used: set[Any] = set()
+        used: set[sp.Basic] = set()
         for relations, local in groups:
             for lhs, _, rhs in relations:
                 used |= _symbols(lhs) | _symbols(rhs)
@@ -354,7 +360,7 @@ class ProblemBuilder:
         for h in hyps:
             used |= _symbols(h)
         used = self._closure(used, subst)
-        domain_syms: list[Any] = sorted((s for s in used if s in self.infos and self.infos[s].domain is not None),
+        domain_syms: list[sp.Basic] = sorted((s for s in used if s in self.infos and self.infos[s].domain is not None),
                                         key=lambda s: s.name)
         domain_syms += self._domain_entries(groups, hyps, subst)
         combos = list(itertools.product(*[self._domain(s) for s in domain_syms]))
@@ -375,7 +381,7 @@ class ProblemBuilder:
                 cases.append(Case(values, rels, hs, self._facts(hs, rels, case_subst)))
         return cases
 
-    def _domain(self, s: Any) -> tuple[sp.Expr, ...]:
+    def _domain(self, s: sp.Basic) -> tuple[sp.Expr, ...]:
         info = self.infos[s.base if isinstance(s, sp.Indexed) else s]
         assert info.declaration is not None and info.declaration.domain is not None
         return info.declaration.domain
@@ -404,7 +410,7 @@ class ProblemBuilder:
                 out.add(x)
         return sorted(out, key=sp.default_sort_key)
 
-    def _closure(self, names: set[Any], subst: dict) -> set[Any]:
+    def _closure(self, names: set[sp.Basic], subst: dict) -> set[sp.Basic]:
         """``names`` and every name their declarations' bounds use, transitively (a finite-domain ``y`` used only
         in ``h = "indexed real 1..y"`` is split into cases too)."""
         todo, seen = set(names), set()
@@ -427,7 +433,7 @@ class ProblemBuilder:
         for h in hyps:
             todo |= _symbols(h)
         out: list[sp.Basic] = []
-        seen: set[Any] = set()
+        seen: set[sp.Basic] = set()
         while todo:
             s = todo.pop()
             if s in seen or s not in self.infos:
@@ -572,7 +578,7 @@ def free_entries(e: Any) -> set[sp.Indexed]:
             and all(i.free_symbols <= free for i in x.indices)}
 
 
-def _symbols(e: Any) -> set[Any]:
+def _symbols(e: object) -> set[sp.Basic]:
     """Free scalar symbols and indexed bases of an expression."""
     if not isinstance(e, sp.Basic):
         return set()

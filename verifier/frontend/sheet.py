@@ -32,12 +32,13 @@ from dataclasses import dataclass, field, replace
 
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
-from verifier.frontend.latex import RELOPS, Rules, Token, read_tokens, scan
+from verifier.frontend.chains import UNCHECKED, block_chains, trim, unwrap
+from verifier.frontend.latex import Rules, Token, read_tokens, scan
 from verifier.frontend.latex_tokens import RELATION_WORDS
 from verifier.frontend.layout import Answer, Block, Layout, lay_out
 from verifier.frontend.macros import Definitions, definitions
 from verifier.frontend.notation import Notation, Settings, rename
-from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome
+from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome, Written
 
 __all__ = ["MAX_SHEET_STEPS", "MAX_STEPS", "READ_SECONDS", "UNREAD", "Entry", "Sheet", "annotate", "read_sheet",
            "settle_unread", "step_entries", "summarize", "summary_lines"]
@@ -51,8 +52,6 @@ MAX_SHEET_STEPS = 10_000
 #: must end in bounded time whatever else the machine runs (the processor's time grows slower than the wall's
 #: under load). A sheet with 200 KB of display math reads in under a second of the processor.
 READ_SECONDS = 4.0
-_WRAPPERS = frozenset({"aligned", "align", "align*", "split", "gathered", "gather", "gather*", "equation",
-                       "equation*", "multline", "multline*", "alignedat"})
 
 
 @dataclass(frozen=True)
@@ -202,27 +201,7 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions, bu
         tokens = scan(content, base=base)
     except ExpressionError:
         return _by_relations(content, base, rules, positions, budget)
-    tokens = _unwrap(tokens)
-    chains: list[tuple[bool, list[tuple[str | None, list[Token], int]]]] = []   # (relation, tokens, offset)
-    for row in _cut(tokens, lambda t: t.kind == "cmd" and t.text == "\\\\"):
-        for cell in _cut(row, lambda t: t.kind == "&"):
-            cell = _trim(_unbraced(cell))
-            if not cell or all(t.kind == "word" for t in cell):     # && \text{by (2)}: a remark, no math
-                continue
-            parts = _cut(cell, lambda t: _relop(t) is not None, keep=True)
-            if chains and chains[-1][1] and _continues(chains[-1][1][-1][1], cell, parts):
-                # "&= 2 \\ &\quad + 3": the row carries on the formula above it (2 + 3), as the page shows
-                op, before, at = chains[-1][1][-1]
-                chains[-1][1][-1] = (op, [*_unbraced(before), *parts[0]], at)
-                chains[-1][1].extend((_relop(p[0]), p[1:], p[0].col - 1) for p in parts[1:])
-                continue
-            starts_with_relation = _relop(cell[0]) is not None
-            entries = [(_relop(p[0]), p[1:], p[0].col - 1) if _relop(p[0]) else (None, p, p[0].col - 1)
-                       for p in parts]
-            if starts_with_relation and chains:
-                chains[-1][1].extend(entries)
-            else:
-                chains.append((starts_with_relation, entries))
+    chains = block_chains(unwrap(tokens))
     out: list[tuple[bool, list[Entry]]] = []
     for continues, raw in chains:
         if budget < 0:
@@ -234,90 +213,6 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions, bu
     return out
 
 
-def _unwrap(tokens: list[Token]) -> list[Token]:
-    """Drop environments that only lay out lines (aligned, align* ...), and the column count of ``alignedat``."""
-    out: list[Token] = []
-    n = 0
-    while n < len(tokens):
-        t = tokens[n]
-        n += 1
-        if t.kind in ("begin", "end") and t.text in _WRAPPERS:
-            count = [u.kind for u in tokens[n:n + 3]] == ["{", "number", "}"]
-            n += 3 if t.kind == "begin" and t.text == "alignedat" and count else 0
-            continue
-        out.append(t)
-    return out
-
-
-def _cut(tokens: list[Token], is_separator: Callable[[Token], bool], keep: bool = False) -> list[list[Token]]:
-    """Split at separators outside brackets and environments; with ``keep`` a separator starts the next part."""
-    parts: list[list[Token]] = [[]]
-    part = parts[0]
-    depth = 0
-    for t in tokens:
-        kind = t.kind
-        if kind in _OPENING:
-            depth += 1
-        elif kind in _CLOSING:
-            depth = depth - 1 if depth else 0
-        elif depth == 0 and is_separator(t):
-            part = [t] if keep else []
-            parts.append(part)
-            continue
-        part.append(t)
-    return [p for p in parts if p]
-
-
-_OPENING = frozenset({"{", "(", "[", "begin"})
-_CLOSING = frozenset({"}", ")", "]", "end"})
-
-
-def _binary(token: Token) -> bool:
-    """An operator that only joins two operands (``+``, ``\\cdot``, ``\\times``, ``/``)."""
-    return token.kind in ("+", "/") or (token.kind == "cmd" and token.text in (r"\cdot", r"\times"))
-
-
-def _continues(before: list[Token], cell: list[Token], parts: list[list[Token]]) -> bool:
-    """Whether a cell carries on the formula before it: the formula ends with an operator (``1 + {} & 1``), or the
-    cell starts with one, or with ``-`` and holds no relation (``-x = y`` is a formula of its own)."""
-    before = _unbraced(before)
-    if _relop(cell[0]) is not None:
-        return False
-    if not before or _binary(before[-1]) or before[-1].kind == "-":     # a &=& b: the relation's cell, then b
-        return True
-    return _binary(cell[0]) or (cell[0].kind == "-" and len(parts) == 1)
-
-
-def _unbraced(tokens: list[Token]) -> list[Token]:
-    """Without the empty groups ``{}`` at either end (``1 + {} & 1``: spacing for alignment, nothing printed)."""
-    while len(tokens) >= 2 and tokens[0].kind == "{" and tokens[1].kind == "}":
-        tokens = tokens[2:]
-    while len(tokens) >= 2 and tokens[-2].kind == "{" and tokens[-1].kind == "}":
-        tokens = tokens[:-2]
-    return tokens
-
-
-def _trim(tokens: list[Token]) -> list[Token]:
-    """A cell without trailing punctuation."""
-    while tokens and tokens[-1].kind in (",", ".", ";"):
-        tokens = tokens[:-1]
-    return tokens
-
-
-#: Relations a sheet may write that are not checked: the step is reported as not read.
-_UNCHECKED = {r"\approx": "'\\approx' (an approximation) is not a relation that can be checked"}
-
-
-def _relop(token: Token) -> str | None:
-    if token.kind in ("=", "<", ">"):
-        return token.kind
-    if token.kind == "cmd" and token.text in RELOPS:
-        return RELOPS[token.text]
-    if token.kind == "cmd" and token.text in _UNCHECKED:
-        return token.text
-    return None
-
-
 def _entry(op: str | None, tokens: list[Token], content: str, base: int, rules: Rules,
            positions: _Positions) -> Entry:
     """One entry of a chain, read (or not, with the reason and where)."""
@@ -327,8 +222,8 @@ def _entry(op: str | None, tokens: list[Token], content: str, base: int, rules: 
     last = max(t.col - 1 + t.width for t in tokens)     # the source's width: '<=' is the token \leq
     latex = _source(content, base, first, last)
     line, col = positions.at(first)
-    if op in _UNCHECKED:
-        return Entry(op, latex, line, col, None, _UNCHECKED[op], line, col)
+    if op in UNCHECKED:
+        return Entry(op, latex, line, col, None, UNCHECKED[op], line, col)
     reading, reason, at = _reading(tokens, rules)
     if reading is not None:
         return Entry(op, latex, line, col, reading)
@@ -408,7 +303,7 @@ def _by_relations(content: str, base: int, rules: Rules, positions: _Positions, 
         if not piece.strip():
             continue
         try:
-            tokens = _trim(_unwrap(scan(piece, base=base + start)))
+            tokens = trim(unwrap(scan(piece, base=base + start)))
         except ExpressionError as err:
             line, col = positions.at(base + start + len(piece) - len(piece.lstrip()))
             reason_line, reason_col = positions.at((err.column - 1) if err.column else base + start)
@@ -438,8 +333,13 @@ def _claim(full_id: str, cid: str, answer: Answer, shown: str, kept: list[tuple[
                             where_line=entries[0].line if settings.where else None,
                             unread=tuple(e.not_read(shown) for e in entries)))
     question = id_prefix + cid.rsplit(".", 1)[0] if "." in cid else None
+    # The table's hypotheses are the table's: an error in one is reported at its own line and column there.
+    written: list[tuple[str | None, str]] = [*((None, a) for a in assume), *where]
+    written += [w for _, settings in kept for w in [*((None, a) for a in settings.assume), *settings.where]]
+    sources = tuple(Written(text, name, notation.path, *notation.written[(name, text)])
+                    for name, text in dict.fromkeys(written) if (name, text) in notation.written)
     return Claim(id=full_id, title=title, file=shown, line=heading_line, chains=tuple(chains), assume=assume,
-                 where=where, where_line=heading_line if where else None, question=question)
+                 where=where, where_line=heading_line if where else None, question=question, sources=sources)
 
 
 def step_entries(sheets: dict[str, Sheet], claim: Claim, ob: Obligation) -> tuple[Entry, Entry] | None:

@@ -22,6 +22,7 @@ import pytest
 
 from verifier.frontend.library import Library
 from verifier.integrations.detect import is_derivation_file
+from verifier.model import Claim, ClaimResult
 from verifier.runner.session import DEFAULT_TIMEOUT
 
 
@@ -86,11 +87,11 @@ class DerivationFile(pytest.File):
 class ClaimItem(pytest.Item):
     """One claim: passes when it meets its expectation."""
 
-    def __init__(self, *, library: Library, claim: Any, **kwargs: Any) -> None:
+    def __init__(self, *, library: Library, claim: Claim, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.library = library
         self.claim = claim
-        self.result: Any = None
+        self.result: ClaimResult | None = None
 
     def runtest(self) -> None:
         from verifier.runner.session import SessionOptions, settle
@@ -119,7 +120,7 @@ class ClaimItem(pytest.Item):
 class ClaimFailed(Exception):
     """A claim that did not meet its expectation."""
 
-    def __init__(self, result: Any) -> None:
+    def __init__(self, result: ClaimResult) -> None:
         super().__init__(result.claim.id)
         self.result = result
 

@@ -69,7 +69,7 @@ def holds(op: str, a: Any, b: Any) -> Any:
     return OPERATORS[op].compare(a, b)
 
 
-def sign_satisfies(sign: Any, op: str) -> bool:
+def sign_satisfies(sign: int, op: str) -> bool:
     """Whether ``d op 0`` holds for a number ``d`` whose sign is ``sign`` (-1, 0 or 1): ``a op b`` for ``d = a - b``."""
     return bool(holds(op, sign, 0))
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
 
 import sympy as sp
 
@@ -74,7 +73,7 @@ class AllIndices(sp.logic.boolalg.Boolean):
         names = self.body.free_symbols.union(*[x.free_symbols for x in self.written])
         return {s for s in names if s not in bound and not (isinstance(s, sp.Indexed) and s.free_symbols & bound)}
 
-    def _eval_subs(self, old: Any, new: Any) -> Any:
+    def _eval_subs(self, old: sp.Basic, new: sp.Basic) -> AllIndices | None:
         return self if old in self.variables else None
 
 

@@ -113,7 +113,7 @@ def read(library: Library, claim: Claim, outcome: Outcome) -> Reading | None:
     hypotheses = [P.parse_relation(t) for t in texts]
     relation = P.parse_relation(outcome.obligation.text)
     known = set(decls) | set(defs) | _BUILTIN
-    universal = [h for h in hypotheses if _free_names(h, defs) - known]
+    universal = [h for h in hypotheses if _free_names(h) - known]
     if universal:
         # A hypothesis over all indices: its instances are not all looked at. About names the relation is not
         # written with, it changes nothing the evaluator looks at and is left out, unless the verdict rests on it
@@ -183,7 +183,7 @@ def _closure(nodes: list[P.Node], decls: dict[str, declarations.Decl], defs: dic
     return {n for n in seen if n in decls}
 
 
-def _free_names(node: P.Node, defs: dict[str, Definition]) -> set[str]:
+def _free_names(node: P.Node) -> set[str]:
     """Names written free in ``node`` (a sum's, vector's or definition's own names left out)."""
     out: set[str] = set()
 

@@ -4,13 +4,16 @@ the integers. Untrusted, like every search: the kernel checks each point exactly
 from __future__ import annotations
 
 from math import lcm
-from typing import Any
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from verifier.frontend.problem import Case, Problem
 from verifier.kernel.relations import RELATION_OPS, holds, negated, oriented
 from verifier.search.strategies import integer_names
+
+if TYPE_CHECKING:
+    import z3
 
 #: The time one integer solver call may take, in milliseconds.
 INTEGER_SOLVER_MS = 500
@@ -23,7 +26,7 @@ def integer_failures(case: Case, problem: Problem, relation: tuple) -> list[dict
     kernel checks the point exactly. ``[]`` when the relation is not such a polynomial or no model is found."""
     from verifier.kernel import rules
 
-    names = integer_names(case, problem)
+    names = integer_names(case)
     lhs, op, rhs = relation
     side, goal = oriented(op)
     if goal not in ("=", ">=", ">", "!=") or not names:
@@ -65,7 +68,7 @@ def _int_poly(e: sp.Expr, names: list[sp.Symbol]) -> sp.Poly | None:
     return p if all(c.is_Rational for c in p.coeffs()) else None
 
 
-def _to_z3(p: sp.Poly, zs: dict) -> Any:
+def _to_z3(p: sp.Poly, zs: dict[sp.Symbol, z3.ArithRef]) -> z3.ArithRef:
     """A polynomial with rational coefficients as a z3 integer term, scaled by the positive lcm of the
     denominators (the sign, and so every relation with 0, is kept)."""
     scale = lcm(*[int(c.q) for c in p.coeffs()]) if p.coeffs() else 1

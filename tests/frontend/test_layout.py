@@ -36,6 +36,18 @@ def notation(tmp_path: Path) -> Notation:
     ("*Answer 1.5*", "Answer 1.5"),
     ("_Answer 1.6:_ so", "Answer 1.6"),
     ("- **Answer 1.7**", "Answer 1.7"),
+    # Markdown and LaTeX heading forms whose math was charged to the answer before (red team r3s.22, r3s.31).
+    ("#### Answer 1.2 ####", "Answer 1.2"),
+    ("# Answer 1.3 {#sec-a13}", "Answer 1.3"),
+    ("#### [Answer 1.4](#a4)", "Answer 1.4"),
+    (r"\section*{Answer~1.2}", "Answer 1.2"),
+    (r"\section*{Answer\ 1.11}", "Answer 1.11"),
+    (r"\noindent\textbf{Answer 1.3}", "Answer 1.3"),
+    (r"\section*{\textbf{Answer 1.9}}", "Answer 1.9"),
+    (r"\textbf{Answer 1.10.}", "Answer 1.10"),
+    (r"{\bf Answer 1.5}", "Answer 1.5"),
+    (r"\textit{Answer 1.6}", "Answer 1.6"),
+    (r"\item[\textbf{Answer 1.7}]", "Answer 1.7"),
 ])
 def test_undecorated(line: str, body: str) -> None:
     assert undecorated(line) == body

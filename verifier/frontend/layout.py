@@ -40,6 +40,13 @@ _OPENER = re.compile(r"\$\$|\\\[|\\begin\{((?:equation|align|gather|multline|fla
 _SECTION = re.compile(r"\\(?:(?:sub)*section|(?:sub)?paragraph|textbf)\*?\{")
 _COLUMNS = re.compile(r"[ \t]*\{[ \t]*\d+[ \t]*\}")
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]+")
+_TEX_SPACE = re.compile(r"~|\\[ ,;]")
+_TEX_ITEM = re.compile(r"\\item\s*\[")
+_TEX_FONT = re.compile(r"\s*(?:\\noindent\b|\\(?:textbf|textit|emph|textsc|underline)\s*\{|"
+                       r"\{\s*\\(?:bf|it|em|sc)\b)\s*")
+_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*\Z")
+_ATTRIBUTES = re.compile(r"[ \t]*\{[ \t]*[#.][^{}]*\}[ \t]*\Z")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _QUOTE = re.compile(r"(?:[ \t]{0,3}>[ \t]?)+")
 _CLAIM_NUMBER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 _BACKTICKS_OR_BLANK = re.compile(r"`+|\n[ \t]*(?=\n)")
@@ -109,14 +116,20 @@ def lay_out(text: str, shown: str, notation: Notation) -> Layout:
 
 
 def undecorated(line: str) -> str:
-    r"""A heading line without its decoration: ``#### Answer 1.4``, ``**Answer 5.3**:``, ``\section*{Answer 2.4}``
-    all give ``Answer ...``."""
-    body = line.strip()
-    item = _LIST_ITEM.match(body)
+    r"""A heading line without its decoration: ``#### Answer 1.4``, ``**Answer 5.3**:``, ``\section*{Answer 2.4}``,
+    ``#### Answer 1.2 ####``, ``# Answer 1.3 {#a13}``, ``#### [Answer 1.4](#a4)``, ``\section*{Answer~1.2}``,
+    ``{\bf Answer 1.5}``, ``\noindent\textbf{Answer 1.3.}``, ``\item[\textbf{Answer 1.7}]`` all give ``Answer ...``."""
+    body = _TEX_SPACE.sub(" ", line).strip()
+    item = _LIST_ITEM.match(body) or _TEX_ITEM.match(body)
     if item:
         body = body[item.end():]
     if body.startswith("#"):
         body = body[min(len(body) - len(body.lstrip("#")), 6):].lstrip()
+        body = _CLOSING_HASHES.sub("", _ATTRIBUTES.sub("", body))
+    if (link := _LINK.fullmatch(body)) is not None:
+        body = link.group(1)
+    while (font := _TEX_FONT.match(body)) is not None:      # \noindent\textbf{..}, {\bf ..}, \section*{\textbf{..}}
+        body = body[font.end():]
     if body[:1] in ("*", "_"):       # the emphasis only: **Answer 1.2.**, *Answer 1.5*, **Answer 1.4** We have
         mark = body[:2] if body[:2] in ("**", "__") else body[:1]
         close = body.find(mark, len(mark))
@@ -124,14 +137,16 @@ def undecorated(line: str) -> str:
     section = _SECTION.match(body)
     if section:
         body = body[section.end():]
+    while (font := _TEX_FONT.match(body)) is not None:
+        body = body[font.end():]
     body = body.rstrip()
     if body[-1:] in (":", "."):
         body = body[:-1].rstrip()
     if body[-2:] in ("**", "__"):
         body = body[:-2].rstrip()
-    if body.endswith("}"):
-        body = body[:-1]
-    return body.strip()
+    while body.endswith(("}", "]")):
+        body = body[:-1].rstrip()
+    return body.rstrip(".:").strip()
 
 
 # --- text that is not mathematics -------------------------------------------------------------------------------

@@ -53,8 +53,8 @@ _BACKTICKS_OR_BLANK = re.compile(r"`+|\n[ \t]*(?=\n)")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _TEX_SPECIAL = re.compile(r"%|\\begin\{(verbatim|comment|lstlisting|minted)(\*?)\}|\\verb\*?(?![A-Za-z])"
-                          r"|\\iffalse(?![A-Za-z])|\\end\{document\}|\\.", re.DOTALL)
-_TEX_FI = re.compile(r"\\fi(?![A-Za-z])")
+                          r"|\\if(?:false|true)(?![A-Za-z])|\\end\{document\}|\\.", re.DOTALL)
+_TEX_CONDITIONAL = re.compile(r"(\\newif\s*)?\\(if[A-Za-z]*|else|fi)(?![A-Za-z])")
 #: An error at an offset of the sheet.
 Fail = Callable[[str, int], DerivationFileError]
 
@@ -258,11 +258,9 @@ def _blank_tex(text: str, fail: Fail) -> str:
         if word == "%":
             end = text.find("\n", m.start())
             end = len(text) if end < 0 else end
-        elif word == "\\iffalse":
-            fi = _TEX_FI.search(text, m.end())
-            if fi is None:
-                raise fail("\\iffalse is never closed (\\fi is missing)", m.start())
-            end = fi.end()
+        elif word in ("\\iffalse", "\\iftrue"):
+            pos = _branches(text, m, spans, fail)
+            continue
         elif word == "\\end{document}":
             end = len(text)
         elif m.group(1):
@@ -283,7 +281,38 @@ def _blank_tex(text: str, fail: Fail) -> str:
             continue
         spans.append((m.start(), end))
         pos = end
-    return _blank(text, spans)
+    merged: list[tuple[int, int]] = []
+    for start, stop in sorted(spans):      # the skipped branch of \iftrue holds spans of its own
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((start, stop))
+    return _blank(text, merged)
+
+
+def _branches(text: str, opening: re.Match[str], spans: list[tuple[int, int]], fail: Fail) -> int:
+    r"""The branch of ``\iffalse ... \else ... \fi`` (or ``\iftrue``) that TeX does not print, with the three
+    words, added to ``spans`` (conditionals nest inside it); where to go on reading (the printed branch)."""
+    depth, middle = 1, None
+    for t in _TEX_CONDITIONAL.finditer(text, opening.end()):
+        word = t.group(2)
+        if word.startswith("if") and not t.group(1):
+            depth += 1
+        elif word == "else" and depth == 1:
+            middle = t
+        elif word == "fi":
+            depth -= 1
+            if depth == 0:
+                break
+    else:
+        raise fail(f"{opening.group()} is never closed (\\fi is missing)", opening.start())
+    if opening.group() == "\\iffalse":
+        spans.append((opening.start(), middle.end() if middle else t.end()))
+        spans.extend([(t.start(), t.end())] if middle else [])
+        return middle.end() if middle else t.end()
+    spans.append((opening.start(), opening.end()))
+    spans.append((middle.start() if middle else t.start(), t.end()))
+    return opening.end()
 
 
 # --- headings and answers ---------------------------------------------------------------------------------------

@@ -282,3 +282,12 @@ def test_a_proof_that_rests_on_a_guess_the_step_does_not_show(
     assert outcomes[2]["verdict"] == "proved" and outcomes[6]["verdict"] == "proved"
     assert outcomes[4]["verdict"] == "unknown"
     assert "guesses the step does not show (n as integer positive)" in outcomes[4]["message"]
+
+
+def test_a_control_character_of_the_sheet_is_escaped_in_the_table() -> None:
+    # TOML allows no control character but tab, even in a comment: a raw \x01 copied from the sheet into the
+    # list of what is not read made every later run fail on the table verify init wrote.
+    sheet = "#### Answer 1.1\n\n$$\\foo{x} = \\text{a\x01b} + y_k$$\n"
+    table = infer_table(sheet, "s.md")
+    assert "\x01" not in table and "\\x01" in table
+    tomllib.loads(table)

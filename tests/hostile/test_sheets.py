@@ -188,6 +188,22 @@ CASES: dict[str, Case] = {
         _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["pipe.toml"]\n' + TABLE), 2,
         ["lib/s.notation.toml:1:9: 'use' names 'pipe.toml', which is not a regular file"],
         derivations="lib/s.md", fifos=("pipe.toml",)),
+    # -- other input from elsewhere ----------------------------------------------------------------------------
+    "a saved report nested 2,000 deep": Case(
+        {"deep.json": "[" * 2000 + "]" * 2000}, 2,
+        ["verify: error: lib/deep.json: not a report of 'verify --format json' (nested too deeply)"],
+        args=("report", "lib/deep.json", "--format", "html"), absent=["Traceback"]),
+    "a sheet whose name writes GitHub annotation properties": Case(
+        {"s.notation.toml": TABLE, "b.md": "Answer 1.1\n\n" + RIGHT,
+         "a,line=99,title=x::injected.md": "Answer 1.1\n\n" + RIGHT}, 0, args=("all", "--format", "github"),
+        absent=["title=sheet lib/a,line=99"]),
+    "terminal control sequences in a sheet, shown in a report": Case(
+        _sheet("Answer 1.1 \x1b]0;pwned\x07\n\n$$\\text{\x1b[2K\x1b[1Aq1.1 proved}\x1b]0;x\x07 = 2$$\n\n"
+               "$$a \x9b= a$$\n", "heading = 'Answer (\\S+).*'\n" + TABLE), 1,
+        absent=["\x1b", "\x07", "\x9b"]),
+    "terminal control sequences in a sheet, as GitHub annotations": Case(
+        _sheet("Answer 1.1\n\n$$\\text{\x1b[2K\x1b[1Aq1.1 proved} = 2$$\n"), 1, args=("all", "--format", "github"),
+        absent=["\x1b"]),
     # -- faults blamed on the right file ------------------------------------------------------------------------
     "a loop of symbolic links in use": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["l1.toml"]\n' + TABLE), 2,

@@ -59,9 +59,9 @@ def _with_sheet_summary(text: str, run: RunResult, library: Library | None, fmt:
     if fmt == "markdown":
         return text + "\n### Sheets\n\n" + "".join(f"- {line}\n" for line in summary_lines(summary))
     if fmt == "github":     # a notice per sheet (GitHub shows ten per step), the rest in the log
-        from verifier.outputs.github import MAX_ANNOTATIONS, escape_data, escape_property
+        from verifier.outputs.github import MAX_ANNOTATIONS, workflow_command
         lines = list(zip(summary, summary_lines(summary), strict=True))
-        notices = "".join(f"::notice title={escape_property('sheet ' + str(entry['sheet']))}::{escape_data(line)}\n"
+        notices = "".join(workflow_command("notice", line, title=f"sheet {entry['sheet']}") + "\n"
                           for entry, line in lines[:MAX_ANNOTATIONS])
         return text + notices + "".join(f"{line}\n" for _, line in lines[MAX_ANNOTATIONS:])
     return text

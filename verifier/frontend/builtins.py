@@ -18,6 +18,7 @@ from verifier.errors import ExpressionError
 from verifier.frontend import names
 from verifier.frontend import parser as P
 from verifier.frontend.definedness import Frames
+from verifier.frontend.entries import bound_symbols, conditions_in_sums, split_entries, touches
 from verifier.frontend.joints import flat_points, joint_derivative
 from verifier.frontend.values import MAX_VECTOR, Vec, closed, real_argument, wrap
 from verifier.kernel import defined
@@ -155,7 +156,13 @@ def _held_fixed(e: Expr, values: dict[Any, Any]) -> Expr:
 def derivative_where_defined(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     """``de/dv`` where it exists: at the joints of a ``Piecewise`` whose conditions depend on ``v``, only where the
     function is continuous and its one-sided derivatives agree (:mod:`verifier.frontend.joints`); elsewhere as
-    :func:`_smooth_derivative`."""
+    :func:`_smooth_derivative`. By an entry ``w[k]``, a sum's terms that are ``w[k]``'s are taken out first
+    (:mod:`verifier.frontend.entries`), so that their kinks are those of the scalar case."""
+    if isinstance(e, sp.Piecewise) and not any(touches(c, v) for _, c in e.args):
+        return sp.Piecewise(*[(derivative_where_defined(x, v), c) for x, c in e.args])     # conditions fixed
+    split = split_entries(e, v)
+    if split is not None:
+        return sp.Piecewise(*[(derivative_where_defined(x, v).xreplace(back), c) for x, back, c in split])
     joint = joint_derivative(e, v, derivative_where_defined, _smooth_derivative)
     return joint if joint is not None else _smooth_derivative(e, v)
 
@@ -172,20 +179,23 @@ def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     function differentiable (the point is then left out of what a relation claims, never given a wrong value).
     """
     d = _exact_signs(sp.diff(e, v))
+    d = conditions_in_sums(d, lambda a: _kink_condition(d, a, v))
+    bound = bound_symbols(d)
     conditions: list[sp.Basic] = []
     flat: list[tuple[Expr, sp.Basic]] = []      # the derivative where a floor or ceiling is locally constant
     repl: dict[sp.Basic, sp.Basic] = {}
     for a in d.atoms(sp.sign, sp.Heaviside, sp.DiracDelta):
-        w = a.args[0]
-        if w.has(v) and not (isinstance(a, (sp.sign, sp.Heaviside)) and _damped(d, a, w)):
-            conditions.append(sp.Ne(w, 0))
-            if isinstance(a, sp.DiracDelta):
-                repl[a] = sp.Integer(0)
+        c = _kink_condition(d, a, v)
+        if c is not None and isinstance(a, sp.DiracDelta):
+            repl[a] = sp.Integer(0)
+        if c is not None and not c.free_symbols & bound:
+            conditions.append(c)
     for a in d.atoms(sp.Subs):      # the chain rule's Subs(Derivative(floor(t), t), t, u)
         inner = a.expr.expr if isinstance(a.expr, sp.Derivative) else None
         if isinstance(inner, (sp.floor, sp.ceiling)):
             u = inner.args[0].xreplace(dict(zip(a.variables, a.point, strict=True)))
-            conditions.append(sp.Ne(u, sp.floor(u)))
+            if not u.free_symbols & bound:
+                conditions.append(sp.Ne(u, sp.floor(u)))
             flat += _where_flat(e, v, inner.func(u))
             repl[a] = sp.Integer(0)
     d = d.xreplace(repl) if repl else d
@@ -194,7 +204,8 @@ def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
         inner = a.expr
         if isinstance(inner, (sp.floor, sp.ceiling)):
             u = inner.args[0]
-            conditions.append(sp.Ne(u, sp.floor(u)))
+            if not u.free_symbols & bound:
+                conditions.append(sp.Ne(u, sp.floor(u)))
             flat += _where_flat(e, v, inner)
             repl[a] = sp.Integer(0)
         else:
@@ -208,6 +219,28 @@ def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
         if joint is not None:
             return sp.Piecewise(*flat, (joint, True)) if flat else joint
     return sp.Piecewise(*flat, (d, sp.And(*conditions)))
+
+
+def _kink_condition(d: Expr, a: sp.Basic, v: sp.Symbol | sp.Indexed) -> sp.Basic | None:
+    """What the derivative ``d`` needs to be defined at its part ``a``: ``u != 0`` for a ``sign``, ``Heaviside`` or
+    ``DiracDelta`` of a ``u`` touching ``v`` (unless damped), ``u != floor(u)`` for the derivative of a ``floor`` or
+    ``ceiling`` of ``u``, every boundary touching ``v`` away from 0 for a ``Piecewise``; ``None`` for anything else."""
+    if isinstance(a, (sp.sign, sp.Heaviside, sp.DiracDelta)):
+        w = a.args[0]
+        if touches(w, v) and not (isinstance(a, (sp.sign, sp.Heaviside)) and _damped(d, a, w)):
+            return sp.Ne(w, 0)
+        return None
+    inner = a.expr.expr if isinstance(a, sp.Subs) and isinstance(a.expr, sp.Derivative) else \
+        a.expr if isinstance(a, sp.Derivative) else None
+    if isinstance(inner, (sp.floor, sp.ceiling)):
+        u = inner.args[0].xreplace(dict(zip(a.variables, a.point, strict=True))) if isinstance(a, sp.Subs) \
+            else inner.args[0]
+        return sp.Ne(u, sp.floor(u))
+    if isinstance(a, sp.Piecewise):
+        near = [sp.Ne(r.lhs - r.rhs, 0) for _, c in a.args if isinstance(c, sp.Basic)
+                for r in c.atoms(sp.core.relational.Relational) if touches(r, v)]
+        return sp.And(*near) if near else None
+    return None
 
 
 def _where_flat(e: Expr, v: sp.Symbol | sp.Indexed, step: sp.Basic) -> list[tuple[Expr, sp.Basic]]:
@@ -234,13 +267,13 @@ def _kinks_as_cases(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr | None:
     first, so that the rule for the joints of a ``Piecewise`` (:mod:`verifier.frontend.joints`) decides the
     derivative at a kink by the function itself: ``Max(x, 0) + Min(x, 0)`` is ``x``, with derivative 1 at 0.
     ``None`` when there is none or too many."""
-    kinks = [a for a in e.atoms(*_KINKED) if a.has(v)]
+    kinks = [a for a in e.atoms(*_KINKED) if touches(a, v)]
     if not kinks or len(kinks) > MAX_KINKS:
         return None
 
     def cases(x: sp.Basic) -> sp.Basic:
-        if not x.args or not x.has(v):
-            return x
+        if not x.args or not touches(x, v) or isinstance(x, (sp.Sum, sp.Product)):
+            return x    # a kink inside a sum stays: its index is bound there (the sum's terms are the summand's)
         x = x.func(*[cases(a) for a in x.args])
         return x.rewrite(sp.Piecewise) if isinstance(x, _KINKED) else x
 

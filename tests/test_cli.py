@@ -361,6 +361,22 @@ def test_one_run_renders_every_format(lib: Path, capsys: pytest.CaptureFixture[s
     assert code == 2 and "cannot read 'missing.json'" in err
 
 
+def test_a_saved_report_of_a_sheet_keeps_its_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # A sheet whose second line is wrong (2a = a + 2, false at a = 1: 2 against 3): the text report of the run and
+    # the text rendered from its saved JSON report end with the same per-sheet summary.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.md").write_text("**Answer 1.1**\n$$2 a = a + a$$\n\n**Answer 1.2**\n$$2 a = a + 2$$\n",
+                                   encoding="utf-8")
+    (tmp_path / "s.notation.toml").write_text('[symbols]\na = "real"\n', encoding="utf-8")
+    _, direct, _ = run(capsys, "--derivations", "s.md", "--no-cache", "--jobs", "1", "--color", "never")
+    run(capsys, "--derivations", "s.md", "--jobs", "1", "--format", "json", "--output", "r.json")
+    _, again, _ = run(capsys, "report", "r.json", "--color", "never")
+    summary = direct[direct.index("\nSheets:\n"):]
+    assert "s.md: 2 claims; wrong: q1.2 (line 5)" in summary
+    assert again.endswith(summary)
+
+
 def test_progress_lines_show_a_sheets_unread_steps_as_unknown(capsys: pytest.CaptureFixture[str]) -> None:
     # Answer 2.3 of the bundled sheet has two steps that are not read (an elided list, '\dots'): the claim is
     # unknown in the report, and its progress line says so too, not "error".

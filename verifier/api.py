@@ -240,10 +240,12 @@ def run(path: str | Path, notation: str | Path | None = None, *, select: Sequenc
 
 
 def _html(run: RunResult, library: Library | None) -> str:
-    """The HTML of a notebook's output: MathML and plots computed in ``library`` (where the claims were read)."""
-    from verifier.display.prepare import for_page
+    """The HTML of a notebook's output: MathML and plots built in worker processes from ``library`` (where the
+    claims were read), once."""
     from verifier.outputs.html import render_fragment
-    for_page(run, library)
+    if library is not None and any(o.shown is None for r in run.results for o in r.outcomes):
+        from verifier.runner.session import SessionOptions, render
+        render(library, run.results, SessionOptions())
     return render_fragment(run)
 
 

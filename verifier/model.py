@@ -8,8 +8,13 @@ CLI work on these plain values alone.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from verifier.errors import VerifierError
 
 Verdict = Literal["proved", "checked", "refuted", "unknown", "error"]
 ObligationKind = Literal["statement", "step", "exists"]
@@ -53,6 +58,32 @@ class Chain:
 
 
 @dataclass(frozen=True)
+class Written:
+    """Where a claim's ``assume`` (``name`` is ``None``) or ``where`` value (of ``name``) is written: its file, line
+    and the column of its first character (``None`` when not known)."""
+
+    text: str
+    name: str | None
+    file: str
+    line: int | None
+    column: int | None
+
+
+@contextmanager
+def written_in(source: Written | None) -> Iterator[None]:
+    """Errors raised inside with no line are about the value ``source`` says is written in another file: that
+    file's, at the value's line and column (a column inside the value is counted from there)."""
+    try:
+        yield
+    except VerifierError as err:
+        if source is not None and err.line is None:
+            err.file, err.line = source.file, source.line
+            inside = err.column
+            err.column = source.column if inside is None or source.column is None else source.column + inside - 1
+        raise
+
+
+@dataclass(frozen=True)
 class Claim:
     """One ``[[claim]]`` of a derivation file, as written (expressions still text)."""
 
@@ -76,6 +107,9 @@ class Claim:
     latex: str | None = None
     note: str | None = None
     question: str | None = None
+    #: Where an ``assume`` or ``where`` value was written when that is another file than the claim's (a sheet's
+    #: notation table).
+    sources: tuple[Written, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,9 +137,12 @@ class Outcome:
     sizes: str | None = None
     message: str | None = None
     bad_input: bool = False    # an error caused by the derivation file (exit status 2), not by the engine
+    #: What the reports show of the obligation beyond its verdict (given only when a report asks for it).
+    shown: Shown | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        """The obligation's entry of the JSON report (section 5 of the format)."""
+        """The obligation's entry of the JSON report (section 5 of the format), with ``"display"`` when the
+        outcome carries what the reports show (:meth:`Shown.to_json`)."""
         ob = self.obligation
         out: dict[str, Any] = {
             "kind": ob.kind, "derivation": ob.derivation, "index": ob.index, "text": ob.text,
@@ -120,6 +157,8 @@ class Outcome:
                 out[key] = value
         if self.bad_input:
             out["bad_input"] = True
+        if self.shown is not None:
+            out["display"] = self.shown.to_json()
         return out
 
     @classmethod
@@ -130,7 +169,8 @@ class Outcome:
         return cls(obligation=ob, verdict=data["verdict"], method=data.get("method"),
                    seconds=data.get("seconds", 0.0), counterexample=data.get("counterexample"),
                    values=data.get("values"), sizes=data.get("sizes"), message=data.get("message"),
-                   bad_input=bool(data.get("bad_input", False)))
+                   bad_input=bool(data.get("bad_input", False)),
+                   shown=Shown.from_json(data["display"]) if isinstance(data.get("display"), dict) else None)
 
 
 @dataclass
@@ -147,19 +187,89 @@ class Plot:
     rhs: list[float] = field(default_factory=list)
 
 
+    def to_json(self) -> dict[str, Any]:
+        """The plot as plain JSON values (a NaN, where a side has no real value, as ``null``)."""
+        return {"label": self.label, "center": self.center, "at": list(self.at), "xs": self.xs,
+                "lhs": [None if math.isnan(v) else v for v in self.lhs],
+                "rhs": [None if math.isnan(v) else v for v in self.rhs]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Plot:
+        """Rebuild a plot from :meth:`to_json`."""
+        def floats(values: list[Any]) -> list[float]:
+            return [math.nan if v is None else float(v) for v in values]
+        at = floats(list(data["at"]))
+        return cls(str(data["label"]), float(data["center"]), (at[0], at[1]), floats(data.get("xs", [])),
+                   floats(data.get("lhs", [])), floats(data.get("rhs", [])))
+
+
+@dataclass
+class ShownEntry:
+    """A relation, or an entry of a chain, as the reports show it: its text in the file (a chain's entry after the
+    first with its sign, ``= b``), its line, its MathML built as written, and the LaTeX it was read from (a sheet)."""
+
+    text: str
+    line: int | None = None
+    mathml: str | None = None
+    latex: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as JSON, without the fields it does not have."""
+        out: dict[str, Any] = {"text": self.text, "line": self.line}
+        if self.mathml is not None:
+            out["mathml"] = self.mathml
+        if self.latex is not None:
+            out["latex"] = self.latex
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ShownEntry:
+        """Rebuild an entry from :meth:`to_json`."""
+        return cls(str(data["text"]), data.get("line"), data.get("mathml"), data.get("latex"))
+
+
+@dataclass
+class Shown:
+    """What the reports show of one obligation beyond its verdict, computed in the worker that settled it (or, for
+    an outcome from the cache, in a worker afterwards) and carried by the outcome, so that a report renders from the
+    outcome alone: its ``entries`` (a statement or ``exists``: the relation; a step: the chain's entry it adds,
+    after the chain's first entry for its first step), the plot of a refuted relation near its counterexample, and
+    decimal approximations of the exact values of its evidence. Part of the JSON report as ``"display"``."""
+
+    entries: list[ShownEntry] = field(default_factory=list)
+    plot: Plot | None = None
+    approximations: dict[str, str] = field(default_factory=dict)
+    #: For ``verify show``: the relations as the engine built them, pretty-printed.
+    pretty: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``"display"`` of an obligation in the JSON report."""
+        out: dict[str, Any] = {"entries": [e.to_json() for e in self.entries]}
+        if self.plot is not None:
+            out["plot"] = self.plot.to_json()
+        if self.approximations:
+            out["approximations"] = dict(self.approximations)
+        if self.pretty is not None:
+            out["pretty"] = self.pretty
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Shown:
+        """Rebuild from :meth:`to_json`."""
+        plot = data.get("plot")
+        return cls([ShownEntry.from_json(e) for e in data.get("entries", [])],
+                   Plot.from_json(plot) if isinstance(plot, dict) else None,
+                   {str(k): str(v) for k, v in (data.get("approximations") or {}).items()},
+                   data.get("pretty") if isinstance(data.get("pretty"), str) else None)
+
+
 @dataclass
 class Display:
-    """What the reports show of a claim beyond its verdicts, computed where its library is at hand
-    (:mod:`verifier.display.prepare`): MathML of its relations (by text) and of its chains' entries (by text and
-    whether the entry comes first), and by the position of an outcome its relations built and pretty-printed, the
-    plot of a refuted relation and the lines of a sheet it was read from; decimal approximations of exact values."""
+    """What ``verify show`` shows of a claim beyond its verdicts and what its outcomes carry, read where its
+    library is at hand (:func:`verifier.display.prepare.for_show`): by the position of an outcome, the lines of a
+    sheet it was read from."""
 
-    relations: dict[str, str] = field(default_factory=dict)
-    entries: dict[tuple[str, bool], str] = field(default_factory=dict)
-    pretty: dict[int, str] = field(default_factory=dict)
-    plots: dict[int, Plot] = field(default_factory=dict)
     sheet_lines: dict[int, list[str]] = field(default_factory=dict)
-    approximations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -201,6 +311,7 @@ class ClaimResult:
             "id": c.id, "title": c.title, "file": c.file, "line": c.line,
             "verdict": self.verdict, "expect": c.expect, "as_expected": self.as_expected,
             "note": c.note,
+            **({"latex": c.latex} if c.latex is not None else {}),
             "obligations": [o.to_json() for o in self.outcomes],
         }
 
@@ -216,6 +327,8 @@ class RunResult:
     interrupted: bool = False
     file_errors: list[str] = field(default_factory=list)   # "file:line: reason" of files that could not be read
     require_proof: bool = False     # ``--require-proof``: a claim that is only ``checked`` fails the run
+    #: The per-sheet summary of the claims read from answer sheets (``None``: no sheet), as in the JSON report.
+    sheets: list[dict[str, Any]] | None = None
 
     def counts(self) -> dict[str, int]:
         """Claims per verdict, and how many did not meet their expectation."""
@@ -247,6 +360,8 @@ class RunResult:
         }
         if self.file_errors:
             out["errors"] = list(self.file_errors)
+        if self.sheets is not None:
+            out["sheets"] = self.sheets
         return out
 
 

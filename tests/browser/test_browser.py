@@ -7,7 +7,9 @@ Skipped where no Chromium is installed (``make test`` on a laptop); ``.ci/run`` 
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -121,3 +123,40 @@ def test_png_reader_reads_what_pillow_reads(browser: str, tmp_path: Path) -> Non
         assert im.size == (width, height)
         assert im.convert("RGBA" if len(rows[0]) == 4 * width else "RGB").tobytes() == b"".join(rows)
 
+
+
+SHEET = ("**Answer 1.1**\n$$2 a = a + a = \\frac{4 a}{2}$$\n\n**Answer 1.2**\n"
+         "$$a y = \\begin{cases} a & \\text{for } y = 1 \\\\ 0 & \\text{for } y = 0 \\end{cases}$$\n")
+
+
+def cells(dom: str) -> list[tuple[str, str]]:
+    """Each entry's cell on a rendered page: the text of its formula (spaces normalised) and the LaTeX shown
+    under it."""
+    out = []
+    for cell in re.findall(r'<td class="math">(.*?)</td>', dom, flags=re.S):
+        source = re.search(r'<div class="src"><code>(.*?)</code></div>', cell, flags=re.S)
+        formula = re.sub(r'<div class="src">.*', "", cell, flags=re.S)
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", formula)).replace("\u2062", " ").split())
+        out.append((text, html.unescape(source.group(1)) if source else ""))
+    return out
+
+
+def test_a_sheet_page_shows_each_entry_latex_and_conditions_as_written(browser: str, tmp_path: Path) -> None:
+    """The page of a sheet, and the page rendered from its saved JSON report, as Chromium lays them out: under each
+    entry the LaTeX of that entry (three on one line), and the condition of a case as the sheet writes it."""
+    (tmp_path / "s.md").write_text(SHEET, encoding="utf-8")
+    (tmp_path / "s.notation.toml").write_text('[symbols]\na = "real"\ny = "integer 0..1"\n', encoding="utf-8")
+    verify = [sys.executable, "-m", "verifier", "--derivations", "s.md", "--no-cache", "--jobs", "1"]
+    for args in (["--format", "html", "--output", "live.html"], ["--format", "json", "--output", "r.json"],
+                 ["report", "r.json", "--format", "html", "--output", "saved.html"]):
+        done = subprocess.run([*verify, *args], cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                              check=False)
+        assert done.returncode == 0, done.stderr
+    for page in ("live.html", "saved.html"):
+        dom = run_browser(browser, tmp_path, tmp_path / page, "--dump-dom").stdout.decode("utf-8")
+        # Written by hand from the sheet: each entry's formula, and the LaTeX of that entry alone.
+        assert cells(dom) == [
+            ("2 a", "2 a"), ("= a + a", "a + a"), ("= 4 a 2", "\\frac{4 a}{2}"), ("a y", "a y"),
+            ("= { a if y = 1 0 if y = 0",
+             "\\begin{cases} a & \\text{for } y = 1 \\\\ 0 & \\text{for } y = 0 \\end{cases}")], page
+        assert "<section class=\"sheets\">" in dom and "s.md: 2 claims" in dom

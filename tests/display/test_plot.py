@@ -52,11 +52,30 @@ def test_the_curve_stays_inside_the_declared_domain() -> None:
             assert left != left and right != right           # NaN
         else:
             assert left == pytest.approx(at) and right == pytest.approx(-at)
+    # The range itself is cut where x's sign ends: from 0 to 3, not from -1.
+    assert min(points.xs) == 0.0 and max(points.xs) == pytest.approx(3.0)
     # u + w = u - w at u = 2, w = 1 (3 against 1): the axis is u, its value t itself, declared nonnegative; w's sign
     # is not declared and sets no limit.
     u, w = sp.Symbol("u", nonnegative=True), sp.Symbol("w", real=True)
     along_u = plot.line_through(_problem(u + w, u - w), {"u": "2", "w": "1"})
     assert along_u is not None and along_u.label == "u" and along_u.signs == ((0.0, "nonnegative"),)
+
+
+def test_the_curve_stays_where_the_hypotheses_hold() -> None:
+    # x real under the hypothesis x > 1 (an assume), refuted at x = 3 (x = 2: 3 against 2). Points with x <= 1 are
+    # outside what the claim is about: no curve there; the others have both sides (x and 2).
+    x = sp.Symbol("x", real=True)
+    problem = SimpleNamespace(cases=[SimpleNamespace(values={}, relations=[(x, "=", sp.Integer(2))],
+                                                     hypotheses=[x > 1])])
+    line = plot.line_through(problem, {"x": "3"})
+    assert line is not None
+    points = plot.sample(line)
+    assert points is not None and min(points.xs) < 1 < max(points.xs)
+    for at, left, right in zip(points.xs, points.lhs, points.rhs, strict=True):
+        if at <= 1:
+            assert left != left and right != right           # NaN
+        else:
+            assert left == pytest.approx(at) and right == 2.0
 
 
 def test_no_plot_without_a_real_variable_or_with_one_left_unset() -> None:

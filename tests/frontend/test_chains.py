@@ -19,6 +19,10 @@ def _chains(latex: str) -> list[tuple[bool, list[tuple[str | None, str]]]]:
      [(False, [(None, "1"), ("=", "1"), ("=", "2")]), (False, [(None, "2"), ("=", "2"), ("=", "3")])]),
     # A tag in the remark column is a chain of its own, never continued (red team r3s.9).
     (r"20 &= 20 && (21) \\ &= 21", [(False, [(None, "20"), ("=", "20"), ("=", "21")]), (False, [(None, "( 21 )")])]),
+    # A row that starts with '-' and has its own relation is an equation of its own (red team r3s.23: 0 = 1 and
+    # -1 = 0, both false, were read 0 = 1 - 1 = 0 and proved).
+    (r"0 &= 1 \\ -1 &= 0", [(False, [(None, "0"), ("=", "1")]), (False, [(None, "- 1"), ("=", "0")])]),
+    (r"5 &= 2 \\ &\quad - 3", [(False, [(None, "5"), ("=", "2 - 3")])]),     # without a relation: carried on
     (r"= 3", [(True, [("=", "3")])]),                        # continues the chain before the block
     (r"1 + 1 = 2 \qquad [3]", [(False, [(None, "1 + 1"), ("=", "2")])]),     # the tag after \qquad: dropped
 ])

@@ -56,7 +56,7 @@ GOOD = [
     (r"\frac{\partial(1 - z)}{\partial z}", "diff(1 - z, z)"),
     (r"\text{Diag}", "Diag"),
     (r"[a, b]^\top", "[a, b]"),
-    (r"(1, 2) + 2 \times (3, 3)", "[1, 2] + 2 * [3, 3]"),
+    (r"[1, 2] + 2 \times [3, 3]", "[1, 2] + 2 * [3, 3]"),
     (r"\begin{cases} a & \text{for } y = 1 \\ b & \text{otherwise} \end{cases}",
      "Piecewise((a, y = 1), (b, True))"),
     (r"\begin{cases} a & \text{if } 1 \leq n \leq K \\ 0 & \text{otherwise} \end{cases}",
@@ -95,7 +95,7 @@ GOOD = [
     (r"z^{10}", "z^10"),
     (r"\mathrm{e}^{z} + \mathrm{e}", "exp(z) + E"),
     (r"\mathrm{Var}(z) + \operatorname{sign}(z)", "Var(z) + sign(z)"),   # names of functions as words
-    (r"\|a - b\| + \lVert (a, b) \rVert", "Abs(a - b) + sqrt(a^2 + b^2)"),   # norms of a scalar, a vector
+    (r"\|a - b\| + \lVert [a, b] \rVert", "Abs(a - b) + sqrt(a^2 + b^2)"),   # norms of a scalar, a vector
     (r"\sum_{y \in \{0, 1\}} g(y)", "g(0) + g(1)"),            # a sum over a finite set
     (r"\prod_{n \in \{1, 2\}} (z + n)", "(z + 1) * (z + 2)"),
     (r"a \quad (1)", "a"),                                      # an equation's tag
@@ -133,7 +133,16 @@ BAD = [
     (r"\sum_n z", "no bounds", 1),                            # no bounds for n in the notation
     (r"a \approx b", "approximation", 3),
     (r"\begin{bmatrix} a \end{bmatrix}", "'bmatrix' is not read", 1),
-    (r"\mathbf{p}^\top", "transpose", 11),
+    (r"\mathbf{x}^\top", "transpose", 11),
+    # A bold or arrowed letter is another object than the plain one unless the notation says it is the family
+    # (red team r3s.7: \vec{x} = x and \mathbf{x} \cdot \mathbf{x} = x^2 were proved with x real).
+    (r"\vec{z} - z", "'\\vec{z}' (a vector?) is not the plain z", 1),
+    (r"a \boldsymbol{z}", "is not the plain z", 3),
+    (r"\mathbf{1}", "is not the plain 1", 1),                     # the vector of ones
+    # Intervals were read as vectors: [0, 1) = [0, 1] and (0, 1) = [0, 1] were proved (red team r3s.24).
+    (r"[0, 1)", "'[' closed by ')': an interval?", 1),
+    (r"a + \left( 0, 1 \right]", "'(' closed by ']'", 10),
+    (r"(1, 2) + 2 \times (3, 3)", "a pair, or an open interval?", 1),
     (r"\frac{\partial a}{\partial (a + b)}", "not a variable", 28),     # the variable written
     (r"a @ b", "unexpected character '@'", 3),
     (r"\frac{a}{b", "never closed", 9),

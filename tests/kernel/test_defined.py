@@ -212,6 +212,47 @@ def test_a_branch_value_is_needed_only_where_chosen() -> None:
     assert check is not None and check.holds
 
 
+def test_nonlinear_conditions_of_the_given_side() -> None:
+    # 1 - x^2 >= 0 gives -1 <= x <= 1, where asin(x) is defined; x^2 - 1 >= 0 does not give x - 1 >= 0 (x = -2).
+    assert identity.defined_where(sp.asin(x), sp.sqrt(1 - x**2), FACTS)
+    assert not identity.defined_where(sp.sqrt(x - 1) * sp.sqrt(x + 1), sp.sqrt(x**2 - 1), FACTS)
+    # log(x + sqrt(x^2 - 1)) is defined only for x >= 1 (for x <= -1, x + sqrt(x^2 - 1) < 0): acosh(x) is there.
+    assert identity.defined_where(sp.acosh(x), sp.log(x + sp.sqrt(x**2 - 1)), FACTS)
+
+
+def test_an_integer_power_of_unknown_sign() -> None:
+    # y^k for an integer k: undefined exactly where y = 0 and k < 0 (0^(-1) = 1/0; 0^0 = 1, 0^2 = 0).
+    k = sp.Symbol("k", integer=True)
+    exact = sp.Or(sp.Ne(y, 0), sp.Ge(k, 0))
+    assert defined.conditions(y**k, sufficient=False) == (exact,)
+    assert defined.conditions(y**k, sufficient=True) == (sp.Ne(y, 0),)     # stricter, still sufficient
+    kn = sp.Symbol("kn", integer=True, nonnegative=True)
+    assert defined.conditions(y**kn, sufficient=False) == ()
+
+
+def test_a_negative_base_needs_an_integer_exponent() -> None:
+    # (-2)^y is real only for an integer y (a fractional power of a negative is undefined): y = floor(y).
+    assert defined.conditions(sp.Integer(-2) ** y, sufficient=False) == (sp.Eq(y, sp.floor(y), evaluate=False),)
+    assert defined.conditions(sp.Integer(2) ** y, sufficient=False) == ()
+    # At y = 1/2 SymPy's (-2)^(2y) is -2, but (-2)^y*(-2)^y as written is undefined (the builder carries y =
+    # floor(y)); 4^y = 2 there.
+    check = at(2, "=", sp.Piecewise((sp.Integer(-2) ** (2 * y), sp.Eq(y, sp.floor(y)))), {y: R(1, 2)})
+    assert check is not None and not check.holds and check.undefined == "rhs"
+
+
+def test_a_condition_with_an_undefined_side() -> None:
+    # As the builder writes Piecewise((1, log(x) > 0), (0, True)): the condition's x > 0 carried on every value.
+    pw = sp.Piecewise((sp.Piecewise((1, x > 0)), sp.log(x) > 0), (sp.Piecewise((0, x > 0)), True))
+    # Where it is defined, x > 0 (each branch's value needs it): a necessary condition of its own.
+    assert sp.Gt(x, 0) in defined.conditions(pw, sufficient=False)
+    assert sp.Gt(x, 0) not in defined.conditions(sp.Piecewise((1 / x, y > 0), (1, True)), sufficient=False)
+    # At x = 0 the condition log(0) > 0 has no truth value: the Piecewise is undefined there, not undecided.
+    check = at(0, "=", pw, {x: 0})
+    assert check is not None and not check.holds and check.undefined == "rhs"
+    check = at(1, "=", pw, {x: 2})                           # log 2 = 0.69 > 0: the first branch, 1
+    assert check is not None and check.holds
+
+
 # -- powers at a point: the exponent's value decides the condition -------------------------------------------------
 
 

@@ -32,6 +32,16 @@ def test_the_sigmoid_slope_is_at_most_a_quarter() -> None:
     assert isinstance(decide(sp.Rational(1, 4) - sp.diff(s, z), ">="), nra.Proof)
 
 
+def test_e_is_a_log_term_with_logarithm_one() -> None:
+    # log(u) > 1 exactly when u > e (log increasing, log e = 1): for u > e, log(u) - 1 > 0.
+    assert isinstance(nra.decide(sp.log(u) - 1, ">", NO_FACTS, hypotheses=(sp.Gt(u, sp.E),)), nra.Proof)
+    # u > 5/2 is not enough (log(2.6) = 0.956 < 1, math.log): never a proof.
+    assert not isinstance(nra.decide(sp.log(u) - 1, ">", NO_FACTS, hypotheses=(sp.Gt(u, sp.Rational(5, 2)),)),
+                          nra.Proof)
+    # exp(2) likewise: u > exp(2) gives log(u) > 2.
+    assert isinstance(nra.decide(sp.log(u) - 2, ">", NO_FACTS, hypotheses=(sp.Gt(u, sp.exp(2)),)), nra.Proof)
+
+
 def test_a_false_inequality_gives_a_model_not_a_proof() -> None:
     # x^2 >= x fails at x = 1/2 (1/4 < 1/2): a model, whose value makes x^2 - x negative when re-checked.
     found = decide(x**2 - x, ">=")

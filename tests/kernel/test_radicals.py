@@ -16,6 +16,20 @@ def test_a_nested_root_is_replaced_by_its_checked_denesting() -> None:
     assert radicals.denest(sp.sqrt(5 - 2 * sp.sqrt(6))) == sp.sqrt(3) - sp.sqrt(2)
 
 
+def test_a_cube_root_is_denested_and_checked() -> None:
+    # (1 + sqrt(2))^3 = 1 + 3 sqrt(2) + 6 + 2 sqrt(2) = 7 + 5 sqrt(2); (2 + sqrt(3))^3 = 26 + 15 sqrt(3).
+    assert radicals.denest((7 + 5 * sp.sqrt(2)) ** sp.Rational(1, 3)) == 1 + sp.sqrt(2)
+    assert radicals.denest((26 + 15 * sp.sqrt(3)) ** sp.Rational(1, 3)) == 2 + sp.sqrt(3)
+    # 7 - 5 sqrt(2) = -0.07 < 0: its cube root is undefined in the format; the candidate 1 - sqrt(2) < 0 is
+    # refused (a root is never negative), and the root kept.
+    root = (7 - 5 * sp.sqrt(2)) ** sp.Rational(1, 3)
+    assert radicals.denest(root) == root
+    # 2 + sqrt(2) is no cube root of 7 + 5 sqrt(2) ((2 + sqrt 2)^3 = 20 + 14 sqrt 2): a root without a denesting
+    # of this form is kept (1 + sqrt(2) + 1/10^9 is no candidate either: its cube is checked exactly).
+    root = (8 + 5 * sp.sqrt(2)) ** sp.Rational(1, 3)
+    assert radicals.denest(root) == root
+
+
 def test_a_root_that_does_not_denest_is_kept() -> None:
     # sqrt(1 + sqrt(2)) has no denesting in square roots of rationals.
     root = sp.sqrt(1 + sp.sqrt(2))

@@ -92,3 +92,19 @@ def test_outside_the_domain_nothing_is_enclosed() -> None:
     assert interval.enclose(sp.atanh(2, evaluate=False)) is None
     # an exact 0 is never decided by an enclosure: asin(1/3) + acos(1/3) - pi/2 = 0
     assert interval.sign(sp.asin(R(1, 3)) + sp.acos(R(1, 3)) - sp.pi / 2) is None
+
+
+def test_nonzero_by_factors() -> None:
+    # sin(2x) = 2 sin x cos x: nonzero where sin x != 0 and cos x != 0 (csc(x) sec(x)/2 defined gives csc(2x)).
+    assert trig.nonzero_by_factors(sp.sin(2 * x), [sp.sin(x), sp.cos(x)])
+    # sin(2x) with only sin x != 0 known: at x = pi/2, sin x = 1 and sin(2x) = sin(pi) = 0.
+    assert not trig.nonzero_by_factors(sp.sin(2 * x), [sp.sin(x)])
+    # sin^2 + cos^2 = 1 is never 0, whatever is known.
+    assert trig.nonzero_by_factors(sp.sin(x)**2 + sp.cos(x)**2, [])
+    # cos(2x) = (cos x - sin x)(cos x + sin x): not a product of sin x and cos x (0 at x = pi/4).
+    assert not trig.nonzero_by_factors(sp.cos(2 * x), [sp.sin(x), sp.cos(x)])
+    # tan(x) != 0 where it is defined gives sin(x) != 0 (its numerator): 1/tan(x) = cot(x) is claimed where
+    # tan(x) is defined and nonzero, and cot(x) is defined there.
+    assert trig.nonzero_by_factors(sp.sin(x), [sp.tan(x)])
+    # cos(x) != 0 alone says nothing of sin(x) (x = 0).
+    assert not trig.nonzero_by_factors(sp.sin(x), [sp.cos(x)])

@@ -3,6 +3,7 @@ evidence, and plots of refuted steps."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 import sympy as sp
 from conftest import Run
 
-from verifier.display.prepare import for_page
+from verifier.display.prepare import Renderer
 from verifier.frontend.library import load_library
 from verifier.model import Claim, ClaimResult, Obligation, Outcome, RunResult
 from verifier.outputs import html as page
@@ -130,12 +131,32 @@ def test_out_of_time_the_relations_are_text(write_library: Callable[[dict[str, s
     write_library({"q1.toml": LIBRARY})
     data = verify_cli("all", "--format", "json").json()
     library = load_library(Path("derivations"))
-    results = [ClaimResult(c, [Outcome.from_json(o) for o in d["obligations"]])
-               for c, d in zip(library.claims, data["claims"], strict=True)]
-    run = RunResult(results, 0.0, "0", sp.__version__)
-    for_page(run, budget=0.0)
-    html = page.render_html(run)
+    renderer = Renderer(library)
+    results = []
+    for claim, entry in zip(library.claims, data["claims"], strict=True):
+        outcomes = [Outcome.from_json(o) for o in entry["obligations"]]
+        for n, o in enumerate(outcomes):
+            o.shown = renderer.shown(claim, n, o, lambda: None, budget=0.0)
+        results.append(ClaimResult(claim, outcomes))
+    html = page.render_html(RunResult(results, 0.0, "0", sp.__version__))
     assert "<math" not in html and "<code>(x + 1)^2</code>" in html
+
+
+def without_times(html: str) -> str:
+    """A page without what depends on the run's timing: seconds, and whether a claim came from the cache."""
+    return re.sub(r"(in )?\d+\.\d+s|cached", "", html)
+
+
+def test_a_saved_json_report_renders_the_same_page(report: Callable[..., str], verify_cli: Callable[..., Run],
+                                                    tmp_path: Path) -> None:
+    html = report()
+    verify_cli("all", "--format", "json", "--output", "report.json")
+    saved = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert all("display" in o for c in saved["claims"] for o in c["obligations"])
+    verify_cli("report", "report.json", "--format", "html", "--output", "again.html")
+    again = (tmp_path / "again.html").read_text(encoding="utf-8")
+    assert without_times(again) == without_times(html)
+    assert again.count("<math") == html.count("<math") >= 4
 
 
 def test_an_exact_value_keeps_the_approximation_it_is_given() -> None:

@@ -526,6 +526,23 @@ def test_merge_joins_shards_once_each() -> None:
     assert merged.counts()["unexpected"] == 1
 
 
+def test_merge_joins_the_sheet_summaries_of_shards() -> None:
+    from verifier.outputs.jsonreport import merge_reports
+    # Two shards of one sheet (Q2 here): q2.4 refuted at line 41 in one, nothing wrong in the other; the joined
+    # summary counts the joined claims (q2.1 proved, q2.4 refuted, q2.2 checked: by hand from the shards).
+    a = make_run([PROVED, UNEXPECTED_REFUTATION])
+    b = make_run([CHECKED])
+    a.sheets = [{"sheet": Q2, "claims": 2, "proved": 1, "checked": 0, "refuted": 1, "unknown": 0, "error": 0,
+                 "wrong": [{"claim": "q2.4", "lines": [41]}], "not_read": [], "outside": [7]}]
+    b.sheets = [{"sheet": Q2, "claims": 1, "proved": 0, "checked": 1, "refuted": 0, "unknown": 0, "error": 0,
+                 "wrong": [], "not_read": [], "outside": [7, 9]}]
+    merged = merge_reports([a, b])
+    assert merged.sheets == [{"sheet": Q2, "claims": 3, "proved": 1, "checked": 1, "refuted": 1, "unknown": 0,
+                              "error": 0, "wrong": [{"claim": "q2.4", "lines": [41]}], "not_read": [],
+                              "outside": [7, 9]}]
+    assert merge_reports([make_run([PROVED])]).sheets is None
+
+
 def test_merge_refuses_disagreeing_shards() -> None:
     from verifier.outputs.jsonreport import merge_reports
     held = claim_result("q2.4", "Jacobian of softmax, off-diagonal", Q2, 40, [outcome("statement", "a = a", 41,

@@ -20,7 +20,7 @@ import pytest
 
 import verifier.search.engine
 from verifier.frontend.library import Library, load_library
-from verifier.model import Chain, Claim, Obligation, Outcome
+from verifier.model import Chain, Claim, Obligation, Outcome, obligations
 from verifier.runner.cache import CACHE_DIR, Cache
 from verifier.runner.executor import run_obligations
 
@@ -353,3 +353,54 @@ def test_a_worker_that_dies_at_start_costs_its_obligations_not_the_run(library: 
     assert not interrupted
     assert all(o.verdict == "unknown" and "worker process died" in (o.message or "") and not o.bad_input
                for r in results for o in r.outcomes)
+
+
+def test_with_show_each_outcome_carries_what_the_reports_show(library: Library) -> None:
+    # One worker renders each obligation (building it unevaluated, as written) before it settles the next: the
+    # verdicts are those of a run without rendering.
+    results, _ = run_obligations(library, library.claims, jobs=1, timeout=30, show=True)
+    assert verdicts(results) == EXPECTED
+    # A statement shows its relation; the first step of a chain the chain's first entry and its own, the second
+    # step its own entry only, each with its line in q1.toml (written above: the steps are on line 24).
+    statement = results[0].outcomes[0].shown
+    assert statement is not None and [e.text for e in statement.entries] == ["x + x = 2*x"]
+    first, second = (o.shown for o in results[3].outcomes)
+    assert first is not None and second is not None
+    assert [e.text for e in first.entries] == ["(x + 1)^2", "x^2 + 2*x + 1"]
+    assert [e.text for e in second.entries] == ["x^2 + 2*x + 2"]
+    assert all(e.mathml is not None and e.mathml.startswith("<math") for e in [*first.entries, *second.entries])
+    assert {e.line for e in [*first.entries, *second.entries]} == {24}
+
+
+def test_a_settled_outcome_given_is_rendered_not_settled_again(library: Library) -> None:
+    # q1.1 holds (x + x = 2x); given as refuted, it stays refuted: the workers only render what they are given.
+    claim = library.claims[0]
+    given = Outcome(obligations(claim)[0][0], "refuted", counterexample={"x": "1"}, values={"lhs": "2", "rhs": "2"})
+    results, _ = run_obligations(library, [claim], jobs=1, timeout=30, show=True, given={0: [given]})
+    (outcome,) = results[0].outcomes
+    assert outcome is given and outcome.verdict == "refuted" and results[0].cached
+    assert outcome.shown is not None and outcome.shown.entries[0].mathml is not None
+
+
+def test_a_rendering_that_hangs_or_fails_costs_the_picture_not_the_verdict(library: Library,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import verifier.display.prepare
+    import verifier.runner.executor
+
+    def hang(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(3600)
+
+    monkeypatch.setattr(verifier.display.prepare.Renderer, "shown", hang)
+    monkeypatch.setattr(verifier.runner.executor, "_RENDER_GRACE", 0.5)
+    start = time.monotonic()
+    results, _ = run_obligations(library, library.claims[:2], jobs=1, timeout=30, show=True, render_seconds=0.5)
+    assert time.monotonic() - start < 20
+    assert verdicts(results) == {"q1.1": ["proved"], "q1.2": ["refuted"]}
+    assert all(o.shown is None for r in results for o in r.outcomes)
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("no picture")
+
+    monkeypatch.setattr(verifier.display.prepare.Renderer, "shown", fail)
+    results, _ = run_obligations(library, library.claims[:2], jobs=1, timeout=30, show=True)
+    assert verdicts(results) == {"q1.1": ["proved"], "q1.2": ["refuted"]}

@@ -304,12 +304,15 @@ def _files(paths: list[str], args: Options) -> int:
     return _status(joined, print_bad_input=True)
 
 
-def verify(library: Library, claims: list[Claim], args: Options) -> RunResult:
-    """Settle ``claims`` (:func:`verifier.runner.session.settle`), with the progress the options ask for."""
+def verify(library: Library, claims: list[Claim], args: Options, *, columns: int | None = None) -> RunResult:
+    """Settle ``claims`` (:func:`verifier.runner.session.settle`), with the progress the options ask for; with
+    ``columns`` (``verify show``), each outcome carries its relations as built, pretty-printed to that width."""
     per_claim = settled_lines(sys.stderr, len(claims), args.verbosity)
     sheets = sheet_lines(sys.stderr, claims) if len(library.sheets) > 1 and args.verbosity >= 0 else None
     progress = progress_bar(sys.stderr) if per_claim is None else None
-    options = SessionOptions(jobs=args.jobs, timeout=args.timeout, use_cache=not args.no_cache)
+    # The page and the JSON report carry what each obligation shows (a saved JSON report renders the same page).
+    options = SessionOptions(jobs=args.jobs, timeout=args.timeout, use_cache=not args.no_cache,
+                             show=args.format in ("html", "json") or columns is not None, columns=columns)
     run = settle(library, claims, options, on_claim=both(per_claim, sheets) if per_claim or sheets else None,
                  progress=progress)
     if progress:
@@ -335,7 +338,10 @@ def _show(library: Library, cid: str, args: Options) -> int:
     claims = [c for c in library.claims if c.id == cid]
     if not claims:
         raise UsageError(f"unknown claim id: {cid} (see 'verify list'){_nearest(library, [cid])}")
-    run = verify(library, claims, args)
+    width = None
+    if args.format == "text" and not args.output and sys.stdout.isatty():
+        width = max(40, shutil.get_terminal_size().columns)
+    run = verify(library, claims, args, columns=(width or 100) - 4 if args.format == "text" else None)
     result = run.results[0]
     if args.format != "text":
         emit(run, args)
@@ -345,10 +351,7 @@ def _show(library: Library, cid: str, args: Options) -> int:
         color = {"always": True, "never": False}.get(args.color)
         if color is None:
             color = auto_color(sys.stdout) if not args.output else False
-        width = None
-        if not args.output and sys.stdout.isatty():
-            width = max(40, shutil.get_terminal_size().columns)
-        for_show(result, library, columns=(width or 100) - 4, budget=args.timeout or 10.0)
+        for_show(result, library)
         deliver(render_show(result, color=color, width=width), args)
     if run.interrupted:
         return EXIT_INTERRUPTED

@@ -26,38 +26,31 @@ def emit(run: RunResult, args: Options, library: Library | None = None) -> None:
     # A terminal gets its own width; a pipe or a file is never cut at 80 columns (no line is padded to this width).
     width = None if to_terminal else 10_000
     ascii_only = not args.output and not can_print(sys.stdout, "✓✗…─")
+    if library is not None and library.sheets:
+        from verifier.frontend.sheet import summarize
+        run.sheets = summarize(library.sheets, run.results) or None
     if args.format == "html":
-        from verifier.display.mathml import families_from_notation
-        from verifier.display.prepare import for_page
+        from verifier.frontend.sheet import summary_lines
         from verifier.outputs.html import render_html
-        given = None
-        if library is not None and library.sheets:
-            # A sheet's page shows each line's LaTeX beside how it was read, its families as the notation writes them.
-            from verifier.frontend.notation import written_families
-            from verifier.frontend.sheet import sources
-            written = {k: v for n in library.notations for k, v in written_families(n).items()}
-            for_page(run, library, families=families_from_notation(written))
-            given = sources(library.sheets, run.results)
-        else:
-            for_page(run, library)
-        text = render_html(run, sources=given)
+        text = render_html(run, summary_lines(run.sheets) if run.sheets else None)
     else:
         text = render(run, args.format, color=color, width=width, ascii_only=ascii_only,
                       verbosity=args.verbosity)
-    if library is not None and library.sheets:
-        text = _with_sheet_summary(text, run, library, args.format)
+        if run.sheets:
+            text = _with_sheet_summary(text, run, library, args.format)
     deliver(text, args)
 
 
-def _with_sheet_summary(text: str, run: RunResult, library: Library, fmt: str) -> str:
-    """A report with the per-sheet summary: a "sheets" field in JSON (and each sheet step's column and LaTeX), a
-    closing section in text, Markdown and HTML, a notice per sheet in GitHub annotations (JUnit keeps its schema's
-    shape: one test case per claim, named by sheet)."""
-    from verifier.frontend.sheet import annotate, summarize, summary_lines
-    summary = summarize(library.sheets, run.results)
-    if not summary:
-        return text
+def _with_sheet_summary(text: str, run: RunResult, library: Library | None, fmt: str) -> str:
+    """A report with the per-sheet summary (``run.sheets``): a "sheets" field in JSON (and, read with the sheet's
+    ``library``, each sheet step's column and LaTeX), a closing section in text and Markdown, a notice per sheet in
+    GitHub annotations (JUnit keeps its schema's shape: one test case per claim, named by sheet; the HTML page has
+    its own section)."""
+    from verifier.frontend.sheet import annotate, summary_lines
+    summary = run.sheets or []
     if fmt == "json":
+        if library is None:     # a saved report: its "sheets" field is written with the rest
+            return text
         data = json.loads(text)
         annotate(data, library.sheets, run.results)
         return json.dumps(data, indent=2) + "\n"
@@ -70,11 +63,6 @@ def _with_sheet_summary(text: str, run: RunResult, library: Library, fmt: str) -
         lines = list(zip(summary, summary_lines(summary), strict=True))
         notices = "".join(f"::notice title=sheet {entry['sheet']}::{line}\n" for entry, line in lines[:MAX_ANNOTATIONS])
         return text + notices + "".join(f"{line}\n" for _, line in lines[MAX_ANNOTATIONS:])
-    if fmt == "html":
-        import html
-
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in summary_lines(summary))
-        return text.replace("</body>", f'<section class="sheets"><h2>Sheets</h2><ul>{items}</ul></section>\n</body>', 1)
     return text
 
 

@@ -34,8 +34,9 @@ from verifier.errors import VerifierError
 from verifier.frontend import parser as P
 from verifier.frontend.builder import Builder
 from verifier.frontend.builtins import BUILTINS
-from verifier.frontend.declarations import build_scope
+from verifier.frontend.declarations import scope_of
 from verifier.frontend.library import Library
+from verifier.frontend.scope import Scope
 from verifier.kernel.relations import RELATION_CLASSES
 from verifier.model import Claim
 
@@ -418,8 +419,10 @@ class Written:
         self.claim = claim
         self.families = families
         try:
-            self.builder: WrittenBuilder | None = WrittenBuilder(build_scope(library.context(claim)),
-                                                                 file=claim.file)
+            # The claims of one file share their declarations, built once (scope_of); a copy of its own, so that
+            # nothing built for display is kept where the engine's builder would find it.
+            scope = scope_of(library.context(claim)).merged(Scope())
+            self.builder: WrittenBuilder | None = WrittenBuilder(scope, file=claim.file)
         except (VerifierError, RecursionError):
             self.builder = None
 

@@ -39,6 +39,7 @@ class Line:
     half_width: float
     at: tuple[float, float]     # both sides at the counterexample, evaluated from its exact values
     signs: tuple[tuple[float, str], ...] = ()   # each moving variable's value at t is offset + t; its declared sign
+    hypotheses: tuple[sp.Basic, ...] = ()       # the case's hypotheses along the line, in t
 
 
 def approximate(text: str, digits: int = 10) -> str | None:
@@ -83,17 +84,20 @@ def line_through(problem: Any, counterexample: dict[str, str]) -> Line | None:
     if case is None:
         return None
     for lhs, op, rhs in case.relations:
-        line = _line(lhs, op, rhs, values)
+        line = _line(lhs, op, rhs, values, tuple(getattr(case, "hypotheses", ())))
         if line is not None:
             return line
     return None
 
 
-def _line(lhs: sp.Expr, op: str, rhs: sp.Expr, values: dict[str, sp.Expr]) -> Line | None:
+def _line(lhs: sp.Expr, op: str, rhs: sp.Expr, values: dict[str, sp.Expr],
+          hypotheses: tuple[sp.Basic, ...] = ()) -> Line | None:
     try:
-        integers = {s: values[str(s)] for s in (lhs.free_symbols | rhs.free_symbols)
+        named = set().union(lhs.free_symbols, rhs.free_symbols, *(h.free_symbols for h in hypotheses))
+        integers = {s: values[str(s)] for s in named
                     if isinstance(s, sp.Symbol) and s.is_integer and str(s) in values}
         sides = [side.xreplace(integers).doit() for side in (lhs, rhs)]
+        conditions = tuple(h.xreplace(integers) for h in hypotheses)
     except Exception:  # SymPy failing to write out a sum: no plot
         return None
     free = set().union(*(side.free_symbols for side in sides))
@@ -109,15 +113,15 @@ def _line(lhs: sp.Expr, op: str, rhs: sp.Expr, values: dict[str, sp.Expr]) -> Li
     if any(math.isnan(a) for a in at) or math.isclose(at[0], at[1], rel_tol=1e-12, abs_tol=1e-12):
         return None
     t = sp.Dummy("t", real=True)
-    lines = [_along(sides, op, t, exact, at, [v]) for v in variables]
+    lines = [_along(sides, op, t, exact, at, [v], conditions) for v in variables]
     if len(variables) > 1:
-        lines.append(_along(sides, op, t, exact, at, variables))
+        lines.append(_along(sides, op, t, exact, at, variables, conditions))
     # The first line along which a side changes; else the last (the diagonal, or the one variable).
     return next((line for line in lines if line is not None and _varies(line)), lines[-1])
 
 
 def _along(sides: list[sp.Expr], op: str, t: sp.Symbol, exact: dict[Any, sp.Expr], at: tuple[float, float],
-           moving: list[Any]) -> Line | None:
+           moving: list[Any], hypotheses: tuple[sp.Basic, ...] = ()) -> Line | None:
     """Both sides with the variables of ``moving`` moved by ``t`` from the counterexample, the others fixed there
     (one variable: its own value on the axis)."""
     if len(moving) == 1:
@@ -130,11 +134,12 @@ def _along(sides: list[sp.Expr], op: str, t: sp.Symbol, exact: dict[Any, sp.Expr
         label = f"t  ({', '.join(str(v) for v in moving)} each moved by t from the counterexample)"
     try:
         left, right = (side.xreplace(move) for side in sides)
+        conditions = tuple(c for h in hypotheses if (c := h.xreplace(move)) is not sp.true)
     except Exception:  # SymPy refusing a substitution: no plot along this line
         return None
     offset = (lambda v: 0.0) if len(moving) == 1 else (lambda v: float(exact[v]))
     signs = tuple((offset(v), sign) for v in moving if (sign := _sign(v)))
-    return Line(left, right, op, t, label, center, max(2.0, abs(center)), at, signs)
+    return Line(left, right, op, t, label, center, max(2.0, abs(center)), at, signs, conditions)
 
 
 def _sign(v: Any) -> str:
@@ -144,10 +149,31 @@ def _sign(v: Any) -> str:
 
 
 def _declared(line: Line, x: float) -> bool:
-    """Whether every moving variable keeps its declared sign at ``t = x``."""
+    """Whether every moving variable keeps its declared sign at ``t = x``, and no hypothesis of the case is false
+    there (one that cannot be decided at a point, naming what the line does not fix, sets no limit)."""
     tests = {"positive": lambda a: a > 0, "negative": lambda a: a < 0, "nonnegative": lambda a: a >= 0,
              "nonpositive": lambda a: a <= 0}
-    return all(tests[sign](offset + x) for offset, sign in line.signs)
+    if not all(tests[sign](offset + x) for offset, sign in line.signs):
+        return False
+    for hypothesis in line.hypotheses:
+        try:
+            if hypothesis.xreplace({line.t: sp.Float(x, 20)}) is sp.false:
+                return False
+        except Exception:  # a hypothesis SymPy cannot put a point in: no limit from it
+            continue
+    return True
+
+
+def _span(line: Line) -> tuple[float, float]:
+    """The plotted range around the counterexample, cut where a moving variable's declared sign ends."""
+    lo, hi = line.center - line.half_width, line.center + line.half_width
+    for offset, sign in line.signs:
+        edge = -offset      # the variable is 0 at t = -offset
+        if sign in ("positive", "nonnegative"):
+            lo = max(lo, edge)
+        else:
+            hi = min(hi, edge)
+    return (lo, hi) if lo < hi else (line.center - line.half_width, line.center + line.half_width)
 
 
 def _varies(line: Line) -> bool:
@@ -173,9 +199,10 @@ def _at(expr: sp.Expr, t: sp.Symbol | None, x: float) -> float:
 
 
 def sample(line: Line, *, expired: Callable[[], bool] = lambda: False) -> Plot | None:
-    """Both sides at :data:`SAMPLES` points of ``line`` around the counterexample (NaN where a variable leaves its
-    declared sign); ``None`` when time runs out."""
-    lo, hi = line.center - line.half_width, line.center + line.half_width
+    """Both sides at :data:`SAMPLES` points of ``line`` around the counterexample, inside the declared signs of its
+    variables (NaN where a variable leaves its declared sign or a hypothesis fails); ``None`` when time runs
+    out."""
+    lo, hi = _span(line)
     xs = [lo + (hi - lo) * n / (SAMPLES - 1) for n in range(SAMPLES)]
     ls, rs = [], []
     for x in xs:

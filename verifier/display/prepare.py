@@ -1,13 +1,15 @@
-"""What the reports show of each claim beyond its verdicts, computed here, where the claim's library is at hand, so
-that the reports render from plain data (:class:`~verifier.model.Display`) and never build anything.
+"""What the reports show of each obligation beyond its verdict, computed in the worker process that settles it,
+where the claim's library is at hand, so that the reports render from plain data carried by the outcome
+(:class:`~verifier.model.Shown`) and never build anything.
 
-For the HTML page (:func:`for_page`) a claim gets its relations and chain entries as MathML, built as written
-(:mod:`verifier.display.mathml`), a plot of each refuted relation near its counterexample, built as the engine built
-it (:mod:`verifier.display.plot`), and decimal approximations of the exact values in its evidence. For ``verify
-show`` (:func:`for_show`) it gets its relations as built, pretty-printed, and for a step read from a sheet the LaTeX
-of its entries and how each was read. Building gets a budget of seconds per claim (an alarm in the main thread, which
-stops SymPy between two Python steps; elsewhere, a check between steps); out of time, the relations are shown as
-text.
+:class:`Renderer` gives an obligation its relation or chain entries as MathML, built as written
+(:mod:`verifier.display.mathml`), a plot of a refuted relation near its counterexample, built as the engine built it
+(:mod:`verifier.display.plot`), and decimal approximations of the exact values in its evidence; a failure to build
+any of it costs that picture only (the report shows the text), never the verdict; for ``verify show`` it also
+pretty-prints the relations as the engine built them. :func:`for_show` gives a claim the lines of the sheet it was
+read from (the LaTeX of each entry and how it was read), which the parent reads without building anything. Building
+gets a budget of seconds (an alarm in the worker's main thread, which stops SymPy between two Python steps;
+elsewhere, a check between steps); out of time, what is not built yet is shown as text.
 """
 
 from __future__ import annotations
@@ -18,98 +20,102 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import sympy as sp
 
-from verifier.display.mathml import OPERATORS, Families, Written
+from verifier.display.mathml import OPERATORS, Families, Written, families_from_notation
 from verifier.display.plot import approximate, line_through, sample
 from verifier.errors import ExpressionError
-from verifier.frontend.library import Library, load_library
+from verifier.frontend.library import Library
 from verifier.frontend.problem import Problem
-from verifier.frontend.problem_builder import library_problems
-from verifier.model import Claim, ClaimResult, Display, Obligation, Outcome, Plot, RunResult, obligations
+from verifier.model import Claim, ClaimResult, Display, Obligation, Outcome, Plot, Shown, ShownEntry, obligations
+
+#: The longest a worker spends building what the reports show of one obligation, in seconds.
+RENDER_SECONDS = 20.0
 
 
-def for_page(run: RunResult, library: Library | None = None, *, families: Families | None = None,
-             budget: float = 20.0) -> None:
-    """Give each claim of ``run`` its :class:`~verifier.model.Display` for the HTML page: MathML, plots and
-    approximations. A claim is built in ``library`` when it holds the claim's file, else in the library read again
-    from the claim's file (a saved report's claims); ``families`` prints layer-labelled families
-    (:func:`verifier.display.mathml.families_from_notation`)."""
-    libraries = _Libraries(library)
-    for result in run.results:
-        display = Display(approximations=_approximations(result.outcomes))
-        claim_library = libraries.get(result.claim)
-        if claim_library is not None:
+class Renderer:
+    """What the reports show of each obligation of a library's claims (:meth:`shown`); a claim's relations are
+    built as written once for all its obligations. A sheet's families print as its notation writes them; with
+    ``columns``, the relations as built are pretty-printed to that width too (``verify show``)."""
+
+    def __init__(self, library: Library, columns: int | None = None) -> None:
+        self.library = library
+        self.columns = columns      # for ``verify show``: the relations as built, pretty-printed to this width
+        self.families: Families | None = None
+        if library.sheets:
+            from verifier.frontend.notation import written_families
+            written = {k: v for n in library.notations for k, v in written_families(n).items()}
+            self.families = families_from_notation(written)
+        self._written: tuple[Claim, Written | None] | None = None
+
+    def shown(self, claim: Claim, n: int, outcome: Outcome,
+              problem: Callable[[], Problem | ExpressionError | None], budget: float = RENDER_SECONDS) -> Shown:
+        """What the reports show of obligation ``n`` of ``claim``, settled as ``outcome``; ``problem()`` gives it
+        built as the engine built it (asked only for a plot). Out of ``budget`` seconds, the rest is left out."""
+        out = Shown(entries=entries_of(claim, n, outcome.obligation))
+        try:
+            with time_limit(budget) as expired:
+                out.approximations = _approximations([outcome])
+                written = self._written_for(claim)
+                for entry, first in zip(out.entries, _firsts(claim, n, len(out.entries)), strict=True):
+                    if written is None or expired():
+                        break
+                    entry.mathml = (written.relation(entry.text) if first is None
+                                    else written.chain_entry(entry.text, first))
+                if outcome.verdict == "refuted" and outcome.counterexample and not expired():
+                    out.plot = _plot(problem(), outcome, expired)
+                if self.columns is not None and not expired():
+                    out.pretty = _pretty(problem(), outcome, self.columns)
+        except Expired:     # out of time between two guarded steps: what is built so far
+            pass
+        except Exception:  # display only: a picture that cannot be built is left out, never the verdict
+            pass
+        return out
+
+    def _written_for(self, claim: Claim) -> Written | None:
+        if self._written is None or self._written[0] is not claim:
             try:
-                with time_limit(budget) as expired:
-                    _page(display, result, claim_library, families, expired)
-            except Expired:     # out of time between two guarded steps: the relations as text, no plots
-                display = Display(approximations=display.approximations)
-        result.display = display
+                written: Written | None = Written(self.library, claim, self.families)
+            except Exception:  # a library that no longer builds: every relation shows as text
+                written = None
+            self._written = (claim, written)
+        return self._written[1]
 
 
-def for_show(result: ClaimResult, library: Library, *, columns: int, budget: float = 10.0) -> None:
-    """Give one claim its :class:`~verifier.model.Display` for ``verify show``: its relations as built,
-    pretty-printed to ``columns`` (building gets ``budget`` seconds), and the sheet lines of its steps."""
-    display = Display(sheet_lines=_sheet_lines(library, result))
-    problems: dict[Obligation, Problem | ExpressionError] = {}
-    try:
-        with time_limit(budget):
-            problems = _problems(library, result.claim)
-    except Expired:
-        problems = {}
-    for n, outcome in enumerate(result.outcomes):
-        pretty = _pretty(problems.get(outcome.obligation), outcome, columns)
-        if pretty is not None:
-            display.pretty[n] = pretty
-    result.display = display
+def for_show(result: ClaimResult, library: Library) -> None:
+    """Give one claim its :class:`~verifier.model.Display` for ``verify show``: the sheet lines of its steps (its
+    relations pretty-printed come with its outcomes: :class:`Renderer` with ``columns``)."""
+    result.display = Display(sheet_lines=_sheet_lines(library, result))
 
 
-def _page(out: Display, result: ClaimResult, library: Library, families: Families | None,
-          expired: Callable[[], bool]) -> None:
-    claim, outcomes = result.claim, result.outcomes
-    try:
-        written: Written | None = Written(library, claim, families)
-    except Exception:  # a library that no longer builds: every relation shows as text
-        written = None
-    if written is not None:
-        origins = [origin for _, origin in obligations(claim)]
-        whole = len(origins) == len(outcomes)
-        for o, origin in zip(outcomes, origins if whole else [("statement",)] * len(outcomes), strict=True):
-            if origin[0] in ("statement", "exists") and not expired():
-                _put(out.relations, o.obligation.text, written.relation(o.obligation.text))
-        for chain in claim.chains if whole else ():
-            for n, text in enumerate(chain.steps):
-                if not expired():
-                    _put(out.entries, (text, n == 0), written.chain_entry(text, n == 0))
-    wanted = [n for n, o in enumerate(outcomes) if o.verdict == "refuted" and o.counterexample]
-    if not wanted or expired():
-        return
-    problems = _problems(library, claim)
-    for n in wanted:
-        if expired():
-            return
-        line = line_through(problems.get(outcomes[n].obligation), outcomes[n].counterexample or {})
-        if line is None:
-            continue
-        plotted = sample(line, expired=expired) if _plotting_available() else Plot(line.label, line.center, line.at)
-        if plotted is not None:
-            out.plots[n] = plotted
+def entries_of(claim: Claim, n: int, ob: Obligation) -> list[ShownEntry]:
+    """The relation of obligation ``n`` as written, or for a step the chain's entries it shows (the first entry
+    too for the first step)."""
+    origins = obligations(claim)
+    if n >= len(origins) or origins[n][1][0] != "step":
+        return [ShownEntry(ob.text, ob.line)]
+    _, chain_no, k = origins[n][1]
+    assert chain_no is not None
+    chain = claim.chains[chain_no]
+    later = ShownEntry(chain.steps[k + 1], chain.step_lines[k + 1])
+    return [ShownEntry(chain.steps[0], chain.step_lines[0]), later] if k == 0 else [later]
 
 
-def _put(table: dict[Any, str], key: Any, math: str | None) -> None:
-    if math:
-        table[key] = math
+def _firsts(claim: Claim, n: int, count: int) -> list[bool | None]:
+    """For each entry :func:`_entries` gives: ``None`` for a relation, else whether it is its chain's first."""
+    origins = obligations(claim)
+    if n >= len(origins) or origins[n][1][0] != "step":
+        return [None] * count
+    return [True, False] if count == 2 else [False]
 
 
-def _problems(library: Library, claim: Claim) -> dict[Obligation, Problem | ExpressionError]:
-    try:
-        return dict(library_problems(library, claim))
-    except Exception:  # display only: a claim that no longer builds has no plot and no pretty relations
-        return {}
+def _plot(problem: Problem | ExpressionError | None, outcome: Outcome, expired: Callable[[], bool]) -> Plot | None:
+    line = line_through(problem, outcome.counterexample or {})
+    if line is None:
+        return None
+    return sample(line, expired=expired) if _plotting_available() else Plot(line.label, line.center, line.at)
 
 
 def _approximations(outcomes: list[Outcome]) -> dict[str, str]:
@@ -174,26 +180,6 @@ def _pretty_relation(lhs: sp.Basic, op: str, rhs: sp.Basic, columns: int) -> str
     except Exception:  # e.g. an operand SymPy cannot relate: one side above the other
         return (sp.pretty(lhs, use_unicode=True, num_columns=columns) + "\n" + OPERATORS[op] + "\n"
                 + sp.pretty(rhs, use_unicode=True, num_columns=columns))
-
-
-class _Libraries:
-    """Each claim's library: the one given when it holds the claim's file, else read again from the claim's file
-    (its ``use``d files come with it), once per file."""
-
-    def __init__(self, library: Library | None) -> None:
-        self._given = library
-        self._by_file: dict[str, Library | None] = {}
-
-    def get(self, claim: Claim) -> Library | None:
-        if self._given is not None and claim.file in self._given.files:
-            return self._given
-        if claim.file not in self._by_file:
-            try:
-                library = load_library(Path(claim.file))
-                self._by_file[claim.file] = library if claim.file in library.files else None
-            except Exception:  # the file moved or no longer reads: the report shows text
-                self._by_file[claim.file] = None
-        return self._by_file[claim.file]
 
 
 def _plotting_available() -> bool:

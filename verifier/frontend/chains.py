@@ -29,13 +29,14 @@ def block_chains(tokens: list[Token]) -> list[tuple[bool, list[Raw]]]:
     chains: list[tuple[bool, list[Raw]]] = []
     columns: dict[int, int] = {}        # a pair of columns -> the chain it writes
     for row in _cut(tokens, lambda t: t.kind == "cmd" and t.text == "\\\\"):
+        related = len(_cut(row, lambda t: relop(t) is not None, keep=True)) > 1    # the row has a relation
         for number, cell in enumerate(_cut(row, lambda t: t.kind == "&", empty=True)):
             cell = trim(_unbraced(cell))
             if not cell or all(t.kind == "word" for t in cell):     # && \text{by (2)}: a remark, no math
                 continue
             parts = _cut(cell, lambda t: relop(t) is not None, keep=True)
             target = chains[columns.get(number // 2, len(chains) - 1)][1] if chains else []
-            if target and _continues(target[-1][1], cell, parts):
+            if target and _continues(target[-1][1], cell, parts, related):
                 # "&= 2 \\ &\quad + 3": the row carries on the formula above it (2 + 3), as the page shows
                 op, before, at = target[-1]
                 target[-1] = (op, [*_unbraced(before), *parts[0]], at)
@@ -97,15 +98,15 @@ def _binary(token: Token) -> bool:
     return token.kind in ("+", "/") or (token.kind == "cmd" and token.text in (r"\cdot", r"\times"))
 
 
-def _continues(before: list[Token], cell: list[Token], parts: list[list[Token]]) -> bool:
+def _continues(before: list[Token], cell: list[Token], parts: list[list[Token]], related: bool) -> bool:
     """Whether a cell carries on the formula before it: the formula ends with an operator (``1 + {} & 1``), or the
-    cell starts with one, or with ``-`` and holds no relation (``-x = y`` is a formula of its own)."""
+    cell starts with one and its row holds no relation (``-7 &= -7`` is an equation of its own, as ``-x = y``)."""
     before = _unbraced(before)
     if relop(cell[0]) is not None:
         return False
     if not before or _binary(before[-1]) or before[-1].kind == "-":     # a &=& b: the relation's cell, then b
         return True
-    return _binary(cell[0]) or (cell[0].kind == "-" and len(parts) == 1)
+    return not related and (_binary(cell[0]) or (cell[0].kind == "-" and len(parts) == 1))
 
 
 def _unbraced(tokens: list[Token]) -> list[Token]:

@@ -86,6 +86,13 @@ def settle_inferred(sheets: dict[str, Sheet], notations: list[Notation], results
             continue
         declared = {name: text for name, text, _ in notation.symbols}
         for n, outcome in enumerate(result.outcomes):
+            if outcome.verdict in ("proved", "checked") and (unshown := _unshown(
+                    outcome.obligation.text, {k: v for k, v in declared.items() if k in notation.inferred})):
+                taken = ", ".join(f"{name} as {declared[name]}" for name in unshown)
+                result.outcomes[n] = replace(outcome, verdict="unknown", method=None, message=(
+                    f"{outcome.verdict}, but only with declarations that are guesses the step does not show "
+                    f"({taken}): declare what the sheet means in its table and take the names out of 'inferred', "
+                    f"for a verdict. {outcome.message or ''}").strip())
             if outcome.verdict != "refuted":
                 continue
             names = sorted({m.group() for m in _NAME.finditer(outcome.obligation.text)} & notation.inferred)
@@ -96,6 +103,27 @@ def settle_inferred(sheets: dict[str, Sheet], notations: list[Notation], results
                 f"refuted, but only with declarations that are guesses ({taken}): declare what the sheet means (an "
                 f"integer, a positive number) in its table (`verify init {result.claim.file}` writes one) and take "
                 f"the names out of 'inferred', for a verdict. {outcome.message or ''}").strip())
+
+
+def _unshown(text: str, guesses: dict[str, str]) -> list[str]:
+    """The names of a step whose guessed declaration says more than ``real`` (an integer, positive, a range) and
+    that the step does not show as such: a sum's index or bound, or an index, in the step shows a count; a guess from
+    another answer (n a sum's bound there, floor(n) = |n| here) does not."""
+    strong = {name for name, decl in guesses.items() if decl.split() not in (["real"], ["indexed", "real"])}
+    if not strong:
+        return []
+    try:
+        node = P.parse_relation(text)
+    except ExpressionError:
+        return sorted(strong & {m.group() for m in _NAME.finditer(text)})
+    shown: set[str] = set()
+    for sub in P.walk(node):
+        if isinstance(sub, P.Call) and sub.func in ("Sum", "Product") and len(sub.args) == 2 and \
+                isinstance(sub.args[1], P.Tuple):
+            shown |= set().union(*(P.names(item) for item in sub.args[1].items))
+        elif isinstance(sub, P.Index):      # x_i: the step shows i as an index
+            shown |= set().union(*(P.names(item) for item in sub.indices))
+    return sorted((P.names(node) & strong) - shown)
 
 
 def infer_table(text: str, shown: str, deadline: float | None = None) -> str:

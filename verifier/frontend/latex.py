@@ -42,15 +42,14 @@ command argument in braces)::
     cases      = value "&" condition { "\\" value "&" condition } ;   (* \text{for }, \text{if }, \text{otherwise} *)
     OPERATOR   = "*" | "\tilde{*}" ;                            (* only with a meaning under [operators] *)
 
-Names and applications: a name followed by ``(`` is an application when it is a function of the notation (or built
-in), a product when it is a declared value (``y(1 - f)`` with ``y`` a symbol); otherwise the page could mean either
-and it is not read. A function's argument without parentheses is the factor that follows (``\log x``, ``\tanh
-\frac{x}{2}``) or the sum that follows (``\log \sum_j e^{x_j}``); a second factor after it (``\log 2x``) is ambiguous.
-``f^{n}(..)`` with ``n`` a positive integer is a power of the application; ``f^{-1}`` (an inverse, or a reciprocal?)
-is not read. ``\mathbf{x}``, ``\boldsymbol{x}`` are ``x`` unless a pattern says otherwise; ``\log`` and ``\ln`` are
-natural logarithms. ``\mathbb{E}`` (an expectation), ``\dots``, ``\approx``, matrices and a gradient with respect to a
-vector are not read (patterns can say what they mean). Limits are those of the expression parser
-(:data:`~.parser.MAX_TEXT`, :data:`~.parser.MAX_DEPTH`).
+Names and applications: a name followed by ``(`` is an application when it is a function of the notation (or built in),
+a product when it is a declared value (``y(1 - f)`` with ``y`` a symbol); otherwise the page could mean either and it
+is not read. A function's argument without parentheses is the factor that follows (``\log x``, ``\tanh \frac{x}{2}``)
+or the sum that follows (``\log \sum_j e^{x_j}``); a second factor after it (``\log 2x``) is ambiguous. ``f^{n}(..)``
+with ``n`` a positive integer is a power of the application; ``f^{-1}`` (an inverse, or a reciprocal?) is not read.
+``\mathbf{x}``, ``\vec{x}`` are ``x`` for a family ``x`` only (else not read: a vector?); ``\log``, ``\ln``: natural
+logarithms. ``\mathbb{E}`` (an expectation), ``\dots``, ``\approx``, matrices and a gradient with respect to a vector
+are not read (patterns can say what they mean). Limits: :data:`~.parser.MAX_TEXT`, :data:`~.parser.MAX_DEPTH`.
 """
 
 from __future__ import annotations
@@ -441,9 +440,9 @@ class _Reader:
 
     def bracket(self, token: Token) -> P.Node:
         end = T.closing(self.tokens, self.pos)
-        inner = self.tokens[self.pos + 1:end]
+        items = T.parts(self.tokens[self.pos + 1:end], K.COMMA, token)
+        T.not_an_interval(token, self.tokens[end], len(items))
         self.pos = end + 1
-        items = T.parts(inner, K.COMMA, token)
         if len(items) == 1:
             return self.whole(items[0], token)
         return P.Vector(tuple(self.whole(item, token) for item in items), token.col)
@@ -472,7 +471,7 @@ class _Reader:
         if text in _UNREADABLE:
             raise ExpressionError(f"{_UNREADABLE[text]} cannot be read", column=token.col)
         if text in _STYLES:
-            return self.whole(self.group(), token)
+            return N.styled(text, self.whole(self.group(), token), self.rules, token.col)
         if text == r"\mathbb":
             letters = "".join(t.text for t in self.group())
             what = "an expectation: write the sum over the outcomes" if letters == "E" else "a set"

@@ -5,9 +5,10 @@ A pattern is LaTeX with placeholders (``\mathbf{x}_{?i}`` -> ``x[?i]``). What a 
 - followed in the pattern by ``^`` or ``_``: one atom, as TeX attaches a script to the atom before it
   (``?a^{-1}`` on ``2 (1 + e^{-z})^{-1}`` takes ``(1 + e^{-z})``, never ``2 (1 + e^{-z})``); followed by another
   placeholder: one atom (``\omega_{?p?q}`` on ``\omega_{kj}`` takes ``k`` and ``j``);
-- last in the pattern: one atom with its scripts (``\sigma ?z`` on ``\sigma z^2`` takes ``z^2``); an atom is a
-  braced group (without its braces), a bracketed group, a command with its arguments (``\mathbf{x}``), a letter,
-  a number or a word;
+- last in the pattern: one atom with its scripts (``\sigma ?z`` on ``\sigma z^2`` takes ``z^2``), except a
+  parenthesised group, an argument list whose script is on the application (``\sigma(z)^2`` takes ``(z)``: the
+  square of sigma(z)); an atom is a braced group (without its braces), a bracketed group, a command with its
+  arguments (``\mathbf{x}``), a letter, a number or a word;
 - otherwise: the shortest balanced run of tokens before the pattern's next token (``S(?v)_{?i}``), never nothing.
 
 A placeholder used twice must take the same tokens both times.
@@ -98,6 +99,21 @@ def pattern(source: str, replacement: str) -> Pattern:
     return Pattern(tokens, replacement, source)
 
 
+#: Styles that make another object of a letter: a bold or arrowed x is a vector, not the number x.
+_VECTOR_STYLES = frozenset({r"\mathbf", r"\boldsymbol", r"\bm", r"\vec", r"\mathsf"})
+
+
+def styled(style: str, node: P.Node, rules: Rules, column: int) -> P.Node:
+    r"""What ``\mathbf{x}`` (any style) reads as: the letter when the style changes nothing (``\mathit``) or the
+    notation declares the letter a family (the vector and its entries ``x_i``); otherwise not read, as the page
+    shows another object than the plain letter."""
+    if style not in _VECTOR_STYLES or (isinstance(node, P.Name) and rules.is_family(node.id)):
+        return node
+    shown = P.unparse(node)
+    raise ExpressionError(f"'{style}{{{shown}}}' (a vector?) is not the plain {shown}: declare {shown} a family "
+                          f"(indexed) in the notation, or give '{style}{{{shown}}}' a pattern", column=column)
+
+
 def two_letters(tokens: list[Token]) -> None:
     """Raise if a subscript is letters side by side: ``x_{ij}`` is x[i, j] to most readers, x[i*j] to a grammar."""
     if len(tokens) > 1 and all(t.kind == K.LETTER for t in tokens):
@@ -160,6 +176,7 @@ def _atom_end(tokens: list[Token], pos: int, *, scripts: bool) -> int | None:
     t = tokens[pos]
     if t.kind in OPENERS:
         end = closing(tokens, pos) + 1
+        scripts = scripts and t.kind != K.LPAREN    # \sigma(z)^2: an argument's script is on the application
     elif t.kind == K.CMD:
         end = pos + 1
         for _ in range(ARITY.get(t.text, 0) + (t.text == r"\sqrt" and end < len(tokens)

@@ -35,7 +35,8 @@ from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 
 __all__ = ["ARITY", "CLOSERS", "OPENERS", "RELOPS", "Token", "TokenKind", "bar_end", "closing", "describe",
-           "digits_apart", "index_after_body", "mixed_number", "parts", "relation_of", "scan", "split"]
+           "digits_apart", "index_after_body", "mixed_number", "not_an_interval", "parts", "relation_of", "scan",
+           "split"]
 
 
 class TokenKind(StrEnum):
@@ -503,6 +504,16 @@ def bar_end(tokens: list[Token], start: int) -> int:
         elif kind in CLOSERS:
             depth -= 1
     raise ExpressionError(f"'{tokens[start].text}' is never closed", column=tokens[start].col)
+
+
+def not_an_interval(opening: Token, close: Token, items: int) -> None:
+    r"""Raise for brackets that may show an interval: ``[0, 1)``, ``\left( 0, 1 \right]`` (mismatched) or ``(0, 1)``
+    (a pair, or the open interval?); only ``[a, b]`` is a vector, and ``(..)`` without a comma a group."""
+    if (opening.kind == K.LPAREN) != (close.kind == K.RPAREN):
+        raise ExpressionError(f"'{opening.text}' closed by '{close.text}': an interval? not read", column=opening.col)
+    if opening.kind == K.LPAREN and items > 1:
+        raise ExpressionError("'(a, b)': a pair, or an open interval? not read (a vector is written [a, b])",
+                              column=opening.col)
 
 
 def parts(tokens: list[Token], separator: str, at: Token) -> list[list[Token]]:

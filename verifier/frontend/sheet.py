@@ -38,7 +38,7 @@ from verifier.frontend.latex_tokens import RELATION_WORDS
 from verifier.frontend.layout import Answer, Block, Layout, lay_out
 from verifier.frontend.macros import Definitions, definitions
 from verifier.frontend.notation import Notation, Settings, rename
-from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome
+from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome, Written
 
 __all__ = ["MAX_SHEET_STEPS", "MAX_STEPS", "READ_SECONDS", "UNREAD", "Entry", "Sheet", "annotate", "read_sheet",
            "settle_unread", "step_entries", "summarize", "summary_lines"]
@@ -333,8 +333,13 @@ def _claim(full_id: str, cid: str, answer: Answer, shown: str, kept: list[tuple[
                             where_line=entries[0].line if settings.where else None,
                             unread=tuple(e.not_read(shown) for e in entries)))
     question = id_prefix + cid.rsplit(".", 1)[0] if "." in cid else None
+    # The table's hypotheses are the table's: an error in one is reported at its own line and column there.
+    written: list[tuple[str | None, str]] = [*((None, a) for a in assume), *where]
+    written += [w for _, settings in kept for w in [*((None, a) for a in settings.assume), *settings.where]]
+    sources = tuple(Written(text, name, notation.path, *notation.written[(name, text)])
+                    for name, text in dict.fromkeys(written) if (name, text) in notation.written)
     return Claim(id=full_id, title=title, file=shown, line=heading_line, chains=tuple(chains), assume=assume,
-                 where=where, where_line=heading_line if where else None, question=question)
+                 where=where, where_line=heading_line if where else None, question=question, sources=sources)
 
 
 def step_entries(sheets: dict[str, Sheet], claim: Claim, ob: Obligation) -> tuple[Entry, Entry] | None:

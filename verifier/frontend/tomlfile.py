@@ -110,7 +110,7 @@ def load_file(p: Path, shown: str, *, display_root: Path | None = None, root: Pa
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise _toml_error(str(err), text, shown) from None
+        raise toml_error(str(err), text, shown) from None
     except ValueError as err:  # tomllib lets Python's limit on the digits of an integer through
         m = re.search(r"(?<!\d)\d{4000,}", text)
         digits_line = text.count("\n", 0, m.start()) + 1 if m else None
@@ -145,7 +145,7 @@ _TOML_HINTS = (
 )
 
 
-def _toml_error(message: str, text: str, shown: str) -> DerivationFileError:
+def toml_error(message: str, text: str, shown: str) -> DerivationFileError:
     """A tomllib complaint as a one-line error with the line (the last line when it is the end of the file)."""
     m = re.search(r" ?\(at line (\d+), column (\d+)\)| ?\(at end of document\)", message)
     line = column = None

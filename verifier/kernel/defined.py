@@ -6,7 +6,8 @@ real-valued and finite:
 
 - ``log(u)`` needs ``u > 0``; ``b^x`` needs ``b != 0`` for a negative integer ``x``, ``b >= 0`` for a positive
   non-integer rational ``x`` (``sqrt``), ``b > 0`` for a negative non-integer ``x`` and for a symbolic exponent
-  (only sufficient: ``0^x`` is defined for ``x > 0``);
+  (only sufficient: ``0^x`` is defined for ``x > 0``; for a negative ``b`` the exact condition is that ``x`` is an
+  integer, ``x = floor(x)``);
 - ``tan(u)`` and ``sec(u)`` need ``cos(u) != 0`` (tan is undefined at the odd multiples of pi/2), ``cot(u)`` and
   ``csc(u)`` need ``sin(u) != 0`` (the multiples of pi); ``asin(u)`` and ``acos(u)`` need ``-1 <= u <= 1``,
   ``acosh(u)`` needs ``u >= 1``, ``atanh(u)`` needs ``-1 < u < 1`` (the principal branches, real there); ``atan``
@@ -17,6 +18,8 @@ real-valued and finite:
 - a ``Piecewise`` without an otherwise (``True``) branch is *partial*: undefined where no condition holds (the
   derivative of ``Abs(x)`` is ``Piecewise((sign(x), Ne(x, 0)))``, undefined at the kink); a branch's value needs
   to be defined only where that branch is chosen (``Piecewise((1/n, n > 0), (5, True))`` is defined everywhere);
+  a condition whose side is undefined (``log(x) > 0`` at ``x = 0``) leaves the Piecewise undefined (the builder
+  carries that side's conditions on every branch's value);
 - every argument must be defined (``0 * log(-1)`` is undefined);
 - a limit, a derivative, an integral, a series, a sum whose summand is partial, and any function not listed here
   are defined where the checker can show their value is a real number; symbolically their condition is the opaque
@@ -127,10 +130,12 @@ def _own(e: sp.Basic, sufficient: bool) -> list[sp.Basic]:
     if isinstance(e, sp.Pow):
         b, x = e.args
         if x.is_integer:    # b^k for an integer k of unknown sign: b != 0 suffices, and is needed only if k < 0
-            return [] if x.is_nonnegative or not (sufficient or x.is_negative) else [sp.Ne(b, 0, evaluate=False)]
+            if x.is_nonnegative:
+                return []
+            return [sp.Ne(b, 0, evaluate=False) if sufficient or x.is_negative else integer_power_condition(b, x)]
         if x.is_Rational:
             return [sp.Ge(b, 0, evaluate=False) if x > 0 else sp.Gt(b, 0, evaluate=False)]
-        return [sp.Gt(b, 0, evaluate=False)] if sufficient else []
+        return [sp.Gt(b, 0, evaluate=False)] if sufficient else [integer_exponent(x)] if b.is_negative else []
     if isinstance(e, sp.log) and len(e.args) == 1:
         return [sp.Gt(e.args[0], 0, evaluate=False)]
     if isinstance(e, (sp.tan, sp.sec)):
@@ -168,7 +173,8 @@ def _bound_conditions(e: sp.Basic, sufficient: bool) -> tuple[sp.Basic, ...]:
 def _piecewise_conditions(e: sp.Piecewise, sufficient: bool) -> tuple[sp.Basic, ...]:
     """A Piecewise: some condition holds (unless it has an otherwise branch), and the value chosen is defined:
     ``Implies(c_i and not c_1 ... and not c_(i-1), conditions of v_i)`` for each branch whose value has
-    conditions. (An opaque ``defined(e)`` when a condition or a value's condition is not a plain relation.)"""
+    conditions; among the necessary conditions, also each condition that every branch's value has. (An opaque
+    ``defined(e)`` when a condition or a value's condition is not a plain relation.)"""
     if any(c.has(sp.Sum, sp.Limit, sp.Piecewise, sp.Integral, sp.Derivative) for _, c in e.args):
         return (DEFINED(e),)
     out: list[sp.Basic] = []
@@ -177,15 +183,32 @@ def _piecewise_conditions(e: sp.Piecewise, sufficient: bool) -> tuple[sp.Basic, 
         if cond not in (True, sp.true):
             out.append(cond)
     earlier: list[sp.Basic] = []
+    common: list[sp.Basic] | None = None
     for v, c in e.args:
         conds = _conditions(v, sufficient)
         if any(isinstance(x, sp.core.function.AppliedUndef) for x in conds):
             return (DEFINED(e),)
+        common = list(conds) if common is None else [x for x in common if x in conds]
         if conds:
             chosen = sp.And(c, *[sp.Not(x) for x in earlier])
             out.append(sp.Implies(chosen, sp.And(*conds)))
         earlier.append(c)
+    if not sufficient and common:
+        # Where e is defined some branch is chosen and its value defined: a condition of every branch's value
+        # holds (log(x) > 0 as a condition makes both branches' values need x > 0).
+        out.extend(common)
     return tuple(x for x in out if x not in (True, sp.true))
+
+
+def integer_power_condition(b: sp.Expr, k: sp.Expr) -> sp.Basic:
+    """The exact condition of ``b^k`` for an integer ``k`` of unknown sign: ``b != 0`` or ``k >= 0``."""
+    return sp.Or(sp.Ne(b, 0, evaluate=False), sp.Ge(k, 0, evaluate=False))
+
+
+def integer_exponent(k: sp.Expr) -> sp.Basic:
+    """The exact condition of ``b^k`` for a negative ``b`` and a symbolic ``k``: ``k`` is an integer (a fractional
+    power of a negative is undefined), written ``k = floor(k)``."""
+    return sp.Eq(k, sp.floor(k), evaluate=False)
 
 
 def holds(c: sp.Basic) -> bool:
@@ -232,6 +255,8 @@ def _at(e: sp.Basic, value: Valuation, judge: Judge, substitute: Substitute) -> 
         return True
     if isinstance(e, sp.Piecewise):
         for v, c in e.args:
+            if _undefined_condition(c, value, judge, substitute):
+                return False
             t = judge(c)
             if t is None:
                 return None
@@ -255,6 +280,15 @@ def _at(e: sp.Basic, value: Valuation, judge: Judge, substitute: Substitute) -> 
     if False in verdicts:
         return False
     return None if None in verdicts else True
+
+
+def _undefined_condition(c: sp.Basic, value: Valuation, judge: Judge, substitute: Substitute) -> bool:
+    """Whether a side of a relation in the condition ``c`` is undefined at the point (``log(x) > 0`` at
+    ``x = -1``): the Piecewise is undefined there, as the builder makes it by carrying that side's conditions on
+    every branch's value."""
+    return isinstance(c, sp.Basic) and any(
+        _at(side, value, judge, substitute) is False for r in sp.preorder_traversal(c)
+        if isinstance(r, sp.core.relational.Relational) for side in r.args)
 
 
 def _power_at(e: sp.Pow, value: Valuation) -> list[sp.Basic]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from verifier.kernel import conditions, defined, geometric, interval, logs, radicals, trig, zeros
+from verifier.kernel import conditions, defined, geometric, interval, inverse, logs, radicals, trig, zeros
 from verifier.kernel.evaluation import (
     allowed,
     apply_zero_outside,
@@ -119,7 +119,21 @@ def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
     if any(c.has(sp.Sum) for c in need):
         need = tuple(conditions.renamed_like(c, local, have) for c in need)
     known = [c.lhs - c.rhs for c in have if isinstance(c, (sp.Ne, sp.Gt, sp.Lt))]
-    return all(c in have or _discharged(c, local) or _nonzero_by_zero_sets(c, known, local) for c in need)
+    return all(c in have or _discharged(c, local) or _nonzero_by_zero_sets(c, known, local)
+               or (isinstance(c, sp.Ne) and c.rhs == 0 and c.lhs.has(sp.sin, sp.cos)
+                   and trig.nonzero_by_factors(c.lhs, known)) or _under_given(c, have, local) for c in need)
+
+
+def _under_given(c: sp.Basic, have: tuple[sp.Basic, ...], facts: Facts) -> bool:
+    """Each relation of ``c`` (a relation, or an ``And`` of them) confirmed by nonlinear real arithmetic with the
+    conditions of the given side as hypotheses (``x + 1 >= 0`` where ``1 - x^2 >= 0``), a last resort."""
+    rels = [h for h in have if isinstance(h, (sp.core.relational.Relational, sp.And, sp.Or, sp.Not))]
+    parts = sp.And.make_args(c)
+    ops = {sp.Gt: ">", sp.Ge: ">=", sp.Lt: "<", sp.Le: "<="}
+    if not rels or not all(type(r) in ops for r in parts):
+        return False
+    from verifier.kernel import nra  # z3 is imported only when a proof needs it
+    return all(nra.confirm_under((r.lhs, ops[type(r)], r.rhs), rels, facts) is not None for r in parts)
 
 
 def _nonzero_by_zero_sets(c: sp.Basic, known: list[sp.Expr], facts: Facts) -> bool:
@@ -201,6 +215,9 @@ def _confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, splits: int) -> 
     if d.has(*trig.TRIG) and trig.reduced(d) == 0:
         return Confirmed("trigonometric normal form: sines and cosines of independent angles modulo "
                          "sin^2 + cos^2 = 1, exact cancellation")
+    found = _inverse_identity(d, facts) or _inverse_identity(lhs - rhs, facts)
+    if found is not None:
+        return found
     if splits <= 0:
         return None
     cond = _undecided_condition(d, facts)
@@ -295,6 +312,32 @@ def _radical_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
         n = logs.expand_logs(n, lambda a: nra.positive(a, facts))
     if is_zero_polynomially(n):
         return Confirmed("normal form: radicals denested, powers through exp and log, exact cancellation")
+    return None
+
+
+def _inverse_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
+    """``d = 0`` once inverse trigonometric and hyperbolic functions are rewritten by their principal branches' rules
+    (:mod:`verifier.kernel.inverse`), then by the normal form, the logarithm rules under positivity and the
+    trigonometric normal form."""
+    if not d.has(*inverse.INVERSE):
+        return None
+    from verifier.kernel import nra  # z3 is imported only when a proof needs it
+
+    def sign(a: sp.Expr, strict: bool) -> bool:
+        if strict and (_positive(a, facts) or facts.positive(a) or nra.positive(a, facts)):
+            return True
+        return confirm_sign(a, facts, strict=strict) is not None
+
+    rewritten = inverse.rewritten(d, sign)
+    if rewritten == d:
+        return None
+    n = normal(rewritten, facts)
+    if _leaks(n, d):
+        return None
+    if not is_zero_polynomially(n) and n.has(sp.log):
+        n = logs.expand_logs(n, lambda a: nra.positive(a, facts))
+    if is_zero_polynomially(n) or (n.has(*trig.TRIG) and trig.reduced(n) == 0):
+        return Confirmed("inverse functions by their principal branches' rules, exact cancellation")
     return None
 
 

@@ -7,7 +7,8 @@ with only true constraints about it:
 - a symbol or an entry: its declared sign (an integer is relaxed to a real: fewer constraints, so still sound);
 - ``expu(t)`` (``exp(t)``): ``> 0``; ``log(a)``: only where ``a > 0`` is proved first (by the same solver), and
   then the rules of :mod:`verifier.kernel.inequalities` hold between all these logarithms and exponentials;
-- ``log(c)`` of a positive number: a rigorous rational enclosure; ``sqrt(a)``: ``r >= 0, r^2 = a`` (it is only
+- ``log(c)`` of a positive number: a rigorous rational enclosure, and ``E`` or ``exp(r)`` (``r`` rational) a log
+  term whose logarithm is exactly ``r``; ``sqrt(a)``: ``r >= 0, r^2 = a`` (it is only
   defined where ``a >= 0``);
 - ``Max``, ``Min``, ``Abs``, ``sign`` and ``Piecewise``: exactly, by z3's if-then-else (a case split);
 - a sum, or any other real atom: a free real unknown.
@@ -434,6 +435,8 @@ def _number(e: sp.Expr, ab: _Abstraction) -> Term:
         return z3.RealVal(f"{lo.p}/{lo.q}")
     v = ab.fresh(e)
     ab.constraints.append(z3.And(v >= z3.RealVal(f"{lo.p}/{lo.q}"), v <= z3.RealVal(f"{hi.p}/{hi.q}")))
+    if e == sp.E or (isinstance(e, sp.exp) and e.args[0].is_Rational):    # log(exp(r)) = r: a log term
+        ab.log_terms.append((_translate(sp.log(e), ab), v))
     return v
 
 

@@ -2,16 +2,18 @@
 
 Part of the trusted core (see :mod:`verifier.kernel.identity`, which tries them when a difference does not cancel).
 
-- **Denesting a square root of a number.** A candidate ``B`` for ``sqrt(A)`` comes from SymPy's ``sqrtdenest``,
-  which is not trusted: the kernel checks it by squaring::
+- **Denesting a root of a number.** A candidate ``B`` for ``A^(1/k)`` comes from SymPy's ``sqrtdenest`` (``k = 2``)
+  or ``nsimplify`` over the radicals of ``A`` (``k`` up to :data:`MAX_ROOT`), neither trusted: the kernel checks it
+  by raising it to the ``k``-th power::
 
-      A a number with a radical inside     B >= 0 (rigorous interval sign)     expand(B^2 - A) = 0
+      A a number with a radical inside     B >= 0 (rigorous interval sign)     expand(B^k - A) = 0
       -------------------------------------------------------------------------------------------
-                                         sqrt(A) = B
+                                         A^(1/k) = B
 
-  (``B^2 = A`` and ``B >= 0`` make ``B`` the nonnegative square root of ``A``; ``expand`` is polynomial arithmetic
-  in the radicals of ``B``, with SymPy's exact products of square roots of rationals.) So
-  ``sqrt(11 + 6*sqrt(2)) = 3 + sqrt(2)``: ``(3 + sqrt(2))^2 = 11 + 6*sqrt(2)`` and ``3 + sqrt(2) > 0``.
+  (``B^k = A`` and ``B >= 0`` make ``A >= 0`` and ``B`` its nonnegative ``k``-th root; ``expand`` is polynomial
+  arithmetic in the radicals of ``B``, with SymPy's exact products of square roots of rationals.) So
+  ``sqrt(11 + 6*sqrt(2)) = 3 + sqrt(2)``: ``(3 + sqrt(2))^2 = 11 + 6*sqrt(2)`` and ``3 + sqrt(2) > 0``; and
+  ``(7 + 5*sqrt(2))^(1/3) = 1 + sqrt(2)``.
 - **A power with a symbolic exponent through exp and log**::
 
       b > 0      x real
@@ -29,13 +31,15 @@ import sympy as sp
 
 from verifier.kernel import interval
 
-#: A square root's candidate is looked for only in numbers of at most this many operations.
+#: A root's candidate is looked for only in numbers of at most this many operations.
 MAX_OPS = 60
+#: Roots A^(1/k) are denested for k up to this.
+MAX_ROOT = 6
 
 
 def denest(e: sp.Expr) -> sp.Expr:
-    """``e`` with every square root of a number that has a radical inside replaced by its checked denesting (the
-    first rule of the module docstring); roots that cannot be denested, or whose candidate fails, are kept."""
+    """``e`` with every root of a number that has a radical inside replaced by its checked denesting (the first
+    rule of the module docstring); roots that cannot be denested, or whose candidate fails, are kept."""
     repl: dict[sp.Basic, sp.Expr] = {}
     for x in sp.preorder_traversal(e):
         if _nested_root(x) and x not in repl:
@@ -46,25 +50,29 @@ def denest(e: sp.Expr) -> sp.Expr:
 
 
 def _nested_root(x: sp.Basic) -> bool:
-    return isinstance(x, sp.Pow) and x.exp == sp.Rational(1, 2) and x.base.is_number \
-        and not x.base.is_Rational and x.base.has(sp.Pow) and sp.count_ops(x) <= MAX_OPS
+    return isinstance(x, sp.Pow) and x.exp.is_Rational and x.exp.p == 1 and 2 <= x.exp.q <= MAX_ROOT \
+        and x.base.is_number and not x.base.is_Rational and x.base.has(sp.Pow) and sp.count_ops(x) <= MAX_OPS
 
 
 def _denested(root: sp.Pow) -> sp.Expr | None:
-    a = root.base
+    a, k = root.base, int(root.exp.q)
     try:
-        b = sp.sqrtdenest(root)
-    except (ValueError, TypeError, RecursionError, sp.PolynomialError):
+        if k == 2:
+            b = sp.sqrtdenest(root)
+        else:
+            radicals = [x for x in sp.preorder_traversal(a) if isinstance(x, sp.Pow) and x.exp.is_Rational]
+            b = sp.nsimplify(root.evalf(60), radicals)
+    except (ValueError, TypeError, RecursionError, sp.PolynomialError, NotImplementedError):
         return None
-    if b == root or not isinstance(b, sp.Expr) or not b.is_number or _nested(b):
+    if b == root or not isinstance(b, sp.Expr) or not b.is_number or _nested(b) or b.has(sp.Float):
         return None
-    if interval.sign(b) not in (0, 1) or sp.expand(b**2 - a) != 0:
+    if interval.sign(b) not in (0, 1) or sp.expand(b**k - a) != 0:
         return None
     return b
 
 
 def _nested(b: sp.Expr) -> bool:
-    """Whether ``b`` still has a square root of a number that has a radical inside."""
+    """Whether ``b`` still has a root of a number that has a radical inside."""
     return any(_nested_root(x) for x in sp.preorder_traversal(b))
 
 

@@ -66,10 +66,56 @@ def reduced(d: sp.Expr) -> sp.Expr | None:
     d = sp.expand(through_sin_cos(d))
     if d == 0:
         return d
-    bound = {lim[0] for x in sp.preorder_traversal(d) if isinstance(x, (sp.Sum, sp.Product)) for lim in x.limits} | \
-        {x.args[1] for x in sp.preorder_traversal(d) if isinstance(x, sp.Limit)}
-    nodes = [x for x in sp.preorder_traversal(d) if isinstance(x, (sp.sin, sp.cos)) and _readable(x.args[0])
-             and not x.args[0].free_symbols & bound]
+    found = _polynomials([d])
+    if found is None:
+        return None
+    (num,), angles = found
+    return _modulo_circle(num, angles)
+
+
+def nonzero_by_factors(u: sp.Expr, known: list[sp.Expr]) -> bool:
+    """
+        u = k * f1^e1 * ... * fm^em (rules 2 and 3; k a nonzero number)     each fi a nonzero number times some g
+        in known (also by rules 2 and 3), and each g != 0
+        -------------------------------------------------------------------------------------------------------
+        u != 0
+
+    (``sin(2x) = 2 sin(x) cos(x)`` is nonzero where ``sin(x) != 0`` and ``cos(x) != 0``.) Each expression is read
+    as its numerator: a quotient defined and nonzero has a nonzero numerator (``tan(x) != 0`` gives
+    ``sin(x) != 0``), and ``u`` is nonzero where its numerator is (``u`` itself is defined there: its own
+    conditions come first). Factoring is SymPy's ``factor_list``, checked by expanding the product back.
+    """
+    exprs = [sp.expand(through_sin_cos(e)) for e in (u, *known)]
+    found = _polynomials(exprs)
+    if found is None:
+        return False
+    polys, angles = found
+    target, *others = [_modulo_circle(p, angles) for p in polys]
+    if target is None or target == 0:
+        return False
+    try:
+        k, factors = sp.factor_list(target)
+    except (sp.PolynomialError, NotImplementedError, ValueError, TypeError):
+        return False
+    if k == 0 or not k.is_number or sp.expand(k * sp.Mul(*[f**e for f, e in factors]) - target) != 0:
+        return False
+    return all(any(g is not None and g != 0 and _constant_multiple(f, g) for g in others) for f, _ in factors)
+
+
+def _constant_multiple(f: sp.Expr, g: sp.Expr) -> bool:
+    ratio = sp.cancel(sp.together(f / g))
+    return ratio.is_number and ratio != 0
+
+
+def _polynomials(exprs: list[sp.Expr]) -> tuple[list[sp.Expr], dict[sp.Expr, tuple[sp.Symbol, sp.Symbol]]] | None:
+    """The numerators of ``exprs`` with each readable sine and cosine written by rule 2 in the unknowns of angles
+    common to all of them, and those angles; ``None`` when none can be read."""
+    bound: set = set()
+    for d in exprs:
+        bound |= {lim[0] for x in sp.preorder_traversal(d) if isinstance(x, (sp.Sum, sp.Product))
+                  for lim in x.limits} | {x.args[1] for x in sp.preorder_traversal(d) if isinstance(x, sp.Limit)}
+    nodes = [x for d in exprs for x in sp.preorder_traversal(d) if isinstance(x, (sp.sin, sp.cos))
+             and _readable(x.args[0]) and not x.args[0].free_symbols & bound]
     if not nodes:
         return None
     denominators: dict[sp.Expr, int] = {}
@@ -88,8 +134,11 @@ def reduced(d: sp.Expr) -> sp.Expr | None:
         repl[x] = re if isinstance(x, sp.cos) else im
     if not repl:
         return None
-    num, _ = sp.fraction(sp.together(d.xreplace(repl)))
-    num = sp.expand(num)
+    return [sp.expand(sp.fraction(sp.together(d.xreplace(repl)))[0]) for d in exprs], angles
+
+
+def _modulo_circle(num: sp.Expr, angles: dict[sp.Expr, tuple[sp.Symbol, sp.Symbol]]) -> sp.Expr | None:
+    """Rule 3: ``num`` reduced modulo ``c^2 + s^2 - 1`` of each angle."""
     for c, s in angles.values():
         if num.has(c):
             try:

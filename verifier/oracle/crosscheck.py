@@ -111,7 +111,7 @@ def read(library: Library, claim: Claim, outcome: Outcome) -> Reading | None:
     hypotheses = [P.parse_relation(t) for t in texts]
     known = set(decls) | set(defs) | _BUILTIN
     for h in hypotheses:
-        if _free_names(h, defs) - known:
+        if _free_names(h) - known:
             return None   # a hypothesis over all indices: its instances are not all looked at
     relation = P.parse_relation(outcome.obligation.text)
     only = _closure([relation, *hypotheses, *where.values()], decls, defs, where)
@@ -173,7 +173,7 @@ def _closure(nodes: list[P.Node], decls: dict[str, declarations.Decl], defs: dic
     return {n for n in seen if n in decls}
 
 
-def _free_names(node: P.Node, defs: dict[str, Definition]) -> set[str]:
+def _free_names(node: P.Node) -> set[str]:
     """Names written free in ``node`` (a sum's, vector's or definition's own names left out)."""
     out: set[str] = set()
 

@@ -8,7 +8,8 @@ sides' exact and approximate values, and, where the step has real variables, a p
 through the counterexample (with matplotlib, an optional extra: without it the page says how to install it).
 
 Nothing here decides a verdict or builds anything: the page shows the :class:`~verifier.model.Outcome` values it is
-given, and what each claim's display carries (:func:`verifier.display.prepare.for_page` computes it); a relation
+given, laid out from the outcomes alone, with what each carries (:class:`~verifier.model.Shown`, built in the worker
+that settled it: :class:`verifier.display.prepare.Renderer`), so a saved JSON report gives the same page; a relation
 without MathML is shown as its text.
 """
 
@@ -19,7 +20,7 @@ import importlib.util
 import re
 
 from verifier import DISTRIBUTION
-from verifier.model import Claim, ClaimResult, Display, Outcome, RunResult, obligations
+from verifier.model import Claim, ClaimResult, Outcome, RunResult, ShownEntry
 from verifier.outputs.plot import svg
 from verifier.outputs.words import VERDICT_MARKS, status_line, summary_line, verdict_label
 
@@ -94,16 +95,18 @@ footer { color: var(--muted); font-size: .85rem; margin-top: 2rem; }
 """
 
 
-def render_html(run: RunResult, *, sources: dict[tuple[str, str, int], str] | None = None) -> str:
-    """The whole page for ``run``. ``sources`` gives the source text of each entry read from a sheet, by claim id,
-    chain name and position in the chain, shown beside its reading."""
+def render_html(run: RunResult, sheets: list[str] | None = None) -> str:
+    """The whole page for ``run``, with the per-sheet summary's ``sheets`` lines at its end."""
     plots = _plotting_available()
     parts = [_head(run), _summary(run)]
     for result in run.results:
-        parts.append(_claim_section(result, plots, sources or {}))
+        parts.append(_claim_section(result, plots))
     if run.file_errors:
         items = "".join(f"<li><code>{_e(err)}</code></li>" for err in run.file_errors)
         parts.append(f'<section class="errors"><h2>Files that could not be read</h2><ul>{items}</ul></section>')
+    if sheets:
+        items = "".join(f"<li>{_e(line)}</li>" for line in sheets)
+        parts.append(f'<section class="sheets"><h2>Sheets</h2><ul>{items}</ul></section>')
     parts.append(f"<footer>verify {_e(run.tool_version)} · SymPy {_e(run.sympy_version)}"
                  f"{'' if plots else ' · plots: ' + _e(PLOT_HINT)}</footer>")
     return "\n".join([*parts, "</body>", "</html>"]) + "\n"
@@ -113,7 +116,7 @@ def render_fragment(run: RunResult) -> str:
     """``run`` as a fragment of a page (a notebook's output): the claims' sections as on the page, under the page's
     style scoped to the fragment so that it leaves the notebook's own style alone."""
     plots = _plotting_available()
-    parts = [_claim_section(r, plots, {}) for r in run.results]
+    parts = [_claim_section(r, plots) for r in run.results]
     if len(run.results) != 1 or run.file_errors:
         parts.insert(0, f"<p class=\"meta\">{_e(summary_line(run))} · {_e(status_line(run))}</p>{_summary(run)}")
     if run.file_errors:
@@ -190,7 +193,7 @@ def _summary(run: RunResult) -> str:
             f'<th>time</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def _claim_section(result: ClaimResult, plots: bool, sources: dict[tuple[str, str, int], str]) -> str:
+def _claim_section(result: ClaimResult, plots: bool) -> str:
     claim = result.claim
     where = f"{claim.file}:{claim.line}" if claim.line is not None else claim.file
     expect = "expected to hold" if claim.expect == "holds" else "expected to be refuted"
@@ -203,63 +206,56 @@ def _claim_section(result: ClaimResult, plots: bool, sources: dict[tuple[str, st
         out.append(f'<p class="meta">as written in LaTeX: <code>{_e(claim.latex)}</code></p>')
     if claim.note:
         out.append(f'<p class="note">{_e(claim.note)}</p>')
-    out.extend(_Display(result, plots, sources).parts())
+    out.extend(_Display(result, plots).parts())
     out.append("</section>")
     return "\n".join(out)
 
 
 class _Display:
-    """One claim's statements, chains and ``exists``, each obligation with its mark and evidence."""
+    """One claim's statements, chains and ``exists``, each obligation with its mark and evidence, laid out from its
+    outcomes alone: what each carries (:class:`~verifier.model.Shown`), or else its text."""
 
-    def __init__(self, result: ClaimResult, plots: bool,
-                 sources: dict[tuple[str, str, int], str] | None = None) -> None:
+    def __init__(self, result: ClaimResult, plots: bool) -> None:
         self.result = result
-        self.sources = sources or {}
         self.plots = plots
-        self.display = result.display or Display()
 
     def parts(self) -> list[str]:
-        claim, outcomes = self.result.claim, self.result.outcomes
-        origins = [origin for _, origin in obligations(claim)]
-        if len(origins) != len(outcomes):  # outcomes that do not follow the claim's text: a flat list
-            return [self._table([self._row(o, self._relation(o.obligation.text), o) for o in outcomes])]
+        outcomes = self.result.outcomes
         out: list[str] = []
-        statements = [(o, origin) for o, origin in zip(outcomes, origins, strict=True) if origin[0] == "statement"]
+        statements = [o for o in outcomes if o.obligation.kind == "statement"]
         if statements:
             out.append("<h3>statement</h3>")
-            out.append(self._table([self._row(o, self._relation(o.obligation.text), o) for o, _ in statements]))
-        for c, chain in enumerate(claim.chains):
-            steps = {origin[2]: o for o, origin in zip(outcomes, origins, strict=True)
-                     if origin[0] == "step" and origin[1] == c}
-            out.append(f"<h3>{'derivation ' + _e(repr(chain.name)) if chain.name else 'steps'}</h3>")
-            rows = []
-            for n, text in enumerate(chain.steps):
-                outcome = steps.get(n - 1) if n else None
-                math = self._entry(text, n == 0)
-                rows.append(self._row(outcome, math, outcome, line=chain.step_lines[n], entry=(chain.name or "", n)))
-            out.append(self._table(rows))
-        for o, origin in zip(outcomes, origins, strict=True):
-            if origin[0] == "exists":
+            out.append(self._table([row for o in statements for row in self._rows(o)]))
+        chains: dict[str | None, list[Outcome]] = {}
+        for o in outcomes:
+            if o.obligation.kind == "step":
+                chains.setdefault(o.obligation.derivation, []).append(o)
+        for name, steps in chains.items():
+            out.append(f"<h3>{'derivation ' + _e(repr(name)) if name else 'steps'}</h3>")
+            out.append(self._table([row for o in steps for row in self._rows(o)]))
+        for o in outcomes:
+            if o.obligation.kind == "exists":
                 out.append("<h3>exists</h3>")
-                out.append(self._table([self._row(o, self._relation(o.obligation.text), o)]))
+                out.append(self._table(self._rows(o)))
         return out
 
     # -- pieces ---------------------------------------------------------------------------------------------
 
-    def _relation(self, text: str) -> str:
-        math = self.display.relations.get(text)
-        return f'<div class="math">{math}</div>' if math else f"<code>{_e(text)}</code>"
-
-    def _entry(self, text: str, first: bool) -> str:
-        math = self.display.entries.get((text, first))
-        return f'<div class="math">{math}</div>' if math else f"<code>{_e(text)}</code>"
+    def _rows(self, outcome: Outcome) -> list[str]:
+        """The rows of one obligation: each entry it shows (a chain's first entry, unmarked, before its first
+        step), the last with the obligation's mark, verdict and evidence."""
+        ob = outcome.obligation
+        entries = outcome.shown.entries if outcome.shown and outcome.shown.entries else [ShownEntry(ob.text, ob.line)]
+        rows = [self._row(None, entry) for entry in entries[:-1]]
+        return [*rows, self._row(outcome, entries[-1])]
 
     @staticmethod
     def _table(rows: list[str]) -> str:
         return f'<table class="steps"><tbody>{"".join(rows)}</tbody></table>'
 
-    def _row(self, outcome: Outcome | None, math: str, evidence_of: Outcome | None, line: int | None = None,
-             entry: tuple[str, int] | None = None) -> str:
+    def _row(self, outcome: Outcome | None, entry: ShownEntry) -> str:
+        math = f'<div class="math">{entry.mathml}</div>' if entry.mathml else f"<code>{_e(entry.text)}</code>"
+        line = entry.line
         if outcome is None:
             mark, verdict = "", ""
         else:
@@ -268,13 +264,12 @@ class _Display:
             verdict = self._verdict(outcome)
             line = outcome.obligation.line if outcome.obligation.line is not None else line
         where = f"line {line}" if line is not None else ""
-        source = self.sources.get((self.result.claim.id, *entry)) if entry is not None else None
-        if source is not None:
-            math += f'<div class="src"><code>{_e(source)}</code></div>'
+        if entry.latex is not None:
+            math += f'<div class="src"><code>{_e(entry.latex)}</code></div>'
         row = (f'<tr><td class="mark">{mark}</td><td class="math">{math}</td><td class="verdict">{verdict}</td>'
                f'<td class="line">{where}</td></tr>')
-        if evidence_of is not None and evidence_of.verdict not in ("proved", "checked"):
-            row += f'<tr><td></td><td colspan="3">{self._evidence(evidence_of)}</td></tr>'
+        if outcome is not None and outcome.verdict not in ("proved", "checked"):
+            row += f'<tr><td></td><td colspan="3">{self._evidence(outcome)}</td></tr>'
         return row
 
     def _verdict(self, outcome: Outcome) -> str:
@@ -303,7 +298,7 @@ class _Display:
             else:
                 out.append(f"<p><b>{label}</b>: no free variables (the relation is false as written)</p>")
         if outcome.values:
-            approximations = self.display.approximations
+            approximations = outcome.shown.approximations if outcome.shown else {}
             rows = "".join(f"<tr><td>{_e(_side(side))}</td><td><code>{_e(exact)}</code></td>"
                            f"<td><code>{_e(approx)}</code></td></tr>"
                            for side, (exact, approx) in ((s, _split_value(v, approximations))
@@ -316,8 +311,7 @@ class _Display:
         return "".join(out)
 
     def _plot(self, outcome: Outcome) -> str:
-        n = next(n for n, o in enumerate(self.result.outcomes) if o is outcome)
-        plot = self.display.plots.get(n)
+        plot = outcome.shown.plot if outcome.shown else None
         if plot is None:
             return ""
         if not self.plots:

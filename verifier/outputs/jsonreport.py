@@ -34,14 +34,16 @@ def load_report(text: str, source: str = "report") -> RunResult:
         results = [_claim_from_json(entry) for entry in data["claims"]]
         return RunResult(results, float(data["summary"]["seconds"]), str(tool.get("version", "")),
                          str(tool.get("sympy", "")), interrupted=bool(data.get("interrupted", False)),
-                         file_errors=[str(e) for e in data.get("errors", [])])
+                         file_errors=[str(e) for e in data.get("errors", [])],
+                         sheets=data["sheets"] if isinstance(data.get("sheets"), list) else None)
     except (ValueError, KeyError, TypeError, AttributeError) as err:
         raise UsageError(f"{source}: not a report of 'verify --format json' ({err})") from None
 
 
 def _claim_from_json(entry: dict[str, Any]) -> ClaimResult:
     claim = Claim(id=str(entry["id"]), title=str(entry["title"]), file=str(entry["file"]), line=entry.get("line"),
-                  expect="refuted" if entry.get("expect") == "refuted" else "holds", note=entry.get("note"))
+                  expect="refuted" if entry.get("expect") == "refuted" else "holds", note=entry.get("note"),
+                  latex=entry.get("latex"))
     outcomes = [Outcome.from_json(o) for o in entry["obligations"]]
     if any(o.verdict not in VERDICTS for o in outcomes):
         raise ValueError(f"claim {claim.id}: unknown verdict")
@@ -66,5 +68,31 @@ def merge_reports(runs: list[RunResult]) -> RunResult:
         raise UsageError("the reports come from different versions of verify or SymPy: "
                          + ", ".join(f"{t} (sympy {s})" for t, s in sorted(versions)))
     errors = list(dict.fromkeys(e for run in runs for e in run.file_errors))
-    return RunResult(list(by_id.values()), max(run.seconds for run in runs), runs[0].tool_version,
-                     runs[0].sympy_version, interrupted=any(run.interrupted for run in runs), file_errors=errors)
+    results = list(by_id.values())
+    return RunResult(results, max(run.seconds for run in runs), runs[0].tool_version, runs[0].sympy_version,
+                     interrupted=any(run.interrupted for run in runs), file_errors=errors,
+                     sheets=_merged_sheets(runs, results))
+
+
+def _merged_sheets(runs: list[RunResult], results: list[ClaimResult]) -> list[dict[str, Any]] | None:
+    """The shards' per-sheet summaries joined: each sheet once, its verdict counts those of the joined claims, its
+    lists of claims with a wrong or unread step each claim once (in the joined order), its lines outside any
+    answer once each."""
+    entries = [e for run in runs for e in run.sheets or [] if isinstance(e, dict) and "sheet" in e]
+    if not entries:
+        return None
+    order = {r.claim.id: n for n, r in enumerate(results)}
+    joined: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        sheet = joined.setdefault(entry["sheet"], {**entry, "wrong": [], "not_read": [], "outside": []})
+        for key in ("wrong", "not_read"):
+            sheet[key] += [item for item in entry.get(key) or [] if item not in sheet[key]]
+        sheet["outside"] = sorted({*sheet["outside"], *(entry.get("outside") or [])})
+    for path, sheet in joined.items():
+        mine = [r for r in results if r.claim.file == path]
+        sheet["claims"] = len(mine)
+        for verdict in VERDICTS:
+            sheet[verdict] = sum(1 for r in mine if r.verdict == verdict)
+        for key in ("wrong", "not_read"):
+            sheet[key].sort(key=lambda item: order.get(str(item.get("claim")), len(order)))
+    return list(joined.values())

@@ -1,8 +1,9 @@
 """``verify show ID``: one claim as a person reads it, each relation rendered by SymPy's unicode pretty printer.
 
 Each obligation gets a mark (✓ proved or checked, ✗ refuted, ? unknown, ! error), its relation as written, the
-relation as built (pretty-printed, when the claim's :class:`~verifier.model.Display` carries it:
-:func:`verifier.display.prepare.for_show`), and its evidence: the method, the sizes checked, or a counterexample with
+relation as built (pretty-printed in the worker that settled it, when its outcome carries it:
+:class:`verifier.display.prepare.Renderer`), the lines of a sheet it was read from (the claim's
+:class:`~verifier.model.Display`), and its evidence: the method, the sizes checked, or a counterexample with
 the values of both sides.
 """
 
@@ -54,7 +55,7 @@ def render_show(result: ClaimResult, *, color: bool, width: int | None = None) -
         console.print(Text(_indent(ob.text), style="italic"))
         for line in display.sheet_lines.get(n, []):
             console.print(Text(line, style="dim"))
-        pretty = display.pretty.get(n)
+        pretty = outcome.shown.pretty if outcome.shown else None
         if pretty and "".join(pretty.split()) != "".join(ob.text.split()):
             console.print(Text(pretty, style=""))
         for line in evidence(outcome)[1:]:

@@ -129,7 +129,9 @@ class Cache:
             return
         key = self.key(library, result.claim)
         folder = self.root / "v1" / key[:2]
-        data = {"key": key, "claim": result.claim.id, "outcomes": [o.to_json() for o in result.outcomes]}
+        # Without what the reports show: it names lines and LaTeX, which the key leaves out.
+        outcomes = [{k: v for k, v in o.to_json().items() if k != "display"} for o in result.outcomes]
+        data = {"key": key, "claim": result.claim.id, "outcomes": outcomes}
         try:
             self._prepare()
             folder.mkdir(parents=True, exist_ok=True)

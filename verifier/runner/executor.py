@@ -9,6 +9,11 @@ The parent never computes a verdict itself. It hands one obligation at a time to
   ``unknown`` with the reason, and starts a fresh worker;
 - when a worker dies (a crash, the memory limit), records ``error`` and starts a fresh worker.
 
+When the reports ask for it (``show``), the worker then builds what they show of the obligation
+(:class:`~verifier.display.prepare.Renderer`) and sends it as a second answer, under a limit of its own: a worker
+out of that time, or dead, costs the picture, never the verdict. Obligations settled before (the cache) or not by a
+worker (a timeout) are given to a worker to render only.
+
 Outcomes land in slots fixed before the run, so the report's order never depends on which worker finished first.
 Ctrl-C stops the workers; what was settled so far is kept and the rest is marked ``unknown`` (interrupted). A
 SIGTERM (a cancelled CI job) is handled the same way, so that no worker is left running a hard obligation. A parent
@@ -18,6 +23,7 @@ it.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing as mp
 import os
 import signal
@@ -32,7 +38,17 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from verifier.frontend.library import Library
-from verifier.model import INTERRUPTED_MESSAGE, Claim, ClaimResult, Obligation, Outcome, not_read, obligations
+from verifier.model import (
+    INTERRUPTED_MESSAGE,
+    Claim,
+    ClaimResult,
+    Obligation,
+    Outcome,
+    Shown,
+    ShownEntry,
+    not_read,
+    obligations,
+)
 from verifier.runner.dedup import obligation_keys, relocated
 from verifier.runner.lifeline import tie_to_parent
 
@@ -46,8 +62,12 @@ MEMORY_LIMIT = 3 * 1024 ** 3
 _STARTUP_LIMIT = 120.0
 #: The longest single wait for an answer; the selectors below cannot wait forever (``--timeout inf``).
 _MAX_WAIT = 3600.0
+#: How long past a worker's own limit for rendering (it stops itself) the parent waits before killing it.
+_RENDER_GRACE = 5.0
 
 Progress = Callable[[int, int], None]
+#: A worker's problems of the claim it is on: by claim number, each obligation and its problem.
+Built = dict[int, list[tuple[Obligation, "Problem | ExpressionError"]]]
 #: Called with each claim as soon as its last obligation is settled (claims settle in any order).
 Settled = Callable[[ClaimResult], None]
 
@@ -58,6 +78,7 @@ class Task:
 
     claim_no: int
     ob_no: int
+    show: bool = False      # also build what the reports show of it
 
 
 def start_method() -> str:
@@ -73,7 +94,8 @@ def start_method() -> str:
 
 
 def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory: int | None,
-                 parent_pid: int, announce: bool = False) -> None:
+                 parent_pid: int, announce: bool = False, render_seconds: float = 20.0,
+                 columns: int | None = None) -> None:
     tie_to_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -83,49 +105,81 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         except (ImportError, ValueError, OSError):  # no such limit here (Windows; macOS refuses RLIMIT_AS)
             pass
+    import verifier.search.engine  # noqa: F401  (imported with SymPy before the clocks start)
     from verifier.frontend.problem_builder import library_problems
-    from verifier.search import engine
 
     if announce:    # a worker that was not forked has just imported SymPy: its obligations' clocks start now
         conn.send("ready")
 
-    built: dict[int, list[tuple[Obligation, Problem | ExpressionError]]] = {}
+    built: Built = {}
+    renderer = None
     while True:
         try:
-            task = conn.recv()
+            message = conn.recv()
         except EOFError:
             return
-        if task is None:
+        if message is None:
             return
-        try:
-            if task.claim_no not in built:
-                built = {task.claim_no: library_problems(library, claims[task.claim_no])}
-            ob, problem = built[task.claim_no][task.ob_no]
-            outcome = engine.reviewed(library, claims[task.claim_no], engine.settle_obligation(ob, problem))
-        except MemoryError:
-            ob = obligations(claims[task.claim_no])[task.ob_no][0]
-            outcome = Outcome(ob, "unknown", message="stopped: the memory limit was reached")
-        except RecursionError:
-            ob = obligations(claims[task.claim_no])[task.ob_no][0]
-            outcome = Outcome(ob, "unknown", message="stopped: expression too deep for the engine")
-        except Exception as err:  # an engine bug must cost one obligation, not the run
-            ob = obligations(claims[task.claim_no])[task.ob_no][0]
-            outcome = Outcome(ob, "unknown", message=f"internal error in the engine: {type(err).__name__}: {err}")
-        conn.send(outcome.to_json())
+        task, given = message
+        if given is not None:   # settled before: rendered only
+            outcome = Outcome.from_json(given)
+        else:
+            outcome = _settled(library, claims, built, task)
+            conn.send(outcome.to_json())
+        if task.show:
+            from verifier.display.prepare import Renderer
+            renderer = renderer or Renderer(library, columns)
+
+            def problem(task: Task = task) -> Problem | ExpressionError | None:
+                try:
+                    if task.claim_no not in built:
+                        built.clear()
+                        built[task.claim_no] = library_problems(library, claims[task.claim_no])
+                    return built[task.claim_no][task.ob_no][1]
+                except Exception:  # display only: a claim that no longer builds has no plot
+                    return None
+
+            conn.send(renderer.shown(claims[task.claim_no], task.ob_no, outcome, problem,
+                                     render_seconds).to_json())
+
+
+def _settled(library: Library, claims: list[Claim], built: Built, task: Task) -> Outcome:
+    """The outcome of one obligation, the claim's problems built once for all its obligations (kept in ``built``)."""
+    from verifier.frontend.problem_builder import library_problems
+    from verifier.search import engine
+    try:
+        if task.claim_no not in built:
+            built.clear()
+            built[task.claim_no] = library_problems(library, claims[task.claim_no])
+        ob, problem = built[task.claim_no][task.ob_no]
+        outcome = engine.reviewed(library, claims[task.claim_no], engine.settle_obligation(ob, problem))
+    except MemoryError:
+        ob = obligations(claims[task.claim_no])[task.ob_no][0]
+        outcome = Outcome(ob, "unknown", message="stopped: the memory limit was reached")
+    except RecursionError:
+        ob = obligations(claims[task.claim_no])[task.ob_no][0]
+        outcome = Outcome(ob, "unknown", message="stopped: expression too deep for the engine")
+    except Exception as err:  # an engine bug must cost one obligation, not the run
+        ob = obligations(claims[task.claim_no])[task.ob_no][0]
+        outcome = Outcome(ob, "unknown", message=f"internal error in the engine: {type(err).__name__}: {err}")
+    return outcome
 
 
 class _Worker:
-    def __init__(self, ctx: Any, library: Library, claims: list[Claim], memory: int | None) -> None:
+    def __init__(self, ctx: Any, library: Library, claims: list[Claim], memory: int | None,
+                 render_seconds: float, columns: int | None = None) -> None:
         self.conn, child = ctx.Pipe()
         self.announces = ctx.get_start_method() != "fork"
+        self.render_seconds = render_seconds
         self.proc = ctx.Process(target=_worker_main, args=(child, library, claims, memory, os.getpid(),
-                                                           self.announces), daemon=True)
+                                                           self.announces, render_seconds, columns), daemon=True)
         self.proc.start()
         child.close()
         self.task: Task | None = None
         self.claim_no: int | None = None     # the claim whose problems this worker has built
         self.deadline = 0.0
         self.started = 0.0
+        self.outcome: Outcome | None = None     # settled, its rendering awaited
 
     def wait_ready(self) -> None:
         """Wait until a worker that was not forked has started (a dead one is found out by its first task)."""
@@ -137,14 +191,21 @@ class _Worker:
             except (EOFError, OSError):
                 pass
 
-    def give(self, task: Task, timeout: float) -> None:
+    def give(self, task: Task, timeout: float, given: Outcome | None = None) -> None:
+        """Start ``task``: settle it within ``timeout`` seconds, or only render ``given``, its outcome."""
         self.task = task
+        self.outcome = given
         self.started = time.monotonic()
-        self.deadline = self.started + timeout
+        self.deadline = self.started + (timeout if given is None else self.render_seconds + _RENDER_GRACE)
         try:
-            self.conn.send(task)
+            self.conn.send((task, None if given is None else given.to_json()))
         except OSError:     # the worker died before its first task: its pipe's end is read as its death
             pass
+
+    def rendering(self, outcome: Outcome) -> None:
+        """The verdict has come; what the reports show of it comes next, within the rendering limit."""
+        self.outcome = outcome
+        self.deadline = time.monotonic() + self.render_seconds + _RENDER_GRACE
 
     def kill(self) -> None:
         try:
@@ -159,7 +220,8 @@ class _Queue:
     """Obligations still to run, handed out so that a worker stays on the claim it has built: the next obligation
     of its own claim, else the first claim nobody started, else one taken from the end of the longest claim."""
 
-    def __init__(self, todo: list[list[int]]) -> None:
+    def __init__(self, todo: list[list[int]], show: bool = False) -> None:
+        self.show = show
         self.left = [deque(numbers) for numbers in todo]
         self.unstarted = deque(c for c, numbers in enumerate(todo) if numbers)
 
@@ -174,25 +236,33 @@ class _Queue:
 
     def next_for(self, claim_no: int | None) -> Task:
         if claim_no is not None and self.left[claim_no]:
-            return Task(claim_no, self.left[claim_no].popleft())
+            return Task(claim_no, self.left[claim_no].popleft(), self.show)
         while self.unstarted:
             c = self.unstarted.popleft()
             if self.left[c]:
-                return Task(c, self.left[c].popleft())
+                return Task(c, self.left[c].popleft(), self.show)
         c = max(range(len(self.left)), key=lambda n: len(self.left[n]))
-        return Task(c, self.left[c].pop())
+        return Task(c, self.left[c].pop(), self.show)
 
 
 def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout: float,
                     progress: Progress | None = None, memory: int | None = MEMORY_LIMIT,
-                    on_claim: Settled | None = None) -> tuple[list[ClaimResult], bool]:
+                    on_claim: Settled | None = None, show: bool = False,
+                    given: dict[int, list[Outcome]] | None = None,
+                    render_seconds: float = 20.0, columns: int | None = None) -> tuple[list[ClaimResult], bool]:
     """Settle every obligation of ``claims`` in worker processes. Returns the results and whether interrupted.
 
     ``progress(done, total)`` is called after each obligation, ``on_claim(result)`` after each claim's last one.
+    With ``show``, each outcome also carries what the reports show of it (:class:`~verifier.model.Shown`, built in
+    ``render_seconds`` at most; with ``columns``, its relations as built pretty-printed to that width); the claims
+    of ``given`` (by position) are settled already (the cache): their outcomes are only rendered.
     """
+    given = given or {}
     method = start_method()
     if method == "fork":
         import verifier.search.engine  # noqa: F401  (SymPy imported once, before forking, so workers start at once)
+        if show:    # and what renders, when the reports ask for it
+            importlib.import_module("verifier.display.prepare")
 
     built = [obligations(c) for c in claims]
     obs = [[ob for ob, _ in b] for b in built]
@@ -201,20 +271,27 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
     firsts: dict[str, Task] = {}
     copies: dict[Task, list[Task]] = {}
     todo: list[list[int]] = []
-    # A step whose entry the sheet reader did not read is settled here, as the reader said, never sent to a worker.
+    to_render: dict[Task, Outcome] = {}
+    # A step whose entry the sheet reader did not read is settled here, as the reader said, never sent to a worker
+    # to settle (only, with ``show``, to render).
     unread: list[tuple[Task, str]] = []
     for c, keys in enumerate(obligation_keys(library, claims)):
         todo.append([])
+        if c in given:
+            for n, outcome in enumerate(given[c]):
+                to_render[Task(c, n, show)] = outcome
+                todo[c].append(n)
+            continue
         for n, key in enumerate(keys):
             reason = not_read(claims[c], built[c][n][1])
             if reason is not None:
-                unread.append((Task(c, n), reason))
+                unread.append((Task(c, n, show), reason))
             elif key in firsts:
-                copies.setdefault(firsts[key], []).append(Task(c, n))
+                copies.setdefault(firsts[key], []).append(Task(c, n, show))
             else:
-                firsts[key] = Task(c, n)
+                firsts[key] = Task(c, n, show)
                 todo[c].append(n)
-    pending = _Queue(todo)
+    pending = _Queue(todo, show)
     total = sum(len(o) for o in obs)
     left = [len(o) for o in obs]
     for c, n in enumerate(left):
@@ -237,23 +314,35 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
             if shared is None:
                 pending.add(copy)
             else:
+                if outcome.shown is not None:
+                    shared.shown = _moved(outcome.shown, claims[copy.claim_no], copy.ob_no)
                 settled(copy, shared)
 
+    def finished(task: Task, outcome: Outcome, rendered: bool) -> None:
+        """A verdict that no worker rendered (a step not read, a timeout, a dead worker) is rendered on its own
+        first."""
+        if show and not rendered and task not in to_render:
+            to_render[task] = outcome
+            pending.add(task)
+        else:
+            settled(task, outcome)
+
     for task, reason in unread:
-        settled(task, Outcome(obs[task.claim_no][task.ob_no], "unknown", message=reason))
+        finished(task, Outcome(obs[task.claim_no][task.ob_no], "unknown", message=reason), False)
     ctx = mp.get_context(method)
     workers: list[_Worker] = []
     interrupted = False
     installed, previous = _sigterm_as_interrupt()
     try:
-        for _ in range(max(1, min(jobs, len(firsts))) if firsts else 0):
-            workers.append(_Worker(ctx, library, claims, memory))
+        for _ in range(max(1, min(jobs, len(firsts) + len(to_render))) if firsts or to_render else 0):
+            workers.append(_Worker(ctx, library, claims, memory, render_seconds, columns))
         while pending or any(w.task for w in workers):
             for w in workers:
                 w.wait_ready()
                 if w.task is None and pending:
-                    w.give(pending.next_for(w.claim_no), timeout)
-                    w.claim_no = w.task.claim_no if w.task else None
+                    task = pending.next_for(w.claim_no)
+                    w.give(task, timeout, to_render.get(task))
+                    w.claim_no = task.claim_no
             busy = [w for w in workers if w.task is not None]
             now = time.monotonic()
             ready = wait([w.conn for w in busy],
@@ -263,27 +352,37 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                     continue
                 task = w.task
                 ob = obs[task.claim_no][task.ob_no]
+                rendered = w.outcome is not None
                 if w.conn in ready:
                     try:
-                        outcome = Outcome.from_json(w.conn.recv())
-                        outcome.obligation = ob
+                        answer = w.conn.recv()
+                        if w.outcome is not None:
+                            outcome = w.outcome
+                            outcome.shown = Shown.from_json(answer)
+                        else:
+                            outcome = Outcome.from_json(answer)
+                            outcome.obligation = ob
+                            if task.show:
+                                w.rendering(outcome)
+                                continue
                     except (EOFError, OSError):
                         seconds = time.monotonic() - w.started
                         w.proc.join(timeout=5)  # reaped first, so that the exit code is known
-                        outcome = Outcome(ob, "unknown", seconds=seconds,
-                                          message=f"the worker process died ({_exit_reason(w.proc.exitcode)}); "
-                                                  "the obligation may need more memory than allowed")
+                        outcome = w.outcome or Outcome(
+                            ob, "unknown", seconds=seconds,
+                            message=f"the worker process died ({_exit_reason(w.proc.exitcode)}); the obligation "
+                                    "may need more memory than allowed")
                         w.kill()
-                        workers[i] = w = _Worker(ctx, library, claims, memory)
+                        workers[i] = w = _Worker(ctx, library, claims, memory, render_seconds, columns)
                 elif time.monotonic() >= w.deadline:
-                    outcome = Outcome(ob, "unknown", seconds=timeout,
-                                      message=f"timeout: no verdict within {timeout:g}s (raise --timeout)")
+                    outcome = w.outcome or Outcome(ob, "unknown", seconds=timeout,
+                                                   message=f"timeout: no verdict within {timeout:g}s (raise --timeout)")
                     w.kill()
-                    workers[i] = w = _Worker(ctx, library, claims, memory)
+                    workers[i] = w = _Worker(ctx, library, claims, memory, render_seconds, columns)
                 else:
                     continue
-                w.task = None
-                settled(task, outcome)
+                w.task, w.outcome = None, None
+                finished(task, outcome, rendered)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -298,10 +397,19 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
             signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
     results = []
     for c, claim in enumerate(claims):
-        outs = [o if o is not None else Outcome(obs[c][n], "unknown", message=INTERRUPTED_MESSAGE)
-                for n, o in enumerate(slots[c])]
-        results.append(ClaimResult(claim, outs))
+        outs = [o if o is not None else to_render.get(Task(c, n, show))
+                or Outcome(obs[c][n], "unknown", message=INTERRUPTED_MESSAGE) for n, o in enumerate(slots[c])]
+        results.append(ClaimResult(claim, outs, cached=c in given))
     return results, interrupted
+
+
+def _moved(shown: Shown, claim: Claim, n: int) -> Shown:
+    """What the reports show of an identical obligation (:mod:`.dedup`), at the place of obligation ``n`` of
+    ``claim``: its entries' texts and lines, the same pictures."""
+    from verifier.display.prepare import entries_of
+    places = entries_of(claim, n, obligations(claim)[n][0])
+    entries = [ShownEntry(place.text, place.line, e.mathml) for place, e in zip(places, shown.entries, strict=False)]
+    return Shown(entries, shown.plot, dict(shown.approximations))
 
 
 def _sigterm_as_interrupt() -> tuple[bool, Any]:

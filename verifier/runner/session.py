@@ -1,5 +1,7 @@
 """A session: claims settled, from the cache where possible and in worker processes otherwise, into a
-:class:`~verifier.model.RunResult`. The command line and the pytest plugin both settle claims here."""
+:class:`~verifier.model.RunResult`. The command line and the pytest plugin both settle claims here. When a report
+asks for it, each outcome also carries what the reports show of it (:class:`~verifier.model.Shown`), built in the
+workers, with the LaTeX each sheet entry was read from."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pathlib import Path
 
 from verifier import __version__
 from verifier.frontend.library import Library
-from verifier.model import Claim, ClaimResult, RunResult
+from verifier.model import Claim, ClaimResult, RunResult, Shown
 from verifier.runner.cache import CACHE_DIR, Cache, sympy_version
 
 #: The wall-clock limit per obligation, in seconds, when none is given.
@@ -20,11 +22,14 @@ DEFAULT_TIMEOUT = 60.0
 @dataclass(frozen=True)
 class SessionOptions:
     """How claims are settled: ``jobs`` worker processes (``None``: one per core), a wall-clock limit per obligation
-    (``None``: :data:`DEFAULT_TIMEOUT`), and whether the cache is read and written."""
+    (``None``: :data:`DEFAULT_TIMEOUT`), whether the cache is read and written, and whether each outcome carries what
+    the reports show of it (for the HTML page and the JSON report)."""
 
     jobs: int | None = None
     timeout: float | None = None
     use_cache: bool = True
+    show: bool = False      # each outcome also carries what the reports show of it
+    columns: int | None = None  # with ``show``, its relations as built pretty-printed too, to this width
 
 
 def settle(library: Library, claims: list[Claim], options: SessionOptions, *,
@@ -43,23 +48,66 @@ def settle(library: Library, claims: list[Claim], options: SessionOptions, *,
             if r is not None:
                 lines(r)
     interrupted = False
-    if todo:
+    if todo or (options.show and claims):
         from verifier.runner.executor import default_jobs, run_obligations
-        fresh, interrupted = run_obligations(library, todo, jobs=options.jobs or default_jobs(), timeout=timeout,
-                                             progress=progress, on_claim=lines)
+        cached = {n: r.outcomes for n, r in enumerate(results) if r is not None} if options.show else {}
+        fresh, interrupted = run_obligations(
+            library, claims if options.show else todo, jobs=options.jobs or default_jobs(), timeout=timeout,
+            progress=progress, on_claim=_fresh_only(lines, {r.claim.id for r in results if r}) if lines else None,
+            show=options.show, given=cached, columns=options.columns)
         by_id = {r.claim.id: r for r in fresh}
         for n, c in enumerate(claims):
-            if results[n] is None:
+            if results[n] is None and cache:  # after Ctrl-C too: the cache keeps what was settled
+                cache.put(library, by_id[c.id])
+            if results[n] is None or options.show:
                 results[n] = by_id[c.id]
-                if cache:  # after Ctrl-C too: the cache keeps what was settled, never "interrupted"
-                    cache.put(library, by_id[c.id])
     settled = [r for r in results if r is not None]
     if library.sheets:
         from verifier.frontend.infer import settle_inferred
         from verifier.frontend.sheet import settle_unread
+        shown = [[o.shown for o in r.outcomes] for r in settled]
         settle_unread(library.sheets, settled)
         settle_inferred(library.sheets, library.notations, settled)
+        if options.show:
+            _with_sources(library, settled, shown)
     return run_result(settled, time.perf_counter() - start, interrupted)
+
+
+def render(library: Library, results: list[ClaimResult], options: SessionOptions) -> None:
+    """Give each outcome of ``results``, settled before, what the reports show of it, built in worker processes
+    (``options.jobs`` of them, each obligation within the rendering limit)."""
+    from verifier.runner.executor import default_jobs, run_obligations
+    shown = [[o.shown for o in r.outcomes] for r in results]
+    run_obligations(library, [r.claim for r in results], jobs=options.jobs or default_jobs(),
+                    timeout=options.timeout or DEFAULT_TIMEOUT, show=True,
+                    given={n: r.outcomes for n, r in enumerate(results)})
+    if library.sheets:
+        _with_sources(library, results, shown)
+
+
+def _fresh_only(lines: Callable[[ClaimResult], None], cached: set[str]) -> Callable[[ClaimResult], None]:
+    """``lines`` for claims settled now (a cached claim, only rendered, was shown already)."""
+    def fresh(result: ClaimResult) -> None:
+        if result.claim.id not in cached:
+            lines(result)
+    return fresh
+
+
+def _with_sources(library: Library, results: list[ClaimResult], shown: list[list[Shown | None]]) -> None:
+    """Give each outcome back what it showed before a sheet's unread steps were rewritten, and each entry read from
+    a sheet the LaTeX it was read from."""
+    from verifier.frontend.sheet import step_entries
+    for result, before in zip(results, shown, strict=True):
+        for outcome, old in zip(result.outcomes, before, strict=True):
+            if outcome.shown is None:
+                outcome.shown = old
+            if outcome.shown is None:
+                continue
+            pair = step_entries(library.sheets, result.claim, outcome.obligation)
+            if pair is not None:
+                read = list(pair) if len(outcome.shown.entries) == 2 else [pair[1]]
+                for entry, source in zip(outcome.shown.entries, read, strict=False):
+                    entry.latex = source.latex
 
 
 def _unread_settled(library: Library, lines: Callable[[ClaimResult], None]) -> Callable[[ClaimResult], None]:

@@ -126,7 +126,7 @@ def settle_case(case: Case, problem: Problem) -> Settled:
     if found:
         return found
     tried.append("counterexample search at small sizes")
-    if strategies.integer_names(case, problem):
+    if strategies.integer_names(case):
         return _bounded(case, problem, tried)
     return _unknown("tried: " + "; ".join(tried), tried)
 
@@ -275,7 +275,7 @@ def _solver_model(case: Case, problem: Problem) -> Settled | None:
     """A model of the relation's failure from nonlinear real arithmetic (:mod:`verifier.kernel.nra`), as a
     proposal: the kernel re-checks it exactly at the point (names the model leaves out get 0)."""
     from verifier.kernel import nra  # z3 is imported only when needed
-    if strategies.integer_names(case, problem):
+    if strategies.integer_names(case):
         return None
     hypotheses = nra.normal_hypotheses(case.hypotheses, case.facts)
     for rel in case.relations:
@@ -310,7 +310,7 @@ def _solver_witness(case: Case, problem: Problem) -> Proved | None:
     """A witness proposed by a model of nonlinear real arithmetic (one relation, no integer names), re-checked by
     the kernel exactly at the point."""
     from verifier.kernel import nra  # z3 is imported only when needed
-    if len(case.relations) != 1 or strategies.integer_names(case, problem):
+    if len(case.relations) != 1 or strategies.integer_names(case):
         return None
     (rel,) = case.relations
     lhs, op, rhs = rel

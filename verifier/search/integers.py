@@ -26,7 +26,7 @@ def integer_failures(case: Case, problem: Problem, relation: tuple) -> list[dict
     kernel checks the point exactly. ``[]`` when the relation is not such a polynomial or no model is found."""
     from verifier.kernel import rules
 
-    names = integer_names(case, problem)
+    names = integer_names(case)
     lhs, op, rhs = relation
     side, goal = oriented(op)
     if goal not in ("=", ">=", ">", "!=") or not names:

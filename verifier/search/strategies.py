@@ -24,7 +24,6 @@ import sympy as sp
 from mpmath.libmp.libhyper import NoConvergence
 
 from verifier.frontend.problem import Case, Problem
-from verifier.frontend.scope import SymbolInfo
 from verifier.kernel import Facts, linear
 from verifier.kernel.evaluation import apply_zero_outside, at_point, condition_truth
 from verifier.kernel.relations import RELATION_OPS, show_relation, sign_satisfies
@@ -59,7 +58,7 @@ class InstanceSet:
     sizes: dict[sp.Symbol, list[int]] = field(default_factory=dict)
 
 
-def integer_names(case: Case, problem: Problem) -> list[sp.Symbol]:
+def integer_names(case: Case) -> list[sp.Symbol]:
     """The free integer symbols of a case (sizes and indices), in a stable order."""
     syms: set[sp.Symbol] = set()
     for lhs, _, rhs in case.relations:
@@ -92,7 +91,7 @@ def instances(case: Case, problem: Problem, *, max_size: int = DEFAULT_MAX_SIZE)
 
 def _instances_key(case: Case, problem: Problem, max_size: int) -> tuple:
     """What the instances of a case depend on: its integer names, their hypotheses, ranges and sizes."""
-    names = integer_names(case, problem)
+    names = integer_names(case)
     return (tuple(names), tuple(h for h in case.hypotheses if _only_integers(h)),
             tuple((s, problem.bounds(s)) for s in names if s in problem.infos),
             tuple(sorted((k, tuple(v)) for k, v in problem.sizes.items())), max_size)
@@ -111,7 +110,7 @@ def _cached(table: dict, key: tuple, make: Callable[[], T], size: int = 256) -> 
 
 
 def _instances(case: Case, problem: Problem, max_size: int) -> InstanceSet:
-    names = integer_names(case, problem)
+    names = integer_names(case)
     infos = problem.infos
     ranged = [s for s in names if s in infos and infos[s].lo is not None]
     sizes = [s for s in names if s not in ranged]
@@ -135,7 +134,7 @@ def _assignments(case: Case, problem: Problem, max_size: int, count_limit: int
     """The first :data:`MAX_INSTANCES` assignments within the bounded set, how many there are (counted up to
     ``count_limit``), and the values of each size. The largest size shrinks (down to 2) while there are more than
     :data:`MAX_INSTANCES`, unless every size has its ``sizes`` entry."""
-    names = integer_names(case, problem)
+    names = integer_names(case)
     infos = problem.infos
     ranged = [s for s in names if s in infos and infos[s].lo is not None]
     sizes = [s for s in names if s not in ranged]
@@ -144,7 +143,7 @@ def _assignments(case: Case, problem: Problem, max_size: int, count_limit: int
     tests = _tests(case, problem)
     bounds = {s: tuple(_Linear(b) for b in problem.bounds(s)) for s in ranged}
     while True:
-        choices = {s: _size_values(s, infos.get(s), problem, max_size) for s in sizes}
+        choices = {s: _size_values(s, problem, max_size) for s in sizes}
         out, total = _enumerate(sizes, choices, ranged, bounds, tests, count_limit)
         if total <= MAX_INSTANCES or max_size <= 2 or all(s.name in problem.sizes for s in sizes):
             return out, total, choices
@@ -189,7 +188,7 @@ def beyond(case: Case, problem: Problem, checked: InstanceSet, *, seed: int = 0)
     up to twice the largest value checked (and below the smallest, when its declaration allows), the integers next
     to every number the relations and hypotheses mention (``K < 1000`` fails at 1000), a few random larger sizes,
     and for each, the ends and the middle of every ranged index (those not checked already)."""
-    names = integer_names(case, problem)
+    names = integer_names(case)
     infos = problem.infos
     ranged = [s for s in names if s in infos and infos[s].lo is not None]
     sizes = [s for s in names if s not in ranged]
@@ -342,7 +341,7 @@ class _IntTest:
         return None if d is None else sign_satisfies((d > 0) - (d < 0), self.op)
 
 
-def _size_values(s: sp.Symbol, info: SymbolInfo | None, problem: Problem, max_size: int) -> list[int]:
+def _size_values(s: sp.Symbol, problem: Problem, max_size: int) -> list[int]:
     if s.name in problem.sizes:
         return problem.sizes[s.name]
     if s.is_positive:
@@ -552,7 +551,7 @@ def _probe_instances(case: Case, problem: Problem) -> list[dict]:
     # Counting one past the cap says whether the sizes must shrink, as it does for a bounded check.
     found, _, _ = _assignments(case, problem, PROBE_MAX_SIZE, MAX_INSTANCES + 1)
     if not found:
-        return [{}] if not integer_names(case, problem) else []
+        return [{}] if not integer_names(case) else []
 
     # Prefer instances whose sizes are 2 or 3 (size 1 hides most index mistakes), then the rest.
     def weight(p: dict) -> tuple:

@@ -42,6 +42,7 @@ class Case:
     outside: dict[str, str] = field(default_factory=dict)    # files written beside lib/, outside its root
     verdicts: dict[str, str] | None = None
     either: tuple[int, str] | None = None    # another ending allowed: its status and a line of standard error
+    fifos: tuple[str, ...] = ()                # named pipes made under lib/
 
 
 def _sheet(text: str, table: str = TABLE) -> dict[str, str]:
@@ -165,6 +166,28 @@ CASES: dict[str, Case] = {
         | {"_names.toml": f'[symbols]\ntoken = "{SECRET}"\n'}, 2,
         ["lib/_names.toml:2: an error in this file, which the notation table lib/s.notation.toml uses"],
         derivations="lib/s.md", absent=[SECRET]),
+    "a symbolic link to a folder of sheets outside the library": Case(
+        {"s.notation.toml": TABLE, "a.md": "Answer 1.1\n\n" + RIGHT}, 0,
+        ["verify: lib/more: not read: a symbolic link to a folder (links to folders are not followed)"],
+        links={"more": "../elsewhere"}, outside={"elsewhere/b.md": f"Answer 1.1\n\n$${SECRET} = 1$$\n",
+                                                 "elsewhere/c.toml": f'[symbols]\nx = "{SECRET}"\n'},
+        absent=[SECRET]),
+    # -- files that are no regular file: a named pipe blocked the run for ever -----------------------------------
+    "a named pipe as the notation table beside a sheet": Case(
+        {"s.md": "Answer 1.1\n\n" + RIGHT}, 2,
+        ["lib/s.notation.toml: cannot read the notation table: not a regular file (a named pipe, a device or a "
+         "socket)"], derivations="lib/s.md", fifos=("s.notation.toml",)),
+    "a named pipe as a sheet in a folder": Case(
+        {"s.notation.toml": TABLE, "a.md": "Answer 1.1\n\n" + WRONG}, 1,
+        ["verify: lib/evil.md: not read: not a regular file (a named pipe, a device or a socket)"],
+        fifos=("evil.md",)),
+    "a named pipe given as the sheet": Case(
+        {"s.notation.toml": TABLE}, 2, ["lib/evil.md: not read: not a regular file"], derivations="lib/evil.md",
+        fifos=("evil.md",)),
+    "a named pipe that a table uses": Case(
+        _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["pipe.toml"]\n' + TABLE), 2,
+        ["lib/s.notation.toml:1:9: 'use' names 'pipe.toml', which is not a regular file"],
+        derivations="lib/s.md", fifos=("pipe.toml",)),
     # -- faults blamed on the right file ------------------------------------------------------------------------
     "a loop of symbolic links in use": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["l1.toml"]\n' + TABLE), 2,
@@ -195,7 +218,7 @@ CASES: dict[str, Case] = {
         either=(2, "reading this sheet took more than 4 s (the limit of reading time per sheet)")),
     "a where of a block of the table that divides by zero": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, TABLE + '[claim."q1.1".block.1]\nwhere = { a = "1/0" }\n'), 2,
-        ["lib/s.notation.toml:5:16: where: a = zoo is not real, but a is declared real"]),
+        ["lib/s.notation.toml:5:16: where: a = 1/0 is not real, but a is declared real"]),
     # -- found by trying new hostile sheets and tables -----------------------------------------------------------
     "a heading pattern whose group catches nothing": Case(
         _sheet("Answer\n\n" + RIGHT, "heading = 'Answer(\\d*)'\n" + TABLE), 2,
@@ -243,9 +266,12 @@ def _write(root: Path, case: Case) -> None:
     for name, text in case.files.items():
         (lib / name).write_text(text, encoding="utf-8", newline="")
     for name, text in case.outside.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
     for name, target in case.links.items():
         (lib / name).symlink_to(target)
+    for name in case.fifos:
+        os.mkfifo(lib / name)
 
 
 def _run(root: Path, case: Case) -> tuple[Run, float]:

@@ -609,7 +609,7 @@ SLOW_MISSES = {"lbm.11"}
 CAUGHT_MISSES = {"lby.8", "lbm.8", "lbm.11"}
 #: Claims of the outside red team whose wrong engine verdict the cross-check withholds (``unknown`` with "internal
 #: disagreement"): no wrong verdict reaches a user, but each is an engine bug to fix.
-FRESH_WITHHELD = {"frik.2"}
+FRESH_WITHHELD: set[str] = set()
 
 
 def judge(cid: str, entry: dict[str, Any] | None, stderr: str) -> Judged:

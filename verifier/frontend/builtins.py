@@ -15,11 +15,10 @@ from typing import Any, Protocol, TypeAlias, cast
 import sympy as sp
 
 from verifier.errors import ExpressionError
-from verifier.frontend import names
+from verifier.frontend import kinks, names
 from verifier.frontend import parser as P
 from verifier.frontend.definedness import Frames
-from verifier.frontend.entries import bound_symbols, conditions_in_sums, split_entries, touches
-from verifier.frontend.joints import flat_points, joint_derivative
+from verifier.frontend.joints import flat_points, joint_derivative, removable_points
 from verifier.frontend.values import MAX_VECTOR, Vec, closed, real_argument, wrap
 from verifier.kernel import defined
 from verifier.kernel.interval import settle
@@ -108,7 +107,7 @@ def _diff(b: Building, node: P.Call) -> Any:
         raise ExpressionError("diff(expr, v), diff(expr, v, n) or diff(expr, u, v, ...) takes 2 to 21 arguments",
                               column=node.col)
     expr = b.value(node.args[0])
-    steps: list[tuple[Any, int]] = []
+    steps: list[tuple[sp.Symbol | sp.Indexed, int]] = []
     for arg in node.args[1:]:
         value = b.value(arg)
         if isinstance(value, sp.Integer) and steps:
@@ -142,7 +141,7 @@ def _diff(b: Building, node: P.Call) -> Any:
     return derivative(expr)
 
 
-def _held_fixed(e: Expr, values: dict[Any, Any]) -> Expr:
+def _held_fixed(e: Expr, values: dict[sp.Symbol, sp.Expr]) -> Expr:
     """``e`` with the values of the ``where`` names it is not differentiated in put in first: a partial derivative
     is the derivative of the function of the others at those values (``diff(Abs(x*z), x)`` at ``z = 0`` is that of
     0, defined at every x, not undefined wherever ``x*z`` is 0). Only where ``e`` is then shown defined as written,
@@ -156,15 +155,28 @@ def _held_fixed(e: Expr, values: dict[Any, Any]) -> Expr:
 def derivative_where_defined(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     """``de/dv`` where it exists: at the joints of a ``Piecewise`` whose conditions depend on ``v``, only where the
     function is continuous and its one-sided derivatives agree (:mod:`verifier.frontend.joints`); elsewhere as
-    :func:`_smooth_derivative`. By an entry ``w[k]``, a sum's terms that are ``w[k]``'s are taken out first
-    (:mod:`verifier.frontend.entries`), so that their kinks are those of the scalar case."""
-    if isinstance(e, sp.Piecewise) and not any(touches(c, v) for _, c in e.args):
-        return sp.Piecewise(*[(derivative_where_defined(x, v), c) for x, c in e.args])     # conditions fixed
-    split = split_entries(e, v)
-    if split is not None:
-        return sp.Piecewise(*[(derivative_where_defined(x, v).xreplace(back), c) for x, back, c in split])
+    :func:`_smooth_derivative`. A sum whose terms each read one entry of ``v``'s family is differentiated through
+    its one term that reads ``v`` (:func:`~verifier.frontend.kinks.own_term`), so that its kinks are decided as a
+    scalar function's; in any other sum a joint in ``v`` is left undefined
+    (:func:`~verifier.frontend.kinks.sum_joints`). A ``Piecewise`` whose conditions do not depend on ``v`` is
+    differentiated branch by branch (the branch chosen is the same on a neighbourhood)."""
+    if isinstance(e, sp.Piecewise) and not any(
+            c.has(v) or (isinstance(v, sp.Indexed) and c.has(v.base)) for _, c in e.args):
+        return sp.Piecewise(*[(derivative_where_defined(x, v), c) for x, c in e.args])
+    term = kinks.own_term(e, v)
+    if term is not None:        # differentiated in a symbol standing for the entry (the joint rule solves for it)
+        c, f, inside = term
+        t = sp.Dummy("t", **{w: True for w in _WORDS if getattr(v, "is_" + w)})
+        own = derivative_where_defined(f.xreplace({v: t}), t).xreplace({t: v})
+        return sp.Piecewise((c * own, inside), (0, True))
     joint = joint_derivative(e, v, derivative_where_defined, _smooth_derivative)
-    return joint if joint is not None else _smooth_derivative(e, v)
+    d = joint if joint is not None else _smooth_derivative(e, v)
+    guard = kinks.sum_joints(e, v)
+    return d if guard is None else d + guard
+
+
+#: What a symbol standing for an entry is told of it.
+_WORDS = ("real", "positive", "negative", "nonnegative", "nonpositive", "nonzero")
 
 
 def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
@@ -178,24 +190,22 @@ def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     a kink that remains makes the point undefined, even where a cancellation elsewhere would have made the
     function differentiable (the point is then left out of what a relation claims, never given a wrong value).
     """
-    d = _exact_signs(sp.diff(e, v))
-    d = conditions_in_sums(d, lambda a: _kink_condition(d, a, v))
-    bound = bound_symbols(d)
-    conditions: list[sp.Basic] = []
+    d = kinks.in_summands(_exact_signs(sp.diff(e, v)), v)
+    conditions: list[sp.Basic] = kinks.relation_kinks(d, v, direct=False)
     flat: list[tuple[Expr, sp.Basic]] = []      # the derivative where a floor or ceiling is locally constant
     repl: dict[sp.Basic, sp.Basic] = {}
-    for a in d.atoms(sp.sign, sp.Heaviside, sp.DiracDelta):
-        c = _kink_condition(d, a, v)
-        if c is not None and isinstance(a, sp.DiracDelta):
-            repl[a] = sp.Integer(0)
-        if c is not None and not c.free_symbols & bound:
-            conditions.append(c)
+    for a in set(kinks.outside_sums(d, *kinks.KINKS)):
+        w = a.args[0]
+        kink = kinks.kink_condition(w, v)
+        if kink is not None and not (isinstance(a, (sp.sign, sp.Heaviside)) and kinks.damped(d, a, w)):
+            conditions.append(kink)
+            if isinstance(a, sp.DiracDelta):
+                repl[a] = sp.Integer(0)
     for a in d.atoms(sp.Subs):      # the chain rule's Subs(Derivative(floor(t), t), t, u)
         inner = a.expr.expr if isinstance(a.expr, sp.Derivative) else None
         if isinstance(inner, (sp.floor, sp.ceiling)):
             u = inner.args[0].xreplace(dict(zip(a.variables, a.point, strict=True)))
-            if not u.free_symbols & bound:
-                conditions.append(sp.Ne(u, sp.floor(u)))
+            conditions.append(sp.Ne(u, sp.floor(u)))
             flat += _where_flat(e, v, inner.func(u))
             repl[a] = sp.Integer(0)
     d = d.xreplace(repl) if repl else d
@@ -204,43 +214,21 @@ def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
         inner = a.expr
         if isinstance(inner, (sp.floor, sp.ceiling)):
             u = inner.args[0]
-            if not u.free_symbols & bound:
-                conditions.append(sp.Ne(u, sp.floor(u)))
+            conditions.append(sp.Ne(u, sp.floor(u)))
             flat += _where_flat(e, v, inner)
             repl[a] = sp.Integer(0)
         else:
             repl[a] = _bound_derivative(a)
     d = d.xreplace(repl) if repl else d
     if not conditions:
-        return d
+        removable = removable_points(e, d, v)
+        return sp.Piecewise(*removable, (d, True)) if removable else d
     cases = _kinks_as_cases(e, v)
     if cases is not None:
         joint = joint_derivative(cases, v, derivative_where_defined, _smooth_derivative)
         if joint is not None:
             return sp.Piecewise(*flat, (joint, True)) if flat else joint
     return sp.Piecewise(*flat, (d, sp.And(*conditions)))
-
-
-def _kink_condition(d: Expr, a: sp.Basic, v: sp.Symbol | sp.Indexed) -> sp.Basic | None:
-    """What the derivative ``d`` needs to be defined at its part ``a``: ``u != 0`` for a ``sign``, ``Heaviside`` or
-    ``DiracDelta`` of a ``u`` touching ``v`` (unless damped), ``u != floor(u)`` for the derivative of a ``floor`` or
-    ``ceiling`` of ``u``, every boundary touching ``v`` away from 0 for a ``Piecewise``; ``None`` for anything else."""
-    if isinstance(a, (sp.sign, sp.Heaviside, sp.DiracDelta)):
-        w = a.args[0]
-        if touches(w, v) and not (isinstance(a, (sp.sign, sp.Heaviside)) and _damped(d, a, w)):
-            return sp.Ne(w, 0)
-        return None
-    inner = a.expr.expr if isinstance(a, sp.Subs) and isinstance(a.expr, sp.Derivative) else \
-        a.expr if isinstance(a, sp.Derivative) else None
-    if isinstance(inner, (sp.floor, sp.ceiling)):
-        u = inner.args[0].xreplace(dict(zip(a.variables, a.point, strict=True))) if isinstance(a, sp.Subs) \
-            else inner.args[0]
-        return sp.Ne(u, sp.floor(u))
-    if isinstance(a, sp.Piecewise):
-        near = [sp.Ne(r.lhs - r.rhs, 0) for _, c in a.args if isinstance(c, sp.Basic)
-                for r in c.atoms(sp.core.relational.Relational) if touches(r, v)]
-        return sp.And(*near) if near else None
-    return None
 
 
 def _where_flat(e: Expr, v: sp.Symbol | sp.Indexed, step: sp.Basic) -> list[tuple[Expr, sp.Basic]]:
@@ -267,13 +255,13 @@ def _kinks_as_cases(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr | None:
     first, so that the rule for the joints of a ``Piecewise`` (:mod:`verifier.frontend.joints`) decides the
     derivative at a kink by the function itself: ``Max(x, 0) + Min(x, 0)`` is ``x``, with derivative 1 at 0.
     ``None`` when there is none or too many."""
-    kinks = [a for a in e.atoms(*_KINKED) if touches(a, v)]
+    kinks = [a for a in e.atoms(*_KINKED) if a.has(v)]
     if not kinks or len(kinks) > MAX_KINKS:
         return None
 
     def cases(x: sp.Basic) -> sp.Basic:
-        if not x.args or not touches(x, v) or isinstance(x, (sp.Sum, sp.Product)):
-            return x    # a kink inside a sum stays: its index is bound there (the sum's terms are the summand's)
+        if not x.args or not x.has(v):
+            return x
         x = x.func(*[cases(a) for a in x.args])
         return x.rewrite(sp.Piecewise) if isinstance(x, _KINKED) else x
 
@@ -282,31 +270,6 @@ def _kinks_as_cases(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr | None:
     except (ValueError, TypeError, NotImplementedError):
         return None
     return out if isinstance(out, sp.Expr) and not out.atoms(*_KINKED) & set(kinks) else None
-
-
-def _damped(d: Expr, jump: sp.Basic, w: Expr) -> bool:
-    """Whether every occurrence of ``jump`` (``sign(w)`` or ``Heaviside(w)``) in the derivative ``d`` is inside a
-    product with a factor that vanishes continuously where ``w = 0`` (``w^r``, ``Abs(w)^r``, ``Max(w, 0)^r``,
-    ``Min(w, 0)^r``, ``r > 0``). The function is continuous there (its derivative has no delta) and its derivative
-    tends to 0 on both sides, so by the mean value theorem the derivative exists there and is 0, which is what such
-    a product is at ``w = 0`` (``|h|^(3/2)`` and ``Max(h, 0)^2`` at 0).
-    """
-    def vanishing(f: sp.Basic) -> bool:
-        base, power = f.as_base_exp()
-        if not power.is_positive:
-            return False
-        if isinstance(base, (sp.Max, sp.Min)):
-            return set(base.args) == {w, sp.Integer(0)}
-        return base in (w, -w, sp.Abs(w))
-
-    def ok(node: sp.Basic, damped: bool) -> bool:
-        if node == jump:
-            return damped
-        if isinstance(node, sp.Mul) and not damped:
-            damped = any(vanishing(f) for f in node.args)
-        return all(ok(arg, damped) for arg in node.args)
-
-    return ok(d, False)
 
 
 def _bound_derivative(a: sp.Derivative) -> sp.Basic:
@@ -348,7 +311,7 @@ def _exact_signs(d: Expr) -> Expr:
     return d.replace(lambda x: isinstance(x, sp.Mul), simplify_product)
 
 
-def _limit(b: Building, node: P.Call) -> Any:
+def _limit(b: Building, node: P.Call) -> Expr:
     if len(node.args) != 3:
         raise ExpressionError("limit(expr, z, point) takes 3 arguments", column=node.col)
     var = node.args[1]
@@ -520,7 +483,7 @@ BUILTINS: dict[str, Builtin] = {b.name: b for b in (
 FUNCTIONS = names.FUNCTIONS
 #: The functions whose arguments are conditions, not values.
 CONNECTIVES = frozenset({"And", "Or", "Not"})
-CONSTANTS: dict[str, Any] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "True": sp.true, "False": sp.false}
+CONSTANTS: dict[str, sp.Basic] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "True": sp.true, "False": sp.false}
 assert FUNCTIONS == frozenset(BUILTINS)
 assert names.CONSTANTS == frozenset(CONSTANTS)
 
@@ -549,7 +512,7 @@ def _log_base(frames: Frames, args: list[Any], col: int) -> Any:
     return sp.log(u, b)
 
 
-def irrational_number(a: Any) -> bool:
+def irrational_number(a: object) -> bool:
     """Whether ``a`` is a number that is not rational (SymPy's evaluation at it is not trusted)."""
     return isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) and a.is_number and not a.is_Rational
 

@@ -25,7 +25,7 @@ from typing import Any
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex_tokens import ARITY, CLOSERS, OPENERS, Token, TokenKind, closing, scan
-from verifier.frontend.names import FUNCTIONS
+from verifier.frontend.names import CONSTANTS, FUNCTIONS
 
 __all__ = ["GREEK", "Pattern", "Rules", "RunIndex", "fill", "greek_name", "match", "pattern", "placed", "two_letters"]
 
@@ -112,6 +112,15 @@ def styled(style: str, node: P.Node, rules: Rules, column: int) -> P.Node:
     shown = P.unparse(node)
     raise ExpressionError(f"'{style}{{{shown}}}' (a vector?) is not the plain {shown}: declare {shown} a family "
                           f"(indexed) in the notation, or give '{style}{{{shown}}}' a pattern", column=column)
+
+
+def not_a_constant(name: str, token: Token) -> None:
+    """Raise for a letter or a word that is a constant's name in the expression language but not on the page: a
+    capital E is a letter (an energy, an event), Euler's number is e; ``\\text{oo}`` is no infinity."""
+    if name in CONSTANTS and not (name == "pi" and token.text == r"\pi"):
+        raise ExpressionError(f"'{name}' on the page is a letter or a word, not the constant '{name}' of the "
+                              "expression language (Euler's number is e, pi is \\pi): give it a pattern",
+                              column=token.col)
 
 
 def two_letters(tokens: list[Token]) -> None:

@@ -28,7 +28,7 @@ from verifier.frontend import parser as P
 from verifier.frontend.latex import Rules, Token, TokenKind, read_tokens, scan
 from verifier.frontend.latex_patterns import GREEK, greek_name
 from verifier.frontend.latex_tokens import closing, relation_of, split
-from verifier.frontend.layout import lay_out
+from verifier.frontend.layout import lay_out, printable
 from verifier.frontend.names import CONSTANTS, FUNCTIONS
 from verifier.frontend.notation import Notation, notation_from_text
 from verifier.frontend.sheet import READ_SECONDS, Sheet, read_sheet
@@ -365,5 +365,5 @@ def _unread(text: str, shown: str, notation: Notation, deadline: float) -> list[
         for chain in chains:
             for entry in chain:
                 if entry.reading is None and entry.reason:
-                    found[(entry.reason_line or entry.line, entry.reason)] = None
+                    found[(entry.reason_line or entry.line, printable(entry.reason))] = None
     return sorted(found)

@@ -174,8 +174,8 @@ def _closure(nodes: list[P.Node], decls: dict[str, declarations.Decl], defs: dic
         if n in seen:
             continue
         seen.add(n)
-        if n in defs:
-            todo |= _mentioned(defs[n].body)
+        if n in defs:       # (a definition's parameters are its own names, not the declared ones)
+            todo |= _mentioned(defs[n].body) - set(defs[n].params or ())
         if n in decls:
             todo |= decls[n].bound_names()
         if n in where:

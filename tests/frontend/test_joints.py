@@ -129,3 +129,24 @@ def test_a_floor_constant_near_a_point_has_derivative_there() -> None:
     assert value_at(derivative_where_defined(sp.floor(x**2), x), {x: 1}) is sp.nan
     assert value_at(derivative_where_defined(sp.floor(-(x**2)), x), {x: 0}) is sp.nan
     assert value_at(derivative_where_defined(sp.floor(sp.Abs(x)), x), {x: 0}) == 0
+
+
+def test_a_derivative_whose_formula_is_0_over_0_at_a_double_zero() -> None:
+    # sqrt(x^6 + x^4) = x^2*sqrt(x^2 + 1): differentiable at 0 with derivative 0 (difference quotient
+    # h*sqrt(h^2 + 1) -> 0, by hand), though SymPy's formula (3x^5 + 2x^3)/sqrt(x^6 + x^4) is 0/0 there (round 3,
+    # r3c.3 z17). sqrt(x^4 + x^2) = |x|*sqrt(x^2 + 1) has slopes -1 and 1 at 0: no derivative. sqrt(x^3) is
+    # undefined for x < 0: no two-sided derivative at 0.
+    assert value_at(derivative_where_defined(sp.sqrt(x**6 + x**4), x), {x: 0}) == 0
+    assert value_at(derivative_where_defined(sp.sqrt(x**4 + x**2), x), {x: 0}) is sp.nan
+    assert value_at(derivative_where_defined(sp.sqrt(x**3), x), {x: 0}) is sp.nan
+    assert joints.removable_points(sp.sqrt(x**6 + x**4), sp.diff(sp.sqrt(x**6 + x**4), x), x) == [(0, sp.Eq(x, 0))]
+
+
+def test_a_corner_whose_slopes_differ_by_a_multiple_of_the_boundarys_is_dropped_at_once() -> None:
+    # |a*x - t| at a*x = t: one-sided slopes -a and a, different wherever the boundary is crossed (a != 0): no
+    # derivative there; so no symbolic joint clause (Eq(a, -a) with a != 0, never true) is kept for the checker.
+    a, t = sp.symbols("a t", real=True)
+    d = derivative_where_defined(sp.Abs(a * x - t), x)
+    assert not d.atoms(sp.Eq)
+    assert value_at(d, {a: 1, t: 0, x: 0}) is sp.nan
+    assert value_at(d, {a: 2, t: 0, x: 1}) == 2

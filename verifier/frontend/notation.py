@@ -404,6 +404,9 @@ def _uses(value: Any, p: Path, root: Path, fail: Fail) -> tuple[tuple[str, ...],
         if target is not None and not target.is_relative_to(root.resolve()):
             raise fail(f"'use' names {shown}, which is outside the library's root {root}: a table reads only files "
                        "of its library (--use-root DIR allows another root)", "use", value=u)
+        if target is not None and target.exists() and not target.is_file() and not target.is_dir():
+            raise fail(f"'use' names {shown}, which is not a regular file (a named pipe, a device or a socket)",
+                       "use", value=u)
         if target is None or not target.is_file():
             raise fail(f"'use' names a file that does not exist: {shown} (relative to {p.name})", "use", value=u)
         if not target.name.endswith(".toml") or target.name.endswith(NOTATION_SUFFIX):

@@ -280,7 +280,7 @@ class ProblemBuilder:
             problem = violation(info, out[info.symbol], out, holds)
             if problem:
                 with written_in(self._sources.get((name, text))):
-                    raise ExpressionError(f"where: {name} = {out[info.symbol]} {problem}",
+                    raise ExpressionError(f"where: {name} = {text} {problem}",    # the value as written
                                           line=None if (name, text) in self._sources else lines.get(name))
         return out
 

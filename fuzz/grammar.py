@@ -7,7 +7,8 @@ template: an identity that holds wherever its left side is defined (a valid rewr
 holds, a derivative and its value, a sum or product rewritten (shifted, split, peeled, emptied), a vector entry, a
 finite domain's case, a hypothesis over all indices, an ``exists`` with a witness, each optionally under a ``where``
 or an ``assume``. A template whose truth depends on a point (a derivative at a joint of a ``Piecewise``) leaves it to
-the reference evaluator (``truth = None``).
+the reference evaluator (``truth = None``). :mod:`fuzz.corners` adds templates for corners found from outside
+(gradients in index form, integer powers of powers, derivatives where the formula has a kink the function has not).
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from fuzz.corners import CORNERS, IMPLIED
+
 #: The declarations every generated file shares.
 SYMBOLS: dict[str, str] = {
     "x": "real", "y": "real", "a": "real [-2, 3]", "p": "positive", "q": "real (0, 1)",
     "n": "integer nonnegative", "m": "integer positive", "k": "integer 1..m", "b": "in {0, 1}",
     "c": "in {-1, 1/2, 2}", "w": "indexed real 1..m", "v": "indexed positive 1..n", "u": "indexed in {0, 1} 1..m",
+    "g": "integer", "h": "integer",
 }
 #: The definitions every generated file shares (written as a person writes them).
 DEFINE: dict[str, str] = {
@@ -201,11 +205,14 @@ class Grammar:
         """A random claim true by construction (or left to the evaluator)."""
         template = self.rng.choices(list(TEMPLATES), weights=[WEIGHTS.get(t, 1.0) for t in TEMPLATES])[0]
         keys, truth = TEMPLATES[template](self)
-        free = "statement" in keys and "where" not in keys and "assume" not in keys and template != "kink"
+        free = ("statement" in keys and "where" not in keys and "assume" not in keys
+                and template != "kink" and template not in CORNERS)
         if free and self.rng.random() < 0.15:
             keys["where"] = {"x": str(self.number())}
         elif free and self.rng.random() < 0.1:
             keys["assume"] = [self.rng.choice(["x > 0", "y <= x", "x*y >= 1", "n >= 2", "x != 0"])]
+        elif "statement" in keys and "assume" not in keys and self.rng.random() < 0.1:
+            keys["assume"] = [self.rng.choice(IMPLIED)]
         return Generated(cid, keys, truth, template)
 
 
@@ -434,5 +441,5 @@ WEIGHTS = {"beyond": 0.25}
 TEMPLATES: dict[str, Template] = {
     "identity": _identity, "inequality": _inequality, "derivative": _derivative, "kink": _kink, "sums": _sums,
     "vectors": _vectors, "finite": _finite, "all-indices": _all_indices, "exists": _exists, "steps": _steps,
-    "sizes": _sizes, "beyond": _beyond, "where-values": _where_values,
+    "sizes": _sizes, "beyond": _beyond, "where-values": _where_values, **CORNERS,
 }

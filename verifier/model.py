@@ -9,8 +9,12 @@ CLI work on these plain values alone.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from verifier.errors import VerifierError
 
 Verdict = Literal["proved", "checked", "refuted", "unknown", "error"]
 ObligationKind = Literal["statement", "step", "exists"]
@@ -54,6 +58,32 @@ class Chain:
 
 
 @dataclass(frozen=True)
+class Written:
+    """Where a claim's ``assume`` (``name`` is ``None``) or ``where`` value (of ``name``) is written: its file, line
+    and the column of its first character (``None`` when not known)."""
+
+    text: str
+    name: str | None
+    file: str
+    line: int | None
+    column: int | None
+
+
+@contextmanager
+def written_in(source: Written | None) -> Iterator[None]:
+    """Errors raised inside with no line are about the value ``source`` says is written in another file: that
+    file's, at the value's line and column (a column inside the value is counted from there)."""
+    try:
+        yield
+    except VerifierError as err:
+        if source is not None and err.line is None:
+            err.file, err.line = source.file, source.line
+            inside = err.column
+            err.column = source.column if inside is None or source.column is None else source.column + inside - 1
+        raise
+
+
+@dataclass(frozen=True)
 class Claim:
     """One ``[[claim]]`` of a derivation file, as written (expressions still text)."""
 
@@ -77,6 +107,9 @@ class Claim:
     latex: str | None = None
     note: str | None = None
     question: str | None = None
+    #: Where an ``assume`` or ``where`` value was written when that is another file than the claim's (a sheet's
+    #: notation table).
+    sources: tuple[Written, ...] = ()
 
 
 @dataclass(frozen=True)

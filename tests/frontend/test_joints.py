@@ -129,3 +129,14 @@ def test_a_floor_constant_near_a_point_has_derivative_there() -> None:
     assert value_at(derivative_where_defined(sp.floor(x**2), x), {x: 1}) is sp.nan
     assert value_at(derivative_where_defined(sp.floor(-(x**2)), x), {x: 0}) is sp.nan
     assert value_at(derivative_where_defined(sp.floor(sp.Abs(x)), x), {x: 0}) == 0
+
+
+def test_a_derivative_whose_formula_is_0_over_0_at_a_double_zero() -> None:
+    # sqrt(x^6 + x^4) = x^2*sqrt(x^2 + 1): differentiable at 0 with derivative 0 (difference quotient
+    # h*sqrt(h^2 + 1) -> 0, by hand), though SymPy's formula (3x^5 + 2x^3)/sqrt(x^6 + x^4) is 0/0 there (round 3,
+    # r3c.3 z17). sqrt(x^4 + x^2) = |x|*sqrt(x^2 + 1) has slopes -1 and 1 at 0: no derivative. sqrt(x^3) is
+    # undefined for x < 0: no two-sided derivative at 0.
+    assert value_at(derivative_where_defined(sp.sqrt(x**6 + x**4), x), {x: 0}) == 0
+    assert value_at(derivative_where_defined(sp.sqrt(x**4 + x**2), x), {x: 0}) is sp.nan
+    assert value_at(derivative_where_defined(sp.sqrt(x**3), x), {x: 0}) is sp.nan
+    assert joints.removable_points(sp.sqrt(x**6 + x**4), sp.diff(sp.sqrt(x**6 + x**4), x), x) == [(0, sp.Eq(x, 0))]

@@ -139,6 +139,14 @@ BAD = [
     (r"\vec{z} - z", "'\\vec{z}' (a vector?) is not the plain z", 1),
     (r"a \boldsymbol{z}", "is not the plain z", 3),
     (r"\mathbf{1}", "is not the plain 1", 1),                     # the vector of ones
+    # 'otherwise' holds where no other row does: read as True in its place, the rows after it never applied, and
+    # |x| = {-x otherwise, x if x >= 0} was refuted (red team r3s.19).
+    (r"\begin{cases} -z & \text{otherwise} \\ z & \text{if } z \geq 0 \end{cases}", "'otherwise' before the last row",
+     20),
+    # A capital E is a letter on the page, not Euler's number (red team r3s.33: E > 2.7 was proved).
+    (r"a + E", "not the constant 'E'", 5),
+    (r"\mathrm{E} > 2", "not the constant 'E'", 1),
+    (r"\text{oo} > 1", "not the constant 'oo'", 1),
     # Intervals were read as vectors: [0, 1) = [0, 1] and (0, 1) = [0, 1] were proved (red team r3s.24).
     (r"[0, 1)", "'[' closed by ')': an interval?", 1),
     (r"a + \left( 0, 1 \right]", "'(' closed by ']'", 10),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from verifier.errors import DerivationFileError
-from verifier.frontend.layout import lay_out, undecorated
+from verifier.frontend.layout import lay_out, printable, undecorated
 from verifier.frontend.notation import Notation, load_notation
 
 
@@ -36,6 +36,18 @@ def notation(tmp_path: Path) -> Notation:
     ("*Answer 1.5*", "Answer 1.5"),
     ("_Answer 1.6:_ so", "Answer 1.6"),
     ("- **Answer 1.7**", "Answer 1.7"),
+    # Markdown and LaTeX heading forms whose math was charged to the answer before (red team r3s.22, r3s.31).
+    ("#### Answer 1.2 ####", "Answer 1.2"),
+    ("# Answer 1.3 {#sec-a13}", "Answer 1.3"),
+    ("#### [Answer 1.4](#a4)", "Answer 1.4"),
+    (r"\section*{Answer~1.2}", "Answer 1.2"),
+    (r"\section*{Answer\ 1.11}", "Answer 1.11"),
+    (r"\noindent\textbf{Answer 1.3}", "Answer 1.3"),
+    (r"\section*{\textbf{Answer 1.9}}", "Answer 1.9"),
+    (r"\textbf{Answer 1.10.}", "Answer 1.10"),
+    (r"{\bf Answer 1.5}", "Answer 1.5"),
+    (r"\textit{Answer 1.6}", "Answer 1.6"),
+    (r"\item[\textbf{Answer 1.7}]", "Answer 1.7"),
 ])
 def test_undecorated(line: str, body: str) -> None:
     assert undecorated(line) == body
@@ -170,3 +182,21 @@ def test_an_emphasised_heading_with_punctuation_starts_its_answer(notation: Nota
     layout = lay_out(text, "s.md", notation)
     assert [(a.number, [b.line for b in layout.blocks_of(a)]) for a in layout.answers] == [
         ("1.1", [2]), ("1.2", [4]), ("1.4", [6]), ("1.5", [8])]
+
+
+def test_printable_escapes_every_control_character_and_keeps_the_rest() -> None:
+    # C0 (but tab and line feed), DEL and C1 are written \xNN; letters, spaces and non-ASCII letters stay.
+    assert printable("a\x1b[2K\x07 b\x7f\x9b\tç") == "a\\x1b[2K\\x07 b\\x7f\\x9b\tç"
+
+
+def test_the_branch_of_a_conditional_that_tex_prints(notation: Notation) -> None:
+    # Red team r3s.13: the printed \else of \iffalse was dropped (2 = 3, false, never checked), the \else of \iftrue
+    # that TeX skips was read (5 = 6 refuted), and a nested \if..\fi ended \iffalse early (7 = 8 read).
+    text = ("\\section*{Answer 1.1}\n\\iffalse\n\\[ 1 = 1 \\]\n\\else\n\\[ 2 = 3 \\]\n\\fi\n"
+            "\\iftrue \\[ 4 = 4 \\] \\else \\[ 5 = 6 \\] % c\n\\fi\n"
+            "\\iffalse \\ifx\\a\\b \\fi \\[ 7 = 8 \\] \\fi\n"
+            "\\newif\\ifshow \\iffalse \\newif\\ifq \\[ 9 = 10 \\] \\fi\n")
+    layout = lay_out(text, "s.tex", notation)
+    assert [b.content.strip() for b in layout.blocks] == ["2 = 3", "4 = 4"]
+    with pytest.raises(DerivationFileError, match="never closed"):
+        lay_out("\\section*{Answer 1.1}\n\\iftrue \\ifx a b \\fi\n\\[ 1 = 1 \\]\n", "s.tex", notation)

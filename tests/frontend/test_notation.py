@@ -83,25 +83,30 @@ def test_longest_pattern_first(tmp_path: Path) -> None:
     assert unparse(read(r"\mathbf{x}_0 + \mathbf{x}_1", rules)) == "y + x[1]"
 
 
-@pytest.mark.parametrize("text, message, line", [
-    ("colour = 1\n", "unknown key 'colour'", 1),
-    ("[latex]\n'x_{?i' = \"x[?i]\"\n", "never closed", 2),
-    ("[latex]\n'x_{?i}' = \"x[?j]\"\n", "?j, which the pattern does not have", 2),
-    ("[bounds]\nj = \"1 to K\"\n", "bounds.j must be a range", 2),
-    ("[operators]\n'+' = \"plus\"\n", "operators:", 2),
-    ("heading = 'Answer'\n", "needs one group", 1),
-    ("heading = 'Answer ('\n", "not a regular expression", 1),
-    ("[claim.\"q1\"]\ncolour = 1\n", "unknown key 'colour'", 2),
-    ("[claim.\"q1\".block.0]\nassume = []\n", "keyed by its number (from 1)", 1),
-    ("use = [\"missing.toml\"]\n", "does not exist", 1),
-    ("[symbols\n", "TOML syntax error", 1),
+# The column is where in the value at fault the error is (the end of input: its closing quote), else the key's
+# (a pattern's first character, inside its quotes; the claim's id for a block keyed by 0; the name 'use' names);
+# tomllib gives the column of a syntax error.
+@pytest.mark.parametrize("text, message, line, column", [
+    ("colour = 1\n", "unknown key 'colour'", 1, 1),
+    ("[latex]\n'x_{?i' = \"x[?i]\"\n", "never closed", 2, 2),
+    ("[latex]\n'x_{?i}' = \"x[?j]\"\n", "?j, which the pattern does not have", 2, 2),
+    ("[bounds]\nj = \"1 to K\"\n", "bounds.j must be a range", 2, 1),
+    ("[operators]\n'+' = \"plus\"\n", "operators:", 2, 2),
+    ("heading = 'Answer'\n", "needs one group", 1, 1),
+    ("heading = 'Answer ('\n", "not a regular expression", 1, 1),
+    ("[claim.\"q1\"]\ncolour = 1\n", "unknown key 'colour'", 2, 1),
+    ("[claim.\"q1\".block.0]\nassume = []\n", "keyed by its number (from 1)", 1, 9),
+    ("use = [\"missing.toml\"]\n", "does not exist", 1, 9),
+    ("[symbols\n", "TOML syntax error", 1, 9),
+    ("[claim.\"q1\"]\nassume = ['x >= 0', '(y']\n", "assume: expected ')'", 2, 24),
+    ("[claim.\"q1\"]\nwhere = { n = \"2 +\" }\n", "where.n: expected an expression", 2, 19),
 ])
-def test_errors_name_the_line(tmp_path: Path, text: str, message: str, line: int) -> None:
+def test_errors_name_the_line(tmp_path: Path, text: str, message: str, line: int, column: int) -> None:
     with pytest.raises(DerivationFileError) as info:
         load_notation(write(tmp_path, text), "t.notation.toml")
     assert message in info.value.message
     assert info.value.line == line
-    assert str(info.value).startswith(f"t.notation.toml:{line}: ")
+    assert str(info.value).startswith(f"t.notation.toml:{line}:{column}: ")
 
 
 def test_use_brings_names_of_derivation_files(tmp_path: Path) -> None:

@@ -42,6 +42,8 @@ class Case:
     outside: dict[str, str] = field(default_factory=dict)    # files written beside lib/, outside its root
     verdicts: dict[str, str] | None = None
     either: tuple[int, str] | None = None    # another ending allowed: its status and a line of standard error
+    fifos: tuple[str, ...] = ()                # named pipes made under lib/
+    shown: list[str] = field(default_factory=list)    # text that must appear in the report (standard output)
 
 
 def _sheet(text: str, table: str = TABLE) -> dict[str, str]:
@@ -137,21 +139,22 @@ CASES: dict[str, Case] = {
         {"s.tex": "Answer 1.1\n\n% " + WRONG + RIGHT, "s.notation.toml": TABLE}, 0, derivations="lib/s.tex",
         verdicts={"q1.1": "proved"}),
     # -- reading outside the library ----------------------------------------------------------------------------
+    # (the first character of the name in 'use = ["..."]' is at column 9)
     "use = /etc/passwd": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["/etc/passwd"]\n' + TABLE), 2,
-        ["lib/s.notation.toml:1: 'use' names '/etc/passwd', which is outside the library's root"],
+        ["lib/s.notation.toml:1:9: 'use' names '/etc/passwd', which is outside the library's root"],
         absent=["root:"]),
     "use = a file under /proc": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["/proc/self/environ"]\n' + TABLE), 2,
-        ["lib/s.notation.toml:1: 'use' names '/proc/self/environ', which is outside the library's root"],
+        ["lib/s.notation.toml:1:9: 'use' names '/proc/self/environ', which is outside the library's root"],
         absent=["PATH="]),
     "use = ../ out of the library": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["../secret.toml"]\n' + TABLE), 2,
-        ["lib/s.notation.toml:1: 'use' names '../secret.toml', which is outside the library's root"],
+        ["lib/s.notation.toml:1:9: 'use' names '../secret.toml', which is outside the library's root"],
         outside={"secret.toml": f'[symbols]\ntoken = "{SECRET}"\n'}, absent=[SECRET]),
     "use of a symbolic link leading out of the library": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["inside.toml"]\n' + TABLE), 2,
-        ["lib/s.notation.toml:1: 'use' names 'inside.toml', which is outside the library's root"],
+        ["lib/s.notation.toml:1:9: 'use' names 'inside.toml', which is outside the library's root"],
         links={"inside.toml": "../secret.toml"}, outside={"secret.toml": f'[symbols]\ntoken = "{SECRET}"\n'},
         absent=[SECRET]),
     "a sheet that is a symbolic link leading out of the library": Case(
@@ -164,20 +167,91 @@ CASES: dict[str, Case] = {
         | {"_names.toml": f'[symbols]\ntoken = "{SECRET}"\n'}, 2,
         ["lib/_names.toml:2: an error in this file, which the notation table lib/s.notation.toml uses"],
         derivations="lib/s.md", absent=[SECRET]),
+    "a symbolic link to a folder of sheets outside the library": Case(
+        {"s.notation.toml": TABLE, "a.md": "Answer 1.1\n\n" + RIGHT}, 0,
+        ["verify: lib/more: not read: a symbolic link to a folder (links to folders are not followed)"],
+        links={"more": "../elsewhere"}, outside={"elsewhere/b.md": f"Answer 1.1\n\n$${SECRET} = 1$$\n",
+                                                 "elsewhere/c.toml": f'[symbols]\nx = "{SECRET}"\n'},
+        absent=[SECRET]),
+    # -- files that are no regular file: a named pipe blocked the run for ever -----------------------------------
+    "a named pipe as the notation table beside a sheet": Case(
+        {"s.md": "Answer 1.1\n\n" + RIGHT}, 2,
+        ["lib/s.notation.toml: cannot read the notation table: not a regular file (a named pipe, a device or a "
+         "socket)"], derivations="lib/s.md", fifos=("s.notation.toml",)),
+    "a named pipe as a sheet in a folder": Case(
+        {"s.notation.toml": TABLE, "a.md": "Answer 1.1\n\n" + WRONG}, 1,
+        ["verify: lib/evil.md: not read: not a regular file (a named pipe, a device or a socket)"],
+        fifos=("evil.md",)),
+    "a named pipe given as the sheet": Case(
+        {"s.notation.toml": TABLE}, 2, ["lib/evil.md: not read: not a regular file"], derivations="lib/evil.md",
+        fifos=("evil.md",)),
+    "a named pipe that a table uses": Case(
+        _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["pipe.toml"]\n' + TABLE), 2,
+        ["lib/s.notation.toml:1:9: 'use' names 'pipe.toml', which is not a regular file"],
+        derivations="lib/s.md", fifos=("pipe.toml",)),
+    # -- numbers taken as written: 1.01 is not 1.1 --------------------------------------------------------------
+    # a + 1 = 2 holds only at a = 1, which the table assumes for q1.1 alone; at a = 0 it fails (1 != 2).
+    "answers 1.01, 1.1 and 1.10 are three claims, the table's q1.1 only one of them": Case(
+        _sheet("".join(f"Answer {n}\n\n$$a + 1 = 2$$\n\n" for n in ("1.01", "1.1", "1.10")),
+               TABLE + '[claim."q1.1"]\nassume = ["a = 1"]\n'), 1,
+        verdicts={"q1.01": "refuted", "q1.1": "proved", "q1.10": "refuted"}),
+    "verify q1.1 selects q1.1 alone, not q1.01 or q1.10": Case(
+        _sheet("".join(f"Answer {n}\n\n$$a + 1 = 2$$\n\n" for n in ("1.01", "1.1", "1.10")),
+               TABLE + '[claim."q1.1"]\nassume = ["a = 1"]\n'), 0, args=("q1.1",), verdicts={"q1.1": "proved"}),
+    # -- environments: read like aligned, or reported with their column -----------------------------------------
+    "alignedat is read as aligned is": Case(
+        _sheet("Answer 1.1\n\n$$\\begin{alignedat}{2} a + a &= 3a \\end{alignedat}$$\n"), 1,
+        verdicts={"q1.1": "refuted"}),
+    "array is not read, and says so at its column": Case(
+        _sheet("Answer 1.1\n\n$$\\begin{array}{l} a + a = 3a \\end{array}$$\n"), 1,
+        shown=["not read: the environment 'array' is not read at lib/s.md:3:3"], verdicts={"q1.1": "unknown"}),
+    # -- other input from elsewhere ----------------------------------------------------------------------------
+    "a saved report nested 2,000 deep": Case(
+        {"deep.json": "[" * 2000 + "]" * 2000}, 2,
+        ["verify: error: lib/deep.json: not a report of 'verify --format json' (nested too deeply)"],
+        args=("report", "lib/deep.json", "--format", "html"), absent=["Traceback"]),
+    "a sheet whose name writes GitHub annotation properties": Case(
+        {"s.notation.toml": TABLE, "b.md": "Answer 1.1\n\n" + RIGHT,
+         "a,line=99,title=x::injected.md": "Answer 1.1\n\n" + RIGHT}, 0, args=("all", "--format", "github"),
+        absent=["title=sheet lib/a,line=99"]),
+    "terminal control sequences in a sheet, shown in a report": Case(
+        _sheet("Answer 1.1 \x1b]0;pwned\x07\n\n$$\\text{\x1b[2K\x1b[1Aq1.1 proved}\x1b]0;x\x07 = 2$$\n\n"
+               "$$a \x9b= a$$\n", "heading = 'Answer (\\S+).*'\n" + TABLE), 1,
+        absent=["\x1b", "\x07", "\x9b"]),
+    "terminal control sequences in a sheet, as GitHub annotations": Case(
+        _sheet("Answer 1.1\n\n$$\\text{\x1b[2K\x1b[1Aq1.1 proved} = 2$$\n"), 1, args=("all", "--format", "github"),
+        absent=["\x1b"]),
     # -- faults blamed on the right file ------------------------------------------------------------------------
     "a loop of symbolic links in use": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["l1.toml"]\n' + TABLE), 2,
-        ["lib/s.notation.toml:1: 'use' names 'l1.toml', which cannot be resolved: a loop of symbolic links"],
+        ["lib/s.notation.toml:1:9: 'use' names 'l1.toml', which cannot be resolved: a loop of symbolic links"],
         links={"l1.toml": "l2.toml", "l2.toml": "l1.toml"}, absent=["internal error"]),
+    # Columns counted by hand: in 'assume = ["a >"]' the string starts at column 12, its end (the quote) is 15.
     "an assume of the table that does not parse": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, TABLE + '[claim."q1.1"]\nassume = ["a >"]\n'), 2,
-        ["lib/s.notation.toml:5: claim \"q1.1\": assume: "]),
+        ["lib/s.notation.toml:5:15: claim \"q1.1\": assume: "]),
     "an assume of the table with a name nothing declares": Case(
-        _sheet("Answer 1.1\n\n" + RIGHT, TABLE + '[claim."q1.1"]\nassume = ["zz > 0"]\n'), 2,
-        ["lib/s.notation.toml:5: undeclared name 'zz'"]),
+        _sheet("Answer 1.1\n\n" + RIGHT, TABLE + '[claim."q1.1"]\nassume = ["a + zz > 0"]\n'), 2,
+        ["lib/s.notation.toml:5:16: undeclared name 'zz'"]),
     "a where of the table that does not parse": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, TABLE + '[claim."q1.1"]\nwhere = { a = "1/" }\n'), 2,
-        ["lib/s.notation.toml:5: claim \"q1.1\": where.a: "]),
+        ["lib/s.notation.toml:5:18: claim \"q1.1\": where.a: "]),
+    "an assume of the table with a function nothing defines": Case(
+        _sheet("Answer 1.1\n\n" + RIGHT, TABLE + '[claim."q1.1"]\nassume = ["f(a) > 0"]\n'), 2,
+        ["lib/s.notation.toml:5:12: unknown function 'f'"]),
+    "a where of the table that breaks its name's declaration": Case(
+        _sheet("Answer 1.1\n\n" + RIGHT, TABLE + 'n = "integer positive"\n[claim."q1.1"]\nwhere = { n = "1/2" }\n'),
+        2, ["lib/s.notation.toml:6:16: where: n = 1/2 is not an integer, but n is declared integer"]),
+    "a where of the table on a name nothing declares": Case(
+        _sheet("Answer 1.1\n\n" + RIGHT, TABLE + '[claim."q1.1"]\nwhere = { zz = 1 }\n'), 2,
+        ["lib/s.notation.toml:5:16: where: 'zz' is not a declared scalar symbol"]),
+    "60,000 assumes in a table (each was looked for in the whole table: 52 s)": Case(
+        _sheet("Answer 1.1\n\n" + RIGHT, TABLE + '[claim."q1.1"]\nassume = ['
+               + ", ".join(f'"a > -{k}"' for k in range(60_000)) + "]\n"), 0, args=("list",),
+        either=(2, "reading this sheet took more than 4 s (the limit of reading time per sheet)")),
+    "a where of a block of the table that divides by zero": Case(
+        _sheet("Answer 1.1\n\n" + RIGHT, TABLE + '[claim."q1.1".block.1]\nwhere = { a = "1/0" }\n'), 2,
+        ["lib/s.notation.toml:5:16: where: a = 1/0 is not real, but a is declared real"]),
     # -- found by trying new hostile sheets and tables -----------------------------------------------------------
     "a heading pattern whose group catches nothing": Case(
         _sheet("Answer\n\n" + RIGHT, "heading = 'Answer(\\d*)'\n" + TABLE), 2,
@@ -187,7 +261,7 @@ CASES: dict[str, Case] = {
         ["lib/s.md:1: the heading's number '1.1; rm -rf /' is not a claim number"]),
     "a heading pattern with a repetition count too large to compile": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, "heading = 'Answer a{99999999999}(\\d)'\n" + TABLE), 2,
-        ["lib/s.notation.toml:1: 'heading' is not a regular expression: the repetition number is too large"]),
+        ["lib/s.notation.toml:1:1: 'heading' is not a regular expression: the repetition number is too large"]),
     "a million dollar signs": Case(
         _sheet("Answer 1.1\n" + "$" * 1_000_000 + "\n"), 2,
         ["lib/s.md:2: more than 20000 display blocks (the limit of display blocks in one sheet)"]),
@@ -196,10 +270,10 @@ CASES: dict[str, Case] = {
         ["more than 10000 steps in this sheet (the limit of steps in one sheet)"]),
     "1,001 patterns in a table": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, TABLE + "[latex]\n" + "".join(f"'\\x{k}' = \"a\"\n" for k in range(1001))),
-        2, ["lib/s.notation.toml:4: 1001 LaTeX patterns (the limit of patterns in one table is 1000)"]),
+        2, ["lib/s.notation.toml:4:1: 1001 LaTeX patterns (the limit of patterns in one table is 1000)"]),
     "a table that uses itself": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["s.notation.toml"]\n' + TABLE), 2,
-        ["lib/s.notation.toml:1: 'use' names 's.notation.toml', which is not a derivation file (.toml)"]),
+        ["lib/s.notation.toml:1:9: 'use' names 's.notation.toml', which is not a derivation file (.toml)"]),
     "a table of lists nested 100,000 deep": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, "a = " + "[" * 100_000 + "]" * 100_000 + "\n"), 2,
         ["lib/s.notation.toml: TOML syntax error: a number too long or lists nested too deeply"]),
@@ -225,9 +299,12 @@ def _write(root: Path, case: Case) -> None:
     for name, text in case.files.items():
         (lib / name).write_text(text, encoding="utf-8", newline="")
     for name, text in case.outside.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
     for name, target in case.links.items():
         (lib / name).symlink_to(target)
+    for name in case.fifos:
+        os.mkfifo(lib / name)
 
 
 def _run(root: Path, case: Case) -> tuple[Run, float]:
@@ -254,6 +331,8 @@ def test_hostile_sheet(tmp_path: Path, name: str) -> None:
     assert run.code == case.status, run.err
     for expected in case.errors:
         assert expected in run.err, f"{expected!r} not in:\n{run.err}"
+    for expected in case.shown:
+        assert expected in run.out, f"{expected!r} not in:\n{run.out}"
     for text in case.absent:
         assert text not in run.out and text not in run.err, text
     if case.verdicts is not None:

@@ -136,6 +136,37 @@ def test_a_hypothesis_over_all_indices_is_left_alone(library: Callable[[str], tu
     assert review(lib, claim, original) is original
 
 
+def test_a_hypothesis_over_all_indices_about_other_names_is_left_out(
+        library: Callable[[str], tuple[Library, Claim]]) -> None:
+    # relu(z) = z is false at z = -1 (relu is 0 there); x[j] <= x[j + 1] says nothing about z (outside red team,
+    # round 3, r3c.10: such a hypothesis switched the check off), so a proof is still withheld.
+    lib, claim = library('statement = "relu(z) = z"\nassume = ["x[j] <= x[j + 1]"]')
+    out = review(lib, claim, outcome(claim, "proved"))
+    assert out.verdict == "unknown" and "internal disagreement" in (out.message or "")
+
+
+def test_a_counterexample_that_leaves_names_out_holds_for_all_of_them(
+        library: Callable[[str], tuple[Library, Claim]]) -> None:
+    # u^2 + z^2 >= 0 holds everywhere (a sum of squares): {z: 1} leaves u out, and at every drawn u it holds there,
+    # so it is no counterexample (outside red team, round 3, r3c.9: counterexamples that leave names out).
+    lib, claim = library('statement = "u^2 + z^2 >= 0"')
+    out = review(lib, claim, outcome(claim, "refuted", counterexample={"z": "1"}))
+    assert out.verdict == "unknown" and "leaves out" in (out.message or "")
+    # At m = 0 the sum is empty (0, not 1) whatever z is: a counterexample that leaves z out stands.
+    lib, claim = library('statement = "Sum(z, (j, 1, m)) = 1"')
+    assert review(lib, claim, outcome(claim, "refuted", counterexample={"m": "0"})).verdict == "refuted"
+
+
+def test_a_counterexample_that_leaves_entries_out_is_evaluated_at_drawn_entries(
+        library: Callable[[str], tuple[Library, Claim]]) -> None:
+    # d/dx[2] of |x[1]| + |x[2]| at x[2] = 0 does not exist (slopes -1 and 1) whatever x[1] is (outside red team,
+    # round 3, r3c.4): the counterexample {K: 2, x[2]: 0} stands, though it does not give x[1].
+    lib, claim = library('statement = "0 = diff(Sum(Abs(x[j]), (j, 1, K)), x[2])"')
+    said = {"lhs": "0", "rhs": "undefined there (not a real number)"}
+    out = review(lib, claim, outcome(claim, "refuted", counterexample={"K": "2", "x[2]": "0"}, values=said))
+    assert out.verdict == "refuted", out.message
+
+
 def forge(monkeypatch: pytest.MonkeyPatch) -> None:
     """Break a kernel rule on purpose (``Abs(u) = u`` for every u), and turn the engine's own search for
     counterexamples off, so that only the cross-check stands between a forged proof and the report."""

@@ -609,7 +609,9 @@ SLOW_MISSES = {"lbm.11"}
 CAUGHT_MISSES = {"lby.8", "lbm.8", "lbm.11"}
 #: Claims of the outside red team whose wrong engine verdict the cross-check withholds (``unknown`` with "internal
 #: disagreement"): no wrong verdict reaches a user, but each is an engine bug to fix.
-FRESH_WITHHELD = {"frik.2"}
+#: Each of these is false, but the engine's counterexample is a point where the function is flat in the variable
+#: (|w.x - t| with x = 0, |b*y| with y = 0), where the derivative exists.
+FRESH_WITHHELD = {"r3.sk22", "r3.sk33", "r3.lr1", "r3.ci4"}
 
 
 def judge(cid: str, entry: dict[str, Any] | None, stderr: str) -> Judged:

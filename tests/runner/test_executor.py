@@ -404,3 +404,20 @@ def test_a_rendering_that_hangs_or_fails_costs_the_picture_not_the_verdict(libra
     monkeypatch.setattr(verifier.display.prepare.Renderer, "shown", fail)
     results, _ = run_obligations(library, library.claims[:2], jobs=1, timeout=30, show=True)
     assert verdicts(results) == {"q1.1": ["proved"], "q1.2": ["refuted"]}
+
+
+def test_ctrl_c_while_a_verdict_is_rendered_keeps_the_verdict(library: Library,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import verifier.display.prepare
+
+    def interrupt_and_hang(*args: Any, **kwargs: Any) -> Any:
+        # In the worker, after it sent the verdict: the parent (given a second to read it) gets Ctrl-C.
+        time.sleep(1.0)
+        os.kill(os.getppid(), signal.SIGINT)
+        time.sleep(3600)
+
+    monkeypatch.setattr(verifier.display.prepare.Renderer, "shown", interrupt_and_hang)
+    results, interrupted = run_obligations(library, library.claims[:1], jobs=1, timeout=30, show=True)
+    # q1.1 (x + x = 2x) was settled before its rendering was cut short: proved, not "interrupted".
+    assert interrupted and verdicts(results) == {"q1.1": ["proved"]}
+    assert results[0].outcomes[0].shown is None

@@ -34,7 +34,7 @@ from verifier.cli.arguments import (
     Options,
     parse,
 )
-from verifier.cli.emit import auto_color, deliver, emit
+from verifier.cli.emit import auto_color, deliver, emit, input_files, refuse_overwriting_inputs
 from verifier.cli.git import changed_files, is_commit
 from verifier.cli.progress import both, progress_bar, settled_lines, sheet_lines
 from verifier.errors import UsageError, VerifierError
@@ -123,6 +123,7 @@ def _run(args: Options) -> int:
     if use_root is not None and not use_root.is_dir():
         raise UsageError(f"--use-root: no such folder '{args.use_root}'")
     library = load_library(path, notation=notation, root=use_root)
+    refuse_overwriting_inputs(args, input_files(library))
     for err in library.errors:
         print(f"verify: error: {err}", file=sys.stderr)
     for note in library.notes:
@@ -227,6 +228,7 @@ def _report(command: str, paths: list[str], args: Options) -> int:
         except (OSError, UnicodeDecodeError) as err:
             raise UsageError(f"{command}: cannot read '{name}': {getattr(err, 'strerror', None) or err}") from None
         runs.append(load_report(text, name))
+    refuse_overwriting_inputs(args, [Path(name) for name in paths if name != "-"])
     run = runs[0] if command == "report" else merge_reports(runs)
     emit(run, args)
     return _status(run, print_bad_input=False)
@@ -286,6 +288,7 @@ def _files(paths: list[str], args: Options) -> int:
     runs = []
     for root in roots:
         library = load_library(root)
+        refuse_overwriting_inputs(args, input_files(library))
         wanted = {f for f in library.files if Path(f).resolve() in sources}
         selected = with_users(library, wanted)
         claims = [c for c in library.claims if c.file in selected]

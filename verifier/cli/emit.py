@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -59,11 +60,38 @@ def _with_sheet_summary(text: str, run: RunResult, library: Library | None, fmt:
     if fmt == "markdown":
         return text + "\n### Sheets\n\n" + "".join(f"- {line}\n" for line in summary_lines(summary))
     if fmt == "github":     # a notice per sheet (GitHub shows ten per step), the rest in the log
-        from verifier.outputs.github import MAX_ANNOTATIONS
+        from verifier.outputs.github import MAX_ANNOTATIONS, workflow_command
         lines = list(zip(summary, summary_lines(summary), strict=True))
-        notices = "".join(f"::notice title=sheet {entry['sheet']}::{line}\n" for entry, line in lines[:MAX_ANNOTATIONS])
+        notices = "".join(workflow_command("notice", line, title=f"sheet {entry['sheet']}") + "\n"
+                          for entry, line in lines[:MAX_ANNOTATIONS])
         return text + notices + "".join(f"{line}\n" for _, line in lines[MAX_ANNOTATIONS:])
     return text
+
+
+def input_files(library: Library) -> list[Path]:
+    """Every file a run read: derivation files and the files they use, sheets, notation tables and the files
+    those use, and the files that could not be read."""
+    names = [*library.files, *library.sheets, *(e.file for e in library.errors if e.file)]
+    names += [n.path for n in library.notations]
+    return [Path(name) for name in names] + [p for n in library.notations for p in n.used_paths]
+
+
+def refuse_overwriting_inputs(args: Options, inputs: Iterable[Path]) -> None:
+    """Stop before a run whose ``--output`` is one of its ``inputs`` (the same file once links are followed): the
+    report would replace a sheet, a table or a derivation file."""
+    if not args.output:
+        return
+    target = Path(args.output)
+    if not target.exists():
+        return
+    for path in inputs:
+        try:
+            same = path.exists() and target.samefile(path)
+        except OSError:
+            continue
+        if same:
+            raise UsageError(f"--output {args.output} is an input of this run ({path}); the report would replace "
+                             "it; write it elsewhere")
 
 
 def deliver(text: str, args: Options) -> None:

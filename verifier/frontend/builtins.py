@@ -15,10 +15,10 @@ from typing import Any, Protocol, TypeAlias, cast
 import sympy as sp
 
 from verifier.errors import ExpressionError
-from verifier.frontend import names
+from verifier.frontend import kinks, names
 from verifier.frontend import parser as P
 from verifier.frontend.definedness import Frames
-from verifier.frontend.joints import flat_points, joint_derivative
+from verifier.frontend.joints import flat_points, joint_derivative, removable_points
 from verifier.frontend.values import MAX_VECTOR, Vec, closed, real_argument, wrap
 from verifier.kernel import defined
 from verifier.kernel.interval import settle
@@ -107,7 +107,7 @@ def _diff(b: Building, node: P.Call) -> Any:
         raise ExpressionError("diff(expr, v), diff(expr, v, n) or diff(expr, u, v, ...) takes 2 to 21 arguments",
                               column=node.col)
     expr = b.value(node.args[0])
-    steps: list[tuple[Any, int]] = []
+    steps: list[tuple[sp.Symbol | sp.Indexed, int]] = []
     for arg in node.args[1:]:
         value = b.value(arg)
         if isinstance(value, sp.Integer) and steps:
@@ -141,7 +141,7 @@ def _diff(b: Building, node: P.Call) -> Any:
     return derivative(expr)
 
 
-def _held_fixed(e: Expr, values: dict[Any, Any]) -> Expr:
+def _held_fixed(e: Expr, values: dict[sp.Symbol, sp.Expr]) -> Expr:
     """``e`` with the values of the ``where`` names it is not differentiated in put in first: a partial derivative
     is the derivative of the function of the others at those values (``diff(Abs(x*z), x)`` at ``z = 0`` is that of
     0, defined at every x, not undefined wherever ``x*z`` is 0). Only where ``e`` is then shown defined as written,
@@ -155,9 +155,24 @@ def _held_fixed(e: Expr, values: dict[Any, Any]) -> Expr:
 def derivative_where_defined(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     """``de/dv`` where it exists: at the joints of a ``Piecewise`` whose conditions depend on ``v``, only where the
     function is continuous and its one-sided derivatives agree (:mod:`verifier.frontend.joints`); elsewhere as
-    :func:`_smooth_derivative`."""
+    :func:`_smooth_derivative`. A sum whose terms each read one entry of ``v``'s family is differentiated through
+    its one term that reads ``v`` (:func:`~verifier.frontend.kinks.own_term`), so that its kinks are decided as a
+    scalar function's; in any other sum a joint in ``v`` is left undefined
+    (:func:`~verifier.frontend.kinks.sum_joints`)."""
+    term = kinks.own_term(e, v)
+    if term is not None:        # differentiated in a symbol standing for the entry (the joint rule solves for it)
+        c, f, inside = term
+        t = sp.Dummy("t", **{w: True for w in _WORDS if getattr(v, "is_" + w)})
+        own = derivative_where_defined(f.xreplace({v: t}), t).xreplace({t: v})
+        return sp.Piecewise((c * own, inside), (0, True))
     joint = joint_derivative(e, v, derivative_where_defined, _smooth_derivative)
-    return joint if joint is not None else _smooth_derivative(e, v)
+    d = joint if joint is not None else _smooth_derivative(e, v)
+    guard = kinks.sum_joints(e, v)
+    return d if guard is None else d + guard
+
+
+#: What a symbol standing for an entry is told of it.
+_WORDS = ("real", "positive", "negative", "nonnegative", "nonpositive", "nonzero")
 
 
 def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
@@ -171,14 +186,15 @@ def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     a kink that remains makes the point undefined, even where a cancellation elsewhere would have made the
     function differentiable (the point is then left out of what a relation claims, never given a wrong value).
     """
-    d = _exact_signs(sp.diff(e, v))
-    conditions: list[sp.Basic] = []
+    d = kinks.in_summands(_exact_signs(sp.diff(e, v)), v)
+    conditions: list[sp.Basic] = kinks.relation_kinks(d, v, direct=False)
     flat: list[tuple[Expr, sp.Basic]] = []      # the derivative where a floor or ceiling is locally constant
     repl: dict[sp.Basic, sp.Basic] = {}
-    for a in d.atoms(sp.sign, sp.Heaviside, sp.DiracDelta):
+    for a in set(kinks.outside_sums(d, *kinks.KINKS)):
         w = a.args[0]
-        if w.has(v) and not (isinstance(a, (sp.sign, sp.Heaviside)) and _damped(d, a, w)):
-            conditions.append(sp.Ne(w, 0))
+        kink = kinks.kink_condition(w, v)
+        if kink is not None and not (isinstance(a, (sp.sign, sp.Heaviside)) and kinks.damped(d, a, w)):
+            conditions.append(kink)
             if isinstance(a, sp.DiracDelta):
                 repl[a] = sp.Integer(0)
     for a in d.atoms(sp.Subs):      # the chain rule's Subs(Derivative(floor(t), t), t, u)
@@ -201,7 +217,8 @@ def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
             repl[a] = _bound_derivative(a)
     d = d.xreplace(repl) if repl else d
     if not conditions:
-        return d
+        removable = removable_points(e, d, v)
+        return sp.Piecewise(*removable, (d, True)) if removable else d
     cases = _kinks_as_cases(e, v)
     if cases is not None:
         joint = joint_derivative(cases, v, derivative_where_defined, _smooth_derivative)
@@ -251,31 +268,6 @@ def _kinks_as_cases(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr | None:
     return out if isinstance(out, sp.Expr) and not out.atoms(*_KINKED) & set(kinks) else None
 
 
-def _damped(d: Expr, jump: sp.Basic, w: Expr) -> bool:
-    """Whether every occurrence of ``jump`` (``sign(w)`` or ``Heaviside(w)``) in the derivative ``d`` is inside a
-    product with a factor that vanishes continuously where ``w = 0`` (``w^r``, ``Abs(w)^r``, ``Max(w, 0)^r``,
-    ``Min(w, 0)^r``, ``r > 0``). The function is continuous there (its derivative has no delta) and its derivative
-    tends to 0 on both sides, so by the mean value theorem the derivative exists there and is 0, which is what such
-    a product is at ``w = 0`` (``|h|^(3/2)`` and ``Max(h, 0)^2`` at 0).
-    """
-    def vanishing(f: sp.Basic) -> bool:
-        base, power = f.as_base_exp()
-        if not power.is_positive:
-            return False
-        if isinstance(base, (sp.Max, sp.Min)):
-            return set(base.args) == {w, sp.Integer(0)}
-        return base in (w, -w, sp.Abs(w))
-
-    def ok(node: sp.Basic, damped: bool) -> bool:
-        if node == jump:
-            return damped
-        if isinstance(node, sp.Mul) and not damped:
-            damped = any(vanishing(f) for f in node.args)
-        return all(ok(arg, damped) for arg in node.args)
-
-    return ok(d, False)
-
-
 def _bound_derivative(a: sp.Derivative) -> sp.Basic:
     """``Derivative(g(x), x)`` that SymPy left unevaluated, written as ``Subs(Derivative(g(t), t), t, x)`` with a
     fresh ``t``, so that a value given to ``x`` later is a point, not a new variable of differentiation."""
@@ -315,7 +307,7 @@ def _exact_signs(d: Expr) -> Expr:
     return d.replace(lambda x: isinstance(x, sp.Mul), simplify_product)
 
 
-def _limit(b: Building, node: P.Call) -> Any:
+def _limit(b: Building, node: P.Call) -> Expr:
     if len(node.args) != 3:
         raise ExpressionError("limit(expr, z, point) takes 3 arguments", column=node.col)
     var = node.args[1]
@@ -487,7 +479,7 @@ BUILTINS: dict[str, Builtin] = {b.name: b for b in (
 FUNCTIONS = names.FUNCTIONS
 #: The functions whose arguments are conditions, not values.
 CONNECTIVES = frozenset({"And", "Or", "Not"})
-CONSTANTS: dict[str, Any] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "True": sp.true, "False": sp.false}
+CONSTANTS: dict[str, sp.Basic] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "True": sp.true, "False": sp.false}
 assert FUNCTIONS == frozenset(BUILTINS)
 assert names.CONSTANTS == frozenset(CONSTANTS)
 
@@ -516,7 +508,7 @@ def _log_base(frames: Frames, args: list[Any], col: int) -> Any:
     return sp.log(u, b)
 
 
-def irrational_number(a: Any) -> bool:
+def irrational_number(a: object) -> bool:
     """Whether ``a`` is a number that is not rational (SymPy's evaluation at it is not trusted)."""
     return isinstance(a, sp.Expr) and not isinstance(a, sp.MatrixBase) and a.is_number and not a.is_Rational
 

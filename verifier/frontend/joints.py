@@ -27,6 +27,7 @@ from typing import TypeAlias
 
 import sympy as sp
 
+from verifier.kernel import defined
 from verifier.kernel.relations import RELATION_OPS, sign_satisfies
 
 Expr: TypeAlias = sp.Expr
@@ -35,16 +36,17 @@ Derivative: TypeAlias = Callable[[Expr, "sp.Symbol | sp.Indexed"], Expr]
 
 
 def boundaries(e: Expr, v: sp.Symbol | sp.Indexed) -> dict[Expr, list[tuple[sp.Basic, int]]]:
-    """The boundaries in ``v`` of the conditions of every ``Piecewise`` in ``e``: ``p`` -> its relations, each with
-    the sign of ``(lhs - rhs)/p``."""
+    """The boundaries in ``v`` of the conditions of every ``Piecewise`` in ``e`` (but those on the index of a sum):
+    ``p`` -> its relations, each with the sign of ``(lhs - rhs)/p``."""
     out: dict[Expr, list[tuple[sp.Basic, int]]] = {}
+    bound = {lim[0] for s in e.atoms(sp.Sum, sp.Product) for lim in s.limits}
     for piece in e.atoms(sp.Piecewise):
         for _, cond in piece.args:
             if not isinstance(cond, sp.Basic):
                 continue
             for rel in cond.atoms(sp.core.relational.Relational):
-                if type(rel) not in RELATION_OPS or not rel.has(v):
-                    continue
+                if type(rel) not in RELATION_OPS or not rel.has(v) or rel.free_symbols & bound:
+                    continue    # (a relation on a sum's index: inside the summand, see verifier.frontend.kinks)
                 _, p = sp.expand(rel.lhs - rel.rhs).as_content_primitive()
                 sign = 1
                 if p.could_extract_minus_sign():
@@ -233,3 +235,55 @@ def flat_points(u: Expr, v: sp.Symbol | sp.Indexed, *, floor: bool) -> list[tupl
                 and (leading[1].is_positive if floor else leading[1].is_negative):
             out.append((c, n))
     return out
+
+
+def removable_points(e: Expr, d: Expr, v: sp.Symbol | sp.Indexed) -> list[tuple[Expr, sp.Basic]]:
+    """The derivative where SymPy's formula ``d`` for ``e``'s is 0/0 though ``e`` is differentiable: a root
+    ``b^r`` (``r`` a negative fraction) in ``d`` of a polynomial ``b`` in ``v`` alone, at a rational zero ``c`` of
+    ``b`` of even order with ``b >= 0`` around it (``sqrt(x^6 + x^4)`` at 0), where ``e`` is defined on a whole
+    neighbourhood and made of functions continuous where defined. There, by the mean value theorem::
+
+        e continuous at c     e' = d near c (c left out)     d -> L from both sides
+        ------------------------------------------------------------------------
+                           the derivative exists at c and is L
+
+    Each with the condition ``v = c``; none where ``e`` has a kink, a jump or a ``Piecewise`` of its own."""
+    if not isinstance(v, sp.Symbol) or d.free_symbols != {v} or e.free_symbols != {v} \
+            or e.has(sp.Abs, sp.Max, sp.Min, sp.sign, sp.Heaviside, sp.floor, sp.ceiling, sp.Piecewise, sp.Sum):
+        return []
+    bases = {b for b, r in (a.as_base_exp() for a in d.atoms(sp.Pow))
+             if r.is_Rational and r.is_negative and not r.is_integer and b.has(v) and b.is_polynomial(v)}
+    out: list[tuple[Expr, sp.Basic]] = []
+    for b in bases:
+        try:
+            zeros = [c for c in dict.fromkeys(sp.Poly(b, v).real_roots()) if c.is_Rational]
+        except (sp.PolynomialError, NotImplementedError, ValueError, TypeError):
+            continue
+        for c in zeros[:MAX_POINTS]:
+            leading = _leading(b, v, c)
+            if leading is None or leading[0] % 2 or not leading[1].is_positive or not _defined_around(e, v, c):
+                continue
+            try:
+                right, left = sp.limit(d, v, c, "+"), sp.limit(d, v, c, "-")
+            except (NotImplementedError, ValueError, TypeError):
+                continue
+            if right == left and right.is_real and right.is_finite:
+                out.append((right, sp.Eq(v, c)))
+    return out
+
+
+def _defined_around(e: Expr, v: sp.Symbol, c: Expr) -> bool:
+    """Whether ``e`` is defined on a neighbourhood of ``v = c``: each of its conditions (``u > 0``, ``u >= 0``,
+    ``u != 0`` with ``u`` a polynomial in ``v``) holds strictly at ``c``, or, for ``u >= 0``, ``u`` has a zero of
+    even order there and is positive around it."""
+    for cond in defined.conditions(e, sufficient=True):
+        if not isinstance(cond, (sp.Gt, sp.Ge, sp.Ne)) or cond.rhs != 0 or not cond.lhs.is_polynomial(v) \
+                or cond.lhs.free_symbols - {v}:
+            return False
+        u = cond.lhs.xreplace({v: c})
+        if (u.is_positive if not isinstance(cond, sp.Ne) else u.is_nonzero):
+            continue
+        leading = _leading(cond.lhs, v, c) if isinstance(cond, sp.Ge) and u.is_zero else None
+        if leading is None or leading[0] % 2 or not leading[1].is_positive:
+            return False
+    return True

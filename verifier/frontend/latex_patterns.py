@@ -5,9 +5,10 @@ A pattern is LaTeX with placeholders (``\mathbf{x}_{?i}`` -> ``x[?i]``). What a 
 - followed in the pattern by ``^`` or ``_``: one atom, as TeX attaches a script to the atom before it
   (``?a^{-1}`` on ``2 (1 + e^{-z})^{-1}`` takes ``(1 + e^{-z})``, never ``2 (1 + e^{-z})``); followed by another
   placeholder: one atom (``\omega_{?p?q}`` on ``\omega_{kj}`` takes ``k`` and ``j``);
-- last in the pattern: one atom with its scripts (``\sigma ?z`` on ``\sigma z^2`` takes ``z^2``); an atom is a
-  braced group (without its braces), a bracketed group, a command with its arguments (``\mathbf{x}``), a letter,
-  a number or a word;
+- last in the pattern: one atom with its scripts (``\sigma ?z`` on ``\sigma z^2`` takes ``z^2``), except a
+  parenthesised group, an argument list whose script is on the application (``\sigma(z)^2`` takes ``(z)``: the
+  square of sigma(z)); an atom is a braced group (without its braces), a bracketed group, a command with its
+  arguments (``\mathbf{x}``), a letter, a number or a word;
 - otherwise: the shortest balanced run of tokens before the pattern's next token (``S(?v)_{?i}``), never nothing.
 
 A placeholder used twice must take the same tokens both times.
@@ -24,7 +25,7 @@ from typing import Any
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex_tokens import ARITY, CLOSERS, OPENERS, Token, TokenKind, closing, scan
-from verifier.frontend.names import FUNCTIONS
+from verifier.frontend.names import CONSTANTS, FUNCTIONS
 
 __all__ = ["GREEK", "Pattern", "Rules", "RunIndex", "fill", "greek_name", "match", "pattern", "placed", "two_letters"]
 
@@ -113,6 +114,15 @@ def styled(style: str, node: P.Node, rules: Rules, column: int) -> P.Node:
                           f"(indexed) in the notation, or give '{style}{{{shown}}}' a pattern", column=column)
 
 
+def not_a_constant(name: str, token: Token) -> None:
+    """Raise for a letter or a word that is a constant's name in the expression language but not on the page: a
+    capital E is a letter (an energy, an event), Euler's number is e; ``\\text{oo}`` is no infinity."""
+    if name in CONSTANTS and not (name == "pi" and token.text == r"\pi"):
+        raise ExpressionError(f"'{name}' on the page is a letter or a word, not the constant '{name}' of the "
+                              "expression language (Euler's number is e, pi is \\pi): give it a pattern",
+                              column=token.col)
+
+
 def two_letters(tokens: list[Token]) -> None:
     """Raise if a subscript is letters side by side: ``x_{ij}`` is x[i, j] to most readers, x[i*j] to a grammar."""
     if len(tokens) > 1 and all(t.kind == K.LETTER for t in tokens):
@@ -175,6 +185,7 @@ def _atom_end(tokens: list[Token], pos: int, *, scripts: bool) -> int | None:
     t = tokens[pos]
     if t.kind in OPENERS:
         end = closing(tokens, pos) + 1
+        scripts = scripts and t.kind != K.LPAREN    # \sigma(z)^2: an argument's script is on the application
     elif t.kind == K.CMD:
         end = pos + 1
         for _ in range(ARITY.get(t.text, 0) + (t.text == r"\sqrt" and end < len(tokens)

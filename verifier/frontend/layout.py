@@ -40,14 +40,21 @@ _OPENER = re.compile(r"\$\$|\\\[|\\begin\{((?:equation|align|gather|multline|fla
 _SECTION = re.compile(r"\\(?:(?:sub)*section|(?:sub)?paragraph|textbf)\*?\{")
 _COLUMNS = re.compile(r"[ \t]*\{[ \t]*\d+[ \t]*\}")
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]+")
+_TEX_SPACE = re.compile(r"~|\\[ ,;]")
+_TEX_ITEM = re.compile(r"\\item\s*\[")
+_TEX_FONT = re.compile(r"\s*(?:\\noindent\b|\\(?:textbf|textit|emph|textsc|underline)\s*\{|"
+                       r"\{\s*\\(?:bf|it|em|sc)\b)\s*")
+_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*\Z")
+_ATTRIBUTES = re.compile(r"[ \t]*\{[ \t]*[#.][^{}]*\}[ \t]*\Z")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _QUOTE = re.compile(r"(?:[ \t]{0,3}>[ \t]?)+")
 _CLAIM_NUMBER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 _BACKTICKS_OR_BLANK = re.compile(r"`+|\n[ \t]*(?=\n)")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _TEX_SPECIAL = re.compile(r"%|\\begin\{(verbatim|comment|lstlisting|minted)(\*?)\}|\\verb\*?(?![A-Za-z])"
-                          r"|\\iffalse(?![A-Za-z])|\\end\{document\}|\\.", re.DOTALL)
-_TEX_FI = re.compile(r"\\fi(?![A-Za-z])")
+                          r"|\\if(?:false|true)(?![A-Za-z])|\\end\{document\}|\\.", re.DOTALL)
+_TEX_CONDITIONAL = re.compile(r"(\\newif\s*)?\\(if[A-Za-z]*|else|fi)(?![A-Za-z])")
 #: An error at an offset of the sheet.
 Fail = Callable[[str, int], DerivationFileError]
 
@@ -109,14 +116,20 @@ def lay_out(text: str, shown: str, notation: Notation) -> Layout:
 
 
 def undecorated(line: str) -> str:
-    r"""A heading line without its decoration: ``#### Answer 1.4``, ``**Answer 5.3**:``, ``\section*{Answer 2.4}``
-    all give ``Answer ...``."""
-    body = line.strip()
-    item = _LIST_ITEM.match(body)
+    r"""A heading line without its decoration: ``#### Answer 1.4``, ``**Answer 5.3**:``, ``\section*{Answer 2.4}``,
+    ``#### Answer 1.2 ####``, ``# Answer 1.3 {#a13}``, ``#### [Answer 1.4](#a4)``, ``\section*{Answer~1.2}``,
+    ``{\bf Answer 1.5}``, ``\noindent\textbf{Answer 1.3.}``, ``\item[\textbf{Answer 1.7}]`` all give ``Answer ...``."""
+    body = _TEX_SPACE.sub(" ", line).strip()
+    item = _LIST_ITEM.match(body) or _TEX_ITEM.match(body)
     if item:
         body = body[item.end():]
     if body.startswith("#"):
         body = body[min(len(body) - len(body.lstrip("#")), 6):].lstrip()
+        body = _CLOSING_HASHES.sub("", _ATTRIBUTES.sub("", body))
+    if (link := _LINK.fullmatch(body)) is not None:
+        body = link.group(1)
+    while (font := _TEX_FONT.match(body)) is not None:      # \noindent\textbf{..}, {\bf ..}, \section*{\textbf{..}}
+        body = body[font.end():]
     if body[:1] in ("*", "_"):       # the emphasis only: **Answer 1.2.**, *Answer 1.5*, **Answer 1.4** We have
         mark = body[:2] if body[:2] in ("**", "__") else body[:1]
         close = body.find(mark, len(mark))
@@ -124,14 +137,16 @@ def undecorated(line: str) -> str:
     section = _SECTION.match(body)
     if section:
         body = body[section.end():]
+    while (font := _TEX_FONT.match(body)) is not None:
+        body = body[font.end():]
     body = body.rstrip()
     if body[-1:] in (":", "."):
         body = body[:-1].rstrip()
     if body[-2:] in ("**", "__"):
         body = body[:-2].rstrip()
-    if body.endswith("}"):
-        body = body[:-1]
-    return body.strip()
+    while body.endswith(("}", "]")):
+        body = body[:-1].rstrip()
+    return body.rstrip(".:").strip()
 
 
 # --- text that is not mathematics -------------------------------------------------------------------------------
@@ -243,11 +258,9 @@ def _blank_tex(text: str, fail: Fail) -> str:
         if word == "%":
             end = text.find("\n", m.start())
             end = len(text) if end < 0 else end
-        elif word == "\\iffalse":
-            fi = _TEX_FI.search(text, m.end())
-            if fi is None:
-                raise fail("\\iffalse is never closed (\\fi is missing)", m.start())
-            end = fi.end()
+        elif word in ("\\iffalse", "\\iftrue"):
+            pos = _branches(text, m, spans, fail)
+            continue
         elif word == "\\end{document}":
             end = len(text)
         elif m.group(1):
@@ -268,12 +281,51 @@ def _blank_tex(text: str, fail: Fail) -> str:
             continue
         spans.append((m.start(), end))
         pos = end
-    return _blank(text, spans)
+    merged: list[tuple[int, int]] = []
+    for start, stop in sorted(spans):      # the skipped branch of \iftrue holds spans of its own
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((start, stop))
+    return _blank(text, merged)
+
+
+def _branches(text: str, opening: re.Match[str], spans: list[tuple[int, int]], fail: Fail) -> int:
+    r"""The branch of ``\iffalse ... \else ... \fi`` (or ``\iftrue``) that TeX does not print, with the three
+    words, added to ``spans`` (conditionals nest inside it); where to go on reading (the printed branch)."""
+    depth, middle = 1, None
+    for t in _TEX_CONDITIONAL.finditer(text, opening.end()):
+        word = t.group(2)
+        if word.startswith("if") and not t.group(1):
+            depth += 1
+        elif word == "else" and depth == 1:
+            middle = t
+        elif word == "fi":
+            depth -= 1
+            if depth == 0:
+                break
+    else:
+        raise fail(f"{opening.group()} is never closed (\\fi is missing)", opening.start())
+    if opening.group() == "\\iffalse":
+        spans.append((opening.start(), middle.end() if middle else t.end()))
+        spans.extend([(t.start(), t.end())] if middle else [])
+        return middle.end() if middle else t.end()
+    spans.append((opening.start(), opening.end()))
+    spans.append((middle.start() if middle else t.start(), t.end()))
+    return opening.end()
 
 
 # --- headings and answers ---------------------------------------------------------------------------------------
 
 Heads = list[tuple[int, str, str]]     # (line index, claim number, title)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters written ``\\x1b``: text of a sheet shown in a report never moves a
+    terminal's cursor, rewrites its lines or sets its title."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _classify(lines: list[str], notation: Notation, shown: str) -> tuple[Heads, list[int]]:
@@ -358,7 +410,7 @@ def _answers(heads: Heads, stops: list[int], lines: list[str], starts: list[int]
             k += 1
         stop = min(starts[stops[k]] if k < len(stops) else end,
                    starts[heads[h + 1][0]] if h + 1 < len(heads) else end)
-        answers.append(Answer(number, title, n + 1, starts[n], starts[n] + len(lines[n]), stop))
+        answers.append(Answer(number, printable(title), n + 1, starts[n], starts[n] + len(lines[n]), stop))
     return answers
 
 

@@ -89,6 +89,9 @@ def discover(path: Path, notation: Path | None = None, root: Path | None = None,
     """
     if path.is_file():
         return [path], []
+    if path.exists() and not path.is_dir():
+        raise DerivationFileError("not read: not a regular file (a named pipe, a device or a socket)",
+                                  file=str(path))
     if not path.is_dir():
         raise DerivationFileError(f"no such file or folder: {path}", file=str(path))
     root = (root or repository_root(path)).resolve()
@@ -107,6 +110,17 @@ def discover(path: Path, notation: Path | None = None, root: Path | None = None,
 
     tomls = sorted(p for p in path.rglob("*.toml") if not p.name.endswith(NOTATION_SUFFIX) and inside(p)
                    and p.is_file())
+    # Neither followed nor read, but named: folders reached through a symbolic link (a submission could link
+    # anywhere), and names of files to read that are no regular file (a named pipe would block the run).
+    linked = sorted(p for p in path.rglob("*") if p.is_symlink() and p.is_dir())
+    if linked:
+        skipped.append(f"{_names(linked, display_root)}: not read: a symbolic link to a folder (links to folders "
+                       "are not followed)")
+    odd = sorted(p for p in path.rglob("*") if p.suffix in (".toml", *SHEET_SUFFIXES) and p.exists()
+                 and not p.is_file() and not p.is_dir())
+    if odd:
+        skipped.append(f"{_names(odd, display_root)}: not read: not a regular file (a named pipe, a device or a "
+                       "socket)")
     sheets = sorted(p for p in path.iterdir() if p.suffix in SHEET_SUFFIXES and p.is_file())
     deeper = sorted(p for p in path.rglob("*/*") if p.suffix in SHEET_SUFFIXES and p.is_file())
     if deeper:

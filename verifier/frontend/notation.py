@@ -44,6 +44,7 @@ about the table.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import tomllib
@@ -54,7 +55,7 @@ from typing import Any, Protocol
 from verifier.errors import DerivationFileError, ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex import Pattern, Rules, pattern
-from verifier.frontend.tomlfile import MAX_FILE_BYTES, NOTATION_SUFFIX, read_text, repository_root
+from verifier.frontend.tomlfile import MAX_FILE_BYTES, NOTATION_SUFFIX, read_text, repository_root, toml_error
 
 __all__ = ["DEFAULT_HEADING", "DEFAULT_STOP", "MAX_PATTERNS", "SUFFIX", "Notation", "Settings", "block_name",
            "load_notation", "notation_from_text", "rename"]
@@ -75,8 +76,10 @@ MAX_PATTERNS = 1_000
 class Fail(Protocol):
     """How a reader reports a fault of the file it reads."""
 
-    def __call__(self, message: str, needle: str | None = None, /) -> DerivationFileError:
-        """The error for a fault of the table, at the line holding ``needle`` when given (raised by the caller)."""
+    def __call__(self, message: str, needle: str | None = None, /, *, value: str | None = None,
+                 column: int | None = None) -> DerivationFileError:
+        """The error for a fault of the table (raised by the caller): at the string ``value`` (``column``: a column
+        inside it), else at ``needle``, when given."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,8 @@ class Notation:
     inferred: frozenset[str] = frozenset()                     # names whose declaration is still a guess
     lines: dict[str, int | None] = field(default_factory=dict)   # the table's line of 'heading', 'stop'
     hypotheses: dict[str, int | None] = field(default_factory=dict)   # each assume and where value -> its line
+    #: The line and column of each assume (name ``None``) and where value (its name's), by name and text.
+    written: dict[tuple[str | None, str], tuple[int, int]] = field(default_factory=dict)
     _settings: dict[tuple[str, int | str | None], Settings] = field(default_factory=dict, repr=False)
 
     def claim_settings(self, claim_id: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
@@ -205,16 +210,23 @@ def load_notation(p: Path, shown: str, *, root: Path | None = None) -> Notation:
 
 def notation_from_text(text: str, p: Path, shown: str, *, root: Path | None = None) -> Notation:
     """A notation table from its text, as if read from ``p`` (which locates its ``use`` files)."""
-    def fail(message: str, needle: str | None = None) -> DerivationFileError:
-        line = _line_of(text, needle) if needle else None
-        return DerivationFileError(message, file=shown, line=line)
+    def fail(message: str, needle: str | None = None, *, value: str | None = None, column: int | None = None
+             ) -> DerivationFileError:
+        """The error at the line and column of the string ``value`` (``column``: a column inside the value), else
+        of the first ``needle``."""
+        at = _quoted(text, value) if value is not None else None
+        if at is None:
+            at = text.find(needle) if needle else -1
+            column = None
+        if at < 0:
+            return DerivationFileError(message, file=shown)
+        return DerivationFileError(message, file=shown, line=text.count("\n", 0, at) + 1,
+                                   column=at - text.rfind("\n", 0, at) + (column - 1 if column else 0))
 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        m = re.search(r"at line (\d+)", str(err))
-        raise DerivationFileError(f"TOML syntax error: {str(err).split(' (at')[0]}", file=shown,
-                                  line=int(m.group(1)) if m else None) from None
+        raise toml_error(str(err), text, shown) from None
     except (ValueError, RecursionError):   # too many digits in a number; lists nested too deeply
         raise DerivationFileError("TOML syntax error: a number too long or lists nested too deeply",
                                   file=shown) from None
@@ -261,11 +273,13 @@ def notation_from_text(text: str, p: Path, shown: str, *, root: Path | None = No
     if count > MAX_PATTERNS:
         raise fail(f"{count} LaTeX patterns (the limit of patterns in one table is {MAX_PATTERNS})", "[latex]")
     known, functions, abbreviations = _used_names(used_paths)
+    layers = [top, *claims.values(), *blocks.values()]
+    written = _written(text, layers)
     return Notation(shown, heading, prefix, stop, uses, used_paths, symbols, definitions, top, claims, blocks,
                     hashlib.sha256(text.encode("utf-8")).hexdigest(), known, functions, abbreviations,
                     own_patterns="heading" in data or "stop" in data, inferred=_inferred(data, fail),
                     lines={key: _line_of(text, key) for key in ("heading", "stop") if key in data},
-                    hypotheses=_hypothesis_lines(text, [top, *claims.values(), *blocks.values()]))
+                    hypotheses=_hypothesis_lines(written, text, layers), written=written)
 
 
 def _inferred(data: dict[str, Any], fail: Fail) -> frozenset[str]:
@@ -312,13 +326,52 @@ def rename(text: str, renames: dict[str, str]) -> str:
 _A_NAME = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]*(?![A-Za-z0-9_]|\s*\()")
 
 
-def _hypothesis_lines(text: str, layers: list[Layer]) -> dict[str, int | None]:
-    """The line of each ``assume`` and ``where`` value of the table (where its text is written as it is read)."""
+def _hypothesis_lines(written: dict[tuple[str | None, str], tuple[int, int]], text: str, layers: list[Layer]
+                      ) -> dict[str, int | None]:
+    """The line of each ``assume`` and ``where`` value of the table (where its text is written as it is read, else
+    the line of the first ``assume``)."""
     out: dict[str, int | None] = {}
+    fallback = _line_of(text, "assume")
     for layer in layers:
-        for hypothesis in (*layer.assume, *(value for _, value in layer.where)):
-            out.setdefault(hypothesis, _line_of(text, hypothesis) or _line_of(text, "assume"))
+        for key in [*((None, a) for a in layer.assume), *layer.where]:
+            at = written.get(key)
+            out.setdefault(key[1], at[0] if at is not None else fallback)
     return out
+
+
+#: A TOML string on one line, basic (its text as written, escapes included) or literal.
+_STRING = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'([^'\n]*)'")
+#: ``name = value`` with a value that is a string without escapes, or a whole number.
+_ASSIGNED = re.compile(r"(?<![\w.\"'])([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*"
+                       r"(?:\"([^\"\\\n]*)\"|'([^'\n]*)'|([-+]?[0-9]+)(?![\w.]))")
+
+
+def _written(text: str, layers: list[Layer]) -> dict[tuple[str | None, str], tuple[int, int]]:
+    """Where each ``assume`` and ``where`` value is first written in the table as a string (or, for a ``where``, a
+    whole number): its line and the column of its first character. A value written otherwise (with an escape) is
+    left out. One pass over the table, whatever the number of values."""
+    strings: dict[str, int] = {}
+    for m in _STRING.finditer(text):
+        strings.setdefault(m.group(1) if m.group(1) is not None else m.group(2), m.start() + 1)
+    assigned: dict[tuple[str, str], int] = {}
+    for m in _ASSIGNED.finditer(text):
+        group = next(g for g in (2, 3, 4) if m.group(g) is not None)
+        assigned.setdefault((m.group(1), m.group(group)), m.start(group))
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    out: dict[tuple[str | None, str], tuple[int, int]] = {}
+    for layer in layers:
+        for name, value in [*((None, a) for a in layer.assume), *layer.where]:
+            at = strings.get(value) if name is None else assigned.get((name, value))
+            if at is not None and (name, value) not in out:
+                line = bisect.bisect_right(starts, at)
+                out[(name, value)] = (line, at - starts[line - 1] + 1)
+    return out
+
+
+def _quoted(text: str, value: str) -> int | None:
+    """The offset of the first character of the first string in ``text`` written ``"value"`` or ``'value'``."""
+    found = [n + 1 for n in (text.find(f'"{value}"'), text.find(f"'{value}'")) if n >= 0]
+    return min(found) if found else None
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -346,14 +399,18 @@ def _uses(value: Any, p: Path, root: Path, fail: Fail) -> tuple[tuple[str, ...],
         try:
             target = (p.parent / u).resolve() if u.strip() and "\0" not in u else None
         except (OSError, RuntimeError):   # a loop of symbolic links
-            raise fail(f"'use' names {shown}, which cannot be resolved: a loop of symbolic links", "use") from None
+            raise fail(f"'use' names {shown}, which cannot be resolved: a loop of symbolic links", "use",
+                       value=u) from None
         if target is not None and not target.is_relative_to(root.resolve()):
             raise fail(f"'use' names {shown}, which is outside the library's root {root}: a table reads only files "
-                       "of its library (--use-root DIR allows another root)", "use")
+                       "of its library (--use-root DIR allows another root)", "use", value=u)
+        if target is not None and target.exists() and not target.is_file() and not target.is_dir():
+            raise fail(f"'use' names {shown}, which is not a regular file (a named pipe, a device or a socket)",
+                       "use", value=u)
         if target is None or not target.is_file():
-            raise fail(f"'use' names a file that does not exist: {shown} (relative to {p.name})", "use")
+            raise fail(f"'use' names a file that does not exist: {shown} (relative to {p.name})", "use", value=u)
         if not target.name.endswith(".toml") or target.name.endswith(NOTATION_SUFFIX):
-            raise fail(f"'use' names {shown}, which is not a derivation file (.toml)", "use")
+            raise fail(f"'use' names {shown}, which is not a derivation file (.toml)", "use", value=u)
         paths.append(target)
     return tuple(value), tuple(paths)
 
@@ -459,9 +516,9 @@ def _expression(text: str, label: str, needle: str, fail: Fail, *, relation: boo
     try:
         (P.parse_relation if relation else P.parse_expression)(text)
     except ExpressionError as err:
-        raise fail(f"{label}: {err.message}", needle) from None
+        raise fail(f"{label}: {err.message}", needle, value=text, column=err.column) from None
     except RecursionError:
-        raise fail(f"{label}: expression nested too deeply", needle) from None
+        raise fail(f"{label}: expression nested too deeply", needle, value=text) from None
 
 
 _ENTRY_READING = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[")

@@ -39,7 +39,7 @@ from verifier.kernel import Declaration, Facts, defined, facts_from
 from verifier.kernel.declarations import Interval as ValueInterval
 from verifier.kernel.interval import settle
 from verifier.kernel.universal import AllIndices
-from verifier.model import Chain, Claim, Obligation, not_read, obligations
+from verifier.model import Chain, Claim, Obligation, not_read, obligations, written_in
 
 #: At most this many cases of finite domains per obligation.
 MAX_CASES = 64
@@ -57,6 +57,7 @@ class ProblemBuilder:
         self._builders: dict[int | None, Builder] = {}
         #: The ``assume`` texts of the obligation being built, read (its declarations strengthened by them).
         self.read = Assumptions()
+        self._sources = {(w.name, w.text): w for w in claim.sources}
 
     def problems(self) -> list[tuple[Obligation, Problem | ExpressionError]]:
         """Every obligation of the claim with its problem, or the error that kept it from being built (a step
@@ -209,13 +210,15 @@ class ProblemBuilder:
         out = Assumptions()
         universal: list[AllIndices] = []
         for text in texts:
-            read = universal_hypothesis(builder, text, line)
-            if read is None:
-                # An assume that is false for every allowed value is kept: the kernel proves a forall vacuously
-                # and refutes an exists (no allowed point).
-                out.hypotheses.append(self._condition(builder, text, line))
-            elif read is not True:
-                universal.append(read)
+            source = self._sources.get((None, text))
+            with written_in(source):
+                read = universal_hypothesis(builder, text, None if source else line)
+                if read is None:
+                    # An assume that is false for every allowed value is kept: the kernel proves a forall
+                    # vacuously and refutes an exists (no allowed point).
+                    out.hypotheses.append(self._condition(builder, text, None if source else line))
+                elif read is not True:
+                    universal.append(read)
         if not universal:
             return out
         # Every entry the obligation may name: its sides (vectors and matrices entry by entry), the values of
@@ -262,20 +265,23 @@ class ProblemBuilder:
                chain_no: int | None = None) -> dict[sp.Basic, sp.Expr]:
         out: dict[sp.Basic, sp.Expr] = {}
         for name, text in items:
-            line = lines.get(name)
-            info = self.scope.symbols.get(name)
-            if info is None or info.indexed:
-                raise ExpressionError(f"where: '{name}' is not a declared scalar symbol", line=line)
-            value = self.builder.expression(text, line=line)
-            if not isinstance(value, sp.Expr) or isinstance(value, sp.MatrixBase):
-                raise ExpressionError(f"where: {name} = {text!r} is not a scalar value", line=line)
+            line = None if (name, text) in self._sources else lines.get(name)
+            with written_in(self._sources.get((name, text))):
+                info = self.scope.symbols.get(name)
+                if info is None or info.indexed:
+                    raise ExpressionError(f"where: '{name}' is not a declared scalar symbol", line=line)
+                value = self.builder.expression(text, line=line)
+                if not isinstance(value, sp.Expr) or isinstance(value, sp.MatrixBase):
+                    raise ExpressionError(f"where: {name} = {text!r} is not a scalar value", line=line)
             out[info.symbol] = value
         holds = self._provable_under_assume(chain_no)
-        for name, _ in items:
+        for name, text in items:
             info = self.scope.symbols[name]
             problem = violation(info, out[info.symbol], out, holds)
             if problem:
-                raise ExpressionError(f"where: {name} = {out[info.symbol]} {problem}", line=lines.get(name))
+                with written_in(self._sources.get((name, text))):
+                    raise ExpressionError(f"where: {name} = {text} {problem}",    # the value as written
+                                          line=None if (name, text) in self._sources else lines.get(name))
         return out
 
     def _sizes(self, line: int | None) -> dict[str, list[int]]:

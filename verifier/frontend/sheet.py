@@ -35,10 +35,10 @@ from verifier.frontend import parser as P
 from verifier.frontend.chains import UNCHECKED, block_chains, trim, unwrap
 from verifier.frontend.latex import Rules, Token, read_tokens, scan
 from verifier.frontend.latex_tokens import RELATION_WORDS
-from verifier.frontend.layout import Answer, Block, Layout, lay_out
+from verifier.frontend.layout import Answer, Block, Layout, lay_out, printable
 from verifier.frontend.macros import Definitions, definitions
 from verifier.frontend.notation import Notation, Settings, rename
-from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome
+from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome, Written
 
 __all__ = ["MAX_SHEET_STEPS", "MAX_STEPS", "READ_SECONDS", "UNREAD", "Entry", "Sheet", "annotate", "read_sheet",
            "settle_unread", "step_entries", "summarize", "summary_lines"]
@@ -71,7 +71,7 @@ class Entry:
         """Why the entry was not read, where in ``path`` (the sheet); ``None`` when it was."""
         if self.reading is not None:
             return None
-        return f"not read: {self.reason} at {path}:{self.reason_line}:{self.reason_col}"
+        return printable(f"not read: {self.reason} at {path}:{self.reason_line}:{self.reason_col}")
 
     def step(self) -> str:
         """The entry as a step of a chain in the expression language."""
@@ -196,7 +196,7 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions, bu
     if content.strip() and (hit := defined.first_use(content)) is not None:
         line, col = positions.at(base + len(content) - len(content.lstrip()))
         where = positions.at(base + hit[0]) if hit[0] is not None else (line, col)
-        return [(False, [Entry(None, " ".join(content.split()), line, col, None, hit[1], *where)])]
+        return [(False, [Entry(None, printable(" ".join(content.split())), line, col, None, hit[1], *where)])]
     try:
         tokens = scan(content, base=base)
     except ExpressionError:
@@ -274,7 +274,7 @@ def _source(content: str, base: int, first: int, last: int) -> str:
     if text.count("{") > text.count("}"):   # a \begin{..} or \text{..} token is longer than its text
         end = content.find("}", last - base)
         text = content[first - base:end + 1] if end >= 0 else text
-    return " ".join(text.split())
+    return printable(" ".join(text.split()))
 
 
 _SPECIAL = re.compile(r"[{}=<>]|\\(?:[A-Za-z]+|.)", re.DOTALL)
@@ -307,7 +307,8 @@ def _by_relations(content: str, base: int, rules: Rules, positions: _Positions, 
         except ExpressionError as err:
             line, col = positions.at(base + start + len(piece) - len(piece.lstrip()))
             reason_line, reason_col = positions.at((err.column - 1) if err.column else base + start)
-            entries.append(Entry(op, " ".join(piece.split()), line, col, None, err.message, reason_line, reason_col))
+            entries.append(Entry(op, printable(" ".join(piece.split())), line, col, None, err.message, reason_line,
+                                 reason_col))
             continue
         if tokens:
             entries.append(_entry(op, tokens, content, base, rules, positions))
@@ -333,8 +334,13 @@ def _claim(full_id: str, cid: str, answer: Answer, shown: str, kept: list[tuple[
                             where_line=entries[0].line if settings.where else None,
                             unread=tuple(e.not_read(shown) for e in entries)))
     question = id_prefix + cid.rsplit(".", 1)[0] if "." in cid else None
+    # The table's hypotheses are the table's: an error in one is reported at its own line and column there.
+    written: list[tuple[str | None, str]] = [*((None, a) for a in assume), *where]
+    written += [w for _, settings in kept for w in [*((None, a) for a in settings.assume), *settings.where]]
+    sources = tuple(Written(text, name, notation.path, *notation.written[(name, text)])
+                    for name, text in dict.fromkeys(written) if (name, text) in notation.written)
     return Claim(id=full_id, title=title, file=shown, line=heading_line, chains=tuple(chains), assume=assume,
-                 where=where, where_line=heading_line if where else None, question=question)
+                 where=where, where_line=heading_line if where else None, question=question, sources=sources)
 
 
 def step_entries(sheets: dict[str, Sheet], claim: Claim, ob: Obligation) -> tuple[Entry, Entry] | None:
@@ -384,7 +390,7 @@ def settle_unread(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
                                                  seconds=outcome.seconds, bad_input=True)
                     continue
                 culprit = next((e for e in (right, left) if e.reading and _mentions(e.reading, message)), right)
-                reason = f"not read: {message} (in the reading of {path}:{culprit.line}:{culprit.col})"
+                reason = printable(f"not read: {message} (in the reading of {path}:{culprit.line}:{culprit.col})")
             text = f"{_shown(left)} {right.op or '='} {_shown(right)}"
             result.outcomes[n] = Outcome(replace(ob, text=text), "unknown", message=reason,
                                          seconds=outcome.seconds)

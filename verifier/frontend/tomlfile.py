@@ -12,7 +12,9 @@ import bisect
 import difflib
 import hashlib
 import math
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,11 +88,18 @@ def read_text(p: Path, shown: str, what: str = "file") -> str:
     """The text of a file of at most :data:`MAX_FILE_BYTES` bytes of UTF-8; a file that cannot be read, is too large
     or is not UTF-8 is a :class:`DerivationFileError` naming ``shown`` (and the line of the first bad byte)."""
     try:
-        raw = p.read_bytes()
+        # Opened without waiting and checked before reading: a named pipe or a device would block or never end.
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise DerivationFileError(f"cannot read {what}: not a regular file (a named pipe, a device or a "
+                                          "socket)", file=shown)
+            raw = f.read(MAX_FILE_BYTES + 1)
+            size = max(len(raw), os.fstat(fd).st_size)
     except OSError as err:
         raise DerivationFileError(f"cannot read {what}: {err.strerror}", file=shown) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise DerivationFileError(f"file too large ({len(raw)} bytes; at most {MAX_FILE_BYTES})", file=shown)
+        raise DerivationFileError(f"file too large ({size} bytes; at most {MAX_FILE_BYTES})", file=shown)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -110,7 +119,7 @@ def load_file(p: Path, shown: str, *, display_root: Path | None = None, root: Pa
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise _toml_error(str(err), text, shown) from None
+        raise toml_error(str(err), text, shown) from None
     except ValueError as err:  # tomllib lets Python's limit on the digits of an integer through
         m = re.search(r"(?<!\d)\d{4000,}", text)
         digits_line = text.count("\n", 0, m.start()) + 1 if m else None
@@ -145,7 +154,7 @@ _TOML_HINTS = (
 )
 
 
-def _toml_error(message: str, text: str, shown: str) -> DerivationFileError:
+def toml_error(message: str, text: str, shown: str) -> DerivationFileError:
     """A tomllib complaint as a one-line error with the line (the last line when it is the end of the file)."""
     m = re.search(r" ?\(at line (\d+), column (\d+)\)| ?\(at end of document\)", message)
     line = column = None

@@ -174,6 +174,15 @@ def power_condition(base: Expr, exponent: Expr) -> sp.Basic | None:
     return None
 
 
+def merged_power_condition(base: Expr, exponent: Expr) -> sp.Basic | None:
+    """What ``base^exponent`` needs to be defined when SymPy has merged it into another power: for an integer
+    exponent of unknown sign, ``base != 0`` or ``exponent >= 0`` (``(x^n)^m`` is ``x^(n*m)``, defined at
+    ``x = 0, n = m = -1``, where ``x^n`` is not); otherwise what :func:`power_condition` says."""
+    if exponent.is_integer and exponent.is_negative is None and exponent.is_nonnegative is None:
+        return sp.Or(sp.Ne(base, 0, evaluate=False), sp.Ge(exponent, 0, evaluate=False))
+    return power_condition(base, exponent)
+
+
 def closed(frames: Frames, build: Callable[[], Any]) -> Any:
     """``build()`` in a frame of its own, wrapped with the conditions its value lost (:func:`wrap`)."""
     with frames.recording() as recorded:
@@ -206,7 +215,7 @@ def wrap(frames: Frames, value: Any, recorded: Sequence[sp.Basic], given: sp.Bas
         if lost and given is not sp.true:
             facts = kernel.Facts().add(given)
             lost = [c for c in lost if facts.decide(c) is not True]
-        lost = [c if isinstance(c, sp.logic.boolalg.Boolean) else _opaque(c) for c in lost]
+        lost = [c if isinstance(c, sp.logic.boolalg.Boolean) else _opaque() for c in lost]
         # Unevaluated: a lost condition that is false (log(-1)) must stay, and SymPy would drop the branch.
         return sp.Piecewise((value, sp.And(*lost)), evaluate=False) if lost else value
     for c in recorded:
@@ -230,7 +239,7 @@ def _summand_defined_everywhere(e: sp.Basic) -> bool:
     return True
 
 
-def _opaque(c: sp.Expr) -> sp.Basic:
+def _opaque() -> sp.Basic:
     """The kernel's opaque ``defined(e)`` (a sum with a partial summand, a limit... is defined) as a condition that
     nothing decides: the side is then never proved, nor refuted at a point, through it. (``e`` itself cannot go
     into a condition: SymPy rewrites a condition that holds a ``Piecewise``, and fails.)"""

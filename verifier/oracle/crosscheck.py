@@ -25,7 +25,7 @@ from verifier.model import Claim, Outcome, obligations
 from verifier.oracle import declarations, evaluate
 from verifier.oracle.evaluate import Definition, Point
 from verifier.oracle.points import Scene, assign, candidates, critical_values
-from verifier.oracle.values import INTERVAL, CannotTell, Number, Undefined, show, working
+from verifier.oracle.values import INTERVAL, CannotTell, NotGiven, Number, Undefined, show, working
 
 if TYPE_CHECKING:   # for types only: the evaluator reads a library's files, it needs none of its readers
     from verifier.frontend.library import Library
@@ -43,6 +43,8 @@ RANDOM_POINTS = 12
 LARGE_SIZES = (30, 200, 2000)
 
 _BUILTIN = frozenset({"pi", "E", "oo", "True", "False"})
+#: The method of a proof that no allowed point satisfies the hypotheses.
+VACUOUS_HYPOTHESES = "vacuous: no allowed value satisfies"
 _ERRORS = (CannotTell, ExpressionError, ArithmeticError, ValueError, OverflowError, RecursionError, TypeError)
 
 
@@ -109,11 +111,19 @@ def read(library: Library, claim: Claim, outcome: Outcome) -> Reading | None:
     where = {k: P.parse_expression(v) for k, v in (dict(claim.where) | dict(chain.where if chain else ())).items()}
     texts = [*claim.assume, *(chain.assume if chain else ())]
     hypotheses = [P.parse_relation(t) for t in texts]
-    known = set(decls) | set(defs) | _BUILTIN
-    for h in hypotheses:
-        if _free_names(h) - known:
-            return None   # a hypothesis over all indices: its instances are not all looked at
     relation = P.parse_relation(outcome.obligation.text)
+    known = set(decls) | set(defs) | _BUILTIN
+    universal = [h for h in hypotheses if _free_names(h) - known]
+    if universal:
+        # A hypothesis over all indices: its instances are not all looked at. About names the relation is not
+        # written with, it changes nothing the evaluator looks at and is left out, unless the verdict rests on it
+        # (a proof because no point satisfies the hypotheses); else nothing is looked at.
+        if (outcome.method or "").startswith(VACUOUS_HYPOTHESES):
+            return None
+        hypotheses = [h for h in hypotheses if h not in universal]
+        used = _closure([relation, *hypotheses, *where.values()], decls, defs, where)
+        if any(_closure([h], decls, defs, where) & used for h in universal):
+            return None
     only = _closure([relation, *hypotheses, *where.values()], decls, defs, where)
     if any(decls[n].complex for n in only if n in decls):
         return None
@@ -164,8 +174,8 @@ def _closure(nodes: list[P.Node], decls: dict[str, declarations.Decl], defs: dic
         if n in seen:
             continue
         seen.add(n)
-        if n in defs:
-            todo |= _mentioned(defs[n].body)
+        if n in defs:       # (a definition's parameters are its own names, not the declared ones)
+            todo |= _mentioned(defs[n].body) - set(defs[n].params or ())
         if n in decls:
             todo |= decls[n].bound_names()
         if n in where:
@@ -310,8 +320,13 @@ def _needed(ob: Reading) -> set[str]:
     return {n for n, d in ob.scene.decls.items() if not d.indexed}
 
 
+#: Seeds of the values drawn for the names and entries a counterexample or witness leaves out.
+FILLINGS = (1, 2, 3)
+
+
 def _at_given_point(ob: Reading, outcome: Outcome) -> str | None:
-    """A counterexample or witness evaluated where it was found."""
+    """A counterexample or witness evaluated where it was found; where it leaves names or entries out, at
+    :data:`FILLINGS` values drawn for them as well (it claims the relation fails, or holds, whatever they are)."""
     assert outcome.counterexample is not None
     scalars: dict[str, Number] = {}
     entries: dict[tuple[str, tuple[int, ...]], Number] = {}
@@ -328,32 +343,54 @@ def _at_given_point(ob: Reading, outcome: Outcome) -> str | None:
             entries[(target.base.id, idx)] = v
         else:
             return None
-    needed = _needed(ob)
-    if any(n not in scalars and n not in ob.scene.where for n in needed):
-        return None
-    point = assign(ob.scene, scalars, None, 0, entries)
+    missing = sorted(n for n in _needed(ob) if n not in scalars and n not in ob.scene.where)
+    if not missing:
+        try:
+            return _at_point(ob, outcome, scalars, entries, None)
+        except NotGiven:
+            pass
+    for seed in FILLINGS:
+        try:
+            found = _at_point(ob, outcome, scalars, entries, seed)
+        except _ERRORS:
+            continue
+        if found is not None:
+            return found
+    return None
+
+
+def _at_point(ob: Reading, outcome: Outcome, scalars: dict[str, Number],
+              entries: dict[tuple[str, tuple[int, ...]], Number], seed: int | None) -> str | None:
+    """The disagreement at the given point, or, with a ``seed``, at that point with the values it leaves out
+    drawn (there only a sure one: a side the engine finds undefined found defined, the relation found to hold for
+    a counterexample, or to fail for a witness)."""
+    point = assign(ob.scene, scalars, None if seed is None else random.Random(seed), seed or 0, entries,
+                   fill=seed is not None)
     if point is None:
-        return None if any(n not in ob.scene.decls for n in scalars) else \
+        return None if seed is not None or any(n not in ob.scene.decls for n in scalars) else \
             f"the point {outcome.counterexample} is not allowed by the declarations"
     for n, v in scalars.items():
         if n in ob.scene.decls and n not in ob.scene.where and point.scalars.get(n) != v:
             return f"the point {outcome.counterexample} is not allowed by the declaration of {n}"
     if not allowed(ob, point):
-        return f"the point {outcome.counterexample} does not satisfy the hypotheses"
+        return None if seed is not None else f"the point {outcome.counterexample} does not satisfy the hypotheses"
+    given = str(outcome.counterexample) if seed is None else \
+        f"{outcome.counterexample} with what it leaves out drawn ({_describe(ob, point)})"
     witness = ob.kind == "exists"
     if not witness:
-        unconfirmed = _undefined_unconfirmed(ob.relation, outcome, point)
+        unconfirmed = _undefined_unconfirmed(ob.relation, outcome, point, given, strict=seed is None)
         if unconfirmed is not None:
             return unconfirmed
     holds, shown = truth(ob.relation, point, exists=witness, lenient=witness)
     if holds == witness:
         return None
     said = "holds" if holds else "fails"
-    return (f"at {outcome.counterexample} the engine's {'witness' if witness else 'counterexample'} is not one: "
+    return (f"at {given} the engine's {'witness' if witness else 'counterexample'} is not one: "
             f"the reference evaluator finds the relation {said} there ({', '.join(shown)})")
 
 
-def _undefined_unconfirmed(rel: P.Compare, outcome: Outcome, point: Point) -> str | None:
+def _undefined_unconfirmed(rel: P.Compare, outcome: Outcome, point: Point, given: str, *,
+                           strict: bool = True) -> str | None:
     """Where the engine refutes a relation because one side is undefined at its point, the evaluator must not find
     that side defined; and a derivative it cannot tell about there (at a joint whose one-sided slopes agree as far
     as intervals show) does not confirm the refutation: which points a derivative exists at is decided by the front
@@ -367,11 +404,11 @@ def _undefined_unconfirmed(rel: P.Compare, outcome: Outcome, point: Point) -> st
             value = evaluate.value(node, point)
         except Undefined:
             continue
+        except NotGiven:
+            raise
         except CannotTell:
-            if "diff" not in _mentioned(node):
+            if "diff" not in _mentioned(node) or not strict:
                 continue
-            return (f"at {outcome.counterexample} the engine finds the {side} undefined, and the reference "
-                    f"evaluator cannot confirm it")
-        return (f"at {outcome.counterexample} the engine finds the {side} undefined, and the reference evaluator "
-                f"finds {show(value)}")
+            return f"at {given} the engine finds the {side} undefined, and the reference evaluator cannot confirm it"
+        return f"at {given} the engine finds the {side} undefined, and the reference evaluator finds {show(value)}"
     return None

@@ -19,7 +19,7 @@ from fractions import Fraction
 from verifier.frontend import parser as P
 from verifier.oracle.declarations import Decl
 from verifier.oracle.evaluate import Definition, Family, Point, value
-from verifier.oracle.values import INTERVAL, CannotTell, Number, Undefined, integer
+from verifier.oracle.values import INTERVAL, CannotTell, NotGiven, Number, Undefined, integer
 
 F = Fraction
 #: Values a real name is tried at, beside its critical ones and its interval's ends.
@@ -111,10 +111,11 @@ def _ceil(v: object) -> Fraction:
 
 
 def assign(scene: Scene, chosen: dict[str, Number], rng: random.Random | None, seed: int,
-           entries: dict[tuple[str, tuple[int, ...]], Number] | None = None) -> Point | None:
+           entries: dict[tuple[str, tuple[int, ...]], Number] | None = None, *, fill: bool = False) -> Point | None:
     """A point with the ``chosen`` values where the declarations allow them, the others drawn by ``rng`` (or the
     generic ones when ``rng`` is None); ``None`` when some name has no allowed value (an empty range). With
-    ``entries``, the families' entries are those (any other entry inside a range cannot be told)."""
+    ``entries``, the families' entries are those (any other entry inside a range cannot be told, or, with ``fill``,
+    is drawn by ``seed``)."""
     scalars: dict[str, Number] = {}
     point = _empty_point(scene, scalars)
     for n in scene.order:
@@ -141,7 +142,7 @@ def assign(scene: Scene, chosen: dict[str, Number], rng: random.Random | None, s
             scalars[n] = rng.choice(pool)
     for n, decl in scene.decls.items():
         if decl.indexed:
-            point.families[n] = _family(decl, point, seed, entries)
+            point.families[n] = _family(decl, point, seed, None if fill else entries, entries if fill else None)
     return point
 
 
@@ -150,8 +151,8 @@ def _stable_index(name: str, n: int) -> int:
     return zlib.crc32(name.encode()) % n
 
 
-def _family(decl: Decl, point: Point, seed: int,
-            entries: dict[tuple[str, tuple[int, ...]], Number] | None) -> Family:
+def _family(decl: Decl, point: Point, seed: int, entries: dict[tuple[str, tuple[int, ...]], Number] | None,
+            given: dict[tuple[str, tuple[int, ...]], Number] | None = None) -> Family:
     ranges = None
     if decl.index_range is not None:
         lo, hi = (integer(_value_number(b, point)) for b in decl.index_range)
@@ -163,7 +164,9 @@ def _family(decl: Decl, point: Point, seed: int,
         if entries is not None:
             if (decl.name, idx) in entries:
                 return entries[(decl.name, idx)]
-            raise CannotTell(f"the entry {decl.name}{list(idx)} is not given")
+            raise NotGiven(f"the entry {decl.name}{list(idx)} is not given")
+        if given is not None and (decl.name, idx) in given:
+            return given[(decl.name, idx)]
         if idx not in drawn:
             rng = random.Random(zlib.crc32(f"{seed}:{decl.name}:{idx}".encode()))
             if not pools:

@@ -64,6 +64,10 @@ class CannotTell(Exception):
     """The evaluator cannot tell the value (too close to call, a construct it does not evaluate, too large)."""
 
 
+class NotGiven(CannotTell):
+    """The value needs an entry of a family that the point (a counterexample, a witness) does not give."""
+
+
 @dataclass(frozen=True)
 class Vec:
     """A vector or one-index family: entries ``get(i)`` for ``lo <= i <= hi`` (``None``: no range), 0 outside."""

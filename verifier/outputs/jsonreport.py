@@ -27,7 +27,12 @@ def render_json(run: RunResult) -> str:
 def load_report(text: str, source: str = "report") -> RunResult:
     """A JSON report (format 1) read back as a run, for ``verify report`` and ``verify merge``."""
     try:
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except RecursionError:
+            raise ValueError("nested too deeply") from None
+        except MemoryError:
+            raise ValueError("too large to read") from None
         if not isinstance(data, dict) or data.get("format") != 1:
             raise ValueError("not a JSON report of format 1")
         tool = data.get("tool") or {}

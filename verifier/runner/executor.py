@@ -23,7 +23,6 @@ it.
 
 from __future__ import annotations
 
-import importlib
 import multiprocessing as mp
 import os
 import signal
@@ -37,6 +36,7 @@ from multiprocessing.connection import Connection, wait
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from verifier.display.prepare import RENDER_SECONDS, Renderer, entries_of
 from verifier.frontend.library import Library
 from verifier.model import (
     INTERRUPTED_MESSAGE,
@@ -94,7 +94,7 @@ def start_method() -> str:
 
 
 def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory: int | None,
-                 parent_pid: int, announce: bool = False, render_seconds: float = 20.0,
+                 parent_pid: int, announce: bool = False, render_seconds: float = RENDER_SECONDS,
                  columns: int | None = None) -> None:
     tie_to_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -127,7 +127,6 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
             outcome = _settled(library, claims, built, task)
             conn.send(outcome.to_json())
         if task.show:
-            from verifier.display.prepare import Renderer
             renderer = renderer or Renderer(library, columns)
 
             def problem(task: Task = task) -> Problem | ExpressionError | None:
@@ -249,7 +248,8 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                     progress: Progress | None = None, memory: int | None = MEMORY_LIMIT,
                     on_claim: Settled | None = None, show: bool = False,
                     given: dict[int, list[Outcome]] | None = None,
-                    render_seconds: float = 20.0, columns: int | None = None) -> tuple[list[ClaimResult], bool]:
+                    render_seconds: float = RENDER_SECONDS, columns: int | None = None
+                    ) -> tuple[list[ClaimResult], bool]:
     """Settle every obligation of ``claims`` in worker processes. Returns the results and whether interrupted.
 
     ``progress(done, total)`` is called after each obligation, ``on_claim(result)`` after each claim's last one.
@@ -261,8 +261,6 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
     method = start_method()
     if method == "fork":
         import verifier.search.engine  # noqa: F401  (SymPy imported once, before forking, so workers start at once)
-        if show:    # and what renders, when the reports ask for it
-            importlib.import_module("verifier.display.prepare")
 
     built = [obligations(c) for c in claims]
     obs = [[ob for ob, _ in b] for b in built]
@@ -385,6 +383,9 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                 finished(task, outcome, rendered)
     except KeyboardInterrupt:
         interrupted = True
+        for w in workers:   # a verdict that had come, its rendering cut short, is kept
+            if w.task is not None and w.outcome is not None:
+                slots[w.task.claim_no][w.task.ob_no] = w.outcome
     finally:
         for w in workers:
             if w.task is None and not interrupted:
@@ -406,7 +407,6 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
 def _moved(shown: Shown, claim: Claim, n: int) -> Shown:
     """What the reports show of an identical obligation (:mod:`.dedup`), at the place of obligation ``n`` of
     ``claim``: its entries' texts and lines, the same pictures."""
-    from verifier.display.prepare import entries_of
     places = entries_of(claim, n, obligations(claim)[n][0])
     entries = [ShownEntry(place.text, place.line, e.mathml) for place, e in zip(places, shown.entries, strict=False)]
     return Shown(entries, shown.plot, dict(shown.approximations))

@@ -1,0 +1,97 @@
+"""Kinks of a derivative at other entries of a family and inside sums (verifier/frontend/kinks.py). Truths by hand
+in the comments."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from verifier.frontend import kinks
+from verifier.frontend.builtins import derivative_where_defined
+
+w = sp.IndexedBase("w", real=True)
+xs = sp.IndexedBase("xs", real=True)
+j, k, K = sp.symbols("j k K", integer=True)
+b = sp.Symbol("b", real=True)
+
+
+def test_a_kink_condition_names_the_entries_that_may_be_the_variable() -> None:
+    # |w[j]| has a kink at w[j] = 0 that touches the derivative in w[k] only when j = k; |b| does not depend on w[k].
+    assert kinks.kink_condition(w[j], w[k]) == sp.Or(sp.Ne(w[j], 0), sp.Ne(j, k))
+    assert kinks.kink_condition(w[k], w[k]) == sp.Ne(w[k], 0)
+    assert kinks.kink_condition(b, w[k]) is None
+    assert kinks.kink_condition(b - xs[j], b) == sp.Ne(b - xs[j], 0)
+
+
+def value_at(e: sp.Expr, point: dict) -> sp.Expr:
+    """The derivative at a point: the sizes put in and the sum written out first (``nan`` where undefined)."""
+    sizes = {n: v for n, v in point.items() if isinstance(n, sp.Symbol) and n.is_integer}
+    out = e.subs(sizes).doit().subs({n: v for n, v in point.items() if n not in sizes})
+    return sp.nan if out.has(sp.nan) else sp.simplify(out)
+
+
+def test_the_l1_gradient_has_no_value_where_the_entry_is_0() -> None:
+    # d/dw[k] (|w[1]| + |w[2]|) is sign(w[k]) where w[k] != 0, and does not exist at w[k] = 0 (slopes -1 and 1),
+    # whatever the other entry is (|w[1]| at w[1] = 0 is no kink of the derivative in w[2]).
+    d = derivative_where_defined(sp.Sum(sp.Abs(w[j]), (j, 1, K)), w[k])
+    assert value_at(d, {K: 2, k: 2, w[1]: 0, w[2]: 3}) == 1
+    assert value_at(d, {K: 2, k: 2, w[1]: 5, w[2]: 0}) is sp.nan
+    assert value_at(d, {K: 2, k: 2, w[1]: 0, w[2]: -1}) == -1
+
+
+def test_a_kink_on_a_sums_index_stays_inside_the_sum() -> None:
+    # d/db sum_r |b - xs[r]| = sum_r sign(b - xs[r]) where no b = xs[r]; the index r never leaks out of the sum.
+    d = derivative_where_defined(sp.Sum(sp.Abs(b - xs[j]), (j, 1, K)), b)
+    assert j not in d.free_symbols
+    assert value_at(d, {K: 2, b: 3, xs[1]: 1, xs[2]: 5}) == 0
+    assert value_at(d, {K: 2, b: 1, xs[1]: 1, xs[2]: 5}) is sp.nan
+
+
+def test_a_relu_inside_a_sum_has_no_derivative_at_its_joint() -> None:
+    # d/dw[k] sum_j relu(w[j]) is 1 where w[k] > 0, 0 where w[k] < 0, and does not exist at w[k] = 0.
+    relu = sp.Piecewise((w[j], w[j] > 0), (0, True))
+    d = derivative_where_defined(sp.Sum(relu, (j, 1, K)), w[k])
+    assert value_at(d, {K: 2, k: 1, w[1]: 2, w[2]: 0}) == 1
+    assert value_at(d, {K: 2, k: 1, w[1]: -2, w[2]: 0}) == 0
+    assert value_at(d, {K: 2, k: 1, w[1]: 0, w[2]: 0}) is sp.nan
+
+
+def test_a_kink_damped_by_a_vanishing_factor_inside_a_sum_is_no_kink() -> None:
+    # Max(w, 0)^2 has derivative 2*Max(w, 0), 0 at w = 0 from both sides; Max(w, 0)*Min(w, 0) is 0 everywhere. Their
+    # sums differentiated by w[k] are defined at w[k] = 0 (outside red team: frik.3, frik.7).
+    for summand, expected in ((sp.Max(w[j], 0) ** 2, 0), (sp.Max(w[j], 0) * sp.Min(w[j], 0), 0)):
+        d = derivative_where_defined(sp.Sum(summand, (j, 1, K)), w[k])
+        assert value_at(d, {K: 2, k: 2, w[1]: 3, w[2]: 0}) == expected
+
+
+def test_a_jump_is_damped_by_a_factor_that_vanishes_where_its_argument_does() -> None:
+    # Heaviside(-h)*Max(h, 0): Max(h, 0) vanishes at h = 0, and so does Max(-h, 0); Heaviside(-h)*(h + 1) is a jump.
+    h = sp.Symbol("h", real=True)
+    assert kinks.damped(sp.Heaviside(-h) * sp.Max(h, 0), sp.Heaviside(-h), -h)
+    assert kinks.damped(sp.Heaviside(-h) * sp.Max(-h, 0), sp.Heaviside(-h), -h)
+    assert not kinks.damped(sp.Heaviside(-h) * (h + 1), sp.Heaviside(-h), -h)
+
+
+def test_a_sum_of_terms_each_of_one_entry_is_differentiated_through_its_own_term() -> None:
+    # d/dw[k] sum_j huber(w[j]) is huber'(w[k]) for 1 <= k <= K, 0 outside: huber(t) = t^2/2 on |t| <= 1, |t| - 1/2
+    # outside, differentiable at its joints (slope 1 at t = 1 from both sides, by hand); 3*sum_j relu(w[j]) has no
+    # derivative at w[k] = 0 (slopes 0 and 3).
+    huber = sp.Piecewise((w[j] ** 2 / 2, sp.Abs(w[j]) <= 1), (sp.Abs(w[j]) - sp.Rational(1, 2), True))
+    term = kinks.own_term(sp.Sum(huber, (j, 1, K)), w[k])
+    assert term is not None and term[0] == 1 and term[1] == huber.xreplace({j: k})
+    d = derivative_where_defined(sp.Sum(huber, (j, 1, K)), w[k])
+    half = sp.Rational(1, 2)
+    assert value_at(d, {K: 2, k: 2, w[2]: 1}) == 1 and value_at(d, {K: 2, k: 2, w[2]: half}) == half
+    assert value_at(d, {K: 2, k: 3, w[3]: 1}) == 0          # k outside 1..K: no term reads w[3]
+    relu = 3 * sp.Sum(sp.Piecewise((w[j], w[j] > 0), (0, True)), (j, 1, K))
+    assert value_at(derivative_where_defined(relu, w[k]), {K: 2, k: 1, w[1]: 0}) is sp.nan
+    # A summand that reads another entry (w[j + 1]) is not one term's: no own term.
+    assert kinks.own_term(sp.Sum(sp.Abs(w[j] - w[j + 1]), (j, 1, K)), w[k]) is None
+
+
+def test_a_jump_inside_a_sum_that_sympys_derivative_loses() -> None:
+    # Piecewise((w + 1, w > 0), (w, True)) has slope 1 on both sides but jumps at 0: no derivative there (round 3,
+    # r3c.13). Inside a sum with a neighbour's entry (not one term's), its joint is still left undefined.
+    jump = sp.Piecewise((w[j] + 1, w[j] > 0), (w[j], True))
+    d = derivative_where_defined(sp.Sum(jump * w[j + 1], (j, 1, K)) + sp.Sum(jump, (j, 1, K)), w[k])
+    assert value_at(d, {K: 2, k: 2, w[1]: 1, w[2]: 0, w[3]: 1}) is sp.nan
+    assert value_at(derivative_where_defined(sp.Sum(jump, (j, 1, K)), w[k]), {K: 2, k: 2, w[2]: 0}) is sp.nan

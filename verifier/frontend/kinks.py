@@ -1,0 +1,164 @@
+"""Where a derivative that SymPy wrote has a kink: a ``sign``, ``Heaviside`` or ``DiracDelta`` of an argument, or a
+``Piecewise`` relation, that depends on the variable of differentiation (section 2a: no derivative there, unless the
+function is differentiable, which :mod:`verifier.frontend.builtins` and :mod:`verifier.frontend.joints` decide).
+
+An argument depends on ``v`` when it contains ``v``, and, for an entry ``v = w[k]`` of a family, also when it contains
+another entry ``w[j]`` whose index may be ``k``: ``Sum(Abs(w[j]), (j, 1, K))`` differentiated by ``w[k]`` is SymPy's
+``Sum(KroneckerDelta(j, k)*sign(w[j]), ...)``, whose kink at ``w[k] = 0`` is that of the term ``j = k``. The
+condition of a kink is then ``w[j] != 0`` or ``j != k``. Inside a sum or a product a condition that mentions the
+bound index belongs to the summand (a partial summand), never outside, where the index means nothing; so does every
+condition of a kink inside a sum (no point of the joint rule is tried there: undefined, not decided).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TypeAlias
+
+import sympy as sp
+
+Expr: TypeAlias = sp.Expr
+
+#: The atoms of a derivative whose argument is a kink (a ``DiracDelta`` is a jump of the function itself).
+KINKS = (sp.sign, sp.Heaviside, sp.DiracDelta)
+
+
+def kink_condition(w: Expr, v: sp.Symbol | sp.Indexed) -> sp.Basic | None:
+    """Where a kink at ``w = 0`` does not touch the derivative in ``v``: ``w != 0``, or, when ``w`` depends on ``v``
+    only through entries of ``v``'s family, ``w != 0`` or each such entry's index differs from ``v``'s (just
+    ``w != 0`` when an entry's index is bound by a sum inside ``w``). ``None`` when ``w`` does not depend on ``v``."""
+    if w.has(v):
+        return sp.Ne(w, 0)
+    if not isinstance(v, sp.Indexed):
+        return None
+    entries = [a for a in w.atoms(sp.Indexed) if a.base == v.base and len(a.indices) == len(v.indices)]
+    if not entries:
+        return None
+    bound = {lim[0] for s in w.atoms(sp.Sum, sp.Product) for lim in s.limits}
+    if any(a.free_symbols & bound for a in entries):
+        return sp.Ne(w, 0)      # an entry at a sum's index (Sum(w[j]*x[j], ...)): some term is v's
+    apart = sp.And(*[sp.Or(*[sp.Ne(i, j) for i, j in zip(a.indices, v.indices, strict=True)]) for a in entries])
+    return sp.Or(sp.Ne(w, 0), apart)
+
+
+def relation_kinks(d: sp.Basic, v: sp.Symbol | sp.Indexed, *, direct: bool) -> list[sp.Basic]:
+    """The conditions of the relations of ``d``'s ``Piecewise`` (outside sums) that depend on ``v``: only through
+    other entries of its family (``w[i] > 0`` where ``i`` may be ``k``), and, with ``direct``, also those that
+    contain ``v`` (outside a sum the joint rule of :mod:`verifier.frontend.joints` decides those)."""
+    out: list[sp.Basic] = []
+    for piece in outside_sums(d, sp.Piecewise):
+        for _, cond in piece.args:
+            for rel in cond.atoms(sp.core.relational.Relational) if isinstance(cond, sp.Basic) else ():
+                if isinstance(rel, (sp.Eq, sp.Ne)) or (rel.has(v) and not direct):
+                    continue
+                c = kink_condition(sp.expand(rel.lhs - rel.rhs), v)
+                if c is not None and c not in out:
+                    out.append(c)
+    return out
+
+
+def outside_sums(e: sp.Basic, *types: type) -> Iterator[sp.Basic]:
+    """The sub-expressions of ``e`` of the given types that are not inside a sum or a product."""
+    if isinstance(e, types):
+        yield e
+    if isinstance(e, (sp.Sum, sp.Product)):
+        return
+    for a in e.args:
+        yield from outside_sums(a, *types)
+
+
+def in_summands(d: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
+    """``d`` with the summand of each sum or product made partial where one of its kinks in ``v`` is (over an empty
+    range the sum is 0 whatever its summand), and its ``DiracDelta`` there replaced by 0 (its point left
+    undefined)."""
+    def visit(x: sp.Basic) -> sp.Basic:
+        if not x.args:
+            return x
+        if isinstance(x, (sp.Sum, sp.Product)):
+            body = visit(x.function)
+            conditions: list[sp.Basic] = []
+            repl: dict[sp.Basic, sp.Basic] = {}
+            for a in outside_sums(body, *KINKS):
+                c = kink_condition(a.args[0], v)
+                if c is not None and not (isinstance(a, (sp.sign, sp.Heaviside)) and damped(body, a, a.args[0])):
+                    conditions.append(c)
+                    if isinstance(a, sp.DiracDelta):
+                        repl[a] = sp.Integer(0)
+            conditions += relation_kinks(body, v, direct=True)
+            body = body.xreplace(repl) if repl else body
+            if conditions:
+                body = sp.Piecewise((body, sp.And(*conditions)))
+            return x.func(body, *x.limits)
+        return x.func(*[visit(a) for a in x.args])
+
+    return visit(d)
+
+
+def damped(d: Expr, jump: sp.Basic, w: Expr) -> bool:
+    """Whether every occurrence of ``jump`` (``sign(w)`` or ``Heaviside(w)``) in the derivative ``d`` is inside a
+    product with a factor that vanishes continuously where ``w = 0`` (``w^r``, ``Abs(w)^r``, ``Max(w, 0)^r``,
+    ``Min(w, 0)^r``, ``r > 0``). The function is continuous there (its derivative has no delta) and its derivative
+    tends to 0 on both sides, so by the mean value theorem the derivative exists there and is 0, which is what such
+    a product is at ``w = 0`` (``|h|^(3/2)`` and ``Max(h, 0)^2`` at 0; ``Max(h, 0)*Heaviside(-h)``).
+    """
+    def vanishing(f: sp.Basic) -> bool:
+        base, power = f.as_base_exp()
+        if not power.is_positive:
+            return False
+        if isinstance(base, (sp.Max, sp.Min)):
+            return set(base.args) in ({w, sp.Integer(0)}, {-w, sp.Integer(0)})
+        return base in (w, -w, sp.Abs(w))
+
+    def ok(node: sp.Basic, inside: bool) -> bool:
+        if node == jump:
+            return inside
+        if isinstance(node, sp.Mul) and not inside:
+            inside = any(vanishing(f) for f in node.args)
+        return all(ok(arg, inside) for arg in node.args)
+
+    return ok(d, False)
+
+
+def own_term(e: Expr, v: sp.Symbol | sp.Indexed) -> tuple[Expr, Expr, sp.Basic] | None:
+    """``e`` as ``c * Sum(f(j), (j, lo, hi))`` whose summand reads ``v``'s family only at the entry ``j`` (``v`` an
+    entry ``w[k]``, ``c`` free of the family): the derivative in ``w[k]`` is then that of the one term ``f(k)``,
+    where ``lo <= k <= hi``, and 0 elsewhere. Returns ``(c, f(k), lo <= k <= hi)``, or ``None``."""
+    if not isinstance(v, sp.Indexed) or len(v.indices) != 1:
+        return None
+    c, s = sp.S.One, e
+    if isinstance(e, sp.Mul):
+        sums = [a for a in e.args if isinstance(a, sp.Sum)]
+        if len(sums) != 1:
+            return None
+        s = sums[0]
+        c = e / s
+    if not isinstance(s, sp.Sum) or len(s.limits) != 1 or c.has(v.base):
+        return None
+    (j, lo, hi), (k,) = s.limits[0], v.indices
+    f = s.function
+    if k.has(j) or lo.has(v.base) or hi.has(v.base) or f.has(sp.Sum, sp.Product):
+        return None
+    if any(a.base == v.base and a.indices != (j,) for a in f.atoms(sp.Indexed)):
+        return None
+    return c, f.xreplace({j: k}), sp.And(sp.Ge(k, lo), sp.Le(k, hi))
+
+
+def sum_joints(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr | None:
+    """A sum that is 0 where it is defined and undefined where a relation of a ``Piecewise`` inside a sum of ``e``
+    that depends on ``v`` is at its boundary (a jump or a corner of one term: SymPy's derivative may have lost it,
+    ``Piecewise((w[j] + 1, w[j] > 0), (w[j], True))`` differentiates to 1 in both branches); ``None`` when there is
+    none. Added to the derivative, it leaves its value and makes those points undefined."""
+    guards: list[Expr] = []
+
+    def visit(x: sp.Basic, limits: tuple) -> None:
+        if isinstance(x, (sp.Sum, sp.Product)):
+            visit(x.function, (*x.limits, *limits))
+            return
+        if isinstance(x, sp.Piecewise) and limits:
+            for c in relation_kinks(sp.Piecewise(*x.args, evaluate=False), v, direct=True):
+                guards.append(sp.Sum(sp.Piecewise((0, c)), *limits))
+        for a in x.args:
+            visit(a, limits)
+
+    visit(e, ())
+    return sp.Add(*guards, evaluate=False) if guards else None

@@ -205,6 +205,9 @@ CASES: dict[str, Case] = {
     "array is not read, and says so at its column": Case(
         _sheet("Answer 1.1\n\n$$\\begin{array}{l} a + a = 3a \\end{array}$$\n"), 1,
         shown=["not read: the environment 'array' is not read at lib/s.md:3:3"], verdicts={"q1.1": "unknown"}),
+    "a Unicode superscript or circled digit in display math (it ended the reading of the whole sheet)": Case(
+        _sheet("Answer 1.1\n\n" + WRONG + "\nAnswer 1.2\n\n$$3^\u00b2 = 9$$\n\n$$\u2460 = 1$$\n"), 1,
+        verdicts={"q1.1": "refuted", "q1.2": "unknown"}),
     # -- other input from elsewhere ----------------------------------------------------------------------------
     "a saved report nested 2,000 deep": Case(
         {"deep.json": "[" * 2000 + "]" * 2000}, 2,

@@ -282,3 +282,15 @@ def test_a_proof_that_rests_on_a_guess_the_step_does_not_show(
     assert outcomes[2]["verdict"] == "proved" and outcomes[6]["verdict"] == "proved"
     assert outcomes[4]["verdict"] == "unknown"
     assert "guesses the step does not show (n as integer positive)" in outcomes[4]["message"]
+
+
+def test_what_is_no_name_of_the_language_stays_out_of_the_table(tmp_path: Path) -> None:
+    # Red team r3s.15, r3s.32, r3s.32b: a control character copied into a comment, a name that is not plain
+    # (\mathrm{é}, \operatorname{a b}) or a built-in one (\mathrm{diff}) made the inferred table invalid, and
+    # then every answer of the sheet failed with it. They are left not read, with their lines.
+    sheet = ("#### Answer 1.1\n$$1 = 2$$\n#### Answer 1.2\n$$\\mathrm{é} = 1$$\n#### Answer 1.3\n"
+             "$$\\operatorname{a b}(x) = 1$$\n#### Answer 1.4\n$$\\mathrm{diff}(x) = 1 + \\text{a\x01b}$$\n")
+    table = infer_table(sheet, "s.md")
+    data = tomllib.loads(table)                       # valid TOML
+    assert set(data["symbols"]) == {"x"} and data["define"] == {}
+    assert "#   line 8: the text 'a\\x01b' is not a name" in table and "\x01" not in table

@@ -140,3 +140,13 @@ def test_a_derivative_whose_formula_is_0_over_0_at_a_double_zero() -> None:
     assert value_at(derivative_where_defined(sp.sqrt(x**4 + x**2), x), {x: 0}) is sp.nan
     assert value_at(derivative_where_defined(sp.sqrt(x**3), x), {x: 0}) is sp.nan
     assert joints.removable_points(sp.sqrt(x**6 + x**4), sp.diff(sp.sqrt(x**6 + x**4), x), x) == [(0, sp.Eq(x, 0))]
+
+
+def test_a_corner_whose_slopes_differ_by_a_multiple_of_the_boundarys_is_dropped_at_once() -> None:
+    # |a*x - t| at a*x = t: one-sided slopes -a and a, different wherever the boundary is crossed (a != 0): no
+    # derivative there; so no symbolic joint clause (Eq(a, -a) with a != 0, never true) is kept for the checker.
+    a, t = sp.symbols("a t", real=True)
+    d = derivative_where_defined(sp.Abs(a * x - t), x)
+    assert not d.atoms(sp.Eq)
+    assert value_at(d, {a: 1, t: 0, x: 0}) is sp.nan
+    assert value_at(d, {a: 2, t: 0, x: 1}) == 2

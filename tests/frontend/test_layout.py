@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from verifier.errors import DerivationFileError
-from verifier.frontend.layout import lay_out, undecorated
+from verifier.frontend.layout import lay_out, printable, undecorated
 from verifier.frontend.notation import Notation, load_notation
 
 
@@ -182,6 +182,11 @@ def test_an_emphasised_heading_with_punctuation_starts_its_answer(notation: Nota
     layout = lay_out(text, "s.md", notation)
     assert [(a.number, [b.line for b in layout.blocks_of(a)]) for a in layout.answers] == [
         ("1.1", [2]), ("1.2", [4]), ("1.4", [6]), ("1.5", [8])]
+
+
+def test_printable_escapes_every_control_character_and_keeps_the_rest() -> None:
+    # C0 (but tab and line feed), DEL and C1 are written \xNN; letters, spaces and non-ASCII letters stay.
+    assert printable("a\x1b[2K\x07 b\x7f\x9b\tç") == "a\\x1b[2K\\x07 b\\x7f\\x9b\tç"
 
 
 def test_the_branch_of_a_conditional_that_tex_prints(notation: Notation) -> None:

@@ -491,3 +491,23 @@ def test_an_error_in_a_hypothesis_written_elsewhere_is_located_there(tmp_path: P
     # Without the source, the same error is the claim's own file's, at a line of its own.
     (own,) = [built for _, built in library_problems(library, library.claims[0])]
     assert isinstance(own, ExpressionError) and str(own).startswith("f.toml:"), own
+
+
+# (text, verdict): a power of a power with integer exponents, which SymPy merges into one power (outside red team,
+# round 3: r3c.1, r3c.12). At x = 0, n = -1 the inner 0^(-1) is undefined as written, though 0^(n*m) may not be.
+MERGED_POWERS = [
+    ("x^(n*m) = (x^n)^m", "refuted"),      # m = 0, n = -1, x = 0: lhs 0^0 = 1, rhs (0^(-1))^0 undefined
+    ("(x^n)^m = (x^m)^n", "refuted"),      # n = 0, m = -1, x = 0: lhs (0^0)^(-1) = 1, rhs has 0^(-1)
+    ("(x^2)^3 = x^6", "proved"),           # positive integer exponents: nothing undefined
+]
+
+
+@pytest.mark.parametrize("text, verdict", MERGED_POWERS, ids=[c[0] for c in MERGED_POWERS])
+def test_a_power_of_a_power_keeps_the_inner_powers_condition(tmp_path: Path, text: str, verdict: str) -> None:
+    from verifier.search.engine import settle_obligation
+
+    (tmp_path / "f.toml").write_text('[symbols]\nx = "real"\nn = "integer"\nm = "integer"\n'
+                                     f'[[claim]]\nid = "c"\ntitle = "t"\nstatement = "{text}"\n')
+    library = load_library(tmp_path, display_root=tmp_path)
+    ((ob, built),) = library_problems(library, library.claims[0])
+    assert settle_obligation(ob, built).verdict == verdict

@@ -4,14 +4,13 @@ the verifier."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
 import mpmath
 import pytest
 
 from fuzz.corners import _FAMILY, _POINT_KINKS, CORNERS
 from fuzz.grammar import Grammar
-
-mpmath.mp.dps = 50
 
 _F = {
     "sign": lambda t: mpmath.sign(t), "Abs": abs, "sqrt": mpmath.sqrt, "exp": mpmath.exp, "sin": mpmath.sin,
@@ -37,6 +36,13 @@ def _slopes(text: str, **at: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
     h = mpmath.mpf(10) ** -20
     f0 = _value(text, **{name: x0})
     return (f0 - _value(text, **{name: x0 - h})) / h, (_value(text, **{name: x0 + h}) - f0) / h
+
+
+@pytest.fixture(autouse=True)
+def _fifty_digits() -> Iterator[None]:
+    """Every quotient at 50 digits, whatever precision another module left behind."""
+    with mpmath.workdps(50):
+        yield
 
 
 @pytest.mark.parametrize(("summand", "right", "kinked", "wrong"), _FAMILY)

@@ -43,6 +43,7 @@ class Case:
     verdicts: dict[str, str] | None = None
     either: tuple[int, str] | None = None    # another ending allowed: its status and a line of standard error
     fifos: tuple[str, ...] = ()                # named pipes made under lib/
+    shown: list[str] = field(default_factory=list)    # text that must appear in the report (standard output)
 
 
 def _sheet(text: str, table: str = TABLE) -> dict[str, str]:
@@ -188,6 +189,47 @@ CASES: dict[str, Case] = {
         _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["pipe.toml"]\n' + TABLE), 2,
         ["lib/s.notation.toml:1:9: 'use' names 'pipe.toml', which is not a regular file"],
         derivations="lib/s.md", fifos=("pipe.toml",)),
+    # -- numbers taken as written: 1.01 is not 1.1 --------------------------------------------------------------
+    # a + 1 = 2 holds only at a = 1, which the table assumes for q1.1 alone; at a = 0 it fails (1 != 2).
+    "answers 1.01, 1.1 and 1.10 are three claims, the table's q1.1 only one of them": Case(
+        _sheet("".join(f"Answer {n}\n\n$$a + 1 = 2$$\n\n" for n in ("1.01", "1.1", "1.10")),
+               TABLE + '[claim."q1.1"]\nassume = ["a = 1"]\n'), 1,
+        verdicts={"q1.01": "refuted", "q1.1": "proved", "q1.10": "refuted"}),
+    "verify q1.1 selects q1.1 alone, not q1.01 or q1.10": Case(
+        _sheet("".join(f"Answer {n}\n\n$$a + 1 = 2$$\n\n" for n in ("1.01", "1.1", "1.10")),
+               TABLE + '[claim."q1.1"]\nassume = ["a = 1"]\n'), 0, args=("q1.1",), verdicts={"q1.1": "proved"}),
+    # -- environments: read like aligned, or reported with their column -----------------------------------------
+    "alignedat is read as aligned is": Case(
+        _sheet("Answer 1.1\n\n$$\\begin{alignedat}{2} a + a &= 3a \\end{alignedat}$$\n"), 1,
+        verdicts={"q1.1": "refuted"}),
+    "array is not read, and says so at its column": Case(
+        _sheet("Answer 1.1\n\n$$\\begin{array}{l} a + a = 3a \\end{array}$$\n"), 1,
+        shown=["not read: the environment 'array' is not read at lib/s.md:3:3"], verdicts={"q1.1": "unknown"}),
+    "a Unicode superscript or circled digit in display math (it ended the reading of the whole sheet)": Case(
+        _sheet("Answer 1.1\n\n" + WRONG + "\nAnswer 1.2\n\n$$3^\u00b2 = 9$$\n\n$$\u2460 = 1$$\n"), 1,
+        verdicts={"q1.1": "refuted", "q1.2": "unknown"}),
+    # -- other input from elsewhere ----------------------------------------------------------------------------
+    "a saved report nested 2,000 deep": Case(
+        {"deep.json": "[" * 2000 + "]" * 2000}, 2,
+        ["verify: error: lib/deep.json: not a report of 'verify --format json' (nested too deeply)"],
+        args=("report", "lib/deep.json", "--format", "html"), absent=["Traceback"]),
+    "a sheet whose name writes GitHub annotation properties": Case(
+        {"s.notation.toml": TABLE, "b.md": "Answer 1.1\n\n" + RIGHT,
+         "a,line=99,title=x::injected.md": "Answer 1.1\n\n" + RIGHT}, 0, args=("all", "--format", "github"),
+        absent=["title=sheet lib/a,line=99"]),
+    "terminal control sequences in a sheet, shown in a report": Case(
+        _sheet("Answer 1.1 \x1b]0;pwned\x07\n\n$$\\text{\x1b[2K\x1b[1Aq1.1 proved}\x1b]0;x\x07 = 2$$\n\n"
+               "$$a \x9b= a$$\n", "heading = 'Answer (\\S+).*'\n" + TABLE), 1,
+        absent=["\x1b", "\x07", "\x9b"]),
+    "terminal control sequences in a sheet, as GitHub annotations": Case(
+        _sheet("Answer 1.1\n\n$$\\text{\x1b[2K\x1b[1Aq1.1 proved} = 2$$\n"), 1, args=("all", "--format", "github"),
+        absent=["\x1b"]),
+    "a used file's keys and the names it uses are never quoted either": Case(
+        _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["_names.toml", "_more.toml"]\n' + TABLE)
+        | {"_names.toml": f"{SECRET} = 1\n", "_more.toml": f'use = ["{SECRET}.toml"]\n'}, 2,
+        ["lib/_names.toml:1: an error in this file, which the notation table lib/s.notation.toml uses",
+         "lib/_more.toml:1: an error in this file, which the notation table lib/s.notation.toml uses"],
+        derivations="lib/s.md", absent=[SECRET]),
     # -- faults blamed on the right file ------------------------------------------------------------------------
     "a loop of symbolic links in use": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["l1.toml"]\n' + TABLE), 2,
@@ -298,6 +340,8 @@ def test_hostile_sheet(tmp_path: Path, name: str) -> None:
     assert run.code == case.status, run.err
     for expected in case.errors:
         assert expected in run.err, f"{expected!r} not in:\n{run.err}"
+    for expected in case.shown:
+        assert expected in run.out, f"{expected!r} not in:\n{run.out}"
     for text in case.absent:
         assert text not in run.out and text not in run.err, text
     if case.verdicts is not None:

@@ -111,3 +111,14 @@ def test_too_many_constraints_means_not_shown() -> None:
     vs = sp.symbols("v0:12", integer=True)
     many = facts(*[GE(a, b) for a in vs for b in vs if a != b])
     assert not linear.infeasible(many)   # feasible (all equal); and elimination must stop, never claim infeasible
+
+
+def test_answers_kept_for_a_process_tell_names_apart_by_their_assumptions() -> None:
+    # The constraint and the implication are computed once per process for equal arguments. An integer k and a
+    # real k print alike but are different names: for the integer, 2k - 1 > 0 tightens to k >= 1 (so k >= 1 is
+    # implied); for the real, k = 0.6 satisfies 2k - 1 > 0 and violates k >= 1 (by hand: 0.2 > 0, -0.4 < 0).
+    real_k = sp.Symbol("k", real=True)
+    assert linear.implies(facts(sp.Gt(2 * k - 1, 0)), k - 1)
+    assert not linear.implies(facts(sp.Gt(2 * real_k - 1, 0)), real_k - 1)
+    assert linear.implies(facts(sp.Gt(2 * k - 1, 0)), k - 1)    # asked again, after the real one
+    assert linear.constraint(2 * real_k - 1, strict=True) != linear.constraint(2 * k - 1, strict=True)

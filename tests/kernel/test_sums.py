@@ -67,6 +67,15 @@ def test_sum_known_to_be_empty_is_zero() -> None:
     assert normal(sp.Sum(v[j], (j, 5, Z + 4)), facts) == 0
 
 
+def test_a_sum_normalised_before_is_served_only_under_the_same_facts() -> None:
+    # A sum's normal form is computed once per process for the same sum under the same facts. Under Z <= 0 the sum
+    # is empty (0); with nothing known of Z it is not (at Z = 1 it is v[1]): the second answer must not be the first.
+    s = sp.Sum(v[j], (j, 1, Z))
+    assert normal(s, Facts()) != 0
+    assert normal(s, make_facts(LE(Z, 0))) == 0
+    assert normal(s, Facts()).has(sp.Sum)
+
+
 def test_sum_constant_needs_a_nonnegative_size() -> None:
     assert sums.sum_constant(x, m, make_facts(GE(m, 0))) == m * x
     out = sums.sum_constant(x, Z, Facts())

@@ -573,7 +573,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], st
     suite (``make test-slow``, run by CI); the tests of the claims' own truths stay in the fast one."""
     cwd = tmp_path_factory.mktemp("redteam")
     done = subprocess.run([sys.executable, "-m", "verifier", "all", "--derivations", str(CLAIMS), "--format", "json",
-                           "--timeout", TIMEOUT, "--jobs", "2", "--no-cache"],
+                           "--timeout", TIMEOUT, "--jobs", "2", "--no-cache", "--no-display"],
                           cwd=cwd, capture_output=True, text=True, timeout=RUN_LIMIT, check=False)
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode in (0, 1, 2), done.stderr
@@ -609,7 +609,9 @@ SLOW_MISSES = {"lbm.11"}
 CAUGHT_MISSES = {"lby.8", "lbm.8", "lbm.11"}
 #: Claims of the outside red team whose wrong engine verdict the cross-check withholds (``unknown`` with "internal
 #: disagreement"): no wrong verdict reaches a user, but each is an engine bug to fix.
-FRESH_WITHHELD: set[str] = set()
+#: Each of these is false, but the engine's counterexample is a point where the function is flat in the variable
+#: (|w.x - t| with x = 0, |b*y| with y = 0), where the derivative exists.
+FRESH_WITHHELD = {"r3.sk22", "r3.sk33", "r3.lr1", "r3.ci4"}
 
 
 def judge(cid: str, entry: dict[str, Any] | None, stderr: str) -> Judged:
@@ -763,6 +765,6 @@ def test_checked_evidence_names_what_was_checked(tmp_path: Path) -> None:
 
 if __name__ == "__main__":
     done = subprocess.run([sys.executable, "-m", "verifier", "all", "--derivations", str(CLAIMS), "--format", "json",
-                           "--timeout", TIMEOUT, "--jobs", "2", "--no-cache"], capture_output=True, text=True,
-                          check=False)
+                           "--timeout", TIMEOUT, "--jobs", "2", "--no-cache", "--no-display"],
+                          capture_output=True, text=True, check=False)
     print(summary(judge_all(json.loads(done.stdout), done.stderr)))

@@ -313,9 +313,11 @@ def verify(library: Library, claims: list[Claim], args: Options, *, columns: int
     per_claim = settled_lines(sys.stderr, len(claims), args.verbosity)
     sheets = sheet_lines(sys.stderr, claims) if len(library.sheets) > 1 and args.verbosity >= 0 else None
     progress = progress_bar(sys.stderr) if per_claim is None else None
-    # The page and the JSON report carry what each obligation shows (a saved JSON report renders the same page).
-    options = SessionOptions(jobs=args.jobs, timeout=args.timeout, use_cache=not args.no_cache,
-                             show=args.format in ("html", "json") or columns is not None, columns=columns)
+    # The page and the JSON report carry what each obligation shows (a saved JSON report renders the same page),
+    # unless a JSON report is asked without it.
+    show = args.format == "html" or (args.format == "json" and not args.no_display) or columns is not None
+    options = SessionOptions(jobs=args.jobs, timeout=args.timeout, use_cache=not args.no_cache, show=show,
+                             columns=columns)
     run = settle(library, claims, options, on_claim=both(per_claim, sheets) if per_claim or sheets else None,
                  progress=progress)
     if progress:

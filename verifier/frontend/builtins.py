@@ -158,7 +158,11 @@ def derivative_where_defined(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     :func:`_smooth_derivative`. A sum whose terms each read one entry of ``v``'s family is differentiated through
     its one term that reads ``v`` (:func:`~verifier.frontend.kinks.own_term`), so that its kinks are decided as a
     scalar function's; in any other sum a joint in ``v`` is left undefined
-    (:func:`~verifier.frontend.kinks.sum_joints`)."""
+    (:func:`~verifier.frontend.kinks.sum_joints`). A ``Piecewise`` whose conditions do not depend on ``v`` is
+    differentiated branch by branch (the branch chosen is the same on a neighbourhood)."""
+    if isinstance(e, sp.Piecewise) and not any(
+            c.has(v) or (isinstance(v, sp.Indexed) and c.has(v.base)) for _, c in e.args):
+        return sp.Piecewise(*[(derivative_where_defined(x, v), c) for x, c in e.args])
     term = kinks.own_term(e, v)
     if term is not None:        # differentiated in a symbol standing for the entry (the joint rule solves for it)
         c, f, inside = term

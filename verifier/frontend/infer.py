@@ -28,7 +28,7 @@ from verifier.frontend import parser as P
 from verifier.frontend.latex import Rules, Token, TokenKind, read_tokens, scan
 from verifier.frontend.latex_patterns import GREEK, greek_name
 from verifier.frontend.latex_tokens import closing, relation_of, split
-from verifier.frontend.layout import lay_out
+from verifier.frontend.layout import lay_out, printable
 from verifier.frontend.names import CONSTANTS, FUNCTIONS
 from verifier.frontend.notation import Notation, notation_from_text
 from verifier.frontend.sheet import READ_SECONDS, Sheet, read_sheet
@@ -61,6 +61,8 @@ class _Facts:
 #: How the table of a sheet read without one is named: the sheet's name and this.
 INFERRED = " (declarations inferred)"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_(])")
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _defaults(shown: str) -> Notation:
@@ -150,7 +152,8 @@ def infer_table(text: str, shown: str, deadline: float | None = None) -> str:
     unread = _unread(text, shown, notation, deadline)
     tail = ["", "# Not read with this table (line: reason); a pattern under [latex] can say what they mean:"]
     tail += [f"#   line {line}: {reason}" for line, reason in unread] or ["#   (none)"]
-    return body + "\n".join(tail) + "\n"
+    # What the sheet wrote is copied into comments: a control character there is no valid TOML.
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", body + "\n".join(tail) + "\n")
 
 
 def _observe_block(content: str, base: int, facts: _Facts, line_of: LineOf) -> None:
@@ -231,7 +234,7 @@ def _name_at(tokens: list[Token], n: int, facts: _Facts, line_of: LineOf, skip: 
     elif t.kind == K.WORD and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", t.text.strip()) and \
             n + 1 < len(tokens) and tokens[n + 1].kind == K.LPAREN:
         name = t.text.strip()       # a word names something only when applied: \text{for } is prose
-    if name is None:
+    if name is None or not _PLAIN.fullmatch(name):      # \mathrm{é}: no name of the language, left not read
         return n + 1
     line = line_of(t.col)
     if after + 1 < len(tokens) and tokens[after].kind == K.UNDERSCORE and tokens[after + 1].kind == K.LBRACE:
@@ -277,7 +280,8 @@ def _definitions(tokens: list[Token], facts: _Facts, line_of: LineOf) -> None:
             name = head.text.strip()
         close = closing(row, 1)
         params = split(row[2:close], lambda t: t.kind == K.COMMA)
-        if name is None or not all(len(p) == 1 and p[0].kind == K.LETTER for p in params) or \
+        if name is None or not _PLAIN.fullmatch(name) or name in FUNCTIONS or name in CONSTANTS or \
+                not all(len(p) == 1 and p[0].kind == K.LETTER and _PLAIN.fullmatch(p[0].text) for p in params) or \
                 close + 1 >= len(row) or row[close + 1].kind != K.EQUAL:
             continue
         rest = row[close + 2:]
@@ -361,5 +365,5 @@ def _unread(text: str, shown: str, notation: Notation, deadline: float) -> list[
         for chain in chains:
             for entry in chain:
                 if entry.reading is None and entry.reason:
-                    found[(entry.reason_line or entry.line, entry.reason)] = None
+                    found[(entry.reason_line or entry.line, printable(entry.reason))] = None
     return sorted(found)

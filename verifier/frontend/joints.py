@@ -161,6 +161,9 @@ def _at_joint(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple
     values = [at(plus, 1), at(minus, -1), at(zero), at(d_plus, 1), at(d_minus, -1)]
     if any(x.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for x in values):
         return None     # undefined there, or an infinite slope (a square root's at 0): no derivative
+    corner = sp.cancel((values[3] - values[4]) / slope)
+    if corner.is_number and corner != 0:
+        return None     # the slopes differ by a nonzero multiple of p's, which is nonzero: a corner (Abs of u)
     conditions = [sp.Eq(p, 0) if v0 is None else sp.Eq(v, v0), sp.Ne(slope, 0), *[sp.Ne(at(q), 0) for q in others],
                   sp.Eq(values[0], values[2]), sp.Eq(values[1], values[2]), sp.Eq(values[3], values[4])]
     condition = sp.And(*conditions)

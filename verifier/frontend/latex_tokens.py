@@ -127,6 +127,8 @@ _WORDS = frozenset({r"\text", r"\operatorname", r"\textrm", r"\mathrm", r"\texti
 _ASCII_RELATIONS = {op: cmd for cmd, op in RELOPS.items() if cmd != op}
 #: Every spelling of a relation the scanner reads (``\le`` and ``\lt`` too), and the operator it stands for.
 RELATION_WORDS = {**RELOPS, **{alias: RELOPS[cmd] for alias, cmd in _SAME.items() if cmd in RELOPS}}
+#: Digits as TeX reads them: ASCII only (``²`` and ``①`` satisfy str.isdigit, and are no digits of a number).
+_DIGITS = frozenset("0123456789")
 #: The kinds named by one character, by that character.
 _PUNCTUATION = {kind.value: kind for kind in TokenKind if len(kind.value) == 1}
 _CMD = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
@@ -224,7 +226,7 @@ class _Scanner:
                 self.pos += 1
             elif ch == "\\":
                 self.command()
-            elif ch.isdigit() or (ch == "." and self.pos + 1 < n and text[self.pos + 1].isdigit()):
+            elif ch in _DIGITS or (ch == "." and self.pos + 1 < n and text[self.pos + 1] in _DIGITS):
                 self.digit()
             elif ch.isascii() and ch.isalpha():
                 self.emit(K.LETTER, ch, self.pos)

@@ -319,6 +319,14 @@ def _branches(text: str, opening: re.Match[str], spans: list[tuple[int, int]], f
 
 Heads = list[tuple[int, str, str]]     # (line index, claim number, title)
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters written ``\\x1b``: text of a sheet shown in a report never moves a
+    terminal's cursor, rewrites its lines or sets its title."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
 
 def _classify(lines: list[str], notation: Notation, shown: str) -> tuple[Heads, list[int]]:
     """The heading lines and the stop lines. The table's own patterns run in a child process with a time limit
@@ -402,7 +410,7 @@ def _answers(heads: Heads, stops: list[int], lines: list[str], starts: list[int]
             k += 1
         stop = min(starts[stops[k]] if k < len(stops) else end,
                    starts[heads[h + 1][0]] if h + 1 < len(heads) else end)
-        answers.append(Answer(number, title, n + 1, starts[n], starts[n] + len(lines[n]), stop))
+        answers.append(Answer(number, printable(title), n + 1, starts[n], starts[n] + len(lines[n]), stop))
     return answers
 
 

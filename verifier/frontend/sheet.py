@@ -35,7 +35,7 @@ from verifier.frontend import parser as P
 from verifier.frontend.chains import UNCHECKED, block_chains, trim, unwrap
 from verifier.frontend.latex import Rules, Token, read_tokens, scan
 from verifier.frontend.latex_tokens import RELATION_WORDS
-from verifier.frontend.layout import Answer, Block, Layout, lay_out
+from verifier.frontend.layout import Answer, Block, Layout, lay_out, printable
 from verifier.frontend.macros import Definitions, definitions
 from verifier.frontend.notation import Notation, Settings, rename
 from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome, Written
@@ -71,7 +71,7 @@ class Entry:
         """Why the entry was not read, where in ``path`` (the sheet); ``None`` when it was."""
         if self.reading is not None:
             return None
-        return f"not read: {self.reason} at {path}:{self.reason_line}:{self.reason_col}"
+        return printable(f"not read: {self.reason} at {path}:{self.reason_line}:{self.reason_col}")
 
     def step(self) -> str:
         """The entry as a step of a chain in the expression language."""
@@ -196,7 +196,7 @@ def _read_block(content: str, base: int, rules: Rules, positions: _Positions, bu
     if content.strip() and (hit := defined.first_use(content)) is not None:
         line, col = positions.at(base + len(content) - len(content.lstrip()))
         where = positions.at(base + hit[0]) if hit[0] is not None else (line, col)
-        return [(False, [Entry(None, " ".join(content.split()), line, col, None, hit[1], *where)])]
+        return [(False, [Entry(None, printable(" ".join(content.split())), line, col, None, hit[1], *where)])]
     try:
         tokens = scan(content, base=base)
     except ExpressionError:
@@ -274,7 +274,7 @@ def _source(content: str, base: int, first: int, last: int) -> str:
     if text.count("{") > text.count("}"):   # a \begin{..} or \text{..} token is longer than its text
         end = content.find("}", last - base)
         text = content[first - base:end + 1] if end >= 0 else text
-    return " ".join(text.split())
+    return printable(" ".join(text.split()))
 
 
 _SPECIAL = re.compile(r"[{}=<>]|\\(?:[A-Za-z]+|.)", re.DOTALL)
@@ -307,7 +307,8 @@ def _by_relations(content: str, base: int, rules: Rules, positions: _Positions, 
         except ExpressionError as err:
             line, col = positions.at(base + start + len(piece) - len(piece.lstrip()))
             reason_line, reason_col = positions.at((err.column - 1) if err.column else base + start)
-            entries.append(Entry(op, " ".join(piece.split()), line, col, None, err.message, reason_line, reason_col))
+            entries.append(Entry(op, printable(" ".join(piece.split())), line, col, None, err.message, reason_line,
+                                 reason_col))
             continue
         if tokens:
             entries.append(_entry(op, tokens, content, base, rules, positions))
@@ -389,7 +390,7 @@ def settle_unread(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
                                                  seconds=outcome.seconds, bad_input=True)
                     continue
                 culprit = next((e for e in (right, left) if e.reading and _mentions(e.reading, message)), right)
-                reason = f"not read: {message} (in the reading of {path}:{culprit.line}:{culprit.col})"
+                reason = printable(f"not read: {message} (in the reading of {path}:{culprit.line}:{culprit.col})")
             text = f"{_shown(left)} {right.op or '='} {_shown(right)}"
             result.outcomes[n] = Outcome(replace(ob, text=text), "unknown", message=reason,
                                          seconds=outcome.seconds)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from math import floor, gcd
 
 import sympy as sp
@@ -58,6 +59,17 @@ def linear_form(expr: sp.Expr) -> tuple[dict[sp.Symbol, Fraction], Fraction] | N
 
 def constraint(expr: sp.Expr, *, strict: bool = False) -> Constraint | None:
     """The constraint ``expr >= 0`` (``> 0`` if strict), tightened for integers, or ``None`` if not linear."""
+    return _constraint(expr, strict)
+
+
+#: The same few relations (a name's declared range, a summation range) are asked about again and again by every
+#: obligation of a run; both functions below are pure, so each answer is computed once per process. A key is the
+#: relation's structure (SymPy's ``==`` compares names with their assumptions), never its printed form.
+_MEMO = 8192
+
+
+@lru_cache(maxsize=_MEMO)
+def _constraint(expr: sp.Expr, strict: bool) -> Constraint | None:
     form = linear_form(expr)
     if form is None:
         return None
@@ -91,9 +103,14 @@ def implies(facts: Iterable[Constraint], goal: sp.Expr, *, strict: bool = False)
     return infeasible([*facts, negation])
 
 
-def infeasible(constraints: list[Constraint]) -> bool:
+def infeasible(constraints: Iterable[Constraint]) -> bool:
     """Whether no rational point satisfies every constraint (shown by Fourier-Motzkin elimination)."""
-    current = [c for c in constraints]
+    return _infeasible(tuple(constraints))
+
+
+@lru_cache(maxsize=_MEMO)
+def _infeasible(constraints: tuple[Constraint, ...]) -> bool:
+    current = list(constraints)
     while True:
         for c in current:
             if not c.coeffs and (c.const < 0 or (c.const == 0 and c.strict)):

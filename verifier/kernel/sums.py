@@ -19,6 +19,7 @@ summand is used only inside the sum, and where it leaves the sum (a summand free
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import sympy as sp
@@ -313,6 +314,11 @@ def normal_sum(e: sp.Sum, facts: Facts, simplify: Simplify) -> sp.Expr:
     return f
 
 
+#: A derivation's entry is one side of two obligations (a step's right side is the next step's left side), and
+#: a run's obligations share their sums: a sum's normal form, a pure function of the summand, the limit, the facts
+#: and the rules, is computed once per process. The keys compare structurally (a bound index is the entry's own
+#: dummy, names carry their assumptions), so only the same sum under the same facts is served.
+@lru_cache(maxsize=2048)
 def _sum_over(f: sp.Expr, limit: tuple, facts: Facts, simplify: Simplify) -> sp.Expr:
     """The normal form of ``Sum(f, limit)`` for one limit."""
     j, a, b = limit

@@ -17,11 +17,12 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
-from verifier.model import Claim, Outcome, obligations
+from verifier.model import Claim, Obligation, Origin, Outcome, obligations
 from verifier.oracle import declarations, evaluate
 from verifier.oracle.evaluate import Definition, Point
 from verifier.oracle.points import Scene, assign, candidates, critical_values
@@ -100,7 +101,7 @@ def _disagreement(ob: Reading, claim: Claim, outcome: Outcome, budget: float | N
 def read(library: Library, claim: Claim, outcome: Outcome) -> Reading | None:
     """The obligation of ``outcome`` read for the evaluator, or ``None`` when it reads no further (a hypothesis over
     all indices, a construct it does not follow)."""
-    origin = next((o for ob, o in obligations(claim) if ob == outcome.obligation), None)
+    origin = _origins(claim).get(outcome.obligation)
     if origin is None or claim.file not in library.files:
         return None
     chain = claim.chains[origin[1]] if origin[0] == "step" and origin[1] is not None else None
@@ -128,6 +129,16 @@ def read(library: Library, claim: Claim, outcome: Outcome) -> Reading | None:
     if any(decls[n].complex for n in only if n in decls):
         return None
     return Reading(origin[0], relation, hypotheses, Scene(decls, defs, where, only))
+
+
+@lru_cache(maxsize=4)
+def _origins(claim: Claim) -> dict[Obligation, Origin]:
+    """Where each obligation of ``claim`` comes from (the first, for identical ones), found once per claim: a
+    claim's obligations are reviewed one after another, and listing them all for each one grows as its square."""
+    out: dict[Obligation, Origin] = {}
+    for ob, origin in obligations(claim):
+        out.setdefault(ob, origin)
+    return out
 
 
 #: The declarations and definitions of the last few contexts (a claim's files), by their files' contents.
@@ -174,8 +185,8 @@ def _closure(nodes: list[P.Node], decls: dict[str, declarations.Decl], defs: dic
         if n in seen:
             continue
         seen.add(n)
-        if n in defs:
-            todo |= _mentioned(defs[n].body)
+        if n in defs:       # (a definition's parameters are its own names, not the declared ones)
+            todo |= _mentioned(defs[n].body) - set(defs[n].params or ())
         if n in decls:
             todo |= decls[n].bound_names()
         if n in where:

@@ -310,3 +310,15 @@ def test_a_declared_t_is_a_power_of_a_scalar() -> None:
     with pytest.raises(ExpressionError) as info:
         read(r"z^T", Rules(symbols={"z": "real"}))
     assert "transpose is read only for a vector literal" in info.value.message
+
+
+def test_digits_below_a_family() -> None:
+    # w_{12} is the entry (1, 2) of a matrix to most readers (red team r3s.8: w_{12} = w_{21} was refuted as
+    # w[12] = w[21]); not read, unless a pattern says the family has one index. One digit is one index.
+    rules = Rules(symbols={"w": "indexed real"})
+    with pytest.raises(ExpressionError) as info:
+        read(r"w_{12} = w_{21}", rules)
+    assert "'12' in a subscript: one index, or 2 indices?" in info.value.message and info.value.column == 4
+    assert unparse(read(r"w_1 + w_{2}", rules)) == "w[1] + w[2]"
+    one = Rules(symbols={"w": "indexed real"}, patterns=(pattern(r"w_{?i}", "w[?i]"),))
+    assert unparse(read(r"w_{12}", one)) == "w[12]"

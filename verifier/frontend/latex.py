@@ -342,7 +342,7 @@ class _Reader:
                     self.rules.is_value(joined) or joined in self.rules.functions):
                 return P.Name(joined, node.col)
             if self.rules.is_family(node.id):
-                N.two_letters(tokens)
+                N.one_index(tokens)
                 return P.Index(node, (self.whole(tokens, at),), node.col)
         shown = P.unparse(node) + "_{" + " ".join(t.text for t in tokens) + "}"
         raise ExpressionError(f"the subscripted name '{shown}' is not in the notation", column=node.col)

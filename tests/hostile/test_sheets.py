@@ -224,6 +224,12 @@ CASES: dict[str, Case] = {
     "terminal control sequences in a sheet, as GitHub annotations": Case(
         _sheet("Answer 1.1\n\n$$\\text{\x1b[2K\x1b[1Aq1.1 proved} = 2$$\n"), 1, args=("all", "--format", "github"),
         absent=["\x1b"]),
+    "a used file's keys and the names it uses are never quoted either": Case(
+        _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["_names.toml", "_more.toml"]\n' + TABLE)
+        | {"_names.toml": f"{SECRET} = 1\n", "_more.toml": f'use = ["{SECRET}.toml"]\n'}, 2,
+        ["lib/_names.toml:1: an error in this file, which the notation table lib/s.notation.toml uses",
+         "lib/_more.toml:1: an error in this file, which the notation table lib/s.notation.toml uses"],
+        derivations="lib/s.md", absent=[SECRET]),
     # -- faults blamed on the right file ------------------------------------------------------------------------
     "a loop of symbolic links in use": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["l1.toml"]\n' + TABLE), 2,

@@ -154,6 +154,8 @@ def load_library(path: Path, *, display_root: Path | None = None, notation: Path
     notations: dict[Path, Notation | DerivationFileError] = {}
     pending = list(paths)
     loaded: set[Path] = set()
+    own = {p.resolve() for p in paths}
+    by_table: dict[Path, str] = {}      # a file only a notation table uses -> that table
     while pending:
         p = pending.pop(0).resolve()
         if p in loaded:
@@ -168,6 +170,10 @@ def load_library(path: Path, *, display_root: Path | None = None, notation: Path
                 source = load_file(p, shown, display_root=display_root,
                                    root=root if p.is_relative_to(root) else None)
         except DerivationFileError as err:
+            if p in by_table and p not in own:    # anything readable in the root: its text is not quoted
+                err = DerivationFileError(f"an error in this file, which the notation table {by_table[p]} uses (what "
+                                          "the file says is not quoted here: verify the file itself to see it)",
+                                          file=err.file, line=err.line)
             lib.errors.append(err)
             continue
         except Exception as err:  # a loader bug must cost one file, never the run or a traceback
@@ -177,6 +183,8 @@ def load_library(path: Path, *, display_root: Path | None = None, notation: Path
             continue
         lib.files[shown] = source
         pending.extend(source.used_paths)
+        if p.suffix in SHEET_SUFFIXES:
+            by_table.update({u.resolve(): source.uses[0] for u in source.used_paths if source.uses})
     ids: dict[str, Claim] = {}
     for p in paths:
         shown = display_path(p.resolve(), display_root)

@@ -357,7 +357,7 @@ def _show(library: Library, cid: str, args: Options) -> int:
         if color is None:
             color = auto_color(sys.stdout) if not args.output else False
         for_show(result, library)
-        deliver(render_show(result, color=color, width=width), args)
+        deliver(render_show(result, color=color, width=width), args, styled=color)
     if run.interrupted:
         return EXIT_INTERRUPTED
     if library.errors or any(o.bad_input for o in result.outcomes):

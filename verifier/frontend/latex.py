@@ -65,7 +65,7 @@ from verifier.frontend import latex_tokens as T
 from verifier.frontend import parser as P
 from verifier.frontend.latex_patterns import Pattern, Rules, RunIndex, pattern
 from verifier.frontend.latex_tokens import CLOSERS, RELOPS, Token, TokenKind, scan
-from verifier.frontend.names import CONSTANTS
+from verifier.frontend.names import CONSTANTS, FUNCTIONS
 
 __all__ = ["RELOPS", "Pattern", "Rules", "Token", "TokenKind", "pattern", "read", "read_tokens", "scan"]
 
@@ -309,9 +309,8 @@ class _Reader:
             if raised:
                 raise ExpressionError("a double superscript (TeX refuses x^2^3): write x^{2^3}, or "
                                       "\\left(x^2\\right)^3", column=self.token.col)
-            raised = True
-            hat = self.advance()
-            exponent_tokens = self.group()
+            raised, hat = True, self.advance()
+            exponent_tokens = N.not_a_label(self.group(), hat)
             top = len(exponent_tokens) == 1 and exponent_tokens[0].text in (r"\top", "T", r"\intercal")
             declared = top and exponent_tokens[0].text == "T" and self.rules.is_value("T")   # beta^T: a power
             if top and not (declared and not isinstance(base, P.Vector)):
@@ -411,10 +410,11 @@ class _Reader:
         exponent: P.Node | None = None
         if self.token.kind == K.CARET:
             hat = self.advance()
-            exponent = self.whole(self.group(), hat)
-            if not (isinstance(exponent, P.Num) and exponent.value.denominator == 1 and exponent.value >= 1):
-                raise ExpressionError(f"'{name}^{{{P.unparse(exponent)}}}': an inverse function or a power? write "
-                                      f"({name}(..))^{{..}}", column=hat.col)
+            exponent = self.whole(N.not_a_label(self.group(), hat), hat)
+            if not (isinstance(exponent, P.Num) and exponent.value.denominator == 1 and exponent.value >= 1) or \
+                    name not in FUNCTIONS:      # f^2(x) of a function of the sheet: f(f(x)), or f(x)^2?
+                raise ExpressionError(f"'{name}^{{{P.unparse(exponent)}}}': an inverse function, an iterate or a "
+                                      f"power? write ({name}(..))^{{..}}", column=hat.col)
         if self.token.kind == K.LPAREN:
             call = P.Call(name, self.arguments(), token.col)
         elif self.is_cmd(r"\sum", r"\prod"):

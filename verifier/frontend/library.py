@@ -251,6 +251,9 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
         lib.notes.append(f"{shown}: nothing to check: " + (
             f"none of its {sheet.answers} answers has a chain of two entries in display math" if sheet.answers else
             f"no line is an answer heading (the table's heading pattern: {notation.heading.pattern})"))
+    if claims and sheet.empty:
+        lib.notes.append(f"{shown}: answers with no display math to check (inline math is not read): " + ", ".join(
+            f"{cid} (line {line})" for cid, line in sheet.empty[:20]) + (" ..." if len(sheet.empty) > 20 else ""))
     if sheet.outside:
         lib.notes.append(f"{shown}: display math outside any answer (after a line that is not an answer heading, "
                          f"or a question's line), not read: line{'s' if len(sheet.outside) > 1 else ''} "

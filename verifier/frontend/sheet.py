@@ -90,6 +90,7 @@ class Sheet:
     hypotheses: dict[str, int | None] = field(default_factory=dict)   # the table's assume, where -> line
     answers: int = 0                                                  # answer headings found
     outside: list[int] = field(default_factory=list)                  # lines of display blocks in no answer
+    empty: list[tuple[str, int]] = field(default_factory=list)        # answers with nothing to check: id, line
     skipped: list[int] = field(default_factory=list)                  # lines of blocks the table skips
     unmatched: list[str] = field(default_factory=list)                # the table's claim and block entries unused
 
@@ -158,7 +159,8 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
         # A block that is one formula not read is still reported, as a step from it to itself: never dropped.
         kept = [(c if len(c) >= 2 else [c[0], replace(c[0], op="=")], b)
                 for c, b in zip(chains, chain_settings, strict=True) if len(c) >= 2 or c[0].reading is None]
-        if not kept:
+        if not kept:        # inline math only, or nothing: named, never a silent pass
+            sheet.empty.append((full_id, answer.line))
             continue
         sheet.chains[full_id] = [c for c, _ in kept]
         claim = _claim(full_id, cid, answer, shown, kept, notation, id_prefix)
@@ -449,6 +451,8 @@ def summarize(sheets: dict[str, Sheet], results: list[ClaimResult]) -> list[dict
         entry["wrong"] = _lines_of(mine, lambda o: o.verdict == "refuted")
         entry["not_read"] = _lines_of(mine, lambda o: o.verdict == "unknown"
                                       and (o.message or "").startswith("not read:"))
+        entry["errors"] = _lines_of(mine, lambda o: o.verdict == "error")
+        entry["empty"] = [{"claim": cid, "line": line} for cid, line in sheets[path].empty]
         entry["outside"] = sheets[path].outside
         out.append(entry)
     return out
@@ -468,13 +472,17 @@ def summary_lines(summary: list[dict[str, object]]) -> list[str]:
     lines = []
     for entry in summary:
         parts = [f"{entry['sheet']}: {entry['claims']} claims"]
-        for key, label in (("wrong", "wrong"), ("not_read", "not read")):
-            items = entry[key]
+        for key, label in (("wrong", "wrong"), ("not_read", "not read"), ("errors", "not built (error)")):
+            items = entry.get(key, [])
             assert isinstance(items, list)
             if items:
                 shown = ", ".join(f"{i['claim']} (line{'s' if len(i['lines']) > 1 else ''} "
                                   f"{', '.join(str(n) for n in i['lines'])})" for i in items)
                 parts.append(f"{label}: {shown}")
+        empty = entry.get("empty")
+        if isinstance(empty, list) and empty:
+            parts.append("no display math to check (inline math is not read): " + ", ".join(
+                f"{i['claim']} (line {i['line']})" for i in empty))
         outside = entry.get("outside")
         if isinstance(outside, list) and outside:
             parts.append(f"display math outside any answer, not read: line{'s' if len(outside) > 1 else ''} "

@@ -434,7 +434,7 @@ def _shown(entry: Entry) -> str:
 
 def summarize(sheets: dict[str, Sheet], results: list[ClaimResult]) -> list[dict[str, object]]:
     """One entry per sheet for a grader: its claims' verdicts, and which claims have a refuted step or a step not
-    read, with the lines."""
+    read, and which are in error, with the lines."""
     out: list[dict[str, object]] = []
     by_file: dict[str, list[ClaimResult]] = {}
     for r in results:
@@ -450,8 +450,15 @@ def summarize(sheets: dict[str, Sheet], results: list[ClaimResult]) -> list[dict
         entry["not_read"] = _lines_of(mine, lambda o: o.verdict == "unknown"
                                       and (o.message or "").startswith("not read:"))
         entry["outside"] = sheets[path].outside
+        entry["errors"] = [{"claim": r.claim.id, "lines": _error_lines(r)} for r in mine if r.verdict == "error"]
         out.append(entry)
     return out
+
+
+def _error_lines(result: ClaimResult) -> list[int]:
+    """Where a claim in error went wrong: the lines of its obligations in error, else its own line."""
+    lines = sorted({o.obligation.line for o in result.outcomes if o.verdict == "error" and o.obligation.line})
+    return lines or ([result.claim.line] if result.claim.line is not None else [])
 
 
 def _lines_of(results: list[ClaimResult], chosen: Callable[[Outcome], bool]) -> list[dict[str, object]]:
@@ -468,12 +475,14 @@ def summary_lines(summary: list[dict[str, object]]) -> list[str]:
     lines = []
     for entry in summary:
         parts = [f"{entry['sheet']}: {entry['claims']} claims"]
-        for key, label in (("wrong", "wrong"), ("not_read", "not read")):
-            items = entry[key]
+        # "errors" is absent from the summary of a report saved before it was written.
+        for key, label in (("wrong", "wrong"), ("not_read", "not read"), ("errors", "in error")):
+            items = entry.get(key, [])
             assert isinstance(items, list)
             if items:
                 shown = ", ".join(f"{i['claim']} (line{'s' if len(i['lines']) > 1 else ''} "
-                                  f"{', '.join(str(n) for n in i['lines'])})" for i in items)
+                                  f"{', '.join(str(n) for n in i['lines'])})" if i["lines"] else str(i["claim"])
+                                  for i in items)
                 parts.append(f"{label}: {shown}")
         outside = entry.get("outside")
         if isinstance(outside, list) and outside:

@@ -93,6 +93,7 @@ class Sheet:
     empty: list[tuple[str, int]] = field(default_factory=list)        # answers with nothing to check: id, line
     skipped: list[int] = field(default_factory=list)                  # lines of blocks the table skips
     unmatched: list[str] = field(default_factory=list)                # the table's claim and block entries unused
+    shared: list[str] = field(default_factory=list)                   # block entries by words used more than once
 
 
 class _Positions:
@@ -122,6 +123,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
     inside = {block.start for answer in layout.answers for block in layout.blocks_of(answer)}
     sheet.outside = [block.line for block in layout.blocks if block.start not in inside]
     used: set[tuple[str, int | str | None]] = set()
+    by_words: dict[tuple[str, str], list[int]] = {}     # a block table keyed by words -> the blocks it applies to
     for answer in layout.answers:
         cid = notation.prefix + answer.number
         full_id = id_prefix + cid
@@ -133,7 +135,10 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                 raise DerivationFileError(f"reading this sheet took more than {READ_SECONDS:g} s (the limit of "
                                           "reading time per sheet)", file=shown, line=block.line)
             settings = notation.block(cid, number, lead)
-            used.add((cid, notation.block_key(cid, number, lead)))
+            key = notation.block_key(cid, number, lead)
+            used.add((cid, key))
+            if isinstance(key, str):
+                by_words.setdefault((cid, key), []).append(block.line)
             if settings.skip:
                 sheet.skipped.append(block.line)
                 continue
@@ -167,6 +172,8 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
         sheet.names[full_id] = {chain.name or "": n for n, chain in enumerate(claim.chains)}
         claims.append(claim)
     sheet.unmatched = _unmatched(notation, [notation.prefix + a.number for a in layout.answers], used)
+    sheet.shared = [f'claim."{cid}".block."{key}" (lines {", ".join(str(n) for n in lines)})'
+                    for (cid, key), lines in by_words.items() if len(lines) > 1]
     return claims, sheet
 
 

@@ -149,12 +149,12 @@ class _Reader:
     def starts_factor(self, token: Token) -> bool:
         return token.kind in _STARTS_FACTOR and not (token.kind == K.CMD and token.text in _NOT_FACTORS)
 
-    def reach(self, name: str) -> None:
-        """After an operator applied to one factor: anything but the end of a term is ambiguous."""
-        token = self.token
-        if token.kind not in _REACH_ENDS and T.relation_of(token) is None:
-            raise ExpressionError(f"what {name} applies to is ambiguous here ({T.describe(token)} follows): put "
-                                  "its operand in parentheses", column=token.col)
+    def reach(self, name: str, bare: bool = False) -> None:
+        """After an operator applied to one factor: anything but the end of a term (or a sign after a bare one)."""
+        t = self.token
+        if (t.kind not in _REACH_ENDS and T.relation_of(t) is None) or (bare and t.kind in (K.PLUS, K.MINUS)):
+            raise ExpressionError(f"what {name} applies to is ambiguous here ({T.describe(t)} follows): put "
+                                  "its operand in parentheses", column=t.col)
 
     # -- grammar
     def relation(self) -> P.Node:
@@ -487,8 +487,8 @@ class _Reader:
                                           "write \\mathrm{d} for a derivative", column=token.col)
                 if rest:
                     return P.Call("diff", (self.whole(rest, top[0]), *variables), token.col)
-                target = self.factor()
-                self.reach(f"'\\frac{{{top[0].text}}}{{{bottom[0].text} ..}}'")
+                first, target = self.token, self.factor()
+                self.reach(f"'\\frac{{{top[0].text}}}{{{bottom[0].text} ..}}'", C.bare(first, target))
                 return P.Call("diff", (target, *variables), token.col)
             return P.BinOp("/", self.whole(top, token), self.whole(bottom, token), token.col)
         if text == r"\sqrt":

@@ -406,4 +406,4 @@ def test_a_sheet_whose_claims_are_in_error_is_not_summarized_as_clean() -> None:
         Outcome(Obligation("step", "x = 2", None), "error", message="s.notation.toml:4: unknown word")])
     summary = summarize({"s.md": Sheet("s.md")}, [broken, built_nothing])
     assert summary[0]["errors"] == [{"claim": "q1.1", "lines": [3]}, {"claim": "q1.2", "lines": []}]
-    assert summary_lines(summary) == ["s.md: 2 claims; in error: q1.1 (line 3), q1.2"]
+    assert summary_lines(summary) == ["s.md: 2 claims; not built (error): q1.1 (line 3), q1.2"]

@@ -161,3 +161,9 @@ def euclidean_norm(vector: P.Vector) -> P.Node:
         squares = square if squares is None else P.BinOp("+", squares, square, col)
     assert squares is not None
     return P.Call("sqrt", (squares,), col)
+
+
+def bare(first: Token, operand: P.Node) -> bool:
+    r"""Whether an operator's operand is written with nothing that closes it (``x^2``; not ``(x^2 - x)``, ``f(x)``,
+    ``\frac{..}{..}``): a ``+`` or ``-`` after it may then belong to it."""
+    return not isinstance(operand, P.Call) and first.kind not in OPENERS and first.text != r"\frac"

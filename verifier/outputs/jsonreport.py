@@ -85,8 +85,8 @@ _CLAIM_LISTS = ("wrong", "not_read", "errors")
 
 def _merged_sheets(runs: list[RunResult], results: list[ClaimResult]) -> list[dict[str, Any]] | None:
     """The shards' per-sheet summaries joined: each sheet once, its verdict counts those of the joined claims, its
-    lists of claims with a wrong or unread step or in error each claim once (in the joined order), its lines outside any
-    answer once each."""
+    lists of claims with a wrong or unread step or in error each claim once (in the joined order), its lines
+    outside any answer once each."""
     entries = [e for run in runs for e in run.sheets or [] if isinstance(e, dict) and "sheet" in e]
     if not entries:
         return None

@@ -216,6 +216,11 @@ CASES: dict[str, Case] = {
     "a sheet whose claims are all in error does not read as clean": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, TABLE + 'c = "bogus"\n'), 2,
         shown=["lib/s.md: 1 claims; not built (error): q1.1 (line 3)"], absent=["every step read"]),
+    "a block entry keyed by words found before two blocks is named": Case(
+        _sheet("Answer 1.1\n\nOut diagonal:\n\n$$a = 1$$\n\nOn the diagonal:\n\n$$a = 1$$\n",
+               TABLE + '[claim."q1.1".block."diagonal"]\nwhere = { a = "1" }\n'), 0,
+        ["verify: lib/s.md: entries of lib/s.notation.toml keyed by words that apply to several blocks (the words are "
+         "in the text before each): claim.\"q1.1\".block.\"diagonal\" (lines 5, 9)"]),
     # -- other input from elsewhere ----------------------------------------------------------------------------
     "a saved report nested 2,000 deep": Case(
         {"deep.json": "[" * 2000 + "]" * 2000}, 2,

@@ -265,6 +265,10 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
     if sheet.unmatched:
         lib.notes.append(f"{shown}: entries of {notation.path} that match nothing in this sheet (not applied): "
                          f"{', '.join(sheet.unmatched[:20])}{' ...' if len(sheet.unmatched) > 20 else ''}")
+    if sheet.shared:    # words found before several blocks: the entry's hypotheses hold in each, said aloud
+        lib.notes.append(f"{shown}: entries of {notation.path} keyed by words that apply to several blocks (the words "
+                         f"are in the text before each): {', '.join(sheet.shared[:20])}"
+                         f"{' ...' if len(sheet.shared) > 20 else ''}")
     lib.sheets[shown] = sheet
     for claim in claims:
         own = notation.claim_symbols(claim.id.removeprefix(id_prefix))

@@ -93,6 +93,7 @@ class Sheet:
     empty: list[tuple[str, int]] = field(default_factory=list)        # answers with nothing to check: id, line
     skipped: list[int] = field(default_factory=list)                  # lines of blocks the table skips
     unmatched: list[str] = field(default_factory=list)                # the table's claim and block entries unused
+    shared: list[str] = field(default_factory=list)                   # block entries by words used more than once
 
 
 class _Positions:
@@ -122,6 +123,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
     inside = {block.start for answer in layout.answers for block in layout.blocks_of(answer)}
     sheet.outside = [block.line for block in layout.blocks if block.start not in inside]
     used: set[tuple[str, int | str | None]] = set()
+    by_words: dict[tuple[str, str], list[int]] = {}     # a block table keyed by words -> the blocks it applies to
     for answer in layout.answers:
         cid = notation.prefix + answer.number
         full_id = id_prefix + cid
@@ -133,7 +135,10 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                 raise DerivationFileError(f"reading this sheet took more than {READ_SECONDS:g} s (the limit of "
                                           "reading time per sheet)", file=shown, line=block.line)
             settings = notation.block(cid, number, lead)
-            used.add((cid, notation.block_key(cid, number, lead)))
+            key = notation.block_key(cid, number, lead)
+            used.add((cid, key))
+            if isinstance(key, str):
+                by_words.setdefault((cid, key), []).append(block.line)
             if settings.skip:
                 sheet.skipped.append(block.line)
                 continue
@@ -167,6 +172,8 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
         sheet.names[full_id] = {chain.name or "": n for n, chain in enumerate(claim.chains)}
         claims.append(claim)
     sheet.unmatched = _unmatched(notation, [notation.prefix + a.number for a in layout.answers], used)
+    sheet.shared = [f'claim."{cid}".block."{key}" (lines {", ".join(str(n) for n in lines)})'
+                    for (cid, key), lines in by_words.items() if len(lines) > 1]
     return claims, sheet
 
 
@@ -436,7 +443,7 @@ def _shown(entry: Entry) -> str:
 
 def summarize(sheets: dict[str, Sheet], results: list[ClaimResult]) -> list[dict[str, object]]:
     """One entry per sheet for a grader: its claims' verdicts, and which claims have a refuted step or a step not
-    read, with the lines."""
+    read, and which are in error, with the lines."""
     out: list[dict[str, object]] = []
     by_file: dict[str, list[ClaimResult]] = {}
     for r in results:
@@ -451,11 +458,17 @@ def summarize(sheets: dict[str, Sheet], results: list[ClaimResult]) -> list[dict
         entry["wrong"] = _lines_of(mine, lambda o: o.verdict == "refuted")
         entry["not_read"] = _lines_of(mine, lambda o: o.verdict == "unknown"
                                       and (o.message or "").startswith("not read:"))
-        entry["errors"] = _lines_of(mine, lambda o: o.verdict == "error")
+        entry["errors"] = [{"claim": r.claim.id, "lines": _error_lines(r)} for r in mine if r.verdict == "error"]
         entry["empty"] = [{"claim": cid, "line": line} for cid, line in sheets[path].empty]
         entry["outside"] = sheets[path].outside
         out.append(entry)
     return out
+
+
+def _error_lines(result: ClaimResult) -> list[int]:
+    """Where a claim in error went wrong: the lines of its obligations in error, else its own line."""
+    lines = sorted({o.obligation.line for o in result.outcomes if o.verdict == "error" and o.obligation.line})
+    return lines or ([result.claim.line] if result.claim.line is not None else [])
 
 
 def _lines_of(results: list[ClaimResult], chosen: Callable[[Outcome], bool]) -> list[dict[str, object]]:
@@ -477,7 +490,8 @@ def summary_lines(summary: list[dict[str, object]]) -> list[str]:
             assert isinstance(items, list)
             if items:
                 shown = ", ".join(f"{i['claim']} (line{'s' if len(i['lines']) > 1 else ''} "
-                                  f"{', '.join(str(n) for n in i['lines'])})" for i in items)
+                                  f"{', '.join(str(n) for n in i['lines'])})" if i["lines"] else str(i["claim"])
+                                  for i in items)
                 parts.append(f"{label}: {shown}")
         empty = entry.get("empty")
         if isinstance(empty, list) and empty:

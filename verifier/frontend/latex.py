@@ -265,8 +265,7 @@ class _Reader:
             values = C.set_elements(sub.tokens, sub.pos, token, sub.whole)
             if upper is not None:
                 raise ExpressionError(f"'{token.text}' over a set has no upper bound", column=token.col)
-            body = self.term()
-            T.index_after_body(self.tokens[self.pos:], index.id, token.text)
+            body = C.big_body(self, token, index.id)
             terms = [C.substitute(body, index.id, value) for value in values]
             op = "+" if name == "Sum" else "*"
             return functools.reduce(lambda left, right: P.BinOp(op, left, right, token.col), terms[1:], terms[0])
@@ -283,8 +282,7 @@ class _Reader:
             lo, hi = P.parse_expression(lo_text), P.parse_expression(hi_text)
         else:
             hi = self.whole(upper, token)
-        body = self.term()
-        T.index_after_body(self.tokens[self.pos:], index.id, token.text)
+        body = C.big_body(self, token, index.id)
         return P.Call(name, (body, P.Tuple((index, lo, hi), token.col)), token.col)
 
     def nabla(self, token: Token) -> P.Node:

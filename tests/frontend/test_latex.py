@@ -336,3 +336,14 @@ def test_a_superscript_in_parentheses_is_no_power() -> None:
         read(r"f^2(x)", rules)
     assert "an iterate or a power" in info.value.message
     assert unparse(read(r"\tanh^2(x) + x^{2}", rules)) == "tanh(x)^2 + x^2"       # a named function: its square
+
+
+def test_what_a_derivative_reaches_across_a_sign() -> None:
+    # Red team r3s.36: d/dx x^2 - x = 2x - 1 was read diff(x^2, x) - x and refuted; the writer may mean
+    # d/dx (x^2 - x), which is true. After a bare operand a sign is ambiguous; after a closed one it is not.
+    rules = Rules(symbols={"z": "real"}, functions=frozenset({"g"}))
+    with pytest.raises(ExpressionError) as info:
+        read(r"\frac{d}{dz} z^2 - z", rules)
+    assert "ambiguous here ('-' follows)" in info.value.message and info.value.column == 18
+    assert unparse(read(r"\frac{d}{dz} (z^2 - z) + \frac{d}{dz} g(z) - 1", rules)) == \
+        "diff(z^2 - z, z) + diff(g(z), z) - 1"

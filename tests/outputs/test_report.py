@@ -539,7 +539,7 @@ def test_merge_joins_the_sheet_summaries_of_shards() -> None:
     merged = merge_reports([a, b])
     assert merged.sheets == [{"sheet": Q2, "claims": 3, "proved": 1, "checked": 1, "refuted": 1, "unknown": 0,
                               "error": 0, "wrong": [{"claim": "q2.4", "lines": [41]}], "not_read": [],
-                              "outside": [7, 9]}]
+                              "errors": [], "outside": [7, 9]}]
     assert merge_reports([make_run([PROVED])]).sheets is None
 
 

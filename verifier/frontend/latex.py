@@ -149,12 +149,12 @@ class _Reader:
     def starts_factor(self, token: Token) -> bool:
         return token.kind in _STARTS_FACTOR and not (token.kind == K.CMD and token.text in _NOT_FACTORS)
 
-    def reach(self, name: str) -> None:
-        """After an operator applied to one factor: anything but the end of a term is ambiguous."""
-        token = self.token
-        if token.kind not in _REACH_ENDS and T.relation_of(token) is None:
-            raise ExpressionError(f"what {name} applies to is ambiguous here ({T.describe(token)} follows): put "
-                                  "its operand in parentheses", column=token.col)
+    def reach(self, name: str, bare: bool = False) -> None:
+        """After an operator applied to one factor: anything but the end of a term (or a sign after a bare one)."""
+        t = self.token
+        if (t.kind not in _REACH_ENDS and T.relation_of(t) is None) or (bare and t.kind in (K.PLUS, K.MINUS)):
+            raise ExpressionError(f"what {name} applies to is ambiguous here ({T.describe(t)} follows): put "
+                                  "its operand in parentheses", column=t.col)
 
     # -- grammar
     def relation(self) -> P.Node:
@@ -265,8 +265,7 @@ class _Reader:
             values = C.set_elements(sub.tokens, sub.pos, token, sub.whole)
             if upper is not None:
                 raise ExpressionError(f"'{token.text}' over a set has no upper bound", column=token.col)
-            body = self.term()
-            T.index_after_body(self.tokens[self.pos:], index.id, token.text)
+            body = C.big_body(self, token, index.id)
             terms = [C.substitute(body, index.id, value) for value in values]
             op = "+" if name == "Sum" else "*"
             return functools.reduce(lambda left, right: P.BinOp(op, left, right, token.col), terms[1:], terms[0])
@@ -283,8 +282,7 @@ class _Reader:
             lo, hi = P.parse_expression(lo_text), P.parse_expression(hi_text)
         else:
             hi = self.whole(upper, token)
-        body = self.term()
-        T.index_after_body(self.tokens[self.pos:], index.id, token.text)
+        body = C.big_body(self, token, index.id)
         return P.Call(name, (body, P.Tuple((index, lo, hi), token.col)), token.col)
 
     def nabla(self, token: Token) -> P.Node:
@@ -487,8 +485,8 @@ class _Reader:
                                           "write \\mathrm{d} for a derivative", column=token.col)
                 if rest:
                     return P.Call("diff", (self.whole(rest, top[0]), *variables), token.col)
-                target = self.factor()
-                self.reach(f"'\\frac{{{top[0].text}}}{{{bottom[0].text} ..}}'")
+                first, target = self.token, self.factor()
+                self.reach(f"'\\frac{{{top[0].text}}}{{{bottom[0].text} ..}}'", C.bare(first, target))
                 return P.Call("diff", (target, *variables), token.col)
             return P.BinOp("/", self.whole(top, token), self.whole(bottom, token), token.col)
         if text == r"\sqrt":

@@ -251,6 +251,9 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
         lib.notes.append(f"{shown}: nothing to check: " + (
             f"none of its {sheet.answers} answers has a chain of two entries in display math" if sheet.answers else
             f"no line is an answer heading (the table's heading pattern: {notation.heading.pattern})"))
+    if claims and sheet.empty:
+        lib.notes.append(f"{shown}: answers with no display math to check (inline math is not read): " + ", ".join(
+            f"{cid} (line {line})" for cid, line in sheet.empty[:20]) + (" ..." if len(sheet.empty) > 20 else ""))
     if sheet.outside:
         lib.notes.append(f"{shown}: display math outside any answer (after a line that is not an answer heading, "
                          f"or a question's line), not read: line{'s' if len(sheet.outside) > 1 else ''} "
@@ -262,6 +265,10 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
     if sheet.unmatched:
         lib.notes.append(f"{shown}: entries of {notation.path} that match nothing in this sheet (not applied): "
                          f"{', '.join(sheet.unmatched[:20])}{' ...' if len(sheet.unmatched) > 20 else ''}")
+    if sheet.shared:    # words found before several blocks: the entry's hypotheses hold in each, said aloud
+        lib.notes.append(f"{shown}: entries of {notation.path} keyed by words that apply to several blocks (the words "
+                         f"are in the text before each): {', '.join(sheet.shared[:20])}"
+                         f"{' ...' if len(sheet.shared) > 20 else ''}")
     lib.sheets[shown] = sheet
     for claim in claims:
         own = notation.claim_symbols(claim.id.removeprefix(id_prefix))

@@ -170,15 +170,6 @@ def power_condition(base: Expr, exponent: Expr) -> sp.Basic | None:
     return None
 
 
-def merged_power_condition(base: Expr, exponent: Expr) -> sp.Basic | None:
-    """What ``base^exponent`` needs to be defined when SymPy has merged it into another power: for an integer
-    exponent of unknown sign, ``base != 0`` or ``exponent >= 0`` (``(x^n)^m`` is ``x^(n*m)``, defined at
-    ``x = 0, n = m = -1``, where ``x^n`` is not); otherwise what :func:`power_condition` says."""
-    if exponent.is_integer and exponent.is_negative is None and exponent.is_nonnegative is None:
-        return sp.Or(sp.Ne(base, 0, evaluate=False), sp.Ge(exponent, 0, evaluate=False))
-    return power_condition(base, exponent)
-
-
 def closed(frames: Frames, build: Callable[[], Any]) -> Any:
     """``build()`` in a frame of its own, wrapped with the conditions its value lost (:func:`wrap`)."""
     with frames.recording() as recorded:

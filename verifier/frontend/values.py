@@ -20,7 +20,7 @@ import sympy as sp
 
 from verifier import kernel
 from verifier.errors import ExpressionError
-from verifier.frontend.definedness import Frames
+from verifier.frontend.definedness import NOWHERE, Frames
 from verifier.frontend.scope import SymbolInfo
 from verifier.kernel import defined
 from verifier.kernel.relations import RELATION_OPS
@@ -136,10 +136,6 @@ def family_vec(info: SymbolInfo) -> Vec:
         return Vec(entry, info.name, last=None)
     return Vec(entry, info.name, first=info.lo, last=info.hi)
 
-
-
-#: The condition of an operation undefined at every point (``0 != 0``, as a division by 0 records it).
-NOWHERE = sp.Ne(sp.Integer(0), 0, evaluate=False)
 
 
 def real_argument(frames: Frames, a: Any) -> Any:

@@ -210,3 +210,12 @@ def test_more_verbatim_like_constructs_are_not_math(notation: Notation) -> None:
             "\\mintinline{latex}{\\[ 14 = 15 \\]} \\lstinline[language=TeX]!\\[ 1 = 2 \\]!\n\\[ a = a \\]\n")
     layout = lay_out(text, "s.tex", notation)
     assert [b.content.strip() for b in layout.blocks] == ["a = a"]
+
+
+def test_html_the_page_does_not_show_as_math(notation: Notation) -> None:
+    # Red team r3s.30: math inside <script>, <style> and <textarea> is never typeset (MathJax skips those tags);
+    # it was read and refuted.
+    text = ("Answer 1.1\n<script>\n$$2 = 3$$\n</script>\n<style>\n$$4 = 5$$\n</style>\n<textarea>\n$$6 = 7$$\n"
+            "</textarea>\n`code` $$a = a$$ <!-- $$8 = 9$$ -->\n")
+    layout = lay_out(text, "s.md", notation)
+    assert [b.content for b in layout.blocks] == ["a = a"]

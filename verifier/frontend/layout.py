@@ -44,6 +44,8 @@ _TEX_SPACE = re.compile(r"~|\\[ ,;]")
 _TEX_ITEM = re.compile(r"\\item\s*\[")
 _TEX_FONT = re.compile(r"\s*(?:\\noindent\b|\\(?:textbf|textit|emph|textsc|underline)\s*\{|"
                        r"\{\s*\\(?:bf|it|em|sc)\b)\s*")
+#: HTML the page does not show as mathematics (MathJax skips these tags), and what closes each.
+_HIDDEN = {"<!--": "-->", "<pre>": "</pre>", "<script": "</script>", "<style": "</style>", "<textarea": "</textarea>"}
 _LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _QUOTE = re.compile(r"(?:[ \t]{0,3}>[ \t]?)+")
 _CLAIM_NUMBER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
@@ -177,7 +179,8 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _blank_markdown(text: str, starts: list[int], fail: Fail) -> str:
-    """Blockquote markers, fenced code blocks, then inline code, HTML comments and ``<pre>`` blocks, blanked."""
+    """Blockquote markers, fenced code blocks, then inline code, HTML comments and ``<pre>``, ``<script>``,
+    ``<style>`` and ``<textarea>`` blocks, blanked."""
     spans: list[tuple[int, int]] = []
     for start in starts:
         quote = _QUOTE.match(text, start)
@@ -200,23 +203,25 @@ def _blank_markdown(text: str, starts: list[int], fail: Fail) -> str:
     text = _blank(_blank(text, spans), _indented_code(text, starts))
     spans = []
     pos = 0
+    ahead: dict[str, int | None] = {opener: None for opener in ("`", *_HIDDEN)}   # where each opener is next
     while True:
-        tick = text.find("`", pos)
-        comment = text.find("<!--", pos)
-        pre = text.find("<pre>", pos)
-        if tick < 0 and comment < 0 and pre < 0:
+        for opener, at in ahead.items():
+            if at is None or 0 <= at < pos:     # each found again only once passed: linear in the text
+                ahead[opener] = text.find(opener, pos)
+        found = [(at, opener) for opener, at in ahead.items() if at is not None and at >= 0]
+        if not found:
             break
-        html = min((c for c in (comment, pre) if c >= 0), default=-1)
-        if html >= 0 and (tick < 0 or html < tick):
-            opener, closer = ("<!--", "-->") if html == comment else ("<pre>", "</pre>")
-            end = text.find(closer, html + len(opener))
+        at, opener = min(found)
+        if opener != "`":
+            closer = _HIDDEN[opener]
+            end = text.find(closer, at + len(opener))
             if end < 0:
                 what = "HTML comment" if opener == "<!--" else "HTML block"
-                raise fail(f"the {what} opened here with {opener} is never closed", html)
-            spans.append((html, end + len(closer)))
+                raise fail(f"the {what} opened here with {opener} is never closed", at)
+            spans.append((at, end + len(closer)))
             pos = end + len(closer)
             continue
-        pos = _code_span(text, tick, spans)
+        pos = _code_span(text, at, spans)
     return _blank(text, spans)
 
 

@@ -58,8 +58,8 @@ lint-workflows:
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-# What the naive simplify() peer proves and the engine leaves unknown, over the project's suites; each entry must be
-# explained in the README's table "Beyond the naive peer".
+# What the naive simplify() peer proves and the engine leaves unknown, over the project's suites and a fixed-seed
+# corpus of the fuzzer; each entry must be explained in the README's table "Beyond the naive peer".
 naive-gap: $(STAMP)
 	$(BIN)/python -m bench.gap
 

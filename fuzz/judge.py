@@ -93,8 +93,8 @@ def write(claims: list[Generated], root: Path) -> None:
 
 def verify(root: Path, jobs: int, timeout: float) -> dict[str, dict]:
     """The verifier's report on the library at ``root``, claim by claim."""
-    cmd = [sys.executable, "-m", "verifier", "all", "--derivations", str(root), "--format", "json", "--no-cache",
-           "--jobs", str(jobs), "--timeout", str(timeout)]
+    cmd = [sys.executable, "-m", "verifier", "all", "--derivations", str(root), "--format", "json", "--no-display",
+           "--no-cache", "--jobs", str(jobs), "--timeout", str(timeout)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 1, 2) or not done.stdout.strip():
         raise RuntimeError(f"the verifier stopped (exit {done.returncode}): {done.stderr[-2000:]}")

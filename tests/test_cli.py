@@ -146,8 +146,8 @@ def _without_seconds(report: str) -> list[dict[str, object]]:
 
 
 def test_jobs_give_the_same_report_as_a_serial_run(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _, serial, _ = run(capsys, "all", "--jobs", "1", "--format", "json", "--no-cache")
-    _, parallel, _ = run(capsys, "all", "--jobs", "2", "--format", "json", "--no-cache")
+    _, serial, _ = run(capsys, "all", "--jobs", "1", "--format", "json", "--no-cache", "--no-display")
+    _, parallel, _ = run(capsys, "all", "--jobs", "2", "--format", "json", "--no-cache", "--no-display")
     assert [c["id"] for c in json.loads(serial)["claims"]] == ["q1.1", "q1.2", "q1.3", "q10.1", "q2.1"]
     assert _without_seconds(serial) == _without_seconds(parallel)
 

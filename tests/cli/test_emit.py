@@ -64,3 +64,20 @@ def test_output_elsewhere_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyP
     (tmp_path / "out.md").write_text("old", encoding="utf-8")
     assert main(["report", "r.json", "--format", "markdown", "--output", "out.md"]) == 0
     assert (tmp_path / "out.md").read_text(encoding="utf-8").startswith("## ")
+
+
+def test_a_sheet_named_with_escapes_reaches_no_format_raw(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # The sheet's name and its text carry ESC sequences (erase line, cursor up, window title): the per-sheet
+    # summary, the HTML page and every other format show them escaped.
+    monkeypatch.chdir(tmp_path)
+    name = "s\x1b[2K"
+    (tmp_path / f"{name}.md").write_text("**Answer 1.1**\n$$2 a = a + a \\text{\x1b]0;pwned\x07}$$\n",
+                                         encoding="utf-8")
+    (tmp_path / f"{name}.notation.toml").write_text('[symbols]\na = "real"\n', encoding="utf-8")
+    main(["--derivations", f"{name}.md", "--no-cache", "--jobs", "1", "--format", "json", "--output", "r.json"])
+    for fmt in ("text", "github", "markdown", "html", "editor", "junit"):
+        main(["report", "r.json", "--format", fmt, "--color", "never"])
+        out = capsys.readouterr().out
+        assert "\x1b" not in out and "\x07" not in out, fmt
+        assert "s\\x1b[2K" in out or fmt == "junit", fmt

@@ -232,3 +232,33 @@ def test_true_gradients_with_kinks_are_proved(name: str, write_library: Callable
                                               verify_cli: Callable[..., Run]) -> None:
     write_library(library({name: TRUE_CLAIMS[name]}))
     assert verify_cli("all", "--format", "json", "--timeout", "20").verdicts() == {name: "proved"}
+
+
+def test_a_piecewise_condition_on_numbers_alone_is_decided(write_library: Callable[[Files], Path],
+                                                           verify_cli: Callable[..., Run]) -> None:
+    # Found by the fuzzer (seed 20261207, f20261207.8699): the condition 1 > cos(sigma(1/2)) is built unevaluated,
+    # and SymPy's collapse of Piecewise arguments failed on it ("Invalid comparison of non-real zoo"), an error on a
+    # well-formed file. By hand: sigma(1/2) = 1/(1 + e^(-1/2)) is about 0.62, cos of it about 0.81 < 1, so the first
+    # branch is taken: pw.1 is a = a (true), pw.2 is a != a (false: 0 != 0 fails at a = 0).
+    head = ('[symbols]\na = "real [-2, 3]"\n[define]\n"sigma(t)" = "1/(1 + exp(-t))"\n')
+    claims = {"pw.1": "Piecewise((a, 1 > cos(sigma(1 / 2))), (2, True)) = a",
+              "pw.2": "Piecewise((a, 1 > cos(sigma(1 / 2))), (2, True)) != Piecewise((2, 1 <= cos(sigma(1 / 2))), "
+                      "(a, True))"}
+    body = "".join(f'\n[[claim]]\nid = "{k}"\ntitle = "{k}"\nstatement = "{v}"\n' for k, v in claims.items())
+    write_library({"pw.toml": head + body})
+    run = verify_cli("all", "--format", "json")
+    assert run.code != 2, run.err
+    assert run.verdicts() == {"pw.1": "proved", "pw.2": "refuted"}
+
+
+def test_a_vector_plus_an_undefined_number_is_no_input_error(write_library: Callable[[Files], Path],
+                                                              verify_cli: Callable[..., Run]) -> None:
+    # Found by the fuzzer (seed 20261207, f20261207.5822): log(-1/2) is undefined as written, so every entry of
+    # w + log(-1/2) is, and so is the left side: nothing is claimed (proved, or unknown), never an error.
+    head = '[symbols]\nm = "integer positive"\nw = "indexed real 1..m"\n'
+    claim = ('\n[[claim]]\nid = "v.1"\ntitle = "v.1"\n'
+             'statement = "Sum((w + log(1 / -2))[j], (j, 1, m)) = Sum(w[j], (j, 1, m)) + m * log(1 / 2)"\n')
+    write_library({"v.toml": head + claim})
+    run = verify_cli("all", "--format", "json")
+    assert run.code != 2, run.err
+    assert run.verdicts()["v.1"] in ("proved", "unknown")

@@ -9,10 +9,11 @@ import sympy as sp
 from verifier.frontend import parser as P
 from verifier.frontend.builder import Builder
 from verifier.frontend.declarations import declare
-from verifier.frontend.definedness import Frames
+from verifier.frontend.definedness import NOWHERE, Frames
 from verifier.frontend.scope import Definition, Scope
 
 X = sp.Symbol("x", real=True)
+HALF = sp.Rational(1, 2)
 
 
 def test_a_condition_goes_to_the_innermost_frame_only_and_once() -> None:
@@ -51,3 +52,17 @@ def test_the_builders_of_one_scope_share_its_frames() -> None:
         second.expression("v[1]")
     g1 = scope.symbols["g"].symbol[1]
     assert sp.Gt(g1, 0, evaluate=False) in needs
+
+
+def test_a_condition_on_numbers_alone_is_decided_when_recorded() -> None:
+    # log(-1/2) needs -1/2 > 0, false; log(2) needs 2 > 0, true; sqrt(pi - 3) needs pi - 3 >= 0, true (pi > 3.14).
+    # SymPy could not rebuild a Piecewise holding -1/2 > 0 unevaluated (the fuzzer's f20261207.5822: an error).
+    frames = Frames()
+    with frames.recording() as needs:
+        frames.record(sp.Gt(-HALF, 0, evaluate=False))
+        frames.record(sp.Gt(sp.Integer(2), 0, evaluate=False))
+        frames.record(sp.Ge(sp.pi - 3, 0, evaluate=False))
+        frames.record(sp.Gt(X, HALF, evaluate=False))
+    assert needs == [NOWHERE, sp.Gt(X, HALF)]
+    # What was recorded can be rebuilt, as every substitution does (-1/2 > 0 itself made SymPy 1.14 fail there).
+    sp.Piecewise((X, sp.And(*needs)), evaluate=False).xreplace({X: 2 * X})

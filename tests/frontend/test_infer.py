@@ -294,3 +294,14 @@ def test_what_is_no_name_of_the_language_stays_out_of_the_table(tmp_path: Path) 
     data = tomllib.loads(table)                       # valid TOML
     assert set(data["symbols"]) == {"x"} and data["define"] == {}
     assert "#   line 8: the text 'a\\x01b' is not a name" in table and "\x01" not in table
+
+
+@pytest.mark.parametrize("controls", ["\x1b[2K\x7f", "\r", "\x1b\r\x07"])
+def test_a_reason_quoting_control_characters_and_line_breaks_stays_one_comment(controls: str) -> None:
+    # A CR inside \text{..} is a line ending to the reader, so the reason quoting the text spans two lines; TOML
+    # allows neither a raw line break inside a comment's text nor ESC or DEL in it: the table would not parse.
+    sheet = f"#### Answer 1.1\n\n$$\\text{{x{controls} y}} = z_k$$\n"
+    table = infer_table(sheet, "s.md")
+    tomllib.loads(table)
+    reasons = table[table.index("# Not read with this table"):].splitlines()[1:]
+    assert reasons and all(line.startswith("#   line ") for line in reasons)

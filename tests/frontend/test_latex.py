@@ -169,7 +169,7 @@ BAD = [
     (r"\frac{d}{dz} z \cdot a", "ambiguous", 16),
     (r"\frac{d^2}{dz} g(z)", "orders differ", 1),
     (r"\frac{d}{dz dz} g(z)", "several variables below 'd'", 10),
-    (r"\tanh^{-1}(z)", "an inverse function or a power", 6),
+    (r"\tanh^{-1}(z)", "an inverse function, an iterate or a power", 6),
     (r"\nabla_{\mathbf{x}} g(z)", "gradient with respect to 'x'", 1),
     (r"\nabla g", "\\nabla_{x} F", 1),
     (r"\mathbb{E}[z]", "expectation", 1),
@@ -310,3 +310,40 @@ def test_a_declared_t_is_a_power_of_a_scalar() -> None:
     with pytest.raises(ExpressionError) as info:
         read(r"z^T", Rules(symbols={"z": "real"}))
     assert "transpose is read only for a vector literal" in info.value.message
+
+
+def test_digits_below_a_family() -> None:
+    # w_{12} is the entry (1, 2) of a matrix to most readers (red team r3s.8: w_{12} = w_{21} was refuted as
+    # w[12] = w[21]); not read, unless a pattern says the family has one index. One digit is one index.
+    rules = Rules(symbols={"w": "indexed real"})
+    with pytest.raises(ExpressionError) as info:
+        read(r"w_{12} = w_{21}", rules)
+    assert "'12' in a subscript: one index, or 2 indices?" in info.value.message and info.value.column == 4
+    assert unparse(read(r"w_1 + w_{2}", rules)) == "w[1] + w[2]"
+    one = Rules(symbols={"w": "indexed real"}, patterns=(pattern(r"w_{?i}", "w[?i]"),))
+    assert unparse(read(r"w_{12}", one)) == "w[12]"
+
+
+def test_a_superscript_in_parentheses_is_no_power() -> None:
+    # Red team r3s.6: f^{(2)}(x) (a second derivative) was read f(x)^2 and refuted; theta^{(t)} and W^{(2)} (an
+    # iteration, a layer) were read as powers. f^2(x) of a function of the sheet may be f(f(x)): not read either.
+    rules = Rules(symbols={"x": "real", "t": "integer", "theta": "real"}, functions=frozenset({"f"}))
+    for latex, column in ((r"f^{(2)}(x) = 6x", 2), (r"\theta^{(t+1)} = \theta^{(t)}", 7), (r"x^{(2)}", 2)):
+        with pytest.raises(ExpressionError) as info:
+            read(latex, rules)
+        assert "a superscript in parentheses" in info.value.message and info.value.column == column
+    with pytest.raises(ExpressionError) as info:
+        read(r"f^2(x)", rules)
+    assert "an iterate or a power" in info.value.message
+    assert unparse(read(r"\tanh^2(x) + x^{2}", rules)) == "tanh(x)^2 + x^2"       # a named function: its square
+
+
+def test_what_a_derivative_reaches_across_a_sign() -> None:
+    # Red team r3s.36: d/dx x^2 - x = 2x - 1 was read diff(x^2, x) - x and refuted; the writer may mean
+    # d/dx (x^2 - x), which is true. After a bare operand a sign is ambiguous; after a closed one it is not.
+    rules = Rules(symbols={"z": "real"}, functions=frozenset({"g"}))
+    with pytest.raises(ExpressionError) as info:
+        read(r"\frac{d}{dz} z^2 - z", rules)
+    assert "ambiguous here ('-' follows)" in info.value.message and info.value.column == 18
+    assert unparse(read(r"\frac{d}{dz} (z^2 - z) + \frac{d}{dz} g(z) - 1", rules)) == \
+        "diff(z^2 - z, z) + diff(g(z), z) - 1"

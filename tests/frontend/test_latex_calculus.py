@@ -7,6 +7,8 @@ from fractions import Fraction
 
 import pytest
 
+from verifier.errors import ExpressionError
+from verifier.frontend.latex import read
 from verifier.frontend.latex_calculus import euclidean_norm, is_scalar, leibniz, substitute
 from verifier.frontend.latex_patterns import Rules
 from verifier.frontend.latex_tokens import Token, scan
@@ -48,3 +50,15 @@ def test_norms() -> None:
     assert is_scalar(parse_expression("exp(a) - x[1]"), rules)
     assert not is_scalar(parse_expression("x"), rules)            # a family
     assert not is_scalar(parse_expression("q"), rules)            # undeclared: perhaps a vector
+
+
+def test_what_a_product_reaches() -> None:
+    # Red team r3s.35: prod_{j=1}^{3} j / 3 = 2 was read as the product of j/3 and refuted, though (prod j)/3 = 2 is
+    # a reading of the page as good; a product is not linear, so '/', '\cdot' or '\times' in its body is not read.
+    rules = Rules(symbols={"j": "integer"})
+    for latex, column in ((r"\prod_{j=1}^{3} j / 3 = 2", 19), (r"\prod_{j=1}^{3} 2 \cdot j = 48", 19)):
+        with pytest.raises(ExpressionError) as info:
+            read(latex, rules)
+        assert "what '\\prod' reaches is ambiguous" in info.value.message and info.value.column == column
+    assert unparse(read(r"\prod_{j=1}^{3} \frac{j}{3} + \sum_{j=1}^{3} j / 3", rules)) == \
+        "Product(j / 3, (j, 1, 3)) + Sum(j / 3, (j, 1, 3))"

@@ -200,3 +200,13 @@ def test_the_branch_of_a_conditional_that_tex_prints(notation: Notation) -> None
     assert [b.content.strip() for b in layout.blocks] == ["2 = 3", "4 = 4"]
     with pytest.raises(DerivationFileError, match="never closed"):
         lay_out("\\section*{Answer 1.1}\n\\iftrue \\ifx a b \\fi\n\\[ 1 = 1 \\]\n", "s.tex", notation)
+
+
+def test_more_verbatim_like_constructs_are_not_math(notation: Notation) -> None:
+    # Red team r3s.34: fancyvrb's Verbatim, \lstinline, \mintinline and \url print their text as code or a URL;
+    # the math inside was read and refuted.
+    text = ("\\section*{Answer 1.1}\n\\begin{Verbatim}\n\\[ 2 = 3 \\]\n\\end{Verbatim}\n\\begin{BVerbatim*}\n"
+            "\\[ 3 = 4 \\]\n\\end{BVerbatim*}\n\\lstinline|\\[ 5 = 6 \\]| \\url{\\[ 8 = 9 \\]}\n"
+            "\\mintinline{latex}{\\[ 14 = 15 \\]} \\lstinline[language=TeX]!\\[ 1 = 2 \\]!\n\\[ a = a \\]\n")
+    layout = lay_out(text, "s.tex", notation)
+    assert [b.content.strip() for b in layout.blocks] == ["a = a"]

@@ -100,6 +100,10 @@ def test_longest_pattern_first(tmp_path: Path) -> None:
     ("[symbols\n", "TOML syntax error", 1, 9),
     ("[claim.\"q1\"]\nassume = ['x >= 0', '(y']\n", "assume: expected ')'", 2, 24),
     ("[claim.\"q1\"]\nwhere = { n = \"2 +\" }\n", "where.n: expected an expression", 2, 19),
+    # A pattern's error is at its own entry, not on the first line holding its text ('y' in [symbols]).
+    ("[symbols]\nx = \"real\"\n[latex]\n\"a\" = \"x\"\n\"y\" = \"2 +\"\n", "the pattern 'y'", 5, 2),
+    ("[latex]\n\"\" = \"x\"\n", "an empty LaTeX pattern", 2, 2),
+    ("[symbols]\nx = \"real\"\n[claim.\"q1\".latex]\n  'x' = \"2 $\"\n", "unexpected character '$'", 4, 4),
 ])
 def test_errors_name_the_line(tmp_path: Path, text: str, message: str, line: int, column: int) -> None:
     with pytest.raises(DerivationFileError) as info:

@@ -393,3 +393,17 @@ def test_a_sentence_that_starts_with_a_number_does_not_end_the_answer(notation: 
     text = "#### Answer 1.1\n\n$$a = a$$\n\n2.5 is the value of the first term, hence\n\n$$b = b$$\n"
     _claims, sheet = read_sheet(text, "s.md", notation)
     assert len(sheet.chains["q1.1"]) == 2 and sheet.outside == []
+
+
+def test_a_sheet_whose_claims_are_in_error_is_not_summarized_as_clean() -> None:
+    # Every claim of the sheet is in error (its table cannot be read): the summary names them, never "every step
+    # read and none refuted".
+    from verifier.frontend.sheet import Sheet, summarize, summary_lines
+    from verifier.model import Claim, ClaimResult, Obligation, Outcome
+    broken = ClaimResult(Claim("q1.1", "Answer 1.1", "s.md", 1), [
+        Outcome(Obligation("step", "x = 1", 3), "error", message="s.notation.toml:4: unknown word")])
+    built_nothing = ClaimResult(Claim("q1.2", "Answer 1.2", "s.md", None), [
+        Outcome(Obligation("step", "x = 2", None), "error", message="s.notation.toml:4: unknown word")])
+    summary = summarize({"s.md": Sheet("s.md")}, [broken, built_nothing])
+    assert summary[0]["errors"] == [{"claim": "q1.1", "lines": [3]}, {"claim": "q1.2", "lines": []}]
+    assert summary_lines(summary) == ["s.md: 2 claims; not built (error): q1.1 (line 3), q1.2"]

@@ -208,6 +208,19 @@ CASES: dict[str, Case] = {
     "a Unicode superscript or circled digit in display math (it ended the reading of the whole sheet)": Case(
         _sheet("Answer 1.1\n\n" + WRONG + "\nAnswer 1.2\n\n$$3^\u00b2 = 9$$\n\n$$\u2460 = 1$$\n"), 1,
         verdicts={"q1.1": "refuted", "q1.2": "unknown"}),
+    "answers whose only mathematics is inline are named, not passed in silence": Case(
+        _sheet("Answer 1.1\n\n" + RIGHT + "\nAnswer 1.2\n\nSo $a + a = 3a$.\n\nAnswer 1.3\n\n\\( a = 3a \\)\n"), 0,
+        ["verify: lib/s.md: answers with no display math to check (inline math is not read): q1.2 (line 5), q1.3 "
+         "(line 9)"], shown=["no display math to check (inline math is not read): q1.2 (line 5), q1.3 (line 9)"],
+        absent=["every step read"]),
+    "a sheet whose claims are all in error does not read as clean": Case(
+        _sheet("Answer 1.1\n\n" + RIGHT, TABLE + 'c = "bogus"\n'), 2,
+        shown=["lib/s.md: 1 claims; not built (error): q1.1 (line 3)"], absent=["every step read"]),
+    "a block entry keyed by words found before two blocks is named": Case(
+        _sheet("Answer 1.1\n\nOut diagonal:\n\n$$a = 1$$\n\nOn the diagonal:\n\n$$a = 1$$\n",
+               TABLE + '[claim."q1.1".block."diagonal"]\nwhere = { a = "1" }\n'), 0,
+        ["verify: lib/s.md: entries of lib/s.notation.toml keyed by words that apply to several blocks (the words are "
+         "in the text before each): claim.\"q1.1\".block.\"diagonal\" (lines 5, 9)"]),
     # -- other input from elsewhere ----------------------------------------------------------------------------
     "a saved report nested 2,000 deep": Case(
         {"deep.json": "[" * 2000 + "]" * 2000}, 2,
@@ -224,6 +237,12 @@ CASES: dict[str, Case] = {
     "terminal control sequences in a sheet, as GitHub annotations": Case(
         _sheet("Answer 1.1\n\n$$\\text{\x1b[2K\x1b[1Aq1.1 proved} = 2$$\n"), 1, args=("all", "--format", "github"),
         absent=["\x1b"]),
+    "a used file's keys and the names it uses are never quoted either": Case(
+        _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["_names.toml", "_more.toml"]\n' + TABLE)
+        | {"_names.toml": f"{SECRET} = 1\n", "_more.toml": f'use = ["{SECRET}.toml"]\n'}, 2,
+        ["lib/_names.toml:1: an error in this file, which the notation table lib/s.notation.toml uses",
+         "lib/_more.toml:1: an error in this file, which the notation table lib/s.notation.toml uses"],
+        derivations="lib/s.md", absent=[SECRET]),
     # -- faults blamed on the right file ------------------------------------------------------------------------
     "a loop of symbolic links in use": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, 'use = ["l1.toml"]\n' + TABLE), 2,

@@ -108,3 +108,7 @@ def test_nonzero_by_factors() -> None:
     assert trig.nonzero_by_factors(sp.sin(x), [sp.tan(x)])
     # cos(x) != 0 alone says nothing of sin(x) (x = 0).
     assert not trig.nonzero_by_factors(sp.sin(x), [sp.cos(x)])
+    # sin(4x) = 2 sin(2x) cos(2x) = 4 sin x cos x (cos x - sin x)(cos x + sin x): nonzero where sin(2x) != 0 and
+    # cos(2x) != 0, whose factors these are.
+    assert trig.nonzero_by_factors(sp.sin(4 * x), [sp.sin(2 * x), sp.cos(2 * x)])
+    assert not trig.nonzero_by_factors(sp.sin(4 * x), [sp.sin(2 * x)])     # x = pi/4: sin(pi/2) = 1, sin(pi) = 0

@@ -159,6 +159,18 @@ def test_a_saved_json_report_renders_the_same_page(report: Callable[..., str], v
     assert again.count("<math") == html.count("<math") >= 4
 
 
+def test_no_display_leaves_the_pictures_out_of_a_json_report(report: Callable[..., str],
+                                                              verify_cli: Callable[..., Run], tmp_path: Path) -> None:
+    report()
+    verify_cli("all", "--format", "json", "--no-display", "--output", "bare.json")
+    bare = json.loads((tmp_path / "bare.json").read_text(encoding="utf-8"))
+    assert bare["claims"] and not any("display" in o for c in bare["claims"] for o in c["obligations"])
+    verify_cli("all", "--format", "json", "--output", "full.json")
+    full = json.loads((tmp_path / "full.json").read_text(encoding="utf-8"))
+    verdicts = lambda r: [(c["id"], c["verdict"]) for c in r["claims"]]  # noqa: E731
+    assert verdicts(bare) == verdicts(full)
+
+
 def test_an_exact_value_keeps_the_approximation_it_is_given() -> None:
     assert page._split_value("-2 - 2*log(2) ≈ -3.386294361", {}) == ("-2 - 2*log(2)", "-3.386294361")
 

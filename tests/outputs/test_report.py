@@ -539,7 +539,7 @@ def test_merge_joins_the_sheet_summaries_of_shards() -> None:
     merged = merge_reports([a, b])
     assert merged.sheets == [{"sheet": Q2, "claims": 3, "proved": 1, "checked": 1, "refuted": 1, "unknown": 0,
                               "error": 0, "wrong": [{"claim": "q2.4", "lines": [41]}], "not_read": [],
-                              "outside": [7, 9]}]
+                              "errors": [], "outside": [7, 9]}]
     assert merge_reports([make_run([PROVED])]).sheets is None
 
 
@@ -591,3 +591,34 @@ def test_piped_text_is_not_cut_at_80_columns() -> None:
     long_title = "A remarkably long title that says far more than a table cell can show at eighty columns"
     result = claim_result("q9.1", long_title, "q9.toml", 1, [outcome("statement", "x = x", 2, "proved")])
     assert long_title in render(make_run([result]), "text", color=False, width=10_000)
+
+
+# --- control characters from input ----------------------------------------------------------------------
+
+#: Escape sequences a sheet can carry: erase the line and move up (overwrite the report), set the window's title,
+#: a C1 CSI, a carriage return, a right-to-left override.
+HOSTILE = "\x1b[2K\x1b[1A\x1b]0;pwned\x07\x9b2J\r\u202e"
+RAW = set("\x1b\x07\x9b\r\u202e")
+
+
+def _hostile_run() -> RunResult:
+    file = f"s{HOSTILE}.md"
+    result = claim_result(f"q{HOSTILE}", f"title {HOSTILE}", file, 1, [
+        outcome("step", f"x = text{HOSTILE}", 3, "refuted", counterexample={"x": "1"}, values={"lhs": "1", "rhs": "2"},
+                message=f"{file}:3: not read {HOSTILE}")])
+    return RunResult([result], 1.0, "0.1.0", "1.14.0", file_errors=[f"{file}:2: bad {HOSTILE}"])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_format_passes_a_control_character_from_input(fmt: str) -> None:
+    text = render(_hostile_run(), fmt, color=False, width=200, verbosity=1)
+    assert not RAW & set(text)
+    if fmt not in ("json", "junit"):    # JSON writes \u001b, JUnit a replacement character: neither is raw
+        assert "\\x1b[2K" in text
+
+
+def test_coloured_text_has_colours_but_no_escape_from_input() -> None:
+    text = render(_hostile_run(), "text", color=True, width=200, verbosity=1)
+    assert "\x1b[1;31m" in text                        # rich's colours are there
+    assert "\x1b[2K" not in text and "\\x1b[2K" in text
+    assert not (RAW - {"\x1b"}) & set(text)

@@ -108,3 +108,17 @@ def test_output_and_json(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "✗ step 1" in (lib / "shown.txt").read_text(encoding="utf-8")
     code, out, _ = show(capsys, "q1.2", "--format", "json")
     assert code == 1 and [c["id"] for c in json.loads(out)["claims"]] == ["q1.2"]
+
+
+def test_control_characters_of_a_title_are_escaped_in_colour_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # TOML's \u001b is a raw ESC in the title: erase the line, cursor up, set the window's title.
+    (tmp_path / "q.toml").write_text('[symbols]\nx = "real"\n[[claim]]\nid = "c1"\n'
+                                     'title = "t\\u001b[2K\\u001b[1A\\u001b]0;pwned\\u0007"\nstatement = "x = x"\n',
+                                     encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = show(capsys, "c1", "--derivations", "q.toml", "--color", "always")
+    assert code == 0
+    assert "\x1b[1m" in out                                  # the colours asked for are there
+    assert "\x1b[2K" not in out and "\x07" not in out and "\x1b]" not in out
+    assert "t\\x1b[2K\\x1b[1A\\x1b]0;pwned\\x07" in out

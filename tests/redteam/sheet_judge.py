@@ -12,7 +12,7 @@ from typing import Any
 def sheet_run(sheet: Path, cwd: Path) -> dict[str, Any]:
     """The JSON report of the CLI on ``sheet`` (its notation table beside it), run in ``cwd``."""
     done = subprocess.run([sys.executable, "-m", "verifier", "all", "--derivations", str(sheet), "--format", "json",
-                           "--timeout", "10", "--no-cache"],
+                           "--timeout", "10", "--no-cache", "--no-display"],
                           cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
     assert "Traceback" not in done.stderr, done.stderr
     report: dict[str, Any] = json.loads(done.stdout)

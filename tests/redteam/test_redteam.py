@@ -41,8 +41,9 @@ CLAIMS = HERE / "claims"
 TRUTHS = HERE / "truths.toml"
 #: Seconds per obligation: enough for every decision the engine makes today (the slowest takes about 2 s).
 TIMEOUT = "10"
-#: The whole run may not take longer than this (seconds); a hang fails the test instead of stalling the suite.
-RUN_LIMIT = 600
+#: The whole run may not take longer than this (seconds; about 2,600 claims, minutes on two cores); a hang fails the
+#: test instead of stalling the suite.
+RUN_LIMIT = 1500
 
 _ID = re.compile(r'^id = "([^"]+)"', re.MULTILINE)
 _TRUTH = re.compile(r"^# (TRUE|FALSE|ERROR): \S", re.MULTILINE)
@@ -110,8 +111,12 @@ def test_the_suite_is_large_and_covers_every_class() -> None:
         by_class.setdefault(claim_class(src.path), Counter())[truths()[cid]] += 1
     assert sum(sum(c.values()) for c in by_class.values()) >= 150
     assert by_class["errors"]["error"] >= 15
+    # The outside red team's round-3 files are kept as that team cut them (some hold only the false claims of one
+    # finding); the rule holds for the round as a whole.
+    round3 = sum((c for name, c in by_class.items() if name.startswith("round3_")), Counter())
+    assert sum(round3.values()) >= 1000 and round3["true"] and round3["false"]
     for name, counts in by_class.items():
-        if name in ("errors", "name_capture_finite"):
+        if name in ("errors", "name_capture_finite") or name.startswith("round3_"):
             continue
         assert sum(counts.values()) >= 5, name
         assert counts["true"] and counts["false"], f"{name}: {counts}"
@@ -573,7 +578,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], st
     suite (``make test-slow``, run by CI); the tests of the claims' own truths stay in the fast one."""
     cwd = tmp_path_factory.mktemp("redteam")
     done = subprocess.run([sys.executable, "-m", "verifier", "all", "--derivations", str(CLAIMS), "--format", "json",
-                           "--timeout", TIMEOUT, "--jobs", "2", "--no-cache"],
+                           "--timeout", TIMEOUT, "--jobs", "2", "--no-cache", "--no-display"],
                           cwd=cwd, capture_output=True, text=True, timeout=RUN_LIMIT, check=False)
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode in (0, 1, 2), done.stderr
@@ -765,6 +770,6 @@ def test_checked_evidence_names_what_was_checked(tmp_path: Path) -> None:
 
 if __name__ == "__main__":
     done = subprocess.run([sys.executable, "-m", "verifier", "all", "--derivations", str(CLAIMS), "--format", "json",
-                           "--timeout", TIMEOUT, "--jobs", "2", "--no-cache"], capture_output=True, text=True,
-                          check=False)
+                           "--timeout", TIMEOUT, "--jobs", "2", "--no-cache", "--no-display"],
+                          capture_output=True, text=True, check=False)
     print(summary(judge_all(json.loads(done.stdout), done.stderr)))

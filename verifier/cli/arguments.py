@@ -92,6 +92,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--require-proof", action="store_true", default=None,
                    help="fail the run (exit 1) when a claim is only checked on a finite set, not proved")
     p.add_argument("--no-cache", action="store_true", help=f"neither read nor write {CACHE_DIR}/")
+    p.add_argument("--no-display", action="store_true",
+                   help="a JSON report without what the page shows of each obligation (MathML, plots): faster, and "
+                        "'verify report' renders such a report's page as text")
     p.add_argument("--changed", nargs="?", const="", default=None, metavar="GIT_REF",
                    help="only claims in files changed since GIT_REF (default: the merge base with the default "
                         "branch, or HEAD on it), and in files that use them")
@@ -171,6 +174,7 @@ class Options:
     timeout: float | None = None
     require_proof: bool = False
     no_cache: bool = False
+    no_display: bool = False
     changed: str | None = None
     shard: tuple[int, int] | None = None
     color: str = "auto"
@@ -230,5 +234,6 @@ def parse(argv: Sequence[str], config: cfg.Config | None = None) -> Options:
             values[key], origin = default, "default"
         origins.append((key, origin))
     return Options(targets=targets, output=args.output, use_root=args.use_root, no_cache=args.no_cache,
-                   changed=args.changed, shard=args.shard, color=args.color, verbosity=args.verbose - args.quiet,
-                   show_config=args.show_config, completion=completion, origins=tuple(origins), **values)
+                   no_display=args.no_display, changed=args.changed, shard=args.shard, color=args.color,
+                   verbosity=args.verbose - args.quiet, show_config=args.show_config, completion=completion,
+                   origins=tuple(origins), **values)

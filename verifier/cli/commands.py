@@ -42,6 +42,7 @@ from verifier.frontend.infer import infer_table
 from verifier.frontend.library import SHEET_SUFFIXES, Library, load_library, with_used, with_users
 from verifier.frontend.tomlfile import NOTATION_SUFFIX
 from verifier.model import Claim, RunResult
+from verifier.outputs.printable import printable
 from verifier.runner.cache import sympy_version
 from verifier.runner.session import SessionOptions, run_result, settle
 
@@ -51,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = _main(list(sys.argv[1:] if argv is None else argv))
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        _stderr("interrupted")
         code = EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (``verify all | head``): stop quietly; further writes to stdout would fail again.
@@ -71,7 +72,7 @@ def _main(argv: list[str]) -> int:
     except SystemExit as stop:  # argparse's usage errors (status 2), --help and --version (status 0)
         return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else EXIT_USAGE)
     except VerifierError as err:  # a bad [tool.verify]
-        print(f"verify: error: {err}", file=sys.stderr)
+        _stderr(f"verify: error: {err}")
         return EXIT_USAGE
     if args.show_config:
         print(show_config(args), end="")
@@ -83,8 +84,14 @@ def _main(argv: list[str]) -> int:
     try:
         return _run(args)
     except VerifierError as err:
-        print(f"verify: error: {err}", file=sys.stderr)
+        _stderr(f"verify: error: {err}")
         return EXIT_USAGE
+
+
+def _stderr(text: str) -> None:
+    """A line on standard error, every control character from input escaped (a file name or a message quoting a
+    sheet cannot drive the terminal)."""
+    print(printable(text), file=sys.stderr)
 
 
 def shard(claims: list[Claim], index: int, count: int) -> list[Claim]:
@@ -125,9 +132,9 @@ def _run(args: Options) -> int:
     library = load_library(path, notation=notation, root=use_root)
     refuse_overwriting_inputs(args, input_files(library))
     for err in library.errors:
-        print(f"verify: error: {err}", file=sys.stderr)
+        _stderr(f"verify: error: {err}")
     for note in library.notes:
-        print(f"verify: {note}", file=sys.stderr)
+        _stderr(f"verify: {note}")
 
     targets = list(args.targets) or ["all"]
     if args.changed and (args.changed == "all" or library.select([args.changed])) \
@@ -159,8 +166,7 @@ def _run(args: Options) -> int:
         claims = [c for c in claims if c.file in changed]
         if not claims:
             since = f" since {args.changed}" if args.changed else ""
-            print(f"verify: no selected claim is in a derivation file changed{since}; nothing to verify",
-                  file=sys.stderr)
+            _stderr(f"verify: no selected claim is in a derivation file changed{since}; nothing to verify")
             if (args.format != "text" or args.output) and not library.errors:
                 emit(run_result([], 0.0), args)
             return EXIT_USAGE if library.errors else EXIT_OK
@@ -171,7 +177,7 @@ def _run(args: Options) -> int:
     run.require_proof = args.require_proof
     emit(run, args, library)
     if not library.claims and not library.errors and not run.interrupted:
-        print(f"verify: nothing was checked: no claim in {args.derivations}", file=sys.stderr)
+        _stderr(f"verify: nothing was checked: no claim in {args.derivations}")
         return EXIT_NOTHING
     return _status(run, print_bad_input=True)
 
@@ -185,7 +191,7 @@ def _status(run: RunResult, *, print_bad_input: bool) -> int:
             # One line per distinct problem: a bad shared definition fails every obligation that uses it.
             messages = dict.fromkeys(o.message for r in run.results for o in r.outcomes if o.bad_input)
             for message in messages:
-                print(f"verify: error: {message}", file=sys.stderr)
+                _stderr(f"verify: error: {message}")
         return EXIT_USAGE
     return EXIT_OK if run.ok else EXIT_FAILED
 
@@ -259,8 +265,8 @@ def _init(paths: list[str], args: Options) -> int:
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(table)
     unread = table.count("\n#   line ")
-    print(f"verify: wrote {target}: a guess and its reason for each name; {unread} reason(s) why an entry is "
-          "still not read, listed at its end", file=sys.stderr)
+    _stderr(f"verify: wrote {target}: a guess and its reason for each name; {unread} reason(s) why an entry is "
+          "still not read, listed at its end")
     return EXIT_OK
 
 
@@ -279,9 +285,9 @@ def _files(paths: list[str], args: Options) -> int:
     if args.verbosity > 0:
         for p in given:
             if p.resolve() not in sources:
-                print(f"verify: {p}: not a derivation file, left alone", file=sys.stderr)
+                _stderr(f"verify: {p}: not a derivation file, left alone")
     if not sources:
-        print("verify: none of the files given is a derivation file; nothing to verify", file=sys.stderr)
+        _stderr("verify: none of the files given is a derivation file; nothing to verify")
         return EXIT_OK
     folders = sorted({p.parent for p in sources})
     roots = [f for f in folders if not any(r in f.parents for r in folders)]
@@ -296,7 +302,7 @@ def _files(paths: list[str], args: Options) -> int:
         errors = [e for e in library.errors
                   if e.file is None or e.file in needed or Path(e.file).resolve() in sources]
         for err in errors:
-            print(f"verify: error: {err}", file=sys.stderr)
+            _stderr(f"verify: error: {err}")
         run = verify(library, claims, args)
         run.file_errors = [str(err) for err in errors]
         runs.append(run)
@@ -313,9 +319,11 @@ def verify(library: Library, claims: list[Claim], args: Options, *, columns: int
     per_claim = settled_lines(sys.stderr, len(claims), args.verbosity)
     sheets = sheet_lines(sys.stderr, claims) if len(library.sheets) > 1 and args.verbosity >= 0 else None
     progress = progress_bar(sys.stderr) if per_claim is None else None
-    # The page and the JSON report carry what each obligation shows (a saved JSON report renders the same page).
-    options = SessionOptions(jobs=args.jobs, timeout=args.timeout, use_cache=not args.no_cache,
-                             show=args.format in ("html", "json") or columns is not None, columns=columns)
+    # The page and the JSON report carry what each obligation shows (a saved JSON report renders the same page),
+    # unless a JSON report is asked without it.
+    show = args.format == "html" or (args.format == "json" and not args.no_display) or columns is not None
+    options = SessionOptions(jobs=args.jobs, timeout=args.timeout, use_cache=not args.no_cache, show=show,
+                             columns=columns)
     run = settle(library, claims, options, on_claim=both(per_claim, sheets) if per_claim or sheets else None,
                  progress=progress)
     if progress:
@@ -355,7 +363,7 @@ def _show(library: Library, cid: str, args: Options) -> int:
         if color is None:
             color = auto_color(sys.stdout) if not args.output else False
         for_show(result, library)
-        deliver(render_show(result, color=color, width=width), args)
+        deliver(render_show(result, color=color, width=width), args, styled=color)
     if run.interrupted:
         return EXIT_INTERRUPTED
     if library.errors or any(o.bad_input for o in result.outcomes):

@@ -15,6 +15,7 @@ from verifier.cli.progress import can_print, isatty
 from verifier.errors import UsageError
 from verifier.frontend.library import Library
 from verifier.model import RunResult
+from verifier.outputs.printable import printable
 
 
 def emit(run: RunResult, args: Options, library: Library | None = None) -> None:
@@ -39,7 +40,7 @@ def emit(run: RunResult, args: Options, library: Library | None = None) -> None:
                       verbosity=args.verbosity)
         if run.sheets:
             text = _with_sheet_summary(text, run, library, args.format)
-    deliver(text, args)
+    deliver(text, args, styled=color and args.format == "text")
 
 
 def _with_sheet_summary(text: str, run: RunResult, library: Library | None, fmt: str) -> str:
@@ -94,9 +95,12 @@ def refuse_overwriting_inputs(args: Options, inputs: Iterable[Path]) -> None:
                              "it; write it elsewhere")
 
 
-def deliver(text: str, args: Options) -> None:
-    """Write a report to ``--output`` or to standard output. A regular file is replaced whole (a reader never sees
-    half a report); a symlink, a device or a pipe (``/dev/stdout``) is written through."""
+def deliver(text: str, args: Options, *, styled: bool = False) -> None:
+    """Write a report to ``--output`` or to standard output, every control character from input escaped
+    (:func:`~verifier.outputs.printable.printable`; ``styled``: the colours of a coloured report kept). A regular
+    file is replaced whole (a reader never sees half a report); a symlink, a device or a pipe (``/dev/stdout``) is
+    written through."""
+    text = printable(text, styled=styled)
     if not args.output:
         _write(sys.stdout, text)
         return

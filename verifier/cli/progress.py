@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from verifier.model import Claim, ClaimResult
+from verifier.outputs.printable import printable
 
 
 def isatty(stream: TextIO) -> bool:
@@ -97,7 +98,7 @@ def settled_lines(stream: TextIO, total: int, verbosity: int) -> Callable[[Claim
         count += 1
         took = "cached" if result.cached else f"{result.seconds:.2f}s"
         mark = marks[0] if result.as_expected else marks[1]
-        stream.write(f"[{count}/{total}] {result.claim.id} {verdict_label(result)} {mark} {took}\n")
+        stream.write(printable(f"[{count}/{total}] {result.claim.id} {verdict_label(result)} {mark} {took}") + "\n")
         stream.flush()
 
     return line
@@ -119,7 +120,7 @@ def sheet_lines(stream: TextIO, claims: list[Claim]) -> Callable[[ClaimResult], 
         if left[sheet] == 0:
             total = sum(1 for c in claims if c.file == sheet)
             wrong = f", {len(missed[sheet])} not as expected ({', '.join(missed[sheet])})" if missed[sheet] else ""
-            stream.write(f"\r{sheet}: {total} claims settled{wrong}\n")
+            stream.write("\r" + printable(f"{sheet}: {total} claims settled{wrong}") + "\n")
             stream.flush()
 
     return line

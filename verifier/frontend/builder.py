@@ -39,7 +39,6 @@ from verifier.frontend.values import (
     family_vec,
     keep,
     literal_vec,
-    merged_power_condition,
     power_condition,
     real_argument,
 )
@@ -98,12 +97,6 @@ def _binary(frames: Frames, op: str, a: Any, b: Any, col: int) -> Any:
                 raise ExpressionError("number too large to compute exactly", column=col)
         if isinstance(a, sp.Expr) and isinstance(b, sp.Expr) and not isinstance(a, sp.MatrixBase):
             frames.record(power_condition(a, b))
-            out = a ** b
-            if isinstance(a, sp.Pow) and not (isinstance(out, sp.Pow) and out.base == a):
-                # SymPy merged (u^n)^m into u^(n*m), which may be defined where u^n is not (u = 0, n < 0 < n*m).
-                frames.record(merged_power_condition(a.base, a.exp))
-                frames.record(merged_power_condition(a, b))
-            return out
         return a ** b
     raise ExpressionError(f"unknown operator {op!r}", column=col)
 

@@ -394,7 +394,7 @@ def _piecewise(b: Building, node: P.Call) -> Any:
     # A branch's condition is evaluated when no earlier one holds: what it needs, this branch and every later one
     # need; a branch's value needs its own conditions only where it is chosen.
     evaluated: list[sp.Basic] = []
-    wrapped = False
+    wrapped = numeric = False
     for arg in node.args:
         if isinstance(arg, P.Tuple) and len(arg.items) == 2:
             with b.frames.recording() as needs:
@@ -412,6 +412,11 @@ def _piecewise(b: Building, node: P.Call) -> Any:
         value, cond = pair
         if cond is True or cond is False:
             cond = sp.true if cond else sp.false
+        if isinstance(cond, sp.Basic) and not cond.free_symbols and cond not in (sp.true, sp.false):
+            # A condition on numbers alone is decided here, rigorously (SymPy's collapse of the arguments would
+            # divide by the zero coefficient of its names and fail on zoo); one left undecided is kept as written.
+            cond = settle(cond)
+            numeric = numeric or cond not in (sp.true, sp.false)
         if not isinstance(cond, sp.logic.boolalg.Boolean) or isinstance(cond, sp.Expr) \
                 or isinstance(value, (Vec, tuple)):
             raise ExpressionError("Piecewise expects pairs (value, condition), the condition a relation such as "
@@ -420,8 +425,9 @@ def _piecewise(b: Building, node: P.Call) -> Any:
     if not pairs:
         raise ExpressionError("Piecewise needs at least one pair", column=node.col)
     # With a partial branch value, unevaluated: SymPy may merge nested Piecewise conditions, and a branch chosen
-    # where its value is undefined must not fall through to the next branch.
-    return sp.Piecewise(*pairs, evaluate=not wrapped)
+    # where its value is undefined must not fall through to the next branch. With an undecided condition on
+    # numbers, unevaluated too: SymPy's collapse would fail on it.
+    return sp.Piecewise(*pairs, evaluate=not (wrapped or numeric))
 
 
 @dataclass(frozen=True)

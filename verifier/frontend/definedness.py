@@ -13,6 +13,24 @@ from contextlib import contextmanager
 
 import sympy as sp
 
+from verifier.kernel.interval import settle
+
+#: The condition of an operation undefined at every point (``0 != 0``, as a division by 0 records it).
+NOWHERE = sp.Ne(sp.Integer(0), 0, evaluate=False)
+
+
+def decided(c: sp.Basic) -> sp.Basic:
+    """``c``, or for a relation between numbers alone its value decided now, rigorously: ``true`` when it holds,
+    :data:`NOWHERE` when it fails (SymPy cannot rebuild a ``Piecewise`` whose condition is an unevaluated inequality
+    of two numbers: ``-1/2 > 0``, which ``log(-1/2)`` needs, made it fail on zoo), ``c`` itself when undecided."""
+    if isinstance(c, sp.core.relational.Relational) and not c.free_symbols:
+        value = settle(c)
+        if value is sp.true:
+            return sp.true
+        if value is sp.false:
+            return NOWHERE
+    return c
+
 
 class Frames:
     """Open frames of conditions recorded while building, innermost last."""
@@ -22,7 +40,10 @@ class Frames:
 
     def record(self, c: sp.Basic | None) -> None:
         """Note that the expression being built needs ``c`` to be defined (nothing when no frame is open)."""
-        if c is not None and self.stack and c not in self.stack[-1]:
+        if c is None or not self.stack:
+            return
+        c = decided(c)
+        if c is not sp.true and c not in self.stack[-1]:
             self.stack[-1].append(c)
 
     @contextmanager

@@ -151,7 +151,8 @@ def infer_table(text: str, shown: str, deadline: float | None = None) -> str:
     notation = notation_from_text(body, Path(shown), shown)
     unread = _unread(text, shown, notation, deadline)
     tail = ["", "# Not read with this table (line: reason); a pattern under [latex] can say what they mean:"]
-    tail += [f"#   line {line}: {reason}" for line, reason in unread] or ["#   (none)"]
+    # A reason quotes the sheet, whose text may break a line (a CR read as a line ending): one comment line each.
+    tail += [f"#   line {line}: {reason.replace(chr(10), chr(92) + 'n')}" for line, reason in unread] or ["#   (none)"]
     # What the sheet wrote is copied into comments: a control character there is no valid TOML.
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", body + "\n".join(tail) + "\n")
 

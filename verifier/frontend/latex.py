@@ -65,7 +65,7 @@ from verifier.frontend import latex_tokens as T
 from verifier.frontend import parser as P
 from verifier.frontend.latex_patterns import Pattern, Rules, RunIndex, pattern
 from verifier.frontend.latex_tokens import CLOSERS, RELOPS, Token, TokenKind, scan
-from verifier.frontend.names import CONSTANTS
+from verifier.frontend.names import CONSTANTS, FUNCTIONS
 
 __all__ = ["RELOPS", "Pattern", "Rules", "Token", "TokenKind", "pattern", "read", "read_tokens", "scan"]
 
@@ -149,12 +149,12 @@ class _Reader:
     def starts_factor(self, token: Token) -> bool:
         return token.kind in _STARTS_FACTOR and not (token.kind == K.CMD and token.text in _NOT_FACTORS)
 
-    def reach(self, name: str) -> None:
-        """After an operator applied to one factor: anything but the end of a term is ambiguous."""
-        token = self.token
-        if token.kind not in _REACH_ENDS and T.relation_of(token) is None:
-            raise ExpressionError(f"what {name} applies to is ambiguous here ({T.describe(token)} follows): put "
-                                  "its operand in parentheses", column=token.col)
+    def reach(self, name: str, bare: bool = False) -> None:
+        """After an operator applied to one factor: anything but the end of a term (or a sign after a bare one)."""
+        t = self.token
+        if (t.kind not in _REACH_ENDS and T.relation_of(t) is None) or (bare and t.kind in (K.PLUS, K.MINUS)):
+            raise ExpressionError(f"what {name} applies to is ambiguous here ({T.describe(t)} follows): put "
+                                  "its operand in parentheses", column=t.col)
 
     # -- grammar
     def relation(self) -> P.Node:
@@ -265,8 +265,7 @@ class _Reader:
             values = C.set_elements(sub.tokens, sub.pos, token, sub.whole)
             if upper is not None:
                 raise ExpressionError(f"'{token.text}' over a set has no upper bound", column=token.col)
-            body = self.term()
-            T.index_after_body(self.tokens[self.pos:], index.id, token.text)
+            body = C.big_body(self, token, index.id)
             terms = [C.substitute(body, index.id, value) for value in values]
             op = "+" if name == "Sum" else "*"
             return functools.reduce(lambda left, right: P.BinOp(op, left, right, token.col), terms[1:], terms[0])
@@ -283,8 +282,7 @@ class _Reader:
             lo, hi = P.parse_expression(lo_text), P.parse_expression(hi_text)
         else:
             hi = self.whole(upper, token)
-        body = self.term()
-        T.index_after_body(self.tokens[self.pos:], index.id, token.text)
+        body = C.big_body(self, token, index.id)
         return P.Call(name, (body, P.Tuple((index, lo, hi), token.col)), token.col)
 
     def nabla(self, token: Token) -> P.Node:
@@ -309,9 +307,8 @@ class _Reader:
             if raised:
                 raise ExpressionError("a double superscript (TeX refuses x^2^3): write x^{2^3}, or "
                                       "\\left(x^2\\right)^3", column=self.token.col)
-            raised = True
-            hat = self.advance()
-            exponent_tokens = self.group()
+            raised, hat = True, self.advance()
+            exponent_tokens = N.not_a_label(self.group(), hat)
             top = len(exponent_tokens) == 1 and exponent_tokens[0].text in (r"\top", "T", r"\intercal")
             declared = top and exponent_tokens[0].text == "T" and self.rules.is_value("T")   # beta^T: a power
             if top and not (declared and not isinstance(base, P.Vector)):
@@ -342,7 +339,7 @@ class _Reader:
                     self.rules.is_value(joined) or joined in self.rules.functions):
                 return P.Name(joined, node.col)
             if self.rules.is_family(node.id):
-                N.two_letters(tokens)
+                N.one_index(tokens)
                 return P.Index(node, (self.whole(tokens, at),), node.col)
         shown = P.unparse(node) + "_{" + " ".join(t.text for t in tokens) + "}"
         raise ExpressionError(f"the subscripted name '{shown}' is not in the notation", column=node.col)
@@ -411,10 +408,11 @@ class _Reader:
         exponent: P.Node | None = None
         if self.token.kind == K.CARET:
             hat = self.advance()
-            exponent = self.whole(self.group(), hat)
-            if not (isinstance(exponent, P.Num) and exponent.value.denominator == 1 and exponent.value >= 1):
-                raise ExpressionError(f"'{name}^{{{P.unparse(exponent)}}}': an inverse function or a power? write "
-                                      f"({name}(..))^{{..}}", column=hat.col)
+            exponent = self.whole(N.not_a_label(self.group(), hat), hat)
+            if not (isinstance(exponent, P.Num) and exponent.value.denominator == 1 and exponent.value >= 1) or \
+                    name not in FUNCTIONS:      # f^2(x) of a function of the sheet: f(f(x)), or f(x)^2?
+                raise ExpressionError(f"'{name}^{{{P.unparse(exponent)}}}': an inverse function, an iterate or a "
+                                      f"power? write ({name}(..))^{{..}}", column=hat.col)
         if self.token.kind == K.LPAREN:
             call = P.Call(name, self.arguments(), token.col)
         elif self.is_cmd(r"\sum", r"\prod"):
@@ -487,8 +485,8 @@ class _Reader:
                                           "write \\mathrm{d} for a derivative", column=token.col)
                 if rest:
                     return P.Call("diff", (self.whole(rest, top[0]), *variables), token.col)
-                target = self.factor()
-                self.reach(f"'\\frac{{{top[0].text}}}{{{bottom[0].text} ..}}'")
+                first, target = self.token, self.factor()
+                self.reach(f"'\\frac{{{top[0].text}}}{{{bottom[0].text} ..}}'", C.bare(first, target))
                 return P.Call("diff", (target, *variables), token.col)
             return P.BinOp("/", self.whole(top, token), self.whole(bottom, token), token.col)
         if text == r"\sqrt":

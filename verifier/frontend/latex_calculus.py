@@ -13,7 +13,7 @@ from typing import Any
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 from verifier.frontend.latex_patterns import Rules
-from verifier.frontend.latex_tokens import OPENERS, Token, TokenKind, closing, split
+from verifier.frontend.latex_tokens import CLOSERS, OPENERS, Token, TokenKind, closing, index_after_body, split
 from verifier.frontend.names import CONSTANTS
 
 __all__ = ["denominator_part", "differentials", "euclidean_norm", "is_d", "is_scalar", "leibniz", "numerator",
@@ -161,3 +161,27 @@ def euclidean_norm(vector: P.Vector) -> P.Node:
         squares = square if squares is None else P.BinOp("+", squares, square, col)
     assert squares is not None
     return P.Call("sqrt", (squares,), col)
+
+
+def bare(first: Token, operand: P.Node) -> bool:
+    r"""Whether an operator's operand is written with nothing that closes it (``x^2``; not ``(x^2 - x)``, ``f(x)``,
+    ``\frac{..}{..}``): a ``+`` or ``-`` after it may then belong to it."""
+    return not isinstance(operand, P.Call) and first.kind not in OPENERS and first.text != r"\frac"
+
+
+def big_body(reader: Any, token: Token, index: str) -> P.Node:
+    r"""The body of ``\sum`` or ``\prod`` (``token``) read by ``reader``: the term that follows. For ``\prod``, which is
+    not linear, a ``/``, ``\cdot`` or ``\times`` at the top of that term is ambiguous (``\prod_j j / 3``: (prod j)/3,
+    or the product of j/3?) and not read; the index used again after the body is refused (``index_after_body``)."""
+    start = reader.pos
+    body: P.Node = reader.term()
+    if token.text == r"\prod":
+        depth = 0
+        for t in reader.tokens[start:reader.pos]:
+            depth += (t.kind in OPENERS) - (t.kind in CLOSERS)
+            if depth == 0 and (t.kind == TokenKind.SLASH or (t.kind == TokenKind.CMD and t.text in (r"\cdot",
+                                                                                                 r"\times"))):
+                raise ExpressionError(f"what '\\prod' reaches is ambiguous ({t.text} in its body): put its body in "
+                                      "parentheses", column=t.col)
+    index_after_body(reader.tokens[reader.pos:], index, token.text)
+    return body

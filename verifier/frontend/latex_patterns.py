@@ -123,6 +123,25 @@ def not_a_constant(name: str, token: Token) -> None:
                               column=token.col)
 
 
+def not_a_label(tokens: list[Token], hat: Token) -> list[Token]:
+    """Raise for a superscript that is one parenthesised group: ``\\theta^{(t)}``, ``W^{(2)}`` label an iteration or a
+    layer, ``f^{(2)}`` is a derivative's order; none is a power (a pattern says what the sheet means). The tokens
+    otherwise."""
+    if tokens and tokens[0].kind == K.LPAREN and closing(tokens, 0) == len(tokens) - 1:
+        raise ExpressionError("a superscript in parentheses (^{(2)}: a label, a derivative's order or a power?) is not "
+                              "read: give the notation a pattern", column=hat.col)
+    return tokens
+
+
+def one_index(tokens: list[Token]) -> None:
+    """Raise if a family's subscript may be two indices: letters side by side (``x_{ij}``) or digits (``w_{12}``: the
+    entry 12, or the entry (1, 2) of a matrix? a pattern ``w_{?i}`` says it is one index)."""
+    two_letters(tokens)
+    if len(tokens) == 1 and tokens[0].kind == K.NUMBER and len(tokens[0].text) > 1 and tokens[0].text.isdigit():
+        raise ExpressionError(f"'{tokens[0].text}' in a subscript: one index, or {len(tokens[0].text)} indices? "
+                              "give the notation a pattern ('w_{?i}' = \"w[?i]\" for one)", column=tokens[0].col)
+
+
 def two_letters(tokens: list[Token]) -> None:
     """Raise if a subscript is letters side by side: ``x_{ij}`` is x[i, j] to most readers, x[i*j] to a grammar."""
     if len(tokens) > 1 and all(t.kind == K.LETTER for t in tokens):

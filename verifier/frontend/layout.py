@@ -52,7 +52,8 @@ _CLAIM_NUMBER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 _BACKTICKS_OR_BLANK = re.compile(r"`+|\n[ \t]*(?=\n)")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_TEX_SPECIAL = re.compile(r"%|\\begin\{(verbatim|comment|lstlisting|minted)(\*?)\}|\\verb\*?(?![A-Za-z])"
+_TEX_SPECIAL = re.compile(r"%|\\begin\{(verbatim|comment|lstlisting|minted|[BL]?Verbatim|filecontents)(\*?)\}"
+                          r"|\\(?:verb\*?|lstinline(?:\[[^\]\n]*\])?|mintinline\{[^{}\n]*\}|url|path)(?![A-Za-z])"
                           r"|\\if(?:false|true)(?![A-Za-z])|\\end\{document\}|\\.", re.DOTALL)
 _TEX_CONDITIONAL = re.compile(r"(\\newif\s*)?\\(if[A-Za-z]*|else|fi)(?![A-Za-z])")
 #: An error at an offset of the sheet.
@@ -269,12 +270,12 @@ def _blank_tex(text: str, fail: Fail) -> str:
             if end < 0:
                 raise fail(f"the environment {m.group(1)}{m.group(2)} opened here is never closed", m.start())
             end += len(closer)
-        elif word.startswith("\\verb") and m.end() < len(text):
-            delimiter = text[m.end()]
+        elif word.startswith(("\\verb", "\\lstinline", "\\mintinline", "\\url", "\\path")) and m.end() < len(text):
+            delimiter = "}" if text[m.end()] == "{" else text[m.end()]     # \url{..}, \lstinline|..|
             end = text.find(delimiter, m.end() + 1)
             line_end = text.find("\n", m.end())
             if end < 0 or 0 <= line_end < end:
-                raise fail("\\verb is not closed on its line", m.start())
+                raise fail(f"{word.split('[')[0].split('{')[0]} is not closed on its line", m.start())
             end += 1
         else:
             pos = m.end()

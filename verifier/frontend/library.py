@@ -154,6 +154,8 @@ def load_library(path: Path, *, display_root: Path | None = None, notation: Path
     notations: dict[Path, Notation | DerivationFileError] = {}
     pending = list(paths)
     loaded: set[Path] = set()
+    own = {p.resolve() for p in paths}
+    by_table: dict[Path, str] = {}      # a file only a notation table uses -> that table
     while pending:
         p = pending.pop(0).resolve()
         if p in loaded:
@@ -168,6 +170,10 @@ def load_library(path: Path, *, display_root: Path | None = None, notation: Path
                 source = load_file(p, shown, display_root=display_root,
                                    root=root if p.is_relative_to(root) else None)
         except DerivationFileError as err:
+            if p in by_table and p not in own:    # anything readable in the root: its text is not quoted
+                err = DerivationFileError(f"an error in this file, which the notation table {by_table[p]} uses (what "
+                                          "the file says is not quoted here: verify the file itself to see it)",
+                                          file=err.file, line=err.line)
             lib.errors.append(err)
             continue
         except Exception as err:  # a loader bug must cost one file, never the run or a traceback
@@ -177,6 +183,8 @@ def load_library(path: Path, *, display_root: Path | None = None, notation: Path
             continue
         lib.files[shown] = source
         pending.extend(source.used_paths)
+        if p.suffix in SHEET_SUFFIXES:
+            by_table.update({u.resolve(): source.uses[0] for u in source.used_paths if source.uses})
     ids: dict[str, Claim] = {}
     for p in paths:
         shown = display_path(p.resolve(), display_root)
@@ -243,6 +251,9 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
         lib.notes.append(f"{shown}: nothing to check: " + (
             f"none of its {sheet.answers} answers has a chain of two entries in display math" if sheet.answers else
             f"no line is an answer heading (the table's heading pattern: {notation.heading.pattern})"))
+    if claims and sheet.empty:
+        lib.notes.append(f"{shown}: answers with no display math to check (inline math is not read): " + ", ".join(
+            f"{cid} (line {line})" for cid, line in sheet.empty[:20]) + (" ..." if len(sheet.empty) > 20 else ""))
     if sheet.outside:
         lib.notes.append(f"{shown}: display math outside any answer (after a line that is not an answer heading, "
                          f"or a question's line), not read: line{'s' if len(sheet.outside) > 1 else ''} "
@@ -254,6 +265,10 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
     if sheet.unmatched:
         lib.notes.append(f"{shown}: entries of {notation.path} that match nothing in this sheet (not applied): "
                          f"{', '.join(sheet.unmatched[:20])}{' ...' if len(sheet.unmatched) > 20 else ''}")
+    if sheet.shared:    # words found before several blocks: the entry's hypotheses hold in each, said aloud
+        lib.notes.append(f"{shown}: entries of {notation.path} keyed by words that apply to several blocks (the words "
+                         f"are in the text before each): {', '.join(sheet.shared[:20])}"
+                         f"{' ...' if len(sheet.shared) > 20 else ''}")
     lib.sheets[shown] = sheet
     for claim in claims:
         own = notation.claim_symbols(claim.id.removeprefix(id_prefix))

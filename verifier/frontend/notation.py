@@ -77,9 +77,9 @@ class Fail(Protocol):
     """How a reader reports a fault of the file it reads."""
 
     def __call__(self, message: str, needle: str | None = None, /, *, value: str | None = None,
-                 column: int | None = None) -> DerivationFileError:
+                 column: int | None = None, key: str | None = None) -> DerivationFileError:
         """The error for a fault of the table (raised by the caller): at the string ``value`` (``column``: a column
-        inside it), else at ``needle``, when given."""
+        inside it), or the line assigning ``key``, else at ``needle``, when given."""
 
 
 @dataclass(frozen=True)
@@ -210,11 +210,11 @@ def load_notation(p: Path, shown: str, *, root: Path | None = None) -> Notation:
 
 def notation_from_text(text: str, p: Path, shown: str, *, root: Path | None = None) -> Notation:
     """A notation table from its text, as if read from ``p`` (which locates its ``use`` files)."""
-    def fail(message: str, needle: str | None = None, *, value: str | None = None, column: int | None = None
-             ) -> DerivationFileError:
-        """The error at the line and column of the string ``value`` (``column``: a column inside the value), else
-        of the first ``needle``."""
-        at = _quoted(text, value) if value is not None else None
+    def fail(message: str, needle: str | None = None, *, value: str | None = None, column: int | None = None,
+             key: str | None = None) -> DerivationFileError:
+        """The error at the line and column of the string ``value`` (``column``: a column inside the value), or of
+        the first line that assigns ``key``, else of the first ``needle``."""
+        at = _quoted(text, value) if value is not None else _assigned(text, key) if key is not None else None
         if at is None:
             at = text.find(needle) if needle else -1
             column = None
@@ -368,6 +368,16 @@ def _written(text: str, layers: list[Layer]) -> dict[tuple[str | None, str], tup
     return out
 
 
+def _assigned(text: str, key: str) -> int | None:
+    """The offset of the first character of ``key`` on the first line that assigns it, quoted (as a LaTeX pattern
+    is, and a name of ``[symbols]`` is not), else bare."""
+    quoted = re.search(rf"^[ \t]*(['\"]){re.escape(key)}\1[ \t]*=", text, re.MULTILINE)
+    if quoted is not None:
+        return quoted.end(1)
+    bare = re.search(rf"^[ \t]*({re.escape(key)})[ \t]*=", text, re.MULTILINE) if key else None
+    return bare.start(1) if bare is not None else None
+
+
 def _quoted(text: str, value: str) -> int | None:
     """The offset of the first character of the first string in ``text`` written ``"value"`` or ``'value'``."""
     found = [n + 1 for n in (text.find(f'"{value}"'), text.find(f"'{value}'")) if n >= 0]
@@ -477,11 +487,13 @@ def _layer(raw: dict[str, Any], label: str, fail: Fail, allowed: frozenset[str])
         raise fail(f"{label}: 'latex' must be a table of 'LaTeX' = \"expression\" entries", "latex")
     for source, reading in latex.items():
         if not isinstance(reading, str):
-            raise fail(f"{label}: the pattern '{source}' must map to an expression string", source)
+            raise fail(f"{label}: the pattern '{source}' must map to an expression string", source,
+                       key=source)
         try:
             patterns[source] = pattern(source, reading)
         except ExpressionError as err:
-            raise fail(f"{label}: the pattern '{source}' = \"{reading}\": {err.message}", source) from None
+            raise fail(f"{label}: the pattern '{source}' = \"{reading}\": {err.message}", source,
+                       key=source) from None
     bounds: dict[str, tuple[str, str]] = {}
     for name, value in (raw.get("bounds") or {}).items():
         lo, dots, hi = value.strip().partition("..") if isinstance(value, str) and "\n" not in value else ("", "", "")

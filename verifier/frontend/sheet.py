@@ -90,8 +90,10 @@ class Sheet:
     hypotheses: dict[str, int | None] = field(default_factory=dict)   # the table's assume, where -> line
     answers: int = 0                                                  # answer headings found
     outside: list[int] = field(default_factory=list)                  # lines of display blocks in no answer
+    empty: list[tuple[str, int]] = field(default_factory=list)        # answers with nothing to check: id, line
     skipped: list[int] = field(default_factory=list)                  # lines of blocks the table skips
     unmatched: list[str] = field(default_factory=list)                # the table's claim and block entries unused
+    shared: list[str] = field(default_factory=list)                   # block entries by words used more than once
 
 
 class _Positions:
@@ -121,6 +123,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
     inside = {block.start for answer in layout.answers for block in layout.blocks_of(answer)}
     sheet.outside = [block.line for block in layout.blocks if block.start not in inside]
     used: set[tuple[str, int | str | None]] = set()
+    by_words: dict[tuple[str, str], list[int]] = {}     # a block table keyed by words -> the blocks it applies to
     for answer in layout.answers:
         cid = notation.prefix + answer.number
         full_id = id_prefix + cid
@@ -132,7 +135,10 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
                 raise DerivationFileError(f"reading this sheet took more than {READ_SECONDS:g} s (the limit of "
                                           "reading time per sheet)", file=shown, line=block.line)
             settings = notation.block(cid, number, lead)
-            used.add((cid, notation.block_key(cid, number, lead)))
+            key = notation.block_key(cid, number, lead)
+            used.add((cid, key))
+            if isinstance(key, str):
+                by_words.setdefault((cid, key), []).append(block.line)
             if settings.skip:
                 sheet.skipped.append(block.line)
                 continue
@@ -158,13 +164,16 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
         # A block that is one formula not read is still reported, as a step from it to itself: never dropped.
         kept = [(c if len(c) >= 2 else [c[0], replace(c[0], op="=")], b)
                 for c, b in zip(chains, chain_settings, strict=True) if len(c) >= 2 or c[0].reading is None]
-        if not kept:
+        if not kept:        # inline math only, or nothing: named, never a silent pass
+            sheet.empty.append((full_id, answer.line))
             continue
         sheet.chains[full_id] = [c for c, _ in kept]
         claim = _claim(full_id, cid, answer, shown, kept, notation, id_prefix)
         sheet.names[full_id] = {chain.name or "": n for n, chain in enumerate(claim.chains)}
         claims.append(claim)
     sheet.unmatched = _unmatched(notation, [notation.prefix + a.number for a in layout.answers], used)
+    sheet.shared = [f'claim."{cid}".block."{key}" (lines {", ".join(str(n) for n in lines)})'
+                    for (cid, key), lines in by_words.items() if len(lines) > 1]
     return claims, sheet
 
 
@@ -434,7 +443,7 @@ def _shown(entry: Entry) -> str:
 
 def summarize(sheets: dict[str, Sheet], results: list[ClaimResult]) -> list[dict[str, object]]:
     """One entry per sheet for a grader: its claims' verdicts, and which claims have a refuted step or a step not
-    read, with the lines."""
+    read, and which are in error, with the lines."""
     out: list[dict[str, object]] = []
     by_file: dict[str, list[ClaimResult]] = {}
     for r in results:
@@ -449,9 +458,17 @@ def summarize(sheets: dict[str, Sheet], results: list[ClaimResult]) -> list[dict
         entry["wrong"] = _lines_of(mine, lambda o: o.verdict == "refuted")
         entry["not_read"] = _lines_of(mine, lambda o: o.verdict == "unknown"
                                       and (o.message or "").startswith("not read:"))
+        entry["errors"] = [{"claim": r.claim.id, "lines": _error_lines(r)} for r in mine if r.verdict == "error"]
+        entry["empty"] = [{"claim": cid, "line": line} for cid, line in sheets[path].empty]
         entry["outside"] = sheets[path].outside
         out.append(entry)
     return out
+
+
+def _error_lines(result: ClaimResult) -> list[int]:
+    """Where a claim in error went wrong: the lines of its obligations in error, else its own line."""
+    lines = sorted({o.obligation.line for o in result.outcomes if o.verdict == "error" and o.obligation.line})
+    return lines or ([result.claim.line] if result.claim.line is not None else [])
 
 
 def _lines_of(results: list[ClaimResult], chosen: Callable[[Outcome], bool]) -> list[dict[str, object]]:
@@ -468,13 +485,18 @@ def summary_lines(summary: list[dict[str, object]]) -> list[str]:
     lines = []
     for entry in summary:
         parts = [f"{entry['sheet']}: {entry['claims']} claims"]
-        for key, label in (("wrong", "wrong"), ("not_read", "not read")):
-            items = entry[key]
+        for key, label in (("wrong", "wrong"), ("not_read", "not read"), ("errors", "not built (error)")):
+            items = entry.get(key, [])
             assert isinstance(items, list)
             if items:
                 shown = ", ".join(f"{i['claim']} (line{'s' if len(i['lines']) > 1 else ''} "
-                                  f"{', '.join(str(n) for n in i['lines'])})" for i in items)
+                                  f"{', '.join(str(n) for n in i['lines'])})" if i["lines"] else str(i["claim"])
+                                  for i in items)
                 parts.append(f"{label}: {shown}")
+        empty = entry.get("empty")
+        if isinstance(empty, list) and empty:
+            parts.append("no display math to check (inline math is not read): " + ", ".join(
+                f"{i['claim']} (line {i['line']})" for i in empty))
         outside = entry.get("outside")
         if isinstance(outside, list) and outside:
             parts.append(f"display math outside any answer, not read: line{'s' if len(outside) > 1 else ''} "

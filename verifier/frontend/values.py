@@ -20,7 +20,7 @@ import sympy as sp
 
 from verifier import kernel
 from verifier.errors import ExpressionError
-from verifier.frontend.definedness import Frames
+from verifier.frontend.definedness import NOWHERE, Frames
 from verifier.frontend.scope import SymbolInfo
 from verifier.kernel import defined
 from verifier.kernel.relations import RELATION_OPS
@@ -138,10 +138,6 @@ def family_vec(info: SymbolInfo) -> Vec:
 
 
 
-#: The condition of an operation undefined at every point (``0 != 0``, as a division by 0 records it).
-NOWHERE = sp.Ne(sp.Integer(0), 0, evaluate=False)
-
-
 def real_argument(frames: Frames, a: Any) -> Any:
     """``a`` as the argument of an operation that compares it (a relation, ``Max``, ``Min``, ``Abs``, ``floor``...):
     ``a`` itself, unless SymPy shows it is not real at any point (``log(-p)`` for a positive ``p``, ``sqrt(-3)``,
@@ -172,15 +168,6 @@ def power_condition(base: Expr, exponent: Expr) -> sp.Basic | None:
         # (-2)^y is defined only for an integer y; SymPy writes (-2)^y*(-2)^y as (-2)^(2*y), defined at y = 1/2.
         return defined.integer_exponent(exponent)
     return None
-
-
-def merged_power_condition(base: Expr, exponent: Expr) -> sp.Basic | None:
-    """What ``base^exponent`` needs to be defined when SymPy has merged it into another power: for an integer
-    exponent of unknown sign, ``base != 0`` or ``exponent >= 0`` (``(x^n)^m`` is ``x^(n*m)``, defined at
-    ``x = 0, n = m = -1``, where ``x^n`` is not); otherwise what :func:`power_condition` says."""
-    if exponent.is_integer and exponent.is_negative is None and exponent.is_nonnegative is None:
-        return sp.Or(sp.Ne(base, 0, evaluate=False), sp.Ge(exponent, 0, evaluate=False))
-    return power_condition(base, exponent)
 
 
 def closed(frames: Frames, build: Callable[[], Any]) -> Any:

@@ -75,8 +75,8 @@ def reduced(d: sp.Expr) -> sp.Expr | None:
 
 def nonzero_by_factors(u: sp.Expr, known: list[sp.Expr]) -> bool:
     """
-        u = k * f1^e1 * ... * fm^em (rules 2 and 3; k a nonzero number)     each fi a nonzero number times some g
-        in known (also by rules 2 and 3), and each g != 0
+        u = k * f1^e1 * ... * fm^em (rules 2 and 3; k a nonzero number)     each fi a nonzero number times a
+        factor of some g in known (also by rules 2 and 3), and each g != 0
         -------------------------------------------------------------------------------------------------------
         u != 0
 
@@ -91,15 +91,25 @@ def nonzero_by_factors(u: sp.Expr, known: list[sp.Expr]) -> bool:
         return False
     polys, angles = found
     target, *others = [_modulo_circle(p, angles) for p in polys]
-    if target is None or target == 0:
+    factors = _factors(target)
+    if factors is None:
         return False
+    nonzero = [h for g in others for h in (_factors(g) or [])]     # a nonzero product has nonzero factors
+    return all(any(_constant_multiple(f, h) for h in nonzero) for f in factors)
+
+
+def _factors(p: sp.Expr | None) -> list[sp.Expr] | None:
+    """The irreducible factors of a nonzero polynomial ``p`` (``factor_list``, checked by expanding the product
+    back; the constant left out), or ``None``."""
+    if p is None or p == 0:
+        return None
     try:
-        k, factors = sp.factor_list(target)
+        k, factors = sp.factor_list(p)
     except (sp.PolynomialError, NotImplementedError, ValueError, TypeError):
-        return False
-    if k == 0 or not k.is_number or sp.expand(k * sp.Mul(*[f**e for f, e in factors]) - target) != 0:
-        return False
-    return all(any(g is not None and g != 0 and _constant_multiple(f, g) for g in others) for f, _ in factors)
+        return None
+    if k == 0 or not k.is_number or sp.expand(k * sp.Mul(*[f**e for f, e in factors]) - p) != 0:
+        return None
+    return [f for f, _ in factors]
 
 
 def _constant_multiple(f: sp.Expr, g: sp.Expr) -> bool:

@@ -79,18 +79,23 @@ def merge_reports(runs: list[RunResult]) -> RunResult:
                      sheets=_merged_sheets(runs, results))
 
 
+#: The lists of claims in a sheet's summary: with a refuted step, with a step not read, in error.
+_CLAIM_LISTS = ("wrong", "not_read", "errors")
+
+
 def _merged_sheets(runs: list[RunResult], results: list[ClaimResult]) -> list[dict[str, Any]] | None:
     """The shards' per-sheet summaries joined: each sheet once, its verdict counts those of the joined claims, its
-    lists of claims with a wrong or unread step each claim once (in the joined order), its lines outside any
-    answer once each."""
+    lists of claims with a wrong or unread step or in error each claim once (in the joined order), its lines
+    outside any answer once each."""
     entries = [e for run in runs for e in run.sheets or [] if isinstance(e, dict) and "sheet" in e]
     if not entries:
         return None
     order = {r.claim.id: n for n, r in enumerate(results)}
     joined: dict[str, dict[str, Any]] = {}
     for entry in entries:
-        sheet = joined.setdefault(entry["sheet"], {**entry, "wrong": [], "not_read": [], "outside": []})
-        for key in ("wrong", "not_read"):
+        sheet = joined.setdefault(entry["sheet"], {**entry, "wrong": [], "not_read": [], "errors": [],
+                                                            "outside": []})
+        for key in _CLAIM_LISTS:
             sheet[key] += [item for item in entry.get(key) or [] if item not in sheet[key]]
         sheet["outside"] = sorted({*sheet["outside"], *(entry.get("outside") or [])})
     for path, sheet in joined.items():
@@ -98,6 +103,6 @@ def _merged_sheets(runs: list[RunResult], results: list[ClaimResult]) -> list[di
         sheet["claims"] = len(mine)
         for verdict in VERDICTS:
             sheet[verdict] = sum(1 for r in mine if r.verdict == verdict)
-        for key in ("wrong", "not_read"):
+        for key in _CLAIM_LISTS:
             sheet[key].sort(key=lambda item: order.get(str(item.get("claim")), len(order)))
     return list(joined.values())

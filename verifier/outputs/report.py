@@ -21,7 +21,8 @@ Every format names every problem: each claim that missed its expectation and eac
 can be rendered in every format (``verify report``) and a split run joined into one (``verify merge``).
 
 No format imports SymPy (a fully cached run must not pay for it); rich is imported only for ``text``.
-Every format returns a string that ends with a newline.
+Every format returns a string that ends with a newline, and in which no control character from input is left
+but line feed and tab (:func:`~verifier.outputs.printable.printable`: a sheet cannot drive the reader's terminal).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from verifier.outputs.html import render_html
 from verifier.outputs.jsonreport import render_json
 from verifier.outputs.junit import render_junit
 from verifier.outputs.markdown import render_markdown
+from verifier.outputs.printable import printable
 from verifier.outputs.text import default_color, render_text
 
 #: Every format but ``text`` (which takes the options of :func:`render`) and its renderer.
@@ -57,8 +59,9 @@ def render(run: RunResult, fmt: str, *, color: bool | None = None, width: int | 
     leaves out the table of claims (``-q``), above 0 lists every obligation of every claim (``-v``).
     """
     if fmt == "text":
-        return render_text(run, color=default_color() if color is None else color, width=width,
-                           ascii_only=ascii_only, verbosity=verbosity)
+        color = default_color() if color is None else color
+        text = render_text(run, color=color, width=width, ascii_only=ascii_only, verbosity=verbosity)
+        return printable(text, styled=color)
     if fmt not in _RENDERERS:
         raise UsageError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return _RENDERERS[fmt](run)
+    return printable(_RENDERERS[fmt](run))

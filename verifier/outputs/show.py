@@ -10,16 +10,20 @@ the values of both sides.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from verifier.model import ClaimResult, Display
+from verifier.outputs.printable import printable
 from verifier.outputs.text import VERDICT_STYLE
 from verifier.outputs.words import VERDICT_MARKS, describe, evidence, verdict_label
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 
 def render_show(result: ClaimResult, *, color: bool, width: int | None = None) -> str:
     """The claim, its relations pretty-printed, a mark per obligation and its evidence."""
     from rich.console import Console
-    from rich.text import Text
 
     buf = io.StringIO()
     # Every automatic behaviour pinned, as in the text report: user text like "x[i]" is never markup.
@@ -28,14 +32,14 @@ def render_show(result: ClaimResult, *, color: bool, width: int | None = None) -
                       force_interactive=False, legacy_windows=False, highlight=False, emoji=False, markup=False,
                       soft_wrap=True)  # the terminal wraps: rich re-wrapping would break the 2-D pretty printing
     claim = result.claim
-    console.print(Text(f"{claim.id}  {claim.title}", style="bold"))
-    console.print(Text(f"{claim.file}:{claim.line}   verdict: {verdict_label(result)}"
+    console.print(_text(f"{claim.id}  {claim.title}", style="bold"))
+    console.print(_text(f"{claim.file}:{claim.line}   verdict: {verdict_label(result)}"
                        f"{'' if result.as_expected else '  (unexpected: expected ' + claim.expect + ')'}",
                        style=VERDICT_STYLE[result.verdict]))
     if claim.latex:
-        console.print(Text(f"latex: {claim.latex}", style="dim"))
+        console.print(_text(f"latex: {claim.latex}", style="dim"))
     if claim.note:
-        console.print(Text(f"note: {claim.note}", style="dim"))
+        console.print(_text(f"note: {claim.note}", style="dim"))
     display = result.display or Display()
     section: tuple[str, str | None] | None = None
     for n, outcome in enumerate(result.outcomes):
@@ -47,20 +51,26 @@ def render_show(result: ClaimResult, *, color: bool, width: int | None = None) -
             if ob.kind == "step" and ob.derivation:
                 heading = f"derivation '{ob.derivation}'"
             console.print()
-            console.print(Text(heading, style="bold underline"))
+            console.print(_text(heading, style="bold underline"))
         mark = VERDICT_MARKS[outcome.verdict]
-        console.print(Text(f"{mark} {describe(outcome)}  [{outcome.verdict}]  line {ob.line}"
+        console.print(_text(f"{mark} {describe(outcome)}  [{outcome.verdict}]  line {ob.line}"
                            if ob.line is not None else f"{mark} {describe(outcome)}  [{outcome.verdict}]",
                            style=VERDICT_STYLE[outcome.verdict]))
-        console.print(Text(_indent(ob.text), style="italic"))
+        console.print(_text(_indent(ob.text), style="italic"))
         for line in display.sheet_lines.get(n, []):
-            console.print(Text(line, style="dim"))
+            console.print(_text(line, style="dim"))
         pretty = outcome.shown.pretty if outcome.shown else None
         if pretty and "".join(pretty.split()) != "".join(ob.text.split()):
-            console.print(Text(pretty, style=""))
+            console.print(_text(pretty, style=""))
         for line in evidence(outcome)[1:]:
-            console.print(Text("    " + line, style="dim" if outcome.verdict in ("proved", "checked") else ""))
+            console.print(_text("    " + line, style="dim" if outcome.verdict in ("proved", "checked") else ""))
     return buf.getvalue()
+
+
+def _text(text: str, style: str) -> Text:
+    """A piece of the page, its input escaped before rich (whose colour codes are then the only escapes)."""
+    from rich.text import Text
+    return Text(printable(text), style=style)
 
 
 def _indent(text: str) -> str:

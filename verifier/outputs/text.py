@@ -10,6 +10,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from verifier.model import ClaimResult, RunResult
+from verifier.outputs.printable import printable
 from verifier.outputs.words import (
     HOLDS,
     checked_note,
@@ -137,8 +138,9 @@ def _verdict_style(result: ClaimResult) -> str:
 def _line(console: Console, content: str | Text = "", style: str = "") -> None:
     from rich.text import Text
 
+    # Input is escaped before rich: the colour codes rich adds are then the only escapes left in a coloured report.
     # Soft wrap: the terminal wraps long lines, so a counterexample or a path copies out in one piece.
-    console.print(Text(content, style=style) if isinstance(content, str) else content, soft_wrap=True)
+    console.print(Text(printable(content), style=style) if isinstance(content, str) else content, soft_wrap=True)
 
 
 def _claims_table(results: list[ClaimResult], marks: dict[str, str]) -> Table:
@@ -154,9 +156,9 @@ def _claims_table(results: list[ClaimResult], marks: dict[str, str]) -> Table:
     table.add_column("time", justify="right", no_wrap=True)
     for r in results:
         table.add_row(
-            Text(r.claim.id),
+            Text(printable(r.claim.id)),
             # The title column shrinks first; its text is cut with an ellipsis rather than wrapped.
-            Text(r.claim.title, no_wrap=True, overflow="ellipsis"),
+            Text(printable(r.claim.title), no_wrap=True, overflow="ellipsis"),
             Text(verdict_label(r), style=_verdict_style(r)),
             Text(marks["ok"], style="green") if r.as_expected else Text(marks["bad"], style="bold red"),
             Text(time_cell(r), style="dim"),
@@ -179,7 +181,8 @@ def _print_failure(console: Console, result: ClaimResult, marks: dict[str, str])
 
     claim = result.claim
     _line(console)
-    _line(console, Text.assemble((f"{marks['bad']} ", "bold red"), (claim.id, "bold"), "  ", claim.title))
+    _line(console, Text.assemble((f"{marks['bad']} ", "bold red"), (printable(claim.id), "bold"), "  ",
+                                 printable(claim.title)))
     _line(console, f"  {location(claim.file, claim.line)}: {mismatch(result)}", "dim")
     if not result.outcomes:
         _line(console, "  (the claim has no obligations)")

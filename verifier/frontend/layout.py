@@ -44,8 +44,6 @@ _TEX_SPACE = re.compile(r"~|\\[ ,;]")
 _TEX_ITEM = re.compile(r"\\item\s*\[")
 _TEX_FONT = re.compile(r"\s*(?:\\noindent\b|\\(?:textbf|textit|emph|textsc|underline)\s*\{|"
                        r"\{\s*\\(?:bf|it|em|sc)\b)\s*")
-_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*\Z")
-_ATTRIBUTES = re.compile(r"[ \t]*\{[ \t]*[#.][^{}]*\}[ \t]*\Z")
 _LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _QUOTE = re.compile(r"(?:[ \t]{0,3}>[ \t]?)+")
 _CLAIM_NUMBER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
@@ -126,7 +124,7 @@ def undecorated(line: str) -> str:
         body = body[item.end():]
     if body.startswith("#"):
         body = body[min(len(body) - len(body.lstrip("#")), 6):].lstrip()
-        body = _CLOSING_HASHES.sub("", _ATTRIBUTES.sub("", body))
+        body = _without_closing(body)
     if (link := _LINK.fullmatch(body)) is not None:
         body = link.group(1)
     while (font := _TEX_FONT.match(body)) is not None:      # \noindent\textbf{..}, {\bf ..}, \section*{\textbf{..}}
@@ -148,6 +146,18 @@ def undecorated(line: str) -> str:
     while body.endswith(("}", "]")):
         body = body[:-1].rstrip()
     return body.rstrip(".:").strip()
+
+
+def _without_closing(body: str) -> str:
+    """A Markdown heading's text without its attributes (``{#id}``) and closing hashes (``####`` after a space),
+    in one pass from the end (a regular expression anchored at the end is quadratic on a long line of spaces)."""
+    body = body.rstrip(" \t")
+    if body.endswith("}") and (brace := body.rfind("{")) >= 0 and body[brace + 1:].lstrip(" \t")[:1] in ("#", "."):
+        body = body[:brace].rstrip(" \t")
+    hashes = body.rstrip("#")
+    if hashes != body and (not hashes or hashes[-1] in " \t"):
+        body = hashes.rstrip(" \t")
+    return body
 
 
 # --- text that is not mathematics -------------------------------------------------------------------------------

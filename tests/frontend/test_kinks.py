@@ -95,3 +95,13 @@ def test_a_jump_inside_a_sum_that_sympys_derivative_loses() -> None:
     d = derivative_where_defined(sp.Sum(jump * w[j + 1], (j, 1, K)) + sp.Sum(jump, (j, 1, K)), w[k])
     assert value_at(d, {K: 2, k: 2, w[1]: 1, w[2]: 0, w[3]: 1}) is sp.nan
     assert value_at(derivative_where_defined(sp.Sum(jump, (j, 1, K)), w[k]), {K: 2, k: 2, w[2]: 0}) is sp.nan
+
+
+def test_a_kink_in_a_branch_counts_only_where_the_branch_is_taken() -> None:
+    # d/dw[k] sum_j huber(w[j + 1]) at w[k] = 0, k = 2: the term j = 1 reads w[2] inside |t| <= 1, where huber is
+    # t^2/2 with slope 0 (by hand); the sign(w[j + 1]) of the other branch (|t| > 1) is no kink there (fuzzer, seed
+    # 1207, claim 3113).
+    huber = sp.Piecewise((w[j + 1] ** 2 / 2, sp.Abs(w[j + 1]) <= 1), (sp.Abs(w[j + 1]) - sp.Rational(1, 2), True))
+    d = derivative_where_defined(sp.Sum(huber, (j, 1, K)), w[k])
+    assert value_at(d, {K: 2, k: 2, w[2]: 0, w[3]: 5}) == 0
+    assert value_at(d, {K: 2, k: 2, w[2]: 3, w[3]: 5}) == 1

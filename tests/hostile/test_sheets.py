@@ -258,6 +258,10 @@ CASES: dict[str, Case] = {
     "a where of the table that does not parse": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, TABLE + '[claim."q1.1"]\nwhere = { a = "1/" }\n'), 2,
         ["lib/s.notation.toml:5:18: claim \"q1.1\": where.a: "]),
+    # '"g(t)" = "t + zz"': the value starts at column 11, zz at 15 (it was column 5, counted in the value alone).
+    "a definition of the table with a name nothing declares": Case(
+        _sheet("Answer 1.1\n\n$$g(a) = 2a$$\n", TABLE + '[define]\n"g(t)" = "t + zz"\n'), 2,
+        ["lib/s.notation.toml:5:15: in definition of 'g': undeclared name 'zz'"]),
     "an assume of the table with a function nothing defines": Case(
         _sheet("Answer 1.1\n\n" + RIGHT, TABLE + '[claim."q1.1"]\nassume = ["f(a) > 0"]\n'), 2,
         ["lib/s.notation.toml:5:12: unknown function 'f'"]),

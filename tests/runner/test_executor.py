@@ -421,3 +421,20 @@ def test_ctrl_c_while_a_verdict_is_rendered_keeps_the_verdict(library: Library,
     # q1.1 (x + x = 2x) was settled before its rendering was cut short: proved, not "interrupted".
     assert interrupted and verdicts(results) == {"q1.1": ["proved"]}
     assert results[0].outcomes[0].shown is None
+
+
+def test_a_worker_builds_only_the_obligations_it_is_given(library: Library) -> None:
+    """A worker given the second step of q1.4 builds that step alone, and builds it as the whole claim's build does
+    (the same relation: x^2 + 2x + 1 against x^2 + 2x + 2)."""
+    from verifier.frontend.problem_builder import library_problems
+    from verifier.runner.executor import _ClaimProblems
+
+    claim = library.select(["q1.4"])[0]
+    lazy = _ClaimProblems(library, claim)
+    ob, problem = lazy[1]
+    assert list(lazy.done) == [1]
+    whole_ob, whole = library_problems(library, claim)[1]
+    assert ob == whole_ob
+    assert not isinstance(problem, Exception) and not isinstance(whole, Exception)
+    assert [c.relations for c in problem.cases] == [c.relations for c in whole.cases]
+    assert lazy[1] is lazy.done[1]

@@ -67,6 +67,29 @@ def outside_sums(e: sp.Basic, *types: type) -> Iterator[sp.Basic]:
         yield from outside_sums(a, *types)
 
 
+def _branch_kinks(x: sp.Basic, body: Expr, v: sp.Symbol | sp.Indexed, chosen: sp.Basic, out: list[sp.Basic],
+                  repl: dict[sp.Basic, sp.Basic]) -> None:
+    """The conditions of the kinks in ``v`` of ``x`` (a part of the summand ``body``, outside its inner sums), each
+    needed only where the ``Piecewise`` branches it sits in are ``chosen`` (``sign(w)`` in a branch taken where
+    ``|w| > 1`` is no kink); its ``DiracDelta`` put in ``repl`` to become 0."""
+    if isinstance(x, (sp.Sum, sp.Product)):
+        return
+    if isinstance(x, KINKS):
+        c = kink_condition(x.args[0], v)
+        if c is not None and not (isinstance(x, (sp.sign, sp.Heaviside)) and damped(body, x, x.args[0])):
+            out.append(c if chosen is sp.true else sp.Or(c, sp.Not(chosen)))
+            if isinstance(x, sp.DiracDelta):
+                repl[x] = sp.Integer(0)
+    if isinstance(x, sp.Piecewise):
+        earlier: list[sp.Basic] = []
+        for value, cond in x.args:
+            _branch_kinks(value, body, v, sp.And(chosen, cond, *[sp.Not(e) for e in earlier]), out, repl)
+            earlier.append(cond)
+        return
+    for a in x.args:
+        _branch_kinks(a, body, v, chosen, out, repl)
+
+
 def in_summands(d: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     """``d`` with the summand of each sum or product made partial where one of its kinks in ``v`` is (over an empty
     range the sum is 0 whatever its summand), and its ``DiracDelta`` there replaced by 0 (its point left
@@ -78,12 +101,7 @@ def in_summands(d: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
             body = visit(x.function)
             conditions: list[sp.Basic] = []
             repl: dict[sp.Basic, sp.Basic] = {}
-            for a in outside_sums(body, *KINKS):
-                c = kink_condition(a.args[0], v)
-                if c is not None and not (isinstance(a, (sp.sign, sp.Heaviside)) and damped(body, a, a.args[0])):
-                    conditions.append(c)
-                    if isinstance(a, sp.DiracDelta):
-                        repl[a] = sp.Integer(0)
+            _branch_kinks(body, body, v, sp.true, conditions, repl)
             conditions += relation_kinks(body, v, direct=True)
             body = body.xreplace(repl) if repl else body
             if conditions:

@@ -277,7 +277,7 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
     # The table is a file of the library of its own, so that its names are reported at its own lines.
     lib.files.setdefault(notation.path, SourceFile(
         notation.path, None, None, tuple(display_path(u, display_root) for u in notation.used_paths),
-        notation.symbols, notation.definitions, (), notation.digest, notation.used_paths))
+        notation.symbols, notation.definitions, (), notation.digest, notation.used_paths, notation.columns))
     digest = hashlib.sha256((text + "\0" + notation.digest).encode("utf-8")).hexdigest()
     return SourceFile(shown, None, None, (notation.path,), (), (), tuple(claims), digest, notation.used_paths)
 

@@ -130,6 +130,8 @@ class Notation:
     hypotheses: dict[str, int | None] = field(default_factory=dict)   # each assume and where value -> its line
     #: The line and column of each assume (name ``None``) and where value (its name's), by name and text.
     written: dict[tuple[str | None, str], tuple[int, int]] = field(default_factory=dict)
+    #: ``(table, key, column)``: where the text of each ``[symbols]`` and ``[define]`` value starts on its line.
+    columns: tuple[tuple[str, str, int], ...] = ()
     _settings: dict[tuple[str, int | str | None], Settings] = field(default_factory=dict, repr=False)
 
     def claim_settings(self, claim_id: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
@@ -279,7 +281,8 @@ def notation_from_text(text: str, p: Path, shown: str, *, root: Path | None = No
                     hashlib.sha256(text.encode("utf-8")).hexdigest(), known, functions, abbreviations,
                     own_patterns="heading" in data or "stop" in data, inferred=_inferred(data, fail),
                     lines={key: _line_of(text, key) for key in ("heading", "stop") if key in data},
-                    hypotheses=_hypothesis_lines(written, text, layers), written=written)
+                    hypotheses=_hypothesis_lines(written, text, layers), written=written,
+                    columns=_value_columns(text, symbols, definitions))
 
 
 def _inferred(data: dict[str, Any], fail: Fail) -> frozenset[str]:
@@ -376,6 +379,23 @@ def _assigned(text: str, key: str) -> int | None:
         return quoted.end(1)
     bare = re.search(rf"^[ \t]*({re.escape(key)})[ \t]*=", text, re.MULTILINE) if key else None
     return bare.start(1) if bare is not None else None
+
+
+def _value_columns(text: str, symbols: tuple[tuple[str, str, int | None], ...],
+                   definitions: tuple[tuple[str, str, int | None], ...]) -> tuple[tuple[str, str, int], ...]:
+    """Where each ``[symbols]`` and ``[define]`` value starts on its line (searched on that line alone), so that an
+    error inside a definition of the table is at its column in the table."""
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    out = []
+    for table, entries in (("symbols", symbols), ("define", definitions)):
+        for key, value, line in entries:
+            if line is None or line > len(starts):
+                continue
+            end = starts[line] if line < len(starts) else len(text)
+            at = _quoted(text[starts[line - 1]:end], value)
+            if at is not None:
+                out.append((table, key, at + 1))
+    return tuple(out)
 
 
 def _quoted(text: str, value: str) -> int | None:

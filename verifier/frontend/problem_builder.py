@@ -60,28 +60,27 @@ class ProblemBuilder:
         self._sources = {(w.name, w.text): w for w in claim.sources}
 
     def problems(self) -> list[tuple[Obligation, Problem | ExpressionError]]:
-        """Every obligation of the claim with its problem, or the error that kept it from being built (a step
-        whose entry the sheet reader did not read is not built: its reason stands as the error)."""
-        out: list[tuple[Obligation, Problem | ExpressionError]] = []
-        for ob, where in obligations(self.claim):
-            reason = not_read(self.claim, where)
-            if reason is not None:
-                out.append((ob, ExpressionError(reason)))
-                continue
-            for b in (self.builder, *self._builders.values()):
-                b.deepest = 0
-            try:
-                out.append((ob, self.problem(ob, where)))
-            except ExpressionError as err:
-                err.located(file=self.claim.file, line=ob.line,
-                            column=ob.column if ob.kind != "step" else None)
-                out.append((ob, err))
-            except RecursionError:
-                builders = [self.builder, *self._builders.values()]
-                error = max(builders, key=lambda b: b.deepest).recursion_error(ob.line)
-                error.located(file=self.claim.file)
-                out.append((ob, error))
-        return out
+        """Every obligation of the claim with its problem, or the error that kept it from being built."""
+        return [(ob, self.built(ob, where)) for ob, where in obligations(self.claim)]
+
+    def built(self, ob: Obligation, where: tuple) -> Problem | ExpressionError:
+        """One obligation's problem, or the error that kept it from being built (a step whose entry the sheet reader
+        did not read is not built: its reason stands as the error)."""
+        reason = not_read(self.claim, where)
+        if reason is not None:
+            return ExpressionError(reason)
+        for b in (self.builder, *self._builders.values()):
+            b.deepest = 0
+        try:
+            return self.problem(ob, where)
+        except ExpressionError as err:
+            err.located(file=self.claim.file, line=ob.line, column=ob.column if ob.kind != "step" else None)
+            return err
+        except RecursionError:
+            builders = [self.builder, *self._builders.values()]
+            error = max(builders, key=lambda b: b.deepest).recursion_error(ob.line)
+            error.located(file=self.claim.file)
+            return error
 
     def problem(self, ob: Obligation, where: tuple) -> Problem:
         """Build one obligation."""

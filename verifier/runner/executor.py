@@ -66,8 +66,8 @@ _MAX_WAIT = 3600.0
 _RENDER_GRACE = 5.0
 
 Progress = Callable[[int, int], None]
-#: A worker's problems of the claim it is on: by claim number, each obligation and its problem.
-Built = dict[int, list[tuple[Obligation, "Problem | ExpressionError"]]]
+#: A worker's problems of the claim it is on, by claim number.
+Built = dict[int, "_ClaimProblems"]
 #: Called with each claim as soon as its last obligation is settled (claims settle in any order).
 Settled = Callable[[ClaimResult], None]
 
@@ -106,7 +106,6 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
         except (ImportError, ValueError, OSError):  # no such limit here (Windows; macOS refuses RLIMIT_AS)
             pass
     import verifier.search.engine  # noqa: F401  (imported with SymPy before the clocks start)
-    from verifier.frontend.problem_builder import library_problems
 
     if announce:    # a worker that was not forked has just imported SymPy: its obligations' clocks start now
         conn.send("ready")
@@ -131,10 +130,7 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
 
             def problem(task: Task = task) -> Problem | ExpressionError | None:
                 try:
-                    if task.claim_no not in built:
-                        built.clear()
-                        built[task.claim_no] = library_problems(library, claims[task.claim_no])
-                    return built[task.claim_no][task.ob_no][1]
+                    return _problems(library, claims, built, task.claim_no)[task.ob_no][1]
                 except Exception:  # display only: a claim that no longer builds has no plot
                     return None
 
@@ -142,15 +138,44 @@ def _worker_main(conn: Connection, library: Library, claims: list[Claim], memory
                                      render_seconds).to_json())
 
 
+class _ClaimProblems:
+    """The problems of one claim, each built when its obligation is first asked for: a worker given part of a long
+    claim builds that part only (the claim's entries are built once, as :func:`library_problems` builds them)."""
+
+    def __init__(self, library: Library, claim: Claim) -> None:
+        from verifier.errors import ExpressionError
+        from verifier.frontend.declarations import scope_of
+        from verifier.frontend.problem_builder import ProblemBuilder
+        self.origins = obligations(claim)
+        self.done: dict[int, tuple[Obligation, Problem | ExpressionError]] = {}
+        self.error: ExpressionError | None = None
+        try:
+            scope = scope_of(library.context(claim))
+        except ExpressionError as err:
+            self.error = err
+            return
+        self.builder = ProblemBuilder(claim, scope)
+
+    def __getitem__(self, n: int) -> tuple[Obligation, Problem | ExpressionError]:
+        if n not in self.done:
+            ob, where = self.origins[n]
+            self.done[n] = (ob, self.error if self.error is not None else self.builder.built(ob, where))
+        return self.done[n]
+
+
+def _problems(library: Library, claims: list[Claim], built: Built, claim_no: int) -> _ClaimProblems:
+    """The problems of the claim a worker is on (kept in ``built``; those of the claim it was on before dropped)."""
+    if claim_no not in built:
+        built.clear()
+        built[claim_no] = _ClaimProblems(library, claims[claim_no])
+    return built[claim_no]
+
+
 def _settled(library: Library, claims: list[Claim], built: Built, task: Task) -> Outcome:
-    """The outcome of one obligation, the claim's problems built once for all its obligations (kept in ``built``)."""
-    from verifier.frontend.problem_builder import library_problems
+    """The outcome of one obligation, the claim's problems built at most once (kept in ``built``)."""
     from verifier.search import engine
     try:
-        if task.claim_no not in built:
-            built.clear()
-            built[task.claim_no] = library_problems(library, claims[task.claim_no])
-        ob, problem = built[task.claim_no][task.ob_no]
+        ob, problem = _problems(library, claims, built, task.claim_no)[task.ob_no]
         outcome = engine.reviewed(library, claims[task.claim_no], engine.settle_obligation(ob, problem))
     except MemoryError:
         ob = obligations(claims[task.claim_no])[task.ob_no][0]

@@ -18,8 +18,9 @@ import verifier
 
 #: The layers, lowest first: each a name and the modules it holds (a package holds its submodules).
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    # The model and the errors, and child processes tied to their parent (no import of the project).
-    ("base", ("verifier", "verifier.errors", "verifier.model", "verifier.runner.lifeline")),
+    # The model, the errors, text made safe to print, and child processes tied to their parent (no import of the
+    # project).
+    ("base", ("verifier", "verifier.errors", "verifier.model", "verifier.printable", "verifier.runner.lifeline")),
     ("syntax", ("verifier.frontend.parser", "verifier.frontend.names")),
     ("oracle", ("verifier.oracle",)),
     ("kernel", ("verifier.kernel",)),
@@ -35,7 +36,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
 #: that ``import verifier`` imports nothing else and ``verifier.check`` still works.
 UPWARD = frozenset({("verifier", "verifier.api")})
 #: Besides their own layer, the outputs import only these: they render plain data, never build it.
-OUTPUTS_MAY_IMPORT = ("verifier", "verifier.errors", "verifier.model")
+OUTPUTS_MAY_IMPORT = ("verifier", "verifier.errors", "verifier.model", "verifier.printable")
 
 ROOT = Path(verifier.__file__).resolve().parent
 

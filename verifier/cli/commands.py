@@ -42,7 +42,7 @@ from verifier.frontend.infer import infer_table
 from verifier.frontend.library import SHEET_SUFFIXES, Library, load_library, with_used, with_users
 from verifier.frontend.tomlfile import NOTATION_SUFFIX
 from verifier.model import Claim, RunResult
-from verifier.outputs.printable import printable
+from verifier.printable import printable
 from verifier.runner.cache import sympy_version
 from verifier.runner.session import SessionOptions, run_result, settle
 

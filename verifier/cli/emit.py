@@ -15,7 +15,7 @@ from verifier.cli.progress import can_print, isatty
 from verifier.errors import UsageError
 from verifier.frontend.library import Library
 from verifier.model import RunResult
-from verifier.outputs.printable import printable
+from verifier.printable import printable
 
 
 def emit(run: RunResult, args: Options, library: Library | None = None) -> None:
@@ -97,7 +97,7 @@ def refuse_overwriting_inputs(args: Options, inputs: Iterable[Path]) -> None:
 
 def deliver(text: str, args: Options, *, styled: bool = False) -> None:
     """Write a report to ``--output`` or to standard output, every control character from input escaped
-    (:func:`~verifier.outputs.printable.printable`; ``styled``: the colours of a coloured report kept). A regular
+    (:func:`~verifier.printable.printable`; ``styled``: the colours of a coloured report kept). A regular
     file is replaced whole (a reader never sees half a report); a symlink, a device or a pipe (``/dev/stdout``) is
     written through."""
     text = printable(text, styled=styled)

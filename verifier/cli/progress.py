@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from verifier.model import Claim, ClaimResult
-from verifier.outputs.printable import printable
+from verifier.printable import printable
 
 
 def isatty(stream: TextIO) -> bool:

@@ -28,11 +28,12 @@ from verifier.frontend import parser as P
 from verifier.frontend.latex import Rules, Token, TokenKind, read_tokens, scan
 from verifier.frontend.latex_patterns import GREEK, greek_name
 from verifier.frontend.latex_tokens import closing, relation_of, split
-from verifier.frontend.layout import lay_out, printable
+from verifier.frontend.layout import lay_out
 from verifier.frontend.names import CONSTANTS, FUNCTIONS
 from verifier.frontend.notation import Notation, notation_from_text
 from verifier.frontend.sheet import READ_SECONDS, Sheet, read_sheet
 from verifier.model import ClaimResult
+from verifier.printable import printable
 
 __all__ = ["INFERRED", "infer_table", "inferred_notation", "settle_inferred"]
 
@@ -62,7 +63,6 @@ class _Facts:
 INFERRED = " (declarations inferred)"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_(])")
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _defaults(shown: str) -> Notation:
@@ -154,7 +154,7 @@ def infer_table(text: str, shown: str, deadline: float | None = None) -> str:
     # A reason quotes the sheet, whose text may break a line (a CR read as a line ending): one comment line each.
     tail += [f"#   line {line}: {reason.replace(chr(10), chr(92) + 'n')}" for line, reason in unread] or ["#   (none)"]
     # What the sheet wrote is copied into comments: a control character there is no valid TOML.
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", body + "\n".join(tail) + "\n")
+    return printable(body + "\n".join(tail) + "\n")
 
 
 def _observe_block(content: str, base: int, facts: _Facts, line_of: LineOf) -> None:

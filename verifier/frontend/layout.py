@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection
 
 from verifier.errors import DerivationFileError
 from verifier.frontend.notation import Notation
+from verifier.printable import printable
 
 __all__ = ["MAX_ANSWERS", "MAX_BLOCKS", "PATTERN_SECONDS", "Answer", "Block", "Layout", "lay_out", "undecorated"]
 
@@ -334,14 +335,6 @@ def _branches(text: str, opening: re.Match[str], spans: list[tuple[int, int]], f
 # --- headings and answers ---------------------------------------------------------------------------------------
 
 Heads = list[tuple[int, str, str]]     # (line index, claim number, title)
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """``text`` with its control characters written ``\\x1b``: text of a sheet shown in a report never moves a
-    terminal's cursor, rewrites its lines or sets its title."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _classify(lines: list[str], notation: Notation, shown: str) -> tuple[Heads, list[int]]:

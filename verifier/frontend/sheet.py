@@ -35,10 +35,11 @@ from verifier.frontend import parser as P
 from verifier.frontend.chains import UNCHECKED, block_chains, trim, unwrap
 from verifier.frontend.latex import Rules, Token, read_tokens, scan
 from verifier.frontend.latex_tokens import RELATION_WORDS
-from verifier.frontend.layout import Answer, Block, Layout, lay_out, printable
+from verifier.frontend.layout import Answer, Block, Layout, lay_out
 from verifier.frontend.macros import Definitions, definitions
 from verifier.frontend.notation import Notation, Settings, rename
 from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome, Written
+from verifier.printable import printable
 
 __all__ = ["MAX_SHEET_STEPS", "MAX_STEPS", "READ_SECONDS", "UNREAD", "Entry", "Sheet", "annotate", "read_sheet",
            "settle_unread", "step_entries", "summarize", "summary_lines"]

@@ -22,7 +22,7 @@ can be rendered in every format (``verify report``) and a split run joined into 
 
 No format imports SymPy (a fully cached run must not pay for it); rich is imported only for ``text``.
 Every format returns a string that ends with a newline, and in which no control character from input is left
-but line feed and tab (:func:`~verifier.outputs.printable.printable`: a sheet cannot drive the reader's terminal).
+but line feed and tab (:func:`~verifier.printable.printable`: a sheet cannot drive the reader's terminal).
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from verifier.outputs.html import render_html
 from verifier.outputs.jsonreport import render_json
 from verifier.outputs.junit import render_junit
 from verifier.outputs.markdown import render_markdown
-from verifier.outputs.printable import printable
 from verifier.outputs.text import default_color, render_text
+from verifier.printable import printable
 
 #: Every format but ``text`` (which takes the options of :func:`render`) and its renderer.
 _RENDERERS: dict[str, Callable[[RunResult], str]] = {

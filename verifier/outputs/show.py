@@ -13,9 +13,9 @@ import io
 from typing import TYPE_CHECKING
 
 from verifier.model import ClaimResult, Display
-from verifier.outputs.printable import printable
 from verifier.outputs.text import VERDICT_STYLE
 from verifier.outputs.words import VERDICT_MARKS, describe, evidence, verdict_label
+from verifier.printable import printable
 
 if TYPE_CHECKING:
     from rich.text import Text

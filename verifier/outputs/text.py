@@ -10,7 +10,6 @@ import sys
 from typing import TYPE_CHECKING
 
 from verifier.model import ClaimResult, RunResult
-from verifier.outputs.printable import printable
 from verifier.outputs.words import (
     HOLDS,
     checked_note,
@@ -29,6 +28,7 @@ from verifier.outputs.words import (
     unsettled_claims,
     verdict_label,
 )
+from verifier.printable import printable
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -1,10 +1,10 @@
-"""Tests of verifier.outputs.printable: control characters from input shown escaped, never passed to a terminal."""
+"""Tests of verifier.printable: control characters from input shown escaped, never passed to a terminal."""
 
 from __future__ import annotations
 
 import pytest
 
-from verifier.outputs.printable import printable
+from verifier.printable import printable
 
 
 @pytest.mark.parametrize(("raw", "shown"), [

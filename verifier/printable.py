@@ -1,10 +1,12 @@
 """Text from input made harmless to print: every control character a sheet, a derivation file or a file name can
 carry is shown escaped, never written as it is.
 
-A terminal obeys what a report passes through: ESC starts sequences that move the cursor, erase lines, set the
-window's title or write the clipboard; CR and backspace overwrite what was printed; the bidirectional overrides
-reorder a line so that it reads otherwise than it is. Every report reaches its reader through :func:`printable`
-(standard output and ``--output`` alike, see :func:`verifier.cli.emit.deliver`), so no format has to remember it.
+Every layer that shows text from input uses it: the sheet reader for the titles and messages it writes, ``verify
+init`` for the table it writes, and every report format. A terminal obeys what a report passes through: ESC starts
+sequences that move the cursor, erase lines, set the window's title or write the clipboard; CR and backspace
+overwrite what was printed; the bidirectional overrides reorder a line so that it reads otherwise than it is.
+Every report reaches its reader through :func:`printable` (standard output and ``--output`` alike, see
+:func:`verifier.cli.emit.deliver`), so no format has to remember it.
 
 What is kept: line feeds and tabs (the layout of every format), and with ``styled`` the colour codes (SGR, ``ESC [
 ... m``) that rich writes for the coloured text report, whose own pieces from input are escaped before rich sees

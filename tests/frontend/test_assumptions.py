@@ -230,3 +230,24 @@ def test_an_irrational_where_value_is_real() -> None:
     assert provable_assumptions(sp.pi / 2) == {"real": True}
     assert provable_assumptions(sp.Rational(1, 2)) == {"real": True, "positive": True, "nonnegative": True,
                                                        "nonzero": True}
+
+
+def test_a_hypothesis_the_finite_domains_imply_restricts_nothing(tmp_path: Path) -> None:
+    """``U[r]^2 = U[r]`` holds at every index of a family in {0, 1} (0 and 1 are their own squares, and the family is
+    0 outside its range), so it restricts nothing: the claims are refuted as without it (the fuzzer, seed 1207:
+    f1207.2904 and f1207.7897 were ``checked``). By hand: n = 1, m = -1 at x = 0 gives 0^0 = 1 on the left and
+    0^1*0^(-1), undefined, on the right; the harmonic sum passes 8 at K = 1674. ``W[r]^2 = W[r]`` of a real family
+    does restrict (to 0 and 1), and stays a hypothesis: Sum(W[j]^3 - W[j]) = 0 then holds, and is not refuted."""
+    family = 'U = "indexed in {0, 1} 1..K"\nm = "integer"\nN = "integer"\n'
+
+    def verdict(claim: str) -> str:
+        path = tmp_path / "u.toml"
+        header = HEADER.replace("[symbols]", '[symbols]\nW = "indexed real"').replace("[define]", family + "[define]")
+        path.write_text(header + '\n[[claim]]\nid = "u"\ntitle = "u"\n' + claim, encoding="utf-8")
+        library = load_library(path)
+        assert not library.errors, library.errors
+        return verify_claim(library, library.claims[0]).verdict
+
+    assert verdict('assume = ["U[r]^2 = U[r]"]\nstatement = "x^(N + m) = x^N*x^m"\n') == "refuted"
+    assert verdict('assume = ["U[r]^2 = U[r]"]\nstatement = "Sum(1/j, (j, 1, K)) <= 8"\n') == "refuted"
+    assert verdict('assume = ["W[r]^2 = W[r]"]\nstatement = "Sum(W[j]^3 - W[j], (j, 1, K)) = 0"\n') != "refuted"

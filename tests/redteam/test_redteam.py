@@ -605,9 +605,6 @@ KNOWN_MISSES = {
     "frsz3.4": "K = 21466: Sum(sin(j), (j, 1, K)) = sin(K/2)*sin((K + 1)/2)/sin(1/2) first reaches 1.958155 there "
                "(mpmath, 50 digits)",
     "frsz3.8": "K = 8997: Sum((-1)^j*floor(j/3), (j, 1, K)) first reaches -1500 there (exact integers)",
-    # A hypothesis over all indices (about a family the claim does not read) turns the search beyond off.
-    "chk.15": "K = 1674: H_K first passes 8 there; the hypothesis u[r]^2 = u[r] over all indices keeps the search "
-              "beyond the bounded check from trying larger sizes",
     "frsz4.1": "K = 14200: Sum(1/j, (j, K, 2*K)) decreases to log 2 and first reaches 6932/10000 there",
 }
 #: Misses whose search beyond the bounded check is close to the per-obligation limit: ``checked`` or ``unknown``

@@ -166,9 +166,33 @@ def universal_hypothesis(builder: Builder, text: str, line: int | None) -> AllIn
         if v not in taken:
             raise ExpressionError(f"'{name}' cancels out of every index it is written in: write the hypothesis "
                                   "without it", file=builder.file, line=line, column=unknown[name].col)
-    if body is sp.true:
+    if body is sp.true or _implied_by_domains(body, entries, builder.scope.symbols.values()):
         return True
     return AllIndices(body, list(variables.values()), entries)
+
+
+#: Combinations of finite-domain values tried before a hypothesis over all indices is kept as one.
+DOMAIN_COMBINATIONS = 64
+
+
+def _implied_by_domains(body: sp.Basic, entries: list[sp.Indexed], infos: Any) -> bool:
+    """Whether a hypothesis over all indices holds whatever values its entries take, each entry of a family with a
+    finite domain ranging over that domain and 0 (its value outside its index range), independently of the others
+    (more cases than there are, so that holding in all of them is holding at every index): ``u[r]^2 = u[r]`` for
+    ``u`` in {0, 1} is then no hypothesis. Each case is decided rigorously; a name besides the entries leaves it
+    undecided, and so kept."""
+    domains = {info.symbol: info.declaration.domain for info in infos
+               if info.indexed and info.declaration is not None and info.declaration.domain is not None}
+    choices = []
+    for e in entries:
+        if e.base not in domains:
+            return False
+        choices.append(sorted({*domains[e.base], sp.Integer(0)}, key=sp.default_sort_key))
+    if not choices or len(list(itertools.islice(itertools.product(*choices), DOMAIN_COMBINATIONS + 1))) \
+            > DOMAIN_COMBINATIONS:
+        return False
+    return all(interval.settle(body, dict(zip(entries, values, strict=True))) is sp.true
+               for values in itertools.product(*choices))
 
 
 @dataclass

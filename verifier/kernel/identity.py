@@ -302,15 +302,8 @@ def _radical_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
     if not d.has(sp.Pow):
         return None
     rewritten = radicals.powers_through_exp(radicals.denest(d), lambda b: _positive(b, facts) or facts.positive(b))
-    if rewritten == d:
-        return None
-    n = normal(rewritten, facts)
-    if _leaks(n, d):
-        return None
-    if not is_zero_polynomially(n) and n.has(sp.log):
-        from verifier.kernel import nra  # z3 is imported only when a proof needs it
-        n = logs.expand_logs(n, lambda a: nra.positive(a, facts))
-    if is_zero_polynomially(n):
+    n = _rewritten_normal(rewritten, d, facts)
+    if n is not None and is_zero_polynomially(n):
         return Confirmed("normal form: radicals denested, powers through exp and log, exact cancellation")
     return None
 
@@ -328,17 +321,25 @@ def _inverse_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
             return True
         return confirm_sign(a, facts, strict=strict) is not None
 
-    rewritten = inverse.rewritten(d, sign)
+    n = _rewritten_normal(inverse.rewritten(d, sign), d, facts)
+    if n is not None and (is_zero_polynomially(n) or (n.has(*trig.TRIG) and trig.reduced(n) == 0)):
+        return Confirmed("inverse functions by their principal branches' rules, exact cancellation")
+    return None
+
+
+def _rewritten_normal(rewritten: sp.Expr, d: sp.Expr, facts: Facts) -> sp.Expr | None:
+    """The normal form of ``rewritten``, a rewriting of ``d``, with its logarithms expanded under positivity when it
+    does not cancel as it is; ``None`` when the rewriting changed nothing or the normal form has a name ``d`` has not
+    (a bound index that escaped)."""
     if rewritten == d:
         return None
     n = normal(rewritten, facts)
     if _leaks(n, d):
         return None
     if not is_zero_polynomially(n) and n.has(sp.log):
+        from verifier.kernel import nra  # z3 is imported only when a proof needs it
         n = logs.expand_logs(n, lambda a: nra.positive(a, facts))
-    if is_zero_polynomially(n) or (n.has(*trig.TRIG) and trig.reduced(n) == 0):
-        return Confirmed("inverse functions by their principal branches' rules, exact cancellation")
-    return None
+    return n
 
 
 def _leaks(result: sp.Expr, source: sp.Expr) -> bool:

@@ -347,6 +347,17 @@ def test_a_capital_index_is_declared_before_the_others() -> None:
     assert names.index("K") < names.index("i")
 
 
+def test_a_letter_before_a_bracket_is_no_value_of_its_own() -> None:
+    # y[0]: an entry of y, or y times [0]? The bundled sheet's y (a family in question 2) was declared real in
+    # question 4 as "written without an index" there, so y[0] = [0, 0, 1] * [2, 0, 1] was read y*0 = 1, refuted as
+    # soon as y left the guesses. A letter written only before a bracket is left to the person.
+    sheet = "#### Answer 1.1\n$$y_i = 1$$\n#### Answer 2.1\n$$y[0] = 1$$\n#### Answer 2.2\n$$z[0] = 1$$\n"
+    table = infer_table(sheet, "s.md")
+    data = tomllib.loads(table)
+    assert data["symbols"] == {"y": "indexed real", "i": "integer"} and "claim" not in data
+    assert "# z is written z[..] at line 6: an entry of a family, or a product with a bracket?" in table
+
+
 BUNDLED = Path(__file__).resolve().parents[2] / "derivations" / "sheets" / "assignment-1-answers.md"
 
 #: The edits to the table `verify init` writes for the bundled sheet, each a line of it (found by its start) and

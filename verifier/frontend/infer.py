@@ -14,6 +14,7 @@ What is guessed, from how each name is written in the sheet's display math:
   writes a power 1). Each such letter and digit is a family of its own (``a2``, ``indexed real``), its entries
   ``a_i^2`` (``[latex]`` patterns written in the table); a name the sheet already uses (``a2`` from ``a_2``) leaves
   the letter as it is;
+- a letter written only before a bracket (``y[0]``: an entry, or a product?) is left to the person, with its line;
 - every other letter is ``real``, the weakest assumption (a sheet that means positive says so in the table).
 
 The table ends with the entries its reading still cannot read, with their lines.
@@ -67,6 +68,7 @@ class _Facts:
     bold_layers: dict[str, str] = field(default_factory=dict)      # a2 -> the style it is written in: \mathbf
     plain_layers: set[str] = field(default_factory=set)            # a2 also written a^2, neither bold nor indexed
     bare: set[str] = field(default_factory=set)                    # letters written as values, neither bold nor indexed
+    bracketed: dict[str, int] = field(default_factory=dict)        # y of y[0] -> line
 
 
 #: How the table of a sheet read without one is named: the sheet's name and this.
@@ -328,6 +330,8 @@ def _name_at(tokens: list[Token], n: int, facts: _Facts, line_of: LineOf, skip: 
         facts.letters.setdefault(name, line)
         if after < len(tokens) and tokens[after].kind == K.LPAREN:
             facts.applied.setdefault(name, line)
+        elif after < len(tokens) and tokens[after].kind == K.LBRACKET:
+            facts.bracketed.setdefault(name, line)      # y[0]: an entry, or y times [0]? no value seen
         else:
             facts.values.add(name)
             if t.kind == K.LETTER and after == n + 1:
@@ -404,6 +408,10 @@ def _table(facts: _Facts) -> str:
                        f"[symbols])" if name in facts.values else ""
                 left.append(f"# {name} is applied at line {facts.applied[name]} but not defined in the sheet: "
                             f"define \"{name}(..)\" here{also}")
+            continue
+        if name in facts.bracketed and name not in facts.values:
+            out.append(f"# {name} is written {name}[..] at line {facts.bracketed[name]}: an entry of a family, or a "
+                       f"product with a bracket? declare it here (\"indexed real\" for entries)")
             continue
         out.append(_line(f'{name} = "real"', f"first at line {line}; nothing says more"))
         declared.add(name)

@@ -16,6 +16,8 @@ import pytest
 
 from verifier.cli import main
 from verifier.frontend.infer import infer_table
+from verifier.frontend.notation import notation_from_text
+from verifier.frontend.sheet import read_sheet
 
 SHEET = r"""**Answer 1.1**
 $$g(z) = \frac{1}{1 + e^{-z}}$$
@@ -305,3 +307,110 @@ def test_a_reason_quoting_control_characters_and_line_breaks_stays_one_comment(c
     tomllib.loads(table)
     reasons = table[table.index("# Not read with this table"):].splitlines()[1:]
     assert reasons and all(line.startswith("#   line ") for line in reasons)
+
+
+def test_a_digit_above_a_bold_letter_is_a_layer_where_the_sheet_shows_it() -> None:
+    # \mathbf{a}^1 and \mathbf{a}^2 (two digits above one bold letter), \mathbf{h}^1 (a power 1 is never written):
+    # the digits label layers, so a_i^2 is entry i of a family a2, not the square of a_i. One digit other than 1
+    # (\mathbf{x}^2) says nothing: it stays x. A letter whose family name the sheet already writes (b_2 beside
+    # \mathbf{b}^1 and \mathbf{b}^2) is left as it is: b2 would name two things.
+    sheet = ("#### Answer 1.1\n$$\\mathbf{a}^1 = \\mathbf{a}^2 + \\mathbf{h}^1$$\n"
+             "#### Answer 1.2\n$$a_i^2 = h_{i+1}^1 + w^2$$\n$$\\mathbf{w}^1 = \\mathbf{w}^2$$\n"
+             "#### Answer 1.3\n$$\\mathbf{x}^2 = x_j$$\n$$\\mathbf{b}^1 + \\mathbf{b}^2 = b_2$$\n")
+    table = infer_table(sheet, "s.md")
+    data = tomllib.loads(table)
+    assert data["symbols"]["a2"] == data["symbols"]["h1"] == data["symbols"]["w2"] == "indexed real"
+    line = next(text for text in table.split("\n") if text.startswith("a2 = "))
+    assert "layer 2 of a" in line and "bold a with ^1 at line 2 and ^2 at line 2" in line
+    assert data["latex"]["a_{?i}^2"] == "a2[?i]" and data["latex"][r"\mathbf{a}^2"] == "a2"
+    assert data["latex"]["h_{?i}^1"] == "h1[?i]"
+    assert data["latex"]["w^2"] == "w2"              # w is never written alone: w^2 is the layer too
+    assert data["symbols"]["i"] == "integer"         # the index below a layer
+    assert "x2" not in data["symbols"] and data["symbols"]["x"] == "indexed real"
+    assert data["symbols"]["b2"] == "real" and not any(key.startswith(("b", r"\mathbf{b}")) for key in data["latex"])
+    assert not {"a", "h", "w"} & set(data["symbols"])
+    # Read with that table, a_i^2 is the entry and the bold letters the layers.
+    _, read = read_sheet(sheet, "s.md", notation_from_text(table, Path("s.notation.toml"), "s.notation.toml"))
+    assert [e.reading for e in read.chains["q1.2"][0]] == ["a2[i]", "h1[i + 1] + w2"]
+
+
+def test_a_name_of_its_own_as_a_sums_bound_counts_terms() -> None:
+    # \sum_{j=1}^{k_1}: k1 counts the sum's terms, a positive integer, like K of \sum_{j=1}^{K}.
+    data = tomllib.loads(infer_table("#### Answer 1.1\n$$\\sum_{j=1}^{k_1} x_j = y$$\n", "s.md"))
+    assert data["symbols"]["k1"] == "integer positive"
+
+
+def test_a_capital_index_is_declared_before_the_others() -> None:
+    # i = "integer 1..K" must come after K in the table: a range names only what is declared above it.
+    table = infer_table("#### Answer 1.1\n$$x_i = y_{K-1}$$\n", "s.md")
+    names = [text.split(" = ")[0] for text in table.split("\n") if text[:1].isalpha() and " = " in text]
+    assert names.index("K") < names.index("i")
+
+
+def test_a_letter_before_a_bracket_is_no_value_of_its_own() -> None:
+    # y[0]: an entry of y, or y times [0]? The bundled sheet's y (a family in question 2) was declared real in
+    # question 4 as "written without an index" there, so y[0] = [0, 0, 1] * [2, 0, 1] was read y*0 = 1, refuted as
+    # soon as y left the guesses. A letter written only before a bracket is left to the person.
+    sheet = "#### Answer 1.1\n$$y_i = 1$$\n#### Answer 2.1\n$$y[0] = 1$$\n#### Answer 2.2\n$$z[0] = 1$$\n"
+    table = infer_table(sheet, "s.md")
+    data = tomllib.loads(table)
+    assert data["symbols"] == {"y": "indexed real", "i": "integer"} and "claim" not in data
+    assert "# z is written z[..] at line 6: an entry of a family, or a product with a bracket?" in table
+
+
+BUNDLED = Path(__file__).resolve().parents[2] / "derivations" / "sheets" / "assignment-1-answers.md"
+
+#: The edits to the table `verify init` writes for the bundled sheet, each a line of it (found by its start) and
+#: what replaces it, with why. What the sheet means, read from its questions' text (inline math, not read).
+_BUNDLED_EDITS: list[tuple[str, str, str]] = [
+    # The names whose declarations now say what the sheet means leave the guesses (x, i, j, K, k, n, k1, k2, the
+    # layers h1, w2, a2); d stays a guess (x in R^d: an integer, which the table does not say).
+    ("inferred = [", 'inferred = ["D", "L", "LCE", "LMSE", "M", "Theta", "a1", "c", "d", "h2", "omega", "p", "theta", '
+     '"w", "w1", "y", "z"]', "the guesses that remain"),
+    ('i = "integer"', 'i = "integer 1..K"', "question 2: an entry of the softmax, i in 1..K"),
+    ("# S is applied at line", '"S(v, i)" = "exp(v[i]) / Sum(exp(v[j]), (j, 1, K))"',
+     "the softmax, as question 2 defines it (inline: S(x)_i = e^{x_i} / sum_j e^{x_j})"),
+    ("[latex]", "[latex]\n'S(?v)_{?i}' = \"S(?v, ?i)\"", "S(x)_i is the i-th entry of the softmax"),
+    ('# j = "1..K"', 'j = "1..K"', "\\sum_j runs over the K classes"),
+    ("[define]", '[define]\n"dot(u, v)" = "Sum(u[j]*v[j], (j, 1, len(u)))"', "one window times the kernel"),
+    ("# Not read with this table",
+     # Answer 4.3's details multiply one window by the flipped kernel; the a^2 of Answers 5.2 (valid) and 5.5 (full)
+     # as question 5 defines the convolutions (equations (1), (2), (5): k = k_2 the size of the kernel w^2).
+     "[claim.\"q4.3\".block.\"Details\"]\noperators = { '*' = \"dot\" }\n"
+     "[claim.\"q5.2\".latex]\n'a_{?i}^2' = \"Sum(h1[?i + j - 1]*w2[j], (j, 1, k2))\"\n"
+     "[claim.\"q5.5\".latex]\n'a_{?i}^2' = \"Sum(h1[?i + j - k2]*w2[j], (j, 1, k2))\"\n# Not read with this table",
+     "what * is in the details, and what a^2 is in 5.2 and 5.5"),
+]
+
+
+def _refuted_lines(sheet: Path, capsys: pytest.CaptureFixture[str]) -> tuple[set[tuple[str, int]], int]:
+    main(["all", "--derivations", str(sheet), "--format", "json", "--no-cache"])
+    steps = [(c["id"], o) for c in json.loads(capsys.readouterr().out)["claims"] for o in c["obligations"]]
+    decided = sum(o["verdict"] in ("proved", "checked", "refuted") for _, o in steps)
+    return {(cid, o["line"]) for cid, o in steps if o["verdict"] == "refuted"}, decided
+
+
+def test_the_bundled_sheet_with_the_table_init_writes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The sheet's five mistakes, each shown false by hand in tests/frontend/test_sheet.py (the off-diagonal first
+    # line of 2.4, the detail lines y[3] and y[4] of 4.3, the bound k_1 of 5.2's first line, the n for i in 5.5's).
+    mistakes = {("q2.4", 131), ("q4.3", 200), ("q4.3", 201), ("q5.2", 261), ("q5.5", 317)}
+    sheet = tmp_path / BUNDLED.name
+    sheet.write_text(BUNDLED.read_text(encoding="utf-8"), encoding="utf-8")
+    assert _refuted_lines(sheet, capsys) == (set(), 4)     # no table: every name a guess, no line refuted
+    assert main(["init", str(sheet)]) == 0
+    capsys.readouterr()
+    table = sheet.with_name(sheet.stem + ".notation.toml")
+    inferred = table.read_text(encoding="utf-8").split("\n")
+    # Unedited, the table refutes no line: every line's refutation rests on a guessed declaration.
+    refuted, decided = _refuted_lines(sheet, capsys)
+    assert refuted == set() and decided == 4
+    edited = list(inferred)
+    for start, replacement, _ in _BUNDLED_EDITS:
+        [at] = [n for n, text in enumerate(edited) if text.startswith(start)]
+        edited[at:at + 1] = replacement.split("\n")
+    edits = sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in
+                difflib.SequenceMatcher(a=inferred, b=edited, autojunk=False).get_opcodes() if op != "equal")
+    assert edits == 13
+    table.write_text("\n".join(edited), encoding="utf-8")
+    refuted, decided = _refuted_lines(sheet, capsys)
+    assert refuted == mistakes and decided == 28          # the five mistakes, and no right line

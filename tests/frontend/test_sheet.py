@@ -407,3 +407,25 @@ def test_a_sheet_whose_claims_are_in_error_is_not_summarized_as_clean() -> None:
     summary = summarize({"s.md": Sheet("s.md")}, [broken, built_nothing])
     assert summary[0]["errors"] == [{"claim": "q1.1", "lines": [3]}, {"claim": "q1.2", "lines": []}]
     assert summary_lines(summary) == ["s.md: 2 claims; not built (error): q1.1 (line 3), q1.2"]
+
+
+def test_math_the_page_may_not_show_is_reported_not_read(notation: Notation) -> None:
+    # Red team r3s.13 and r3s.30: 7 = 8 inside \ifnum (TeX prints it or not as it typesets) and 1 = 2 inside
+    # <div hidden> were read and refuted. Each is now one formula not read, at the conditional's (or element's) line
+    # and column; the rest of the answer is checked.
+    text = "\\section*{Answer 1.1}\n\\[ a = a \\]\n  \\ifnum0=1\n\\[ 7 = 8 \\]\n\\fi\n"
+    _, sheet = read_sheet(text, "s.tex", notation)
+    read, refused = sheet.chains["q1.1"]
+    assert [e.reading for e in read] == ["a", "a"] and [e.reading for e in refused] == [None, None]
+    assert "\\ifnum" in (refused[0].reason or "") and (refused[0].reason_line, refused[0].reason_col) == (3, 3)
+    text = "#### Answer 1.1\n$$a = a$$\n<div hidden>\n\n$$1 = 2$$\n\n</div>\n"
+    _, sheet = read_sheet(text, "s.md", notation)
+    read, refused = sheet.chains["q1.1"]
+    assert "hidden HTML element <div>" in (refused[0].reason or "") and refused[0].reason_line == 3
+
+
+def test_math_in_code_is_not_read_and_its_lines_are_listed(notation: Notation) -> None:
+    # Red team r3s.29: under "- item" (content at column 2) six spaces are indented code; the page shows the text.
+    text = "#### Answer 1.1\n$$a = a$$\n- item\n\n      $$1 = 2$$\n\n[r]: /u \"$$3 = 4$$\"\n"
+    _, sheet = read_sheet(text, "s.md", notation)
+    assert [[e.reading for e in c] for c in sheet.chains["q1.1"]] == [["a", "a"]] and sheet.unshown == [5, 7]

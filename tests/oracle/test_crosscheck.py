@@ -122,6 +122,25 @@ def test_a_refutation_on_an_undefined_derivative_must_be_confirmed(
     assert out.verdict == "refuted", out.message
 
 
+@pytest.mark.parametrize(("body", "point", "lhs"), [
+    # acosh(cosh(u)) = |u| has one-sided slopes -1 and 1 at 0: no derivative there (its sign(0) = 0 is no value).
+    ('statement = "sign(u) = diff(acosh(cosh(u)), u)"', "0", "0"),
+    # tan is undefined at pi/2 (cos(pi/2) = 0), so atan(tan(u)) and 1/tan(u), as written, are, and so are their
+    # derivatives, although 1/tan(u) has the continuous extension cot(u), 0 at pi/2.
+    ('statement = "1 = diff(atan(tan(u)), u)"', "pi/2", "1"),
+    ('statement = "-csc(u)^2 = diff(1/tan(u), u)"', "pi/2", "-1"),
+])
+def test_an_undefined_derivative_confirmed_at_a_kink_or_a_pole(
+        library: Callable[[str], tuple[Library, Claim]], body: str, point: str, lhs: str) -> None:
+    lib, claim = library(body)
+    said = {"lhs": lhs, "rhs": "undefined there (not a real number)"}
+    out = review(lib, claim, outcome(claim, "refuted", counterexample={"u": point}, values=said))
+    assert out.verdict == "refuted", out.message
+    # A little off the pole the derivative of 1/tan(u) is -csc(u)^2, defined: no counterexample there.
+    out = review(lib, claim, outcome(claim, "refuted", counterexample={"u": "3/2"}, values=said))
+    assert out.verdict == "unknown" and "internal disagreement" in (out.message or "")
+
+
 def test_a_checked_bound_that_fails_past_the_checked_sizes(library: Callable[[str], tuple[Library, Claim]]) -> None:
     # The harmonic sum passes 8 at K = 1674 (H_1673 ≈ 7.9998, H_1674 ≈ 8.0004), so "checked" on K in 1..5 is wrong.
     lib, claim = library('statement = "Sum(1/j, (j, 1, K)) <= 8"')

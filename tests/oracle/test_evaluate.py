@@ -137,8 +137,33 @@ def test_inverse_and_reciprocal_functions() -> None:
     for text in ("asin(2)", "acosh(0)", "atanh(1)", "log(2, 1)", "log(-2, 3)", "cot(0)", "csc(0)"):
         with pytest.raises(Undefined):
             at(text)
-    with pytest.raises((Undefined, CannotTell)):     # cos(pi/2) is 0, as far as an enclosure can tell
-        at("sec(pi/2)")
+    for text in ("sec(pi/2)", "tan(-pi/2)", "tan(3*pi/2)", "csc(2*pi)", "cot(-pi)", "1/tan(pi/2)"):
+        with pytest.raises(Undefined):              # cos(k*pi + pi/2) = 0 and sin(k*pi) = 0 exactly
+            at(text)
+
+
+def test_rational_multiples_of_pi_are_exact() -> None:
+    # sin(k*pi/2) is 0, 1, 0, -1 and cos(k*pi/2) is 1, 0, -1, 0 for k = 0, 1, 2, 3; cot(pi/2) = 0/1; tan(pi) = 0.
+    assert [at(f"sin({k}*pi/2)") for k in range(4)] == [0, 1, 0, -1]
+    assert [at(f"cos({k}*pi/2)") for k in range(-1, 3)] == [0, 1, 0, -1]
+    assert at("cot(pi/2)") == 0 and at("tan(pi)") == 0
+    assert at("(pi + 1) - pi") == 1 and at("pi/pi") == 1 and at("2*pi - 2*pi") == 0
+    # Near a pole, not at it: tan(pi/2 + 10^-12) = -cot(10^-12), about -10^12.
+    assert abs(mid(at("tan(pi/2 + 10^(-12))")) + mpmath.mpf(10) ** 12) < 1
+    # pi = pi exactly (an enclosure could only see them "equal as far as can be seen"); 355/113 > pi (by 2.7e-7).
+    assert holds(P.parse_relation("pi <= pi < 355/113"), Point({}, {}, {}))
+
+
+def test_derivatives_at_a_pole_or_a_kink_of_an_inverse() -> None:
+    # acosh(cosh(x)) = |x|: no derivative at 0, slope 1 at 1/2. atan(tan(x)) and 1/tan(x) are undefined at pi/2
+    # as written, so their derivatives are; at pi/4 d(1/tan)/dx = -csc(pi/4)^2 = -2.
+    with pytest.raises(Undefined):
+        at("diff(acosh(cosh(x)), x)", x=0)
+    assert abs(mid(at("diff(acosh(cosh(x)), x)", x=F(1, 2))) - 1) < mpmath.mpf(10) ** -15
+    for text in ("diff(atan(tan(pi/2 + x)), x)", "diff(1/tan(pi/2 + x), x)"):
+        with pytest.raises(Undefined):
+            at(text, x=0)
+    assert abs(mid(at("diff(1/tan(pi/4 + x), x)", x=0)) + 2) < mpmath.mpf(10) ** -15
 
 
 @pytest.mark.parametrize("text", [

@@ -7,8 +7,14 @@ What is guessed, from how each name is written in the sheet's display math:
 - a name with digits or capitals below it (``k_1``, ``L_{CE}``) is a name of its own (``k1``, ``LCE``);
 - a name applied to arguments and defined in the sheet by a line ``g(z) = ...`` becomes a ``[define]`` with the
   sheet's right side; applied but not defined, it is left to the person, with the line where it is applied;
-- a sum's index is bound by its sum, and a letter as its upper bound a positive integer; a sum written without
-  bounds (``\sum_j``) gets a commented ``[bounds]`` line;
+- a sum's index is bound by its sum, and a letter (or a name of its own, ``k_1``) as its upper bound a positive
+  integer; a sum written without bounds (``\sum_j``) gets a commented ``[bounds]`` line;
+- a digit above a bold letter labels a layer, not a power, where the sheet shows it: the letter written bold with two
+  different digits above it (``\mathbf{a}^1``, ``\mathbf{a}^2``) or with a 1 (a vector has no power, and no one
+  writes a power 1). Each such letter and digit is a family of its own (``a2``, ``indexed real``), its entries
+  ``a_i^2`` (``[latex]`` patterns written in the table); a name the sheet already uses (``a2`` from ``a_2``) leaves
+  the letter as it is;
+- a letter written only before a bracket (``y[0]``: an entry, or a product?) is left to the person, with its line;
 - every other letter is ``real``, the weakest assumption (a sheet that means positive says so in the table).
 
 The table ends with the entries its reading still cannot read, with their lines.
@@ -57,6 +63,12 @@ class _Facts:
     unbounded: dict[str, int] = field(default_factory=dict)        # \sum_j without bounds -> line
     counts: dict[str, int] = field(default_factory=dict)           # K of \sum_{j=1}^{K} -> line
     styled: set[str] = field(default_factory=set)                  # names also written \mathbf{x}
+    layered: dict[str, str] = field(default_factory=dict)          # a -> why its digits above are layers
+    layers: dict[str, tuple[int, str, str, str]] = field(default_factory=dict)   # a2 -> (line, shown, "a", "2")
+    bold_layers: dict[str, str] = field(default_factory=dict)      # a2 -> the style it is written in: \mathbf
+    plain_layers: set[str] = field(default_factory=set)            # a2 also written a^2, neither bold nor indexed
+    bare: set[str] = field(default_factory=set)                    # letters written as values, neither bold nor indexed
+    bracketed: dict[str, int] = field(default_factory=dict)        # y of y[0] -> line
 
 
 #: How the table of a sheet read without one is named: the sheet's name and this.
@@ -138,15 +150,21 @@ def infer_table(text: str, shown: str, deadline: float | None = None) -> str:
     facts = _Facts()
     line_of = _line_counter(layout.starts)
     answers: dict[str, _Facts] = {}         # what each answer shows, for a letter that is a family elsewhere
-    for answer in layout.answers:
-        for block in layout.blocks_of(answer):
-            if time.monotonic() > deadline:
-                break
-            _observe_block(block.content, block.base, answers.setdefault(answer.number, _Facts()), line_of)
+    scanned: dict[int, list[Token]] = {}
     for block in layout.blocks:
         if time.monotonic() > deadline:
             break       # the trial reading below reports the limit
-        _observe_block(block.content, block.base, facts, line_of)
+        scanned[block.start] = _tokens(block.content, block.base)
+    facts.layered = _layered(list(scanned.values()), line_of)
+    for answer in layout.answers:
+        for block in layout.blocks_of(answer):
+            if block.start in scanned and time.monotonic() <= deadline:
+                _observe(scanned[block.start], answers.setdefault(answer.number, _Facts(layered=facts.layered)),
+                         line_of)
+    for tokens in scanned.values():
+        if time.monotonic() > deadline:
+            break
+        _observe(tokens, facts, line_of)
     body = _table(facts) + _scalars(facts, answers)
     notation = notation_from_text(body, Path(shown), shown)
     unread = _unread(text, shown, notation, deadline)
@@ -157,12 +175,44 @@ def infer_table(text: str, shown: str, deadline: float | None = None) -> str:
     return printable(body + "\n".join(tail) + "\n")
 
 
-def _observe_block(content: str, base: int, facts: _Facts, line_of: LineOf) -> None:
+def _tokens(content: str, base: int) -> list[Token]:
     try:
-        tokens = scan(content, base=base)
+        return scan(content, base=base)
     except ExpressionError:
-        return
-    _observe(tokens, facts, line_of)
+        return []
+
+
+def _digit_above(tokens: list[Token], at: int) -> str | None:
+    """The digit of ``^{d}`` at ``tokens[at]`` (one digit alone in the braces), if that is what is there."""
+    if at + 3 < len(tokens) and tokens[at].kind == K.CARET and tokens[at + 1].kind == K.LBRACE and \
+            tokens[at + 2].kind == K.NUMBER and re.fullmatch(r"[0-9]", tokens[at + 2].text) and \
+            tokens[at + 3].kind == K.RBRACE:
+        return tokens[at + 2].text
+    return None
+
+
+def _layered(scanned: list[list[Token]], line_of: LineOf) -> dict[str, str]:
+    """The letters whose digits above are layer labels, each with why: written bold with two different digits
+    above (a^1 and a^2) or with a 1; a letter whose family name (a2) the sheet already writes (a_2) is left out."""
+    digits: dict[str, dict[str, int]] = {}
+    taken: set[str] = set()
+    for tokens in scanned:
+        for n, t in enumerate(tokens):
+            if t.kind == K.CMD and t.text in _STYLES and n + 3 < len(tokens) and \
+                    tokens[n + 2].kind == K.LETTER and tokens[n + 3].kind == K.RBRACE and \
+                    (digit := _digit_above(tokens, n + 4)) is not None:
+                digits.setdefault(tokens[n + 2].text, {}).setdefault(digit, line_of(t.col))
+            elif t.kind == K.LETTER and n + 3 < len(tokens) and tokens[n + 1].kind == K.UNDERSCORE and \
+                    tokens[n + 2].kind == K.LBRACE and tokens[n + 3].kind == K.NUMBER:
+                taken.add(t.text + tokens[n + 3].text)
+    out: dict[str, str] = {}
+    for letter, seen in digits.items():
+        if not _PLAIN.fullmatch(letter) or any(letter + digit in taken for digit in seen) or \
+                not (len(seen) > 1 or "1" in seen):
+            continue
+        shown = " and ".join(f"^{digit} at line {line}" for digit, line in sorted(seen.items()))
+        out[letter] = f"bold {letter} with {shown}"
+    return out
 
 
 def _scalars(facts: _Facts, answers: dict[str, _Facts]) -> str:
@@ -214,6 +264,12 @@ def _observe(tokens: list[Token], facts: _Facts, line_of: LineOf) -> None:
             upper = end + 4 < len(tokens) and tokens[end + 1].kind == K.CARET and tokens[end + 3].kind == K.LETTER
             if upper and tokens[end + 4].kind == K.RBRACE:     # \sum_{j=1}^{K}: K counts terms
                 facts.counts.setdefault(tokens[end + 3].text, line_of(t.col))
+            elif upper and tokens[end + 4].kind == K.UNDERSCORE and end + 5 < len(tokens) and \
+                    tokens[end + 5].kind == K.LBRACE:                # \sum_{j=1}^{k_1}: so does k1
+                last = closing(tokens, end + 5)
+                below = tokens[end + 6:last]
+                if _own_name(below) and last + 1 < len(tokens) and tokens[last + 1].kind == K.RBRACE:
+                    facts.counts.setdefault(tokens[end + 3].text + "".join(x.text for x in below), line_of(t.col))
     _definitions(tokens, facts, line_of)
     n = 0
     while n < len(tokens):
@@ -226,9 +282,17 @@ def _name_at(tokens: list[Token], n: int, facts: _Facts, line_of: LineOf, skip: 
     name, after = None, n + 1
     if t.kind == K.LETTER and n not in skip and t.text != "e":
         name = t.text
+        if name in facts.layered and (digit := _digit_above(tokens, after)) is not None:
+            facts.layers.setdefault(name + digit, (line_of(t.col), f"{name}^{digit}", name, digit))
+            facts.plain_layers.add(name + digit)
+            return after + 4
     elif t.kind == K.CMD and t.text in _STYLES and n + 3 < len(tokens) and tokens[n + 2].kind == K.LETTER \
             and tokens[n + 3].kind == K.RBRACE:
         name, after = tokens[n + 2].text, n + 4
+        if name in facts.layered and (digit := _digit_above(tokens, after)) is not None:
+            facts.layers.setdefault(name + digit, (line_of(t.col), f"{t.text}{{{name}}}^{digit}", name, digit))
+            facts.bold_layers.setdefault(name + digit, t.text)
+            return after + 4
         facts.styled.add(name)
     elif t.kind == K.CMD and t.text[1:] in GREEK:
         name = greek_name(t.text)
@@ -244,10 +308,15 @@ def _name_at(tokens: list[Token], n: int, facts: _Facts, line_of: LineOf, skip: 
         shown = f"{name}_{{{''.join(x.text for x in below)}}}"
         if any(x.kind == K.WORD for x in below):
             name = None         # J_{\text{softmax}}: a label, for a pattern
-        elif (below and all(x.kind == K.NUMBER for x in below)) or (
-                len(below) > 1 and all(x.kind == K.LETTER and x.text.isupper() for x in below)):
+        elif _own_name(below):
             facts.joined.setdefault(name + "".join(x.text for x in below), (line, shown, name))
             name = name + "".join(x.text for x in below)
+        elif below and name in facts.layered and (digit := _digit_above(tokens, end + 1)) is not None:
+            facts.layers.setdefault(name + digit, (line, f"{shown}^{digit}", name, digit))
+            for x in below:
+                if x.kind == K.LETTER:
+                    facts.indices.setdefault(x.text, line)
+            return end + 5
         elif below and not (len(below) > 1 and all(x.kind == K.LETTER for x in below)):
             facts.families.setdefault(name, (line, shown))
             for x in below:
@@ -261,9 +330,19 @@ def _name_at(tokens: list[Token], n: int, facts: _Facts, line_of: LineOf, skip: 
         facts.letters.setdefault(name, line)
         if after < len(tokens) and tokens[after].kind == K.LPAREN:
             facts.applied.setdefault(name, line)
+        elif after < len(tokens) and tokens[after].kind == K.LBRACKET:
+            facts.bracketed.setdefault(name, line)      # y[0]: an entry, or y times [0]? no value seen
         else:
             facts.values.add(name)
+            if t.kind == K.LETTER and after == n + 1:
+                facts.bare.add(name)
     return after
+
+
+def _own_name(below: list[Token]) -> bool:
+    """Whether what is below a letter makes a name of its own with it: digits (``k_1``) or capitals (``L_{CE}``)."""
+    return (bool(below) and all(x.kind == K.NUMBER for x in below)) or (
+        len(below) > 1 and all(x.kind == K.LETTER and x.text.isupper() for x in below))
 
 
 def _definitions(tokens: list[Token], facts: _Facts, line_of: LineOf) -> None:
@@ -299,11 +378,16 @@ def _table(facts: _Facts) -> str:
     for base, (line, shown) in facts.families.items():
         out.append(_line(f'{base} = "indexed real"', f"{shown} at line {line}: a family, indexed"))
         declared.add(base)
+    for layer, (line, shown, letter, digit) in facts.layers.items():
+        out.append(_line(f'{layer} = "indexed real"', f"{shown} at line {line}: layer {digit} of {letter}, a family "
+                         f"(the digit is a label, not a power: {facts.layered[letter]})"))
+        declared.add(layer)
     for count, line in facts.counts.items():
         if count not in declared:
             out.append(_line(f'{count} = "integer positive"', f"the upper bound of a sum at line {line}"))
             declared.add(count)
-    for index, line in facts.indices.items():
+    # A capital index (K of y_{K-1}) first: a person gives a lower-case one a range up to it (i = "integer 1..K").
+    for index, line in sorted(facts.indices.items(), key=lambda item: not item[0][0].isupper()):
         if index not in declared:
             out.append(_line(f'{index} = "integer"', f"an index below a family at line {line}"))
             declared.add(index)
@@ -324,6 +408,10 @@ def _table(facts: _Facts) -> str:
                        f"[symbols])" if name in facts.values else ""
                 left.append(f"# {name} is applied at line {facts.applied[name]} but not defined in the sheet: "
                             f"define \"{name}(..)\" here{also}")
+            continue
+        if name in facts.bracketed and name not in facts.values:
+            out.append(f"# {name} is written {name}[..] at line {facts.bracketed[name]}: an entry of a family, or a "
+                       f"product with a bracket? declare it here (\"indexed real\" for entries)")
             continue
         out.append(_line(f'{name} = "real"', f"first at line {line}; nothing says more"))
         declared.add(name)
@@ -346,6 +434,14 @@ def _table(facts: _Facts) -> str:
         except ExpressionError as err:
             out.append(f"# {key}: defined at line {line}, but its right side is not read ({err.message})")
     out += left
+    if facts.layers:
+        out += ["", "[latex]"]
+    for layer, (_, _, letter, digit) in facts.layers.items():
+        out.append(_line(f"'{letter}_{{?i}}^{digit}' = \"{layer}[?i]\"", f"an entry of the layer {layer}"))
+        out.append(_line(f"'{facts.bold_layers.get(layer, chr(92) + 'mathbf')}{{{letter}}}^{digit}' = \"{layer}\"",
+                         f"the layer {layer} as a whole"))
+        if layer in facts.plain_layers and letter not in facts.bare:        # w^2, w never a value of its own
+            out.append(_line(f"'{letter}^{digit}' = \"{layer}\"", f"{letter} is never written alone: the layer too"))
     out += ["", "[bounds]"]
     out += [_line(f'# {index} = "1..K"', f"\\sum_{index} at line {line} has no bounds: write them here")
             for index, line in facts.unbounded.items()]

@@ -6,8 +6,10 @@ expression of the project's own backtracks on any line), a table's own patterns 
 child process with a time limit, and what cannot be laid out is an error at its line, never a silent loss:
 
 - every line ending counts (``\n``, ``\r\n``, ``\r``);
-- code is not mathematics: in Markdown, fenced code blocks, inline code and HTML comments; in LaTeX, comments,
-  ``\verb`` and verbatim-like environments; a fence, comment or environment never closed is an error;
+- code is not mathematics, nor is what the page does not show (:mod:`.nonmath`, which follows CommonMark's block
+  structure for Markdown); a fence, comment or environment never closed is an error; a display block in what the
+  page may or may not show (a hidden HTML element, a TeX conditional) carries the reason it is not read, and the
+  lines of display math found in code or hidden text are listed, never dropped without a word;
 - a display block never closed, or running over an answer heading (a ``$$`` forgotten), is an error at its line;
 - an answer heading given twice (a student answering twice) is an error at the second, naming the first;
 - more answers than :data:`MAX_ANSWERS`, or display blocks than :data:`MAX_BLOCKS`, is an error.
@@ -20,11 +22,11 @@ import multiprocessing as mp
 import os
 import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 
 from verifier.errors import DerivationFileError
+from verifier.frontend.nonmath import Fail, Refusal, blank_markdown, blank_tex
 from verifier.frontend.notation import Notation
 from verifier.printable import printable
 
@@ -45,30 +47,20 @@ _TEX_SPACE = re.compile(r"~|\\[ ,;]")
 _TEX_ITEM = re.compile(r"\\item\s*\[")
 _TEX_FONT = re.compile(r"\s*(?:\\noindent\b|\\(?:textbf|textit|emph|textsc|underline)\s*\{|"
                        r"\{\s*\\(?:bf|it|em|sc)\b)\s*")
-#: HTML the page does not show as mathematics (MathJax skips these tags), and what closes each.
-_HIDDEN = {"<!--": "-->", "<pre>": "</pre>", "<script": "</script>", "<style": "</style>", "<textarea": "</textarea>"}
 _LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
-_QUOTE = re.compile(r"(?:[ \t]{0,3}>[ \t]?)+")
 _CLAIM_NUMBER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
-_BACKTICKS_OR_BLANK = re.compile(r"`+|\n[ \t]*(?=\n)")
-_NOT_NEWLINE = re.compile(r"[^\n]")
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_TEX_SPECIAL = re.compile(r"%|\\begin\{(verbatim|comment|lstlisting|minted|[BL]?Verbatim|filecontents)(\*?)\}"
-                          r"|\\(?:verb\*?|lstinline(?:\[[^\]\n]*\])?|mintinline\{[^{}\n]*\}|url|path)(?![A-Za-z])"
-                          r"|\\if(?:false|true)(?![A-Za-z])|\\end\{document\}|\\.", re.DOTALL)
-_TEX_CONDITIONAL = re.compile(r"(\\newif\s*)?\\(if[A-Za-z]*|else|fi)(?![A-Za-z])")
-#: An error at an offset of the sheet.
-Fail = Callable[[str, int], DerivationFileError]
 
 
 @dataclass(frozen=True)
 class Block:
-    """A display block: where its opener starts, its content and the offset of the content, its opener's line."""
+    """A display block: where its opener starts, its content and the offset of the content, its opener's line;
+    the region of the sheet it is in whose display math is not read, if any."""
 
     start: int
     content: str
     base: int
     line: int
+    refused: Refusal | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +85,7 @@ class Layout:
     answers: list[Answer]
     blocks: list[Block]
     offsets: list[int]      # where each block starts
+    unshown: list[int]      # lines of display math in text the page does not show as mathematics (code ...)
 
     def blocks_of(self, answer: Answer) -> list[Block]:
         """The display blocks that start inside an answer, in order."""
@@ -109,12 +102,15 @@ def lay_out(text: str, shown: str, notation: Notation) -> Layout:
     def fail(message: str, offset: int) -> DerivationFileError:
         return DerivationFileError(message, file=shown, line=bisect.bisect_right(starts, offset))
 
-    text = _blank_tex(text, fail) if shown.endswith(".tex") else _blank_markdown(text, starts, fail)
+    visible = blank_tex(text, fail) if shown.endswith(".tex") else blank_markdown(text, starts, fail)
+    unshown = sorted({bisect.bisect_right(starts, m.start()) for m in _OPENER.finditer(text)
+                      if visible.text[m.start()] == " "})
+    text = visible.text
     lines = text.split("\n")
     heads, stops = _classify(lines, notation, shown)
     answers = _answers(heads, stops, lines, starts, notation, fail)
-    blocks = _blocks(text, starts, answers, fail)
-    return Layout(text, starts, answers, blocks, [b.start for b in blocks])
+    blocks = [replace(b, refused=visible.refusal(b.start)) for b in _blocks(text, starts, answers, fail)]
+    return Layout(text, starts, answers, blocks, [b.start for b in blocks], unshown)
 
 
 def undecorated(line: str) -> str:
@@ -161,175 +157,6 @@ def _without_closing(body: str) -> str:
     if hashes != body and (not hashes or hashes[-1] in " \t"):
         body = hashes.rstrip(" \t")
     return body
-
-
-# --- text that is not mathematics -------------------------------------------------------------------------------
-
-def _blank(text: str, spans: list[tuple[int, int]]) -> str:
-    """``text`` with every span made spaces (line endings kept, so that lines and columns do not move)."""
-    if not spans:
-        return text
-    out: list[str] = []
-    at = 0
-    for start, stop in spans:
-        out.append(text[at:start])
-        out.append(_NOT_NEWLINE.sub(" ", text[start:stop]))
-        at = stop
-    out.append(text[at:])
-    return "".join(out)
-
-
-def _blank_markdown(text: str, starts: list[int], fail: Fail) -> str:
-    """Blockquote markers, fenced code blocks, then inline code, HTML comments and ``<pre>``, ``<script>``,
-    ``<style>`` and ``<textarea>`` blocks, blanked."""
-    spans: list[tuple[int, int]] = []
-    for start in starts:
-        quote = _QUOTE.match(text, start)
-        if quote and quote.end() > start:
-            spans.append((start, quote.end()))
-    text = _blank(text, spans)
-    spans = []
-    fence: tuple[str, int, int] | None = None     # (character, length, offset) of an open fence
-    for n, start in enumerate(starts):
-        stop = starts[n + 1] - 1 if n + 1 < len(starts) else len(text)
-        m = _FENCE.match(text, start, stop)
-        if fence is None:
-            if m:
-                fence = (m.group(1)[0], len(m.group(1)), start)
-        elif m and m.group(1)[0] == fence[0] and len(m.group(1)) >= fence[1] and not text[m.end():stop].strip():
-            spans.append((fence[2], stop))
-            fence = None
-    if fence is not None:
-        raise fail(f"the code block opened here with {fence[0] * fence[1]} is never closed", fence[2])
-    text = _blank(_blank(text, spans), _indented_code(text, starts))
-    spans = []
-    pos = 0
-    ahead: dict[str, int | None] = {opener: None for opener in ("`", *_HIDDEN)}   # where each opener is next
-    while True:
-        for opener, at in ahead.items():
-            if at is None or 0 <= at < pos:     # each found again only once passed: linear in the text
-                ahead[opener] = text.find(opener, pos)
-        found = [(at, opener) for opener, at in ahead.items() if at is not None and at >= 0]
-        if not found:
-            break
-        at, opener = min(found)
-        if opener != "`":
-            closer = _HIDDEN[opener]
-            end = text.find(closer, at + len(opener))
-            if end < 0:
-                what = "HTML comment" if opener == "<!--" else "HTML block"
-                raise fail(f"the {what} opened here with {opener} is never closed", at)
-            spans.append((at, end + len(closer)))
-            pos = end + len(closer)
-            continue
-        pos = _code_span(text, at, spans)
-    return _blank(text, spans)
-
-
-def _indented_code(text: str, starts: list[int]) -> list[tuple[int, int]]:
-    """The lines of indented code blocks: indented four spaces (or a tab) after a blank line, outside a list item
-    (whose content is indented as well)."""
-    spans: list[tuple[int, int]] = []
-    blank_before = True
-    in_item = in_code = False
-    for n, start in enumerate(starts):
-        stop = starts[n + 1] - 1 if n + 1 < len(starts) else len(text)
-        line = text[start:stop]
-        if not line.strip():
-            blank_before = True
-            continue
-        indent = len(line) - len(line.lstrip(" \t"))
-        if "\t" in line[:indent] or indent >= 4:
-            in_code = in_code or (blank_before and not in_item)
-            if in_code:
-                spans.append((start, stop))
-        else:
-            in_code = False
-            if indent == 0:
-                in_item = _LIST_ITEM.match(line) is not None
-        blank_before = False
-    return spans
-
-
-def _code_span(text: str, tick: int, spans: list[tuple[int, int]]) -> int:
-    """Inline code opened by the run of backticks at ``tick``: closed by the next run as long, in the same paragraph
-    (else the run is only backticks). Records the span; returns where to go on."""
-    opener = _BACKTICKS_OR_BLANK.match(text, tick)
-    assert opener is not None
-    length = len(opener.group())
-    for m in _BACKTICKS_OR_BLANK.finditer(text, opener.end()):
-        if m.group().startswith("\n"):
-            return opener.end()
-        if len(m.group()) == length:
-            spans.append((tick, m.end()))
-            return m.end()
-    return opener.end()
-
-
-def _blank_tex(text: str, fail: Fail) -> str:
-    r"""Comments (``%`` to the end of the line), ``\verb|...|`` and verbatim-like environments, blanked."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    while (m := _TEX_SPECIAL.search(text, pos)) is not None:
-        word = m.group()
-        if word == "%":
-            end = text.find("\n", m.start())
-            end = len(text) if end < 0 else end
-        elif word in ("\\iffalse", "\\iftrue"):
-            pos = _branches(text, m, spans, fail)
-            continue
-        elif word == "\\end{document}":
-            end = len(text)
-        elif m.group(1):
-            closer = f"\\end{{{m.group(1)}{m.group(2)}}}"
-            end = text.find(closer, m.end())
-            if end < 0:
-                raise fail(f"the environment {m.group(1)}{m.group(2)} opened here is never closed", m.start())
-            end += len(closer)
-        elif word.startswith(("\\verb", "\\lstinline", "\\mintinline", "\\url", "\\path")) and m.end() < len(text):
-            delimiter = "}" if text[m.end()] == "{" else text[m.end()]     # \url{..}, \lstinline|..|
-            end = text.find(delimiter, m.end() + 1)
-            line_end = text.find("\n", m.end())
-            if end < 0 or 0 <= line_end < end:
-                raise fail(f"{word.split('[')[0].split('{')[0]} is not closed on its line", m.start())
-            end += 1
-        else:
-            pos = m.end()
-            continue
-        spans.append((m.start(), end))
-        pos = end
-    merged: list[tuple[int, int]] = []
-    for start, stop in sorted(spans):      # the skipped branch of \iftrue holds spans of its own
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
-        else:
-            merged.append((start, stop))
-    return _blank(text, merged)
-
-
-def _branches(text: str, opening: re.Match[str], spans: list[tuple[int, int]], fail: Fail) -> int:
-    r"""The branch of ``\iffalse ... \else ... \fi`` (or ``\iftrue``) that TeX does not print, with the three
-    words, added to ``spans`` (conditionals nest inside it); where to go on reading (the printed branch)."""
-    depth, middle = 1, None
-    for t in _TEX_CONDITIONAL.finditer(text, opening.end()):
-        word = t.group(2)
-        if word.startswith("if") and not t.group(1):
-            depth += 1
-        elif word == "else" and depth == 1:
-            middle = t
-        elif word == "fi":
-            depth -= 1
-            if depth == 0:
-                break
-    else:
-        raise fail(f"{opening.group()} is never closed (\\fi is missing)", opening.start())
-    if opening.group() == "\\iffalse":
-        spans.append((opening.start(), middle.end() if middle else t.end()))
-        spans.extend([(t.start(), t.end())] if middle else [])
-        return middle.end() if middle else t.end()
-    spans.append((opening.start(), opening.end()))
-    spans.append((middle.start() if middle else t.start(), t.end()))
-    return opening.end()
 
 
 # --- headings and answers ---------------------------------------------------------------------------------------

@@ -258,6 +258,10 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
         lib.notes.append(f"{shown}: display math outside any answer (after a line that is not an answer heading, "
                          f"or a question's line), not read: line{'s' if len(sheet.outside) > 1 else ''} "
                          f"{', '.join(str(n) for n in sheet.outside[:20])}{' ...' if len(sheet.outside) > 20 else ''}")
+    if sheet.unshown:
+        lib.notes.append(f"{shown}: display math in text the page does not show as mathematics (code, a comment, a "
+                         f"link's definition, a skipped branch), not read: line{'s' if len(sheet.unshown) > 1 else ''} "
+                         f"{', '.join(str(n) for n in sheet.unshown[:20])}{' ...' if len(sheet.unshown) > 20 else ''}")
     if sheet.skipped:
         lib.notes.append(f"{shown}: display blocks skipped by the table (not checked): line"
                          f"{'s' if len(sheet.skipped) > 1 else ''} {', '.join(str(n) for n in sheet.skipped[:20])}"

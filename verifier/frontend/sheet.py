@@ -91,6 +91,7 @@ class Sheet:
     hypotheses: dict[str, int | None] = field(default_factory=dict)   # the table's assume, where -> line
     answers: int = 0                                                  # answer headings found
     outside: list[int] = field(default_factory=list)                  # lines of display blocks in no answer
+    unshown: list[int] = field(default_factory=list)                  # lines of display math in code, hidden text
     empty: list[tuple[str, int]] = field(default_factory=list)        # answers with nothing to check: id, line
     skipped: list[int] = field(default_factory=list)                  # lines of blocks the table skips
     unmatched: list[str] = field(default_factory=list)                # the table's claim and block entries unused
@@ -123,6 +124,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
     sheet_steps = 0
     inside = {block.start for answer in layout.answers for block in layout.blocks_of(answer)}
     sheet.outside = [block.line for block in layout.blocks if block.start not in inside]
+    sheet.unshown = layout.unshown
     used: set[tuple[str, int | str | None]] = set()
     by_words: dict[tuple[str, str], list[int]] = {}     # a block table keyed by words -> the blocks it applies to
     for answer in layout.answers:
@@ -143,8 +145,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
             if settings.skip:
                 sheet.skipped.append(block.line)
                 continue
-            for continues, entries in _read_block(block.content, block.base, settings.rules, positions,
-                                                  MAX_STEPS - steps, defined):
+            for continues, entries in _read_block(block, settings.rules, positions, MAX_STEPS - steps, defined):
                 steps += len(entries)
                 if continues and chains:
                     chains[-1].extend(entries)
@@ -198,12 +199,16 @@ def _with_leads(layout: Layout, answer: Answer) -> list[tuple[Block, str]]:
     return out
 
 
-def _read_block(content: str, base: int, rules: Rules, positions: _Positions, budget: int, defined: Definitions
+def _read_block(block: Block, rules: Rules, positions: _Positions, budget: int, defined: Definitions
                 ) -> list[tuple[bool, list[Entry]]]:
     """The chains a display block writes: (whether it continues the chain before, its entries). Past ``budget``
-    entries the rest is not read (the caller reports the limit). A block using what the sheet defines is one
-    formula not read."""
-    if content.strip() and (hit := defined.first_use(content)) is not None:
+    entries the rest is not read (the caller reports the limit). A block in a region the page may not show, or
+    using what the sheet defines, is one formula not read."""
+    content, base = block.content, block.base
+    refused = block.refused
+    hit = (refused.at - base, refused.reason) if refused is not None else (
+        defined.first_use(content) if content.strip() else None)
+    if hit is not None:
         line, col = positions.at(base + len(content) - len(content.lstrip()))
         where = positions.at(base + hit[0]) if hit[0] is not None else (line, col)
         return [(False, [Entry(None, printable(" ".join(content.split())), line, col, None, hit[1], *where)])]

@@ -26,7 +26,7 @@ from verifier.model import Claim, Obligation, Origin, Outcome, obligations
 from verifier.oracle import declarations, evaluate
 from verifier.oracle.evaluate import Definition, Point
 from verifier.oracle.points import Scene, assign, candidates, critical_values
-from verifier.oracle.values import INTERVAL, CannotTell, NotGiven, Number, Undefined, show, working
+from verifier.oracle.values import INTERVAL, CannotTell, NotGiven, Number, PiRational, Undefined, show, working
 
 if TYPE_CHECKING:   # for types only: the evaluator reads a library's files, it needs none of its readers
     from verifier.frontend.library import Library
@@ -343,7 +343,7 @@ def _at_given_point(ob: Reading, outcome: Outcome) -> str | None:
     entries: dict[tuple[str, tuple[int, ...]], Number] = {}
     for key, text in outcome.counterexample.items():
         v = evaluate.value(P.parse_expression(text), Point({}, {}, {}))
-        if isinstance(v, bool) or not isinstance(v, (Fraction, INTERVAL)):
+        if isinstance(v, bool) or not isinstance(v, (Fraction, PiRational, INTERVAL)):
             return None
         target = P.parse_expression(key)
         if isinstance(target, P.Name):

@@ -14,7 +14,7 @@ from fractions import Fraction
 from verifier.errors import ExpressionError
 from verifier.frontend import parser as P
 from verifier.oracle.evaluate import Point, value
-from verifier.oracle.values import INTERVAL, CannotTell, Number, compare, sign
+from verifier.oracle.values import INTERVAL, CannotTell, Number, PiRational, compare, sign
 
 _WORDS = frozenset({"real", "positive", "negative", "nonnegative", "nonpositive", "nonzero", "integer", "complex"})
 #: The signs (-1, 0, 1) each word allows.
@@ -63,7 +63,7 @@ class Decl:
 
 def _number(node: P.Node, point: Point) -> Number:
     v = value(node, point)
-    if isinstance(v, (Fraction, INTERVAL)):
+    if isinstance(v, (Fraction, PiRational, INTERVAL)):
         return v
     raise CannotTell("a bound that is not a number")
 

@@ -24,6 +24,7 @@ from verifier.oracle.values import (
     CannotTell,
     Close,
     Number,
+    PiRational,
     Undefined,
     Vec,
     add,
@@ -204,7 +205,7 @@ class _Eval:
         if name in p.definitions and p.definitions[name].params is None:
             return self.value(p.definitions[name].body, {})
         if name == "pi":
-            return +iv.pi
+            return PiRational(Fraction(0), Fraction(1))
         if name == "E":
             return +iv.e
         if name in ("True", "False"):

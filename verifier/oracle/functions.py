@@ -12,7 +12,17 @@ from typing import Any, TypeAlias
 import mpmath
 from mpmath import iv
 
-from verifier.oracle.values import CannotTell, Interval, Number, Undefined, approx, compare, ends, mul, sign, sub
+from verifier.oracle.values import (
+    CannotTell,
+    Interval,
+    Number,
+    PiRational,
+    Undefined,
+    approx,
+    ends,
+    sign,
+    sub,
+)
 
 Note: TypeAlias = Callable[[Number], None]
 Function: TypeAlias = Callable[[Note, Number], Number]
@@ -114,21 +124,34 @@ def _tanh(note: Note, x: Number) -> Number:
     return 1 - 2 / (iv.exp(2 * approx(x)) + 1)
 
 
-def _trig(fn: Callable[[Any], Any], at_zero: int) -> Function:
-    def apply(note: Note, x: Number) -> Number:
-        if x == 0:
-            return Fraction(at_zero)
-        return fn(approx(x))
-    return apply
-
-
-def _tan(note: Note, x: Number) -> Number:
+def _quarter_turns(x: Number) -> int | None:
+    """``k`` modulo 4 when ``x`` is exactly ``k*pi/2`` (where sin and cos are 0 or +-1), else ``None``."""
     if x == 0:
-        return Fraction(0)
-    c = iv.cos(approx(x))
-    if sign(c) == 0:
-        raise Undefined("tan at a pole")
-    return iv.sin(approx(x)) / c
+        return 0
+    if isinstance(x, PiRational) and x.rational == 0 and (2 * x.multiple).denominator == 1:
+        return int(2 * x.multiple) % 4
+    return None
+
+
+def _sin(note: Note, x: Number) -> Number:
+    k = _quarter_turns(x)
+    return iv.sin(approx(x)) if k is None else Fraction((0, 1, 0, -1)[k])
+
+
+def _cos(note: Note, x: Number) -> Number:
+    k = _quarter_turns(x)
+    return iv.cos(approx(x)) if k is None else Fraction((1, 0, -1, 0)[k])
+
+
+def _quotient(top: Function, bottom: Function, pole: str) -> Function:
+    """``top/bottom`` of one argument, undefined where ``bottom`` is 0."""
+    def apply(note: Note, x: Number) -> Number:
+        d = bottom(note, x)
+        if sign(d) == 0:
+            raise Undefined(pole)
+        n = top(note, x)
+        return n / d if isinstance(n, Fraction) and isinstance(d, Fraction) else approx(n) / approx(d)
+    return apply
 
 
 def _monotone(fn: Callable[[Any], Any], increasing: bool, lo: int | None = None, hi: int | None = None,
@@ -138,8 +161,9 @@ def _monotone(fn: Callable[[Any], Any], increasing: bool, lo: int | None = None,
     def apply(note: Note, x: Number) -> Number:
         for end, below in ((lo, True), (hi, False)):
             if end is not None:
-                note(sub(x, Fraction(end)))
-                c = compare(x, Fraction(end))
+                gap = sub(x, Fraction(end))
+                note(gap)
+                c = sign(gap)     # the enclosure's own sign: near an end, not "equal as far as can be seen"
                 if (c < 0 or (strict and c == 0)) if below else (c > 0 or (strict and c == 0)):
                     raise Undefined(f"{fn.__name__} outside its domain")
         if at_zero is not None and x == 0:
@@ -151,21 +175,12 @@ def _monotone(fn: Callable[[Any], Any], increasing: bool, lo: int | None = None,
     return apply
 
 
-def _reciprocal(fn: Callable[[Any], Any]) -> Function:
-    def apply(note: Note, x: Number) -> Number:
-        d = fn(approx(x))
-        if sign(d) == 0:
-            raise Undefined("a pole")
-        return 1 / d
-    return apply
-
-
 UNARY: dict[str, Function] = {
     "exp": _exp, "log": _log, "sqrt": _sqrt, "Abs": _abs, "sign": _sign, "Heaviside": _heaviside,
-    "floor": _floor, "ceiling": lambda note, x: _floor(note, x, up=True), "tan": _tan,
-    "sin": _trig(iv.sin, 0), "cos": _trig(iv.cos, 1), "sinh": _sinh, "cosh": _cosh, "tanh": _tanh,
-    "sec": _reciprocal(iv.cos), "csc": _reciprocal(iv.sin),
-    "cot": lambda note, x: mul(_trig(iv.cos, 1)(note, x), _reciprocal(iv.sin)(note, x)),
+    "floor": _floor, "ceiling": lambda note, x: _floor(note, x, up=True),
+    "sin": _sin, "cos": _cos, "tan": _quotient(_sin, _cos, "tan at a pole"), "sinh": _sinh, "cosh": _cosh,
+    "tanh": _tanh, "sec": _quotient(lambda note, x: Fraction(1), _cos, "sec at a pole"),
+    "csc": _quotient(lambda note, x: Fraction(1), _sin, "csc at a pole"), "cot": _quotient(_cos, _sin, "cot at a pole"),
     "atan": _monotone(mpmath.atan, True, at_zero=0), "asinh": _monotone(mpmath.asinh, True, at_zero=0),
     "asin": _monotone(mpmath.asin, True, -1, 1, at_zero=0), "acos": _monotone(mpmath.acos, False, -1, 1),
     "acosh": _monotone(mpmath.acosh, True, lo=1), "atanh": _monotone(mpmath.atanh, True, -1, 1, strict=True,

@@ -19,7 +19,7 @@ from fractions import Fraction
 from verifier.frontend import parser as P
 from verifier.oracle.declarations import Decl
 from verifier.oracle.evaluate import Definition, Family, Point, value
-from verifier.oracle.values import INTERVAL, CannotTell, NotGiven, Number, Undefined, integer
+from verifier.oracle.values import INTERVAL, CannotTell, NotGiven, Number, PiRational, Undefined, integer
 
 F = Fraction
 #: Values a real name is tried at, beside its critical ones and its interval's ends.
@@ -121,7 +121,7 @@ def assign(scene: Scene, chosen: dict[str, Number], rng: random.Random | None, s
     for n in scene.order:
         if n in scene.where:
             v = value(scene.where[n], point)
-            if not isinstance(v, (Fraction, INTERVAL)):
+            if not isinstance(v, (Fraction, PiRational, INTERVAL)):
                 raise CannotTell("a where value that is not a number")
             scalars[n] = v
             continue
@@ -192,6 +192,8 @@ def critical_values(scene: Scene, base: dict[str, Number], name: str, seed: int,
     """Values of ``name`` (others as in ``base``) where a quantity ``look`` notes crosses 0, by secants from the
     base value to one above and one below it; integers for an integer name."""
     t0 = base[name]
+    if not isinstance(t0, Fraction):
+        return []
     noted: list[list[Number]] = []
     for t in (t0, t0 + 1, t0 - 1):
         seen: list[Number] = []
@@ -206,11 +208,11 @@ def critical_values(scene: Scene, base: dict[str, Number], name: str, seed: int,
         except (CannotTell, Undefined, ZeroDivisionError, OverflowError, ValueError):
             pass
         noted.append(seen)
-    out: list[Number] = []
+    out: list[Fraction] = []
     for other, t in ((noted[1], t0 + 1), (noted[2], t0 - 1)):
         for q0, q1 in zip(noted[0], other, strict=False):
             if isinstance(q0, Fraction) and isinstance(q1, Fraction) and q0 != q1:
                 out.append(t0 - q0 * (t - t0) / (q1 - q0))
     if scene.decls.get(name) is not None and scene.decls[name].integer:
         out = [F(r.numerator // r.denominator + k) for r in out for k in (0, 1)]
-    return list(dict.fromkeys(v for v in out if abs(v.numerator) < 10 ** 30 and v.denominator < 10 ** 30))[:8]
+    return list[Number](dict.fromkeys(v for v in out if abs(v.numerator) < 10 ** 30 and v.denominator < 10 ** 30))[:8]

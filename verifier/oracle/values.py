@@ -1,7 +1,8 @@
 """The reference evaluator's numbers: exact rationals where possible, rigorous intervals elsewhere.
 
-A value is a :class:`fractions.Fraction` (exact) or an mpmath interval (:data:`Interval`, an enclosure of the exact
-value, carried at the working precision of :func:`working`). Two values are ordered only when their enclosures are
+A value is a :class:`fractions.Fraction` (exact), a :class:`PiRational` (``r + q*pi``, exact: where a trigonometric
+function has a pole or a zero is told), or an mpmath interval (:data:`Interval`, an enclosure of the exact value,
+carried at the working precision of :func:`working`). Two values are ordered only when their enclosures are
 apart by more than :data:`APART` (relative); within :data:`SAME` of each other they are equal as far as can be seen
 (:class:`Close`), and otherwise the evaluator cannot tell. Vectors are :class:`Vec`: entries over an integer range,
 0 outside it.
@@ -28,7 +29,35 @@ MAX_BITS = 3000
 
 Interval: TypeAlias = Any     # mpmath.iv.mpf (its class is not exported)
 INTERVAL = type(iv.mpf(1))
-Number: TypeAlias = Fraction | Interval
+
+
+@dataclass(frozen=True)
+class PiRational:
+    """``rational + multiple*pi`` with both rational and ``multiple`` not 0, carried exactly: an enclosure of
+    ``pi/2`` cannot tell that ``tan`` has a pole there, this can (and ``r + q*pi`` is 0 only when both are)."""
+
+    rational: Fraction
+    multiple: Fraction
+
+    def __neg__(self) -> PiRational:
+        return PiRational(-self.rational, -self.multiple)
+
+
+Number: TypeAlias = Fraction | PiRational | Interval
+
+
+def pi_rational(rational: Fraction, multiple: Fraction) -> Number:
+    """``rational + multiple*pi``: a rational when ``multiple`` is 0."""
+    return rational if multiple == 0 else PiRational(rational, multiple)
+
+
+def _parts(v: Number) -> tuple[Fraction, Fraction] | None:
+    """The rational part and the multiple of pi of an exact value."""
+    if isinstance(v, Fraction):
+        return v, Fraction(0)
+    if isinstance(v, PiRational):
+        return v.rational, v.multiple
+    return None
 
 
 @contextmanager
@@ -47,6 +76,8 @@ def ends(v: Number) -> tuple[mpmath.mpf, mpmath.mpf]:
     if isinstance(v, Fraction):
         x = mpmath.mpf(v.numerator) / v.denominator
         return x, x
+    if isinstance(v, PiRational):
+        v = approx(v)
     return mpmath.mpf(v.a), mpmath.mpf(v.b)
 
 
@@ -91,7 +122,9 @@ class Vec:
 
 def tidy(v: Number) -> Number:
     """``v``, carried approximately once it is too long to carry exactly."""
-    if isinstance(v, Fraction) and (v.numerator.bit_length() > MAX_BITS or v.denominator.bit_length() > MAX_BITS):
+    parts = _parts(v)
+    if parts is not None and any(q.numerator.bit_length() > MAX_BITS or q.denominator.bit_length() > MAX_BITS
+                                 for q in parts):
         return approx(v)
     return v
 
@@ -100,10 +133,12 @@ def approx(v: Number) -> Interval:
     """``v`` as an interval."""
     if isinstance(v, Fraction):
         return iv.mpf(v.numerator) / v.denominator if v.denominator != 1 else iv.mpf(v.numerator)
+    if isinstance(v, PiRational):
+        return approx(v.rational) + approx(v.multiple) * iv.pi
     return v
 
 
-def pair(a: Number, b: Number) -> tuple[Number, Number]:
+def pair(a: Number, b: Number) -> tuple[Fraction, Fraction] | tuple[Interval, Interval]:
     """``a`` and ``b`` of one kind (Python has no arithmetic between a Fraction and an mpf)."""
     if isinstance(a, Fraction) and isinstance(b, Fraction):
         return a, b
@@ -112,24 +147,33 @@ def pair(a: Number, b: Number) -> tuple[Number, Number]:
 
 def add(a: Number, b: Number) -> Number:
     """``a + b``."""
+    p, q = _parts(a), _parts(b)
+    if p is not None and q is not None:
+        return tidy(pi_rational(p[0] + q[0], p[1] + q[1]))
     x, y = pair(a, b)
     return tidy(x + y)
 
 
 def sub(a: Number, b: Number) -> Number:
     """``a - b``."""
-    x, y = pair(a, b)
-    return tidy(x - y)
+    return add(a, -b)
 
 
 def mul(a: Number, b: Number) -> Number:
     """``a * b``."""
+    for c, v in ((a, b), (b, a)):
+        p = _parts(v)
+        if isinstance(c, Fraction) and p is not None:
+            return tidy(pi_rational(c * p[0], c * p[1]))
     x, y = pair(a, b)
     return tidy(x * y)
 
 
 def div(a: Number, b: Number) -> Number:
     """``a / b`` (``b`` not 0)."""
+    p, q = _parts(a), _parts(b)
+    if p is not None and q is not None and (q[1] == 0 or q[0] == p[0] == 0):
+        return tidy(pi_rational(p[0] / q[0], p[1] / q[0]) if q[1] == 0 else p[1] / q[1])
     x, y = pair(a, b)
     return tidy(x / y)
 
@@ -147,6 +191,8 @@ def sign(v: Number) -> int:
     """-1, 0 or 1; an interval that holds 0 cannot be told."""
     if isinstance(v, Fraction):
         return (v > 0) - (v < 0)
+    if isinstance(v, PiRational) and v.rational == 0:
+        return sign(v.multiple)
     lo, hi = ends(v)
     if lo > 0:
         return 1
@@ -166,6 +212,8 @@ def compare(a: Number, b: Number) -> int:
     :class:`Close`, and between :data:`SAME` and :data:`APART` the evaluator cannot tell."""
     if isinstance(a, Fraction) and isinstance(b, Fraction):
         return (a > b) - (a < b)
+    if _parts(a) is not None and _parts(b) is not None:
+        return sign(sub(a, b))      # exact: r + q*pi is 0 only when r and q are
     scale = max(mpmath.mpf(1), size(a), size(b))
     lo, hi = ends(approx(a) - approx(b))
     if max(abs(lo), abs(hi)) <= SAME * scale:
@@ -185,5 +233,7 @@ def show(v: Number | Vec) -> str:
         return "[" + ", ".join(show(v.entry(i)) for i in range(v.lo, v.hi + 1)) + "]"
     if isinstance(v, Fraction) and len(str(v)) <= 40:
         return str(v)
+    if isinstance(v, PiRational) and len(str(v.rational) + str(v.multiple)) <= 40:
+        return ("" if v.rational == 0 else f"{v.rational} + ") + f"{v.multiple}*pi"
     lo, hi = ends(v)
     return "≈ " + mpmath.nstr((lo + hi) / 2, 15)

@@ -44,6 +44,7 @@ from verifier.model import (
     Claim,
     ClaimResult,
     Obligation,
+    Origin,
     Outcome,
     Shown,
     ShownEntry,
@@ -362,7 +363,7 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
                 pending.add(copy)
             else:
                 if outcome.shown is not None:
-                    shared.shown = _moved(outcome.shown, claims[copy.claim_no], copy.ob_no)
+                    shared.shown = _moved(outcome.shown, claims[copy.claim_no], built[copy.claim_no], copy.ob_no)
                 settled(copy, shared)
 
     def finished(task: Task, outcome: Outcome, rendered: bool) -> None:
@@ -453,10 +454,10 @@ def run_obligations(library: Library, claims: list[Claim], *, jobs: int, timeout
     return results, interrupted
 
 
-def _moved(shown: Shown, claim: Claim, n: int) -> Shown:
+def _moved(shown: Shown, claim: Claim, origins: list[tuple[Obligation, Origin]], n: int) -> Shown:
     """What the reports show of an identical obligation (:mod:`.dedup`), at the place of obligation ``n`` of
-    ``claim``: its entries' texts and lines, the same pictures."""
-    places = entries_of(claim, n, obligations(claim)[n][0])
+    ``claim`` (whose obligations are ``origins``): its entries' texts and lines, the same pictures."""
+    places = entries_of(claim, n, origins[n][0], origins)
     entries = [ShownEntry(place.text, place.line, e.mathml) for place, e in zip(places, shown.entries, strict=False)]
     return Shown(entries, shown.plot, dict(shown.approximations))
 

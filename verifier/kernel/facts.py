@@ -175,6 +175,12 @@ def _as_constraints(rel: sp.Basic) -> list[linear.Constraint]:
     if not isinstance(rel, sp.core.relational.Relational):
         return []
     d = rel.lhs - rel.rhs
+    if d.is_number and not d.is_Rational and isinstance(rel, (sp.Ge, sp.Gt, sp.Le, sp.Lt)):
+        # A relation between numbers (1 - 2*pi >= 0), decided by a rigorous enclosure: false is -1 >= 0.
+        s = interval.sign(d)
+        if s is None or sign_satisfies(s, RELATION_OPS[type(rel)]):
+            return []
+        return [linear.Constraint((), Fraction(-1))]
     if isinstance(rel, sp.Eq):
         out = [linear.constraint(d), linear.constraint(-d)]
     elif isinstance(rel, (sp.Ge, sp.Gt)):

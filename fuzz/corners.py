@@ -10,6 +10,7 @@
 - ``point-kink``: a derivative at one point, where the formula has a kink or a jump the function may not have
   (``floor(x^2)`` at 0 is differentiable, ``relu(x)`` at 0 is not), the value found by hand from the difference
   quotient.
+- the inverse and reciprocal trigonometric and hyperbolic functions of :mod:`fuzz.trig`.
 
 A claim without an ``assume`` may also get a hypothesis over all indices that its declarations already imply
 (:data:`IMPLIED`): its truth is unchanged, and the cross-check must still look at it.
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from fuzz.trig import TRIG
 
 if TYPE_CHECKING:
     from fuzz.grammar import Grammar
@@ -176,5 +179,5 @@ def point_kink(g: Grammar) -> tuple[Keys, bool | None]:
 
 
 CORNERS: dict[str, Callable[[Grammar], tuple[Keys, bool | None]]] = {
-    "family-gradient": family_gradient, "integer-powers": integer_powers, "point-kink": point_kink,
+    "family-gradient": family_gradient, "integer-powers": integer_powers, "point-kink": point_kink, **TRIG,
 }

@@ -8,7 +8,8 @@ holds, a derivative and its value, a sum or product rewritten (shifted, split, p
 finite domain's case, a hypothesis over all indices, an ``exists`` with a witness, each optionally under a ``where``
 or an ``assume``. A template whose truth depends on a point (a derivative at a joint of a ``Piecewise``) leaves it to
 the reference evaluator (``truth = None``). :mod:`fuzz.corners` adds templates for corners found from outside
-(gradients in index form, integer powers of powers, derivatives where the formula has a kink the function has not).
+(gradients in index form, integer powers of powers, derivatives where the formula has a kink the function has not,
+inverse and reciprocal trigonometric and hyperbolic functions at their poles, kinks and domain ends).
 """
 
 from __future__ import annotations

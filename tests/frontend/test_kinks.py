@@ -105,3 +105,52 @@ def test_a_kink_in_a_branch_counts_only_where_the_branch_is_taken() -> None:
     d = derivative_where_defined(sp.Sum(huber, (j, 1, K)), w[k])
     assert value_at(d, {K: 2, k: 2, w[2]: 0, w[3]: 5}) == 0
     assert value_at(d, {K: 2, k: 2, w[2]: 3, w[3]: 5}) == 1
+
+
+def test_a_kink_whose_argument_stands_still_in_the_variable_is_none() -> None:
+    # |w[0] + w[1]| differentiated by w[2] (K = 2; the sum reads w[j - 1], j = 1..2, so never w[2]): the function does
+    # not depend on w[2], derivative 0 wherever w[0] + w[1] is 0 or not. By w[1] it is a kink at w[0] + w[1] = 0
+    # (slopes -1 and 1): no derivative there. (The fuzzer, seed 2412.)
+    x = sp.Symbol("x", real=True)
+    d = derivative_where_defined(sp.Abs(sp.Sum(w[j - 1], (j, 1, K))), w[k])
+    assert value_at(d, {K: 2, k: 2, w[0]: 0, w[1]: 0}) == 0
+    assert value_at(d, {K: 2, k: 1, w[0]: 0, w[1]: 0}) is sp.nan
+    assert value_at(d, {K: 2, k: 1, w[0]: 1, w[1]: 0}) == 1
+    # Sum(|w[j]*xs[j]|) by w[k]: where xs[k] = 0 the term j = k is 0 for every w[k] (derivative 0); where xs[k] != 0
+    # and w[k] = 0 it is a corner (slopes -|xs[k]| and |xs[k]|).
+    d = derivative_where_defined(sp.Sum(sp.Abs(w[j] * xs[j]), (j, 1, K)), w[k])
+    assert value_at(d, {K: 2, k: 2, w[1]: 1, w[2]: 0, xs[1]: 1, xs[2]: 0}) == 0
+    assert value_at(d, {K: 2, k: 2, w[1]: 1, w[2]: 0, xs[1]: 1, xs[2]: 1}) is sp.nan
+    # A ReLU of w[1]*xs[r] inside a sum, by w[1]: the term r is constant in w[1] where xs[r] = 0 (its branch never
+    # changes), so at w[1] = 0, xs = (0, 0) the derivative is 0; with xs[1] = 1 the term r = 1 is a ReLU of w[1],
+    # no derivative at 0.
+    relu = sp.Piecewise((w[1] * xs[j], w[1] * xs[j] > 0), (0, True))
+    d = derivative_where_defined(sp.Sum(relu, (j, 1, K)), w[1])
+    assert value_at(d, {K: 2, w[1]: 0, xs[1]: 0, xs[2]: 0}) == 0
+    assert value_at(d, {K: 2, w[1]: 0, xs[1]: 1, xs[2]: 0}) is sp.nan
+    assert kinks.still(x**2, x) is None        # not affine in x: x^2 > 0 moves with x near 0 though its slope is 0
+
+
+def test_a_jump_is_never_taken_for_still() -> None:
+    # sign(x^2)*y by x at x = 0, y = 1: 0 at the point and y on both sides, a jump (no derivative) although x^2 has
+    # slope 0 there; Heaviside(x*y) at x = 0, y = 1 likewise (the delta of its derivative is never relaxed).
+    x, y = sp.symbols("x y", real=True)
+    assert value_at(derivative_where_defined(sp.sign(x**2) * y, x), {x: 0, y: 1}) is sp.nan
+    assert value_at(derivative_where_defined(sp.Heaviside(x * y), x), {x: 0, y: 1}) is sp.nan
+    assert kinks.still(x * y, x, sp.DiracDelta(x * y) * y, sp.DiracDelta(x * y)) is None
+
+
+def test_a_kink_times_a_factor_that_is_0_there_is_none() -> None:
+    # |b|*y by b at b = 0: where y = 0 the function is 0 for every b (derivative 0); where y = 1 it is |b| (corner).
+    # Sum(|b|*xs[j], j = 1..2) by b at b = 0 with xs = (0, 0): 0 for every b, derivative 0 (the red team's r3.sc10
+    # point); with xs = (1, 0) it is |b|, no derivative at 0. |b|*sign(b) = b is no case of this (its delta).
+    y = sp.Symbol("y", real=True)
+    d = derivative_where_defined(sp.Abs(b) * y, b)
+    assert value_at(d, {b: 0, y: 0}) == 0
+    assert value_at(d, {b: 0, y: 1}) is sp.nan
+    d = derivative_where_defined(sp.Sum(sp.Abs(b) * xs[j], (j, 1, K)), b)
+    assert value_at(d, {K: 2, b: 0, xs[1]: 0, xs[2]: 0}) == 0
+    assert value_at(d, {K: 2, b: 0, xs[1]: 1, xs[2]: 0}) is sp.nan
+    assert value_at(d, {K: 2, b: 2, xs[1]: 1, xs[2]: 3}) == 4
+    # |b|*(1 + sign(b)) = 2*Max(b, 0): no derivative at 0 though the factor of |b| is 0 on one side only.
+    assert value_at(derivative_where_defined(sp.Abs(b) * (1 + sp.sign(b)), b), {b: 0}) is sp.nan

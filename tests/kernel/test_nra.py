@@ -118,7 +118,6 @@ def test_a_max_inside_a_sum_is_not_split_globally() -> None:
     j = sp.Symbol("j", integer=True)
     w = sp.IndexedBase("w", real=True)
     facts = Facts().add(sp.Ge(n, 1))
-    assert nra.max_cases(sp.Sum(sp.Max(w[j], 0), (j, 1, n))) == [(sp.Sum(sp.Max(w[j], 0), (j, 1, n)), [])]
     assert not isinstance(nra.decide(-sp.Sum(sp.Max(w[j], 0), (j, 1, n)), ">=", facts), nra.Proof)
 
 
@@ -221,3 +220,21 @@ def test_a_piecewise_without_an_otherwise_branch_is_claimed_only_where_a_conditi
     inner = sp.Piecewise((1, x < 0), (sp.Piecewise((x, x > 0)), True))
     assert isinstance(decide(inner, ">"), nra.Proof)
     assert not isinstance(decide(inner - 1, ">="), nra.Proof)
+
+
+def test_the_ranges_of_bounded_functions() -> None:
+    # atan(x) in (-pi/2, pi/2), tanh(x) in (-1, 1), asin(x) in [-pi/2, pi/2], acos(x) in [0, pi] (principal
+    # branches, by hand); so atan(x) + atan(y) < pi and pi/2 - atan(x) > 0, and asin(x) + acos(y) <= 3*pi/2.
+    assert isinstance(decide(sp.pi / 2 - sp.atan(x), ">"), nra.Proof)
+    assert isinstance(decide(sp.atan(x) + sp.pi / 2, ">"), nra.Proof)
+    assert isinstance(decide(sp.pi - sp.atan(x) - sp.atan(y), ">"), nra.Proof)
+    assert isinstance(decide(1 - sp.tanh(x), ">"), nra.Proof)
+    assert isinstance(decide(3 * sp.pi / 2 - sp.asin(x) - sp.acos(y), ">="), nra.Proof)
+    assert isinstance(decide(sp.acos(x), ">="), nra.Proof)
+    # False ones are never proved: atan(15) = 1.5042 > 3/2 and atan(10^4) = 1.5707 > 157/100 (mpmath); tanh(3) =
+    # 0.995 > 99/100; acos(-1) = pi > 3; asin(x) > 0 fails at x = -1/2.
+    assert not isinstance(decide(sp.Rational(3, 2) - sp.atan(x), ">"), nra.Proof)
+    assert not isinstance(decide(sp.Rational(157, 100) - sp.atan(x), ">"), nra.Proof)
+    assert not isinstance(decide(sp.Rational(99, 100) - sp.tanh(x), ">"), nra.Proof)
+    assert not isinstance(decide(3 - sp.acos(x), ">="), nra.Proof)
+    assert not isinstance(decide(sp.asin(x), ">"), nra.Proof)

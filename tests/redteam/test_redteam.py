@@ -615,14 +615,9 @@ SLOW_MISSES = {"lbm.11", "frsz3.8", "frsz4.1"}
 CAUGHT_MISSES = {"lby.8", "lbm.8", "lbm.11"}
 #: Claims of the outside red team whose wrong engine verdict the cross-check withholds (``unknown`` with "internal
 #: disagreement"): no wrong verdict reaches a user, but each is an engine bug to fix.
-#: Each of these is false, but the engine's counterexample is a point where the function is flat in the variable
-#: (|w.x - t| with x = 0, |b*y| with y = 0), where the derivative exists.
-FRESH_WITHHELD = {"r3.sk22", "r3.sk33", "r3.lr1", "r3.ci4",
-                  # the same class, in the round-3 files added after: |S| or Max(S, 0) differentiated where S = 0 and
-                  # S does not move with the variable (x[c] = 0, xs = 0, y = 0), which the engine takes for a kink
-                  "r3.sc1", "r3.sc10", "r3.rs2", "r3.rs4", "r3.rs5", "r3.pr_sf1",
-                  # true: a joint on x*y > 0 where both branches have slope 0 at x = 0, which the engine refutes
-                  "r3.pj2"}
+#: False: |b|*Sum(xs[j]) differentiated by b at b = 0 where the sum is 0 though not each term (xs = (1, -1)): the
+#: function is 0 for every b there, and the engine, deciding the kink term by term, finds no derivative.
+FRESH_WITHHELD = {"r3.sc10"}
 
 
 def judge(cid: str, entry: dict[str, Any] | None, stderr: str) -> Judged:

@@ -196,3 +196,18 @@ def test_interval_points_lie_inside_declared_intervals() -> None:
     found = list(strategies.interval_points([p, q], facts))
     assert found and all(0 < pt[p] < 1 and 0 < pt[q] < 1 for pt in found)
     assert any(pt[p] == pt[q] for pt in found)          # p = q = 1/2 is among them
+
+
+def test_interval_points_reach_the_ends_that_belong_to_the_interval() -> None:
+    # acos(cos(w)) = w on [0, 4] fails only on (pi, 4]: of the points inside, 4 (the closed end) is the one past pi.
+    from verifier.kernel import Declaration, Interval, facts_from
+    w, z = sp.symbols("w z", real=True)
+    facts = facts_from([Declaration(w, values=Interval(sp.Integer(0), sp.Integer(4), lo_open=True))])
+    found = [pt[w] for pt in strategies.interval_points([w], facts)]
+    assert 4 in found and 0 not in found and all(0 < v <= 4 for v in found)
+    # Bounds by hypotheses on z alone (0 <= z, z < 4, 1 - z <= 3 - 2z) count like a declared interval: [0, 2].
+    facts = facts_from([Declaration(z)], [sp.Ge(z, 0), sp.Lt(z, 4), sp.Le(1 - z, 3 - 2 * z)])
+    found = [pt[z] for pt in strategies.interval_points([z], facts)]
+    assert 0 in found and 2 in found and all(0 <= v <= 2 for v in found)
+    # One bound only: nothing to put names inside.
+    assert list(strategies.interval_points([z], facts_from([Declaration(z)], [sp.Ge(z, 0)]))) == []

@@ -35,10 +35,8 @@ from verifier.cli.arguments import (
     parse,
 )
 from verifier.cli.emit import auto_color, deliver, emit, input_files, refuse_overwriting_inputs
-from verifier.cli.git import changed_files, is_commit
 from verifier.cli.progress import both, progress_bar, settled_lines, sheet_lines
 from verifier.errors import UsageError, VerifierError
-from verifier.frontend.infer import infer_table
 from verifier.frontend.library import SHEET_SUFFIXES, Library, load_library, with_used, with_users
 from verifier.frontend.tomlfile import NOTATION_SUFFIX
 from verifier.model import Claim, RunResult
@@ -137,6 +135,9 @@ def _run(args: Options) -> int:
         _stderr(f"verify: {note}")
 
     targets = list(args.targets) or ["all"]
+    if args.changed is not None:
+        # Imported only when used, like the notation guesser of verify init: a cached run is mostly start-up.
+        from verifier.cli.git import changed_files, is_commit
     if args.changed and (args.changed == "all" or library.select([args.changed])) \
             and not is_commit(args.changed, path):
         # ``verify --changed all``: argparse took the command for the optional GIT_REF, but it names no commit.
@@ -257,6 +258,7 @@ def _init(paths: list[str], args: Options) -> int:
         text = sheet.read_text(encoding="utf-8").removeprefix("\ufeff")
     except (OSError, UnicodeDecodeError) as err:
         raise UsageError(f"init: cannot read '{sheet}': {err}") from None
+    from verifier.frontend.infer import infer_table
     table = infer_table(text, str(sheet))
     try:    # created here or not at all: never through a link made meanwhile, never over a file
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)

@@ -29,7 +29,18 @@ from verifier.display.plot import approximate, line_through, sample
 from verifier.errors import ExpressionError
 from verifier.frontend.library import Library
 from verifier.frontend.problem import Problem
-from verifier.model import Claim, ClaimResult, Display, Obligation, Outcome, Plot, Shown, ShownEntry, obligations
+from verifier.model import (
+    Claim,
+    ClaimResult,
+    Display,
+    Obligation,
+    Origin,
+    Outcome,
+    Plot,
+    Shown,
+    ShownEntry,
+    obligations,
+)
 
 #: The longest a worker spends building what the reports show of one obligation, in seconds.
 RENDER_SECONDS = 20.0
@@ -49,17 +60,19 @@ class Renderer:
             written = {k: v for n in library.notations for k, v in written_families(n).items()}
             self.families = families_from_notation(written)
         self._written: tuple[Claim, Written | None] | None = None
+        self._origins: tuple[Claim, list[tuple[Obligation, Origin]]] | None = None
 
     def shown(self, claim: Claim, n: int, outcome: Outcome,
               problem: Callable[[], Problem | ExpressionError | None], budget: float = RENDER_SECONDS) -> Shown:
         """What the reports show of obligation ``n`` of ``claim``, settled as ``outcome``; ``problem()`` gives it
         built as the engine built it (asked only for a plot). Out of ``budget`` seconds, the rest is left out."""
-        out = Shown(entries=entries_of(claim, n, outcome.obligation))
+        origins = self._origins_for(claim)
+        out = Shown(entries=entries_of(claim, n, outcome.obligation, origins))
         try:
             with time_limit(budget) as expired:
                 out.approximations = _approximations([outcome])
                 written = self._written_for(claim)
-                for entry, first in zip(out.entries, _firsts(claim, n, len(out.entries)), strict=True):
+                for entry, first in zip(out.entries, _firsts(origins, n, len(out.entries)), strict=True):
                     if written is None or expired():
                         break
                     entry.mathml = (written.relation(entry.text) if first is None
@@ -73,6 +86,12 @@ class Renderer:
         except Exception:  # display only: a picture that cannot be built is left out, never the verdict
             pass
         return out
+
+    def _origins_for(self, claim: Claim) -> list[tuple[Obligation, Origin]]:
+        """The claim's obligations, listed once for all of them (a chain of n steps has n)."""
+        if self._origins is None or self._origins[0] is not claim:
+            self._origins = (claim, obligations(claim))
+        return self._origins[1]
 
     def _written_for(self, claim: Claim) -> Written | None:
         if self._written is None or self._written[0] is not claim:
@@ -90,10 +109,11 @@ def for_show(result: ClaimResult, library: Library) -> None:
     result.display = Display(sheet_lines=_sheet_lines(library, result))
 
 
-def entries_of(claim: Claim, n: int, ob: Obligation) -> list[ShownEntry]:
+def entries_of(claim: Claim, n: int, ob: Obligation,
+               origins: list[tuple[Obligation, Origin]] | None = None) -> list[ShownEntry]:
     """The relation of obligation ``n`` as written, or for a step the chain's entries it shows (the first entry
-    too for the first step)."""
-    origins = obligations(claim)
+    too for the first step); ``origins``: the claim's obligations, when listed already."""
+    origins = obligations(claim) if origins is None else origins
     if n >= len(origins) or origins[n][1][0] != "step":
         return [ShownEntry(ob.text, ob.line)]
     _, chain_no, k = origins[n][1]
@@ -103,9 +123,8 @@ def entries_of(claim: Claim, n: int, ob: Obligation) -> list[ShownEntry]:
     return [ShownEntry(chain.steps[0], chain.step_lines[0]), later] if k == 0 else [later]
 
 
-def _firsts(claim: Claim, n: int, count: int) -> list[bool | None]:
-    """For each entry :func:`_entries` gives: ``None`` for a relation, else whether it is its chain's first."""
-    origins = obligations(claim)
+def _firsts(origins: list[tuple[Obligation, Origin]], n: int, count: int) -> list[bool | None]:
+    """For each entry :func:`entries_of` gives: ``None`` for a relation, else whether it is its chain's first."""
     if n >= len(origins) or origins[n][1][0] != "step":
         return [None] * count
     return [True, False] if count == 2 else [False]

@@ -194,9 +194,13 @@ def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     conditions: list[sp.Basic] = kinks.relation_kinks(d, v, direct=False)
     flat: list[tuple[Expr, sp.Basic]] = []      # the derivative where a floor or ceiling is locally constant
     repl: dict[sp.Basic, sp.Basic] = {}
+    stands = False      # a kink whose argument may stand still in v (kinks.still): d is right there
     for a in set(kinks.outside_sums(d, *kinks.KINKS)):
         w = a.args[0]
         kink = kinks.kink_condition(w, v)
+        standing = kinks.still(w, v, d, a) if kink is not None else None
+        kink = kink if standing is None else sp.Or(kink, standing)
+        stands = stands or standing is not None
         if kink is not None and not (isinstance(a, (sp.sign, sp.Heaviside)) and kinks.damped(d, a, w)):
             conditions.append(kink)
             if isinstance(a, sp.DiracDelta):
@@ -227,6 +231,8 @@ def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     if cases is not None:
         joint = joint_derivative(cases, v, derivative_where_defined, _smooth_derivative)
         if joint is not None:
+            if stands:
+                return sp.Piecewise(*flat, (d, sp.And(*conditions)), (joint, True))
             return sp.Piecewise(*flat, (joint, True)) if flat else joint
     return sp.Piecewise(*flat, (d, sp.And(*conditions)))
 
@@ -296,12 +302,13 @@ def _exact_signs(d: Expr) -> Expr:
                     if other_pos == pos:
                         continue
                     base, power = g.as_base_exp()
-                    if not (power.is_Integer and power >= 1 and base in (u, sp.Abs(u))):
+                    if not (power.is_Integer and power >= 1 and kinks.renamed(base) in (
+                            kinks.renamed(u), kinks.renamed(sp.Abs(u)))):
                         continue
                     if isinstance(f, sp.DiracDelta):
                         return sp.Integer(0)
                     rest = [x for k, x in enumerate(factors) if k not in (pos, other_pos)]
-                    new = (sp.Abs(u) if base == u else u) * base ** (power - 1)
+                    new = (sp.Abs(u) if kinks.renamed(base) == kinks.renamed(u) else u) * base ** (power - 1)
                     factors, changed = [*rest, new], True
                     break
                 if changed:

@@ -41,6 +41,52 @@ def kink_condition(w: Expr, v: sp.Symbol | sp.Indexed) -> sp.Basic | None:
     return sp.Or(sp.Ne(w, 0), apart)
 
 
+def still(w: Expr, v: sp.Symbol | sp.Indexed, d: Expr | None = None, kink: sp.Basic | None = None) -> sp.Basic | None:
+    """Where ``w`` does not move with ``v`` although it is 0, so that its kink or boundary at ``w = 0`` is none:
+    ``dw/dv = 0``. For a relation of a ``Piecewise`` (``d`` not given) only when ``w`` is affine in ``v`` (``dw/dv``
+    free of ``v`` and its family): ``w`` is then constant in ``v``, and so is the branch taken. For a kink ``kink``
+    (``sign(w)`` or ``Heaviside(w)``, never ``DiracDelta(w)``, a jump) of the derivative ``d``, only when ``d``
+    reads ``kink`` times a multiple ``c*dw/dv``, as the chain rule writes the derivative of ``Abs(w)``,
+    ``Max(w, 0)``, ``Min(w, 0)``: with ``w = 0`` and ``dw/dv = 0``, ``|w(v + h)| = o(h)``, so these are
+    differentiable there with derivative 0, which is what that term of ``d`` is; and where ``c``, with no kink of
+    its own in ``v``, is 0 (``|b|*x`` by ``b`` where ``x = 0``), the kinked part enters the function times a factor
+    that tends to 0, which is ``o(h)`` as well: then ``c*dw/dv = 0`` is the condition. ``None`` when neither
+    holds."""
+    try:
+        dw = sp.diff(w, v)
+    except (ValueError, TypeError, NotImplementedError):
+        return None
+    if dw == 0 or dw.has(sp.Derivative, sp.Subs, sp.DiracDelta, sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return None
+    if kink is None or d is None:
+        if _reads(dw, v):
+            return None
+    else:
+        if isinstance(kink, sp.DiracDelta):
+            return None
+        s = sp.Dummy("s")
+        coefficient = sp.diff(d.xreplace({kink: s}), s)
+        if coefficient.has(s):
+            return None
+        factor = sp.together(renamed(coefficient) / renamed(dw))
+        _, den = sp.fraction(factor)
+        if den.free_symbols & (dw.free_symbols | {v}) or den.has(sp.Sum, sp.Product, sp.KroneckerDelta):
+            return None
+        if not any(_reads(a, v) for a in factor.atoms(*SMOOTHLESS)):
+            return sp.Eq(coefficient, 0)
+    return sp.Eq(dw, 0)
+
+
+#: What may make a factor jump or bend.
+SMOOTHLESS = (sp.sign, sp.Heaviside, sp.DiracDelta, sp.Abs, sp.Max, sp.Min, sp.Piecewise, sp.floor, sp.ceiling,
+              sp.Derivative, sp.Subs)
+
+
+def _reads(e: sp.Basic, v: sp.Symbol | sp.Indexed) -> bool:
+    """Whether ``e`` may depend on ``v``: it contains ``v`` or, for an entry, another entry of its family."""
+    return e.has(v) or (isinstance(v, sp.Indexed) and e.has(v.base))
+
+
 def relation_kinks(d: sp.Basic, v: sp.Symbol | sp.Indexed, *, direct: bool) -> list[sp.Basic]:
     """The conditions of the relations of ``d``'s ``Piecewise`` (outside sums) that depend on ``v``: only through
     other entries of its family (``w[i] > 0`` where ``i`` may be ``k``), and, with ``direct``, also those that
@@ -51,7 +97,10 @@ def relation_kinks(d: sp.Basic, v: sp.Symbol | sp.Indexed, *, direct: bool) -> l
             for rel in cond.atoms(sp.core.relational.Relational) if isinstance(cond, sp.Basic) else ():
                 if isinstance(rel, (sp.Eq, sp.Ne)) or (rel.has(v) and not direct):
                     continue
-                c = kink_condition(sp.expand(rel.lhs - rel.rhs), v)
+                w = sp.expand(rel.lhs - rel.rhs)
+                c = kink_condition(w, v)
+                flat = still(w, v) if c is not None else None
+                c = c if flat is None else sp.Or(c, flat)
                 if c is not None and c not in out:
                     out.append(c)
     return out
@@ -76,6 +125,8 @@ def _branch_kinks(x: sp.Basic, body: Expr, v: sp.Symbol | sp.Indexed, chosen: sp
         return
     if isinstance(x, KINKS):
         c = kink_condition(x.args[0], v)
+        flat = still(x.args[0], v, body, x) if c is not None else None
+        c = c if flat is None else sp.Or(c, flat)
         if c is not None and not (isinstance(x, (sp.sign, sp.Heaviside)) and damped(body, x, x.args[0])):
             out.append(c if chosen is sp.true else sp.Or(c, sp.Not(chosen)))
             if isinstance(x, sp.DiracDelta):
@@ -180,3 +231,19 @@ def sum_joints(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr | None:
 
     visit(e, ())
     return sp.Add(*guards, evaluate=False) if guards else None
+
+
+def renamed(e: sp.Basic) -> sp.Basic:
+    """``e`` with the index of every sum and product renamed by its depth and place (keeping what it is told), so
+    that two sums written apart (each with its own bound name) compare equal when they are the same sum."""
+    def visit(x: sp.Basic, depth: int) -> sp.Basic:
+        if not x.args:
+            return x
+        if isinstance(x, (sp.Sum, sp.Product)):
+            names = {lim[0]: sp.Dummy("i", dummy_index=1000 * depth + n, **lim[0].assumptions0)
+                     for n, lim in enumerate(x.limits)}
+            x = x.xreplace(names)
+            return x.func(visit(x.function, depth + 1), *x.limits)
+        return x.func(*[visit(a, depth) for a in x.args])
+
+    return visit(e, 0) if e.has(sp.Sum, sp.Product) else e

@@ -11,6 +11,7 @@ with only true constraints about it:
   term whose logarithm is exactly ``r``; ``sqrt(a)``: ``r >= 0, r^2 = a`` (it is only
   defined where ``a >= 0``);
 - ``Max``, ``Min``, ``Abs``, ``sign`` and ``Piecewise``: exactly, by z3's if-then-else (a case split);
+- ``sin``, ``cos``, ``tanh``, ``atan``, ``asin``, ``acos``, ``acosh``: their ranges (:mod:`verifier.kernel.ranges`);
 - a sum, or any other real atom: a free real unknown.
 
 A partial operation constrains only where it is evaluated: inside a ``Piecewise`` branch, or a condition after the
@@ -35,7 +36,8 @@ from fractions import Fraction
 import sympy as sp
 import z3
 
-from verifier.kernel import inequalities, interval
+from verifier.kernel import inequalities, interval, ranges
+from verifier.kernel.cases import max_cases
 from verifier.kernel.facts import Facts, entry_relations
 from verifier.kernel.inequalities import Formula, Term
 from verifier.kernel.relations import RELATION_OPS, holds, mirrored, negated
@@ -113,39 +115,6 @@ def decide(e: sp.Expr, op: str, facts: Facts, *, budget_ms: int = BUDGET_MS,
         if not isinstance(found, Proof):
             return found
     return Proof()
-
-
-#: At most this many cases from splitting Max and Min (past it, they are encoded by if-then-else).
-MAX_CASES = 16
-
-
-def max_cases(e: sp.Expr) -> list[tuple[sp.Expr, list[sp.Basic]]]:
-    """The cases of the first ``Max``/``Min`` of ``e`` (and then of the rest): ``e`` with ``Max(a1, ..., an)``
-    replaced by ``ai``, under ``ai >= aj`` for every j (``<=`` for ``Min``)."""
-    cases: list[tuple[sp.Expr, list[sp.Basic]]] = [(e, [])]
-    while True:
-        atoms = [x for x in _outside_binders(cases[0][0]) if isinstance(x, (sp.Max, sp.Min))
-                 and not any(isinstance(y, (sp.Max, sp.Min)) for y in x.args for y in sp.preorder_traversal(y))]
-        if not atoms or len(cases) * len(atoms[0].args) > MAX_CASES:
-            return cases
-        atom = atoms[0]
-        rel = sp.Ge if isinstance(atom, sp.Max) else sp.Le
-        new = []
-        for expr, conds in cases:
-            for a in atom.args:
-                extra = [rel(a, b, evaluate=False) for b in atom.args if b is not a]
-                new.append((expr.xreplace({atom: a}), conds + extra))
-        cases = new
-
-
-def _outside_binders(e: sp.Basic) -> list[sp.Basic]:
-    """The subexpressions of ``e`` not inside a sum, product or limit (where a bound index is free: a condition on
-    it would mean nothing outside)."""
-    out = [e]
-    if not isinstance(e, (sp.Sum, sp.Product, sp.Limit)):
-        for a in e.args:
-            out.extend(_outside_binders(a))
-    return out
 
 
 def _decide_case(e: sp.Expr, conditions: list[sp.Basic], op: str, facts: Facts,
@@ -290,15 +259,31 @@ def _translate(e: sp.Basic, ab: _Abstraction) -> Term:
         return _piecewise(e, ab)
     if isinstance(e, sp.KroneckerDelta) and len(e.args) == 2:
         return z3.If(_translate(e.args[0], ab) == _translate(e.args[1], ab), z3.RealVal(1), z3.RealVal(0))
-    if isinstance(e, (sp.sin, sp.cos)) and e.args[0].is_real is True:
-        v = ab.fresh(e)
-        ab.constraints.append(z3.And(v >= -1, v <= 1))
-        return v
+    if (bounds := ranges.range_of(e)) is not None:
+        return _bounded(e, bounds, ab)
     if isinstance(e, sp.Sum) and (_real_sum(e) or support_range(e, ab.facts) is not None):
         return _sum(e, ab)
     if isinstance(e, sp.Expr) and e.is_real is True:
         return ab.fresh(e)
     raise Untranslatable(e)
+
+
+def _bounded(e: sp.Basic, bounds: ranges.Range, ab: _Abstraction) -> Term:
+    """A function with a bounded range (:mod:`verifier.kernel.ranges`): a fresh unknown in that range, where the
+    function is evaluated (pi in its rational enclosure, the same unknown as every other pi)."""
+    if e in ab.unknowns:
+        return ab.unknowns[e]
+    v = ab.fresh(e)
+    lo, hi, lo_open, hi_open = bounds
+    parts = []
+    if lo is not None:
+        end = _translate(lo, ab)
+        parts.append(v > end if lo_open else v >= end)
+    if hi is not None:
+        end = _translate(hi, ab)
+        parts.append(v < end if hi_open else v <= end)
+    ab.constraints.append(ab.where_evaluated(z3.And(parts)))
+    return v
 
 
 def _sum(e: sp.Sum, ab: _Abstraction) -> Term:
@@ -429,7 +414,11 @@ def _name(x: sp.Basic, ab: _Abstraction) -> Term:
 
 
 def _number(e: sp.Expr, ab: _Abstraction) -> Term:
-    """A closed-form real number without logarithms: a fresh unknown inside its rigorous rational enclosure."""
+    """A closed-form real number without logarithms: a fresh unknown inside its rigorous rational enclosure (a
+    rational multiple of one, ``-pi/2``, the multiple of that unknown, so that every multiple of pi shares it)."""
+    coeff, rest = e.as_coeff_Mul()
+    if coeff.is_Rational and coeff != 1 and not rest.is_Rational:
+        return _rational(Fraction(int(coeff.p), int(coeff.q))) * _number(rest, ab)
     lo, hi = _rational_ends(e)
     if lo == hi:
         return z3.RealVal(f"{lo.p}/{lo.q}")

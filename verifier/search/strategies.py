@@ -506,23 +506,49 @@ _INSIDE: tuple[sp.Rational, ...] = (sp.Rational(1, 2), sp.Rational(1, 3), sp.Rat
 
 
 def interval_points(atoms: list[sp.Basic], facts: Facts) -> Iterator[dict]:
-    """Assignments that put every name declared in a bounded interval with numeric ends at points inside it (each
-    its own fraction of the way, in turn), the others at small values."""
-    ends = {}
-    for a in atoms:
-        d = facts.declaration(a) if isinstance(a, sp.Symbol) else None
-        iv = d.values if d is not None else None
-        if iv is not None and iv.lo is not None and iv.hi is not None and iv.lo.is_number and iv.hi.is_number:
-            ends[a] = (iv.lo, iv.hi)
+    """Assignments that put every name bounded on both sides (declared in an interval with numeric ends, or bounded by
+    linear hypotheses on it alone) at points inside it (each its own fraction of the way, in turn), then one name at
+    a time at each end that belongs to it (where ``acos(cos(w)) = w`` on [0, 4] fails, past pi), the others at small
+    values."""
+    ends = {a: b for a in atoms if isinstance(a, sp.Symbol) and (b := _bounds(a, facts)) is not None}
     if not ends:
         return
     names = list(ends)
     for n in range(len(_INSIDE) ** min(len(names), 2)):
         base = next(points(atoms, 1, start=n % 3 + 1), {})
         for k, a in enumerate(names):
-            lo, hi = ends[a]
+            lo, hi, _, _ = ends[a]
             base[a] = lo + _INSIDE[(n // len(_INSIDE) ** k) % len(_INSIDE)] * (hi - lo)
         yield base
+    for a in names:
+        lo, hi, lo_open, hi_open = ends[a]
+        for end, is_open in ((hi, hi_open), (lo, lo_open)):
+            if not is_open:
+                base = next(points(atoms, 1, start=1), {})
+                yield {**base, **{b: (ends[b][0] + ends[b][1]) / 2 for b in names}, a: end}
+
+
+def _bounds(a: sp.Symbol, facts: Facts) -> tuple[sp.Expr, sp.Expr, bool, bool] | None:
+    """The numeric ends of ``a``'s declared interval, or else the tightest ones of the linear facts on ``a`` alone,
+    and whether each is open; ``None`` unless both exist."""
+    d = facts.declaration(a)
+    iv = d.values if d is not None else None
+    if iv is not None and iv.lo is not None and iv.hi is not None and iv.lo.is_number and iv.hi.is_number:
+        return iv.lo, iv.hi, iv.lo_open, iv.hi_open
+    lo: tuple[sp.Rational, bool] | None = None
+    hi: tuple[sp.Rational, bool] | None = None
+    for c in facts.constraints:
+        if len(c.coeffs) != 1 or c.coeffs[0][0] != a:
+            continue
+        k = c.coeffs[0][1]
+        end = sp.Rational(-c.const.numerator * k.denominator, c.const.denominator * k.numerator)
+        if k > 0 and (lo is None or end > lo[0] or (end == lo[0] and c.strict)):
+            lo = (end, c.strict)        # k*a + const >= 0 (> 0): a >= -const/k
+        elif k < 0 and (hi is None or end < hi[0] or (end == hi[0] and c.strict)):
+            hi = (end, c.strict)
+    if lo is None or hi is None or lo[0] > hi[0]:
+        return None
+    return lo[0], hi[0], lo[1], hi[1]
 
 
 def _zero_allowed(a: sp.Basic) -> bool:

@@ -152,5 +152,8 @@ def test_a_kink_times_a_factor_that_is_0_there_is_none() -> None:
     assert value_at(d, {K: 2, b: 0, xs[1]: 0, xs[2]: 0}) == 0
     assert value_at(d, {K: 2, b: 0, xs[1]: 1, xs[2]: 0}) is sp.nan
     assert value_at(d, {K: 2, b: 2, xs[1]: 1, xs[2]: 3}) == 4
+    # The red team's r3.sc10 point: with xs = (1, -1) the sum is |b|*(1 - 1) = 0 for every b, derivative 0, though
+    # neither term is flat on its own.
+    assert value_at(d, {K: 2, b: 0, xs[1]: 1, xs[2]: -1}) == 0
     # |b|*(1 + sign(b)) = 2*Max(b, 0): no derivative at 0 though the factor of |b| is 0 on one side only.
     assert value_at(derivative_where_defined(sp.Abs(b) * (1 + sp.sign(b)), b), {b: 0}) is sp.nan

@@ -160,6 +160,7 @@ def derivative_where_defined(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     scalar function's; in any other sum a joint in ``v`` is left undefined
     (:func:`~verifier.frontend.kinks.sum_joints`). A ``Piecewise`` whose conditions do not depend on ``v`` is
     differentiated branch by branch (the branch chosen is the same on a neighbourhood)."""
+    e = kinks.factored(e)
     if isinstance(e, sp.Piecewise) and not any(
             c.has(v) or (isinstance(v, sp.Indexed) and c.has(v.base)) for _, c in e.args):
         return sp.Piecewise(*[(derivative_where_defined(x, v), c) for x, c in e.args])

@@ -17,6 +17,8 @@ from typing import TypeAlias
 
 import sympy as sp
 
+from verifier.kernel import defined
+
 Expr: TypeAlias = sp.Expr
 
 #: The atoms of a derivative whose argument is a kink (a ``DiracDelta`` is a jump of the function itself).
@@ -247,3 +249,20 @@ def renamed(e: sp.Basic) -> sp.Basic:
         return x.func(*[visit(a, depth) for a in x.args])
 
     return visit(e, 0) if e.has(sp.Sum, sp.Product) else e
+
+
+def factored(e: Expr) -> Expr:
+    """``e`` with the factors of each sum's summand that do not read its index, and are defined everywhere, put
+    outside it (the same function, empty ranges included: ``c*0 = 0``), so that a kink they carry is decided once
+    for the whole sum: ``Sum(Abs(b)*xs[j], (j, 1, K))`` is ``Abs(b)*Sum(xs[j], ...)``, which is 0 for every b where
+    the sum of the xs is 0, though not each term."""
+    def pull(s: sp.Sum) -> Expr:
+        if len(s.limits) != 1 or not isinstance(s.function, sp.Mul):
+            return s
+        index = s.limits[0][0]
+        out = [f for f in s.function.args if not f.has(index) and defined.everywhere(f)]
+        if not out:
+            return s
+        return sp.Mul(*out) * sp.Sum(sp.Mul(*[f for f in s.function.args if f not in out]), s.limits[0])
+
+    return e.replace(lambda x: isinstance(x, sp.Sum), pull) if e.has(sp.Sum) else e

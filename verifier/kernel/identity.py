@@ -120,7 +120,7 @@ def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
         need = tuple(conditions.renamed_like(c, local, have) for c in need)
     known = [c.lhs - c.rhs for c in have if isinstance(c, (sp.Ne, sp.Gt, sp.Lt))]
     return all(c in have or _discharged(c, local) or _nonzero_by_zero_sets(c, known, local)
-               or (isinstance(c, sp.Ne) and c.rhs == 0 and c.lhs.has(sp.sin, sp.cos)
+               or (isinstance(c, sp.Ne) and c.rhs == 0 and c.lhs.has(sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
                    and trig.nonzero_by_factors(c.lhs, known)) or _under_given(c, have, local) for c in need)
 
 

@@ -90,12 +90,17 @@ def nonzero_by_factors(u: sp.Expr, known: list[sp.Expr]) -> bool:
     if found is None:
         return False
     polys, angles = found
-    target, *others = [_modulo_circle(p, angles) for p in polys]
-    factors = _factors(target)
-    if factors is None:
-        return False
-    nonzero = [h for g in others for h in (_factors(g) or [])]     # a nonzero product has nonzero factors
-    return all(any(_constant_multiple(f, h) for h in nonzero) for f in factors)
+    target, *others = polys
+    # Each remainder (in the cosines, or in the sines) equals its polynomial on the circle, so a nonzero one has
+    # nonzero factors: 1 - sin(x)^2 != 0 gives cos(x) != 0 through its remainder cos(x)^2 in the sines; and the
+    # square of a nonzero one is nonzero: cos(x) != 0 gives 1 - sin(x) != 0 through cos(x)^2 = 1 - sin(x)^2.
+    nonzero = [h for g in others for power in (g, sp.expand(g**2)) for by_sine in (False, True)
+               for h in (_factors(_modulo_circle(power, angles, by_sine=by_sine)) or [])]
+    for by_sine in (False, True):
+        factors = _factors(_modulo_circle(target, angles, by_sine=by_sine))
+        if factors is not None and all(any(_constant_multiple(f, h) for h in nonzero) for f in factors):
+            return True
+    return False
 
 
 def _factors(p: sp.Expr | None) -> list[sp.Expr] | None:
@@ -147,12 +152,15 @@ def _polynomials(exprs: list[sp.Expr]) -> tuple[list[sp.Expr], dict[sp.Expr, tup
     return [sp.expand(sp.fraction(sp.together(d.xreplace(repl)))[0]) for d in exprs], angles
 
 
-def _modulo_circle(num: sp.Expr, angles: dict[sp.Expr, tuple[sp.Symbol, sp.Symbol]]) -> sp.Expr | None:
-    """Rule 3: ``num`` reduced modulo ``c^2 + s^2 - 1`` of each angle."""
+def _modulo_circle(num: sp.Expr, angles: dict[sp.Expr, tuple[sp.Symbol, sp.Symbol]], *,
+                   by_sine: bool = False) -> sp.Expr | None:
+    """Rule 3: ``num`` reduced modulo ``c^2 + s^2 - 1`` of each angle (the remainder in ``c``, or, ``by_sine``, in
+    ``s``: the same polynomial on the circle, a normal form either way)."""
     for c, s in angles.values():
-        if num.has(c):
+        var = s if by_sine else c
+        if num.has(var):
             try:
-                num = sp.expand(sp.rem(num, c**2 + s**2 - 1, c))
+                num = sp.expand(sp.rem(num, c**2 + s**2 - 1, var))
             except sp.PolynomialError:
                 return None
     return num

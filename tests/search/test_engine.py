@@ -708,3 +708,30 @@ def test_a_long_alternating_sum_crossing_a_bound_is_refuted(tmp_path: Path, clai
     failing = result.first_failure()
     assert result.verdict == "refuted" and failing is not None and failing.counterexample is not None
     assert fails(int(failing.counterexample["N"]))
+
+
+#: A Piecewise condition whose side is not a real number once a ``where`` value is put in (the spec's section 2a: the
+#: Piecewise is undefined there): the claim is false where its left side is defined and its right side is not, and a
+#: left side defined nowhere claims nothing. Each was "internal error in the engine: TypeError: Invalid comparison of
+#: non-real ..." or "left to show: nan = 0". By hand: log(0), log(-1), acosh(1/2) (acosh is real on [1, oo)),
+#: asin(2) (real on [-1, 1]) and atanh(1) (real on (-1, 1)) are undefined; (-8)^(1/3) is a fractional power of a
+#: negative number, undefined, so for x > 0 the left side is undefined and for x <= 0 it is 0; at x = 1 - sqrt(2) < 0,
+#: x^3 < 0 and (x^3)^(1/3) is undefined.
+UNDEFINED_CONDITIONS = [
+    ('statement = "0 = Piecewise((1, log(x) > 0), (0, True))"\nwhere = { x = "0" }', "refuted"),
+    ('statement = "0 = Piecewise((1, log(x) > 0), (0, True))"\nwhere = { x = "-1" }', "refuted"),
+    ('statement = "0 = Piecewise((1, acosh(x) > 0), (0, True))"\nwhere = { x = "1/2" }', "refuted"),
+    ('statement = "0 = Piecewise((1, asin(x) > 0), (0, True))"\nwhere = { x = "2" }', "refuted"),
+    ('statement = "x = x"\nsteps = ["0", "Piecewise((1, log(x) > 0), (0, True))"]\nwhere = { x = "0" }', "refuted"),
+    ('statement = ["x = x", "0 = Piecewise((1, log(x) > 0), (0, True))"]\nwhere = { x = "0" }', "refuted"),
+    ('statement = "1 = Piecewise((1, atanh(1) > 0), (0, True))"', "refuted"),
+    ('statement = "Piecewise(((-8)^(1/3), x > 0), (0, True)) = 0"', "proved"),
+    ('statement = "(x^3)^(1/3) = x"\nwhere = { x = "1 - sqrt(2)" }', "proved"),
+]
+
+
+@pytest.mark.parametrize(("claim", "verdict"), UNDEFINED_CONDITIONS)
+def test_a_condition_whose_side_is_undefined_makes_the_piecewise_undefined(tmp_path: Path, claim: str,
+                                                                            verdict: str) -> None:
+    result = run(tmp_path, claim)
+    assert result.verdict == verdict, [(o.verdict, o.message) for o in result.outcomes]

@@ -148,6 +148,10 @@ def _nonzero_by_zero_sets(c: sp.Basic, known: list[sp.Expr], facts: Facts) -> bo
 def where_defined(e: sp.Expr, facts: Facts) -> Facts:
     """The facts and the conditions implied by ``e`` being defined: a relation is claimed only there."""
     for c in defined.conditions(e, sufficient=False):
+        if isinstance(c, sp.Basic) and not c.free_symbols and interval.settle(c) is sp.false:
+            return facts.add(sp.false)  # a condition on numbers alone, decided rigorously: defined nowhere
+        if isinstance(c, sp.Implies) and any(facts.decide(x) is False for x in sp.And.make_args(c.args[1])):
+            c = sp.Not(c.args[0])   # a branch whose value is undefined wherever it is chosen is never chosen
         if isinstance(c, (sp.core.relational.Relational, sp.And)):
             facts = facts.add(c)
     return facts

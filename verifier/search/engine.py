@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from verifier import kernel
-from verifier.errors import EngineFault, ExpressionError
+from verifier.errors import EngineFault, ExpressionError, NotRead
 from verifier.frontend.library import Library
 from verifier.frontend.problem import Case, Problem
 from verifier.frontend.problem_builder import library_problems
@@ -374,6 +374,8 @@ def settle_obligation(ob: Obligation, built: Problem | ExpressionError) -> Outco
     if isinstance(built, EngineFault):
         return Outcome(ob, "unknown", message=f"internal error in the engine: {built.message}",
                        seconds=time.perf_counter() - start)
+    if isinstance(built, NotRead):      # a sheet's step whose reading cannot be built: the page, not a fault
+        return Outcome(ob, "unknown", message=built.message, seconds=time.perf_counter() - start)
     if isinstance(built, ExpressionError):
         return Outcome(ob, "error", message=str(built), seconds=time.perf_counter() - start, bad_input=True)
     try:

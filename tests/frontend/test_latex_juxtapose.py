@@ -21,7 +21,7 @@ RULES = Rules(
 GOOD = [
     (r"2(z + 1)", "2 * (z + 1)"),
     (r"a\,(b + 1)", "a * (b + 1)"),                      # a thin space: clearly a product
-    (r"a (b) + a(b)", "a * b + a * b"),                  # a declared value before '(': a product, space or none
+    (r"a (b) + a(b) + {a}(b)", "a * b + a * b + a * b"),  # a declared value before '(': a product, however written
     (r"g (z) + g(z)", "g(z) + g(z)"),                    # a declared function: an application, space or none
     (r"(a)(b)", "a * b"),
     (r"(a)[b] + [a][b]", "a * b + a * b"),               # a closing mark the page shows: no bare name before '['
@@ -56,6 +56,7 @@ BAD = [
     (r"2y[0]", "'[' right after 'y'", 3),                 # the factor before '[' is y, not 2y
     (r"a \cdot y[0]", "'[' right after 'y'", 10),
     (r"-y[0]", "'[' right after 'y'", 3),
+    (r"e[z] + 1", "'[' right after 'e'", 2),               # e times z, or an expectation E[z]? (was E*z)
     (r"k_1[0]", "'[' right after 'k1'", 4),
     (r"\sigma[0] + s[0]", "'[' right after 's'", 14),     # sigma a function: its argument; s a value
     (r"\mathbf{x}[0]", "write the entry as x_{..}", 11),  # a family: entries are subscripts
@@ -67,6 +68,9 @@ BAD = [
     (r"a{-1}", "sign right after a factor", 3),               # shows a-1; was a*(-1)
     (r"a{+b}", "sign right after a factor", 3),
     (r"{2}{3}", "digits in separate groups", 4),
+    # Braces print nothing: {q}(1 - z) shows q(1 - z), refused as such with q undeclared (it was q*(1 - z)).
+    (r"{q}(1 - z)", "'q' followed by '('", 2),
+    (r"a + {\text{Cov}}(a)", "'Cov' followed by '('", 6),
     (r"a \quad [b]", "'\\quad' between two factors", 9),
     (r"1/2[a]", "after a/b written with '/'", 4),
 ]

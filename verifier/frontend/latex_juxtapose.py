@@ -4,13 +4,15 @@ TeX prints ``a b`` and ``ab`` alike, so a space never decides anything; what a r
 juxtaposition for does. It is a product (``2a``, ``2(z + 1)``, ``(a)(b)``, ``g(z)[1 - g(z)]``, ``z^2 [1 + z]``)
 except where the page shows something else or could:
 
-- a bracket right after a name (``y[0]``, ``\mathbf{x}[i]``, ``{y}[0]``, ``x_i[j]``, ``y\left[0\right]``) is an
-  entry to most readers, a product to a grammar; entries are written with subscripts (``y_{0}`` of a family);
+- a bracket right after a name other than ``\pi`` (``y[0]``, ``e[z]``, ``\mathbf{x}[i]``, ``{y}[0]``, ``x_i[j]``,
+  ``y\left[0\right]``) is an entry to most readers, a product to a grammar; entries are written with subscripts
+  (``y_{0}`` of a family);
 - a number right after a factor (``x^10`` shows x^1 0; ``y{0}`` shows y0, a name or an entry), or a sign (``a{-1}``
   shows a - 1);
 - digits in separate groups (``{2}{3}`` shows 23), a number before a fraction of numbers (``2\frac{1}{2}``: a mixed
   number?), a factor after ``a/b`` (``1/2x``), two formulas side by side across ``\quad``;
-- a vector written out before ``[`` (an entry?).
+- a vector written out before ``[`` (an entry?), an undeclared name in braces before ``(`` (``{q}(1 - z)`` shows
+  q(1 - z): an application, or a product?).
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ def check(tokens: list[Token], pos: int, last: P.Node, after_slash: bool, rules:
                               "and parentheses for a product", column=leading.col)
     if token.kind == K.LBRACKET:
         _not_an_entry(last, _closed(tokens, pos), token, rules)
+    if token.kind == K.LPAREN and isinstance(last, P.Name) and not _closed(tokens, pos) and \
+            not rules.is_value(last.id) and last.id not in CONSTANTS:     # {q}(1 - z) shows q(1 - z)
+        raise ExpressionError(f"'{last.id}' followed by '(': an application or a product? declare '{last.id}' in "
+                              "the notation (a function under [define], a value under [symbols])", column=last.col)
 
 
 def _number_after(number: Token) -> None:
@@ -96,14 +102,15 @@ def _not_an_entry(last: P.Node, closed: bool, bracket: Token, rules: Rules) -> N
     if isinstance(last, P.Vector):
         raise ExpressionError("a vector before '[': an entry, or a product? write the entry as a name",
                               column=bracket.col)
-    if not closed and (isinstance(last, P.Index) or (isinstance(last, P.Name) and last.id not in CONSTANTS)):
-        shown = P.unparse(last)
-        if isinstance(last, P.Name) and rules.is_family(last.id):
-            advice = f"write the entry as {shown}_{{..}}, or \\cdot for a product"
-        elif isinstance(last, P.Name):
-            advice = (f"for an entry declare '{shown}' a family (\"indexed real\" under [symbols]) and write "
-                      f"{shown}_{{..}}; for a product write \\cdot")
-        else:
-            advice = "write \\cdot for a product, or give the notation a pattern"
-        raise ExpressionError(f"'[' right after '{shown}': an entry of {shown}, or a product? {advice}",
-                              column=bracket.col)
+    if closed or not isinstance(last, (P.Name, P.Index)) or (isinstance(last, P.Name) and last.id == "pi"):
+        return
+    shown = "e" if isinstance(last, P.Name) and last.id == "E" else P.unparse(last)   # e[X]: e times X, or E[X]?
+    if isinstance(last, P.Name) and rules.is_family(last.id):
+        advice = f"write the entry as {shown}_{{..}}, or \\cdot for a product"
+    elif isinstance(last, P.Name) and last.id not in CONSTANTS:
+        advice = (f"for an entry declare '{shown}' a family (\"indexed real\" under [symbols]) and write "
+                  f"{shown}_{{..}}; for a product write \\cdot")
+    else:
+        advice = "write \\cdot for a product, or give the notation a pattern"
+    raise ExpressionError(f"'[' right after '{shown}': an entry of {shown}, or a product? {advice}",
+                          column=bracket.col)

@@ -84,8 +84,25 @@ def test_a_sum_of_terms_each_of_one_entry_is_differentiated_through_its_own_term
     assert value_at(d, {K: 2, k: 3, w[3]: 1}) == 0          # k outside 1..K: no term reads w[3]
     relu = 3 * sp.Sum(sp.Piecewise((w[j], w[j] > 0), (0, True)), (j, 1, K))
     assert value_at(derivative_where_defined(relu, w[k]), {K: 2, k: 1, w[1]: 0}) is sp.nan
-    # A summand that reads another entry (w[j + 1]) is not one term's: no own term.
+    # A summand that reads two entries (w[j] and w[j + 1]) is not one term's: no own term.
     assert kinks.own_term(sp.Sum(sp.Abs(w[j] - w[j + 1]), (j, 1, K)), w[k]) is None
+
+
+def test_a_sum_over_a_shifted_entry_is_differentiated_through_its_own_term() -> None:
+    # sum_{j=1..K} huber(w[j + 1]) reads w[2..K+1]; by w[k] it is huber'(w[k]) for 2 <= k <= K + 1 (the term
+    # j = k - 1), 0 for k = 1. Huber is differentiable at +-1 (slope +-1 from both sides), so at w[k] = +-1 the
+    # derivative is +-1, not undefined (the fuzzer's corner); |w[j + 1]| has none at w[k] = 0 (slopes -1, 1).
+    huber = sp.Piecewise((w[j + 1] ** 2 / 2, sp.Abs(w[j + 1]) <= 1), (sp.Abs(w[j + 1]) - sp.Rational(1, 2), True))
+    term = kinks.own_term(sp.Sum(huber, (j, 1, K)), w[k])
+    assert term is not None and term[2] == sp.And(sp.Ge(k - 1, 1), sp.Le(k - 1, K))
+    d = derivative_where_defined(sp.Sum(huber, (j, 1, K)), w[k])
+    assert value_at(d, {K: 2, k: 2, w[2]: 1}) == 1
+    assert value_at(d, {K: 2, k: 3, w[3]: -1}) == -1
+    assert value_at(d, {K: 2, k: 1, w[1]: 1}) == 0          # w[1] is read by no term
+    assert value_at(d, {K: 2, k: 2, w[2]: 2}) == 1
+    d = derivative_where_defined(sp.Sum(sp.Abs(w[j + 1]), (j, 1, K)), w[k])
+    assert value_at(d, {K: 2, k: 2, w[2]: 0}) is sp.nan
+    assert value_at(d, {K: 2, k: 1, w[1]: 0}) == 0
 
 
 def test_a_jump_inside_a_sum_that_sympys_derivative_loses() -> None:

@@ -191,9 +191,10 @@ def damped(d: Expr, jump: sp.Basic, w: Expr) -> bool:
 
 
 def own_term(e: Expr, v: sp.Symbol | sp.Indexed) -> tuple[Expr, Expr, sp.Basic] | None:
-    """``e`` as ``c * Sum(f(j), (j, lo, hi))`` whose summand reads ``v``'s family only at the entry ``j`` (``v`` an
-    entry ``w[k]``, ``c`` free of the family): the derivative in ``w[k]`` is then that of the one term ``f(k)``,
-    where ``lo <= k <= hi``, and 0 elsewhere. Returns ``(c, f(k), lo <= k <= hi)``, or ``None``."""
+    """``e`` as ``c * Sum(f(j), (j, lo, hi))`` whose summand reads ``v``'s family only at the entry ``j + s`` (``v``
+    an entry ``w[k]``, ``c`` free of the family, ``s`` an integer free of ``j``): the derivative in ``w[k]`` is then
+    that of the one term ``f(k - s)``, where ``lo <= k - s <= hi``, and 0 elsewhere. Returns
+    ``(c, f(k - s), lo <= k - s <= hi)``, or ``None``."""
     if not isinstance(v, sp.Indexed) or len(v.indices) != 1:
         return None
     c, s = sp.S.One, e
@@ -209,9 +210,15 @@ def own_term(e: Expr, v: sp.Symbol | sp.Indexed) -> tuple[Expr, Expr, sp.Basic] 
     f = s.function
     if k.has(j) or lo.has(v.base) or hi.has(v.base) or f.has(sp.Sum, sp.Product):
         return None
-    if any(a.base == v.base and a.indices != (j,) for a in f.atoms(sp.Indexed)):
+    read = {a.indices for a in f.atoms(sp.Indexed) if a.base == v.base} or {(j,)}
+    if len(read) != 1:
         return None
-    return c, f.xreplace({j: k}), sp.And(sp.Ge(k, lo), sp.Le(k, hi))
+    (index,) = read.pop()
+    shift = sp.expand(index - j)       # the entry w[j + shift]: the term that reads w[k] is j = k - shift
+    if shift.has(j) or shift.has(v.base) or shift.is_integer is not True:
+        return None
+    own = sp.expand(k - shift)
+    return c, f.xreplace({j: own}), sp.And(sp.Ge(own, lo), sp.Le(own, hi))
 
 
 def sum_joints(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr | None:

@@ -54,6 +54,12 @@ class EngineFault(ExpressionError):
     input."""
 
 
+class NotRead(ExpressionError):
+    """A step of a sheet that touches an entry the reader did not read, or whose reading cannot be built: not an
+    error of the file (the sheet is a page, not a program), so it is settled ``unknown`` with this message ("not
+    read: REASON ..."), the rest of the sheet still checked."""
+
+
 class DerivationFileError(VerifierError):
     """A derivation file that cannot be read: TOML syntax, wrong types, missing or duplicate keys."""
 

@@ -55,6 +55,19 @@ class Chain:
     #: For a chain read from a sheet, why each entry was not read ("not read: REASON at FILE:LINE:COL"), ``None``
     #: for an entry that was (empty for a derivation file).
     unread: tuple[str | None, ...] = ()
+    #: For a chain read from a sheet, each entry as it is written there (empty for a derivation file).
+    entries: tuple[SheetEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    """An entry of a chain read from a sheet: where its LaTeX starts (``FILE:LINE:COL``, what a reading that cannot
+    be built is charged to), its relation to the entry before as written, and its text as shown (its reading, or
+    its LaTeX in brackets when it was not read)."""
+
+    at: str
+    op: str | None
+    text: str
 
 
 @dataclass(frozen=True)
@@ -110,6 +123,8 @@ class Claim:
     #: Where an ``assume`` or ``where`` value was written when that is another file than the claim's (a sheet's
     #: notation table).
     sources: tuple[Written, ...] = ()
+    #: For a claim read from a sheet, the notation table it was read with.
+    table: str | None = None
 
 
 @dataclass(frozen=True)
@@ -378,6 +393,9 @@ def obligations(claim: Claim) -> list[tuple[Obligation, Origin]]:
     for c, chain in enumerate(claim.chains):
         for n in range(len(chain.steps) - 1):
             text = f"{_strip_op(chain.steps[n])} {_op(chain.steps[n + 1])} {_strip_op(chain.steps[n + 1])}"
+            if chain.entries and any(r is not None for r in chain.unread[n:n + 2]):   # shown as the sheet writes it
+                left, right = chain.entries[n:n + 2]
+                text = f"{left.text} {right.op or '='} {right.text}"
             out.append((Obligation("step", " ".join(text.split()), chain.step_lines[n + 1], chain.name, n + 1,
                                    _at(chain.step_columns, n + 1)), ("step", c, n)))
     if claim.exists is not None:

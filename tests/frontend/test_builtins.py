@@ -234,6 +234,32 @@ def test_true_gradients_with_kinks_are_proved(name: str, write_library: Callable
     assert verify_cli("all", "--format", "json", "--timeout", "20").verdicts() == {name: "proved"}
 
 
+#: Kinks whose argument does not move with the variable at some points (there the derivative exists), each claim
+#: false elsewhere; by hand. fz: the fuzzer's (seed 2412): |w[0] + w[1]| does not read w[2], so at k = m = 2 its
+#: derivative is 0 while sign(w[1] + w[2]) need not be. pr_sf1: d/dx |x*y| at x = 0, y = 1 is |x|'s, undefined,
+#: the left side 0 (at y = 0 both are 0). ci4: d/db |b*y| at b = 0, y = 1 likewise. sk33: at w[k] = 0, v[k] = 1 the
+#: term |w[k]| has no derivative (at v[k] = 0 it is 0 for every w[k]). rs5: at D = 1, w[1] = 0, x[1] = 1 |w[1]|.
+#: Each is refuted, its counterexample where the kink is one (never withheld by the cross-check).
+FLAT_FALSE_CLAIMS = {
+    "fz": "statement = 'sign(Sum(w[j], (j, 1, m))) = diff(Abs(Sum(w[j - 1], (j, 1, m))), w[k])'",
+    "pr_sf1": "statement = 'sign(x*y)*y = diff(Abs(x*y), x)'",
+    "ci4": "statement = '0 = diff(Abs(b*y), b)'\nwhere = { b = '0' }",
+    "sk33": "statement = 'sign(w[k]*v[k])*v[k] = diff(Sum(Abs(w[j]*v[j]), (j, 1, K)), w[k])'",
+    "rs5": "statement = 'xs[k]*sign(Sum(w[j]*xs[j], (j, 1, K))) = diff(Abs(Sum(w[j]*xs[j], (j, 1, K))), w[k])'",
+}
+
+
+def test_kinks_that_stand_still_in_the_variable_are_not_counterexamples(
+        write_library: Callable[[Files], Path], verify_cli: Callable[..., Run]) -> None:
+    head = SYMBOLS.replace("[symbols]\n", '[symbols]\nm = "integer nonnegative"\nx = "real"\ny = "real"\n')
+    body = "".join(f'\n[[claim]]\nid = "{n}"\ntitle = "{n}"\n{t}\n' for n, t in FLAT_FALSE_CLAIMS.items())
+    write_library({"flat.toml": head + body})
+    report = verify_cli("all", "--format", "json", "--timeout", "20").json()
+    assert {c["id"]: c["verdict"] for c in report["claims"]} == dict.fromkeys(FLAT_FALSE_CLAIMS, "refuted")
+    messages = [o.get("message") or "" for c in report["claims"] for o in c["obligations"]]
+    assert not [m for m in messages if "internal disagreement" in m]
+
+
 def test_a_piecewise_condition_on_numbers_alone_is_decided(write_library: Callable[[Files], Path],
                                                            verify_cli: Callable[..., Run]) -> None:
     # Found by the fuzzer (seed 20261207, f20261207.8699): the condition 1 > cos(sigma(1/2)) is built unevaluated,

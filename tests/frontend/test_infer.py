@@ -358,6 +358,23 @@ def test_a_letter_before_a_bracket_is_no_value_of_its_own() -> None:
     assert "# z is written z[..] at line 6: an entry of a family, or a product with a bracket?" in table
 
 
+def test_a_name_defined_differently_in_two_places_is_not_guessed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # f(x) = x^2 in answer 1.1 and f(x) = 2x in answer 1.2: the first definition was taken for the whole sheet, and
+    # answer 1.2's right line f(1) = 2 (2*1 = 2) was refuted, resting on no guessed name. Which f a line means is
+    # the person's to say; a definition written twice alike is one.
+    sheet = tmp_path / "s.md"
+    sheet.write_text("#### Answer 1.1\n$$f(x) = x^2$$\n$$f(2) = 4$$\n#### Answer 1.2\n$$f(x) = 2 x$$\n$$f(1) = 2$$\n"
+                     "#### Answer 1.3\n$$g(t) = t + 1$$\n#### Answer 1.4\n$$g(t) = t + 1$$\n$$g(1) = 2$$\n"
+                     "#### Answer 1.5\n$$h(u, v) = u - v$$\n$$h(u, u) = 0$$\n", encoding="utf-8")
+    table = infer_table(sheet.read_text(encoding="utf-8"), "s.md")
+    # h(u, u) = 0 repeats a parameter: a claim about h, no second definition.
+    assert tomllib.loads(table)["define"] == {"g(t)": "t + 1", "h(u, v)": "u - v"}
+    assert "# f is defined differently at lines 2 and 5 (one for each answer?)" in table
+    verdicts = _verdicts(sheet, capsys)
+    assert verdicts[6] == {"unknown"} and verdicts[10] == {"proved"}
+
+
 BUNDLED = Path(__file__).resolve().parents[2] / "derivations" / "sheets" / "assignment-1-answers.md"
 
 #: The edits to the table `verify init` writes for the bundled sheet, each a line of it (found by its start) and

@@ -145,8 +145,48 @@ def test_a_derivative_whose_formula_is_0_over_0_at_a_double_zero() -> None:
 def test_a_corner_whose_slopes_differ_by_a_multiple_of_the_boundarys_is_dropped_at_once() -> None:
     # |a*x - t| at a*x = t: one-sided slopes -a and a, different wherever the boundary is crossed (a != 0): no
     # derivative there; so no symbolic joint clause (Eq(a, -a) with a != 0, never true) is kept for the checker.
+    # Where a = 0 the boundary does not move with x (|0*x - t| = |t| for every x): derivative 0 there, the only
+    # equations kept.
     a, t = sp.symbols("a t", real=True)
     d = derivative_where_defined(sp.Abs(a * x - t), x)
-    assert not d.atoms(sp.Eq)
+    assert d.atoms(sp.Eq) <= {sp.Eq(a, 0), sp.Eq(t, 0)}
     assert value_at(d, {a: 1, t: 0, x: 0}) is sp.nan
     assert value_at(d, {a: 2, t: 0, x: 1}) == 2
+    assert value_at(d, {a: 0, t: 0, x: 1}) == 0
+    assert value_at(d, {a: 0, t: 3, x: 1}) == 0
+
+
+def test_a_boundary_that_does_not_move_with_the_variable_is_no_joint() -> None:
+    # |x*y| by x: where y = 0 it is 0 for every x (derivative 0); where x = 0 and y != 0 a corner (slopes -|y|, |y|).
+    y = sp.Symbol("y", real=True)
+    d = derivative_where_defined(sp.Abs(x * y), x)
+    assert value_at(d, {x: 0, y: 0}) == 0
+    assert value_at(d, {x: 1, y: 0}) == 0
+    assert value_at(d, {x: 0, y: 1}) is sp.nan
+    assert value_at(d, {x: 1, y: -2}) == 2     # |-2x| = 2x near x = 1
+    # Piecewise((x^2 + 1, x*y > 0), (1, True)) by x (the red team's r3.pj2): where y = 0 it is 1 for every x
+    # (derivative 0); at x = 0 both branches are 1 with slope 0 (derivative 0); elsewhere 2x or 0 by the branch.
+    d = derivative_where_defined(sp.Piecewise((x**2 + 1, x * y > 0), (1, True)), x)
+    assert value_at(d, {x: 0, y: 0}) == 0
+    assert value_at(d, {x: 3, y: 0}) == 0
+    assert value_at(d, {x: 0, y: 5}) == 0
+    assert value_at(d, {x: 3, y: 5}) == 6
+    assert value_at(d, {x: 3, y: -5}) == 0
+    # A ReLU of x*y by x: 0 for every x where y = 0; at x = 0, y = 1 the ReLU of x, no derivative.
+    d = derivative_where_defined(sp.Piecewise((x * y, x * y > 0), (0, True)), x)
+    assert value_at(d, {x: 2, y: 0}) == 0
+    assert value_at(d, {x: 0, y: 1}) is sp.nan
+
+
+def test_three_readings_that_agree_to_first_order_squeeze_the_derivative() -> None:
+    # Piecewise((x^3, x^2*y > 0), (0, True)) by x at x = 0: x^3 and 0 both 0 with slope 0 there, so the function is
+    # o(h) near 0 whatever the branch: derivative 0, for every y. Piecewise((1, x^2*y > 0), (0, True)) at x = 0,
+    # y = 1 is 1 near 0 and 0 at 0: a jump, no derivative; at y = 0 it is 0 for every x, derivative 0.
+    y = sp.Symbol("y", real=True)
+    d = derivative_where_defined(sp.Piecewise((x**3, x**2 * y > 0), (0, True)), x)
+    assert value_at(d, {x: 0, y: 1}) == 0
+    assert value_at(d, {x: 0, y: -1}) == 0
+    assert value_at(d, {x: 1, y: 1}) == 3
+    d = derivative_where_defined(sp.Piecewise((1, x**2 * y > 0), (0, True)), x)
+    assert value_at(d, {x: 0, y: 1}) is sp.nan
+    assert value_at(d, {x: 0, y: 0}) == 0

@@ -82,6 +82,8 @@ def test_code_and_link_definitions_are_not_read(text: str) -> None:
     ('<p style="display: none">$$1 = 2$$</p> $$a = a$$\n', "1 = 2"),
     ("<DIV HIDDEN><div>x</div>$$1 = 2$$</div> $$a = a$$\n", "1 = 2"),       # nested, any case
     ('<span style="visibility:hidden">$$1 = 2$$</span>$$a = a$$\n', "1 = 2"),
+    ("<template>\n$$1 = 2$$\n</template>\n$$a = a$$\n", "1 = 2"),         # inert: never rendered
+    ("<noscript>$$1 = 2$$</noscript> $$a = a$$\n", "1 = 2"),              # shown only without scripts (MathJax)
 ])
 def test_math_in_a_hidden_element_is_refused(text: str, hidden: str) -> None:
     # The page may hide it (or a script may show it): not read, and reported as such by the sheet.

@@ -280,3 +280,27 @@ def test_a_subterm_of_the_left_side_is_defined_where_it_is() -> None:
     assert identity.confirm_identity(pw, sp.log(x), FACTS) is None
     check = at(pw, "=", sp.log(x), {x: -1})
     assert check is not None and not check.holds and check.undefined == "rhs"
+
+
+def test_a_condition_whose_side_is_not_a_real_number_is_undefined() -> None:
+    # acosh(1/2) is I*pi/3 and atanh(1) is oo once SymPy evaluates them: neither is a real number, so a Piecewise
+    # with such a condition is undefined (section 2a), and 0 = it fails where the left side (0) is defined. Each
+    # branch's value carries the condition's side's conditions, as the builder writes it (1/2 - 1 >= 0; 1 - 1 > 0),
+    # and the condition, undecided on a number that is not real, is no longer taken for one that cannot be told.
+    for side, guard in ((sp.acosh(sp.Rational(1, 2)), sp.Ge(sp.Rational(-1, 2), 0, evaluate=False)),
+                        (sp.atanh(1), sp.Gt(0, 0, evaluate=False))):
+        pw = sp.Piecewise((sp.Piecewise((1, guard), evaluate=False), sp.Gt(side, 0, evaluate=False)),
+                          (sp.Piecewise((0, guard), evaluate=False), True), evaluate=False)
+        check = at(0, "=", pw, {})
+        assert check is not None and not check.holds and check.undefined == "rhs"
+
+
+def test_a_branch_undefined_wherever_it_is_chosen_is_never_chosen() -> None:
+    # Piecewise((Piecewise((c, 0 != 0)), x > 0), (0, True)) (a branch whose value is undefined, as the builder writes
+    # (-8)^(1/3)): where it is defined, x <= 0; and a left side whose condition on numbers alone is false
+    # (7 - 5*sqrt(2) >= 0, about -0.07) is defined nowhere.
+    inner = sp.Piecewise((sp.Integer(2), sp.Ne(0, 0, evaluate=False)), evaluate=False)
+    e = sp.Piecewise((inner, x > 0), (0, True), evaluate=False)
+    assert identity.where_defined(e, Facts()).decide(x <= 0) is True
+    nowhere = sp.Piecewise((x, sp.Ge(7 - 5 * sp.sqrt(2), 0, evaluate=False)), evaluate=False)
+    assert identity.confirm_identity(nowhere, x + 1, Facts()).method == identity.VACUOUS

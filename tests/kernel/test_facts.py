@@ -69,6 +69,21 @@ def test_a_false_relation_makes_the_facts_infeasible() -> None:
     assert facts.positive(sp.Integer(-1))
 
 
+def test_a_relation_between_irrational_numbers_is_decided_by_its_enclosure() -> None:
+    # 1 - 2*pi >= 0 is false (2*pi = 6.28): the facts become infeasible, as with sp.false; 2*pi - 6 > 0 is true and
+    # adds nothing; sqrt(2) - 1 < 0 is false (sqrt(2) = 1.414).
+    assert Facts().add(sp.Ge(1 - 2 * sp.pi, 0, evaluate=False)).positive(sp.Integer(-1))
+    assert Facts().add(sp.Gt(2 * sp.pi - 6, 0, evaluate=False)) == Facts()
+    assert Facts().add(sp.Lt(sp.sqrt(2) - 1, 0, evaluate=False)).positive(sp.Integer(-1))
+
+
+def test_bounds_are_the_tightest_linear_facts_on_one_name() -> None:
+    # 0 < x, x <= 3, 2x <= 5 (x <= 5/2), x + y <= 1 (two names: not a bound of x alone).
+    facts = Facts().add(sp.Gt(x, 0)).add(sp.Le(x, 3)).add(sp.Le(2 * x, 5)).add(sp.Le(x + y, 1))
+    assert facts.bounds(x) == ((0, True), (sp.Rational(5, 2), False))
+    assert facts.bounds(y) == (None, None)
+
+
 def test_within_and_forget() -> None:
     j = sp.Symbol("j", integer=True)
     inside = Facts().within(j, sp.Integer(2), sp.Integer(5))

@@ -201,3 +201,15 @@ def test_an_inequality_whose_left_side_is_defined_nowhere_holds_vacuously(op: st
     # Defined for x != 0, where it is 1 < 7: not vacuous, and 1 >= 7 is never confirmed.
     somewhere = sp.Piecewise((1, sp.Ne(x, 0, evaluate=False)), evaluate=False)
     assert identity.confirm_relation((somewhere, ">=", sp.Integer(7)), kernel.Facts()) is None
+
+
+def test_a_reciprocal_of_tan_defined_where_cot_is_on_an_interval_without_poles() -> None:
+    # On 0 < t < 1 (inside (0, pi/2), by hand) cot(t) and 1/tan(t) are both defined and equal: 1/tan(t) is defined
+    # wherever cot(t) is. On 0 < t < 2, t = pi/2 (1.5708) is allowed: cot(pi/2) = 0 is defined, tan(pi/2) is not.
+    t = sp.Symbol("t", real=True)
+    inside = Facts().add(sp.Gt(t, 0)).add(sp.Lt(t, 1))
+    assert identity.defined_where(1 / sp.tan(t), sp.cot(t), inside)
+    assert identity.confirm_identity(sp.cot(t), 1 / sp.tan(t), inside) is not None
+    wider = Facts().add(sp.Gt(t, 0)).add(sp.Lt(t, 2))
+    assert not identity.defined_where(1 / sp.tan(t), sp.cot(t), wider)
+    assert identity.confirm_identity(sp.cot(t), 1 / sp.tan(t), wider) is None

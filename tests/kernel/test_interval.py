@@ -248,3 +248,12 @@ def test_a_long_alternating_sum_is_enclosed_by_pairs() -> None:
     assert lo <= float(_mp.harmonic(2 * k) - _mp.harmonic(k)) <= hi and hi - lo < 0.001
     assert _big(sp.Sum((-1) ** _J * _J, (_J, 1, 6000))) == (3000.0, 3000.0)
     assert _big(sp.Sum((-1) ** _J * _J, (_J, 3, 12))) == (5.0, 5.0)
+
+
+def test_a_piecewise_whose_condition_is_not_real_is_kept() -> None:
+    # log(0) > 0 is neither true nor false (log(0) is undefined): SymPy's own Piecewise raises "Invalid comparison
+    # of non-real"; the node is kept as written, for definedness to decide.
+    x0 = sp.Symbol("x0", real=True)
+    e = sp.Piecewise((1, sp.log(x0) > 0), (0, True))
+    out = interval.settle(e, {x0: sp.Integer(0)})
+    assert isinstance(out, sp.Piecewise)

@@ -14,6 +14,7 @@ from verifier.kernel.identity import confirm_identity
 x = sp.Symbol("x", real=True)
 p = sp.Symbol("p", positive=True)
 q = sp.Symbol("q", negative=True)
+Y = sp.Symbol("y", real=True)
 
 
 def _never(_: sp.Expr, strict: bool) -> bool:
@@ -88,6 +89,18 @@ CONFIRMED = [
     (sp.acos(sp.cos(x)), x, (sp.Gt(x, 0), sp.Lt(x, 3))),                 # (0, 3) lies in [0, pi]
     (sp.atan(sp.tan(x)), x, (sp.Gt(x, -1), sp.Lt(x, 1))),
     (sp.asinh(sp.sinh(x)), x, ()),
+    # the addition formula (y, x in (-1, 1): x*y < 1; x in [2, 3]: x^2 > 1, x > 0), checked with mpmath below
+    (sp.atan(x) + sp.atan(Y), sp.atan((x + Y) / (1 - x * Y)), (sp.Gt(x, -1), sp.Lt(x, 1), sp.Gt(Y, -1), sp.Lt(Y, 1))),
+    (2 * sp.atan(x), sp.atan(2 * x / (1 - x**2)), (sp.Gt(x, -1), sp.Lt(x, 1))),
+    (2 * sp.atan(x) - sp.pi, sp.atan(2 * x / (1 - x**2)), (sp.Ge(x, 2), sp.Le(x, 3))),
+    (2 * sp.atan(x) + sp.pi, sp.atan(2 * x / (1 - x**2)), (sp.Ge(x, -3), sp.Le(x, -2))),
+    # sines and cosines of combinations of inverse functions (double angles, the addition formula; by hand:
+    # sin(2a) = 2 sin a cos a with sin(asin x) = x, cos(asin x) = sqrt(1 - x^2); cos(2a) = 2cos^2 a - 1;
+    # sin(a + b) = sin a cos b + cos a sin b with sin(atan x) = x/sqrt(1 + x^2), cos(atan x) = 1/sqrt(1 + x^2))
+    (sp.sin(2 * sp.asin(x)), 2 * x * sp.sqrt(1 - x**2), ()),
+    (2 * x * sp.sqrt(1 - x**2), sp.sin(2 * sp.asin(x)), ()),
+    (sp.cos(2 * sp.acos(x)), 2 * x**2 - 1, ()),
+    (sp.sin(sp.atan(x) + sp.atan(Y)), (x + Y) / (sp.sqrt(1 + x**2) * sp.sqrt(1 + Y**2)), ()),
 ]
 
 
@@ -107,9 +120,26 @@ NOT_CONFIRMED = [
     (sp.asin(sp.sin(x)), x),                            # x = 2: pi - 2
     (sp.acos(sp.cos(x)), x),                            # x = -1: acos(cos(-1)) = 1
     (sp.acosh(sp.cosh(x)), x),                          # x = -1: 1
+    (sp.atan(x) + sp.atan(Y), sp.atan((x + Y) / (1 - x * Y))),     # x = y = 2: 2.214 against atan(-4/3) = -0.927
+    (2 * sp.atan(p), sp.atan(2 * p / (1 - p**2))),                  # p = 2 likewise
+    (2 * sp.atan(p) - sp.pi, sp.atan(2 * p / (1 - p**2))),          # p = 1/2: 0.927 - pi against atan(4/3)
+    (sp.sin(2 * sp.asin(x)), 2 * x * sp.sqrt(1 + x**2)),              # x = 1: sin(pi) = 0 against 2 sqrt 2
+    (2 * x**2 - 1, sp.cos(2 * sp.acos(x))),                           # x = 2: 7 against an undefined acos(2)
+    (sp.cos(sp.atan(x) + sp.atan(Y)), (1 + x * Y) / (sp.sqrt(1 + x**2) * sp.sqrt(1 + Y**2))),   # x = y = 1: 0, 1
 ]
 
 
 @pytest.mark.parametrize(("lhs", "rhs"), NOT_CONFIRMED, ids=str)
 def test_wrong_variants_are_not_confirmed(lhs: sp.Expr, rhs: sp.Expr) -> None:
     assert confirm_identity(lhs, rhs, _facts()) is None
+
+
+@pytest.mark.parametrize(("u", "v"), [("0.3", "-0.9"), ("0.99", "0.99"), ("-0.5", "-0.7"), ("2", "3"), ("2", "2"),
+                                      ("-2", "-3"), ("0.5", "1.5")])
+def test_the_addition_formula_by_mpmath(u: str, v: str) -> None:
+    # atan(u) + atan(v) - atan((u + v)/(1 - u*v)) is 0 for u*v < 1, pi for u*v > 1 with u > 0, -pi with u < 0.
+    with mpmath.workdps(50):
+        a, b = mpmath.mpf(u), mpmath.mpf(v)
+        gap = mpmath.atan(a) + mpmath.atan(b) - mpmath.atan((a + b) / (1 - a * b))
+        expected = 0 if a * b < 1 else (mpmath.pi if a > 0 else -mpmath.pi)
+        assert abs(gap - expected) < mpmath.mpf(10) ** -40

@@ -44,3 +44,42 @@ def test_powers_of_positive_bases_go_through_exp() -> None:
     assert radicals.powers_through_exp(y**a, lambda b: b.is_positive is True) == y**a
     # a numeric exponent is the normal form's business
     assert radicals.powers_through_exp(a**2, lambda b: True) == a**2
+
+
+def test_a_square_root_of_a_square_is_taken_where_its_root_is_proved_nonnegative() -> None:
+    # sqrt(x^4 + 2x^2 + 1) = x^2 + 1 (a square, nonnegative); 1/sqrt(x^2 - 2x + 1) = 1/(x - 1) only where x - 1 >= 0
+    # is proved: with no such proof (x = 0: sqrt(1) = 1, not -1) the root is kept.
+    x = sp.Symbol("x", real=True)
+    def always(_: sp.Expr) -> bool:
+        return True
+    def never(_: sp.Expr) -> bool:
+        return False
+    assert radicals.square_roots(sp.sqrt(x**4 + 2 * x**2 + 1), always) == x**2 + 1
+    assert radicals.square_roots(1 / sp.sqrt(x**2 - 2 * x + 1), always) == 1 / (x - 1)
+    assert radicals.square_roots(1 / sp.sqrt(x**2 - 2 * x + 1), never) == 1 / sp.sqrt(x**2 - 2 * x + 1)
+    # Not a square (x^2 + 1 has an odd multiplicity), or a negative constant (-(x - 1)^2): kept.
+    assert radicals.square_roots(sp.sqrt(x**2 + 1), always) == sp.sqrt(x**2 + 1)
+    assert radicals.square_roots(sp.sqrt(-(x - 1) ** 2), always) == sp.sqrt(-(x - 1) ** 2)
+    # A quotient: (u^2 + 1)^2/(4u^2) is ((u^2 + 1)/(2u))^2, so sqrt(sinh(x)^2 + 1) with u = exp(x) is cosh(x).
+    u = sp.Symbol("u", positive=True)
+    assert sp.cancel(radicals.square_roots(sp.sqrt((u / 2 - 1 / (2 * u)) ** 2 + 1), always)
+                       - (u**2 + 1) / (2 * u)) == 0
+
+
+def test_square_roots_in_a_product_are_merged_where_their_bases_are_proved_nonnegative() -> None:
+    # sqrt(x - 1)*sqrt(x + 1) = sqrt(x^2 - 1) for x >= 1 (both bases >= 0); at x = -2 the left side is undefined and
+    # sqrt(3) is not, so the merge needs the signs: with none proved, nothing is merged.
+    x = sp.Symbol("x", real=True)
+    def signed(_: sp.Expr, strict: bool) -> bool:
+        return True
+    def unsigned(_: sp.Expr, strict: bool) -> bool:
+        return False
+    assert radicals.merged_roots(sp.sqrt(x - 1) * sp.sqrt(x + 1), signed) == sp.sqrt(x**2 - 1)
+    assert radicals.merged_roots(1 / (sp.sqrt(x - 1) * sp.sqrt(x + 1)), signed) == 1 / sp.sqrt(x**2 - 1)
+    assert radicals.merged_roots(3 * sp.sqrt(x) / sp.sqrt(x + 1), signed) == 3 * sp.sqrt(x) / sp.sqrt(x + 1)
+    assert radicals.merged_roots(sp.sqrt(x - 1) * sp.sqrt(x + 1), unsigned) == sp.sqrt(x - 1) * sp.sqrt(x + 1)
+    # A divided base must be proved positive, not only nonnegative.
+    def nonneg_only(_: sp.Expr, strict: bool) -> bool:
+        return not strict
+    assert radicals.merged_roots(1 / (sp.sqrt(x - 1) * sp.sqrt(x + 1)), nonneg_only) == \
+        1 / (sp.sqrt(x - 1) * sp.sqrt(x + 1))

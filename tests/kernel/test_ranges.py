@@ -7,7 +7,10 @@ import mpmath
 import pytest
 import sympy as sp
 
-from verifier.kernel.ranges import RANGES, range_of
+from verifier.kernel.facts import Facts
+from verifier.kernel.ranges import RANGES, range_of, sign_between_zeros
+
+R = sp.Rational
 
 _MP = {sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.tanh: mpmath.tanh, sp.atan: mpmath.atan, sp.asin: mpmath.asin,
        sp.acos: mpmath.acos, sp.acosh: mpmath.acosh}
@@ -37,3 +40,39 @@ def test_only_for_a_real_argument() -> None:
     assert range_of(sp.atan(x)) == RANGES[sp.atan]
     assert range_of(sp.atan(w)) is None            # a complex argument: no range
     assert range_of(sp.tan(x)) is None and range_of(sp.exp(x)) is None
+
+
+T = sp.Symbol("t", real=True)
+
+
+@pytest.mark.parametrize(("e", "lo", "hi", "expected"), [
+    # (expression, lower and upper bound of t as (value, strict), the sign and strictness expected, by hand)
+    (sp.sin(T), (0, True), (1, True), (1, True)),                 # (0, 1) in (0, pi)
+    (sp.cos(T), (0, True), (1, True), (1, True)),                 # (0, 1) in (-pi/2, pi/2)
+    (sp.cos(T), (0, True), (2, True), None),                      # pi/2 = 1.5708 in (0, 2)
+    (sp.sin(T), (0, False), (3, False), (1, False)),              # sin(0) = 0 at the closed end
+    (sp.sin(T), (-1, False), (0, True), (-1, True)),              # [-1, 0) in (-pi, 0)
+    (sp.sin(2 * T), (0, True), (R(3, 2), True), (1, True)),       # 2t in (0, 3), inside (0, pi)
+    (sp.sin(T - 1), (1, False), (4, False), (1, False)),          # t - 1 in [0, 3]
+    (sp.cos(T), (2, False), (4, False), (-1, True)),              # [2, 4] in (pi/2, 3pi/2)
+    (sp.cos(-T), (-4, False), (-2, False), (-1, True)),           # -t in [2, 4]
+    (sp.sin(T), (0, True), (R(355, 113), False), None),           # 355/113 = 3.14159292 > pi
+    (sp.sin(T), (0, True), (R(311, 99), False), (1, True)),       # 311/99 = 3.1414 < pi
+    (sp.sin(T), (0, True), None, None),                           # no upper bound
+    (sp.tan(T), (0, True), (1, True), None),                      # not a sine or cosine
+    (sp.sin(T), (10**400, True), (10**400 + 1, True), None),     # too far out to place: nothing said
+])
+def test_the_sign_between_two_zeros(e: sp.Expr, lo: tuple | None, hi: tuple | None, expected: tuple | None) -> None:
+    facts = Facts()
+    if lo is not None:
+        facts = facts.add((sp.Gt if lo[1] else sp.Ge)(T, lo[0]))
+    if hi is not None:
+        facts = facts.add((sp.Lt if hi[1] else sp.Le)(T, hi[0]))
+    assert sign_between_zeros(e, facts) == expected
+    if expected is not None:
+        # mpmath at 50 digits, at points spread over the interval: the sign holds (strictly inside).
+        fn = sp.lambdify(T, e, "mpmath")
+        with mpmath.workdps(50):
+            a, b = mpmath.mpf(sp.Rational(lo[0])), mpmath.mpf(sp.Rational(hi[0]))
+            for k in range(1, 100):
+                assert fn(a + (b - a) * k / 100) * expected[0] > 0

@@ -112,3 +112,25 @@ def test_nonzero_by_factors() -> None:
     # cos(2x) != 0, whose factors these are.
     assert trig.nonzero_by_factors(sp.sin(4 * x), [sp.sin(2 * x), sp.cos(2 * x)])
     assert not trig.nonzero_by_factors(sp.sin(4 * x), [sp.sin(2 * x)])     # x = pi/4: sin(pi/2) = 1, sin(pi) = 0
+    # 1 - sin(x)^2 = cos(x)^2 on the circle: nonzero where cos(x) is, and conversely (sec(x)^2 = 1/(1 - sin(x)^2)
+    # both ways); 1 - cos(x)^2 = sin(x)^2 likewise. But 1 - sin(x) != 0 (x = 3pi/2 allowed: 1 - (-1) = 2) says
+    # nothing of cos(x), which is 0 there.
+    assert trig.nonzero_by_factors(sp.cos(x), [1 - sp.sin(x)**2])
+    assert trig.nonzero_by_factors(1 - sp.sin(x)**2, [sp.cos(x)])
+    assert trig.nonzero_by_factors(sp.sin(x), [1 - sp.cos(x)**2])
+    assert not trig.nonzero_by_factors(sp.cos(x), [1 - sp.sin(x)])
+    # cos(x) != 0 gives cos(x)^2 = (1 - sin(x))(1 + sin(x)) != 0, so 1 - sin(x) != 0 (sin(x) = 1 only where
+    # cos(x) = 0); sin(x) != 0 says nothing of 1 - sin(x) (x = pi/2).
+    assert trig.nonzero_by_factors(1 - sp.sin(x), [sp.cos(x)])
+    assert not trig.nonzero_by_factors(1 - sp.sin(x), [sp.sin(x)])
+
+
+def test_sines_and_cosines_of_combinations_of_inverse_functions_are_expanded() -> None:
+    # sin(2 asin x) = 2 sin(asin x) cos(asin x) = 2x sqrt(1 - x^2); cos(acos x + atan x) = x/sqrt(1 + x^2) -
+    # sqrt(1 - x^2) x/sqrt(1 + x^2) (by hand); a single atom (sin(asin x) = x already) and a non-integer multiple
+    # (sin(asin(x)/2)) are left alone.
+    assert trig.expanded_angles(sp.sin(2 * sp.asin(x))) == 2 * x * sp.sqrt(1 - x**2)
+    assert sp.expand(trig.expanded_angles(sp.cos(sp.acos(x) + sp.atan(x)))
+                     - (x - sp.sqrt(1 - x**2) * x) / sp.sqrt(1 + x**2)) == 0
+    assert trig.expanded_angles(sp.sin(sp.asin(x) / 2)) == sp.sin(sp.asin(x) / 2)
+    assert trig.expanded_angles(sp.sin(2 * x)) == sp.sin(2 * x)

@@ -100,3 +100,13 @@ def test_relocated_moves_only_the_first_obligation_s_own_place() -> None:
     assert relocated(elsewhere, "a.toml", "b.toml", copy) is None
     shared = Outcome(first, "error", message="_common.toml:3:7: bad declaration", bad_input=True)
     assert relocated(shared, "a.toml", "b.toml", copy).message == "_common.toml:3:7: bad declaration"
+
+
+def test_a_step_not_read_at_a_place_of_its_sheet_is_settled_for_each_sheet() -> None:
+    # The reading charged is the first sheet's (a.md:4:9): shared, the copy in b.md would name a place in a.md.
+    first = Obligation("step", "x = y", 4, "line 4", 1)
+    copy = Obligation("step", "x = y", 7, "line 7", 1)
+    unread = Outcome(first, "unknown", message="not read: undeclared name 'y' (in the reading of a.md:4:9)")
+    assert relocated(unread, "a.md", "b.md", copy) is None
+    unknown = Outcome(first, "unknown", message="not read: '\\dots' at _common.md:2:1")     # no place of a.md
+    assert relocated(unknown, "a.md", "b.md", copy) is not None

@@ -163,6 +163,20 @@ def test_a_capped_bounded_check_says_which_instances_it_checked(tmp_path: Path) 
     # 23 * 22 * ... * 1 = 23! = 25852016738884976640000.
     ('statement = "Product(n - i, (i, -2, 20)) = 0"\nsizes = { n = "-2..20" }', {"n": "21"},
      "25852016738884976640000", "0"),
+    # Bernoulli's inequality below -2 holds at K = 1..5 for every x >= -5/2 but fails at K = 7, x = -5/2 (the end of
+    # the interval): (-3/2)^7 = -2187/128 < 1 - 35/2 = -33/2.
+    ('assume = ["x >= -5/2"]\nstatement = "(1 + x)^K >= 1 + K*x"', {"K": "7", "x": "-5/2"}, "-2187/128", "-33/2"),
+    # On [0, 1/4], (1 + x)^K <= 1 + 2*K*x holds at K = 1..6 and fails at K = 7, x = 1/4: 5^7/4^7 = 78125/16384
+    # (about 4.77) > 1 + 14/4 = 9/2.
+    ('assume = ["x >= 0", "x <= 1/4"]\nstatement = "(1 + x)^K <= 1 + 2*K*x"', {"K": "7", "x": "1/4"},
+     "78125/16384", "9/2"),
+    # The maximum of the first six entries is at least the mean of the first K while K <= 6 (the mean of K <= 6
+    # entries is at most their maximum); at K = 7 with v[7] = 1, every other entry 0: 0 < 1/7.
+    ('statement = "Max(v[1], v[2], v[3], v[4], v[5], v[6]) >= Sum(v[j], (j, 1, K))/K"',
+     {"K": "7", **{f"v[{j}]": "0" for j in range(1, 7)}, "v[7]": "1"}, "0", "1/7"),
+    # The same with a family zero outside 1..K: at K = 7, g[7] = 1, the others 0, the sum is 1 and K*Max(...) is 0.
+    ('statement = "Sum(g[j], (j, 1, K)) <= K*Max(g[1], g[2], g[3], g[4], g[5], g[6])"',
+     {"K": "7", **{f"g[{j}]": "0" for j in range(1, 7)}, "g[7]": "1"}, "1", "0"),
 ])
 def test_a_bounded_check_is_not_checked_when_larger_sizes_refute(tmp_path: Path, claim: str, point: dict,
                                                                    lhs: str, rhs: str) -> None:
@@ -708,3 +722,30 @@ def test_a_long_alternating_sum_crossing_a_bound_is_refuted(tmp_path: Path, clai
     failing = result.first_failure()
     assert result.verdict == "refuted" and failing is not None and failing.counterexample is not None
     assert fails(int(failing.counterexample["N"]))
+
+
+#: A Piecewise condition whose side is not a real number once a ``where`` value is put in (the spec's section 2a: the
+#: Piecewise is undefined there): the claim is false where its left side is defined and its right side is not, and a
+#: left side defined nowhere claims nothing. Each was "internal error in the engine: TypeError: Invalid comparison of
+#: non-real ..." or "left to show: nan = 0". By hand: log(0), log(-1), acosh(1/2) (acosh is real on [1, oo)),
+#: asin(2) (real on [-1, 1]) and atanh(1) (real on (-1, 1)) are undefined; (-8)^(1/3) is a fractional power of a
+#: negative number, undefined, so for x > 0 the left side is undefined and for x <= 0 it is 0; at x = 1 - sqrt(2) < 0,
+#: x^3 < 0 and (x^3)^(1/3) is undefined.
+UNDEFINED_CONDITIONS = [
+    ('statement = "0 = Piecewise((1, log(x) > 0), (0, True))"\nwhere = { x = "0" }', "refuted"),
+    ('statement = "0 = Piecewise((1, log(x) > 0), (0, True))"\nwhere = { x = "-1" }', "refuted"),
+    ('statement = "0 = Piecewise((1, acosh(x) > 0), (0, True))"\nwhere = { x = "1/2" }', "refuted"),
+    ('statement = "0 = Piecewise((1, asin(x) > 0), (0, True))"\nwhere = { x = "2" }', "refuted"),
+    ('statement = "x = x"\nsteps = ["0", "Piecewise((1, log(x) > 0), (0, True))"]\nwhere = { x = "0" }', "refuted"),
+    ('statement = ["x = x", "0 = Piecewise((1, log(x) > 0), (0, True))"]\nwhere = { x = "0" }', "refuted"),
+    ('statement = "1 = Piecewise((1, atanh(1) > 0), (0, True))"', "refuted"),
+    ('statement = "Piecewise(((-8)^(1/3), x > 0), (0, True)) = 0"', "proved"),
+    ('statement = "(x^3)^(1/3) = x"\nwhere = { x = "1 - sqrt(2)" }', "proved"),
+]
+
+
+@pytest.mark.parametrize(("claim", "verdict"), UNDEFINED_CONDITIONS)
+def test_a_condition_whose_side_is_undefined_makes_the_piecewise_undefined(tmp_path: Path, claim: str,
+                                                                            verdict: str) -> None:
+    result = run(tmp_path, claim)
+    assert result.verdict == verdict, [(o.verdict, o.message) for o in result.outcomes]

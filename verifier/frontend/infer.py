@@ -6,7 +6,8 @@ What is guessed, from how each name is written in the sheet's display math:
   letter used as such an index is an ``integer``;
 - a name with digits or capitals below it (``k_1``, ``L_{CE}``) is a name of its own (``k1``, ``LCE``);
 - a name applied to arguments and defined in the sheet by a line ``g(z) = ...`` becomes a ``[define]`` with the
-  sheet's right side; applied but not defined, it is left to the person, with the line where it is applied;
+  sheet's right side; applied but not defined, or defined differently in two places (``f(x) = x^2`` in one answer,
+  ``f(x) = 2x`` in another), it is left to the person, with its lines;
 - a sum's index is bound by its sum, and a letter (or a name of its own, ``k_1``) as its upper bound a positive
   integer; a sum written without bounds (``\sum_j``) gets a commented ``[bounds]`` line;
 - a digit above a bold letter labels a layer, not a power, where the sheet shows it: the letter written bold with two
@@ -69,6 +70,7 @@ class _Facts:
     plain_layers: set[str] = field(default_factory=set)            # a2 also written a^2, neither bold nor indexed
     bare: set[str] = field(default_factory=set)                    # letters written as values, neither bold nor indexed
     bracketed: dict[str, int] = field(default_factory=dict)        # y of y[0] -> line
+    redefined: dict[str, list[int]] = field(default_factory=dict)  # defined differently at these lines
 
 
 #: How the table of a sheet read without one is named: the sheet's name and this.
@@ -362,12 +364,17 @@ def _definitions(tokens: list[Token], facts: _Facts, line_of: LineOf) -> None:
         params = split(row[2:close], lambda t: t.kind == K.COMMA)
         if name is None or not _PLAIN.fullmatch(name) or name in FUNCTIONS or name in CONSTANTS or \
                 not all(len(p) == 1 and p[0].kind == K.LETTER and _PLAIN.fullmatch(p[0].text) for p in params) or \
+                len({p[0].text for p in params}) < len(params) or \
                 close + 1 >= len(row) or row[close + 1].kind != K.EQUAL:
-            continue
+            continue        # KL(p, p) = 0 is a claim about KL, not its definition
         rest = row[close + 2:]
         rhs = split(rest, lambda t: relation_of(t) is not None)[0]
         if rhs:
-            facts.defined.setdefault(name, (tuple(p[0].text for p in params), rhs, line_of(head.col)))
+            seen, line = facts.defined.get(name), line_of(head.col)
+            if seen is None:
+                facts.defined[name] = (tuple(p[0].text for p in params), rhs, line)
+            elif (seen[0], [t.text for t in seen[1]]) != (tuple(p[0].text for p in params), [t.text for t in rhs]):
+                facts.redefined.setdefault(name, [seen[2]]).append(line)    # f(x) = x^2, later f(x) = 2x
 
 
 def _table(facts: _Facts) -> str:
@@ -391,7 +398,8 @@ def _table(facts: _Facts) -> str:
         if index not in declared:
             out.append(_line(f'{index} = "integer"', f"an index below a family at line {line}"))
             declared.add(index)
-    defined = {name for name in facts.defined if name not in declared}
+    definitions = {name: d for name, d in facts.defined.items() if name not in facts.redefined}
+    defined = {name for name in definitions if name not in declared}
     for name, (line, shown, base) in facts.joined.items():
         if name not in declared and name not in defined and base not in facts.families:
             out.append(_line(f'{name} = "real"', f"{shown} at line {line}: a name of its own"))
@@ -399,6 +407,11 @@ def _table(facts: _Facts) -> str:
     left: list[str] = []
     for name, line in facts.letters.items():
         if name in declared or name in defined or name in facts.joined or name in CONSTANTS or name == "pi":
+            continue
+        if name in facts.redefined:     # which definition does a line use? not guessed
+            lines = " and ".join(str(n) for n in facts.redefined[name])
+            left.append(f"# {name} is defined differently at lines {lines} (one for each answer?): define it here, "
+                        f"or give each claim a [latex] pattern for it")
             continue
         if name in facts.applied:       # y(1 - f): an application or a product? not guessed
             if name == "sigma":
@@ -420,12 +433,12 @@ def _table(facts: _Facts) -> str:
                 "# Take a name out (or the whole list) once its declaration says what the sheet means.", ""]
     out += ["", "[define]"]
     rules = Rules(symbols={name: "real" for name in declared}, functions=frozenset(
-        n for n, (params, _, _) in facts.defined.items() if params))
-    for name, (params, rhs, line) in facts.defined.items():
+        n for n, (params, _, _) in definitions.items() if params))
+    for name, (params, rhs, line) in definitions.items():
         key = f'"{name}({", ".join(params)})"'
         try:
             node = read_tokens(rhs, rules)
-            free = sorted(P.names(node) - declared - set(params) - set(facts.defined) - set(CONSTANTS) - {"E"})
+            free = sorted(P.names(node) - declared - set(params) - set(definitions) - set(CONSTANTS) - {"E"})
             if free:        # y(1 - s) left to the person: the definition waits for y
                 out.append(f"# {key} = \"{P.unparse(node)}\": defined at line {line}, but {', '.join(free)} is not "
                            "declared here (declare it, then uncomment)")

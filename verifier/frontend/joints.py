@@ -23,6 +23,7 @@ branch.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TypeAlias
 
 import sympy as sp
@@ -64,15 +65,21 @@ def joint_derivative(e: Expr, v: sp.Symbol | sp.Indexed, derivative: Derivative,
     if not found:
         return None
     branches: list[tuple[Expr, sp.Basic]] = [(_away(e, v, derivative, smooth), sp.And(*[sp.Ne(p, 0) for p in found]))]
+    others = {p: [q for q in found if q != p] for p in found}
+    attempts: list[Callable[[], tuple[Expr, sp.Basic] | None]] = [
+        partial(_level, e, v, p, relations, derivative) for p, relations in found.items()]
     for p, relations in found.items():
         for point in _points(p, v):
-            try:
-                joint = _at_joint(e, v, p, relations, [q for q in found if q != p], derivative, point)
-                if joint is not None:
-                    sp.Piecewise(joint)     # SymPy refuses some conditions (a Piecewise inside a relation)
-                    branches.append(joint)
-            except (ValueError, TypeError, NotImplementedError):
-                continue    # that joint is left undefined: out of what a relation claims, never a wrong value
+            attempts.append(partial(_at_joint, e, v, p, relations, others[p], derivative, point))
+            attempts.append(partial(_squeezed, e, v, p, relations, derivative, point))
+    for attempt in attempts:
+        try:
+            joint = attempt()
+            if joint is not None:
+                sp.Piecewise(joint)     # SymPy refuses some conditions (a Piecewise inside a relation)
+                branches.append(joint)
+        except (ValueError, TypeError, NotImplementedError, sp.PolynomialError):
+            continue    # that joint is left undefined: out of what a relation claims, never a wrong value
     try:
         return sp.Piecewise(*branches)
     except (ValueError, TypeError, NotImplementedError):
@@ -170,6 +177,53 @@ def _at_joint(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple
     if condition is sp.false:
         return None
     return values[3], condition
+
+
+def _level(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple[sp.Basic, int]],
+           derivative: Derivative) -> tuple[Expr, sp.Basic] | None:
+    """The derivative where the boundary does not move with ``v`` at all: ``p``, a polynomial in ``v``, is 0 for
+    every ``v`` (each of its coefficients is 0: ``x*y`` in ``x`` where ``y = 0``). The relations of the boundary
+    are then decided as at ``p = 0`` on a whole neighbourhood, and the derivative is that of what is left."""
+    if not p.is_polynomial(v):
+        return None
+    coefficients = sp.Poly(p, v).all_coeffs()
+    if any(c.has(v) for c in coefficients) or all(c.is_number for c in coefficients):
+        return None
+    condition = sp.And(*[sp.Eq(c, 0) for c in coefficients])
+    zero = _side(e, relations, 0)
+    if condition is sp.false or zero.has(sp.nan):
+        return None
+    return derivative(zero, v), condition
+
+
+def _squeezed(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple[sp.Basic, int]],
+              derivative: Derivative, v0: Expr | None) -> tuple[Expr, sp.Basic] | None:
+    """The derivative at ``v = v0`` (on ``p = 0`` when not given) where the three readings of the expression near
+    the boundary (``f+``, ``f-``, ``f0``) agree there and so do their derivatives: near the point the expression is
+    one of them at each point, and each is ``f(v0) + L*h + o(h)``, so the expression is differentiable there with
+    derivative ``L``, whether or not ``p`` moves (``x*y > 0`` at ``x = 0``, ``y = 0``)::
+
+        f+ = f- = f0 at v0       (f+)' = (f-)' = (f0)' = L at v0
+        --------------------------------------------------------
+              the derivative exists at v0 and is L
+
+    Tried only where the rule of :func:`_at_joint` may not decide: ``p`` not linear in ``v``, its slope there not
+    shown nonzero."""
+    slope = sp.diff(p, v)
+    if not slope.has(v):
+        return None     # p linear in v: where its slope is 0 it is constant in v, and _level decides
+    point: dict[sp.Basic, Expr] = {} if v0 is None else {v: v0}
+    if slope.xreplace(point).is_nonzero:
+        return None
+    sides = [_side(e, relations, s) for s in (1, -1, 0)]
+    if any(x.has(sp.nan) for x in sides):
+        return None
+    values = [x.xreplace(point) for x in (*sides, *[derivative(x, v) for x in sides])]
+    if any(x.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for x in values):
+        return None
+    condition = sp.And(sp.Eq(p, 0) if v0 is None else sp.Eq(v, v0), sp.Eq(values[0], values[2]),
+                       sp.Eq(values[1], values[2]), sp.Eq(values[3], values[5]), sp.Eq(values[4], values[5]))
+    return None if condition is sp.false else (values[5], condition)
 
 
 #: The highest order of a zero of a boundary at a point that is looked at (``x^3`` has one of order 3 at 0).

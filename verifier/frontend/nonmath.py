@@ -11,10 +11,11 @@ columns do not move):
 - LaTeX: comments, ``\verb`` and verbatim-like environments, the branch of ``\iffalse``/``\iftrue`` that TeX does
   not print, and everything after ``\end{document}``.
 
-What the page may or may not show is *refused* rather than guessed: a display block inside an HTML element with
-the ``hidden`` attribute (or ``display: none``), or inside a TeX conditional other than ``\iffalse``/``\iftrue``
-(``\ifnum``, ``\ifx``, a ``\newif`` flag, ``\ifthenelse`` ...), whose branch depends on what TeX computes as it
-typesets. A refusal is a region with its reason and where it starts; the sheet reports each block in it as not read.
+What the page may or may not show is *refused* rather than guessed: a display block inside an HTML element that
+hides it (the ``hidden`` attribute, ``display: none``, a ``<template>`` or ``<noscript>``), or inside a TeX
+conditional other than ``\iffalse``/``\iftrue`` (``\ifnum``, ``\ifx``, a ``\newif`` flag, ``\ifthenelse`` ...),
+whose branch depends on what TeX computes as it typesets. A refusal is a region with its reason and where it
+starts; the sheet reports each block in it as not read.
 A construct never closed is an error at its opener.
 """
 
@@ -105,6 +106,8 @@ _TITLE_CLOSER = {'"': '"', "'": "'", "(": ")"}
 _TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]{0,40})((?:[ \t\n][^<>]{0,2000})?)>")
 _HIDING = re.compile(r"(?:^|[ \t\n])hidden(?:[ \t\n=]|$)|display[ \t]*:[ \t]*none|visibility[ \t]*:[ \t]*hidden",
                      re.IGNORECASE)
+#: Elements whose content is never rendered while scripts run (MathJax is one).
+_INERT = {"template", "noscript"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
@@ -268,7 +271,8 @@ def _hidden_elements(text: str, fail: Fail) -> list[Refusal]:
     while (tag := _TAG.search(text, pos)) is not None:
         pos = tag.end()
         name = tag.group(1).lower()
-        if name in _VOID or tag.group(2).rstrip().endswith("/") or not _HIDING.search(tag.group(2)):
+        if name in _VOID or tag.group(2).rstrip().endswith("/") or not (
+                name in _INERT or _HIDING.search(tag.group(2))):
             continue
         depth = 1
         same = re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])", re.IGNORECASE)

@@ -18,7 +18,7 @@ from typing import Any
 
 import sympy as sp
 
-from verifier.errors import ExpressionError
+from verifier.errors import ExpressionError, NotRead
 from verifier.frontend import parser as P
 from verifier.frontend.assumptions import (
     Assumptions,
@@ -34,12 +34,13 @@ from verifier.frontend.declarations import scope_of
 from verifier.frontend.library import Library
 from verifier.frontend.problem import Case, Problem, Relation, substituted
 from verifier.frontend.scope import Scope, SymbolInfo
+from verifier.frontend.unbuilt import unbuilt
 from verifier.frontend.values import Vec
 from verifier.kernel import Declaration, Facts, defined, facts_from
 from verifier.kernel.declarations import Interval as ValueInterval
 from verifier.kernel.interval import settle
 from verifier.kernel.universal import AllIndices
-from verifier.model import Chain, Claim, Obligation, not_read, obligations, written_in
+from verifier.model import Chain, Claim, Obligation, Origin, not_read, obligations, written_in
 
 #: At most this many cases of finite domains per obligation.
 MAX_CASES = 64
@@ -53,36 +54,38 @@ class ProblemBuilder:
         self.scope = scope
         self.builder = Builder(scope, file=claim.file)
         self.infos = scope.by_symbol()
-        self._entries: dict[tuple[int, int, int], Any] = {}
+        self._entries: dict[tuple[int, int, int], tuple[str, Any]] = {}
         self._builders: dict[int | None, Builder] = {}
         #: The ``assume`` texts of the obligation being built, read (its declarations strengthened by them).
         self.read = Assumptions()
         self._sources = {(w.name, w.text): w for w in claim.sources}
+        self._failed: int | None = None     # the entry of a chain whose building failed last
 
     def problems(self) -> list[tuple[Obligation, Problem | ExpressionError]]:
         """Every obligation of the claim with its problem, or the error that kept it from being built."""
         return [(ob, self.built(ob, where)) for ob, where in obligations(self.claim)]
 
-    def built(self, ob: Obligation, where: tuple) -> Problem | ExpressionError:
-        """One obligation's problem, or the error that kept it from being built (a step whose entry the sheet reader
-        did not read is not built: its reason stands as the error)."""
+    def built(self, ob: Obligation, where: Origin) -> Problem | ExpressionError:
+        """One obligation's problem, or the error that kept it from being built (a step of a sheet whose entry was
+        not read, or whose reading cannot be built, is :class:`NotRead`: :func:`.unbuilt.unbuilt`)."""
         reason = not_read(self.claim, where)
         if reason is not None:
-            return ExpressionError(reason)
+            return NotRead(reason)
         for b in (self.builder, *self._builders.values()):
             b.deepest = 0
+        self._failed = None
         try:
             return self.problem(ob, where)
         except ExpressionError as err:
             err.located(file=self.claim.file, line=ob.line, column=ob.column if ob.kind != "step" else None)
-            return err
+            return unbuilt(self.claim, where, err, self._failed)
         except RecursionError:
             builders = [self.builder, *self._builders.values()]
             error = max(builders, key=lambda b: b.deepest).recursion_error(ob.line)
             error.located(file=self.claim.file)
-            return error
+            return unbuilt(self.claim, where, error, self._failed)
 
-    def problem(self, ob: Obligation, where: tuple) -> Problem:
+    def problem(self, ob: Obligation, where: Origin) -> Problem:
         """Build one obligation."""
         claim = self.claim
         kind, chain_no, step_no = where
@@ -99,7 +102,7 @@ class ProblemBuilder:
         elif kind == "exists":
             rels = self._relation_text(builder, claim.exists or "")
         else:
-            assert chain is not None
+            assert chain is not None and chain_no is not None
             a = self._entry_with_op(builder, chain_no, step_no, chain)[1]
             op, b = self._entry_with_op(builder, chain_no, step_no + 1, chain)
             rels = [(a, op, b)]
@@ -197,6 +200,7 @@ class ProblemBuilder:
                     raise ExpressionError("the first entry of a chain cannot start with a relation")
                 self._entries[key] = (op or "=", builder.side(node))
             except ExpressionError as err:
+                self._failed = i
                 err.located(file=self.claim.file, line=line,
                             column=chain.step_columns[i] if i < len(chain.step_columns) else None)
                 raise
@@ -502,7 +506,6 @@ class ProblemBuilder:
         return facts_from(declarations, hyps, fixed, [e for lhs, _, rhs in rels for e in (lhs, rhs)])
 
 
-
 def _declared_bounds(info: SymbolInfo) -> list[sp.Expr]:
     """Every bound a declaration mentions: its range and its interval of values."""
     out = [b for b in (info.lo, info.hi) if b is not None]
@@ -529,8 +532,7 @@ def _entry_conditions(x: sp.Indexed, d: Declaration, subst: dict) -> list[sp.Bas
     return out
 
 
-
-def _put(side: Any, values: dict) -> Any:
+def _put(side: Any, values: dict[sp.Basic, sp.Expr]) -> Any:
     """A side with ``values`` put in, a partial ``Piecewise`` kept unevaluated: where none of its conditions holds
     any more it stays undefined (SymPy would make it ``nan``, a value). Functions SymPy evaluates wrongly on numbers
     (the floor of an algebraic number next to an integer) are decided rigorously, never by SymPy's evaluation."""
@@ -548,15 +550,13 @@ def _put(side: Any, values: dict) -> Any:
     return settle(side, values)
 
 
-def _held(condition: Any, values: dict) -> Any:
+def _held(condition: Any, values: dict[sp.Basic, sp.Expr]) -> Any:
     """A condition with ``values`` put in, its relations left unevaluated (a false one would drop its branch)."""
     if not isinstance(condition, sp.Basic):
         return condition
     relations = condition.atoms(sp.core.relational.Relational)
     return condition.xreplace({r: r.func(settle(r.lhs, values), settle(r.rhs, values), evaluate=False)
                                for r in relations})
-
-
 
 
 def _as_matrix(v: Any) -> sp.Matrix | None:
@@ -595,5 +595,5 @@ def library_problems(library: Library, claim: Claim) -> list[tuple[Obligation, P
     try:
         scope = scope_of(library.context(claim))
     except ExpressionError as err:
-        return [(ob, err) for ob, _ in obligations(claim)]
+        return [(ob, unbuilt(claim, origin, err)) for ob, origin in obligations(claim)]
     return ProblemBuilder(claim, scope).problems()

@@ -16,7 +16,8 @@ the next line of a question (``2.5 Show that ...``). Inside it, every display bl
 Every entry carries its line and column in the sheet. An entry that cannot be read keeps its LaTeX and the reason
 (:attr:`Entry.reason`, carried by its chain as :attr:`verifier.model.Chain.unread`); the steps that touch it are
 ``unknown`` with "not read: REASON" as they are settled, never built (:func:`verifier.model.not_read`), their text
-shown as LaTeX by :func:`settle_unread`, and the rest of the sheet is still checked. Where the answers and blocks
+showing its LaTeX (:attr:`verifier.model.Chain.entries`), and the rest of the sheet is still checked. A reading
+that cannot be built is found as it is built (:mod:`.unbuilt`). Where the answers and blocks
 are, and what is not mathematics (code, comments), is found by :mod:`.layout`; a sheet that cannot be laid out, or
 that goes past a limit (:data:`MAX_STEPS` steps in one claim, :data:`MAX_SHEET_STEPS` in one sheet,
 :data:`READ_SECONDS` of reading), is an error of the sheet.
@@ -38,11 +39,11 @@ from verifier.frontend.latex_tokens import RELATION_WORDS
 from verifier.frontend.layout import Answer, Block, Layout, lay_out
 from verifier.frontend.macros import Definitions, definitions
 from verifier.frontend.notation import Notation, Settings, rename
-from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome, Written
+from verifier.model import Chain, Claim, ClaimResult, Obligation, Outcome, SheetEntry, Written
 from verifier.printable import printable
 
 __all__ = ["MAX_SHEET_STEPS", "MAX_STEPS", "READ_SECONDS", "UNREAD", "Entry", "Sheet", "annotate", "read_sheet",
-           "settle_unread", "step_entries", "summarize", "summary_lines"]
+           "step_entries", "summarize", "summary_lines"]
 
 #: The step text of an entry that was not read: it never parses, so it is never built as something else.
 UNREAD = "? not read"
@@ -88,7 +89,6 @@ class Sheet:
     chains: dict[str, list[list[Entry]]] = field(default_factory=dict)
     names: dict[str, dict[str, int]] = field(default_factory=dict)    # claim id -> chain name -> its position
     table: str = ""                                                   # the notation table it was read with
-    hypotheses: dict[str, int | None] = field(default_factory=dict)   # the table's assume, where -> line
     answers: int = 0                                                  # answer headings found
     outside: list[int] = field(default_factory=list)                  # lines of display blocks in no answer
     unshown: list[int] = field(default_factory=list)                  # lines of display math in code, hidden text
@@ -119,7 +119,7 @@ def read_sheet(text: str, shown: str, notation: Notation, *, id_prefix: str = ""
     layout = lay_out(text, shown, notation)
     positions = _Positions(layout.starts)
     defined = definitions(layout.text, layout.starts)
-    sheet = Sheet(shown, table=notation.path, hypotheses=notation.hypotheses, answers=len(layout.answers))
+    sheet = Sheet(shown, table=notation.path, answers=len(layout.answers))
     claims: list[Claim] = []
     sheet_steps = 0
     inside = {block.start for answer in layout.answers for block in layout.blocks_of(answer)}
@@ -347,15 +347,18 @@ def _claim(full_id: str, cid: str, answer: Answer, shown: str, kept: list[tuple[
                             step_lines=tuple(e.line for e in entries), assume=settings.assume,
                             where=settings.where, line=entries[0].line,
                             where_line=entries[0].line if settings.where else None,
-                            unread=tuple(e.not_read(shown) for e in entries)))
+                            unread=tuple(e.not_read(shown) for e in entries),
+                            entries=tuple(SheetEntry(f"{shown}:{e.line}:{e.col}", e.op, _shown(e)) for e in entries)))
     question = id_prefix + cid.rsplit(".", 1)[0] if "." in cid else None
-    # The table's hypotheses are the table's: an error in one is reported at its own line and column there.
+    # The table's hypotheses are the table's: an error in one is reported at its own line and column there (at the
+    # line of its first 'assume' when the text is not found as written, with an escape).
     written: list[tuple[str | None, str]] = [*((None, a) for a in assume), *where]
     written += [w for _, settings in kept for w in [*((None, a) for a in settings.assume), *settings.where]]
-    sources = tuple(Written(text, name, notation.path, *notation.written[(name, text)])
-                    for name, text in dict.fromkeys(written) if (name, text) in notation.written)
+    sources = tuple(Written(text, name, notation.path, *notation.written.get(
+        (name, text), (notation.hypotheses.get(text), None))) for name, text in dict.fromkeys(written))
     return Claim(id=full_id, title=title, file=shown, line=heading_line, chains=tuple(chains), assume=assume,
-                 where=where, where_line=heading_line if where else None, question=question, sources=sources)
+                 where=where, where_line=heading_line if where else None, question=question, sources=sources,
+                 table=notation.path)
 
 
 def step_entries(sheets: dict[str, Sheet], claim: Claim, ob: Obligation) -> tuple[Entry, Entry] | None:
@@ -369,78 +372,6 @@ def step_entries(sheets: dict[str, Sheet], claim: Claim, ob: Obligation) -> tupl
     if not 0 < ob.index < len(chain):
         return None
     return chain[ob.index - 1], chain[ob.index]
-
-
-def settle_unread(sheets: dict[str, Sheet], results: list[ClaimResult]) -> None:
-    """Show every step of a sheet that touches an entry not read with its LaTeX (it was settled ``unknown``, "not
-    read: REASON", without being built); give a step whose reading cannot be built the verdict ``unknown``, "not
-    read: REASON" at the sheet's line and column."""
-    for result in results:
-        for n, outcome in enumerate(result.outcomes):
-            ob = outcome.obligation
-            sheet = sheets.get(result.claim.file)
-            hidden = _hidden(sheet, outcome) if sheet else None
-            if hidden is not None:
-                result.outcomes[n] = replace(outcome, message=hidden)
-                continue
-            pair = step_entries(sheets, result.claim, ob)
-            if pair is None:
-                continue
-            left, right = pair
-            path = sheets[result.claim.file].path
-            bad = next((e for e in (left, right) if e.reading is None), None)
-            # A build error located in the sheet is about a reading; one located elsewhere (the notation table, a
-            # used file) is an error of that file and stays one.
-            in_sheet = outcome.verdict == "error" and outcome.bad_input and \
-                (outcome.message or "").startswith(f"{path}:")
-            if bad is None and not in_sheet:
-                continue
-            if bad is not None:
-                reason = bad.not_read(path)
-            else:
-                message = re.sub(rf"^{re.escape(path)}:\d+(?::\d+)?: ", "", outcome.message or "", count=1)
-                table_line = _in_table(sheets[result.claim.file], result.claim, ob, message, left, right)
-                if table_line is not None:   # the table's assume or where is at fault, not the sheet
-                    result.outcomes[n] = Outcome(ob, "error", message=f"{table_line}: {message}",
-                                                 seconds=outcome.seconds, bad_input=True)
-                    continue
-                culprit = next((e for e in (right, left) if e.reading and _mentions(e.reading, message)), right)
-                reason = printable(f"not read: {message} (in the reading of {path}:{culprit.line}:{culprit.col})")
-            text = f"{_shown(left)} {right.op or '='} {_shown(right)}"
-            result.outcomes[n] = Outcome(replace(ob, text=text), "unknown", message=reason,
-                                         seconds=outcome.seconds)
-
-
-def _hidden(sheet: Sheet, outcome: Outcome) -> str | None:
-    """For an error in a file the table uses (neither the sheet nor the table): the message without what the file
-    says, which may be anything readable in the library's root; ``None`` for any other outcome."""
-    if outcome.verdict != "error" or not outcome.bad_input:
-        return None
-    where = re.match(r"([^:\n]+):(\d+)(?::\d+)?: ", outcome.message or "")
-    if where is None or where.group(1) in (sheet.path, sheet.table):
-        return None
-    return (f"{where.group(1)}:{where.group(2)}: an error in this file, which the notation table {sheet.table} "
-            "uses (what the file says is not quoted here: verify the file itself to see it)")
-
-
-def _in_table(sheet: Sheet, claim: Claim, ob: Obligation, message: str, left: Entry, right: Entry) -> str | None:
-    """``TABLE:LINE`` of the table's ``assume`` or ``where`` value that a build error is about: it names a name
-    that neither entry reads and that one of the claim's hypotheses writes; ``None`` otherwise."""
-    if any(e.reading and _mentions(e.reading, message) for e in (left, right)):
-        return None
-    chain = claim.chains[sheet.names[claim.id][ob.derivation or ""]]
-    texts = [*claim.assume, *chain.assume, *(v for _, v in claim.where), *(v for _, v in chain.where)]
-    found = next((t for t in texts if t in sheet.hypotheses and _mentions(t, message)), None)
-    if found is None:
-        return None
-    line = sheet.hypotheses[found]
-    return f"{sheet.table}:{line}" if line is not None else sheet.table
-
-
-def _mentions(reading: str, message: str) -> bool:
-    """Whether the name a build error quotes ('j') occurs in a reading."""
-    quoted = re.search(r"'([A-Za-z_][A-Za-z0-9_]*)'", message)
-    return quoted is not None and re.search(rf"\b{quoted.group(1)}\b", reading) is not None
 
 
 def _shown(entry: Entry) -> str:

@@ -287,8 +287,15 @@ def _undefined_condition(c: sp.Basic, value: Valuation, judge: Judge, substitute
     ``x = -1``): the Piecewise is undefined there, as the builder makes it by carrying that side's conditions on
     every branch's value."""
     return isinstance(c, sp.Basic) and any(
-        _at(side, value, judge, substitute) is False for r in sp.preorder_traversal(c)
+        _not_real(side) or _at(side, value, judge, substitute) is False for r in sp.preorder_traversal(c)
         if isinstance(r, sp.core.relational.Relational) for side in r.args)
+
+
+def _not_real(side: sp.Basic) -> bool:
+    """A number SymPy has already evaluated to one that is not a real number (``acosh(1/2)`` is ``I*pi/3``,
+    ``atanh(1)`` is ``oo``)."""
+    return isinstance(side, sp.Expr) and side.is_number and (
+        side is sp.nan or side.is_extended_real is False or side.is_finite is False)
 
 
 def _power_at(e: sp.Pow, value: Valuation) -> list[sp.Basic]:

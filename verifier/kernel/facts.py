@@ -73,6 +73,22 @@ class Facts:
         """Whether the facts imply ``e > 0``."""
         return linear.implies(self.constraints, e, strict=True)
 
+    def bounds(self, x: sp.Symbol) -> tuple[tuple[sp.Rational, bool] | None, tuple[sp.Rational, bool] | None]:
+        """The tightest lower and upper bounds of ``x`` among the linear facts on ``x`` alone (its declared interval,
+        hypotheses such as ``x <= 3``), each with whether it is strict; ``None`` where there is none."""
+        lo: tuple[sp.Rational, bool] | None = None
+        hi: tuple[sp.Rational, bool] | None = None
+        for c in self.constraints:
+            if len(c.coeffs) != 1 or c.coeffs[0][0] != x:
+                continue
+            k = c.coeffs[0][1]
+            end = sp.Rational(-c.const.numerator * k.denominator, c.const.denominator * k.numerator)
+            if k > 0 and (lo is None or end > lo[0] or (end == lo[0] and c.strict)):
+                lo = (end, c.strict)        # k*x + const >= 0 (> 0) with k > 0: x >= -const/k
+            elif k < 0 and (hi is None or end < hi[0] or (end == hi[0] and c.strict)):
+                hi = (end, c.strict)
+        return lo, hi
+
     def family_range(self, base: sp.IndexedBase) -> tuple[sp.Expr, sp.Expr] | None:
         """The range outside which a family is zero, if it has one."""
         for b, lo, hi in self.families:
@@ -159,6 +175,12 @@ def _as_constraints(rel: sp.Basic) -> list[linear.Constraint]:
     if not isinstance(rel, sp.core.relational.Relational):
         return []
     d = rel.lhs - rel.rhs
+    if d.is_number and not d.is_Rational and isinstance(rel, (sp.Ge, sp.Gt, sp.Le, sp.Lt)):
+        # A relation between numbers (1 - 2*pi >= 0), decided by a rigorous enclosure: false is -1 >= 0.
+        s = interval.sign(d)
+        if s is None or sign_satisfies(s, RELATION_OPS[type(rel)]):
+            return []
+        return [linear.Constraint((), Fraction(-1))]
     if isinstance(rel, sp.Eq):
         out = [linear.constraint(d), linear.constraint(-d)]
     elif isinstance(rel, (sp.Ge, sp.Gt)):

@@ -120,7 +120,7 @@ def defined_where(side: sp.Expr, given: sp.Expr, facts: Facts) -> bool:
         need = tuple(conditions.renamed_like(c, local, have) for c in need)
     known = [c.lhs - c.rhs for c in have if isinstance(c, (sp.Ne, sp.Gt, sp.Lt))]
     return all(c in have or _discharged(c, local) or _nonzero_by_zero_sets(c, known, local)
-               or (isinstance(c, sp.Ne) and c.rhs == 0 and c.lhs.has(sp.sin, sp.cos)
+               or (isinstance(c, sp.Ne) and c.rhs == 0 and c.lhs.has(sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
                    and trig.nonzero_by_factors(c.lhs, known)) or _under_given(c, have, local) for c in need)
 
 
@@ -148,6 +148,10 @@ def _nonzero_by_zero_sets(c: sp.Basic, known: list[sp.Expr], facts: Facts) -> bo
 def where_defined(e: sp.Expr, facts: Facts) -> Facts:
     """The facts and the conditions implied by ``e`` being defined: a relation is claimed only there."""
     for c in defined.conditions(e, sufficient=False):
+        if isinstance(c, sp.Basic) and not c.free_symbols and interval.settle(c) is sp.false:
+            return facts.add(sp.false)  # a condition on numbers alone, decided rigorously: defined nowhere
+        if isinstance(c, sp.Implies) and any(facts.decide(x) is False for x in sp.And.make_args(c.args[1])):
+            c = sp.Not(c.args[0])   # a branch whose value is undefined wherever it is chosen is never chosen
         if isinstance(c, (sp.core.relational.Relational, sp.And)):
             facts = facts.add(c)
     return facts
@@ -297,14 +301,18 @@ def _decide_by_signs(r: sp.Basic, facts: Facts) -> bool | None:
 
 
 def _radical_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
-    """``d = 0`` once square roots of numbers are denested and powers with symbolic exponents are written through
-    ``exp`` and ``log`` (:mod:`verifier.kernel.radicals`), for a normal form that does not cancel by itself."""
+    """``d = 0`` once square roots of numbers are denested, square roots of squares taken, square roots in a product
+    merged, and powers with symbolic exponents written through ``exp`` and ``log`` (:mod:`verifier.kernel.radicals`),
+    for a normal form that does not cancel by itself."""
     if not d.has(sp.Pow):
         return None
-    rewritten = radicals.powers_through_exp(radicals.denest(d), lambda b: _positive(b, facts) or facts.positive(b))
+    rooted = radicals.square_roots(radicals.denest(d), lambda b: confirm_sign(b, facts, strict=False) is not None)
+    rooted = radicals.merged_roots(rooted, lambda b, strict: confirm_sign(b, facts, strict=strict) is not None)
+    rewritten = radicals.powers_through_exp(rooted, lambda b: _positive(b, facts) or facts.positive(b))
     n = _rewritten_normal(rewritten, d, facts)
     if n is not None and is_zero_polynomially(n):
-        return Confirmed("normal form: radicals denested, powers through exp and log, exact cancellation")
+        return Confirmed("normal form: radicals denested, square roots of squares taken or merged, powers through "
+                         "exp and log, exact cancellation")
     return None
 
 
@@ -321,7 +329,7 @@ def _inverse_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
             return True
         return confirm_sign(a, facts, strict=strict) is not None
 
-    n = _rewritten_normal(inverse.rewritten(d, sign), d, facts)
+    n = _rewritten_normal(trig.expanded_angles(inverse.rewritten(d, sign)), d, facts)
     if n is not None and (is_zero_polynomially(n) or (n.has(*trig.TRIG) and trig.reduced(n) == 0)):
         return Confirmed("inverse functions by their principal branches' rules, exact cancellation")
     return None

@@ -85,9 +85,10 @@ def rebuild(e: sp.Basic, args: tuple) -> sp.Basic:
         return e.func(*args, evaluate=False)    # SymPy would split off and evaluate the numeric part itself
     try:
         out = e.func(*args)
-    except ValueError:
+    except (ValueError, TypeError):
         # SymPy's own evaluation can fail on large numbers (a root of a large rational: "... is not a prime factor
-        # of ..."); the node is then kept as it is, and its value is enclosed like any other.
+        # of ..."), or on a relation between a number that is not real and 0 in a Piecewise condition (log(0) > 0);
+        # the node is then kept as it is, its value enclosed like any other and its definedness decided as written.
         return e.func(*args, evaluate=False)
     if isinstance(out, sp.Basic) and out.has(*_INFINITE) and not any(isinstance(a, sp.Basic) and a.has(*_INFINITE)
                                                                       for a in args):

@@ -37,6 +37,18 @@ is built, and are trusted as its constructors are (:mod:`verifier.kernel.rules`)
    (each function is one-to-one on that range, which is its inverse's range of values; ``cosh`` is even.) Outside
    the range nothing is rewritten: ``asin(sin(2)) = pi - 2``.
 
+4. **The addition formula of the arctangent**, for ``w`` written as ``(u + v)/(1 - u*v)`` (up to cancellation)::
+
+       u*v < 1                            u*v > 1, u > 0                     u*v > 1, u < 0
+       --------------------------------   --------------------------------   ---------------------------------
+       atan(w) = atan(u) + atan(v)        atan(w) = atan(u) + atan(v) - pi   atan(w) = atan(u) + atan(v) + pi
+
+   (with ``a = atan(u)``, ``b = atan(v)`` in ``(-pi/2, pi/2)``: ``cos(a + b) = cos(a) cos(b) (1 - u*v)`` and
+   ``tan(a + b) = w``; for ``u*v < 1`` the cosine is positive, so ``a + b`` lies in ``(-pi/2, pi/2)`` and is the
+   principal value ``atan(w)``; for ``u*v > 1``, ``u`` and ``v`` have one sign, ``a + b`` lies in ``(pi/2, pi)``
+   (both positive) or ``(-pi, -pi/2)``, and ``a + b -+ pi`` is that principal value.) Without a proved premise
+   nothing is rewritten: ``atan(1) + atan(2) = atan(-3)`` is false (``3pi/4 + ...`` against a negative value).
+
 Where an atom is defined its argument is real (a relation is claimed where every sub-expression of its side is
 real), so the argument need not be known real. Atoms with a variable bound inside the expression (of a sum, a
 product, a limit, a derivative) are left alone, as in :mod:`verifier.kernel.trig`.
@@ -64,7 +76,7 @@ def rewritten(d: sp.Expr, sign: Sign) -> sp.Expr:
     """``d`` with every atom the rules above read rewritten (rules 1 and 3 only where ``sign`` proves their
     premises); ``d`` itself when no rule applies."""
     bound = _bound(d)
-    repl: dict[sp.Basic, sp.Expr] = {}
+    repl: dict[sp.Basic, sp.Expr] = addition(d, sign, bound)
     for x in sp.preorder_traversal(d):
         if not isinstance(x, INVERSE) or x in repl or x.args[0].free_symbols & bound:
             continue
@@ -88,6 +100,30 @@ def own_inverse(x: sp.Basic, sign: Sign) -> sp.Expr | None:
         if sign(u - lo, not closed) and sign(hi - u, not closed):
             return u
     return None
+
+
+def addition(d: sp.Expr, sign: Sign, bound: set) -> dict[sp.Basic, sp.Expr]:
+    """Rule 4: each ``atan(w)`` of ``d`` with ``w = (u + v)/(1 - u*v)`` for two other arctangents ``atan(u)``,
+    ``atan(v)`` of ``d`` (or ``u = v``), rewritten where ``sign`` proves a premise."""
+    atoms = [x for x in sp.preorder_traversal(d) if isinstance(x, sp.atan) and not x.args[0].free_symbols & bound]
+    atoms = list(dict.fromkeys(atoms))
+    out: dict[sp.Basic, sp.Expr] = {}
+    for x in atoms:
+        w = x.args[0]
+        for i, y in enumerate(atoms):
+            for z in atoms[i:]:
+                if x in out or x in (y, z):
+                    continue
+                u, v = y.args[0], z.args[0]
+                if sp.cancel(sp.together(w - (u + v) / (1 - u * v))) != 0:
+                    continue
+                if sign(1 - u * v, True):
+                    out[x] = y + z
+                elif sign(u * v - 1, True) and sign(u, True):
+                    out[x] = y + z - sp.pi
+                elif sign(u * v - 1, True) and sign(-u, True):
+                    out[x] = y + z + sp.pi
+    return out
 
 
 def reciprocal_atan(x: sp.atan, sign: Sign) -> sp.Expr | None:

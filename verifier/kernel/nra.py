@@ -282,6 +282,10 @@ def _bounded(e: sp.Basic, bounds: ranges.Range, ab: _Abstraction) -> Term:
     if hi is not None:
         end = _translate(hi, ab)
         parts.append(v < end if hi_open else v <= end)
+    signed = ranges.sign_between_zeros(e, ab.facts)
+    if signed is not None:
+        sign, strict = signed
+        parts.append((v > 0 if strict else v >= 0) if sign > 0 else (v < 0 if strict else v <= 0))
     ab.constraints.append(ab.where_evaluated(z3.And(parts)))
     return v
 

@@ -73,6 +73,30 @@ def reduced(d: sp.Expr) -> sp.Expr | None:
     return _modulo_circle(num, angles)
 
 
+def expanded_angles(e: sp.Expr) -> sp.Expr:
+    """Rule 2 for a sine or cosine of an integer combination of arcsines, arccosines and arctangents (and a number),
+    of more than one of them or a multiple: written as a polynomial in their sines and cosines, which SymPy's own
+    evaluations then read (``sin(asin(u)) = u``, ``cos(asin(u)) = sqrt(1 - u^2)``, ``cos(atan(u)) = 1/sqrt(1 +
+    u^2)``, trusted as in :mod:`verifier.kernel.inverse`). The expansion is de Moivre's, an identity for every
+    (complex) angle: ``sin(2*asin(x)) = 2*x*sqrt(1 - x^2)``."""
+    repl: dict[sp.Basic, sp.Expr] = {}
+    for x in sp.preorder_traversal(e):
+        if not isinstance(x, (sp.sin, sp.cos)) or x in repl:
+            continue
+        terms = _terms(x.args[0])
+        atoms = [(c, t) for c, t in terms if not t.is_number]
+        if not atoms or not all(isinstance(t, (sp.asin, sp.acos, sp.atan)) and c.is_Integer for c, t in atoms) \
+                or (len(atoms) == 1 and abs(atoms[0][0]) == 1):
+            continue
+        angles = {t: (sp.Dummy("c", real=True), sp.Dummy("s", real=True)) for _, t in atoms}
+        unit = _unit(x.args[0], {t: 1 for t in angles}, angles)
+        if unit is None:
+            continue
+        back = {v: fn(t) for t, (c, s_) in angles.items() for v, fn in ((c, sp.cos), (s_, sp.sin))}
+        repl[x] = (unit[0] if isinstance(x, sp.cos) else unit[1]).xreplace(back)
+    return e.xreplace(repl) if repl else e
+
+
 def nonzero_by_factors(u: sp.Expr, known: list[sp.Expr]) -> bool:
     """
         u = k * f1^e1 * ... * fm^em (rules 2 and 3; k a nonzero number)     each fi a nonzero number times a
@@ -90,12 +114,17 @@ def nonzero_by_factors(u: sp.Expr, known: list[sp.Expr]) -> bool:
     if found is None:
         return False
     polys, angles = found
-    target, *others = [_modulo_circle(p, angles) for p in polys]
-    factors = _factors(target)
-    if factors is None:
-        return False
-    nonzero = [h for g in others for h in (_factors(g) or [])]     # a nonzero product has nonzero factors
-    return all(any(_constant_multiple(f, h) for h in nonzero) for f in factors)
+    target, *others = polys
+    # Each remainder (in the cosines, or in the sines) equals its polynomial on the circle, so a nonzero one has
+    # nonzero factors: 1 - sin(x)^2 != 0 gives cos(x) != 0 through its remainder cos(x)^2 in the sines; and the
+    # square of a nonzero one is nonzero: cos(x) != 0 gives 1 - sin(x) != 0 through cos(x)^2 = 1 - sin(x)^2.
+    nonzero = [h for g in others for power in (g, sp.expand(g**2)) for by_sine in (False, True)
+               for h in (_factors(_modulo_circle(power, angles, by_sine=by_sine)) or [])]
+    for by_sine in (False, True):
+        factors = _factors(_modulo_circle(target, angles, by_sine=by_sine))
+        if factors is not None and all(any(_constant_multiple(f, h) for h in nonzero) for f in factors):
+            return True
+    return False
 
 
 def _factors(p: sp.Expr | None) -> list[sp.Expr] | None:
@@ -147,12 +176,15 @@ def _polynomials(exprs: list[sp.Expr]) -> tuple[list[sp.Expr], dict[sp.Expr, tup
     return [sp.expand(sp.fraction(sp.together(d.xreplace(repl)))[0]) for d in exprs], angles
 
 
-def _modulo_circle(num: sp.Expr, angles: dict[sp.Expr, tuple[sp.Symbol, sp.Symbol]]) -> sp.Expr | None:
-    """Rule 3: ``num`` reduced modulo ``c^2 + s^2 - 1`` of each angle."""
+def _modulo_circle(num: sp.Expr, angles: dict[sp.Expr, tuple[sp.Symbol, sp.Symbol]], *,
+                   by_sine: bool = False) -> sp.Expr | None:
+    """Rule 3: ``num`` reduced modulo ``c^2 + s^2 - 1`` of each angle (the remainder in ``c``, or, ``by_sine``, in
+    ``s``: the same polynomial on the circle, a normal form either way)."""
     for c, s in angles.values():
-        if num.has(c):
+        var = s if by_sine else c
+        if num.has(var):
             try:
-                num = sp.expand(sp.rem(num, c**2 + s**2 - 1, c))
+                num = sp.expand(sp.rem(num, c**2 + s**2 - 1, var))
             except sp.PolynomialError:
                 return None
     return num

@@ -22,7 +22,6 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from verifier import __version__
 from verifier.frontend.library import Library
@@ -90,7 +89,7 @@ def engine_digest(package: Path) -> str:
 class Cache:
     """A folder of cached claim results."""
 
-    def __init__(self, root: Path, *, options: dict[str, Any]) -> None:
+    def __init__(self, root: Path, *, options: dict[str, object]) -> None:
         self.root = root
         self.options = options
         self._sympy = sympy_version()
@@ -156,7 +155,7 @@ class Cache:
         (self.root / "CACHEDIR.TAG").write_text(_TAG, encoding="utf-8")
 
 
-def _checked(fields: Any) -> Any:
+def _checked(fields: object) -> object:
     """A claim's fields (as a dict, chains included) without those that do not change what is checked."""
     if isinstance(fields, dict):
         return {k: _checked(v) for k, v in fields.items() if k not in _NOT_CHECKED}

@@ -54,11 +54,12 @@ def relocated(outcome: Outcome, file: str, copy_file: str, copy: Obligation) -> 
     """``outcome`` (of an obligation of ``file``) as the outcome of the identical obligation ``copy`` of
     ``copy_file``: its time is not counted again, and a message that names the place of the first obligation names
     the copy's. ``None`` when the message names another place in the first's file, which the copy may not share:
-    the copy is then settled on its own."""
+    the copy is then settled on its own (also when the message names a place further on: "not read: ... (in the
+    reading of FILE:LINE:COL)")."""
     shared = replace(outcome, obligation=copy, seconds=0.0)
     message = outcome.message or ""
     first = outcome.obligation
-    if not message.startswith(f"{file}:"):
+    if f"{file}:" not in message:
         return shared
     head = f"{file}:{first.line}:"
     if first.line is None or not message.startswith(head):

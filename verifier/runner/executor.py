@@ -171,6 +171,7 @@ class _ClaimProblems:
         from verifier.errors import ExpressionError
         from verifier.frontend.declarations import scope_of
         from verifier.frontend.problem_builder import ProblemBuilder
+        self.claim = claim
         self.origins = obligations(claim)
         self.done: dict[int, tuple[Obligation, Problem | ExpressionError]] = {}
         self.error: ExpressionError | None = None
@@ -184,7 +185,11 @@ class _ClaimProblems:
     def __getitem__(self, n: int) -> tuple[Obligation, Problem | ExpressionError]:
         if n not in self.done:
             ob, where = self.origins[n]
-            self.done[n] = (ob, self.error if self.error is not None else self.builder.built(ob, where))
+            if self.error is not None:
+                from verifier.frontend.unbuilt import unbuilt
+                self.done[n] = (ob, unbuilt(self.claim, where, self.error))
+            else:
+                self.done[n] = (ob, self.builder.built(ob, where))
         return self.done[n]
 
 

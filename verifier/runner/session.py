@@ -12,7 +12,7 @@ from pathlib import Path
 
 from verifier import __version__
 from verifier.frontend.library import Library
-from verifier.model import Claim, ClaimResult, RunResult, Shown
+from verifier.model import Claim, ClaimResult, RunResult
 from verifier.runner.cache import CACHE_DIR, Cache, sympy_version
 
 #: The wall-clock limit per obligation, in seconds, when none is given.
@@ -42,7 +42,7 @@ def settle(library: Library, claims: list[Claim], options: SessionOptions, *,
     cache = Cache(Path(CACHE_DIR), options={"timeout": timeout}) if options.use_cache else None
     results: list[ClaimResult | None] = [cache.get(library, c) if cache else None for c in claims]
     todo = [c for c, r in zip(claims, results, strict=True) if r is None]
-    lines = _unread_settled(library, on_claim) if on_claim else None
+    lines = _inferred_settled(library, on_claim) if on_claim else None
     if lines:
         for r in results:
             if r is not None:
@@ -64,12 +64,9 @@ def settle(library: Library, claims: list[Claim], options: SessionOptions, *,
     settled = [r for r in results if r is not None]
     if library.sheets:
         from verifier.frontend.infer import settle_inferred
-        from verifier.frontend.sheet import settle_unread
-        shown = [[o.shown for o in r.outcomes] for r in settled]
-        settle_unread(library.sheets, settled)
         settle_inferred(library.sheets, library.notations, settled)
         if options.show:
-            _with_sources(library, settled, shown)
+            _with_sources(library, settled)
     return run_result(settled, time.perf_counter() - start, interrupted)
 
 
@@ -77,12 +74,11 @@ def render(library: Library, results: list[ClaimResult], options: SessionOptions
     """Give each outcome of ``results``, settled before, what the reports show of it, built in worker processes
     (``options.jobs`` of them, each obligation within the rendering limit)."""
     from verifier.runner.executor import default_jobs, run_obligations
-    shown = [[o.shown for o in r.outcomes] for r in results]
     run_obligations(library, [r.claim for r in results], jobs=options.jobs or default_jobs(),
                     timeout=options.timeout or DEFAULT_TIMEOUT, show=True,
                     given={n: r.outcomes for n, r in enumerate(results)})
     if library.sheets:
-        _with_sources(library, results, shown)
+        _with_sources(library, results)
 
 
 def _fresh_only(lines: Callable[[ClaimResult], None], cached: set[str]) -> Callable[[ClaimResult], None]:
@@ -93,14 +89,11 @@ def _fresh_only(lines: Callable[[ClaimResult], None], cached: set[str]) -> Calla
     return fresh
 
 
-def _with_sources(library: Library, results: list[ClaimResult], shown: list[list[Shown | None]]) -> None:
-    """Give each outcome back what it showed before a sheet's unread steps were rewritten, and each entry read from
-    a sheet the LaTeX it was read from."""
+def _with_sources(library: Library, results: list[ClaimResult]) -> None:
+    """Give each entry read from a sheet, as the reports show it, the LaTeX it was read from."""
     from verifier.frontend.sheet import step_entries
-    for result, before in zip(results, shown, strict=True):
-        for outcome, old in zip(result.outcomes, before, strict=True):
-            if outcome.shown is None:
-                outcome.shown = old
+    for result in results:
+        for outcome in result.outcomes:
             if outcome.shown is None:
                 continue
             pair = step_entries(library.sheets, result.claim, outcome.obligation)
@@ -110,15 +103,14 @@ def _with_sources(library: Library, results: list[ClaimResult], shown: list[list
                     entry.latex = source.latex
 
 
-def _unread_settled(library: Library, lines: Callable[[ClaimResult], None]) -> Callable[[ClaimResult], None]:
-    """``lines``, called after a sheet's unread steps are made ``unknown`` (as in the report)."""
+def _inferred_settled(library: Library, lines: Callable[[ClaimResult], None]) -> Callable[[ClaimResult], None]:
+    """``lines``, called after a sheet's steps refuted on guessed declarations are made ``unknown`` (as in the
+    report)."""
     if not library.sheets:
         return lines
     from verifier.frontend.infer import settle_inferred
-    from verifier.frontend.sheet import settle_unread
 
     def settled(result: ClaimResult) -> None:
-        settle_unread(library.sheets, [result])
         settle_inferred(library.sheets, library.notations, [result])
         lines(result)
 

@@ -529,23 +529,13 @@ def interval_points(atoms: list[sp.Basic], facts: Facts) -> Iterator[dict]:
 
 
 def _bounds(a: sp.Symbol, facts: Facts) -> tuple[sp.Expr, sp.Expr, bool, bool] | None:
-    """The numeric ends of ``a``'s declared interval, or else the tightest ones of the linear facts on ``a`` alone,
-    and whether each is open; ``None`` unless both exist."""
+    """The numeric ends of ``a``'s declared interval, or else those of the linear facts on it alone, and whether each
+    is open; ``None`` unless both exist."""
     d = facts.declaration(a)
     iv = d.values if d is not None else None
     if iv is not None and iv.lo is not None and iv.hi is not None and iv.lo.is_number and iv.hi.is_number:
         return iv.lo, iv.hi, iv.lo_open, iv.hi_open
-    lo: tuple[sp.Rational, bool] | None = None
-    hi: tuple[sp.Rational, bool] | None = None
-    for c in facts.constraints:
-        if len(c.coeffs) != 1 or c.coeffs[0][0] != a:
-            continue
-        k = c.coeffs[0][1]
-        end = sp.Rational(-c.const.numerator * k.denominator, c.const.denominator * k.numerator)
-        if k > 0 and (lo is None or end > lo[0] or (end == lo[0] and c.strict)):
-            lo = (end, c.strict)        # k*a + const >= 0 (> 0): a >= -const/k
-        elif k < 0 and (hi is None or end < hi[0] or (end == hi[0] and c.strict)):
-            hi = (end, c.strict)
+    lo, hi = facts.bounds(a)
     if lo is None or hi is None or lo[0] > hi[0]:
         return None
     return lo[0], hi[0], lo[1], hi[1]

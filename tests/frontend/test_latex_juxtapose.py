@@ -53,6 +53,8 @@ BAD = [
     (r"y[0]^2", "'[' right after 'y'", 2),                # was y*0^2
     (r"y\left[0\right]", "'[' right after 'y'", 7),       # \left only sizes the bracket
     (r"{y}[0]", "'[' right after 'y'", 4),                # braces print nothing: y[0]
+    (r"y{[0]}", "'[' right after 'y'", 3),
+    (r"q{(1 - z)}", "'q' followed by '('", 1),            # shows q(1 - z); was q*(1 - z)
     (r"2y[0]", "'[' right after 'y'", 3),                 # the factor before '[' is y, not 2y
     (r"a \cdot y[0]", "'[' right after 'y'", 10),
     (r"-y[0]", "'[' right after 'y'", 3),

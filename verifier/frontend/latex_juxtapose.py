@@ -57,9 +57,9 @@ def check(tokens: list[Token], pos: int, last: P.Node, after_slash: bool, rules:
         raise ExpressionError(f"a sign right after a factor (a{{{leading.text}1}} shows a {leading.text} 1): a "
                               f"product or a {'difference' if leading.kind == K.MINUS else 'sum'}? write \\cdot "
                               "and parentheses for a product", column=leading.col)
-    if token.kind == K.LBRACKET:
-        _not_an_entry(last, _closed(tokens, pos), token, rules)
-    if token.kind == K.LPAREN and isinstance(last, P.Name) and not _closed(tokens, pos) and \
+    if leading.kind == K.LBRACKET:     # y{[0]} shows y[0] too
+        _not_an_entry(last, _closed(tokens, pos), leading, rules)
+    if leading.kind == K.LPAREN and isinstance(last, P.Name) and not _closed(tokens, pos) and \
             not rules.is_value(last.id) and last.id not in CONSTANTS:     # {q}(1 - z) shows q(1 - z)
         raise ExpressionError(f"'{last.id}' followed by '(': an application or a product? declare '{last.id}' in "
                               "the notation (a function under [define], a value under [symbols])", column=last.col)

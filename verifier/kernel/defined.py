@@ -286,9 +286,16 @@ def _undefined_condition(c: sp.Basic, value: Valuation, judge: Judge, substitute
     """Whether a side of a relation in the condition ``c`` is undefined at the point (``log(x) > 0`` at
     ``x = -1``): the Piecewise is undefined there, as the builder makes it by carrying that side's conditions on
     every branch's value."""
-    return isinstance(c, sp.Basic) and any(
-        _not_real(side) or _at(side, value, judge, substitute) is False for r in sp.preorder_traversal(c)
-        if isinstance(r, sp.core.relational.Relational) for side in r.args)
+    if not isinstance(c, sp.Basic):
+        return False
+    if isinstance(c, sp.Implies):
+        # A definedness guard (the builder's): where its premise is false its conclusion is never read.
+        premise, conclusion = c.args
+        return _undefined_condition(premise, value, judge, substitute) or (
+            judge(premise) is not False and _undefined_condition(conclusion, value, judge, substitute))
+    if isinstance(c, sp.core.relational.Relational):
+        return any(_not_real(side) or _at(side, value, judge, substitute) is False for side in c.args)
+    return any(_undefined_condition(a, value, judge, substitute) for a in c.args)
 
 
 def _not_real(side: sp.Basic) -> bool:

@@ -177,6 +177,13 @@ def test_a_capped_bounded_check_says_which_instances_it_checked(tmp_path: Path) 
     # The same with a family zero outside 1..K: at K = 7, g[7] = 1, the others 0, the sum is 1 and K*Max(...) is 0.
     ('statement = "Sum(g[j], (j, 1, K)) <= K*Max(g[1], g[2], g[3], g[4], g[5], g[6])"',
      {"K": "7", **{f"g[{j}]": "0" for j in range(1, 7)}, "g[7]": "1"}, "1", "0"),
+    # Under x >= -21/10, Bernoulli's inequality fails at x = -21/10 only for odd K >= 49 ((-11/10)^49 is about
+    # -106.7 < 1 - 102.9): odd 65, next to 64, is the first size tried there; rhs = 1 - 65*21/10 = -271/2.
+    ('assume = ["x >= -21/10"]\nstatement = "(1 + x)^K >= 1 + K*x"', {"K": "65", "x": "-21/10"},
+     str(sp.Rational(-11, 10)**65), "-271/2"),
+    # Checked on the small sizes 1..2 only (where it holds for every x: (1 + x)^2 - 1 - 2x = x^2), beyond them the
+    # sizes a default check covers get a probe's small values: K = 5, x = -3: (-2)^5 = -32 < 1 - 15 = -14.
+    ('statement = "(1 + x)^K >= 1 + K*x"\nsizes = { K = "1..2" }', {"K": "5", "x": "-3"}, "-32", "-14"),
 ])
 def test_a_bounded_check_is_not_checked_when_larger_sizes_refute(tmp_path: Path, claim: str, point: dict,
                                                                    lhs: str, rhs: str) -> None:

@@ -190,3 +190,13 @@ def test_three_readings_that_agree_to_first_order_squeeze_the_derivative() -> No
     d = derivative_where_defined(sp.Piecewise((1, x**2 * y > 0), (0, True)), x)
     assert value_at(d, {x: 0, y: 1}) is sp.nan
     assert value_at(d, {x: 0, y: 0}) == 0
+
+
+def test_a_floor_of_a_scaled_abs_is_flat_at_its_zero() -> None:
+    # floor(Abs(2*x)), which SymPy writes floor(2*Abs(x)), is 0 on (-1/2, 1/2): derivative 0 at x = 0, and none at
+    # x = 1/2 (a jump to 1). The fuzzer's f8128.15688 (diff(floor(Abs(2*x)), x) = 2 at x = 0, false) was proved
+    # vacuous, the derivative taken as undefined there. ceiling(2*Abs(x)) jumps at 0 (0 there, 1 around).
+    d = derivative_where_defined(sp.floor(sp.Abs(2 * x)), x)
+    assert value_at(d, {x: 0}) == 0
+    assert value_at(d, {x: sp.Rational(1, 2)}) is sp.nan
+    assert value_at(derivative_where_defined(sp.ceiling(2 * sp.Abs(x)), x), {x: 0}) is sp.nan

@@ -163,6 +163,20 @@ def test_a_capped_bounded_check_says_which_instances_it_checked(tmp_path: Path) 
     # 23 * 22 * ... * 1 = 23! = 25852016738884976640000.
     ('statement = "Product(n - i, (i, -2, 20)) = 0"\nsizes = { n = "-2..20" }', {"n": "21"},
      "25852016738884976640000", "0"),
+    # Bernoulli's inequality below -2 holds at K = 1..5 for every x >= -5/2 but fails at K = 7, x = -5/2 (the end of
+    # the interval): (-3/2)^7 = -2187/128 < 1 - 35/2 = -33/2.
+    ('assume = ["x >= -5/2"]\nstatement = "(1 + x)^K >= 1 + K*x"', {"K": "7", "x": "-5/2"}, "-2187/128", "-33/2"),
+    # On [0, 1/4], (1 + x)^K <= 1 + 2*K*x holds at K = 1..6 and fails at K = 7, x = 1/4: 5^7/4^7 = 78125/16384
+    # (about 4.77) > 1 + 14/4 = 9/2.
+    ('assume = ["x >= 0", "x <= 1/4"]\nstatement = "(1 + x)^K <= 1 + 2*K*x"', {"K": "7", "x": "1/4"},
+     "78125/16384", "9/2"),
+    # The maximum of the first six entries is at least the mean of the first K while K <= 6 (the mean of K <= 6
+    # entries is at most their maximum); at K = 7 with v[7] = 1, every other entry 0: 0 < 1/7.
+    ('statement = "Max(v[1], v[2], v[3], v[4], v[5], v[6]) >= Sum(v[j], (j, 1, K))/K"',
+     {"K": "7", **{f"v[{j}]": "0" for j in range(1, 7)}, "v[7]": "1"}, "0", "1/7"),
+    # The same with a family zero outside 1..K: at K = 7, g[7] = 1, the others 0, the sum is 1 and K*Max(...) is 0.
+    ('statement = "Sum(g[j], (j, 1, K)) <= K*Max(g[1], g[2], g[3], g[4], g[5], g[6])"',
+     {"K": "7", **{f"g[{j}]": "0" for j in range(1, 7)}, "g[7]": "1"}, "1", "0"),
 ])
 def test_a_bounded_check_is_not_checked_when_larger_sizes_refute(tmp_path: Path, claim: str, point: dict,
                                                                    lhs: str, rhs: str) -> None:

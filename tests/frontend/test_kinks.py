@@ -174,3 +174,26 @@ def test_a_kink_times_a_factor_that_is_0_there_is_none() -> None:
     assert value_at(d, {K: 2, b: 0, xs[1]: 1, xs[2]: -1}) == 0
     # |b|*(1 + sign(b)) = 2*Max(b, 0): no derivative at 0 though the factor of |b| is 0 on one side only.
     assert value_at(derivative_where_defined(sp.Abs(b) * (1 + sp.sign(b)), b), {b: 0}) is sp.nan
+
+
+def test_a_power_of_the_kink_with_a_symbolic_exponent_is_damped_where_the_exponent_says() -> None:
+    # |h|^(1+t) has derivative 0 at 0 for every t > 0: its quotient |h|^t*sign(h) -> 0. SymPy writes the derivative
+    # (t + 1)*Abs(x)**(t + 1)*sign(x)/Abs(x), which is 0/0 at 0; merged it is (t + 1)*Abs(x)**t*sign(x), 0 there.
+    x = sp.Symbol("x", real=True)
+    t = sp.Symbol("t", positive=True)
+    d = derivative_where_defined(sp.Abs(x) ** (1 + t), x)
+    assert d.subs(x, 0) == 0
+    assert d.subs({x: 0, t: sp.Rational(1, 2)}) == 0
+    # mpmath referee at t = 1/2, h = 1e-30: the quotient |h|^(3/2)/h is 1e-15, tending to 0
+    assert abs(float(sp.Abs(sp.Float("1e-30", 40)) ** sp.Rational(3, 2) / sp.Float("1e-30", 40))) < 1e-14
+    # Max(h, 0)^(1+t) likewise: 0 at 0 (quotient Max(h, 0)^t -> 0)
+    assert derivative_where_defined(sp.Max(x, 0) ** (1 + t), x).subs(x, 0) == 0
+    # an exponent s of unknown sign: the derivative at 0 only where s > 1 (s = 1 is a corner, 0 < s < 1 a cusp)
+    s = sp.Symbol("s", real=True)
+    at_zero = derivative_where_defined(sp.Abs(x) ** s, x).subs(x, 0)
+    assert at_zero.subs(s, 2) == 0                              # |x|^2 = x^2, derivative 2x = 0 at 0
+    for kinked in (1, sp.Rational(1, 2)):                       # |x| and sqrt|x| have no derivative at 0
+        assert at_zero.subs(s, kinked).has(sp.nan) or not at_zero.subs(s, kinked).is_number
+    # the condition damping reports: the merged exponent positive
+    assert kinks.damping(sp.Abs(x) ** (s - 1) * sp.sign(x), sp.sign(x), x) == sp.Gt(s - 1, 0)
+    assert kinks.damping(sp.sign(x) * x ** 2 + sp.sign(x), sp.sign(x), x) is None

@@ -191,7 +191,7 @@ def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     a kink that remains makes the point undefined, even where a cancellation elsewhere would have made the
     function differentiable (the point is then left out of what a relation claims, never given a wrong value).
     """
-    d = kinks.in_summands(_exact_signs(sp.diff(e, v)), v)
+    d = kinks.in_summands(kinks.merged_powers(_exact_signs(sp.diff(e, v))), v)
     conditions: list[sp.Basic] = kinks.relation_kinks(d, v, direct=False)
     flat: list[tuple[Expr, sp.Basic]] = []      # the derivative where a floor or ceiling is locally constant
     repl: dict[sp.Basic, sp.Basic] = {}
@@ -202,8 +202,9 @@ def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
         standing = kinks.still(w, v, d, a) if kink is not None else None
         kink = kink if standing is None else sp.Or(kink, standing)
         stands = stands or standing is not None
-        if kink is not None and not (isinstance(a, (sp.sign, sp.Heaviside)) and kinks.damped(d, a, w)):
-            conditions.append(kink)
+        damp = kinks.damping(d, a, w) if isinstance(a, (sp.sign, sp.Heaviside)) else None
+        if kink is not None and damp is not sp.true:
+            conditions.append(kink if damp is None else sp.Or(kink, damp))
             if isinstance(a, sp.DiracDelta):
                 repl[a] = sp.Integer(0)
     for a in d.atoms(sp.Subs):      # the chain rule's Subs(Derivative(floor(t), t), t, u)

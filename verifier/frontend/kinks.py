@@ -166,28 +166,57 @@ def in_summands(d: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
 
 
 def damped(d: Expr, jump: sp.Basic, w: Expr) -> bool:
-    """Whether every occurrence of ``jump`` (``sign(w)`` or ``Heaviside(w)``) in the derivative ``d`` is inside a
+    """Whether every occurrence of ``jump`` in ``d`` is damped whatever the exponents (:func:`damping` is true)."""
+    return damping(d, jump, w) is sp.true
+
+
+def damping(d: Expr, jump: sp.Basic, w: Expr) -> sp.Basic | None:
+    """Where every occurrence of ``jump`` (``sign(w)`` or ``Heaviside(w)``) in the derivative ``d`` is inside a
     product with a factor that vanishes continuously where ``w = 0`` (``w^r``, ``Abs(w)^r``, ``Max(w, 0)^r``,
-    ``Min(w, 0)^r``, ``r > 0``). The function is continuous there (its derivative has no delta) and its derivative
-    tends to 0 on both sides, so by the mean value theorem the derivative exists there and is 0, which is what such
-    a product is at ``w = 0`` (``|h|^(3/2)`` and ``Max(h, 0)^2`` at 0; ``Max(h, 0)*Heaviside(-h)``).
-    """
-    def vanishing(f: sp.Basic) -> bool:
+    ``Min(w, 0)^r``, ``r > 0``, the powers of one base in the product taken together: :func:`merged_powers`). The
+    function is continuous there (its derivative has no delta) and its derivative tends to 0 on both sides, so by
+    the mean value theorem the derivative exists there and is 0, which is what such a product is at ``w = 0``
+    (``|h|^(3/2)`` and ``Max(h, 0)^2`` at 0; ``Max(h, 0)*Heaviside(-h)``). The condition on the exponents
+    (``t > 0`` for ``Abs(w)^t``; ``true`` when their signs are known), ``None`` when an occurrence has no such
+    factor."""
+    needed: list[sp.Basic] = []
+
+    def exponent(f: sp.Basic) -> Expr | None:
         base, power = f.as_base_exp()
-        if not power.is_positive:
-            return False
         if isinstance(base, (sp.Max, sp.Min)):
-            return set(base.args) in ({w, sp.Integer(0)}, {-w, sp.Integer(0)})
-        return base in (w, -w, sp.Abs(w))
+            return power if set(base.args) in ({w, sp.Integer(0)}, {-w, sp.Integer(0)}) else None
+        return power if base in (w, -w, sp.Abs(w)) else None
 
     def ok(node: sp.Basic, inside: bool) -> bool:
         if node == jump:
             return inside
         if isinstance(node, sp.Mul) and not inside:
-            inside = any(vanishing(f) for f in node.args)
+            powers = [p for p in (exponent(f) for f in node.args) if p is not None and not p.is_nonpositive]
+            inside = any(p.is_positive for p in powers)
+            if not inside and powers:
+                needed.append(sp.Or(*[sp.Gt(p, 0) for p in powers]))
+                inside = needed[-1] is not sp.false
         return all(ok(arg, inside) for arg in node.args)
 
-    return ok(d, False)
+    return sp.And(*needed) if ok(d, False) else None
+
+
+def merged_powers(d: Expr) -> Expr:
+    """``d`` with the powers of one base in a product that holds a ``sign`` or ``Heaviside`` written as one power
+    (``Abs(x)^(t + 1)*sign(x)/Abs(x)`` is ``Abs(x)^t*sign(x)``, which SymPy leaves apart for a symbolic ``t``): the
+    same value wherever the base is not 0, and at 0 the value of the derivative where :func:`damping` holds."""
+    def merge(m: sp.Mul) -> Expr:
+        if not any(isinstance(f, (sp.sign, sp.Heaviside)) for f in m.args):
+            return m
+        powers: dict[sp.Basic, list[Expr]] = {}
+        for f in m.args:
+            base, power = f.as_base_exp()
+            powers.setdefault(base, []).append(power)
+        if all(len(p) == 1 for p in powers.values()):
+            return m
+        return sp.Mul(*[sp.Pow(b, sp.Add(*p)) if len(p) > 1 else b ** p[0] for b, p in powers.items()])
+
+    return d.replace(lambda x: isinstance(x, sp.Mul), merge) if d.has(sp.sign, sp.Heaviside) else d
 
 
 def own_term(e: Expr, v: sp.Symbol | sp.Indexed) -> tuple[Expr, Expr, sp.Basic] | None:

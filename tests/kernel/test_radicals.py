@@ -64,3 +64,22 @@ def test_a_square_root_of_a_square_is_taken_where_its_root_is_proved_nonnegative
     u = sp.Symbol("u", positive=True)
     assert sp.cancel(radicals.square_roots(sp.sqrt((u / 2 - 1 / (2 * u)) ** 2 + 1), always)
                        - (u**2 + 1) / (2 * u)) == 0
+
+
+def test_square_roots_in_a_product_are_merged_where_their_bases_are_proved_nonnegative() -> None:
+    # sqrt(x - 1)*sqrt(x + 1) = sqrt(x^2 - 1) for x >= 1 (both bases >= 0); at x = -2 the left side is undefined and
+    # sqrt(3) is not, so the merge needs the signs: with none proved, nothing is merged.
+    x = sp.Symbol("x", real=True)
+    def signed(_: sp.Expr, strict: bool) -> bool:
+        return True
+    def unsigned(_: sp.Expr, strict: bool) -> bool:
+        return False
+    assert radicals.merged_roots(sp.sqrt(x - 1) * sp.sqrt(x + 1), signed) == sp.sqrt(x**2 - 1)
+    assert radicals.merged_roots(1 / (sp.sqrt(x - 1) * sp.sqrt(x + 1)), signed) == 1 / sp.sqrt(x**2 - 1)
+    assert radicals.merged_roots(3 * sp.sqrt(x) / sp.sqrt(x + 1), signed) == 3 * sp.sqrt(x) / sp.sqrt(x + 1)
+    assert radicals.merged_roots(sp.sqrt(x - 1) * sp.sqrt(x + 1), unsigned) == sp.sqrt(x - 1) * sp.sqrt(x + 1)
+    # A divided base must be proved positive, not only nonnegative.
+    def nonneg_only(_: sp.Expr, strict: bool) -> bool:
+        return not strict
+    assert radicals.merged_roots(1 / (sp.sqrt(x - 1) * sp.sqrt(x + 1)), nonneg_only) == \
+        1 / (sp.sqrt(x - 1) * sp.sqrt(x + 1))

@@ -305,17 +305,18 @@ def _decide_by_signs(r: sp.Basic, facts: Facts) -> bool | None:
 
 
 def _radical_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
-    """``d = 0`` once square roots of numbers are denested, square roots of squares taken, and powers with symbolic
-    exponents written through ``exp`` and ``log`` (:mod:`verifier.kernel.radicals`), for a normal form that does not
-    cancel by itself."""
+    """``d = 0`` once square roots of numbers are denested, square roots of squares taken, square roots in a product
+    merged, and powers with symbolic exponents written through ``exp`` and ``log`` (:mod:`verifier.kernel.radicals`),
+    for a normal form that does not cancel by itself."""
     if not d.has(sp.Pow):
         return None
     rooted = radicals.square_roots(radicals.denest(d), lambda b: confirm_sign(b, facts, strict=False) is not None)
+    rooted = radicals.merged_roots(rooted, lambda b, strict: confirm_sign(b, facts, strict=strict) is not None)
     rewritten = radicals.powers_through_exp(rooted, lambda b: _positive(b, facts) or facts.positive(b))
     n = _rewritten_normal(rewritten, d, facts)
     if n is not None and is_zero_polynomially(n):
-        return Confirmed("normal form: radicals denested, square roots of squares taken, powers through exp and log, "
-                         "exact cancellation")
+        return Confirmed("normal form: radicals denested, square roots of squares taken or merged, powers through "
+                         "exp and log, exact cancellation")
     return None
 
 

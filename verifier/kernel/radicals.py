@@ -31,6 +31,14 @@ Part of the trusted core (see :mod:`verifier.kernel.identity`, which tries them 
 
   (``B`` is then the nonnegative square root of ``A``.) So ``sqrt(sinh(x)^2 + 1) = cosh(x)``, through
   ``(u/2 - 1/(2u))^2 + 1 = ((u^2 + 1)/(2u))^2`` with ``u = exp(x) > 0``.
+- **Square roots multiplied.** In a product, the square roots of non-numeric bases are one root::
+
+      each a_i >= 0 and each b_j > 0 (proved by the caller's sign rules)
+      -----------------------------------------------------------------------------------
+      sqrt(a_1) * ... * sqrt(a_k) / (sqrt(b_1) * ... * sqrt(b_m)) = sqrt(a_1 * ... * a_k) / sqrt(b_1 * ... * b_m)
+
+  (the nonnegative root of a product of nonnegative numbers is the product of their roots.) So
+  ``1/(sqrt(x - 1)*sqrt(x + 1)) = 1/sqrt(x^2 - 1)`` where ``x > 1``, the derivative of ``acosh``.
 """
 
 from __future__ import annotations
@@ -126,3 +134,21 @@ def _square_root(a: sp.Expr) -> sp.Expr | None:
     except (sp.PolynomialError, NotImplementedError, ValueError, TypeError, RecursionError):
         return None
     return b
+
+
+def merged_roots(e: sp.Expr, sign: Callable[[sp.Expr, bool], bool]) -> sp.Expr:
+    """``e`` with the square roots of non-numeric bases in each product merged into one (the fourth rule of the
+    module docstring), where ``sign(a, strict)`` proves each base nonnegative (positive where it divides)."""
+    repl: dict[sp.Basic, sp.Expr] = {}
+    for x in sp.preorder_traversal(e):
+        if not isinstance(x, sp.Mul) or x in repl:
+            continue
+        roots = [f for f in x.args if isinstance(f, sp.Pow) and f.exp in (sp.Rational(1, 2), sp.Rational(-1, 2))
+                 and not f.base.is_number]
+        if len(roots) < 2 or not all(sign(f.base, f.exp < 0) for f in roots):
+            continue
+        above = sp.expand(sp.Mul(*[f.base for f in roots if f.exp > 0]))
+        below = sp.expand(sp.Mul(*[f.base for f in roots if f.exp < 0]))
+        rest = [f for f in x.args if f not in roots]
+        repl[x] = sp.Mul(*rest, sp.sqrt(above), 1 / sp.sqrt(below))
+    return e.xreplace(repl) if repl else e

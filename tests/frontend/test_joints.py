@@ -79,6 +79,23 @@ def test_a_one_sided_derivative_is_a_limit_where_the_formula_is_0_over_0() -> No
     assert value_at(root, {x: 0}) is sp.nan
 
 
+def test_a_branch_undefined_at_the_joint_is_read_by_its_one_sided_limit() -> None:
+    # x/log(x) joined to 0 at 0: its quotient 1/log(h) -> 0 as h -> 0+ (mpmath: 1/log(1e-300) = -0.00145), and
+    # the branch's derivative 1/log(x) - 1/log(x)^2 -> 0 as well: the derivative at 0 is 0 (also by SymPy's limit).
+    assert abs(1 / float(sp.log(sp.Float("1e-300")))) < 0.002
+    g = sp.Piecewise((x / sp.log(x), x > 0), (0, True))
+    assert sp.limit(1 / sp.log(x) - 1 / sp.log(x) ** 2, x, 0, "+") == 0
+    assert value_at(derivative_where_defined(g, x), {x: 0}) == 0
+    # x*atan(log(x)) joined to 0: the right slopes tend to atan(-oo) = -pi/2, the left ones are 0: no derivative
+    # at 0. SymPy reads atan(log(0)) as the interval AccumBounds(-pi/2, pi/2), which is no value.
+    bent = sp.Piecewise((x * sp.atan(sp.log(x)), x > 0), (0, True))
+    assert sp.limit(sp.atan(sp.log(x)), x, 0, "+") == -sp.pi / 2
+    assert value_at(derivative_where_defined(bent, x), {x: 0}) is sp.nan
+    # x*(atan(log(x)) + pi/2): the right slopes tend to 0 (atan(log x) + pi/2 + 1/(log(x)^2 + 1) -> 0): derivative 0
+    flat = sp.Piecewise((x * (sp.atan(sp.log(x)) + sp.pi / 2), x > 0), (0, True))
+    assert value_at(derivative_where_defined(flat, x), {x: 0}) == 0
+
+
 def test_a_boundary_through_abs_is_split_into_its_points() -> None:
     # Piecewise((x^2/2, Abs(x) <= 1), (Abs(x) - 1/2, True)): H' = x inside, sign(x) outside; at +-1 both sides
     # agree (+-1), H'' jumps (1 inside, 0 outside); at 0 the other branch's Abs is no kink.

@@ -154,19 +154,21 @@ def _at_joint(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple
         if not point:
             return x
         value = x.xreplace(point)
-        if side == 0 or not value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        written = _undefined_as_written(x, point)
+        if not written and not value.has(*NOT_A_NUMBER):
             return value
+        if side == 0 or not (slope.is_positive or slope.is_negative):
+            return sp.nan if written else value
         direction = "+" if (slope > 0) == (side > 0) else "-"
-        if not (slope.is_positive or slope.is_negative):
-            return value
         (v0,) = point.values()
         try:
-            return sp.limit(x, v, v0, direction)
+            found = sp.limit(x, v, v0, direction)
         except (NotImplementedError, ValueError, TypeError):
-            return value
+            return sp.nan
+        return sp.nan if found.has(*NOT_A_NUMBER) else found
 
     values = [at(plus, 1), at(minus, -1), at(zero), at(d_plus, 1), at(d_minus, -1)]
-    if any(x.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for x in values):
+    if any(x.has(*NOT_A_NUMBER) for x in values):
         return None     # undefined there, or an infinite slope (a square root's at 0): no derivative
     corner = sp.cancel((values[3] - values[4]) / slope)
     if corner.is_number and corner != 0:
@@ -177,6 +179,18 @@ def _at_joint(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple
     if condition is sp.false:
         return None
     return values[3], condition
+
+
+#: What SymPy's arithmetic makes of a point outside a function's domain (log(0) is zoo, atan(zoo) an AccumBounds).
+NOT_A_NUMBER = (sp.nan, sp.zoo, sp.oo, -sp.oo, sp.AccumBounds)
+
+
+def _undefined_as_written(x: Expr, point: dict[sp.Basic, Expr]) -> bool:
+    """Whether some part of ``x`` that reads the variable is not a number at the point: SymPy's arithmetic may still
+    make a number of the whole (``1/log(0)`` is ``1/zoo = 0``, ``atan(log(0))`` an interval), which is then no
+    value of ``x`` there, only at best its limit."""
+    return any(isinstance(n, sp.Expr) and n.has(*point) and n.xreplace(point).has(*NOT_A_NUMBER)
+               for n in sp.preorder_traversal(x))
 
 
 def _level(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple[sp.Basic, int]],

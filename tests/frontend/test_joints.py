@@ -7,6 +7,7 @@ import sympy as sp
 
 from verifier.frontend import joints
 from verifier.frontend.builtins import derivative_where_defined
+from verifier.kernel import defined
 
 x = sp.Symbol("x", real=True)
 b = sp.Symbol("b", positive=True)
@@ -94,6 +95,17 @@ def test_a_branch_undefined_at_the_joint_is_read_by_its_one_sided_limit() -> Non
     # x*(atan(log(x)) + pi/2): the right slopes tend to 0 (atan(log x) + pi/2 + 1/(log(x)^2 + 1) -> 0): derivative 0
     flat = sp.Piecewise((x * (sp.atan(sp.log(x)) + sp.pi / 2), x > 0), (0, True))
     assert value_at(derivative_where_defined(flat, x), {x: 0}) == 0
+
+
+def test_a_joint_whose_one_sided_slopes_have_no_limit_is_left_undecided() -> None:
+    # x^2*sin(1/x) joined to 0 has derivative 0 at 0 (quotient h*sin(1/h) -> 0), though its branch's derivative
+    # 2x*sin(1/x) - cos(1/x) has no limit there (SymPy: an AccumBounds): the mean value theorem says nothing, so the
+    # point is neither given a value nor left undefined (undefined would refute 0 = diff(...) there).
+    assert sp.limit(2 * x * sp.sin(1 / x) - sp.cos(1 / x), x, 0, "+").has(sp.AccumBounds)
+    d = derivative_where_defined(sp.Piecewise((x**2 * sp.sin(1 / x), x > 0), (0, True)), x)
+    at_zero = d.subs(x, 0)
+    assert at_zero is not sp.nan and at_zero.has(joints.OPAQUE_SLOPE) and at_zero.has(defined.DEFINED)
+    assert value_at(d, {x: -1}) == 0
 
 
 def test_a_boundary_through_abs_is_split_into_its_points() -> None:

@@ -66,9 +66,9 @@ def test_a_kink_damped_by_a_vanishing_factor_inside_a_sum_is_no_kink() -> None:
 def test_a_jump_is_damped_by_a_factor_that_vanishes_where_its_argument_does() -> None:
     # Heaviside(-h)*Max(h, 0): Max(h, 0) vanishes at h = 0, and so does Max(-h, 0); Heaviside(-h)*(h + 1) is a jump.
     h = sp.Symbol("h", real=True)
-    assert kinks.damped(sp.Heaviside(-h) * sp.Max(h, 0), sp.Heaviside(-h), -h)
-    assert kinks.damped(sp.Heaviside(-h) * sp.Max(-h, 0), sp.Heaviside(-h), -h)
-    assert not kinks.damped(sp.Heaviside(-h) * (h + 1), sp.Heaviside(-h), -h)
+    assert kinks.damping(sp.Heaviside(-h) * sp.Max(h, 0), sp.Heaviside(-h), -h) is sp.true
+    assert kinks.damping(sp.Heaviside(-h) * sp.Max(-h, 0), sp.Heaviside(-h), -h) is sp.true
+    assert kinks.damping(sp.Heaviside(-h) * (h + 1), sp.Heaviside(-h), -h) is sp.false
 
 
 def test_a_sum_of_terms_each_of_one_entry_is_differentiated_through_its_own_term() -> None:
@@ -176,24 +176,24 @@ def test_a_kink_times_a_factor_that_is_0_there_is_none() -> None:
     assert value_at(derivative_where_defined(sp.Abs(b) * (1 + sp.sign(b)), b), {b: 0}) is sp.nan
 
 
-def test_a_power_of_the_kink_with_a_symbolic_exponent_is_damped_where_the_exponent_says() -> None:
-    # |h|^(1+t) has derivative 0 at 0 for every t > 0: its quotient |h|^t*sign(h) -> 0. SymPy writes the derivative
-    # (t + 1)*Abs(x)**(t + 1)*sign(x)/Abs(x), which is 0/0 at 0; merged it is (t + 1)*Abs(x)**t*sign(x), 0 there.
+def test_a_power_of_a_kink_with_a_symbolic_exponent() -> None:
+    # |x|^(1 + t) for t > 0 has derivative 0 at x = 0 (|h|^(1 + t)/h = |h|^t*sign(h) -> 0), although SymPy writes
+    # it (1 + t)*|x|^(1 + t)*sign(x)/|x|, 0/0 there (the outside red team's lhsd3.4, dx.12: taken as undefined, a
+    # false claim about it was proved vacuous). |x|^s for a real s: derivative 0 at 0 where s > 1; none at s = 1
+    # (a corner) or s = 1/2 (an infinite slope). Second derivative of |x|^(1 + t): 6|x| at t = 2, 0 at x = 0; none
+    # at t = 1/2 (slope (3/2)|x|^(1/2)*sign(x), infinite second slope).
     x = sp.Symbol("x", real=True)
     t = sp.Symbol("t", positive=True)
-    d = derivative_where_defined(sp.Abs(x) ** (1 + t), x)
-    assert d.subs(x, 0) == 0
-    assert d.subs({x: 0, t: sp.Rational(1, 2)}) == 0
-    # mpmath referee at t = 1/2, h = 1e-30: the quotient |h|^(3/2)/h is 1e-15, tending to 0
-    assert abs(float(sp.Abs(sp.Float("1e-30", 40)) ** sp.Rational(3, 2) / sp.Float("1e-30", 40))) < 1e-14
-    # Max(h, 0)^(1+t) likewise: 0 at 0 (quotient Max(h, 0)^t -> 0)
-    assert derivative_where_defined(sp.Max(x, 0) ** (1 + t), x).subs(x, 0) == 0
-    # an exponent s of unknown sign: the derivative at 0 only where s > 1 (s = 1 is a corner, 0 < s < 1 a cusp)
     s = sp.Symbol("s", real=True)
-    at_zero = derivative_where_defined(sp.Abs(x) ** s, x).subs(x, 0)
-    assert at_zero.subs(s, 2) == 0                              # |x|^2 = x^2, derivative 2x = 0 at 0
-    for kinked in (1, sp.Rational(1, 2)):                       # |x| and sqrt|x| have no derivative at 0
-        assert at_zero.subs(s, kinked).has(sp.nan) or not at_zero.subs(s, kinked).is_number
-    # the condition damping reports: the merged exponent positive
-    assert kinks.damping(sp.Abs(x) ** (s - 1) * sp.sign(x), sp.sign(x), x) == sp.Gt(s - 1, 0)
-    assert kinks.damping(sp.sign(x) * x ** 2 + sp.sign(x), sp.sign(x), x) is None
+    half = sp.Rational(1, 2)
+    assert value_at(derivative_where_defined(sp.Abs(x) ** (1 + t), x), {x: 0, t: half}) == 0
+    assert value_at(derivative_where_defined(sp.Max(x, 0) ** (1 + t), x), {x: 0, t: half}) == 0
+    d = derivative_where_defined(sp.Abs(x) ** s, x)
+    assert value_at(d, {x: 0, s: 2}) == 0
+    assert value_at(d, {x: 0, s: 1}) is sp.nan
+    assert value_at(d, {x: 0, s: half}) is sp.nan
+    assert value_at(d, {x: 2, s: 3}) == 12
+    d2 = derivative_where_defined(derivative_where_defined(sp.Abs(x) ** (1 + t), x), x)
+    assert value_at(d2, {x: 0, t: 2}) == 0
+    assert value_at(d2, {x: 0, t: half}) is sp.nan
+    assert value_at(d2, {x: -1, t: 2}) == 6

@@ -212,6 +212,14 @@ BAD = [
     (r"\log z / a", "argument of 'log' without parentheses", 8),  # log(z/a) or log(z)/a?
     (r"|z|a|z|", "'|' could close here or open", 3),            # |z| a |z|, or |z |a| z|?
     (r"\frac{dn}{dz}", "'d' is a value in the notation", 1),     # d declared: (d n)/(d z) = n/z, or dn/dz?
+    # A script or a label that is one group in brackets or parentheses: W^{[1]}, a^{[2]} label a layer (a^{[2]} was
+    # a^2), x_{(i)} is the i-th smallest x (was x[i]); y_[0] puts only '[' below.
+    (r"a^{[2]}", "superscript in brackets", 2),
+    (r"\mathbf{x}_{(i)}", "subscript in parentheses", 13),       # through the pattern \mathbf{x}_{?i}
+    (r"a + x_{[i]}", "subscript in brackets", 8),
+    (r"a_[0] + 1", "'_' takes only '['", 3),
+    (r"a^(2)", "'^' takes only '('", 3),
+    (r"\sqrt(2)", "'\\sqrt' takes only '('", 6),
 ]
 
 

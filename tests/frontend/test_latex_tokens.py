@@ -106,6 +106,13 @@ BAD = [
     (r"\sum_1^10 j", "number right after a factor", 9),
     (r"\sqrt25", "number right after a factor", 7),
     (r"\frac123", "number right after a factor", 8),
+    # A script without braces takes one token: y_[0] shows y with '[' below and 0] after it (was a confusing
+    # message about a subscripted name; x^(2) likewise)
+    ("y_[0]", "'_' takes only '['", 3),
+    ("x^(2)", "'^' takes only '('", 3),
+    ("z^-1", "'^' raises only '-'", 3),                           # was "expected a formula" after the minus
+    (r"e^-z + 1", "'^' raises only '-'", 3),
+    (r"\frac(a)(b)", "'\\frac' takes only '('", 6),
     # Found by the red team: nesting past Python's own limit was a RecursionError, not a refusal
     ("\\frac{1}{" * 800 + "1" + "}" * 800, "nested too deeply", 1806),
     ("\\sqrt" * 1000 + "1", "nested too deeply", 1006),

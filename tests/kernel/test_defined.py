@@ -320,3 +320,4 @@ def test_a_branch_undefined_wherever_it_is_chosen_is_never_chosen() -> None:
     assert identity.where_defined(e, Facts()).decide(x <= 0) is True
     nowhere = sp.Piecewise((x, sp.Ge(7 - 5 * sp.sqrt(2), 0, evaluate=False)), evaluate=False)
     assert identity.confirm_identity(nowhere, x + 1, Facts()).method == identity.VACUOUS
+

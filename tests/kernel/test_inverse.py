@@ -94,6 +94,13 @@ CONFIRMED = [
     (2 * sp.atan(x), sp.atan(2 * x / (1 - x**2)), (sp.Gt(x, -1), sp.Lt(x, 1))),
     (2 * sp.atan(x) - sp.pi, sp.atan(2 * x / (1 - x**2)), (sp.Ge(x, 2), sp.Le(x, 3))),
     (2 * sp.atan(x) + sp.pi, sp.atan(2 * x / (1 - x**2)), (sp.Ge(x, -3), sp.Le(x, -2))),
+    # sines and cosines of combinations of inverse functions (double angles, the addition formula; by hand:
+    # sin(2a) = 2 sin a cos a with sin(asin x) = x, cos(asin x) = sqrt(1 - x^2); cos(2a) = 2cos^2 a - 1;
+    # sin(a + b) = sin a cos b + cos a sin b with sin(atan x) = x/sqrt(1 + x^2), cos(atan x) = 1/sqrt(1 + x^2))
+    (sp.sin(2 * sp.asin(x)), 2 * x * sp.sqrt(1 - x**2), ()),
+    (2 * x * sp.sqrt(1 - x**2), sp.sin(2 * sp.asin(x)), ()),
+    (sp.cos(2 * sp.acos(x)), 2 * x**2 - 1, ()),
+    (sp.sin(sp.atan(x) + sp.atan(Y)), (x + Y) / (sp.sqrt(1 + x**2) * sp.sqrt(1 + Y**2)), ()),
 ]
 
 
@@ -116,6 +123,9 @@ NOT_CONFIRMED = [
     (sp.atan(x) + sp.atan(Y), sp.atan((x + Y) / (1 - x * Y))),     # x = y = 2: 2.214 against atan(-4/3) = -0.927
     (2 * sp.atan(p), sp.atan(2 * p / (1 - p**2))),                  # p = 2 likewise
     (2 * sp.atan(p) - sp.pi, sp.atan(2 * p / (1 - p**2))),          # p = 1/2: 0.927 - pi against atan(4/3)
+    (sp.sin(2 * sp.asin(x)), 2 * x * sp.sqrt(1 + x**2)),              # x = 1: sin(pi) = 0 against 2 sqrt 2
+    (2 * x**2 - 1, sp.cos(2 * sp.acos(x))),                           # x = 2: 7 against an undefined acos(2)
+    (sp.cos(sp.atan(x) + sp.atan(Y)), (1 + x * Y) / (sp.sqrt(1 + x**2) * sp.sqrt(1 + Y**2))),   # x = y = 1: 0, 1
 ]
 
 

@@ -60,6 +60,7 @@ T = sp.Symbol("t", real=True)
     (sp.sin(T), (0, True), (R(311, 99), False), (1, True)),       # 311/99 = 3.1414 < pi
     (sp.sin(T), (0, True), None, None),                           # no upper bound
     (sp.tan(T), (0, True), (1, True), None),                      # not a sine or cosine
+    (sp.sin(T), (10**400, True), (10**400 + 1, True), None),     # too far out to place: nothing said
 ])
 def test_the_sign_between_two_zeros(e: sp.Expr, lo: tuple | None, hi: tuple | None, expected: tuple | None) -> None:
     facts = Facts()

@@ -123,3 +123,14 @@ def test_nonzero_by_factors() -> None:
     # cos(x) = 0); sin(x) != 0 says nothing of 1 - sin(x) (x = pi/2).
     assert trig.nonzero_by_factors(1 - sp.sin(x), [sp.cos(x)])
     assert not trig.nonzero_by_factors(1 - sp.sin(x), [sp.sin(x)])
+
+
+def test_sines_and_cosines_of_combinations_of_inverse_functions_are_expanded() -> None:
+    # sin(2 asin x) = 2 sin(asin x) cos(asin x) = 2x sqrt(1 - x^2); cos(acos x + atan x) = x/sqrt(1 + x^2) -
+    # sqrt(1 - x^2) x/sqrt(1 + x^2) (by hand); a single atom (sin(asin x) = x already) and a non-integer multiple
+    # (sin(asin(x)/2)) are left alone.
+    assert trig.expanded_angles(sp.sin(2 * sp.asin(x))) == 2 * x * sp.sqrt(1 - x**2)
+    assert sp.expand(trig.expanded_angles(sp.cos(sp.acos(x) + sp.atan(x)))
+                     - (x - sp.sqrt(1 - x**2) * x) / sp.sqrt(1 + x**2)) == 0
+    assert trig.expanded_angles(sp.sin(sp.asin(x) / 2)) == sp.sin(sp.asin(x) / 2)
+    assert trig.expanded_angles(sp.sin(2 * x)) == sp.sin(2 * x)

@@ -163,6 +163,27 @@ def test_a_capped_bounded_check_says_which_instances_it_checked(tmp_path: Path) 
     # 23 * 22 * ... * 1 = 23! = 25852016738884976640000.
     ('statement = "Product(n - i, (i, -2, 20)) = 0"\nsizes = { n = "-2..20" }', {"n": "21"},
      "25852016738884976640000", "0"),
+    # Bernoulli's inequality below -2 holds at K = 1..5 for every x >= -5/2 but fails at K = 7, x = -5/2 (the end of
+    # the interval): (-3/2)^7 = -2187/128 < 1 - 35/2 = -33/2.
+    ('assume = ["x >= -5/2"]\nstatement = "(1 + x)^K >= 1 + K*x"', {"K": "7", "x": "-5/2"}, "-2187/128", "-33/2"),
+    # On [0, 1/4], (1 + x)^K <= 1 + 2*K*x holds at K = 1..6 and fails at K = 7, x = 1/4: 5^7/4^7 = 78125/16384
+    # (about 4.77) > 1 + 14/4 = 9/2.
+    ('assume = ["x >= 0", "x <= 1/4"]\nstatement = "(1 + x)^K <= 1 + 2*K*x"', {"K": "7", "x": "1/4"},
+     "78125/16384", "9/2"),
+    # The maximum of the first six entries is at least the mean of the first K while K <= 6 (the mean of K <= 6
+    # entries is at most their maximum); at K = 7 with v[7] = 1, every other entry 0: 0 < 1/7.
+    ('statement = "Max(v[1], v[2], v[3], v[4], v[5], v[6]) >= Sum(v[j], (j, 1, K))/K"',
+     {"K": "7", **{f"v[{j}]": "0" for j in range(1, 7)}, "v[7]": "1"}, "0", "1/7"),
+    # The same with a family zero outside 1..K: at K = 7, g[7] = 1, the others 0, the sum is 1 and K*Max(...) is 0.
+    ('statement = "Sum(g[j], (j, 1, K)) <= K*Max(g[1], g[2], g[3], g[4], g[5], g[6])"',
+     {"K": "7", **{f"g[{j}]": "0" for j in range(1, 7)}, "g[7]": "1"}, "1", "0"),
+    # Under x >= -21/10, Bernoulli's inequality fails at x = -21/10 only for odd K >= 49 ((-11/10)^49 is about
+    # -106.7 < 1 - 102.9): odd 65, next to 64, is the first size tried there; rhs = 1 - 65*21/10 = -271/2.
+    ('assume = ["x >= -21/10"]\nstatement = "(1 + x)^K >= 1 + K*x"', {"K": "65", "x": "-21/10"},
+     str(sp.Rational(-11, 10)**65), "-271/2"),
+    # Checked on the small sizes 1..2 only (where it holds for every x: (1 + x)^2 - 1 - 2x = x^2), beyond them the
+    # sizes a default check covers get a probe's small values: K = 5, x = -3: (-2)^5 = -32 < 1 - 15 = -14.
+    ('statement = "(1 + x)^K >= 1 + K*x"\nsizes = { K = "1..2" }', {"K": "5", "x": "-3"}, "-32", "-14"),
 ])
 def test_a_bounded_check_is_not_checked_when_larger_sizes_refute(tmp_path: Path, claim: str, point: dict,
                                                                    lhs: str, rhs: str) -> None:
@@ -735,3 +756,14 @@ def test_a_condition_whose_side_is_undefined_makes_the_piecewise_undefined(tmp_p
                                                                             verdict: str) -> None:
     result = run(tmp_path, claim)
     assert result.verdict == verdict, [(o.verdict, o.message) for o in result.outcomes]
+
+
+def test_a_guard_whose_premise_is_false_reads_nothing_undefined(tmp_path: Path) -> None:
+    # The derivative of Piecewise((x/log(x), x > 0), (0, True)) at x = 0 exists and is 0 (the right quotient
+    # 1/log(h) tends to 0, the left one is 0; by hand), so 0 = it holds there (the outside red team's tiny.9). The
+    # builder guards x/log(x) by Implies(x > 0, log(x) != 0); at x = 0 the premise is false and log(0) is never
+    # read, so the right side is defined: never refuted (proved, or withheld by the cross-check, whose quotients
+    # converge like 1/log(h)).
+    result = run(tmp_path, 'statement = "0 = diff(Piecewise((x/log(x), x > 0), (0, True)), x)"\nwhere = { x = "0" }')
+    assert result.verdict != "refuted", [(o.verdict, o.message, o.values) for o in result.outcomes]
+    assert [o.method for o in result.outcomes] == ["normal form: exact cancellation"]

@@ -191,20 +191,22 @@ def _smooth_derivative(e: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     a kink that remains makes the point undefined, even where a cancellation elsewhere would have made the
     function differentiable (the point is then left out of what a relation claims, never given a wrong value).
     """
-    d = kinks.in_summands(kinks.merged_powers(_exact_signs(sp.diff(e, v))), v)
+    d = kinks.in_summands(_exact_signs(kinks.merged_powers(sp.diff(e, v), e)), v)
     conditions: list[sp.Basic] = kinks.relation_kinks(d, v, direct=False)
     flat: list[tuple[Expr, sp.Basic]] = []      # the derivative where a floor or ceiling is locally constant
     repl: dict[sp.Basic, sp.Basic] = {}
-    stands = False      # a kink whose argument may stand still in v (kinks.still): d is right there
+    stands = False      # a kink that may be none (kinks.still, kinks.damping): d is right where it is
     for a in set(kinks.outside_sums(d, *kinks.KINKS)):
         w = a.args[0]
         kink = kinks.kink_condition(w, v)
         standing = kinks.still(w, v, d, a) if kink is not None else None
         kink = kink if standing is None else sp.Or(kink, standing)
         stands = stands or standing is not None
-        damp = kinks.damping(d, a, w) if isinstance(a, (sp.sign, sp.Heaviside)) else None
-        if kink is not None and damp is not sp.true:
-            conditions.append(kink if damp is None else sp.Or(kink, damp))
+        damp = kinks.damping(d, a, w) if isinstance(a, (sp.sign, sp.Heaviside)) else sp.false
+        kink = kink if kink is None or damp is sp.false else sp.Or(kink, damp)
+        stands = stands or damp not in (sp.true, sp.false)
+        if kink is not None and kink is not sp.true:
+            conditions.append(kink)
             if isinstance(a, sp.DiracDelta):
                 repl[a] = sp.Integer(0)
     for a in d.atoms(sp.Subs):      # the chain rule's Subs(Derivative(floor(t), t), t, u)
@@ -304,6 +306,9 @@ def _exact_signs(d: Expr) -> Expr:
                     if other_pos == pos:
                         continue
                     base, power = g.as_base_exp()
+                    if isinstance(f, sp.DiracDelta) and power.is_positive and kinks.renamed(base) == \
+                            kinks.renamed(sp.Abs(u)):
+                        return sp.Integer(0)        # |u|^p*sign(u) is continuous at u = 0 for p > 0: no jump
                     if not (power.is_Integer and power >= 1 and kinks.renamed(base) in (
                             kinks.renamed(u), kinks.renamed(sp.Abs(u)))):
                         continue

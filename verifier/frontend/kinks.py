@@ -129,7 +129,9 @@ def _branch_kinks(x: sp.Basic, body: Expr, v: sp.Symbol | sp.Indexed, chosen: sp
         c = kink_condition(x.args[0], v)
         flat = still(x.args[0], v, body, x) if c is not None else None
         c = c if flat is None else sp.Or(c, flat)
-        if c is not None and not (isinstance(x, (sp.sign, sp.Heaviside)) and damped(body, x, x.args[0])):
+        damp = damping(body, x, x.args[0]) if isinstance(x, (sp.sign, sp.Heaviside)) else sp.false
+        c = c if c is None or damp is sp.false else sp.Or(c, damp)
+        if c is not None and c is not sp.true:
             out.append(c if chosen is sp.true else sp.Or(c, sp.Not(chosen)))
             if isinstance(x, sp.DiracDelta):
                 repl[x] = sp.Integer(0)
@@ -165,58 +167,32 @@ def in_summands(d: Expr, v: sp.Symbol | sp.Indexed) -> Expr:
     return visit(d)
 
 
-def damped(d: Expr, jump: sp.Basic, w: Expr) -> bool:
-    """Whether every occurrence of ``jump`` in ``d`` is damped whatever the exponents (:func:`damping` is true)."""
-    return damping(d, jump, w) is sp.true
-
-
-def damping(d: Expr, jump: sp.Basic, w: Expr) -> sp.Basic | None:
+def damping(d: Expr, jump: sp.Basic, w: Expr) -> sp.Basic:
     """Where every occurrence of ``jump`` (``sign(w)`` or ``Heaviside(w)``) in the derivative ``d`` is inside a
     product with a factor that vanishes continuously where ``w = 0`` (``w^r``, ``Abs(w)^r``, ``Max(w, 0)^r``,
-    ``Min(w, 0)^r``, ``r > 0``, the powers of one base in the product taken together: :func:`merged_powers`). The
-    function is continuous there (its derivative has no delta) and its derivative tends to 0 on both sides, so by
-    the mean value theorem the derivative exists there and is 0, which is what such a product is at ``w = 0``
-    (``|h|^(3/2)`` and ``Max(h, 0)^2`` at 0; ``Max(h, 0)*Heaviside(-h)``). The condition on the exponents
-    (``t > 0`` for ``Abs(w)^t``; ``true`` when their signs are known), ``None`` when an occurrence has no such
-    factor."""
-    needed: list[sp.Basic] = []
-
-    def exponent(f: sp.Basic) -> Expr | None:
+    ``Min(w, 0)^r``, ``r > 0``): ``true``, ``false``, or the condition ``r > 0`` on an exponent of unknown sign.
+    The function is continuous there (its derivative has no delta) and its derivative tends to 0 on both sides, so
+    by the mean value theorem the derivative exists there and is 0, which is what such a product is at ``w = 0``
+    (``|h|^(3/2)`` and ``Max(h, 0)^2`` at 0; ``Max(h, 0)*Heaviside(-h)``; ``|h|^(s - 1)*sign(h)`` where s > 1).
+    """
+    def vanishing(f: sp.Basic) -> sp.Basic:
         base, power = f.as_base_exp()
         if isinstance(base, (sp.Max, sp.Min)):
-            return power if set(base.args) in ({w, sp.Integer(0)}, {-w, sp.Integer(0)}) else None
-        return power if base in (w, -w, sp.Abs(w)) else None
+            shaped = set(base.args) in ({w, sp.Integer(0)}, {-w, sp.Integer(0)})
+        else:
+            shaped = base in (w, -w, sp.Abs(w))
+        if not shaped or power.is_positive is False or power.is_real is not True or power.has(w):
+            return sp.false
+        return sp.true if power.is_positive else sp.Gt(power, 0)
 
-    def ok(node: sp.Basic, inside: bool) -> bool:
+    def ok(node: sp.Basic, inside: sp.Basic) -> sp.Basic:
         if node == jump:
             return inside
-        if isinstance(node, sp.Mul) and not inside:
-            powers = [p for p in (exponent(f) for f in node.args) if p is not None and not p.is_nonpositive]
-            inside = any(p.is_positive for p in powers)
-            if not inside and powers:
-                needed.append(sp.Or(*[sp.Gt(p, 0) for p in powers]))
-                inside = needed[-1] is not sp.false
-        return all(ok(arg, inside) for arg in node.args)
+        if isinstance(node, sp.Mul) and inside is sp.false:
+            inside = sp.Or(*[vanishing(f) for f in node.args])
+        return sp.And(*[ok(arg, inside) for arg in node.args])
 
-    return sp.And(*needed) if ok(d, False) else None
-
-
-def merged_powers(d: Expr) -> Expr:
-    """``d`` with the powers of one base in a product that holds a ``sign`` or ``Heaviside`` written as one power
-    (``Abs(x)^(t + 1)*sign(x)/Abs(x)`` is ``Abs(x)^t*sign(x)``, which SymPy leaves apart for a symbolic ``t``): the
-    same value wherever the base is not 0, and at 0 the value of the derivative where :func:`damping` holds."""
-    def merge(m: sp.Mul) -> Expr:
-        if not any(isinstance(f, (sp.sign, sp.Heaviside)) for f in m.args):
-            return m
-        powers: dict[sp.Basic, list[Expr]] = {}
-        for f in m.args:
-            base, power = f.as_base_exp()
-            powers.setdefault(base, []).append(power)
-        if all(len(p) == 1 for p in powers.values()):
-            return m
-        return sp.Mul(*[sp.Pow(b, sp.Add(*p)) if len(p) > 1 else b ** p[0] for b, p in powers.items()])
-
-    return d.replace(lambda x: isinstance(x, sp.Mul), merge) if d.has(sp.sign, sp.Heaviside) else d
+    return ok(d, sp.false)
 
 
 def own_term(e: Expr, v: sp.Symbol | sp.Indexed) -> tuple[Expr, Expr, sp.Basic] | None:
@@ -302,3 +278,30 @@ def factored(e: Expr) -> Expr:
         return sp.Mul(*out) * sp.Sum(sp.Mul(*[f for f in s.function.args if f not in out]), s.limits[0])
 
     return e.replace(lambda x: isinstance(x, sp.Sum), pull) if e.has(sp.Sum) else e
+
+
+def merged_powers(d: Expr, e: Expr) -> Expr:
+    """``d`` (SymPy's derivative of ``e``) with the powers of one nonnegative kinked base ``B`` (``Abs(u)``,
+    ``Max(u, 0)``) in a product added up: the chain rule writes the derivative of ``B^p`` as
+    ``p*B^p*sign(u)/B``, which is 0/0 where ``B = 0``, although for ``p > 1`` ``B^p`` is differentiable there with
+    derivative 0, which is what ``p*B^(p - 1)*sign(u)`` is (its sign damped, :func:`damping`), and for ``p <= 1``
+    that product is undefined or a kink there as well. Only for a base every power of which in ``e`` has a real
+    exponent; the product is the same function wherever it was defined."""
+    bases = {b for b, x in (a.as_base_exp() for a in e.atoms(sp.Pow))
+             if isinstance(b, (sp.Abs, sp.Max)) and (not isinstance(b, sp.Max) or sp.S.Zero in b.args)}
+    bases = {b for b in bases if all(x.is_real for a in e.atoms(sp.Pow) for c, x in [a.as_base_exp()] if c == b)}
+    if not bases:
+        return d
+
+    def merge(m: sp.Mul) -> Expr:
+        powers: dict[sp.Basic, Expr] = {}
+        rest: list[Expr] = []
+        for f in m.args:
+            b, x = f.as_base_exp()
+            if b in bases:
+                powers[b] = powers.get(b, sp.S.Zero) + x
+            else:
+                rest.append(f)
+        return sp.Mul(*rest, *[sp.Pow(b, x) for b, x in powers.items()])
+
+    return d.replace(lambda x: isinstance(x, sp.Mul), merge)

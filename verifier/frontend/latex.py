@@ -13,9 +13,11 @@ command argument in braces)::
     relop      = "=" | "<" | ">" | "\leq" | "\geq" | "\neq" ;   (* also \lt \gt \le \ge \ne <= >= != *)
     sum        = [ "+" | "-" ] term { ( "+" | "-" ) term } ;
     term       = factor { ( "\cdot" | "\times" | "/" | OPERATOR ) factor | factor } ;
-                 (* juxtaposition multiplies, but not before a number (x^10 shows x^1 0), nor after the
-                    right side of "/" (1/2x: 1/(2x) or x/2?), nor across \quad (a = a \quad b = b: two
-                    equations?), nor a number before a \frac of numbers (2\frac{1}{2}: a mixed number?) *)
+                 (* juxtaposition multiplies (:mod:`.latex_juxtapose`), but not before a number (x^10 shows
+                    x^1 0, y{0} shows y0) or a braced sign (a{-1} shows a-1), nor after the right side of "/"
+                    (1/2x: 1/(2x) or x/2?), nor across \quad (a = a \quad b = b: two equations?), nor a number
+                    before a \frac of numbers (2\frac{1}{2}: a mixed number?), nor "[" right after a name or an
+                    entry (y[0]: an entry of y?); (a)[b], a^2[b], 2[b] are products *)
     factor     = "-" factor | PATTERN-led power | big | leibniz-op | nabla | power ;
     big        = ( "\sum" | "\prod" ) "_" "{" index [ "=" sum | "\in" set ] "}" [ "^" group ] term ;
                  (* \sum_j: bounds from the notation; \sum_{x \in \{0, 1\}} f(x) is f(0) + f(1); the index
@@ -26,8 +28,10 @@ command argument in braces)::
                     what follows it other than + - or a relation is ambiguous *)
     nabla      = "\nabla" "_" "{" var "}" reach ;             (* only for a declared scalar or an entry *)
     power      = postfix [ "^" group ] ;         (* ^\top after a vector literal is a transpose, ^T a power of a
-                                                    scalar when T is declared; x^2^3 is refused, as TeX does *)
-    postfix    = primary { "_" group } ;                        (* an entry of a family, or k_1 -> k1 *)
+                                                    scalar when T is declared; x^2^3 is refused, as TeX does;
+                                                    ^{(2)} and ^{[2]} (labels?) are not read *)
+    postfix    = primary { "_" group } ;         (* an entry of a family, or k_1 -> k1; x_{(i)} (an order
+                                                    statistic?) is not read *)
     primary    = PATTERN                                        (* the longest notation pattern here *)
                | NUMBER                                         (* 1 000, .4, 1{,}000{,}000, 3{,}14 *)
                | "e" | "\mathrm{e}" [ "^" group ]               (* Euler's number; e^{x} is exp(x) *)
@@ -60,6 +64,7 @@ from fractions import Fraction
 
 from verifier.errors import ExpressionError
 from verifier.frontend import latex_calculus as C
+from verifier.frontend import latex_juxtapose as J
 from verifier.frontend import latex_patterns as N
 from verifier.frontend import latex_tokens as T
 from verifier.frontend import parser as P
@@ -180,42 +185,28 @@ class _Reader:
         return left
 
     def term(self) -> P.Node:
-        left = self.factor()
+        left = last = self.factor()
         after_slash = False
         while True:
             token = self.token
             if (token.kind == K.CMD and token.text in _TERM_OPS) or token.kind == K.SLASH:
                 self.advance()
-                left = P.BinOp(_TERM_OPS[token.text], left, _not_vectors(left, self.factor(), token), left.col)
+                last = _not_vectors(left, self.factor(), token)
+                left = P.BinOp(_TERM_OPS[token.text], left, last, left.col)
                 after_slash = token.kind == K.SLASH
             elif (operator := self._operator(token)) is not None:
                 name, width = operator
                 self.pos += width
-                left = P.Call(name, (left, self.factor()), left.col)
+                last = self.factor()
+                left = P.Call(name, (left, last), left.col)
                 after_slash = False
             elif token.kind == K.STAR:
                 raise ExpressionError("'*' has no meaning in the notation (give it one under [operators])",
                                       column=token.col)
             elif self.starts_factor(token):
-                if token.wide:
-                    raise ExpressionError("'\\quad' between two factors: a product, or two formulas side by side? "
-                                          "write \\cdot, or \\qquad between formulas", column=token.col)
-                if token.kind == K.NUMBER:
-                    raise ExpressionError(f"a number right after a factor ('{token.text}'): TeX shows x^10 as x^1 "
-                                          "0; write \\cdot, or braces around an exponent", column=token.col)
-                if after_slash:
-                    raise ExpressionError("a factor after a/b written with '/': a/(b c) or (a/b) c? use \\frac "
-                                          "or parentheses", column=token.col)
-                if T.mixed_number(self.tokens, self.pos):
-                    raise ExpressionError("a number before a fraction of numbers (2\\frac{1}{2}): a mixed number "
-                                          "or a product? write 2 + \\frac{1}{2}, or \\cdot", column=token.col)
-                if T.digits_apart(self.tokens, self.pos):
-                    raise ExpressionError("digits in separate groups ({2}{3} shows 23): write the number, or \\cdot",
-                                          column=token.col)
-                if isinstance(left, P.Vector) and token.kind == K.LBRACKET:
-                    raise ExpressionError("a vector before '[': an entry, or a product? write the entry as a name",
-                                          column=token.col)
-                left = P.BinOp("*", left, _not_vectors(left, self.factor(), token), left.col)
+                J.check(self.tokens, self.pos, last, after_slash, self.rules)
+                last = _not_vectors(left, self.factor(), token)
+                left = P.BinOp("*", left, last, left.col)
             else:
                 return left
 

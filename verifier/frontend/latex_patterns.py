@@ -30,6 +30,8 @@ from verifier.frontend.names import CONSTANTS, FUNCTIONS
 __all__ = ["GREEK", "Pattern", "Rules", "RunIndex", "fill", "greek_name", "match", "pattern", "placed", "two_letters"]
 
 K = TokenKind
+#: The groups a script may be that label it rather than hold a value, by their opening token.
+_GROUPS = {K.LPAREN: "parentheses", K.LBRACKET: "brackets"}
 _HOLE = re.compile(r"\?([A-Za-z]+)")
 _ATOMS = frozenset({K.LETTER, K.NUMBER, K.WORD, K.UPRIGHT})
 
@@ -124,13 +126,19 @@ def not_a_constant(name: str, token: Token) -> None:
 
 
 def not_a_label(tokens: list[Token], hat: Token) -> list[Token]:
-    """Raise for a superscript that is one parenthesised group: ``\\theta^{(t)}``, ``W^{(2)}`` label an iteration or a
-    layer, ``f^{(2)}`` is a derivative's order; none is a power (a pattern says what the sheet means). The tokens
-    otherwise."""
-    if tokens and tokens[0].kind == K.LPAREN and closing(tokens, 0) == len(tokens) - 1:
-        raise ExpressionError("a superscript in parentheses (^{(2)}: a label, a derivative's order or a power?) is not "
-                              "read: give the notation a pattern", column=hat.col)
+    """Raise for a superscript that is one parenthesised or bracketed group: ``\\theta^{(t)}``, ``W^{(2)}``,
+    ``a^{[2]}`` label an iteration or a layer, ``f^{(2)}`` is a derivative's order; none is a power (a pattern says
+    what the sheet means). The tokens otherwise."""
+    if _one_group(tokens):
+        raise ExpressionError(f"a superscript in {_GROUPS[tokens[0].kind]} (^{{(2)}}, ^{{[2]}}: a label, a "
+                              "derivative's order or a power?) is not read: give the notation a pattern",
+                              column=hat.col)
     return tokens
+
+
+def _one_group(tokens: list[Token]) -> bool:
+    """Whether the tokens are one group in parentheses or brackets, ``(2)`` or ``[l]``."""
+    return bool(tokens) and tokens[0].kind in _GROUPS and closing(tokens, 0) == len(tokens) - 1
 
 
 def one_index(tokens: list[Token]) -> None:
@@ -143,7 +151,11 @@ def one_index(tokens: list[Token]) -> None:
 
 
 def two_letters(tokens: list[Token]) -> None:
-    """Raise if a subscript is letters side by side: ``x_{ij}`` is x[i, j] to most readers, x[i*j] to a grammar."""
+    """Raise if a subscript is letters side by side (``x_{ij}`` is x[i, j] to most readers, x[i*j] to a grammar) or
+    one group in parentheses or brackets (``x_{(i)}``)."""
+    if _one_group(tokens):      # x_{(i)}: the i-th smallest of x (an order statistic), not x_i
+        raise ExpressionError(f"a subscript in {_GROUPS[tokens[0].kind]} (x_{{(i)}}: an order statistic, or the entry "
+                              "x_i?) is not read: give the notation a pattern", column=tokens[0].col)
     if len(tokens) > 1 and all(t.kind == K.LETTER for t in tokens):
         raise ExpressionError(f"'{''.join(t.text for t in tokens)}' in a subscript: two indices, or their product? "
                               "give the notation a pattern", column=tokens[0].col)

@@ -290,6 +290,8 @@ def _undefined_condition(c: sp.Basic, value: Valuation, judge: Judge, substitute
     if not isinstance(c, sp.Basic):
         return False
     if isinstance(c, sp.Implies):
+        # A definedness guard (the builder's): its conclusion is read only where its premise is shown to hold (an
+        # undecided premise shows nothing undefined).
         antecedent, consequent = c.args
         return _undefined_condition(antecedent, value, judge, substitute) or (
             judge(antecedent) is True and _undefined_condition(consequent, value, judge, substitute))

@@ -333,7 +333,7 @@ def _inverse_identity(d: sp.Expr, facts: Facts) -> Confirmed | None:
             return True
         return confirm_sign(a, facts, strict=strict) is not None
 
-    n = _rewritten_normal(inverse.rewritten(d, sign), d, facts)
+    n = _rewritten_normal(trig.expanded_angles(inverse.rewritten(d, sign)), d, facts)
     if n is not None and (is_zero_polynomially(n) or (n.has(*trig.TRIG) and trig.reduced(n) == 0)):
         return Confirmed("inverse functions by their principal branches' rules, exact cancellation")
     return None

@@ -70,7 +70,10 @@ def sign_between_zeros(e: sp.Basic, facts: Facts) -> tuple[int, bool] | None:
     ends = [(_fraction(v) * a + b, is_open) for v, is_open in (lo, hi)]
     (low, low_open), (high, high_open) = ends if a > 0 else ends[::-1]
     offset = Fraction(0) if isinstance(e, sp.sin) else Fraction(1, 2)
-    k = math.floor(float(low) / math.pi - float(offset))      # a guess, checked exactly below
+    try:
+        k = math.floor(float(low) / math.pi - float(offset))      # a guess, checked exactly below
+    except (OverflowError, ValueError):
+        return None
     below = interval.sign(sp.Rational(low.numerator, low.denominator) - _pi_times(k + offset))
     above = interval.sign(_pi_times(k + 1 + offset) - sp.Rational(high.numerator, high.denominator))
     if below is None or above is None or below < 0 or above < 0:

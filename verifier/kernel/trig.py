@@ -73,6 +73,30 @@ def reduced(d: sp.Expr) -> sp.Expr | None:
     return _modulo_circle(num, angles)
 
 
+def expanded_angles(e: sp.Expr) -> sp.Expr:
+    """Rule 2 for a sine or cosine of an integer combination of arcsines, arccosines and arctangents (and a number),
+    of more than one of them or a multiple: written as a polynomial in their sines and cosines, which SymPy's own
+    evaluations then read (``sin(asin(u)) = u``, ``cos(asin(u)) = sqrt(1 - u^2)``, ``cos(atan(u)) = 1/sqrt(1 +
+    u^2)``, trusted as in :mod:`verifier.kernel.inverse`). The expansion is de Moivre's, an identity for every
+    (complex) angle: ``sin(2*asin(x)) = 2*x*sqrt(1 - x^2)``."""
+    repl: dict[sp.Basic, sp.Expr] = {}
+    for x in sp.preorder_traversal(e):
+        if not isinstance(x, (sp.sin, sp.cos)) or x in repl:
+            continue
+        terms = _terms(x.args[0])
+        atoms = [(c, t) for c, t in terms if not t.is_number]
+        if not atoms or not all(isinstance(t, (sp.asin, sp.acos, sp.atan)) and c.is_Integer for c, t in atoms) \
+                or (len(atoms) == 1 and abs(atoms[0][0]) == 1):
+            continue
+        angles = {t: (sp.Dummy("c", real=True), sp.Dummy("s", real=True)) for _, t in atoms}
+        unit = _unit(x.args[0], {t: 1 for t in angles}, angles)
+        if unit is None:
+            continue
+        back = {v: fn(t) for t, (c, s_) in angles.items() for v, fn in ((c, sp.cos), (s_, sp.sin))}
+        repl[x] = (unit[0] if isinstance(x, sp.cos) else unit[1]).xreplace(back)
+    return e.xreplace(repl) if repl else e
+
+
 def nonzero_by_factors(u: sp.Expr, known: list[sp.Expr]) -> bool:
     """
         u = k * f1^e1 * ... * fm^em (rules 2 and 3; k a nonzero number)     each fi a nonzero number times a

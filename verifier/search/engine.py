@@ -9,7 +9,8 @@ For a ``forall`` problem, each case (of the finite domains it uses) goes through
    :func:`verifier.kernel.identity.confirm_identity` / :func:`~verifier.kernel.identity.confirm_sign` -> ``proved``;
 3. a wider probe for a counterexample -> ``refuted``;
 4. a bounded check over a finite set of sizes and indices, each instance confirmed exactly, then a search for a
-   counterexample beyond it (sizes up to twice the largest checked, and a few larger ones) -> ``checked`` naming
+   counterexample beyond it (sizes up to twice the largest checked, and a few larger ones; small values, then the
+   extreme points of :mod:`verifier.search.extremes`) -> ``checked`` naming
    exactly the set confirmed; an instance that fails is probed for a counterexample -> ``refuted``;
 5. otherwise ``unknown``, saying what was tried.
 
@@ -20,6 +21,7 @@ Every ``proved``, ``checked`` and ``refuted`` comes from a kernel verdict object
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,7 +36,7 @@ from verifier.frontend.problem_builder import library_problems
 from verifier.kernel import Checked, Proved, Refuted, rules
 from verifier.kernel.relations import OPERATORS, oriented
 from verifier.model import Claim, ClaimResult, Obligation, Outcome, Verdict, not_read, obligations, worst
-from verifier.search import floats, integers, strategies
+from verifier.search import extremes, floats, integers, strategies
 
 #: Points tried per instance when probing for a counterexample or a witness.
 PROBE_POINTS = 14
@@ -201,14 +203,12 @@ def _bounded(case: Case, problem: Problem, tried: list[str]) -> Settled:
     result = kernel.check(case.relations, case.hypotheses, inst.assignments, case.facts, inst.description,
                            inst.total)
     if result is None:
-        found = _search(case, strategies.beyond(case, problem, inst), BEYOND_POINTS, 0,
-                        "counterexample beyond the bounded check, exact evaluation")
+        found = _search_beyond(case, strategies.beyond(case, problem, inst))
         return found or _unknown("tried: " + "; ".join([*tried, "bounded check: no instance satisfies the "
                                                                   "hypotheses"]), tried)
     if isinstance(result, Checked):
         beyond = strategies.beyond(case, problem, inst)
-        found = _search(case, beyond, BEYOND_POINTS, 0, "counterexample beyond the bounded check, exact evaluation")
-        return found or _from_checked(result, case)
+        return _search_beyond(case, beyond) or _from_checked(result, case)
     found = _search(case, [dict(result)], WITNESS_POINTS, 0,
                     "counterexample found by the bounded check, exact evaluation")
     if found:
@@ -216,6 +216,34 @@ def _bounded(case: Case, problem: Problem, tried: list[str]) -> Settled:
     shown = ", ".join(f"{k} = {v}" for k, v in sorted(result.items(), key=lambda kv: str(kv[0])))
     return _unknown(f"tried: {'; '.join(tried)}; bounded check could not confirm the instance {shown}, and found "
                     "no counterexample there", tried, sizes=inst.description)
+
+
+def _search_beyond(case: Case, instances: list[dict]) -> Settled | None:
+    """A counterexample beyond a bounded check: at the small points of every instance first, then at the extreme
+    points of :mod:`verifier.search.extremes` (bounded names at the ends of their intervals, the entries past those
+    the claim writes in extreme patterns) and, at sizes no larger than a default bounded check's, as many small
+    points as a probe tries, each checked exactly only where the floats may see a failure."""
+    method = "counterexample beyond the bounded check, exact evaluation"
+    found = _search(case, instances, BEYOND_POINTS, 0, method)
+    if found:
+        return found
+    for ints in instances:
+        for rel in case.relations:
+            atoms = strategies.real_atoms(case, ints, [rel])
+            written = extremes.written_entries(rel, list(case.hypotheses), ints)
+            # At a size a default bounded check would have covered (one a small `sizes` set leaves out), the
+            # wider probe's small values too.
+            small = all(abs(int(v)) <= strategies.DEFAULT_MAX_SIZE for v in ints.values())
+            wider = strategies.points(atoms, PROBE_POINTS - BEYOND_POINTS, start=BEYOND_POINTS) if small else ()
+            for reals in itertools.chain(extremes.end_points(atoms, case.facts),
+                                         extremes.family_patterns(atoms, written), wider):
+                point = symmetric_point({**ints, **strategies.in_domains(reals, case.facts)}, case)
+                if floats.screen(rel, floats.Point(point, case.facts.families)):
+                    continue
+                refuted = kernel.refute(rel, case.hypotheses, point, case.facts, method)
+                if refuted is not None:
+                    return _from_refuted(refuted, case)
+    return None
 
 
 def _exists(problem: Problem) -> Settled:

@@ -164,7 +164,7 @@ def _at_joint(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple
         try:
             found = sp.limit(x, v, v0, direction)
         except (NotImplementedError, ValueError, TypeError):
-            return UNDECIDED
+            return sp.nan
         if found.has(sp.nan, sp.AccumBounds):
             return UNDECIDED    # no limit (x^2*sin(1/x)'s slopes): the derivative may still exist
         return found
@@ -189,7 +189,7 @@ def _at_joint(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple
 NOT_A_NUMBER = (sp.nan, sp.zoo, sp.oo, -sp.oo, sp.AccumBounds)
 
 
-#: A one-sided limit SymPy could not find, or that does not exist (the mean value theorem then says nothing).
+#: A one-sided limit that does not exist (an oscillation: the mean value theorem then says nothing).
 UNDECIDED = sp.Dummy("undecided")
 
 

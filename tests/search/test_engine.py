@@ -767,3 +767,12 @@ def test_a_guard_whose_premise_is_false_reads_nothing_undefined(tmp_path: Path) 
     result = run(tmp_path, 'statement = "0 = diff(Piecewise((x/log(x), x > 0), (0, True)), x)"\nwhere = { x = "0" }')
     assert result.verdict != "refuted", [(o.verdict, o.message, o.values) for o in result.outcomes]
     assert [o.method for o in result.outcomes] == ["normal form: exact cancellation"]
+
+
+def test_a_negative_symbolic_power_of_0_is_undefined_though_sympy_combines_it(tmp_path: Path) -> None:
+    # |x|^p*|x|^(-p) for p > 0 is 1 wherever x != 0 and undefined at x = 0 (0 to the power -p); SymPy writes it as
+    # 1 when it is built, so 1 = it was proved (the outside red team's symx.8). By hand: false at x = 0.
+    result = run(tmp_path, 'statement = "1 = Abs(x)^p*Abs(x)^(-p)"')
+    assert result.verdict == "refuted"
+    (outcome,) = result.outcomes
+    assert outcome.counterexample is not None and outcome.counterexample.get("x") == "0", outcome.counterexample

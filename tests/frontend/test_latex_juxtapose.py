@@ -34,6 +34,8 @@ GOOD = [
     (r"|a|[b]", "Abs(a) * b"),
     (r"a \cdot [b + z]", "a * (b + z)"),                 # an operator written out
     (r"\frac{a}{b}[z]", "a / b * z"),
+    (r"2e + e^{z} - 1", "2 * E + exp(z) - 1"),            # e before a sign and a name, or a power: Euler's number
+    (r"2e - a", "2 * E - a"),
 ]
 
 
@@ -73,6 +75,9 @@ BAD = [
     # Braces print nothing: {q}(1 - z) shows q(1 - z), refused as such with q undeclared (it was q*(1 - z)).
     (r"{q}(1 - z)", "'q' followed by '('", 2),
     (r"a + {\text{Cov}}(a)", "'Cov' followed by '('", 6),
+    # A learning rate written 1e-3 was read 1*e - 3 (e - 3 < 0, not 0.001): a line 1e-3 = e - 3 was provable.
+    (r"\alpha = 1e-3", "scientific notation, or a product with e?", 11),
+    (r"2.5 e + 4", "write 2.5 \\cdot 10^{4}", 5),
     (r"a \quad [b]", "'\\quad' between two factors", 9),
     (r"1/2[a]", "after a/b written with '/'", 4),
 ]

@@ -45,6 +45,9 @@ SHEET_COPIES, COPIES_MAX = 20, 2.0
 SHEET = REPO / "derivations" / "sheets" / "assignment-1-answers.md"
 #: A target this close to its limit (value >= AT_RISK * limit) is flagged, and profiled even when it passes.
 AT_RISK = 0.9
+#: A timed run writes a JSON report only to give its verdicts and engine seconds: without what the reports show
+#: beyond verdicts (MathML, plots), which the command timed (``verify all``, text) does not build either.
+JSON = ("--format", "json", "--no-display", "--output")
 #: Sampling period of the memory run.
 SAMPLE_INTERVAL = 0.05
 
@@ -201,10 +204,9 @@ def _rounds(config: Config, verify: list[str | Path], tmp: Path, cold_dir: Path,
     commands: dict[str, tuple[str, list[str | Path], Path]] = {
         "import_sympy": ('python -c "import sympy"', [*python, "-c", "import sympy"], tmp),
         "cold_all": ("verify all --no-cache (cold)",
-                     [*verify, "all", "--no-cache", "--format", "json", "--output", reports["cold_all"]], cold_dir),
+                     [*verify, "all", "--no-cache", *JSON, reports["cold_all"]], cold_dir),
         "classes_all": (f"verify all --no-cache of tests/homework/{{{','.join(CLASS_FILES)}}}.toml (cold)",
-                        [*verify, "--derivations", classes, "all", "--no-cache", "--format", "json", "--output",
-                         reports["classes_all"]], tmp),
+                        [*verify, "--derivations", classes, "all", "--no-cache", *JSON, reports["classes_all"]], tmp),
         "cold_claim": (f"verify {config.claim} --no-cache (cold)", [*verify, config.claim, "--no-cache"], cold_dir),
         "warm_all": ("verify all (warm cache)", [*verify, "all"], warm_dir),
         "homework_all": ("verify all --no-cache of tests/homework (cold)",
@@ -362,7 +364,7 @@ def _scale_point(label: str, verify: list[str | Path], root: Path, make: Callabl
     for _ in range(repeat):
         out = root / "report.json"
         out.unlink(missing_ok=True)
-        runs.append(proc.run([*verify, "all", "--no-cache", "--format", "json", "--output", out], cwd=root))
+        runs.append(proc.run([*verify, "all", "--no-cache", *JSON, out], cwd=root))
         try:
             report = json.loads(out.read_text(encoding="utf-8"))
         except (OSError, ValueError):

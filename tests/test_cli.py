@@ -385,3 +385,18 @@ def test_progress_lines_show_a_sheets_unread_steps_as_unknown(capsys: pytest.Cap
                       str(sheet))
     assert "[1/1] q2.3 unknown" in err
     assert "not read: '\\dots'" in out
+
+
+def test_a_bracket_after_a_scalar_is_not_read_as_a_product(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # With y declared real, y[0] + 1 = 1 was read y*0 + 1 = 1 and proved; on the page y[0] is an entry of y. The
+    # step is now "not read" at the bracket (column 4 of the file's line), and `verify init` lists the line.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.md").write_text("**Answer 1.1**\n$$y[0] + 1 = 1$$\n", encoding="utf-8")
+    (tmp_path / "s.notation.toml").write_text('[symbols]\ny = "real"\n', encoding="utf-8")
+    code, out, _ = run(capsys, "--derivations", "s.md", "--no-cache", "--jobs", "1", "--format", "json")
+    assert code == 1 and verdicts(out) == {"q1.1": "unknown"}
+    _, text, _ = run(capsys, "--derivations", "s.md", "--no-cache", "--jobs", "1", "--color", "never")
+    assert "not read: '[' right after 'y'" in text and "s.md:2:4" in text
+    assert run(capsys, "init", "s.md", "--output", "inferred.toml")[0] == 0
+    assert "line 2: '[' right after 'y'" in (tmp_path / "inferred.toml").read_text(encoding="utf-8")

@@ -34,6 +34,8 @@ GOOD = [
     (r"|a|[b]", "Abs(a) * b"),
     (r"a \cdot [b + z]", "a * (b + z)"),                 # an operator written out
     (r"\frac{a}{b}[z]", "a / b * z"),
+    (r"2e + e^{z} - 1", "2 * E + exp(z) - 1"),            # e before a sign and a name, or a power: Euler's number
+    (r"2e - a", "2 * E - a"),
 ]
 
 
@@ -53,6 +55,8 @@ BAD = [
     (r"y[0]^2", "'[' right after 'y'", 2),                # was y*0^2
     (r"y\left[0\right]", "'[' right after 'y'", 7),       # \left only sizes the bracket
     (r"{y}[0]", "'[' right after 'y'", 4),                # braces print nothing: y[0]
+    (r"y{[0]}", "'[' right after 'y'", 3),
+    (r"q{(1 - z)}", "'q' followed by '('", 1),            # shows q(1 - z); was q*(1 - z)
     (r"2y[0]", "'[' right after 'y'", 3),                 # the factor before '[' is y, not 2y
     (r"a \cdot y[0]", "'[' right after 'y'", 10),
     (r"-y[0]", "'[' right after 'y'", 3),
@@ -71,6 +75,9 @@ BAD = [
     # Braces print nothing: {q}(1 - z) shows q(1 - z), refused as such with q undeclared (it was q*(1 - z)).
     (r"{q}(1 - z)", "'q' followed by '('", 2),
     (r"a + {\text{Cov}}(a)", "'Cov' followed by '('", 6),
+    # A learning rate written 1e-3 was read 1*e - 3 (e - 3 < 0, not 0.001): a line 1e-3 = e - 3 was provable.
+    (r"\alpha = 1e-3", "scientific notation, or a product with e?", 11),
+    (r"2.5 e + 4", "write 2.5 \\cdot 10^{4}", 5),
     (r"a \quad [b]", "'\\quad' between two factors", 9),
     (r"1/2[a]", "after a/b written with '/'", 4),
 ]

@@ -110,6 +110,8 @@ BAD = [
     # message about a subscripted name; x^(2) likewise)
     ("y_[0]", "'_' takes only '['", 3),
     ("x^(2)", "'^' takes only '('", 3),
+    ("z^-1", "'^' raises only '-'", 3),                           # was "expected a formula" after the minus
+    (r"e^-z + 1", "'^' raises only '-'", 3),
     (r"\frac(a)(b)", "'\\frac' takes only '('", 6),
     # Found by the red team: nesting past Python's own limit was a RecursionError, not a refusal
     ("\\frac{1}{" * 800 + "1" + "}" * 800, "nested too deeply", 1806),

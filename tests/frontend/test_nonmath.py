@@ -45,6 +45,8 @@ def _math(visible: Visible) -> list[str]:
     "- item\n      $$a = a$$\n",           # no blank line: the paragraph goes on, however deep
     "text\n[id]: /url\n$$a = a$$\n",       # a link definition cannot interrupt a paragraph: this is text
     "[id] and $$a = a$$\n",                # no colon: a shortcut reference, not a definition
+    "[1]: $$a = a$$ is shown\n",           # text after the destination that is no title: no definition
+    '[id]: /url "t" $$a = a$$\n',          # text after the title: no definition either
     "- item\n\n  ```\n  code\n  ```\n\n  $$a = a$$\n",     # after the item's fence closes
     "<div>\n\n$$a = a$$\n\n</div>\n",      # HTML that does not hide: MathJax typesets what is inside
     "<img hidden> $$a = a$$\n",            # a void element hides only itself

@@ -177,6 +177,13 @@ def test_a_capped_bounded_check_says_which_instances_it_checked(tmp_path: Path) 
     # The same with a family zero outside 1..K: at K = 7, g[7] = 1, the others 0, the sum is 1 and K*Max(...) is 0.
     ('statement = "Sum(g[j], (j, 1, K)) <= K*Max(g[1], g[2], g[3], g[4], g[5], g[6])"',
      {"K": "7", **{f"g[{j}]": "0" for j in range(1, 7)}, "g[7]": "1"}, "1", "0"),
+    # Under x >= -21/10, Bernoulli's inequality fails at x = -21/10 only for odd K >= 49 ((-11/10)^49 is about
+    # -106.7 < 1 - 102.9): odd 65, next to 64, is the first size tried there; rhs = 1 - 65*21/10 = -271/2.
+    ('assume = ["x >= -21/10"]\nstatement = "(1 + x)^K >= 1 + K*x"', {"K": "65", "x": "-21/10"},
+     str(sp.Rational(-11, 10)**65), "-271/2"),
+    # Checked on the small sizes 1..2 only (where it holds for every x: (1 + x)^2 - 1 - 2x = x^2), beyond them the
+    # sizes a default check covers get a probe's small values: K = 5, x = -3: (-2)^5 = -32 < 1 - 15 = -14.
+    ('statement = "(1 + x)^K >= 1 + K*x"\nsizes = { K = "1..2" }', {"K": "5", "x": "-3"}, "-32", "-14"),
 ])
 def test_a_bounded_check_is_not_checked_when_larger_sizes_refute(tmp_path: Path, claim: str, point: dict,
                                                                    lhs: str, rhs: str) -> None:
@@ -749,3 +756,23 @@ def test_a_condition_whose_side_is_undefined_makes_the_piecewise_undefined(tmp_p
                                                                             verdict: str) -> None:
     result = run(tmp_path, claim)
     assert result.verdict == verdict, [(o.verdict, o.message) for o in result.outcomes]
+
+
+def test_a_guard_whose_premise_is_false_reads_nothing_undefined(tmp_path: Path) -> None:
+    # The derivative of Piecewise((x/log(x), x > 0), (0, True)) at x = 0 exists and is 0 (the right quotient
+    # 1/log(h) tends to 0, the left one is 0; by hand), so 0 = it holds there (the outside red team's tiny.9). The
+    # builder guards x/log(x) by Implies(x > 0, log(x) != 0); at x = 0 the premise is false and log(0) is never
+    # read, so the right side is defined: never refuted (proved, or withheld by the cross-check, whose quotients
+    # converge like 1/log(h)).
+    result = run(tmp_path, 'statement = "0 = diff(Piecewise((x/log(x), x > 0), (0, True)), x)"\nwhere = { x = "0" }')
+    assert result.verdict != "refuted", [(o.verdict, o.message, o.values) for o in result.outcomes]
+    assert [o.method for o in result.outcomes] == ["normal form: exact cancellation"]
+
+
+def test_a_negative_symbolic_power_of_0_is_undefined_though_sympy_combines_it(tmp_path: Path) -> None:
+    # |x|^p*|x|^(-p) for p > 0 is 1 wherever x != 0 and undefined at x = 0 (0 to the power -p); SymPy writes it as
+    # 1 when it is built, so 1 = it was proved (the outside red team's symx.8). By hand: false at x = 0.
+    result = run(tmp_path, 'statement = "1 = Abs(x)^p*Abs(x)^(-p)"')
+    assert result.verdict == "refuted"
+    (outcome,) = result.outcomes
+    assert outcome.counterexample is not None and outcome.counterexample.get("x") == "0", outcome.counterexample

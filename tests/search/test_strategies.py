@@ -89,6 +89,16 @@ def test_beyond_a_bounded_check_sizes_reach_twice_the_largest(tmp_path: Path) ->
     assert 0 < len(further) <= strategies.BEYOND_INSTANCES
 
 
+def test_beyond_tries_powers_of_two_and_the_odd_sizes_next_to_the_first(tmp_path: Path) -> None:
+    """Checked K in 1..5: beyond it 16, 32, ..., 4096 (2^4 to 2^12), and the odd 17, 33, 65, 129 (2^4 + 1 to
+    2^7 + 1), where a power of a negative number is negative; not 257 (2^8 + 1)."""
+    pr = problem(tmp_path, 'statement = "floor(K/2) + ceiling(K/2) = K"')
+    inst = strategies.instances(pr.cases[0], pr)
+    sizes = {named(a)["K"] for a in strategies.beyond(pr.cases[0], pr, inst)}
+    assert {2**k for k in range(4, 13)} | {17, 33, 65, 129} <= sizes
+    assert 257 not in sizes
+
+
 def test_beyond_reaches_below_for_a_size_of_any_sign(tmp_path: Path) -> None:
     """n is an integer of any sign, checked at -2..20: beyond it 21..40 and below -3, -4 (twice -2 at least)."""
     pr = problem(tmp_path, 'statement = "Product(n - j, (j, -2, 20)) = 0"\nsizes = { n = "-2..20" }')

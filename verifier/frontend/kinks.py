@@ -75,8 +75,13 @@ def still(w: Expr, v: sp.Symbol | sp.Indexed, d: Expr | None = None, kink: sp.Ba
         if den.free_symbols & (dw.free_symbols | {v}) or den.has(sp.Sum, sp.Product, sp.KroneckerDelta):
             return None
         if not any(_reads(a, v) for a in factor.atoms(*SMOOTHLESS)):
-            return sp.Eq(coefficient, 0)
-    return sp.Eq(dw, 0)
+            return _unless_false(sp.Eq(coefficient, 0))
+    return _unless_false(sp.Eq(dw, 0))
+
+
+def _unless_false(c: sp.Basic) -> sp.Basic | None:
+    """``c``, or ``None`` where it is false (the argument always moves: no case to add)."""
+    return None if c is sp.false else c
 
 
 #: What may make a factor jump or bend.

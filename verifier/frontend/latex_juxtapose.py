@@ -7,6 +7,7 @@ except where the page shows something else or could:
 - a bracket right after a name other than ``\pi`` (``y[0]``, ``e[z]``, ``\mathbf{x}[i]``, ``{y}[0]``, ``x_i[j]``,
   ``y\left[0\right]``) is an entry to most readers, a product to a grammar; entries are written with subscripts
   (``y_{0}`` of a family);
+- a number in scientific notation (``1e-3``: 0.001, or 1 times e minus 3?);
 - a number right after a factor (``x^10`` shows x^1 0; ``y{0}`` shows y0, a name or an entry), or a sign (``a{-1}``
   shows a - 1);
 - digits in separate groups (``{2}{3}`` shows 23), a number before a fraction of numbers (``2\frac{1}{2}``: a mixed
@@ -41,6 +42,11 @@ def check(tokens: list[Token], pos: int, last: P.Node, after_slash: bool, rules:
                               "or \\qquad between formulas", column=token.col)
     if token.kind == K.NUMBER:
         _number_after(token)
+    if _exponent_form(tokens, pos):
+        raise ExpressionError(f"'{tokens[pos - 1].text}e{tokens[pos + 1].text}{tokens[pos + 2].text}': a number in "
+                              f"scientific notation, or a product with e? write {tokens[pos - 1].text} \\cdot "
+                              f"10^{{{tokens[pos + 1].text.strip('+')}{tokens[pos + 2].text}}}, or \\cdot before e",
+                              column=token.col)
     if after_slash:
         raise ExpressionError("a factor after a/b written with '/': a/(b c) or (a/b) c? use \\frac or parentheses",
                               column=token.col)
@@ -57,12 +63,19 @@ def check(tokens: list[Token], pos: int, last: P.Node, after_slash: bool, rules:
         raise ExpressionError(f"a sign right after a factor (a{{{leading.text}1}} shows a {leading.text} 1): a "
                               f"product or a {'difference' if leading.kind == K.MINUS else 'sum'}? write \\cdot "
                               "and parentheses for a product", column=leading.col)
-    if token.kind == K.LBRACKET:
-        _not_an_entry(last, _closed(tokens, pos), token, rules)
-    if token.kind == K.LPAREN and isinstance(last, P.Name) and not _closed(tokens, pos) and \
+    if leading.kind == K.LBRACKET:     # y{[0]} shows y[0] too
+        _not_an_entry(last, _closed(tokens, pos), leading, rules)
+    if leading.kind == K.LPAREN and isinstance(last, P.Name) and not _closed(tokens, pos) and \
             not rules.is_value(last.id) and last.id not in CONSTANTS:     # {q}(1 - z) shows q(1 - z)
         raise ExpressionError(f"'{last.id}' followed by '(': an application or a product? declare '{last.id}' in "
                               "the notation (a function under [define], a value under [symbols])", column=last.col)
+
+
+def _exponent_form(tokens: list[Token], pos: int) -> bool:
+    """Whether ``tokens[pos]`` is the letter e between a number and a signed number: ``1e-3`` (0.001 to a
+    programmer, 1 times e minus 3 to a grammar)."""
+    return tokens[pos].kind == K.LETTER and tokens[pos].text == "e" and tokens[pos - 1].kind == K.NUMBER and \
+        pos + 2 < len(tokens) and tokens[pos + 1].kind in (K.PLUS, K.MINUS) and tokens[pos + 2].kind == K.NUMBER
 
 
 def _number_after(number: Token) -> None:

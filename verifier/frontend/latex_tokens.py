@@ -372,6 +372,9 @@ def _with_arguments(tokens: list[Token], n: int, out: list[Token], depth: int = 
         if n >= len(tokens) or tokens[n].kind in CLOSERS or tokens[n].kind in (K.CARET, K.UNDERSCORE):
             raise ExpressionError(f"'{t.text}' needs an argument", column=t.col)
         first = tokens[n]
+        if first.kind in (K.PLUS, K.MINUS) and t.kind == K.CARET:     # z^-1 shows z with a lone minus raised, then 1
+            raise ExpressionError(f"'^' raises only '{first.text}' without braces (TeX shows z^-1 as z^{{-}} 1): "
+                                  "write braces around the whole superscript", column=first.col)
         if first.kind in (K.LPAREN, K.LBRACKET):    # y_[0] puts '[' below and 0] after it: never what was meant
             raise ExpressionError(f"'{t.text}' takes only '{first.text}' without braces (TeX shows y_[0] as y with "
                                   f"'[' below, then 0]): write braces around the whole {_ROLE.get(t.text, 'argument')}",

@@ -233,19 +233,30 @@ def _markdown_blocks(text: str, starts: list[int], fail: Fail) -> list[tuple[int
             fence = (f.group()[0], len(f.group()), len(items), start, col)
             para = False
             continue
-        if not para and (d := _LINK_DEFINITION.match(rest)) is not None:
+        if not para and (d := _LINK_DEFINITION.match(rest)) is not None \
+                and (left := _after_destination(rest[d.end():])) != "":
             spans.append((start, stop))
-            after_destination = rest[d.end():]
-            opener = after_destination[:1]
-            if not after_destination:
-                title = "?"
-            elif opener in _TITLE_CLOSER and _TITLE_CLOSER[opener] not in after_destination[1:]:
-                title = _TITLE_CLOSER[opener]
+            title = left
             continue
         para = not (_ATX.match(rest) or _thematic_break(rest))
     if fence is not None:
         raise fail(f"the code block opened here with {fence[0] * fence[1]} is never closed", fence[3])
     return _merged(spans)
+
+
+def _after_destination(after: str) -> str | None:
+    """What a link reference definition leaves open after its destination (``after``, its spaces skipped):
+    ``None`` when it is complete, ``"?"`` when a title may follow on the next line, the closing character of a
+    title that goes on; ``""`` when ``after`` is no title, so that the line is no definition (it is shown)."""
+    if not after:
+        return "?"
+    closer = _TITLE_CLOSER.get(after[0])
+    if closer is None:
+        return ""
+    end = after.find(closer, 1)
+    if end < 0:
+        return closer
+    return None if not after[end + 1:].strip() else ""
 
 
 def _code_span(text: str, tick: int, spans: list[tuple[int, int]]) -> int:

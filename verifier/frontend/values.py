@@ -154,8 +154,8 @@ def power_condition(base: Expr, exponent: Expr) -> sp.Basic | None:
     """What ``base^exponent`` needs to be defined: ``base != 0`` for a negative integer exponent (``base != 0`` or
     ``exponent >= 0`` for an integer of unknown sign: ``(x^n)^m`` is built as ``x^(n*m)``, which would lose the
     condition of ``x^n``), ``base >= 0`` for a positive non-integer rational (``sqrt``), ``base > 0`` for a negative
-    one, an integer exponent for a negative base; ``None`` otherwise (a symbolic exponent needs nothing of every
-    point: ``0^x`` is defined for ``x > 0``)."""
+    one, ``base != 0`` for a negative symbolic exponent, an integer exponent for a negative base; ``None`` otherwise
+    (a symbolic exponent of unknown sign needs nothing of every point: ``0^x`` is defined for ``x > 0``)."""
     if exponent.is_integer:
         if exponent.is_nonnegative:
             return None
@@ -164,6 +164,9 @@ def power_condition(base: Expr, exponent: Expr) -> sp.Basic | None:
         return defined.integer_power_condition(base, exponent)
     if exponent.is_Rational:
         return (sp.Ge if exponent > 0 else sp.Gt)(base, 0, evaluate=False)
+    if exponent.is_negative:
+        # 0 to a negative power is undefined; SymPy writes |x|^t*|x|^(-t) as 1, defined at x = 0.
+        return sp.Ne(base, 0, evaluate=False)
     if base.is_negative:
         # (-2)^y is defined only for an integer y; SymPy writes (-2)^y*(-2)^y as (-2)^(2*y), defined at y = 1/2.
         return defined.integer_exponent(exponent)

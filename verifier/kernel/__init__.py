@@ -12,11 +12,14 @@ from verifier.kernel.checker import check, no_witness_possible, prove, prove_ins
 from verifier.kernel.declarations import Declaration, Interval
 from verifier.kernel.evaluation import confirm_at_point, contradictory, symmetric_family
 from verifier.kernel.facts import Facts, admits, facts_from
+from verifier.kernel.free_symbols import install as _remember_free_symbols
 from verifier.kernel.identity import confirm_instance, confirm_relation
 from verifier.kernel.interval import enclose
 from verifier.kernel.relations import show_relation
 from verifier.kernel.universal import AllIndices
 from verifier.kernel.verdicts import Checked, ForgedVerdict, Proved, Refuted, Witness
+
+_remember_free_symbols()
 
 __all__ = [
     "AllIndices", "Checked", "Declaration", "Facts", "ForgedVerdict", "Interval", "Proved", "Refuted", "Witness",

@@ -221,7 +221,8 @@ def _bounded(case: Case, problem: Problem, tried: list[str]) -> Settled:
 def _search_beyond(case: Case, instances: list[dict]) -> Settled | None:
     """A counterexample beyond a bounded check: at the small points of every instance first, then at the extreme
     points of :mod:`verifier.search.extremes` (bounded names at the ends of their intervals, the entries past those
-    the claim writes in extreme patterns), checked exactly only where the floats may see a failure."""
+    the claim writes in extreme patterns) and, at sizes no larger than a default bounded check's, as many small
+    points as a probe tries, each checked exactly only where the floats may see a failure."""
     method = "counterexample beyond the bounded check, exact evaluation"
     found = _search(case, instances, BEYOND_POINTS, 0, method)
     if found:
@@ -230,8 +231,12 @@ def _search_beyond(case: Case, instances: list[dict]) -> Settled | None:
         for rel in case.relations:
             atoms = strategies.real_atoms(case, ints, [rel])
             written = extremes.written_entries(rel, list(case.hypotheses), ints)
+            # At a size a default bounded check would have covered (one a small `sizes` set leaves out), the
+            # wider probe's small values too.
+            small = all(abs(int(v)) <= strategies.DEFAULT_MAX_SIZE for v in ints.values())
+            wider = strategies.points(atoms, PROBE_POINTS - BEYOND_POINTS, start=BEYOND_POINTS) if small else ()
             for reals in itertools.chain(extremes.end_points(atoms, case.facts),
-                                         extremes.family_patterns(atoms, written)):
+                                         extremes.family_patterns(atoms, written), wider):
                 point = symmetric_point({**ints, **strategies.in_domains(reals, case.facts)}, case)
                 if floats.screen(rel, floats.Point(point, case.facts.families)):
                     continue

@@ -221,8 +221,10 @@ def beyond(case: Case, problem: Problem, checked: InstanceSet, *, seed: int = 0)
     return out
 
 
-#: Sizes 16, 32, ... up to 2 to this power are tried beyond a bounded check.
+#: Sizes 16, 32, ... up to 2 to this power are tried beyond a bounded check, and the odd 17, 33, ... up to 2 to the
+#: second one plus 1.
 DOUBLING_UP_TO = 12
+ODD_UP_TO = 7
 #: Sizes tried last when a sum or product runs over a range that grows with a size: its value there is enclosed
 #: without writing it out (:mod:`verifier.kernel.interval`), so that a partial sum crossing a bound at K in the
 #: thousands or beyond (the harmonic numbers pass 10 at K = 12,367) is found before ``checked`` is said.
@@ -294,8 +296,10 @@ def _further_values(s: sp.Symbol, checked: list[int], rng: random.Random, marks:
     for pair in itertools.zip_longest(above, below):     # nearest first, on both sides
         out.extend(v for v in pair if v is not None)
     out[2:2] = [v for v in marks if v not in checked and v not in out and (floor is None or v >= floor)]
-    # Doubling reaches a size where an exponential or a factorial overtakes a bound (2^K < 10^300 fails at 997).
-    doubling = [2**k for k in range(4, DOUBLING_UP_TO + 1)]
+    # Doubling reaches a size where an exponential or a factorial overtakes a bound (2^K < 10^300 fails at 997);
+    # the odd sizes next to the first powers reach a power of a negative number at its negative sign
+    # ((-11/10)^K >= 1 - 21*K/10 fails at odd K from 49 on).
+    doubling = [2**k + d for k in range(4, DOUBLING_UP_TO + 1) for d in ((0, 1) if k <= ODD_UP_TO else (0,))]
     doubling += [] if floor is not None else [-v for v in doubling]
     out += [v for v in doubling if v not in checked and v not in out]
     return out + larger + [v for v in far if v not in out and v not in larger]

@@ -146,6 +146,12 @@ def test_the_points_where_a_floor_is_constant_though_its_argument_is_an_integer(
     assert joints.flat_points(x**3, x, floor=True) == []
     assert joints.flat_points(sp.Abs(x), x, floor=True) == [(0, 0)]
     assert joints.flat_points(sp.Abs(x), x, floor=False) == []
+    # Abs(2*x) is built as 2*Abs(x): 0 <= 2|x| < 1 on (-1/2, 1/2), so floor(|2x|) = 0 there (the fuzzer, seed 8128:
+    # f8128.15688, diff(floor(Abs(2*x)), x) = 2 at x = 0 was taken for a jump); -2|x| in (-1, 0] has ceiling 0.
+    assert joints.flat_points(sp.Abs(2 * x), x, floor=True) == [(0, 0)]
+    assert joints.flat_points(-sp.Abs(2 * x), x, floor=False) == [(0, 0)]
+    assert joints.flat_points(-sp.Abs(2 * x), x, floor=True) == []
+    assert joints.flat_points(sp.Abs(2 * x), x, floor=False) == []
     # (x - 1)^2 + 1/2 has its minimum 1/2 at 1, not an integer: nothing to do there.
     assert joints.flat_points((x - 1) ** 2 + sp.Rational(1, 2), x, floor=True) == []
 

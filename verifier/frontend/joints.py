@@ -308,11 +308,14 @@ def flat_points(u: Expr, v: sp.Symbol | sp.Indexed, *, floor: bool) -> list[tupl
     although ``u`` is an integer ``n`` there, each with that ``n``: ``u - n`` has a zero of even order at ``c`` and
     stays >= 0 near it (<= 0 for the ceiling), as ``x^2`` at 0 (``floor(x^2)`` is 0 on (-1, 1)). Only for ``u`` a
     polynomial in ``v`` alone, at the rational zeros of its derivative; elsewhere an integer value of ``u`` is a
-    jump, or is left undefined. ``floor(Abs(p))`` is 0 near a rational zero of a polynomial ``p`` as well."""
-    if floor and isinstance(u, sp.Abs) and isinstance(v, sp.Symbol) and u.args[0].free_symbols == {v} \
-            and u.args[0].is_polynomial(v):
+    jump, or is left undefined. ``floor(k*Abs(p))`` (``k > 0``) is 0 near a rational zero of a polynomial ``p`` as
+    well, and so is ``ceiling(k*Abs(p))`` (``k < 0``)."""
+    # SymPy writes Abs(2*x) as 2*Abs(x) and Abs(-x) as Abs(x): the constant factor is split off first.
+    k, kink = u.as_independent(v, as_Add=False) if isinstance(u, sp.Mul) else (sp.Integer(1), u)
+    if isinstance(kink, sp.Abs) and isinstance(v, sp.Symbol) and kink.args[0].free_symbols == {v} \
+            and kink.args[0].is_polynomial(v) and k.is_Rational and (k > 0 if floor else k < 0):
         try:
-            zeros = [c for c in sp.Poly(u.args[0], v).real_roots() if c.is_Rational]
+            zeros = [c for c in sp.Poly(kink.args[0], v).real_roots() if c.is_Rational]
         except (sp.PolynomialError, NotImplementedError, ValueError, TypeError):
             return []
         return [(c, sp.Integer(0)) for c in dict.fromkeys(zeros)][:MAX_POINTS]

@@ -7,6 +7,7 @@ import sympy as sp
 
 from verifier.frontend import joints
 from verifier.frontend.builtins import derivative_where_defined
+from verifier.kernel import defined
 
 x = sp.Symbol("x", real=True)
 b = sp.Symbol("b", positive=True)
@@ -79,6 +80,34 @@ def test_a_one_sided_derivative_is_a_limit_where_the_formula_is_0_over_0() -> No
     assert value_at(root, {x: 0}) is sp.nan
 
 
+def test_a_branch_undefined_at_the_joint_is_read_by_its_one_sided_limit() -> None:
+    # x/log(x) joined to 0 at 0: its quotient 1/log(h) -> 0 as h -> 0+ (mpmath: 1/log(1e-300) = -0.00145), and
+    # the branch's derivative 1/log(x) - 1/log(x)^2 -> 0 as well: the derivative at 0 is 0 (also by SymPy's limit).
+    assert abs(1 / float(sp.log(sp.Float("1e-300")))) < 0.002
+    g = sp.Piecewise((x / sp.log(x), x > 0), (0, True))
+    assert sp.limit(1 / sp.log(x) - 1 / sp.log(x) ** 2, x, 0, "+") == 0
+    assert value_at(derivative_where_defined(g, x), {x: 0}) == 0
+    # x*atan(log(x)) joined to 0: the right slopes tend to atan(-oo) = -pi/2, the left ones are 0: no derivative
+    # at 0. SymPy reads atan(log(0)) as the interval AccumBounds(-pi/2, pi/2), which is no value.
+    bent = sp.Piecewise((x * sp.atan(sp.log(x)), x > 0), (0, True))
+    assert sp.limit(sp.atan(sp.log(x)), x, 0, "+") == -sp.pi / 2
+    assert value_at(derivative_where_defined(bent, x), {x: 0}) is sp.nan
+    # x*(atan(log(x)) + pi/2): the right slopes tend to 0 (atan(log x) + pi/2 + 1/(log(x)^2 + 1) -> 0): derivative 0
+    flat = sp.Piecewise((x * (sp.atan(sp.log(x)) + sp.pi / 2), x > 0), (0, True))
+    assert value_at(derivative_where_defined(flat, x), {x: 0}) == 0
+
+
+def test_a_joint_whose_one_sided_slopes_have_no_limit_is_left_undecided() -> None:
+    # x^2*sin(1/x) joined to 0 has derivative 0 at 0 (quotient h*sin(1/h) -> 0), though its branch's derivative
+    # 2x*sin(1/x) - cos(1/x) has no limit there (SymPy: an AccumBounds): the mean value theorem says nothing, so the
+    # point is neither given a value nor left undefined (undefined would refute 0 = diff(...) there).
+    assert sp.limit(2 * x * sp.sin(1 / x) - sp.cos(1 / x), x, 0, "+").has(sp.AccumBounds)
+    d = derivative_where_defined(sp.Piecewise((x**2 * sp.sin(1 / x), x > 0), (0, True)), x)
+    at_zero = d.subs(x, 0)
+    assert at_zero is not sp.nan and at_zero.has(joints.OPAQUE_SLOPE) and at_zero.has(defined.DEFINED)
+    assert value_at(d, {x: -1}) == 0
+
+
 def test_a_boundary_through_abs_is_split_into_its_points() -> None:
     # Piecewise((x^2/2, Abs(x) <= 1), (Abs(x) - 1/2, True)): H' = x inside, sign(x) outside; at +-1 both sides
     # agree (+-1), H'' jumps (1 inside, 0 outside); at 0 the other branch's Abs is no kink.
@@ -117,6 +146,12 @@ def test_the_points_where_a_floor_is_constant_though_its_argument_is_an_integer(
     assert joints.flat_points(x**3, x, floor=True) == []
     assert joints.flat_points(sp.Abs(x), x, floor=True) == [(0, 0)]
     assert joints.flat_points(sp.Abs(x), x, floor=False) == []
+    # Abs(2*x) is built as 2*Abs(x): 0 <= 2|x| < 1 on (-1/2, 1/2), so floor(|2x|) = 0 there (the fuzzer, seed 8128:
+    # f8128.15688, diff(floor(Abs(2*x)), x) = 2 at x = 0 was taken for a jump); -2|x| in (-1, 0] has ceiling 0.
+    assert joints.flat_points(sp.Abs(2 * x), x, floor=True) == [(0, 0)]
+    assert joints.flat_points(-sp.Abs(2 * x), x, floor=False) == [(0, 0)]
+    assert joints.flat_points(-sp.Abs(2 * x), x, floor=True) == []
+    assert joints.flat_points(sp.Abs(2 * x), x, floor=False) == []
     # (x - 1)^2 + 1/2 has its minimum 1/2 at 1, not an integer: nothing to do there.
     assert joints.flat_points((x - 1) ** 2 + sp.Rational(1, 2), x, floor=True) == []
 

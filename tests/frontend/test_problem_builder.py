@@ -454,6 +454,9 @@ WHERE_DERIVATIVES = [
     ("0 = diff(Max(x, 0), x)", "0", "refuted"),            # slopes 1 and 0: no derivative at 0
     ("0 = diff(floor(x^2), x)", "0", "proved"),            # floor(x^2) = 0 on (-1, 1) (r3c.2 d39)
     ("0 = diff(floor(Abs(x)), x)", "0", "proved"),         # floor(|x|) = 0 on (-1, 1) (d41)
+    ("0 = diff(floor(Abs(2*x)), x)", "0", "proved"),       # floor(|2x|) = 0 on (-1/2, 1/2) (fuzzer, f8128.15688)
+    ("2 = diff(floor(Abs(2*x)), x)", "0", "refuted"),      # the derivative there is 0, not 2
+    ("0 = diff(ceiling(-Abs(3*x)), x)", "0", "proved"),    # ceiling(-3|x|) = 0 on (-1/3, 1/3)
     ("0 = diff(ceiling(-x^2), x)", "0", "proved"),         # ceiling(-x^2) = 0 on (-1, 1) (d45)
     ("0 = diff(floor(x^2), x)", "1", "refuted"),           # x^2 crosses 1 at 1: a jump, no derivative
 ]

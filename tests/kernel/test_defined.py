@@ -253,6 +253,22 @@ def test_a_condition_with_an_undefined_side() -> None:
     assert check is not None and check.holds
 
 
+def test_a_value_condition_is_read_only_where_its_branch_is_chosen() -> None:
+    # As the builder guards the derivative of Piecewise((x/log(x), x > 0), (0, True)): its value's conditions are
+    # needed only where x > 0. At x = 0 that branch is not chosen, log(0) is never read, and the guarded side is 0
+    # (the other branch), so 0 = it holds there (by hand: Implies(False, ...) is true; the otherwise value is 0).
+    # It used to be taken as undefined, and the relation with it on the right refuted.
+    inner = sp.Piecewise((sp.Piecewise((1 / sp.log(x) - 1 / sp.log(x) ** 2, x > 0), (0, True)), sp.Ne(x, 0)),
+                         (0, True))
+    guarded = sp.Piecewise((inner, sp.Implies(x > 0, sp.And(x > 0, sp.Ne(sp.log(x), 0)))))
+    check = at(0, "=", guarded, {x: 0})
+    assert check is not None and check.holds and check.undefined is None
+    assert evaluation.condition_truth(sp.Implies(sp.Gt(0, 0, evaluate=False), sp.Ne(sp.log(0), 0))) is True
+    # where the branch is chosen its conditions are read: at x = 1, log(1) = 0 and x/log(x) is undefined
+    check = at(0, "=", guarded, {x: 1})
+    assert check is not None and not check.holds and check.undefined == "rhs"
+
+
 # -- powers at a point: the exponent's value decides the condition -------------------------------------------------
 
 

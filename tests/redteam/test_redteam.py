@@ -1,12 +1,14 @@
 """The red-team suite: adversarial but well-formed claims that try to make the verifier lie.
 
 Every claim in ``claims/**.toml`` has a truth, established without the verifier and written beside it (a comment
-``# TRUE: ...``, ``# FALSE: ...`` or ``# ERROR: ...`` giving how), and collected in ``truths.toml``. The engine runs
+``# TRUE: ...``, ``# FALSE: ...``, ``# ERROR: ...`` or ``# UNKNOWN: ...`` giving how), and collected in
+``truths.toml``. The engine runs
 once on the whole folder (the real CLI, ``--format json``, a per-obligation timeout) and each verdict is judged:
 
 - a false claim must never be ``proved`` or ``checked``;
 - a true claim must never be ``refuted``;
 - an ``error`` claim (an input section 2a of the format calls an error) must be ``error``;
+- an ``unknown`` claim (its truth rests on a value the spec leaves undecided, ``Heaviside(0)``) must be ``unknown``;
 - a well-formed claim must not be ``error``;
 - a counterexample (or a witness of a proved ``exists``) must satisfy every declaration and every ``assume`` of
   its claim, re-checked here with plain SymPy on the reported values, by a reading of the declarations written
@@ -41,12 +43,12 @@ CLAIMS = HERE / "claims"
 TRUTHS = HERE / "truths.toml"
 #: Seconds per obligation: enough for every decision the engine makes today (the slowest takes about 2 s).
 TIMEOUT = "10"
-#: The whole run may not take longer than this (seconds; about 2,600 claims, minutes on two cores); a hang fails the
+#: The whole run may not take longer than this (seconds; about 3,500 claims, minutes on two cores); a hang fails the
 #: test instead of stalling the suite.
-RUN_LIMIT = 1500
+RUN_LIMIT = 2100
 
 _ID = re.compile(r'^id = "([^"]+)"', re.MULTILINE)
-_TRUTH = re.compile(r"^# (TRUE|FALSE|ERROR): \S", re.MULTILINE)
+_TRUTH = re.compile(r"^# (TRUE|FALSE|ERROR|UNKNOWN): \S", re.MULTILINE)
 
 
 # -- the claims and their truths ---------------------------------------------------------------------------------
@@ -58,7 +60,7 @@ def claim_files() -> list[Path]:
 
 @cache
 def truths() -> dict[str, str]:
-    """Claim id -> "true" | "false" | "error", from ``truths.toml``."""
+    """Claim id -> "true" | "false" | "error" | "unknown", from ``truths.toml``."""
     return tomllib.loads(TRUTHS.read_text(encoding="utf-8"))
 
 
@@ -115,8 +117,10 @@ def test_the_suite_is_large_and_covers_every_class() -> None:
     # finding); the rule holds for the round as a whole.
     round3 = sum((c for name, c in by_class.items() if name.startswith("round3_")), Counter())
     assert sum(round3.values()) >= 1000 and round3["true"] and round3["false"]
+    round4 = sum((c for name, c in by_class.items() if name.startswith("round4_")), Counter())
+    assert sum(round4.values()) >= 900 and round4["true"] and round4["false"]
     for name, counts in by_class.items():
-        if name in ("errors", "name_capture_finite") or name.startswith("round3_"):
+        if name in ("errors", "name_capture_finite") or name.startswith(("round3_", "round4_")):
             continue
         assert sum(counts.values()) >= 5, name
         assert counts["true"] and counts["false"], f"{name}: {counts}"
@@ -614,6 +618,23 @@ SLOW_MISSES = {"lbm.11", "frsz3.8", "frsz4.1"}
 #: them): their ``checked`` is withheld, ``unknown`` with "internal disagreement" (verifier/oracle/crosscheck.py).
 CAUGHT_MISSES = {"lby.8", "lbm.8", "lbm.11"}
 
+#: Round-4 claims whose engine verdict the cross-check withholds (``unknown`` with "internal disagreement") in some
+#: runs: no wrong verdict reaches a user. Engine mistakes caught: r4.lhsd2.5 (true, |x|^(1 + tt) at 0 refuted
+#: "rhs undefined"), r4.mix.36, r4.symx.8, r4.dx.8 (false); r4.tiny.16, r4.tiny.19, r4.dpw.4, r4.dpw.15, r4.dpw.37
+#: (true, derivatives at 0 of functions differentiable there, such as diff(relu(x^2), x), refuted "rhs undefined" in
+#: some runs and proved or left open in others). The others are right engine verdicts the reference evaluator cannot
+#: confirm: its difference quotients converge too slowly at a Piecewise joint with a log (derivative 0 at 0, the
+#: quotient 1/log(h)) or for |x|^(1 + t) with a tiny t, and it takes the limit of r4.lim.14 at t = 1 to be undefined.
+#: The three classes of wrong verdicts this round found (false claims ``checked`` past the sizes the search beyond
+#: reached, true claims refuted at those log joints, false claims proved vacuously with diff(Abs(x)^(1 + t), x) at 0)
+#: have all been fixed; the test of zero wrong verdicts keeps them so.
+R4_WITHHELD = {
+    "r4.lhsd2.5", "r4.mix.36", "r4.symx.8", "r4.dx.8", "r4.tiny.16", "r4.tiny.19", "r4.dpw.4", "r4.dpw.15", "r4.dpw.37",
+    "r4.lhsd.13", "r4.lhsd2.1", "r4.lhsd2.2", "r4.lhsd2.6", "r4.lhsd2.8", "r4.lhsd2.13", "r4.lim.14", "r4.symx.25",
+    "r4.tiny.1", "r4.tiny.2", "r4.tiny.3", "r4.tiny.7", "r4.tiny.8", "r4.tiny.9", "r4.tiny.15", "r4.tiny.25",
+    "r4.slow.3", "r4.slow.4", "r4.slow.6", "r4.slow.8", "r4.slow.17", "r4.slow.24", "r4.slow.25", "r4.dx.1", "r4.dx.5",
+}
+
 
 def judge(cid: str, entry: dict[str, Any] | None, stderr: str) -> Judged:
     """Judge one claim's verdict against its truth."""
@@ -632,6 +653,8 @@ def judge(cid: str, entry: dict[str, Any] | None, stderr: str) -> Judged:
         wrong = "" if verdict == "error" else f"an input the spec calls an error got {verdict}"
     elif verdict == "error":
         wrong = "a well-formed claim got error"
+    elif truth == "unknown":
+        wrong = "" if verdict == "unknown" else f"a claim the spec leaves undecided got {verdict}"
     elif truth == "false" and verdict == "checked" and cid in KNOWN_MISSES:
         wrong = ""      # a known miss of the search beyond the bounded check (see KNOWN_MISSES)
     elif truth == "false" and verdict in ("proved", "checked"):
@@ -746,7 +769,7 @@ def test_the_known_misses_are_exactly_the_false_claims_checked(report: tuple[dic
     refuted = {j.id for j in judged if j.verdict == "refuted"}
     # The round-3 kinks whose argument stands still in the variable (r3.sk22, sk33, lr1, ci4, sc1, sc10, rs2, rs4,
     # rs5, pr_sf1, pj2) were withheld here before the engine decided them; none may be again.
-    assert withheld <= CAUGHT_MISSES
+    assert withheld <= CAUGHT_MISSES | R4_WITHHELD
     assert CAUGHT_MISSES - withheld <= (SLOW_MISSES & unknown) | refuted
     assert checked <= set(KNOWN_MISSES) - CAUGHT_MISSES
     assert set(KNOWN_MISSES) - CAUGHT_MISSES - checked <= SLOW_MISSES & unknown

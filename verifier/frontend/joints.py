@@ -154,20 +154,26 @@ def _at_joint(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple
         if not point:
             return x
         value = x.xreplace(point)
-        if side == 0 or not value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        written = _undefined_as_written(x, point)
+        if not written and not value.has(*NOT_A_NUMBER):
             return value
+        if side == 0 or not (slope.is_positive or slope.is_negative):
+            return sp.nan if written else value
         direction = "+" if (slope > 0) == (side > 0) else "-"
-        if not (slope.is_positive or slope.is_negative):
-            return value
         (v0,) = point.values()
         try:
-            return sp.limit(x, v, v0, direction)
+            found = sp.limit(x, v, v0, direction)
         except (NotImplementedError, ValueError, TypeError):
-            return value
+            return sp.nan
+        if found.has(sp.nan, sp.AccumBounds):
+            return UNDECIDED    # no limit (x^2*sin(1/x)'s slopes): the derivative may still exist
+        return found
 
     values = [at(plus, 1), at(minus, -1), at(zero), at(d_plus, 1), at(d_minus, -1)]
-    if any(x.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for x in values):
+    if any(x.has(*NOT_A_NUMBER) for x in values):
         return None     # undefined there, or an infinite slope (a square root's at 0): no derivative
+    if any(x.has(UNDECIDED) for x in values):
+        return _undecided(v, point, others, slope)
     corner = sp.cancel((values[3] - values[4]) / slope)
     if corner.is_number and corner != 0:
         return None     # the slopes differ by a nonzero multiple of p's, which is nonzero: a corner (Abs of u)
@@ -177,6 +183,40 @@ def _at_joint(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple
     if condition is sp.false:
         return None
     return values[3], condition
+
+
+#: What SymPy's arithmetic makes of a point outside a function's domain (log(0) is zoo, atan(zoo) an AccumBounds).
+NOT_A_NUMBER = (sp.nan, sp.zoo, sp.oo, -sp.oo, sp.AccumBounds)
+
+
+#: A one-sided limit that does not exist (an oscillation: the mean value theorem then says nothing).
+UNDECIDED = sp.Dummy("undecided")
+
+
+def _undecided(v: sp.Symbol | sp.Indexed, point: dict[sp.Basic, Expr], others: list[Expr],
+               slope: Expr) -> tuple[Expr, sp.Basic] | None:
+    """The joint where the rule of the module cannot tell whether the derivative exists: a branch whose condition
+    nothing decides (the kernel's opaque ``defined(0) = 1``) and whose value is opaque too, so that the point is
+    neither proved nor refuted through it (undefined would refute ``0 = diff(...)`` where ``x^2*sin(1/x)``
+    joined to 0 has derivative 0, or prove a claim about it vacuously)."""
+    if not point:
+        return None
+    (v0,) = point.values()
+    opaque = sp.Eq(defined.DEFINED(sp.Integer(0)), 1, evaluate=False)
+    return (OPAQUE_SLOPE(v0), sp.And(sp.Eq(v, v0), sp.Ne(slope, 0), *[sp.Ne(q.xreplace(point), 0) for q in others],
+                                     opaque))
+
+
+#: The value of a derivative that is not decided at a joint.
+OPAQUE_SLOPE = sp.Function("slope_at_joint", real=True)
+
+
+def _undefined_as_written(x: Expr, point: dict[sp.Basic, Expr]) -> bool:
+    """Whether some part of ``x`` that reads the variable is not a number at the point: SymPy's arithmetic may still
+    make a number of the whole (``1/log(0)`` is ``1/zoo = 0``, ``atan(log(0))`` an interval), which is then no
+    value of ``x`` there, only at best its limit."""
+    return any(isinstance(n, sp.Expr) and n.has(*point) and n.xreplace(point).has(*NOT_A_NUMBER)
+               for n in sp.preorder_traversal(x))
 
 
 def _level(e: Expr, v: sp.Symbol | sp.Indexed, p: Expr, relations: list[tuple[sp.Basic, int]],
@@ -268,13 +308,14 @@ def flat_points(u: Expr, v: sp.Symbol | sp.Indexed, *, floor: bool) -> list[tupl
     although ``u`` is an integer ``n`` there, each with that ``n``: ``u - n`` has a zero of even order at ``c`` and
     stays >= 0 near it (<= 0 for the ceiling), as ``x^2`` at 0 (``floor(x^2)`` is 0 on (-1, 1)). Only for ``u`` a
     polynomial in ``v`` alone, at the rational zeros of its derivative; elsewhere an integer value of ``u`` is a
-    jump, or is left undefined. ``floor(c*Abs(p))`` (``c > 0``) is 0 near a rational zero of a polynomial ``p`` as
-    well."""
-    scale, kinked = u.as_coeff_Mul()       # floor(2*Abs(x)): SymPy takes the factor out of the Abs
-    if floor and scale.is_positive and isinstance(kinked, sp.Abs) and isinstance(v, sp.Symbol) \
-            and kinked.args[0].free_symbols == {v} and kinked.args[0].is_polynomial(v):
+    jump, or is left undefined. ``floor(k*Abs(p))`` (``k > 0``) is 0 near a rational zero of a polynomial ``p`` as
+    well, and so is ``ceiling(k*Abs(p))`` (``k < 0``)."""
+    # SymPy writes Abs(2*x) as 2*Abs(x) and Abs(-x) as Abs(x): the constant factor is split off first.
+    k, kink = u.as_independent(v, as_Add=False) if isinstance(u, sp.Mul) else (sp.Integer(1), u)
+    if isinstance(kink, sp.Abs) and isinstance(v, sp.Symbol) and kink.args[0].free_symbols == {v} \
+            and kink.args[0].is_polynomial(v) and k.is_Rational and (k > 0 if floor else k < 0):
         try:
-            zeros = [c for c in sp.Poly(kinked.args[0], v).real_roots() if c.is_Rational]
+            zeros = [c for c in sp.Poly(kink.args[0], v).real_roots() if c.is_Rational]
         except (sp.PolynomialError, NotImplementedError, ValueError, TypeError):
             return []
         return [(c, sp.Integer(0)) for c in dict.fromkeys(zeros)][:MAX_POINTS]

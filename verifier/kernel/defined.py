@@ -285,14 +285,16 @@ def _at(e: sp.Basic, value: Valuation, judge: Judge, substitute: Substitute) -> 
 def _undefined_condition(c: sp.Basic, value: Valuation, judge: Judge, substitute: Substitute) -> bool:
     """Whether a side of a relation in the condition ``c`` is undefined at the point (``log(x) > 0`` at
     ``x = -1``): the Piecewise is undefined there, as the builder makes it by carrying that side's conditions on
-    every branch's value."""
+    every branch's value. The consequent of an ``Implies`` (the conditions of a branch's value, needed only where
+    that branch is chosen: ``Implies(x > 0, log(x) != 0)``) is read only where its antecedent holds."""
     if not isinstance(c, sp.Basic):
         return False
     if isinstance(c, sp.Implies):
-        # A definedness guard (the builder's): where its premise is false its conclusion is never read.
-        premise, conclusion = c.args
-        return _undefined_condition(premise, value, judge, substitute) or (
-            judge(premise) is not False and _undefined_condition(conclusion, value, judge, substitute))
+        # A definedness guard (the builder's): its conclusion is read only where its premise is shown to hold (an
+        # undecided premise shows nothing undefined).
+        antecedent, consequent = c.args
+        return _undefined_condition(antecedent, value, judge, substitute) or (
+            judge(antecedent) is True and _undefined_condition(consequent, value, judge, substitute))
     if isinstance(c, sp.core.relational.Relational):
         return any(_not_real(side) or _at(side, value, judge, substitute) is False for side in c.args)
     return any(_undefined_condition(a, value, judge, substitute) for a in c.args)

@@ -107,7 +107,7 @@ def truth(lhs: sp.Expr, op: str, rhs: sp.Expr) -> bool | None:
 
 
 def condition_truth(cond: sp.Basic) -> bool | None:
-    """Whether a condition on numbers (a relation, or And/Or/Not of them) holds, rigorously, else ``None``."""
+    """Whether a condition on numbers (a relation, or And/Or/Not/Implies of them) holds, rigorously, else ``None``."""
     if cond is sp.true or cond is True:
         return True
     if cond is sp.false or cond is False:
@@ -120,6 +120,9 @@ def condition_truth(cond: sp.Basic) -> bool | None:
     if isinstance(cond, sp.Not):
         v = condition_truth(cond.args[0])
         return None if v is None else not v
+    if isinstance(cond, sp.Implies):    # the consequent is read only where the antecedent holds (it may be undefined)
+        v = condition_truth(cond.args[0])
+        return True if v is False else (None if v is None else condition_truth(cond.args[1]))
     for cls, op in RELATION_OPS.items():
         if isinstance(cond, cls):
             return truth(cond.lhs, op, cond.rhs)

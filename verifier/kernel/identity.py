@@ -273,8 +273,12 @@ def _under_positive_names(d: sp.Expr, facts: Facts) -> Confirmed | None:
     if not names:
         return None
     stand_in = {s: sp.Dummy(s.name, positive=True) for s in names}
-    n = normal(d.xreplace(stand_in), facts)
-    if _leaks(n, d.xreplace(stand_in)) or not is_zero_polynomially(n):
+    try:
+        positive = d.xreplace(stand_in)
+    except (TypeError, ValueError):
+        return None     # SymPy re-evaluating a Piecewise condition may compare nan (0**s/0 under s > 1)
+    n = normal(positive, facts)
+    if _leaks(n, positive) or not is_zero_polynomially(n):
         return None
     return Confirmed("normal form: names shown positive by the hypotheses read as positive, exact cancellation")
 

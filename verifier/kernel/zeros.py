@@ -62,8 +62,8 @@ def _factors(u: sp.Expr) -> list[sp.Expr] | None:
         return None
     try:
         c, fs = sp.factor_list(p)
-    except (sp.PolynomialError, sp.GeneratorsNeeded):
-        return None
+    except (sp.PolynomialError, sp.GeneratorsNeeded, TypeError):
+        return None     # (SymPy may compare a symbolic exponent's relation: Abs(x)**t, "t > 1")
     if not c.is_Rational or c == 0:
         return None
     return [f for f, _ in fs]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -253,26 +254,21 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
             f"no line is an answer heading (the table's heading pattern: {notation.heading.pattern})"))
     if claims and sheet.empty:
         lib.notes.append(f"{shown}: answers with no display math to check (inline math is not read): " + ", ".join(
-            f"{cid} (line {line})" for cid, line in sheet.empty[:20]) + (" ..." if len(sheet.empty) > 20 else ""))
+            f"{cid} (line {line})" for cid, line in sheet.empty[:_LISTED]) + _more(sheet.empty))
     if sheet.outside:
         lib.notes.append(f"{shown}: display math outside any answer (after a line that is not an answer heading, "
-                         f"or a question's line), not read: line{'s' if len(sheet.outside) > 1 else ''} "
-                         f"{', '.join(str(n) for n in sheet.outside[:20])}{' ...' if len(sheet.outside) > 20 else ''}")
+                         f"or a question's line), not read: {_lines(sheet.outside)}")
     if sheet.unshown:
         lib.notes.append(f"{shown}: display math in text the page does not show as mathematics (code, a comment, a "
-                         f"link's definition, a skipped branch), not read: line{'s' if len(sheet.unshown) > 1 else ''} "
-                         f"{', '.join(str(n) for n in sheet.unshown[:20])}{' ...' if len(sheet.unshown) > 20 else ''}")
+                         f"link's definition, a skipped branch), not read: {_lines(sheet.unshown)}")
     if sheet.skipped:
-        lib.notes.append(f"{shown}: display blocks skipped by the table (not checked): line"
-                         f"{'s' if len(sheet.skipped) > 1 else ''} {', '.join(str(n) for n in sheet.skipped[:20])}"
-                         f"{' ...' if len(sheet.skipped) > 20 else ''}")
+        lib.notes.append(f"{shown}: display blocks skipped by the table (not checked): {_lines(sheet.skipped)}")
     if sheet.unmatched:
         lib.notes.append(f"{shown}: entries of {notation.path} that match nothing in this sheet (not applied): "
-                         f"{', '.join(sheet.unmatched[:20])}{' ...' if len(sheet.unmatched) > 20 else ''}")
+                         f"{', '.join(sheet.unmatched[:_LISTED])}{_more(sheet.unmatched)}")
     if sheet.shared:    # words found before several blocks: the entry's hypotheses hold in each, said aloud
         lib.notes.append(f"{shown}: entries of {notation.path} keyed by words that apply to several blocks (the words "
-                         f"are in the text before each): {', '.join(sheet.shared[:20])}"
-                         f"{' ...' if len(sheet.shared) > 20 else ''}")
+                         f"are in the text before each): {', '.join(sheet.shared[:_LISTED])}{_more(sheet.shared)}")
     lib.sheets[shown] = sheet
     for claim in claims:
         own = notation.claim_symbols(claim.id.removeprefix(id_prefix))
@@ -284,6 +280,20 @@ def _load_sheet(p: Path, shown: str, lib: Library, notations: dict[Path, Notatio
         notation.symbols, notation.definitions, (), notation.digest, notation.used_paths, notation.columns))
     digest = hashlib.sha256((text + "\0" + notation.digest).encode("utf-8")).hexdigest()
     return SourceFile(shown, None, None, (notation.path,), (), (), tuple(claims), digest, notation.used_paths)
+
+
+#: How many lines or entries a note about a sheet lists before "...".
+_LISTED = 20
+
+
+def _more(items: Sequence[object]) -> str:
+    """" ..." when a note lists only the first :data:`_LISTED` of ``items``."""
+    return " ..." if len(items) > _LISTED else ""
+
+
+def _lines(numbers: list[int]) -> str:
+    """``line 3`` or ``lines 3, 7, 9 ...``: the sheet's lines a note is about."""
+    return f"line{'s' if len(numbers) > 1 else ''} {', '.join(str(n) for n in numbers[:_LISTED])}{_more(numbers)}"
 
 
 def _notation_for(sheet: Path, given: Path | None) -> Path | None:

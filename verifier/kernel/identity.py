@@ -75,18 +75,23 @@ def confirm_identity(lhs: sp.Expr, rhs: sp.Expr, facts: Facts, *, splits: int = 
         -------------------------------------------------------------------
                         facts |- lhs = rhs (vacuously)
     """
+    local = _where_lhs_defined(lhs, rhs, facts)
+    return _confirm_identity(lhs, rhs, local, splits) if isinstance(local, Facts) else local
+
+
+#: The method of a relation whose left side is defined at no allowed point.
+VACUOUS = "vacuous: the left side is defined nowhere here"
+
+
+def _where_lhs_defined(lhs: sp.Expr, rhs: sp.Expr, facts: Facts) -> Facts | Confirmed | None:
+    """The facts where ``lhs`` is defined, when ``rhs`` is shown defined there too; ``Confirmed(VACUOUS)`` when
+    ``lhs`` is defined nowhere; ``None`` when a side is not well formed or ``rhs`` is not shown defined."""
     if not (well_formed(lhs) and well_formed(rhs)):
         return None
     local = where_defined(lhs, facts)
     if _nowhere(local, facts):
         return Confirmed(VACUOUS)
-    if not defined_where(rhs, lhs, facts):
-        return None
-    return _confirm_identity(lhs, rhs, local, splits)
-
-
-#: The method of a relation whose left side is defined at no allowed point.
-VACUOUS = "vacuous: the left side is defined nowhere here"
+    return local if defined_where(rhs, lhs, facts) else None
 
 
 def _nowhere(local: Facts, facts: Facts) -> bool:
@@ -369,13 +374,9 @@ def confirm_relation(relation: Relation, facts: Facts) -> Confirmed | None:
     lhs, op, rhs = relation
     if op == "=":
         return confirm_identity(lhs, rhs, facts)
-    if not (well_formed(lhs) and well_formed(rhs)):
-        return None
-    local = where_defined(lhs, facts)
-    if _nowhere(local, facts):
-        return Confirmed(VACUOUS)
-    if not defined_where(rhs, lhs, facts):
-        return None
+    local = _where_lhs_defined(lhs, rhs, facts)
+    if not isinstance(local, Facts):
+        return local
     facts = local
     if op in ("<", "<="):
         return confirm_sign(rhs - lhs, facts, strict=op == "<")

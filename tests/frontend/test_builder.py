@@ -558,3 +558,17 @@ def test_a_kink_of_the_formula_where_the_function_is_differentiable(text: str, p
 ])
 def test_a_kink_of_the_function_stays_undefined(text: str) -> None:
     assert build(text).subs(X, 0) is sp.nan
+
+
+@pytest.mark.parametrize("text", ["sqrt(x^2*(x - 2))", "(x^2*(x - 2))^(1/2)", "(x^2*(x - 2))^(3/2)"])
+def test_a_root_split_by_sympy_keeps_its_value_at_the_factor_zero(text: str) -> None:
+    # SymPy builds sqrt(x^2*(x - 2)) as |x|*sqrt(x - 2); as written, at x = 0 it is 0^(1/2) = 0 (and 0^(3/2) = 0),
+    # at x = 3 it is sqrt(9) = 3 (and 27).
+    d = build(text)
+    assert d.subs(X, 0) == 0
+    assert d.subs(X, 3) in (3, 27)
+
+
+def test_a_root_sympy_keeps_whole_or_splits_by_a_constant_is_left_as_built() -> None:
+    assert build("sqrt(4*x)") == 2 * sp.sqrt(X)        # sqrt(4x) = 2 sqrt(x): nothing lost
+    assert build("sqrt(x^4)") == X**2                  # sqrt(x^4) = x^2 for real x: nothing lost

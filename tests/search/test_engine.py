@@ -776,3 +776,48 @@ def test_a_negative_symbolic_power_of_0_is_undefined_though_sympy_combines_it(tm
     assert result.verdict == "refuted"
     (outcome,) = result.outcomes
     assert outcome.counterexample is not None and outcome.counterexample.get("x") == "0", outcome.counterexample
+
+
+def test_a_case_of_values_holds_for_the_entries_a_sum_reaches(tmp_path: Path) -> None:
+    """With w in {0, 1}, a case gives w[1] its value where it is written; the sum reaches w[1] too, and a point may
+    not give it another there. Sum(w[j], (j, 1, k)) >= w[1] is true for k >= 1 (the sum holds w[1] and entries
+    >= 0); it was refuted at w[1] = 0 with the sum's w[1] = 1. Sum(w[j], (j, 1, k)) <= w[1] + ... + w[6] is false:
+    at k = 7, w[7] = 1 and the rest 0 the left side is 1, the right side 0 (an outside red team, r4.bnd2.15)."""
+    header = '[symbols]\nk = "integer positive"\nw = "indexed in {0, 1}"\n\n[[claim]]\nid = "t"\ntitle = "t"\n'
+    path = tmp_path / "t.toml"
+    path.write_text(header + 'statement = "Sum(w[j], (j, 1, k)) >= w[1]"\n', encoding="utf-8")
+    library = load_library(path)
+    assert verify_claim(library, library.claims[0]).verdict != "refuted"
+    path.write_text(header + 'statement = "Sum(w[j], (j, 1, k)) <= w[1] + w[2] + w[3] + w[4] + w[5] + w[6]"\n',
+                    encoding="utf-8")
+    library = load_library(path)
+    result = verify_claim(library, library.claims[0])
+    assert result.verdict == "refuted"
+    failing = result.first_failure()
+    assert failing is not None and failing.counterexample is not None
+    point = {name: int(value) for name, value in failing.counterexample.items()}
+    # Recomputed by hand from the point: the sum of w[1..k] exceeds the sum of w[1..6].
+    assert sum(point.get(f"w[{j}]", 0) for j in range(1, point["k"] + 1)) > sum(point[f"w[{j}]"] for j in range(1, 7))
+
+
+# Roots SymPy splits by a factor that can be 0 (sqrt(x^2*(x - 2)) is built |x|*sqrt(x - 2)) stay defined where the
+# written root is: at the factor's zero the root is sqrt(0) = 0 (an outside red team's rk, rl, rn, ro claims).
+ROOTS_AT_ZERO = [
+    # x = 0: the left side is sqrt(0) = 0, the right side 0*sqrt(-2), undefined (section 2a): false.
+    ('statement = "sqrt(x^2*(x - 2)) = Abs(x)*sqrt(x - 2)"', "refuted"),
+    # x = sqrt(2): the left side is sqrt(0*(sqrt(2) - 2)) = 0, and 0 < 0 is false.
+    ('statement = "sqrt((x^2 - 2)^2*(x - 2)) < 0"\nwhere = { x = "sqrt(2)" }', "refuted"),
+    # x = 0: (0)^(3/2) = 0 on the left, |0|^3*(-2)^(3/2) undefined on the right: false.
+    ('statement = "(x^2*(x - 2))^(3/2) = Abs(x)^3*(x - 2)^(3/2)"', "refuted"),
+    # x >= 2: x^2*(x - 2) >= 0 and sqrt(x^2*(x - 2)) = |x|*sqrt(x - 2) there: true.
+    ('statement = "sqrt(x^2*(x - 2)) = Abs(x)*sqrt(x - 2)"\nassume = ["x >= 2"]', "proved"),
+    # Defined at x = 0 and x >= 2, where the root is >= 0: true.
+    ('statement = "sqrt(x^2*(x - 2)) >= 0"', "proved"),
+    # sqrt(x^4) = x^2 for every real x, so sqrt of it is |x|: true (no factor lost).
+    ('statement = "sqrt(sqrt(x^4)) = Abs(x)"', "proved"),
+]
+
+
+@pytest.mark.parametrize("claim, verdict", ROOTS_AT_ZERO)
+def test_a_root_is_defined_where_its_written_base_is_zero(tmp_path: Path, claim: str, verdict: str) -> None:
+    assert run(tmp_path, claim).verdict == verdict

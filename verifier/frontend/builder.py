@@ -41,6 +41,7 @@ from verifier.frontend.values import (
     literal_vec,
     power_condition,
     real_argument,
+    root,
 )
 from verifier.kernel.relations import RELATION_CLASSES
 
@@ -97,6 +98,7 @@ def _binary(frames: Frames, op: str, a: Any, b: Any, col: int) -> Any:
                 raise ExpressionError("number too large to compute exactly", column=col)
         if isinstance(a, sp.Expr) and isinstance(b, sp.Expr) and not isinstance(a, sp.MatrixBase):
             frames.record(power_condition(a, b))
+            return root(a, b)
         return a ** b
     raise ExpressionError(f"unknown operator {op!r}", column=col)
 

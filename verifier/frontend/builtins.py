@@ -19,7 +19,7 @@ from verifier.frontend import kinks, names
 from verifier.frontend import parser as P
 from verifier.frontend.definedness import Frames
 from verifier.frontend.joints import flat_points, joint_derivative, removable_points
-from verifier.frontend.values import MAX_VECTOR, Vec, closed, real_argument, wrap
+from verifier.frontend.values import MAX_VECTOR, Vec, closed, real_argument, root, wrap
 from verifier.kernel import defined
 from verifier.kernel.interval import settle
 
@@ -468,6 +468,11 @@ class Builtin:
     shown_as_call: bool = False
 
 
+def _sqrt(a: Any) -> Any:
+    """``sqrt(a)``, defined wherever it is as written (:func:`verifier.frontend.values.root`)."""
+    return root(a, sp.Rational(1, 2)) if isinstance(a, sp.Expr) else sp.sqrt(a)
+
+
 def _entrywise(name: str, build: Callable[..., Any], **words: Any) -> Builtin:
     return Builtin(name, build, entrywise=True, **words)
 
@@ -478,7 +483,7 @@ def _special(name: str, build: Callable[[Building, P.Call], Any], **words: Any) 
 
 #: Every built-in function, by name.
 BUILTINS: dict[str, Builtin] = {b.name: b for b in (
-    _entrywise("exp", sp.exp), _entrywise("log", sp.log, needs=sp.Gt), _entrywise("sqrt", sp.sqrt, needs=sp.Ge),
+    _entrywise("exp", sp.exp), _entrywise("log", sp.log, needs=sp.Gt), _entrywise("sqrt", _sqrt, needs=sp.Ge),
     _entrywise("sin", sp.sin), _entrywise("cos", sp.cos), _entrywise("tan", sp.tan), _entrywise("sinh", sp.sinh),
     _entrywise("cosh", sp.cosh), _entrywise("tanh", sp.tanh), _entrywise("Abs", sp.Abs, exact=True, compares=True),
     _entrywise("sign", sp.sign, exact=True, compares=True), _entrywise("floor", sp.floor, exact=True, compares=True),

@@ -173,6 +173,25 @@ def power_condition(base: Expr, exponent: Expr) -> sp.Basic | None:
     return None
 
 
+def root(base: Expr, exponent: Expr) -> Expr:
+    """``base^exponent`` for a positive non-integer rational exponent, defined wherever the written power is.
+
+    SymPy takes out of a root the factors it knows nonnegative: ``sqrt(x^2*(x - 2))`` is built ``|x|*sqrt(x - 2)``,
+    undefined at x = 0, where the written root is ``sqrt(0) = 0``. Where the base is 0 the value is then given as
+    written, 0; elsewhere the factor taken out is nonzero, so the root left has a positive base where the written
+    one has, and the two agree. A root SymPy leaves whole, splits only by a constant (``sqrt(4*x)`` is
+    ``2*sqrt(x)``) or takes whole (``sqrt(x^4)`` is ``x^2``) needs nothing."""
+    value = base ** exponent
+    if not (isinstance(base, sp.Expr) and isinstance(exponent, sp.Rational) and exponent > 0
+            and not exponent.is_integer and isinstance(value, sp.Expr)) or not base.free_symbols:
+        return value
+    roots = [a.base for a in value.atoms(sp.Pow) if a.exp.is_Rational and not a.exp.is_integer]
+    if not roots or (len(roots) == 1 and (roots[0] == base or sp.cancel(base / roots[0]).is_number)):
+        return value
+    # Unevaluated: SymPy would otherwise fold the branch for a base it cannot show is ever 0.
+    return sp.Piecewise((sp.Integer(0), sp.Eq(base, 0)), (value, True), evaluate=False)
+
+
 def closed(frames: Frames, build: Callable[[], Any]) -> Any:
     """``build()`` in a frame of its own, wrapped with the conditions its value lost (:func:`wrap`)."""
     with frames.recording() as recorded:

@@ -327,7 +327,7 @@ def _integer_model(case: Case, problem: Problem) -> Settled | None:
     only there), re-checked by the kernel exactly at the point."""
     for rel in case.relations:
         for point in integers.integer_failures(case, problem, rel):
-            refuted = kernel.refute(rel, case.hypotheses, point, case.facts,
+            refuted = kernel.refute(rel, case.hypotheses, {**point, **case.values}, case.facts,
                                     "counterexample from an integer solver model, exact evaluation")
             if refuted is not None:
                 return _from_refuted(refuted, case)
@@ -352,11 +352,15 @@ def _solver_witness(case: Case, problem: Problem) -> Proved | None:
 
 
 def symmetric_point(point: dict, case: Case) -> dict:
-    """The point made symmetric (or antisymmetric) in each family the hypotheses make so, so that a counterexample or
-    witness is proposed at such an ``F``: a real family's ``F[a, b]`` and ``F[b, a]`` get their mean (its relation
-    is written in ``(F + F^T)/2``, whose value at the mean is its value at the point), or for an antisymmetric one
-    ``(F[a, b] - F[b, a])/2`` and its negative; an integer or finite-valued symmetric family's entry below the
-    diagonal takes the value above it (the kernel checks the symmetry at the point)."""
+    """The point with the case's values, made symmetric (or antisymmetric) in each family the hypotheses make so,
+    so that a counterexample or witness is proposed at such an ``F``: a real family's ``F[a, b]`` and ``F[b, a]``
+    get their mean (its relation is written in ``(F + F^T)/2``, whose value at the mean is its value at the point),
+    or for an antisymmetric one ``(F[a, b] - F[b, a])/2`` and its negative; an integer or finite-valued symmetric
+    family's entry below the diagonal takes the value above it (the kernel checks the symmetry at the point)."""
+    # The case's values stand for its entries wherever they are read: written, they were put in already; a sum
+    # reaches them through its index (Sum(w[j], (j, 1, k)) >= w[1] with w[1] = 0 in the case was refuted at the
+    # sum's w[1] = 1).
+    point = {**point, **case.values}
     copied = {f for f in map(kernel.symmetric_family, case.hypotheses) if f is not None}
     sign = {f: 1 for f in case.symmetric} | {f: -1 for f in case.antisymmetric}
     if not sign and not copied:

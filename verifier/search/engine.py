@@ -359,8 +359,12 @@ def symmetric_point(point: dict, case: Case) -> dict:
     family's entry below the diagonal takes the value above it (the kernel checks the symmetry at the point)."""
     # The case's values stand for its entries wherever they are read: written, they were put in already; a sum
     # reaches them through its index (Sum(w[j], (j, 1, k)) >= w[1] with w[1] = 0 in the case was refuted at the
-    # sum's w[1] = 1).
-    point = {**point, **case.values}
+    # sum's w[1] = 1). They are put last: nothing may move them (a case B[1, 2] = 1, B[2, 1] = 0 that a symmetric
+    # copy made B[2, 1] = 1 satisfied the symmetry at a point the relation was not evaluated at).
+    return {**_symmetric(point, case), **case.values}
+
+
+def _symmetric(point: dict, case: Case) -> dict:
     copied = {f for f in map(kernel.symmetric_family, case.hypotheses) if f is not None}
     sign = {f: 1 for f in case.symmetric} | {f: -1 for f in case.antisymmetric}
     if not sign and not copied:

@@ -227,3 +227,13 @@ def test_the_disagreement_is_shown_in_every_format(write_library: Callable[[dict
     run = verify_cli("all", "--format", fmt)
     assert run.code == 1
     assert "internal disagreement" in run.out
+
+
+def test_a_proof_that_loses_a_side_undefined_after_a_where_is_withheld(
+        library: Callable[[str], tuple[Library, Claim]]) -> None:
+    # sqrt(z^2*u) = z*sqrt(u) at z = 0 (an outside red team, ra.a30): the left side is sqrt(0) = 0 for every u,
+    # the right side 0*sqrt(u) is undefined for u < 0 (section 2a), so the claim is false at u = -1. The engine
+    # proves it (SymPy folds 0*sqrt(u) to 0 after the where value is put in); the cross-check must withhold that.
+    lib, claim = library('statement = "sqrt(z^2*u) = z*sqrt(u)"\nwhere = { z = "0" }')
+    out = review(lib, claim, outcome(claim, "proved"))
+    assert out.verdict == "unknown" and "internal disagreement" in (out.message or "")
